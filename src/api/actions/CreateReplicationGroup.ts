@@ -1,0 +1,125 @@
+import { fault, CommonErrors } from '../errors.js';
+import type { CreateReplicationGroupMessage, CreateReplicationGroupResult } from '../model/shapes.js';
+import { defineAction } from './define.js';
+import { presentReplicationGroup } from '../present/replication-group.js';
+import { reserveAddresses } from '../../resources/addresses.js';
+import { checkCapacity } from '../../resources/capacity.js';
+import { newCacheCluster } from '../../resources/cluster-factory.js';
+import { memberClusterId, normalizeIdentifier } from '../../resources/naming.js';
+import { placeNodes } from '../../resources/placement.js';
+import { isClusterModeGroup, resolveCreateSettings } from '../../resources/settings.js';
+import { tagOps } from '../../resources/tags.js';
+import { arn } from '../../service/services.js';
+import { ConflictError, type CacheClusterRecord, type ReplicationGroupRecord, type WriteOp } from '../../store/index.js';
+import { commitCreate } from './create-commit.js';
+
+/** How many cache clusters (1 primary + replicas) the request asks for; AWS's limits for cluster mode disabled. */
+function clusterCount(input: CreateReplicationGroupMessage): number {
+  const { NumCacheClusters: n, ReplicasPerNodeGroup: r, PreferredCacheClusterAZs: azs } = input;
+  if (n !== undefined && (n < 1 || n > 6)) {
+    throw CommonErrors.invalidParameterValue(`NumCacheClusters must be between 1 and 6 (got ${n}).`);
+  }
+  if (r !== undefined && (r < 0 || r > 5)) {
+    throw CommonErrors.invalidParameterValue(`ReplicasPerNodeGroup must be between 0 and 5 (got ${r}).`);
+  }
+  if (n !== undefined && r !== undefined && n !== r + 1) {
+    throw CommonErrors.invalidParameterCombination(
+      `NumCacheClusters (${n}) and ReplicasPerNodeGroup (${r}) disagree: a group of ${n} cache clusters has ${n - 1} replicas.`);
+  }
+  return n ?? (r !== undefined ? r + 1 : azs?.length || 1);
+}
+
+export default defineAction<CreateReplicationGroupMessage, CreateReplicationGroupResult>(
+  'CreateReplicationGroup', async (input, svc) => {
+    const id = normalizeIdentifier('ReplicationGroupId', input.ReplicationGroupId);
+    if (input.GlobalReplicationGroupId) {
+      throw CommonErrors.invalidParameterValue('Global datastores (GlobalReplicationGroupId) are not supported by cachefleet.');
+    }
+    if ((input.NumNodeGroups ?? 1) > 1 || input.NodeGroupConfiguration?.length || input.ClusterMode === 'enabled') {
+      throw CommonErrors.invalidParameterValue('Cluster mode enabled (several node groups) is not supported by cachefleet yet; create a group with one node group.');
+    }
+    const { settings, engine, parameterGroup, subnetGroup } = await resolveCreateSettings(svc, input);
+    if (isClusterModeGroup(parameterGroup)) {
+      throw CommonErrors.invalidParameterCombination(
+        `Cache parameter group ${parameterGroup.name} has cluster-enabled yes; cluster mode enabled is not supported by cachefleet yet.`);
+    }
+    if (await svc.store.get('replicationGroup', id)) {
+      throw fault('ReplicationGroupAlreadyExistsFault', `Replication group ${id} already exists.`);
+    }
+    const count = clusterCount(input);
+    const automaticFailover = input.AutomaticFailoverEnabled ?? false;
+    const multiAZ = input.MultiAZEnabled ?? false;
+    if (automaticFailover && count < 2) {
+      throw CommonErrors.invalidParameterCombination(
+        'Automatic failover needs at least one replica: set NumCacheClusters to 2 or more, or ReplicasPerNodeGroup to 1 or more.');
+    }
+    if (multiAZ && !automaticFailover) {
+      throw CommonErrors.invalidParameterCombination('Multi-AZ requires AutomaticFailoverEnabled to be true.');
+    }
+
+    // An existing standalone cluster can seed the group as its primary (PrimaryClusterId).
+    let seed: CacheClusterRecord | undefined;
+    let seedVersion: number | undefined;
+    if (input.PrimaryClusterId) {
+      const s = await svc.store.get('cacheCluster', input.PrimaryClusterId.toLowerCase());
+      if (!s) throw fault('CacheClusterNotFoundFault', `Cache cluster ${input.PrimaryClusterId} not found.`);
+      if (s.doc.replicationGroupId) {
+        throw fault('InvalidCacheClusterStateFault', `Cache cluster ${s.id} already belongs to replication group ${s.doc.replicationGroupId}.`);
+      }
+      if (s.doc.status !== 'available') {
+        throw fault('InvalidCacheClusterStateFault', `Cache cluster ${s.id} is ${s.doc.status}; it must be available to become a primary.`);
+      }
+      seed = s.doc;
+      seedVersion = s.version;
+    }
+    const newCount = seed ? count - 1 : count;
+    await checkCapacity(svc.store, svc.config.hostMemoryBytes, svc.config.memoryOvercommit,
+      [{ nodeType: settings.cacheNodeType, count: newCount }]);
+
+    const zones = placeNodes(subnetGroup, count, input.PreferredCacheClusterAZs);
+    const now = svc.now();
+    const memberIds = Array.from({ length: count }, (_, i) => (seed && i === 0 ? seed.id : memberClusterId(id, seed ? i - 1 : i)));
+    const owners = ['primary', 'reader', ...memberIds.slice(seed ? 1 : 0)].map((o) => `replicationGroup:${id}:${o}`);
+
+    return commitCreate(svc, async () => {
+      const { addresses, ops: addressOps } = await reserveAddresses(svc.store, svc.config.endpointCidr, owners);
+      const [primaryAddress, readerAddress, ...nodeAddresses] = addresses as [string, string, ...string[]];
+      const clusters: CacheClusterRecord[] = memberIds.map((cid, i) => (seed && i === 0)
+        ? { ...seed, replicationGroupId: id }
+        : newCacheCluster({
+          id: cid, arn: arn(svc.installation, 'cluster', cid), settings, engineVersionInstalled: engine.version,
+          availabilityZone: zones[i]!, nodeAddress: nodeAddresses[seed ? i - 1 : i]!, replicationGroupId: id, now,
+        }));
+      const group: ReplicationGroupRecord = {
+        ...settings,
+        ...(seed ? { cacheNodeType: seed.cacheNodeType, port: seed.port } : {}),
+        id,
+        arn: arn(svc.installation, 'replicationgroup', id),
+        description: input.ReplicationGroupDescription,
+        status: 'creating',
+        createdAt: now.toISOString(),
+        automaticFailoverEnabled: automaticFailover,
+        multiAZEnabled: multiAZ,
+        memberClusters: memberIds,
+        primaryClusterId: memberIds[0]!,
+        primaryEndpoint: { address: primaryAddress, port: seed?.port ?? settings.port },
+        readerEndpoint: { address: readerAddress, port: seed?.port ?? settings.port },
+        pending: {},
+      };
+      const ops: WriteOp[] = [
+        { op: 'create', kind: 'replicationGroup', id, doc: group },
+        ...clusters.map((c): WriteOp => (seed && c.id === seed.id)
+          ? { op: 'update', kind: 'cacheCluster', id: c.id, doc: c, expectVersion: seedVersion }
+          : { op: 'create', kind: 'cacheCluster', id: c.id, doc: c }),
+        ...addressOps,
+        ...tagOps(group.arn, input.Tags ?? []),
+      ];
+      await svc.store.commit(ops);
+      await svc.events.emit('replication-group', id, `Replication group ${id} is being created with ${count} cache cluster(s)`);
+      return { ReplicationGroup: presentReplicationGroup(group, clusters) };
+    }, (e) => e instanceof ConflictError && e.kind === 'replicationGroup'
+      ? fault('ReplicationGroupAlreadyExistsFault', `Replication group ${id} already exists.`)
+      : e instanceof ConflictError && e.kind === 'cacheCluster'
+        ? fault('CacheClusterAlreadyExistsFault', `Cache cluster ${e.id} already exists.`)
+        : undefined);
+  });

@@ -1,0 +1,43 @@
+import { CommonErrors, fault } from '../errors.js';
+import type { ModifyCacheClusterMessage, ModifyCacheClusterResult } from '../model/shapes.js';
+import { defineAction } from './define.js';
+import { presentCacheCluster } from '../present/cache-cluster.js';
+import { checkCapacity } from '../../resources/capacity.js';
+import { requireCacheCluster } from '../../resources/lookups.js';
+import { applySettingsChanges } from '../../resources/modify.js';
+import type { CacheClusterRecord } from '../../store/index.js';
+
+export default defineAction<ModifyCacheClusterMessage, ModifyCacheClusterResult>(
+  'ModifyCacheCluster', async (input, svc) => {
+    const { doc: c, version } = await requireCacheCluster(svc, input.CacheClusterId);
+    if (c.status !== 'available') {
+      throw fault('InvalidCacheClusterStateFault', `Cache cluster ${c.id} is ${c.status}; it can be modified only when available.`);
+    }
+    if (input.NumCacheNodes !== undefined && input.NumCacheNodes !== 1) {
+      throw CommonErrors.invalidParameterValue(`NumCacheNodes must be 1 for the redis engine (got ${input.NumCacheNodes}).`);
+    }
+    if (input.CacheNodeIdsToRemove?.length || input.NewAvailabilityZones?.length || input.AZMode) {
+      throw CommonErrors.invalidParameterValue('CacheNodeIdsToRemove, NewAvailabilityZones and AZMode apply to memcached clusters only.');
+    }
+    if (input.ScaleConfig) throw CommonErrors.invalidParameterValue('ScaleConfig applies to memcached clusters only.');
+    if (c.replicationGroupId && (input.CacheNodeType || input.CacheParameterGroupName || input.EngineVersion)) {
+      throw CommonErrors.invalidParameterCombination(
+        `Cache cluster ${c.id} belongs to replication group ${c.replicationGroupId}: change its node type, engine version or parameter group with ModifyReplicationGroup.`);
+    }
+    const change = await applySettingsChanges(svc, c, input);
+    if (change.changed.length === 0) throw CommonErrors.invalidParameterCombination('No modifications were requested.');
+    const next: CacheClusterRecord = { ...c, ...change.settings, pending: { ...c.pending } };
+    if (change.nodeType && input.ApplyImmediately) {
+      await checkCapacity(svc.store, svc.config.hostMemoryBytes, svc.config.memoryOvercommit,
+        [{ nodeType: change.nodeType, count: c.nodes.length }], [c.id]);
+      next.cacheNodeType = change.nodeType;
+      delete next.pending.cacheNodeType;
+    } else if (change.nodeType) {
+      next.pending.cacheNodeType = change.nodeType;
+    }
+    if (next.cacheNodeType !== c.cacheNodeType || next.cacheParameterGroupName !== c.cacheParameterGroupName) next.status = 'modifying';
+    await svc.store.commit([{ op: 'update', kind: 'cacheCluster', id: c.id, doc: next, expectVersion: version }]);
+    await svc.events.emit('cache-cluster', c.id, `Cache cluster ${c.id} modified: ${change.changed.join(', ')}`);
+    svc.kick();
+    return { CacheCluster: presentCacheCluster(next, false) };
+  });

@@ -1,0 +1,78 @@
+import { CommonErrors, fault } from '../errors.js';
+import type { ModifyReplicationGroupMessage, ModifyReplicationGroupResult } from '../model/shapes.js';
+import { defineAction } from './define.js';
+import { presentReplicationGroup } from '../present/replication-group.js';
+import { checkCapacity } from '../../resources/capacity.js';
+import { memberClusters, requireReplicationGroup } from '../../resources/lookups.js';
+import { applySettingsChanges, SHARED_SETTINGS } from '../../resources/modify.js';
+import type { CacheClusterRecord, CacheSettings, ReplicationGroupRecord, WriteOp } from '../../store/index.js';
+
+function pick(s: CacheSettings): Partial<CacheSettings> {
+  return Object.fromEntries(SHARED_SETTINGS.map((k) => [k, s[k]]));
+}
+
+export default defineAction<ModifyReplicationGroupMessage, ModifyReplicationGroupResult>(
+  'ModifyReplicationGroup', async (input, svc) => {
+    const { doc: g, version } = await requireReplicationGroup(svc, input.ReplicationGroupId);
+    if (g.status !== 'available') {
+      throw fault('InvalidReplicationGroupStateFault', `Replication group ${g.id} is ${g.status}; it can be modified only when available.`);
+    }
+    if (input.UserGroupIdsToAdd?.length || input.UserGroupIdsToRemove?.length || input.RemoveUserGroups) {
+      throw CommonErrors.invalidParameterValue('User groups (RBAC) are not supported by cachefleet yet (they come with the security work).');
+    }
+    if (input.ClusterMode && input.ClusterMode !== 'disabled') {
+      throw CommonErrors.invalidParameterValue('Cluster mode enabled is not supported by cachefleet yet.');
+    }
+    if (input.NodeGroupId && input.NodeGroupId !== '0001') {
+      throw fault('NodeGroupNotFoundFault', `Node group ${input.NodeGroupId} not found in replication group ${g.id}.`);
+    }
+    const change = await applySettingsChanges(svc, g, input);
+    const next: ReplicationGroupRecord = { ...g, ...change.settings };
+    const changed = [...change.changed];
+    if (input.ReplicationGroupDescription !== undefined && input.ReplicationGroupDescription !== g.description) {
+      next.description = input.ReplicationGroupDescription;
+      changed.push('ReplicationGroupDescription');
+    }
+    const replicas = g.memberClusters.length - 1;
+    const failover = input.AutomaticFailoverEnabled ?? g.automaticFailoverEnabled;
+    const multiAZ = input.MultiAZEnabled ?? (failover ? g.multiAZEnabled : false);
+    if (failover && replicas < 1) {
+      throw CommonErrors.invalidParameterCombination(`Automatic failover needs at least one replica; replication group ${g.id} has none.`);
+    }
+    if (multiAZ && !failover) throw CommonErrors.invalidParameterCombination('Multi-AZ requires AutomaticFailoverEnabled to be true.');
+    if (failover !== g.automaticFailoverEnabled) { next.automaticFailoverEnabled = failover; changed.push('AutomaticFailoverEnabled'); }
+    if (multiAZ !== g.multiAZEnabled) { next.multiAZEnabled = multiAZ; changed.push('MultiAZEnabled'); }
+    if (input.PrimaryClusterId !== undefined && input.PrimaryClusterId.toLowerCase() !== g.primaryClusterId) {
+      const target = input.PrimaryClusterId.toLowerCase();
+      if (!g.memberClusters.includes(target)) {
+        throw CommonErrors.invalidParameterValue(`Cache cluster ${input.PrimaryClusterId} is not a member of replication group ${g.id}.`);
+      }
+      next.primaryClusterId = target;
+      changed.push('PrimaryClusterId');
+    }
+    if (input.SnapshottingClusterId && !g.memberClusters.includes(input.SnapshottingClusterId.toLowerCase())) {
+      throw CommonErrors.invalidParameterValue(`Cache cluster ${input.SnapshottingClusterId} is not a member of replication group ${g.id}.`);
+    }
+    if (changed.length === 0) throw CommonErrors.invalidParameterCombination('No modifications were requested.');
+
+    const members = await memberClusters(svc, g);
+    if (change.nodeType && input.ApplyImmediately) {
+      await checkCapacity(svc.store, svc.config.hostMemoryBytes, svc.config.memoryOvercommit,
+        [{ nodeType: change.nodeType, count: members.length }], members.map((c) => c.id));
+      next.cacheNodeType = change.nodeType;
+    }
+    const touchesNodes = (change.nodeType && input.ApplyImmediately) || next.primaryClusterId !== g.primaryClusterId ||
+      next.cacheParameterGroupName !== g.cacheParameterGroupName;
+    if (touchesNodes) next.status = 'modifying';
+    const clusterOps: WriteOp[] = members.map((c) => {
+      const doc: CacheClusterRecord = { ...c, ...pick(next), pending: { ...c.pending } };
+      if (change.nodeType && input.ApplyImmediately) { doc.cacheNodeType = change.nodeType; delete doc.pending.cacheNodeType; }
+      else if (change.nodeType) doc.pending.cacheNodeType = change.nodeType;
+      return { op: 'update', kind: 'cacheCluster', id: c.id, doc };
+    });
+    await svc.store.commit([{ op: 'update', kind: 'replicationGroup', id: g.id, doc: next, expectVersion: version }, ...clusterOps]);
+    await svc.events.emit('replication-group', g.id, `Replication group ${g.id} modified: ${changed.join(', ')}`);
+    svc.kick();
+    const clusters = members.map((c) => (clusterOps.find((o) => o.id === c.id) as { doc: CacheClusterRecord }).doc);
+    return { ReplicationGroup: presentReplicationGroup(next, clusters) };
+  });

@@ -1,0 +1,8 @@
+import type { RevokeCacheSecurityGroupIngressMessage, RevokeCacheSecurityGroupIngressResult } from '../model/shapes.js';
+import { securityGroupsNotPermitted } from './cache-security-groups.js';
+import { defineAction } from './define.js';
+
+/** Refused as in a VPC account (see cache-security-groups.ts). */
+export default defineAction<RevokeCacheSecurityGroupIngressMessage, RevokeCacheSecurityGroupIngressResult>('RevokeCacheSecurityGroupIngress', () => {
+  throw securityGroupsNotPermitted();
+});

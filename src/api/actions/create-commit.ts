@@ -1,0 +1,22 @@
+import { ConflictError } from '../../store/index.js';
+import type { Services } from '../../service/services.js';
+import type { AwsError } from '../errors.js';
+
+/**
+ * Runs a create that reserves addresses and commits atomically. A clash on an address (another
+ * request took it meanwhile) retries with fresh addresses; other conflicts become the AWS fault
+ * `mapConflict` gives. Then the reconciler is woken.
+ */
+export async function commitCreate<T>(svc: Services, attempt: () => Promise<T>,
+  mapConflict: (e: unknown) => AwsError | undefined): Promise<T> {
+  for (let tries = 0; ; tries++) {
+    try {
+      const result = await attempt();
+      svc.kick();
+      return result;
+    } catch (e) {
+      if (e instanceof ConflictError && e.kind === 'address' && tries < 5) continue;
+      throw mapConflict(e) ?? e;
+    }
+  }
+}

@@ -1,0 +1,146 @@
+// The ElastiCache-compatible HTTP endpoint: AWS Query protocol requests in (POST form bodies
+// or GET query strings), XML out. Every outcome, including framework-level failures such as an
+// oversized body, is answered as an AWS <ErrorResponse> so SDKs surface a proper error code.
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { AwsError, CommonErrors, isAwsError } from './errors.js';
+import type { ActionRegistry, RequestContext } from './types.js';
+import { getOperation } from './codec/model.js';
+import { decodeInput, parseQueryString, type QueryParams } from './codec/query-decode.js';
+import { encodeError, encodeResult } from './codec/xml-encode.js';
+
+type LogFn = (obj: Record<string, unknown>, msg?: string) => void;
+
+/** The subset of a pino logger the server uses. */
+export interface ApiLogger {
+  info: LogFn;
+  warn: LogFn;
+  error: LogFn;
+  debug: LogFn;
+}
+
+export interface ApiServerOptions {
+  actions: ActionRegistry;
+  logger?: ApiLogger;
+  /** Largest accepted request body; default 1 MiB. */
+  bodyLimitBytes?: number;
+  /**
+   * Runs once the action is known to exist in the model, before the implementation check and
+   * input decoding (e.g. authentication, rate limiting). A thrown AwsError becomes the response.
+   * `request.body` is the raw form body (string) or undefined.
+   */
+  beforeAction?: (ctx: RequestContext, request: FastifyRequest) => void | Promise<void>;
+}
+
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+const noop: LogFn = () => {};
+const silentLogger: ApiLogger = { info: noop, warn: noop, error: noop, debug: noop };
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+export function createApiServer(opts: ApiServerOptions): FastifyInstance {
+  const log = opts.logger ?? silentLogger;
+  const bodyLimit = opts.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
+  const actionOf = new WeakMap<FastifyRequest, string>();
+
+  const app = Fastify({ logger: false, bodyLimit, genReqId: () => randomUUID() });
+
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-amzn-RequestId', req.id);
+    // AWS Query endpoints read the body as a form whatever the Content-Type says; fastify would
+    // otherwise refuse a malformed media type with 415 before any parser runs.
+    const ct = req.raw.headers['content-type'];
+    if (ct !== undefined && !/^\s*application\/x-www-form-urlencoded\s*(;|$)/i.test(ct)) {
+      req.raw.headers['content-type'] = 'application/x-www-form-urlencoded';
+    }
+  });
+
+  app.addHook('onResponse', async (req, reply) => {
+    log.debug({ requestId: req.id, action: actionOf.get(req), method: req.method, status: reply.statusCode,
+      durationMs: Math.round(reply.elapsedTime * 1000) / 1000 }, 'api request');
+  });
+
+  // The only body parser: every body is a form. Strict UTF-8 so corruption is reported, not masked.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_req, body, done) => {
+    try {
+      done(null, utf8.decode(body as Buffer));
+    } catch {
+      done(CommonErrors.malformedQueryString('The request body is not valid UTF-8.'), undefined);
+    }
+  });
+
+  function sendError(req: FastifyRequest, reply: FastifyReply, e: unknown) {
+    let err: AwsError;
+    if (isAwsError(e)) {
+      err = e;
+    } else {
+      const fe = e as { code?: string; statusCode?: number; message?: string };
+      if (fe?.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+        err = CommonErrors.requestEntityTooLarge(bodyLimit);
+      } else if (fe?.code?.startsWith('FST_') && typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+        // Framing problems caught by fastify (bad Content-Length, aborted body …).
+        err = new AwsError('MalformedQueryString', `The request could not be read: ${fe.message ?? 'malformed request'}`, fe.statusCode);
+      } else {
+        err = CommonErrors.internal(e);
+      }
+    }
+    if (err.httpStatus >= 500) {
+      log.error({ requestId: req.id, action: actionOf.get(req), err: err.cause ?? err }, 'request failed');
+    }
+    reply.code(err.httpStatus).header('content-type', 'text/xml').send(encodeError(err, req.id));
+  }
+
+  app.setErrorHandler((error, req, reply) => sendError(req, reply, error));
+
+  app.setNotFoundHandler((req, reply) => {
+    sendError(req, reply, new AwsError('NotFound', `Nothing is served at ${req.method} ${req.url.split('?')[0]}; the API endpoint is POST /.`, 404));
+  });
+
+  app.get('/healthz', async (_req, reply) => {
+    reply.header('content-type', 'text/plain; charset=utf-8').send('ok');
+  });
+
+  app.route({
+    method: ['GET', 'POST'],
+    url: '/',
+    handler: async (req, reply) => {
+      try {
+        const params = requestParams(req);
+        const action = lastValue(params, 'Action');
+        if (!action) throw CommonErrors.missingAction();
+        actionOf.set(req, action);
+        const op = getOperation(action);
+        if (!op) throw CommonErrors.invalidAction(action);
+        const ctx: RequestContext = { requestId: req.id, action };
+        if (opts.beforeAction) await opts.beforeAction(ctx, req);
+        const handler = opts.actions.get(action);
+        if (!handler) throw CommonErrors.notImplemented(action);
+        const input = decodeInput(op, params);
+        const output = await handler.handle(input, ctx);
+        const xml = encodeResult(action, output, req.id);
+        reply.code(200).header('content-type', 'text/xml').send(xml);
+      } catch (e) {
+        sendError(req, reply, e);
+      }
+      return reply;
+    },
+  });
+
+  return app;
+}
+
+/** Query-string parameters, then body parameters (a body value overrides the same key in the URL). */
+function requestParams(req: FastifyRequest): QueryParams {
+  const url = req.raw.url ?? '';
+  const q = url.indexOf('?');
+  const params = q === -1 ? [] : parseQueryString(url.slice(q + 1));
+  if (typeof req.body !== 'string' || req.body === '') return params;
+  const body = parseQueryString(req.body.trim());
+  return params.length === 0 ? body : params.concat(body);
+}
+
+function lastValue(params: QueryParams, key: string): string | undefined {
+  for (let i = params.length - 1; i >= 0; i--) if (params[i][0] === key) return params[i][1];
+  return undefined;
+}

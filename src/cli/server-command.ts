@@ -1,0 +1,55 @@
+import type { Command } from 'commander';
+import { defaultConfig, DEFAULT_PORT, type ServiceConfig } from '../service/config.js';
+import { CachefleetService } from '../service/service.js';
+import { createLogger } from '../util/logger.js';
+import { prettyLogStream } from './pretty-log.js';
+
+const int = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new Error(`not a whole number: ${v}`);
+  return n;
+};
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+export function registerServerCommand(program: Command): void {
+  program.command('server')
+    .description('run the service: the ElastiCache API, the reconciler, and the cache nodes it manages')
+    .option('-p, --port <port>', 'API port', int, DEFAULT_PORT)
+    .option('--host <address>', 'API listen address', '127.0.0.1')
+    .option('-d, --data-dir <dir>', 'state, node data and logs', './data')
+    .option('--region <region>', 'region shown in ARNs and availability zones', 'us-east-1')
+    .option('--endpoint-cidr <cidr>', 'loopback range for endpoint and node addresses', '127.77.0.0/16')
+    .option('--router <mode>', 'endpoint forwarding: auto, nftables (kernel NAT) or proxy (userspace process)', 'auto')
+    .option('--memory-overcommit <ratio>', 'node maxmemory limits may add up to host memory times this', Number, 16)
+    .option('--redis-server <path>', 'an extra redis-server binary to offer as an engine (repeatable)', collect, [])
+    .option('--reconcile-interval-ms <ms>', 'reconcile period when nothing changes', int, 2000)
+    .option('--stop-nodes-on-exit', 'stop every cache node when the service exits (default: nodes keep serving)', false)
+    .option('--log-level <level>', 'debug, info, warn or error', 'info')
+    .option('--log-format <format>', 'pretty or json (default: pretty on a terminal)')
+    .action(async (o) => {
+      if (!['auto', 'nftables', 'proxy'].includes(o.router)) throw new Error(`--router must be auto, nftables or proxy (got ${o.router})`);
+      const config: ServiceConfig = defaultConfig({
+        host: o.host, port: o.port, dataDir: o.dataDir, region: o.region, endpointCidr: o.endpointCidr,
+        routerMode: o.router, memoryOvercommit: o.memoryOvercommit, redisServerBinaries: o.redisServer,
+        reconcileIntervalMs: o.reconcileIntervalMs, stopNodesOnExit: o.stopNodesOnExit, logLevel: o.logLevel,
+      });
+      const pretty = (o.logFormat ?? (process.stdout.isTTY ? 'pretty' : 'json')) === 'pretty';
+      const logger = createLogger({ level: config.logLevel, ...(pretty ? { destination: prettyLogStream(process.stdout) } : {}) });
+      const service = await CachefleetService.start(config, logger);
+      let stopping = false;
+      const shutdown = async (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        logger.info({ signal }, 'shutting down');
+        try {
+          await service.stop();
+          process.exit(0);
+        } catch (err) {
+          logger.error({ err }, 'shutdown failed');
+          process.exit(1);
+        }
+      };
+      process.on('SIGINT', () => void shutdown('SIGINT'));
+      process.on('SIGTERM', () => void shutdown('SIGTERM'));
+    });
+}

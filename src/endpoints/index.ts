@@ -1,0 +1,32 @@
+/** Picks the endpoint router for this host. */
+import { NftablesRouter } from './nftables-router.js';
+import { ProxyRouter } from './proxy-router.js';
+import { silentLogger, type Logger } from '../util/logger.js';
+import type { EndpointRouter } from './types.js';
+
+export type { EndpointRoute, EndpointRouter, Target } from './types.js';
+export { NftablesRouter } from './nftables-router.js';
+export { ProxyRouter } from './proxy-router.js';
+export { allocateAddress, isLoopback, parseCidr } from './addresses.js';
+
+export interface EndpointRouterOptions {
+  mode: 'auto' | 'nftables' | 'proxy';
+  /** nft table name (nftables router), unique per service instance. */
+  table: string;
+  /** State directory for the proxy router (routes.json, pidfile, log). */
+  stateDir: string;
+  logger?: Logger;
+}
+
+export async function createEndpointRouter(opts: EndpointRouterOptions): Promise<EndpointRouter> {
+  const logger = opts.logger ?? silentLogger;
+  if (opts.mode === 'nftables') return new NftablesRouter({ table: opts.table, logger });
+  if (opts.mode === 'proxy') return new ProxyRouter({ stateDir: opts.stateDir, logger });
+  if (await NftablesRouter.available()) return new NftablesRouter({ table: opts.table, logger });
+  logger.warn(
+    { component: 'endpoints' },
+    'nftables is not usable here (needs nft and root/CAP_NET_ADMIN); endpoints use the userspace proxy ' +
+      'process instead, which gives roughly half the throughput of a direct connection (kernel NAT gives ~0.9)',
+  );
+  return new ProxyRouter({ stateDir: opts.stateDir, logger });
+}

@@ -1,0 +1,120 @@
+/**
+ * The files through which the ProxyRouter (control plane) and the detached proxy process talk.
+ * Files, not a socket, so that either side can die and restart without the other noticing:
+ *   routes.json          desired routes (router writes, atomically; its removal stops the proxy)
+ *   proxy.pid            the proxy's pid (proxy writes)
+ *   proxy-status.json    what the proxy has applied: generation, listeners, errors (proxy writes)
+ *   drop-<id>.json       a dropConnections request; the proxy deletes it when done (the ack)
+ *   proxy.log            the proxy's stdout/stderr
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync, renameSync, writeFileSync, unlinkSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { basename, join } from 'node:path';
+import type { EndpointRoute, Target } from './types.js';
+
+export const PROXY_SCRIPT = 'proxy-process.js';
+
+export interface ProxyPaths {
+  dir: string;
+  routes: string;
+  pid: string;
+  status: string;
+  log: string;
+}
+
+export function proxyPaths(dir: string): ProxyPaths {
+  return {
+    dir,
+    routes: join(dir, 'routes.json'),
+    pid: join(dir, 'proxy.pid'),
+    status: join(dir, 'proxy-status.json'),
+    log: join(dir, 'proxy.log'),
+  };
+}
+
+export interface RoutesFile {
+  version: 1;
+  /** Hash of the routes; the proxy echoes it in its status once applied. */
+  generation: string;
+  routes: EndpointRoute[];
+}
+
+export interface ProxyStatus {
+  pid: number;
+  generation: string;
+  /** "address:port" of every listener up. */
+  listening: string[];
+  /** Routes that could not be served (e.g. EADDRINUSE); the proxy retries them. */
+  errors: { routeId: string; message: string }[];
+}
+
+export interface DropRequest {
+  routeId: string;
+  target: Target;
+}
+
+export const DROP_PREFIX = 'drop-';
+
+export function routesGeneration(routes: readonly EndpointRoute[]): string {
+  return createHash('sha256').update(JSON.stringify(routes)).digest('hex').slice(0, 16);
+}
+
+/** Write-then-rename so a reader never sees a half-written file. */
+export function writeFileAtomic(path: string, content: string): void {
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(tmp, content);
+  try {
+    renameSync(tmp, path);
+  } catch (err) {
+    try { unlinkSync(tmp); } catch { /* already gone */ }
+    throw err;
+  }
+}
+
+/** Parsed JSON, or undefined when the file is missing or unreadable. */
+export function readJson<T>(path: string): T | undefined {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+export function readPid(path: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(path, 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The command line of `pid`, or undefined when it is not running (or a zombie). */
+function commandLine(pid: number): string[] | undefined {
+  if (process.platform === 'linux') {
+    try {
+      const raw = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      return raw ? raw.split('\0').filter(Boolean) : undefined; // zombies have an empty cmdline
+    } catch {
+      return undefined;
+    }
+  }
+  try {
+    process.kill(pid, 0);
+    const out = execFileSync('ps', ['-o', 'command=', '-p', String(pid)], { encoding: 'utf8' }).trim();
+    return out ? out.split(/\s+/) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether `pid` is a live proxy process serving `routesPath`: a pidfile can outlive its process and
+ * the pid be reused by anything, so never signal a pid without this check.
+ */
+export function isProxyProcess(pid: number, routesPath: string): boolean {
+  const argv = commandLine(pid);
+  if (!argv) return false;
+  return argv.some((a) => basename(a) === PROXY_SCRIPT) && argv.includes(routesPath);
+}

@@ -1,0 +1,41 @@
+/** Validation shared by both routers: reject a route set that would be silently mis-programmed. */
+import { isIpv4 } from './addresses.js';
+import type { EndpointRoute, Target } from './types.js';
+
+function checkPort(port: number, what: string): void {
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`${what}: invalid port ${port}`);
+}
+
+function checkTarget(t: Target, what: string): void {
+  if (!isIpv4(t.address)) throw new Error(`${what}: invalid IPv4 target address "${t.address}"`);
+  checkPort(t.port, what);
+}
+
+/**
+ * Validates `routes` and returns a copy sorted by id, so the same set always renders the same
+ * programme (the routers skip work when nothing changed). Both routers are IPv4-only.
+ */
+export function normalizeRoutes(routes: readonly EndpointRoute[]): EndpointRoute[] {
+  const ids = new Set<string>();
+  const listeners = new Map<string, string>();
+  for (const r of routes) {
+    if (!r.id) throw new Error('endpoint route without an id');
+    if (ids.has(r.id)) throw new Error(`duplicate endpoint route id "${r.id}"`);
+    ids.add(r.id);
+    if (!isIpv4(r.address)) throw new Error(`route ${r.id}: invalid IPv4 address "${r.address}"`);
+    checkPort(r.port, `route ${r.id}`);
+    // Two routes on one address:port would make the first silently win.
+    const key = `${r.address}:${r.port}`;
+    const other = listeners.get(key);
+    if (other !== undefined) throw new Error(`routes ${other} and ${r.id} both use ${key}`);
+    listeners.set(key, r.id);
+    for (const t of r.targets) checkTarget(t, `route ${r.id}`);
+  }
+  return [...routes]
+    .map((r) => ({ id: r.id, address: r.address, port: r.port, targets: r.targets.map((t) => ({ address: t.address, port: t.port })) }))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+export function sameTarget(a: Target, b: Target): boolean {
+  return a.address === b.address && a.port === b.port;
+}

@@ -1,0 +1,177 @@
+/**
+ * Admin connections to cache nodes: one long-lived ioredis connection per node, tuned so that
+ * a dead or unreachable node makes commands fail fast (never queue, never hang, never crash
+ * the process) while the connection keeps retrying quietly in the background.
+ */
+import { Redis } from 'ioredis';
+import { silentLogger, type EngineLogger } from './log.js';
+import { nodeInfoFromFields, parseInfo, type NodeInfo } from './info.js';
+
+export { parseInfo, parseInfoList, nodeInfoFromFields, type NodeInfo, type ReplicaLink } from './info.js';
+
+export interface AdminPoolOptions {
+  logger?: EngineLogger;
+  /** TCP connect timeout, also how long a command waits for a (re)connection. Default 1000 ms. */
+  connectTimeoutMs?: number;
+  /** Per-command timeout. Default 1000 ms. */
+  commandTimeoutMs?: number;
+  /** Base reconnect interval; a random 0-100 ms is added so nodes are not hit in lockstep. Default 100 ms. */
+  retryIntervalMs?: number;
+}
+
+/** Credentials for nodes with an AUTH token / ACL user. */
+export interface AdminAuth {
+  username?: string;
+  password?: string;
+}
+
+interface Entry {
+  client: Redis;
+  authKey: string;
+}
+
+export class AdminPool {
+  private readonly clients = new Map<string, Entry>();
+  private readonly log: EngineLogger;
+  private readonly connectTimeoutMs: number;
+  private readonly commandTimeoutMs: number;
+  private readonly retryIntervalMs: number;
+
+  constructor(opts: AdminPoolOptions = {}) {
+    this.log = opts.logger ?? silentLogger;
+    this.connectTimeoutMs = opts.connectTimeoutMs ?? 1000;
+    this.commandTimeoutMs = opts.commandTimeoutMs ?? 1000;
+    this.retryIntervalMs = opts.retryIntervalMs ?? 100;
+  }
+
+  /**
+   * The admin connection of a node, created lazily (no socket until first use). Asking again
+   * with different credentials replaces the connection (e.g. after an auth token rotation).
+   */
+  client(address: string, port: number, auth: AdminAuth = {}): Redis {
+    const key = `${address}:${port}`;
+    const authKey = `${auth.username ?? ''}\0${auth.password ?? ''}`;
+    const existing = this.clients.get(key);
+    if (existing && existing.authKey === authKey) return existing.client;
+    if (existing) existing.client.disconnect();
+
+    const client = new Redis({
+      host: address,
+      port,
+      username: auth.username,
+      password: auth.password,
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      // Admin commands (INFO, CONFIG, REPLICAOF) must also work while a replica loads its data set.
+      enableReadyCheck: false,
+      maxRetriesPerRequest: 0,
+      connectTimeout: this.connectTimeoutMs,
+      commandTimeout: this.commandTimeoutMs,
+      retryStrategy: () => this.retryIntervalMs + Math.floor(Math.random() * 100),
+      // RESP2 avoids the HELLO round trip; CLIENT SETINFO does not exist before Redis 7.2.
+      protocol: 2,
+      disableClientInfo: true,
+      connectionName: 'cachefleet-admin',
+    });
+    client.on('error', (err: Error) => this.log.debug({ node: key, err: err.message }, 'admin connection error'));
+    this.clients.set(key, { client, authKey });
+    return client;
+  }
+
+  /**
+   * The admin connection once it is ready. Use this (or whenReady) before sending raw commands:
+   * with the offline queue disabled, a command on a not-yet-connected client fails at once.
+   */
+  async ready(address: string, port: number, auth?: AdminAuth): Promise<Redis> {
+    const client = this.client(address, port, auth);
+    await whenReady(client);
+    return client;
+  }
+
+  /** Closes and forgets the connection of a node (e.g. once the node is deleted). */
+  release(address: string, port: number): void {
+    const key = `${address}:${port}`;
+    const entry = this.clients.get(key);
+    if (!entry) return;
+    this.clients.delete(key);
+    entry.client.disconnect();
+  }
+
+  async closeAll(): Promise<void> {
+    const all = [...this.clients.values()].map((e) => e.client);
+    this.clients.clear();
+    await Promise.all(all.map((c) => closeClient(c)));
+  }
+}
+
+function closeClient(client: Redis): Promise<void> {
+  if (client.status === 'end') return Promise.resolve();
+  return new Promise((resolve) => {
+    // A client that never connected ends synchronously inside disconnect().
+    client.once('end', () => resolve());
+    client.disconnect();
+    if (client.status === 'end') resolve();
+  });
+}
+
+/**
+ * Resolves once the connection is ready, starting it if it is still lazy. Waits at most
+ * `timeoutMs` (default: the client's connect timeout), so commands against a node that is just
+ * starting succeed, and against a dead node fail within a bounded time.
+ */
+export function whenReady(client: Redis, timeoutMs = client.options.connectTimeout ?? 1000): Promise<void> {
+  if (client.status === 'ready') return Promise.resolve();
+  const where = `${client.options.host}:${client.options.port}`;
+  if (client.status === 'end') return Promise.reject(new Error(`admin connection to ${where} is closed`));
+  if (client.status === 'wait') client.connect().catch(() => undefined); // failures arrive as 'error' events
+  return new Promise((resolve, reject) => {
+    const done = (err?: Error) => {
+      clearTimeout(timer);
+      client.off('ready', onReady);
+      client.off('end', onEnd);
+      if (err) reject(err);
+      else resolve();
+    };
+    const onReady = () => done();
+    const onEnd = () => done(new Error(`admin connection to ${where} was closed`));
+    const timer = setTimeout(
+      () => done(new Error(`node ${where} not reachable within ${timeoutMs} ms (connection ${client.status})`)),
+      timeoutMs,
+    );
+    client.on('ready', onReady);
+    client.on('end', onEnd);
+  });
+}
+
+/** Role, replication link and memory facts of a node (INFO server + replication + memory + persistence). */
+export async function observeNode(client: Redis): Promise<NodeInfo> {
+  await whenReady(client);
+  // Separate sections rather than one multi-section INFO, which older engines do not support.
+  const texts = await Promise.all(['server', 'replication', 'memory', 'persistence'].map((s) => client.info(s)));
+  return nodeInfoFromFields(Object.assign({}, ...texts.map((t) => parseInfo(String(t)))));
+}
+
+/** Makes the node a replica of `target`, or a primary (REPLICAOF NO ONE) when `target` is null. */
+export async function replicaOf(client: Redis, target: { address: string; port: number } | null): Promise<void> {
+  await whenReady(client);
+  const args = target ? [target.address, String(target.port)] : ['NO', 'ONE'];
+  await client.call('REPLICAOF', args);
+}
+
+/** Applies all pairs in one CONFIG SET, which Redis 7 applies atomically (all or none). */
+export async function configSet(client: Redis, pairs: Record<string, string>): Promise<void> {
+  const flat = Object.entries(pairs).flat();
+  if (flat.length === 0) return;
+  await whenReady(client);
+  await client.call('CONFIG', ['SET', ...flat]);
+}
+
+/** The live value of one directive (exact name), or undefined when the server does not know it. */
+export async function configGet(client: Redis, name: string): Promise<string | undefined> {
+  await whenReady(client);
+  const reply = (await client.call('CONFIG', ['GET', name])) as unknown[];
+  for (let i = 0; i + 1 < reply.length; i += 2) {
+    if (String(reply[i]).toLowerCase() === name.toLowerCase()) return String(reply[i + 1]);
+  }
+  return undefined;
+}

@@ -1,0 +1,125 @@
+/**
+ * Rendering of a node's redis.conf. Pure functions, so the exact bytes a node starts with can be
+ * unit-tested and compared (ensureRunning rewrites the file only when the rendering changed).
+ */
+import type { NodeSpec } from './types.js';
+
+/** File names inside a node's directory. */
+export const NODE_FILES = {
+  conf: 'redis.conf',
+  pid: 'redis.pid',
+  log: 'redis.log',
+  meta: 'node.json',
+  lastExit: 'last-exit.json',
+} as const;
+
+/**
+ * Directives the provider owns. A spec setting one of them is a bug upstream (it would move the
+ * node's endpoint or files, or hide the conf path from /proc/<pid>/cmdline, which is how a running
+ * node is recognised), so rendering refuses instead of silently picking one.
+ */
+export const MANAGED_DIRECTIVES: ReadonlySet<string> = new Set([
+  'bind',
+  'port',
+  'dir',
+  'pidfile',
+  'logfile',
+  'daemonize',
+  'protected-mode',
+  'supervised',
+  'include',
+  'set-proc-title',
+  'proc-title-template',
+]);
+
+/**
+ * Defaults for a cache node that the spec may override (a directive of the same name in
+ * `spec.config` replaces the default line entirely).
+ * - no RDB snapshots and no AOF unless asked: a cache must not stall on disk;
+ * - diskless replication without delay: a new replica syncs in milliseconds, not seconds;
+ * - diskless load disabled: the replica keeps serving its old data set until the new one is complete;
+ * - outgoing connections from, and replicas announced as, the node's own address: otherwise a
+ *   primary sees every local replica as 127.0.0.1 and cannot tell two replicas on port 6379 apart.
+ */
+export function defaultDirectives(spec: Pick<NodeSpec, 'address'>): Array<[string, string]> {
+  return [
+    ['save', ''],
+    ['appendonly', 'no'],
+    ['repl-diskless-sync', 'yes'],
+    ['repl-diskless-sync-delay', '0'],
+    ['repl-diskless-load', 'disabled'],
+    ['bind-source-addr', spec.address],
+    ['replica-announce-ip', spec.address],
+  ];
+}
+
+const DIRECTIVE_NAME = /^[a-z][a-z0-9-]*$/i;
+/** Characters that force quoting: whitespace, quotes, backslash, controls (sdssplitargs rules). */
+const NEEDS_QUOTES = /[\s"'\\\x00-\x1f\x7f]/;
+
+/**
+ * Quotes one value the way redis.conf's tokenizer (sdssplitargs) reads it back: bare when safe,
+ * `""` when empty, otherwise double-quoted with \\, \", \n, \r, \t and \xHH escapes.
+ * Multi-argument directives (save, client-output-buffer-limit) accept "900 1" as one quoted
+ * token: Redis 7 splits it again, just as CONFIG SET does.
+ */
+export function quoteConfigValue(value: string): string {
+  if (value === '') return '""';
+  if (!NEEDS_QUOTES.test(value)) return value;
+  let out = '"';
+  for (const ch of value) {
+    const code = ch.codePointAt(0)!;
+    if (ch === '\\') out += '\\\\';
+    else if (ch === '"') out += '\\"';
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (code < 0x20 || code === 0x7f) out += '\\x' + code.toString(16).padStart(2, '0');
+    else out += ch; // includes non-ASCII: the tokenizer copies bytes verbatim inside quotes
+  }
+  return out + '"';
+}
+
+function line(name: string, value: string): string {
+  return `${name} ${quoteConfigValue(value)}`;
+}
+
+export interface NodePaths {
+  dir: string;
+  conf: string;
+  pid: string;
+  log: string;
+}
+
+/** Renders the full redis.conf of a node whose directory is `paths.dir` (absolute). */
+export function renderRedisConf(spec: NodeSpec, paths: NodePaths): string {
+  const userNames = Object.keys(spec.config).sort();
+  for (const name of userNames) {
+    if (!DIRECTIVE_NAME.test(name)) throw new Error(`invalid redis config directive name ${JSON.stringify(name)}`);
+    if (MANAGED_DIRECTIVES.has(name.toLowerCase())) {
+      throw new Error(`redis config directive "${name}" is managed by the node provider and cannot be set`);
+    }
+  }
+  const userLower = new Set(userNames.map((n) => n.toLowerCase()));
+  const out = [
+    `# Written by cachefleet for node ${spec.key}. Managed: edits are overwritten.`,
+    line('bind', spec.address),
+    line('port', String(spec.port)),
+    line('dir', paths.dir),
+    line('pidfile', paths.pid),
+    line('logfile', paths.log),
+    line('daemonize', 'no'),
+    line('protected-mode', 'no'),
+    // Keeps the conf path in /proc/<pid>/cmdline (the default title drops it) so a pid read
+    // from a pidfile can be verified to be this node before it is adopted or signalled.
+    line('proc-title-template', '{title} {listen-addr} {server-mode} {config-file}'),
+  ];
+  for (const [name, value] of defaultDirectives(spec)) {
+    if (!userLower.has(name)) out.push(line(name, value));
+  }
+  for (const name of userNames) {
+    const value = spec.config[name]!;
+    for (const v of Array.isArray(value) ? value : [value]) out.push(line(name, v));
+  }
+  return out.join('\n') + '\n';
+}

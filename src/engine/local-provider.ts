@@ -1,0 +1,300 @@
+/**
+ * The embedded node provider: each cache node is a local `redis-server` process with its own
+ * directory `<nodesDir>/<key>/`. Processes are detached (own session and process group) so the
+ * control plane can die or be Ctrl-C'd without taking the cache down; a restarted control plane
+ * adopts them through the pidfile / node.json, after checking the pid really is that node.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { closeSync, openSync } from 'node:fs';
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { waitFor } from '../util/wait.js';
+import { NODE_FILES, renderRedisConf, type NodePaths } from './config.js';
+import { silentLogger, type EngineLogger } from './log.js';
+import {
+  fileSize,
+  logTail,
+  readJson,
+  readPidFile,
+  readText,
+  writeFileAtomic,
+  type ExitRecord,
+  type NodeMeta,
+} from './node-files.js';
+import { describePortHolder, pidIsNode, probeListen, settleWithin, signal } from './proc.js';
+import type { NodeExit, NodeProcessStatus, NodeProvider, NodeSpec } from './types.js';
+
+export interface LocalProviderOptions {
+  nodesDir: string;
+  logger?: EngineLogger;
+  /** How long ensureRunning waits for the pidfile (config parsed, port bound). Default 5000 ms. */
+  startTimeoutMs?: number;
+  /** Default SIGTERM grace period of stop/restart/remove before SIGKILL. Default 5000 ms. */
+  stopTimeoutMs?: number;
+}
+
+/** Filesystem-safe and unable to escape nodesDir (no separators, no leading dot). */
+const KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/** A child spawned by this provider instance: its exit is observed directly. */
+interface OwnChild {
+  pid: number;
+  /** Settles after the exit has been recorded. */
+  exited: Promise<void>;
+}
+
+export class LocalProcessProvider implements NodeProvider {
+  readonly nodesDir: string;
+  private readonly log: EngineLogger;
+  private readonly startTimeoutMs: number;
+  private readonly stopTimeoutMs: number;
+  private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly children = new Map<string, OwnChild>();
+  private readonly exits = new Map<string, ExitRecord>();
+
+  constructor(opts: LocalProviderOptions) {
+    this.nodesDir = resolve(opts.nodesDir);
+    this.log = opts.logger ?? silentLogger;
+    this.startTimeoutMs = opts.startTimeoutMs ?? 5000;
+    this.stopTimeoutMs = opts.stopTimeoutMs ?? 5000;
+  }
+
+  /** Absolute paths of a node's files (validates the key). */
+  paths(key: string): NodePaths & { meta: string; lastExit: string } {
+    if (!KEY.test(key)) throw new Error(`invalid node key ${JSON.stringify(key)}`);
+    const dir = join(this.nodesDir, key);
+    return {
+      dir,
+      conf: join(dir, NODE_FILES.conf),
+      pid: join(dir, NODE_FILES.pid),
+      log: join(dir, NODE_FILES.log),
+      meta: join(dir, NODE_FILES.meta),
+      lastExit: join(dir, NODE_FILES.lastExit),
+    };
+  }
+
+  ensureRunning(spec: NodeSpec): Promise<NodeProcessStatus> {
+    return this.withLock(spec.key, async () => {
+      const p = this.paths(spec.key);
+      const text = renderRedisConf(spec, p);
+      const st = await this.status(spec.key);
+      if (!st.running) return this.start(spec, text);
+      if ((await readText(p.conf)) !== text) {
+        // Not restarted on purpose: live changes go through CONFIG SET, disruptive ones through restart().
+        await writeFileAtomic(p.conf, text);
+        this.log.info({ node: spec.key, pid: st.pid }, 'redis.conf rewritten; running node keeps its live config');
+      }
+      const meta = await readJson<NodeMeta>(p.meta);
+      if (meta && (meta.address !== spec.address || meta.port !== spec.port || meta.binary !== spec.binary)) {
+        this.log.warn({ node: spec.key, running: meta, wanted: spec }, 'endpoint or binary changed; takes effect on restart');
+      }
+      return st;
+    });
+  }
+
+  restart(spec: NodeSpec): Promise<NodeProcessStatus> {
+    return this.withLock(spec.key, async () => {
+      const text = renderRedisConf(spec, this.paths(spec.key));
+      await this.stopNow(spec.key, this.stopTimeoutMs);
+      return this.start(spec, text);
+    });
+  }
+
+  async status(key: string): Promise<NodeProcessStatus> {
+    const p = this.paths(key);
+    const meta = await readJson<NodeMeta>(p.meta);
+    const candidates = new Set<number>();
+    const fromPidfile = await readPidFile(p.pid);
+    if (fromPidfile) candidates.add(fromPidfile);
+    if (meta && Number.isInteger(meta.pid)) candidates.add(meta.pid);
+    for (const pid of candidates) {
+      if (await pidIsNode(pid, p.conf)) return { running: true, pid };
+    }
+    const lastExit = meta ? await this.lastExit(key, meta) : undefined;
+    return lastExit ? { running: false, lastExit } : { running: false };
+  }
+
+  stop(key: string, opts: { timeoutMs?: number } = {}): Promise<void> {
+    return this.withLock(key, () => this.stopNow(key, opts.timeoutMs ?? this.stopTimeoutMs));
+  }
+
+  remove(key: string): Promise<void> {
+    return this.withLock(key, async () => {
+      await this.stopNow(key, this.stopTimeoutMs);
+      await rm(this.paths(key).dir, { recursive: true, force: true, maxRetries: 3 });
+      this.exits.delete(key);
+    });
+  }
+
+  async list(): Promise<string[]> {
+    try {
+      const entries = await readdir(this.nodesDir, { withFileTypes: true });
+      return entries.filter((e) => e.isDirectory() && KEY.test(e.name)).map((e) => e.name).sort();
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw e;
+    }
+  }
+
+  /** Serialises operations per node so two concurrent ensureRunning calls cannot spawn twice. */
+  private withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.locks.get(key) ?? Promise.resolve();
+    const run = prev.then(fn, fn);
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.locks.set(key, tail);
+    void tail.then(() => {
+      if (this.locks.get(key) === tail) this.locks.delete(key);
+    });
+    return run;
+  }
+
+  private async start(spec: NodeSpec, confText: string): Promise<NodeProcessStatus> {
+    const p = this.paths(spec.key);
+    await mkdir(p.dir, { recursive: true });
+    await writeFileAtomic(p.conf, confText);
+    await this.assertPortFree(spec);
+
+    const logOffset = await fileSize(p.log);
+    // stdout/stderr go to the same (append-mode) file Redis logs to: a config error is printed
+    // to stderr before the logfile directive takes effect, and must end up in the log tail.
+    const fd = openSync(p.log, 'a');
+    let child: ChildProcess;
+    try {
+      child = spawn(spec.binary, [p.conf], { detached: true, stdio: ['ignore', fd, fd], cwd: p.dir });
+    } finally {
+      closeSync(fd); // the child holds its own copy
+    }
+    if (child.pid === undefined) {
+      const [err] = (await once(child, 'error')) as [Error];
+      throw new Error(`cannot start redis-server for node ${spec.key} (${spec.binary}): ${err.message}`);
+    }
+    const pid = child.pid;
+    let exitedEarly = false;
+    const exited = new Promise<void>((done) => {
+      child.once('exit', (code, signal) => {
+        exitedEarly = true;
+        void this.recordExit(spec.key, { pid, code, signal, at: new Date().toISOString() }).finally(done);
+      });
+    });
+    child.on('error', (e) => this.log.warn({ node: spec.key, pid, err: e.message }, 'redis-server process error'));
+    child.unref();
+    this.children.set(spec.key, { pid, exited });
+
+    const meta: NodeMeta = {
+      pid,
+      conf: p.conf,
+      binary: spec.binary,
+      address: spec.address,
+      port: spec.port,
+      startedAt: new Date().toISOString(),
+      logOffset,
+    };
+    await writeFileAtomic(p.meta, JSON.stringify(meta, null, 2) + '\n');
+    this.log.info({ node: spec.key, pid, address: spec.address, port: spec.port }, 'redis-server spawned');
+
+    // Redis writes its pidfile after parsing the config and binding the port, so waiting for it
+    // turns "bad config" and "port taken" into an error here instead of a silent dead node.
+    try {
+      await waitFor(async () => exitedEarly || (await readPidFile(p.pid)) === pid, {
+        timeoutMs: this.startTimeoutMs,
+        intervalMs: 5,
+        what: `pidfile of node ${spec.key}`,
+      });
+    } catch {
+      this.log.warn({ node: spec.key, pid }, 'redis-server has not written its pidfile yet');
+    }
+    if (exitedEarly) {
+      await exited;
+      const st = await this.status(spec.key);
+      const why = st.lastExit ? describeExit(st.lastExit) : 'exited';
+      throw new Error(`redis-server for node ${spec.key} exited during startup (${why})`);
+    }
+    return { running: true, pid };
+  }
+
+  private async stopNow(key: string, timeoutMs: number): Promise<void> {
+    const p = this.paths(key);
+    const st = await this.status(key);
+    if (!st.running || st.pid === undefined) return;
+    const pid = st.pid;
+    const gone = async () => !(await pidIsNode(pid, p.conf));
+    signal(pid, 'SIGTERM');
+    try {
+      await waitFor(gone, { timeoutMs, intervalMs: 20, what: `node ${key} (pid ${pid}) to exit` });
+    } catch {
+      // Re-verified right before the SIGKILL: the pid must still be this node.
+      if (await pidIsNode(pid, p.conf)) {
+        this.log.warn({ node: key, pid, timeoutMs }, 'redis-server ignored SIGTERM; sending SIGKILL');
+        signal(pid, 'SIGKILL');
+      }
+      await waitFor(gone, { timeoutMs: 5000, intervalMs: 20, what: `node ${key} (pid ${pid}) to die after SIGKILL` });
+    }
+    const own = this.children.get(key);
+    if (own?.pid === pid) {
+      // Lets the exit record land before the caller (e.g. remove) touches the directory.
+      await settleWithin(own.exited, 1000);
+      this.children.delete(key);
+    }
+    this.log.info({ node: key, pid }, 'redis-server stopped');
+  }
+
+  private async recordExit(key: string, rec: ExitRecord): Promise<void> {
+    // An older process of this node: a newer one has been started since.
+    if (this.children.get(key)?.pid !== rec.pid) return;
+    const p = this.paths(key);
+    this.exits.set(key, rec);
+    this.log.info({ node: key, ...rec }, 'redis-server exited');
+    // Persisted so a restarted control plane can still tell why the node is down.
+    await writeFileAtomic(p.lastExit, JSON.stringify(rec) + '\n').catch(() => undefined);
+  }
+
+  private async lastExit(key: string, meta: NodeMeta): Promise<NodeExit> {
+    const p = this.paths(key);
+    let rec = this.exits.get(key);
+    if (rec?.pid !== meta.pid) rec = await readJson<ExitRecord>(p.lastExit);
+    const known = rec?.pid === meta.pid ? rec : undefined;
+    return {
+      code: known?.code ?? null,
+      signal: known?.signal ?? null,
+      logTail: await logTail(p.log, meta.logOffset),
+    };
+  }
+
+  private async assertPortFree(spec: NodeSpec): Promise<void> {
+    try {
+      await probeListen(spec.address, spec.port);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      const where = `${spec.address}:${spec.port}`;
+      if (code === 'EADDRINUSE') {
+        const holder = (await this.ownNodeOn(spec)) ?? (await describePortHolder(spec.address, spec.port));
+        throw new Error(`cannot start node ${spec.key}: ${where} is already in use by ${holder ?? 'another process'}`);
+      }
+      if (code === 'EADDRNOTAVAIL') {
+        throw new Error(`cannot start node ${spec.key}: address ${spec.address} is not assigned to this host`);
+      }
+      throw new Error(`cannot start node ${spec.key}: ${where} cannot be bound (${(e as Error).message})`);
+    }
+  }
+
+  /** "node <key> (pid N)" when another node of this provider serves that endpoint. */
+  private async ownNodeOn(spec: NodeSpec): Promise<string | undefined> {
+    for (const key of await this.list()) {
+      if (key === spec.key) continue;
+      const meta = await readJson<NodeMeta>(this.paths(key).meta);
+      if (meta?.address !== spec.address || meta.port !== spec.port) continue;
+      const st = await this.status(key);
+      if (st.running) return `node ${key} (pid ${st.pid})`;
+    }
+    return undefined;
+  }
+}
+
+export function describeExit(exit: NodeExit): string {
+  const how = exit.signal ? `signal ${exit.signal}` : exit.code !== null ? `code ${exit.code}` : 'exit not observed';
+  return exit.logTail ? `${how}; log tail:\n${exit.logTail}` : how;
+}

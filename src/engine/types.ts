@@ -1,0 +1,56 @@
+/**
+ * The node provider: how cache nodes become running `redis-server` processes.
+ * The embedded provider runs local processes; the interface is what a Kubernetes provider
+ * (a StatefulSet/Pod per node) would implement instead.
+ */
+
+export interface NodeSpec {
+  /** Unique, filesystem-safe key of the node, e.g. "my-redis-cluster-001-0001". */
+  key: string;
+  /** Path of the redis-server binary serving the requested engine version. */
+  binary: string;
+  /** The node's own endpoint; redis-server binds to exactly this address and port. */
+  address: string;
+  port: number;
+  /**
+   * Redis config directives derived from node type and parameter group (maxmemory,
+   * maxmemory-policy, …). The provider adds the managed ones itself: bind, port, dir,
+   * pidfile, logfile, daemonize. A directive given more than once is an array.
+   */
+  config: Record<string, string | string[]>;
+}
+
+export interface NodeProcessStatus {
+  running: boolean;
+  pid?: number;
+  /**
+   * Optional: why the node's last process ended, when it is not running (bad config, crash,
+   * stop). Lets the reconciler report the cause instead of retrying blindly.
+   */
+  lastExit?: NodeExit;
+}
+
+export interface NodeExit {
+  /** Exit code / signal; both null when the exit was not observed (e.g. the control plane was down). */
+  code: number | null;
+  signal: string | null;
+  /** The last lines of the node's log written by that process. */
+  logTail: string;
+}
+
+export interface NodeProvider {
+  /**
+   * Starts the node unless it already runs (idempotent, also after a control-plane restart:
+   * a running process found through its pidfile is adopted, not restarted).
+   * Resolves once the process has been spawned; readiness is observed by the admin client.
+   */
+  ensureRunning(spec: NodeSpec): Promise<NodeProcessStatus>;
+  /** Stops the process (SIGTERM, then SIGKILL after the timeout) and starts it again with `spec`. */
+  restart(spec: NodeSpec): Promise<NodeProcessStatus>;
+  status(key: string): Promise<NodeProcessStatus>;
+  stop(key: string, opts?: { timeoutMs?: number }): Promise<void>;
+  /** Stops the node and deletes its data directory. */
+  remove(key: string): Promise<void>;
+  /** Keys of every node this provider has state for (running or not). */
+  list(): Promise<string[]>;
+}

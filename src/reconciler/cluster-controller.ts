@@ -1,0 +1,167 @@
+import { observeNode, configSet } from '../engine/admin.js';
+import { describeExit } from '../engine/local-provider.js';
+import type { Target } from '../endpoints/types.js';
+import { nodeKey } from '../resources/naming.js';
+import { inMaintenanceWindow } from '../resources/windows.js';
+import type { CacheClusterRecord, CacheNodeRecord, CacheParameterGroupRecord, NodeObservation, Stored, WriteOp } from '../store/index.js';
+import { applyPlan, changedParameters, desiredParameters, nodeSpec } from './desired.js';
+import type { ReconcilerDeps } from './deps.js';
+
+/**
+ * Drives one cache cluster's nodes toward its record, in order, each step safe to repeat:
+ * deletion → processes (start, adopt, reboot) → observation → parameters → status.
+ * Replication roles are the group controller's business; this controller only starts a replica
+ * with its primary in its config so that a fresh group syncs without another round trip.
+ * Returns true while the cluster is converging (the loop then runs again soon).
+ */
+export class ClusterController {
+  constructor(private readonly d: ReconcilerDeps) {}
+
+  async reconcile(stored: Stored<'cacheCluster'>, replicaOf: Target | undefined): Promise<boolean> {
+    const c: CacheClusterRecord = structuredClone(stored.doc);
+    if (c.deleteRequested) return this.delete(c);
+
+    const group = (await this.d.store.get('cacheParameterGroup', c.cacheParameterGroupName))?.doc;
+    if (!group) {
+      c.status = 'incompatible-parameters';
+      await this.save(stored, c);
+      return false;
+    }
+    // A non-immediate node type change waits for the maintenance window, as on ElastiCache.
+    if (c.pending.cacheNodeType && inMaintenanceWindow(c.preferredMaintenanceWindow, this.d.now())) {
+      c.cacheNodeType = c.pending.cacheNodeType;
+      delete c.pending.cacheNodeType;
+    }
+    const reboot = new Set(c.rebootRequested ?? []);
+    for (const n of c.nodes) {
+      const spec = nodeSpec(c, n, group, this.d.engines, replicaOf);
+      const key = nodeKey(c.id, n.id);
+      let pid: number | undefined;
+      try {
+        if (reboot.has(n.id)) {
+          await this.persistBeforeRestart(n);
+          pid = (await this.d.provider.restart(spec)).pid;
+          reboot.delete(n.id);
+          n.parameterGroupStatus = 'in-sync';
+          n.status = 'rebooting';
+          await this.d.events.emit('cache-cluster', c.id, `Cache node ${n.id} of ${c.id} restarted`);
+        } else {
+          const before = await this.d.provider.status(key);
+          const after = await this.d.provider.ensureRunning(spec);
+          pid = after.pid;
+          if (!before.running && n.observed?.pid && after.pid !== n.observed.pid) {
+            const why = before.lastExit ? `: ${describeExit(before.lastExit)}` : '';
+            await this.d.events.emit('cache-cluster', c.id,
+              `Cache node ${n.id} of ${c.id} was not running and has been restarted (its data set was lost)${why}`, 'warn');
+          }
+        }
+      } catch (err) {
+        n.observed = { ...n.observed, lastError: (err as Error).message };
+        this.d.logger.warn({ err, resource: c.id, node: n.id }, 'could not start cache node');
+      }
+      n.observed = await this.observe(n, pid);
+    }
+    c.rebootRequested = [...reboot];
+    if (c.rebootRequested.length === 0) delete c.rebootRequested;
+
+    const answering = c.nodes.every((n) => n.observed?.lastError === undefined);
+    for (const n of c.nodes) {
+      if (n.observed?.lastError === undefined && (n.status === 'creating' || n.status === 'rebooting')) n.status = 'available';
+    }
+    if (answering) await this.applyParameters(c, group);
+    this.setStatus(c, answering);
+    await this.save(stored, c);
+    return c.status !== 'available';
+  }
+
+  private async observe(n: CacheNodeRecord, pid: number | undefined): Promise<NodeObservation> {
+    if (pid === undefined) return { ...n.observed, lastError: n.observed?.lastError ?? 'process not running' };
+    try {
+      const info = await observeNode(this.d.admin.client(n.address, n.port));
+      return {
+        pid,
+        role: info.role,
+        ...(info.role === 'replica' ? { linkUp: info.linkUp ?? false, following: `${info.masterHost}:${info.masterPort}` } : {}),
+        engineVersion: info.version,
+        runId: info.runId,
+        lastSeenAt: this.d.now().toISOString(),
+      };
+    } catch (err) {
+      return { ...n.observed, pid, lastError: (err as Error).message };
+    }
+  }
+
+  /** Applies changed parameters: CONFIG SET for dynamic ones now; the rest wait for a reboot. */
+  private async applyParameters(c: CacheClusterRecord, group: CacheParameterGroupRecord): Promise<void> {
+    const desired = desiredParameters(group);
+    if (!c.appliedParameters) {
+      // First time seen running: the config file it started with holds the desired values.
+      c.appliedParameters = desired;
+      c.appliedNodeType = c.cacheNodeType;
+      return;
+    }
+    const changed = changedParameters(c, group);
+    if (changed.length === 0) {
+      c.parameterApplyStatus = 'in-sync';
+      return;
+    }
+    const plan = applyPlan(c, group, changed);
+    if (plan.pairs.length > 0) {
+      const pairs = Object.fromEntries(plan.pairs);
+      await Promise.all(c.nodes.map((n) => configSet(this.d.admin.client(n.address, n.port), pairs)));
+      this.d.logger.info({ resource: c.id, parameters: plan.pairs.map(([k]) => k) }, 'parameters applied with CONFIG SET');
+    }
+    const waiting = new Set([...plan.pendingReboot, ...plan.restartRequired]);
+    const applied = { ...c.appliedParameters };
+    for (const name of changed) if (!waiting.has(name) && name in desired) applied[name] = desired[name]!;
+    c.appliedParameters = applied;
+    c.appliedNodeType = c.cacheNodeType;
+    if (waiting.size > 0) {
+      c.parameterApplyStatus = 'pending-reboot';
+      for (const n of c.nodes) n.parameterGroupStatus = 'pending-reboot';
+    } else {
+      c.parameterApplyStatus = 'in-sync';
+    }
+  }
+
+  private setStatus(c: CacheClusterRecord, answering: boolean): void {
+    const wasCreating = c.status === 'creating';
+    if (c.rebootRequested?.length || c.nodes.some((n) => n.status === 'rebooting')) {
+      c.status = 'rebooting cache cluster nodes';
+    } else if (answering) {
+      c.status = 'available';
+      if (c.nodes.every((n) => n.parameterGroupStatus === 'in-sync')) c.parameterApplyStatus = 'in-sync';
+      if (wasCreating) void this.d.events.emit('cache-cluster', c.id, `Cache cluster ${c.id} created`);
+    }
+  }
+
+  /** A reboot keeps the data set: the node writes an RDB that the restarted process loads. */
+  private async persistBeforeRestart(n: CacheNodeRecord): Promise<void> {
+    try {
+      await this.d.admin.client(n.address, n.port).call('SAVE');
+    } catch (err) {
+      this.d.logger.warn({ err, node: n.address }, 'SAVE before reboot failed; the node restarts without its data');
+    }
+  }
+
+  private async delete(c: CacheClusterRecord): Promise<boolean> {
+    for (const n of c.nodes) {
+      await this.d.provider.remove(nodeKey(c.id, n.id));
+      this.d.admin.release(n.address, n.port);
+    }
+    const ops: WriteOp[] = [
+      { op: 'delete', kind: 'cacheCluster', id: c.id },
+      ...c.nodes.map((n): WriteOp => ({ op: 'delete', kind: 'address', id: n.address })),
+    ];
+    if (await this.d.store.get('tags', c.arn)) ops.push({ op: 'delete', kind: 'tags', id: c.arn });
+    await this.d.store.commit(ops);
+    await this.d.events.emit('cache-cluster', c.id, `Cache cluster ${c.id} deleted`);
+    return false;
+  }
+
+  /** Writes the record only when something changed, and only over the version it read. */
+  private async save(stored: Stored<'cacheCluster'>, next: CacheClusterRecord): Promise<void> {
+    if (JSON.stringify(stored.doc) === JSON.stringify(next)) return;
+    await this.d.store.commit([{ op: 'update', kind: 'cacheCluster', id: next.id, doc: next, expectVersion: stored.version }]);
+  }
+}

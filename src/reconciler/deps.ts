@@ -1,0 +1,19 @@
+import type { InstalledEngine } from '../catalog/engines.js';
+import type { AdminPool } from '../engine/admin.js';
+import type { NodeProvider } from '../engine/types.js';
+import type { EndpointRouter } from '../endpoints/types.js';
+import type { EventSink } from '../events/sink.js';
+import type { StateStore } from '../store/index.js';
+import type { Logger } from '../util/logger.js';
+
+/** What the controllers touch; injected so each can be driven on fakes or real processes. */
+export interface ReconcilerDeps {
+  store: StateStore;
+  provider: NodeProvider;
+  admin: AdminPool;
+  router: EndpointRouter;
+  events: EventSink;
+  engines: InstalledEngine[];
+  logger: Logger;
+  now(): Date;
+}

@@ -1,0 +1,36 @@
+import { resolveEngine, type InstalledEngine } from '../catalog/engines.js';
+import { requireNodeType } from '../catalog/node-types.js';
+import { dynamicRedisConfig, effectiveParameterValues, redisDirectives } from '../catalog/parameters.js';
+import type { NodeSpec } from '../engine/types.js';
+import { nodeKey } from '../resources/naming.js';
+import type { CacheClusterRecord, CacheNodeRecord, CacheParameterGroupRecord } from '../store/index.js';
+import type { Target } from '../endpoints/types.js';
+
+/** What a node should run: engine binary, config from node type and parameter group, replication source. */
+export function nodeSpec(c: CacheClusterRecord, n: CacheNodeRecord, group: CacheParameterGroupRecord,
+  engines: InstalledEngine[], replicaOf: Target | undefined): NodeSpec {
+  const engine = resolveEngine(c.engineVersion, engines);
+  const config = redisDirectives(group.family, group.values, requireNodeType(c.cacheNodeType));
+  if (replicaOf) config['replicaof'] = `${replicaOf.address} ${replicaOf.port}`;
+  return { key: nodeKey(c.id, n.id), binary: engine.binary, address: n.address, port: n.port, config };
+}
+
+export function desiredParameters(group: CacheParameterGroupRecord): Record<string, string> {
+  return effectiveParameterValues(group.family, group.values);
+}
+
+/** Names whose desired value differs from the applied one (a node type change counts as maxmemory). */
+export function changedParameters(c: CacheClusterRecord, group: CacheParameterGroupRecord): string[] {
+  const desired = desiredParameters(group);
+  const applied = c.appliedParameters ?? {};
+  const names = Object.keys(desired).filter((k) => desired[k] !== applied[k]);
+  if (c.appliedNodeType !== undefined && c.appliedNodeType !== c.cacheNodeType) {
+    names.push('maxmemory', 'client-output-buffer-limit-replica-hard-limit');
+  }
+  return names;
+}
+
+/** How to bring running nodes to the desired parameters: CONFIG SET now, or a reboot. */
+export function applyPlan(c: CacheClusterRecord, group: CacheParameterGroupRecord, changed: string[]) {
+  return dynamicRedisConfig(group.family, changed, group.values, requireNodeType(c.cacheNodeType));
+}

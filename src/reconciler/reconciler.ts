@@ -1,0 +1,115 @@
+import { nodeKey } from '../resources/naming.js';
+import type { CacheClusterRecord } from '../store/index.js';
+import { ClusterController } from './cluster-controller.js';
+import type { ReconcilerDeps } from './deps.js';
+import { GroupController } from './group-controller.js';
+import { desiredRoutes } from './routes.js';
+
+export interface ReconcilerTiming {
+  /** Period when everything has settled: drift (a dead process, a flushed route table) is still noticed. */
+  intervalMs: number;
+  /** Period while something converges. */
+  fastIntervalMs: number;
+}
+
+/**
+ * The level-triggered loop: each pass observes real processes, compares them with the records,
+ * takes the next safe step and writes observed status. It runs on every change (kick) and on a
+ * period; passes never overlap, and a failure in one resource never stops the others.
+ */
+export class Reconciler {
+  private readonly clustersCtl: ClusterController;
+  private readonly groupsCtl: GroupController;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = true;
+  private converging = false;
+  private passes = 0;
+
+  constructor(private readonly d: ReconcilerDeps, private readonly timing: ReconcilerTiming) {
+    this.clustersCtl = new ClusterController(d);
+    this.groupsCtl = new GroupController(d);
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.kick();
+  }
+
+  /** Asks for a pass as soon as possible (coalesced with one already asked for). */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) { this.again = true; return; }
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.run(), 0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** One pass, exposed for tests and for `cachefleet` commands that want a settled state. */
+  async runOnce(): Promise<void> {
+    await this.pass();
+  }
+
+  private async run(): Promise<void> {
+    this.running = this.pass().catch((err) => this.d.logger.error({ err }, 'reconcile pass failed'));
+    await this.running;
+    this.running = undefined;
+    if (this.stopped) return;
+    const next = this.again ? 0 : this.converging ? this.timing.fastIntervalMs : this.timing.intervalMs;
+    this.again = false;
+    this.timer = setTimeout(() => void this.run(), next);
+  }
+
+  private async pass(): Promise<void> {
+    this.passes++;
+    let converging = false;
+    const groups = await this.d.store.list('replicationGroup');
+    const groupById = new Map(groups.map((g) => [g.id, g.doc]));
+    let clusterMap = await this.clusterMap();
+
+    for (const stored of await this.d.store.list('cacheCluster')) {
+      const g = stored.doc.replicationGroupId ? groupById.get(stored.doc.replicationGroupId) : undefined;
+      const source = g ? this.groupsCtl.replicationSource(g, stored.doc, clusterMap) : undefined;
+      converging = (await this.guard(stored.id, () => this.clustersCtl.reconcile(stored, source))) || converging;
+    }
+    clusterMap = await this.clusterMap();
+    for (const stored of await this.d.store.list('replicationGroup')) {
+      converging = (await this.guard(stored.id, () => this.groupsCtl.reconcile(stored, clusterMap))) || converging;
+    }
+    const freshGroups = (await this.d.store.list('replicationGroup')).map((r) => r.doc);
+    clusterMap = await this.clusterMap();
+    await this.guard('endpoints', async () => { await this.d.router.sync(desiredRoutes(freshGroups, clusterMap)); return false; });
+    if (!converging && this.passes % 10 === 1) await this.guard('orphans', () => this.removeOrphans(clusterMap));
+    this.converging = converging;
+  }
+
+  private async clusterMap(): Promise<Map<string, CacheClusterRecord>> {
+    return new Map((await this.d.store.list('cacheCluster')).map((r) => [r.id, r.doc]));
+  }
+
+  /** Nodes on disk that no record wants (e.g. a delete interrupted by a crash) are removed. */
+  private async removeOrphans(clusters: Map<string, CacheClusterRecord>): Promise<boolean> {
+    const wanted = new Set([...clusters.values()].flatMap((c) => c.nodes.map((n) => nodeKey(c.id, n.id))));
+    for (const key of await this.d.provider.list()) {
+      if (wanted.has(key)) continue;
+      this.d.logger.warn({ node: key }, 'removing a cache node no cluster owns');
+      await this.d.provider.remove(key);
+    }
+    return false;
+  }
+
+  private async guard(resource: string, step: () => Promise<boolean>): Promise<boolean> {
+    try {
+      return await step();
+    } catch (err) {
+      this.d.logger.warn({ err, resource }, 'reconcile step failed; will retry');
+      return true;
+    }
+  }
+}

@@ -1,0 +1,65 @@
+import { fault } from '../api/errors.js';
+import type { Services } from '../service/services.js';
+import type { CacheClusterRecord, ReplicationGroupRecord, Stored } from '../store/index.js';
+
+/**
+ * Reads shared by several actions. Names are stored lowercase (as ElastiCache stores them),
+ * so lookups are case-insensitive.
+ */
+
+export async function requireSubnetGroup(svc: Services, name: string): Promise<Stored<'cacheSubnetGroup'>> {
+  const found = await svc.store.get('cacheSubnetGroup', name.toLowerCase());
+  if (!found) throw fault('CacheSubnetGroupNotFoundFault', `Cache subnet group ${name} not found.`);
+  return found;
+}
+
+export async function requireParameterGroup(svc: Services, name: string): Promise<Stored<'cacheParameterGroup'>> {
+  const found = await svc.store.get('cacheParameterGroup', name.toLowerCase());
+  if (!found) throw fault('CacheParameterGroupNotFoundFault', `Cache parameter group ${name} not found.`);
+  return found;
+}
+
+export async function requireCacheCluster(svc: Services, id: string): Promise<Stored<'cacheCluster'>> {
+  const found = await svc.store.get('cacheCluster', id.toLowerCase());
+  if (!found) throw fault('CacheClusterNotFoundFault', `Cache cluster ${id} not found.`);
+  return found;
+}
+
+export async function requireReplicationGroup(svc: Services, id: string): Promise<Stored<'replicationGroup'>> {
+  const found = await svc.store.get('replicationGroup', id.toLowerCase());
+  if (!found) throw fault('ReplicationGroupNotFoundFault', `Replication group ${id} not found.`);
+  return found;
+}
+
+/** The member cluster records of a replication group, in its order (members not recorded are skipped). */
+export async function memberClusters(svc: Services, group: ReplicationGroupRecord): Promise<CacheClusterRecord[]> {
+  const members = await Promise.all(group.memberClusters.map((id) => svc.store.get('cacheCluster', id)));
+  return members.filter((m): m is Stored<'cacheCluster'> => m !== undefined).map((m) => m.doc);
+}
+
+/**
+ * Ids of the cache clusters and replication groups that use a subnet group or parameter group
+ * (as desired state: a cluster being deleted still uses its groups until its record is gone).
+ * Replication groups are checked as well as their member clusters so a group whose members
+ * are not yet recorded still counts.
+ */
+export async function groupUsers(svc: Services, field: 'cacheSubnetGroupName' | 'cacheParameterGroupName',
+  name: string): Promise<{ cacheClusters: string[]; replicationGroups: string[] }> {
+  const key = name.toLowerCase();
+  const uses = (doc: { [k in typeof field]: string }) => doc[field].toLowerCase() === key;
+  const cacheClusters = (await svc.store.list('cacheCluster')).filter((r) => uses(r.doc)).map((r) => r.id);
+  const replicationGroups = (await svc.store.list('replicationGroup')).filter((r) => uses(r.doc)).map((r) => r.id);
+  return { cacheClusters, replicationGroups };
+}
+
+/** "cache cluster a, b and replication group c", for messages; undefined when nothing uses it. */
+export function describeUsers(users: { cacheClusters: string[]; replicationGroups: string[] }): string | undefined {
+  const parts: string[] = [];
+  if (users.cacheClusters.length) {
+    parts.push(`cache cluster${users.cacheClusters.length > 1 ? 's' : ''} ${users.cacheClusters.join(', ')}`);
+  }
+  if (users.replicationGroups.length) {
+    parts.push(`replication group${users.replicationGroups.length > 1 ? 's' : ''} ${users.replicationGroups.join(', ')}`);
+  }
+  return parts.length ? parts.join(' and ') : undefined;
+}

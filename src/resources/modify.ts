@@ -1,0 +1,120 @@
+import { CommonErrors } from '../api/errors.js';
+import { resolveEngine } from '../catalog/engines.js';
+import { requireNodeType } from '../catalog/node-types.js';
+import type { Services } from '../service/services.js';
+import type { CacheSettings } from '../store/index.js';
+import { requireParameterGroup } from './lookups.js';
+import { isClusterModeGroup } from './settings.js';
+import { parseMaintenanceWindow, parseSnapshotWindow } from './windows.js';
+
+/** The members ModifyReplicationGroup and ModifyCacheCluster share. */
+export interface ModifySettingsInput {
+  CacheParameterGroupName?: string;
+  CacheNodeType?: string;
+  EngineVersion?: string;
+  Engine?: string;
+  SecurityGroupIds?: string[];
+  CacheSecurityGroupNames?: string[];
+  PreferredMaintenanceWindow?: string;
+  NotificationTopicArn?: string;
+  NotificationTopicStatus?: string;
+  AutoMinorVersionUpgrade?: boolean;
+  SnapshotRetentionLimit?: number;
+  SnapshotWindow?: string;
+  AuthToken?: string;
+  AuthTokenUpdateStrategy?: string;
+  TransitEncryptionEnabled?: boolean;
+  TransitEncryptionMode?: string;
+  LogDeliveryConfigurations?: unknown[];
+  IpDiscovery?: string;
+}
+
+export interface SettingsChange {
+  /** Settings with every immediately applicable change made. */
+  settings: CacheSettings;
+  /** A node type change to apply now (ApplyImmediately) or to leave pending. */
+  nodeType?: string;
+  changed: string[];
+}
+
+/**
+ * Validates the shared modifications and returns the new settings. Node type changes are
+ * returned apart: the caller applies them now or records them as pending, as AWS does with
+ * ApplyImmediately. Throws the AWS error for an invalid or unsupported request.
+ */
+export async function applySettingsChanges(svc: Services, current: CacheSettings, input: ModifySettingsInput): Promise<SettingsChange> {
+  if (input.AuthToken !== undefined || input.AuthTokenUpdateStrategy || input.TransitEncryptionEnabled || input.TransitEncryptionMode) {
+    throw CommonErrors.invalidParameterValue('AUTH tokens and TLS in transit are not supported by cachefleet yet (they come with the security work).');
+  }
+  if (input.CacheSecurityGroupNames?.length) {
+    throw CommonErrors.invalidParameterValue('Use of cache security groups is not permitted in this API version for your account; use SecurityGroupIds.');
+  }
+  if (input.LogDeliveryConfigurations?.length) {
+    throw CommonErrors.invalidParameterValue('LogDeliveryConfigurations are not supported by cachefleet yet.');
+  }
+  if (input.Engine && input.Engine.toLowerCase() !== 'redis') {
+    throw CommonErrors.invalidParameterValue(`Engine '${input.Engine}' is not available: cachefleet runs the redis engine only.`);
+  }
+  const settings: CacheSettings = { ...current };
+  const changed: string[] = [];
+  const set = <K extends keyof CacheSettings>(key: K, value: CacheSettings[K], name: string): void => {
+    if (settings[key] !== value) { settings[key] = value; changed.push(name); }
+  };
+  if (input.CacheParameterGroupName !== undefined) {
+    const group = (await requireParameterGroup(svc, input.CacheParameterGroupName)).doc;
+    const engine = resolveEngine(current.engineVersion, svc.engines);
+    if (group.family !== engine.family) {
+      throw CommonErrors.invalidParameterCombination(
+        `Cache parameter group ${group.name} is of family ${group.family}; this cluster runs ${engine.family}.`);
+    }
+    if (isClusterModeGroup(group)) {
+      throw CommonErrors.invalidParameterCombination(`Cache parameter group ${group.name} has cluster-enabled yes; it cannot be used with cluster mode disabled.`);
+    }
+    set('cacheParameterGroupName', group.name, 'CacheParameterGroupName');
+  }
+  if (input.EngineVersion !== undefined) {
+    const engine = resolveEngine(input.EngineVersion, svc.engines);
+    const currentEngine = resolveEngine(current.engineVersion, svc.engines);
+    if (engine.major < currentEngine.major) {
+      throw CommonErrors.invalidParameterValue(`Engine version ${input.EngineVersion} is a downgrade from ${current.engineVersion}; ElastiCache does not downgrade engines.`);
+    }
+    set('engineVersion', input.EngineVersion, 'EngineVersion');
+  }
+  if (input.SecurityGroupIds !== undefined) {
+    const ids = [...input.SecurityGroupIds];
+    if (ids.join() !== settings.securityGroupIds.join()) { settings.securityGroupIds = ids; changed.push('SecurityGroupIds'); }
+  }
+  if (input.PreferredMaintenanceWindow !== undefined) {
+    parseMaintenanceWindow(input.PreferredMaintenanceWindow);
+    set('preferredMaintenanceWindow', input.PreferredMaintenanceWindow.toLowerCase(), 'PreferredMaintenanceWindow');
+  }
+  if (input.SnapshotWindow !== undefined) {
+    parseSnapshotWindow(input.SnapshotWindow);
+    set('snapshotWindow', input.SnapshotWindow, 'SnapshotWindow');
+  }
+  if (input.SnapshotRetentionLimit !== undefined) {
+    if (input.SnapshotRetentionLimit < 0 || input.SnapshotRetentionLimit > 35) {
+      throw CommonErrors.invalidParameterValue(`Invalid SnapshotRetentionLimit ${input.SnapshotRetentionLimit}: it must be between 0 and 35 days.`);
+    }
+    set('snapshotRetentionLimit', input.SnapshotRetentionLimit, 'SnapshotRetentionLimit');
+  }
+  if (input.NotificationTopicArn !== undefined) set('notificationTopicArn', input.NotificationTopicArn, 'NotificationTopicArn');
+  if (input.NotificationTopicStatus === 'inactive' && settings.notificationTopicArn) {
+    delete settings.notificationTopicArn;
+    changed.push('NotificationTopicStatus');
+  }
+  if (input.AutoMinorVersionUpgrade !== undefined) set('autoMinorVersionUpgrade', input.AutoMinorVersionUpgrade, 'AutoMinorVersionUpgrade');
+  let nodeType: string | undefined;
+  if (input.CacheNodeType !== undefined && input.CacheNodeType !== current.cacheNodeType) {
+    requireNodeType(input.CacheNodeType);
+    nodeType = input.CacheNodeType;
+    changed.push('CacheNodeType');
+  }
+  return { settings, ...(nodeType ? { nodeType } : {}), changed };
+}
+
+/** The settings members a replication group hands down to its member clusters. */
+export const SHARED_SETTINGS: (keyof CacheSettings)[] = [
+  'engineVersion', 'cacheParameterGroupName', 'securityGroupIds', 'preferredMaintenanceWindow', 'snapshotRetentionLimit',
+  'snapshotWindow', 'notificationTopicArn', 'autoMinorVersionUpgrade',
+];

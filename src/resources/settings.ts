@@ -1,0 +1,117 @@
+import { CommonErrors } from '../api/errors.js';
+import { resolveEngine, type InstalledEngine } from '../catalog/engines.js';
+import { requireNodeType } from '../catalog/node-types.js';
+import type { Services } from '../service/services.js';
+import type { CacheParameterGroupRecord, CacheSettings, CacheSubnetGroupRecord } from '../store/index.js';
+import { requireParameterGroup, requireSubnetGroup } from './lookups.js';
+import { DEFAULT_MAINTENANCE_WINDOW, DEFAULT_SNAPSHOT_WINDOW, parseMaintenanceWindow, parseSnapshotWindow } from './windows.js';
+
+/** The members CreateReplicationGroup and CreateCacheCluster share. */
+export interface CreateSettingsInput {
+  CacheNodeType?: string;
+  Engine?: string;
+  EngineVersion?: string;
+  CacheParameterGroupName?: string;
+  CacheSubnetGroupName?: string;
+  CacheSecurityGroupNames?: string[];
+  SecurityGroupIds?: string[];
+  SnapshotArns?: string[];
+  SnapshotName?: string;
+  PreferredMaintenanceWindow?: string;
+  Port?: number;
+  NotificationTopicArn?: string;
+  AutoMinorVersionUpgrade?: boolean;
+  SnapshotRetentionLimit?: number;
+  SnapshotWindow?: string;
+  AuthToken?: string;
+  TransitEncryptionEnabled?: boolean;
+  AtRestEncryptionEnabled?: boolean;
+  LogDeliveryConfigurations?: unknown[];
+  NetworkType?: string;
+  IpDiscovery?: string;
+}
+
+export interface ResolvedSettings {
+  settings: CacheSettings;
+  engine: InstalledEngine;
+  parameterGroup: CacheParameterGroupRecord;
+  subnetGroup: CacheSubnetGroupRecord;
+}
+
+/** Default node type when none is given. */
+export const DEFAULT_NODE_TYPE = 'cache.t3.micro';
+
+/**
+ * Validates and resolves the settings of a new cluster or group: node type, engine (served by an
+ * installed redis-server of the same major), parameter group (family must match), subnet group,
+ * port, windows. Features that arrive with later work are refused with a clear message rather
+ * than accepted and ignored.
+ */
+export async function resolveCreateSettings(svc: Services, input: CreateSettingsInput): Promise<ResolvedSettings> {
+  const engineName = (input.Engine ?? 'redis').toLowerCase();
+  if (engineName !== 'redis') {
+    throw CommonErrors.invalidParameterValue(`Engine '${input.Engine}' is not available: cachefleet runs the redis engine only.`);
+  }
+  const cacheNodeType = input.CacheNodeType ?? DEFAULT_NODE_TYPE;
+  requireNodeType(cacheNodeType);
+  const engine = resolveEngine(input.EngineVersion, svc.engines);
+  const parameterGroup = (await requireParameterGroup(svc, input.CacheParameterGroupName ?? `default.${engine.family}`)).doc;
+  if (parameterGroup.family !== engine.family) {
+    throw CommonErrors.invalidParameterCombination(
+      `Cache parameter group ${parameterGroup.name} is of family ${parameterGroup.family}, but engine version ` +
+      `${input.EngineVersion ?? engine.version} needs a ${engine.family} parameter group.`);
+  }
+  const subnetGroup = (await requireSubnetGroup(svc, input.CacheSubnetGroupName ?? 'default')).doc;
+  if (input.CacheSecurityGroupNames?.length) {
+    throw CommonErrors.invalidParameterValue('Use of cache security groups is not permitted in this API version for your account; use SecurityGroupIds.');
+  }
+  if (input.SnapshotName || input.SnapshotArns?.length) {
+    throw CommonErrors.invalidParameterValue('Restoring from a snapshot (SnapshotName, SnapshotArns) is not supported by cachefleet yet.');
+  }
+  if (input.TransitEncryptionEnabled) {
+    throw CommonErrors.invalidParameterValue('TransitEncryptionEnabled is not supported by cachefleet yet (TLS in transit comes with the security work).');
+  }
+  if (input.AuthToken !== undefined) {
+    throw CommonErrors.invalidParameterCombination('AuthToken can be specified only when TransitEncryptionEnabled is true.');
+  }
+  if (input.LogDeliveryConfigurations?.length) {
+    throw CommonErrors.invalidParameterValue('LogDeliveryConfigurations are not supported by cachefleet yet.');
+  }
+  if (input.NetworkType && input.NetworkType !== 'ipv4') {
+    throw CommonErrors.invalidParameterValue(`NetworkType ${input.NetworkType} is not supported: endpoints are IPv4 loopback addresses.`);
+  }
+  const port = input.Port ?? 6379;
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw CommonErrors.invalidParameterValue(`Invalid Port ${input.Port}: it must be between 1 and 65535.`);
+  }
+  const retention = input.SnapshotRetentionLimit ?? 0;
+  if (!Number.isInteger(retention) || retention < 0 || retention > 35) {
+    throw CommonErrors.invalidParameterValue(`Invalid SnapshotRetentionLimit ${input.SnapshotRetentionLimit}: it must be between 0 and 35 days.`);
+  }
+  const snapshotWindow = input.SnapshotWindow ?? DEFAULT_SNAPSHOT_WINDOW;
+  parseSnapshotWindow(snapshotWindow);
+  const maintenance = (input.PreferredMaintenanceWindow ?? DEFAULT_MAINTENANCE_WINDOW).toLowerCase();
+  parseMaintenanceWindow(maintenance);
+  const settings: CacheSettings = {
+    engine: 'redis',
+    engineVersion: input.EngineVersion ?? `${engine.major}.${engine.minor}`,
+    cacheNodeType,
+    cacheParameterGroupName: parameterGroup.name,
+    cacheSubnetGroupName: subnetGroup.name,
+    port,
+    securityGroupIds: input.SecurityGroupIds ?? [],
+    preferredMaintenanceWindow: maintenance,
+    snapshotRetentionLimit: retention,
+    snapshotWindow,
+    ...(input.NotificationTopicArn ? { notificationTopicArn: input.NotificationTopicArn } : {}),
+    autoMinorVersionUpgrade: input.AutoMinorVersionUpgrade ?? true,
+    transitEncryptionEnabled: false,
+    atRestEncryptionEnabled: input.AtRestEncryptionEnabled ?? false,
+  };
+  return { settings, engine, parameterGroup, subnetGroup };
+}
+
+/** True when the parameter group turns Redis Cluster on (cluster mode enabled). */
+export function isClusterModeGroup(group: CacheParameterGroupRecord): boolean {
+  return group.values['cluster-enabled'] === 'yes';
+}

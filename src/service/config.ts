@@ -1,0 +1,50 @@
+import { totalmem } from 'node:os';
+import { resolve } from 'node:path';
+
+/** Everything the service can be told at start. Every timing is configurable so tests shorten it. */
+export interface ServiceConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  region: string;
+  /** Loopback range endpoint and node addresses are taken from. */
+  endpointCidr: string;
+  /** 'auto' uses nftables (kernel NAT) when available, else a detached proxy process. */
+  routerMode: 'auto' | 'nftables' | 'proxy';
+  /** Period of the level-triggered reconcile loop when nothing is changing. */
+  reconcileIntervalMs: number;
+  /** Period while some resource is converging (creating, modifying, deleting). */
+  fastReconcileIntervalMs: number;
+  /** Host memory the capacity check counts with. */
+  hostMemoryBytes: number;
+  /** Node maxmemory limits may add up to host memory times this (limits, not reservations). */
+  memoryOvercommit: number;
+  stopNodesOnExit: boolean;
+  /** Extra redis-server binaries to offer as engines, besides the one on PATH. */
+  redisServerBinaries: string[];
+  logLevel: string;
+}
+
+export const DEFAULT_PORT = 4510;
+
+export function defaultConfig(overrides: Partial<ServiceConfig> = {}): ServiceConfig {
+  const cfg: ServiceConfig = {
+    host: '127.0.0.1',
+    port: DEFAULT_PORT,
+    dataDir: './data',
+    region: 'us-east-1',
+    endpointCidr: '127.77.0.0/16',
+    routerMode: 'auto',
+    reconcileIntervalMs: 2000,
+    fastReconcileIntervalMs: 50,
+    hostMemoryBytes: totalmem(),
+    // Lets every example of the guides (tens of r6g.large nodes) run on a 16 GiB machine.
+    memoryOvercommit: 16,
+    stopNodesOnExit: false,
+    redisServerBinaries: [],
+    logLevel: 'info',
+    ...overrides,
+  };
+  cfg.dataDir = resolve(cfg.dataDir);
+  return cfg;
+}

@@ -1,0 +1,49 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Where things live inside the data directory. */
+export function dataPaths(dataDir: string) {
+  return {
+    state: join(dataDir, 'state.db'),
+    nodes: join(dataDir, 'nodes'),
+    endpoints: join(dataDir, 'endpoints'),
+    serverFile: join(dataDir, 'server.json'),
+  };
+}
+
+/** nft table name unique to this data directory, so two services on one host never share one. */
+export function routeTableName(dataDir: string): string {
+  return `cachefleet_${createHash('sha256').update(dataDir).digest('hex').slice(0, 8)}`;
+}
+
+function alive(pid: number): boolean {
+  try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
+}
+
+/**
+ * One service per data directory: server.json names the running service (pid, API address).
+ * A stale file (its process gone, e.g. after kill -9) is taken over.
+ */
+export function claimDataDir(dataDir: string, info: { host: string; port: number }): () => void {
+  mkdirSync(dataDir, { recursive: true });
+  const { serverFile } = dataPaths(dataDir);
+  try {
+    const prev = JSON.parse(readFileSync(serverFile, 'utf8')) as { pid: number; host: string; port: number };
+    if (prev.pid !== process.pid && alive(prev.pid)) {
+      throw new Error(`another cachefleet service (pid ${prev.pid}, http://${prev.host}:${prev.port}) uses data directory ${dataDir}`);
+    }
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT' && !(e instanceof SyntaxError)) throw e;
+  }
+  writeFileSync(serverFile, JSON.stringify({ pid: process.pid, ...info, startedAt: new Date().toISOString() }) + '\n');
+  return () => rmSync(serverFile, { force: true });
+}
+
+export function readServerFile(dataDir: string): { pid: number; host: string; port: number } | undefined {
+  try {
+    return JSON.parse(readFileSync(dataPaths(dataDir).serverFile, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}

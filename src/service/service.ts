@@ -1,0 +1,107 @@
+import type { FastifyInstance } from 'fastify';
+import { buildRegistry } from '../api/actions/registry.js';
+import { createApiServer } from '../api/http.js';
+import { detectEngines } from '../catalog/engines.js';
+import { AdminPool } from '../engine/admin.js';
+import { LocalProcessProvider } from '../engine/local-provider.js';
+import { createEndpointRouter } from '../endpoints/index.js';
+import type { EndpointRouter } from '../endpoints/types.js';
+import { EventSink } from '../events/sink.js';
+import { Reconciler } from '../reconciler/reconciler.js';
+import { nodeKey } from '../resources/naming.js';
+import { SqliteStore } from '../store/index.js';
+import { createLogger, type Logger } from '../util/logger.js';
+import { ensureBuiltIns } from './bootstrap.js';
+import type { ServiceConfig } from './config.js';
+import { claimDataDir, dataPaths, routeTableName } from './data-dir.js';
+import { ensureInstallation } from './installation.js';
+import type { Services } from './services.js';
+
+/**
+ * The whole service in one process: API, state store, reconciler, node provider, endpoint router.
+ * Nodes and endpoint routes live outside this process (detached redis-server processes, kernel
+ * NAT rules), so stopping or killing it leaves the data path untouched; starting it again adopts them.
+ */
+export class CachefleetService {
+  private constructor(
+    readonly config: ServiceConfig,
+    readonly services: Services,
+    readonly reconciler: Reconciler,
+    readonly api: FastifyInstance,
+    private readonly provider: LocalProcessProvider,
+    private readonly admin: AdminPool,
+    private readonly router: EndpointRouter,
+    private readonly releaseDataDir: () => void,
+  ) {}
+
+  /** The API's base URL, e.g. http://127.0.0.1:4510. */
+  get url(): string {
+    const addr = this.api.server.address();
+    const port = typeof addr === 'object' && addr ? addr.port : this.config.port;
+    return `http://${this.config.host}:${port}`;
+  }
+
+  static async start(config: ServiceConfig, logger: Logger = createLogger({ level: config.logLevel })): Promise<CachefleetService> {
+    const paths = dataPaths(config.dataDir);
+    const releaseDataDir = claimDataDir(config.dataDir, { host: config.host, port: config.port });
+    const store = new SqliteStore(paths.state);
+    try {
+      const engines = await detectEngines(config.redisServerBinaries);
+      if (engines.length === 0) {
+        throw new Error('no redis-server found on PATH; install Debian\'s redis-server package (apt-get install redis-server) or pass --redis-server <path>');
+      }
+      const now = () => new Date();
+      const events = new EventSink(store, logger.child({ component: 'events' }), now);
+      const installation = await ensureInstallation(store, config.region, now());
+      let reconciler: Reconciler | undefined;
+      const services: Services = {
+        config, store, events, engines, installation, logger, now, kick: () => reconciler?.kick(),
+      };
+      await ensureBuiltIns(services);
+      const engineLog = logger.child({ component: 'engine' });
+      const provider = new LocalProcessProvider({ nodesDir: paths.nodes, logger: engineLog });
+      const admin = new AdminPool({ logger: engineLog });
+      const router = await createEndpointRouter({
+        mode: config.routerMode, table: routeTableName(config.dataDir), stateDir: paths.endpoints,
+        logger: logger.child({ component: 'endpoints' }),
+      });
+      reconciler = new Reconciler(
+        { store, provider, admin, router, events, engines, logger: logger.child({ component: 'reconciler' }), now },
+        { intervalMs: config.reconcileIntervalMs, fastIntervalMs: config.fastReconcileIntervalMs },
+      );
+      const api = createApiServer({ actions: buildRegistry(services), logger: logger.child({ component: 'api' }) });
+      await api.listen({ host: config.host, port: config.port });
+      const service = new CachefleetService(config, services, reconciler, api, provider, admin, router, releaseDataDir);
+      claimDataDir(config.dataDir, { host: config.host, port: Number(new URL(service.url).port) });
+      reconciler.start();
+      logger.info({ url: service.url, dataDir: config.dataDir, router: router.kind, engines: engines.map((e) => `${e.version} (${e.binary})`) },
+        `cachefleet listening on ${service.url}`);
+      return service;
+    } catch (err) {
+      await store.close();
+      releaseDataDir();
+      throw err;
+    }
+  }
+
+  /**
+   * Stops the API and the reconciler. Nodes and endpoints keep running (a later start adopts
+   * them) unless `stopNodes`, which stops every node process and removes the endpoint routes.
+   */
+  async stop(opts: { stopNodes?: boolean } = {}): Promise<void> {
+    const log = this.services.logger;
+    await this.api.close();
+    await this.reconciler.stop();
+    if (opts.stopNodes ?? this.config.stopNodesOnExit) {
+      const clusters = await this.services.store.list('cacheCluster');
+      await Promise.all(clusters.flatMap(({ doc: c }) => c.nodes.map((n) => this.provider.stop(nodeKey(c.id, n.id)))));
+      await this.router.teardown();
+      log.info({ nodes: clusters.length }, 'stopped every cache node and removed the endpoint routes');
+    } else {
+      log.info('control plane stopped; cache nodes and endpoints keep serving');
+    }
+    await this.admin.closeAll();
+    await this.services.store.close();
+    this.releaseDataDir();
+  }
+}

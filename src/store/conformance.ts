@@ -1,0 +1,74 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ConflictError, type StateStore } from './types.js';
+import type { CacheSubnetGroupRecord } from './records.js';
+
+function subnetGroup(name: string, description = 'd'): CacheSubnetGroupRecord {
+  return { name, arn: `arn:x:${name}`, description, vpcId: 'vpc-1', subnets: [], createdAt: '2026-01-01T00:00:00.000Z' };
+}
+
+/**
+ * The behaviour every StateStore must have. Run it against each implementation
+ * (SQLite here; a PostgreSQL or etcd store would call it too).
+ */
+export function runStoreConformance(name: string, open: () => Promise<StateStore>): void {
+  test(`${name}: create, get, list, update with version, delete`, async () => {
+    const s = await open();
+    try {
+      await s.commit([{ op: 'create', kind: 'cacheSubnetGroup', id: 'b', doc: subnetGroup('b') },
+        { op: 'create', kind: 'cacheSubnetGroup', id: 'a', doc: subnetGroup('a') }]);
+      const got = await s.get('cacheSubnetGroup', 'a');
+      assert.equal(got?.version, 1);
+      assert.equal(got?.doc.name, 'a');
+      assert.deepEqual((await s.list('cacheSubnetGroup')).map((r) => r.id), ['a', 'b']);
+      await s.commit([{ op: 'update', kind: 'cacheSubnetGroup', id: 'a', doc: subnetGroup('a', 'new'), expectVersion: 1 }]);
+      const updated = await s.get('cacheSubnetGroup', 'a');
+      assert.equal(updated?.version, 2);
+      assert.equal(updated?.doc.description, 'new');
+      await s.commit([{ op: 'delete', kind: 'cacheSubnetGroup', id: 'a' }]);
+      assert.equal(await s.get('cacheSubnetGroup', 'a'), undefined);
+    } finally {
+      await s.close();
+    }
+  });
+
+  test(`${name}: a failed precondition applies nothing`, async () => {
+    const s = await open();
+    try {
+      await s.commit([{ op: 'create', kind: 'cacheSubnetGroup', id: 'a', doc: subnetGroup('a') }]);
+      await assert.rejects(
+        s.commit([{ op: 'create', kind: 'cacheSubnetGroup', id: 'c', doc: subnetGroup('c') },
+          { op: 'create', kind: 'cacheSubnetGroup', id: 'a', doc: subnetGroup('a') }]),
+        (e: unknown) => e instanceof ConflictError && e.reason === 'exists');
+      assert.equal(await s.get('cacheSubnetGroup', 'c'), undefined, 'nothing half-created');
+      await assert.rejects(
+        s.commit([{ op: 'update', kind: 'cacheSubnetGroup', id: 'a', doc: subnetGroup('a'), expectVersion: 7 }]),
+        (e: unknown) => e instanceof ConflictError && e.reason === 'stale');
+      await assert.rejects(s.commit([{ op: 'delete', kind: 'cacheSubnetGroup', id: 'zz' }]),
+        (e: unknown) => e instanceof ConflictError && e.reason === 'missing');
+    } finally {
+      await s.close();
+    }
+  });
+
+  test(`${name}: change notifications and events newest first with filters`, async () => {
+    const s = await open();
+    try {
+      const seen: string[][] = [];
+      const off = s.onChange((k) => seen.push(k));
+      await s.commit([{ op: 'create', kind: 'cacheSubnetGroup', id: 'a', doc: subnetGroup('a') }]);
+      off();
+      await s.commit([{ op: 'create', kind: 'cacheSubnetGroup', id: 'b', doc: subnetGroup('b') }]);
+      assert.deepEqual(seen, [['cacheSubnetGroup']]);
+      for (let i = 0; i < 5; i++) {
+        await s.appendEvent({ sourceIdentifier: i % 2 ? 'x' : 'y', sourceType: 'replication-group', message: `m${i}`, date: `2026-01-01T00:00:0${i}.000Z` });
+      }
+      assert.deepEqual((await s.queryEvents({})).map((e) => e.message), ['m4', 'm3', 'm2', 'm1', 'm0']);
+      assert.deepEqual((await s.queryEvents({ sourceIdentifier: 'x' })).map((e) => e.message), ['m3', 'm1']);
+      assert.deepEqual((await s.queryEvents({ limit: 2, offset: 1 })).map((e) => e.message), ['m3', 'm2']);
+      assert.deepEqual((await s.queryEvents({ startTime: '2026-01-01T00:00:03.000Z' })).map((e) => e.message), ['m4', 'm3']);
+    } finally {
+      await s.close();
+    }
+  });
+}

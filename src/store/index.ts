@@ -1,0 +1,3 @@
+export * from './records.js';
+export * from './types.js';
+export { SqliteStore } from './sqlite-store.js';

@@ -1,0 +1,190 @@
+/**
+ * Domain records kept in the state store. Each record holds the *desired* state a user asked for
+ * (written by API handlers) and the *observed* state (written only by the reconciler).
+ * Field names follow ElastiCache's vocabulary so the API layer maps them one to one.
+ */
+
+export interface EndpointRecord {
+  address: string;
+  port: number;
+}
+
+export interface Tag {
+  Key: string;
+  Value?: string;
+}
+
+export type ReplicationGroupStatus =
+  | 'creating' | 'available' | 'modifying' | 'deleting' | 'create-failed' | 'snapshotting';
+
+export type CacheClusterStatus =
+  | 'creating' | 'available' | 'modifying' | 'deleting' | 'deleted' | 'create-failed'
+  | 'rebooting cache cluster nodes' | 'incompatible-parameters' | 'incompatible-network';
+
+export type CacheNodeStatus = 'creating' | 'available' | 'rebooting' | 'deleting' | 'modifying' | 'failed';
+
+/** Settings shared by replication groups and cache clusters. */
+export interface CacheSettings {
+  engine: 'redis';
+  /** As requested (e.g. "7.0", "7.1"); the version actually running is observed per node. */
+  engineVersion: string;
+  cacheNodeType: string;
+  cacheParameterGroupName: string;
+  cacheSubnetGroupName: string;
+  port: number;
+  securityGroupIds: string[];
+  preferredMaintenanceWindow: string;
+  snapshotRetentionLimit: number;
+  snapshotWindow: string;
+  notificationTopicArn?: string;
+  autoMinorVersionUpgrade: boolean;
+  transitEncryptionEnabled: boolean;
+  atRestEncryptionEnabled: boolean;
+}
+
+export interface ReplicationGroupRecord extends CacheSettings {
+  id: string;
+  arn: string;
+  description: string;
+  status: ReplicationGroupStatus;
+  createdAt: string;
+  automaticFailoverEnabled: boolean;
+  multiAZEnabled: boolean;
+  /** Desired member clusters, in order (`<id>-001`, `<id>-002`, …). */
+  memberClusters: string[];
+  /** The member cluster whose node is (desired to be) the primary. */
+  primaryClusterId: string;
+  primaryEndpoint: EndpointRecord;
+  readerEndpoint: EndpointRecord;
+  /** Pending changes not yet applied (ElastiCache's PendingModifiedValues). */
+  pending: { cacheNodeType?: string; automaticFailoverStatus?: 'enabled' | 'disabled' };
+  /** True once DeleteReplicationGroup was called. */
+  deleteRequested?: boolean;
+  retainPrimaryCluster?: boolean;
+  /** Reason recorded when creation failed. */
+  failureReason?: string;
+}
+
+export interface CacheNodeRecord {
+  /** "0001", as ElastiCache numbers nodes. */
+  id: string;
+  /** The node's own address (its per-node endpoint); redis-server binds to it. */
+  address: string;
+  port: number;
+  availabilityZone: string;
+  createdAt: string;
+  status: CacheNodeStatus;
+  /** 'in-sync' | 'applying' | 'pending-reboot' for this node's parameters. */
+  parameterGroupStatus: 'in-sync' | 'applying' | 'pending-reboot';
+  /** Observed by the reconciler. */
+  observed?: NodeObservation;
+}
+
+export interface NodeObservation {
+  pid?: number;
+  role?: 'primary' | 'replica';
+  /** For replicas: is the link to the primary up. */
+  linkUp?: boolean;
+  /** Host:port of the primary this replica follows. */
+  following?: string;
+  engineVersion?: string;
+  runId?: string;
+  lastSeenAt?: string;
+  lastError?: string;
+}
+
+export interface CacheClusterRecord extends CacheSettings {
+  id: string;
+  arn: string;
+  status: CacheClusterStatus;
+  createdAt: string;
+  replicationGroupId?: string;
+  /** The installed engine version serving the requested one (e.g. "7.0.15" for "7.1"). */
+  engineVersionInstalled: string;
+  preferredAvailabilityZone: string;
+  /** Always 1 node for Redis. */
+  nodes: CacheNodeRecord[];
+  /** Parameter group apply state, as CacheParameterGroupStatus.ParameterApplyStatus. */
+  parameterApplyStatus: 'in-sync' | 'applying' | 'pending-reboot';
+  /** Parameter values live on the nodes (defaults overlaid with the group's values), to diff against. */
+  appliedParameters?: Record<string, string>;
+  /** Node type whose maxmemory is live on the nodes. */
+  appliedNodeType?: string;
+  /** Node ids the user asked to reboot (RebootCacheCluster); cleared by the reconciler. */
+  rebootRequested?: string[];
+  pending: { cacheNodeType?: string; engineVersion?: string; numCacheNodes?: number };
+  deleteRequested?: boolean;
+  failureReason?: string;
+}
+
+export interface SubnetRecord {
+  id: string;
+  availabilityZone: string;
+}
+
+export interface CacheSubnetGroupRecord {
+  name: string;
+  arn: string;
+  description: string;
+  vpcId: string;
+  subnets: SubnetRecord[];
+  createdAt: string;
+}
+
+export interface CacheParameterGroupRecord {
+  name: string;
+  arn: string;
+  family: string;
+  description: string;
+  isGlobal: boolean;
+  /** Built-in groups (default.redis7, …) cannot be modified or deleted. */
+  builtIn: boolean;
+  /** Only values the user set; everything else is the family default. */
+  values: Record<string, string>;
+  /** Bumped on every modification so the reconciler notices changes. */
+  version: number;
+  createdAt: string;
+}
+
+export interface TagsRecord {
+  /** The resource ARN. */
+  arn: string;
+  tags: Tag[];
+}
+
+export type EventSourceType =
+  | 'cache-cluster' | 'cache-parameter-group' | 'cache-security-group' | 'cache-subnet-group'
+  | 'replication-group' | 'serverless-cache' | 'serverless-cache-snapshot' | 'user' | 'user-group';
+
+export interface EventRecord {
+  sourceIdentifier: string;
+  sourceType: EventSourceType;
+  message: string;
+  date: string;
+}
+
+/** Service-wide settings persisted at first start (account id, region). */
+export interface InstallationRecord {
+  id: 'installation';
+  accountId: string;
+  region: string;
+  createdAt: string;
+}
+
+/** An address taken from the endpoint range; a record per address so two creates never share one. */
+export interface AddressRecord {
+  address: string;
+  /** What uses it: "replicationGroup:<id>:primary", "cacheCluster:<id>:<nodeId>", … */
+  owner: string;
+}
+
+export interface RecordKinds {
+  address: AddressRecord;
+  replicationGroup: ReplicationGroupRecord;
+  cacheCluster: CacheClusterRecord;
+  cacheSubnetGroup: CacheSubnetGroupRecord;
+  cacheParameterGroup: CacheParameterGroupRecord;
+  tags: TagsRecord;
+  installation: InstallationRecord;
+}
+export type Kind = keyof RecordKinds;

@@ -1,0 +1,105 @@
+import Database from 'better-sqlite3';
+import type { EventRecord, Kind, RecordKinds } from './records.js';
+import { ConflictError, type EventQuery, type StateStore, type Stored, type WriteOp } from './types.js';
+
+/**
+ * The embedded state store: one SQLite file in the data directory (WAL mode, synchronous=NORMAL:
+ * a crash of the process loses nothing; a power loss may lose the last transaction).
+ * Records are JSON documents keyed by (kind, id) with a version for optimistic concurrency.
+ */
+export class SqliteStore implements StateStore {
+  private readonly db: Database.Database;
+  private readonly listeners = new Set<(kinds: Kind[]) => void>();
+  private readonly stmts;
+
+  constructor(path: string) {
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS records (
+        kind TEXT NOT NULL, id TEXT NOT NULL, version INTEGER NOT NULL, doc TEXT NOT NULL,
+        PRIMARY KEY (kind, id));
+      CREATE TABLE IF NOT EXISTS events (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT, date TEXT NOT NULL, source_type TEXT NOT NULL,
+        source_id TEXT NOT NULL, message TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS events_date ON events (date);
+    `);
+    this.stmts = {
+      get: this.db.prepare<[string, string], { version: number; doc: string }>(
+        'SELECT version, doc FROM records WHERE kind = ? AND id = ?'),
+      list: this.db.prepare<[string], { id: string; version: number; doc: string }>(
+        'SELECT id, version, doc FROM records WHERE kind = ? ORDER BY id'),
+      insert: this.db.prepare('INSERT INTO records (kind, id, version, doc) VALUES (?, ?, 1, ?)'),
+      update: this.db.prepare('UPDATE records SET version = version + 1, doc = ? WHERE kind = ? AND id = ?'),
+      delete: this.db.prepare('DELETE FROM records WHERE kind = ? AND id = ?'),
+      version: this.db.prepare<[string, string], { version: number }>(
+        'SELECT version FROM records WHERE kind = ? AND id = ?'),
+      addEvent: this.db.prepare('INSERT INTO events (date, source_type, source_id, message) VALUES (?, ?, ?, ?)'),
+    };
+  }
+
+  async get<K extends Kind>(kind: K, id: string): Promise<Stored<K> | undefined> {
+    const row = this.stmts.get.get(kind, id);
+    return row ? { kind, id, version: row.version, doc: JSON.parse(row.doc) as RecordKinds[K] } : undefined;
+  }
+
+  async list<K extends Kind>(kind: K): Promise<Stored<K>[]> {
+    return this.stmts.list.all(kind).map((r) => ({ kind, id: r.id, version: r.version, doc: JSON.parse(r.doc) }));
+  }
+
+  async commit(ops: WriteOp[]): Promise<void> {
+    if (ops.length === 0) return;
+    this.db.transaction(() => {
+      for (const op of ops) this.apply(op);
+    })();
+    const kinds = [...new Set(ops.map((o) => o.kind))];
+    for (const l of this.listeners) l(kinds);
+  }
+
+  private apply(op: WriteOp): void {
+    const current = this.stmts.version.get(op.kind, op.id);
+    if (op.op === 'create') {
+      if (current) throw new ConflictError(op.kind, op.id, 'exists');
+      this.stmts.insert.run(op.kind, op.id, JSON.stringify(op.doc));
+      return;
+    }
+    if (!current) throw new ConflictError(op.kind, op.id, 'missing');
+    if (op.expectVersion !== undefined && op.expectVersion !== current.version) {
+      throw new ConflictError(op.kind, op.id, 'stale');
+    }
+    if (op.op === 'update') this.stmts.update.run(JSON.stringify(op.doc), op.kind, op.id);
+    else this.stmts.delete.run(op.kind, op.id);
+  }
+
+  async appendEvent(e: EventRecord): Promise<void> {
+    this.stmts.addEvent.run(e.date, e.sourceType, e.sourceIdentifier, e.message);
+  }
+
+  async queryEvents(q: EventQuery): Promise<EventRecord[]> {
+    const where: string[] = [];
+    const args: (string | number)[] = [];
+    if (q.sourceIdentifier) { where.push('source_id = ?'); args.push(q.sourceIdentifier); }
+    if (q.sourceType) { where.push('source_type = ?'); args.push(q.sourceType); }
+    if (q.startTime) { where.push('date >= ?'); args.push(q.startTime); }
+    if (q.endTime) { where.push('date <= ?'); args.push(q.endTime); }
+    const sql = `SELECT date, source_type, source_id, message FROM events
+      ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY seq DESC LIMIT ? OFFSET ?`;
+    args.push(q.limit ?? -1, q.offset ?? 0);
+    const rows = this.db.prepare(sql).all(...args) as { date: string; source_type: string; source_id: string; message: string }[];
+    return rows.map((r) => ({
+      date: r.date, sourceType: r.source_type as EventRecord['sourceType'], sourceIdentifier: r.source_id, message: r.message,
+    }));
+  }
+
+  onChange(listener: (kinds: Kind[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear();
+    this.db.close();
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * Test cleanup that runs even when a test fails: temp dirs, processes (killed by pid, only after
+ * checking the pid still is that process), and arbitrary deferred callbacks.
+ *
+ *   const cleanup = useCleanup();            // registers after(() => cleanup.run())
+ *   const dir = await cleanup.tmpDir();
+ *   cleanup.trackPid(pid, confPath);
+ */
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after } from 'node:test';
+import { waitFor } from '../../src/util/wait.js';
+
+/** True when the pid no longer exists, or is a zombie (exited, just not reaped yet). */
+export async function pidGone(pid: number): Promise<boolean> {
+  try {
+    process.kill(pid, 0);
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+  if (process.platform !== 'linux') return false;
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return true;
+  }
+}
+
+async function cmdline(pid: number): Promise<string | undefined> {
+  try {
+    return (await readFile(`/proc/${pid}/cmdline`, 'utf8')).replace(/\0/g, ' ');
+  } catch {
+    return undefined;
+  }
+}
+
+/** SIGKILLs `pid` if it is alive and (on Linux) its command line contains `marker`; waits until gone. */
+export async function killVerified(pid: number, marker?: string): Promise<void> {
+  if (await pidGone(pid)) return;
+  if (marker !== undefined && process.platform === 'linux') {
+    const cmd = await cmdline(pid);
+    if (cmd === undefined || !cmd.includes(marker)) return; // recycled pid: not ours any more
+  }
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    return;
+  }
+  await waitFor(() => pidGone(pid), { timeoutMs: 5000, what: `pid ${pid} to die` });
+}
+
+/** Linux: pids whose command line mentions `path` (e.g. redis-servers using a conf inside it). */
+async function pidsReferencing(path: string): Promise<number[]> {
+  if (process.platform !== 'linux') return [];
+  const out: number[] = [];
+  for (const d of await readdir('/proc').catch(() => [] as string[])) {
+    if (!/^\d+$/.test(d) || Number(d) === process.pid) continue;
+    if ((await cmdline(Number(d)))?.includes(path)) out.push(Number(d));
+  }
+  return out;
+}
+
+export class Cleanup {
+  private readonly dirs: string[] = [];
+  private readonly pids: { pid: number; marker?: string }[] = [];
+  private readonly deferred: (() => unknown)[] = [];
+
+  /** A fresh directory under os.tmpdir(), removed on run(); processes still using it are killed first. */
+  async tmpDir(prefix = 'cachefleet-test-'): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), prefix));
+    this.dirs.push(dir);
+    return dir;
+  }
+
+  trackPid(pid: number | undefined, marker?: string): void {
+    if (pid !== undefined) this.pids.push({ pid, marker });
+  }
+
+  /** Runs `fn` on run(), last registered first. Errors are reported but do not stop the cleanup. */
+  defer(fn: () => unknown): void {
+    this.deferred.push(fn);
+  }
+
+  async run(): Promise<void> {
+    const errors: unknown[] = [];
+    for (const fn of this.deferred.splice(0).reverse()) {
+      await Promise.resolve()
+        .then(fn)
+        .catch((e) => errors.push(e));
+    }
+    for (const { pid, marker } of this.pids.splice(0)) await killVerified(pid, marker).catch((e) => errors.push(e));
+    for (const dir of this.dirs.splice(0)) {
+      // Safety net for processes a failed test never got to track (e.g. spawned, then an assert threw).
+      const inside = `${dir}/`;
+      for (const pid of await pidsReferencing(inside)) await killVerified(pid, inside).catch((e) => errors.push(e));
+      await rm(dir, { recursive: true, force: true, maxRetries: 3 }).catch((e) => errors.push(e));
+    }
+    if (errors.length) throw new AggregateError(errors, 'cleanup failed');
+  }
+}
+
+/** A Cleanup whose run() is registered as an after() hook of the current suite / file. */
+export function useCleanup(): Cleanup {
+  const c = new Cleanup();
+  after(() => c.run());
+  return c;
+}
