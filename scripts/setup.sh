@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
 # Installs what cachefleet needs on a fresh Debian machine, then builds it. Safe to run again:
 # every step is skipped when already done.
+#   scripts/setup.sh          # to run the service
+#   scripts/setup.sh --test   # also the clients the test suite drives (aws CLI, boto3, redis-py)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_pkgs=()
+if [ "${1:-}" = "--test" ]; then
+  command -v aws >/dev/null 2>&1 || need_pkgs+=(awscli)
+  python3 -c 'import boto3' >/dev/null 2>&1 || /usr/bin/python3 -c 'import boto3' >/dev/null 2>&1 || need_pkgs+=(python3-boto3)
+  /usr/bin/python3 -c 'import redis' >/dev/null 2>&1 || python3 -c 'import redis' >/dev/null 2>&1 || need_pkgs+=(python3-redis)
+fi
 command -v redis-server >/dev/null 2>&1 || need_pkgs+=(redis-server)
 command -v redis-cli >/dev/null 2>&1 || need_pkgs+=(redis-tools)
 command -v nft >/dev/null 2>&1 || need_pkgs+=(nftables)

@@ -23,6 +23,9 @@ export function registerServerCommand(program: Command): void {
     .option('--memory-overcommit <ratio>', 'node maxmemory limits may add up to host memory times this', Number, 16)
     .option('--redis-server <path>', 'an extra redis-server binary to offer as an engine (repeatable)', collect, [])
     .option('--reconcile-interval-ms <ms>', 'reconcile period when nothing changes', int, 2000)
+    .option('--health-interval-ms <ms>', 'how often every node is pinged', int, 100)
+    .option('--health-down-after <n>', 'failed pings in a row before a node is down', int, 3)
+    .option('--failover-throttle-ms <ms>', 'at most one automatic failover per group in this period', int, 10_000)
     .option('--stop-nodes-on-exit', 'stop every cache node when the service exits (default: nodes keep serving)', false)
     .option('--log-level <level>', 'debug, info, warn or error', 'info')
     .option('--log-format <format>', 'pretty or json (default: pretty on a terminal)')
@@ -31,7 +34,8 @@ export function registerServerCommand(program: Command): void {
       const config: ServiceConfig = defaultConfig({
         host: o.host, port: o.port, dataDir: o.dataDir, region: o.region, endpointCidr: o.endpointCidr,
         routerMode: o.router, memoryOvercommit: o.memoryOvercommit, redisServerBinaries: o.redisServer,
-        reconcileIntervalMs: o.reconcileIntervalMs, stopNodesOnExit: o.stopNodesOnExit, logLevel: o.logLevel,
+        reconcileIntervalMs: o.reconcileIntervalMs, healthIntervalMs: o.healthIntervalMs,
+        healthDownAfter: o.healthDownAfter, failoverThrottleMs: o.failoverThrottleMs, stopNodesOnExit: o.stopNodesOnExit, logLevel: o.logLevel,
       });
       const pretty = (o.logFormat ?? (process.stdout.isTTY ? 'pretty' : 'json')) === 'pretty';
       const logger = createLogger({ level: config.logLevel, ...(pretty ? { destination: prettyLogStream(process.stdout) } : {}) });

@@ -3,8 +3,10 @@
  * a dead or unreachable node makes commands fail fast (never queue, never hang, never crash
  * the process) while the connection keeps retrying quietly in the background.
  */
+import { once } from 'node:events';
 import { Redis } from 'ioredis';
 import { silentLogger, type EngineLogger } from './log.js';
+import { settleWithin } from './proc.js';
 import { nodeInfoFromFields, parseInfo, type NodeInfo } from './info.js';
 
 export { parseInfo, parseInfoList, nodeInfoFromFields, type NodeInfo, type ReplicaLink } from './info.js';
@@ -104,14 +106,17 @@ export class AdminPool {
   }
 }
 
-function closeClient(client: Redis): Promise<void> {
-  if (client.status === 'end') return Promise.resolve();
-  return new Promise((resolve) => {
-    // A client that never connected ends synchronously inside disconnect().
-    client.once('end', () => resolve());
-    client.disconnect();
-    if (client.status === 'end') resolve();
-  });
+async function closeClient(client: Redis): Promise<void> {
+  if (client.status === 'end') return;
+  // events.once also settles on an 'error' event; either way the client is going away.
+  const ended = once(client, 'end').then(
+    () => undefined,
+    () => undefined,
+  );
+  client.disconnect();
+  // A client between reconnect attempts has no socket left to close, so no 'end' may ever come;
+  // disconnect() has cancelled its retry timer, which is all that matters.
+  await settleWithin(ended, 250);
 }
 
 /**

@@ -70,6 +70,20 @@ describe('renderRedisConf', () => {
       'save "300 10"',
     ]);
   });
+  it('renders the arguments of non-table directives as separate tokens', () => {
+    const out = lines(
+      renderRedisConf(
+        spec({ 'rename-command': ['FLUSHALL ""', 'CONFIG my-config'], replicaof: '127.0.0.9 6379', user: 'app on >p\\w ~* +@all' }),
+        paths,
+      ),
+    );
+    assert.deepEqual(out.slice(-4), [
+      'rename-command FLUSHALL ""',
+      'rename-command CONFIG my-config',
+      'replicaof 127.0.0.9 6379',
+      'user app on ">p\\\\w" ~* +@all',
+    ]);
+  });
   it('quotes paths with spaces', () => {
     const p = { dir: '/my nodes/n1', conf: '/my nodes/n1/redis.conf', pid: '/my nodes/n1/redis.pid', log: '/my nodes/n1/redis.log' };
     assert.ok(lines(renderRedisConf(spec(), p)).includes('dir "/my nodes/n1"'));

@@ -80,7 +80,25 @@ export function quoteConfigValue(value: string): string {
   return out + '"';
 }
 
+/**
+ * Directives Redis parses outside its config table: each argument must be its own token (a
+ * quoted "FLUSHALL x" is one argument and makes the server refuse to start), unlike table
+ * configs such as save, which Redis re-splits. Their values are split on whitespace; a `"…"`
+ * token is kept as written, so `rename-command` can be given `FLUSHALL ""`.
+ */
+export const MULTI_TOKEN_DIRECTIVES: ReadonlySet<string> = new Set([
+  'rename-command',
+  'user',
+  'loadmodule',
+  'replicaof',
+  'slaveof',
+]);
+
 function line(name: string, value: string): string {
+  if (MULTI_TOKEN_DIRECTIVES.has(name.toLowerCase())) {
+    const tokens = value.match(/"(?:[^"\\]|\\.)*"|\S+/g) ?? [''];
+    return `${name} ${tokens.map((t) => (/^".*"$/s.test(t) ? t : quoteConfigValue(t))).join(' ')}`;
+  }
   return `${name} ${quoteConfigValue(value)}`;
 }
 

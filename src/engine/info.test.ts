@@ -8,7 +8,7 @@ const primaryInfo = crlf(`
 # Server
 redis_version:7.0.15
 redis_mode:standalone
-executable:/usr/bin/redis-server
+executable:redis-server
 run_id:b5c6f1e0d1a2b3c4d5e6f708192a3b4c5d6e7f80
 uptime_in_seconds:42
 
@@ -56,7 +56,7 @@ describe('parseInfo', () => {
   it('flattens sections, skips headers and blank lines, keeps colons in values', () => {
     const f = parseInfo(primaryInfo);
     assert.equal(f.redis_version, '7.0.15');
-    assert.equal(f.executable, '/usr/bin/redis-server');
+    assert.equal(f.executable, 'redis-server');
     assert.equal(f.role, 'master');
     assert.equal(f['# Server'], undefined);
     assert.equal(parseInfo('a:b:c\r\n').a, 'b:c');

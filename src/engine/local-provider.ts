@@ -80,11 +80,10 @@ export class LocalProcessProvider implements NodeProvider {
       const text = renderRedisConf(spec, p);
       const st = await this.status(spec.key);
       if (!st.running) return this.start(spec, text);
-      if ((await readText(p.conf)) !== text) {
-        // Not restarted on purpose: live changes go through CONFIG SET, disruptive ones through restart().
-        await writeFileAtomic(p.conf, text);
-        this.log.info({ node: spec.key, pid: st.pid }, 'redis.conf rewritten; running node keeps its live config');
-      }
+      if ((await readText(p.conf)) === text) return st;
+      // Not restarted on purpose: live changes go through CONFIG SET, disruptive ones through restart().
+      await writeFileAtomic(p.conf, text);
+      this.log.info({ node: spec.key, pid: st.pid }, 'redis.conf rewritten; running node keeps its live config');
       const meta = await readJson<NodeMeta>(p.meta);
       if (meta && (meta.address !== spec.address || meta.port !== spec.port || meta.binary !== spec.binary)) {
         this.log.warn({ node: spec.key, running: meta, wanted: spec }, 'endpoint or binary changed; takes effect on restart');

@@ -1,5 +1,4 @@
 import { observeNode, configSet } from '../engine/admin.js';
-import { describeExit } from '../engine/local-provider.js';
 import type { Target } from '../endpoints/types.js';
 import { nodeKey } from '../resources/naming.js';
 import { inMaintenanceWindow } from '../resources/windows.js';
@@ -17,7 +16,11 @@ import type { ReconcilerDeps } from './deps.js';
 export class ClusterController {
   constructor(private readonly d: ReconcilerDeps) {}
 
-  async reconcile(stored: Stored<'cacheCluster'>, replicaOf: Target | undefined): Promise<boolean> {
+  /**
+   * `mayRestart` false: a dead process of this cluster must not be restarted in place yet (it is
+   * a failed primary the group controller is replacing through failover).
+   */
+  async reconcile(stored: Stored<'cacheCluster'>, replicaOf: Target | undefined, mayRestart = true): Promise<boolean> {
     const c: CacheClusterRecord = structuredClone(stored.doc);
     if (c.deleteRequested) return this.delete(c);
 
@@ -47,12 +50,18 @@ export class ClusterController {
           await this.d.events.emit('cache-cluster', c.id, `Cache node ${n.id} of ${c.id} restarted`);
         } else {
           const before = await this.d.provider.status(key);
+          if (!before.running && !mayRestart) {
+            n.observed = { ...n.observed, lastError: 'process not running; waiting for failover before recovering it' };
+            continue;
+          }
           const after = await this.d.provider.ensureRunning(spec);
           pid = after.pid;
           if (!before.running && n.observed?.pid && after.pid !== n.observed.pid) {
-            const why = before.lastExit ? `: ${describeExit(before.lastExit)}` : '';
-            await this.d.events.emit('cache-cluster', c.id,
-              `Cache node ${n.id} of ${c.id} was not running and has been restarted (its data set was lost)${why}`, 'warn');
+            const exit = before.lastExit;
+            const why = exit ? ` (its process ended: ${exit.signal ? `signal ${exit.signal}` : exit.code !== null ? `exit code ${exit.code}` : 'not observed'})` : '';
+            await this.d.events.emit('cache-cluster', c.id, `Recovering cache nodes ${n.id}${why}`, 'warn');
+            n.status = 'creating';
+            n.recovering = true;
           }
         }
       } catch (err) {
@@ -67,6 +76,10 @@ export class ClusterController {
     const answering = c.nodes.every((n) => n.observed?.lastError === undefined);
     for (const n of c.nodes) {
       if (n.observed?.lastError === undefined && (n.status === 'creating' || n.status === 'rebooting')) n.status = 'available';
+      if (n.recovering && n.status === 'available' && (n.observed?.role !== 'replica' || n.observed.linkUp)) {
+        delete n.recovering;
+        await this.d.events.emit('cache-cluster', c.id, `Finished recovery for cache nodes ${n.id}`);
+      }
     }
     if (answering) await this.applyParameters(c, group);
     this.setStatus(c, answering);
@@ -78,10 +91,12 @@ export class ClusterController {
     if (pid === undefined) return { ...n.observed, lastError: n.observed?.lastError ?? 'process not running' };
     try {
       const info = await observeNode(this.d.admin.client(n.address, n.port));
+      const linkDown = info.role === 'replica' && !info.linkUp;
       return {
         pid,
         role: info.role,
         ...(info.role === 'replica' ? { linkUp: info.linkUp ?? false, following: `${info.masterHost}:${info.masterPort}` } : {}),
+        ...(linkDown ? { linkDownSince: n.observed?.linkDownSince ?? this.d.now().toISOString() } : {}),
         engineVersion: info.version,
         runId: info.runId,
         lastSeenAt: this.d.now().toISOString(),
@@ -138,17 +153,20 @@ export class ClusterController {
   /** A reboot keeps the data set: the node writes an RDB that the restarted process loads. */
   private async persistBeforeRestart(n: CacheNodeRecord): Promise<void> {
     try {
-      await this.d.admin.client(n.address, n.port).call('SAVE');
+      const client = await this.d.admin.ready(n.address, n.port);
+      await client.call('SAVE');
     } catch (err) {
       this.d.logger.warn({ err, node: n.address }, 'SAVE before reboot failed; the node restarts without its data');
     }
   }
 
   private async delete(c: CacheClusterRecord): Promise<boolean> {
-    for (const n of c.nodes) {
+    await Promise.all(c.nodes.map(async (n) => {
+      // The data set is being thrown away: no waiting for replicas to catch up (SHUTDOWN's default).
+      await this.d.admin.client(n.address, n.port).call('SHUTDOWN', 'NOSAVE', 'NOW', 'FORCE').catch(() => undefined);
       await this.d.provider.remove(nodeKey(c.id, n.id));
       this.d.admin.release(n.address, n.port);
-    }
+    }));
     const ops: WriteOp[] = [
       { op: 'delete', kind: 'cacheCluster', id: c.id },
       ...c.nodes.map((n): WriteOp => ({ op: 'delete', kind: 'address', id: n.address })),

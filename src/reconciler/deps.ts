@@ -3,7 +3,8 @@ import type { AdminPool } from '../engine/admin.js';
 import type { NodeProvider } from '../engine/types.js';
 import type { EndpointRouter } from '../endpoints/types.js';
 import type { EventSink } from '../events/sink.js';
-import type { StateStore } from '../store/index.js';
+import type { HealthMonitor } from '../health/monitor.js';
+import type { CacheClusterRecord, StateStore } from '../store/index.js';
 import type { Logger } from '../util/logger.js';
 
 /** What the controllers touch; injected so each can be driven on fakes or real processes. */
@@ -16,4 +17,8 @@ export interface ReconcilerDeps {
   engines: InstalledEngine[];
   logger: Logger;
   now(): Date;
+  /** The health monitor (absent in tests that drive the reconciler by hand). */
+  monitor?: HealthMonitor;
+  /** The provider key of a cluster's (first) node. */
+  nodeKeyOf(c: CacheClusterRecord): string;
 }

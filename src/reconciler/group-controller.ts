@@ -1,43 +1,86 @@
-import { observeNode, replicaOf } from '../engine/admin.js';
+import { replicaOf } from '../engine/admin.js';
 import type { Target } from '../endpoints/types.js';
+import { newFailover, stepFailover, type FailoverDeps } from '../failover/machine.js';
 import type { CacheClusterRecord, ReplicationGroupRecord, Stored, WriteOp } from '../store/index.js';
 import type { ReconcilerDeps } from './deps.js';
-import { waitFor } from '../util/wait.js';
 
 const target = (c: CacheClusterRecord): Target => ({ address: c.nodes[0]!.address, port: c.nodes[0]!.port });
 const targetKey = (t: Target): string => `${t.address}:${t.port}`;
+
+export interface GroupControllerOptions {
+  /** At most one automatic failover per group in this period (no flapping). */
+  failoverThrottleMs: number;
+  /** A replica whose link to a healthy primary stays down this long is restarted. */
+  stuckLinkMs: number;
+}
 
 /**
  * Drives a replication group (cluster mode disabled): its desired primary is a primary, every
  * other member replicates from it, and the group is `available` once every node answers and
  * every replica's link is up. It acts only on a complete, fresh view of the members (observed
- * by the cluster controller in the same pass) and never repoints replicas toward a primary it
- * has not seen answering as a primary.
+ * in the same pass) and never repoints replicas toward a primary it has not seen answering as
+ * one. A primary judged down by the health monitor is replaced through the failover state
+ * machine (when AutomaticFailoverEnabled), which also serves TestFailover and planned switchovers.
  */
 export class GroupController {
-  constructor(private readonly d: ReconcilerDeps) {}
+  constructor(
+    private readonly d: ReconcilerDeps,
+    private readonly opts: GroupControllerOptions,
+    private readonly switchEndpoint: FailoverDeps['switchEndpoint'],
+  ) {}
 
   /** The primary a member should replicate from, or undefined when it is (to be) the primary. */
   replicationSource(g: ReplicationGroupRecord, c: CacheClusterRecord, clusters: Map<string, CacheClusterRecord>): Target | undefined {
-    if (c.id === g.primaryClusterId) return undefined;
-    const primary = clusters.get(g.primaryClusterId);
+    const primaryId = g.failover?.toClusterId && g.failover.state !== 'promote' ? g.failover.toClusterId : g.primaryClusterId;
+    if (c.id === primaryId) return undefined;
+    const primary = clusters.get(primaryId);
     return primary?.nodes[0] ? target(primary) : undefined;
   }
 
+  /**
+   * False while the process of this member must not be restarted in place: it is the group's
+   * failed primary and a replica can take over (a restarted primary would come back empty and
+   * its replicas would copy the empty data set).
+   */
+  mayRestart(g: ReplicationGroupRecord, c: CacheClusterRecord): boolean {
+    if (g.failover && c.id === g.failover.fromClusterId) return false;
+    return !(g.automaticFailoverEnabled && c.id === g.primaryClusterId && g.memberClusters.length > 1);
+  }
+
   async reconcile(stored: Stored<'replicationGroup'>, clusters: Map<string, CacheClusterRecord>): Promise<boolean> {
+    let version = stored.version;
     const g: ReplicationGroupRecord = structuredClone(stored.doc);
     if (g.deleteRequested) return this.delete(stored, clusters);
     const members = g.memberClusters.map((id) => clusters.get(id)).filter((c): c is CacheClusterRecord => !!c);
     const primary = clusters.get(g.primaryClusterId);
     if (!primary || members.length !== g.memberClusters.length) return true;
-    const answering = (c: CacheClusterRecord) => c.nodes[0]?.observed?.lastError === undefined && !!c.nodes[0]?.observed?.role;
-    if (!members.every(answering)) return this.finish(stored, g, false);
+    const persist = async () => {
+      if (JSON.stringify(stored.doc) === JSON.stringify(g)) return;
+      await this.d.store.commit([{ op: 'update', kind: 'replicationGroup', id: g.id, doc: g, expectVersion: version }]);
+      version++;
+    };
 
-    const primaryTarget = target(primary);
-    if (primary.nodes[0]!.observed!.role !== 'primary') {
-      await this.promote(g, primary, members);
-      return this.finish(stored, g, false);
+    if (!g.failover && this.primaryDown(g, primary)) {
+      g.failover = newFailover('primary-down', primary.id, this.d.now());
+      await this.d.events.emit('replication-group', g.id, `Primary ${primary.id} is down; failing over to a replica`, 'warn');
     }
+    if (!g.failover && primary.nodes[0]?.observed?.role === 'replica' && this.answering(primary)) {
+      // The desired primary answers as a replica (e.g. ModifyReplicationGroup --primary-cluster-id).
+      const current = members.find((m) => m.id !== primary.id && m.nodes[0]?.observed?.role === 'primary');
+      g.failover = newFailover('switchover', current?.id ?? primary.id, this.d.now(), primary.id);
+    }
+    if (g.failover) {
+      const ctx: FailoverDeps = { ...this.d, healthy: (c) => this.answering(c), switchEndpoint: this.switchEndpoint };
+      for (let i = 0; i < 8 && g.failover; i++) {
+        const r = await stepFailover(ctx, g, clusters);
+        await persist();
+        if (r !== 'advanced') break;
+      }
+      return true;
+    }
+
+    if (!members.every((m) => this.answering(m))) return this.finish(g, persist, false);
+    const primaryTarget = target(primary);
     let ready = true;
     for (const m of members) {
       if (m.id === primary.id) continue;
@@ -48,50 +91,44 @@ export class GroupController {
         ready = false;
       } else if (!o.linkUp) {
         ready = false;
+        await this.restartIfStuck(m);
       }
     }
-    const settled = ready && members.every((m) => m.status === 'available');
-    return this.finish(stored, g, settled);
+    return this.finish(g, persist, ready && members.every((m) => m.status === 'available'));
   }
 
-  /**
-   * A planned switchover to the desired primary (ModifyReplicationGroup --primary-cluster-id):
-   * pause writes on the current primary, let the new one catch up, promote it, then point the
-   * old primary at it. Clients of the old primary are disconnected so they reconnect through the
-   * primary endpoint, which the route table points at the new primary.
-   */
-  private async promote(g: ReplicationGroupRecord, next: CacheClusterRecord, members: CacheClusterRecord[]): Promise<void> {
-    const nextClient = this.d.admin.client(next.nodes[0]!.address, next.nodes[0]!.port);
-    const current = members.find((m) => m.id !== next.id && m.nodes[0]?.observed?.role === 'primary');
-    const currentClient = current ? this.d.admin.client(current.nodes[0]!.address, current.nodes[0]!.port) : undefined;
-    try {
-      if (currentClient) {
-        await currentClient.call('CLIENT', 'PAUSE', '2000', 'WRITE');
-        const { replOffset } = await observeNode(currentClient);
-        await waitFor(async () => (await observeNode(nextClient)).replOffset >= replOffset,
-          { timeoutMs: 1500, intervalMs: 10, what: `${next.id} to catch up` }).catch(() => undefined);
-      }
-      await replicaOf(nextClient, null);
-      if (current && currentClient) {
-        await replicaOf(currentClient, target(next));
-        await currentClient.call('CLIENT', 'KILL', 'TYPE', 'normal').catch(() => undefined);
-      }
-    } finally {
-      await currentClient?.call('CLIENT', 'UNPAUSE').catch(() => undefined);
-    }
-    await this.d.events.emit('replication-group', g.id, `Cache cluster ${next.id} is now the primary of replication group ${g.id}`);
+  private answering(c: CacheClusterRecord): boolean {
+    const n = c.nodes[0];
+    if (!n?.observed?.role || n.observed.lastError !== undefined) return false;
+    return this.d.monitor ? this.d.monitor.health(this.d.nodeKeyOf(c)).health !== 'down' : true;
   }
 
-  private async finish(stored: Stored<'replicationGroup'>, g: ReplicationGroupRecord, settled: boolean): Promise<boolean> {
+  private primaryDown(g: ReplicationGroupRecord, primary: CacheClusterRecord): boolean {
+    if (!g.automaticFailoverEnabled || g.memberClusters.length < 2 || !this.d.monitor?.canAct) return false;
+    if (this.d.monitor.health(this.d.nodeKeyOf(primary)).health !== 'down') return false;
+    const last = g.lastFailoverAt ? Date.parse(g.lastFailoverAt) : 0;
+    return this.d.now().getTime() - last >= this.opts.failoverThrottleMs;
+  }
+
+  /** A replica process that is alive but cannot keep its link up is restarted (with its data saved). */
+  private async restartIfStuck(m: CacheClusterRecord): Promise<void> {
+    const since = m.nodes[0]?.observed?.linkDownSince;
+    if (!since || this.d.now().getTime() - Date.parse(since) < this.opts.stuckLinkMs || m.rebootRequested?.length) return;
+    const stored = await this.d.store.get('cacheCluster', m.id);
+    if (!stored) return;
+    await this.d.store.commit([{ op: 'update', kind: 'cacheCluster', id: m.id, expectVersion: stored.version,
+      doc: { ...stored.doc, rebootRequested: stored.doc.nodes.map((n) => n.id) } }]);
+    await this.d.events.emit('cache-cluster', m.id, `Replication link of ${m.id} has been down since ${since}; restarting the node`, 'warn');
+  }
+
+  private async finish(g: ReplicationGroupRecord, persist: () => Promise<void>, settled: boolean): Promise<boolean> {
     if (settled && g.status !== 'available') {
       const was = g.status;
       g.status = 'available';
       await this.d.events.emit('replication-group', g.id,
         was === 'creating' ? `Replication group ${g.id} created` : `Replication group ${g.id} is available`);
     }
-    if (JSON.stringify(stored.doc) !== JSON.stringify(g)) {
-      await this.d.store.commit([{ op: 'update', kind: 'replicationGroup', id: g.id, doc: g, expectVersion: stored.version }]);
-    }
+    await persist();
     return !settled;
   }
 

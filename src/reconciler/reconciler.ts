@@ -1,11 +1,11 @@
 import { nodeKey } from '../resources/naming.js';
-import type { CacheClusterRecord } from '../store/index.js';
+import type { CacheClusterRecord, ReplicationGroupRecord } from '../store/index.js';
 import { ClusterController } from './cluster-controller.js';
 import type { ReconcilerDeps } from './deps.js';
-import { GroupController } from './group-controller.js';
+import { GroupController, type GroupControllerOptions } from './group-controller.js';
 import { desiredRoutes } from './routes.js';
 
-export interface ReconcilerTiming {
+export interface ReconcilerTiming extends GroupControllerOptions {
   /** Period when everything has settled: drift (a dead process, a flushed route table) is still noticed. */
   intervalMs: number;
   /** Period while something converges. */
@@ -29,7 +29,7 @@ export class Reconciler {
 
   constructor(private readonly d: ReconcilerDeps, private readonly timing: ReconcilerTiming) {
     this.clustersCtl = new ClusterController(d);
-    this.groupsCtl = new GroupController(d);
+    this.groupsCtl = new GroupController(d, timing, (g, from) => this.switchEndpoint(g, from));
   }
 
   start(): void {
@@ -76,7 +76,8 @@ export class Reconciler {
     for (const stored of await this.d.store.list('cacheCluster')) {
       const g = stored.doc.replicationGroupId ? groupById.get(stored.doc.replicationGroupId) : undefined;
       const source = g ? this.groupsCtl.replicationSource(g, stored.doc, clusterMap) : undefined;
-      converging = (await this.guard(stored.id, () => this.clustersCtl.reconcile(stored, source))) || converging;
+      const mayRestart = g ? this.groupsCtl.mayRestart(g, stored.doc) : true;
+      converging = (await this.guard(stored.id, () => this.clustersCtl.reconcile(stored, source, mayRestart))) || converging;
     }
     clusterMap = await this.clusterMap();
     for (const stored of await this.d.store.list('replicationGroup')) {
@@ -86,7 +87,20 @@ export class Reconciler {
     clusterMap = await this.clusterMap();
     await this.guard('endpoints', async () => { await this.d.router.sync(desiredRoutes(freshGroups, clusterMap)); return false; });
     if (!converging && this.passes % 10 === 1) await this.guard('orphans', () => this.removeOrphans(clusterMap));
+    this.d.monitor?.watch([...clusterMap.values()].filter((c) => !c.deleteRequested).flatMap((c) =>
+      c.nodes.map((n) => ({ key: nodeKey(c.id, n.id), address: n.address, port: n.port }))));
     this.converging = converging;
+  }
+
+  /**
+   * Failover's endpoint step: program the routes with the group's new primary now (not at the end
+   * of the pass), and drop connections the NAT still maps to the old primary.
+   */
+  private async switchEndpoint(g: ReplicationGroupRecord, from: CacheClusterRecord | undefined): Promise<void> {
+    const groups = (await this.d.store.list('replicationGroup')).map((r) => (r.id === g.id ? g : r.doc));
+    await this.d.router.sync(desiredRoutes(groups, await this.clusterMap()));
+    const old = from?.nodes[0];
+    if (old) await this.d.router.dropConnections(`${g.id}/primary`, { address: old.address, port: old.port });
   }
 
   private async clusterMap(): Promise<Map<string, CacheClusterRecord>> {

@@ -1,6 +1,7 @@
 import { DEFAULT_PARAMETER_GROUPS } from '../catalog/parameters.js';
 import { DEFAULT_SUBNET_GROUP, newSubnetGroupRecord } from '../resources/subnet-groups.js';
-import { ConflictError, type CacheParameterGroupRecord, type WriteOp } from '../store/index.js';
+import { retryOnConflict } from '../resources/commit.js';
+import type { CacheParameterGroupRecord, WriteOp } from '../store/index.js';
 import { arn, type Services } from './services.js';
 
 /**
@@ -13,6 +14,11 @@ import { arn, type Services } from './services.js';
  * re-applies it; the default subnet group is only created, never reset (customers may modify it).
  */
 export async function ensureBuiltIns(svc: Services): Promise<void> {
+  // Another process sharing the store may make them at the same time: then look again.
+  await retryOnConflict(() => ensureOnce(svc));
+}
+
+async function ensureOnce(svc: Services): Promise<void> {
   const ops: WriteOp[] = [];
   for (const def of DEFAULT_PARAMETER_GROUPS) {
     const name = def.CacheParameterGroupName;
@@ -43,13 +49,7 @@ export async function ensureBuiltIns(svc: Services): Promise<void> {
       new Date(svc.installation.createdAt));
     ops.push({ op: 'create', kind: 'cacheSubnetGroup', id: DEFAULT_SUBNET_GROUP, doc: group });
   }
-  try {
-    await svc.store.commit(ops);
-  } catch (e) {
-    // Another process sharing the store made them first: run again to see its result.
-    if (!(e instanceof ConflictError)) throw e;
-    await ensureBuiltIns(svc);
-  }
+  await svc.store.commit(ops);
 }
 
 function sameDefinition(a: CacheParameterGroupRecord, b: CacheParameterGroupRecord): boolean {

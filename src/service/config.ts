@@ -15,6 +15,14 @@ export interface ServiceConfig {
   reconcileIntervalMs: number;
   /** Period while some resource is converging (creating, modifying, deleting). */
   fastReconcileIntervalMs: number;
+  /** Health monitor: ping period and timeout per node, failed checks before a node is down. */
+  healthIntervalMs: number;
+  healthTimeoutMs: number;
+  healthDownAfter: number;
+  /** At most one automatic failover per group in this period. */
+  failoverThrottleMs: number;
+  /** A replica whose link stays down this long while its primary is healthy is restarted. */
+  stuckLinkMs: number;
   /** Host memory the capacity check counts with. */
   hostMemoryBytes: number;
   /** Node maxmemory limits may add up to host memory times this (limits, not reservations). */
@@ -37,6 +45,11 @@ export function defaultConfig(overrides: Partial<ServiceConfig> = {}): ServiceCo
     routerMode: 'auto',
     reconcileIntervalMs: 2000,
     fastReconcileIntervalMs: 50,
+    healthIntervalMs: 100,
+    healthTimeoutMs: 250,
+    healthDownAfter: 3,
+    failoverThrottleMs: 10_000,
+    stuckLinkMs: 15_000,
     hostMemoryBytes: totalmem(),
     // Lets every example of the guides (tens of r6g.large nodes) run on a 16 GiB machine.
     memoryOvercommit: 16,

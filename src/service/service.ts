@@ -7,6 +7,7 @@ import { LocalProcessProvider } from '../engine/local-provider.js';
 import { createEndpointRouter } from '../endpoints/index.js';
 import type { EndpointRouter } from '../endpoints/types.js';
 import { EventSink } from '../events/sink.js';
+import { DEFAULT_MONITOR_OPTIONS, HealthMonitor } from '../health/monitor.js';
 import { Reconciler } from '../reconciler/reconciler.js';
 import { nodeKey } from '../resources/naming.js';
 import { SqliteStore } from '../store/index.js';
@@ -27,6 +28,7 @@ export class CachefleetService {
     readonly config: ServiceConfig,
     readonly services: Services,
     readonly reconciler: Reconciler,
+    readonly monitor: HealthMonitor,
     readonly api: FastifyInstance,
     private readonly provider: LocalProcessProvider,
     private readonly admin: AdminPool,
@@ -65,15 +67,22 @@ export class CachefleetService {
         mode: config.routerMode, table: routeTableName(config.dataDir), stateDir: paths.endpoints,
         logger: logger.child({ component: 'endpoints' }),
       });
+      const monitor = new HealthMonitor(admin, provider, {
+        ...DEFAULT_MONITOR_OPTIONS,
+        intervalMs: config.healthIntervalMs, timeoutMs: config.healthTimeoutMs, downAfter: config.healthDownAfter,
+      }, () => reconciler?.kick(), logger.child({ component: 'health' }));
       reconciler = new Reconciler(
-        { store, provider, admin, router, events, engines, logger: logger.child({ component: 'reconciler' }), now },
-        { intervalMs: config.reconcileIntervalMs, fastIntervalMs: config.fastReconcileIntervalMs },
+        { store, provider, admin, router, events, engines, logger: logger.child({ component: 'reconciler' }), now, monitor,
+          nodeKeyOf: (c) => nodeKey(c.id, c.nodes[0]?.id ?? '0001') },
+        { intervalMs: config.reconcileIntervalMs, fastIntervalMs: config.fastReconcileIntervalMs,
+          failoverThrottleMs: config.failoverThrottleMs, stuckLinkMs: config.stuckLinkMs },
       );
       const api = createApiServer({ actions: buildRegistry(services), logger: logger.child({ component: 'api' }) });
       await api.listen({ host: config.host, port: config.port });
-      const service = new CachefleetService(config, services, reconciler, api, provider, admin, router, releaseDataDir);
+      const service = new CachefleetService(config, services, reconciler, monitor, api, provider, admin, router, releaseDataDir);
       claimDataDir(config.dataDir, { host: config.host, port: Number(new URL(service.url).port) });
       reconciler.start();
+      monitor.start();
       logger.info({ url: service.url, dataDir: config.dataDir, router: router.kind, engines: engines.map((e) => `${e.version} (${e.binary})`) },
         `cachefleet listening on ${service.url}`);
       return service;
@@ -91,6 +100,7 @@ export class CachefleetService {
   async stop(opts: { stopNodes?: boolean } = {}): Promise<void> {
     const log = this.services.logger;
     await this.api.close();
+    this.monitor.stop();
     await this.reconciler.stop();
     if (opts.stopNodes ?? this.config.stopNodesOnExit) {
       const clusters = await this.services.store.list('cacheCluster');

@@ -61,8 +61,30 @@ export interface ReplicationGroupRecord extends CacheSettings {
   /** True once DeleteReplicationGroup was called. */
   deleteRequested?: boolean;
   retainPrimaryCluster?: boolean;
+  /** A failover under way (persisted so a restarted control plane resumes it at the same step). */
+  failover?: FailoverRecord;
+  /** When the last failover completed (failovers are throttled). */
+  lastFailoverAt?: string;
+  /** When TestFailover was called on this group (AWS allows 15 a rolling 24 hours per account). */
+  testFailoverCalls?: string[];
   /** Reason recorded when creation failed. */
   failureReason?: string;
+}
+
+/**
+ * Failover, an explicit state machine (as Sentinel's): one step at a time, each safe to repeat.
+ * select-replica → promote → repoint-replicas → switch-endpoint → update-state.
+ */
+export type FailoverState = 'select-replica' | 'promote' | 'repoint-replicas' | 'switch-endpoint' | 'update-state';
+
+export interface FailoverRecord {
+  state: FailoverState;
+  /** The primary that failed (or, for TestFailover, that is being replaced). */
+  fromClusterId: string;
+  /** The replica chosen to become primary (from promote on). */
+  toClusterId?: string;
+  reason: 'primary-down' | 'test-failover' | 'switchover';
+  startedAt: string;
 }
 
 export interface CacheNodeRecord {
@@ -76,6 +98,8 @@ export interface CacheNodeRecord {
   status: CacheNodeStatus;
   /** 'in-sync' | 'applying' | 'pending-reboot' for this node's parameters. */
   parameterGroupStatus: 'in-sync' | 'applying' | 'pending-reboot';
+  /** Set while a dead node is being recovered (for the "Finished recovery" event). */
+  recovering?: boolean;
   /** Observed by the reconciler. */
   observed?: NodeObservation;
 }
@@ -91,6 +115,8 @@ export interface NodeObservation {
   runId?: string;
   lastSeenAt?: string;
   lastError?: string;
+  /** Replica: since when its link to the primary has been down (to notice a stuck link). */
+  linkDownSince?: string;
 }
 
 export interface CacheClusterRecord extends CacheSettings {

@@ -86,9 +86,15 @@ export class Cleanup {
   async run(): Promise<void> {
     const errors: unknown[] = [];
     for (const fn of this.deferred.splice(0).reverse()) {
-      await Promise.resolve()
-        .then(fn)
-        .catch((e) => errors.push(e));
+      // Bounded: a callback that never settles must not stop the kills and removals below
+      // (node would simply exit with the hook pending, leaving processes behind).
+      let timer: NodeJS.Timeout | undefined;
+      const hung = new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`cleanup callback did not settle in 10 s: ${fn}`)), 10_000);
+      });
+      await Promise.race([Promise.resolve().then(fn), hung])
+        .catch((e) => errors.push(e))
+        .finally(() => clearTimeout(timer));
     }
     for (const { pid, marker } of this.pids.splice(0)) await killVerified(pid, marker).catch((e) => errors.push(e));
     for (const dir of this.dirs.splice(0)) {

@@ -68,10 +68,13 @@ describe('LocalProcessProvider', () => {
         'client-output-buffer-limit': ['replica 256mb 64mb 60', 'pubsub 32mb 8mb 60'],
         maxmemory: '64mb',
         'maxmemory-policy': 'allkeys-lru',
+        'rename-command': 'FLUSHALL ""',
       },
     });
     await start(spec);
     const c = pool.client(spec.address, spec.port);
+    await whenReady(c);
+    await assert.rejects(c.flushall(), /unknown command/i);
     assert.equal(await configGet(c, 'notify-keyspace-events'), '');
     assert.equal(await configGet(c, 'save'), '900 1');
     assert.match((await configGet(c, 'client-output-buffer-limit'))!, /slave 268435456 67108864 60 pubsub 33554432 8388608 60/);

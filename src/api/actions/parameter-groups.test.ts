@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, test } from 'node:test';
 import { familyParameters } from '../../catalog/parameters.js';
+import { ensureBuiltIns } from '../../service/bootstrap.js';
 import CreateCacheParameterGroup from './CreateCacheParameterGroup.js';
 import DeleteCacheParameterGroup from './DeleteCacheParameterGroup.js';
 import DescribeCacheParameterGroups from './DescribeCacheParameterGroups.js';
@@ -39,6 +40,17 @@ test('the built-in groups exist; cluster.on enables cluster mode', async () => {
   assert.equal(all.CacheParameterGroups[0].IsGlobal, false);
   assert.equal((await params('default.redis7'))['cluster-enabled']!.value, 'no');
   assert.equal((await params('default.redis7.cluster.on'))['cluster-enabled']!.value, 'yes');
+});
+
+test('ensureBuiltIns brings a stale built-in group back to its definition, bumping its version', async () => {
+  const stored = (await t.store.get('cacheParameterGroup', 'default.redis7.cluster.on'))!;
+  await t.store.commit([{ op: 'update', kind: 'cacheParameterGroup', id: stored.id,
+    doc: { ...stored.doc, values: {}, description: 'old' } }]);
+  await ensureBuiltIns(t.svc);
+  const fixed = (await t.store.get('cacheParameterGroup', 'default.redis7.cluster.on'))!.doc;
+  assert.deepEqual(fixed.values, { 'cluster-enabled': 'yes' });
+  assert.equal(fixed.version, stored.doc.version + 1);
+  assert.equal(fixed.createdAt, stored.doc.createdAt);
 });
 
 test('create: a copy of the family defaults, with tags; name and family rules', async () => {

@@ -11,12 +11,14 @@ import DescribeReplicationGroups from './DescribeReplicationGroups.js';
 import ModifyCacheCluster from './ModifyCacheCluster.js';
 import ModifyReplicationGroup from './ModifyReplicationGroup.js';
 import RebootCacheCluster from './RebootCacheCluster.js';
+import TestFailover from './TestFailover.js';
 
 /** Every implemented action. An action of the model missing here answers "not implemented yet". */
 export const ALL_ACTIONS: ActionFactory[] = [
   ...actionsPartA,
   CreateReplicationGroup, DescribeReplicationGroups, ModifyReplicationGroup, DeleteReplicationGroup,
   CreateCacheCluster, DescribeCacheClusters, ModifyCacheCluster, DeleteCacheCluster, RebootCacheCluster,
+  TestFailover,
 ];
 
 export function buildRegistry(svc: Services): ActionRegistry {

@@ -1,0 +1,140 @@
+/**
+ * The cachefleet benchmark: `npm run bench` (or `node dist/bench/index.js [--quick]`).
+ * Starts the real service on a temp data dir, then measures
+ *   1. CreateReplicationGroup (3 nodes) → available,
+ *   2. GET throughput through the primary/reader endpoints (kernel NAT) vs direct to the node,
+ *   3. DescribeReplicationGroups latency with 100 single-node groups,
+ * prints a results table, and removes everything it started (also on failure and Ctrl-C).
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { availableParallelism, loadavg, release } from 'node:os';
+import { measureCreateTime, type CreateTimeResult } from './create-time.js';
+import { measureDescribe, type DescribeResult } from './describe-latency.js';
+import { Cleanup, startService } from './service.js';
+import { median, ms, progress, ratio, rps, sec, table, type Row, type Summary } from './stats.js';
+import { measureThroughput, type ThroughputResult } from './throughput.js';
+
+const quick = process.argv.includes('--quick');
+const plan = quick
+  ? { createReps: 2, groups: 20, calls: 50, idleWindowMs: 4000 }
+  : { createReps: 5, groups: 100, calls: 200, idleWindowMs: 10_000 };
+
+function machine(): string[] {
+  const cpu = /^model name\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown';
+  let redis = 'unknown';
+  try { redis = execFileSync('redis-server', ['--version'], { encoding: 'utf8' }).trim(); } catch { /* not found */ }
+  return [
+    `machine: ${availableParallelism()} CPUs (nproc), ${cpu}, Linux ${release()}`,
+    `redis:   ${redis}`,
+    `node:    ${process.version}`,
+    `load:    ${loadavg().map((l) => l.toFixed(2)).join(' ')} (1/5/15 min load average at start)`,
+  ];
+}
+
+function createRows(r: CreateTimeResult): Row[] {
+  return [
+    { measure: `Create → available, 3 nodes (median of ${r.createMs.length})`, value: sec(r.medianMs), goal: '< 1.5 s', ok: r.medianMs < 1500 },
+    { measure: 'Create → available, 3 nodes (max)', value: sec(r.maxMs), goal: '< 1.5 s', ok: r.maxMs < 1500 },
+    { measure: 'Primary endpoint answers PING once available', value: `${r.endpointReady}/${r.createMs.length}`, goal: 'all',
+      ok: r.endpointReady === r.createMs.length },
+    { measure: 'Delete → gone, 3 nodes (median)', value: sec(median(r.deleteMs)), goal: '' },
+  ];
+}
+
+function throughputRows(r: ThroughputResult): Row[] {
+  return r.pairs.map((p) => ({
+    measure: `${p.pair === 'primary' ? 'Primary endpoint / primary node' : 'Reader endpoint / replica node'}, ${p.mode.name} -c 50`,
+    value: `${ratio(p.medianRatio)} (${rps(median(p.endpoint))} / ${rps(median(p.direct))} rps)`,
+    goal: '≥ 0.85',
+    ok: p.medianRatio >= 0.85,
+  }));
+}
+
+const pct = (s: Summary) => `${ms(s.p50)} / ${ms(s.p95)} / ${ms(s.p99)}`;
+
+function describeRows(r: DescribeResult): Row[] {
+  const ok = (s: Summary) => s.p50 < 10;
+  return [
+    { measure: `${r.groups} single-node groups: create → all available`, value: sec(r.createAllMs), goal: '' },
+    { measure: `Control-plane CPU at rest, ${r.groups} groups`, value: `${r.idleCpuPct.toFixed(1)} % of a core`, goal: '' },
+    { measure: `DescribeReplicationGroups all ${r.groups}, JS SDK (p50/p95/p99)`, value: pct(r.sdkAll), goal: 'p50 < 10 ms', ok: ok(r.sdkAll) },
+    { measure: `DescribeReplicationGroups all ${r.groups}, raw fetch (p50/p95/p99)`, value: pct(r.fetchAll), goal: 'p50 < 10 ms', ok: ok(r.fetchAll) },
+    { measure: 'DescribeReplicationGroups one id, JS SDK (p50/p95/p99)', value: pct(r.sdkOne), goal: 'p50 < 10 ms', ok: ok(r.sdkOne) },
+    { measure: 'DescribeReplicationGroups one id, raw fetch (p50/p95/p99)', value: pct(r.fetchOne), goal: 'p50 < 10 ms', ok: ok(r.fetchOne) },
+    { measure: 'GET /healthz, raw fetch: HTTP floor (p50/p95/p99)', value: pct(r.health), goal: '' },
+    { measure: `Delete ${r.groups} groups → all gone`, value: sec(r.deleteAllMs), goal: '' },
+    { measure: 'Node processes left after the deletes', value: String(r.leftoverNodes), goal: '0', ok: r.leftoverNodes === 0 },
+  ];
+}
+
+function details(t: ThroughputResult | undefined, c: CreateTimeResult | undefined, d: DescribeResult | undefined): string[] {
+  const out: string[] = [];
+  if (c) {
+    out.push(`create → available (s): ${c.createMs.map((v) => (v / 1000).toFixed(2)).join(', ')}; ` +
+      `Describe polls: ${c.polls.join(', ')}; delete → gone (s): ${c.deleteMs.map((v) => (v / 1000).toFixed(2)).join(', ')}`);
+  }
+  for (const p of t?.pairs ?? []) {
+    out.push(`${p.pair.padEnd(7)} ${p.mode.name.padEnd(9)} direct rps: ${p.direct.map(rps).join(', ')}; ` +
+      `endpoint rps: ${p.endpoint.map(rps).join(', ')}; ratios: ${p.ratios.map(ratio).join(', ')}`);
+  }
+  if (d) {
+    out.push(`describe all ${d.groups}: response ${Math.round(d.allBytes / 1024)} KiB; max latency SDK ${ms(d.sdkAll.max)}, ` +
+      `fetch ${ms(d.fetchAll.max)}; one id max SDK ${ms(d.sdkOne.max)}, fetch ${ms(d.fetchOne.max)} (${d.calls} calls each)`);
+  }
+  return out;
+}
+
+async function main(): Promise<number> {
+  // The SDK's notice that its 2027 releases need Node 22 is noise in benchmark output.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const cleanup = new Cleanup();
+  cleanup.onSignals();
+  const header = machine();
+  console.log(`cachefleet benchmark${quick ? ' (--quick)' : ''}\n${header.join('\n')}`);
+  const rows: Row[] = [];
+  let failed = false;
+  let created: CreateTimeResult | undefined;
+  let through: ThroughputResult | undefined;
+  let described: DescribeResult | undefined;
+  try {
+    const svc = await startService(cleanup);
+    console.log(`service: ${svc.url}, endpoint router ${svc.router}, endpoint range ${svc.cidr}`);
+    if (svc.router !== 'nftables') console.log('WARNING: endpoints use the userspace proxy, not kernel NAT (needs nft and root)');
+    const section = async (name: string, fn: () => Promise<void>) => {
+      progress(`— ${name}`);
+      try {
+        await fn();
+      } catch (e) {
+        failed = true;
+        if (cleanup.interrupted) return;
+        console.error(`${name} failed: ${(e as Error).stack ?? e}\nservice log tail:\n${svc.logTail()}`);
+        rows.push({ measure: name, value: `FAILED: ${(e as Error).message.split('\n')[0]}`, goal: '', ok: false });
+      }
+    };
+    await section('create → available', async () => {
+      created = await measureCreateTime(svc.client, plan.createReps);
+      rows.push(...createRows(created));
+    });
+    await section('endpoint throughput', async () => {
+      through = await measureThroughput(svc.client, quick);
+      rows.push(...throughputRows(through));
+    });
+    await section('describe latency', async () => {
+      described = await measureDescribe(svc.client, svc.url, svc.dataDir, { ...plan, servicePid: svc.pid });
+      rows.push(...describeRows(described));
+    });
+  } catch (e) {
+    failed = true;
+    console.error(`benchmark failed: ${(e as Error).stack ?? e}`);
+  } finally {
+    progress('cleaning up (service, nodes, nft table, data dir)');
+    await cleanup.run();
+  }
+  console.log(`\n${details(through, created, described).join('\n')}`);
+  console.log(`load at end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
+  console.log(table(rows));
+  return failed ? 1 : 0;
+}
+
+process.exitCode = await main();

@@ -1,0 +1,43 @@
+import { fault } from '../errors.js';
+import type { TestFailoverMessage, TestFailoverResult } from '../model/shapes.js';
+import { defineAction } from './define.js';
+import { presentReplicationGroup } from '../present/replication-group.js';
+import { newFailover } from '../../failover/machine.js';
+import { memberClusters, requireReplicationGroup } from '../../resources/lookups.js';
+
+const DAY_MS = 24 * 3600 * 1000;
+/** ElastiCache: TestFailover on up to 15 node groups in any rolling 24-hour period. */
+const CALLS_PER_DAY = 15;
+
+/** Replaces the primary with a replica through the failover state machine, as a real failure would. */
+export default defineAction<TestFailoverMessage, TestFailoverResult>('TestFailover', async (input, svc) => {
+  const { doc: g, version } = await requireReplicationGroup(svc, input.ReplicationGroupId);
+  if (input.NodeGroupId !== '0001') {
+    throw fault('NodeGroupNotFoundFault', `Node group ${input.NodeGroupId} not found in replication group ${g.id} (its node group is 0001).`);
+  }
+  if (g.status !== 'available' || g.failover) {
+    throw fault('InvalidReplicationGroupStateFault', `Replication group ${g.id} is ${g.failover ? 'failing over' : g.status}; it must be available.`);
+  }
+  if (!g.automaticFailoverEnabled) {
+    throw fault('TestFailoverNotAvailableFault', `TestFailover needs automatic failover: enable it on ${g.id} with ModifyReplicationGroup --automatic-failover-enabled.`);
+  }
+  const members = await memberClusters(svc, g);
+  const notReady = members.find((c) => c.status !== 'available');
+  if (notReady) throw fault('InvalidCacheClusterStateFault', `Cache cluster ${notReady.id} is ${notReady.status}; every member must be available.`);
+  const now = svc.now();
+  const since = now.getTime() - DAY_MS;
+  const recent = (await svc.store.list('replicationGroup'))
+    .flatMap((r) => r.doc.testFailoverCalls ?? []).filter((t) => Date.parse(t) > since).length;
+  if (recent >= CALLS_PER_DAY) {
+    throw fault('APICallRateForCustomerExceededFault', `TestFailover was called ${recent} times in the last 24 hours; the limit is ${CALLS_PER_DAY}.`);
+  }
+  const next = {
+    ...g,
+    failover: newFailover('test-failover', g.primaryClusterId, now),
+    testFailoverCalls: [...(g.testFailoverCalls ?? []).filter((t) => Date.parse(t) > since), now.toISOString()],
+  };
+  await svc.store.commit([{ op: 'update', kind: 'replicationGroup', id: g.id, doc: next, expectVersion: version }]);
+  await svc.events.emit('replication-group', g.id, `Test Failover API called for node group 0001`);
+  svc.kick();
+  return { ReplicationGroup: presentReplicationGroup(next, members) };
+});

@@ -1,0 +1,126 @@
+import { configGet, observeNode, replicaOf } from '../engine/admin.js';
+import type { AdminPool } from '../engine/admin.js';
+import type { EventSink } from '../events/sink.js';
+import type { CacheClusterRecord, FailoverRecord, ReplicationGroupRecord } from '../store/index.js';
+import type { Logger } from '../util/logger.js';
+import { selectReplica, type Candidate } from './select.js';
+
+export interface FailoverDeps {
+  admin: AdminPool;
+  events: EventSink;
+  logger: Logger;
+  now(): Date;
+  /** Is this member's node healthy (answering) right now, per the health monitor. */
+  healthy(c: CacheClusterRecord): boolean;
+  /** Re-programs the endpoint routes from the (updated) group record, and drops the old primary's connections. */
+  switchEndpoint(g: ReplicationGroupRecord, from: CacheClusterRecord | undefined): Promise<void>;
+}
+
+export type StepResult = 'advanced' | 'blocked' | 'done' | 'aborted';
+
+const client = (d: FailoverDeps, c: CacheClusterRecord) => d.admin.client(c.nodes[0]!.address, c.nodes[0]!.port);
+
+/**
+ * Runs the current step of `g.failover` and moves the record to the next state. Every step is
+ * idempotent: after a crash the control plane reads the persisted state and runs that step again.
+ * The caller persists `g` after each call.
+ */
+export async function stepFailover(d: FailoverDeps, g: ReplicationGroupRecord, members: Map<string, CacheClusterRecord>): Promise<StepResult> {
+  const f = g.failover!;
+  const from = members.get(f.fromClusterId);
+  const to = f.toClusterId ? members.get(f.toClusterId) : undefined;
+  switch (f.state) {
+    case 'select-replica': {
+      if (f.reason === 'primary-down' && from && d.healthy(from) && from.nodes[0]?.observed?.role === 'primary') {
+        await d.events.emit('replication-group', g.id, `Primary ${from.id} answers again; failover cancelled`);
+        delete g.failover;
+        return 'aborted';
+      }
+      const candidates: Candidate[] = [];
+      for (const m of members.values()) {
+        if (m.id === f.fromClusterId || m.deleteRequested || !g.memberClusters.includes(m.id)) continue;
+        const healthy = d.healthy(m) && m.nodes[0]?.observed?.role === 'replica';
+        let offset = -1, priority = 100;
+        if (healthy) {
+          try {
+            offset = (await observeNode(client(d, m))).replOffset;
+            priority = Number(await configGet(client(d, m), 'replica-priority') ?? '100');
+          } catch { continue; }
+        }
+        candidates.push({ clusterId: m.id, priority, offset, healthy });
+      }
+      const chosen = selectReplica(candidates);
+      if (!chosen) return 'blocked';
+      f.toClusterId = chosen.clusterId;
+      f.state = 'promote';
+      d.logger.info({ resource: g.id, replica: chosen.clusterId, offset: chosen.offset }, 'failover: replica selected');
+      return 'advanced';
+    }
+    case 'promote': {
+      if (!to) { f.state = 'select-replica'; delete f.toClusterId; return 'advanced'; }
+      if (f.reason !== 'primary-down' && from && from.id !== to.id && d.healthy(from)) {
+        // A planned failover stops writes on the old primary first, so the replica has them all.
+        await client(d, from).call('CLIENT', 'PAUSE', '3000', 'WRITE').catch(() => undefined);
+        await waitCaughtUp(d, from, to);
+      }
+      await replicaOf(client(d, to), null);
+      const role = (await observeNode(client(d, to))).role;
+      if (role !== 'primary') return 'blocked';
+      f.state = 'repoint-replicas';
+      return 'advanced';
+    }
+    case 'repoint-replicas': {
+      const target = { address: to!.nodes[0]!.address, port: to!.nodes[0]!.port };
+      for (const m of members.values()) {
+        if (m.id === to!.id || !g.memberClusters.includes(m.id) || m.deleteRequested || !d.healthy(m)) continue;
+        await replicaOf(client(d, m), target);
+      }
+      f.state = 'switch-endpoint';
+      return 'advanced';
+    }
+    case 'switch-endpoint': {
+      g.primaryClusterId = to!.id;
+      await d.switchEndpoint(g, from);
+      if (from && d.healthy(from)) {
+        // Anyone still connected to the old primary reconnects through the endpoint, to the new one.
+        await client(d, from).call('CLIENT', 'UNPAUSE').catch(() => undefined);
+        await client(d, from).call('CLIENT', 'KILL', 'TYPE', 'normal').catch(() => undefined);
+      }
+      f.state = 'update-state';
+      return 'advanced';
+    }
+    case 'update-state': {
+      const took = d.now().getTime() - Date.parse(f.startedAt);
+      g.lastFailoverAt = d.now().toISOString();
+      delete g.failover;
+      await d.events.emit('replication-group', g.id,
+        `Failover to replica node ${to!.id}-${to!.nodes[0]!.id} completed (${f.reason === 'primary-down' ? 'primary ' + f.fromClusterId + ' failed' : f.reason}, ${took} ms)`);
+      return 'done';
+    }
+  }
+}
+
+/** Waits (bounded) until the replica has processed everything the paused primary had. */
+async function waitCaughtUp(d: FailoverDeps, from: CacheClusterRecord, to: CacheClusterRecord): Promise<void> {
+  const deadline = Date.now() + 2000;
+  try {
+    const target = (await observeNode(client(d, from))).replOffset;
+    while (Date.now() < deadline) {
+      if ((await observeNode(client(d, to))).replOffset >= target) return;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    d.logger.warn({ from: from.id, to: to.id }, 'replica did not catch up within 2 s; promoting anyway');
+  } catch (err) {
+    d.logger.warn({ err }, 'could not compare replication offsets; promoting anyway');
+  }
+}
+
+export function newFailover(reason: FailoverRecord['reason'] | 'switchover', fromClusterId: string, now: Date, toClusterId?: string): FailoverRecord {
+  return {
+    state: toClusterId ? 'promote' : 'select-replica',
+    fromClusterId,
+    ...(toClusterId ? { toClusterId } : {}),
+    reason: reason as FailoverRecord['reason'],
+    startedAt: now.toISOString(),
+  };
+}

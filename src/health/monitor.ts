@@ -1,0 +1,145 @@
+import type { AdminPool } from '../engine/admin.js';
+import type { NodeProvider } from '../engine/types.js';
+import type { Logger } from '../util/logger.js';
+import { TiltGuard } from './tilt.js';
+
+export interface MonitoredNode {
+  key: string;
+  address: string;
+  port: number;
+}
+
+export type Health = 'up' | 'suspected' | 'down';
+
+export interface NodeHealth {
+  health: Health;
+  /** Consecutive failed checks. */
+  failures: number;
+  /** Why the last check failed: 'refused', 'timeout', 'exited', or the error text. */
+  lastSignal?: string;
+  lastOkAt?: number;
+  /** When the node was first judged down (ms since epoch). */
+  downSince?: number;
+}
+
+export interface MonitorOptions {
+  /** How often every node is pinged. */
+  intervalMs: number;
+  /** A ping not answered within this is a failed check. */
+  timeoutMs: number;
+  /** Failed checks in a row before a node is down (one failed check makes it suspected). */
+  downAfter: number;
+  /** TILT: timer lateness beyond which observations are distrusted, and for how long. */
+  tiltMaxLateMs: number;
+  tiltPeriodMs: number;
+}
+
+export const DEFAULT_MONITOR_OPTIONS: MonitorOptions = {
+  intervalMs: 100, timeoutMs: 250, downAfter: 3, tiltMaxLateMs: 1000, tiltPeriodMs: 5000,
+};
+
+/**
+ * The observing half of high availability (Sentinel's split): pings every node on a short
+ * period and keeps a verdict per node, judged from more than one signal: a refused connection
+ * or a timeout makes a node *suspected*; `downAfter` failures in a row, or one failure while
+ * its process is known to have exited, make it *down*. Verdict changes are reported; deciding
+ * what to do is the reconciler's (the acting half), which also asks `canAct` (not in TILT).
+ */
+export class HealthMonitor {
+  private nodes = new Map<string, MonitoredNode>();
+  private readonly state = new Map<string, NodeHealth>();
+  private readonly tilt: TiltGuard;
+  private timer: NodeJS.Timeout | undefined;
+  private inFlight = false;
+
+  constructor(
+    private readonly admin: AdminPool,
+    private readonly provider: NodeProvider,
+    private readonly opts: MonitorOptions,
+    private readonly onChange: (key: string, health: NodeHealth) => void,
+    private readonly logger: Logger,
+    now: () => number = Date.now,
+  ) {
+    this.tilt = new TiltGuard({ expectedIntervalMs: opts.intervalMs, maxLateMs: opts.tiltMaxLateMs, tiltPeriodMs: opts.tiltPeriodMs },
+      now, (reason) => logger.warn({ reason }, 'TILT: observations distrusted, automatic actions paused'));
+  }
+
+  /** The nodes to watch (replaces the previous set; state of nodes still watched is kept). */
+  watch(nodes: MonitoredNode[]): void {
+    this.nodes = new Map(nodes.map((n) => [n.key, n]));
+    for (const key of this.state.keys()) if (!this.nodes.has(key)) this.state.delete(key);
+  }
+
+  start(): void {
+    const loop = () => {
+      this.timer = setTimeout(async () => {
+        this.tilt.tick();
+        if (!this.inFlight) {
+          this.inFlight = true;
+          await this.checkAll().catch((err) => this.logger.error({ err }, 'health check round failed'));
+          this.inFlight = false;
+        }
+        if (this.timer) loop();
+      }, this.opts.intervalMs);
+    };
+    loop();
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  health(key: string): NodeHealth {
+    return this.state.get(key) ?? { health: 'up', failures: 0 };
+  }
+
+  /** False in TILT: observations are kept but must not trigger failovers. */
+  get canAct(): boolean {
+    return !this.tilt.tilted;
+  }
+
+  private async checkAll(): Promise<void> {
+    await Promise.all([...this.nodes.values()].map((n) => this.check(n)));
+  }
+
+  private async check(n: MonitoredNode): Promise<void> {
+    const signal = await this.ping(n);
+    const prev = this.health(n.key);
+    let next: NodeHealth;
+    if (signal === undefined) {
+      next = { health: 'up', failures: 0, lastOkAt: Date.now() };
+    } else {
+      const failures = prev.failures + 1;
+      const exited = signal !== 'timeout' && !(await this.provider.status(n.key).catch(() => ({ running: true }))).running;
+      const down = failures >= this.opts.downAfter || exited;
+      next = {
+        ...prev, failures, lastSignal: exited ? 'exited' : signal, health: down ? 'down' : 'suspected',
+        ...(down ? { downSince: prev.downSince ?? Date.now() } : {}),
+      };
+    }
+    this.state.set(n.key, next);
+    if (next.health !== prev.health) {
+      this.logger.info({ node: n.key, health: next.health, signal: next.lastSignal }, `node ${n.key} is ${next.health}`);
+      this.onChange(n.key, next);
+    }
+  }
+
+  /** undefined when the node answered PING in time, else the failure signal. */
+  private async ping(n: MonitoredNode): Promise<string | undefined> {
+    const client = this.admin.client(n.address, n.port);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        client.ping(),
+        new Promise((_, reject) => { timer = setTimeout(() => reject(new Error('timeout')), this.opts.timeoutMs); }),
+      ]);
+      return undefined;
+    } catch (err) {
+      const msg = (err as Error).message;
+      return msg === 'timeout' ? 'timeout' : /ECONNREFUSED|refused/i.test(msg) ? 'refused' : msg;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * Runs the real service (`bin/cachefleet.js server`) as a child process for end-to-end tests:
+ * its own data directory, a free API port, and its own /24 of loopback addresses for endpoints
+ * (127.201-250.x.0/24, apart from the 127.100-200 range single-server tests use). Cleanup stops
+ * the service, every node it started (by verified pid), its endpoint routes, and removes the dir.
+ */
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
+import { routeTableName } from '../../src/service/data-dir.js';
+import { waitFor } from '../../src/util/wait.js';
+import { killVerified, type Cleanup } from './cleanup.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
+export const CLI = join(ROOT, 'bin/cachefleet.js');
+
+export interface TestService {
+  url: string;
+  dataDir: string;
+  cidr: string;
+  /** Environment for the aws CLI / boto3 (dummy credentials, region). */
+  env: NodeJS.ProcessEnv;
+  client: ElastiCacheClient;
+  pid(): number;
+  /** kill -9 the control plane (nodes and endpoints keep serving). */
+  kill9(): Promise<void>;
+  /** Start the control plane again on the same data dir and port. */
+  restart(): Promise<void>;
+  /** Lines the service logged (JSON). */
+  logs: string[];
+}
+
+function randInt(min: number, max: number): number {
+  return min + Math.floor(Math.random() * (max - min + 1));
+}
+
+export async function startService(cleanup: Cleanup, opts: { args?: string[] } = {}): Promise<TestService> {
+  const dataDir = await cleanup.tmpDir('cachefleet-e2e-');
+  const cidr = `127.${randInt(201, 250)}.${randInt(0, 255)}.0/24`;
+  const logs: string[] = [];
+  let child: ChildProcess | undefined;
+  let url = '';
+
+  const launch = async (port: number) => {
+    const c = spawn(process.execPath, [CLI, 'server', '--port', String(port), '--data-dir', dataDir, '--endpoint-cidr', cidr,
+      '--log-format', 'json', '--reconcile-interval-ms', '500', ...(opts.args ?? [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = c;
+    cleanup.trackPid(c.pid, CLI);
+    let exited = false;
+    c.on('exit', () => { exited = true; });
+    const lines = createInterface({ input: c.stdout! });
+    lines.on('line', (l) => logs.push(l));
+    createInterface({ input: c.stderr! }).on('line', (l) => logs.push(l));
+    await waitFor(() => {
+      if (exited) throw new Error(`service exited:\n${logs.slice(-20).join('\n')}`);
+      const line = logs.find((l) => l.includes('cachefleet listening on') && (port === 0 || l.includes(`:${port}`)));
+      return line ? (JSON.parse(line) as { url: string }).url : undefined;
+    }, { timeoutMs: 15_000, what: 'the service to listen' }).then((u) => { url = u; });
+  };
+  await launch(0);
+
+  cleanup.defer(async () => {
+    if (child?.pid) await killVerified(child.pid, CLI);
+    // Nodes run detached: stop them by the pids their node directories record.
+    const { readdir, readFile } = await import('node:fs/promises');
+    for (const key of await readdir(join(dataDir, 'nodes')).catch(() => [] as string[])) {
+      const pid = Number((await readFile(join(dataDir, 'nodes', key, 'redis.pid'), 'utf8').catch(() => '')).trim());
+      if (pid) await killVerified(pid, join(dataDir, 'nodes', key));
+    }
+    try { execFileSync('nft', ['delete', 'table', 'ip', routeTableName(dataDir)], { stdio: 'ignore' }); } catch { /* none */ }
+  });
+
+  const env = { ...process.env, AWS_ACCESS_KEY_ID: 'AKIDCACHEFLEETTEST', AWS_SECRET_ACCESS_KEY: 'test-secret', AWS_DEFAULT_REGION: 'us-east-1', AWS_PAGER: '' };
+  const client = new ElastiCacheClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'AKIDCACHEFLEETTEST', secretAccessKey: 'test-secret' } });
+  cleanup.defer(() => client.destroy());
+  return {
+    get url() { return url; },
+    dataDir, cidr, env, client, logs,
+    pid: () => child!.pid!,
+    async kill9() {
+      const c = child!;
+      const gone = new Promise((r) => c.once('exit', r));
+      c.kill('SIGKILL');
+      await gone;
+    },
+    async restart() {
+      await launch(Number(new URL(url).port));
+    },
+  };
+}
