@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerChaosCommands } from './chaos-command.js';
 import { registerGroupCommands } from './group-commands.js';
 import { registerServerCommand } from './server-command.js';
 
@@ -11,6 +12,7 @@ program
   .showHelpAfterError();
 registerServerCommand(program);
 registerGroupCommands(program);
+registerChaosCommands(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {
   console.error(`cachefleet: ${err.message}`);

@@ -83,7 +83,13 @@ export async function dropNatConnections(endpoint: Target, target: Target, logge
         break;
       }
     }
-    logger.info({ endpoint, target, flows: flows.length, socketsKilled: killed }, 'dropped endpoint connections');
+    if (killed === 0) {
+      // No local socket matched (clients in another network namespace, or no socket destroy
+      // support): the conntrack deletion below still makes them fail on their next write.
+      logger.warn({ endpoint, target, flows: flows.length }, 'could not abort endpoint sockets; clients will fail on their next write');
+    } else {
+      logger.info({ endpoint, target, flows: flows.length, socketsKilled: killed }, 'dropped endpoint connections');
+    }
   }
   // Exit code 1 just means "0 flow entries deleted" (e.g. the sockets' resets already removed them).
   const del = await execTool('conntrack', ['-D', ...flowFilter(endpoint, target)]);

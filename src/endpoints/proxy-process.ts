@@ -8,7 +8,7 @@
  */
 import net from 'node:net';
 import { readdirSync, readFileSync, unlinkSync, watch, type FSWatcher } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import {
   DROP_PREFIX, isProxyProcess, proxyPaths, readJson, readPid, writeFileAtomic,
   type DropRequest, type ProxyStatus, type RoutesFile,
@@ -87,9 +87,10 @@ function listen(rs: RouteState, key: string): Promise<void> {
   return new Promise((done) => {
     const server = net.createServer({ noDelay: true }, (client) => onClient(rs, client));
     server.once('error', (err) => {
+      // Log a failure once, not on every retry (the log must not grow by a line a second).
+      if (rs.error !== err.message) log('warn', 'cannot listen; retrying', { route: rs.route.id, listen: key, err: err.message });
       rs.error = err.message;
       server.close();
-      log('warn', 'cannot listen', { route: rs.route.id, listen: key, err: err.message });
       done();
     });
     server.listen({ host: rs.route.address, port: rs.route.port, exclusive: true }, () => {
@@ -176,8 +177,14 @@ function shutdown(reason: string): void {
 
 let running = false;
 let rerun = false;
-/** One reconcile at a time; events arriving meanwhile coalesce into one more pass. */
-async function reconcile(): Promise<void> {
+let retryDue = false;
+let lastBadText = '';
+/**
+ * One reconcile at a time; events arriving meanwhile coalesce into one more pass. Listeners that
+ * failed are retried only from the periodic scan (`retry`), never in a tight loop.
+ */
+async function reconcile(retry = false): Promise<void> {
+  retryDue ||= retry;
   if (running) {
     rerun = true;
     return;
@@ -186,6 +193,8 @@ async function reconcile(): Promise<void> {
   try {
     do {
       rerun = false;
+      const retryNow = retryDue;
+      retryDue = false;
       let text: string;
       try {
         text = readFileSync(routesPath, 'utf8');
@@ -198,10 +207,11 @@ async function reconcile(): Promise<void> {
       try {
         file = JSON.parse(text) as RoutesFile;
       } catch (err) {
-        log('error', 'invalid routes file; keeping current routes', { err: String(err) });
+        if (text !== lastBadText) log('error', 'invalid routes file; keeping current routes', { err: String(err) });
+        lastBadText = text;
         continue;
       }
-      if (file.generation !== generation || [...states.values()].some((s) => s.error)) await apply(file);
+      if (file.generation !== generation || (retryNow && [...states.values()].some((s) => s.error))) await apply(file);
       handleDrops();
       writeStatus();
     } while (rerun);
@@ -221,14 +231,18 @@ function main(): void {
   process.on('uncaughtException', (err) => log('error', 'uncaught exception', { err: err.stack ?? String(err) }));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGHUP', () => void reconcile());
+  process.on('SIGHUP', () => void reconcile(true));
   try {
-    watcher = watch(paths.dir, () => void reconcile());
+    // Only our inputs: the status file and proxy.log live in this directory too, and reacting to
+    // our own writes would spin.
+    watcher = watch(paths.dir, (_event, name) => {
+      if (!name || name === basename(routesPath) || name.startsWith(DROP_PREFIX)) void reconcile();
+    });
     watcher.on('error', () => { watcher?.close(); watcher = undefined; }); // the periodic scan still runs
   } catch {
     watcher = undefined;
   }
-  timer = setInterval(() => void reconcile(), RESCAN_MS);
+  timer = setInterval(() => void reconcile(true), RESCAN_MS);
   log('info', 'proxy started', { routes: routesPath });
   void reconcile();
 }

@@ -39,7 +39,7 @@ export async function stepFailover(d: FailoverDeps, g: ReplicationGroupRecord, m
       const candidates: Candidate[] = [];
       for (const m of members.values()) {
         if (m.id === f.fromClusterId || m.deleteRequested || !g.memberClusters.includes(m.id)) continue;
-        const healthy = d.healthy(m) && m.nodes[0]?.observed?.role === 'replica';
+        const healthy = d.healthy(m) && m.nodes[0]?.observed?.role === 'replica' && (f.reason === 'primary-down' || !!m.nodes[0]?.observed?.linkUp);
         let offset = -1, priority = 100;
         if (healthy) {
           try {
@@ -59,9 +59,14 @@ export async function stepFailover(d: FailoverDeps, g: ReplicationGroupRecord, m
     case 'promote': {
       if (!to) { f.state = 'select-replica'; delete f.toClusterId; return 'advanced'; }
       if (f.reason !== 'primary-down' && from && from.id !== to.id && d.healthy(from)) {
-        // A planned failover stops writes on the old primary first, so the replica has them all.
-        await client(d, from).call('CLIENT', 'PAUSE', '3000', 'WRITE').catch(() => undefined);
-        await waitCaughtUp(d, from, to);
+        // A planned failover stops writes on the old primary first, so the replica has them all;
+        // a replica that cannot show it has them (still syncing, link down) is not promoted yet.
+        await client(d, from).call('CLIENT', 'PAUSE', '3000', 'WRITE');
+        if (!(await caughtUp(d, from, to))) {
+          await client(d, from).call('CLIENT', 'UNPAUSE').catch(() => undefined);
+          d.logger.warn({ resource: g.id, from: from.id, to: to.id }, 'planned failover waits: the replica is not in sync yet');
+          return 'blocked';
+        }
       }
       await replicaOf(client(d, to), null);
       const role = (await observeNode(client(d, to))).role;
@@ -100,19 +105,25 @@ export async function stepFailover(d: FailoverDeps, g: ReplicationGroupRecord, m
   }
 }
 
-/** Waits (bounded) until the replica has processed everything the paused primary had. */
-async function waitCaughtUp(d: FailoverDeps, from: CacheClusterRecord, to: CacheClusterRecord): Promise<void> {
+/**
+ * Waits (bounded) until the replica has processed everything the paused primary had. Its offset
+ * counts only while it follows that primary with the link up and no sync under way: a replica
+ * in a full resync still reports the offset of its previous history (e.g. a former primary).
+ */
+async function caughtUp(d: FailoverDeps, from: CacheClusterRecord, to: CacheClusterRecord): Promise<boolean> {
   const deadline = Date.now() + 2000;
+  const source = `${from.nodes[0]!.address}:${from.nodes[0]!.port}`;
   try {
     const target = (await observeNode(client(d, from))).replOffset;
     while (Date.now() < deadline) {
-      if ((await observeNode(client(d, to))).replOffset >= target) return;
-      await new Promise((r) => setTimeout(r, 5));
+      const r = await observeNode(client(d, to));
+      if (r.role === 'replica' && r.linkUp && !r.syncInProgress && `${r.masterHost}:${r.masterPort}` === source && r.replOffset >= target) return true;
+      await new Promise((res) => setTimeout(res, 5));
     }
-    d.logger.warn({ from: from.id, to: to.id }, 'replica did not catch up within 2 s; promoting anyway');
   } catch (err) {
-    d.logger.warn({ err }, 'could not compare replication offsets; promoting anyway');
+    d.logger.warn({ err }, 'could not compare replication offsets');
   }
+  return false;
 }
 
 export function newFailover(reason: FailoverRecord['reason'] | 'switchover', fromClusterId: string, now: Date, toClusterId?: string): FailoverRecord {

@@ -55,7 +55,7 @@ export class TestFleet {
   async connect(address: string, port = 6379): Promise<Redis> {
     const c = new Redis({
       host: address, port, lazyConnect: true, retryStrategy: () => null,
-      maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: 3000,
+      maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: 3000, commandTimeout: 5000,
     });
     c.on('error', () => {}); // failures are asserted through command results
     this.clients.add(c);

@@ -27,7 +27,7 @@ export interface RouterSuiteOptions {
 }
 
 export function runRouterSuite(name: string, o: RouterSuiteOptions): void {
-  describe(name, { skip: o.skip ?? false }, () => {
+  describe(name, { skip: o.skip ?? false, timeout: 120_000 }, () => {
     const fleet = new TestFleet();
     const prefix = randomLoopbackPrefix();
     const A: Target = { address: `${prefix}.2`, port: 6379 };

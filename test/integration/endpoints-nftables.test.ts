@@ -44,7 +44,7 @@ runRouterSuite('NftablesRouter', {
   cleanup: () => deleteTable(table),
 });
 
-describe('NftablesRouter drift and selection', { skip }, () => {
+describe('NftablesRouter drift and selection', { skip, timeout: 60_000 }, () => {
   const fleet = new TestFleet();
   const prefix = randomLoopbackPrefix();
   const node = { address: `${prefix}.2`, port: 6379 };

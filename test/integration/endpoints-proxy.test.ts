@@ -58,7 +58,7 @@ runRouterSuite('ProxyRouter', {
   cleanup: async () => {},
 });
 
-describe('ProxyRouter process lifecycle', { skip: process.platform !== 'linux' }, () => {
+describe('ProxyRouter process lifecycle', { skip: process.platform !== 'linux', timeout: 60_000 }, () => {
   const fleet = new TestFleet();
   const prefix = randomLoopbackPrefix();
   const node = { address: `${prefix}.2`, port: 6379 };

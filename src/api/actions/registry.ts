@@ -2,6 +2,7 @@ import type { Services } from '../../service/services.js';
 import type { ActionRegistry } from '../types.js';
 import type { ActionFactory } from './define.js';
 import { actionsPartA } from './registry-part-a.js';
+import { actionsPartB } from './registry-part-b.js';
 import CreateCacheCluster from './CreateCacheCluster.js';
 import CreateReplicationGroup from './CreateReplicationGroup.js';
 import DeleteCacheCluster from './DeleteCacheCluster.js';
@@ -15,7 +16,7 @@ import TestFailover from './TestFailover.js';
 
 /** Every implemented action. An action of the model missing here answers "not implemented yet". */
 export const ALL_ACTIONS: ActionFactory[] = [
-  ...actionsPartA,
+  ...actionsPartA, ...actionsPartB,
   CreateReplicationGroup, DescribeReplicationGroups, ModifyReplicationGroup, DeleteReplicationGroup,
   CreateCacheCluster, DescribeCacheClusters, ModifyCacheCluster, DeleteCacheCluster, RebootCacheCluster,
   TestFailover,

@@ -1,0 +1,91 @@
+import { CommonErrors, fault } from '../errors.js';
+import type { DecreaseReplicaCountMessage, DecreaseReplicaCountResult } from '../model/shapes.js';
+import { defineAction } from './define.js';
+import { memberNumber, requestedReplicaCount, requireChangeableGroup } from './IncreaseReplicaCount.js';
+import { presentReplicationGroup } from '../present/replication-group.js';
+import { memberClusters, requireReplicationGroup } from '../../resources/lookups.js';
+import { ConflictError, type CacheClusterRecord, type ReplicationGroupRecord, type WriteOp } from '../../store/index.js';
+
+/**
+ * Removes read replicas from a replication group (cluster mode disabled): the ones named in
+ * ReplicasToRemove, else the highest-numbered. Each removed member is marked for deletion and
+ * leaves the group's member list in the same commit; the reconciler stops its process and
+ * frees its address, and the group is available again on its next settled pass.
+ */
+export default defineAction<DecreaseReplicaCountMessage, DecreaseReplicaCountResult>(
+  'DecreaseReplicaCount', async (input, svc) => {
+    const { count } = requestedReplicaCount(input);
+    const named = [...new Set((input.ReplicasToRemove ?? []).map((id) => id.toLowerCase()))];
+    if (count === undefined && named.length === 0) {
+      throw CommonErrors.invalidParameterValue(
+        'Specify the replicas to remove (ReplicasToRemove) or the number of replicas wanted (NewReplicaCount, or ReplicaConfiguration for node group 0001).');
+    }
+    const { doc: g, version } = await requireReplicationGroup(svc, input.ReplicationGroupId);
+    const members = await memberClusters(svc, g);
+    requireChangeableGroup(g, members);
+    const current = g.memberClusters.length - 1;
+
+    for (const id of named) {
+      if (id === g.primaryClusterId) {
+        throw CommonErrors.invalidParameterValue(
+          `Cache cluster ${id} is the primary of replication group ${g.id} and cannot be removed; ` +
+          'fail over to a replica first (TestFailover, or ModifyReplicationGroup --primary-cluster-id).');
+      }
+      if (g.memberClusters.includes(id)) continue;
+      if (!(await svc.store.get('cacheCluster', id))) throw fault('CacheClusterNotFoundFault', `Cache cluster ${id} not found.`);
+      throw CommonErrors.invalidParameterValue(`Cache cluster ${id} is not a replica of replication group ${g.id}.`);
+    }
+    if (count !== undefined && named.length > 0 && count !== current - named.length) {
+      throw CommonErrors.invalidParameterCombination(
+        `Removing ${named.length} of the ${current} replicas of ${g.id} leaves ${current - named.length}, not NewReplicaCount ${count}.`);
+    }
+    const target = count ?? current - named.length;
+    if (target >= current) {
+      throw CommonErrors.invalidParameterValue(
+        `NewReplicaCount (${target}) must be less than the current number of replicas of ${g.id} (${current}); ` +
+        'use IncreaseReplicaCount to add replicas.');
+    }
+    if (g.automaticFailoverEnabled && target < 1) {
+      // AWS answers this with InvalidParameterValue ("Must have at least 1 replica when cluster mode
+      // is disabled with auto failover enabled."), not a state or combination fault.
+      throw CommonErrors.invalidParameterValue(
+        `Must have at least 1 replica when cluster mode is disabled with auto failover enabled: ${g.id} has automatic failover ` +
+        `${g.multiAZEnabled ? 'and Multi-AZ ' : ''}enabled; disable it with ModifyReplicationGroup to remove its last replica.`);
+    }
+
+    let removeIds = named;
+    if (removeIds.length === 0) {
+      // The highest-numbered replicas (<group>-00N); replicas named otherwise count as the lowest.
+      const replicas = g.memberClusters.filter((id) => id !== g.primaryClusterId)
+        .map((id, position) => ({ id, position, n: memberNumber(g.id, id) ?? 0 }))
+        .sort((a, b) => b.n - a.n || b.position - a.position);
+      removeIds = replicas.slice(0, current - target).map((r) => r.id);
+    }
+    // Each removed record is written over the version read here (its doc and version read together).
+    const stored = await Promise.all(removeIds.map((id) => svc.store.get('cacheCluster', id)));
+    if (stored.some((s) => s === undefined)) {
+      throw fault('InvalidReplicationGroupStateFault', `Replication group ${g.id} changed meanwhile; try again.`);
+    }
+    const removed = stored.map((s): CacheClusterRecord => ({ ...s!.doc, status: 'deleting', deleteRequested: true }));
+    const versions = new Map(stored.map((s) => [s!.id, s!.version]));
+    const next: ReplicationGroupRecord = {
+      ...g, status: 'modifying', memberClusters: g.memberClusters.filter((id) => !removeIds.includes(id)),
+    };
+    const ops: WriteOp[] = [
+      { op: 'update', kind: 'replicationGroup', id: g.id, doc: next, expectVersion: version },
+      ...removed.map((c): WriteOp => ({ op: 'update', kind: 'cacheCluster', id: c.id, doc: c, expectVersion: versions.get(c.id) })),
+    ];
+    try {
+      await svc.store.commit(ops);
+    } catch (e) {
+      if (e instanceof ConflictError) {
+        throw fault('InvalidReplicationGroupStateFault', `Replication group ${g.id} changed meanwhile; try again.`);
+      }
+      throw e;
+    }
+    await svc.events.emit('replication-group', g.id,
+      `Replica count of ${g.id} is being decreased from ${current} to ${target} (removing ${removeIds.join(', ')})`);
+    for (const c of removed) await svc.events.emit('cache-cluster', c.id, `Cache cluster ${c.id} is being deleted`);
+    svc.kick();
+    return { ReplicationGroup: presentReplicationGroup(next, members.filter((c) => !removeIds.includes(c.id))) };
+  });

@@ -1,0 +1,70 @@
+/**
+ * A client that writes through an endpoint in a loop, as an application would, and records what
+ * happened: every acknowledged write, errors by kind (READONLY counted apart), and the longest
+ * gap between two acknowledged writes (how long a failover stalled it).
+ */
+import { Redis } from 'ioredis';
+
+export interface WriterReport {
+  acknowledged: number;
+  errors: number;
+  readonly: number;
+  errorKinds: string[];
+  /** Longest time between two acknowledged writes, ms. */
+  maxGapMs: number;
+  /** Acknowledged key → value, to check later what survived. */
+  acked: Map<string, string>;
+}
+
+export class LoopWriter {
+  private readonly client: Redis;
+  private running = true;
+  private done: Promise<void>;
+  readonly report: WriterReport = { acknowledged: 0, errors: 0, readonly: 0, errorKinds: [], maxGapMs: 0, acked: new Map() };
+  /** Timestamps of acknowledged writes (ms), for "time to first write after X". */
+  readonly ackTimes: number[] = [];
+
+  constructor(host: string, port: number, private readonly prefix = 'w') {
+    // Reconnect quickly and keep commands queued across a reconnect, as a production client would.
+    this.client = new Redis({ host, port, maxRetriesPerRequest: null, retryStrategy: () => 20, connectTimeout: 1000, enableReadyCheck: false });
+    this.client.on('error', () => {});
+    this.done = this.loop();
+  }
+
+  private async loop(): Promise<void> {
+    let i = 0;
+    let last = Date.now();
+    while (this.running) {
+      const key = `${this.prefix}:${i}`;
+      const value = String(i);
+      try {
+        await this.client.set(key, value);
+        const now = Date.now();
+        this.report.maxGapMs = Math.max(this.report.maxGapMs, now - last);
+        last = now;
+        this.ackTimes.push(now);
+        this.report.acknowledged++;
+        this.report.acked.set(key, value);
+        i++;
+      } catch (e) {
+        const msg = (e as Error).message;
+        this.report.errors++;
+        if (msg.startsWith('READONLY')) this.report.readonly++;
+        if (this.report.errorKinds.length < 10) this.report.errorKinds.push(msg.slice(0, 80));
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    }
+  }
+
+  /** First acknowledged write at or after `t` (ms), or undefined. */
+  firstAckAfter(t: number): number | undefined {
+    return this.ackTimes.find((x) => x >= t);
+  }
+
+  async stop(): Promise<WriterReport> {
+    this.running = false;
+    await this.done;
+    this.client.disconnect();
+    return this.report;
+  }
+}
