@@ -8,7 +8,7 @@ import { ConflictError, type CacheClusterRecord, type ReplicationGroupRecord, ty
 
 /**
  * Removes read replicas from a replication group (cluster mode disabled): the ones named in
- * ReplicasToRemove, else the highest-numbered. Each removed member is marked for deletion and
+ * ReplicasToRemove, else (or, with NewReplicaCount asking for fewer, also) the highest-numbered. Each removed member is marked for deletion and
  * leaves the group's member list in the same commit; the reconciler stops its process and
  * frees its address, and the group is available again on its next settled pass.
  */
@@ -35,9 +35,12 @@ export default defineAction<DecreaseReplicaCountMessage, DecreaseReplicaCountRes
       if (!(await svc.store.get('cacheCluster', id))) throw fault('CacheClusterNotFoundFault', `Cache cluster ${id} not found.`);
       throw CommonErrors.invalidParameterValue(`Cache cluster ${id} is not a replica of replication group ${g.id}.`);
     }
-    if (count !== undefined && named.length > 0 && count !== current - named.length) {
+    // With both, ReplicasToRemove says which replicas go first and NewReplicaCount how many stay:
+    // more are removed (highest-numbered) when the named ones are not enough, never fewer.
+    if (count !== undefined && named.length > current - count) {
       throw CommonErrors.invalidParameterCombination(
-        `Removing ${named.length} of the ${current} replicas of ${g.id} leaves ${current - named.length}, not NewReplicaCount ${count}.`);
+        `Removing the ${named.length} replicas named in ReplicasToRemove leaves ${current - named.length} of the ${current} replicas of ${g.id}, ` +
+        `fewer than NewReplicaCount ${count}.`);
     }
     const target = count ?? current - named.length;
     if (target >= current) {
@@ -53,14 +56,11 @@ export default defineAction<DecreaseReplicaCountMessage, DecreaseReplicaCountRes
         `${g.multiAZEnabled ? 'and Multi-AZ ' : ''}enabled; disable it with ModifyReplicationGroup to remove its last replica.`);
     }
 
-    let removeIds = named;
-    if (removeIds.length === 0) {
-      // The highest-numbered replicas (<group>-00N); replicas named otherwise count as the lowest.
-      const replicas = g.memberClusters.filter((id) => id !== g.primaryClusterId)
-        .map((id, position) => ({ id, position, n: memberNumber(g.id, id) ?? 0 }))
-        .sort((a, b) => b.n - a.n || b.position - a.position);
-      removeIds = replicas.slice(0, current - target).map((r) => r.id);
-    }
+    // The named replicas, then the highest-numbered (<group>-00N; replicas named otherwise count as the lowest).
+    const others = g.memberClusters.filter((id) => id !== g.primaryClusterId && !named.includes(id))
+      .map((id, position) => ({ id, position, n: memberNumber(g.id, id) ?? 0 }))
+      .sort((a, b) => b.n - a.n || b.position - a.position);
+    const removeIds = [...named, ...others.slice(0, current - target - named.length).map((r) => r.id)];
     // Each removed record is written over the version read here (its doc and version read together).
     const stored = await Promise.all(removeIds.map((id) => svc.store.get('cacheCluster', id)));
     if (stored.some((s) => s === undefined)) {

@@ -208,12 +208,14 @@ test('DecreaseReplicaCount with ReplicasToRemove removes those replicas (ids cas
   assert.deepEqual(out.ReplicationGroup.MemberClusters, [m(1), m(3)]);
   assert.equal((await cluster(m(2)))!.deleteRequested, true);
   assert.equal((await cluster(m(3)))!.deleteRequested, undefined);
-  // Both NewReplicaCount and ReplicasToRemove, when they agree.
+  // Both: the named replica goes, then the highest-numbered until NewReplicaCount remain.
   await settle();
-  await increase({ NewReplicaCount: 3 });
+  await increase({ NewReplicaCount: 4 }); // -002, -003, -004, -005
   await settle();
-  const again = await decrease({ NewReplicaCount: 1, ReplicasToRemove: [m(2), m(3)] });
-  assert.deepEqual(again.ReplicationGroup.MemberClusters, [m(1), m(4)]);
+  const again = await decrease({ NewReplicaCount: 1, ReplicasToRemove: [m(3)] });
+  assert.deepEqual(again.ReplicationGroup.MemberClusters, [m(1), m(2)]);
+  for (const id of [m(3), m(4), m(5)]) assert.equal((await cluster(id))!.deleteRequested, true, id);
+  assert.ok((await messages()).includes(`Replica count of ${GROUP} is being decreased from 4 to 1 (removing ${m(3)}, ${m(5)}, ${m(4)})`));
 });
 
 test('DecreaseReplicaCount errors change nothing', async () => {
@@ -230,6 +232,7 @@ test('DecreaseReplicaCount errors change nothing', async () => {
   await fails({ NewReplicaCount: 3 }, 'InvalidParameterValue');
   await fails({ NewReplicaCount: 6 }, 'InvalidParameterValue');
   await fails({ NewReplicaCount: 1, ReplicasToRemove: [m(2), m(3)] }, 'InvalidParameterCombination');
+  await fails({ NewReplicaCount: 2, ReplicasToRemove: [m(2)] }, 'InvalidParameterValue'); // 2 of 2 is no decrease
   await fails({ ReplicaConfiguration: [{ NodeGroupId: '0002', NewReplicaCount: 1 }] }, 'NodeGroupNotFoundFault');
   // Automatic failover needs a replica to fail over to.
   const last = await fails({ NewReplicaCount: 0 }, 'InvalidParameterValue');
