@@ -35,18 +35,18 @@ export default defineAction<DecreaseReplicaCountMessage, DecreaseReplicaCountRes
       if (!(await svc.store.get('cacheCluster', id))) throw fault('CacheClusterNotFoundFault', `Cache cluster ${id} not found.`);
       throw CommonErrors.invalidParameterValue(`Cache cluster ${id} is not a replica of replication group ${g.id}.`);
     }
+    const target = count ?? current - named.length;
+    if (target >= current) {
+      throw CommonErrors.invalidParameterValue(
+        `NewReplicaCount (${target}) must be less than the current number of replicas of ${g.id} (${current}); ` +
+        'use IncreaseReplicaCount to add replicas.');
+    }
     // With both, ReplicasToRemove says which replicas go first and NewReplicaCount how many stay:
     // more are removed (highest-numbered) when the named ones are not enough, never fewer.
     if (count !== undefined && named.length > current - count) {
       throw CommonErrors.invalidParameterCombination(
         `Removing the ${named.length} replicas named in ReplicasToRemove leaves ${current - named.length} of the ${current} replicas of ${g.id}, ` +
         `fewer than NewReplicaCount ${count}.`);
-    }
-    const target = count ?? current - named.length;
-    if (target >= current) {
-      throw CommonErrors.invalidParameterValue(
-        `NewReplicaCount (${target}) must be less than the current number of replicas of ${g.id} (${current}); ` +
-        'use IncreaseReplicaCount to add replicas.');
     }
     if (g.automaticFailoverEnabled && target < 1) {
       // AWS answers this with InvalidParameterValue ("Must have at least 1 replica when cluster mode
