@@ -4,7 +4,9 @@
  * (no id; one page of up to 100) with the JS SDK and with raw fetch POSTs, and one group by id —
  * and finally deletes every group and times that.
  */
-import { DescribeReplicationGroupsCommand, type ElastiCacheClient } from '@aws-sdk/client-elasticache';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DescribeReplicationGroupsCommand, ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { createGroup, deleteGroup, describeAll } from './groups.js';
 import { cpuTimeMs, processesUsing } from './service.js';
 import { now, progress, sec, summarize, type Summary } from './stats.js';
@@ -19,6 +21,8 @@ export interface DescribeResult {
   fetchAll: Summary;
   sdkOne: Summary;
   fetchOne: Summary;
+  /** The JS SDK against a local server that answers the captured all-groups body at once: client-side cost alone. */
+  sdkCanned: Summary;
   /** GET /healthz with fetch: the HTTP round trip alone (no action, no store, no XML). */
   health: Summary;
   /** Control-plane CPU (% of one core) with every group available and no API calls, and the window (ms). */
@@ -51,6 +55,26 @@ async function timeCalls(calls: number, fn: () => Promise<void>): Promise<Summar
     samples.push(now() - t0);
   }
   return summarize(samples);
+}
+
+/** Times the SDK parsing `body` (served by a trivial local HTTP server): signing, HTTP, XML parse, deserialization. */
+async function sdkClientCost(body: string, calls: number): Promise<Summary> {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(200, { 'content-type': 'text/xml' }).end(body));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const client = new ElastiCacheClient({
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIDCACHEFLEETBENCH', secretAccessKey: 'bench-secret' },
+  });
+  try {
+    return await timeCalls(calls, async () => { await client.send(new DescribeReplicationGroupsCommand({})); });
+  } finally {
+    client.destroy();
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  }
 }
 
 async function fetchDescribe(url: string, id?: string): Promise<string> {
@@ -96,7 +120,8 @@ export async function measureDescribe(client: ElastiCacheClient, url: string, da
   if ((check.ReplicationGroups?.length ?? 0) !== Math.min(100, ids.length)) {
     throw new Error(`DescribeReplicationGroups returned ${check.ReplicationGroups?.length} groups, expected ${Math.min(100, ids.length)}`);
   }
-  const allBytes = Buffer.byteLength(await fetchDescribe(url));
+  const allBody = await fetchDescribe(url);
+  const allBytes = Buffer.byteLength(allBody);
   const one = ids[Math.floor(ids.length / 2)]!;
 
   progress(`${opts.calls} × DescribeReplicationGroups (all ${ids.length}, JS SDK)`);
@@ -108,6 +133,8 @@ export async function measureDescribe(client: ElastiCacheClient, url: string, da
     await client.send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: one }));
   });
   const fetchOne = await timeCalls(opts.calls, async () => { await fetchDescribe(url, one); });
+  progress(`${opts.calls} × the same calls against a canned response (client-side cost of the JS SDK)`);
+  const sdkCanned = await sdkClientCost(allBody, opts.calls);
   const health = await timeCalls(opts.calls, async () => { await (await fetch(`${url}/healthz`)).text(); });
 
   const d0 = now();
@@ -121,5 +148,5 @@ export async function measureDescribe(client: ElastiCacheClient, url: string, da
   const deleteAllMs = now() - d0;
   const leftoverNodes = (await processesUsing(dataDir)).length;
   progress(`all ${ids.length} groups deleted after ${sec(deleteAllMs)}; node processes left: ${leftoverNodes}`);
-  return { groups: ids.length, calls: opts.calls, createAllMs, idleCpuPct, idleWindowMs: opts.idleWindowMs, sdkAll, fetchAll, sdkOne, fetchOne, health, allBytes, deleteAllMs, leftoverNodes };
+  return { groups: ids.length, calls: opts.calls, createAllMs, idleCpuPct, idleWindowMs: opts.idleWindowMs, sdkAll, fetchAll, sdkOne, fetchOne, sdkCanned, health, allBytes, deleteAllMs, leftoverNodes };
 }

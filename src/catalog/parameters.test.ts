@@ -59,7 +59,8 @@ test('redis7 defaults are ElastiCache defaults', () => {
   assert.ok(names.indexOf('activedefrag') < names.indexOf('active-defrag-cycle-max'));
   assert.ok(names.indexOf('acllog-max-len') < names.indexOf('acl-pubsub-default'));
   assert.equal(def('cluster-enabled').ChangeType, 'requires-reboot');
-  assert.equal(def('cluster-enabled').IsModifiable, false);
+  // Modifiable, as the guides' Terraform sets it on a customer group (cluster mode enabled); it takes effect on new clusters.
+  assert.equal(def('cluster-enabled').IsModifiable, true);
   assert.equal(def('reserved-memory-percent').redis, null);
   assert.equal(def('close-on-replica-write').redis, null);
   assert.equal(def('client-output-buffer-limit-normal-hard-limit').redis, 'client-output-buffer-limit');
@@ -108,7 +109,8 @@ test('validateParameterValue: notify-keyspace-events and rename-commands', () =>
 
 test('checkParameterModification', () => {
   assert.equal(checkParameterModification('redis7', 'maxmemory-policy', 'allkeys-lru'), undefined);
-  assert.match(checkParameterModification('redis7', 'databases', '32')!, /not modifiable/);
+  assert.equal(checkParameterModification('redis7', 'databases', '32'), undefined, 'databases is modifiable (requires-reboot)');
+  assert.match(checkParameterModification('redis7', 'maxclients', '100')!, /not modifiable/);
   assert.match(checkParameterModification('redis7', 'maxmemory', '1')!, /not modifiable/);
   assert.match(checkParameterModification('redis7', 'no-such-thing', '1')!, /does not exist/);
   assert.match(checkParameterModification('redis7', 'timeout', '3')!, /not valid/);

@@ -43,6 +43,8 @@ export class GroupController {
    * its replicas would copy the empty data set).
    */
   mayRestart(g: ReplicationGroupRecord, c: CacheClusterRecord): boolean {
+    // A node that has never run (a new group or member) is started, not failed over.
+    if (!c.nodes[0]?.observed?.runId) return true;
     if (g.failover && c.id === g.failover.fromClusterId) return false;
     return !(g.automaticFailoverEnabled && c.id === g.primaryClusterId && g.memberClusters.length > 1);
   }
@@ -105,6 +107,7 @@ export class GroupController {
 
   private primaryDown(g: ReplicationGroupRecord, primary: CacheClusterRecord): boolean {
     if (!g.automaticFailoverEnabled || g.memberClusters.length < 2 || !this.d.monitor?.canAct) return false;
+    if (!primary.nodes[0]?.observed?.runId) return false; // never ran yet: it is being created, not down
     if (this.d.monitor.health(this.d.nodeKeyOf(primary)).health !== 'down') return false;
     const last = g.lastFailoverAt ? Date.parse(g.lastFailoverAt) : 0;
     return this.d.now().getTime() - last >= this.opts.failoverThrottleMs;

@@ -8,9 +8,10 @@ import { ConflictError, type CacheClusterRecord, type ReplicationGroupRecord, ty
 
 /**
  * Removes read replicas from a replication group (cluster mode disabled): the ones named in
- * ReplicasToRemove, else (or, with NewReplicaCount asking for fewer, also) the highest-numbered. Each removed member is marked for deletion and
- * leaves the group's member list in the same commit; the reconciler stops its process and
- * frees its address, and the group is available again on its next settled pass.
+ * ReplicasToRemove, else (or also, when NewReplicaCount asks for fewer) the highest-numbered.
+ * Each removed member is marked for deletion and leaves the group's member list in the same
+ * commit; the reconciler stops its process and frees its address, and the group is available
+ * again on its next settled pass.
  */
 export default defineAction<DecreaseReplicaCountMessage, DecreaseReplicaCountResult>(
   'DecreaseReplicaCount', async (input, svc) => {
