@@ -1,9 +1,9 @@
-import { configGet, observeNode, replicaOf } from '../engine/admin.js';
-import type { AdminPool } from '../engine/admin.js';
+import { observeNode, type AdminPool } from '../engine/admin.js';
 import type { EventSink } from '../events/sink.js';
-import type { CacheClusterRecord, FailoverRecord, ReplicationGroupRecord } from '../store/index.js';
+import type { CacheClusterRecord, FailoverRecord, ShardRecord } from '../store/index.js';
 import type { Logger } from '../util/logger.js';
 import { selectReplica, type Candidate } from './select.js';
+import { replicaPriority, type ShardOps } from './shard-ops.js';
 
 export interface FailoverDeps {
   admin: AdminPool;
@@ -12,8 +12,12 @@ export interface FailoverDeps {
   now(): Date;
   /** Is this member's node healthy (answering) right now, per the health monitor. */
   healthy(c: CacheClusterRecord): boolean;
-  /** Re-programs the endpoint routes from the (updated) group record, and drops the old primary's connections. */
-  switchEndpoint(g: ReplicationGroupRecord, from: CacheClusterRecord | undefined): Promise<void>;
+  /** Re-programs the endpoints for the shard's new primary and drops connections still going to the old one. */
+  switchEndpoint(from: CacheClusterRecord | undefined): Promise<void>;
+  ops: ShardOps;
+  /** For events: the replication group id, and how to name the shard ("node group 0002" or ""). */
+  groupId: string;
+  shardLabel: string;
 }
 
 export type StepResult = 'advanced' | 'blocked' | 'done' | 'aborted';
@@ -21,31 +25,30 @@ export type StepResult = 'advanced' | 'blocked' | 'done' | 'aborted';
 const client = (d: FailoverDeps, c: CacheClusterRecord) => d.admin.client(c.nodes[0]!.address, c.nodes[0]!.port);
 
 /**
- * Runs the current step of `g.failover` and moves the record to the next state. Every step is
- * idempotent: after a crash the control plane reads the persisted state and runs that step again.
- * The caller persists `g` after each call.
+ * Runs the current step of `shard.failover` and moves it to the next state:
+ * select-replica → promote → repoint-replicas → switch-endpoint → update-state.
+ * Every step is idempotent: after a crash the control plane reads the persisted state and runs
+ * that step again. The caller persists the record holding `shard` after each call.
  */
-export async function stepFailover(d: FailoverDeps, g: ReplicationGroupRecord, members: Map<string, CacheClusterRecord>): Promise<StepResult> {
-  const f = g.failover!;
+export async function stepFailover(d: FailoverDeps, shard: ShardRecord, members: Map<string, CacheClusterRecord>): Promise<StepResult> {
+  const f = shard.failover!;
   const from = members.get(f.fromClusterId);
   const to = f.toClusterId ? members.get(f.toClusterId) : undefined;
+  const planned = f.reason !== 'primary-down' && !!from && from.id !== to?.id && d.healthy(from);
   switch (f.state) {
     case 'select-replica': {
       if (f.reason === 'primary-down' && from && d.healthy(from) && from.nodes[0]?.observed?.role === 'primary') {
-        await d.events.emit('replication-group', g.id, `Primary ${from.id} answers again; failover cancelled`);
-        delete g.failover;
+        await d.events.emit('replication-group', d.groupId, `Primary ${from.id} answers again; failover cancelled`);
+        delete shard.failover;
         return 'aborted';
       }
       const candidates: Candidate[] = [];
       for (const m of members.values()) {
-        if (m.id === f.fromClusterId || m.deleteRequested || !g.memberClusters.includes(m.id)) continue;
+        if (m.id === f.fromClusterId || m.deleteRequested || !shard.memberClusters.includes(m.id)) continue;
         const healthy = d.healthy(m) && m.nodes[0]?.observed?.role === 'replica' && (f.reason === 'primary-down' || !!m.nodes[0]?.observed?.linkUp);
         let offset = -1, priority = 100;
         if (healthy) {
-          try {
-            offset = (await observeNode(client(d, m))).replOffset;
-            priority = Number(await configGet(client(d, m), 'replica-priority') ?? '100');
-          } catch { continue; }
+          try { ({ offset, priority } = await replicaPriority(d.admin, m)); } catch { continue; }
         }
         candidates.push({ clusterId: m.id, priority, offset, healthy });
       }
@@ -53,39 +56,37 @@ export async function stepFailover(d: FailoverDeps, g: ReplicationGroupRecord, m
       if (!chosen) return 'blocked';
       f.toClusterId = chosen.clusterId;
       f.state = 'promote';
-      d.logger.info({ resource: g.id, replica: chosen.clusterId, offset: chosen.offset }, 'failover: replica selected');
+      d.logger.info({ resource: d.groupId, shard: d.shardLabel, replica: chosen.clusterId, offset: chosen.offset }, 'failover: replica selected');
       return 'advanced';
     }
     case 'promote': {
       if (!to) { f.state = 'select-replica'; delete f.toClusterId; return 'advanced'; }
-      if (f.reason !== 'primary-down' && from && from.id !== to.id && d.healthy(from)) {
+      if (planned && !d.ops.pausesItself) {
         // A planned failover stops writes on the old primary first, so the replica has them all;
         // a replica that cannot show it has them (still syncing, link down) is not promoted yet.
-        await client(d, from).call('CLIENT', 'PAUSE', '3000', 'WRITE');
-        if (!(await caughtUp(d, from, to))) {
-          await client(d, from).call('CLIENT', 'UNPAUSE').catch(() => undefined);
-          d.logger.warn({ resource: g.id, from: from.id, to: to.id }, 'planned failover waits: the replica is not in sync yet');
+        await client(d, from!).call('CLIENT', 'PAUSE', '3000', 'WRITE');
+        if (!(await caughtUp(d, from!, to))) {
+          await client(d, from!).call('CLIENT', 'UNPAUSE').catch(() => undefined);
+          d.logger.warn({ resource: d.groupId, from: from!.id, to: to.id }, 'planned failover waits: the replica is not in sync yet');
           return 'blocked';
         }
       }
-      await replicaOf(client(d, to), null);
-      const role = (await observeNode(client(d, to))).role;
-      if (role !== 'primary') return 'blocked';
+      if ((await observeNode(client(d, to))).role !== 'primary') await d.ops.promote(to, planned);
+      if ((await observeNode(client(d, to))).role !== 'primary') return 'blocked';
       f.state = 'repoint-replicas';
       return 'advanced';
     }
     case 'repoint-replicas': {
-      const target = { address: to!.nodes[0]!.address, port: to!.nodes[0]!.port };
       for (const m of members.values()) {
-        if (m.id === to!.id || !g.memberClusters.includes(m.id) || m.deleteRequested || !d.healthy(m)) continue;
-        await replicaOf(client(d, m), target);
+        if (m.id === to!.id || !shard.memberClusters.includes(m.id) || m.deleteRequested || !d.healthy(m)) continue;
+        await d.ops.repoint(m, to!);
       }
       f.state = 'switch-endpoint';
       return 'advanced';
     }
     case 'switch-endpoint': {
-      g.primaryClusterId = to!.id;
-      await d.switchEndpoint(g, from);
+      shard.primaryClusterId = to!.id;
+      await d.switchEndpoint(from);
       if (from && d.healthy(from)) {
         // Anyone still connected to the old primary reconnects through the endpoint, to the new one.
         await client(d, from).call('CLIENT', 'UNPAUSE').catch(() => undefined);
@@ -96,10 +97,11 @@ export async function stepFailover(d: FailoverDeps, g: ReplicationGroupRecord, m
     }
     case 'update-state': {
       const took = d.now().getTime() - Date.parse(f.startedAt);
-      g.lastFailoverAt = d.now().toISOString();
-      delete g.failover;
-      await d.events.emit('replication-group', g.id,
-        `Failover to replica node ${to!.id}-${to!.nodes[0]!.id} completed (${f.reason === 'primary-down' ? 'primary ' + f.fromClusterId + ' failed' : f.reason}, ${took} ms)`);
+      shard.lastFailoverAt = d.now().toISOString();
+      delete shard.failover;
+      const why = f.reason === 'primary-down' ? `primary ${f.fromClusterId} failed` : f.reason;
+      await d.events.emit('replication-group', d.groupId,
+        `Failover to replica node ${to!.id}-${to!.nodes[0]!.id} completed${d.shardLabel ? ` for ${d.shardLabel}` : ''} (${why}, ${took} ms)`);
       return 'done';
     }
   }
@@ -126,12 +128,12 @@ async function caughtUp(d: FailoverDeps, from: CacheClusterRecord, to: CacheClus
   return false;
 }
 
-export function newFailover(reason: FailoverRecord['reason'] | 'switchover', fromClusterId: string, now: Date, toClusterId?: string): FailoverRecord {
+export function newFailover(reason: FailoverRecord['reason'], fromClusterId: string, now: Date, toClusterId?: string): FailoverRecord {
   return {
     state: toClusterId ? 'promote' : 'select-replica',
     fromClusterId,
     ...(toClusterId ? { toClusterId } : {}),
-    reason: reason as FailoverRecord['reason'],
+    reason,
     startedAt: now.toISOString(),
   };
 }

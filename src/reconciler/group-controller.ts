@@ -1,6 +1,7 @@
 import { replicaOf } from '../engine/admin.js';
 import type { Target } from '../endpoints/types.js';
 import { newFailover, stepFailover, type FailoverDeps } from '../failover/machine.js';
+import { replicationOps } from '../failover/shard-ops.js';
 import type { CacheClusterRecord, ReplicationGroupRecord, Stored, WriteOp } from '../store/index.js';
 import type { ReconcilerDeps } from './deps.js';
 
@@ -26,7 +27,7 @@ export class GroupController {
   constructor(
     private readonly d: ReconcilerDeps,
     private readonly opts: GroupControllerOptions,
-    private readonly switchEndpoint: FailoverDeps['switchEndpoint'],
+    private readonly switchEndpoint: (g: ReplicationGroupRecord, from: CacheClusterRecord | undefined) => Promise<void>,
   ) {}
 
   /** The primary a member should replicate from, or undefined when it is (to be) the primary. */
@@ -72,7 +73,10 @@ export class GroupController {
       g.failover = newFailover('switchover', current?.id ?? primary.id, this.d.now(), primary.id);
     }
     if (g.failover) {
-      const ctx: FailoverDeps = { ...this.d, healthy: (c) => this.answering(c), switchEndpoint: this.switchEndpoint };
+      const ctx: FailoverDeps = {
+        ...this.d, healthy: (c) => this.answering(c), switchEndpoint: (from) => this.switchEndpoint(g, from),
+        ops: replicationOps(this.d.admin), groupId: g.id, shardLabel: '',
+      };
       for (let i = 0; i < 8 && g.failover; i++) {
         const r = await stepFailover(ctx, g, clusters);
         await persist();
@@ -99,7 +103,7 @@ export class GroupController {
     return this.finish(g, persist, ready && members.every((m) => m.status === 'available'));
   }
 
-  private answering(c: CacheClusterRecord): boolean {
+  answering(c: CacheClusterRecord): boolean {
     const n = c.nodes[0];
     if (!n?.observed?.role || n.observed.lastError !== undefined) return false;
     return this.d.monitor ? this.d.monitor.health(this.d.nodeKeyOf(c)).health !== 'down' : true;

@@ -42,7 +42,34 @@ export interface CacheSettings {
   atRestEncryptionEnabled: boolean;
 }
 
-export interface ReplicationGroupRecord extends CacheSettings {
+/**
+ * One shard (ElastiCache "node group") of a cluster-mode-enabled group: a primary and its
+ * replicas owning a set of hash slots. A cluster-mode-disabled group is itself the one shard.
+ */
+export interface ShardRecord {
+  primaryClusterId: string;
+  memberClusters: string[];
+  failover?: FailoverRecord;
+  lastFailoverAt?: string;
+}
+
+export interface NodeGroupRecord extends ShardRecord {
+  /** "0001", "0002", … */
+  id: string;
+  /** Desired hash slots, as ElastiCache shows them: "0-5461" or "0-100,200-300". */
+  slots: string;
+}
+
+export interface ReshardingRecord {
+  startedAt: string;
+  totalSlots: number;
+  movedSlots: number;
+  keysMoved: number;
+  /** Node groups that are leaving (their clusters are deleted once they own no slot). */
+  removing: string[];
+}
+
+export interface ReplicationGroupRecord extends CacheSettings, ShardRecord {
   id: string;
   arn: string;
   description: string;
@@ -50,10 +77,15 @@ export interface ReplicationGroupRecord extends CacheSettings {
   createdAt: string;
   automaticFailoverEnabled: boolean;
   multiAZEnabled: boolean;
-  /** Desired member clusters, in order (`<id>-001`, `<id>-002`, …). */
+  /** Every member cluster, in order (`<id>-001`, … or, in cluster mode, `<id>-0001-001`, …). */
   memberClusters: string[];
-  /** The member cluster whose node is (desired to be) the primary. */
+  /** The member cluster whose node is (desired to be) the primary (cluster mode: of shard 0001). */
   primaryClusterId: string;
+  /** Cluster mode enabled: the shards, and the configuration endpoint clients discover them through. */
+  clusterEnabled?: boolean;
+  nodeGroups?: NodeGroupRecord[];
+  configurationEndpoint?: EndpointRecord;
+  resharding?: ReshardingRecord;
   primaryEndpoint: EndpointRecord;
   readerEndpoint: EndpointRecord;
   /** Pending changes not yet applied (ElastiCache's PendingModifiedValues). */
@@ -61,10 +93,6 @@ export interface ReplicationGroupRecord extends CacheSettings {
   /** True once DeleteReplicationGroup was called. */
   deleteRequested?: boolean;
   retainPrimaryCluster?: boolean;
-  /** A failover under way (persisted so a restarted control plane resumes it at the same step). */
-  failover?: FailoverRecord;
-  /** When the last failover completed (failovers are throttled). */
-  lastFailoverAt?: string;
   /** When TestFailover was called on this group (AWS allows 15 a rolling 24 hours per account). */
   testFailoverCalls?: string[];
   /** Reason recorded when creation failed. */
@@ -125,6 +153,8 @@ export interface CacheClusterRecord extends CacheSettings {
   status: CacheClusterStatus;
   createdAt: string;
   replicationGroupId?: string;
+  /** Cluster mode enabled: the node group (shard) this cluster belongs to. */
+  nodeGroupId?: string;
   /** The installed engine version serving the requested one (e.g. "7.0.15" for "7.1"). */
   engineVersionInstalled: string;
   preferredAvailabilityZone: string;

@@ -151,10 +151,8 @@ describe('AWS SDK for JavaScript v3 and ioredis', { timeout: 120_000 }, () => {
     assert.equal(rebooting.CacheCluster?.CacheClusterStatus, 'rebooting cache cluster nodes');
     const after = await waitFor(async () => {
       const c = await describeCluster();
-      return c.CacheClusterStatus === 'available' && c.CacheParameterGroup?.ParameterApplyStatus === 'in-sync' ? c : undefined;
-    }, { timeoutMs: 30_000, intervalMs: 100, what: `${CLUSTER} to be available and in-sync after the reboot` });
-    assert.deepEqual(after.CacheParameterGroup?.CacheNodeIdsToReboot ?? [], []);
-    assert.equal(after.CacheNodes![0]!.ParameterGroupStatus, 'in-sync');
+      return c.CacheClusterStatus === 'available' && c.CacheNodes![0]!.CacheNodeStatus === 'available' ? c : undefined;
+    }, { timeoutMs: 30_000, intervalMs: 100, what: `${CLUSTER} to be available after the reboot` });
     assert.deepEqual(after.CacheNodes![0]!.Endpoint, cluster.CacheNodes![0]!.Endpoint, 'the node keeps its endpoint');
 
     const redis = await nodeClient(after);
@@ -162,6 +160,19 @@ describe('AWS SDK for JavaScript v3 and ioredis', { timeout: 120_000 }, () => {
     assert.notEqual(runIdAfter, runIdBefore, 'the node process was restarted');
     assert.equal(await change.live(redis), true, `${change.why} is live after the reboot`);
     assert.equal(await redis.get('before-reboot'), 'kept', 'the key written before the reboot is still there');
+
+    // The reboot applied the change: the cluster must report it in-sync (not ask for another reboot).
+    let last: CacheCluster = after;
+    const inSync = await waitFor(async () => {
+      last = await describeCluster();
+      return last.CacheParameterGroup?.ParameterApplyStatus === 'in-sync' ? last : undefined;
+    }, { timeoutMs: 10_000, intervalMs: 100, what: 'in-sync after the reboot' }).catch(() => undefined);
+    assert.ok(inSync, `after the reboot (value live on the node) the cluster still reports ` +
+      `ParameterApplyStatus=${last.CacheParameterGroup?.ParameterApplyStatus}, ` +
+      `CacheNodeIdsToReboot=${JSON.stringify(last.CacheParameterGroup?.CacheNodeIdsToReboot)}, ` +
+      `node ParameterGroupStatus=${last.CacheNodes?.[0]?.ParameterGroupStatus}`);
+    assert.deepEqual(inSync.CacheParameterGroup?.CacheNodeIdsToReboot ?? [], []);
+    assert.equal(inSync.CacheNodes![0]!.ParameterGroupStatus, 'in-sync');
   });
 
   test('tags: Add/List/Remove on the cache cluster ARN', async () => {
