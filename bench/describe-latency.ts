@@ -139,8 +139,9 @@ export async function measureDescribe(client: ElastiCacheClient, url: string, da
 
   const d0 = now();
   await inBatches(ids, 'deleting', (id) => deleteGroup(client, id));
+  const ours = new Set(ids);
   for (;;) {
-    const left = (await describeAll(client)).length;
+    const left = (await describeAll(client)).filter((g) => ours.has(g.ReplicationGroupId!)).length;
     if (left === 0) break;
     if (now() - d0 > 300_000) throw new Error(`${left} groups still exist 300 s after DeleteReplicationGroup`);
     await delay(100);

@@ -48,7 +48,9 @@ function redisBenchmark(ep: Endpoint, mode: Mode): Promise<number> {
 
 /** Fills the key on the primary and waits until the replicas hold it and the reader endpoint reaches replicas. */
 async function prepare(a: GroupAddresses): Promise<void> {
-  await redisCommand(a.primaryEndpoint.host, a.primaryEndpoint.port, ['SET', KEY, 'xyz']);
+  // Retried: the endpoint route may lag the `available` status by a few ms (see create-time.ts).
+  await waitFor(() => redisCommand(a.primaryEndpoint.host, a.primaryEndpoint.port, ['SET', KEY, 'xyz']),
+    { timeoutMs: 10_000, intervalMs: 5, what: 'the primary endpoint to accept a SET' });
   for (const r of a.replicaNodes) {
     await waitFor(async () => (await redisCommand(r.host, r.port, ['GET', KEY])) === 'xyz',
       { timeoutMs: 10_000, what: `replica ${r.host} to receive the key` });
@@ -86,23 +88,27 @@ export async function measureThroughput(client: ElastiCacheClient, quick: boolea
   const id = 'bench-throughput';
   progress('creating a 3-node group for the throughput runs');
   await createGroup(client, id, 3);
-  const g = await waitAvailable(client, id);
-  const a = addressesOf(g);
-  if (a.replicaNodes.length < 1) throw new Error(`${id} has no replica`);
-  await prepare(a);
-  progress(`primary endpoint ${a.primaryEndpoint.host} → primary node ${a.primaryNode.host}; ` +
-    `reader endpoint ${a.readerEndpoint.host} → replicas ${a.replicaNodes.map((r) => r.host).join(', ')}`);
+  try {
+    const g = await waitAvailable(client, id);
+    const a = addressesOf(g);
+    if (a.replicaNodes.length < 1) throw new Error(`${id} has no replica`);
+    await prepare(a);
+    progress(`primary endpoint ${a.primaryEndpoint.host} → primary node ${a.primaryNode.host}; ` +
+      `reader endpoint ${a.readerEndpoint.host} → replicas ${a.replicaNodes.map((r) => r.host).join(', ')}`);
 
-  const reps = quick ? 1 : 3;
-  const modes: Mode[] = quick
-    ? [{ name: 'GET', requests: 50_000, pipeline: 1 }, { name: 'GET -P 16', requests: 200_000, pipeline: 16 }]
-    : [{ name: 'GET', requests: 300_000, pipeline: 1 }, { name: 'GET -P 16', requests: 1_000_000, pipeline: 16 }];
-  const pairs: PairResult[] = [];
-  for (const mode of modes) {
-    pairs.push(await measurePair('primary', a.primaryNode, a.primaryEndpoint, mode, reps));
-    pairs.push(await measurePair('reader', a.replicaNodes[0]!, a.readerEndpoint, mode, reps));
+    const reps = quick ? 1 : 3;
+    const modes: Mode[] = quick
+      ? [{ name: 'GET', requests: 50_000, pipeline: 1 }, { name: 'GET -P 16', requests: 200_000, pipeline: 16 }]
+      : [{ name: 'GET', requests: 300_000, pipeline: 1 }, { name: 'GET -P 16', requests: 1_000_000, pipeline: 16 }];
+    const pairs: PairResult[] = [];
+    for (const mode of modes) {
+      pairs.push(await measurePair('primary', a.primaryNode, a.primaryEndpoint, mode, reps));
+      pairs.push(await measurePair('reader', a.replicaNodes[0]!, a.readerEndpoint, mode, reps));
+    }
+    return { addresses: a, pairs };
+  } finally {
+    // Also after a failure, so later sections start from an empty service.
+    await deleteGroup(client, id).catch(() => undefined);
+    await waitGone(client, id).catch(() => undefined);
   }
-  await deleteGroup(client, id);
-  await waitGone(client, id);
-  return { addresses: a, pairs };
 }

@@ -13,6 +13,7 @@ import {
   DROP_PREFIX, isProxyProcess, proxyPaths, readJson, readPid, writeFileAtomic,
   type DropRequest, type ProxyStatus, type RoutesFile,
 } from './proxy-files.js';
+import { DurableSession, type SessionOutput } from './durable-session.js';
 import type { EndpointRoute, Target } from './types.js';
 
 interface Conn {
@@ -69,11 +70,59 @@ function onClient(rs: RouteState, client: net.Socket): void {
     upstream.destroy();
   };
   upstream.on('error', () => finish(true));
-  upstream.on('close', () => finish(false));
   client.on('error', () => finish(false));
   client.on('close', () => finish(false));
+  if (rs.route.durable) {
+    durablePipe(rs.route, client, upstream, finish);
+    return;
+  }
+  upstream.on('close', () => finish(false));
   client.pipe(upstream);
   upstream.pipe(client);
+}
+
+/** Writes `bufs` in order as one writev; false when the socket's buffer is full. */
+function writeAll(sock: net.Socket, bufs: Buffer[]): boolean {
+  if (bufs.length === 1) return sock.write(bufs[0]!);
+  sock.cork();
+  let ok = true;
+  for (const b of bufs) ok = sock.write(b) && ok;
+  sock.uncork();
+  return ok;
+}
+
+/**
+ * A durable route (cachefleet-durable-writes): the bytes go through a DurableSession, which holds a
+ * write's reply until a replica has the write (see durable-session.ts). Backpressure as pipe() has it.
+ */
+function durablePipe(route: EndpointRoute, client: net.Socket, upstream: net.Socket, finish: (reset: boolean) => void): void {
+  const session = new DurableSession({ timeoutMs: route.durable!.timeoutMs });
+  let clientPaused = false;
+  let upstreamPaused = false;
+  const send = (out: SessionOutput): void => {
+    if (out.toServer.length > 0 && !writeAll(upstream, out.toServer) && !clientPaused) {
+      clientPaused = true;
+      client.pause();
+      upstream.once('drain', () => { clientPaused = false; client.resume(); });
+    }
+    if (out.toClient.length > 0 && !writeAll(client, out.toClient) && !upstreamPaused) {
+      upstreamPaused = true;
+      upstream.pause();
+      client.once('drain', () => { upstreamPaused = false; upstream.resume(); });
+    }
+    if (session.closeReason !== undefined && !client.writableEnded) {
+      log('warn', 'closing a durable endpoint connection', { route: route.id, reason: session.closeReason });
+      client.end(); // after what was written; its close then closes the upstream side
+    }
+  };
+  client.on('data', (chunk: Buffer) => send(session.fromClient(chunk)));
+  upstream.on('data', (chunk: Buffer) => send(session.fromServer(chunk)));
+  // The server closed: let the client have the last replies (QUIT's +OK) before it closes too.
+  // Replies still held for a replica are never sent: those writes stay unacknowledged.
+  upstream.on('close', () => {
+    if (!client.destroyed && client.writableLength > 0) client.end();
+    else finish(false);
+  });
 }
 
 function closeServer(rs: RouteState): void {

@@ -6,12 +6,28 @@ import { nodeKey } from '../resources/naming.js';
 import type { CacheClusterRecord, CacheNodeRecord, CacheParameterGroupRecord } from '../store/index.js';
 import type { Target } from '../endpoints/types.js';
 
-/** What a node should run: engine binary, config from node type and parameter group, replication source. */
+/**
+ * What a node should run: engine binary, config from node type and parameter group, and its
+ * place in replication. A cluster-mode node (its parameter group has cluster-enabled yes) keeps
+ * its cluster state in nodes.conf and announces its own address; it never gets `replicaof`
+ * (Redis Cluster refuses it: replicas are set with CLUSTER REPLICATE). Redis Cluster's own
+ * automatic failover is off: failover is decided by cachefleet's health monitor, per shard.
+ */
 export function nodeSpec(c: CacheClusterRecord, n: CacheNodeRecord, group: CacheParameterGroupRecord,
   engines: InstalledEngine[], replicaOf: Target | undefined): NodeSpec {
   const engine = resolveEngine(c.engineVersion, engines);
   const config = redisDirectives(group.family, group.values, requireNodeType(c.cacheNodeType));
-  if (replicaOf) config['replicaof'] = `${replicaOf.address} ${replicaOf.port}`;
+  if (config['cluster-enabled'] === 'yes') {
+    Object.assign(config, {
+      'cluster-config-file': 'nodes.conf',
+      'cluster-announce-ip': n.address,
+      'cluster-node-timeout': '5000',
+      'cluster-replica-no-failover': 'yes',
+      'cluster-allow-replica-migration': 'no',
+    });
+  } else if (replicaOf) {
+    config['replicaof'] = `${replicaOf.address} ${replicaOf.port}`;
+  }
   return { key: nodeKey(c.id, n.id), binary: engine.binary, address: n.address, port: n.port, config };
 }
 

@@ -2,8 +2,9 @@ import { replicaOf } from '../engine/admin.js';
 import type { Target } from '../endpoints/types.js';
 import { newFailover, stepFailover, type FailoverDeps } from '../failover/machine.js';
 import { replicationOps } from '../failover/shard-ops.js';
-import type { CacheClusterRecord, ReplicationGroupRecord, Stored, WriteOp } from '../store/index.js';
+import type { CacheClusterRecord, ReplicationGroupRecord, Stored } from '../store/index.js';
 import type { ReconcilerDeps } from './deps.js';
+import { deleteGroup } from './group-delete.js';
 
 const target = (c: CacheClusterRecord): Target => ({ address: c.nodes[0]!.address, port: c.nodes[0]!.port });
 const targetKey = (t: Target): string => `${t.address}:${t.port}`;
@@ -53,7 +54,7 @@ export class GroupController {
   async reconcile(stored: Stored<'replicationGroup'>, clusters: Map<string, CacheClusterRecord>): Promise<boolean> {
     let version = stored.version;
     const g: ReplicationGroupRecord = structuredClone(stored.doc);
-    if (g.deleteRequested) return this.delete(stored, clusters);
+    if (g.deleteRequested) return deleteGroup(this.d, stored, clusters);
     const members = g.memberClusters.map((id) => clusters.get(id)).filter((c): c is CacheClusterRecord => !!c);
     const primary = clusters.get(g.primaryClusterId);
     if (!primary || members.length !== g.memberClusters.length) return true;
@@ -137,34 +138,5 @@ export class GroupController {
     }
     await persist();
     return !settled;
-  }
-
-  /** Deletes member clusters (or detaches the retained primary), then the group itself. */
-  private async delete(stored: Stored<'replicationGroup'>, clusters: Map<string, CacheClusterRecord>): Promise<boolean> {
-    const g = stored.doc;
-    const ops: WriteOp[] = [];
-    let remaining = 0;
-    for (const id of g.memberClusters) {
-      const c = clusters.get(id);
-      if (!c) continue;
-      if (g.retainPrimaryCluster && id === g.primaryClusterId) {
-        if (c.replicationGroupId) {
-          const { replicationGroupId: _drop, ...rest } = c;
-          ops.push({ op: 'update', kind: 'cacheCluster', id, doc: rest as CacheClusterRecord });
-        }
-        continue;
-      }
-      remaining++;
-      if (!c.deleteRequested) ops.push({ op: 'update', kind: 'cacheCluster', id, doc: { ...c, status: 'deleting', deleteRequested: true } });
-    }
-    if (remaining === 0) {
-      ops.push({ op: 'delete', kind: 'replicationGroup', id: g.id },
-        { op: 'delete', kind: 'address', id: g.primaryEndpoint.address },
-        { op: 'delete', kind: 'address', id: g.readerEndpoint.address });
-      if (await this.d.store.get('tags', g.arn)) ops.push({ op: 'delete', kind: 'tags', id: g.arn });
-    }
-    await this.d.store.commit(ops);
-    if (remaining === 0) await this.d.events.emit('replication-group', g.id, `Replication group ${g.id} deleted`);
-    return remaining > 0;
   }
 }

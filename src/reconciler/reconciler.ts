@@ -4,6 +4,7 @@ import { ClusterController } from './cluster-controller.js';
 import type { ReconcilerDeps } from './deps.js';
 import { GroupController, type GroupControllerOptions } from './group-controller.js';
 import { desiredRoutes } from './routes.js';
+import { ShardedGroupController } from './sharded-group-controller.js';
 
 export interface ReconcilerTiming extends GroupControllerOptions {
   /** Period when everything has settled: drift (a dead process, a flushed route table) is still noticed. */
@@ -20,6 +21,7 @@ export interface ReconcilerTiming extends GroupControllerOptions {
 export class Reconciler {
   private readonly clustersCtl: ClusterController;
   private readonly groupsCtl: GroupController;
+  private readonly shardedCtl: ShardedGroupController;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
@@ -30,6 +32,7 @@ export class Reconciler {
   constructor(private readonly d: ReconcilerDeps, private readonly timing: ReconcilerTiming) {
     this.clustersCtl = new ClusterController(d);
     this.groupsCtl = new GroupController(d, timing, (g, from) => this.switchEndpoint(g, from));
+    this.shardedCtl = new ShardedGroupController(d, timing, (c) => this.groupsCtl.answering(c), (g) => this.switchEndpoint(g, undefined));
   }
 
   start(): void {
@@ -75,13 +78,14 @@ export class Reconciler {
 
     for (const stored of await this.d.store.list('cacheCluster')) {
       const g = stored.doc.replicationGroupId ? groupById.get(stored.doc.replicationGroupId) : undefined;
-      const source = g ? this.groupsCtl.replicationSource(g, stored.doc, clusterMap) : undefined;
-      const mayRestart = g ? this.groupsCtl.mayRestart(g, stored.doc) : true;
+      const source = g && !g.clusterEnabled ? this.groupsCtl.replicationSource(g, stored.doc, clusterMap) : undefined;
+      const mayRestart = !g ? true : g.clusterEnabled ? this.shardedCtl.mayRestart(g, stored.doc) : this.groupsCtl.mayRestart(g, stored.doc);
       converging = (await this.guard(stored.id, () => this.clustersCtl.reconcile(stored, source, mayRestart))) || converging;
     }
     clusterMap = await this.clusterMap();
     for (const stored of await this.d.store.list('replicationGroup')) {
-      converging = (await this.guard(stored.id, () => this.groupsCtl.reconcile(stored, clusterMap))) || converging;
+      const ctl = stored.doc.clusterEnabled ? this.shardedCtl : this.groupsCtl;
+      converging = (await this.guard(stored.id, () => ctl.reconcile(stored, clusterMap))) || converging;
     }
     const freshGroups = (await this.d.store.list('replicationGroup')).map((r) => r.doc);
     clusterMap = await this.clusterMap();
@@ -100,7 +104,7 @@ export class Reconciler {
     const groups = (await this.d.store.list('replicationGroup')).map((r) => (r.id === g.id ? g : r.doc));
     await this.d.router.sync(desiredRoutes(groups, await this.clusterMap()));
     const old = from?.nodes[0];
-    if (old) await this.d.router.dropConnections(`${g.id}/primary`, { address: old.address, port: old.port });
+    if (old && !g.clusterEnabled) await this.d.router.dropConnections(`${g.id}/primary`, { address: old.address, port: old.port });
   }
 
   private async clusterMap(): Promise<Map<string, CacheClusterRecord>> {

@@ -13,6 +13,15 @@ export function desiredRoutes(groups: ReplicationGroupRecord[], clusters: Map<st
   const routes: EndpointRoute[] = [];
   for (const g of groups) {
     if (g.deleteRequested) continue;
+    if (g.clusterEnabled && g.configurationEndpoint) {
+      // Cluster-aware clients only discover the topology here (CLUSTER SLOTS/SHARDS/NODES) and
+      // then connect to node addresses: any shard primary that answers will do.
+      const primaries = (g.nodeGroups ?? []).map((ng) => clusters.get(ng.primaryClusterId))
+        .filter((c): c is CacheClusterRecord => !!c && c.nodes[0]?.observed?.role === 'primary' && c.nodes[0]?.observed?.lastError === undefined)
+        .map(nodeTarget).filter((t): t is Target => !!t);
+      routes.push({ id: `${g.id}/configuration`, ...g.configurationEndpoint, targets: primaries });
+      continue;
+    }
     const primary = clusters.get(g.primaryClusterId);
     const primaryTarget = primary && nodeTarget(primary);
     const replicas = g.memberClusters

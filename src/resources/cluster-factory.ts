@@ -35,3 +35,15 @@ export function newCacheCluster(args: {
     pending: {},
   };
 }
+
+/** Just the settings of a record (a cluster or group), to create a sibling with the same settings. */
+export function settingsOf(r: CacheSettings): CacheSettings {
+  return {
+    engine: r.engine, engineVersion: r.engineVersion, cacheNodeType: r.cacheNodeType, cacheParameterGroupName: r.cacheParameterGroupName,
+    cacheSubnetGroupName: r.cacheSubnetGroupName, port: r.port, securityGroupIds: [...r.securityGroupIds],
+    preferredMaintenanceWindow: r.preferredMaintenanceWindow, snapshotRetentionLimit: r.snapshotRetentionLimit, snapshotWindow: r.snapshotWindow,
+    ...(r.notificationTopicArn ? { notificationTopicArn: r.notificationTopicArn } : {}),
+    autoMinorVersionUpgrade: r.autoMinorVersionUpgrade, transitEncryptionEnabled: r.transitEncryptionEnabled,
+    atRestEncryptionEnabled: r.atRestEncryptionEnabled,
+  };
+}

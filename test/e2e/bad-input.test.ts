@@ -37,6 +37,8 @@ describe('bad input', { timeout: 120_000 }, () => {
   let svc: TestService;
   let installed: string;
   let raceWinners = 0;
+  /** Replication groups created by invalid requests the service accepted (reported, then deleted). */
+  const wronglyAccepted: string[] = [];
 
   async function groupIds(): Promise<string[]> {
     const r = await call(svc.url, 'DescribeReplicationGroups');
@@ -173,6 +175,9 @@ describe('bad input', { timeout: 120_000 }, () => {
       { name: 'engine version that is no version', body: CRG({ ReplicationGroupId: 'x24', EngineVersion: 'banana' }), code: 'InvalidParameterValue', status: 400 },
       { name: 'engine memcached', body: CRG({ ReplicationGroupId: 'x25', Engine: 'memcached' }), code: 'InvalidParameterValue', status: 400, message: /memcached/ },
       { name: 'unknown node type', body: CRG({ ReplicationGroupId: 'x26', CacheNodeType: 'cache.x9.huge' }), code: 'InvalidParameterValue', status: 400, message: /cache\.x9\.huge/ },
+      // The catalog marks m3/r3 as previous generation: "ElastiCache keeps existing clusters but creates no new ones".
+      { name: 'previous-generation node type for a new group', body: CRG({ ReplicationGroupId: 'x30', CacheNodeType: 'cache.m3.medium' }),
+        code: 'InvalidParameterValue', status: 400, message: /cache\.m3\.medium/ },
       { name: 'capacity overflow', body: CRG({ ReplicationGroupId: 'x27', CacheNodeType: 'cache.r6g.16xlarge', NumCacheClusters: 6 }),
         code: 'InsufficientCacheClusterCapacity', status: 400 },
       { name: 'preferred AZ outside the subnet group', body: CRG({ ReplicationGroupId: 'x28', NumCacheClusters: 2, CacheSubnetGroupName: 'bad-sng',
@@ -215,7 +220,15 @@ describe('bad input', { timeout: 120_000 }, () => {
       const codes = [c.code].flat();
       const statuses = [c.status].flat();
       const got = `HTTP ${res.status} ${res.error ? `${res.error.code}: ${res.error.message}` : res.text.slice(0, 300)}`;
-      if (!res.error) failures.push(`${c.name}: not an <ErrorResponse>: ${got}`);
+      if (!res.error) {
+        failures.push(`${c.name}: not an <ErrorResponse>: ${got}`);
+        // Accepted although invalid: remove what it created so the checks below stay about half-created resources.
+        const created = (res.doc?.['CreateReplicationGroupResponse'] as any)?.CreateReplicationGroupResult?.ReplicationGroup?.ReplicationGroupId;
+        if (created) {
+          wronglyAccepted.push(created);
+          await query(svc.url, form('DeleteReplicationGroup', { ReplicationGroupId: created }));
+        }
+      }
       else if (!codes.includes(res.error.code) || !statuses.includes(res.status)) {
         failures.push(`${c.name}: expected ${codes.join('|')} (HTTP ${statuses.join('|')}), got ${got}`);
       } else if (c.message && !c.message.test(res.error.message)) {
@@ -234,11 +247,13 @@ describe('bad input', { timeout: 120_000 }, () => {
 
   test('nothing half-created: resources, node directories, processes and addresses are only the valid ones', async () => {
     assert.equal(raceWinners, 1);
-    await waitFor(async () => !(await groupIds()).includes('bad-del'), { timeoutMs: 20_000, intervalMs: 100, what: 'bad-del to be deleted' });
+    const deleted = ['bad-del', ...wronglyAccepted];
+    await waitFor(async () => !(await groupIds()).some((id) => deleted.includes(id)),
+      { timeoutMs: 20_000, intervalMs: 100, what: `${deleted.join(', ')} to be deleted` });
     assert.deepEqual(await groupIds(), ['bad-race', 'bad-rg']);
     const cs = await clusters();
     assert.deepEqual(cs.map((c) => c.CacheClusterId).sort(), ['bad-race-001', 'bad-rg-001']);
-    await waitFor(async () => (await nodeDirs(svc.dataDir)).length === 2, { timeoutMs: 10_000, what: 'bad-del node directory to go' });
+    await waitFor(async () => (await nodeDirs(svc.dataDir)).length === 2, { timeoutMs: 10_000, what: 'the deleted groups\' node directories to go' });
     assert.deepEqual(await nodeDirs(svc.dataDir), ['bad-race-001-0001', 'bad-rg-001-0001']);
     const pids = [...(await nodePids(svc.dataDir)).values()].sort((a, b) => a - b);
     assert.deepEqual(await redisServersUsing(`${svc.dataDir}/`), pids, 'the only redis-servers of this service are the valid nodes');

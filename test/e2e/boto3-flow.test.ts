@@ -60,6 +60,8 @@ elif phase == 'modify-delete':
     waiter('replication_group_available')
     g = c.describe_replication_groups(ReplicationGroupId=GROUP)['ReplicationGroups'][0]
     out['afterModify'] = {k: g.get(k) for k in ('Description', 'SnapshotRetentionLimit', 'Status')}
+    out['memberRetention'] = [x['SnapshotRetentionLimit'] for x in c.describe_cache_clusters()['CacheClusters']
+                              if x.get('ReplicationGroupId') == GROUP]
     out['tags'] = c.list_tags_for_resource(ResourceName=g['ARN'])['TagList']
     out['deleteStatus'] = c.delete_replication_group(ReplicationGroupId=GROUP)['ReplicationGroup']['Status']
     out['deleteWaitSeconds'] = waiter('replication_group_deleted')
@@ -189,6 +191,7 @@ describe('boto3 and redis-py', { timeout: 120_000 }, () => {
     assert.deepEqual(out.modifyAnswer.Description, 'changed by boto3');
     assert.deepEqual(out.modifyAnswer.SnapshotRetentionLimit, 5);
     assert.deepEqual(out.afterModify, { Description: 'changed by boto3', SnapshotRetentionLimit: 5, Status: 'available' });
+    assert.deepEqual(out.memberRetention, [5, 5], 'the member clusters take the new snapshot retention');
     assert.deepEqual(out.tags, [{ Key: 'team', Value: 'python' }]);
     assert.equal(out.deleteStatus, 'deleting');
     assert.equal(out.afterDelete, 'ReplicationGroupNotFoundFault');

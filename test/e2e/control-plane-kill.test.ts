@@ -88,6 +88,13 @@ describe('kill -9 of the control plane', { timeout: 120_000 }, () => {
     }
   }
 
+  /** svc.restart(), then wait for the new process itself (restart() may return on the first launch's log line). */
+  async function restartAndWait(oldPid: number): Promise<void> {
+    await svc.restart();
+    await waitFor(async () => svc.pid() !== oldPid && (await serverFilePid()) === svc.pid() && (await healthy(svc.url)),
+      { timeoutMs: 15_000, what: 'the restarted service to answer' });
+  }
+
   before(async () => {
     svc = await startService(cleanup);
     await svc.client.send(new CreateReplicationGroupCommand({
@@ -120,10 +127,7 @@ describe('kill -9 of the control plane', { timeout: 120_000 }, () => {
       { timeoutMs: 15_000, what: 'two seconds of writes without a control plane' });
     assert.deepEqual(writer.failures, [], 'writes failed while the control plane was down');
 
-    await svc.restart();
-    // restart() may return on the first launch's log line: wait for the new process itself.
-    await waitFor(async () => svc.pid() !== oldPid && (await serverFilePid()) === svc.pid() && (await healthy(svc.url)),
-      { timeoutMs: 15_000, what: 'the restarted service to answer' });
+    await restartAndWait(oldPid);
     const atRestart = writer.written;
     const restartedAt = Date.now();
     await waitFor(() => (Date.now() - restartedAt >= 1000 && writer.written > atRestart + 50) || writer.failures.length > 0,
@@ -185,5 +189,34 @@ describe('kill -9 of the control plane', { timeout: 120_000 }, () => {
     assert.equal(await serverFilePid(), running, 'server.json still names the running service');
     assert.ok(await healthy(svc.url));
     assert.equal((await describeGroup()).Status, 'available');
+  });
+
+  test('kill -9 while a group is being created: after the restart the creation completes and started nodes are adopted', async (t) => {
+    const id = 'cp-mid';
+    await svc.client.send(new CreateReplicationGroupCommand({
+      ReplicationGroupId: id, ReplicationGroupDescription: 'interrupted', CacheNodeType: 'cache.t3.micro', NumCacheClusters: 3 }));
+    const ours = async () => new Map([...(await nodePids(svc.dataDir))].filter(([k]) => k.startsWith(`${id}-`)));
+    await waitFor(async () => (await ours()).size > 0, { timeoutMs: 10_000, intervalMs: 5, what: `a first node of ${id}` });
+    const oldPid = svc.pid();
+    await svc.kill9();
+    const started = await ours();
+    t.diagnostic(`${started.size} of 3 nodes had started when the control plane was killed`);
+
+    await restartAndWait(oldPid);
+    await waitUntilReplicationGroupAvailable({ client: svc.client, minDelay: 1, maxDelay: 2, maxWaitTime: 60 }, { ReplicationGroupId: id });
+    const g = (await svc.client.send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: id }))).ReplicationGroups![0]!;
+    const ng = g.NodeGroups![0]!;
+    assert.deepEqual(ng.NodeGroupMembers!.map((m) => m.CurrentRole).sort(), ['primary', 'replica', 'replica']);
+    const pids = await ours();
+    assert.equal(pids.size, 3);
+    for (const [key, pid] of started) assert.equal(pids.get(key), pid, `${key}, started before the kill, was adopted`);
+    for (const pid of pids.values()) assert.ok(await isRedisServer(pid));
+
+    const primary = await connectRedis(cleanup, ng.PrimaryEndpoint!.Address!, ng.PrimaryEndpoint!.Port!);
+    assert.equal(await primary.set('cp-mid:k', 'v'), 'OK');
+    for (const m of ng.NodeGroupMembers!) {
+      const c = await connectRedis(cleanup, m.ReadEndpoint!.Address!, m.ReadEndpoint!.Port!);
+      await waitFor(async () => (await c.get('cp-mid:k')) === 'v', { timeoutMs: 10_000, intervalMs: 50, what: `${m.CacheClusterId} to have the key` });
+    }
   });
 });

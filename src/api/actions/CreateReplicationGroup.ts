@@ -12,6 +12,8 @@ import { tagOps } from '../../resources/tags.js';
 import { arn } from '../../service/services.js';
 import { ConflictError, type CacheClusterRecord, type ReplicationGroupRecord, type WriteOp } from '../../store/index.js';
 import { commitCreate } from './create-commit.js';
+import { createShardedGroup } from './create-sharded.js';
+import { resolveEngine } from '../../catalog/engines.js';
 
 /** How many cache clusters (1 primary + replicas) the request asks for; AWS's limits for cluster mode disabled. */
 function clusterCount(input: CreateReplicationGroupMessage): number {
@@ -35,13 +37,22 @@ export default defineAction<CreateReplicationGroupMessage, CreateReplicationGrou
     if (input.GlobalReplicationGroupId) {
       throw CommonErrors.invalidParameterValue('Global datastores (GlobalReplicationGroupId) are not supported by cachefleet.');
     }
-    if ((input.NumNodeGroups ?? 1) > 1 || input.NodeGroupConfiguration?.length || input.ClusterMode === 'enabled') {
-      throw CommonErrors.invalidParameterValue('Cluster mode enabled (several node groups) is not supported by cachefleet yet; create a group with one node group.');
-    }
-    const { settings, engine, parameterGroup, subnetGroup } = await resolveCreateSettings(svc, input);
+    // Cluster mode: asked for by shape (several node groups, ClusterMode enabled) or by a
+    // parameter group with cluster-enabled yes. Without a parameter group, ElastiCache picks
+    // default.<family>.cluster.on for a sharded request.
+    const wantsShards = (input.NumNodeGroups ?? 1) > 1 || !!input.NodeGroupConfiguration?.length || input.ClusterMode === 'enabled';
+    const resolved = await resolveCreateSettings(svc, wantsShards && !input.CacheParameterGroupName
+      ? { ...input, CacheParameterGroupName: `default.${resolveEngine(input.EngineVersion, svc.engines).family}.cluster.on` } : input);
+    const { settings, engine, parameterGroup, subnetGroup } = resolved;
     if (isClusterModeGroup(parameterGroup)) {
+      if (input.ClusterMode === 'disabled') {
+        throw CommonErrors.invalidParameterCombination(`Cache parameter group ${parameterGroup.name} has cluster-enabled yes but ClusterMode is disabled.`);
+      }
+      return createShardedGroup(svc, id, input, resolved);
+    }
+    if (wantsShards) {
       throw CommonErrors.invalidParameterCombination(
-        `Cache parameter group ${parameterGroup.name} has cluster-enabled yes; cluster mode enabled is not supported by cachefleet yet.`);
+        `Several node groups need a parameter group with cluster-enabled yes (e.g. default.redis7.cluster.on); ${parameterGroup.name} has cluster-enabled no.`);
     }
     if (await svc.store.get('replicationGroup', id)) {
       throw fault('ReplicationGroupAlreadyExistsFault', `Replication group ${id} already exists.`);

@@ -7,7 +7,7 @@ import { resolveEngine } from '../../catalog/engines.js';
 import { getNodeType } from '../../catalog/node-types.js';
 import { reserveAddresses } from '../../resources/addresses.js';
 import { checkCapacity } from '../../resources/capacity.js';
-import { newCacheCluster } from '../../resources/cluster-factory.js';
+import { newCacheCluster, settingsOf } from '../../resources/cluster-factory.js';
 import { memberClusters, requireReplicationGroup, requireSubnetGroup } from '../../resources/lookups.js';
 import { memberClusterId } from '../../resources/naming.js';
 import { availabilityZones } from '../../resources/placement.js';
@@ -124,19 +124,6 @@ export function placeNewReplicas(subnetGroup: CacheSubnetGroupRecord, existingZo
     out.push(zone);
   }
   return out;
-}
-
-/** The settings every member shares, copied from the primary so a new replica matches it. */
-function settingsOf(c: CacheClusterRecord): CacheSettings {
-  return {
-    engine: c.engine, engineVersion: c.engineVersion, cacheNodeType: c.cacheNodeType,
-    cacheParameterGroupName: c.cacheParameterGroupName, cacheSubnetGroupName: c.cacheSubnetGroupName, port: c.port,
-    securityGroupIds: [...c.securityGroupIds], preferredMaintenanceWindow: c.preferredMaintenanceWindow,
-    snapshotRetentionLimit: c.snapshotRetentionLimit, snapshotWindow: c.snapshotWindow,
-    ...(c.notificationTopicArn ? { notificationTopicArn: c.notificationTopicArn } : {}),
-    autoMinorVersionUpgrade: c.autoMinorVersionUpgrade, transitEncryptionEnabled: c.transitEncryptionEnabled,
-    atRestEncryptionEnabled: c.atRestEncryptionEnabled,
-  };
 }
 
 /** The larger of a node type and its pending replacement (capacity counts what may land). */

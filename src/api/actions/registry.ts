@@ -13,13 +13,14 @@ import ModifyCacheCluster from './ModifyCacheCluster.js';
 import ModifyReplicationGroup from './ModifyReplicationGroup.js';
 import RebootCacheCluster from './RebootCacheCluster.js';
 import TestFailover from './TestFailover.js';
+import ModifyReplicationGroupShardConfiguration from './ModifyReplicationGroupShardConfiguration.js';
 
 /** Every implemented action. An action of the model missing here answers "not implemented yet". */
 export const ALL_ACTIONS: ActionFactory[] = [
   ...actionsPartA, ...actionsPartB,
   CreateReplicationGroup, DescribeReplicationGroups, ModifyReplicationGroup, DeleteReplicationGroup,
   CreateCacheCluster, DescribeCacheClusters, ModifyCacheCluster, DeleteCacheCluster, RebootCacheCluster,
-  TestFailover,
+  TestFailover, ModifyReplicationGroupShardConfiguration,
 ];
 
 export function buildRegistry(svc: Services): ActionRegistry {

@@ -1,4 +1,4 @@
-import type { NodeGroupMember, ReplicationGroup } from '../model/shapes.js';
+import type { NodeGroup, NodeGroupMember, ReplicationGroup } from '../model/shapes.js';
 import type { CacheClusterRecord, ReplicationGroupRecord } from '../../store/index.js';
 
 /** The role a member plays: what was observed on its node, else what it is meant to be. */
@@ -6,18 +6,42 @@ export function memberRole(g: ReplicationGroupRecord, c: CacheClusterRecord): 'p
   return c.nodes[0]?.observed?.role ?? (c.id === g.primaryClusterId ? 'primary' : 'replica');
 }
 
-export function presentReplicationGroup(g: ReplicationGroupRecord, clusters: CacheClusterRecord[]): ReplicationGroup {
-  const byId = new Map(clusters.map((c) => [c.id, c]));
-  const members = g.memberClusters.map((id) => byId.get(id)).filter((c): c is CacheClusterRecord => !!c);
-  const nodeGroupMembers: NodeGroupMember[] = members.map((c) => ({
+function nodeGroupMembers(g: ReplicationGroupRecord, members: CacheClusterRecord[]): NodeGroupMember[] {
+  return members.map((c) => ({
     CacheClusterId: c.id,
     CacheNodeId: c.nodes[0]?.id ?? '0001',
     ReadEndpoint: c.nodes[0] ? { Address: c.nodes[0].address, Port: c.nodes[0].port } : undefined,
     PreferredAvailabilityZone: c.preferredAvailabilityZone,
     CurrentRole: memberRole(g, c),
   }));
+}
+
+/** Cluster mode enabled: one NodeGroup per shard with its slots; no primary or reader endpoint. */
+function shardedNodeGroups(g: ReplicationGroupRecord, byId: Map<string, CacheClusterRecord>): NodeGroup[] {
+  return (g.nodeGroups ?? []).map((ng) => {
+    const members = ng.memberClusters.map((id) => byId.get(id)).filter((c): c is CacheClusterRecord => !!c);
+    const ready = members.every((c) => c.status === 'available');
+    return {
+      NodeGroupId: ng.id,
+      Status: g.status === 'creating' || !ready ? g.status : 'available',
+      Slots: ng.slots,
+      NodeGroupMembers: members.map((c) => ({
+        CacheClusterId: c.id,
+        CacheNodeId: c.nodes[0]?.id ?? '0001',
+        PreferredAvailabilityZone: c.preferredAvailabilityZone,
+        // ElastiCache shows no per-node endpoint for cluster mode members here (clients discover them).
+      })),
+    };
+  });
+}
+
+export function presentReplicationGroup(g: ReplicationGroupRecord, clusters: CacheClusterRecord[]): ReplicationGroup {
+  const byId = new Map(clusters.map((c) => [c.id, c]));
+  const members = g.memberClusters.map((id) => byId.get(id)).filter((c): c is CacheClusterRecord => !!c);
+  const r = g.resharding;
   const pending = {
     ...(g.pending.automaticFailoverStatus ? { AutomaticFailoverStatus: g.pending.automaticFailoverStatus } : {}),
+    ...(r ? { Resharding: { SlotMigration: { ProgressPercentage: r.totalSlots ? Math.floor((100 * r.movedSlots) / r.totalSlots) : 100 } } } : {}),
   };
   const failover = g.automaticFailoverEnabled ? 'enabled' : 'disabled';
   return {
@@ -26,18 +50,20 @@ export function presentReplicationGroup(g: ReplicationGroupRecord, clusters: Cac
     Status: g.status,
     PendingModifiedValues: pending,
     MemberClusters: g.memberClusters,
-    NodeGroups: [{
+    NodeGroups: g.clusterEnabled ? shardedNodeGroups(g, byId) : [{
       NodeGroupId: '0001',
       Status: g.status === 'available' ? 'available' : g.status,
       PrimaryEndpoint: { Address: g.primaryEndpoint.address, Port: g.primaryEndpoint.port },
       ReaderEndpoint: { Address: g.readerEndpoint.address, Port: g.readerEndpoint.port },
-      NodeGroupMembers: nodeGroupMembers,
+      NodeGroupMembers: nodeGroupMembers(g, members),
     }],
+    ...(g.clusterEnabled && g.configurationEndpoint
+      ? { ConfigurationEndpoint: { Address: g.configurationEndpoint.address, Port: g.configurationEndpoint.port } } : {}),
     AutomaticFailover: failover,
     MultiAZ: g.multiAZEnabled ? 'enabled' : 'disabled',
     SnapshotRetentionLimit: g.snapshotRetentionLimit,
     SnapshotWindow: g.snapshotWindow,
-    ClusterEnabled: false,
+    ClusterEnabled: g.clusterEnabled ?? false,
     CacheNodeType: g.cacheNodeType,
     AuthTokenEnabled: false,
     TransitEncryptionEnabled: g.transitEncryptionEnabled,
@@ -49,7 +75,7 @@ export function presentReplicationGroup(g: ReplicationGroupRecord, clusters: Cac
     AutoMinorVersionUpgrade: g.autoMinorVersionUpgrade,
     NetworkType: 'ipv4',
     IpDiscovery: 'ipv4',
-    ClusterMode: 'disabled',
+    ClusterMode: g.clusterEnabled ? 'enabled' : 'disabled',
     Engine: g.engine,
   };
 }

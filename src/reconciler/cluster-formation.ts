@@ -1,0 +1,150 @@
+import type { Redis } from 'ioredis';
+import { addSlotsRange, clusterInfo, clusterNodes, forget, meet, myId, replicate } from '../engine/cluster-admin.js';
+import { parseSlots, type ClusterNode, type SlotRange } from '../engine/cluster-nodes.js';
+import { migrateSlot } from '../engine/slot-migration.js';
+import type { CacheClusterRecord, ReplicationGroupRecord } from '../store/index.js';
+import type { ReconcilerDeps } from './deps.js';
+
+/** What one formation pass found; `settled` when the cluster matches the record exactly. */
+export interface FormationResult {
+  settled: boolean;
+  slotsMoved: number;
+  keysMoved: number;
+  /** Slots still owned by the wrong shard. */
+  pendingMoves: number;
+}
+
+const nodeOf = (c: CacheClusterRecord) => c.nodes[0]!;
+
+/**
+ * Brings a cluster-mode group's Redis Cluster to its record, one safe step at a time, in the
+ * order redis-cli --cluster would: every node meets the others → unowned slots are assigned to
+ * their shard's primary → slots owned by the wrong shard migrate (a time-bounded batch per pass,
+ * with Redis's own MIGRATING/IMPORTING/MIGRATE protocol) → replicas follow their shard's primary
+ * → nodes of removed shards are forgotten. Acts only when every member answered this pass.
+ */
+export class ClusterFormation {
+  private readonly ids = new Map<string, { runId: string; id: string }>();
+
+  constructor(private readonly d: ReconcilerDeps, private readonly migrationBudgetMs = 300) {}
+
+  private client(c: CacheClusterRecord): Redis {
+    return this.d.admin.client(nodeOf(c).address, nodeOf(c).port);
+  }
+
+  /** The Redis Cluster node id of a member (cached while its process is the same). */
+  async nodeId(c: CacheClusterRecord): Promise<string> {
+    const runId = nodeOf(c).observed?.runId ?? '';
+    const hit = this.ids.get(c.id);
+    if (hit && hit.runId === runId) return hit.id;
+    const id = await myId(this.client(c));
+    this.ids.set(c.id, { runId, id });
+    return id;
+  }
+
+  async step(g: ReplicationGroupRecord, clusters: Map<string, CacheClusterRecord>): Promise<FormationResult> {
+    const shards = g.nodeGroups!;
+    const members = g.memberClusters.map((id) => clusters.get(id)!).filter(Boolean);
+    const ids = new Map<string, string>();
+    for (const m of members) ids.set(m.id, await this.nodeId(m));
+    const seed = clusters.get(shards[0]!.primaryClusterId)!;
+    const view = await clusterNodes(this.client(seed));
+    const known = new Map(view.filter((n) => !n.handshake).map((n) => [n.id, n]));
+    const result: FormationResult = { settled: false, slotsMoved: 0, keysMoved: 0, pendingMoves: 0 };
+
+    // 1. Every member meets the seed; the cluster bus spreads the rest.
+    const strangers = members.filter((m) => !known.has(ids.get(m.id)!));
+    for (const m of strangers) await meet(this.client(seed), nodeOf(m).address, nodeOf(m).port);
+    if (strangers.length || view.some((n) => n.handshake)) return result;
+    for (const m of members) {
+      if (Number((await clusterInfo(this.client(m))).cluster_known_nodes) < members.length) return result;
+    }
+
+    // 2. Slots nobody owns go to the shard the record gives them to (a new cluster).
+    const ownerOf = slotOwners(view);
+    for (const ng of shards) {
+      const primary = clusters.get(ng.primaryClusterId)!;
+      const free = parseSlots(ng.slots).flatMap(([a, b]) => splitFree(a, b, ownerOf));
+      if (free.length) await addSlotsRange(this.client(primary), free);
+    }
+
+    // 3. Slots owned by another shard migrate, a time-bounded batch per pass.
+    const wantedBy = new Map<number, string>();
+    for (const ng of shards) for (const [a, b] of parseSlots(ng.slots)) for (let s = a; s <= b; s++) wantedBy.set(s, ng.id);
+    const primaryIdOf = new Map(shards.map((ng) => [ng.id, ids.get(ng.primaryClusterId)!]));
+    const shardOfNode = new Map(shards.map((ng) => [ids.get(ng.primaryClusterId)!, ng.id]));
+    const moves: { slot: number; from: string; to: string }[] = [];
+    for (const [slot, owner] of ownerOf) {
+      const want = wantedBy.get(slot);
+      if (want && shardOfNode.get(owner) !== want) moves.push({ slot, from: owner, to: primaryIdOf.get(want)! });
+    }
+    // Slots left half-way (MIGRATING/IMPORTING after a crash) are finished first.
+    const stuck = view.flatMap((n) => n.migrating.map((m) => m.slot));
+    moves.sort((a, b) => Number(stuck.includes(b.slot)) - Number(stuck.includes(a.slot)) || a.slot - b.slot);
+    const deadline = Date.now() + this.migrationBudgetMs;
+    const primaries = shards.map((ng) => clusters.get(ng.primaryClusterId)!);
+    const byNodeId = new Map(members.map((m) => [ids.get(m.id)!, m]));
+    for (const mv of moves) {
+      if (Date.now() > deadline) break;
+      const src = byNodeId.get(mv.from);
+      const dst = byNodeId.get(mv.to);
+      if (!src || !dst) continue;
+      const r = await migrateSlot({
+        source: { client: this.client(src), address: nodeOf(src).address, port: nodeOf(src).port, id: mv.from },
+        target: { client: this.client(dst), address: nodeOf(dst).address, port: nodeOf(dst).port, id: mv.to },
+        others: primaries.filter((p) => p !== src && p !== dst).map((p) => this.client(p)),
+        slot: mv.slot,
+      });
+      result.slotsMoved++;
+      result.keysMoved += r.keysMoved;
+    }
+    result.pendingMoves = moves.length - result.slotsMoved;
+    if (result.pendingMoves > 0 || result.slotsMoved > 0) return result;
+
+    // 4. Replicas follow their shard's primary.
+    let replicasOk = true;
+    for (const ng of shards) {
+      const primaryId = ids.get(ng.primaryClusterId)!;
+      for (const id of ng.memberClusters) {
+        if (id === ng.primaryClusterId) continue;
+        const m = clusters.get(id)!;
+        const entry = known.get(ids.get(id)!);
+        if (entry?.role !== 'replica' || entry.primaryId !== primaryId) {
+          await replicate(this.client(m), primaryId);
+          replicasOk = false;
+        } else if (!nodeOf(m).observed?.linkUp) {
+          replicasOk = false;
+        }
+      }
+    }
+
+    // 5. Nodes the group no longer has (removed shards) are forgotten by everyone.
+    const memberIds = new Set(ids.values());
+    for (const n of view) {
+      if (memberIds.has(n.id)) continue;
+      for (const m of members) await forget(this.client(m), n.id).catch(() => undefined);
+    }
+    const state = (await clusterInfo(this.client(seed))).cluster_state;
+    result.settled = replicasOk && state === 'ok';
+    return result;
+  }
+}
+
+/** Slot → owning primary's node id, as one node sees it. */
+function slotOwners(view: ClusterNode[]): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const n of view) if (n.role === 'primary') for (const [a, b] of n.slots) for (let s = a; s <= b; s++) out.set(s, n.id);
+  return out;
+}
+
+/** The sub-ranges of a..b that nobody owns. */
+function splitFree(a: number, b: number, ownerOf: Map<number, string>): SlotRange[] {
+  const out: SlotRange[] = [];
+  let start = -1;
+  for (let s = a; s <= b + 1; s++) {
+    const free = s <= b && !ownerOf.has(s);
+    if (free && start < 0) start = s;
+    if (!free && start >= 0) { out.push([start, s - 1]); start = -1; }
+  }
+  return out;
+}

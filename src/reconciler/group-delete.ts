@@ -1,0 +1,40 @@
+import type { CacheClusterRecord, ReplicationGroupRecord, Stored, WriteOp } from '../store/index.js';
+import type { ReconcilerDeps } from './deps.js';
+
+/**
+ * Deletes a replication group: its member clusters first (or detaches the retained primary,
+ * cluster mode disabled only), then, once none is left, the group, its endpoint addresses and
+ * its tags. Returns true while members remain.
+ */
+export async function deleteGroup(d: ReconcilerDeps, stored: Stored<'replicationGroup'>, clusters: Map<string, CacheClusterRecord>): Promise<boolean> {
+  const g = stored.doc;
+  const ops: WriteOp[] = [];
+  let remaining = 0;
+  for (const id of g.memberClusters) {
+    const c = clusters.get(id);
+    if (!c) continue;
+    if (g.retainPrimaryCluster && !g.clusterEnabled && id === g.primaryClusterId) {
+      if (c.replicationGroupId) {
+        const { replicationGroupId: _drop, ...rest } = c;
+        ops.push({ op: 'update', kind: 'cacheCluster', id, doc: rest as CacheClusterRecord });
+      }
+      continue;
+    }
+    remaining++;
+    if (!c.deleteRequested) ops.push({ op: 'update', kind: 'cacheCluster', id, doc: { ...c, status: 'deleting', deleteRequested: true } });
+  }
+  if (remaining === 0) {
+    const addresses = new Set(groupAddresses(g));
+    ops.push({ op: 'delete', kind: 'replicationGroup', id: g.id },
+      ...[...addresses].map((a): WriteOp => ({ op: 'delete', kind: 'address', id: a })));
+    if (await d.store.get('tags', g.arn)) ops.push({ op: 'delete', kind: 'tags', id: g.arn });
+  }
+  await d.store.commit(ops);
+  if (remaining === 0) await d.events.emit('replication-group', g.id, `Replication group ${g.id} deleted`);
+  return remaining > 0;
+}
+
+/** The endpoint addresses a group holds (cluster mode: the configuration endpoint only). */
+export function groupAddresses(g: ReplicationGroupRecord): string[] {
+  return [g.primaryEndpoint.address, g.readerEndpoint.address, ...(g.configurationEndpoint ? [g.configurationEndpoint.address] : [])];
+}
