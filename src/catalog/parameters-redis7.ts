@@ -91,6 +91,19 @@ const DEFS: ParameterDef[] = [
   yesNo('activedefrag', 'no', 'Enabled active memory defragmentation'),
   str('appendfsync', 'everysec', 'always,everysec,no', 'fsync policy for AOF persistence', { IsModifiable: false }),
   yesNo('appendonly', 'no', 'Enable Redis persistence.', { IsModifiable: false }),
+  // cachefleet's own (no redis-server directive): the primary endpoint's durable-writes mode.
+  yesNo('cachefleet-durable-writes', 'no',
+    'cachefleet: when yes, the primary endpoint acknowledges a write only once at least one replica has it ' +
+    '(Redis WAIT after each write, one per pipelined batch or MULTI/EXEC), so a failover loses no acknowledged write. ' +
+    'Cost: every write waits for a replication round trip (higher latency, lower write throughput), the primary ' +
+    'endpoint goes through a userspace proxy instead of kernel NAT, RESP3 (HELLO 3) is refused on it, and without a ' +
+    'replica in sync writes fail with NOREPLICAS after cachefleet-durable-timeout-ms.',
+    { redis: null }),
+  int('cachefleet-durable-timeout-ms', 1000, '10-60000',
+    'cachefleet: with cachefleet-durable-writes, how long in milliseconds a write waits for a replica to acknowledge it; ' +
+    'then the client gets -NOREPLICAS Not enough good replicas to write. instead of the reply (the write may still ' +
+    'have been applied on the primary: treat its outcome as unknown).',
+    { redis: null }),
   int('client-output-buffer-limit-normal-hard-limit', 0, '0-', 'Normal client output buffer hard limit in bytes.', { redis: COBL }),
   int('client-output-buffer-limit-normal-soft-limit', 0, '0-', 'Normal client output buffer soft limit in bytes.', { redis: COBL }),
   int('client-output-buffer-limit-normal-soft-seconds', 0, '0-', 'Normal client output buffer soft limit in seconds.', { redis: COBL }),

@@ -1,10 +1,12 @@
 /** Picks the endpoint router for this host. */
+import { CompositeRouter } from './composite-router.js';
 import { NftablesRouter } from './nftables-router.js';
 import { ProxyRouter } from './proxy-router.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 import type { EndpointRouter } from './types.js';
 
-export type { EndpointRoute, EndpointRouter, Target } from './types.js';
+export type { DurableOptions, EndpointRoute, EndpointRouter, Target } from './types.js';
+export { CompositeRouter } from './composite-router.js';
 export { NftablesRouter } from './nftables-router.js';
 export { ProxyRouter } from './proxy-router.js';
 export { allocateAddress, isLoopback, parseCidr } from './addresses.js';
@@ -20,9 +22,16 @@ export interface EndpointRouterOptions {
 
 export async function createEndpointRouter(opts: EndpointRouterOptions): Promise<EndpointRouter> {
   const logger = opts.logger ?? silentLogger;
-  if (opts.mode === 'nftables') return new NftablesRouter({ table: opts.table, logger });
+  // Kernel NAT for plain routes; durable ones (cachefleet-durable-writes) need the proxy process,
+  // which the composite starts only once some route is durable.
+  const nat = (): EndpointRouter => new CompositeRouter({
+    nat: new NftablesRouter({ table: opts.table, logger }),
+    proxy: new ProxyRouter({ stateDir: opts.stateDir, logger }),
+    logger,
+  });
+  if (opts.mode === 'nftables') return nat();
   if (opts.mode === 'proxy') return new ProxyRouter({ stateDir: opts.stateDir, logger });
-  if (await NftablesRouter.available()) return new NftablesRouter({ table: opts.table, logger });
+  if (await NftablesRouter.available()) return nat();
   logger.warn(
     { component: 'endpoints' },
     'nftables is not usable here (needs nft and root/CAP_NET_ADMIN); endpoints use the userspace proxy ' +

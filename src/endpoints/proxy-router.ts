@@ -97,6 +97,13 @@ export class ProxyRouter implements EndpointRouter {
   private async doSync(input: EndpointRoute[]): Promise<void> {
     const routes = normalizeRoutes(input);
     this.routes = new Map(routes.map((r) => [r.id, r]));
+    if (routes.length === 0 && this.proxyPid() === undefined) {
+      // Nothing to serve and nothing running: no process is started just to serve no route (as a
+      // CompositeRouter asks on every pass when no route is durable). A running proxy is kept and
+      // told the empty list instead: its established connections carry on.
+      try { unlinkSync(this.paths.routes); } catch { /* none */ }
+      return;
+    }
     const file: RoutesFile = { version: 1, generation: routesGeneration(routes), routes };
     const text = `${JSON.stringify(file, null, 1)}\n`;
     mkdirSync(this.paths.dir, { recursive: true });

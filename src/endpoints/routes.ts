@@ -30,9 +30,17 @@ export function normalizeRoutes(routes: readonly EndpointRoute[]): EndpointRoute
     if (other !== undefined) throw new Error(`routes ${other} and ${r.id} both use ${key}`);
     listeners.set(key, r.id);
     for (const t of r.targets) checkTarget(t, `route ${r.id}`);
+    if (r.durable !== undefined) {
+      const ms = r.durable.timeoutMs;
+      if (!Number.isInteger(ms) || ms < 1 || ms > 2 ** 31 - 1) throw new Error(`route ${r.id}: invalid durable timeout ${ms} ms`);
+    }
   }
   return [...routes]
-    .map((r) => ({ id: r.id, address: r.address, port: r.port, targets: r.targets.map((t) => ({ address: t.address, port: t.port })) }))
+    .map((r): EndpointRoute => ({
+      id: r.id, address: r.address, port: r.port, targets: r.targets.map((t) => ({ address: t.address, port: t.port })),
+      // Only when set, so the routes (and their hash) of a plain route are what they always were.
+      ...(r.durable ? { durable: { timeoutMs: r.durable.timeoutMs } } : {}),
+    }))
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 

@@ -17,6 +17,17 @@ export interface EndpointRoute {
   port: number;
   /** New connections go to these; several are spread round-robin; none = connections refused. */
   targets: Target[];
+  /**
+   * Durable writes (parameter cachefleet-durable-writes): a write is acknowledged to the client
+   * only once a replica has it (WAIT 1 `timeoutMs` after it; NOREPLICAS when none does in time).
+   * Served by the userspace proxy process, which understands RESP; kernel NAT cannot.
+   */
+  durable?: DurableOptions;
+}
+
+export interface DurableOptions {
+  /** How long a write waits for a replica's acknowledgement before it is answered NOREPLICAS. */
+  timeoutMs: number;
 }
 
 export interface EndpointRouter {

@@ -84,18 +84,41 @@ export interface MigrationProgress {
   keysMoved: number;
 }
 
-/** Moves the slots one after the other (each resumable as migrateSlot), reporting after each slot. */
+/**
+ * Moves the slots (each resumable as migrateSlot), reporting after each slot. Sequential by
+ * default. A slot costs about ten round trips, and every SETSLOT makes Redis rewrite nodes.conf
+ * before it replies (the target's final one also fsyncs it); with `concurrency` > 1 round trips
+ * overlap and commands of different slots arriving in the same event-loop turn share one
+ * rewrite (5-7x faster for sparse slots in our tests). A failure stops new slots from starting,
+ * lets those in flight finish, then throws; slots left open are finished by the next call.
+ */
 export async function migrateSlots(
-  opts: Omit<MigrateSlotOptions, 'slot'>,
+  opts: Omit<MigrateSlotOptions, 'slot'> & { concurrency?: number },
   slots: number[],
   onProgress?: (p: MigrationProgress) => void,
 ): Promise<SlotMigrationResult> {
   let keysMoved = 0;
   let done = 0;
-  for (const slot of slots) {
-    keysMoved += (await migrateSlot({ ...opts, slot })).keysMoved;
-    onProgress?.({ slot, done: ++done, total: slots.length, keysMoved });
-  }
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async () => {
+    while (!failure && next < slots.length) {
+      const slot = slots[next++];
+      try {
+        // Not `keysMoved += await …`: that reads keysMoved before the await and loses the
+        // other workers' additions.
+        const r = await migrateSlot({ ...opts, slot });
+        keysMoved += r.keysMoved;
+      } catch (error) {
+        failure ??= { error };
+        return;
+      }
+      onProgress?.({ slot, done: ++done, total: slots.length, keysMoved });
+    }
+  };
+  const n = Math.max(1, Math.min(opts.concurrency ?? 1, slots.length));
+  await Promise.all(Array.from({ length: n }, worker));
+  if (failure) throw failure.error;
   return { keysMoved };
 }
 
@@ -129,7 +152,9 @@ async function migrateOnce(opts: MigrateSlotOptions, state: { keysMoved: number;
   if (targetOwns && !migrating && !importing) {
     // Finished earlier (or interrupted after the target took the slot and the source let go).
     // Only stray keys left on the source, or a foreign open state, would still need attention.
-    if ((await countKeysInSlot(source.client, slot)) === 0) {
+    // A source that has become a replica (it gave away its last slot) holds its new primary's
+    // keys, not strays, and could not MIGRATE them anyway.
+    if (src.role === 'replica' || (await countKeysInSlot(source.client, slot)) === 0) {
       await assertOthersClosed(opts);
       return;
     }

@@ -72,6 +72,12 @@ export class ClusterController {
     }
     c.rebootRequested = [...reboot];
     if (c.rebootRequested.length === 0) delete c.rebootRequested;
+    // Every node restarted since the change runs the full desired config: nothing is pending any more.
+    if (c.parameterApplyStatus === 'pending-reboot' && c.nodes.every((n) => n.parameterGroupStatus === 'in-sync')) {
+      c.appliedParameters = desiredParameters(group);
+      c.appliedNodeType = c.cacheNodeType;
+      c.parameterApplyStatus = 'in-sync';
+    }
 
     const answering = c.nodes.every((n) => n.observed?.lastError === undefined);
     for (const n of c.nodes) {

@@ -89,7 +89,11 @@ export class Reconciler {
     }
     const freshGroups = (await this.d.store.list('replicationGroup')).map((r) => r.doc);
     clusterMap = await this.clusterMap();
-    await this.guard('endpoints', async () => { await this.d.router.sync(desiredRoutes(freshGroups, clusterMap)); return false; });
+    await this.guard('endpoints', async () => {
+      const paramGroups = new Map((await this.d.store.list('cacheParameterGroup')).map((r) => [r.doc.name, r.doc]));
+      await this.d.router.sync(desiredRoutes(freshGroups, clusterMap, paramGroups));
+      return false;
+    });
     if (!converging && this.passes % 10 === 1) await this.guard('orphans', () => this.removeOrphans(clusterMap));
     this.d.monitor?.watch([...clusterMap.values()].filter((c) => !c.deleteRequested).flatMap((c) =>
       c.nodes.map((n) => ({ key: nodeKey(c.id, n.id), address: n.address, port: n.port }))));
@@ -102,7 +106,8 @@ export class Reconciler {
    */
   private async switchEndpoint(g: ReplicationGroupRecord, from: CacheClusterRecord | undefined): Promise<void> {
     const groups = (await this.d.store.list('replicationGroup')).map((r) => (r.id === g.id ? g : r.doc));
-    await this.d.router.sync(desiredRoutes(groups, await this.clusterMap()));
+    const paramGroups = new Map((await this.d.store.list('cacheParameterGroup')).map((r) => [r.doc.name, r.doc]));
+    await this.d.router.sync(desiredRoutes(groups, await this.clusterMap(), paramGroups));
     const old = from?.nodes[0];
     if (old && !g.clusterEnabled) await this.d.router.dropConnections(`${g.id}/primary`, { address: old.address, port: old.port });
   }

@@ -106,7 +106,9 @@ export async function applySettingsChanges(svc: Services, current: CacheSettings
   if (input.AutoMinorVersionUpgrade !== undefined) set('autoMinorVersionUpgrade', input.AutoMinorVersionUpgrade, 'AutoMinorVersionUpgrade');
   let nodeType: string | undefined;
   if (input.CacheNodeType !== undefined && input.CacheNodeType !== current.cacheNodeType) {
-    requireNodeType(input.CacheNodeType);
+    if (requireNodeType(input.CacheNodeType).previousGeneration) {
+      throw CommonErrors.invalidParameterValue(`Node type ${input.CacheNodeType} is a previous-generation node type; scale to a current-generation type.`);
+    }
     nodeType = input.CacheNodeType;
     changed.push('CacheNodeType');
   }

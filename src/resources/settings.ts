@@ -53,7 +53,10 @@ export async function resolveCreateSettings(svc: Services, input: CreateSettings
     throw CommonErrors.invalidParameterValue(`Engine '${input.Engine}' is not available: cachefleet runs the redis engine only.`);
   }
   const cacheNodeType = input.CacheNodeType ?? DEFAULT_NODE_TYPE;
-  requireNodeType(cacheNodeType);
+  if (requireNodeType(cacheNodeType).previousGeneration) {
+    throw CommonErrors.invalidParameterValue(
+      `Node type ${cacheNodeType} is a previous-generation node type; new clusters cannot use it. Choose a current-generation type such as cache.r7g.large or cache.t4g.micro.`);
+  }
   const engine = resolveEngine(input.EngineVersion, svc.engines);
   const parameterGroup = (await requireParameterGroup(svc, input.CacheParameterGroupName ?? `default.${engine.family}`)).doc;
   if (parameterGroup.family !== engine.family) {

@@ -17,8 +17,15 @@ export function routeTableName(dataDir: string): string {
   return `cachefleet_${createHash('sha256').update(dataDir).digest('hex').slice(0, 8)}`;
 }
 
+/** Alive and not a zombie (a killed service its parent has not reaped yet is gone for our purpose). */
 function alive(pid: number): boolean {
-  try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
+  try { process.kill(pid, 0); } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return true; // not Linux: trust kill(0)
+  }
 }
 
 /**

@@ -5,6 +5,9 @@
  */
 import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
+import {
+  DescribeCacheClustersCommand, DescribeCacheParametersCommand, DescribeEventsCommand, DescribeReplicationGroupsCommand,
+} from '@aws-sdk/client-elasticache';
 import { useCleanup } from '../helpers/cleanup.js';
 import { startService, type TestService } from '../helpers/service.js';
 import { run, redisCli } from '../helpers/e2e-exec.js';
@@ -59,8 +62,9 @@ describe('aws CLI: the README flow', { timeout: 120_000 }, () => {
       '--parameter-name-values', 'ParameterName=maxmemory-policy,ParameterValue=volatile-lru',
       'ParameterName=notify-keyspace-events,ParameterValue=Ex');
     assert.equal(modified.CacheParameterGroupName, 'my-redis-params');
-    const params = await aws('describe-cache-parameters', '--cache-parameter-group-name', 'my-redis-params', '--source', 'user');
-    const user = Object.fromEntries(params.Parameters.map((p: any) => [p.ParameterName, p.ParameterValue]));
+    // Checks beyond the flow itself go through the JS SDK: each aws CLI run costs a Python start.
+    const params = await svc.client.send(new DescribeCacheParametersCommand({ CacheParameterGroupName: 'my-redis-params', Source: 'user' }));
+    const user = Object.fromEntries((params.Parameters ?? []).map((p) => [p.ParameterName, p.ParameterValue]));
     assert.equal(user['maxmemory-policy'], 'volatile-lru');
     assert.equal(user['notify-keyspace-events'], 'Ex');
   });
@@ -185,9 +189,9 @@ describe('aws CLI: the README flow', { timeout: 120_000 }, () => {
     for (const id of group.MemberClusters) {
       assert.ok(events.some((e) => e.SourceIdentifier === id && e.SourceType === 'cache-cluster'), `no event for ${id}`);
     }
-    const filtered = await aws('describe-events', '--source-type', 'replication-group', '--source-identifier', GROUP, '--duration', '60');
-    assert.ok(filtered.Events.length > 0);
-    assert.ok(filtered.Events.every((e: any) => e.SourceIdentifier === GROUP && e.SourceType === 'replication-group'));
+    const filtered = await svc.client.send(new DescribeEventsCommand({ SourceType: 'replication-group', SourceIdentifier: GROUP, Duration: 60 }));
+    assert.ok((filtered.Events ?? []).length > 0);
+    assert.ok(filtered.Events!.every((e) => e.SourceIdentifier === GROUP && e.SourceType === 'replication-group'));
   });
 
   test('delete-replication-group, `aws elasticache wait replication-group-deleted`: no process and no listener remain', async () => {
@@ -201,12 +205,9 @@ describe('aws CLI: the README flow', { timeout: 120_000 }, () => {
       '--endpoint-url', svc.url], { env: svc.env, timeoutMs: 90_000 });
     assert.equal(waited.code, 0, `waiter failed: ${waited.stderr}`);
 
-    const gone = await run('aws', ['elasticache', 'describe-replication-groups', '--replication-group-id', GROUP,
-      '--endpoint-url', svc.url, '--output', 'json'], { env: svc.env });
-    assert.notEqual(gone.code, 0);
-    assert.match(gone.stderr, /ReplicationGroupNotFoundFault/);
-    const clusters = await aws('describe-cache-clusters');
-    assert.deepEqual(clusters.CacheClusters, []);
+    await assert.rejects(svc.client.send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: GROUP })),
+      (e: Error) => e.name === 'ReplicationGroupNotFoundFault');
+    assert.deepEqual((await svc.client.send(new DescribeCacheClustersCommand({}))).CacheClusters ?? [], []);
 
     for (const [key, pid] of pidsBeforeDelete) {
       await waitFor(async () => !(await isRedisServer(pid)), { timeoutMs: 10_000, what: `node ${key} (pid ${pid}) to exit` });

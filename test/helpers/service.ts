@@ -44,6 +44,7 @@ export async function startService(cleanup: Cleanup, opts: { args?: string[] } =
   let url = '';
 
   const launch = async (port: number) => {
+    const from = logs.length; // only this launch's lines count (a restart keeps the earlier ones)
     const c = spawn(process.execPath, [CLI, 'server', '--port', String(port), '--data-dir', dataDir, '--endpoint-cidr', cidr,
       '--log-format', 'json', '--reconcile-interval-ms', '500', ...(opts.args ?? [])], { stdio: ['ignore', 'pipe', 'pipe'] });
     child = c;
@@ -55,7 +56,7 @@ export async function startService(cleanup: Cleanup, opts: { args?: string[] } =
     createInterface({ input: c.stderr! }).on('line', (l) => logs.push(l));
     await waitFor(() => {
       if (exited) throw new Error(`service exited:\n${logs.slice(-20).join('\n')}`);
-      const line = logs.find((l) => l.includes('cachefleet listening on') && (port === 0 || l.includes(`:${port}`)));
+      const line = logs.slice(from).find((l) => l.includes('cachefleet listening on') && (port === 0 || l.includes(`:${port}`)));
       return line ? (JSON.parse(line) as { url: string }).url : undefined;
     }, { timeoutMs: 15_000, what: 'the service to listen' }).then((u) => { url = u; });
   };

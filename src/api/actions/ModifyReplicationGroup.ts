@@ -23,7 +23,11 @@ export default defineAction<ModifyReplicationGroupMessage, ModifyReplicationGrou
     if (input.ClusterMode && input.ClusterMode !== 'disabled') {
       throw CommonErrors.invalidParameterValue('Cluster mode enabled is not supported by cachefleet yet.');
     }
-    if (input.NodeGroupId && input.NodeGroupId !== '0001') {
+    if (g.clusterEnabled && (input.PrimaryClusterId || input.AutomaticFailoverEnabled === false)) {
+      throw CommonErrors.invalidParameterCombination(
+        `Replication group ${g.id} has cluster mode enabled: its shards always fail over automatically; use TestFailover with a NodeGroupId to move a shard's primary.`);
+    }
+    if (input.NodeGroupId && input.NodeGroupId !== '0001' && !g.clusterEnabled) {
       throw fault('NodeGroupNotFoundFault', `Node group ${input.NodeGroupId} not found in replication group ${g.id}.`);
     }
     const change = await applySettingsChanges(svc, g, input);

@@ -12,11 +12,18 @@ const CALLS_PER_DAY = 15;
 /** Replaces the primary with a replica through the failover state machine, as a real failure would. */
 export default defineAction<TestFailoverMessage, TestFailoverResult>('TestFailover', async (input, svc) => {
   const { doc: g, version } = await requireReplicationGroup(svc, input.ReplicationGroupId);
-  if (input.NodeGroupId !== '0001') {
-    throw fault('NodeGroupNotFoundFault', `Node group ${input.NodeGroupId} not found in replication group ${g.id} (its node group is 0001).`);
+  // Cluster mode: the shard named by NodeGroupId; otherwise the group is its one node group 0001.
+  const shard = g.clusterEnabled ? g.nodeGroups?.find((ng) => ng.id === input.NodeGroupId) : input.NodeGroupId === '0001' ? g : undefined;
+  if (!shard) {
+    const ids = g.clusterEnabled ? (g.nodeGroups ?? []).map((ng) => ng.id).join(', ') : '0001';
+    throw fault('NodeGroupNotFoundFault', `Node group ${input.NodeGroupId} not found in replication group ${g.id} (its node groups: ${ids}).`);
   }
-  if (g.status !== 'available' || g.failover) {
-    throw fault('InvalidReplicationGroupStateFault', `Replication group ${g.id} is ${g.failover ? 'failing over' : g.status}; it must be available.`);
+  const failingOver = g.failover || g.nodeGroups?.some((ng) => ng.failover);
+  if (g.status !== 'available' || failingOver) {
+    throw fault('InvalidReplicationGroupStateFault', `Replication group ${g.id} is ${failingOver ? 'failing over' : g.status}; it must be available.`);
+  }
+  if (shard.memberClusters.length < 2) {
+    throw fault('TestFailoverNotAvailableFault', `Node group ${input.NodeGroupId} of ${g.id} has no replica to fail over to.`);
   }
   if (!g.automaticFailoverEnabled) {
     throw fault('TestFailoverNotAvailableFault', `TestFailover needs automatic failover: enable it on ${g.id} with ModifyReplicationGroup --automatic-failover-enabled.`);
@@ -31,13 +38,16 @@ export default defineAction<TestFailoverMessage, TestFailoverResult>('TestFailov
   if (recent >= CALLS_PER_DAY) {
     throw fault('APICallRateForCustomerExceededFault', `TestFailover was called ${recent} times in the last 24 hours; the limit is ${CALLS_PER_DAY}.`);
   }
+  const failover = newFailover('test-failover', shard.primaryClusterId, now);
   const next = {
     ...g,
-    failover: newFailover('test-failover', g.primaryClusterId, now),
+    ...(g.clusterEnabled
+      ? { nodeGroups: g.nodeGroups!.map((ng) => (ng.id === input.NodeGroupId ? { ...ng, failover } : ng)) }
+      : { failover }),
     testFailoverCalls: [...(g.testFailoverCalls ?? []).filter((t) => Date.parse(t) > since), now.toISOString()],
   };
   await svc.store.commit([{ op: 'update', kind: 'replicationGroup', id: g.id, doc: next, expectVersion: version }]);
-  await svc.events.emit('replication-group', g.id, `Test Failover API called for node group 0001`);
+  await svc.events.emit('replication-group', g.id, `Test Failover API called for node group ${input.NodeGroupId}`);
   svc.kick();
   return { ReplicationGroup: presentReplicationGroup(next, members) };
 });

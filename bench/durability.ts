@@ -1,0 +1,291 @@
+/**
+ * The durable-writes option (parameter cachefleet-durable-writes), measured:
+ *   (a) acknowledged writes lost when the primary is killed (SIGKILL) under a fast writer, with and
+ *       without the option: two 3-node groups with automatic failover, `kills` kills each, the
+ *       writer pipelining SETs over several connections through the primary endpoint; after each
+ *       failover every acknowledged key is read back through the endpoint;
+ *   (b) what it costs: redis-benchmark SET (-c 50, with and without pipelining) through the durable
+ *       primary endpoint (userspace proxy + WAIT) vs the plain one (kernel NAT): throughput and
+ *       p50/p99 latency, runs alternating (ABBA) so load drift hits both alike.
+ *
+ *   const r = await measureDurability(svc.client, svc.dataDir, { kills: 10 });
+ *   rows.push(...durabilityRows(r));
+ */
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import {
+  CreateCacheParameterGroupCommand, CreateReplicationGroupCommand, DeleteCacheParameterGroupCommand,
+  ModifyCacheParameterGroupCommand, type ElastiCacheClient, type ReplicationGroup,
+} from '@aws-sdk/client-elasticache';
+import { waitFor } from '../src/util/wait.js';
+import { deleteGroup, describeGroup, waitAvailable, waitGone } from './groups.js';
+import { median, ms, progress, rps, type Row } from './stats.js';
+
+export interface DurabilityOptions {
+  /** Primary kills per group (default 10). */
+  kills?: number;
+  /** Fewer requests and repetitions for a quick run. */
+  quick?: boolean;
+  /** The service's --failover-throttle-ms (default: its default, 10 s): kills of one group are spaced by it. */
+  failoverThrottleMs?: number;
+  /** Writer connections, each pipelining `pipeline` SETs at a time (defaults 8 and 32). */
+  writers?: number;
+  pipeline?: number;
+}
+
+export interface KillRun {
+  acknowledged: number;
+  lost: number;
+  errors: number;
+  /** Kill → first acknowledged write after it (ms). */
+  resumedMs: number;
+}
+
+export interface LatencyRun {
+  endpoint: 'durable' | 'nat';
+  pipeline: number;
+  rps: number[];
+  p50: number[];
+  p99: number[];
+}
+
+export interface DurabilityResult {
+  kills: { durable: KillRun[]; plain: KillRun[] };
+  latency: LatencyRun[];
+}
+
+const DURABLE_PG = 'bench-durable';
+const GROUPS = { durable: 'bench-dur-on', plain: 'bench-dur-off' } as const;
+type Mode = keyof typeof GROUPS;
+
+const primaryOf = (g: ReplicationGroup): string | undefined =>
+  g.NodeGroups?.[0]?.NodeGroupMembers?.find((m) => m.CurrentRole === 'primary')?.CacheClusterId;
+const endpointOf = (g: ReplicationGroup): { host: string; port: number } =>
+  ({ host: g.NodeGroups![0]!.PrimaryEndpoint!.Address!, port: g.NodeGroups![0]!.PrimaryEndpoint!.Port! });
+
+/**
+ * Writes unique keys as fast as it can: `conns` connections, each with `depth` SETs in flight (one
+ * pipeline at a time), reconnecting and retrying as a production client would. Records every key
+ * whose SET was acknowledged with OK.
+ */
+class FastWriter {
+  readonly acked = new Map<string, string>();
+  readonly ackTimes: number[] = [];
+  errors = 0;
+  private running = true;
+  private readonly clients: Redis[] = [];
+  private readonly loops: Promise<void>[] = [];
+
+  constructor(host: string, port: number, prefix: string, conns: number, depth: number) {
+    for (let c = 0; c < conns; c++) {
+      const client = new Redis({ host, port, maxRetriesPerRequest: null, retryStrategy: () => 20, connectTimeout: 1000, enableReadyCheck: false });
+      client.on('error', () => {});
+      this.clients.push(client);
+      this.loops.push(this.loop(client, `${prefix}:${c}`, depth));
+    }
+  }
+
+  private async loop(client: Redis, prefix: string, depth: number): Promise<void> {
+    let seq = 0;
+    while (this.running) {
+      const p = client.pipeline();
+      const keys: string[] = [];
+      for (let i = 0; i < depth; i++, seq++) {
+        keys.push(`${prefix}:${seq}`);
+        p.set(`${prefix}:${seq}`, String(seq));
+      }
+      try {
+        const res = (await p.exec()) ?? [];
+        const now = Date.now();
+        res.forEach(([err, v], i) => {
+          if (err || v !== 'OK') { this.errors++; return; }
+          const k = keys[i]!;
+          this.acked.set(k, k.slice(k.lastIndexOf(':') + 1));
+          this.ackTimes.push(now);
+        });
+      } catch {
+        this.errors += depth;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    }
+  }
+
+  /** First acknowledgement at or after `t` (ackTimes is in order: binary search). */
+  firstAckAfter(t: number): number | undefined {
+    let lo = 0;
+    let hi = this.ackTimes.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.ackTimes[mid]! < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.ackTimes[lo];
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await Promise.all(this.loops);
+    for (const c of this.clients) c.disconnect();
+  }
+}
+
+/** Acknowledged keys not readable (or with another value) through the endpoint. */
+async function countLost(host: string, port: number, acked: Map<string, string>): Promise<number> {
+  const r = new Redis({ host, port, maxRetriesPerRequest: 3 });
+  r.on('error', () => {});
+  try {
+    const keys = [...acked.keys()];
+    let lost = 0;
+    for (let i = 0; i < keys.length; i += 2000) {
+      const chunk = keys.slice(i, i + 2000);
+      const values = await r.mget(...chunk);
+      values.forEach((v, j) => { if (v !== acked.get(chunk[j]!)) lost++; });
+    }
+    return lost;
+  } finally {
+    r.disconnect();
+  }
+}
+
+async function nodePid(dataDir: string, clusterId: string): Promise<number> {
+  return Number((await readFile(join(dataDir, 'nodes', `${clusterId}-0001`, 'redis.pid'), 'utf8')).trim());
+}
+
+/** The group available again with three members and a primary other than `not`. */
+function whole(client: ElastiCacheClient, id: string, not?: string): Promise<ReplicationGroup> {
+  return waitFor(async () => {
+    const g = await describeGroup(client, id);
+    const members = g?.NodeGroups?.[0]?.NodeGroupMembers ?? [];
+    const p = primaryOf(g ?? {});
+    return g?.Status === 'available' && members.length === 3 && p !== undefined && p !== not &&
+      members.filter((m) => m.CurrentRole === 'primary').length === 1 ? g : undefined;
+  }, { timeoutMs: 60_000, intervalMs: 20, what: `group ${id} to be whole` });
+}
+
+async function killOnce(client: ElastiCacheClient, dataDir: string, id: string, run: number, o: Required<DurabilityOptions>): Promise<KillRun> {
+  const g = await whole(client, id);
+  const old = primaryOf(g)!;
+  const { host, port } = endpointOf(g);
+  const writer = new FastWriter(host, port, `${id}:${run}`, o.writers, o.pipeline);
+  try {
+    await waitFor(() => writer.acked.size >= (o.quick ? 5000 : 20_000), { timeoutMs: 30_000, what: 'writes before the kill' });
+    const killedAt = Date.now();
+    process.kill(await nodePid(dataDir, old), 'SIGKILL');
+    await waitFor(() => writer.firstAckAfter(killedAt + 20), { timeoutMs: 30_000, intervalMs: 5, what: 'a write after the kill' });
+    const resumedMs = writer.firstAckAfter(killedAt + 20)! - killedAt;
+    await whole(client, id, old);
+    await writer.stop();
+    return { acknowledged: writer.acked.size, lost: await countLost(host, port, writer.acked), errors: writer.errors, resumedMs };
+  } finally {
+    await writer.stop();
+  }
+}
+
+interface BenchOut { rps: number; p50: number; p99: number }
+
+function redisBenchmark(host: string, port: number, requests: number, pipeline: number): Promise<BenchOut> {
+  const args = ['-h', host, '-p', String(port), '-c', '50', '-n', String(requests), '-t', 'set', '-r', '100000', '--csv'];
+  if (pipeline > 1) args.push('-P', String(pipeline));
+  return new Promise((resolve, reject) => {
+    execFile('redis-benchmark', args, { timeout: 300_000, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
+      if (err) return reject(new Error(`redis-benchmark ${args.join(' ')} failed: ${err.message}\n${stderr}`));
+      const line = stdout.split('\n').find((l) => l.startsWith('"SET"'));
+      const f = line?.split(',').map((x) => Number(x.replace(/"/g, '')));
+      if (!f || !(f[1]! > 0)) return reject(new Error(`no SET result in redis-benchmark output:\n${stdout}\n${stderr}`));
+      resolve({ rps: f[1]!, p50: f[4]!, p99: f[6]! });
+    });
+  });
+}
+
+async function measureLatency(endpoints: Record<Mode, { host: string; port: number }>, quick: boolean): Promise<LatencyRun[]> {
+  const reps = quick ? 2 : 4;
+  const out: LatencyRun[] = [];
+  for (const pipeline of [1, 16]) {
+    const requests = (quick ? 50_000 : 200_000) * (pipeline > 1 ? 4 : 1);
+    const durable: LatencyRun = { endpoint: 'durable', pipeline, rps: [], p50: [], p99: [] };
+    const nat: LatencyRun = { endpoint: 'nat', pipeline, rps: [], p50: [], p99: [] };
+    for (let i = 0; i < reps; i++) {
+      const order: [LatencyRun, Mode][] = i % 2 === 0 ? [[nat, 'plain'], [durable, 'durable']] : [[durable, 'durable'], [nat, 'plain']];
+      for (const [run, mode] of order) {
+        const r = await redisBenchmark(endpoints[mode].host, endpoints[mode].port, requests, pipeline);
+        run.rps.push(r.rps);
+        run.p50.push(r.p50);
+        run.p99.push(r.p99);
+      }
+      progress(`SET -c 50 -P ${pipeline} ${i + 1}/${reps}: NAT ${rps(nat.rps.at(-1)!)} rps p99 ${ms(nat.p99.at(-1)!, 2)}, ` +
+        `durable ${rps(durable.rps.at(-1)!)} rps p99 ${ms(durable.p99.at(-1)!, 2)}`);
+    }
+    out.push(nat, durable);
+  }
+  return out;
+}
+
+export async function measureDurability(client: ElastiCacheClient, dataDir: string, opts: DurabilityOptions = {}): Promise<DurabilityResult> {
+  const o: Required<DurabilityOptions> = {
+    kills: opts.kills ?? 10, quick: opts.quick ?? false, failoverThrottleMs: opts.failoverThrottleMs ?? 10_000,
+    writers: opts.writers ?? 8, pipeline: opts.pipeline ?? 32,
+  };
+  await client.send(new CreateCacheParameterGroupCommand({
+    CacheParameterGroupName: DURABLE_PG, CacheParameterGroupFamily: 'redis7', Description: 'benchmark: durable writes',
+  }));
+  await client.send(new ModifyCacheParameterGroupCommand({
+    CacheParameterGroupName: DURABLE_PG, ParameterNameValues: [{ ParameterName: 'cachefleet-durable-writes', ParameterValue: 'yes' }],
+  }));
+  const create = (id: string, pg?: string) => client.send(new CreateReplicationGroupCommand({
+    ReplicationGroupId: id, ReplicationGroupDescription: 'durability bench', CacheNodeType: 'cache.t3.micro',
+    NumCacheClusters: 3, AutomaticFailoverEnabled: true, MultiAZEnabled: true, ...(pg ? { CacheParameterGroupName: pg } : {}),
+  }));
+  try {
+    await create(GROUPS.durable, DURABLE_PG);
+    await create(GROUPS.plain);
+    const endpoints = {
+      durable: endpointOf(await waitAvailable(client, GROUPS.durable)),
+      plain: endpointOf(await waitAvailable(client, GROUPS.plain)),
+    };
+    const latency = await measureLatency(endpoints, o.quick);
+    const kills: DurabilityResult['kills'] = { durable: [], plain: [] };
+    for (let run = 1; run <= o.kills; run++) {
+      const started = Date.now();
+      for (const mode of ['durable', 'plain'] as const) {
+        const r = await killOnce(client, dataDir, GROUPS[mode], run, o);
+        kills[mode].push(r);
+        progress(`kill ${run}/${o.kills} ${mode.padEnd(7)}: ${r.acknowledged} acknowledged, ${r.lost} lost, ${r.errors} errors, ` +
+          `writes resumed after ${r.resumedMs} ms`);
+      }
+      // Each group fails over at most once per throttle period.
+      const wait = o.failoverThrottleMs + 300 - (Date.now() - started);
+      if (run < o.kills && wait > 0) await new Promise((r) => setTimeout(r, wait));
+    }
+    return { kills, latency };
+  } finally {
+    for (const id of Object.values(GROUPS)) await deleteGroup(client, id).catch(() => undefined);
+    for (const id of Object.values(GROUPS)) await waitGone(client, id).catch(() => undefined);
+    await client.send(new DeleteCacheParameterGroupCommand({ CacheParameterGroupName: DURABLE_PG })).catch(() => undefined);
+  }
+}
+
+const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+
+/** Rows for the benchmark's results table. */
+export function durabilityRows(r: DurabilityResult): Row[] {
+  const rows: Row[] = [];
+  const lost = (runs: KillRun[]) => `${sum(runs.map((x) => x.lost))} of ${sum(runs.map((x) => x.acknowledged)).toLocaleString('en-US')}` +
+    ` (${runs.filter((x) => x.lost > 0).length}/${runs.length} kills lost some)`;
+  rows.push({ measure: `Acknowledged writes lost, ${r.kills.durable.length} primary kills, durable writes on`, value: lost(r.kills.durable),
+    goal: '0', ok: sum(r.kills.durable.map((x) => x.lost)) === 0 });
+  rows.push({ measure: `Acknowledged writes lost, ${r.kills.plain.length} primary kills, durable writes off`, value: lost(r.kills.plain), goal: '' });
+  rows.push({ measure: 'Kill → first write, durable on / off (median)',
+    value: `${ms(median(r.kills.durable.map((x) => x.resumedMs)), 0)} / ${ms(median(r.kills.plain.map((x) => x.resumedMs)), 0)}`, goal: '' });
+  for (const pipeline of [...new Set(r.latency.map((x) => x.pipeline))]) {
+    const nat = r.latency.find((x) => x.endpoint === 'nat' && x.pipeline === pipeline)!;
+    const dur = r.latency.find((x) => x.endpoint === 'durable' && x.pipeline === pipeline)!;
+    const p = pipeline > 1 ? ` -P ${pipeline}` : '';
+    rows.push({ measure: `SET -c 50${p}: durable / NAT endpoint throughput`,
+      value: `${rps(median(dur.rps))} / ${rps(median(nat.rps))} rps (${(median(dur.rps) / median(nat.rps)).toFixed(2)})`, goal: '' });
+    rows.push({ measure: `SET -c 50${p}: durable / NAT endpoint latency p50, p99`,
+      value: `${ms(median(dur.p50), 2)}, ${ms(median(dur.p99), 2)} / ${ms(median(nat.p50), 2)}, ${ms(median(nat.p99), 2)}`, goal: '' });
+  }
+  return rows;
+}
