@@ -8,7 +8,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DescribeReplicationGroupsCommand, ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { createGroup, deleteGroup, describeAll } from './groups.js';
-import { cpuTimeMs, processesUsing } from './service.js';
+import { cpuTimeMs, processesUsing, serviceCredentials } from './service.js';
+import { signRequest } from '../test/helpers/sigv4-client.js';
 import { now, progress, sec, summarize, type Summary } from './stats.js';
 import { delay } from '../src/util/wait.js';
 
@@ -77,9 +78,11 @@ async function sdkClientCost(body: string, calls: number): Promise<Summary> {
   }
 }
 
-async function fetchDescribe(url: string, id?: string): Promise<string> {
+async function fetchDescribe(url: string, dataDir: string, id?: string): Promise<string> {
   const body = `Action=DescribeReplicationGroups&Version=2015-02-02${id ? `&ReplicationGroupId=${encodeURIComponent(id)}` : ''}`;
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': FORM }, body });
+  // Signed like any client must (Signature Version 4, the SDK's signer): part of the raw cost.
+  const signed = await signRequest(new URL('/', url).href, { headers: { 'content-type': FORM }, body, credentials: serviceCredentials(dataDir) });
+  const res = await fetch(signed.url, { method: 'POST', headers: signed.headers, body });
   const text = await res.text();
   if (res.status !== 200) throw new Error(`raw DescribeReplicationGroups: HTTP ${res.status}: ${text.slice(0, 300)}`);
   return text;
@@ -120,19 +123,19 @@ export async function measureDescribe(client: ElastiCacheClient, url: string, da
   if ((check.ReplicationGroups?.length ?? 0) !== Math.min(100, ids.length)) {
     throw new Error(`DescribeReplicationGroups returned ${check.ReplicationGroups?.length} groups, expected ${Math.min(100, ids.length)}`);
   }
-  const allBody = await fetchDescribe(url);
+  const allBody = await fetchDescribe(url, dataDir);
   const allBytes = Buffer.byteLength(allBody);
   const one = ids[Math.floor(ids.length / 2)]!;
 
   progress(`${opts.calls} × DescribeReplicationGroups (all ${ids.length}, JS SDK)`);
   const sdkAll = await timeCalls(opts.calls, async () => { await client.send(new DescribeReplicationGroupsCommand({})); });
   progress(`${opts.calls} × DescribeReplicationGroups (all ${ids.length}, raw fetch)`);
-  const fetchAll = await timeCalls(opts.calls, async () => { await fetchDescribe(url); });
+  const fetchAll = await timeCalls(opts.calls, async () => { await fetchDescribe(url, dataDir); });
   progress(`${opts.calls} × DescribeReplicationGroups (one id, JS SDK and raw fetch)`);
   const sdkOne = await timeCalls(opts.calls, async () => {
     await client.send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: one }));
   });
-  const fetchOne = await timeCalls(opts.calls, async () => { await fetchDescribe(url, one); });
+  const fetchOne = await timeCalls(opts.calls, async () => { await fetchDescribe(url, dataDir, one); });
   progress(`${opts.calls} × the same calls against a canned response (client-side cost of the JS SDK)`);
   const sdkCanned = await sdkClientCost(allBody, opts.calls);
   const health = await timeCalls(opts.calls, async () => { await (await fetch(`${url}/healthz`)).text(); });

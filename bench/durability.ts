@@ -30,12 +30,23 @@ export interface DurabilityOptions {
   quick?: boolean;
   /** The service's --failover-throttle-ms (default: its default, 10 s): kills of one group are spaced by it. */
   failoverThrottleMs?: number;
-  /** Writer connections, each pipelining `pipeline` SETs at a time (defaults 8 and 32). */
+  /** Writer connections, each pipelining `pipeline` SETs of `valueBytes` at a time (defaults 8, 32, 512). */
   writers?: number;
   pipeline?: number;
+  valueBytes?: number;
+  /**
+   * Every other kill, the replicas are first stopped (SIGSTOP) this long and resumed right after
+   * the kill: a lagging replica, when asynchronous replication loses writes (on one machine a plain
+   * kill rarely catches a replica behind). Default 300; 0: plain kills only.
+   */
+  replicaStallMs?: number;
+  /** Run the redis-benchmark part (b) (default true). */
+  latency?: boolean;
 }
 
 export interface KillRun {
+  /** How long the replicas were stopped before the kill (0: a plain kill). */
+  stallMs: number;
   acknowledged: number;
   lost: number;
   errors: number;
@@ -68,17 +79,18 @@ const endpointOf = (g: ReplicationGroup): { host: string; port: number } =>
 /**
  * Writes unique keys as fast as it can: `conns` connections, each with `depth` SETs in flight (one
  * pipeline at a time), reconnecting and retrying as a production client would. Records every key
- * whose SET was acknowledged with OK.
+ * whose SET was acknowledged with OK, and when each pipeline was sent and answered.
  */
 class FastWriter {
   readonly acked = new Map<string, string>();
-  readonly ackTimes: number[] = [];
   errors = 0;
+  /** [sent, answered] of every pipeline that got at least one OK, in answer order per connection. */
+  private readonly answered: [number, number][] = [];
   private running = true;
   private readonly clients: Redis[] = [];
   private readonly loops: Promise<void>[] = [];
 
-  constructor(host: string, port: number, prefix: string, conns: number, depth: number) {
+  constructor(host: string, port: number, prefix: string, conns: number, depth: number, private readonly value: string) {
     for (let c = 0; c < conns; c++) {
       const client = new Redis({ host, port, maxRetriesPerRequest: null, retryStrategy: () => 20, connectTimeout: 1000, enableReadyCheck: false });
       client.on('error', () => {});
@@ -94,17 +106,19 @@ class FastWriter {
       const keys: string[] = [];
       for (let i = 0; i < depth; i++, seq++) {
         keys.push(`${prefix}:${seq}`);
-        p.set(`${prefix}:${seq}`, String(seq));
+        p.set(`${prefix}:${seq}`, `${seq}:${this.value}`);
       }
+      const sent = Date.now();
       try {
         const res = (await p.exec()) ?? [];
-        const now = Date.now();
+        let ok = 0;
         res.forEach(([err, v], i) => {
           if (err || v !== 'OK') { this.errors++; return; }
           const k = keys[i]!;
-          this.acked.set(k, k.slice(k.lastIndexOf(':') + 1));
-          this.ackTimes.push(now);
+          this.acked.set(k, `${k.slice(k.lastIndexOf(':') + 1)}:${this.value}`);
+          ok++;
         });
+        if (ok > 0) this.answered.push([sent, Date.now()]);
       } catch {
         this.errors += depth;
         await new Promise((r) => setTimeout(r, 5));
@@ -112,16 +126,18 @@ class FastWriter {
     }
   }
 
-  /** First acknowledgement at or after `t` (ackTimes is in order: binary search). */
-  firstAckAfter(t: number): number | undefined {
-    let lo = 0;
-    let hi = this.ackTimes.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.ackTimes[mid]! < t) lo = mid + 1;
-      else hi = mid;
+  /**
+   * When the first write sent at or after `t` was acknowledged (a pipeline sent before a kill may
+   * be answered after it, by the old primary: that is not a resumption).
+   */
+  firstAckSentAfter(t: number): number | undefined {
+    let first: number | undefined;
+    for (let i = this.answered.length - 1; i >= 0; i--) {
+      const [sent, at] = this.answered[i]!;
+      if (sent >= t && (first === undefined || at < first)) first = at;
+      if (at < t) break;
     }
-    return this.ackTimes[lo];
+    return first;
   }
 
   async stop(): Promise<void> {
@@ -164,20 +180,34 @@ function whole(client: ElastiCacheClient, id: string, not?: string): Promise<Rep
   }, { timeoutMs: 60_000, intervalMs: 20, what: `group ${id} to be whole` });
 }
 
-async function killOnce(client: ElastiCacheClient, dataDir: string, id: string, run: number, o: Required<DurabilityOptions>): Promise<KillRun> {
+async function killOnce(client: ElastiCacheClient, dataDir: string, id: string, run: number, stallMs: number,
+  o: Required<DurabilityOptions>): Promise<KillRun> {
   const g = await whole(client, id);
   const old = primaryOf(g)!;
   const { host, port } = endpointOf(g);
-  const writer = new FastWriter(host, port, `${id}:${run}`, o.writers, o.pipeline);
+  const writer = new FastWriter(host, port, `${id}:${run}`, o.writers, o.pipeline, 'v'.repeat(o.valueBytes));
   try {
     await waitFor(() => writer.acked.size >= (o.quick ? 5000 : 20_000), { timeoutMs: 30_000, what: 'writes before the kill' });
-    const killedAt = Date.now();
-    process.kill(await nodePid(dataDir, old), 'SIGKILL');
-    await waitFor(() => writer.firstAckAfter(killedAt + 20), { timeoutMs: 30_000, intervalMs: 5, what: 'a write after the kill' });
-    const resumedMs = writer.firstAckAfter(killedAt + 20)! - killedAt;
+    const pid = await nodePid(dataDir, old);
+    // A lagging replica (a stall, a slow link) is when asynchronous replication loses writes: the
+    // replicas are stopped for a moment, the primary dies at its end, and they carry on.
+    const replicas = stallMs > 0
+      ? await Promise.all((g.NodeGroups![0]!.NodeGroupMembers ?? []).filter((m) => m.CurrentRole === 'replica').map((m) => nodePid(dataDir, m.CacheClusterId!)))
+      : [];
+    let killedAt: number;
+    try {
+      for (const r of replicas) process.kill(r, 'SIGSTOP');
+      if (replicas.length > 0) await new Promise((r) => setTimeout(r, stallMs));
+      killedAt = Date.now();
+      process.kill(pid, 'SIGKILL');
+    } finally {
+      for (const r of replicas) process.kill(r, 'SIGCONT');
+    }
+    await waitFor(() => writer.firstAckSentAfter(killedAt), { timeoutMs: 30_000, intervalMs: 5, what: 'a write after the kill' });
+    const resumedMs = writer.firstAckSentAfter(killedAt)! - killedAt;
     await whole(client, id, old);
     await writer.stop();
-    return { acknowledged: writer.acked.size, lost: await countLost(host, port, writer.acked), errors: writer.errors, resumedMs };
+    return { stallMs, acknowledged: writer.acked.size, lost: await countLost(host, port, writer.acked), errors: writer.errors, resumedMs };
   } finally {
     await writer.stop();
   }
@@ -225,7 +255,8 @@ async function measureLatency(endpoints: Record<Mode, { host: string; port: numb
 export async function measureDurability(client: ElastiCacheClient, dataDir: string, opts: DurabilityOptions = {}): Promise<DurabilityResult> {
   const o: Required<DurabilityOptions> = {
     kills: opts.kills ?? 10, quick: opts.quick ?? false, failoverThrottleMs: opts.failoverThrottleMs ?? 10_000,
-    writers: opts.writers ?? 8, pipeline: opts.pipeline ?? 32,
+    writers: opts.writers ?? 8, pipeline: opts.pipeline ?? 32, valueBytes: opts.valueBytes ?? 512,
+    replicaStallMs: opts.replicaStallMs ?? 300, latency: opts.latency ?? true,
   };
   await client.send(new CreateCacheParameterGroupCommand({
     CacheParameterGroupName: DURABLE_PG, CacheParameterGroupFamily: 'redis7', Description: 'benchmark: durable writes',
@@ -244,15 +275,16 @@ export async function measureDurability(client: ElastiCacheClient, dataDir: stri
       durable: endpointOf(await waitAvailable(client, GROUPS.durable)),
       plain: endpointOf(await waitAvailable(client, GROUPS.plain)),
     };
-    const latency = await measureLatency(endpoints, o.quick);
+    const latency = o.latency ? await measureLatency(endpoints, o.quick) : [];
     const kills: DurabilityResult['kills'] = { durable: [], plain: [] };
     for (let run = 1; run <= o.kills; run++) {
       const started = Date.now();
+      const stallMs = run % 2 === 0 ? o.replicaStallMs : 0;
       for (const mode of ['durable', 'plain'] as const) {
-        const r = await killOnce(client, dataDir, GROUPS[mode], run, o);
+        const r = await killOnce(client, dataDir, GROUPS[mode], run, stallMs, o);
         kills[mode].push(r);
-        progress(`kill ${run}/${o.kills} ${mode.padEnd(7)}: ${r.acknowledged} acknowledged, ${r.lost} lost, ${r.errors} errors, ` +
-          `writes resumed after ${r.resumedMs} ms`);
+        progress(`kill ${run}/${o.kills} ${mode.padEnd(7)}${stallMs ? ` (replicas stalled ${stallMs} ms)` : ''}: ${r.acknowledged} acknowledged, ` +
+          `${r.lost} lost, ${r.errors} errors, writes resumed after ${r.resumedMs} ms`);
       }
       // Each group fails over at most once per throttle period.
       const wait = o.failoverThrottleMs + 300 - (Date.now() - started);
@@ -273,9 +305,18 @@ export function durabilityRows(r: DurabilityResult): Row[] {
   const rows: Row[] = [];
   const lost = (runs: KillRun[]) => `${sum(runs.map((x) => x.lost))} of ${sum(runs.map((x) => x.acknowledged)).toLocaleString('en-US')}` +
     ` (${runs.filter((x) => x.lost > 0).length}/${runs.length} kills lost some)`;
-  rows.push({ measure: `Acknowledged writes lost, ${r.kills.durable.length} primary kills, durable writes on`, value: lost(r.kills.durable),
-    goal: '0', ok: sum(r.kills.durable.map((x) => x.lost)) === 0 });
-  rows.push({ measure: `Acknowledged writes lost, ${r.kills.plain.length} primary kills, durable writes off`, value: lost(r.kills.plain), goal: '' });
+  const kinds: [string, (k: KillRun) => boolean][] = [['', (k) => k.stallMs === 0]];
+  const stall = r.kills.durable.find((k) => k.stallMs > 0)?.stallMs;
+  if (stall) kinds.push([`, replicas stalled ${stall} ms before`, (k) => k.stallMs > 0]);
+  for (const [how, which] of kinds) {
+    const on = r.kills.durable.filter(which);
+    const off = r.kills.plain.filter(which);
+    rows.push({ measure: `Acknowledged writes lost, ${on.length} primary kills${how}, durable writes on`, value: lost(on),
+      goal: '0', ok: sum(on.map((x) => x.lost)) === 0 });
+    rows.push({ measure: `Acknowledged writes lost, ${off.length} primary kills${how}, durable writes off`, value: lost(off), goal: '' });
+  }
+  rows.push({ measure: 'Writes answered with an error around the kills (not acknowledged), durable on / off',
+    value: `${sum(r.kills.durable.map((x) => x.errors))} / ${sum(r.kills.plain.map((x) => x.errors))}`, goal: '' });
   rows.push({ measure: 'Kill → first write, durable on / off (median)',
     value: `${ms(median(r.kills.durable.map((x) => x.resumedMs)), 0)} / ${ms(median(r.kills.plain.map((x) => x.resumedMs)), 0)}`, goal: '' });
   for (const pipeline of [...new Set(r.latency.map((x) => x.pipeline))]) {

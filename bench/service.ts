@@ -8,13 +8,14 @@
  * mentions the data dir (e.g. a redis-benchmark child), the nft table, and the directory.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
-import { routeTableName } from '../src/service/data-dir.js';
+import { dataPaths, routeTableName } from '../src/service/data-dir.js';
 import { waitFor } from '../src/util/wait.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -27,6 +28,8 @@ export interface BenchService {
   /** 'nftables' (kernel NAT) or 'proxy', as the service reported at start. */
   router: string;
   client: ElastiCacheClient;
+  /** The admin access key the service created in its data directory (what the client signs with). */
+  credentials: { accessKeyId: string; secretAccessKey: string };
   /** The service's process id. */
   pid: number;
   /** The last lines the service logged (JSON), for error reports. */
@@ -138,15 +141,26 @@ export async function startService(cleanup: Cleanup): Promise<BenchService> {
     return line ? (JSON.parse(line) as { url: string; router: string }) : undefined;
   }, { timeoutMs: 20_000, what: 'the service to listen' });
 
-  const client = new ElastiCacheClient({
-    endpoint: started.url, region: 'us-east-1',
-    credentials: { accessKeyId: 'AKIDCACHEFLEETBENCH', secretAccessKey: 'bench-secret' },
-  });
+  const credentials = serviceCredentials(dataDir);
+  const client = new ElastiCacheClient({ endpoint: started.url, region: 'us-east-1', credentials });
   cleanup.defer(() => client.destroy());
   return {
-    url: started.url, dataDir, cidr, router: started.router, client, pid: c.pid!,
+    url: started.url, dataDir, cidr, router: started.router, client, credentials, pid: c.pid!,
     logTail: (n = 20) => logs.slice(-n).join('\n'),
   };
+}
+
+const credentialsOf = new Map<string, { accessKeyId: string; secretAccessKey: string }>();
+
+/** The admin access key the service created on its first start in `dataDir` (read once). */
+export function serviceCredentials(dataDir: string): { accessKeyId: string; secretAccessKey: string } {
+  let creds = credentialsOf.get(dataDir);
+  if (!creds) {
+    const file = JSON.parse(readFileSync(dataPaths(dataDir).credentials, 'utf8')) as { keys: { accessKeyId: string; secretAccessKey: string }[] };
+    creds = { accessKeyId: file.keys[0]!.accessKeyId, secretAccessKey: file.keys[0]!.secretAccessKey };
+    credentialsOf.set(dataDir, creds);
+  }
+  return creds;
 }
 
 /** CPU time (user + system, ms) a process has used so far. */

@@ -5,6 +5,7 @@ import { replicationOps } from '../failover/shard-ops.js';
 import type { CacheClusterRecord, ReplicationGroupRecord, Stored } from '../store/index.js';
 import type { ReconcilerDeps } from './deps.js';
 import { deleteGroup } from './group-delete.js';
+import { finishGroup, shouldFailOver } from './shard-rules.js';
 
 const target = (c: CacheClusterRecord): Target => ({ address: c.nodes[0]!.address, port: c.nodes[0]!.port });
 const targetKey = (t: Target): string => `${t.address}:${t.port}`;
@@ -64,7 +65,7 @@ export class GroupController {
       version++;
     };
 
-    if (!g.failover && this.primaryDown(g, primary)) {
+    if (!g.failover && g.automaticFailoverEnabled && shouldFailOver(this.d, g, primary, this.opts.failoverThrottleMs)) {
       g.failover = newFailover('primary-down', primary.id, this.d.now());
       await this.d.events.emit('replication-group', g.id, `Primary ${primary.id} is down; failing over to a replica`, 'warn');
     }
@@ -86,7 +87,7 @@ export class GroupController {
       return true;
     }
 
-    if (!members.every((m) => this.answering(m))) return this.finish(g, persist, false);
+    if (!members.every((m) => this.answering(m))) return finishGroup(this.d, g, persist, false);
     const primaryTarget = target(primary);
     let ready = true;
     for (const m of members) {
@@ -101,21 +102,13 @@ export class GroupController {
         await this.restartIfStuck(m);
       }
     }
-    return this.finish(g, persist, ready && members.every((m) => m.status === 'available'));
+    return finishGroup(this.d, g, persist, ready && members.every((m) => m.status === 'available'));
   }
 
   answering(c: CacheClusterRecord): boolean {
     const n = c.nodes[0];
     if (!n?.observed?.role || n.observed.lastError !== undefined) return false;
     return this.d.monitor ? this.d.monitor.health(this.d.nodeKeyOf(c)).health !== 'down' : true;
-  }
-
-  private primaryDown(g: ReplicationGroupRecord, primary: CacheClusterRecord): boolean {
-    if (!g.automaticFailoverEnabled || g.memberClusters.length < 2 || !this.d.monitor?.canAct) return false;
-    if (!primary.nodes[0]?.observed?.runId) return false; // never ran yet: it is being created, not down
-    if (this.d.monitor.health(this.d.nodeKeyOf(primary)).health !== 'down') return false;
-    const last = g.lastFailoverAt ? Date.parse(g.lastFailoverAt) : 0;
-    return this.d.now().getTime() - last >= this.opts.failoverThrottleMs;
   }
 
   /** A replica process that is alive but cannot keep its link up is restarted (with its data saved). */
@@ -127,16 +120,5 @@ export class GroupController {
     await this.d.store.commit([{ op: 'update', kind: 'cacheCluster', id: m.id, expectVersion: stored.version,
       doc: { ...stored.doc, rebootRequested: stored.doc.nodes.map((n) => n.id) } }]);
     await this.d.events.emit('cache-cluster', m.id, `Replication link of ${m.id} has been down since ${since}; restarting the node`, 'warn');
-  }
-
-  private async finish(g: ReplicationGroupRecord, persist: () => Promise<void>, settled: boolean): Promise<boolean> {
-    if (settled && g.status !== 'available') {
-      const was = g.status;
-      g.status = 'available';
-      await this.d.events.emit('replication-group', g.id,
-        was === 'creating' ? `Replication group ${g.id} created` : `Replication group ${g.id} is available`);
-    }
-    await persist();
-    return !settled;
   }
 }

@@ -83,17 +83,15 @@ export class Reconciler {
       converging = (await this.guard(stored.id, () => this.clustersCtl.reconcile(stored, source, mayRestart))) || converging;
     }
     clusterMap = await this.clusterMap();
+    // Routes follow the nodes just observed *before* any group may be declared available, so a
+    // client that sees `available` can connect through the endpoints at once.
+    await this.syncRoutes(clusterMap);
     for (const stored of await this.d.store.list('replicationGroup')) {
       const ctl = stored.doc.clusterEnabled ? this.shardedCtl : this.groupsCtl;
       converging = (await this.guard(stored.id, () => ctl.reconcile(stored, clusterMap))) || converging;
     }
-    const freshGroups = (await this.d.store.list('replicationGroup')).map((r) => r.doc);
     clusterMap = await this.clusterMap();
-    await this.guard('endpoints', async () => {
-      const paramGroups = new Map((await this.d.store.list('cacheParameterGroup')).map((r) => [r.doc.name, r.doc]));
-      await this.d.router.sync(desiredRoutes(freshGroups, clusterMap, paramGroups));
-      return false;
-    });
+    await this.syncRoutes(clusterMap);
     if (!converging && this.passes % 10 === 1) await this.guard('orphans', () => this.removeOrphans(clusterMap));
     this.d.monitor?.watch([...clusterMap.values()].filter((c) => !c.deleteRequested).flatMap((c) =>
       c.nodes.map((n) => ({ key: nodeKey(c.id, n.id), address: n.address, port: n.port }))));
@@ -110,6 +108,16 @@ export class Reconciler {
     await this.d.router.sync(desiredRoutes(groups, await this.clusterMap(), paramGroups));
     const old = from?.nodes[0];
     if (old && !g.clusterEnabled) await this.d.router.dropConnections(`${g.id}/primary`, { address: old.address, port: old.port });
+  }
+
+  /** Programs the endpoint routes the records call for (the router skips unchanged route sets). */
+  private async syncRoutes(clusterMap: Map<string, CacheClusterRecord>): Promise<void> {
+    await this.guard('endpoints', async () => {
+      const groups = (await this.d.store.list('replicationGroup')).map((r) => r.doc);
+      const paramGroups = new Map((await this.d.store.list('cacheParameterGroup')).map((r) => [r.doc.name, r.doc]));
+      await this.d.router.sync(desiredRoutes(groups, clusterMap, paramGroups));
+      return false;
+    });
   }
 
   private async clusterMap(): Promise<Map<string, CacheClusterRecord>> {

@@ -4,6 +4,7 @@ import type { CacheClusterRecord, NodeGroupRecord, ReplicationGroupRecord, Store
 import { ClusterFormation } from './cluster-formation.js';
 import type { ReconcilerDeps } from './deps.js';
 import { deleteGroup } from './group-delete.js';
+import { finishGroup, shouldFailOver } from './shard-rules.js';
 import type { GroupControllerOptions } from './group-controller.js';
 
 /**
@@ -52,7 +53,7 @@ export class ShardedGroupController {
     let failingOver = false;
     for (const ng of g.nodeGroups ?? []) {
       const primary = clusters.get(ng.primaryClusterId)!;
-      if (!ng.failover && this.primaryDown(ng, primary)) {
+      if (!ng.failover && shouldFailOver(this.d, ng, primary, this.opts.failoverThrottleMs)) {
         ng.failover = newFailover('primary-down', primary.id, this.d.now());
         await this.d.events.emit('replication-group', g.id, `Primary ${primary.id} of node group ${ng.id} is down; failing over to a replica`, 'warn');
       }
@@ -102,21 +103,8 @@ export class ShardedGroupController {
 
   private pendingDeletes: string[] = [];
 
-  private primaryDown(ng: NodeGroupRecord, primary: CacheClusterRecord): boolean {
-    if (ng.memberClusters.length < 2 || !this.d.monitor?.canAct || !primary.nodes[0]?.observed?.runId) return false;
-    if (this.d.monitor.health(this.d.nodeKeyOf(primary)).health !== 'down') return false;
-    const last = ng.lastFailoverAt ? Date.parse(ng.lastFailoverAt) : 0;
-    return this.d.now().getTime() - last >= this.opts.failoverThrottleMs;
-  }
-
   private async finish(g: ReplicationGroupRecord, persist: () => Promise<void>, settled: boolean): Promise<boolean> {
-    if (settled && g.status !== 'available') {
-      const was = g.status;
-      g.status = 'available';
-      await this.d.events.emit('replication-group', g.id,
-        was === 'creating' ? `Replication group ${g.id} created` : `Replication group ${g.id} is available`);
-    }
-    await persist();
+    const converging = await finishGroup(this.d, g, persist, settled);
     // Clusters of removed shards are deleted after the group stopped naming them.
     for (const id of this.pendingDeletes.splice(0)) {
       const c = await this.d.store.get('cacheCluster', id);
@@ -124,6 +112,6 @@ export class ShardedGroupController {
         await this.d.store.commit([{ op: 'update', kind: 'cacheCluster', id, expectVersion: c.version, doc: { ...c.doc, status: 'deleting', deleteRequested: true } }]);
       }
     }
-    return !settled;
+    return converging;
   }
 }

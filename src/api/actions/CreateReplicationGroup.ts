@@ -4,14 +4,14 @@ import { defineAction } from './define.js';
 import { presentReplicationGroup } from '../present/replication-group.js';
 import { reserveAddresses } from '../../resources/addresses.js';
 import { checkCapacity } from '../../resources/capacity.js';
-import { newCacheCluster } from '../../resources/cluster-factory.js';
+import { newCacheCluster, securitySettingsOf } from '../../resources/cluster-factory.js';
 import { memberClusterId, normalizeIdentifier } from '../../resources/naming.js';
 import { placeNodes } from '../../resources/placement.js';
 import { isClusterModeGroup, resolveCreateSettings } from '../../resources/settings.js';
 import { tagOps } from '../../resources/tags.js';
 import { arn } from '../../service/services.js';
-import { ConflictError, type CacheClusterRecord, type ReplicationGroupRecord, type WriteOp } from '../../store/index.js';
-import { commitCreate } from './create-commit.js';
+import { type CacheClusterRecord, type ReplicationGroupRecord, type WriteOp } from '../../store/index.js';
+import { commitCreate, groupCreateConflicts } from './create-commit.js';
 import { createShardedGroup } from './create-sharded.js';
 import { resolveEngine } from '../../catalog/engines.js';
 
@@ -80,6 +80,10 @@ export default defineAction<CreateReplicationGroupMessage, CreateReplicationGrou
       if (s.doc.status !== 'available') {
         throw fault('InvalidCacheClusterStateFault', `Cache cluster ${s.id} is ${s.doc.status}; it must be available to become a primary.`);
       }
+      if (s.doc.transitEncryptionEnabled !== settings.transitEncryptionEnabled) {
+        throw CommonErrors.invalidParameterCombination(
+          `Cache cluster ${s.id} has TransitEncryptionEnabled ${s.doc.transitEncryptionEnabled}; the replication group it seeds must have the same.`);
+      }
       seed = s.doc;
       seedVersion = s.version;
     }
@@ -96,7 +100,7 @@ export default defineAction<CreateReplicationGroupMessage, CreateReplicationGrou
       const { addresses, ops: addressOps } = await reserveAddresses(svc.store, svc.config.endpointCidr, owners);
       const [primaryAddress, readerAddress, ...nodeAddresses] = addresses as [string, string, ...string[]];
       const clusters: CacheClusterRecord[] = memberIds.map((cid, i) => (seed && i === 0)
-        ? { ...seed, replicationGroupId: id }
+        ? { ...seed, replicationGroupId: id, ...securitySettingsOf(settings) }
         : newCacheCluster({
           id: cid, arn: arn(svc.installation, 'cluster', cid), settings, engineVersionInstalled: engine.version,
           availabilityZone: zones[i]!, nodeAddress: nodeAddresses[seed ? i - 1 : i]!, replicationGroupId: id, now,
@@ -128,9 +132,5 @@ export default defineAction<CreateReplicationGroupMessage, CreateReplicationGrou
       await svc.store.commit(ops);
       await svc.events.emit('replication-group', id, `Replication group ${id} is being created with ${count} cache cluster(s)`);
       return { ReplicationGroup: presentReplicationGroup(group, clusters) };
-    }, (e) => e instanceof ConflictError && e.kind === 'replicationGroup'
-      ? fault('ReplicationGroupAlreadyExistsFault', `Replication group ${id} already exists.`)
-      : e instanceof ConflictError && e.kind === 'cacheCluster'
-        ? fault('CacheClusterAlreadyExistsFault', `Cache cluster ${e.id} already exists.`)
-        : undefined);
+    }, groupCreateConflicts(id));
   });

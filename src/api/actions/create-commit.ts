@@ -1,6 +1,6 @@
 import { ConflictError } from '../../store/index.js';
 import type { Services } from '../../service/services.js';
-import type { AwsError } from '../errors.js';
+import { fault, type AwsError } from '../errors.js';
 
 /**
  * Runs a create that reserves addresses and commits atomically. A clash on an address (another
@@ -19,4 +19,13 @@ export async function commitCreate<T>(svc: Services, attempt: () => Promise<T>,
       throw mapConflict(e) ?? e;
     }
   }
+}
+
+/** The AWS faults for a replication-group create that lost a race on its ids. */
+export function groupCreateConflicts(groupId: string): (e: unknown) => AwsError | undefined {
+  return (e) => e instanceof ConflictError && e.kind === 'replicationGroup'
+    ? fault('ReplicationGroupAlreadyExistsFault', `Replication group ${groupId} already exists.`)
+    : e instanceof ConflictError && e.kind === 'cacheCluster'
+      ? fault('CacheClusterAlreadyExistsFault', `Cache cluster ${e.id} already exists.`)
+      : undefined;
 }

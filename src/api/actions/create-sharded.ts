@@ -1,7 +1,7 @@
 import { CommonErrors, fault } from '../errors.js';
 import type { CreateReplicationGroupMessage, CreateReplicationGroupResult } from '../model/shapes.js';
 import { presentReplicationGroup } from '../present/replication-group.js';
-import { commitCreate } from './create-commit.js';
+import { commitCreate, groupCreateConflicts } from './create-commit.js';
 import { reserveAddresses } from '../../resources/addresses.js';
 import { checkCapacity } from '../../resources/capacity.js';
 import { newCacheCluster } from '../../resources/cluster-factory.js';
@@ -10,7 +10,7 @@ import type { ResolvedSettings } from '../../resources/settings.js';
 import { planShards, shardMemberId } from '../../resources/shard-layout.js';
 import { tagOps } from '../../resources/tags.js';
 import { arn, type Services } from '../../service/services.js';
-import { ConflictError, type CacheClusterRecord, type NodeGroupRecord, type ReplicationGroupRecord, type WriteOp } from '../../store/index.js';
+import { type CacheClusterRecord, type NodeGroupRecord, type ReplicationGroupRecord, type WriteOp } from '../../store/index.js';
 
 /**
  * CreateReplicationGroup with cluster mode enabled: N shards of a primary and replicas running
@@ -98,9 +98,5 @@ export async function createShardedGroup(svc: Services, id: string, input: Creat
     await svc.events.emit('replication-group', id,
       `Replication group ${id} is being created with ${shards.length} node group(s) and ${nodeCount} node(s) (cluster mode enabled)`);
     return { ReplicationGroup: presentReplicationGroup(group, clusters) };
-  }, (e) => e instanceof ConflictError && e.kind === 'replicationGroup'
-    ? fault('ReplicationGroupAlreadyExistsFault', `Replication group ${id} already exists.`)
-    : e instanceof ConflictError && e.kind === 'cacheCluster'
-      ? fault('CacheClusterAlreadyExistsFault', `Cache cluster ${e.id} already exists.`)
-      : undefined);
+  }, groupCreateConflicts(id));
 }
