@@ -21,7 +21,7 @@ import {
 } from '@aws-sdk/client-elasticache';
 import { waitFor } from '../src/util/wait.js';
 import { deleteGroup, describeGroup, waitAvailable, waitGone } from './groups.js';
-import { median, ms, progress, rps, type Row } from './stats.js';
+import { max, median, ms, progress, rps, type Row } from './stats.js';
 
 export interface DurabilityOptions {
   /** Primary kills per group (default 10). */
@@ -317,8 +317,11 @@ export function durabilityRows(r: DurabilityResult): Row[] {
   }
   rows.push({ measure: 'Writes answered with an error around the kills (not acknowledged), durable on / off',
     value: `${sum(r.kills.durable.map((x) => x.errors))} / ${sum(r.kills.plain.map((x) => x.errors))}`, goal: '' });
-  rows.push({ measure: 'Kill → first write, durable on / off (median)',
-    value: `${ms(median(r.kills.durable.map((x) => x.resumedMs)), 0)} / ${ms(median(r.kills.plain.map((x) => x.resumedMs)), 0)}`, goal: '' });
+  // Durable writes also need a replica in sync after the failover: while the remaining ones resync
+  // (a full sync when they lagged past the backlog), writes wait and may get NOREPLICAS.
+  const resumed = (runs: KillRun[]) => `${ms(median(runs.map((x) => x.resumedMs)), 0)}, ${ms(max(runs.map((x) => x.resumedMs)), 0)}`;
+  rows.push({ measure: 'Kill → first acknowledged write, durable on / off (median, max)',
+    value: `${resumed(r.kills.durable)} / ${resumed(r.kills.plain)}`, goal: '' });
   for (const pipeline of [...new Set(r.latency.map((x) => x.pipeline))]) {
     const nat = r.latency.find((x) => x.endpoint === 'nat' && x.pipeline === pipeline)!;
     const dur = r.latency.find((x) => x.endpoint === 'durable' && x.pipeline === pipeline)!;

@@ -11,14 +11,16 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg, release } from 'node:os';
 import { measureCreateTime, type CreateTimeResult } from './create-time.js';
 import { measureDescribe, type DescribeResult } from './describe-latency.js';
+import { measureFailover, type FailoverResult } from './failover.js';
+import { durabilityRows, measureDurability } from './durability.js';
 import { Cleanup, startService } from './service.js';
 import { max, median, ms, progress, ratio, rps, sec, table, type Row, type Summary } from './stats.js';
 import { measureThroughput, type ThroughputResult } from './throughput.js';
 
 const quick = process.argv.includes('--quick');
 const plan = quick
-  ? { createReps: 2, groups: 20, calls: 50, idleWindowMs: 4000 }
-  : { createReps: 5, groups: 100, calls: 200, idleWindowMs: 10_000 };
+  ? { createReps: 2, groups: 20, calls: 50, idleWindowMs: 4000, failovers: 3 }
+  : { createReps: 5, groups: 100, calls: 200, idleWindowMs: 10_000, failovers: 10 };
 
 function machine(): string[] {
   const cpu = /^model name\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown';
@@ -50,6 +52,15 @@ function throughputRows(r: ThroughputResult): Row[] {
     goal: '≥ 0.85',
     ok: p.medianRatio >= 0.85,
   }));
+}
+
+function failoverRows(r: FailoverResult): Row[] {
+  return [
+    { measure: `Failover: kill -9 primary → first write through the primary endpoint (median of ${r.resumeMs.length})`, value: ms(r.medianMs, 0), goal: '< 2 s', ok: r.medianMs < 2000 },
+    { measure: 'Failover: kill → first write (max)', value: ms(r.maxMs, 0), goal: '< 5 s', ok: r.maxMs < 5000 },
+    { measure: 'Failover: kill → group whole again, replacement resynced (median)', value: ms(median(r.wholeMs), 0), goal: '' },
+    { measure: 'Failover: READONLY / other errors seen by the writer', value: `${r.readonlyErrors} / ${r.otherErrors}`, goal: '0 / 0', ok: r.readonlyErrors === 0 && r.otherErrors === 0 },
+  ];
 }
 
 const pct = (s: Summary) => `${ms(s.p50)} / ${ms(s.p95)} / ${ms(s.p99)}`;
@@ -121,6 +132,13 @@ async function main(): Promise<number> {
     await section('endpoint throughput', async () => {
       through = await measureThroughput(svc.client, quick);
       rows.push(...throughputRows(through));
+    });
+    await section('failover', async () => {
+      rows.push(...failoverRows(await measureFailover(svc.client, svc.dataDir, plan.failovers)));
+    });
+    await section('durability', async () => {
+      const r = await measureDurability(svc.client, svc.dataDir, { kills: quick ? 4 : 10, quick, failoverThrottleMs: 1000 });
+      rows.push(...durabilityRows(r));
     });
     await section('describe latency', async () => {
       described = await measureDescribe(svc.client, svc.url, svc.dataDir, { ...plan, servicePid: svc.pid });

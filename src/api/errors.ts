@@ -39,6 +39,16 @@ export const CommonErrors = {
     new AwsError('InvalidAction', `The action ${action} is part of the ElastiCache API but cachefleet does not implement it yet.`, 400),
   requestEntityTooLarge: (limitBytes: number) =>
     new AwsError('RequestEntityTooLarge', `The request body is larger than the limit of ${limitBytes} bytes.`, 413),
+  // Authentication (Signature Version 4): AWS's codes and words, every one a 403.
+  missingAuthenticationToken: () =>
+    new AwsError('MissingAuthenticationToken', 'Request is missing Authentication Token', 403),
+  incompleteSignature: (message: string) => new AwsError('IncompleteSignature', message, 403),
+  invalidClientTokenId: () =>
+    new AwsError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403),
+  signatureDoesNotMatch: (message = 'The request signature we calculated does not match the signature you provided. ' +
+    'Check your AWS Secret Access Key and signing method. Consult the service documentation for details.') =>
+    new AwsError('SignatureDoesNotMatch', message, 403),
+  requestExpired: () => new AwsError('RequestExpired', 'Request has expired.', 403),
   internal: (cause: unknown) =>
     new AwsError('InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.', 500, false, { cause }),
 } as const;

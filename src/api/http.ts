@@ -27,9 +27,10 @@ export interface ApiServerOptions {
   /**
    * Runs once the action is known to exist in the model, before the implementation check and
    * input decoding (e.g. authentication, rate limiting). A thrown AwsError becomes the response.
-   * `request.body` is the raw form body (string) or undefined.
+   * `request.body` is the form body (string) or undefined; `rawBody` is the body exactly as
+   * received (the bytes a request signature covers), empty when there was none.
    */
-  beforeAction?: (ctx: RequestContext, request: FastifyRequest) => void | Promise<void>;
+  beforeAction?: (ctx: RequestContext, request: FastifyRequest, rawBody: Uint8Array) => void | Promise<void>;
 }
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -37,11 +38,13 @@ export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 const noop: LogFn = () => {};
 const silentLogger: ApiLogger = { info: noop, warn: noop, error: noop, debug: noop };
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+const EMPTY_BODY = new Uint8Array(0);
 
 export function createApiServer(opts: ApiServerOptions): FastifyInstance {
   const log = opts.logger ?? silentLogger;
   const bodyLimit = opts.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
   const actionOf = new WeakMap<FastifyRequest, string>();
+  const rawBodyOf = new WeakMap<FastifyRequest, Buffer>();
 
   const app = Fastify({ logger: false, bodyLimit, genReqId: () => randomUUID() });
 
@@ -62,7 +65,8 @@ export function createApiServer(opts: ApiServerOptions): FastifyInstance {
 
   // The only body parser: every body is a form. Strict UTF-8 so corruption is reported, not masked.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_req, body, done) => {
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (req, body, done) => {
+    rawBodyOf.set(req, body as Buffer);
     try {
       done(null, utf8.decode(body as Buffer));
     } catch {
@@ -113,7 +117,7 @@ export function createApiServer(opts: ApiServerOptions): FastifyInstance {
         const op = getOperation(action);
         if (!op) throw CommonErrors.invalidAction(action);
         const ctx: RequestContext = { requestId: req.id, action };
-        if (opts.beforeAction) await opts.beforeAction(ctx, req);
+        if (opts.beforeAction) await opts.beforeAction(ctx, req, rawBodyOf.get(req) ?? EMPTY_BODY);
         const handler = opts.actions.get(action);
         if (!handler) throw CommonErrors.notImplemented(action);
         const input = decodeInput(op, params);

@@ -1,22 +1,65 @@
 import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
-import { readServerFile } from '../service/data-dir.js';
+import { adminKey, loadCredentials } from '../api/auth/credentials.js';
+import { dataPaths, readServerFile } from '../service/data-dir.js';
 import { DEFAULT_PORT } from '../service/config.js';
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+interface Credentials { accessKeyId: string; secretAccessKey: string; sessionToken?: string }
 
 /**
  * The API client the CLI's own commands use: the real AWS SDK, pointed at the service named by
  * --endpoint-url, else $CACHEFLEET_ENDPOINT, else the service running on --data-dir, else the default port.
+ * It signs with the credentials of {@link cliCredentials}.
  */
 export function apiClient(o: { endpointUrl?: string; dataDir?: string }): ElastiCacheClient {
   const fromDir = o.dataDir ? readServerFile(resolve(o.dataDir)) : undefined;
   const endpoint = o.endpointUrl ?? process.env.CACHEFLEET_ENDPOINT
     ?? (fromDir ? `http://${fromDir.host}:${fromDir.port}` : `http://127.0.0.1:${DEFAULT_PORT}`);
+  const credentials = cliCredentials(o.dataDir, endpoint);
   return new ElastiCacheClient({
     endpoint,
-    region: process.env.AWS_REGION ?? 'us-east-1',
-    credentials: {
-      accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? 'cachefleet',
-      secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? 'cachefleet',
-    },
+    region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    ...(credentials ? { credentials } : {}),
   });
+}
+
+/**
+ * The access key to sign with: the admin key of --data-dir when given; else that of ./data when
+ * the service running there is the one called; else $AWS_ACCESS_KEY_ID / $AWS_SECRET_ACCESS_KEY;
+ * else undefined when there is a profile to use (the SDK's own lookup: AWS_PROFILE,
+ * ~/.aws/credentials …); else an error saying where credentials come from.
+ */
+export function cliCredentials(dataDir: string | undefined, endpoint: string): Credentials | undefined {
+  if (dataDir) {
+    const file = dataPaths(resolve(dataDir)).credentials;
+    const creds = loadCredentials(file);
+    if (!creds) throw new Error(`no credentials in ${resolve(dataDir)} (${file} is created on the service's first start)`);
+    return pick(adminKey(creds));
+  }
+  const local = resolve('data');
+  const running = readServerFile(local);
+  if (running && sameOrigin(`http://${running.host}:${running.port}`, endpoint)) {
+    const creds = loadCredentials(dataPaths(local).credentials);
+    if (creds) return pick(adminKey(creds));
+  }
+  const { AWS_ACCESS_KEY_ID: id, AWS_SECRET_ACCESS_KEY: secret, AWS_SESSION_TOKEN: token } = process.env;
+  if (id && secret) return { accessKeyId: id, secretAccessKey: secret, ...(token ? { sessionToken: token } : {}) };
+  const shared = process.env.AWS_SHARED_CREDENTIALS_FILE ?? join(homedir(), '.aws', 'credentials');
+  if (process.env.AWS_PROFILE || existsSync(shared)) return undefined;
+  throw new Error('no credentials to sign API requests with: pass --data-dir <the service\'s data directory>, or set ' +
+    'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (`cachefleet credentials --data-dir <dir>` prints them), or AWS_PROFILE');
+}
+
+function pick(k: { accessKeyId: string; secretAccessKey: string }): Credentials {
+  return { accessKeyId: k.accessKeyId, secretAccessKey: k.secretAccessKey };
+}
+
+function sameOrigin(a: string, b: string): boolean {
+  try {
+    return new URL(a).origin === new URL(b).origin;
+  } catch {
+    return false;
+  }
 }

@@ -3,6 +3,8 @@ import type { Command } from 'commander';
 import {
   DescribeCacheClustersCommand, DescribeReplicationGroupsCommand, type ReplicationGroup,
 } from '@aws-sdk/client-elasticache';
+import { resolve } from 'node:path';
+import { caPaths } from '../security/ca.js';
 import { apiClient } from './client.js';
 
 interface ClientOpts { endpointUrl?: string; dataDir?: string }
@@ -65,10 +67,13 @@ export function registerGroupCommands(program: Command): void {
     .allowExcessArguments(true)
     .argument('[redis-cli-args...]', 'further arguments for redis-cli (after --)')
     .action(async (id: string, extra: string[], o: ClientOpts & { reader?: boolean }) => {
-      const ng = (await group(o, id)).NodeGroups?.[0];
+      const g = await group(o, id);
+      const ng = g.NodeGroups?.[0];
       const ep = o.reader ? ng?.ReaderEndpoint : ng?.PrimaryEndpoint;
       if (!ep?.Address) throw new Error(`replication group ${id} has no ${o.reader ? 'reader' : 'primary'} endpoint yet`);
-      const child = spawn('redis-cli', ['-h', ep.Address, '-p', String(ep.Port), ...extra], { stdio: 'inherit' });
+      // TLS in transit: verify the node with the service's CA (the AUTH token, if any, goes after --: -- -a TOKEN).
+      const tls = g.TransitEncryptionEnabled ? ['--tls', '--cacert', caPaths(resolve(o.dataDir ?? './data')).certFile] : [];
+      const child = spawn('redis-cli', ['-h', ep.Address, '-p', String(ep.Port), ...tls, ...extra], { stdio: 'inherit' });
       child.on('error', (err) => { console.error(`cannot run redis-cli: ${err.message} (apt-get install redis-tools)`); process.exit(1); });
       child.on('exit', (code) => process.exit(code ?? 0));
     });

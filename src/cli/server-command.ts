@@ -27,6 +27,7 @@ export function registerServerCommand(program: Command): void {
     .option('--health-down-after <n>', 'failed pings in a row before a node is down', int, 3)
     .option('--failover-throttle-ms <ms>', 'at most one automatic failover per group in this period', int, 10_000)
     .option('--stop-nodes-on-exit', 'stop every cache node when the service exits (default: nodes keep serving)', false)
+    .option('--insecure-accept-any-credentials', 'DEVELOPMENT ONLY: accept API requests signed with any access key, without checking the signature', false)
     .option('--log-level <level>', 'debug, info, warn or error', 'info')
     .option('--log-format <format>', 'pretty or json (default: pretty on a terminal)')
     .action(async (o) => {
@@ -36,6 +37,7 @@ export function registerServerCommand(program: Command): void {
         routerMode: o.router, memoryOvercommit: o.memoryOvercommit, redisServerBinaries: o.redisServer,
         reconcileIntervalMs: o.reconcileIntervalMs, healthIntervalMs: o.healthIntervalMs,
         healthDownAfter: o.healthDownAfter, failoverThrottleMs: o.failoverThrottleMs, stopNodesOnExit: o.stopNodesOnExit, logLevel: o.logLevel,
+        acceptAnyCredentials: o.insecureAcceptAnyCredentials,
       });
       const pretty = (o.logFormat ?? (process.stdout.isTTY ? 'pretty' : 'json')) === 'pretty';
       const logger = createLogger({ level: config.logLevel, ...(pretty ? { destination: prettyLogStream(process.stdout) } : {}) });

@@ -1,5 +1,6 @@
 /**
- * The fallback data path for hosts without nftables: a detached TCP proxy process.
+ * The fallback data path for hosts without nftables, and the data path of durable routes
+ * (cachefleet-durable-writes, see durable-session.ts) everywhere: a detached TCP proxy process.
  *   node dist/src/endpoints/proxy-process.js <state-dir>/routes.json
  * It runs apart from the control plane so that a control-plane crash or restart drops nothing.
  * It follows routes.json (fs.watch for speed, a periodic re-read in case a watch event is missed):

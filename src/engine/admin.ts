@@ -19,6 +19,19 @@ export interface AdminPoolOptions {
   commandTimeoutMs?: number;
   /** Base reconnect interval; a random 0-100 ms is added so nodes are not hit in lockstep. Default 100 ms. */
   retryIntervalMs?: number;
+  /**
+   * How to connect to the node at address:port when the caller gives no credentials: the
+   * credentials (an ACL user) and, for a node serving TLS, the CA to verify it with. Asked on
+   * every `client()` call, so a change (e.g. a node now known to run TLS) replaces the connection.
+   */
+  connection?: (address: string, port: number) => AdminConnectionOptions;
+}
+
+/** How an admin connection reaches one node. */
+export interface AdminConnectionOptions {
+  auth?: AdminAuth;
+  /** TLS: the CA (PEM) the node's certificate chains to, and optionally the name to verify instead of the address. */
+  tls?: { ca: string | Buffer; servername?: string };
 }
 
 /** Credentials for nodes with an AUTH token / ACL user. */
@@ -29,6 +42,7 @@ export interface AdminAuth {
 
 interface Entry {
   client: Redis;
+  /** Credentials and TLS settings the connection was made with. */
   authKey: string;
 }
 
@@ -38,21 +52,32 @@ export class AdminPool {
   private readonly connectTimeoutMs: number;
   private readonly commandTimeoutMs: number;
   private readonly retryIntervalMs: number;
+  private readonly connection: ((address: string, port: number) => AdminConnectionOptions) | undefined;
 
   constructor(opts: AdminPoolOptions = {}) {
     this.log = opts.logger ?? silentLogger;
     this.connectTimeoutMs = opts.connectTimeoutMs ?? 1000;
     this.commandTimeoutMs = opts.commandTimeoutMs ?? 1000;
     this.retryIntervalMs = opts.retryIntervalMs ?? 100;
+    this.connection = opts.connection;
+  }
+
+  /** The credentials and TLS settings the pool uses for a node when the caller gives none. */
+  options(address: string, port: number): AdminConnectionOptions {
+    return this.connection?.(address, port) ?? {};
   }
 
   /**
-   * The admin connection of a node, created lazily (no socket until first use). Asking again
-   * with different credentials replaces the connection (e.g. after an auth token rotation).
+   * The admin connection of a node, created lazily (no socket until first use). Without `auth`,
+   * the pool's `connection` resolver says how to connect. Asking again with different
+   * credentials or TLS settings replaces the connection (e.g. after an auth token rotation).
    */
-  client(address: string, port: number, auth: AdminAuth = {}): Redis {
+  client(address: string, port: number, auth?: AdminAuth): Redis {
     const key = `${address}:${port}`;
-    const authKey = `${auth.username ?? ''}\0${auth.password ?? ''}`;
+    const resolved = auth ? { auth } : this.options(address, port);
+    const creds = resolved.auth ?? {};
+    const tls = resolved.tls;
+    const authKey = `${creds.username ?? ''}\0${creds.password ?? ''}\0${tls ? `tls:${tls.servername ?? ''}:${String(tls.ca).length}` : 'plain'}`;
     const existing = this.clients.get(key);
     if (existing && existing.authKey === authKey) return existing.client;
     if (existing) existing.client.disconnect();
@@ -60,8 +85,9 @@ export class AdminPool {
     const client = new Redis({
       host: address,
       port,
-      username: auth.username,
-      password: auth.password,
+      username: creds.username,
+      password: creds.password,
+      ...(tls ? { tls: { ca: tls.ca, ...(tls.servername ? { servername: tls.servername } : {}) } } : {}),
       lazyConnect: true,
       enableOfflineQueue: false,
       // Admin commands (INFO, CONFIG, REPLICAOF) must also work while a replica loads its data set.

@@ -66,10 +66,11 @@ export async function replicate(client: Redis, primaryId: string): Promise<void>
 
 /**
  * Sent to a replica: promotes it. Default: a coordinated failover (the primary stops writes,
- * the replica catches up, then takes over; no data loss). FORCE: no handshake with the
- * primary, but still elected by the other primaries. TAKEOVER: no election at all; the replica
- * bumps its epoch unilaterally (works without a majority, may lose writes and clash).
- * Returns at once; the switch is observed through CLUSTER NODES / ROLE.
+ * the replica catches up, then takes over; no data loss); Redis drops it silently after 5 s if
+ * the replica cannot catch up (link still syncing, primary down), so check the outcome and
+ * re-send. FORCE: no handshake with the primary, but still elected by the other primaries.
+ * TAKEOVER: no election at all; the replica bumps its epoch unilaterally (works without a
+ * majority, may lose writes). Returns at once; observe the switch through CLUSTER NODES.
  */
 export async function failover(client: Redis, mode?: 'force' | 'takeover'): Promise<void> {
   await cluster(client, ['FAILOVER', ...(mode ? [mode.toUpperCase()] : [])]);

@@ -30,6 +30,14 @@ export const MANAGED_DIRECTIVES: ReadonlySet<string> = new Set([
   'include',
   'set-proc-title',
   'proc-title-template',
+  // TLS in transit is the spec's `tls`, not a config directive.
+  'tls-port',
+  'tls-cert-file',
+  'tls-key-file',
+  'tls-ca-cert-file',
+  'tls-replication',
+  'tls-cluster',
+  'tls-auth-clients',
 ]);
 
 /**
@@ -122,7 +130,17 @@ export function renderRedisConf(spec: NodeSpec, paths: NodePaths): string {
   const out = [
     `# Written by cachefleet for node ${spec.key}. Managed: edits are overwritten.`,
     line('bind', spec.address),
-    line('port', String(spec.port)),
+    // With TLS the node's one endpoint serves TLS only: Redis cannot serve TLS and plaintext on one port.
+    line('port', spec.tls ? '0' : String(spec.port)),
+    ...(spec.tls ? [
+      line('tls-port', String(spec.port)),
+      line('tls-cert-file', spec.tls.certFile),
+      line('tls-key-file', spec.tls.keyFile),
+      line('tls-ca-cert-file', spec.tls.caFile),
+      line('tls-auth-clients', 'no'),
+      line('tls-replication', 'yes'),
+      line('tls-cluster', 'yes'),
+    ] : []),
     line('dir', paths.dir),
     line('pidfile', paths.pid),
     line('logfile', paths.log),

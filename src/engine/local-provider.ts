@@ -34,6 +34,9 @@ export interface LocalProviderOptions {
   stopTimeoutMs?: number;
 }
 
+/** redis.conf may hold credentials (masterauth): readable by the service's user only. */
+const CONF_MODE = 0o600;
+
 /** Filesystem-safe and unable to escape nodesDir (no separators, no leading dot). */
 const KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
@@ -82,7 +85,7 @@ export class LocalProcessProvider implements NodeProvider {
       if (!st.running) return this.start(spec, text);
       if ((await readText(p.conf)) === text) return st;
       // Not restarted on purpose: live changes go through CONFIG SET, disruptive ones through restart().
-      await writeFileAtomic(p.conf, text);
+      await writeFileAtomic(p.conf, text, CONF_MODE);
       this.log.info({ node: spec.key, pid: st.pid }, 'redis.conf rewritten; running node keeps its live config');
       const meta = await readJson<NodeMeta>(p.meta);
       if (meta && (meta.address !== spec.address || meta.port !== spec.port || meta.binary !== spec.binary)) {
@@ -154,7 +157,7 @@ export class LocalProcessProvider implements NodeProvider {
   private async start(spec: NodeSpec, confText: string): Promise<NodeProcessStatus> {
     const p = this.paths(spec.key);
     await mkdir(p.dir, { recursive: true });
-    await writeFileAtomic(p.conf, confText);
+    await writeFileAtomic(p.conf, confText, CONF_MODE);
     await this.assertPortFree(spec);
 
     const logOffset = await fileSize(p.log);

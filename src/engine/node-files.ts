@@ -2,7 +2,7 @@
  * Reading and writing the small state files in a node directory. Readers return undefined for
  * missing or garbled files: a half-written file after a crash must not wedge the provider.
  */
-import { open, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { chmod, open, readFile, rename, stat, writeFile } from 'node:fs/promises';
 
 /** What the provider records right after spawning (the pidfile appears only once Redis is up). */
 export interface NodeMeta {
@@ -46,10 +46,11 @@ export async function readPidFile(path: string): Promise<number | undefined> {
   return Number.isInteger(n) && n > 0 ? n : undefined;
 }
 
-/** Write-then-rename, so a reader (or Redis at startup) never sees a truncated file. */
-export async function writeFileAtomic(path: string, data: string): Promise<void> {
+/** Write-then-rename, so a reader (or Redis at startup) never sees a truncated file. `mode` for files holding secrets. */
+export async function writeFileAtomic(path: string, data: string, mode?: number): Promise<void> {
   const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, data);
+  await writeFile(tmp, data, mode === undefined ? undefined : { mode });
+  if (mode !== undefined) await chmod(tmp, mode); // writeFile's mode applies only to a new file
   await rename(tmp, path);
 }
 

@@ -35,7 +35,11 @@ export interface MigrateSlotOptions {
   slot: number;
   /** Keys per MIGRATE. Default 100; halved after a timeout (large values). */
   batch?: number;
-  /** MIGRATE's own timeout (max idle time talking to the target), ms. Default 10000. */
+  /**
+   * MIGRATE's own timeout (max idle time talking to the target), ms. Default 10000. A shorter
+   * client command timeout (AdminPool: 1 s) firing first is harmless: the server finishes the
+   * MIGRATE, and the retry re-reads the slot with a halved batch.
+   */
   timeoutMs?: number;
   /** Credentials MIGRATE uses on the target (nodes with an AUTH token / ACL user). */
   auth?: { username?: string; password?: string };
@@ -139,39 +143,57 @@ async function migrateOnce(opts: MigrateSlotOptions, state: { keysMoved: number;
   checkIdentity(tgt, target, 'target');
   if (tgt.role !== 'primary') throw new SlotMigrationError(`target ${describe(target)} is a replica`);
 
-  const migrating = src.migrating.find((m) => m.slot === slot);
-  const importing = tgt.importing.find((m) => m.slot === slot);
+  // An open state pointing at a node that has since become a replica of our source / target is
+  // the same migration after a failover of that shard (SETSLOT state is not replicated, so the
+  // promoted node starts without it): re-point it. Any other peer is a different migration.
+  let migrating = src.migrating.find((m) => m.slot === slot);
+  let importing = tgt.importing.find((m) => m.slot === slot);
+  const openOnTarget = importing !== undefined;
+  const views = [srcNodes, tgtNodes];
   if (migrating && migrating.to !== target.id) {
-    throw new SlotMigrationError(`slot ${slot}: source ${describe(source)} is migrating it to ${migrating.to}, not to the target`);
+    checkPeer(views, migrating.to, target.id, `slot ${slot}: source ${describe(source)} is migrating it to ${migrating.to}, not to the target`);
+    migrating = undefined;
   }
   if (importing && importing.from !== source.id) {
-    throw new SlotMigrationError(`slot ${slot}: target ${describe(target)} is importing it from ${importing.from}, not from the source`);
+    checkPeer(views, importing.from, source.id, `slot ${slot}: target ${describe(target)} is importing it from ${importing.from}, not from the source`);
+    importing = undefined;
   }
   const targetOwns = rangesContain(tgt.slots, slot);
 
-  if (targetOwns && !migrating && !importing) {
+  if (targetOwns && !src.migrating.some((m) => m.slot === slot) && !openOnTarget) {
     // Finished earlier (or interrupted after the target took the slot and the source let go).
-    // Only stray keys left on the source, or a foreign open state, would still need attention.
     // A source that has become a replica (it gave away its last slot) holds its new primary's
-    // keys, not strays, and could not MIGRATE them anyway.
-    if (src.role === 'replica' || (await countKeysInSlot(source.client, slot)) === 0) {
+    // keys, which are no concern here.
+    const strays = src.role === 'replica' ? 0 : await countKeysInSlot(source.client, slot);
+    if (strays === 0) {
       await assertOthersClosed(opts);
       return;
     }
-  } else if (!targetOwns) {
+    // Not reachable through this protocol (the target claims the slot only once the source is
+    // empty, and a MIGRATING source creates no new keys). Clients are served by the target, so
+    // MIGRATE ... REPLACE would overwrite live values with stale ones: leave it to an operator.
+    throw new SlotMigrationError(`slot ${slot} belongs to the target, but the source still holds ${strays} keys of it`);
+  }
+  if (!targetOwns) {
     if (!rangesContain(src.slots, slot)) {
       const owner = slotOwner(srcNodes, slot);
       throw new SlotMigrationError(
         `slot ${slot} is owned by ${owner ? `${owner.address}:${owner.port} (${owner.id})` : 'no node'} as the source sees it, not by the source or the target`,
       );
     }
+    // After a failover of the source shard, a target that is IMPORTING ignores the new primary's
+    // claim on this slot (Redis leaves importing slots to the operator) and, once the old primary
+    // announces itself a replica, drops its slots: the slot is unbound there, and RESTORE-ASKING
+    // fails with CLUSTERDOWN. Tell the target who owns it, as the source itself says.
+    if (!slotOwner(tgtNodes, slot)) await setSlotNode(target.client, slot, source.id);
     if (!importing) await setSlotImporting(target.client, slot, source.id);
     if (!migrating) await setSlotMigrating(source.client, slot, target.id);
   }
 
-  await moveKeys(opts, state);
+  // A replica source (it gave its last slot away meanwhile) holds replicated keys, not its own.
+  if (src.role === 'primary') await moveKeys(opts, state);
 
-  if (!targetOwns || importing) await setSlotNode(target.client, slot, target.id);
+  if (!targetOwns || openOnTarget) await setSlotNode(target.client, slot, target.id);
   if (src.role === 'primary') {
     await setSlotNode(source.client, slot, target.id).catch((e: Error) => {
       // A source that gave away its last slot turns itself into a replica of the target (Redis 7
@@ -186,10 +208,12 @@ async function migrateOnce(opts: MigrateSlotOptions, state: { keysMoved: number;
 }
 
 /**
- * MIGRATE always with REPLACE: a key present on both sides can only be one whose earlier MIGRATE
- * restored it on the target and then failed before deleting it on the source (timeout, crash).
- * The source copy is the current one: while the slot is MIGRATING the source keeps serving every
- * key it still holds, and only keys it does not hold are written on the target (via ASK).
+ * MIGRATE always with REPLACE (no BUSYKEY): a key present on both sides is one whose earlier
+ * MIGRATE restored it on the target and then failed before deleting it on the source (timeout,
+ * crash), or one written again on a source promoted by a failover (it has no MIGRATING state, so
+ * it serves the whole slot). Either way the source copy is the current one: while the slot is
+ * MIGRATING the source serves every key it still holds, and only keys it does not hold are
+ * written on the target (via ASK).
  */
 async function moveKeys(opts: MigrateSlotOptions, state: { keysMoved: number; batch: number }): Promise<void> {
   const { source, target, slot } = opts;
@@ -225,6 +249,20 @@ async function moveKeys(opts: MigrateSlotOptions, state: { keysMoved: number; ba
     }
     previousFirst = first;
   }
+}
+
+/**
+ * Returns when the open state's peer `id` is now a replica of `primaryId` (a failover: re-point).
+ * A peer that is a slot-owning primary wherever it is known is another migration: not retried.
+ * Anything in between (a demoted primary whose new role gossip has not spread yet) is retried.
+ */
+function checkPeer(views: ClusterNode[][], id: string, primaryId: string, conflict: string): void {
+  const seen = views.flatMap((v) => v.filter((n) => n.id === id));
+  if (seen.some((n) => n.role === 'replica' && n.primaryId === primaryId)) return;
+  if (seen.length > 0 && seen.every((n) => n.role === 'primary' && n.slots.length > 0 && !n.failed)) {
+    throw new SlotMigrationError(conflict);
+  }
+  throw new Error(`${conflict} (not settled yet)`);
 }
 
 /** The "already done" path promises nothing open anywhere; another node's open state means a different migration. */

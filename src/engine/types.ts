@@ -18,6 +18,12 @@ export interface NodeSpec {
    * pidfile, logfile, daemonize. A directive given more than once is an array.
    */
   config: Record<string, string | string[]>;
+  /**
+   * TLS in transit: the node serves TLS only (`tls-port` on the node's port, plaintext `port 0`),
+   * replicates and talks on the cluster bus over TLS, and does not ask clients for certificates.
+   * Absolute paths of its certificate, key and the CA certificate it verifies peers with.
+   */
+  tls?: { certFile: string; keyFile: string; caFile: string };
 }
 
 export interface NodeProcessStatus {

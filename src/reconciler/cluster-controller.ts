@@ -3,8 +3,10 @@ import type { Target } from '../endpoints/types.js';
 import { nodeKey } from '../resources/naming.js';
 import { inMaintenanceWindow } from '../resources/windows.js';
 import type { CacheClusterRecord, CacheNodeRecord, CacheParameterGroupRecord, NodeObservation, Stored, WriteOp } from '../store/index.js';
-import { applyPlan, changedParameters, desiredParameters, nodeSpec } from './desired.js';
+import { appliedParameters, applyPlan, changedParameters, desiredParameters, nodeSpec, parameterOverrides } from './desired.js';
 import type { ReconcilerDeps } from './deps.js';
+import { SecurityStep } from './security.js';
+import type { NodeSpec } from '../engine/types.js';
 
 /**
  * Drives one cache cluster's nodes toward its record, in order, each step safe to repeat:
@@ -14,7 +16,11 @@ import type { ReconcilerDeps } from './deps.js';
  * Returns true while the cluster is converging (the loop then runs again soon).
  */
 export class ClusterController {
-  constructor(private readonly d: ReconcilerDeps) {}
+  private readonly security: SecurityStep | undefined;
+
+  constructor(private readonly d: ReconcilerDeps) {
+    this.security = d.security ? new SecurityStep(d, d.security) : undefined;
+  }
 
   /**
    * `mayRestart` false: a dead process of this cluster must not be restarted in place yet (it is
@@ -36,11 +42,13 @@ export class ClusterController {
       delete c.pending.cacheNodeType;
     }
     const reboot = new Set(c.rebootRequested ?? []);
+    const specs = new Map<string, NodeSpec>();
     for (const n of c.nodes) {
-      const spec = nodeSpec(c, n, group, this.d.engines, replicaOf);
       const key = nodeKey(c.id, n.id);
       let pid: number | undefined;
       try {
+        const spec = nodeSpec(c, n, group, this.d.engines, replicaOf, await this.security?.nodeSecurity(c, n, key));
+        specs.set(n.id, spec);
         if (reboot.has(n.id)) {
           await this.persistBeforeRestart(n);
           pid = (await this.d.provider.restart(spec)).pid;
@@ -68,13 +76,13 @@ export class ClusterController {
         n.observed = { ...n.observed, lastError: (err as Error).message };
         this.d.logger.warn({ err, resource: c.id, node: n.id }, 'could not start cache node');
       }
-      n.observed = await this.observe(n, pid);
+      n.observed = await this.observe(n, pid, c.transitEncryptionEnabled);
     }
     c.rebootRequested = [...reboot];
     if (c.rebootRequested.length === 0) delete c.rebootRequested;
     // Every node restarted since the change runs the full desired config: nothing is pending any more.
     if (c.parameterApplyStatus === 'pending-reboot' && c.nodes.every((n) => n.parameterGroupStatus === 'in-sync')) {
-      c.appliedParameters = desiredParameters(group);
+      c.appliedParameters = parameterOverrides(group.family, desiredParameters(group));
       c.appliedNodeType = c.cacheNodeType;
       c.parameterApplyStatus = 'in-sync';
     }
@@ -88,12 +96,33 @@ export class ClusterController {
       }
     }
     if (answering) await this.applyParameters(c, group);
-    this.setStatus(c, answering);
+    const secured = answering && (await this.applySecurity(c, specs));
+    this.setStatus(c, answering, secured);
     await this.save(stored, c);
     return c.status !== 'available';
   }
 
-  private async observe(n: CacheNodeRecord, pid: number | undefined): Promise<NodeObservation> {
+  /**
+   * Live security settings (AUTH token ACL, masterauth, re-issued certificates) on every node;
+   * true once all match, when the cluster records the auth version its nodes run.
+   */
+  private async applySecurity(c: CacheClusterRecord, specs: Map<string, NodeSpec>): Promise<boolean> {
+    if (!this.security) return true;
+    let ok = true;
+    for (const n of c.nodes) {
+      const spec = specs.get(n.id);
+      ok = (spec !== undefined && (await this.security.applyLive(c, n, nodeKey(c.id, n.id), spec))) && ok;
+    }
+    if (ok && c.auth && c.appliedAuthVersion !== c.auth.version) {
+      c.appliedAuthVersion = c.auth.version;
+      if (c.auth.lastStrategy && !c.replicationGroupId) {
+        await this.d.events.emit('cache-cluster', c.id, `AUTH token ${c.auth.lastStrategy === 'ROTATE' ? 'rotated' : 'set'} for cache cluster ${c.id}`);
+      }
+    }
+    return ok;
+  }
+
+  private async observe(n: CacheNodeRecord, pid: number | undefined, tls = false): Promise<NodeObservation> {
     if (pid === undefined) return { ...n.observed, lastError: n.observed?.lastError ?? 'process not running' };
     try {
       const info = await observeNode(this.d.admin.client(n.address, n.port));
@@ -105,10 +134,14 @@ export class ClusterController {
         ...(linkDown ? { linkDownSince: n.observed?.linkDownSince ?? this.d.now().toISOString() } : {}),
         engineVersion: info.version,
         runId: info.runId,
-        lastSeenAt: this.d.now().toISOString(),
       };
     } catch (err) {
-      return { ...n.observed, pid, lastError: (err as Error).message };
+      const message = (err as Error).message;
+      // A node started before it had an admin user refuses the admin's credentials: add the user.
+      if (this.security && /WRONGPASS|NOAUTH/.test(message) && (await this.security.bootstrapAdminUser(n, tls))) {
+        return this.observe(n, pid);
+      }
+      return { ...n.observed, pid, lastError: message };
     }
   }
 
@@ -117,7 +150,7 @@ export class ClusterController {
     const desired = desiredParameters(group);
     if (!c.appliedParameters) {
       // First time seen running: the config file it started with holds the desired values.
-      c.appliedParameters = desired;
+      c.appliedParameters = parameterOverrides(group.family, desired);
       c.appliedNodeType = c.cacheNodeType;
       return;
     }
@@ -133,9 +166,9 @@ export class ClusterController {
       this.d.logger.info({ resource: c.id, parameters: plan.pairs.map(([k]) => k) }, 'parameters applied with CONFIG SET');
     }
     const waiting = new Set([...plan.pendingReboot, ...plan.restartRequired]);
-    const applied = { ...c.appliedParameters };
+    const applied = appliedParameters(c, group.family);
     for (const name of changed) if (!waiting.has(name) && name in desired) applied[name] = desired[name]!;
-    c.appliedParameters = applied;
+    c.appliedParameters = parameterOverrides(group.family, applied);
     c.appliedNodeType = c.cacheNodeType;
     if (waiting.size > 0) {
       c.parameterApplyStatus = 'pending-reboot';
@@ -145,11 +178,13 @@ export class ClusterController {
     }
   }
 
-  private setStatus(c: CacheClusterRecord, answering: boolean): void {
+  private setStatus(c: CacheClusterRecord, answering: boolean, secured: boolean): void {
     const wasCreating = c.status === 'creating';
     if (c.rebootRequested?.length || c.nodes.some((n) => n.status === 'rebooting')) {
       c.status = 'rebooting cache cluster nodes';
-    } else if (answering) {
+    } else if (answering && !secured && !wasCreating) {
+      c.status = 'modifying'; // e.g. an AUTH token update not yet live on every node
+    } else if (answering && secured) {
       c.status = 'available';
       if (c.nodes.every((n) => n.parameterGroupStatus === 'in-sync')) c.parameterApplyStatus = 'in-sync';
       if (wasCreating) void this.d.events.emit('cache-cluster', c.id, `Cache cluster ${c.id} created`);
@@ -172,6 +207,8 @@ export class ClusterController {
       await this.d.admin.client(n.address, n.port).call('SHUTDOWN', 'NOSAVE', 'NOW', 'FORCE').catch(() => undefined);
       await this.d.provider.remove(nodeKey(c.id, n.id));
       this.d.admin.release(n.address, n.port);
+      this.security?.forget(nodeKey(c.id, n.id));
+      await this.d.security?.certs.remove(nodeKey(c.id, n.id));
     }));
     const ops: WriteOp[] = [
       { op: 'delete', kind: 'cacheCluster', id: c.id },

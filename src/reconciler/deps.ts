@@ -4,6 +4,7 @@ import type { NodeProvider } from '../engine/types.js';
 import type { EndpointRouter } from '../endpoints/types.js';
 import type { EventSink } from '../events/sink.js';
 import type { HealthMonitor } from '../health/monitor.js';
+import type { NodeSecurity } from '../security/node-security.js';
 import type { CacheClusterRecord, StateStore } from '../store/index.js';
 import type { Logger } from '../util/logger.js';
 
@@ -19,6 +20,11 @@ export interface ReconcilerDeps {
   now(): Date;
   /** The health monitor (absent in tests that drive the reconciler by hand). */
   monitor?: HealthMonitor;
+  /**
+   * Node security: the admin user the control plane authenticates as, TLS certificates. Absent in
+   * tests that drive the reconciler on bare nodes (no admin user, no TLS).
+   */
+  security?: NodeSecurity;
   /** The provider key of a cluster's (first) node. */
   nodeKeyOf(c: CacheClusterRecord): string;
 }

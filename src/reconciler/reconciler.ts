@@ -132,6 +132,9 @@ export class Reconciler {
       this.d.logger.warn({ node: key }, 'removing a cache node no cluster owns');
       await this.d.provider.remove(key);
     }
+    for (const key of (await this.d.security?.certs.list()) ?? []) {
+      if (!wanted.has(key)) await this.d.security?.certs.remove(key);
+    }
     return false;
   }
 

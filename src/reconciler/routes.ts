@@ -11,7 +11,8 @@ const nodeTarget = (c: CacheClusterRecord): Target | undefined =>
  */
 export function durableOptions(g: ReplicationGroupRecord, paramGroups?: Map<string, CacheParameterGroupRecord>): DurableOptions | undefined {
   const pg = paramGroups?.get(g.cacheParameterGroupName);
-  if (!pg) return undefined;
+  // A TLS endpoint only passes the encrypted stream through: nothing can read the protocol there.
+  if (!pg || g.transitEncryptionEnabled) return undefined;
   let eff: Record<string, string>;
   try {
     eff = effectiveParameterValues(pg.family, pg.values);

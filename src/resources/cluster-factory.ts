@@ -44,6 +44,17 @@ export function settingsOf(r: CacheSettings): CacheSettings {
     preferredMaintenanceWindow: r.preferredMaintenanceWindow, snapshotRetentionLimit: r.snapshotRetentionLimit, snapshotWindow: r.snapshotWindow,
     ...(r.notificationTopicArn ? { notificationTopicArn: r.notificationTopicArn } : {}),
     autoMinorVersionUpgrade: r.autoMinorVersionUpgrade, transitEncryptionEnabled: r.transitEncryptionEnabled,
+    ...(r.transitEncryptionMode ? { transitEncryptionMode: r.transitEncryptionMode } : {}),
+    ...(r.auth ? { auth: structuredClone(r.auth) } : {}),
     atRestEncryptionEnabled: r.atRestEncryptionEnabled,
+  };
+}
+
+/** The security settings a replica takes from its group (TLS in transit, AUTH token state). */
+export function securitySettingsOf(r: CacheSettings): Pick<CacheSettings, 'transitEncryptionEnabled' | 'transitEncryptionMode' | 'auth'> {
+  return {
+    transitEncryptionEnabled: r.transitEncryptionEnabled,
+    ...(r.transitEncryptionMode ? { transitEncryptionMode: r.transitEncryptionMode } : {}),
+    ...(r.auth ? { auth: structuredClone(r.auth) } : {}),
   };
 }

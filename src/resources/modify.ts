@@ -4,7 +4,8 @@ import { requireNodeType } from '../catalog/node-types.js';
 import type { Services } from '../service/services.js';
 import type { CacheSettings } from '../store/index.js';
 import { requireParameterGroup } from './lookups.js';
-import { isClusterModeGroup } from './settings.js';
+import { updateAuth } from '../security/auth-token.js';
+import { durableWrites, isClusterModeGroup, preferredModeRefused } from './settings.js';
 import { parseMaintenanceWindow, parseSnapshotWindow } from './windows.js';
 
 /** The members ModifyReplicationGroup and ModifyCacheCluster share. */
@@ -43,9 +44,8 @@ export interface SettingsChange {
  * ApplyImmediately. Throws the AWS error for an invalid or unsupported request.
  */
 export async function applySettingsChanges(svc: Services, current: CacheSettings, input: ModifySettingsInput): Promise<SettingsChange> {
-  if (input.AuthToken !== undefined || input.AuthTokenUpdateStrategy || input.TransitEncryptionEnabled || input.TransitEncryptionMode) {
-    throw CommonErrors.invalidParameterValue('AUTH tokens and TLS in transit are not supported by cachefleet yet (they come with the security work).');
-  }
+  checkTransitEncryptionChange(current, input);
+  const auth = updateAuth(current.auth, current.transitEncryptionEnabled, input, svc.now());
   if (input.CacheSecurityGroupNames?.length) {
     throw CommonErrors.invalidParameterValue('Use of cache security groups is not permitted in this API version for your account; use SecurityGroupIds.');
   }
@@ -69,6 +69,10 @@ export async function applySettingsChanges(svc: Services, current: CacheSettings
     }
     if (isClusterModeGroup(group)) {
       throw CommonErrors.invalidParameterCombination(`Cache parameter group ${group.name} has cluster-enabled yes; it cannot be used with cluster mode disabled.`);
+    }
+    if (current.transitEncryptionEnabled && durableWrites(group)) {
+      throw CommonErrors.invalidParameterCombination(
+        `Cache parameter group ${group.name} sets cachefleet-durable-writes to yes, which cannot be used with TransitEncryptionEnabled (the endpoint only passes TLS through).`);
     }
     set('cacheParameterGroupName', group.name, 'CacheParameterGroupName');
   }
@@ -104,6 +108,7 @@ export async function applySettingsChanges(svc: Services, current: CacheSettings
     changed.push('NotificationTopicStatus');
   }
   if (input.AutoMinorVersionUpgrade !== undefined) set('autoMinorVersionUpgrade', input.AutoMinorVersionUpgrade, 'AutoMinorVersionUpgrade');
+  if (auth) { settings.auth = auth; changed.push('AuthToken'); }
   let nodeType: string | undefined;
   if (input.CacheNodeType !== undefined && input.CacheNodeType !== current.cacheNodeType) {
     if (requireNodeType(input.CacheNodeType).previousGeneration) {
@@ -115,8 +120,31 @@ export async function applySettingsChanges(svc: Services, current: CacheSettings
   return { settings, ...(nodeType ? { nodeType } : {}), changed };
 }
 
+/**
+ * TransitEncryptionEnabled / TransitEncryptionMode on an existing cluster or group: only the
+ * values it already has are accepted. Turning TLS on or off in place needs a period where the
+ * endpoint takes TLS and plaintext clients alike (ElastiCache's `preferred` mode), and a Redis
+ * node serves one or the other on its port; a rolling change would cut off every client at once.
+ */
+export function checkTransitEncryptionChange(current: CacheSettings, input: { TransitEncryptionEnabled?: boolean; TransitEncryptionMode?: string }): void {
+  const mode = input.TransitEncryptionMode;
+  if (mode !== undefined && mode !== 'required' && mode !== 'preferred') {
+    throw CommonErrors.invalidParameterValue(`Invalid TransitEncryptionMode ${mode}: it must be required or preferred.`);
+  }
+  if (mode === 'preferred') throw preferredModeRefused();
+  if (input.TransitEncryptionEnabled !== undefined && input.TransitEncryptionEnabled !== current.transitEncryptionEnabled) {
+    throw CommonErrors.invalidParameterValue(
+      `TransitEncryptionEnabled cannot be changed to ${input.TransitEncryptionEnabled} on an existing cluster in cachefleet: a change in place ` +
+      'needs TransitEncryptionMode preferred (TLS and plaintext clients on one endpoint), which Redis cannot serve on one port. ' +
+      'Create a new replication group with the setting you want and move your data and clients to it.');
+  }
+  if (mode === 'required' && !current.transitEncryptionEnabled) {
+    throw CommonErrors.invalidParameterCombination('TransitEncryptionMode can be specified only when TransitEncryptionEnabled is true.');
+  }
+}
+
 /** The settings members a replication group hands down to its member clusters. */
 export const SHARED_SETTINGS: (keyof CacheSettings)[] = [
   'engineVersion', 'cacheParameterGroupName', 'securityGroupIds', 'preferredMaintenanceWindow', 'snapshotRetentionLimit',
-  'snapshotWindow', 'notificationTopicArn', 'autoMinorVersionUpgrade',
+  'snapshotWindow', 'notificationTopicArn', 'autoMinorVersionUpgrade', 'auth',
 ];

@@ -1,6 +1,8 @@
 import { CommonErrors } from '../api/errors.js';
 import { resolveEngine, type InstalledEngine } from '../catalog/engines.js';
 import { requireNodeType } from '../catalog/node-types.js';
+import { effectiveParameterValues } from '../catalog/parameters.js';
+import { initialAuth } from '../security/auth-token.js';
 import type { Services } from '../service/services.js';
 import type { CacheParameterGroupRecord, CacheSettings, CacheSubnetGroupRecord } from '../store/index.js';
 import { requireParameterGroup, requireSubnetGroup } from './lookups.js';
@@ -25,6 +27,7 @@ export interface CreateSettingsInput {
   SnapshotWindow?: string;
   AuthToken?: string;
   TransitEncryptionEnabled?: boolean;
+  TransitEncryptionMode?: string;
   AtRestEncryptionEnabled?: boolean;
   LogDeliveryConfigurations?: unknown[];
   NetworkType?: string;
@@ -71,11 +74,15 @@ export async function resolveCreateSettings(svc: Services, input: CreateSettings
   if (input.SnapshotName || input.SnapshotArns?.length) {
     throw CommonErrors.invalidParameterValue('Restoring from a snapshot (SnapshotName, SnapshotArns) is not supported by cachefleet yet.');
   }
-  if (input.TransitEncryptionEnabled) {
-    throw CommonErrors.invalidParameterValue('TransitEncryptionEnabled is not supported by cachefleet yet (TLS in transit comes with the security work).');
-  }
-  if (input.AuthToken !== undefined) {
+  const transit = resolveTransitEncryption(input.TransitEncryptionEnabled, input.TransitEncryptionMode);
+  if (input.AuthToken !== undefined && !transit.enabled) {
     throw CommonErrors.invalidParameterCombination('AuthToken can be specified only when TransitEncryptionEnabled is true.');
+  }
+  const auth = input.AuthToken !== undefined ? initialAuth(input.AuthToken, svc.now()) : undefined;
+  if (transit.enabled && durableWrites(parameterGroup)) {
+    throw CommonErrors.invalidParameterCombination(
+      `Cache parameter group ${parameterGroup.name} sets cachefleet-durable-writes to yes, which needs an endpoint that reads the Redis protocol; ` +
+      'with TransitEncryptionEnabled the endpoint only passes TLS through. Use a parameter group without durable writes.');
   }
   if (input.LogDeliveryConfigurations?.length) {
     throw CommonErrors.invalidParameterValue('LogDeliveryConfigurations are not supported by cachefleet yet.');
@@ -108,10 +115,47 @@ export async function resolveCreateSettings(svc: Services, input: CreateSettings
     snapshotWindow,
     ...(input.NotificationTopicArn ? { notificationTopicArn: input.NotificationTopicArn } : {}),
     autoMinorVersionUpgrade: input.AutoMinorVersionUpgrade ?? true,
-    transitEncryptionEnabled: false,
+    transitEncryptionEnabled: transit.enabled,
+    ...(transit.enabled ? { transitEncryptionMode: 'required' as const } : {}),
+    ...(auth ? { auth } : {}),
     atRestEncryptionEnabled: input.AtRestEncryptionEnabled ?? false,
   };
   return { settings, engine, parameterGroup, subnetGroup };
+}
+
+/**
+ * TransitEncryptionEnabled and TransitEncryptionMode of a create request. Only `required` is
+ * offered: `preferred` means one endpoint accepting TLS and plaintext clients alike, but Redis
+ * serves either TLS or plaintext on a port, and an endpoint is one address:port passed through
+ * by kernel NAT, which cannot tell the two apart. Refused rather than half-done.
+ */
+export function resolveTransitEncryption(enabled: boolean | undefined, mode: string | undefined): { enabled: boolean } {
+  if (mode !== undefined) {
+    if (mode !== 'required' && mode !== 'preferred') {
+      throw CommonErrors.invalidParameterValue(`Invalid TransitEncryptionMode ${mode}: it must be required or preferred.`);
+    }
+    if (enabled !== true) {
+      throw CommonErrors.invalidParameterCombination('TransitEncryptionMode can be specified only when TransitEncryptionEnabled is true.');
+    }
+    if (mode === 'preferred') throw preferredModeRefused();
+  }
+  return { enabled: enabled === true };
+}
+
+/** Why TransitEncryptionMode preferred is refused (create and modify). */
+export function preferredModeRefused() {
+  return CommonErrors.invalidParameterValue(
+    'TransitEncryptionMode preferred is not supported by cachefleet: it needs TLS and plaintext clients on the same endpoint, ' +
+    'but a Redis node serves either TLS or plaintext on a port, and each endpoint is a single address:port. Use TransitEncryptionMode required.');
+}
+
+/** True when the parameter group turns on cachefleet-durable-writes (an endpoint that parses the Redis protocol). */
+export function durableWrites(group: CacheParameterGroupRecord): boolean {
+  try {
+    return effectiveParameterValues(group.family, group.values)['cachefleet-durable-writes'] === 'yes';
+  } catch {
+    return false;
+  }
 }
 
 /** True when the parameter group turns Redis Cluster on (cluster mode enabled). */

@@ -31,6 +31,11 @@ export interface ServiceConfig {
   /** Extra redis-server binaries to offer as engines, besides the one on PATH. */
   redisServerBinaries: string[];
   logLevel: string;
+  /**
+   * Development only: API requests signed with any access key and any signature are accepted
+   * (unsigned ones still are not). Off by default; the service warns when it is on.
+   */
+  acceptAnyCredentials: boolean;
 }
 
 export const DEFAULT_PORT = 4510;
@@ -56,6 +61,7 @@ export function defaultConfig(overrides: Partial<ServiceConfig> = {}): ServiceCo
     stopNodesOnExit: false,
     redisServerBinaries: [],
     logLevel: 'info',
+    acceptAnyCredentials: false,
     ...overrides,
   };
   cfg.dataDir = resolve(cfg.dataDir);

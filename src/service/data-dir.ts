@@ -9,6 +9,8 @@ export function dataPaths(dataDir: string) {
     nodes: join(dataDir, 'nodes'),
     endpoints: join(dataDir, 'endpoints'),
     serverFile: join(dataDir, 'server.json'),
+    /** The API's access keys (mode 0600), created on first start. */
+    credentials: join(dataDir, 'credentials.json'),
   };
 }
 

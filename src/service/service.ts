@@ -1,8 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { buildRegistry } from '../api/actions/registry.js';
+import { createAuthenticator } from '../api/auth/authenticate.js';
+import { ensureCredentials, secretLookup } from '../api/auth/credentials.js';
 import { createApiServer } from '../api/http.js';
 import { detectEngines } from '../catalog/engines.js';
 import { AdminPool } from '../engine/admin.js';
+import { NodeSecurity } from '../security/node-security.js';
 import { LocalProcessProvider } from '../engine/local-provider.js';
 import { createEndpointRouter } from '../endpoints/index.js';
 import type { EndpointRouter } from '../endpoints/types.js';
@@ -62,7 +65,9 @@ export class CachefleetService {
       await ensureBuiltIns(services);
       const engineLog = logger.child({ component: 'engine' });
       const provider = new LocalProcessProvider({ nodesDir: paths.nodes, logger: engineLog });
-      const admin = new AdminPool({ logger: engineLog });
+      // The control plane's own ACL user on every node, and the CA for nodes with TLS in transit.
+      const security = await NodeSecurity.load(config.dataDir);
+      const admin = new AdminPool({ logger: engineLog, connection: (address, port) => security.connection(address, port) });
       const router = await createEndpointRouter({
         mode: config.routerMode, table: routeTableName(config.dataDir), stateDir: paths.endpoints,
         logger: logger.child({ component: 'endpoints' }),
@@ -72,12 +77,28 @@ export class CachefleetService {
         intervalMs: config.healthIntervalMs, timeoutMs: config.healthTimeoutMs, downAfter: config.healthDownAfter,
       }, () => reconciler?.kick(), logger.child({ component: 'health' }));
       reconciler = new Reconciler(
-        { store, provider, admin, router, events, engines, logger: logger.child({ component: 'reconciler' }), now, monitor,
+        { store, provider, admin, router, events, engines, logger: logger.child({ component: 'reconciler' }), now, monitor, security,
           nodeKeyOf: (c) => nodeKey(c.id, c.nodes[0]?.id ?? '0001') },
         { intervalMs: config.reconcileIntervalMs, fastIntervalMs: config.fastReconcileIntervalMs,
           failoverThrottleMs: config.failoverThrottleMs, stuckLinkMs: config.stuckLinkMs },
       );
-      const api = createApiServer({ actions: buildRegistry(services), logger: logger.child({ component: 'api' }) });
+      const { credentials, created } = ensureCredentials(paths.credentials, now());
+      if (created) {
+        logger.info({ file: paths.credentials, accessKeyId: credentials.keys[0]!.accessKeyId },
+          'created the admin access key; `cachefleet credentials --data-dir <dir>` prints it');
+      }
+      if (config.acceptAnyCredentials) {
+        logger.warn({ acceptAnyCredentials: true },
+          'INSECURE: --insecure-accept-any-credentials is on: API requests signed with any access key are accepted ' +
+          'without checking the signature. Use it only for development, never where the API can be reached by others.');
+      }
+      const apiLog = logger.child({ component: 'api' });
+      const api = createApiServer({
+        actions: buildRegistry(services), logger: apiLog,
+        beforeAction: createAuthenticator({
+          secretFor: secretLookup(credentials), now, acceptAnyCredentials: config.acceptAnyCredentials, logger: apiLog,
+        }),
+      });
       await api.listen({ host: config.host, port: config.port });
       const service = new CachefleetService(config, services, reconciler, monitor, api, provider, admin, router, releaseDataDir);
       claimDataDir(config.dataDir, { host: config.host, port: Number(new URL(service.url).port) });

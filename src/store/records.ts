@@ -39,7 +39,27 @@ export interface CacheSettings {
   notificationTopicArn?: string;
   autoMinorVersionUpgrade: boolean;
   transitEncryptionEnabled: boolean;
+  /** With transit encryption: 'required' (the only mode cachefleet offers; see resources/settings.ts). */
+  transitEncryptionMode?: 'required';
+  /** AUTH token state (the password of the `default` user); absent when no token was ever set. */
+  auth?: AuthTokenState;
   atRestEncryptionEnabled: boolean;
+}
+
+/**
+ * AUTH token state. Only the SHA-256 of each token is kept (Redis's `#<hex>` ACL form): the
+ * token itself is in no record, no redis.conf, no log, no event and no describe call.
+ */
+export interface AuthTokenState {
+  /** SHA-256 (hex) of every token the default user accepts, oldest first: one, or two while rotating. */
+  tokenSha256: string[];
+  /** Connections without a token are still accepted (a ROTATE onto a group that had no token, until SET). */
+  passwordless: boolean;
+  /** The strategy of the last modification, if any (SET is allowed only after ROTATE). */
+  lastStrategy?: 'ROTATE' | 'SET';
+  lastModifiedDate: string;
+  /** Bumped on every change; clusters record the version live on their nodes. */
+  version: number;
 }
 
 /**
@@ -166,6 +186,8 @@ export interface CacheClusterRecord extends CacheSettings {
   appliedParameters?: Record<string, string>;
   /** Node type whose maxmemory is live on the nodes. */
   appliedNodeType?: string;
+  /** `auth.version` live on every node (ACL of the default user applied); behind while a token update is applied. */
+  appliedAuthVersion?: number;
   /** Node ids the user asked to reboot (RebootCacheCluster); cleared by the reconciler. */
   rebootRequested?: string[];
   pending: { cacheNodeType?: string; engineVersion?: string; numCacheNodes?: number };

@@ -96,7 +96,7 @@ describe('chaos: availability-zone outage and replica count changes', { timeout:
 
     const t0 = performance.now();
     const { stdout } = await run(process.execPath, [CLI, 'chaos', 'az-outage', oldPrimary.PreferredAvailabilityZone!,
-      '--endpoint-url', svc.url, '--timeout', '60'], { timeout: 90_000 });
+      '--endpoint-url', svc.url, '--timeout', '60'], { env: svc.env, timeout: 90_000 });
     console.log(`chaos az-outage took ${(performance.now() - t0).toFixed(0)} ms:\n${stdout}`);
     assert.match(stdout, new RegExp(`killed 1 cache node in ${oldPrimary.PreferredAvailabilityZone}`));
     assert.match(stdout, new RegExp(`${oldPrimary.CacheClusterId}\\s+0001\\s+\\S+\\s+${oldPrimary.PreferredAvailabilityZone}`));

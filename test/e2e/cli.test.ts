@@ -14,10 +14,14 @@ import { run, redisCli, type RunResult } from '../helpers/e2e-exec.js';
 
 const GROUP = 'cli-group';
 
-/** `node bin/cachefleet.js args…` with no CACHEFLEET_ENDPOINT inherited. */
+/** The service's access key, for the CLI runs that do not name its data directory. */
+let credentialsEnv: NodeJS.ProcessEnv = {};
+
+/** `node bin/cachefleet.js args…` with no CACHEFLEET_ENDPOINT inherited; signing with the service's key from the environment, or, with --data-dir, from that directory only. */
 function cachefleet(...args: string[]): Promise<RunResult> {
-  const env = { ...process.env };
+  const env = { ...process.env, ...(args.includes('--data-dir') ? {} : credentialsEnv) };
   delete env['CACHEFLEET_ENDPOINT'];
+  if (args.includes('--data-dir')) for (const k of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE']) delete env[k];
   return run(process.execPath, [CLI, ...args], { env, timeoutMs: 30_000 });
 }
 
@@ -28,6 +32,7 @@ describe('cachefleet CLI', { timeout: 90_000 }, () => {
 
   before(async () => {
     svc = await startService(cleanup);
+    credentialsEnv = { AWS_ACCESS_KEY_ID: svc.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: svc.credentials.secretAccessKey };
     await svc.client.send(new CreateReplicationGroupCommand({
       ReplicationGroupId: GROUP, ReplicationGroupDescription: 'for the CLI', CacheNodeType: 'cache.t3.micro', NumCacheClusters: 2 }));
     await waitUntilReplicationGroupAvailable({ client: svc.client, minDelay: 1, maxDelay: 2, maxWaitTime: 60 }, { ReplicationGroupId: GROUP });

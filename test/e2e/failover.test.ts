@@ -32,8 +32,9 @@ test('kill -9 of the primary under a writer: a replica takes over, no READONLY, 
   const { host, port } = endpoint(g, 'PrimaryEndpoint');
   const writer = new LoopWriter(host, port);
   await waitFor(() => writer.report.acknowledged > 200, { what: 'writes before the kill' });
+  const pid = await nodePid(svc.dataDir, old);
   const killedAt = Date.now();
-  process.kill(await nodePid(svc.dataDir, old), 'SIGKILL');
+  process.kill(pid, 'SIGKILL');
   await waitFor(() => writer.firstAckAfter(killedAt + 50), { timeoutMs: 10_000, what: 'a write after the failover' });
   const resumedMs = writer.firstAckAfter(killedAt + 50)! - killedAt;
   const after = await recovered('fo-primary', old);

@@ -1,9 +1,12 @@
 /**
  * Raw AWS Query protocol requests for end-to-end tests: a form body POSTed to the service, the
  * XML answer parsed (every value kept as a string), an <ErrorResponse> turned into
- * { type, code, message }.
+ * { type, code, message }. Requests are signed (Signature Version 4, the SDK's signer) with the
+ * credentials registered for the service's URL (startService registers its service's), unless
+ * told otherwise.
  */
 import { XMLParser } from 'fast-xml-parser';
+import { signRequest, type SigningCredentials } from './sigv4-client.js';
 
 export const API_VERSION = '2015-02-02';
 
@@ -33,14 +36,52 @@ export function form(action: string, params: Record<string, string | number | bo
   return pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
 }
 
+const registered = new Map<string, SigningCredentials>();
+
+/** Requests to `url` (its origin) are signed with `credentials` from now on. */
+export function registerCredentials(url: string, credentials: SigningCredentials): void {
+  registered.set(new URL(url).origin, credentials);
+}
+
+/** The credentials registered for `url`'s origin. */
+export function credentialsFor(url: string): SigningCredentials | undefined {
+  return registered.get(new URL(url).origin);
+}
+
+export interface QueryOptions {
+  path?: string;
+  method?: string;
+  contentType?: string;
+  /** Sign with these instead of the registered ones; null: send the request unsigned. */
+  credentials?: SigningCredentials | null;
+  /** Signing time (default now). */
+  signingDate?: Date;
+  region?: string;
+  /** Sign in the query string (presigned, valid this many seconds) instead of the Authorization header. */
+  presignExpiresIn?: number;
+  /** Changes the request after it was signed (e.g. to tamper with it). */
+  afterSigning?: (req: { url: string; headers: Record<string, string>; body: string | Uint8Array | undefined }) => void;
+}
+
 /** POSTs `body` (a form string or raw bytes) to the service and parses the answer. */
-export async function query(url: string, body: string | Uint8Array,
-  opts: { path?: string; method?: string; contentType?: string } = {}): Promise<QueryResponse> {
-  const res = await fetch(new URL(opts.path ?? '/', url), {
-    method: opts.method ?? 'POST',
-    headers: { 'content-type': opts.contentType ?? 'application/x-www-form-urlencoded' },
-    body: opts.method === 'GET' ? undefined : typeof body === 'string' ? body : new Uint8Array(body),
-  });
+export async function query(url: string, body: string | Uint8Array, opts: QueryOptions = {}): Promise<QueryResponse> {
+  const method = opts.method ?? 'POST';
+  const req = {
+    url: new URL(opts.path ?? '/', url).href,
+    headers: { 'content-type': opts.contentType ?? 'application/x-www-form-urlencoded' } as Record<string, string>,
+    body: method === 'GET' ? undefined : typeof body === 'string' ? body : new Uint8Array(body),
+  };
+  const credentials = opts.credentials === undefined ? credentialsFor(url) : opts.credentials;
+  if (credentials) {
+    const signed = await signRequest(req.url, {
+      method, headers: req.headers, body: req.body, credentials, region: opts.region,
+      signingDate: opts.signingDate, presignExpiresIn: opts.presignExpiresIn,
+    });
+    req.url = signed.url;
+    req.headers = signed.headers;
+  }
+  opts.afterSigning?.(req);
+  const res = await fetch(req.url, { method, headers: req.headers, body: req.body });
   const text = await res.text();
   const out: QueryResponse = { status: res.status, contentType: res.headers.get('content-type'), text };
   if (text.trimStart().startsWith('<')) {

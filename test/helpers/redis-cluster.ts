@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process';
 import { Cluster, type Redis } from 'ioredis';
 import { AdminPool } from '../../src/engine/admin.js';
-import { addSlotsRange, clusterInfo, clusterNodes, meet, myId, replicate } from '../../src/engine/cluster-admin.js';
+import { addSlotsRange, clusterInfo, clusterMyself, clusterNodes, failover, meet, myId, replicate } from '../../src/engine/cluster-admin.js';
 import type { SlotRange } from '../../src/engine/cluster-nodes.js';
 import { LocalProcessProvider } from '../../src/engine/local-provider.js';
 import type { NodeSpec } from '../../src/engine/types.js';
@@ -89,19 +89,28 @@ export class TestCluster {
     node.pid = undefined;
   }
 
-  /** MEETs every node from the first; resolves when each knows all of them. Returns ms taken. */
-  async meetAll(nodes: TestNode[]): Promise<number> {
+  /**
+   * MEETs every node from the first (star: the others learn of each other by gossip, 1-2 s) or
+   * every node from every other (mesh: each handshake is direct, ~0.2 s). Resolves when each
+   * node knows all of them; returns the ms taken.
+   */
+  async meetAll(nodes: TestNode[], how: 'star' | 'mesh' = 'star'): Promise<number> {
     const t0 = performance.now();
-    for (const n of nodes.slice(1)) await meet(nodes[0].client, n.address, n.port);
+    const pairs = how === 'star' ? nodes.slice(1).map((b) => [nodes[0], b]) : nodes.flatMap((a) => nodes.filter((b) => b !== a).map((b) => [a, b]));
+    await Promise.all(pairs.map(([a, b]) => meet(a.client, b.address, b.port)));
     await this.waitKnown(nodes, nodes.length);
     return performance.now() - t0;
   }
 
+  /**
+   * Each node lists `count` nodes, none still in handshake. (cluster_known_nodes alone is not
+   * enough: it counts handshake entries, which MEET and gossip create at once.)
+   */
   async waitKnown(nodes: TestNode[], count: number, timeoutMs = 15_000): Promise<void> {
     await waitFor(
       async () => {
-        const infos = await Promise.all(nodes.map((n) => clusterInfo(n.client)));
-        return infos.every((i) => Number(i.cluster_known_nodes) === count);
+        const views = await Promise.all(nodes.map((n) => clusterNodes(n.client)));
+        return views.every((v) => v.length === count && v.every((n) => !n.handshake && !n.noaddr));
       },
       { timeoutMs, intervalMs: 20, what: `${nodes.length} nodes to know ${count} nodes` },
     );
@@ -139,6 +148,28 @@ export class TestCluster {
         .join('|'),
     );
     return sig.every((s) => s === sig[0]) && views.every((v) => v.every((n) => !n.failed && !n.handshake));
+  }
+
+  /**
+   * Coordinated CLUSTER FAILOVER of `replica`, waiting until it is primary. Redis aborts a manual
+   * failover silently after 5 s when the replica cannot catch up (e.g. its link is still
+   * syncing), so the link is awaited first and the command re-sent when nothing happened.
+   */
+  async gracefulFailover(replica: TestNode, timeoutMs = 20_000): Promise<void> {
+    await waitFor(async () => /master_link_status:up/.test(String(await replica.client.info('replication'))), {
+      timeoutMs,
+      what: `${replica.address} replication link up`,
+    });
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      await failover(replica.client);
+      try {
+        await waitFor(async () => (await clusterMyself(replica.client)).role === 'primary', { timeoutMs: 6000, what: 'manual failover' });
+        return;
+      } catch (e) {
+        if (Date.now() > deadline) throw e;
+      }
+    }
   }
 
   /** A cluster client (ioredis follows MOVED/ASK itself); disconnected by the cleanup. */

@@ -8,10 +8,13 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
-import { routeTableName } from '../../src/service/data-dir.js';
+import { dataPaths, routeTableName } from '../../src/service/data-dir.js';
 import { waitFor } from '../../src/util/wait.js';
 import { killVerified, type Cleanup } from './cleanup.js';
+import { registerCredentials } from './e2e-query.js';
+import type { SigningCredentials } from './sigv4-client.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const CLI = join(ROOT, 'bin/cachefleet.js');
@@ -20,8 +23,11 @@ export interface TestService {
   url: string;
   dataDir: string;
   cidr: string;
-  /** Environment for the aws CLI / boto3 (dummy credentials, region). */
+  /** The admin access key the service created in its data directory. */
+  credentials: SigningCredentials;
+  /** Environment for the aws CLI / boto3 (the admin access key, region). */
   env: NodeJS.ProcessEnv;
+  /** The JS SDK, signing with the admin access key. */
   client: ElastiCacheClient;
   pid(): number;
   /** kill -9 the control plane (nodes and endpoints keep serving). */
@@ -73,12 +79,19 @@ export async function startService(cleanup: Cleanup, opts: { args?: string[] } =
     try { execFileSync('nft', ['delete', 'table', 'ip', routeTableName(dataDir)], { stdio: 'ignore' }); } catch { /* none */ }
   });
 
-  const env = { ...process.env, AWS_ACCESS_KEY_ID: 'AKIDCACHEFLEETTEST', AWS_SECRET_ACCESS_KEY: 'test-secret', AWS_DEFAULT_REGION: 'us-east-1', AWS_PAGER: '' };
-  const client = new ElastiCacheClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'AKIDCACHEFLEETTEST', secretAccessKey: 'test-secret' } });
+  // The admin key the service created on its first start (what `cachefleet credentials` prints).
+  const admin = (JSON.parse(readFileSync(dataPaths(dataDir).credentials, 'utf8')) as { keys: SigningCredentials[] }).keys[0]!;
+  const credentials: SigningCredentials = { accessKeyId: admin.accessKeyId, secretAccessKey: admin.secretAccessKey };
+  registerCredentials(url, credentials);
+  const env: NodeJS.ProcessEnv = { ...process.env, AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+    AWS_DEFAULT_REGION: 'us-east-1', AWS_PAGER: '' };
+  delete env['AWS_SESSION_TOKEN'];
+  delete env['AWS_PROFILE'];
+  const client = new ElastiCacheClient({ endpoint: url, region: 'us-east-1', credentials });
   cleanup.defer(() => client.destroy());
   return {
     get url() { return url; },
-    dataDir, cidr, env, client, logs,
+    dataDir, cidr, credentials, env, client, logs,
     pid: () => child!.pid!,
     async kill9() {
       const c = child!;

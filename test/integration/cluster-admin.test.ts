@@ -42,8 +42,8 @@ const role = async (n: TestNode) => clusterMyself(n.client);
 
 describe('cluster admin on real nodes', () => {
   it('forms a 3-shard cluster with MEET, ADDSLOTSRANGE and REPLICATE (each safe to repeat)', async () => {
-    const ms = await tc.meetAll(all);
-    console.log(`cluster: MEET of 7 nodes converged (every node knows all 7) in ${ms.toFixed(0)} ms`);
+    const ms = await tc.meetAll(all); // star: one node meets the others, gossip does the rest
+    console.log(`cluster: MEET of 7 nodes from one seed converged (every node knows all 7, no handshake) in ${ms.toFixed(0)} ms`);
     await meet(all[0].client, all[3].address, all[3].port); // repeated: harmless
     assert.equal((await clusterInfo(all[3].client)).cluster_known_nodes, '7');
 
@@ -99,8 +99,8 @@ describe('cluster admin on real nodes', () => {
   it('graceful CLUSTER FAILOVER swaps primary and replica, keeping every write', async () => {
     const [p2, r2] = shards[1];
     const t0 = performance.now();
-    await failover(r2.client);
-    await waitFor(async () => (await role(r2)).role === 'primary' && (await role(p2)).primaryId === r2.id, {
+    await tc.gracefulFailover(r2);
+    await waitFor(async () => (await role(p2)).primaryId === r2.id, {
       timeoutMs: 10_000,
       what: 'r2 primary, p2 its replica',
     });
@@ -169,8 +169,27 @@ describe('cluster admin on real nodes', () => {
     await tc.waitKnown(all, 7);
     await replicate(r3.client, p3.id);
     await waitFor(async () => (await role(r3)).primaryId === p3.id, { timeoutMs: 5000, what: 'r3 replica of p3' });
+    await waitFor(async () => /master_link_status:up/.test(String(await r3.client.info('replication'))), {
+      timeoutMs: 10_000,
+      what: 'r3 replication link up',
+    });
     await tc.waitHealthy(all);
     const check = await redisCliCheck(all[0]);
     assert.equal(check.code, 0, check.output);
+  });
+
+  it('without intervention, Redis fails over a dead primary by itself after the node timeout', async () => {
+    // Matters for the control plane: with a majority of primaries up, Redis Cluster promotes a
+    // replica on its own (node timeout 2 s here), so an external failover must expect it.
+    const [p3, r3] = shards[2];
+    await tc.kill(p3);
+    const t0 = performance.now();
+    await waitFor(async () => (await role(r3)).role === 'primary', { timeoutMs: 20_000, intervalMs: 50, what: 'automatic failover' });
+    console.log(`cluster: automatic failover (cluster-node-timeout 2000) promoted the replica ${(performance.now() - t0).toFixed(0)} ms after the kill`);
+    await tc.start(p3);
+    await waitFor(async () => (await role(p3)).primaryId === r3.id, { timeoutMs: 15_000, what: 'p3 back as a replica' });
+    await tc.waitHealthy(all);
+    const values = await Promise.all(Array.from({ length: 300 }, (_, i) => cc.get(`k${i}`)));
+    assert.deepEqual(values, Array.from({ length: 300 }, (_, i) => `v${i}`));
   });
 });

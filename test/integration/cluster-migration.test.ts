@@ -79,7 +79,7 @@ before(async () => {
   tc = await TestCluster.create(cleanup, 'cachefleet-migr-');
   all = await tc.startNodes(5);
   [p1, p2, p3, r1, p4] = all;
-  await tc.meetAll(all);
+  await tc.meetAll(all, 'mesh');
   await tc.formShards([[p1, r1], [p2], [p3]], evenSlotRanges(3));
   cc = tc.clusterClient(p1);
   for (let i = 0; i < KEYS; i += 2000) {
@@ -230,6 +230,49 @@ describe('slot migration on real nodes', () => {
     await assert.rejects(migrateSlot({ ...opts, slot: e.slot }), /source .* is migrating it to .*, not to the target/);
     await setSlotStable(p2.client, e.slot);
 
+    await tc.waitHealthy(all);
+    const check = await redisCliCheck(p1);
+    assert.equal(check.code, 0, check.output);
+  });
+
+  it('resumes after the source shard failed over mid-migration (the new primary has no MIGRATING state)', async () => {
+    const N = 1000;
+    const [{ tag, slot }] = await tagsOwnedBy(p1, 1);
+    const expected = new Map(Array.from({ length: N }, (_, i) => [`{${tag}}:${i}`, `${tag}-${i}`]));
+    await Promise.all([...expected].map(([k, v]) => cc.set(k, v)));
+    for (const k of await getKeysInSlot(p1.client, slot, 10 * N)) if (!expected.has(k)) expected.set(k, (await cc.get(k))!);
+    await setSlotImporting(p2.client, slot, p1.id);
+    await setSlotMigrating(p1.client, slot, p2.id);
+    const half = await getKeysInSlot(p1.client, slot, N / 2);
+    await p1.client.call('MIGRATE', [p2.address, String(p2.port), '', '0', '5000', 'KEYS', ...half]);
+    await waitFor(async () => (await r1.client.dbsize()) === (await p1.client.dbsize()), { what: 'r1 in sync' });
+
+    await tc.gracefulFailover(r1);
+    await waitFor(async () => (await clusterMyself(p1.client)).primaryId === r1.id, { timeoutMs: 10_000, what: 'p1 demoted' });
+    assert.deepEqual((await clusterMyself(r1.client)).migrating, [], 'SETSLOT state is not replicated');
+    // The promoted primary serves the whole slot itself now: a moved key written again lands on
+    // it, so it exists on both sides and the newer copy is the source's.
+    await cc.set(half[0], 'after-failover');
+    expected.set(half[0], 'after-failover');
+    // Once the target hears the old primary is a replica, it drops that node's slots; being
+    // IMPORTING, it ignored the new primary's claim: the slot is unbound there (CLUSTERDOWN).
+    await waitFor(async () => (await clusterNodes(p2.client)).find((n) => n.id === p1.id)?.role === 'replica', {
+      timeoutMs: 10_000,
+      what: 'the target to see the old primary as a replica',
+    });
+    assert.equal(slotOwner(await clusterNodes(p2.client), slot), undefined);
+
+    const r = await migrateSlot({ ...moveOpts(r1, p2), slot });
+    assert.ok(r.keysMoved >= N / 2, `moved ${r.keysMoved}`);
+    const restore = [p1, r1];
+    [p1, r1] = [r1, p1]; // for assertMoved's primaries(), and the tests below
+    await assertMoved(slot, p2, p1, expected);
+    await tc.waitHealthy(all);
+
+    // Fail back so the remaining tests find the shard as before.
+    await tc.gracefulFailover(restore[0]);
+    await waitFor(async () => (await clusterMyself(restore[1].client)).primaryId === restore[0].id, { timeoutMs: 10_000, what: 'fail back' });
+    [p1, r1] = restore;
     await tc.waitHealthy(all);
     const check = await redisCliCheck(p1);
     assert.equal(check.code, 0, check.output);

@@ -4,14 +4,21 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Redis } from 'ioredis';
+import { createEndpointRouter } from '../../src/endpoints/index.js';
+import { execTool } from '../../src/endpoints/exec.js';
+import { NftablesRouter } from '../../src/endpoints/nftables-router.js';
 import { ProxyRouter } from '../../src/endpoints/proxy-router.js';
+import type { ProxyStatus } from '../../src/endpoints/proxy-files.js';
 import type { EndpointRoute, Target } from '../../src/endpoints/types.js';
 import { waitFor } from '../../src/util/wait.js';
 import { killVerified, useCleanup } from '../helpers/cleanup.js';
-import { TestFleet, randomLoopbackPrefix } from '../helpers/endpoints-redis.js';
+import { TestFleet, randomLoopbackPrefix, tryConnect } from '../helpers/endpoints-redis.js';
 
 const cleanup = useCleanup();
 const fleet = new TestFleet();
@@ -44,17 +51,21 @@ async function stopReplica(): Promise<void> {
   replicaPid = undefined;
 }
 
+// One primary and its replica for the whole file.
+before(async () => {
+  await fleet.startRedis(primary.address);
+  await startReplica();
+});
+after(async () => {
+  await stopReplica();
+  await fleet.stopAll();
+});
+
 describe('durable endpoint route (proxy process)', { skip: process.platform !== 'linux', timeout: 120_000 }, () => {
   before(async () => {
-    await fleet.startRedis(primary.address);
-    await startReplica();
     router = new ProxyRouter({ stateDir: await cleanup.tmpDir('cachefleet-endpoints-durable-') });
     cleanup.defer(() => router.teardown());
     await router.sync([route]);
-  });
-  after(async () => {
-    await stopReplica();
-    await fleet.stopAll();
   });
 
   it('every acknowledged write is on the replica the moment the client gets OK (500 writes)', async () => {
@@ -125,5 +136,77 @@ describe('durable endpoint route (proxy process)', { skip: process.platform !== 
     assert.equal(await c.ping(), 'PONG');
     await router.dropConnections(route.id, primary);
     await waitFor(() => closed, { timeoutMs: 3000, what: 'the durable connection to close' });
+  });
+});
+
+describe('no durable route, no proxy process', { timeout: 30_000 }, () => {
+  it('a ProxyRouter asked to serve no route starts nothing', async () => {
+    const dir = await cleanup.tmpDir('cachefleet-endpoints-empty-');
+    const empty = new ProxyRouter({ stateDir: dir });
+    await empty.sync([]);
+    await empty.sync([]);
+    assert.equal(empty.proxyPid(), undefined);
+    assert.equal(existsSync(join(dir, 'routes.json')), false);
+    await empty.teardown();
+  });
+});
+
+const nft = await NftablesRouter.available();
+describe('CompositeRouter: kernel NAT for plain routes, the proxy for durable ones', {
+  skip: nft ? false : 'nftables not usable here (needs nft and root)', timeout: 120_000,
+}, () => {
+  const table = `cftest_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const D: EndpointRoute = { id: 'c/durable', address: `${prefix}.20`, port: 6379, targets: [primary], durable: { timeoutMs: 500 } };
+  const P: EndpointRoute = { id: 'c/plain', address: `${prefix}.21`, port: 6379, targets: [primary] };
+  let stateDir: string;
+  const listening = (): string[] => {
+    try {
+      return (JSON.parse(readFileSync(join(stateDir, 'proxy-status.json'), 'utf8')) as ProxyStatus).listening;
+    } catch {
+      return [];
+    }
+  };
+
+  before(async () => {
+    stateDir = await cleanup.tmpDir('cachefleet-endpoints-composite-');
+    cleanup.defer(() => execTool('nft', ['delete', 'table', 'ip', table]).catch(() => {}));
+  });
+
+  it('splits the routes, hands a route over both ways, and tears both sides down', async () => {
+    const router = await createEndpointRouter({ mode: 'auto', table, stateDir });
+    cleanup.defer(() => router.teardown());
+    assert.equal(router.kind, 'nftables');
+    await router.sync([P]);
+    assert.equal(existsSync(join(stateDir, 'proxy.pid')), false, 'no proxy process while no route is durable');
+    await router.sync([D, P]);
+    assert.deepEqual(listening(), [`${D.address}:6379`], 'only the durable route is on the proxy');
+    const r = await fleet.connect(replica.address);
+    const d = await fleet.connect(D.address);
+    for (let i = 0; i < 50; i++) {
+      assert.equal(await d.set(`c${i}`, 'x'), 'OK');
+      assert.equal(await r.get(`c${i}`), 'x');
+    }
+    const natClient = await fleet.connect(P.address);
+    assert.equal(await natClient.ping(), 'PONG');
+    let natClosed = false;
+    natClient.on('close', () => (natClosed = true));
+    // The plain route becomes durable: NAT connections on it are closed, clients come back durable.
+    await router.sync([D, { ...P, durable: { timeoutMs: 500 } }]);
+    await waitFor(() => natClosed, { timeoutMs: 3000, what: 'the NAT connection to close' });
+    assert.deepEqual(listening().sort(), [`${D.address}:6379`, `${P.address}:6379`].sort());
+    const again = await fleet.connect(P.address);
+    assert.equal(await again.set('p', '1'), 'OK');
+    assert.equal(await r.get('p'), '1');
+    // And back: kernel NAT takes it; the connection made meanwhile carries on through the proxy.
+    await router.sync([D, P]);
+    assert.deepEqual(listening(), [`${D.address}:6379`]);
+    assert.equal(await again.set('q', '1'), 'OK');
+    assert.equal(await fleet.landsOn(P.address), primary.address);
+    await router.dropConnections(D.id, primary); // goes to the proxy, which knows the route
+    await router.teardown();
+    assert.equal((await tryConnect(D.address, 6379)).result, 'ECONNREFUSED');
+    assert.equal((await tryConnect(P.address, 6379)).result, 'ECONNREFUSED');
+    assert.notEqual((await execTool('nft', ['list', 'table', 'ip', table])).code, 0, 'table is gone');
+    await waitFor(() => !existsSync(join(stateDir, 'proxy.pid')), { timeoutMs: 5000, what: 'the proxy to exit' });
   });
 });

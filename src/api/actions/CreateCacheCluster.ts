@@ -5,7 +5,7 @@ import { commitCreate } from './create-commit.js';
 import { presentCacheCluster } from '../present/cache-cluster.js';
 import { reserveAddresses } from '../../resources/addresses.js';
 import { checkCapacity } from '../../resources/capacity.js';
-import { newCacheCluster } from '../../resources/cluster-factory.js';
+import { newCacheCluster, securitySettingsOf } from '../../resources/cluster-factory.js';
 import { normalizeIdentifier } from '../../resources/naming.js';
 import { placeNodes } from '../../resources/placement.js';
 import { isClusterModeGroup, resolveCreateSettings } from '../../resources/settings.js';
@@ -44,7 +44,9 @@ export default defineAction<CreateCacheClusterMessage, CreateCacheClusterResult>
       CacheParameterGroupName: group.doc.cacheParameterGroupName, CacheSubnetGroupName: group.doc.cacheSubnetGroupName,
       Port: group.doc.port,
     } : input);
-    const { settings, engine, parameterGroup, subnetGroup } = resolved;
+    const { engine, parameterGroup, subnetGroup } = resolved;
+    // A replica takes its group's TLS and AUTH token, whatever the request says.
+    const settings = group ? { ...resolved.settings, auth: undefined, transitEncryptionMode: undefined, ...securitySettingsOf(group.doc) } : resolved.settings;
     if (isClusterModeGroup(parameterGroup)) {
       throw CommonErrors.invalidParameterCombination(
         `Cache parameter group ${parameterGroup.name} has cluster-enabled yes; cluster mode enabled is not supported by cachefleet yet.`);

@@ -24,6 +24,10 @@ export default defineAction<ModifyCacheClusterMessage, ModifyCacheClusterResult>
       throw CommonErrors.invalidParameterCombination(
         `Cache cluster ${c.id} belongs to replication group ${c.replicationGroupId}: change its node type, engine version or parameter group with ModifyReplicationGroup.`);
     }
+    if (c.replicationGroupId && (input.AuthToken !== undefined || input.AuthTokenUpdateStrategy)) {
+      throw CommonErrors.invalidParameterCombination(
+        `Cache cluster ${c.id} belongs to replication group ${c.replicationGroupId}: update its AUTH token with ModifyReplicationGroup.`);
+    }
     const change = await applySettingsChanges(svc, c, input);
     if (change.changed.length === 0) throw CommonErrors.invalidParameterCombination('No modifications were requested.');
     const next: CacheClusterRecord = { ...c, ...change.settings, pending: { ...c.pending } };
@@ -35,7 +39,7 @@ export default defineAction<ModifyCacheClusterMessage, ModifyCacheClusterResult>
     } else if (change.nodeType) {
       next.pending.cacheNodeType = change.nodeType;
     }
-    if (next.cacheNodeType !== c.cacheNodeType || next.cacheParameterGroupName !== c.cacheParameterGroupName) next.status = 'modifying';
+    if (next.cacheNodeType !== c.cacheNodeType || next.cacheParameterGroupName !== c.cacheParameterGroupName || next.auth !== c.auth) next.status = 'modifying';
     await svc.store.commit([{ op: 'update', kind: 'cacheCluster', id: c.id, doc: next, expectVersion: version }]);
     await svc.events.emit('cache-cluster', c.id, `Cache cluster ${c.id} modified: ${change.changed.join(', ')}`);
     svc.kick();

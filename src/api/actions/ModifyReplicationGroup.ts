@@ -66,7 +66,7 @@ export default defineAction<ModifyReplicationGroupMessage, ModifyReplicationGrou
       next.cacheNodeType = change.nodeType;
     }
     const touchesNodes = (change.nodeType && input.ApplyImmediately) || next.primaryClusterId !== g.primaryClusterId ||
-      next.cacheParameterGroupName !== g.cacheParameterGroupName;
+      next.cacheParameterGroupName !== g.cacheParameterGroupName || next.auth !== g.auth;
     if (touchesNodes) next.status = 'modifying';
     const clusterOps: WriteOp[] = members.map((c) => {
       const doc: CacheClusterRecord = { ...c, ...pick(next), pending: { ...c.pending } };

@@ -1,5 +1,6 @@
 import type { CacheCluster, CacheNode } from '../model/shapes.js';
 import type { CacheClusterRecord, CacheNodeRecord } from '../../store/index.js';
+import { authTokenStatus, presentSecurity } from './security.js';
 
 function presentNode(c: CacheClusterRecord, n: CacheNodeRecord): CacheNode {
   return {
@@ -22,6 +23,7 @@ export function presentCacheCluster(c: CacheClusterRecord, showNodeInfo: boolean
     ...(c.pending.cacheNodeType ? { CacheNodeType: c.pending.cacheNodeType } : {}),
     ...(c.pending.engineVersion ? { EngineVersion: c.pending.engineVersion } : {}),
     ...(c.pending.numCacheNodes ? { NumCacheNodes: c.pending.numCacheNodes } : {}),
+    ...authTokenStatus(c.auth, [c]),
   };
   const toReboot = c.parameterApplyStatus === 'pending-reboot'
     ? c.nodes.filter((n) => n.parameterGroupStatus === 'pending-reboot').map((n) => n.id) : [];
@@ -51,8 +53,7 @@ export function presentCacheCluster(c: CacheClusterRecord, showNodeInfo: boolean
     ...(c.replicationGroupId ? { ReplicationGroupId: c.replicationGroupId } : {}),
     SnapshotRetentionLimit: c.snapshotRetentionLimit,
     SnapshotWindow: c.snapshotWindow,
-    AuthTokenEnabled: false,
-    TransitEncryptionEnabled: c.transitEncryptionEnabled,
+    ...presentSecurity(c),
     AtRestEncryptionEnabled: c.atRestEncryptionEnabled,
     ARN: c.arn,
     ReplicationGroupLogDeliveryEnabled: false,

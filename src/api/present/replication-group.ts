@@ -1,5 +1,6 @@
 import type { NodeGroup, NodeGroupMember, ReplicationGroup } from '../model/shapes.js';
 import type { CacheClusterRecord, ReplicationGroupRecord } from '../../store/index.js';
+import { authTokenStatus, presentSecurity } from './security.js';
 
 /** The role a member plays: what was observed on its node, else what it is meant to be. */
 export function memberRole(g: ReplicationGroupRecord, c: CacheClusterRecord): 'primary' | 'replica' {
@@ -42,6 +43,7 @@ export function presentReplicationGroup(g: ReplicationGroupRecord, clusters: Cac
   const pending = {
     ...(g.pending.automaticFailoverStatus ? { AutomaticFailoverStatus: g.pending.automaticFailoverStatus } : {}),
     ...(r ? { Resharding: { SlotMigration: { ProgressPercentage: r.totalSlots ? Math.floor((100 * r.movedSlots) / r.totalSlots) : 100 } } } : {}),
+    ...authTokenStatus(g.auth, members),
   };
   const failover = g.automaticFailoverEnabled ? 'enabled' : 'disabled';
   return {
@@ -65,8 +67,7 @@ export function presentReplicationGroup(g: ReplicationGroupRecord, clusters: Cac
     SnapshotWindow: g.snapshotWindow,
     ClusterEnabled: g.clusterEnabled ?? false,
     CacheNodeType: g.cacheNodeType,
-    AuthTokenEnabled: false,
-    TransitEncryptionEnabled: g.transitEncryptionEnabled,
+    ...presentSecurity(g),
     AtRestEncryptionEnabled: g.atRestEncryptionEnabled,
     ARN: g.arn,
     LogDeliveryConfigurations: [],

@@ -1,0 +1,93 @@
+/**
+ * How the control plane reaches and protects cache nodes:
+ * - an internal ACL user, `cachefleet-admin`, on every node, whose password is made once per
+ *   installation and kept in `<dataDir>/admin-secret` (mode 0600). The control plane never
+ *   uses the `default` user, which belongs to the customer (AUTH token or passwordless);
+ * - for nodes with TLS in transit, the service CA (to verify them) and their certificates.
+ *
+ * The admin pool asks `connection(address, port)` for every node connection; the reconciler
+ * tells which nodes run TLS (`setNodeTls`) before it first talks to them.
+ */
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { AdminConnectionOptions } from '../engine/admin.js';
+import { sha256Hex } from './auth-token.js';
+import { ensureCA, type CertificateAuthority } from './ca.js';
+import { NodeCertificates } from './certs.js';
+
+export const ADMIN_USER = 'cachefleet-admin';
+
+export function adminSecretPath(dataDir: string): string {
+  return join(dataDir, 'admin-secret');
+}
+
+/** The admin password of this data directory, created (random, 0600) on first use. */
+export async function ensureAdminSecret(dataDir: string): Promise<string> {
+  const path = adminSecretPath(dataDir);
+  try {
+    const text = (await readFile(path, 'utf8')).trim();
+    if (/^[0-9a-f]{32,}$/.test(text)) {
+      await chmod(path, 0o600);
+      return text;
+    }
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  await mkdir(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('hex');
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, secret + '\n', { mode: 0o600 });
+  await rename(tmp, path);
+  return secret;
+}
+
+/** What a node's config needs from the security setup (see desired.ts nodeSpec). */
+export interface NodeSecuritySpec {
+  adminUser: string;
+  adminPassword: string;
+  /** Present for nodes with TLS in transit. */
+  tls?: { certFile: string; keyFile: string; caFile: string };
+}
+
+export class NodeSecurity {
+  readonly adminUser = ADMIN_USER;
+  private readonly tlsNodes = new Set<string>();
+
+  constructor(readonly adminPassword: string, readonly ca: CertificateAuthority, readonly certs: NodeCertificates) {}
+
+  static async load(dataDir: string): Promise<NodeSecurity> {
+    const password = await ensureAdminSecret(dataDir);
+    const ca = await ensureCA(dataDir);
+    return new NodeSecurity(password, ca, new NodeCertificates(ca));
+  }
+
+  /** `#<sha256>` of the admin password, as it appears in ACL rules (redis.conf never holds the password of a user). */
+  get adminPasswordHash(): string {
+    return sha256Hex(this.adminPassword);
+  }
+
+  /** The ACL rules of the admin user (without its name). */
+  adminUserRules(): string[] {
+    return ['on', 'resetpass', `#${this.adminPasswordHash}`, '~*', '&*', '+@all'];
+  }
+
+  /** Records whether the node at address:port serves TLS (its admin connection follows). */
+  setNodeTls(address: string, port: number, tls: boolean): void {
+    const key = `${address}:${port}`;
+    if (tls) this.tlsNodes.add(key);
+    else this.tlsNodes.delete(key);
+  }
+
+  nodeTls(address: string, port: number): boolean {
+    return this.tlsNodes.has(`${address}:${port}`);
+  }
+
+  /** The admin pool's resolver: authenticate as the admin user, over TLS where the node runs it. */
+  connection(address: string, port: number): AdminConnectionOptions {
+    return {
+      auth: { username: this.adminUser, password: this.adminPassword },
+      ...(this.nodeTls(address, port) ? { tls: { ca: this.ca.certPem } } : {}),
+    };
+  }
+}
