@@ -166,35 +166,41 @@ function track(c: ChildProcess): ChildProcess {
 
 const resp = (k: string, v: string) => `*3\r\n$3\r\nSET\r\n$${k.length}\r\n${k}\r\n$${v.length}\r\n${v}\r\n`;
 
-/** Pipes RESP chunks into `redis-cli --pipe` to one node; resolves with the replies it counted. */
-function pipeTo(ep: Endpoint, chunks: Buffer[]): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const c = track(spawn('redis-cli', ['-h', ep.host, '-p', String(ep.port), '--pipe'], { stdio: ['pipe', 'pipe', 'pipe'] }));
-    let out = '';
-    c.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
-    c.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
+interface Pipe { write(chunk: Buffer): Promise<void>; end(): Promise<number> }
+
+/** `redis-cli --pipe` to one node: write RESP chunks (with backpressure), then end() resolves with the replies it counted. */
+function pipeTo(ep: Endpoint): Pipe {
+  const c = track(spawn('redis-cli', ['-h', ep.host, '-p', String(ep.port), '--pipe'], { stdio: ['pipe', 'pipe', 'pipe'] }));
+  let out = '';
+  c.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+  c.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
+  const exited = new Promise<number>((resolve, reject) => {
     c.on('error', reject);
     c.on('exit', (code) => {
       const m = /errors: (\d+), replies: (\d+)/.exec(out);
       if (code !== 0 || !m || m[1] !== '0') return reject(new Error(`redis-cli --pipe to ${ep.host}:${ep.port} exited ${code}: ${out.trim()}`));
       resolve(Number(m[2]));
     });
-    c.stdin!.on('error', () => { /* reported through the exit */ });
-    void (async () => {
-      for (const chunk of chunks) {
-        if (!c.stdin!.write(chunk)) await new Promise((r) => c.stdin!.once('drain', r));
-      }
-      c.stdin!.end();
-    })();
   });
+  exited.catch(() => undefined); // observed by end()
+  c.stdin!.on('error', () => { /* reported through the exit */ });
+  return {
+    write: async (chunk) => {
+      if (!c.stdin!.write(chunk)) await Promise.race([new Promise((r) => c.stdin!.once('drain', r)), exited]);
+    },
+    end: () => { c.stdin!.end(); return exited; },
+  };
 }
 
-export interface LoadResult { ms: number; generateMs: number; perPrimary: number[] }
+export interface LoadResult { ms: number; perPrimary: number[] }
 
-/** SETs keys 0..n-1, each sent straight to the primary owning its slot, one redis-cli --pipe per primary in parallel. */
+/**
+ * SETs keys 0..n-1, each sent straight to the primary owning its slot: one redis-cli --pipe per
+ * primary, all fed while the commands are generated.
+ */
 export async function loadKeys(t: Topology, n: number): Promise<LoadResult> {
   const t0 = now();
-  const chunks: Buffer[][] = t.primaries.map(() => []);
+  const pipes = t.primaries.map((p) => pipeTo(p));
   const pending: string[][] = t.primaries.map(() => []);
   const perPrimary = t.primaries.map(() => 0);
   for (let i = 0; i < n; i++) {
@@ -202,15 +208,14 @@ export async function loadKeys(t: Topology, n: number): Promise<LoadResult> {
     const p = t.owner[keySlot(k)]!;
     pending[p]!.push(resp(k, valueOf(i)));
     perPrimary[p]!++;
-    if (pending[p]!.length === 20_000) chunks[p]!.push(Buffer.from(pending[p]!.splice(0).join('')));
+    if (pending[p]!.length === 10_000) await pipes[p]!.write(Buffer.from(pending[p]!.splice(0).join('')));
   }
-  pending.forEach((rest, p) => { if (rest.length) chunks[p]!.push(Buffer.from(rest.join(''))); });
-  const t1 = now();
-  const replies = await Promise.all(t.primaries.map((p, i) => pipeTo(p, chunks[i]!)));
+  await Promise.all(pending.map((rest, p) => (rest.length ? pipes[p]!.write(Buffer.from(rest.join(''))) : undefined)));
+  const replies = await Promise.all(pipes.map((p) => p.end()));
   replies.forEach((r, i) => {
     if (r !== perPrimary[i]) throw new Error(`${t.primaries[i]!.host}: ${r} replies for ${perPrimary[i]} SETs`);
   });
-  return { ms: now() - t0, generateMs: t1 - t0, perPrimary };
+  return { ms: now() - t0, perPrimary };
 }
 
 // ---------------------------------------------------------------------------------------------

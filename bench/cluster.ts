@@ -126,7 +126,7 @@ interface ReshardResult {
   label: string;
   to: number;
   elapsedMs: number;
-  /** Call → every node group (also the new ones) shows available (growth only). */
+  /** Call → every node group (also the new ones) shows available, i.e. the new nodes answer (growth only). */
   shardsUpMs?: number;
   /** Call → first ProgressPercentage above 0. */
   firstProgressMs?: number;
@@ -234,7 +234,7 @@ function reshardRows(r: ReshardResult, keys: number): Row[] {
   const slotCounts = r.topology.primaries.map((p) => countSlots(parseSlots(p.slots)));
   const moved = r.event?.keys ?? r.dbsizeMoved;
   const phases = [
-    r.shardsUpMs !== undefined ? `new shards up ${sec(r.shardsUpMs)}` : undefined,
+    r.shardsUpMs !== undefined ? `new nodes answering ${sec(r.shardsUpMs)}` : undefined,
     r.firstProgressMs !== undefined ? `first 1 % ${sec(r.firstProgressMs)}` : undefined,
   ].filter(Boolean).join(', ');
   return [
@@ -335,7 +335,7 @@ export async function measureCluster(svc: BenchService, opts: { keys: number; qu
         value: `${sec(r.ms)} (${n(opts.keys / (r.ms / 1000))} keys/s)`, goal: '' });
       rows.push({ measure: 'Keys on the 3 primaries after loading (DBSIZE sum)', value: `${n(total)} / ${n(opts.keys)}`, goal: `= ${n(opts.keys)}`,
         ok: total === opts.keys });
-      details.push(`load: generating the commands ${ms(r.generateMs, 0)}; keys per primary ${r.perPrimary.map(n).join(' / ')}`);
+      details.push(`load: keys per primary ${r.perPrimary.map(n).join(' / ')}`);
       if (total !== opts.keys) throw new Error(`DBSIZE sum ${total} after loading ${opts.keys} keys`);
     });
     if (loaded !== 'ok') return { rows, details };

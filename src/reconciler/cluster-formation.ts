@@ -109,6 +109,8 @@ export class ClusterFormation {
           target: { client: this.client(dst), address: nodeOf(dst).address, port: nodeOf(dst).port, id: mv.to },
           others: primaries.filter((p) => p !== src && p !== dst).map((p) => this.client(p)),
           slot: mv.slot,
+          // MIGRATE logs in on the target as the admin user (the default user may need an AUTH token).
+          auth: this.d.admin.options(nodeOf(dst).address, nodeOf(dst).port).auth,
         });
       }));
       for (const r of done) if (r) { result.slotsMoved++; result.keysMoved += r.keysMoved; }

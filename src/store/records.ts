@@ -109,7 +109,9 @@ export interface ReplicationGroupRecord extends CacheSettings, ShardRecord {
   primaryEndpoint: EndpointRecord;
   readerEndpoint: EndpointRecord;
   /** Pending changes not yet applied (ElastiCache's PendingModifiedValues). */
-  pending: { cacheNodeType?: string; automaticFailoverStatus?: 'enabled' | 'disabled' };
+  pending: { cacheNodeType?: string; automaticFailoverStatus?: 'enabled' | 'disabled'; userGroups?: UserGroupsPending };
+  /** RBAC: the user groups whose users are the ACL of every node (desired; see pending.userGroups). */
+  userGroupIds?: string[];
   /** True once DeleteReplicationGroup was called. */
   deleteRequested?: boolean;
   retainPrimaryCluster?: boolean;
@@ -188,6 +190,8 @@ export interface CacheClusterRecord extends CacheSettings {
   appliedNodeType?: string;
   /** `auth.version` live on every node (ACL of the default user applied); behind while a token update is applied. */
   appliedAuthVersion?: number;
+  /** Fingerprint of the ACL users (RBAC) verified live on the cluster's node (reconciler/acl.ts). */
+  appliedAcl?: string;
   /** Node ids the user asked to reboot (RebootCacheCluster); cleared by the reconciler. */
   rebootRequested?: string[];
   pending: { cacheNodeType?: string; engineVersion?: string; numCacheNodes?: number };
@@ -256,6 +260,55 @@ export interface AddressRecord {
   owner: string;
 }
 
+/** User groups being attached to or detached from a replication group, until every node has the ACL. */
+export interface UserGroupsPending {
+  add: string[];
+  remove: string[];
+}
+
+/**
+ * An RBAC user (ElastiCache CreateUser): a Redis ACL user on the nodes of every replication group
+ * one of its user groups is attached to. Passwords are kept only as SHA-256 (hex), Redis's own
+ * `#<hash>` ACL form: the password itself is in no record, no redis.conf, no log.
+ */
+export interface UserRecord {
+  /** Lowercase, as ElastiCache stores ids. */
+  userId: string;
+  /** The Redis ACL user name (several users may share one, not within a user group). */
+  userName: string;
+  engine: 'redis';
+  /** Redis ACL rules without passwords (validated by security/access-string.ts). */
+  accessString: string;
+  authentication: {
+    type: 'password' | 'no-password-required' | 'iam';
+    /** SHA-256 (hex) of each password: one or two. Empty unless type is password. */
+    passwordHashes: string[];
+  };
+  status: 'active' | 'modifying' | 'deleting';
+  userGroupIds: string[];
+  arn: string;
+  minimumEngineVersion: string;
+  /** The built-in `default` user every account has (cannot be modified or deleted). */
+  builtIn?: boolean;
+  createdAt: string;
+}
+
+export interface UserGroupRecord {
+  /** Lowercase. */
+  userGroupId: string;
+  engine: 'redis';
+  /** Members (desired): exactly one of them has the user name `default`. */
+  userIds: string[];
+  status: 'creating' | 'active' | 'modifying' | 'deleting';
+  /** Replication groups this user group is attached to (their userGroupIds name it). */
+  replicationGroups: string[];
+  /** Membership changes not yet live on every node of the attached replication groups. */
+  pending?: { userIdsToAdd: string[]; userIdsToRemove: string[] };
+  arn: string;
+  minimumEngineVersion: string;
+  createdAt: string;
+}
+
 export interface RecordKinds {
   address: AddressRecord;
   replicationGroup: ReplicationGroupRecord;
@@ -264,5 +317,7 @@ export interface RecordKinds {
   cacheParameterGroup: CacheParameterGroupRecord;
   tags: TagsRecord;
   installation: InstallationRecord;
+  user: UserRecord;
+  userGroup: UserGroupRecord;
 }
 export type Kind = keyof RecordKinds;

@@ -1,0 +1,30 @@
+import { fault } from '../errors.js';
+import type { DeleteUserGroupMessage, UserGroup } from '../model/shapes.js';
+import { presentUserGroup } from '../present/user.js';
+import { retryOnConflict } from '../../resources/commit.js';
+import { deleteTagOps } from '../../resources/tags.js';
+import { attachedGroups, requireUserGroup, userMembershipOps } from '../../resources/users.js';
+import type { Stored } from '../../store/index.js';
+import { defineAction } from './define.js';
+
+/** Deletes a user group no replication group uses (InvalidUserGroupState otherwise); its users stay. */
+export default defineAction<DeleteUserGroupMessage, UserGroup>('DeleteUserGroup', async (input, svc) => retryOnConflict(async () => {
+  const { doc: g, version } = await requireUserGroup(svc, input.UserGroupId);
+  const attached = await attachedGroups(svc, g);
+  if (attached.length) {
+    throw fault('InvalidUserGroupStateFault',
+      `User group ${g.userGroupId} is used by replication group${attached.length > 1 ? 's' : ''} ${attached.map((r) => r.id).join(', ')}; ` +
+      'remove it from them first (ModifyReplicationGroup UserGroupIdsToRemove).');
+  }
+  if (g.status === 'modifying' || g.status === 'deleting') {
+    throw fault('InvalidUserGroupStateFault', `User group ${g.userGroupId} is ${g.status}; it can be deleted once active.`);
+  }
+  const users = (await Promise.all(g.userIds.map((id) => svc.store.get('user', id)))).filter((u): u is Stored<'user'> => !!u);
+  await svc.store.commit([
+    { op: 'delete', kind: 'userGroup', id: g.userGroupId, expectVersion: version },
+    ...userMembershipOps(users, g.userGroupId, false),
+    ...await deleteTagOps(svc.store, g.arn),
+  ]);
+  await svc.events.emit('user-group', g.userGroupId, `User group ${g.userGroupId} deleted`);
+  return presentUserGroup({ ...g, status: 'deleting' });
+}));

@@ -1,0 +1,48 @@
+import { CommonErrors, fault } from '../errors.js';
+import type { ModifyUserMessage, User } from '../model/shapes.js';
+import { presentUser } from '../present/user.js';
+import { retryOnConflict } from '../../resources/commit.js';
+import { checkEngine, normalizeAccessString, requireUser, resolveAuthentication, userIsDeployed } from '../../resources/users.js';
+import type { UserRecord } from '../../store/index.js';
+import { defineAction } from './define.js';
+
+/**
+ * Changes a user's access string (AccessString replaces it, AppendAccessString adds rules to it)
+ * or its passwords (Passwords, NoPasswordRequired, AuthenticationMode). A user deployed to
+ * replication groups is `modifying` until every node has its new ACL (the reconciler applies it
+ * live with ACL SETUSER: connections stay open and get the new permissions at once).
+ */
+export default defineAction<ModifyUserMessage, User>('ModifyUser', async (input, svc) => retryOnConflict(async () => {
+  const { doc: u, version } = await requireUser(svc, input.UserId);
+  checkEngine(input.Engine, false);
+  if (u.builtIn) {
+    throw CommonErrors.invalidParameterValue(
+      `The built-in user ${u.userId} cannot be modified. Create a user with the user name 'default' and put it in your user groups instead.`);
+  }
+  if (input.AccessString !== undefined && input.AppendAccessString !== undefined) {
+    throw CommonErrors.invalidParameterCombination('AccessString and AppendAccessString cannot be used together.');
+  }
+  let accessString = u.accessString;
+  if (input.AccessString !== undefined) accessString = normalizeAccessString(input.AccessString);
+  if (input.AppendAccessString !== undefined) {
+    normalizeAccessString(input.AppendAccessString, 'AppendAccessString');
+    accessString = normalizeAccessString(`${u.accessString} ${input.AppendAccessString}`, 'AppendAccessString');
+  }
+  const authentication = resolveAuthentication(input) ?? u.authentication;
+  if (input.AccessString === undefined && input.AppendAccessString === undefined && authentication === u.authentication) {
+    throw CommonErrors.invalidParameterCombination(
+      'No modifications were requested: give AccessString, AppendAccessString, Passwords, NoPasswordRequired or AuthenticationMode.');
+  }
+  if (u.status !== 'active') throw fault('InvalidUserStateFault', `User ${u.userId} is ${u.status}; it can be modified only when active.`);
+  const next: UserRecord = { ...u, accessString, authentication };
+  const changed = [
+    ...(accessString !== u.accessString ? ['AccessString'] : []),
+    ...(JSON.stringify(authentication) !== JSON.stringify(u.authentication) ? ['Authentication'] : []),
+  ];
+  if (changed.length === 0) return presentUser(u);
+  if (await userIsDeployed(svc, u)) next.status = 'modifying';
+  await svc.store.commit([{ op: 'update', kind: 'user', id: u.userId, doc: next, expectVersion: version }]);
+  await svc.events.emit('user', u.userId, `User ${u.userId} modified: ${changed.join(', ')}`);
+  svc.kick();
+  return presentUser(next);
+}));

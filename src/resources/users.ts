@@ -1,0 +1,219 @@
+/**
+ * RBAC users and user groups (ElastiCache CreateUser, CreateUserGroup, …): identifiers, lookups,
+ * the built-in `default` user, authentication input, and the membership rules every action
+ * shares. Which users end up in a node's ACL is reconciler/acl.ts's business.
+ */
+import { CommonErrors, fault } from '../api/errors.js';
+import type { AuthenticationMode } from '../api/model/shapes.js';
+import { hashPasswords, parseAccessString } from '../security/access-string.js';
+import { ADMIN_USER } from '../security/node-security.js';
+import { arn, type Services } from '../service/services.js';
+import type { InstallationRecord, ReplicationGroupRecord, Stored, UserGroupRecord, UserRecord, WriteOp } from '../store/index.js';
+
+/** The user every account has, as on ElastiCache: id and name `default`, all keys and commands, no password. */
+export const DEFAULT_USER_ID = 'default';
+export const DEFAULT_USER_NAME = 'default';
+export const DEFAULT_ACCESS_STRING = 'on ~* +@all';
+
+/** ElastiCache's quotas. */
+export const MAX_USERS = 1000;
+export const MAX_USER_GROUPS = 100;
+export const MAX_USERS_PER_GROUP = 100;
+/** A replication group takes one user group (its `default` user is the nodes' default user). */
+export const MAX_USER_GROUPS_PER_REPLICATION_GROUP = 1;
+
+export function builtInDefaultUser(installation: InstallationRecord): UserRecord {
+  return {
+    userId: DEFAULT_USER_ID, userName: DEFAULT_USER_NAME, engine: 'redis', accessString: DEFAULT_ACCESS_STRING,
+    authentication: { type: 'no-password-required', passwordHashes: [] }, status: 'active', userGroupIds: [],
+    arn: arn(installation, 'user', DEFAULT_USER_ID), minimumEngineVersion: '6.0', builtIn: true, createdAt: installation.createdAt,
+  };
+}
+
+/**
+ * User ids and user group ids: 1–40 letters, digits or hyphens, starting with a letter, no two
+ * consecutive hyphens, not ending with a hyphen; stored lowercase (lookups are case-insensitive).
+ */
+export function normalizeRbacId(what: 'UserId' | 'UserGroupId', value: string | undefined): string {
+  if (value === undefined) throw CommonErrors.missingParameter(what);
+  const id = value.toLowerCase();
+  const problem =
+    id.length === 0 ? 'must not be blank'
+    : id.length > 40 ? 'must be at most 40 characters long'
+    : !/^[a-z]/.test(id) ? 'must begin with a letter'
+    : !/^[a-z0-9-]+$/.test(id) ? 'must contain only letters, digits and hyphens'
+    : id.includes('--') ? 'must not contain two consecutive hyphens'
+    : id.endsWith('-') ? 'must not end with a hyphen'
+    : undefined;
+  if (problem) throw CommonErrors.invalidParameterValue(`Invalid ${what} '${value}': it ${problem}.`);
+  return id;
+}
+
+/**
+ * User names are Redis ACL user names: 1–120 printable ASCII characters without spaces or quotes.
+ * The name of cachefleet's own admin user on every node is reserved.
+ */
+export function validateUserName(value: string | undefined): string {
+  if (value === undefined) throw CommonErrors.missingParameter('UserName');
+  if (!/^[\x21-\x7e]{1,120}$/.test(value) || /["'\\]/.test(value)) {
+    throw CommonErrors.invalidParameterValue(
+      `Invalid UserName '${value}': use 1 to 120 printable ASCII characters without spaces, quotes or backslashes.`);
+  }
+  if (value.toLowerCase() === ADMIN_USER) {
+    throw CommonErrors.invalidParameterValue(`Invalid UserName '${value}': this name is reserved for the service's own use on every node.`);
+  }
+  return value;
+}
+
+export function checkEngine(engine: string | undefined, required: boolean): void {
+  if (engine === undefined) {
+    if (required) throw CommonErrors.missingParameter('Engine');
+    return;
+  }
+  if (engine.toLowerCase() !== 'redis') {
+    throw CommonErrors.invalidParameterValue(`Invalid Engine '${engine}': users and user groups of this service use the redis engine.`);
+  }
+}
+
+export async function requireUser(svc: Services, userId: string): Promise<Stored<'user'>> {
+  const found = await svc.store.get('user', userId.toLowerCase());
+  if (!found) throw fault('UserNotFoundFault', `User ${userId} not found.`);
+  return found;
+}
+
+export async function requireUserGroup(svc: Services, userGroupId: string): Promise<Stored<'userGroup'>> {
+  const found = await svc.store.get('userGroup', userGroupId.toLowerCase());
+  if (!found) throw fault('UserGroupNotFoundFault', `User group ${userGroupId} not found.`);
+  return found;
+}
+
+/** How a user authenticates, from CreateUser's or ModifyUser's members; undefined when none was given. */
+export function resolveAuthentication(input: { Passwords?: string[]; NoPasswordRequired?: boolean; AuthenticationMode?: AuthenticationMode }):
+  UserRecord['authentication'] | undefined {
+  const { Passwords: passwords, NoPasswordRequired: noPassword, AuthenticationMode: mode } = input;
+  if (mode !== undefined) {
+    if (passwords !== undefined || noPassword !== undefined) {
+      throw CommonErrors.invalidParameterCombination('AuthenticationMode cannot be combined with Passwords or NoPasswordRequired.');
+    }
+    switch (mode.Type) {
+      case 'password':
+        if (!mode.Passwords?.length) throw CommonErrors.invalidParameterValue('AuthenticationMode Type password needs Passwords (1 or 2).');
+        return { type: 'password', passwordHashes: hashPasswords(mode.Passwords, 'AuthenticationMode.Passwords') };
+      case 'no-password-required':
+        if (mode.Passwords?.length) {
+          throw CommonErrors.invalidParameterCombination('AuthenticationMode Type no-password-required cannot be combined with Passwords.');
+        }
+        return { type: 'no-password-required', passwordHashes: [] };
+      case 'iam':
+        throw CommonErrors.invalidParameterValue(
+          'AuthenticationMode Type iam is not supported by cachefleet: there is no IAM to issue authentication tokens. Use password authentication.');
+      default:
+        throw CommonErrors.invalidParameterValue(`Invalid AuthenticationMode Type '${String(mode.Type)}': it must be password, no-password-required or iam.`);
+    }
+  }
+  if (noPassword === true) {
+    if (passwords?.length) throw CommonErrors.invalidParameterCombination('NoPasswordRequired cannot be true when Passwords are given.');
+    return { type: 'no-password-required', passwordHashes: [] };
+  }
+  if (passwords !== undefined) return { type: 'password', passwordHashes: hashPasswords(passwords) };
+  if (noPassword === false) {
+    throw CommonErrors.invalidParameterCombination('NoPasswordRequired false needs Passwords: a user must have a password or need none.');
+  }
+  return undefined;
+}
+
+/** The access string as stored (rules separated by single spaces), or InvalidParameterValue. */
+export function normalizeAccessString(value: string, what = 'AccessString'): string {
+  return parseAccessString(value, what).text;
+}
+
+/**
+ * The users of a user group, checked: each exists and is not being deleted (UserNotFound), at
+ * most one per user name (DuplicateUserName), and one of them named `default` (DefaultUserRequired).
+ */
+export async function checkMembers(svc: Services, userIds: string[], groupId: string): Promise<Map<string, Stored<'user'>>> {
+  if (userIds.length > MAX_USERS_PER_GROUP) {
+    throw CommonErrors.invalidParameterValue(`A user group can have at most ${MAX_USERS_PER_GROUP} users; ${groupId} would have ${userIds.length}.`);
+  }
+  const users = new Map<string, Stored<'user'>>();
+  const byName = new Map<string, string>();
+  for (const id of userIds) {
+    const u = await svc.store.get('user', id);
+    if (!u || u.doc.status === 'deleting') throw fault('UserNotFoundFault', `User ${id} not found.`);
+    const other = byName.get(u.doc.userName);
+    if (other !== undefined) {
+      throw fault('DuplicateUserNameFault',
+        `Users ${other} and ${id} have the same user name '${u.doc.userName}'; a user group can hold only one user of each name.`);
+    }
+    byName.set(u.doc.userName, id);
+    users.set(id, u);
+  }
+  if (!byName.has(DEFAULT_USER_NAME)) {
+    throw fault('DefaultUserRequired', `User group ${groupId} must contain a user with the user name '${DEFAULT_USER_NAME}'.`);
+  }
+  return users;
+}
+
+/** A list of ids from the API, normalized, each once (InvalidParameterValue on a repeat). */
+export function idList(what: 'UserId' | 'UserGroupId', values: string[] | undefined, member: string): string[] {
+  const ids = (values ?? []).map((v) => normalizeRbacId(what, v));
+  const dup = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (dup) throw CommonErrors.invalidParameterValue(`${member} names ${dup} more than once.`);
+  return ids;
+}
+
+/** Ops that set `userGroupIds` of these users (adding or removing `groupId`), at the versions read. */
+export function userMembershipOps(users: Iterable<Stored<'user'>>, groupId: string, member: boolean): WriteOp[] {
+  const ops: WriteOp[] = [];
+  for (const u of users) {
+    const has = u.doc.userGroupIds.includes(groupId);
+    if (has === member) continue;
+    const userGroupIds = member ? [...u.doc.userGroupIds, groupId].sort() : u.doc.userGroupIds.filter((g) => g !== groupId);
+    ops.push({ op: 'update', kind: 'user', id: u.id, doc: { ...u.doc, userGroupIds }, expectVersion: u.version });
+  }
+  return ops;
+}
+
+/**
+ * The user groups a replication group is to be attached to, checked as ElastiCache does: RBAC
+ * needs TLS in transit (InvalidParameterCombination), each group exists (UserGroupNotFound) and
+ * is active (InvalidUserGroupState); one user group per replication group.
+ */
+export async function userGroupsToAttach(svc: Services, ids: string[], transitEncryption: boolean, member: string):
+  Promise<Stored<'userGroup'>[]> {
+  if (ids.length === 0) return [];
+  if (!transitEncryption) {
+    throw CommonErrors.invalidParameterCombination(
+      `${member}: user groups (role-based access control) need TransitEncryptionEnabled true; create the replication group with TLS in transit.`);
+  }
+  if (ids.length > MAX_USER_GROUPS_PER_REPLICATION_GROUP) {
+    throw CommonErrors.invalidParameterValue(`${member}: a replication group can have only ${MAX_USER_GROUPS_PER_REPLICATION_GROUP} user group.`);
+  }
+  const found: Stored<'userGroup'>[] = [];
+  for (const id of ids) {
+    const ug = await requireUserGroup(svc, id);
+    if (ug.doc.status !== 'active') {
+      throw fault('InvalidUserGroupStateFault', `User group ${ug.id} is ${ug.doc.status}; it can be attached only when active.`);
+    }
+    found.push(ug);
+  }
+  return found;
+}
+
+/** Ops that record on user groups that `groupId` is (or is no longer) attached to them. */
+export function attachmentOps(userGroups: Iterable<Stored<'userGroup'>>, groupId: string, attached: boolean): WriteOp[] {
+  const ops: WriteOp[] = [];
+  for (const ug of userGroups) {
+    const has = ug.doc.replicationGroups.includes(groupId);
+    if (has === attached) continue;
+    const replicationGroups = attached ? [...ug.doc.replicationGroups, groupId].sort() : ug.doc.replicationGroups.filter((g) => g !== groupId);
+    ops.push({ op: 'update', kind: 'userGroup', id: ug.id, doc: { ...ug.doc, replicationGroups }, expectVersion: ug.version });
+  }
+  return ops;
+}
+
+/** The replication groups a user group is attached to that still exist (a deleted group's attachment may linger a moment). */
+export async function attachedGroups(svc: Services, ug: UserGroupRecord): Promise<ReplicationGroupRecord[]> {
+  const groups = await Promise.all(ug.replicationGroups.map((id) => svc.store.get('replicationGroup', id)));
+  return groups.filter((g): g is Stored<'replicationGroup'> => !!g && (g.doc.userGroupIds ?? []).includes(ug.userGroupId)).map((g) => g.doc);
+}
