@@ -28,6 +28,8 @@ export interface ModifySettingsInput {
   TransitEncryptionMode?: string;
   LogDeliveryConfigurations?: unknown[];
   IpDiscovery?: string;
+  /** RBAC (ModifyReplicationGroup): user groups added in the same call allow AuthTokenUpdateStrategy DELETE. */
+  UserGroupIdsToAdd?: string[];
 }
 
 export interface SettingsChange {
@@ -45,7 +47,7 @@ export interface SettingsChange {
  */
 export async function applySettingsChanges(svc: Services, current: CacheSettings, input: ModifySettingsInput): Promise<SettingsChange> {
   checkTransitEncryptionChange(current, input);
-  const auth = updateAuth(current.auth, current.transitEncryptionEnabled, input, svc.now());
+  const auth = updateAuth(current.auth, current.transitEncryptionEnabled, input, svc.now(), { addingUserGroups: !!input.UserGroupIdsToAdd?.length });
   if (input.CacheSecurityGroupNames?.length) {
     throw CommonErrors.invalidParameterValue('Use of cache security groups is not permitted in this API version for your account; use SecurityGroupIds.');
   }

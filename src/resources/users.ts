@@ -217,3 +217,80 @@ export async function attachedGroups(svc: Services, ug: UserGroupRecord): Promis
   const groups = await Promise.all(ug.replicationGroups.map((id) => svc.store.get('replicationGroup', id)));
   return groups.filter((g): g is Stored<'replicationGroup'> => !!g && (g.doc.userGroupIds ?? []).includes(ug.userGroupId)).map((g) => g.doc);
 }
+
+/** Is the user on nodes: in a user group attached to a replication group? */
+export async function userIsDeployed(svc: Services, u: UserRecord): Promise<boolean> {
+  for (const id of u.userGroupIds) {
+    const ug = await svc.store.get('userGroup', id);
+    if (ug && (await attachedGroups(svc, ug.doc)).length > 0) return true;
+  }
+  return false;
+}
+
+/** The user groups CreateReplicationGroup's UserGroupIds name, checked (none without UserGroupIds). */
+export async function userGroupsForCreate(svc: Services, input: { UserGroupIds?: string[]; AuthToken?: string }, transitEncryption: boolean):
+  Promise<Stored<'userGroup'>[]> {
+  const ids = idList('UserGroupId', input.UserGroupIds, 'UserGroupIds');
+  if (ids.length && input.AuthToken !== undefined) {
+    throw CommonErrors.invalidParameterCombination(
+      'AuthToken and UserGroupIds cannot be used together: a replication group uses either an AUTH token or user groups (role-based access control).');
+  }
+  return userGroupsToAttach(svc, ids, transitEncryption, 'UserGroupIds');
+}
+
+export interface UserGroupChange {
+  /** The replication group's user groups after the change. */
+  userGroupIds: string[];
+  add: string[];
+  remove: string[];
+  /** Updates of the user groups' `replicationGroups`, at the versions read. */
+  ops: WriteOp[];
+}
+
+/**
+ * ModifyReplicationGroup's UserGroupIdsToAdd, UserGroupIdsToRemove and RemoveUserGroups, checked;
+ * undefined when the call changes no user group. A replication group uses either an AUTH token
+ * or user groups: adding user groups to a group with a token needs AuthTokenUpdateStrategy
+ * DELETE in the same call (the way from AUTH to RBAC), and a token can be set only while (or
+ * after) every user group is removed (the way back).
+ */
+export async function userGroupChange(svc: Services, g: ReplicationGroupRecord, input: {
+  UserGroupIdsToAdd?: string[]; UserGroupIdsToRemove?: string[]; RemoveUserGroups?: boolean; AuthToken?: string; AuthTokenUpdateStrategy?: string;
+}, tokenEnabled: boolean): Promise<UserGroupChange | undefined> {
+  const current = g.userGroupIds ?? [];
+  const add = idList('UserGroupId', input.UserGroupIdsToAdd, 'UserGroupIdsToAdd');
+  let remove = idList('UserGroupId', input.UserGroupIdsToRemove, 'UserGroupIdsToRemove');
+  if (input.RemoveUserGroups) {
+    if (add.length) throw CommonErrors.invalidParameterCombination('RemoveUserGroups cannot be combined with UserGroupIdsToAdd.');
+    if (current.length === 0) throw CommonErrors.invalidParameterValue(`Replication group ${g.id} has no user groups to remove.`);
+    remove = [...current];
+  }
+  if (add.length === 0 && remove.length === 0) {
+    if (current.length && input.AuthToken !== undefined) {
+      throw CommonErrors.invalidParameterCombination(
+        `Replication group ${g.id} uses user groups (role-based access control); an AUTH token can be set only together with RemoveUserGroups.`);
+    }
+    return undefined;
+  }
+  const both = add.find((id) => remove.includes(id));
+  if (both) throw CommonErrors.invalidParameterCombination(`User group ${both} is in both UserGroupIdsToAdd and UserGroupIdsToRemove.`);
+  const already = add.find((id) => current.includes(id));
+  if (already) throw CommonErrors.invalidParameterValue(`User group ${already} is already attached to replication group ${g.id}.`);
+  const missing = remove.find((id) => !current.includes(id));
+  if (missing) throw CommonErrors.invalidParameterValue(`User group ${missing} is not attached to replication group ${g.id}.`);
+  const userGroupIds = [...current.filter((id) => !remove.includes(id)), ...add];
+  if (userGroupIds.length > MAX_USER_GROUPS_PER_REPLICATION_GROUP) {
+    throw CommonErrors.invalidParameterValue(
+      `A replication group can have only ${MAX_USER_GROUPS_PER_REPLICATION_GROUP} user group; ${g.id} would have ${userGroupIds.length} (remove ${current.join(', ')} in the same call).`);
+  }
+  const adding = await userGroupsToAttach(svc, add, g.transitEncryptionEnabled, 'UserGroupIdsToAdd');
+  if (add.length && tokenEnabled && input.AuthTokenUpdateStrategy?.toUpperCase() !== 'DELETE') {
+    throw CommonErrors.invalidParameterCombination(
+      `Replication group ${g.id} uses an AUTH token: to move it to user groups, give AuthTokenUpdateStrategy DELETE in the same call.`);
+  }
+  if (userGroupIds.length && input.AuthToken !== undefined) {
+    throw CommonErrors.invalidParameterCombination('A replication group uses either an AUTH token or user groups: AuthToken cannot be set while user groups stay attached.');
+  }
+  const removing = (await Promise.all(remove.map((id) => svc.store.get('userGroup', id)))).filter((u): u is Stored<'userGroup'> => !!u);
+  return { userGroupIds, add, remove, ops: [...attachmentOps(adding, g.id, true), ...attachmentOps(removing, g.id, false)] };
+}

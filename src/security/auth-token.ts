@@ -11,7 +11,8 @@
  *   clients can move over without a failed AUTH. Onto a group without a token, passwordless
  *   access stays too (as on ElastiCache) until SET.
  * - SET, allowed only after ROTATE: the new token becomes the only one.
- * - DELETE: only when moving to RBAC user groups, which cachefleet does not have yet: refused.
+ * - DELETE: only when moving to RBAC, with user groups added in the same call (UserGroupIdsToAdd):
+ *   the token goes, and the user group's `default` user becomes the nodes' default user.
  */
 import { createHash } from 'node:crypto';
 import { CommonErrors } from '../api/errors.js';
@@ -61,7 +62,7 @@ export type AuthTokenStrategy = 'ROTATE' | 'SET' | 'DELETE';
  * AuthTokenUpdateStrategy, or undefined when neither was given. Throws AWS's errors.
  */
 export function updateAuth(current: AuthTokenState | undefined, transitEncryption: boolean, input: { AuthToken?: string; AuthTokenUpdateStrategy?: string },
-  now: Date): AuthTokenState | undefined {
+  now: Date, opts: { addingUserGroups?: boolean } = {}): AuthTokenState | undefined {
   const { AuthToken: token } = input;
   const strategy = input.AuthTokenUpdateStrategy?.toUpperCase();
   if (token === undefined && strategy === undefined) return undefined;
@@ -69,9 +70,14 @@ export function updateAuth(current: AuthTokenState | undefined, transitEncryptio
     throw CommonErrors.invalidParameterValue(`Invalid AuthTokenUpdateStrategy ${input.AuthTokenUpdateStrategy}: it must be one of ROTATE, SET, DELETE.`);
   }
   if (strategy === 'DELETE') {
-    throw CommonErrors.invalidParameterValue(
-      'AuthTokenUpdateStrategy DELETE is allowed only when moving to role-based access control (user groups), which cachefleet does not support yet; ' +
-      'use ROTATE then SET to replace the AUTH token.');
+    if (!opts.addingUserGroups) {
+      throw CommonErrors.invalidParameterValue(
+        'AuthTokenUpdateStrategy DELETE is allowed only when moving to role-based access control: give UserGroupIdsToAdd in the same call. ' +
+        'Use ROTATE then SET to replace the AUTH token.');
+    }
+    if (token !== undefined) throw CommonErrors.invalidParameterCombination('AuthTokenUpdateStrategy DELETE cannot be specified with AuthToken.');
+    // No token any more (AuthTokenEnabled false); the user group's default user takes over.
+    return { tokenSha256: [], passwordless: true, lastModifiedDate: now.toISOString(), version: (current?.version ?? 0) + 1 };
   }
   if (token === undefined) {
     throw CommonErrors.invalidParameterCombination(`AuthTokenUpdateStrategy ${strategy} must be specified with AuthToken.`);

@@ -1,13 +1,15 @@
 import { DEFAULT_PARAMETER_GROUPS } from '../catalog/parameters.js';
 import { DEFAULT_SUBNET_GROUP, newSubnetGroupRecord } from '../resources/subnet-groups.js';
 import { retryOnConflict } from '../resources/commit.js';
+import { builtInDefaultUser, DEFAULT_USER_ID } from '../resources/users.js';
 import type { CacheParameterGroupRecord, WriteOp } from '../store/index.js';
 import { arn, type Services } from './services.js';
 
 /**
  * Creates what an ElastiCache account starts with: the default parameter groups of each
  * family (default.redis7, default.redis7.cluster.on) and, as in an account with a default VPC,
- * a `default` subnet group with a subnet in each of three availability zones.
+ * a `default` subnet group with a subnet in each of three availability zones, and the built-in
+ * `default` user of role-based access control.
  *
  * Idempotent, run at every start. A built-in parameter group whose catalog definition changed
  * (a newer cachefleet) is brought up to date with its version bumped, so the reconciler
@@ -48,6 +50,10 @@ async function ensureOnce(svc: Services): Promise<void> {
     const group = newSubnetGroupRecord(svc.installation, DEFAULT_SUBNET_GROUP, 'Default CacheSubnetGroup', subnets,
       new Date(svc.installation.createdAt));
     ops.push({ op: 'create', kind: 'cacheSubnetGroup', id: DEFAULT_SUBNET_GROUP, doc: group });
+  }
+  // RBAC: the built-in `default` user (on ~* +@all, no password), as every ElastiCache account has it.
+  if (!(await svc.store.get('user', DEFAULT_USER_ID))) {
+    ops.push({ op: 'create', kind: 'user', id: DEFAULT_USER_ID, doc: builtInDefaultUser(svc.installation) });
   }
   await svc.store.commit(ops);
 }

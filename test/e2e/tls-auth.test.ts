@@ -10,8 +10,11 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Redis, type RedisOptions } from 'ioredis';
-import { ModifyReplicationGroupCommand, DescribeEventsCommand, type ReplicationGroup } from '@aws-sdk/client-elasticache';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import {
+  CreateReplicationGroupCommand, DescribeEventsCommand, ModifyReplicationGroupCommand, ModifyReplicationGroupShardConfigurationCommand,
+  type ReplicationGroup,
+} from '@aws-sdk/client-elasticache';
 import { useCleanup } from '../helpers/cleanup.js';
 import { CLI, startService, type TestService } from '../helpers/service.js';
 import { run, runOk } from '../helpers/e2e-exec.js';
@@ -231,5 +234,32 @@ describe('TLS in transit and AUTH tokens', { timeout: 180_000 }, () => {
     const oldMember = members(after).find((m) => m.CacheClusterId === old)!;
     await waitFor(async () => /master_link_status:up/.test((await cli(oldMember.ReadEndpoint!.Address!, oldMember.ReadEndpoint!.Port!, '-a', NEW_TOKEN, 'info', 'replication')).out),
       { timeoutMs: 20_000, what: 'the old primary to resync over TLS' });
+  });
+
+  test('cluster mode enabled with TLS and AUTH: cluster bus over TLS, a cluster client, resharding with MIGRATE over TLS', { timeout: 240_000 }, async () => {
+    await svc.client.send(new CreateReplicationGroupCommand({
+      ReplicationGroupId: 'tls-shards', ReplicationGroupDescription: 'sharded TLS', NumNodeGroups: 2, ReplicasPerNodeGroup: 1,
+      CacheNodeType: 'cache.t3.micro', CacheParameterGroupName: 'default.redis7.cluster.on', TransitEncryptionEnabled: true, AuthToken: TOKEN,
+    }));
+    const g = await waitAvailable(svc.client, 'tls-shards', 60_000);
+    assert.equal(g.TransitEncryptionEnabled, true);
+    const cfg = g.ConfigurationEndpoint!;
+    assert.equal((await cli(cfg.Address!, cfg.Port!, '-a', TOKEN, 'cluster', 'info')).out.match(/cluster_state:(\w+)/)?.[1], 'ok');
+    const cluster = new Cluster([{ host: cfg.Address!, port: cfg.Port! }], { redisOptions: { tls: { ca }, password: TOKEN } });
+    cluster.on('error', () => undefined);
+    try {
+      for (let i = 0; i < 500; i++) await cluster.set(`ck:${i}`, String(i));
+      await svc.client.send(new ModifyReplicationGroupShardConfigurationCommand({
+        ReplicationGroupId: 'tls-shards', NodeGroupCount: 3, ApplyImmediately: true,
+      }));
+      await waitFor(async () => (await describeGroup(svc.client, 'tls-shards')).Status !== 'available', { timeoutMs: 5000, what: 'resharding to start' }).catch(() => undefined);
+      const after = await waitAvailable(svc.client, 'tls-shards', 200_000, (x) => (x.NodeGroups?.length ?? 0) === 3);
+      assert.equal(after.NodeGroups!.length, 3);
+      const values = await Promise.all(Array.from({ length: 500 }, (_, i) => cluster.get(`ck:${i}`)));
+      assert.deepEqual(values, Array.from({ length: 500 }, (_, i) => String(i)), 'every key survived resharding (MIGRATE over TLS, as the admin user)');
+      for (const ng of after.NodeGroups!) assert.ok(ng.Slots, `node group ${ng.NodeGroupId} owns slots`);
+    } finally {
+      cluster.disconnect();
+    }
   });
 });

@@ -14,6 +14,7 @@ import { type CacheClusterRecord, type ReplicationGroupRecord, type WriteOp } fr
 import { commitCreate, groupCreateConflicts } from './create-commit.js';
 import { createShardedGroup } from './create-sharded.js';
 import { resolveEngine } from '../../catalog/engines.js';
+import { attachmentOps, userGroupsForCreate } from '../../resources/users.js';
 
 /** How many cache clusters (1 primary + replicas) the request asks for; AWS's limits for cluster mode disabled. */
 function clusterCount(input: CreateReplicationGroupMessage): number {
@@ -57,6 +58,8 @@ export default defineAction<CreateReplicationGroupMessage, CreateReplicationGrou
     if (await svc.store.get('replicationGroup', id)) {
       throw fault('ReplicationGroupAlreadyExistsFault', `Replication group ${id} already exists.`);
     }
+    // RBAC: the user groups whose users every node knows.
+    const userGroups = await userGroupsForCreate(svc, input, settings.transitEncryptionEnabled);
     const count = clusterCount(input);
     const automaticFailover = input.AutomaticFailoverEnabled ?? false;
     const multiAZ = input.MultiAZEnabled ?? false;
@@ -120,6 +123,7 @@ export default defineAction<CreateReplicationGroupMessage, CreateReplicationGrou
         primaryEndpoint: { address: primaryAddress, port: seed?.port ?? settings.port },
         readerEndpoint: { address: readerAddress, port: seed?.port ?? settings.port },
         pending: {},
+        ...(userGroups.length ? { userGroupIds: userGroups.map((u) => u.id) } : {}),
       };
       const ops: WriteOp[] = [
         { op: 'create', kind: 'replicationGroup', id, doc: group },
@@ -128,6 +132,7 @@ export default defineAction<CreateReplicationGroupMessage, CreateReplicationGrou
           : { op: 'create', kind: 'cacheCluster', id: c.id, doc: c }),
         ...addressOps,
         ...tagOps(group.arn, input.Tags ?? []),
+        ...attachmentOps(userGroups, id, true),
       ];
       await svc.store.commit(ops);
       await svc.events.emit('replication-group', id, `Replication group ${id} is being created with ${count} cache cluster(s)`);

@@ -5,7 +5,10 @@ import { presentReplicationGroup } from '../present/replication-group.js';
 import { checkCapacity } from '../../resources/capacity.js';
 import { memberClusters, requireReplicationGroup } from '../../resources/lookups.js';
 import { applySettingsChanges, SHARED_SETTINGS } from '../../resources/modify.js';
+import { userGroupChange } from '../../resources/users.js';
+import { authTokenEnabled } from '../../security/auth-token.js';
 import type { CacheClusterRecord, CacheSettings, ReplicationGroupRecord, WriteOp } from '../../store/index.js';
+import { userGroupConflict } from './create-commit.js';
 
 function pick(s: CacheSettings): Partial<CacheSettings> {
   return Object.fromEntries(SHARED_SETTINGS.map((k) => [k, s[k]]));
@@ -16,9 +19,6 @@ export default defineAction<ModifyReplicationGroupMessage, ModifyReplicationGrou
     const { doc: g, version } = await requireReplicationGroup(svc, input.ReplicationGroupId);
     if (g.status !== 'available') {
       throw fault('InvalidReplicationGroupStateFault', `Replication group ${g.id} is ${g.status}; it can be modified only when available.`);
-    }
-    if (input.UserGroupIdsToAdd?.length || input.UserGroupIdsToRemove?.length || input.RemoveUserGroups) {
-      throw CommonErrors.invalidParameterValue('User groups (RBAC) are not supported by cachefleet yet (they come with the security work).');
     }
     if (input.ClusterMode && input.ClusterMode !== 'disabled') {
       throw CommonErrors.invalidParameterValue('Cluster mode enabled is not supported by cachefleet yet.');
@@ -31,8 +31,15 @@ export default defineAction<ModifyReplicationGroupMessage, ModifyReplicationGrou
       throw fault('NodeGroupNotFoundFault', `Node group ${input.NodeGroupId} not found in replication group ${g.id}.`);
     }
     const change = await applySettingsChanges(svc, g, input);
+    // RBAC: user groups attached or detached (their users become the ACL of every node).
+    const rbac = await userGroupChange(svc, g, input, authTokenEnabled(g.auth));
     const next: ReplicationGroupRecord = { ...g, ...change.settings };
     const changed = [...change.changed];
+    if (rbac) {
+      next.userGroupIds = rbac.userGroupIds;
+      next.pending = { ...next.pending, userGroups: { add: rbac.add, remove: rbac.remove } };
+      changed.push('UserGroupIds');
+    }
     if (input.ReplicationGroupDescription !== undefined && input.ReplicationGroupDescription !== g.description) {
       next.description = input.ReplicationGroupDescription;
       changed.push('ReplicationGroupDescription');
@@ -66,7 +73,7 @@ export default defineAction<ModifyReplicationGroupMessage, ModifyReplicationGrou
       next.cacheNodeType = change.nodeType;
     }
     const touchesNodes = (change.nodeType && input.ApplyImmediately) || next.primaryClusterId !== g.primaryClusterId ||
-      next.cacheParameterGroupName !== g.cacheParameterGroupName || next.auth !== g.auth;
+      next.cacheParameterGroupName !== g.cacheParameterGroupName || next.auth !== g.auth || !!rbac;
     if (touchesNodes) next.status = 'modifying';
     const clusterOps: WriteOp[] = members.map((c) => {
       const doc: CacheClusterRecord = { ...c, ...pick(next), pending: { ...c.pending } };
@@ -74,7 +81,8 @@ export default defineAction<ModifyReplicationGroupMessage, ModifyReplicationGrou
       else if (change.nodeType) doc.pending.cacheNodeType = change.nodeType;
       return { op: 'update', kind: 'cacheCluster', id: c.id, doc };
     });
-    await svc.store.commit([{ op: 'update', kind: 'replicationGroup', id: g.id, doc: next, expectVersion: version }, ...clusterOps]);
+    await svc.store.commit([{ op: 'update', kind: 'replicationGroup', id: g.id, doc: next, expectVersion: version }, ...clusterOps, ...(rbac?.ops ?? [])])
+      .catch((e: unknown) => { throw userGroupConflict(e) ?? e; });
     await svc.events.emit('replication-group', g.id, `Replication group ${g.id} modified: ${changed.join(', ')}`);
     svc.kick();
     const clusters = members.map((c) => (clusterOps.find((o) => o.id === c.id) as { doc: CacheClusterRecord }).doc);

@@ -21,11 +21,18 @@ export async function commitCreate<T>(svc: Services, attempt: () => Promise<T>,
   }
 }
 
+/** A user group changed between a replication group call's read and its commit (RBAC attachments). */
+export function userGroupConflict(e: unknown): AwsError | undefined {
+  return e instanceof ConflictError && e.kind === 'userGroup'
+    ? fault('InvalidUserGroupStateFault', `User group ${e.id} was modified or deleted meanwhile; try again.`)
+    : undefined;
+}
+
 /** The AWS faults for a replication-group create that lost a race on its ids. */
 export function groupCreateConflicts(groupId: string): (e: unknown) => AwsError | undefined {
-  return (e) => e instanceof ConflictError && e.kind === 'replicationGroup'
+  return (e) => userGroupConflict(e) ?? (e instanceof ConflictError && e.kind === 'replicationGroup'
     ? fault('ReplicationGroupAlreadyExistsFault', `Replication group ${groupId} already exists.`)
     : e instanceof ConflictError && e.kind === 'cacheCluster'
       ? fault('CacheClusterAlreadyExistsFault', `Cache cluster ${e.id} already exists.`)
-      : undefined;
+      : undefined);
 }

@@ -9,6 +9,7 @@ import { availabilityZones } from '../../resources/placement.js';
 import type { ResolvedSettings } from '../../resources/settings.js';
 import { planShards, shardMemberId } from '../../resources/shard-layout.js';
 import { tagOps } from '../../resources/tags.js';
+import { attachmentOps, userGroupsForCreate } from '../../resources/users.js';
 import { arn, type Services } from '../../service/services.js';
 import { type CacheClusterRecord, type NodeGroupRecord, type ReplicationGroupRecord, type WriteOp } from '../../store/index.js';
 
@@ -30,6 +31,7 @@ export async function createShardedGroup(svc: Services, id: string, input: Creat
   if (input.MultiAZEnabled && (input.ReplicasPerNodeGroup ?? 1) < 1 && !input.NodeGroupConfiguration?.length) {
     throw CommonErrors.invalidParameterCombination('Multi-AZ needs at least one replica per node group.');
   }
+  const userGroups = await userGroupsForCreate(svc, input, settings.transitEncryptionEnabled);
   const shards = planShards(input);
   const zones = availabilityZones(subnetGroup);
   for (const z of shards.flatMap((s) => [s.primaryAZ, ...(s.replicaAZs ?? [])])) {
@@ -87,12 +89,14 @@ export async function createShardedGroup(svc: Services, id: string, input: Creat
       primaryEndpoint: endpoint,
       readerEndpoint: endpoint,
       pending: {},
+      ...(userGroups.length ? { userGroupIds: userGroups.map((u) => u.id) } : {}),
     };
     const ops: WriteOp[] = [
       { op: 'create', kind: 'replicationGroup', id, doc: group },
       ...clusters.map((c): WriteOp => ({ op: 'create', kind: 'cacheCluster', id: c.id, doc: c })),
       ...addressOps,
       ...tagOps(group.arn, input.Tags ?? []),
+      ...attachmentOps(userGroups, id, true),
     ];
     await svc.store.commit(ops);
     await svc.events.emit('replication-group', id,
