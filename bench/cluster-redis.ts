@@ -7,7 +7,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { Cluster } from 'ioredis';
 import type { ReplicationGroup } from '@aws-sdk/client-elasticache';
-import { formatSlots, parseClusterNodes, parseSlots, SLOT_COUNT, type ClusterNode } from '../src/engine/cluster-nodes.js';
+import { countSlots, formatSlots, parseClusterNodes, parseSlots, SLOT_COUNT, type ClusterNode } from '../src/engine/cluster-nodes.js';
 import { delay, waitFor } from '../src/util/wait.js';
 import { redisCommand } from './groups.js';
 import { now, type Summary } from './stats.js';
@@ -53,6 +53,8 @@ export interface Topology {
   primaries: Primary[];
   /** slot → index into primaries. */
   owner: Int16Array;
+  /** What waitConverged() saw while it waited (distinct reasons, first seen first), e.g. a node in handshake. */
+  waitedFor: string[];
 }
 
 async function nodesAt(ep: Endpoint): Promise<ClusterNode[]> {
@@ -62,13 +64,21 @@ async function nodesAt(ep: Endpoint): Promise<ClusterNode[]> {
 /** Why the views are not one settled cluster matching the description, or undefined when they are. */
 function disagreement(views: Map<string, ClusterNode[]>, g: ReplicationGroup): string | undefined {
   let reference: string | undefined;
+  let referenceWho = '';
+  const owned = (view: ClusterNode[]) => {
+    const primaries = view.filter((n) => n.role === 'primary' && n.slots.length);
+    return `${primaries.length} primaries owning ${primaries.reduce((a, p) => a + countSlots(p.slots), 0)} slots`;
+  };
   for (const [who, view] of views) {
     const me = view.find((n) => n.myself);
-    if (me && (me.migrating.length || me.importing.length)) return `${who} has open slots`;
-    if (view.some((n) => n.handshake || n.failed || n.noaddr)) return `${who} sees a node in handshake/fail/noaddr`;
+    const role = me?.role ?? 'node';
+    if (me && (me.migrating.length || me.importing.length)) return `a ${role} has open slots`;
+    if (view.some((n) => n.handshake || n.failed || n.noaddr)) return `a ${role} sees a node in handshake/fail/noaddr`;
     const map = view.filter((n) => n.role === 'primary' && n.slots.length).map((n) => `${n.id}=${formatSlots(n.slots)}`).sort().join(' ');
-    if (reference === undefined) reference = map;
-    else if (map !== reference) return `${who} has a different slot map`;
+    if (reference === undefined) { reference = map; referenceWho = who; }
+    else if (map !== reference) {
+      return `a ${role}'s slot map differs from the configuration endpoint's (${owned(view)} vs ${owned(views.get(referenceWho)!)})`;
+    }
   }
   const described = (g.NodeGroups ?? []).map((ng) => formatSlots(parseSlots(ng.Slots ?? ''))).sort().join(' ');
   const actual = (reference ?? '').split(' ').map((e) => e.slice(e.indexOf('=') + 1)).sort().join(' ');
@@ -84,6 +94,8 @@ function disagreement(views: Map<string, ClusterNode[]>, g: ReplicationGroup): s
 export async function waitConverged(config: Endpoint, describe: () => Promise<ReplicationGroup>, timeoutMs = 60_000):
   Promise<Topology> {
   let why = 'not checked yet';
+  const seen = new Set<string>();
+  const not = (reason: string) => { why = reason; seen.add(reason.replace(/\b\d+\.\d+\.\d+\.\d+(:\d+)?/g, 'a node').replace(/\[.*\]/g, '[…]')); return undefined; };
   return waitFor(async () => {
     const g = await describe();
     const seedView = await nodesAt(config);
@@ -92,19 +104,19 @@ export async function waitConverged(config: Endpoint, describe: () => Promise<Re
     for (const n of nodes) {
       const ep = { host: n.address, port: n.port };
       const info = await redisCommand(ep.host, ep.port, ['CLUSTER', 'INFO'], 5000);
-      if (!/cluster_state:ok/.test(info)) { why = `${ep.host} cluster_state not ok`; return undefined; }
+      if (!/cluster_state:ok/.test(info)) return not(`a ${n.role} reports cluster_state:${/cluster_state:(\w+)/.exec(info)?.[1] ?? '?'}`);
       views.set(`${ep.host}:${ep.port}`, await nodesAt(ep));
     }
     const d = disagreement(views, g);
-    if (d) { why = d; return undefined; }
+    if (d) return not(d);
     const primaries: Primary[] = nodes.filter((n) => n.role === 'primary' && n.slots.length).map((n) => ({
       id: n.id, host: n.address, port: n.port, slots: formatSlots(n.slots),
       replicas: nodes.filter((r) => r.role === 'replica' && r.primaryId === n.id).map((r) => ({ host: r.address, port: r.port })),
     }));
     const owner = new Int16Array(SLOT_COUNT).fill(-1);
     primaries.forEach((p, i) => { for (const [a, b] of parseSlots(p.slots)) owner.fill(i, a, b + 1); });
-    if (owner.includes(-1)) { why = 'slots without an owner'; return undefined; }
-    return { primaries, owner };
+    if (owner.includes(-1)) return not('slots without an owner');
+    return { primaries, owner, waitedFor: [...seen] };
   }, { timeoutMs, intervalMs: 200, what: 'the Redis Cluster to converge' }).catch((e: Error) => {
     throw new Error(`${e.message} (last: ${why})`, { cause: e });
   });

@@ -265,9 +265,10 @@ function reshardDetails(r: ReshardResult): string[] {
   const sizes = (m: Map<string, number>) => [...m.values()].map(n).join(' / ');
   const out = [
     `reshard ${r.label}: ${r.event?.text ?? 'no completion event found'}`,
-    `reshard ${r.label}: primaries' DBSIZE before ${sizes(r.before)}; after ${sizes(r.after)}; nodes agreed on the slot map ${ms(r.convergeMs, 0)} after available`,
+    `reshard ${r.label}: primaries' DBSIZE before ${sizes(r.before)}; after ${sizes(r.after)}; nodes agreed on the slot map ${ms(r.convergeMs, 0)} after available` +
+      (r.topology.waitedFor.length ? ` (waited for: ${r.topology.waitedFor.join('; ')})` : ''),
     `reshard ${r.label}: service process CPU ${r.serviceCpuPct.toFixed(0)} % of a core, whole machine ${r.machineBusyPct.toFixed(0)} % busy during the resharding; progress ${r.progressLog.join(', ')}`,
-    `reshard ${r.label}: client ${n(r.loop.gets)} GETs + ${n(r.loop.sets)} SETs in ${sec(r.loop.elapsedMs)} (8 workers, random keys)`,
+    `reshard ${r.label}: client ${n(r.loop.gets)} GETs + ${n(r.loop.sets)} SETs in ${sec(r.loop.elapsedMs)} (8 workers, random keys; it shares the CPUs with the nodes and the migration)`,
   ];
   for (const [kind, count] of r.loop.errorKinds) out.push(`reshard ${r.label}: client error ×${count}: ${kind}`);
   for (const s of r.loop.samples) out.push(`reshard ${r.label}: client sample: ${s}`);
@@ -304,6 +305,7 @@ export async function measureCluster(svc: BenchService, opts: { keys: number; qu
     let topology = await waitConverged(config, () => describeCluster(client));
     const convergeMs = now() - c0;
     rows.push({ measure: 'Cluster mode, 3 shards × 2 nodes: create → available (+ nodes agree)', value: `${sec(createMs)} (+ ${sec(convergeMs)})`, goal: '' });
+    if (topology.waitedFor.length) details.push(`after create → available, waited ${ms(convergeMs, 0)} for: ${topology.waitedFor.join('; ')}`);
     details.push(`cluster group ${GROUP}: configuration endpoint ${config.host}:${config.port}; primaries ` +
       topology.primaries.map((p) => `${p.host} [${p.slots}] + replica ${p.replicas.map((r) => r.host).join(',')}`).join('; '));
 

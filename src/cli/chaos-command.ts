@@ -1,11 +1,15 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
   DescribeCacheClustersCommand, DescribeReplicationGroupsCommand,
   type CacheCluster, type ElastiCacheClient, type ReplicationGroup,
 } from '@aws-sdk/client-elasticache';
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import { parseInfo } from '../engine/info.js';
+import { caPaths } from '../security/ca.js';
+import { ADMIN_USER, adminSecretPath } from '../security/node-security.js';
 import { apiClient } from './client.js';
 
 /**
@@ -63,11 +67,38 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
 }
 
-/** One short-lived connection to a node: its pid, role and link, or undefined when it does not answer. */
+/**
+ * How to reach nodes with TLS in transit or an AUTH token: the service's admin user and CA, read
+ * from its data directory (--data-dir, else ./data) when this machine has it.
+ */
+let nodeAccess: { password: string; ca?: string } | undefined;
+
+function loadNodeAccess(dataDir: string | undefined): void {
+  const dir = resolve(dataDir ?? './data');
+  try {
+    const password = readFileSync(adminSecretPath(dir), 'utf8').trim();
+    let ca: string | undefined;
+    try { ca = readFileSync(caPaths(dir).certFile, 'utf8'); } catch { /* no TLS node yet */ }
+    nodeAccess = { password, ...(ca ? { ca } : {}) };
+  } catch {
+    nodeAccess = undefined; // not the service's machine, or another data dir: plaintext nodes only
+  }
+}
+
+/** A node's pid, role and link: asked plainly, else (TLS, AUTH token) as the service's admin user. */
 async function probe(address: string, port: number): Promise<Probe | undefined> {
+  const plain = await probeWith(address, port, {});
+  if (plain || !nodeAccess) return plain;
+  const auth = { username: ADMIN_USER, password: nodeAccess.password };
+  return (nodeAccess.ca ? await probeWith(address, port, { ...auth, tls: { ca: nodeAccess.ca } }) : undefined)
+    ?? probeWith(address, port, auth);
+}
+
+/** One short-lived connection to a node: its pid, role and link, or undefined when it does not answer. */
+async function probeWith(address: string, port: number, extra: RedisOptions): Promise<Probe | undefined> {
   const client = new Redis({
     host: address, port, lazyConnect: true, connectTimeout: 1000, commandTimeout: 1000,
-    maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null,
+    maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null, ...extra,
   });
   client.on('error', () => undefined);
   try {
@@ -236,6 +267,7 @@ async function waitForRecovery(client: ElastiCacheClient, victims: Victim[], pri
 async function run(o: ChaosOptions, what: string,
   pick: (clusters: CacheCluster[], client: ElastiCacheClient) => Victim[] | Promise<Victim[]>): Promise<void> {
   const client = apiClient(o);
+  loadNodeAccess(o.dataDir);
   try {
     const victims = await pick(await allClusters(client), client);
     if (victims.length === 0) throw new Error(`no cache nodes ${what}`);

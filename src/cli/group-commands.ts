@@ -33,9 +33,9 @@ export function registerGroupCommands(program: Command): void {
       const client = apiClient(o);
       const groups = (await client.send(new DescribeReplicationGroupsCommand({}))).ReplicationGroups ?? [];
       const clusters = (await client.send(new DescribeCacheClustersCommand({ ShowCacheNodeInfo: true }))).CacheClusters ?? [];
-      console.log(groups.length ? table([['REPLICATION GROUP', 'STATUS', 'NODE TYPE', 'MEMBERS', 'PRIMARY ENDPOINT'],
+      console.log(groups.length ? table([['REPLICATION GROUP', 'STATUS', 'NODE TYPE', 'MEMBERS', 'ENDPOINT (primary or configuration)'],
         ...groups.map((g) => {
-          const ep = g.NodeGroups?.[0]?.PrimaryEndpoint;
+          const ep = g.ConfigurationEndpoint ?? g.NodeGroups?.[0]?.PrimaryEndpoint;
           return [g.ReplicationGroupId ?? '', g.Status ?? '', g.CacheNodeType ?? '', String(g.MemberClusters?.length ?? 0), ep ? `${ep.Address}:${ep.Port}` : ''];
         })]) : 'no replication groups');
       console.log();
@@ -51,13 +51,24 @@ export function registerGroupCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (id: string, o: ClientOpts & { json?: boolean }) => {
       const g = await group(o, id);
-      const ng = g.NodeGroups?.[0];
-      const rows = [
-        ['primary', `${ng?.PrimaryEndpoint?.Address}:${ng?.PrimaryEndpoint?.Port}`],
-        ['reader', `${ng?.ReaderEndpoint?.Address}:${ng?.ReaderEndpoint?.Port}`],
-        ...(ng?.NodeGroupMembers ?? []).map((m) => [`${m.CacheClusterId} (${m.CurrentRole}, ${m.PreferredAvailabilityZone})`,
-          `${m.ReadEndpoint?.Address}:${m.ReadEndpoint?.Port}`]),
-      ];
+      const rows: string[][] = [];
+      if (g.ConfigurationEndpoint) {
+        // Cluster mode: clients discover the shards through the configuration endpoint.
+        rows.push(['configuration', `${g.ConfigurationEndpoint.Address}:${g.ConfigurationEndpoint.Port}`]);
+        const nodes = (await apiClient(o).send(new DescribeCacheClustersCommand({ ShowCacheNodeInfo: true }))).CacheClusters ?? [];
+        for (const ng of g.NodeGroups ?? []) {
+          for (const m of ng.NodeGroupMembers ?? []) {
+            const ep = nodes.find((c) => c.CacheClusterId === m.CacheClusterId)?.CacheNodes?.[0]?.Endpoint;
+            rows.push([`${m.CacheClusterId} (node group ${ng.NodeGroupId}, slots ${ng.Slots}, ${m.PreferredAvailabilityZone})`, `${ep?.Address}:${ep?.Port}`]);
+          }
+        }
+      } else {
+        const ng = g.NodeGroups?.[0];
+        rows.push(['primary', `${ng?.PrimaryEndpoint?.Address}:${ng?.PrimaryEndpoint?.Port}`],
+          ['reader', `${ng?.ReaderEndpoint?.Address}:${ng?.ReaderEndpoint?.Port}`],
+          ...(ng?.NodeGroupMembers ?? []).map((m) => [`${m.CacheClusterId} (${m.CurrentRole}, ${m.PreferredAvailabilityZone})`,
+            `${m.ReadEndpoint?.Address}:${m.ReadEndpoint?.Port}`]));
+      }
       if (o.json) console.log(JSON.stringify(Object.fromEntries(rows), null, 2));
       else console.log(table([['ENDPOINT', 'ADDRESS'], ...rows.map(([a, b]) => [a!, b!])]));
     });
@@ -69,11 +80,13 @@ export function registerGroupCommands(program: Command): void {
     .action(async (id: string, extra: string[], o: ClientOpts & { reader?: boolean }) => {
       const g = await group(o, id);
       const ng = g.NodeGroups?.[0];
-      const ep = o.reader ? ng?.ReaderEndpoint : ng?.PrimaryEndpoint;
+      // Cluster mode: redis-cli -c follows MOVED/ASK from the configuration endpoint.
+      const ep = g.ConfigurationEndpoint ?? (o.reader ? ng?.ReaderEndpoint : ng?.PrimaryEndpoint);
       if (!ep?.Address) throw new Error(`replication group ${id} has no ${o.reader ? 'reader' : 'primary'} endpoint yet`);
       // TLS in transit: verify the node with the service's CA (the AUTH token, if any, goes after --: -- -a TOKEN).
       const tls = g.TransitEncryptionEnabled ? ['--tls', '--cacert', caPaths(resolve(o.dataDir ?? './data')).certFile] : [];
-      const child = spawn('redis-cli', ['-h', ep.Address, '-p', String(ep.Port), ...tls, ...extra], { stdio: 'inherit' });
+      const cluster = g.ConfigurationEndpoint ? ['-c'] : [];
+      const child = spawn('redis-cli', [...cluster, '-h', ep.Address, '-p', String(ep.Port), ...tls, ...extra], { stdio: 'inherit' });
       child.on('error', (err) => { console.error(`cannot run redis-cli: ${err.message} (apt-get install redis-tools)`); process.exit(1); });
       child.on('exit', (code) => process.exit(code ?? 0));
     });

@@ -5,6 +5,10 @@ import { registerCredentialsCommand } from './credentials-command.js';
 import { registerGroupCommands } from './group-commands.js';
 import { registerServerCommand } from './server-command.js';
 
+// The AWS SDK's notice that its 2027 releases need Node 22 is noise in a CLI's output (it is
+// printed when a client is created, after this line runs).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const program = new Command();
 program
   .name('cachefleet')

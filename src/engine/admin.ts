@@ -156,21 +156,26 @@ export function whenReady(client: Redis, timeoutMs = client.options.connectTimeo
   if (client.status === 'end') return Promise.reject(new Error(`admin connection to ${where} is closed`));
   if (client.status === 'wait') client.connect().catch(() => undefined); // failures arrive as 'error' events
   return new Promise((resolve, reject) => {
+    // The last connection error says why (refused, TLS handshake, WRONGPASS on AUTH, …).
+    let lastError: string | undefined;
     const done = (err?: Error) => {
       clearTimeout(timer);
       client.off('ready', onReady);
       client.off('end', onEnd);
+      client.off('error', onError);
       if (err) reject(err);
       else resolve();
     };
     const onReady = () => done();
     const onEnd = () => done(new Error(`admin connection to ${where} was closed`));
+    const onError = (err: Error) => { lastError = err.message; };
     const timer = setTimeout(
-      () => done(new Error(`node ${where} not reachable within ${timeoutMs} ms (connection ${client.status})`)),
+      () => done(new Error(`node ${where} not reachable within ${timeoutMs} ms (connection ${client.status}${lastError ? `; ${lastError}` : ''})`)),
       timeoutMs,
     );
     client.on('ready', onReady);
     client.on('end', onEnd);
+    client.on('error', onError);
   });
 }
 

@@ -113,6 +113,8 @@ export class ClusterController {
       const spec = specs.get(n.id);
       ok = (spec !== undefined && (await this.security.applyLive(c, n, nodeKey(c.id, n.id), spec))) && ok;
     }
+    const acl = ok ? this.security.appliedAcl(c) : undefined;
+    if (acl && c.appliedAcl !== acl) c.appliedAcl = acl; // RBAC: the ACL users live on the node (rbac-controller.ts)
     if (ok && c.auth && c.appliedAuthVersion !== c.auth.version) {
       c.appliedAuthVersion = c.auth.version;
       if (c.auth.lastStrategy && !c.replicationGroupId) {

@@ -7,6 +7,7 @@ import type { CacheClusterRecord, CacheNodeRecord, CacheParameterGroupRecord } f
 import type { Target } from '../endpoints/types.js';
 import { defaultUserRules, sha256Hex } from '../security/auth-token.js';
 import type { NodeSecuritySpec } from '../security/node-security.js';
+import { aclConfigLines } from './acl.js';
 
 /**
  * What a node should run: engine binary, config from node type and parameter group, and its
@@ -38,7 +39,8 @@ export function nodeSpec(c: CacheClusterRecord, n: CacheNodeRecord, group: Cache
   if (security) {
     config['user'] = [
       [security.adminUser, 'on', `#${sha256Hex(security.adminPassword)}`, '~*', '&*', '+@all'].join(' '),
-      ['default', ...defaultUserRules(c.auth)].join(' '),
+      // RBAC: the user groups' users, `default` first; else `default` per the AUTH token state.
+      ...(security.acl?.rbac ? aclConfigLines(security.acl.users) : [['default', ...defaultUserRules(c.auth)].join(' ')]),
     ];
     config['masteruser'] = security.adminUser;
     config['masterauth'] = security.adminPassword;

@@ -28,6 +28,14 @@ export async function deleteGroup(d: ReconcilerDeps, stored: Stored<'replication
     ops.push({ op: 'delete', kind: 'replicationGroup', id: g.id },
       ...[...addresses].map((a): WriteOp => ({ op: 'delete', kind: 'address', id: a })));
     if (await d.store.get('tags', g.arn)) ops.push({ op: 'delete', kind: 'tags', id: g.arn });
+    // RBAC: the user groups it used are no longer attached to it.
+    for (const id of g.userGroupIds ?? []) {
+      const ug = await d.store.get('userGroup', id);
+      if (ug?.doc.replicationGroups.includes(g.id)) {
+        ops.push({ op: 'update', kind: 'userGroup', id, expectVersion: ug.version,
+          doc: { ...ug.doc, replicationGroups: ug.doc.replicationGroups.filter((r) => r !== g.id) } });
+      }
+    }
   }
   await d.store.commit(ops);
   if (remaining === 0) await d.events.emit('replication-group', g.id, `Replication group ${g.id} deleted`);

@@ -5,6 +5,7 @@ import type { ReconcilerDeps } from './deps.js';
 import { GroupController, type GroupControllerOptions } from './group-controller.js';
 import { desiredRoutes } from './routes.js';
 import { ShardedGroupController } from './sharded-group-controller.js';
+import { RbacController } from './rbac-controller.js';
 
 export interface ReconcilerTiming extends GroupControllerOptions {
   /** Period when everything has settled: drift (a dead process, a flushed route table) is still noticed. */
@@ -22,6 +23,7 @@ export class Reconciler {
   private readonly clustersCtl: ClusterController;
   private readonly groupsCtl: GroupController;
   private readonly shardedCtl: ShardedGroupController;
+  private readonly rbacCtl: RbacController;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
@@ -33,6 +35,7 @@ export class Reconciler {
     this.clustersCtl = new ClusterController(d);
     this.groupsCtl = new GroupController(d, timing, (g, from) => this.switchEndpoint(g, from));
     this.shardedCtl = new ShardedGroupController(d, timing, (c) => this.groupsCtl.answering(c), (g) => this.switchEndpoint(g, undefined));
+    this.rbacCtl = new RbacController(d);
   }
 
   start(): void {
@@ -82,6 +85,8 @@ export class Reconciler {
       const mayRestart = !g ? true : g.clusterEnabled ? this.shardedCtl.mayRestart(g, stored.doc) : this.groupsCtl.mayRestart(g, stored.doc);
       converging = (await this.guard(stored.id, () => this.clustersCtl.reconcile(stored, source, mayRestart))) || converging;
     }
+    // RBAC statuses follow the ACLs the clusters just verified, before any group may turn available.
+    converging = (await this.guard('rbac', () => this.rbacCtl.reconcile())) || converging;
     clusterMap = await this.clusterMap();
     // Routes follow the nodes just observed *before* any group may be declared available, so a
     // client that sees `available` can connect through the endpoints at once.

@@ -6,6 +6,8 @@ import type { NodeSecurity, NodeSecuritySpec } from '../security/node-security.j
 import type { CacheClusterRecord, CacheNodeRecord, ReplicationGroupRecord } from '../store/index.js';
 import type { ReconcilerDeps } from './deps.js';
 import { groupAddresses } from './group-delete.js';
+import { AclStep, loadNodeAcl } from './acl.js';
+import { nodeKey } from '../resources/naming.js';
 
 /**
  * The security step of a cache cluster's nodes, run by the cluster controller:
@@ -21,13 +23,17 @@ import { groupAddresses } from './group-delete.js';
 export class SecurityStep {
   /** Node key → what was verified live on it (fingerprint of run id and desired state). */
   private readonly verified = new Map<string, string>();
+  /** RBAC: the ACL users of the node besides admin (and `default` when user groups are attached). */
+  readonly acl: AclStep;
 
-  constructor(private readonly d: ReconcilerDeps, private readonly security: NodeSecurity) {}
+  constructor(private readonly d: ReconcilerDeps, private readonly security: NodeSecurity) {
+    this.acl = new AclStep(d.logger);
+  }
 
   /** The security part of a node's spec; issues its certificate when needed. */
   async nodeSecurity(c: CacheClusterRecord, n: CacheNodeRecord, key: string): Promise<NodeSecuritySpec> {
     this.security.setNodeTls(n.address, n.port, c.transitEncryptionEnabled);
-    const base = { adminUser: this.security.adminUser, adminPassword: this.security.adminPassword };
+    const base = { adminUser: this.security.adminUser, adminPassword: this.security.adminPassword, acl: await loadNodeAcl(this.d.store, c) };
     if (!c.transitEncryptionEnabled) return base;
     const group = c.replicationGroupId ? (await this.d.store.get('replicationGroup', c.replicationGroupId))?.doc : undefined;
     return { ...base, tls: await this.security.certs.ensure(key, certificateAddresses(n, group)) };
@@ -38,13 +44,16 @@ export class SecurityStep {
    * already); false when the node could not be checked (it is asked again next pass).
    */
   async applyLive(c: CacheClusterRecord, n: CacheNodeRecord, key: string, spec: NodeSpec): Promise<boolean> {
-    const rules = defaultUserRules(c.auth);
-    const fingerprint = JSON.stringify([n.observed?.runId, rules, spec.tls, this.security.adminPasswordHash]);
+    const acl = await loadNodeAcl(this.d.store, c);
+    // With user groups (RBAC), `default` is the user group's default user, applied with the others below.
+    const rules = acl.rbac ? acl.users[0]!.rules : defaultUserRules(c.auth);
+    const fingerprint = JSON.stringify([n.observed?.runId, rules, spec.tls, this.security.adminPasswordHash, acl.fingerprint]);
     if (this.verified.get(key) === fingerprint) return true;
     try {
       const client = this.d.admin.client(n.address, n.port);
       await whenReady(client);
-      if (!sameDefaultUser(await client.call('ACL', ['GETUSER', 'default']), rules)) {
+      await this.acl.apply(client, c, n.id, key, acl);
+      if (!acl.rbac && !sameDefaultUser(await client.call('ACL', ['GETUSER', 'default']), rules)) {
         await client.call('ACL', ['SETUSER', 'default', ...rules]);
         this.d.logger.info({ resource: c.id, node: n.id, authVersion: c.auth?.version }, 'AUTH token state applied (ACL of the default user)');
       }
@@ -93,6 +102,12 @@ export class SecurityStep {
 
   forget(key: string): void {
     this.verified.delete(key);
+    this.acl.forget(key);
+  }
+
+  /** The ACL fingerprint live on every node of the cluster (see acl.ts), if known. */
+  appliedAcl(c: CacheClusterRecord): string | undefined {
+    return this.acl.applied(c.nodes.map((n) => nodeKey(c.id, n.id)));
   }
 }
 

@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AdminConnectionOptions } from '../engine/admin.js';
+import type { NodeAcl } from '../reconciler/acl.js';
 import { sha256Hex } from './auth-token.js';
 import { ensureCA, type CertificateAuthority } from './ca.js';
 import { NodeCertificates } from './certs.js';
@@ -48,6 +49,8 @@ export interface NodeSecuritySpec {
   adminPassword: string;
   /** Present for nodes with TLS in transit. */
   tls?: { certFile: string; keyFile: string; caFile: string };
+  /** RBAC: the ACL users besides admin (reconciler/acl.ts); under RBAC, `default` is one of them. */
+  acl?: NodeAcl;
 }
 
 export class NodeSecurity {

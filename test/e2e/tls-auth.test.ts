@@ -18,7 +18,7 @@ import {
 import { useCleanup } from '../helpers/cleanup.js';
 import { CLI, startService, type TestService } from '../helpers/service.js';
 import { run, runOk } from '../helpers/e2e-exec.js';
-import { describeGroup, endpoint, members, nodePid, primaryOf, waitAvailable } from '../helpers/groups.js';
+import { createGroup, describeGroup, endpoint, members, nodePid, primaryOf, waitAvailable } from '../helpers/groups.js';
 import { waitFor } from '../../src/util/wait.js';
 
 const GROUP = 'my-redis-cluster';
@@ -236,6 +236,15 @@ describe('TLS in transit and AUTH tokens', { timeout: 180_000 }, () => {
       { timeoutMs: 20_000, what: 'the old primary to resync over TLS' });
   });
 
+  test('cachefleet chaos kill-node reaches a TLS node as the admin user and sees it recover', async () => {
+    const g = await waitAvailable(svc.client, GROUP, 20_000);
+    const replica = members(g).find((m) => m.CurrentRole === 'replica')!.CacheClusterId!;
+    const r = await run(process.execPath, [CLI, 'chaos', 'kill-node', replica, '--data-dir', svc.dataDir, '--timeout', '30'], { timeoutMs: 60_000 });
+    assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+    assert.match(r.stdout, /killed 1 cache node/);
+    assert.match(r.stdout, /recovered in \d+ ms/);
+  });
+
   test('cluster mode enabled with TLS and AUTH: cluster bus over TLS, a cluster client, resharding with MIGRATE over TLS', { timeout: 240_000 }, async () => {
     await svc.client.send(new CreateReplicationGroupCommand({
       ReplicationGroupId: 'tls-shards', ReplicationGroupDescription: 'sharded TLS', NumNodeGroups: 2, ReplicasPerNodeGroup: 1,
@@ -261,5 +270,23 @@ describe('TLS in transit and AUTH tokens', { timeout: 180_000 }, () => {
     } finally {
       cluster.disconnect();
     }
+  });
+
+  test('a node without the admin user (started by an older cachefleet) is given it and stays managed', async () => {
+    const g = await createGroup(svc.client, { ReplicationGroupId: 'plain-group', NumCacheClusters: 2 });
+    const nodes = members(g).map((m) => m.ReadEndpoint!);
+    for (const n of nodes) {
+      // The default user is passwordless on a group without a token, as on every node before the admin user existed.
+      const r = await runOk('redis-cli', ['-h', n.Address!, '-p', String(n.Port!), 'ACL', 'DELUSER', 'cachefleet-admin']);
+      assert.equal(r.stdout.trim(), '1');
+    }
+    await waitFor(async () => {
+      for (const n of nodes) {
+        const r = await run('redis-cli', ['-h', n.Address!, '-p', String(n.Port!), 'ACL', 'USERS']);
+        if (!r.stdout.includes('cachefleet-admin')) return false;
+      }
+      return true;
+    }, { timeoutMs: 15_000, what: 'the admin user to be back on every node' });
+    await waitAvailable(svc.client, 'plain-group', 15_000);
   });
 });

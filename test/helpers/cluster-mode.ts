@@ -159,7 +159,6 @@ export interface ClusterCheck {
 /** `redis-cli --cluster check host:port` (output without terminal colours). */
 export async function clusterCheck(ep: Endpoint): Promise<ClusterCheck> {
   const r = await run('redis-cli', ['--cluster', 'check', `${ep.address}:${ep.port}`], { timeoutMs: 30_000 });
-  // eslint-disable-next-line no-control-regex
   const output = `${r.stdout}${r.stderr}`.replace(/\x1b\[[0-9;]*m/g, '');
   const m = /\[OK\] (\d+) keys in (\d+) masters\./.exec(output);
   return {

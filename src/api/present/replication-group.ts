@@ -44,7 +44,12 @@ export function presentReplicationGroup(g: ReplicationGroupRecord, clusters: Cac
     ...(g.pending.automaticFailoverStatus ? { AutomaticFailoverStatus: g.pending.automaticFailoverStatus } : {}),
     ...(r ? { Resharding: { SlotMigration: { ProgressPercentage: r.totalSlots ? Math.floor((100 * r.movedSlots) / r.totalSlots) : 100 } } } : {}),
     ...authTokenStatus(g.auth, members),
+    ...(g.pending.userGroups
+      ? { UserGroups: { UserGroupIdsToAdd: [...g.pending.userGroups.add], UserGroupIdsToRemove: [...g.pending.userGroups.remove] } } : {}),
   };
+  // RBAC: the user groups in force; while a change is pending, those of before it (as ElastiCache shows them).
+  const ug = g.pending.userGroups;
+  const userGroupIds = ug ? [...(g.userGroupIds ?? []).filter((id) => !ug.add.includes(id)), ...ug.remove] : (g.userGroupIds ?? []);
   const failover = g.automaticFailoverEnabled ? 'enabled' : 'disabled';
   return {
     ReplicationGroupId: g.id,
@@ -78,5 +83,6 @@ export function presentReplicationGroup(g: ReplicationGroupRecord, clusters: Cac
     IpDiscovery: 'ipv4',
     ClusterMode: g.clusterEnabled ? 'enabled' : 'disabled',
     Engine: g.engine,
+    ...(userGroupIds.length ? { UserGroupIds: userGroupIds } : {}),
   };
 }
