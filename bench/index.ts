@@ -12,6 +12,7 @@ import { availableParallelism, loadavg, release } from 'node:os';
 import { measureCreateTime, type CreateTimeResult } from './create-time.js';
 import { measureDescribe, type DescribeResult } from './describe-latency.js';
 import { measureFailover, type FailoverResult } from './failover.js';
+import { measureCluster } from './cluster.js';
 import { durabilityRows, measureDurability } from './durability.js';
 import { Cleanup, startService } from './service.js';
 import { max, median, ms, progress, ratio, rps, sec, table, type Row, type Summary } from './stats.js';
@@ -110,6 +111,7 @@ async function main(): Promise<number> {
   let created: CreateTimeResult | undefined;
   let through: ThroughputResult | undefined;
   let described: DescribeResult | undefined;
+  let clusterDetails: string[] = [];
   try {
     const svc = await startService(cleanup);
     console.log(`service: ${svc.url}, endpoint router ${svc.router}, endpoint range ${svc.cidr}`);
@@ -140,6 +142,11 @@ async function main(): Promise<number> {
       const r = await measureDurability(svc.client, svc.dataDir, { kills: quick ? 4 : 10, quick, failoverThrottleMs: 1000 });
       rows.push(...durabilityRows(r));
     });
+    await section('cluster mode', async () => {
+      const r = await measureCluster(svc, { keys: quick ? 50_000 : 1_000_000, quick });
+      rows.push(...r.rows);
+      clusterDetails = r.details;
+    });
     await section('describe latency', async () => {
       described = await measureDescribe(svc.client, svc.url, svc.dataDir, { ...plan, servicePid: svc.pid });
       rows.push(...describeRows(described));
@@ -151,7 +158,7 @@ async function main(): Promise<number> {
     progress('cleaning up (service, nodes, nft table, data dir)');
     await cleanup.run();
   }
-  console.log(`\n${details(through, created, described).join('\n')}`);
+  console.log(`\n${[...details(through, created, described), ...clusterDetails].join('\n')}`);
   console.log(`load at end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
   console.log(table(rows));
   return failed ? 1 : 0;

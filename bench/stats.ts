@@ -17,7 +17,7 @@ export function median(values: readonly number[]): number {
 }
 
 export function max(values: readonly number[]): number {
-  return values.length ? Math.max(...values) : NaN;
+  return values.length ? values.reduce((a, b) => (b > a ? b : a), -Infinity) : NaN;
 }
 
 export interface Summary { n: number; p50: number; p95: number; p99: number; max: number }

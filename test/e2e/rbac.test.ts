@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import {
   CreateReplicationGroupCommand, CreateUserCommand, CreateUserGroupCommand, DescribeEventsCommand, DescribeUserGroupsCommand,
-  DescribeUsersCommand, IncreaseReplicaCountCommand, ModifyUserCommand, ModifyUserGroupCommand, type ReplicationGroup,
+  DescribeUsersCommand, IncreaseReplicaCountCommand, ModifyReplicationGroupCommand, ModifyUserCommand, ModifyUserGroupCommand, type ReplicationGroup,
 } from '@aws-sdk/client-elasticache';
 import { useCleanup } from '../helpers/cleanup.js';
 import { CLI, startService, type TestService } from '../helpers/service.js';
@@ -194,5 +194,42 @@ describe('RBAC: users, user groups and Redis ACLs on every node', { timeout: 240
     const events = await svc.client.send(new DescribeEventsCommand({ SourceType: 'user-group', Duration: 60 }));
     const messages = events.Events!.map((e) => e.Message!);
     assert.ok(messages.some((m) => /User group app-users modified: live on every node of rbac-group/.test(m)), messages.join('\n'));
+  });
+
+  test('from an AUTH token to RBAC (DELETE with UserGroupIdsToAdd) and back (RemoveUserGroups with ROTATE), live', async () => {
+    const TOKEN = 'YourStrongAuthToken123!';
+    const NEW_TOKEN = 'An0ther-Strong-Token-456';
+    await svc.client.send(new CreateReplicationGroupCommand({
+      ReplicationGroupId: 'tokened', ReplicationGroupDescription: 'AUTH', CacheNodeType: 'cache.t3.micro', NumCacheClusters: 2,
+      TransitEncryptionEnabled: true, AuthToken: TOKEN,
+    }));
+    let g = await waitAvailable(svc.client, 'tokened', 30_000);
+    const p = endpoint(g, 'PrimaryEndpoint');
+    const token = (t: string) => ['default', t] as [string, string];
+    assert.equal(await cli(p.host, p.port, token(TOKEN), 'SET', 'app::x', 'tok'), 'OK');
+
+    const moved = await svc.client.send(new ModifyReplicationGroupCommand({
+      ReplicationGroupId: 'tokened', UserGroupIdsToAdd: ['app-users'], AuthTokenUpdateStrategy: 'DELETE', ApplyImmediately: true }));
+    assert.deepEqual(moved.ReplicationGroup!.PendingModifiedValues!.UserGroups, { UserGroupIdsToAdd: ['app-users'], UserGroupIdsToRemove: [] });
+    g = await waitAvailable(svc.client, 'tokened', 20_000, (x) => !x.PendingModifiedValues?.UserGroups);
+    assert.deepEqual(g.UserGroupIds, ['app-users']);
+    assert.equal(g.AuthTokenEnabled, false);
+    for (const e of endpoints(g)) {
+      assert.match(await cli(e.host, e.port, token(TOKEN), 'GET', 'app::x'), /WRONGPASS|AUTH failed/, `the token is gone on ${e.name}`);
+      assert.equal(await cli(e.host, e.port, admin, 'GET', 'app::x'), 'tok', e.name);
+      assert.match(await cli(e.host, e.port, undefined, 'GET', 'app::x'), /NOAUTH/, e.name);
+    }
+
+    await svc.client.send(new ModifyReplicationGroupCommand({
+      ReplicationGroupId: 'tokened', RemoveUserGroups: true, AuthToken: NEW_TOKEN, AuthTokenUpdateStrategy: 'ROTATE', ApplyImmediately: true }));
+    g = await waitAvailable(svc.client, 'tokened', 20_000, (x) => !x.PendingModifiedValues?.UserGroups && !x.PendingModifiedValues?.AuthTokenStatus);
+    assert.equal(g.UserGroupIds, undefined);
+    assert.equal(g.AuthTokenEnabled, true);
+    for (const e of endpoints(g)) {
+      assert.equal(await cli(e.host, e.port, token(NEW_TOKEN), 'GET', 'app::x'), 'tok', e.name);
+      assert.match(await cli(e.host, e.port, admin, 'GET', 'app::x'), /WRONGPASS|AUTH failed/, `RBAC users are gone from ${e.name}`);
+    }
+    const ug = (await svc.client.send(new DescribeUserGroupsCommand({ UserGroupId: 'app-users' }))).UserGroups![0]!;
+    assert.deepEqual(ug.ReplicationGroups, [GROUP]);
   });
 });
