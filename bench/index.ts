@@ -19,6 +19,9 @@ import { max, median, ms, progress, ratio, rps, sec, table, type Row, type Summa
 import { measureThroughput, type ThroughputResult } from './throughput.js';
 
 const quick = process.argv.includes('--quick');
+/** `--only <name>` runs one section (e.g. `--only failover`), for a quick re-measure. */
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
 const plan = quick
   ? { createReps: 2, groups: 20, calls: 50, idleWindowMs: 4000, failovers: 3 }
   : { createReps: 5, groups: 100, calls: 200, idleWindowMs: 10_000, failovers: 10 };
@@ -117,6 +120,7 @@ async function main(): Promise<number> {
     console.log(`service: ${svc.url}, endpoint router ${svc.router}, endpoint range ${svc.cidr}`);
     if (svc.router !== 'nftables') console.log('WARNING: endpoints use the userspace proxy, not kernel NAT (needs nft and root)');
     const section = async (name: string, fn: () => Promise<void>) => {
+      if (only && only !== name) return;
       progress(`— ${name}`);
       try {
         await fn();

@@ -62,7 +62,9 @@ export class RbacController {
         await this.d.events.emit('user', u.userId, `User ${u.userId} modified: live on ${attached.length ? `every node of ${attached.map((g) => g.id).join(', ')}` : 'no replication group'}`);
       } else if (u.status === 'deleting') {
         const stillMember = userGroups.some((g) => g.doc.userIds.includes(u.userId));
-        if (stillMember || !groups.every((g) => live(g.doc))) { busy = true; continue; }
+        // Nodes that may still have it: those of groups with user groups (or just detached from some).
+        const rbacGroups = groups.map((r) => r.doc).filter((g) => (g.userGroupIds ?? []).length > 0 || g.pending.userGroups);
+        if (stillMember || !rbacGroups.every(live)) { busy = true; continue; }
         if (!(await this.commit([{ op: 'delete', kind: 'user', id: u.userId, expectVersion: s.version }, ...await deleteTagOps(this.d.store, u.arn)]))) {
           busy = true;
           continue;

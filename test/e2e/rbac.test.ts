@@ -196,6 +196,20 @@ describe('RBAC: users, user groups and Redis ACLs on every node', { timeout: 240
     assert.ok(messages.some((m) => /User group app-users modified: live on every node of rbac-group/.test(m)), messages.join('\n'));
   });
 
+  test('after a kill -9 of the control plane, the ACL stays and changes still reach every node', async () => {
+    await svc.kill9();
+    await svc.restart();
+    const out = await svc.client.send(new ModifyUserCommand({ UserId: 'app-admin', AccessString: 'on ~* +@all -flushall' }));
+    assert.equal(out.Status, 'modifying');
+    await waitFor(async () => (await userStatus('app-admin')) === 'active', { timeoutMs: 20_000, what: 'app-admin to be active again' });
+    group = await waitAvailable(svc.client, GROUP, 20_000);
+    for (const e of endpoints(group)) {
+      assert.equal(await cli(e.host, e.port, admin, 'GET', 'app::x'), 'from-reader', e.name);
+      assert.match(await cli(e.host, e.port, admin, 'FLUSHALL'), /NOPERM/, e.name);
+      assert.match(await cli(e.host, e.port, reader, 'GET', 'app::x'), /WRONGPASS|AUTH failed/, e.name);
+    }
+  });
+
   test('from an AUTH token to RBAC (DELETE with UserGroupIdsToAdd) and back (RemoveUserGroups with ROTATE), live', async () => {
     const TOKEN = 'YourStrongAuthToken123!';
     const NEW_TOKEN = 'An0ther-Strong-Token-456';

@@ -23,6 +23,8 @@ export class LoopWriter {
   readonly report: WriterReport = { acknowledged: 0, errors: 0, readonly: 0, errorKinds: [], maxGapMs: 0, acked: new Map() };
   /** Timestamps of acknowledged writes (ms), for "time to first write after X". */
   readonly ackTimes: number[] = [];
+  /** When each acknowledged write was sent (same order as ackTimes). */
+  private readonly sentTimes: number[] = [];
 
   constructor(host: string, port: number, private readonly prefix = 'w') {
     // Reconnect quickly and keep commands queued across a reconnect, as a production client would.
@@ -37,9 +39,11 @@ export class LoopWriter {
     while (this.running) {
       const key = `${this.prefix}:${i}`;
       const value = String(i);
+      const sentAt = Date.now();
       try {
         await this.client.set(key, value);
         const now = Date.now();
+        this.sentTimes.push(sentAt);
         this.report.maxGapMs = Math.max(this.report.maxGapMs, now - last);
         last = now;
         this.ackTimes.push(now);
@@ -56,9 +60,13 @@ export class LoopWriter {
     }
   }
 
-  /** First acknowledged write at or after `t` (ms), or undefined. */
+  /**
+   * When the first write *sent* at or after `t` (ms) was acknowledged, or undefined. Writes already
+   * in flight at `t` do not count: a dying primary may still answer them.
+   */
   firstAckAfter(t: number): number | undefined {
-    return this.ackTimes.find((x) => x >= t);
+    const i = this.sentTimes.findIndex((x) => x >= t);
+    return i >= 0 ? this.ackTimes[i] : undefined;
   }
 
   async stop(): Promise<WriterReport> {

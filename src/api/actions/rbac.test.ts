@@ -23,6 +23,9 @@ import { assertFault, assertFaultChangesNothing, fakeEngine, makeTestServices, s
 import { getOperation } from '../codec/model.js';
 import { loadNodeAcl } from '../../reconciler/acl.js';
 import { RbacController } from '../../reconciler/rbac-controller.js';
+import { deleteGroup } from '../../reconciler/group-delete.js';
+import type { ReconcilerDeps } from '../../reconciler/deps.js';
+import DeleteReplicationGroup from './DeleteReplicationGroup.js';
 import { ensureBuiltIns } from '../../service/bootstrap.js';
 import { sha256Hex } from '../../security/auth-token.js';
 import { silentLogger } from '../../util/logger.js';
@@ -432,5 +435,18 @@ describe('user groups on replication groups', () => {
     await nodesApplyAcls();
     await settle();
     assert.equal(await t.store.get('user', 'app-writer'), undefined);
+  });
+
+  test('a deleted replication group no longer holds its user group', async () => {
+    await rbacGroup();
+    await t.call(DeleteReplicationGroup, { ReplicationGroupId: 'rbac-group' });
+    await assertFaultChangesNothing(t.svc, () => t.call(DeleteUserGroup, { UserGroupId: 'app' }), 'InvalidUserGroupState');
+    // The reconciler's last step, once the members are gone.
+    for (const c of await t.store.list('cacheCluster')) await t.store.commit([{ op: 'delete', kind: 'cacheCluster', id: c.id }]);
+    const d = { store: t.store, events: t.svc.events } as unknown as ReconcilerDeps;
+    assert.equal(await deleteGroup(d, (await t.store.get('replicationGroup', 'rbac-group'))!, new Map()), false);
+    assert.equal(await t.store.get('replicationGroup', 'rbac-group'), undefined);
+    assert.deepEqual((await ugDoc('app')).replicationGroups, []);
+    await t.call(DeleteUserGroup, { UserGroupId: 'app' });
   });
 });
