@@ -146,13 +146,23 @@ export class ClusterFormation {
       if (memberIds.has(n.id)) continue;
       for (const m of members) await forget(this.client(m), n.id).catch(() => undefined);
     }
-    // Settled only when every node serves the whole slot map (a client may connect to any of them).
+    // Settled only when every node serves the whole slot map and sees the same topology (a client
+    // may ask any of them for CLUSTER SLOTS): each shard's primary owns slots, each replica follows it.
     if (!replicasOk) return result;
+    const expectedPrimaryOf = new Map<string, string | undefined>();
+    for (const ng of shards) {
+      const primaryId = ids.get(ng.primaryClusterId)!;
+      for (const id of ng.memberClusters) expectedPrimaryOf.set(ids.get(id)!, id === ng.primaryClusterId ? undefined : primaryId);
+    }
     for (const m of members) {
       const info = await clusterInfo(this.client(m));
       if (info.cluster_state !== 'ok' || Number(info.cluster_slots_ok) !== 16384) return result;
-      const owners = new Set((await clusterNodes(this.client(m))).filter((n) => n.role === 'primary' && n.slots.length).map((n) => n.id));
-      if (owners.size !== shards.length) return result;
+      const seen = new Map((await clusterNodes(this.client(m))).map((n) => [n.id, n]));
+      for (const [id, primaryId] of expectedPrimaryOf) {
+        const n = seen.get(id);
+        if (!n || n.handshake) return result;
+        if (primaryId === undefined ? n.role !== 'primary' || n.slots.length === 0 : n.role !== 'replica' || n.primaryId !== primaryId) return result;
+      }
     }
     result.settled = true;
     return result;
