@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { dataPaths, routeTableName } from '../src/service/data-dir.js';
 import { waitFor } from '../src/util/wait.js';
+import { killVerified, pidGone, pidsReferencing } from '../test/helpers/cleanup.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const CLI = join(ROOT, 'bin/cachefleet.js');
@@ -34,37 +35,6 @@ export interface BenchService {
   pid: number;
   /** The last lines the service logged (JSON), for error reports. */
   logTail(n?: number): string;
-}
-
-/** True when the pid no longer exists, or is a zombie. */
-async function pidGone(pid: number): Promise<boolean> {
-  try {
-    process.kill(pid, 0);
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
-  } catch {
-    return true;
-  }
-}
-
-async function cmdline(pid: number): Promise<string | undefined> {
-  try {
-    return (await readFile(`/proc/${pid}/cmdline`, 'utf8')).replace(/\0/g, ' ');
-  } catch {
-    return undefined;
-  }
-}
-
-/** SIGKILLs `pid` only if its command line contains `marker`; waits until it is gone. */
-async function killVerified(pid: number, marker: string): Promise<void> {
-  if (await pidGone(pid)) return;
-  if (!(await cmdline(pid))?.includes(marker)) return; // recycled pid: not ours
-  try { process.kill(pid, 'SIGKILL'); } catch { return; }
-  await waitFor(() => pidGone(pid), { timeoutMs: 5000, what: `pid ${pid} to exit` });
 }
 
 /** Everything to undo at the end, last registered first; runs once even if called twice. */
@@ -175,13 +145,9 @@ const CLK_TCK = (() => {
   try { return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100; } catch { return 100; }
 })();
 
-/** Pids of processes (other than us) whose command line mentions the data dir. */
+/** Pids of live processes (other than us) whose command line mentions the data dir's nodes. */
 export async function processesUsing(dataDir: string): Promise<number[]> {
   const out: number[] = [];
-  for (const d of await readdir('/proc').catch(() => [] as string[])) {
-    if (!/^\d+$/.test(d) || Number(d) === process.pid) continue;
-    if (await pidGone(Number(d))) continue;
-    if ((await cmdline(Number(d)))?.includes(`${dataDir}/nodes/`)) out.push(Number(d));
-  }
+  for (const pid of await pidsReferencing(`${dataDir}/nodes/`)) if (!(await pidGone(pid))) out.push(pid);
   return out;
 }

@@ -52,7 +52,7 @@ export async function killVerified(pid: number, marker?: string): Promise<void> 
 }
 
 /** Linux: pids whose command line mentions `path` (e.g. redis-servers using a conf inside it). */
-async function pidsReferencing(path: string): Promise<number[]> {
+export async function pidsReferencing(path: string): Promise<number[]> {
   if (process.platform !== 'linux') return [];
   const out: number[] = [];
   for (const d of await readdir('/proc').catch(() => [] as string[])) {
