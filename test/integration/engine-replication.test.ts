@@ -48,7 +48,11 @@ describe('replication between engine nodes', () => {
     );
     assert.ok(elapsed < 1000, `replicas took ${elapsed.toFixed(0)} ms to link up`);
 
-    const p = await observeNode(admin(primary));
+    // A replica reports its link up a moment before its primary marks it online: wait for both views.
+    const p = await waitFor(async () => {
+      const info = await observeNode(admin(primary));
+      return info.connectedReplicas.length === 2 && info.connectedReplicas.every((c) => c.state === 'online') ? info : undefined;
+    }, { timeoutMs: 5000, what: "the primary to see both replicas online" });
     assert.equal(p.role, 'primary');
     assert.match(p.version, /^\d+\.\d+\.\d+$/);
     assert.match(p.runId, /^[0-9a-f]{40}$/);
