@@ -13,6 +13,7 @@ import { measureCreateTime, type CreateTimeResult } from './create-time.js';
 import { measureDescribe, type DescribeResult } from './describe-latency.js';
 import { measureFailover, type FailoverResult } from './failover.js';
 import { measureCluster } from './cluster.js';
+import { measureTls, tlsRows } from './tls.js';
 import { durabilityRows, measureDurability } from './durability.js';
 import { Cleanup, startService } from './service.js';
 import { max, median, ms, progress, ratio, rps, sec, table, type Row, type Summary } from './stats.js';
@@ -138,6 +139,9 @@ async function main(): Promise<number> {
     await section('endpoint throughput', async () => {
       through = await measureThroughput(svc.client, quick);
       rows.push(...throughputRows(through));
+    });
+    await section('tls', async () => {
+      rows.push(...tlsRows(await measureTls(svc.client, svc.dataDir, quick)));
     });
     await section('failover', async () => {
       rows.push(...failoverRows(await measureFailover(svc.client, svc.dataDir, plan.failovers)));
