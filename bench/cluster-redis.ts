@@ -20,22 +20,9 @@ export interface Endpoint { host: string; port: number }
 export const keyName = (i: number): string => `ck:${i}`;
 export const valueOf = (i: number): string => `val:${i}`;
 
-const CRC_TABLE = (() => {
-  const t = new Uint16Array(256);
-  for (let i = 0; i < 256; i++) {
-    let c = i << 8;
-    for (let k = 0; k < 8; k++) c = c & 0x8000 ? ((c << 1) ^ 0x1021) & 0xffff : (c << 1) & 0xffff;
-    t[i] = c;
-  }
-  return t;
-})();
-
-/** Redis Cluster hash slot of a key without a {hash tag} (CRC16/XMODEM mod 16384); ASCII keys. */
-export function keySlot(key: string): number {
-  let crc = 0;
-  for (let i = 0; i < key.length; i++) crc = ((crc << 8) & 0xffff) ^ CRC_TABLE[((crc >> 8) ^ key.charCodeAt(i)) & 0xff]!;
-  return crc % SLOT_COUNT;
-}
+/** Redis Cluster hash slot of a key: the test helpers' CRC16/XMODEM (checked against the server). */
+export { keySlot } from '../test/helpers/cluster-mode.js';
+import { keySlot } from '../test/helpers/cluster-mode.js';
 
 // ---------------------------------------------------------------------------------------------
 // Topology.

@@ -9,20 +9,10 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { useCleanup } from '../helpers/cleanup.js';
 import { startService, type TestService } from '../helpers/service.js';
-import { run, runOk, redisCli } from '../helpers/e2e-exec.js';
+import { pythonWith, run, runOk, redisCli } from '../helpers/e2e-exec.js';
 import { inCidr, isRedisServer, nodePids } from '../helpers/e2e-nodes.js';
 import { waitFor } from '../../src/util/wait.js';
 
-const PYTHONS = ['python3', '/usr/bin/python3'];
-
-/** The first Python that imports every one of `modules`, if any. */
-async function pythonWith(...modules: string[]): Promise<string | undefined> {
-  for (const py of PYTHONS) {
-    const r = await run(py, ['-c', `import ${modules.join(', ')}`], { timeoutMs: 20_000 }).catch(() => undefined);
-    if (r?.code === 0) return py;
-  }
-  return undefined;
-}
 
 const CONTROL_SCRIPT = String.raw`
 import json, sys, time
@@ -136,7 +126,7 @@ describe('boto3 and redis-py', { timeout: 120_000 }, () => {
   before(async () => {
     const [s, py] = await Promise.all([startService(cleanup), pythonWith('boto3')]);
     svc = s;
-    assert.ok(py, `no Python with boto3 among ${PYTHONS.join(', ')}`);
+    assert.ok(py, "no Python with boto3 (tried python3 and /usr/bin/python3)");
     boto3Python = py;
     dir = await cleanup.tmpDir('cachefleet-e2e-py-');
     await writeFile(join(dir, 'control.py'), CONTROL_SCRIPT);

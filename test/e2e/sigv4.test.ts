@@ -12,18 +12,9 @@ import { join } from 'node:path';
 import { CreateCacheSubnetGroupCommand, DescribeCacheSubnetGroupsCommand, ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { useCleanup } from '../helpers/cleanup.js';
 import { CLI, startService, type TestService } from '../helpers/service.js';
-import { run, runOk, type RunResult } from '../helpers/e2e-exec.js';
+import { pythonWith, run, runOk, type RunResult } from '../helpers/e2e-exec.js';
 import { asList, call, form, healthy, query, resultOf } from '../helpers/e2e-query.js';
 
-const PYTHONS = ['python3', '/usr/bin/python3'];
-
-async function pythonWith(...modules: string[]): Promise<string | undefined> {
-  for (const py of PYTHONS) {
-    const r = await run(py, ['-c', `import ${modules.join(', ')}`], { timeoutMs: 20_000 }).catch(() => undefined);
-    if (r?.code === 0) return py;
-  }
-  return undefined;
-}
 
 /** boto3 with the key from the environment, then with a wrong secret and with an unknown key id. */
 const BOTO3_SCRIPT = String.raw`

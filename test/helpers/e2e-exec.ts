@@ -51,3 +51,14 @@ export async function redisCli(address: string, port: number, ...args: string[])
   const r = await runOk('redis-cli', ['-h', address, '-p', String(port), ...args], { timeoutMs: 10_000 });
   return r.stdout.trim();
 }
+
+const PYTHONS = ['python3', '/usr/bin/python3'];
+
+/** The first Python that imports every one of `modules` (pyenv's has boto3, Debian's has redis-py), if any. */
+export async function pythonWith(...modules: string[]): Promise<string | undefined> {
+  for (const py of PYTHONS) {
+    const r = await run(py, ['-c', `import ${modules.join(', ')}`], { timeoutMs: 20_000 }).catch(() => undefined);
+    if (r?.code === 0) return py;
+  }
+  return undefined;
+}
