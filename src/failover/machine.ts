@@ -89,8 +89,11 @@ export async function stepFailover(d: FailoverDeps, shard: ShardRecord, members:
       await d.switchEndpoint(from);
       if (from && d.healthy(from)) {
         // Anyone still connected to the old primary reconnects through the endpoint, to the new one.
-        await client(d, from).call('CLIENT', 'UNPAUSE').catch(() => undefined);
+        // Kill before unpausing: writes held by the pause would otherwise run on what is now a
+        // replica and answer READONLY; killed, they are resent by the client to the new primary.
+        // (CLIENT KILL skips the caller, so the admin connection stays to unpause.)
         await client(d, from).call('CLIENT', 'KILL', 'TYPE', 'normal').catch(() => undefined);
+        await client(d, from).call('CLIENT', 'UNPAUSE').catch(() => undefined);
       }
       f.state = 'update-state';
       return 'advanced';
