@@ -197,10 +197,13 @@ describe('CompositeRouter: kernel NAT for plain routes, the proxy for durable on
     const again = await fleet.connect(P.address);
     assert.equal(await again.set('p', '1'), 'OK');
     assert.equal(await r.get('p'), '1');
-    // And back: kernel NAT takes it; the connection made meanwhile carries on through the proxy.
+    // And back: kernel NAT takes it. The connection made meanwhile may be closed by the handover
+    // (its client reconnects); a new connection goes through NAT to the primary and writes.
     await router.sync([D, P]);
     assert.deepEqual(listening(), [`${D.address}:6379`]);
-    assert.equal(await again.set('q', '1'), 'OK');
+    const afterHandback = await fleet.connect(P.address);
+    assert.equal(await afterHandback.set('q', '1'), 'OK');
+    await waitFor(async () => (await r.get('q')) === '1', { timeoutMs: 3000, what: 'q to reach the replica' });
     assert.equal(await fleet.landsOn(P.address), primary.address);
     await router.dropConnections(D.id, primary); // goes to the proxy, which knows the route
     await router.teardown();
