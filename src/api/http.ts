@@ -1,13 +1,17 @@
 // The ElastiCache-compatible HTTP endpoint: AWS Query protocol requests in (POST form bodies
 // or GET query strings), XML out. Every outcome, including framework-level failures such as an
 // oversized body, is answered as an AWS <ErrorResponse> so SDKs surface a proper error code.
+// Requests with Version=2016-11-15 go to the EC2 API subset (src/api/ec2/), which has its own
+// wire format, error format and SigV4 service name.
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { AwsError, CommonErrors, isAwsError } from './errors.js';
-import type { ActionRegistry, RequestContext } from './types.js';
+import type { ActionRegistry, QueryApi, RequestContext } from './types.js';
 import { getOperation } from './codec/model.js';
 import { decodeInput, parseQueryString, type QueryParams } from './codec/query-decode.js';
 import { encodeError, encodeResult } from './codec/xml-encode.js';
+import { SERVICE as ELASTICACHE_SIGNING_SERVICE } from './auth/sigv4.js';
+import { createEc2Api, isEc2Version } from './ec2/api.js';
 
 type LogFn = (obj: Record<string, unknown>, msg?: string) => void;
 
@@ -21,6 +25,8 @@ export interface ApiLogger {
 
 export interface ApiServerOptions {
   actions: ActionRegistry;
+  /** The EC2 actions (security groups, network interfaces, tags) served for Version=2016-11-15. */
+  ec2Actions?: ActionRegistry;
   logger?: ApiLogger;
   /** Largest accepted request body; default 1 MiB. */
   bodyLimitBytes?: number;
@@ -44,6 +50,9 @@ export function createApiServer(opts: ApiServerOptions): FastifyInstance {
   const log = opts.logger ?? silentLogger;
   const bodyLimit = opts.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
   const actionOf = new WeakMap<FastifyRequest, string>();
+  const apiOf = new WeakMap<FastifyRequest, QueryApi>();
+  const elasticache = elasticacheApi(opts.actions);
+  const ec2 = createEc2Api(opts.ec2Actions ?? new Map());
   const rawBodyOf = new WeakMap<FastifyRequest, Buffer>();
 
   const app = Fastify({ logger: false, bodyLimit, genReqId: () => randomUUID() });
@@ -92,7 +101,8 @@ export function createApiServer(opts: ApiServerOptions): FastifyInstance {
     if (err.httpStatus >= 500) {
       log.error({ requestId: req.id, action: actionOf.get(req), err: err.cause ?? err }, 'request failed');
     }
-    reply.code(err.httpStatus).header('content-type', 'text/xml').send(encodeError(err, req.id));
+    const { status, body } = (apiOf.get(req) ?? elasticache).encodeError(err, req.id);
+    reply.code(status).header('content-type', 'text/xml').send(body);
   }
 
   app.setErrorHandler((error, req, reply) => sendError(req, reply, error));
@@ -111,18 +121,19 @@ export function createApiServer(opts: ApiServerOptions): FastifyInstance {
     handler: async (req, reply) => {
       try {
         const params = requestParams(req);
+        const api = isEc2Version(lastValue(params, 'Version')) ? ec2 : elasticache;
+        apiOf.set(req, api);
         const action = lastValue(params, 'Action');
         if (!action) throw CommonErrors.missingAction();
         actionOf.set(req, action);
-        const op = getOperation(action);
-        if (!op) throw CommonErrors.invalidAction(action);
-        const ctx: RequestContext = { requestId: req.id, action };
+        if (!api.hasOperation(action)) throw api.invalidAction(action);
+        const ctx: RequestContext = { requestId: req.id, action, service: api.signingService };
         if (opts.beforeAction) await opts.beforeAction(ctx, req, rawBodyOf.get(req) ?? EMPTY_BODY);
-        const handler = opts.actions.get(action);
-        if (!handler) throw CommonErrors.notImplemented(action);
-        const input = decodeInput(op, params);
+        const handler = api.actions.get(action);
+        if (!handler) throw api.notImplemented(action);
+        const input = api.decode(action, params);
         const output = await handler.handle(input, ctx);
-        const xml = encodeResult(action, output, req.id);
+        const xml = api.encodeResult(action, output, req.id);
         reply.code(200).header('content-type', 'text/xml').send(xml);
       } catch (e) {
         sendError(req, reply, e);
@@ -132,6 +143,20 @@ export function createApiServer(opts: ApiServerOptions): FastifyInstance {
   });
 
   return app;
+}
+
+/** The ElastiCache API (the service model in src/api/model/). */
+function elasticacheApi(actions: ActionRegistry): QueryApi {
+  return {
+    signingService: ELASTICACHE_SIGNING_SERVICE,
+    actions,
+    hasOperation: (action) => getOperation(action) !== undefined,
+    decode: (action, params) => decodeInput(action, params),
+    encodeResult,
+    encodeError: (err, requestId) => ({ status: err.httpStatus, body: encodeError(err, requestId) }),
+    invalidAction: CommonErrors.invalidAction,
+    notImplemented: CommonErrors.notImplemented,
+  };
 }
 
 /** Query-string parameters, then body parameters (a body value overrides the same key in the URL). */

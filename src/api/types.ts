@@ -4,6 +4,8 @@ import type { AwsError } from './errors.js';
 export interface RequestContext {
   requestId: string;
   action: string;
+  /** The SigV4 service name the request's credential scope must name (`elasticache`, `ec2`). */
+  service?: string;
 }
 
 /**
@@ -17,5 +19,22 @@ export interface ActionHandler<I = any, O = any> {
 }
 
 export type ActionRegistry = ReadonlyMap<string, ActionHandler>;
+
+/**
+ * One API served on the endpoint (ElastiCache, or the EC2 subset): its model, wire codec,
+ * error format and actions. The HTTP layer picks one per request and runs the same steps.
+ */
+export interface QueryApi {
+  /** The SigV4 service name a request's credential scope must name. */
+  readonly signingService: string;
+  readonly actions: ActionRegistry;
+  hasOperation(action: string): boolean;
+  /** The decoded, validated input (throws AwsError on invalid input). */
+  decode(action: string, params: Array<[string, string]>): unknown;
+  encodeResult(action: string, output: unknown, requestId: string): string;
+  encodeError(err: AwsError, requestId: string): { status: number; body: string };
+  invalidAction(action: string): AwsError;
+  notImplemented(action: string): AwsError;
+}
 
 export type { AwsError };

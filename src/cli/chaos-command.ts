@@ -8,6 +8,8 @@ import {
 } from '@aws-sdk/client-elasticache';
 import { Redis, type RedisOptions } from 'ioredis';
 import { parseInfo } from '../engine/info.js';
+import { boundConnector } from '../engine/bound-connector.js';
+import { readServerFile } from '../service/data-dir.js';
 import { caPaths } from '../security/ca.js';
 import { ADMIN_USER, adminSecretPath } from '../security/node-security.js';
 import { apiClient } from './client.js';
@@ -72,9 +74,12 @@ function table(rows: string[][]): string {
  * from its data directory (--data-dir, else ./data) when this machine has it.
  */
 let nodeAccess: { password: string; ca?: string } | undefined;
+/** The service's management address (server.json): the source every security-group filter admits. */
+let managementAddress: string | undefined;
 
 function loadNodeAccess(dataDir: string | undefined): void {
   const dir = resolve(dataDir ?? './data');
+  managementAddress = readServerFile(dir)?.managementAddress;
   try {
     const password = readFileSync(adminSecretPath(dir), 'utf8').trim();
     let ca: string | undefined;
@@ -99,6 +104,7 @@ async function probeWith(address: string, port: number, extra: RedisOptions): Pr
   const client = new Redis({
     host: address, port, lazyConnect: true, connectTimeout: 1000, commandTimeout: 1000,
     maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null, ...extra,
+    ...(managementAddress ? { Connector: boundConnector(managementAddress) } : {}),
   });
   client.on('error', () => undefined);
   try {

@@ -34,6 +34,8 @@ describe('addresses', () => {
   it('allocates the lowest free address, skipping .0 and .255', () => {
     assert.equal(allocateAddress('127.77.0.0/16', []), '127.77.0.1');
     assert.equal(allocateAddress('127.77.0.0/16', ['127.77.0.1', '127.77.0.3']), '127.77.0.2');
+    assert.equal(allocateAddress('127.77.0.0/16', [], { highest: true }), '127.77.255.254');
+    assert.equal(allocateAddress('127.77.0.0/16', ['127.77.255.254'], { highest: true }), '127.77.255.253');
     const used = Array.from({ length: 254 }, (_, i) => `127.77.0.${i + 1}`);
     assert.equal(allocateAddress('127.77.0.0/16', used), '127.77.1.1');
     // Garbage and out-of-range entries in `used` are ignored.

@@ -7,6 +7,7 @@ import type { EndpointRoute, EndpointRouter, Target } from './types.js';
 class FakeRouter implements EndpointRouter {
   routes: EndpointRoute[] = [];
   fail: Error | undefined;
+  get filtersEnforced(): boolean { return this.kind === 'nftables'; }
   constructor(readonly kind: 'nftables' | 'proxy', private readonly log: string[]) {}
   async sync(routes: EndpointRoute[]): Promise<void> {
     this.log.push(`${this.kind}.sync ${routes.map((r) => r.id).join(',') || '-'}`);

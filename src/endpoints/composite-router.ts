@@ -13,7 +13,7 @@
 import { dropNatConnections } from './conntrack.js';
 import { normalizeRoutes } from './routes.js';
 import { silentLogger, type Logger } from '../util/logger.js';
-import type { EndpointRoute, EndpointRouter, Target } from './types.js';
+import type { EndpointRoute, EndpointRouter, SourceFilter, Target } from './types.js';
 
 export interface CompositeRouterOptions {
   /** Serves the plain routes (an NftablesRouter). */
@@ -29,6 +29,7 @@ type Side = 'nat' | 'proxy';
 
 export class CompositeRouter implements EndpointRouter {
   readonly kind: EndpointRouter['kind'];
+  readonly filtersEnforced: boolean;
   private readonly nat: EndpointRouter;
   private readonly proxy: EndpointRouter;
   private readonly logger: Logger;
@@ -41,12 +42,14 @@ export class CompositeRouter implements EndpointRouter {
     this.nat = opts.nat;
     this.proxy = opts.proxy;
     this.kind = opts.nat.kind;
+    // Source filters live in the kernel with the NAT rules; the proxy also checks its own routes' `allow`.
+    this.filtersEnforced = opts.nat.filtersEnforced;
     this.logger = (opts.logger ?? silentLogger).child({ component: 'endpoints', router: 'composite' });
     this.dropNat = opts.dropNat ?? dropNatConnections;
   }
 
-  sync(routes: EndpointRoute[]): Promise<void> {
-    return this.serial(() => this.doSync(routes));
+  sync(routes: EndpointRoute[], filters: SourceFilter[] = []): Promise<void> {
+    return this.serial(() => this.doSync(routes, filters));
   }
 
   dropConnections(routeId: string, target: Target): Promise<void> {
@@ -70,7 +73,7 @@ export class CompositeRouter implements EndpointRouter {
     this.proxy.invalidate?.();
   }
 
-  private async doSync(input: EndpointRoute[]): Promise<void> {
+  private async doSync(input: EndpointRoute[], filters: SourceFilter[]): Promise<void> {
     const all = normalizeRoutes(input); // checked as one set: two routes on one address are an error on either side
     const durable = all.filter((r) => r.durable);
     const plain = all.filter((r) => !r.durable);
@@ -87,7 +90,7 @@ export class CompositeRouter implements EndpointRouter {
     // One side failing (say, an address the proxy cannot bind) must not stop the other's update
     // (say, a failover of a plain group): both are attempted, the errors reported together.
     await step(() => this.proxy.sync([...durable, ...leaving]));
-    await step(() => this.nat.sync(plain));
+    await step(() => this.nat.sync(plain, filters));
     if (leaving.length > 0) await step(() => this.proxy.sync(durable));
     this.sides = new Map(all.map((r) => [r.id, { side: r.durable ? 'proxy' : 'nat', route: r }]));
     for (const r of entering) {

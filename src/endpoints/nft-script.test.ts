@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkTableName, programmedComments, renderNftScript, renderRuleBody } from './nft-script.js';
-import { normalizeRoutes } from './routes.js';
-import type { EndpointRoute } from './types.js';
+import { checkTableName, programmedComments, renderFilterBody, renderNftScript, renderRuleBody } from './nft-script.js';
+import { normalizeFilters, normalizeRoutes } from './routes.js';
+import { mergeSources, sourceAllowed } from './addresses.js';
+import type { EndpointRoute, SourceFilter } from './types.js';
 
 const route = (id: string, address: string, targets: [string, number][]): EndpointRoute => ({
   id, address, port: 6379, targets: targets.map(([a, p]) => ({ address: a, port: p })),
@@ -41,7 +42,7 @@ describe('nft script rendering', () => {
     // Sorted by id: primary first.
     assert.match(lines[5]!, /^ {4}ip daddr 127\.77\.0\.1 .* reject with tcp reset comment "g\/primary cf:[0-9a-f]{12}"$/);
     assert.match(lines[6]!, /^ {4}ip daddr 127\.77\.0\.9 .* dnat to 127\.77\.0\.2:6379 comment "g\/reader cf:[0-9a-f]{12}"$/);
-    assert.deepEqual(lines.slice(7), ['  }', '}', '']);
+    assert.deepEqual(lines.slice(7), ['  }', '  chain input {', '    type filter hook input priority 0; policy accept;', '  }', '}', '']);
     assert.equal(comments.length, 2);
     assert.equal(renderNftScript('cachefleet_t1', routes).script, script, 'deterministic');
   });
@@ -65,10 +66,16 @@ describe('nft script rendering', () => {
       { metainfo: { version: '1.0.6' } },
       { table: { family: 'ip', name: 't' } },
       { chain: { family: 'ip', table: 't', name: 'output', type: 'nat', hook: 'output', prio: -100, policy: 'accept' } },
+      { chain: { family: 'ip', table: 't', name: 'input', type: 'filter', hook: 'input', prio: 0, policy: 'accept' } },
       { rule: { chain: 'output', comment: 'a cf:1' } },
+      { rule: { chain: 'input', comment: 'f cf:2' } },
       { rule: { chain: 'output' } },
     ] });
-    assert.deepEqual(programmedComments(json), ['a cf:1', '']);
+    assert.deepEqual(programmedComments(json), ['output a cf:1', 'output ', 'input f cf:2']);
+    const noFilterChain = JSON.stringify({ nftables: [
+      { chain: { family: 'ip', table: 't', name: 'output', type: 'nat', hook: 'output', prio: -100, policy: 'accept' } },
+    ] });
+    assert.equal(programmedComments(noFilterChain), undefined, 'a table from before source filters is re-applied');
     const noChain = JSON.stringify({ nftables: [{ table: { family: 'ip', name: 't' } }] });
     assert.equal(programmedComments(noChain), undefined);
     assert.equal(programmedComments('not json'), undefined);
@@ -81,5 +88,39 @@ describe('route validation', () => {
     assert.throws(() => normalizeRoutes([route('a', '127.1.1.1', []), route('b', '127.1.1.1', [])]), /both use 127\.1\.1\.1:6379/);
     assert.throws(() => normalizeRoutes([route('a', 'localhost', [])]), /invalid IPv4/);
     assert.throws(() => normalizeRoutes([route('a', '127.1.1.1', [['127.1.1.2', 0]])]), /invalid port/);
+  });
+});
+
+describe('source filters', () => {
+  const filter = (allow: string[]): SourceFilter => ({ id: 'g-001/0001', address: '127.77.0.5', port: 6379, allow });
+
+  it('refuses new connections from every source outside the merged allow list', () => {
+    assert.equal(renderFilterBody(filter(['127.0.0.9', '127.0.0.0/30', '127.0.0.4/31', '10.1.2.3'])),
+      'ip daddr 127.77.0.5 tcp dport 6379 ct state new ip saddr != { 10.1.2.3, 127.0.0.0-127.0.0.5, 127.0.0.9 } reject with tcp reset');
+    assert.equal(renderFilterBody(filter([])), 'ip daddr 127.77.0.5 tcp dport 6379 ct state new reject with tcp reset');
+  });
+
+  it('renders filters into the input chain, tagged like routes', () => {
+    const { script, comments } = renderNftScript('t', [], normalizeFilters([filter(['127.0.0.1'])]));
+    assert.match(script, /chain input \{\n {4}type filter hook input priority 0; policy accept;\n {4}ct state != new accept comment "not-new cf:[0-9a-f]{12}"\n {4}ip daddr 127\.77\.0\.5 .* comment "g-001\/0001 cf:[0-9a-f]{12}"\n/);
+    assert.equal(comments.length, 2);
+    assert.match(comments[1]!, /^input g-001\/0001 cf:/);
+    const other = renderNftScript('t', [], normalizeFilters([filter(['127.0.0.2'])])).comments[1];
+    assert.notEqual(other, comments[1], 'a changed allow list changes the comment (drift check)');
+    assert.doesNotMatch(renderNftScript('t', []).script, /ct state/, 'no filters, no rules in the input chain');
+  });
+
+  it('validates filters', () => {
+    assert.throws(() => normalizeFilters([filter(['127.0.0.1/33'])]), /invalid IPv4 CIDR/);
+    assert.throws(() => normalizeFilters([filter(['nope'])]), /invalid IPv4 address/);
+    assert.throws(() => normalizeFilters([filter([]), { ...filter([]), id: 'x' }]), /both guard 127\.77\.0\.5:6379/);
+  });
+
+  it('merges sources and matches addresses', () => {
+    assert.deepEqual(mergeSources(['127.0.0.2', '127.0.0.1', '127.0.0.0/8']).length, 1);
+    assert.ok(sourceAllowed('127.0.0.7', ['127.0.0.0/29']));
+    assert.ok(sourceAllowed('::ffff:127.0.0.7', ['127.0.0.7']));
+    assert.ok(!sourceAllowed('127.0.0.8', ['127.0.0.0/29']));
+    assert.ok(!sourceAllowed('::1', ['0.0.0.0/0']));
   });
 });

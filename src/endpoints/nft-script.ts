@@ -3,9 +3,12 @@
  * Pure (no I/O) so the exact text is unit-tested.
  */
 import { createHash } from 'node:crypto';
-import type { EndpointRoute } from './types.js';
+import { formatIpv4, mergeSources } from './addresses.js';
+import type { EndpointRoute, SourceFilter } from './types.js';
 
+/** The NAT chain (endpoint routes) and the filter chain (security groups' source filters). */
 export const CHAIN = 'output';
+export const FILTER_CHAIN = 'input';
 
 /** nft identifiers: conservative so the name can go into a script unquoted. */
 export function checkTableName(table: string): void {
@@ -33,11 +36,24 @@ export function renderRuleBody(r: EndpointRoute): string {
 }
 
 /**
+ * The rule body for one source filter: a new connection from outside `allow` is refused with a
+ * reset (connect() fails at once, as on a closed port). Only new connections: as with EC2
+ * security groups, revoking a rule does not cut connections already established.
+ */
+export function renderFilterBody(f: SourceFilter): string {
+  const match = `ip daddr ${f.address} tcp dport ${f.port} ct state new`;
+  const ranges = mergeSources(f.allow);
+  if (ranges.length === 0) return `${match} reject with tcp reset`;
+  const elements = ranges.map((r) => (r.first === r.last ? formatIpv4(r.first) : `${formatIpv4(r.first)}-${formatIpv4(r.last)}`));
+  return `${match} ip saddr != { ${elements.join(', ')} } reject with tcp reset`;
+}
+
+/**
  * The comment tagging each rule: the route id for people reading `nft list`, plus a hash of the
  * rule body so a later process can tell, from the listing alone, whether the table holds exactly
  * what it would program (adoption after a restart without touching the kernel).
  */
-export function ruleComment(r: EndpointRoute, body: string): string {
+export function ruleComment(r: { id: string }, body: string): string {
   const hash = createHash('sha256').update(body).digest('hex').slice(0, 12);
   const id = r.id.replace(/[^A-Za-z0-9._:/@-]/g, '_').slice(0, 80);
   return `${id} cf:${hash}`;
@@ -45,20 +61,35 @@ export function ruleComment(r: EndpointRoute, body: string): string {
 
 export interface RenderedTable {
   script: string;
-  /** The rule comments in chain order, to compare with what `nft -j list table` reports. */
+  /** "chain comment" of every rule, chains in order, to compare with what `nft -j list table` reports. */
   comments: string[];
 }
 
 /** One script that atomically replaces the table's contents (nft -f applies it as one transaction). */
-export function renderNftScript(table: string, routes: readonly EndpointRoute[]): RenderedTable {
+export function renderNftScript(table: string, routes: readonly EndpointRoute[], filters: readonly SourceFilter[] = []): RenderedTable {
   checkTableName(table);
   const comments: string[] = [];
   const rules: string[] = [];
+  const filterRules: string[] = [];
   for (const r of routes) {
     const body = renderRuleBody(r);
     const comment = ruleComment(r, body);
-    comments.push(comment);
+    comments.push(`${CHAIN} ${comment}`);
     rules.push(`    ${body} comment "${comment}"`);
+  }
+  if (filters.length > 0) {
+    // Packets of established connections skip the per-address rules below (one check instead of
+    // one per guarded address). Accepting here only ends this chain; other tables still apply.
+    const body = 'ct state != new accept';
+    const comment = ruleComment({ id: 'not-new' }, body);
+    comments.push(`${FILTER_CHAIN} ${comment}`);
+    filterRules.push(`    ${body} comment "${comment}"`);
+  }
+  for (const f of filters) {
+    const body = renderFilterBody(f);
+    const comment = ruleComment(f, body);
+    comments.push(`${FILTER_CHAIN} ${comment}`);
+    filterRules.push(`    ${body} comment "${comment}"`);
   }
   const script = [
     // Declaring the table first makes the flush valid whether or not it exists yet.
@@ -70,6 +101,12 @@ export function renderNftScript(table: string, routes: readonly EndpointRoute[])
     `    type nat hook output priority -100; policy accept;`,
     ...rules,
     `  }`,
+    `  chain ${FILTER_CHAIN} {`,
+    // Every connection a node accepts arrives here, already translated: a filter on the node's
+    // address covers connections through an endpoint's NAT and direct ones alike.
+    `    type filter hook input priority 0; policy accept;`,
+    ...filterRules,
+    `  }`,
     `}`,
     '',
   ].join('\n');
@@ -77,8 +114,8 @@ export function renderNftScript(table: string, routes: readonly EndpointRoute[])
 }
 
 /**
- * From `nft -j list table ip T` output: the comments of the rules in our chain, in order, or
- * undefined when the chain is missing or not the nat/output hook we program.
+ * From `nft -j list table ip T` output: "chain comment" of the rules in our chains, in order, or
+ * undefined when a chain is missing or not the hook we program.
  */
 export function programmedComments(json: string): string[] | undefined {
   let doc: unknown;
@@ -89,15 +126,22 @@ export function programmedComments(json: string): string[] | undefined {
   }
   const items = (doc as { nftables?: unknown[] }).nftables;
   if (!Array.isArray(items)) return undefined;
-  let chainOk = false;
-  const comments: string[] = [];
+  let natOk = false;
+  let filterOk = false;
+  const nat: string[] = [];
+  const filter: string[] = [];
   for (const item of items) {
     const chain = (item as { chain?: Record<string, unknown> }).chain;
     if (chain && chain.name === CHAIN) {
-      chainOk = chain.type === 'nat' && chain.hook === 'output' && chain.prio === -100 && chain.policy === 'accept';
+      natOk = chain.type === 'nat' && chain.hook === 'output' && chain.prio === -100 && chain.policy === 'accept';
+    }
+    if (chain && chain.name === FILTER_CHAIN) {
+      filterOk = chain.type === 'filter' && chain.hook === 'input' && chain.prio === 0 && chain.policy === 'accept';
     }
     const rule = (item as { rule?: Record<string, unknown> }).rule;
-    if (rule && rule.chain === CHAIN) comments.push(typeof rule.comment === 'string' ? rule.comment : '');
+    const comment = typeof rule?.comment === 'string' ? rule.comment : '';
+    if (rule && rule.chain === CHAIN) nat.push(`${CHAIN} ${comment}`);
+    if (rule && rule.chain === FILTER_CHAIN) filter.push(`${FILTER_CHAIN} ${comment}`);
   }
-  return chainOk ? comments : undefined;
+  return natOk && filterOk ? [...nat, ...filter] : undefined;
 }

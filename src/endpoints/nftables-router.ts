@@ -8,9 +8,9 @@ import { randomBytes } from 'node:crypto';
 import { execTool, execToolOk } from './exec.js';
 import { dropNatConnections } from './conntrack.js';
 import { checkTableName, programmedComments, renderNftScript } from './nft-script.js';
-import { normalizeRoutes } from './routes.js';
+import { normalizeFilters, normalizeRoutes } from './routes.js';
 import { silentLogger, type Logger } from '../util/logger.js';
-import type { EndpointRoute, EndpointRouter, Target } from './types.js';
+import type { EndpointRoute, EndpointRouter, SourceFilter, Target } from './types.js';
 
 export interface NftablesRouterOptions {
   /** nft table (family ip) this router owns exclusively, e.g. cachefleet_ab12cd34. */
@@ -22,6 +22,7 @@ export interface NftablesRouterOptions {
 
 export class NftablesRouter implements EndpointRouter {
   readonly kind = 'nftables' as const;
+  readonly filtersEnforced = true;
   readonly table: string;
   private readonly logger: Logger;
   private readonly verifyEvery: number;
@@ -55,8 +56,8 @@ export class NftablesRouter implements EndpointRouter {
     }
   }
 
-  sync(routes: EndpointRoute[]): Promise<void> {
-    return this.serial(() => this.doSync(routes));
+  sync(routes: EndpointRoute[], filters: SourceFilter[] = []): Promise<void> {
+    return this.serial(() => this.doSync(routes, filters));
   }
 
   /** Forget what we believe is programmed: the next sync re-reads the kernel table (and repairs it). */
@@ -85,9 +86,9 @@ export class NftablesRouter implements EndpointRouter {
     });
   }
 
-  private async doSync(input: EndpointRoute[]): Promise<void> {
+  private async doSync(input: EndpointRoute[], filterInput: SourceFilter[]): Promise<void> {
     const routes = normalizeRoutes(input);
-    const { script, comments } = renderNftScript(this.table, routes);
+    const { script, comments } = renderNftScript(this.table, routes, normalizeFilters(filterInput));
     this.routes = new Map(routes.map((r) => [r.id, r]));
     const unchanged = script === this.applied;
     this.syncsSinceVerify++;

@@ -15,6 +15,7 @@ import {
   type DropRequest, type ProxyStatus, type RoutesFile,
 } from './proxy-files.js';
 import { DurableSession, type SessionOutput } from './durable-session.js';
+import { sourceAllowed } from './addresses.js';
 import type { EndpointRoute, Target } from './types.js';
 
 interface Conn {
@@ -56,8 +57,16 @@ function onClient(rs: RouteState, client: net.Socket): void {
   }
   const target = targets[rs.next++ % targets.length]!;
   rs.next %= targets.length;
+  // Security groups: a source the route's groups do not admit is refused as a closed port would be.
+  if (rs.route.allow && !sourceAllowed(client.remoteAddress ?? '', rs.route.allow)) {
+    client.resetAndDestroy();
+    return;
+  }
   client.setNoDelay(true);
-  const upstream = net.connect({ host: target.address, port: target.port, noDelay: true });
+  const upstream = net.connect({
+    host: target.address, port: target.port, noDelay: true,
+    ...(rs.route.sourceAddress ? { localAddress: rs.route.sourceAddress } : {}),
+  });
   const conn: Conn = { client, upstream, target };
   rs.conns.add(conn);
   let done = false;

@@ -39,6 +39,8 @@ function signal(pid: number, sig: NodeJS.Signals): void {
 
 export class ProxyRouter implements EndpointRouter {
   readonly kind = 'proxy' as const;
+  /** Only the routes' own `allow` lists (checked per client); node addresses cannot be filtered here. */
+  readonly filtersEnforced = false;
   private readonly paths: ProxyPaths;
   private readonly logger: Logger;
   private readonly timeoutMs: number;

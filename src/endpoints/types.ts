@@ -23,6 +23,28 @@ export interface EndpointRoute {
    * Served by the userspace proxy process, which understands RESP; kernel NAT cannot.
    */
   durable?: DurableOptions;
+  /**
+   * Security groups: the sources (IPv4 CIDRs) admitted; undefined = everyone. Enforced for routes
+   * the proxy process serves (it checks each client's address); kernel NAT routes are covered by
+   * the {@link SourceFilter}s of the nodes they forward to.
+   */
+  allow?: string[];
+  /** Address the proxy process binds its upstream connections to (the control plane's management address). */
+  sourceAddress?: string;
+}
+
+/**
+ * Security groups at an address: new TCP connections to `address:port` from a source outside
+ * `allow` are refused (a reset, as a closed port). Programmed in the kernel (nftables, input hook,
+ * so it holds for connections that arrive through an endpoint's NAT and for direct ones alike).
+ */
+export interface SourceFilter {
+  /** Stable id, e.g. "my-redis-cluster-001/0001" or "my-redis-cluster/primary". */
+  id: string;
+  address: string;
+  port: number;
+  /** IPv4 CIDRs or single addresses admitted; empty = nobody. */
+  allow: string[];
 }
 
 export interface DurableOptions {
@@ -32,8 +54,14 @@ export interface DurableOptions {
 
 export interface EndpointRouter {
   readonly kind: 'nftables' | 'proxy';
-  /** Makes the programmed routes exactly `routes` (level-triggered, idempotent, atomic). */
-  sync(routes: EndpointRoute[]): Promise<void>;
+  /**
+   * Makes the programmed routes exactly `routes`, and the source filters exactly `filters`
+   * (level-triggered, idempotent, atomic). A router that cannot filter in the kernel ignores
+   * `filters` and says so through {@link filtersEnforced}.
+   */
+  sync(routes: EndpointRoute[], filters?: SourceFilter[]): Promise<void>;
+  /** Whether `filters` passed to sync are enforced (false for the userspace proxy alone). */
+  readonly filtersEnforced: boolean;
   /** Closes established connections through `routeId` that go to `target` (used after a failover). */
   dropConnections(routeId: string, target: Target): Promise<void>;
   /** Removes every route and anything the router runs. */

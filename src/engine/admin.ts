@@ -4,7 +4,8 @@
  * the process) while the connection keeps retrying quietly in the background.
  */
 import { once } from 'node:events';
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
+import { boundConnector } from './bound-connector.js';
 import { silentLogger, type EngineLogger } from './log.js';
 import { settleWithin } from './proc.js';
 import { nodeInfoFromFields, parseInfo, type NodeInfo } from './info.js';
@@ -25,6 +26,11 @@ export interface AdminPoolOptions {
    * every `client()` call, so a change (e.g. a node now known to run TLS) replaces the connection.
    */
   connection?: (address: string, port: number) => AdminConnectionOptions;
+  /**
+   * Local address every admin connection comes from (the service's management address, which
+   * security-group filters always admit). Default: whatever the kernel picks.
+   */
+  localAddress?: string;
 }
 
 /** How an admin connection reaches one node. */
@@ -53,13 +59,18 @@ export class AdminPool {
   private readonly commandTimeoutMs: number;
   private readonly retryIntervalMs: number;
   private readonly connection: ((address: string, port: number) => AdminConnectionOptions) | undefined;
+  private readonly connector: RedisOptions['Connector'];
+  /** The local address admin connections come from, if one was chosen. */
+  readonly localAddress: string | undefined;
 
   constructor(opts: AdminPoolOptions = {}) {
+    this.localAddress = opts.localAddress;
     this.log = opts.logger ?? silentLogger;
     this.connectTimeoutMs = opts.connectTimeoutMs ?? 1000;
     this.commandTimeoutMs = opts.commandTimeoutMs ?? 1000;
     this.retryIntervalMs = opts.retryIntervalMs ?? 100;
     this.connection = opts.connection;
+    this.connector = opts.localAddress ? boundConnector(opts.localAddress) : undefined;
   }
 
   /** The credentials and TLS settings the pool uses for a node when the caller gives none. */
@@ -100,6 +111,7 @@ export class AdminPool {
       protocol: 2,
       disableClientInfo: true,
       connectionName: 'cachefleet-admin',
+      ...(this.connector ? { Connector: this.connector } : {}),
     });
     client.on('error', (err: Error) => this.log.debug({ node: key, err: err.message }, 'admin connection error'));
     this.clients.set(key, { client, authKey });

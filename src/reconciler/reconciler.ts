@@ -4,6 +4,7 @@ import { ClusterController } from './cluster-controller.js';
 import type { ReconcilerDeps } from './deps.js';
 import { GroupController, type GroupControllerOptions } from './group-controller.js';
 import { desiredRoutes } from './routes.js';
+import { NetworkPolicy } from './network-policy.js';
 import { ShardedGroupController } from './sharded-group-controller.js';
 import { RbacController } from './rbac-controller.js';
 
@@ -29,6 +30,7 @@ export class Reconciler {
   private again = false;
   private stopped = true;
   private converging = false;
+  private warnedUnfiltered = false;
   private passes = 0;
 
   constructor(private readonly d: ReconcilerDeps, private readonly timing: ReconcilerTiming) {
@@ -109,8 +111,7 @@ export class Reconciler {
    */
   private async switchEndpoint(g: ReplicationGroupRecord, from: CacheClusterRecord | undefined): Promise<void> {
     const groups = (await this.d.store.list('replicationGroup')).map((r) => (r.id === g.id ? g : r.doc));
-    const paramGroups = new Map((await this.d.store.list('cacheParameterGroup')).map((r) => [r.doc.name, r.doc]));
-    await this.d.router.sync(desiredRoutes(groups, await this.clusterMap(), paramGroups));
+    await this.programNetwork(groups, await this.clusterMap());
     const old = from?.nodes[0];
     if (old && !g.clusterEnabled) await this.d.router.dropConnections(`${g.id}/primary`, { address: old.address, port: old.port });
   }
@@ -119,10 +120,32 @@ export class Reconciler {
   private async syncRoutes(clusterMap: Map<string, CacheClusterRecord>): Promise<void> {
     await this.guard('endpoints', async () => {
       const groups = (await this.d.store.list('replicationGroup')).map((r) => r.doc);
-      const paramGroups = new Map((await this.d.store.list('cacheParameterGroup')).map((r) => [r.doc.name, r.doc]));
-      await this.d.router.sync(desiredRoutes(groups, clusterMap, paramGroups));
+      await this.programNetwork(groups, clusterMap);
       return false;
     });
+  }
+
+  /**
+   * Endpoint routes and security-group source filters, programmed together (one nft transaction):
+   * a route never exists without the filter of the nodes it leads to.
+   */
+  private async programNetwork(groups: ReplicationGroupRecord[], clusters: Map<string, CacheClusterRecord>): Promise<void> {
+    const { store } = this.d;
+    const paramGroups = new Map((await store.list('cacheParameterGroup')).map((r) => [r.doc.name, r.doc]));
+    const policy = new NetworkPolicy({
+      groups, clusters,
+      securityGroups: (await store.list('securityGroup')).map((r) => r.doc),
+      interfaces: (await store.list('networkInterface')).map((r) => r.doc),
+      ...(this.d.admin.localAddress ? { managementAddress: this.d.admin.localAddress } : {}),
+    });
+    const filters = policy.filters();
+    if (filters.length > 0 && !this.d.router.filtersEnforced && !this.warnedUnfiltered) {
+      this.warnedUnfiltered = true;
+      this.d.logger.warn({ router: this.d.router.kind },
+        'security groups are enforced only at group endpoints here (the proxy checks each client); node addresses accept any ' +
+        'local source because nftables is not usable (it needs nft and root/CAP_NET_ADMIN)');
+    }
+    await this.d.router.sync(policy.applyToRoutes(desiredRoutes(groups, clusters, paramGroups), filters), filters);
   }
 
   private async clusterMap(): Promise<Map<string, CacheClusterRecord>> {

@@ -1,3 +1,4 @@
+import { boundConnector } from '../engine/bound-connector.js';
 import { Redis } from 'ioredis';
 import type { NodeSpec } from '../engine/types.js';
 import { configGet, configSet, whenReady } from '../engine/admin.js';
@@ -86,6 +87,7 @@ export class SecurityStep {
       host: n.address, port: n.port, lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0,
       connectTimeout: 1000, commandTimeout: 1000, retryStrategy: () => null, protocol: 2, disableClientInfo: true,
       ...(tls ? { tls: { ca: this.security.ca.certPem } } : {}),
+      ...(this.d.admin.localAddress ? { Connector: boundConnector(this.d.admin.localAddress) } : {}),
     });
     client.on('error', () => undefined);
     try {

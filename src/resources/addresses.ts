@@ -7,12 +7,12 @@ import type { StateStore, WriteOp } from '../store/index.js';
  * concurrent request fails the whole commit (ConflictError on kind 'address') instead of
  * sharing an address.
  */
-export async function reserveAddresses(store: StateStore, cidr: string, owners: string[]):
+export async function reserveAddresses(store: StateStore, cidr: string, owners: string[], opts: { highest?: boolean } = {}):
   Promise<{ addresses: string[]; ops: WriteOp[] }> {
   const used = new Set((await store.list('address')).map((r) => r.id));
   const addresses: string[] = [];
   for (const owner of owners) {
-    const address = allocateAddress(cidr, used);
+    const address = allocateAddress(cidr, used, opts);
     used.add(address);
     addresses.push(address);
     void owner;

@@ -4,6 +4,7 @@ import { requireNodeType } from '../catalog/node-types.js';
 import type { Services } from '../service/services.js';
 import type { CacheSettings } from '../store/index.js';
 import { requireParameterGroup } from './lookups.js';
+import { requireSecurityGroups } from './security-groups.js';
 import { updateAuth } from '../security/auth-token.js';
 import { durableWrites, isClusterModeGroup, preferredModeRefused } from './settings.js';
 import { parseMaintenanceWindow, parseSnapshotWindow } from './windows.js';
@@ -87,6 +88,7 @@ export async function applySettingsChanges(svc: Services, current: CacheSettings
     set('engineVersion', input.EngineVersion, 'EngineVersion');
   }
   if (input.SecurityGroupIds !== undefined) {
+    await requireSecurityGroups(svc, input.SecurityGroupIds);
     const ids = [...input.SecurityGroupIds];
     if (ids.join() !== settings.securityGroupIds.join()) { settings.securityGroupIds = ids; changed.push('SecurityGroupIds'); }
   }

@@ -6,6 +6,7 @@ import { initialAuth } from '../security/auth-token.js';
 import type { Services } from '../service/services.js';
 import type { CacheParameterGroupRecord, CacheSettings, CacheSubnetGroupRecord } from '../store/index.js';
 import { requireParameterGroup, requireSubnetGroup } from './lookups.js';
+import { requireSecurityGroups } from './security-groups.js';
 import { DEFAULT_MAINTENANCE_WINDOW, DEFAULT_SNAPSHOT_WINDOW, parseMaintenanceWindow, parseSnapshotWindow } from './windows.js';
 
 /** The members CreateReplicationGroup and CreateCacheCluster share. */
@@ -71,6 +72,7 @@ export async function resolveCreateSettings(svc: Services, input: CreateSettings
   if (input.CacheSecurityGroupNames?.length) {
     throw CommonErrors.invalidParameterValue('Use of cache security groups is not permitted in this API version for your account; use SecurityGroupIds.');
   }
+  await requireSecurityGroups(svc, input.SecurityGroupIds);
   if (input.SnapshotName || input.SnapshotArns?.length) {
     throw CommonErrors.invalidParameterValue('Restoring from a snapshot (SnapshotName, SnapshotArns) is not supported by cachefleet yet.');
   }

@@ -34,7 +34,7 @@ function alive(pid: number): boolean {
  * One service per data directory: server.json names the running service (pid, API address).
  * A stale file (its process gone, e.g. after kill -9) is taken over.
  */
-export function claimDataDir(dataDir: string, info: { host: string; port: number }): () => void {
+export function claimDataDir(dataDir: string, info: { host: string; port: number; managementAddress?: string }): () => void {
   mkdirSync(dataDir, { recursive: true });
   const { serverFile } = dataPaths(dataDir);
   try {
@@ -49,7 +49,8 @@ export function claimDataDir(dataDir: string, info: { host: string; port: number
   return () => rmSync(serverFile, { force: true });
 }
 
-export function readServerFile(dataDir: string): { pid: number; host: string; port: number } | undefined {
+/** server.json: the running service's pid and API address, and the address its node connections come from. */
+export function readServerFile(dataDir: string): { pid: number; host: string; port: number; managementAddress?: string } | undefined {
   try {
     return JSON.parse(readFileSync(dataPaths(dataDir).serverFile, 'utf8'));
   } catch {

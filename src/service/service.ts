@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { buildRegistry } from '../api/actions/registry.js';
+import { buildEc2Registry } from '../api/ec2/actions/registry.js';
 import { createAuthenticator } from '../api/auth/authenticate.js';
 import { ensureCredentials, secretLookup } from '../api/auth/credentials.js';
 import { createApiServer } from '../api/http.js';
@@ -18,7 +19,7 @@ import { createLogger, type Logger } from '../util/logger.js';
 import { ensureBuiltIns } from './bootstrap.js';
 import type { ServiceConfig } from './config.js';
 import { claimDataDir, dataPaths, routeTableName } from './data-dir.js';
-import { ensureInstallation } from './installation.js';
+import { ensureInstallation, ensureManagementAddress } from './installation.js';
 import type { Services } from './services.js';
 
 /**
@@ -57,7 +58,7 @@ export class CachefleetService {
       }
       const now = () => new Date();
       const events = new EventSink(store, logger.child({ component: 'events' }), now);
-      const installation = await ensureInstallation(store, config.region, now());
+      const installation = await ensureManagementAddress(store, await ensureInstallation(store, config.region, now()), config.endpointCidr);
       let reconciler: Reconciler | undefined;
       const services: Services = {
         config, store, events, engines, installation, logger, now, kick: () => reconciler?.kick(),
@@ -67,7 +68,9 @@ export class CachefleetService {
       const provider = new LocalProcessProvider({ nodesDir: paths.nodes, logger: engineLog });
       // The control plane's own ACL user on every node, and the CA for nodes with TLS in transit.
       const security = await NodeSecurity.load(config.dataDir);
-      const admin = new AdminPool({ logger: engineLog, connection: (address, port) => security.connection(address, port) });
+      const admin = new AdminPool({
+        logger: engineLog, connection: (address, port) => security.connection(address, port), localAddress: installation.managementAddress,
+      });
       const router = await createEndpointRouter({
         mode: config.routerMode, table: routeTableName(config.dataDir), stateDir: paths.endpoints,
         logger: logger.child({ component: 'endpoints' }),
@@ -94,14 +97,17 @@ export class CachefleetService {
       }
       const apiLog = logger.child({ component: 'api' });
       const api = createApiServer({
-        actions: buildRegistry(services), logger: apiLog,
+        actions: buildRegistry(services), ec2Actions: buildEc2Registry(services), logger: apiLog,
         beforeAction: createAuthenticator({
           secretFor: secretLookup(credentials), now, acceptAnyCredentials: config.acceptAnyCredentials, logger: apiLog,
         }),
       });
       await api.listen({ host: config.host, port: config.port });
       const service = new CachefleetService(config, services, reconciler, monitor, api, provider, admin, router, releaseDataDir);
-      claimDataDir(config.dataDir, { host: config.host, port: Number(new URL(service.url).port) });
+      claimDataDir(config.dataDir, {
+        host: config.host, port: Number(new URL(service.url).port),
+        ...(installation.managementAddress ? { managementAddress: installation.managementAddress } : {}),
+      });
       reconciler.start();
       monitor.start();
       logger.info({ url: service.url, dataDir: config.dataDir, router: router.kind, engines: engines.map((e) => `${e.version} (${e.binary})`) },

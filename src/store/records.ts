@@ -251,6 +251,11 @@ export interface InstallationRecord {
   accountId: string;
   region: string;
   createdAt: string;
+  /**
+   * The address the control plane's connections to nodes come from (from the endpoint range,
+   * reserved at first start): security-group filters always admit it.
+   */
+  managementAddress?: string;
 }
 
 /** An address taken from the endpoint range; a record per address so two creates never share one. */
@@ -309,6 +314,58 @@ export interface UserGroupRecord {
   createdAt: string;
 }
 
+/**
+ * One ingress or egress permission of a security group (EC2's IpPermission): a protocol and port
+ * range, and the sources it admits — address blocks and/or other security groups' members.
+ */
+export interface IpPermissionRecord {
+  /** "tcp", "udp", "icmp" or "-1" (all), lowercase as EC2 reports it. */
+  ipProtocol: string;
+  /** Inclusive port range; both undefined for "-1" (all traffic). */
+  fromPort?: number;
+  toPort?: number;
+  /** IPv4 CIDRs, e.g. "127.0.0.0/8", each with its rule id. */
+  ipRanges: { cidrIp: string; description?: string; ruleId: string }[];
+  /** Other security groups: every address that is a member of one is admitted. */
+  groupPairs: { groupId: string; description?: string; ruleId: string }[];
+}
+
+/**
+ * A security group as the EC2 API subset on the service's endpoint keeps it
+ * (CreateSecurityGroup / AuthorizeSecurityGroupIngress / …). Cache clusters name them in
+ * SecurityGroupIds; the endpoint router admits only the sources their ingress rules allow.
+ * Members of a group (sources for rules that name it) are the addresses of the network
+ * interfaces and cache nodes that carry it.
+ */
+export interface SecurityGroupRecord {
+  /** "sg-" + 17 hex digits. */
+  groupId: string;
+  groupName: string;
+  description: string;
+  vpcId: string;
+  ownerId: string;
+  ingress: IpPermissionRecord[];
+  egress: IpPermissionRecord[];
+  tags: Tag[];
+  createdAt: string;
+}
+
+/**
+ * A network interface (EC2 CreateNetworkInterface): an address a client connects from and the
+ * security groups it is a member of, so a cache's rule "from sg-app" admits that address.
+ */
+export interface NetworkInterfaceRecord {
+  /** "eni-" + 17 hex digits. */
+  networkInterfaceId: string;
+  subnetId: string;
+  description: string;
+  /** The IPv4 address (loopback 127.0.0.0/8 on a single host) clients bind as their source. */
+  privateIpAddress: string;
+  groupIds: string[];
+  tags: Tag[];
+  createdAt: string;
+}
+
 export interface RecordKinds {
   address: AddressRecord;
   replicationGroup: ReplicationGroupRecord;
@@ -319,5 +376,7 @@ export interface RecordKinds {
   installation: InstallationRecord;
   user: UserRecord;
   userGroup: UserGroupRecord;
+  securityGroup: SecurityGroupRecord;
+  networkInterface: NetworkInterfaceRecord;
 }
 export type Kind = keyof RecordKinds;

@@ -52,9 +52,21 @@ describe('TLS in transit and AUTH tokens', { timeout: 180_000 }, () => {
   after(() => { for (const c of clients) c.disconnect(); });
 
   test("the guides' secure create-replication-group becomes available", async () => {
+    // The guide's subnet group and security group first (its sg-12345678 stands for the id EC2 gives).
+    const aws = async (...args: string[]) => {
+      const r = await run('aws', [...args, '--endpoint-url', svc.url, '--output', 'json'], { env: svc.env, timeoutMs: 60_000 });
+      assert.equal(r.code, 0, r.stderr);
+      return r.stdout.trim() ? JSON.parse(r.stdout) : {};
+    };
+    await aws('elasticache', 'create-cache-subnet-group', '--cache-subnet-group-name', 'my-redis-subnet-group',
+      '--cache-subnet-group-description', 'Subnet group for Redis', '--subnet-ids', 'subnet-0abc123', 'subnet-0def456');
+    const sg = (await aws('ec2', 'create-security-group', '--group-name', 'redis-security-group', '--description', 'Security group for ElastiCache Redis')).GroupId;
+    // This test's clients (redis-cli, redis-py, ioredis) connect from 127.0.0.1.
+    await aws('ec2', 'authorize-security-group-ingress', '--group-id', sg, '--protocol', 'tcp', '--port', '6379', '--cidr', '127.0.0.1/32');
     const r = await run('aws', ['elasticache', 'create-replication-group', '--endpoint-url', svc.url, '--output', 'json',
       '--replication-group-id', GROUP, '--replication-group-description', 'Production Redis cluster', '--engine', 'redis',
-      '--engine-version', '7.0', '--cache-node-type', 'cache.r6g.large', '--num-cache-clusters', '3', '--automatic-failover-enabled',
+      '--engine-version', '7.0', '--cache-node-type', 'cache.r6g.large', '--num-cache-clusters', '3',
+      '--cache-subnet-group-name', 'my-redis-subnet-group', '--security-group-ids', sg, '--automatic-failover-enabled',
       '--multi-az-enabled', '--at-rest-encryption-enabled', '--transit-encryption-enabled', '--auth-token', TOKEN,
       '--snapshot-retention-limit', '7', '--snapshot-window', '03:00-04:00', '--preferred-maintenance-window', 'sun:05:00-sun:06:00'],
     { env: svc.env, timeoutMs: 60_000 });

@@ -12,11 +12,11 @@ export function randomLoopbackPrefix(): string {
   return `127.${100 + rand(101)}.${rand(256)}`;
 }
 
-/** Raw TCP connect; resolves with the error code (or 'connected') and how long it took. */
-export function tryConnect(address: string, port: number, timeoutMs = 3000): Promise<{ result: string; ms: number }> {
+/** Raw TCP connect (from `localAddress` when given); resolves with the error code (or 'connected') and how long it took. */
+export function tryConnect(address: string, port: number, timeoutMs = 3000, localAddress?: string): Promise<{ result: string; ms: number }> {
   const start = Date.now();
   return new Promise((resolve) => {
-    const s = net.connect({ host: address, port });
+    const s = net.connect({ host: address, port, ...(localAddress ? { localAddress } : {}) });
     const done = (result: string): void => {
       s.destroy();
       resolve({ result, ms: Date.now() - start });
@@ -36,6 +36,8 @@ export class TestFleet {
     const proc = spawn('redis-server', [
       '--bind', address, '--port', String(port), '--save', '', '--appendonly', 'no',
       '--daemonize', 'no', '--dir', tmpdir(),
+      // Clients bind other loopback addresses (security-group tests); protected mode admits only 127.0.0.1.
+      '--protected-mode', 'no',
     ], { stdio: 'ignore' });
     this.servers.set(`${address}:${port}`, proc);
     let exited = false;

@@ -102,6 +102,41 @@ describe('NftablesRouter drift and selection', { skip, timeout: 60_000 }, () => 
     }
   });
 
+  it('source filters admit only the allowed sources, through the endpoint and directly, and spare established connections', async () => {
+    const router = new NftablesRouter({ table: t });
+    const allowed = `${prefix}.50`;
+    const other = `${prefix}.51`;
+    const filter = { id: 'drift-001/0001', address: node.address, port: node.port, allow: [allowed] };
+    await router.sync(routes, [filter]);
+    const endpoint = routes[0]!.address;
+    assert.equal((await tryConnect(endpoint, 6379, 3000, allowed)).result, 'connected');
+    assert.equal((await tryConnect(node.address, 6379, 3000, allowed)).result, 'connected');
+    const refused = await tryConnect(endpoint, 6379, 3000, other);
+    assert.equal(refused.result, 'ECONNREFUSED', 'through the endpoint NAT');
+    assert.ok(refused.ms < 1000, 'refused at once, not timed out');
+    assert.equal((await tryConnect(node.address, 6379, 3000, other)).result, 'ECONNREFUSED', 'directly to the node');
+
+    // A connection open before the rule tightens keeps working (as EC2 security groups: tracked flows stay).
+    const open = await new Promise<net.Socket>((resolve, reject) => {
+      const s = net.connect({ host: endpoint, port: 6379, localAddress: allowed }, () => resolve(s));
+      s.once('error', reject);
+    });
+    try {
+      await router.sync(routes, [{ ...filter, allow: [other] }]);
+      assert.equal((await tryConnect(endpoint, 6379, 3000, allowed)).result, 'ECONNREFUSED');
+      assert.equal((await tryConnect(endpoint, 6379, 3000, other)).result, 'connected');
+      const reply = await new Promise<string>((resolve) => {
+        open.once('data', (d) => resolve(d.toString()));
+        open.write('PING\r\n');
+      });
+      assert.equal(reply, '+PONG\r\n');
+    } finally {
+      open.destroy();
+    }
+    await router.sync(routes, []);
+    assert.equal((await tryConnect(endpoint, 6379, 3000, allowed)).result, 'connected', 'no filter: open to all');
+  });
+
   it('auto mode picks nftables here', async () => {
     const router = await createEndpointRouter({ mode: 'auto', table: t, stateDir });
     assert.equal(router.kind, 'nftables');

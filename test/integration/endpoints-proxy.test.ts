@@ -100,6 +100,26 @@ describe('ProxyRouter process lifecycle', { skip: process.platform !== 'linux', 
     assert.deepEqual(proxyPids(dir), []);
   });
 
+  it("admits only a route's allowed sources, and connects upstream from its source address", async () => {
+    const dir = newStateDir();
+    const router = new ProxyRouter({ stateDir: dir });
+    const guarded = { ...route, id: 'life/guarded', address: `${prefix}.12`, allow: [`${prefix}.50`], sourceAddress: `${prefix}.60` };
+    await router.sync([guarded]);
+    /** PING from `from`: the reply, or how the connection ended. */
+    const ping = (from: string): Promise<string> => new Promise((resolve) => {
+      const s = net.connect({ host: guarded.address, port: 6379, localAddress: from });
+      s.setTimeout(3000, () => { s.destroy(); resolve('timeout'); });
+      s.once('connect', () => s.write('CLIENT INFO\r\n'));
+      s.once('data', (d) => { s.destroy(); resolve(d.toString()); });
+      s.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
+      s.once('close', () => resolve('closed'));
+    });
+    const admitted = await ping(`${prefix}.50`);
+    assert.match(admitted, new RegExp(`addr=${prefix.replace(/\./g, '\\.')}\\.60:`), 'the node sees the proxy\'s source address');
+    assert.match(await ping(`${prefix}.51`), /^(ECONNRESET|closed)$/);
+    await router.teardown();
+  });
+
   it('mode "proxy" builds a ProxyRouter', async () => {
     const router = await createEndpointRouter({ mode: 'proxy', table: 'x', stateDir: newStateDir() });
     assert.equal(router.kind, 'proxy');

@@ -22,7 +22,8 @@ export function createAuthenticator(opts: AuthenticatorOptions): BeforeAction {
     try {
       const who = verifySigV4(
         { method: request.method, url: request.raw.url ?? '/', rawHeaders: request.raw.rawHeaders, body: rawBody },
-        { secretFor: opts.secretFor, now: now(), acceptAnyCredentials: opts.acceptAnyCredentials },
+        // The API the request is for names the service its credential scope must name (elasticache, ec2).
+        { secretFor: opts.secretFor, now: now(), acceptAnyCredentials: opts.acceptAnyCredentials, service: ctx.service },
         (d) => opts.logger?.debug({ requestId: ctx.requestId, action: ctx.action, canonicalRequest: d.canonicalRequest,
           stringToSign: d.stringToSign }, 'signature does not match'),
       );

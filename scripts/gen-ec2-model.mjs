@@ -1,0 +1,117 @@
+#!/usr/bin/env node
+// Regenerates src/api/ec2/model/{service.json,shapes.ts} from the EC2 API model that ships with
+// botocore: only the security-group / network-interface / tag operations cachefleet serves, and
+// the closure of the shapes they reference, without documentation (the full model is ~30 MB).
+//   npm run gen:ec2-model                 # finds botocore through the machine's python3
+//   npm run gen:ec2-model -- path/to/service-2.json.gz
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The EC2 operations served on the endpoint (src/api/ec2/actions/). */
+const OPERATIONS = [
+  'CreateSecurityGroup', 'DeleteSecurityGroup', 'DescribeSecurityGroups',
+  'AuthorizeSecurityGroupIngress', 'RevokeSecurityGroupIngress',
+  'AuthorizeSecurityGroupEgress', 'RevokeSecurityGroupEgress', 'DescribeSecurityGroupRules',
+  'CreateNetworkInterface', 'DeleteNetworkInterface', 'DescribeNetworkInterfaces', 'ModifyNetworkInterfaceAttribute',
+  'CreateTags', 'DeleteTags',
+];
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const outDir = join(root, 'src/api/ec2/model');
+
+function locateModel() {
+  if (process.argv[2]) return process.argv[2];
+  const dir = execFileSync('python3', ['-c', 'import botocore,os;print(os.path.dirname(botocore.__file__))'], { encoding: 'utf8' }).trim();
+  return join(dir, 'data/ec2/2016-11-15/service-2.json.gz');
+}
+
+const path = locateModel();
+const raw = readFileSync(path);
+const model = JSON.parse((path.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8'));
+
+/** Drops documentation (most of the bytes) and keeps everything the codec reads. */
+function strip(value) {
+  if (Array.isArray(value)) return value.map(strip);
+  if (value && typeof value === 'object') {
+    const out = {};
+    for (const [k, v] of Object.entries(value)) {
+      if (k === 'documentation' || k === 'documentationUrl' || k === 'deprecatedMessage') continue;
+      out[k] = strip(v);
+    }
+    return out;
+  }
+  return value;
+}
+
+// The closure of shapes the operations reference, in a stable (sorted) order.
+const needed = new Set();
+function visit(name) {
+  if (needed.has(name)) return;
+  const s = model.shapes[name];
+  if (!s) throw new Error(`shape ${name} is not in the EC2 model`);
+  needed.add(name);
+  for (const ref of Object.values(s.members ?? {})) visit(ref.shape);
+  if (s.member) visit(s.member.shape);
+  if (s.key) visit(s.key.shape);
+  if (s.value) visit(s.value.shape);
+}
+const operations = {};
+for (const op of OPERATIONS) {
+  const o = model.operations[op];
+  if (!o) throw new Error(`operation ${op} is not in the EC2 model`);
+  operations[op] = strip(o);
+  if (o.input) visit(o.input.shape);
+  if (o.output) visit(o.output.shape);
+}
+const sortedNames = [...needed].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+const shapes = Object.fromEntries(sortedNames.map((n) => [n, strip(model.shapes[n])]));
+const metadata = strip(model.metadata);
+mkdirSync(outDir, { recursive: true });
+writeFileSync(join(outDir, 'service.json'), JSON.stringify({ metadata, operations, shapes }) + '\n');
+
+// shapes.ts: TypeScript types for handlers (as scripts/gen-model.mjs does for ElastiCache).
+const ident = (n) => (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(n) ? n : JSON.stringify(n));
+function tsType(name) {
+  const s = model.shapes[name];
+  switch (s.type) {
+    case 'structure': return name;
+    case 'list': {
+      const t = tsType(s.member.shape);
+      return /[ |]/.test(t) ? `(${t})[]` : `${t}[]`;
+    }
+    case 'map': return `Record<string, ${tsType(s.value.shape)}>`;
+    case 'string': return s.enum ? name : 'string';
+    case 'integer': case 'long': case 'double': case 'float': return 'number';
+    case 'boolean': return 'boolean';
+    case 'timestamp': return 'Date | string';
+    case 'blob': return 'Uint8Array | string';
+    default: throw new Error(`unhandled shape type ${s.type} (${name})`);
+  }
+}
+const decls = [];
+for (const name of sortedNames) {
+  const s = model.shapes[name];
+  if (s.type === 'string' && s.enum) {
+    decls.push(`export type ${name} = ${s.enum.map((v) => JSON.stringify(v)).join(' | ')};`);
+  } else if (s.type === 'structure') {
+    const required = new Set(s.required ?? []);
+    const members = Object.entries(s.members ?? {}).map(([m, ref]) =>
+      `  ${ident(m)}${required.has(m) ? '' : '?'}: ${tsType(ref.shape)};`);
+    decls.push(members.length ? `export interface ${name} {\n${members.join('\n')}\n}` : `export interface ${name} {}`);
+  }
+}
+const opNames = [...OPERATIONS].sort();
+const opShapes = opNames.map((op) => {
+  const o = model.operations[op];
+  return `  ${op}: { input: ${o.input ? o.input.shape : 'Record<string, never>'}; output: ${o.output ? o.output.shape : 'void'} };`;
+});
+writeFileSync(join(outDir, 'shapes.ts'), `// Generated by scripts/gen-ec2-model.mjs from botocore's EC2 model (API ${metadata.apiVersion}). Do not edit.\n` +
+  `/* eslint-disable */\n\n${decls.join('\n\n')}\n\n` +
+  `export type Ec2OperationName =\n${opNames.map((n) => `  | ${JSON.stringify(n)}`).join('\n')};\n\n` +
+  `/** Input and output shape of every operation served. */\n` +
+  `export interface Ec2OperationShapes {\n${opShapes.join('\n')}\n}\n`);
+
+console.log(`wrote ${OPERATIONS.length} operations, ${sortedNames.length} shapes and shapes.ts to src/api/ec2/model/`);
