@@ -10,7 +10,6 @@
  * Use from bench/index.ts (section "security groups"), or on its own:
  *   npm run build && node dist/bench/security-groups.js [--quick]
  */
-import { execFile } from 'node:child_process';
 import net from 'node:net';
 import { pathToFileURL } from 'node:url';
 import {
@@ -19,6 +18,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { CreateReplicationGroupCommand } from '@aws-sdk/client-elasticache';
 import { waitFor } from '../src/util/wait.js';
+import { redisBenchmarkGet } from './cluster-redis.js';
 import { addressesOf, createGroup, deleteGroup, NODE_TYPE, waitAvailable, waitGone } from './groups.js';
 import { Cleanup, startService, type BenchService } from './service.js';
 import { median, ms, now, progress, ratio, rps, table, type Row } from './stats.js';
@@ -30,20 +30,6 @@ export interface SecurityGroupsResult {
   modes: { mode: Mode; open: number[]; guarded: number[]; ratio: number }[];
   authorizeMs: number[];
   revokeMs: number[];
-}
-
-function getRps(t: Endpoint, mode: Mode): Promise<number> {
-  const args = ['-h', t.host, '-p', String(t.port), '-c', '50', '-n', String(mode.requests), '-t', 'get', '--csv'];
-  if (mode.pipeline > 1) args.push('-P', String(mode.pipeline));
-  return new Promise((resolve, reject) => {
-    execFile('redis-benchmark', args, { timeout: 300_000 }, (err, stdout, stderr) => {
-      if (err) return reject(new Error(`redis-benchmark against ${t.host}:${t.port} failed: ${err.message.split('\n')[0]}\n${stderr}`));
-      const line = stdout.split('\n').find((l) => l.startsWith('"GET"'));
-      const value = line ? Number(line.split(',')[1]?.replace(/"/g, '')) : NaN;
-      if (!Number.isFinite(value) || value <= 0) return reject(new Error(`no GET rps in redis-benchmark output:\n${stdout}`));
-      resolve(value);
-    });
-  });
 }
 
 /** Whether a new TCP connection from 127.0.0.1 to `t` is accepted. */
@@ -78,7 +64,7 @@ export async function measureSecurityGroups(svc: BenchService, quick: boolean): 
   try {
     const open = addressesOf(await waitAvailable(svc.client, openId)).primaryEndpoint;
     const guarded = addressesOf(await waitAvailable(svc.client, guardedId)).primaryEndpoint;
-    const reps = quick ? 1 : 3;
+    const reps = quick ? 1 : 5;
     const modes: Mode[] = quick
       ? [{ name: 'GET', requests: 50_000, pipeline: 1 }, { name: 'GET -P 16', requests: 200_000, pipeline: 16 }]
       : [{ name: 'GET', requests: 300_000, pipeline: 1 }, { name: 'GET -P 16', requests: 1_000_000, pipeline: 16 }];
@@ -87,7 +73,7 @@ export async function measureSecurityGroups(svc: BenchService, quick: boolean): 
       const o: number[] = [], g: number[] = [];
       for (let i = 0; i < reps; i++) {
         const runs: Array<[number[], Endpoint]> = [[o, open], [g, guarded]];
-        for (const [out, target] of i % 2 === 0 ? runs : [...runs].reverse()) out.push(await getRps(target, mode));
+        for (const [out, target] of i % 2 === 0 ? runs : [...runs].reverse()) out.push(await redisBenchmarkGet(target, mode.requests, mode.pipeline > 1 ? ['-P', String(mode.pipeline)] : []));
         progress(`${mode.name} ${i + 1}/${reps}: open ${rps(o[i]!)}, guarded ${rps(g[i]!)} rps`);
       }
       results.push({ mode, open: o, guarded: g, ratio: median(g.map((v, i) => v / o[i]!)) });

@@ -3,12 +3,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
-import { createHash, createHmac } from 'node:crypto';
 import { DescribeCacheSubnetGroupsCommand, ElastiCacheClient } from '@aws-sdk/client-elasticache';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { createApiServer } from '../http.js';
 import type { ActionHandler } from '../types.js';
 import { createAuthenticator } from './authenticate.js';
+import { signRequest } from '../../../test/helpers/sigv4-client.js';
 
 const KEY = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
 let calls = 0;
@@ -33,16 +32,6 @@ after(async () => { for (const s of servers) await s.close(); });
 
 const sdk = (base: string, credentials = KEY) => new ElastiCacheClient({ endpoint: base, region: 'eu-central-1', maxAttempts: 1, credentials });
 const code = (xml: string) => /<Code>([^<]*)<\/Code>/.exec(xml)?.[1];
-
-type Source = string | ArrayBuffer | ArrayBufferView;
-const bytes = (d: Source) => typeof d === 'string' ? d : ArrayBuffer.isView(d) ? new Uint8Array(d.buffer, d.byteOffset, d.byteLength) : new Uint8Array(d);
-class Sha256 {
-  private h;
-  constructor(secret?: Source) { this.h = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret)); }
-  update(d: Source) { this.h.update(bytes(d)); }
-  async digest() { return new Uint8Array(this.h.digest()); }
-  reset() {}
-}
 
 test('the JS SDK with a known key is served', async () => {
   const client = sdk(bases[0]!);
@@ -89,13 +78,10 @@ test('unsigned POST: 403 MissingAuthenticationToken; /healthz needs no signature
 
 test('the signature covers the body bytes as sent (a byte order mark the form decoder drops still counts)', async () => {
   const body = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode('Action=DescribeCacheSubnetGroups&Version=2015-02-02')]);
-  const signer = new SignatureV4({ credentials: KEY, region: 'us-east-1', service: 'elasticache', sha256: Sha256 });
-  const url = new URL(bases[0]!);
-  const sign = (b: Uint8Array) => signer.sign({ method: 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: '/', query: {},
-    headers: { host: url.host, 'content-type': 'application/x-www-form-urlencoded' }, body: b });
   const send = async (signedFor: Uint8Array, sent: Uint8Array) => {
-    const { headers } = await sign(signedFor);
-    delete headers['host'];
+    const { headers } = await signRequest(`${bases[0]}/`, {
+      body: signedFor, credentials: KEY, headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     const res = await fetch(`${bases[0]}/`, { method: 'POST', headers, body: Buffer.from(sent) });
     return { status: res.status, code: code(await res.text()) };
   };

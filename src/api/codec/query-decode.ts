@@ -8,16 +8,19 @@
 import { CommonErrors } from '../errors.js';
 import {
   getOperation, getShape, shapePattern, structurePlan,
-  type ListShape, type MapShape, type OperationInfo, type ScalarShape, type Shape,
+  type ListShape, type MapShape, type OperationInfo, type Shape,
 } from './model.js';
+import {
+  addParam, decodeScalar, joinPath as join, listBoundsProblem,
+  ruleText, type ParamNode as Node, type ScalarDialect,
+} from './params.js';
+
+export { parseTimestamp } from './params.js';
 
 export type QueryParams = Array<[string, string]>;
 
 /** Longest single value accepted; far above any ElastiCache field, low enough to keep regexes cheap. */
 export const MAX_VALUE_LENGTH = 256 * 1024;
-
-const INT32_MIN = -2147483648;
-const INT32_MAX = 2147483647;
 
 /**
  * Splits an application/x-www-form-urlencoded string (a POST body or a URL's query) into pairs,
@@ -47,12 +50,6 @@ function decodeComponent(s: string): string {
   }
 }
 
-/** One level of the dotted key tree: `Tags.Tag.1.Key=v` becomes Tags → Tag → 1 → Key(value v). */
-interface Node {
-  value?: string;
-  children?: Map<string, Node>;
-}
-
 /**
  * Decodes and validates the parameters for `operation` (a name or a looked-up operation).
  * Parameters that are not members of the input shape (Action, Version, auth parameters,
@@ -74,14 +71,7 @@ export function decodeInput(operation: string | OperationInfo, params: Iterable<
   for (const [key, value] of params) {
     const dot = key.indexOf('.');
     if (!topNames.has(dot === -1 ? key : key.slice(0, dot))) continue; // unknown top-level: ignored
-    let node = root;
-    for (const seg of key.split('.')) {
-      node.children ??= new Map();
-      let child = node.children.get(seg);
-      if (!child) node.children.set(seg, (child = {}));
-      node = child;
-    }
-    node.value = value; // a repeated key: the last one wins
+    addParam(root, key, value);
   }
   return decodeStructure(op.input, root, '');
 }
@@ -90,8 +80,6 @@ export function decodeInput(operation: string | OperationInfo, params: Iterable<
 function flattenedAltName(shape: Shape): string | undefined {
   return shape.type === 'list' && shape.flattened ? shape.member.locationName : undefined;
 }
-
-const join = (path: string, seg: string) => (path ? `${path}.${seg}` : seg);
 
 function decodeStructure(shapeName: string, node: Node, path: string): Record<string, unknown> {
   if (!node.children) {
@@ -122,7 +110,7 @@ function decodeValue(shapeName: string, node: Node, path: string): unknown {
     case 'map': return decodeMap(shape, node, path);
     default: {
       if (node.children) throw invalid(path, node.value ?? '', 'must be a single value, not a structure or list');
-      return decodeScalar(shapeName, shape, node.value ?? '', path);
+      return decodeScalar(QUERY_SCALARS, shapeName, shape, node.value ?? '', path);
     }
   }
 }
@@ -167,12 +155,8 @@ function decodeList(shape: ListShape, node: Node, path: string): unknown[] {
     }
     out = indexed(itemsNode, itemsPath).map(([child, p]) => decodeValue(shape.member.shape, child, p));
   }
-  if (shape.min !== undefined && out.length < shape.min) {
-    throw CommonErrors.invalidParameterValue(`The list parameter ${path} must have at least ${shape.min} element(s).`);
-  }
-  if (shape.max !== undefined && out.length > shape.max) {
-    throw CommonErrors.invalidParameterValue(`The list parameter ${path} must have at most ${shape.max} element(s).`);
-  }
+  const bounds = listBoundsProblem(shape, out.length);
+  if (bounds) throw CommonErrors.invalidParameterValue(`The list parameter ${path} ${bounds}.`);
   return out;
 }
 
@@ -206,77 +190,15 @@ function decodeMap(shape: MapShape, node: Node, path: string): Record<string, un
   return out;
 }
 
-function decodeScalar(shapeName: string, shape: ScalarShape, value: string, path: string): unknown {
-  if (value.length > MAX_VALUE_LENGTH) {
-    throw CommonErrors.invalidParameterValue(`The value of parameter ${path} is too long (${value.length} characters; the limit is ${MAX_VALUE_LENGTH}).`);
-  }
-  switch (shape.type) {
-    case 'string': {
-      if (shape.enum && !shape.enum.includes(value)) throw invalid(path, value, `must be one of: ${shape.enum.join(', ')}`);
-      if (shape.min !== undefined && value.length < shape.min) throw invalid(path, value, `must be at least ${shape.min} character(s) long`);
-      if (shape.max !== undefined && value.length > shape.max) throw invalid(path, value, `must be at most ${shape.max} character(s) long`);
-      const re = shapePattern(shapeName);
-      if (re && !re.test(value)) throw invalid(path, value, `must match the pattern ${shape.pattern}`);
-      return value;
-    }
-    case 'integer':
-    case 'long': {
-      const n = /^[+-]?[0-9]{1,20}$/.test(value) ? Number(value) : NaN;
-      const [lo, hi] = shape.type === 'integer' ? [INT32_MIN, INT32_MAX] : [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER];
-      if (!(n >= lo && n <= hi)) throw invalid(path, value, `must be an integer between ${lo} and ${hi}`);
-      return n;
-    }
-    case 'double':
-    case 'float': {
-      const n = /^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/.test(value) ? Number(value) : NaN;
-      if (!Number.isFinite(n)) throw invalid(path, value, 'must be a number');
-      return n;
-    }
-    case 'boolean': {
-      // Case-insensitive like AWS's Java backends; the SDKs always send lower case.
-      const v = value.toLowerCase();
-      if (v !== 'true' && v !== 'false') throw invalid(path, value, 'must be true or false');
-      return v === 'true';
-    }
-    case 'timestamp': {
-      const d = parseTimestamp(value);
-      if (!d) throw invalid(path, value, 'must be an ISO 8601 timestamp such as 2024-01-31T12:00:00Z');
-      return d;
-    }
-    case 'blob': {
-      if (!/^[A-Za-z0-9+/]*={0,2}$/.test(value) || value.length % 4 !== 0) throw invalid(path, value, 'must be base64-encoded');
-      return Buffer.from(value, 'base64');
-    }
-  }
-}
-
-const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$/;
-
-/**
- * ISO 8601 as botocore (`2024-01-31T12:00:00Z`, `…12:00:00.123456Z`) and the JS SDK
- * (`…12:00:00.123Z`) send it, with an optional offset; also epoch seconds. Undefined if invalid.
- */
-export function parseTimestamp(value: string): Date | undefined {
-  if (/^-?[0-9]{1,12}(?:\.[0-9]{1,9})?$/.test(value)) return new Date(Math.round(Number(value) * 1000));
-  const m = ISO_8601.exec(value);
-  if (!m) return undefined;
-  const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '', zone = 'Z'] = m;
-  const ms = Number(frac.padEnd(3, '0').slice(0, 3));
-  let t = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), ms);
-  const check = new Date(t);
-  // Date.UTC rolls 2024-02-31 over to March; a value that does not survive the round trip is invalid.
-  if (check.getUTCMonth() !== Number(mo) - 1 || check.getUTCDate() !== Number(d) || Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) {
-    return undefined;
-  }
-  if (zone !== 'Z' && zone !== 'z') {
-    const sign = zone[0] === '-' ? -1 : 1;
-    const digits = zone.slice(1).replace(':', '');
-    const offset = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || '0');
-    if (Number(digits.slice(0, 2)) > 23 || Number(digits.slice(2) || '0') > 59) return undefined;
-    t -= sign * offset * 60_000;
-  }
-  return new Date(t);
-}
+/** ElastiCache's scalars: decimal numbers, string lengths and patterns checked. */
+const QUERY_SCALARS: ScalarDialect = {
+  maxLength: MAX_VALUE_LENGTH,
+  integerDigits: 20,
+  strictNumbers: true,
+  pattern: shapePattern,
+  error: (message) => CommonErrors.invalidParameterValue(message),
+  invalid: (path, value, rule) => invalid(path, value, ruleText(rule)),
+};
 
 function invalid(path: string, value: string, rule: string) {
   return CommonErrors.invalidParameterValue(`Invalid value ${quote(value)} for parameter ${path}: ${rule}.`);

@@ -2,51 +2,16 @@
 // through the machine's python3) and @aws-sdk/client-ec2 (with an in-process request handler).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import {
   AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, DeleteNetworkInterfaceCommand, DescribeNetworkInterfacesCommand,
-  DescribeSecurityGroupsCommand, EC2Client, ModifyNetworkInterfaceAttributeCommand, type EC2ClientConfig,
+  DescribeSecurityGroupsCommand, EC2Client, ModifyNetworkInterfaceAttributeCommand,
 } from '@aws-sdk/client-ec2';
 import { parseQueryString } from '../codec/query-decode.js';
+import { botocore, norm, offlineClient, skipWithoutBotocore as skip } from '../codec/test-clients.js';
 import { decodeEc2Input } from './decode.js';
 import { encodeEc2Error, encodeEc2Result } from './encode.js';
 import { getEc2Operation } from './model.js';
 import { sampleGroups, sampleInterfaces } from './test-fixtures.js';
-
-const PY = String.raw`
-import sys, json, datetime
-from urllib.parse import urlencode
-import botocore.session, botocore.parsers, botocore.serialize
-model = botocore.session.get_session().get_service_model('ec2')
-out = []
-for case in json.load(sys.stdin):
-    op = model.operation_model(case['op'])
-    if case['mode'] == 'parse':
-        resp = {'body': case['xml'].encode('utf-8'), 'status_code': case['status'], 'headers': {}}
-        out.append(botocore.parsers.create_parser('ec2').parse(resp, op.output_shape))
-    else:
-        req = botocore.serialize.create_serializer('ec2').serialize_to_request(case['params'], op)
-        out.append(urlencode(list(req['body'].items()), doseq=True))
-print(json.dumps(out, default=str))
-`;
-
-const hasBotocore = spawnSync('python3', ['-c', 'import botocore'], { stdio: 'ignore' }).status === 0;
-const skip = hasBotocore ? false : 'python3 with botocore is not available';
-
-type PyCase = { mode: 'parse'; op: string; xml: string; status: number } | { mode: 'serialize'; op: string; params: unknown };
-
-function botocore(cases: PyCase[]): unknown[] {
-  const r = spawnSync('python3', ['-c', PY], { input: JSON.stringify(cases), encoding: 'utf8', maxBuffer: 64 << 20 });
-  assert.equal(r.status, 0, r.stderr);
-  return JSON.parse(r.stdout) as unknown[];
-}
-
-/** Comparable form: undefined members dropped. */
-function norm(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(norm);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).map(([k, x]) => [k, norm(x)]));
-  return v;
-}
 
 const decode = (op: string, body: string) => decodeEc2Input(getEc2Operation(op)!, parseQueryString(body));
 
@@ -82,7 +47,7 @@ const requests: Record<string, object> = {
 
 test('botocore-serialized requests decode to the original input', { skip }, () => {
   const ops = Object.keys(requests);
-  const bodies = botocore(ops.map((op) => ({ mode: 'serialize', op, params: requests[op] }))) as string[];
+  const bodies = botocore('ec2', ops.map((op) => ({ mode: 'serialize', op, params: requests[op] }))) as string[];
   ops.forEach((op, i) => {
     assert.match(bodies[i]!, new RegExp(`^Action=${op}&Version=2016-11-15&`));
     assert.deepEqual(decode(op, bodies[i]!), requests[op], op);
@@ -100,7 +65,7 @@ test('botocore parses DescribeSecurityGroups, DescribeNetworkInterfaces, Authori
   const interfaces = { NetworkInterfaces: sampleInterfaces() };
   const authorized = { Return: true, SecurityGroupRules: [{ SecurityGroupRuleId: 'sgr-0123456789abcdef0', GroupId: 'sg-0123456789abcdef0',
     GroupOwnerId: '123456789012', IsEgress: false, IpProtocol: 'tcp', FromPort: 6379, ToPort: 6379, ReferencedGroupInfo: { GroupId: 'sg-1', UserId: '123456789012' }, Tags: [] }] };
-  const [g, n, a, d, e] = botocore([
+  const [g, n, a, d, e] = botocore('ec2', [
     { mode: 'parse', op: 'DescribeSecurityGroups', xml: encodeEc2Result('DescribeSecurityGroups', groups, 'rid-1'), status: 200 },
     { mode: 'parse', op: 'DescribeNetworkInterfaces', xml: encodeEc2Result('DescribeNetworkInterfaces', interfaces, 'rid-2'), status: 200 },
     { mode: 'parse', op: 'AuthorizeSecurityGroupIngress', xml: encodeEc2Result('AuthorizeSecurityGroupIngress', authorized, 'rid-3'), status: 200 },
@@ -118,26 +83,11 @@ test('botocore parses DescribeSecurityGroups, DescribeNetworkInterfaces, Authori
   assert.equal(e!.ResponseMetadata.RequestId, 'rid-5');
 });
 
-/** An EC2 client whose transport hands the request body to `respond` instead of the network. */
-function offlineClient(respond: (body: string) => { status: number; xml: string }, requestId = 'rid') {
-  const requestHandler = {
-    handle: async (req: { body?: unknown }) => {
-      const r = respond(String(req.body ?? ''));
-      return { response: { statusCode: r.status, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, body: new TextEncoder().encode(r.xml) } };
-    },
-  };
-  return new EC2Client({
-    region: 'us-east-1', endpoint: 'http://localhost', maxAttempts: 1,
-    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
-    requestHandler: requestHandler as unknown as EC2ClientConfig['requestHandler'],
-  });
-}
-
 test('@aws-sdk/client-ec2: requests decode to the original input; responses parse back exactly', async () => {
   const groups = sampleGroups();
   const interfaces = sampleInterfaces();
   let sent = '';
-  const client = offlineClient((body) => {
+  const client = offlineClient(EC2Client, (body) => {
     sent = body;
     const action = new URLSearchParams(body).get('Action')!;
     const outputs: Record<string, unknown> = {
@@ -167,7 +117,7 @@ test('@aws-sdk/client-ec2: requests decode to the original input; responses pars
 });
 
 test('@aws-sdk/client-ec2: EC2 error responses surface code, message and status', async () => {
-  const client = offlineClient(() => ({
+  const client = offlineClient(EC2Client, () => ({
     status: 400, xml: encodeEc2Error({ code: 'InvalidGroup.NotFound', message: "The security group 'sg-1' does not exist" }, 'rid-9'),
   }), 'rid-9');
   try {

@@ -5,20 +5,16 @@
 //   boolean "true"/"false", timestamps ISO 8601.
 // Unlike the ElastiCache endpoint, a parameter the operation does not know is refused with
 // UnknownParameter, as EC2 does (only Action, Version and X-Amz-* are not members).
-import { parseTimestamp } from '../codec/query-decode.js';
-import type { ListShape, ScalarShape } from '../codec/model.js';
+import type { ListShape } from '../codec/model.js';
+import {
+  addParam, decodeScalar, joinPath as join, listBoundsProblem,
+  ruleText as queryRuleText, type ParamNode as Node, type ScalarDialect, type ScalarRule,
+} from '../codec/params.js';
 import { clip, ec2Error, Ec2Errors } from './errors.js';
 import { ec2StructurePlan, getEc2Shape, type Ec2Operation } from './model.js';
 
 /** Longest single value accepted (far above any field of these operations). */
 const MAX_VALUE_LENGTH = 64 * 1024;
-const INT32_MIN = -2147483648;
-const INT32_MAX = 2147483647;
-
-interface Node {
-  value?: string;
-  children?: Map<string, Node>;
-}
 
 const isTransportParam = (key: string) => key === 'Action' || key === 'Version' || key.startsWith('X-Amz-');
 
@@ -27,19 +23,11 @@ export function decodeEc2Input(op: Ec2Operation, params: Iterable<[string, strin
   for (const [key, value] of params) {
     if (isTransportParam(key)) continue;
     if (!op.input) throw unknown(key);
-    let node = root;
-    for (const seg of key.split('.')) {
-      node.children ??= new Map();
-      let child = node.children.get(seg);
-      if (!child) node.children.set(seg, (child = {}));
-      node = child;
-    }
-    node.value = value; // a repeated key: the last one wins
+    addParam(root, key, value);
   }
   return op.input ? decodeStructure(op.input, root, '') : {};
 }
 
-const join = (path: string, seg: string) => (path ? `${path}.${seg}` : seg);
 const unknown = (path: string) => ec2Error('UnknownParameter', `The parameter ${clip(path)} is not recognized`);
 
 function decodeStructure(shapeName: string, node: Node, path: string): Record<string, unknown> {
@@ -70,7 +58,7 @@ function decodeValue(shapeName: string, node: Node, path: string): unknown {
     case 'map': throw new Error(`map shape ${shapeName} is not expected in the EC2 model subset`);
     default:
       if (node.children) throw invalid(path, node.value ?? '', 'It must be a single value, not a structure or list.');
-      return decodeScalar(shape, node.value ?? '', path);
+      return decodeScalar(EC2_SCALARS, shapeName, shape, node.value ?? '', path);
   }
 }
 
@@ -89,49 +77,28 @@ function decodeList(shape: ListShape, node: Node, path: string): unknown[] {
     items.sort((a, b) => a[0] - b[0]);
     out = items.map(([n, child]) => decodeValue(shape.member.shape, child, join(path, String(n))));
   }
-  if (shape.min !== undefined && out.length < shape.min) {
-    throw Ec2Errors.invalidValue(`The parameter ${path} must have at least ${shape.min} element(s).`);
-  }
-  if (shape.max !== undefined && out.length > shape.max) {
-    throw Ec2Errors.invalidValue(`The parameter ${path} must have at most ${shape.max} element(s).`);
-  }
+  const bounds = listBoundsProblem(shape, out.length);
+  if (bounds) throw Ec2Errors.invalidValue(`The parameter ${path} ${bounds}.`);
   return out;
 }
 
-function decodeScalar(shape: ScalarShape, value: string, path: string): unknown {
-  if (value.length > MAX_VALUE_LENGTH) {
-    throw Ec2Errors.invalidValue(`The value of parameter ${path} is too long (${value.length} characters; the limit is ${MAX_VALUE_LENGTH}).`);
-  }
-  switch (shape.type) {
-    case 'string':
-      if (shape.enum && !shape.enum.includes(value)) throw invalid(path, value, `It must be one of: ${shape.enum.join(', ')}.`);
-      return value;
-    case 'integer':
-    case 'long': {
-      const n = /^[+-]?[0-9]{1,16}$/.test(value) ? Number(value) : NaN;
-      const [lo, hi] = shape.type === 'integer' ? [INT32_MIN, INT32_MAX] : [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER];
-      if (!(n >= lo && n <= hi)) throw invalid(path, value, 'It must be an integer.');
-      return n;
-    }
-    case 'double':
-    case 'float': {
-      const n = value.trim() === '' ? NaN : Number(value);
-      if (!Number.isFinite(n)) throw invalid(path, value, 'It must be a number.');
-      return n;
-    }
-    case 'boolean': {
-      const v = value.toLowerCase();
-      if (v !== 'true' && v !== 'false') throw invalid(path, value, 'It must be true or false.');
-      return v === 'true';
-    }
-    case 'timestamp': {
-      const d = parseTimestamp(value);
-      if (!d) throw invalid(path, value, 'It must be an ISO 8601 timestamp.');
-      return d;
-    }
-    case 'blob':
-      return Buffer.from(value, 'base64');
-  }
+/**
+ * EC2's scalars: numbers as Number() reads them. (The EC2 model subset has no string length or
+ * pattern constraints and no blobs, so those rules never apply here.)
+ */
+const EC2_SCALARS: ScalarDialect = {
+  maxLength: MAX_VALUE_LENGTH,
+  integerDigits: 16,
+  strictNumbers: false,
+  error: (message) => Ec2Errors.invalidValue(message),
+  invalid: (path, value, rule) => invalid(path, value, ruleText(rule)),
+};
+
+/** EC2's wording: `It must be a number.`, without the query protocol's detail on integers and timestamps. */
+function ruleText(rule: ScalarRule): string {
+  if (rule.kind === 'integer') return 'It must be an integer.';
+  if (rule.kind === 'timestamp') return 'It must be an ISO 8601 timestamp.';
+  return `It ${queryRuleText(rule)}.`;
 }
 
 function invalid(path: string, value: string, rule: string) {

@@ -3,15 +3,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
-import { createHash, createHmac } from 'node:crypto';
 import { CreateSecurityGroupCommand, DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeCacheSubnetGroupsCommand, ElastiCacheClient } from '@aws-sdk/client-elasticache';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { buildRegistry } from '../actions/registry.js';
 import { makeTestServices, type TestServices } from '../actions/test-services.js';
 import { createAuthenticator } from '../auth/authenticate.js';
 import { createApiServer } from '../http.js';
 import { buildEc2Registry } from './actions/registry.js';
+import { signRequest } from '../../../test/helpers/sigv4-client.js';
 
 const KEY = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
 let t: TestServices;
@@ -38,23 +37,9 @@ after(async () => {
   await t.close();
 });
 
-type Source = string | ArrayBuffer | ArrayBufferView;
-const bytes = (d: Source) => typeof d === 'string' ? d : ArrayBuffer.isView(d) ? new Uint8Array(d.buffer, d.byteOffset, d.byteLength) : new Uint8Array(d);
-class Sha256 {
-  private h;
-  constructor(secret?: Source) { this.h = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret)); }
-  update(d: Source) { this.h.update(bytes(d)); }
-  async digest() { return new Uint8Array(this.h.digest()); }
-  reset() {}
-}
-
 /** POSTs `body` signed for `service`. */
 async function post(body: string, service: string): Promise<{ status: number; text: string }> {
-  const url = new URL(base);
-  const signer = new SignatureV4({ credentials: KEY, region: 'us-east-1', service, sha256: Sha256 });
-  const { headers } = await signer.sign({ method: 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: '/', query: {},
-    headers: { host: url.host, 'content-type': 'application/x-www-form-urlencoded' }, body });
-  delete headers['host'];
+  const { headers } = await signRequest(`${base}/`, { body, service, credentials: KEY, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
   const res = await fetch(`${base}/`, { method: 'POST', headers, body });
   return { status: res.status, text: await res.text() };
 }

@@ -37,21 +37,17 @@ export function presentSecurityGroup(g: SecurityGroupRecord, installation: Insta
 
 /** One rule as DescribeSecurityGroupRules and Authorize* show it (ports -1/-1 when the rule has none). */
 export function presentRule(g: SecurityGroupRecord, r: StoredRule, isEgress: boolean, installation: InstallationRecord): SecurityGroupRule {
+  const { ReferencedGroupId: _referenced, ...rule } = presentRevokedRule(g, r, isEgress);
   return {
-    SecurityGroupRuleId: r.ruleId,
-    GroupId: g.groupId,
+    ...rule,
     GroupOwnerId: g.ownerId,
-    IsEgress: isEgress,
-    IpProtocol: r.ipProtocol,
-    FromPort: r.fromPort ?? -1,
-    ToPort: r.toPort ?? -1,
-    ...(r.cidrIp !== undefined ? { CidrIpv4: r.cidrIp } : { ReferencedGroupInfo: { GroupId: r.groupId, UserId: g.ownerId } }),
-    Description: r.description,
+    ...(r.cidrIp !== undefined ? {} : { ReferencedGroupInfo: { GroupId: r.groupId, UserId: g.ownerId } }),
     Tags: [],
     SecurityGroupRuleArn: securityGroupRuleArn(installation, r.ruleId),
   };
 }
 
+/** One rule as Revoke* shows it: as presentRule, but a referenced group by id only, and no owner, tags or ARN. */
 export function presentRevokedRule(g: SecurityGroupRecord, r: StoredRule, isEgress: boolean): RevokedSecurityGroupRule {
   return {
     SecurityGroupRuleId: r.ruleId,
