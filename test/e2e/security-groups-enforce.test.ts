@@ -109,8 +109,12 @@ describe('security groups at the endpoints', { timeout: 240_000 }, () => {
     const primary = endpoint(group, 'PrimaryEndpoint');
     await waitFor(async () => (await tryConnect(primary.host, primary.port, 3000, OUTSIDER)).result === 'connected',
       { timeoutMs: 10_000, what: 'the outsider admitted by the new group' });
-    const g = await describeGroup(svc.client, 'guarded');
-    void g;
+    const out = await awsElastiCache(svc, 'describe-cache-clusters');
+    const members = (out.CacheClusters as any[]).filter((c) => c.ReplicationGroupId === 'guarded');
+    assert.equal(members.length, 2);
+    for (const c of members) {
+      assert.deepEqual(c.SecurityGroups, [{ SecurityGroupId: open, Status: 'active' }], `${c.CacheClusterId} shows the new group`);
+    }
   });
 
   test('cluster mode: the configuration endpoint and every node admit the app and refuse others', async () => {
