@@ -14,6 +14,7 @@ import { measureDescribe, type DescribeResult } from './describe-latency.js';
 import { measureFailover, type FailoverResult } from './failover.js';
 import { measureCluster } from './cluster.js';
 import { measureTls, tlsRows } from './tls.js';
+import { measurePreferred, preferredRows } from './tls-preferred.js';
 import { measureSecurityGroups, securityGroupRows } from './security-groups.js';
 import { durabilityRows, measureDurability } from './durability.js';
 import { Cleanup, startService } from './service.js';
@@ -143,6 +144,9 @@ async function main(): Promise<number> {
     });
     await section('tls', async () => {
       rows.push(...tlsRows(await measureTls(svc.client, svc.dataDir, quick)));
+    });
+    await section('tls preferred', async () => {
+      rows.push(...preferredRows(await measurePreferred(svc.client, svc.dataDir, quick)));
     });
     await section('security groups', async () => {
       rows.push(...securityGroupRows(await measureSecurityGroups(svc, quick)));

@@ -95,6 +95,49 @@ describe('CompositeRouter', () => {
     await assert.rejects(router.sync([route('a/primary', 1, true), { ...route('b/primary', 1) }]), /both use/);
   });
 
+  it('sniffing routes (tlsTargets) go to the proxy, routes with source exemptions to NAT', async () => {
+    const { router, nat, proxy, log } = setup();
+    const node = { address: '127.77.0.2', port: 16379 };
+    const sniff: EndpointRoute = { id: 'n/sniff', address: '127.77.0.2', port: 16380, targets: [T1], tlsTargets: [node], sourceAddress: '127.77.255.254' };
+    const exempt: EndpointRoute = { id: 'n/node', address: '127.77.0.2', port: 6379, targets: [{ address: '127.77.0.2', port: 16380 }], exceptSources: ['127.77.255.254'] };
+    await router.sync([sniff, exempt, route('a/primary', 1)]);
+    assert.deepEqual(proxy.routes.map((r) => r.id), ['n/sniff']);
+    assert.deepEqual(proxy.routes[0]!.tlsTargets, [node]);
+    assert.deepEqual(nat.routes.map((r) => r.id), ['a/primary', 'n/node']);
+    assert.deepEqual(nat.routes[1]!.exceptSources, ['127.77.255.254']);
+    log.length = 0;
+    await router.dropConnections('n/sniff', node);
+    await router.dropConnections('n/node', T1);
+    assert.deepEqual(log, ['proxy.drop n/sniff 127.77.0.2', 'nftables.drop n/node 127.77.0.2']);
+  });
+
+  it('rejects source exemptions on a route the proxy would have to serve', async () => {
+    const { router, log } = setup();
+    await assert.rejects(router.sync([{ ...route('a/primary', 1, true), exceptSources: ['127.0.0.1'] }]), /durable writes and source exemptions/);
+    await assert.rejects(router.sync([{ ...route('a/primary', 1), tlsTargets: [T1], exceptSources: ['127.0.0.1'] }]), /TLS sniffing/);
+    assert.deepEqual(log, [], 'nothing programmed');
+  });
+
+  it('a NAT route becoming a sniffing one is handed over like one becoming durable', async () => {
+    const { router, log, dropped } = setup();
+    await router.sync([route('a/primary', 1)]);
+    log.length = 0;
+    await router.sync([{ ...route('a/primary', 1), tlsTargets: [T1] }]);
+    assert.deepEqual(log, ['proxy.sync a/primary', 'nftables.sync -', 'conntrack 127.77.0.11']);
+    assert.deepEqual(dropped, ['127.77.0.11->127.77.0.2']);
+    log.length = 0;
+    await router.sync([{ ...route('a/primary', 1), tlsTargets: [T1] }]);
+    assert.deepEqual(log, ['proxy.sync a/primary', 'nftables.sync -'], 'a steady sniffing route drops nothing');
+  });
+
+  it('a route leaving the proxy with source exemptions is not kept on the proxy (its address is the node\'s)', async () => {
+    const { router, log } = setup();
+    await router.sync([route('a/primary', 1, true)]);
+    log.length = 0;
+    await router.sync([{ ...route('a/primary', 1), exceptSources: ['127.0.0.1'] }]);
+    assert.deepEqual(log, ['proxy.sync -', 'nftables.sync a/primary']);
+  });
+
   it('teardown tears down both', async () => {
     const { router, log } = setup();
     await router.teardown();

@@ -28,6 +28,34 @@ describe('nft script rendering', () => {
     );
   });
 
+  it('renders source exemptions in every form: those sources are not translated', () => {
+    const exempt = (targets: [string, number][]): EndpointRoute => ({
+      ...route('g-001/0001', '127.77.0.5', targets), exceptSources: ['127.77.0.7', '127.77.255.254', '127.77.0.6', '127.77.0.5'],
+    });
+    const match = 'ip daddr 127.77.0.5 tcp dport 6379 ip saddr != { 127.77.0.5-127.77.0.7, 127.77.255.254 }';
+    assert.equal(renderRuleBody(exempt([])), `${match} reject with tcp reset`);
+    assert.equal(renderRuleBody(exempt([['127.77.0.5', 7000]])), `${match} dnat to 127.77.0.5:7000`);
+    assert.equal(
+      renderRuleBody(exempt([['127.77.0.5', 7000], ['127.77.0.6', 7000]])),
+      `${match} dnat ip to numgen inc mod 2 map { 0 : 127.77.0.5 . 7000, 1 : 127.77.0.6 . 7000 }`,
+    );
+    assert.equal(renderRuleBody({ ...route('x', '127.77.0.5', [['127.77.0.5', 7000]]), exceptSources: ['10.0.0.0/8'] }),
+      'ip daddr 127.77.0.5 tcp dport 6379 ip saddr != { 10.0.0.0-10.255.255.255 } dnat to 127.77.0.5:7000');
+    assert.equal(renderRuleBody({ ...route('x', '127.77.0.5', [['127.77.0.5', 7000]]), exceptSources: [] }),
+      'ip daddr 127.77.0.5 tcp dport 6379 dnat to 127.77.0.5:7000', 'empty: no exemption');
+  });
+
+  it('a changed exemption list changes the rule comment (drift check)', () => {
+    const base = route('n', '127.1.1.1', [['127.1.1.1', 7000]]);
+    const comment = (r: EndpointRoute): string => renderNftScript('t', normalizeRoutes([r])).comments[0]!;
+    const plain = comment(base);
+    const one = comment({ ...base, exceptSources: ['127.1.1.9'] });
+    const two = comment({ ...base, exceptSources: ['127.1.1.9', '127.1.1.8'] });
+    assert.equal(new Set([plain, one, two]).size, 3);
+    assert.equal(comment({ ...base, exceptSources: [] }), plain);
+    assert.equal(comment({ ...base, exceptSources: ['127.1.1.8', '127.1.1.9'] }), two, 'order does not matter');
+  });
+
   it('renders the whole table as one transaction that replaces its contents', () => {
     const routes = normalizeRoutes([route('g/reader', '127.77.0.9', [['127.77.0.2', 6379]]), route('g/primary', '127.77.0.1', [])]);
     const { script, comments } = renderNftScript('cachefleet_t1', routes);

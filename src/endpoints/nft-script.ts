@@ -17,9 +17,18 @@ export function checkTableName(table: string): void {
   }
 }
 
+/** Sources as an nft anonymous interval set, e.g. "{ 10.1.2.3, 127.0.0.0-127.0.0.5 }". */
+function sourceSet(sources: readonly string[]): string {
+  const ranges = mergeSources(sources);
+  return `{ ${ranges.map((r) => (r.first === r.last ? formatIpv4(r.first) : `${formatIpv4(r.first)}-${formatIpv4(r.last)}`)).join(', ')} }`;
+}
+
 /** The rule body (without comment) for one route. */
 export function renderRuleBody(r: EndpointRoute): string {
-  const match = `ip daddr ${r.address} tcp dport ${r.port}`;
+  // Exempt sources match no rule and so reach address:port itself (e.g. redis-server on a node's
+  // address, where everyone else is sent to a sniffing proxy listener).
+  const exempt = r.exceptSources?.length ? ` ip saddr != ${sourceSet(r.exceptSources)}` : '';
+  const match = `ip daddr ${r.address} tcp dport ${r.port}${exempt}`;
   if (r.targets.length === 0) {
     // A reset on the SYN makes connect() fail at once (ECONNREFUSED) instead of reaching whatever
     // else may listen on that port, or timing out.
@@ -42,10 +51,8 @@ export function renderRuleBody(r: EndpointRoute): string {
  */
 export function renderFilterBody(f: SourceFilter): string {
   const match = `ip daddr ${f.address} tcp dport ${f.port} ct state new`;
-  const ranges = mergeSources(f.allow);
-  if (ranges.length === 0) return `${match} reject with tcp reset`;
-  const elements = ranges.map((r) => (r.first === r.last ? formatIpv4(r.first) : `${formatIpv4(r.first)}-${formatIpv4(r.last)}`));
-  return `${match} ip saddr != { ${elements.join(', ')} } reject with tcp reset`;
+  if (f.allow.length === 0) return `${match} reject with tcp reset`;
+  return `${match} ip saddr != ${sourceSet(f.allow)} reject with tcp reset`;
 }
 
 /**

@@ -47,7 +47,15 @@ export interface ProxyStatus {
   listening: string[];
   /** Routes that could not be served (e.g. EADDRINUSE); the proxy retries them. */
   errors: { routeId: string; message: string }[];
+  /**
+   * What this proxy's code can serve beyond plain routes: a proxy started by an older version
+   * (adopted after an upgrade) would apply routes.json while ignoring fields it does not know.
+   */
+  features?: string[];
 }
+
+/** 'sniff': routes with tlsTargets (TLS "preferred" mode). */
+export const PROXY_FEATURES = ['sniff'];
 
 export interface DropRequest {
   routeId: string;

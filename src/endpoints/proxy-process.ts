@@ -1,6 +1,7 @@
 /**
  * The fallback data path for hosts without nftables, and the data path of durable routes
- * (cachefleet-durable-writes, see durable-session.ts) everywhere: a detached TCP proxy process.
+ * (cachefleet-durable-writes, see durable-session.ts) and of sniffing routes (TLS "preferred"
+ * mode, see sniff.ts) everywhere: a detached TCP proxy process.
  *   node dist/src/endpoints/proxy-process.js <state-dir>/routes.json
  * It runs apart from the control plane so that a control-plane crash or restart drops nothing.
  * It follows routes.json (fs.watch for speed, a periodic re-read in case a watch event is missed):
@@ -11,11 +12,12 @@ import net from 'node:net';
 import { readdirSync, readFileSync, unlinkSync, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import {
-  DROP_PREFIX, isProxyProcess, proxyPaths, readJson, readPid, writeFileAtomic,
+  DROP_PREFIX, PROXY_FEATURES, isProxyProcess, proxyPaths, readJson, readPid, writeFileAtomic,
   type DropRequest, type ProxyStatus, type RoutesFile,
 } from './proxy-files.js';
 import { DurableSession, type SessionOutput } from './durable-session.js';
 import { sourceAllowed } from './addresses.js';
+import { sniffClient } from './sniff.js';
 import type { EndpointRoute, Target } from './types.js';
 
 interface Conn {
@@ -50,6 +52,18 @@ let watcher: FSWatcher | undefined;
 let timer: NodeJS.Timeout | undefined;
 
 function onClient(rs: RouteState, client: net.Socket): void {
+  // Security groups: a source the route's groups do not admit is refused as a closed port would be.
+  if (rs.route.allow && !sourceAllowed(client.remoteAddress ?? '', rs.route.allow)) {
+    client.resetAndDestroy();
+    return;
+  }
+  client.setNoDelay(true);
+  if (rs.route.tlsTargets) {
+    // TLS "preferred" mode: the first bytes choose the targets (see sniff.ts).
+    const route = rs.route; // the route as of this client's accept, even if retargeted meanwhile
+    sniffClient(client, route, (up, first) => relay(rs, route, client, up.socket, up.target, first));
+    return;
+  }
   const targets = rs.route.targets;
   if (targets.length === 0) {
     client.resetAndDestroy(); // raced with the listener closing
@@ -57,16 +71,15 @@ function onClient(rs: RouteState, client: net.Socket): void {
   }
   const target = targets[rs.next++ % targets.length]!;
   rs.next %= targets.length;
-  // Security groups: a source the route's groups do not admit is refused as a closed port would be.
-  if (rs.route.allow && !sourceAllowed(client.remoteAddress ?? '', rs.route.allow)) {
-    client.resetAndDestroy();
-    return;
-  }
-  client.setNoDelay(true);
   const upstream = net.connect({
     host: target.address, port: target.port, noDelay: true,
     ...(rs.route.sourceAddress ? { localAddress: rs.route.sourceAddress } : {}),
   });
+  relay(rs, rs.route, client, upstream, target);
+}
+
+/** Carries a client's connection to `upstream` (`first`: bytes already read from the client, sent first). */
+function relay(rs: RouteState, route: EndpointRoute, client: net.Socket, upstream: net.Socket, target: Target, first?: Buffer): void {
   const conn: Conn = { client, upstream, target };
   rs.conns.add(conn);
   let done = false;
@@ -82,11 +95,12 @@ function onClient(rs: RouteState, client: net.Socket): void {
   upstream.on('error', () => finish(true));
   client.on('error', () => finish(false));
   client.on('close', () => finish(false));
-  if (rs.route.durable) {
-    durablePipe(rs.route, client, upstream, finish);
+  if (route.durable) {
+    durablePipe(route, client, upstream, finish);
     return;
   }
   upstream.on('close', () => finish(false));
+  if (first) upstream.write(first);
   client.pipe(upstream);
   upstream.pipe(client);
 }
@@ -166,7 +180,9 @@ function listen(rs: RouteState, key: string): Promise<void> {
 
 async function apply(file: RoutesFile): Promise<void> {
   const desired = new Map(file.routes.map((r) => [r.id, r]));
-  const want = (r: EndpointRoute): string | undefined => (r.targets.length > 0 ? `${r.address}:${r.port}` : undefined);
+  // A route with nowhere to send a client has no listener (connections are refused).
+  const want = (r: EndpointRoute): string | undefined =>
+    (r.targets.length > 0 || (r.tlsTargets?.length ?? 0) > 0 ? `${r.address}:${r.port}` : undefined);
   // Close first, so an address moving from one route to another can be bound again right away.
   for (const [id, rs] of states) {
     const r = desired.get(id);
@@ -213,6 +229,7 @@ function writeStatus(): void {
     generation,
     listening: [...states.values()].flatMap((s) => (s.serverKey ? [s.serverKey] : [])),
     errors: [...states.values()].flatMap((s) => (s.error ? [{ routeId: s.route.id, message: s.error }] : [])),
+    features: PROXY_FEATURES,
   };
   const text = JSON.stringify(status);
   if (text === lastStatus) return;

@@ -13,7 +13,7 @@ import {
   DROP_PREFIX, PROXY_SCRIPT, isProxyProcess, proxyPaths, readJson, readPid, routesGeneration, writeFileAtomic,
   type DropRequest, type ProxyPaths, type ProxyStatus, type RoutesFile,
 } from './proxy-files.js';
-import { normalizeRoutes } from './routes.js';
+import { isSniffing, needsKernelNat, normalizeRoutes } from './routes.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 import { waitFor } from '../util/wait.js';
 import type { EndpointRoute, EndpointRouter, Target } from './types.js';
@@ -45,6 +45,8 @@ export class ProxyRouter implements EndpointRouter {
   private readonly logger: Logger;
   private readonly timeoutMs: number;
   private routes = new Map<string, EndpointRoute>();
+  /** Ids of routes already reported as needing kernel NAT. */
+  private readonly warnedUnserved = new Set<string>();
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(opts: ProxyRouterOptions) {
@@ -68,8 +70,10 @@ export class ProxyRouter implements EndpointRouter {
 
   dropConnections(routeId: string, target: Target): Promise<void> {
     return this.serial(async () => {
-      if (!this.routes.has(routeId)) throw new Error(`dropConnections: unknown endpoint route "${routeId}" (sync it first)`);
-      if (this.proxyPid() === undefined) return; // no proxy, no connections
+      const route = this.routes.get(routeId);
+      if (!route) throw new Error(`dropConnections: unknown endpoint route "${routeId}" (sync it first)`);
+      // No proxy, or a route it does not serve (see warnUnserved): no connections through it.
+      if (this.proxyPid() === undefined || needsKernelNat(route)) return;
       const req: DropRequest = { routeId, target: { address: target.address, port: target.port } };
       const file = join(this.paths.dir, `${DROP_PREFIX}${Date.now()}-${randomBytes(4).toString('hex')}.json`);
       writeFileAtomic(file, JSON.stringify(req));
@@ -97,8 +101,10 @@ export class ProxyRouter implements EndpointRouter {
   }
 
   private async doSync(input: EndpointRoute[]): Promise<void> {
-    const routes = normalizeRoutes(input);
-    this.routes = new Map(routes.map((r) => [r.id, r]));
+    const all = normalizeRoutes(input);
+    this.routes = new Map(all.map((r) => [r.id, r]));
+    const routes = all.filter((r) => !needsKernelNat(r));
+    this.warnUnserved(all.filter(needsKernelNat));
     if (routes.length === 0 && this.proxyPid() === undefined) {
       // Nothing to serve and nothing running: no process is started just to serve no route (as a
       // CompositeRouter asks on every pass when no route is durable). A running proxy is kept and
@@ -118,10 +124,37 @@ export class ProxyRouter implements EndpointRouter {
       timeoutMs: this.timeoutMs,
       what: `endpoint proxy (pid ${pid}) to apply routes (log: ${this.paths.log})`,
     });
+    if (routes.some(isSniffing) && !status.features?.includes('sniff')) {
+      // It would send TLS clients to the plaintext targets: refuse rather than misroute.
+      throw new Error(
+        `endpoint proxy (pid ${status.pid}) predates TLS sniffing routes and cannot serve them: stop it ` +
+          '(its established connections close) and the next sync starts a current one',
+      );
+    }
     if (status.errors.length > 0) {
       const detail = status.errors.map((e) => `${e.routeId}: ${e.message}`).join('; ');
       throw new Error(`endpoint proxy cannot serve some routes (it keeps retrying): ${detail}`);
     }
+  }
+
+  /**
+   * Routes with source exemptions belong to kernel NAT: their address:port is redis-server's own
+   * (TLS "preferred" mode), so the proxy cannot listen there. Not an error (the rest is served);
+   * said once per route so the log does not grow on every pass.
+   */
+  private warnUnserved(unserved: EndpointRoute[]): void {
+    for (const r of unserved) {
+      if (this.warnedUnserved.has(r.id)) continue;
+      this.warnedUnserved.add(r.id);
+      this.logger.warn(
+        { route: r.id },
+        `route ${r.id} needs kernel NAT (source exemptions); not served by the proxy: TLS clients cannot use ` +
+          'node endpoints in TransitEncryptionMode preferred without nftables',
+      );
+    }
+    // Forget routes gone from the set, so one coming back is reported again.
+    const ids = new Set(unserved.map((r) => r.id));
+    for (const id of this.warnedUnserved) if (!ids.has(id)) this.warnedUnserved.delete(id);
   }
 
   /** The status of a live, verified proxy that has applied `generation`. */

@@ -1,5 +1,5 @@
 /** Validation shared by both routers: reject a route set that would be silently mis-programmed. */
-import { isIpv4, mergeSources } from './addresses.js';
+import { isIpv4, mergeSources, sourceAllowed } from './addresses.js';
 import type { EndpointRoute, SourceFilter, Target } from './types.js';
 
 function checkPort(port: number, what: string): void {
@@ -30,13 +30,21 @@ export function normalizeRoutes(routes: readonly EndpointRoute[]): EndpointRoute
     if (other !== undefined) throw new Error(`routes ${other} and ${r.id} both use ${key}`);
     listeners.set(key, r.id);
     for (const t of r.targets) checkTarget(t, `route ${r.id}`);
+    for (const t of r.tlsTargets ?? []) checkTarget(t, `route ${r.id} (TLS target)`);
     if (r.allow !== undefined) checkSources(r.allow, `route ${r.id}`);
+    if (r.exceptSources !== undefined) checkSources(r.exceptSources, `route ${r.id} (source exemptions)`);
+    // The proxy serves durable and sniffing routes, kernel NAT the exemptions: no router does two.
+    const exempt = (r.exceptSources?.length ?? 0) > 0;
+    if (r.durable && r.tlsTargets) throw new Error(`route ${r.id}: durable writes and TLS sniffing (tlsTargets) cannot be combined`);
+    if (exempt && r.durable) throw new Error(`route ${r.id}: durable writes and source exemptions (exceptSources) cannot be combined`);
+    if (exempt && r.tlsTargets) throw new Error(`route ${r.id}: TLS sniffing (tlsTargets) and source exemptions (exceptSources) cannot be combined`);
     if (r.sourceAddress !== undefined && !isIpv4(r.sourceAddress)) throw new Error(`route ${r.id}: invalid source address "${r.sourceAddress}"`);
     if (r.durable !== undefined) {
       const ms = r.durable.timeoutMs;
       if (!Number.isInteger(ms) || ms < 1 || ms > 2 ** 31 - 1) throw new Error(`route ${r.id}: invalid durable timeout ${ms} ms`);
     }
   }
+  checkNoLoop(routes);
   return [...routes]
     .map((r): EndpointRoute => ({
       id: r.id, address: r.address, port: r.port, targets: r.targets.map((t) => ({ address: t.address, port: t.port })),
@@ -44,8 +52,46 @@ export function normalizeRoutes(routes: readonly EndpointRoute[]): EndpointRoute
       ...(r.durable ? { durable: { timeoutMs: r.durable.timeoutMs } } : {}),
       ...(r.allow ? { allow: [...r.allow].sort() } : {}),
       ...(r.sourceAddress ? { sourceAddress: r.sourceAddress } : {}),
+      ...(r.tlsTargets ? { tlsTargets: r.tlsTargets.map((t) => ({ address: t.address, port: t.port })) } : {}),
+      // An empty list exempts nobody: dropped, so the route is (and hashes as) a plain one.
+      ...(r.exceptSources?.length ? { exceptSources: [...r.exceptSources].sort() } : {}),
     }))
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** A sniffing route (TLS "preferred" mode): served by the proxy process, which picks targets by the first byte. */
+export function isSniffing(r: EndpointRoute): boolean {
+  return r.tlsTargets !== undefined;
+}
+
+/** A route with source exemptions: only kernel NAT can serve it (the address:port is the node's own). */
+export function needsKernelNat(r: EndpointRoute): boolean {
+  return (r.exceptSources?.length ?? 0) > 0;
+}
+
+/**
+ * TLS "preferred" mode sends a node's clients from node:6379 (NAT, with exemptions) to a sniffing
+ * listener, which connects back to node:6379: unless that connection's source is exempt, NAT
+ * sends it to the listener again, and every client would start an endless chain of connections.
+ */
+function checkNoLoop(routes: readonly EndpointRoute[]): void {
+  const at = new Map(routes.map((r) => [`${r.address}:${r.port}`, r]));
+  for (const nat of routes) {
+    if (!nat.exceptSources?.length) continue;
+    for (const t of nat.targets) {
+      const proxied = at.get(`${t.address}:${t.port}`);
+      // Only the proxy connects anew; NAT translates a connection once, so NAT to NAT cannot loop.
+      if (!proxied || !(proxied.durable || isSniffing(proxied))) continue;
+      const back = [...proxied.targets, ...(proxied.tlsTargets ?? [])].some((u) => u.address === nat.address && u.port === nat.port);
+      const exempt = proxied.sourceAddress !== undefined && sourceAllowed(proxied.sourceAddress, nat.exceptSources);
+      if (back && !exempt) {
+        throw new Error(
+          `route ${proxied.id} connects to ${nat.address}:${nat.port}, which route ${nat.id} translates back to it: ` +
+            `its sourceAddress (${proxied.sourceAddress ?? 'none'}) must be among ${nat.id}'s exceptSources`,
+        );
+      }
+    }
+  }
 }
 
 export function sameTarget(a: Target, b: Target): boolean {

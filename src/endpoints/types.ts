@@ -15,8 +15,34 @@ export interface EndpointRoute {
   id: string;
   address: string;
   port: number;
-  /** New connections go to these; several are spread round-robin; none = connections refused. */
+  /**
+   * New connections go to these; several are spread round-robin; none = connections refused.
+   * On a sniffing route (one with {@link tlsTargets}) they serve the plaintext clients and are
+   * tried in order instead: the first that accepts the connection gets it.
+   */
   targets: Target[];
+  /**
+   * TLS-in-transit "preferred" mode (clients may use TLS or plaintext on one address:port): makes
+   * this a sniffing route, served by the proxy process. It reads each client's first bytes (Redis
+   * clients speak first): a TLS handshake record (a ClientHello, first byte 0x16) sends the
+   * connection to these targets, anything else to {@link targets}. Both lists are tried in order
+   * (the next when one refuses or does not answer; the client is reset when none accepts) rather
+   * than round-robin. Bytes pass through unchanged: TLS ends at redis-server, not here.
+   * Present, even empty, makes the route a sniffing one (empty = TLS clients are reset); the
+   * route is listened on when either list is non-empty. Not with {@link durable}.
+   */
+  tlsTargets?: Target[];
+  /**
+   * Kernel NAT only: sources (IPv4 addresses or CIDRs) whose connections are not translated and
+   * reach `address:port` itself. For a node's own address in TLS "preferred" mode: redis-server
+   * listens on node:6379, clients are sent to a sniffing listener, while the control plane's
+   * management address and the group's own nodes (replication) reach redis-server directly.
+   * Empty = no exemption. Not with {@link durable} or {@link tlsTargets}; the proxy router alone
+   * cannot serve such a route (the address is redis-server's) and skips it with a warning.
+   * A proxied route this one sends clients to, and which connects back to `address:port`, must
+   * have its {@link sourceAddress} exempt, or its connections would loop (normalizeRoutes checks).
+   */
+  exceptSources?: string[];
   /**
    * Durable writes (parameter cachefleet-durable-writes): a write is acknowledged to the client
    * only once a replica has it (WAIT 1 `timeoutMs` after it; NOREPLICAS when none does in time).

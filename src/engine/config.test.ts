@@ -100,4 +100,20 @@ describe('renderRedisConf', () => {
     const b = renderRedisConf(spec({ b: '2', a: '1' }), paths);
     assert.equal(a, b);
   });
+  it('renders TLS required: TLS only on the node port, TLS replication and bus', () => {
+    const tls = { certFile: '/c/n.crt', keyFile: '/c/n.key', caFile: '/c/ca.crt' };
+    const l = lines(renderRedisConf({ ...spec(), tls }, paths));
+    assert.deepEqual(l.slice(1, 9), [
+      'port 0', 'tls-port 6379', 'tls-cert-file /c/n.crt', 'tls-key-file /c/n.key', 'tls-ca-cert-file /c/ca.crt',
+      'tls-auth-clients no', 'tls-replication yes', 'tls-cluster yes',
+    ]);
+  });
+  it('renders TLS preferred: plaintext on the node port, TLS on the internal port, plaintext replication and bus', () => {
+    const tls = { certFile: '/c/n.crt', keyFile: '/c/n.key', caFile: '/c/ca.crt', mode: 'preferred' as const };
+    const l = lines(renderRedisConf({ ...spec(), tls }, paths));
+    assert.deepEqual(l.slice(1, 9), [
+      'port 6379', 'tls-port 26379', 'tls-cert-file /c/n.crt', 'tls-key-file /c/n.key', 'tls-ca-cert-file /c/ca.crt',
+      'tls-auth-clients no', 'tls-replication no', 'tls-cluster no',
+    ]);
+  });
 });

@@ -3,6 +3,7 @@
  * unit-tested and compared (ensureRunning rewrites the file only when the rendering changed).
  */
 import type { NodeSpec } from './types.js';
+import { internalTlsPort } from './transit.js';
 
 /** File names inside a node's directory. */
 export const NODE_FILES = {
@@ -130,17 +131,7 @@ export function renderRedisConf(spec: NodeSpec, paths: NodePaths): string {
   const out = [
     `# Written by cachefleet for node ${spec.key}. Managed: edits are overwritten.`,
     line('bind', spec.address),
-    // With TLS the node's one endpoint serves TLS only: Redis cannot serve TLS and plaintext on one port.
-    line('port', spec.tls ? '0' : String(spec.port)),
-    ...(spec.tls ? [
-      line('tls-port', String(spec.port)),
-      line('tls-cert-file', spec.tls.certFile),
-      line('tls-key-file', spec.tls.keyFile),
-      line('tls-ca-cert-file', spec.tls.caFile),
-      line('tls-auth-clients', 'no'),
-      line('tls-replication', 'yes'),
-      line('tls-cluster', 'yes'),
-    ] : []),
+    ...portLines(spec),
     line('dir', paths.dir),
     line('pidfile', paths.pid),
     line('logfile', paths.log),
@@ -158,4 +149,26 @@ export function renderRedisConf(spec: NodeSpec, paths: NodePaths): string {
     for (const v of Array.isArray(value) ? value : [value]) out.push(line(name, v));
   }
   return out.join('\n') + '\n';
+}
+
+/**
+ * The listeners and TLS settings of a node. Required TLS: the node's one endpoint serves TLS only,
+ * and replication and the cluster bus use it. Preferred TLS: plaintext on the node's port and TLS
+ * on an internal one (a sniffing listener in front hands each client to the right one);
+ * replication and the bus stay plaintext, as in ElastiCache's migration mode.
+ */
+function portLines(spec: NodeSpec): string[] {
+  const tls = spec.tls;
+  if (!tls) return [line('port', String(spec.port))];
+  const preferred = tls.mode === 'preferred';
+  return [
+    line('port', preferred ? String(spec.port) : '0'),
+    line('tls-port', String(preferred ? internalTlsPort(spec.port) : spec.port)),
+    line('tls-cert-file', tls.certFile),
+    line('tls-key-file', tls.keyFile),
+    line('tls-ca-cert-file', tls.caFile),
+    line('tls-auth-clients', 'no'),
+    line('tls-replication', preferred ? 'no' : 'yes'),
+    line('tls-cluster', preferred ? 'no' : 'yes'),
+  ];
 }

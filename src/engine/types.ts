@@ -19,11 +19,12 @@ export interface NodeSpec {
    */
   config: Record<string, string | string[]>;
   /**
-   * TLS in transit: the node serves TLS only (`tls-port` on the node's port, plaintext `port 0`),
-   * replicates and talks on the cluster bus over TLS, and does not ask clients for certificates.
-   * Absolute paths of its certificate, key and the CA certificate it verifies peers with.
+   * TLS in transit (see transit.ts), mode `required` unless said otherwise: the node serves TLS
+   * only (`tls-port` on the node's port, plaintext `port 0`), replicates and talks on the cluster
+   * bus over TLS; `preferred`: plaintext on its port, TLS on an internal one. Clients are never
+   * asked for certificates. Absolute paths of its certificate, key and the CA certificate.
    */
-  tls?: { certFile: string; keyFile: string; caFile: string };
+  tls?: { certFile: string; keyFile: string; caFile: string; mode?: 'preferred' | 'required' };
 }
 
 export interface NodeProcessStatus {

@@ -76,7 +76,9 @@ export class ClusterController {
         n.observed = { ...n.observed, lastError: (err as Error).message };
         this.d.logger.warn({ err, resource: c.id, node: n.id }, 'could not start cache node');
       }
-      n.observed = await this.observe(n, pid, c.transitEncryptionEnabled);
+      // A new process runs the rendered config, so it serves the cluster's TLS mode.
+      if (pid !== undefined && pid !== n.observed?.pid) this.security?.started(c, n);
+      n.observed = await this.observe(c, n, pid);
     }
     c.rebootRequested = [...reboot];
     if (c.rebootRequested.length === 0) delete c.rebootRequested;
@@ -124,7 +126,7 @@ export class ClusterController {
     return ok;
   }
 
-  private async observe(n: CacheNodeRecord, pid: number | undefined, tls = false): Promise<NodeObservation> {
+  private async observe(c: CacheClusterRecord, n: CacheNodeRecord, pid: number | undefined, retry = true): Promise<NodeObservation> {
     if (pid === undefined) return { ...n.observed, lastError: n.observed?.lastError ?? 'process not running' };
     try {
       const info = await observeNode(this.d.admin.client(n.address, n.port));
@@ -140,9 +142,11 @@ export class ClusterController {
     } catch (err) {
       const message = (err as Error).message;
       // A node started before it had an admin user refuses the admin's credentials: add the user.
-      if (this.security && /WRONGPASS|NOAUTH/.test(message) && (await this.security.bootstrapAdminUser(n, tls))) {
-        return this.observe(n, pid);
+      if (retry && this.security && /WRONGPASS|NOAUTH/.test(message) && (await this.security.bootstrapAdminUser(n))) {
+        return this.observe(c, n, pid, false);
       }
+      // Or it serves TLS where the record says plaintext, or the reverse (a mode change cut short).
+      if (retry && this.security && (await this.security.probeTransit(c, n))) return this.observe(c, n, pid, false);
       return { ...n.observed, pid, lastError: message };
     }
   }

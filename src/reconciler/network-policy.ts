@@ -10,6 +10,8 @@
  * the control plane's management address and the cache's own nodes (replication, cluster bus).
  */
 import type { EndpointRoute, SourceFilter } from '../endpoints/types.js';
+import { internalTlsPort, sniffPort } from '../engine/transit.js';
+import { sniffing } from './transit-routes.js';
 import type {
   CacheClusterRecord, IpPermissionRecord, NetworkInterfaceRecord, ReplicationGroupRecord, SecurityGroupRecord,
 } from '../store/index.js';
@@ -88,7 +90,14 @@ export class NetworkPolicy {
       const internal = this.internal(clusters);
       for (const c of clusters) {
         for (const n of c.nodes) {
-          out.push({ id: `${c.id}/${n.id}`, address: n.address, port: n.port, allow: this.allowed(sgIds, n.port, internal) });
+          const allow = this.allowed(sgIds, n.port, internal);
+          out.push({ id: `${c.id}/${n.id}`, address: n.address, port: n.port, allow });
+          if (sniffing(c, n)) {
+            // TransitEncryptionMode preferred: clients reach the sniffing listener (through the node's
+            // NAT rule) and may reach the internal TLS port; both admit what the node's port admits.
+            out.push({ id: `${c.id}/${n.id}/tls-sniff`, address: n.address, port: sniffPort(n.port), allow });
+            out.push({ id: `${c.id}/${n.id}/tls`, address: n.address, port: internalTlsPort(n.port), allow });
+          }
           if (bus) out.push({ id: `${c.id}/${n.id}/bus`, address: n.address, port: n.port + BUS_OFFSET, allow: internal });
         }
       }
@@ -121,7 +130,8 @@ export class NetworkPolicy {
     const source = this.input.managementAddress;
     return routes.map((r) => {
       const allow = byAddress.get(`${r.address}:${r.port}`);
-      return { ...r, ...(allow ? { allow } : {}), ...(source ? { sourceAddress: source } : {}) };
+      const from = r.sourceAddress ?? source;
+      return { ...r, ...(allow ? { allow } : {}), ...(from ? { sourceAddress: from } : {}) };
     });
   }
 }

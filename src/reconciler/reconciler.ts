@@ -4,6 +4,7 @@ import { ClusterController } from './cluster-controller.js';
 import type { ReconcilerDeps } from './deps.js';
 import { GroupController, type GroupControllerOptions } from './group-controller.js';
 import { desiredRoutes } from './routes.js';
+import { clientTarget, transitRoutes } from './transit-routes.js';
 import { NetworkPolicy } from './network-policy.js';
 import { ShardedGroupController } from './sharded-group-controller.js';
 import { RbacController } from './rbac-controller.js';
@@ -113,7 +114,7 @@ export class Reconciler {
     const groups = (await this.d.store.list('replicationGroup')).map((r) => (r.id === g.id ? g : r.doc));
     await this.programNetwork(groups, await this.clusterMap());
     const old = from?.nodes[0];
-    if (old && !g.clusterEnabled) await this.d.router.dropConnections(`${g.id}/primary`, { address: old.address, port: old.port });
+    if (old && !g.clusterEnabled) await this.d.router.dropConnections(`${g.id}/primary`, clientTarget(from, old));
   }
 
   /** Programs the endpoint routes the records call for (the router skips unchanged route sets). */
@@ -145,7 +146,8 @@ export class Reconciler {
         'security groups are enforced only at group endpoints here (the proxy checks each client); node addresses accept any ' +
         'local source because nftables is not usable (it needs nft and root/CAP_NET_ADMIN)');
     }
-    await this.d.router.sync(policy.applyToRoutes(desiredRoutes(groups, clusters, paramGroups), filters), filters);
+    const routes = [...desiredRoutes(groups, clusters, paramGroups), ...transitRoutes(groups, clusters, this.d.admin.localAddress)];
+    await this.d.router.sync(policy.applyToRoutes(routes, filters), filters);
   }
 
   private async clusterMap(): Promise<Map<string, CacheClusterRecord>> {

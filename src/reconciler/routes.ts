@@ -1,9 +1,10 @@
 import { effectiveParameterValues } from '../catalog/parameters.js';
 import type { DurableOptions, EndpointRoute, Target } from '../endpoints/types.js';
 import type { CacheClusterRecord, CacheParameterGroupRecord, ReplicationGroupRecord } from '../store/index.js';
+import { clientTarget } from './transit-routes.js';
 
-const nodeTarget = (c: CacheClusterRecord): Target | undefined =>
-  c.nodes[0] ? { address: c.nodes[0].address, port: c.nodes[0].port } : undefined;
+/** The node's own port, or its sniffing listener in TransitEncryptionMode preferred (transit-routes.ts). */
+const nodeTarget = (c: CacheClusterRecord): Target | undefined => (c.nodes[0] ? clientTarget(c, c.nodes[0]) : undefined);
 
 /**
  * The group's durable-writes setting (parameters cachefleet-durable-writes and

@@ -9,6 +9,8 @@ import type { ReconcilerDeps } from './deps.js';
 import { groupAddresses } from './group-delete.js';
 import { AclStep, loadNodeAcl } from './acl.js';
 import { nodeKey } from '../resources/naming.js';
+import { transitModeOf } from '../engine/transit.js';
+import { moveTransit, readLiveTransit } from './transit.js';
 
 /**
  * The security step of a cache cluster's nodes, run by the cluster controller:
@@ -33,11 +35,41 @@ export class SecurityStep {
 
   /** The security part of a node's spec; issues its certificate when needed. */
   async nodeSecurity(c: CacheClusterRecord, n: CacheNodeRecord, key: string): Promise<NodeSecuritySpec> {
-    this.security.setNodeTls(n.address, n.port, c.transitEncryptionEnabled);
+    const want = transitModeOf(c);
+    // The admin connection speaks what the process serves now, which lags the cluster's mode while it moves.
+    this.security.setNodeTls(n.address, n.port, (n.transit ?? want) === 'required');
     const base = { adminUser: this.security.adminUser, adminPassword: this.security.adminPassword, acl: await loadNodeAcl(this.d.store, c) };
-    if (!c.transitEncryptionEnabled) return base;
+    if (want === 'none') return base;
     const group = c.replicationGroupId ? (await this.d.store.get('replicationGroup', c.replicationGroupId))?.doc : undefined;
-    return { ...base, tls: await this.security.certs.ensure(key, certificateAddresses(n, group)) };
+    return { ...base, tls: { ...(await this.security.certs.ensure(key, certificateAddresses(n, group))), mode: want } };
+  }
+
+  /** A process just started from the rendered config: it serves the cluster's mode. */
+  started(c: CacheClusterRecord, n: CacheNodeRecord): void {
+    n.transit = transitModeOf(c);
+    this.security.setNodeTls(n.address, n.port, n.transit === 'required');
+  }
+
+  /**
+   * The admin connection failed: perhaps the node serves TLS where it was believed not to (or the
+   * reverse: a control plane that stopped in the middle of a mode change). Tries the other way
+   * once; true when that reached the node, whose live mode is then recorded.
+   */
+  async probeTransit(c: CacheClusterRecord, n: CacheNodeRecord): Promise<boolean> {
+    if (transitModeOf(c) === 'none' && (n.transit ?? 'none') === 'none') return false;
+    const tls = this.security.nodeTls(n.address, n.port);
+    this.security.setNodeTls(n.address, n.port, !tls);
+    try {
+      const client = this.d.admin.client(n.address, n.port);
+      await whenReady(client);
+      n.transit = await readLiveTransit(client);
+      this.security.setNodeTls(n.address, n.port, n.transit === 'required');
+      this.d.logger.info({ resource: c.id, node: n.id, transit: n.transit }, 'node found serving another TLS mode than recorded');
+      return true;
+    } catch {
+      this.security.setNodeTls(n.address, n.port, tls);
+      return false;
+    }
   }
 
   /**
@@ -48,11 +80,21 @@ export class SecurityStep {
     const acl = await loadNodeAcl(this.d.store, c);
     // With user groups (RBAC), `default` is the user group's default user, applied with the others below.
     const rules = acl.rbac ? acl.users[0]!.rules : defaultUserRules(c.auth);
-    const fingerprint = JSON.stringify([n.observed?.runId, rules, spec.tls, this.security.adminPasswordHash, acl.fingerprint]);
-    if (this.verified.get(key) === fingerprint) return true;
+    const want = transitModeOf(c);
+    const fingerprint = JSON.stringify([n.observed?.runId, rules, spec.tls, this.security.adminPasswordHash, acl.fingerprint, want]);
+    if (this.verified.get(key) === fingerprint && n.transit === want) return true;
     try {
       const client = this.d.admin.client(n.address, n.port);
       await whenReady(client);
+      const path = await moveTransit(client, spec, want);
+      n.transit = want;
+      // Later connections speak the new mode; this one carries on (a connection outlives its listener).
+      this.security.setNodeTls(n.address, n.port, want === 'required');
+      if (path.length > 0) {
+        this.d.logger.info({ resource: c.id, node: n.id, steps: path }, 'TLS in transit mode changed live');
+        await this.d.events.emit('cache-cluster', c.id, want === 'none'
+          ? `TLS in transit turned off for cache cluster ${c.id}` : `Cache cluster ${c.id} now serves TransitEncryptionMode ${want}`);
+      }
       await this.acl.apply(client, c, n.id, key, acl);
       if (!acl.rbac && !sameDefaultUser(await client.call('ACL', ['GETUSER', 'default']), rules)) {
         await client.call('ACL', ['SETUSER', 'default', ...rules]);
@@ -82,7 +124,8 @@ export class SecurityStep {
    * node then had) is given one, so the admin connection can authenticate. Only ever sends the
    * password's SHA-256.
    */
-  async bootstrapAdminUser(n: CacheNodeRecord, tls: boolean): Promise<boolean> {
+  async bootstrapAdminUser(n: CacheNodeRecord): Promise<boolean> {
+    const tls = this.security.nodeTls(n.address, n.port);
     const client = new Redis({
       host: n.address, port: n.port, lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0,
       connectTimeout: 1000, commandTimeout: 1000, retryStrategy: () => null, protocol: 2, disableClientInfo: true,

@@ -5,8 +5,8 @@ import type { Services } from '../service/services.js';
 import type { CacheSettings } from '../store/index.js';
 import { requireParameterGroup } from './lookups.js';
 import { requireSecurityGroups } from './security-groups.js';
-import { updateAuth } from '../security/auth-token.js';
-import { durableWrites, isClusterModeGroup, preferredModeRefused } from './settings.js';
+import { authTokenEnabled, updateAuth } from '../security/auth-token.js';
+import { durableWrites, isClusterModeGroup } from './settings.js';
 import { parseMaintenanceWindow, parseSnapshotWindow } from './windows.js';
 
 /** The members ModifyReplicationGroup and ModifyCacheCluster share. */
@@ -47,8 +47,9 @@ export interface SettingsChange {
  * ApplyImmediately. Throws the AWS error for an invalid or unsupported request.
  */
 export async function applySettingsChanges(svc: Services, current: CacheSettings, input: ModifySettingsInput): Promise<SettingsChange> {
-  checkTransitEncryptionChange(current, input);
-  const auth = updateAuth(current.auth, current.transitEncryptionEnabled, input, svc.now(), { addingUserGroups: !!input.UserGroupIdsToAdd?.length });
+  const transit = transitEncryptionChange(current, input);
+  const transitEnabled = transit?.transitEncryptionEnabled ?? current.transitEncryptionEnabled;
+  const auth = updateAuth(current.auth, transitEnabled, input, svc.now(), { addingUserGroups: !!input.UserGroupIdsToAdd?.length });
   if (input.CacheSecurityGroupNames?.length) {
     throw CommonErrors.invalidParameterValue('Use of cache security groups is not permitted in this API version for your account; use SecurityGroupIds.');
   }
@@ -73,7 +74,7 @@ export async function applySettingsChanges(svc: Services, current: CacheSettings
     if (isClusterModeGroup(group)) {
       throw CommonErrors.invalidParameterCombination(`Cache parameter group ${group.name} has cluster-enabled yes; it cannot be used with cluster mode disabled.`);
     }
-    if (current.transitEncryptionEnabled && durableWrites(group)) {
+    if (transitEnabled && durableWrites(group)) {
       throw CommonErrors.invalidParameterCombination(
         `Cache parameter group ${group.name} sets cachefleet-durable-writes to yes, which cannot be used with TransitEncryptionEnabled (the endpoint only passes TLS through).`);
     }
@@ -113,6 +114,18 @@ export async function applySettingsChanges(svc: Services, current: CacheSettings
   }
   if (input.AutoMinorVersionUpgrade !== undefined) set('autoMinorVersionUpgrade', input.AutoMinorVersionUpgrade, 'AutoMinorVersionUpgrade');
   if (auth) { settings.auth = auth; changed.push('AuthToken'); }
+  if (transit) {
+    const group = (await requireParameterGroup(svc, settings.cacheParameterGroupName)).doc;
+    if (transit.transitEncryptionEnabled && durableWrites(group)) {
+      throw CommonErrors.invalidParameterCombination(
+        `Cache parameter group ${group.name} sets cachefleet-durable-writes to yes, which cannot be used with TransitEncryptionEnabled (the endpoint only passes TLS through).`);
+    }
+    settings.transitEncryptionEnabled = transit.transitEncryptionEnabled;
+    // Undefined rather than deleted: the caller spreads these settings over the record.
+    settings.transitEncryptionMode = transit.transitEncryptionMode;
+    changed.push(input.TransitEncryptionEnabled !== undefined && input.TransitEncryptionEnabled !== current.transitEncryptionEnabled
+      ? 'TransitEncryptionEnabled' : 'TransitEncryptionMode');
+  }
   let nodeType: string | undefined;
   if (input.CacheNodeType !== undefined && input.CacheNodeType !== current.cacheNodeType) {
     if (requireNodeType(input.CacheNodeType).previousGeneration) {
@@ -125,30 +138,52 @@ export async function applySettingsChanges(svc: Services, current: CacheSettings
 }
 
 /**
- * TransitEncryptionEnabled / TransitEncryptionMode on an existing cluster or group: only the
- * values it already has are accepted. Turning TLS on or off in place needs a period where the
- * endpoint takes TLS and plaintext clients alike (ElastiCache's `preferred` mode), and a Redis
- * node serves one or the other on its port; a rolling change would cut off every client at once.
+ * TransitEncryptionEnabled / TransitEncryptionMode on an existing group, as ElastiCache moves
+ * them without downtime: TLS is turned on in `preferred` mode (TLS and plaintext clients both
+ * served while clients migrate), then `required`; turned off the same way back. Returns the new
+ * settings, or undefined when the request does not change them.
  */
-export function checkTransitEncryptionChange(current: CacheSettings, input: { TransitEncryptionEnabled?: boolean; TransitEncryptionMode?: string }): void {
+export function transitEncryptionChange(current: CacheSettings & { userGroupIds?: string[] },
+  input: { TransitEncryptionEnabled?: boolean; TransitEncryptionMode?: string }):
+  Pick<CacheSettings, 'transitEncryptionEnabled' | 'transitEncryptionMode'> | undefined {
   const mode = input.TransitEncryptionMode;
   if (mode !== undefined && mode !== 'required' && mode !== 'preferred') {
     throw CommonErrors.invalidParameterValue(`Invalid TransitEncryptionMode ${mode}: it must be required or preferred.`);
   }
-  if (mode === 'preferred') throw preferredModeRefused();
-  if (input.TransitEncryptionEnabled !== undefined && input.TransitEncryptionEnabled !== current.transitEncryptionEnabled) {
-    throw CommonErrors.invalidParameterValue(
-      `TransitEncryptionEnabled cannot be changed to ${input.TransitEncryptionEnabled} on an existing cluster in cachefleet: a change in place ` +
-      'needs TransitEncryptionMode preferred (TLS and plaintext clients on one endpoint), which Redis cannot serve on one port. ' +
-      'Create a new replication group with the setting you want and move your data and clients to it.');
-  }
-  if (mode === 'required' && !current.transitEncryptionEnabled) {
+  const enabled = input.TransitEncryptionEnabled ?? current.transitEncryptionEnabled;
+  if (mode !== undefined && !enabled) {
     throw CommonErrors.invalidParameterCombination('TransitEncryptionMode can be specified only when TransitEncryptionEnabled is true.');
   }
+  const currentMode = current.transitEncryptionEnabled ? current.transitEncryptionMode ?? 'required' : undefined;
+  if (enabled && !current.transitEncryptionEnabled) {
+    if (mode !== 'preferred') {
+      throw CommonErrors.invalidParameterCombination(
+        'To turn on TransitEncryptionEnabled for an existing replication group, set TransitEncryptionMode to preferred in the same request ' +
+        '(TLS and plaintext clients are both accepted while clients move to TLS); once they have, set TransitEncryptionMode to required.');
+    }
+    return { transitEncryptionEnabled: true, transitEncryptionMode: 'preferred' };
+  }
+  if (!enabled && current.transitEncryptionEnabled) {
+    if (currentMode === 'required') {
+      throw CommonErrors.invalidParameterCombination(
+        'TransitEncryptionEnabled can be turned off only from TransitEncryptionMode preferred: set the mode to preferred first ' +
+        '(plaintext clients are then accepted too), move clients off TLS, then turn TransitEncryptionEnabled off.');
+    }
+    if (authTokenEnabled(current.auth)) {
+      throw CommonErrors.invalidParameterCombination('TransitEncryptionEnabled cannot be turned off while an AUTH token is enabled: AUTH needs TLS in transit.');
+    }
+    if (current.userGroupIds?.length) {
+      throw CommonErrors.invalidParameterCombination(
+        `TransitEncryptionEnabled cannot be turned off while user groups are attached (${current.userGroupIds.join(', ')}): role-based access control needs TLS in transit.`);
+    }
+    return { transitEncryptionEnabled: false };
+  }
+  if (enabled && mode !== undefined && mode !== currentMode) return { transitEncryptionEnabled: true, transitEncryptionMode: mode };
+  return undefined;
 }
 
 /** The settings members a replication group hands down to its member clusters. */
 export const SHARED_SETTINGS: (keyof CacheSettings)[] = [
   'engineVersion', 'cacheParameterGroupName', 'securityGroupIds', 'preferredMaintenanceWindow', 'snapshotRetentionLimit',
-  'snapshotWindow', 'notificationTopicArn', 'autoMinorVersionUpgrade', 'auth',
+  'snapshotWindow', 'notificationTopicArn', 'autoMinorVersionUpgrade', 'auth', 'transitEncryptionEnabled', 'transitEncryptionMode',
 ];

@@ -118,7 +118,7 @@ export async function resolveCreateSettings(svc: Services, input: CreateSettings
     ...(input.NotificationTopicArn ? { notificationTopicArn: input.NotificationTopicArn } : {}),
     autoMinorVersionUpgrade: input.AutoMinorVersionUpgrade ?? true,
     transitEncryptionEnabled: transit.enabled,
-    ...(transit.enabled ? { transitEncryptionMode: 'required' as const } : {}),
+    ...(transit.enabled ? { transitEncryptionMode: transit.mode } : {}),
     ...(auth ? { auth } : {}),
     atRestEncryptionEnabled: input.AtRestEncryptionEnabled ?? false,
   };
@@ -126,12 +126,10 @@ export async function resolveCreateSettings(svc: Services, input: CreateSettings
 }
 
 /**
- * TransitEncryptionEnabled and TransitEncryptionMode of a create request. Only `required` is
- * offered: `preferred` means one endpoint accepting TLS and plaintext clients alike, but Redis
- * serves either TLS or plaintext on a port, and an endpoint is one address:port passed through
- * by kernel NAT, which cannot tell the two apart. Refused rather than half-done.
+ * TransitEncryptionEnabled and TransitEncryptionMode of a create request: `required` (TLS only)
+ * unless `preferred` (TLS and plaintext clients on the same endpoints) is asked for.
  */
-export function resolveTransitEncryption(enabled: boolean | undefined, mode: string | undefined): { enabled: boolean } {
+export function resolveTransitEncryption(enabled: boolean | undefined, mode: string | undefined): { enabled: boolean; mode: 'preferred' | 'required' } {
   if (mode !== undefined) {
     if (mode !== 'required' && mode !== 'preferred') {
       throw CommonErrors.invalidParameterValue(`Invalid TransitEncryptionMode ${mode}: it must be required or preferred.`);
@@ -139,16 +137,8 @@ export function resolveTransitEncryption(enabled: boolean | undefined, mode: str
     if (enabled !== true) {
       throw CommonErrors.invalidParameterCombination('TransitEncryptionMode can be specified only when TransitEncryptionEnabled is true.');
     }
-    if (mode === 'preferred') throw preferredModeRefused();
   }
-  return { enabled: enabled === true };
-}
-
-/** Why TransitEncryptionMode preferred is refused (create and modify). */
-export function preferredModeRefused() {
-  return CommonErrors.invalidParameterValue(
-    'TransitEncryptionMode preferred is not supported by cachefleet: it needs TLS and plaintext clients on the same endpoint, ' +
-    'but a Redis node serves either TLS or plaintext on a port, and each endpoint is a single address:port. Use TransitEncryptionMode required.');
+  return { enabled: enabled === true, mode: mode === 'preferred' ? 'preferred' : 'required' };
 }
 
 /** True when the parameter group turns on cachefleet-durable-writes (an endpoint that parses the Redis protocol). */

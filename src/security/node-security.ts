@@ -47,8 +47,8 @@ export async function ensureAdminSecret(dataDir: string): Promise<string> {
 export interface NodeSecuritySpec {
   adminUser: string;
   adminPassword: string;
-  /** Present for nodes with TLS in transit. */
-  tls?: { certFile: string; keyFile: string; caFile: string };
+  /** Present for nodes with TLS in transit (mode required unless said otherwise). */
+  tls?: { certFile: string; keyFile: string; caFile: string; mode?: 'preferred' | 'required' };
   /** RBAC: the ACL users besides admin (reconciler/acl.ts); under RBAC, `default` is one of them. */
   acl?: NodeAcl;
 }

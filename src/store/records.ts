@@ -39,8 +39,8 @@ export interface CacheSettings {
   notificationTopicArn?: string;
   autoMinorVersionUpgrade: boolean;
   transitEncryptionEnabled: boolean;
-  /** With transit encryption: 'required' (the only mode cachefleet offers; see resources/settings.ts). */
-  transitEncryptionMode?: 'required';
+  /** With transit encryption: 'required' (TLS only) or 'preferred' (TLS and plaintext; see engine/transit.ts). */
+  transitEncryptionMode?: 'preferred' | 'required';
   /** AUTH token state (the password of the `default` user); absent when no token was ever set. */
   auth?: AuthTokenState;
   atRestEncryptionEnabled: boolean;
@@ -150,6 +150,11 @@ export interface CacheNodeRecord {
   parameterGroupStatus: 'in-sync' | 'applying' | 'pending-reboot';
   /** Set while a dead node is being recovered (for the "Finished recovery" event). */
   recovering?: boolean;
+  /**
+   * TLS in transit as the node's process serves it (reconciler/transit.ts moves it toward the
+   * cluster's mode live); undefined for records from before modes could change (= the cluster's mode).
+   */
+  transit?: 'none' | 'preferred' | 'required';
   /** Observed by the reconciler. */
   observed?: NodeObservation;
 }

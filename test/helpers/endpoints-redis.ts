@@ -1,6 +1,7 @@
 /** Real redis-server processes and clients for the endpoint router tests; everything is tracked for cleanup. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
+import type { ConnectionOptions } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { Redis } from 'ioredis';
 import { waitFor } from '../../src/util/wait.js';
@@ -31,13 +32,14 @@ export class TestFleet {
   private readonly servers = new Map<string, ChildProcess>();
   private readonly clients = new Set<Redis>();
 
-  /** Starts redis-server bound to `address` and waits until it answers PING. */
-  async startRedis(address: string, port = 6379): Promise<void> {
+  /** Starts redis-server bound to `address` and waits until it answers PING (on the plaintext `port`). */
+  async startRedis(address: string, port = 6379, extraArgs: readonly string[] = []): Promise<void> {
     const proc = spawn('redis-server', [
       '--bind', address, '--port', String(port), '--save', '', '--appendonly', 'no',
       '--daemonize', 'no', '--dir', tmpdir(),
       // Clients bind other loopback addresses (security-group tests); protected mode admits only 127.0.0.1.
       '--protected-mode', 'no',
+      ...extraArgs,
     ], { stdio: 'ignore' });
     this.servers.set(`${address}:${port}`, proc);
     let exited = false;
@@ -53,11 +55,12 @@ export class TestFleet {
     }, { timeoutMs: 10_000, what: `redis-server on ${address}:${port}` });
   }
 
-  /** A client that never reconnects or queues: a dropped connection shows up as an error. */
-  async connect(address: string, port = 6379): Promise<Redis> {
+  /** A client that never reconnects or queues: a dropped connection shows up as an error. With `tls`, over TLS. */
+  async connect(address: string, port = 6379, tls?: ConnectionOptions): Promise<Redis> {
     const c = new Redis({
       host: address, port, lazyConnect: true, retryStrategy: () => null,
       maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: 3000, commandTimeout: 5000,
+      ...(tls ? { tls } : {}),
     });
     c.on('error', () => {}); // failures are asserted through command results
     this.clients.add(c);

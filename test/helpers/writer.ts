@@ -3,7 +3,7 @@
  * happened: every acknowledged write, errors by kind (READONLY counted apart), and the longest
  * gap between two acknowledged writes (how long a failover stalled it).
  */
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 
 export interface WriterReport {
   acknowledged: number;
@@ -14,22 +14,25 @@ export interface WriterReport {
   maxGapMs: number;
   /** Acknowledged key → value, to check later what survived. */
   acked: Map<string, string>;
+  /** How many times the connection closed (0: it was never dropped). */
+  closes: number;
 }
 
 export class LoopWriter {
   private readonly client: Redis;
   private running = true;
   private done: Promise<void>;
-  readonly report: WriterReport = { acknowledged: 0, errors: 0, readonly: 0, errorKinds: [], maxGapMs: 0, acked: new Map() };
+  readonly report: WriterReport = { acknowledged: 0, errors: 0, readonly: 0, errorKinds: [], maxGapMs: 0, acked: new Map(), closes: 0 };
   /** Timestamps of acknowledged writes (ms), for "time to first write after X". */
   readonly ackTimes: number[] = [];
   /** When each acknowledged write was sent (same order as ackTimes). */
   private readonly sentTimes: number[] = [];
 
-  constructor(host: string, port: number, private readonly prefix = 'w') {
+  constructor(host: string, port: number, private readonly prefix = 'w', options: RedisOptions = {}) {
     // Reconnect quickly and keep commands queued across a reconnect, as a production client would.
-    this.client = new Redis({ host, port, maxRetriesPerRequest: null, retryStrategy: () => 20, connectTimeout: 1000, enableReadyCheck: false });
+    this.client = new Redis({ host, port, maxRetriesPerRequest: null, retryStrategy: () => 20, connectTimeout: 1000, enableReadyCheck: false, ...options });
     this.client.on('error', () => {});
+    this.client.on('close', () => { this.report.closes++; });
     this.done = this.loop();
   }
 

@@ -73,7 +73,8 @@ export default defineAction<ModifyReplicationGroupMessage, ModifyReplicationGrou
       next.cacheNodeType = change.nodeType;
     }
     const touchesNodes = (change.nodeType && input.ApplyImmediately) || next.primaryClusterId !== g.primaryClusterId ||
-      next.cacheParameterGroupName !== g.cacheParameterGroupName || next.auth !== g.auth || !!rbac;
+      next.cacheParameterGroupName !== g.cacheParameterGroupName || next.auth !== g.auth || !!rbac ||
+      next.transitEncryptionEnabled !== g.transitEncryptionEnabled || next.transitEncryptionMode !== g.transitEncryptionMode;
     if (touchesNodes) next.status = 'modifying';
     const clusterOps: WriteOp[] = members.map((c) => {
       const doc: CacheClusterRecord = { ...c, ...pick(next), pending: { ...c.pending } };

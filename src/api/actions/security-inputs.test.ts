@@ -69,7 +69,6 @@ const BAD: BadCase[] = [
   { name: 'token with TransitEncryptionEnabled false', action: CreateReplicationGroup, input: newGroup({ TransitEncryptionEnabled: false, AuthToken: TOKEN }), code: IPC },
   { name: 'token without transit encryption (CreateCacheCluster)', action: CreateCacheCluster, input: { CacheClusterId: 'c1', AuthToken: TOKEN }, code: IPC },
   { name: 'short token (CreateCacheCluster)', action: CreateCacheCluster, input: { CacheClusterId: 'c1', TransitEncryptionEnabled: true, AuthToken: 'short' }, code: IVP },
-  { name: 'TransitEncryptionMode preferred at create', action: CreateReplicationGroup, input: newGroup({ TransitEncryptionEnabled: true, TransitEncryptionMode: 'preferred' }), code: IVP, message: /single address:port/ },
   { name: 'TransitEncryptionMode without TransitEncryptionEnabled', action: CreateReplicationGroup, input: newGroup({ TransitEncryptionMode: 'required' }), code: IPC },
   { name: 'TransitEncryptionMode of an unknown value', action: CreateReplicationGroup, input: newGroup({ TransitEncryptionEnabled: true, TransitEncryptionMode: 'sometimes' }), code: IVP },
   { name: 'TLS with a durable-writes parameter group', action: CreateReplicationGroup, input: newGroup({ TransitEncryptionEnabled: true, CacheParameterGroupName: 'durable' }), code: IPC, message: /durable-writes/ },
@@ -83,10 +82,18 @@ const BAD: BadCase[] = [
   { name: 'ROTATE to the current token', action: ModifyReplicationGroup, input: rotate(TOKEN), code: IVP, message: /same as the current/ },
   { name: 'ROTATE to a short token', action: ModifyReplicationGroup, input: rotate('tooshort'), code: IVP },
   { name: 'ROTATE to a token with a slash', action: ModifyReplicationGroup, input: rotate('abcdefghijklmnop/q'), code: IVP },
-  { name: 'turn TLS off on a TLS group', action: ModifyReplicationGroup, input: { ReplicationGroupId: 'secure', TransitEncryptionEnabled: false, ApplyImmediately: true }, code: IVP, message: /cannot be changed/ },
-  { name: 'turn TLS on on a plaintext group', action: ModifyReplicationGroup, input: { ReplicationGroupId: 'plain', TransitEncryptionEnabled: true, ApplyImmediately: true }, code: IVP, message: /preferred/ },
-  { name: 'TransitEncryptionMode preferred on modify', action: ModifyReplicationGroup, input: { ReplicationGroupId: 'secure', TransitEncryptionMode: 'preferred', ApplyImmediately: true }, code: IVP, message: /not supported/ },
+  { name: 'turn TLS off in required mode', action: ModifyReplicationGroup, input: { ReplicationGroupId: 'tls-only', TransitEncryptionEnabled: false, ApplyImmediately: true }, code: IPC, message: /preferred first/ },
+  { name: 'turn TLS off while an AUTH token is enabled', action: ModifyReplicationGroup, input: async () => {
+    await t!.call(ModifyReplicationGroup, { ReplicationGroupId: 'secure', TransitEncryptionMode: 'preferred', ApplyImmediately: true });
+    await markAvailable();
+    return { ReplicationGroupId: 'secure', TransitEncryptionEnabled: false, ApplyImmediately: true };
+  }, code: IPC, message: /AUTH token/ },
+  { name: 'turn TLS on without a mode', action: ModifyReplicationGroup, input: { ReplicationGroupId: 'plain', TransitEncryptionEnabled: true, ApplyImmediately: true }, code: IPC, message: /preferred/ },
+  { name: 'turn TLS on straight to required', action: ModifyReplicationGroup, input: { ReplicationGroupId: 'plain', TransitEncryptionEnabled: true, TransitEncryptionMode: 'required', ApplyImmediately: true }, code: IPC, message: /preferred/ },
+  { name: 'turn TLS off and name a mode', action: ModifyReplicationGroup, input: { ReplicationGroupId: 'tls-only', TransitEncryptionEnabled: false, TransitEncryptionMode: 'preferred', ApplyImmediately: true }, code: IPC },
+  { name: 'TransitEncryptionMode of an unknown value on modify', action: ModifyReplicationGroup, input: { ReplicationGroupId: 'tls-only', TransitEncryptionMode: 'optional', ApplyImmediately: true }, code: IVP },
   { name: 'TransitEncryptionMode required on a plaintext group', action: ModifyReplicationGroup, input: { ReplicationGroupId: 'plain', TransitEncryptionMode: 'required', ApplyImmediately: true }, code: IPC },
+  { name: 'turn TLS on with a durable-writes parameter group', action: ModifyReplicationGroup, input: { ReplicationGroupId: 'plain', TransitEncryptionEnabled: true, TransitEncryptionMode: 'preferred', CacheParameterGroupName: 'durable', ApplyImmediately: true }, code: IPC, message: /durable-writes/ },
   { name: 'durable-writes parameter group on a TLS group', action: ModifyReplicationGroup, input: { ReplicationGroupId: 'secure', CacheParameterGroupName: 'durable', ApplyImmediately: true }, code: IPC },
   { name: 'a member cluster\'s token through ModifyCacheCluster', action: ModifyCacheCluster, input: { CacheClusterId: 'secure-001', AuthToken: OTHER, AuthTokenUpdateStrategy: 'ROTATE', ApplyImmediately: true }, code: IPC, message: /ModifyReplicationGroup/ },
   { name: 'SET before ROTATE on a standalone cluster', action: ModifyCacheCluster, input: { CacheClusterId: 'solo', AuthToken: OTHER, AuthTokenUpdateStrategy: 'SET', ApplyImmediately: true }, code: IPC },
@@ -176,4 +183,55 @@ test('a replica added with CreateCacheCluster takes its group\'s TLS and token s
   const g = await group('secure');
   assert.equal(c.transitEncryptionEnabled, true);
   assert.deepEqual(c.auth, g.auth);
+});
+
+test('TLS turned on and off in place: preferred first, then required, and back; members follow; pending until every node serves it', async () => {
+  await setup();
+  const describe = async () => (await t!.call(DescribeReplicationGroups, { ReplicationGroupId: 'plain' })).ReplicationGroups[0];
+  /** What the reconciler does once every node serves the group's mode. */
+  const nodesServe = async (mode: 'none' | 'preferred' | 'required') => {
+    for (const c of await t!.store.list('cacheCluster')) {
+      if (c.doc.replicationGroupId !== 'plain') continue;
+      const doc: CacheClusterRecord = { ...c.doc, status: 'available', nodes: c.doc.nodes.map((n) => ({ ...n, transit: mode })) };
+      await t!.store.commit([{ op: 'update', kind: 'cacheCluster', id: c.id, doc }]);
+    }
+    await markAvailable();
+  };
+  await nodesServe('none');
+  const on = await t!.call(ModifyReplicationGroup, { ReplicationGroupId: 'plain', TransitEncryptionEnabled: true, TransitEncryptionMode: 'preferred', ApplyImmediately: true });
+  assert.equal(on.ReplicationGroup.Status, 'modifying');
+  assert.equal(on.ReplicationGroup.TransitEncryptionEnabled, true);
+  assert.deepEqual(on.ReplicationGroup.PendingModifiedValues, { TransitEncryptionEnabled: true, TransitEncryptionMode: 'preferred' });
+  for (const id of (await group('plain')).memberClusters) {
+    const c = (await t!.store.get('cacheCluster', id))!.doc;
+    assert.equal(c.transitEncryptionEnabled, true);
+    assert.equal(c.transitEncryptionMode, 'preferred');
+  }
+  await nodesServe('preferred');
+  assert.deepEqual((await describe()).PendingModifiedValues, {});
+  assert.equal((await describe()).TransitEncryptionMode, 'preferred');
+
+  // Mode alone on a group with TLS: to required, back to preferred.
+  await t!.call(ModifyReplicationGroup, { ReplicationGroupId: 'plain', TransitEncryptionMode: 'required', ApplyImmediately: true });
+  assert.equal((await group('plain')).transitEncryptionMode, 'required');
+  await nodesServe('required');
+  // Same mode again: nothing to do.
+  await assertFaultChangesNothing(t!.svc, () => t!.call(ModifyReplicationGroup, { ReplicationGroupId: 'plain', TransitEncryptionMode: 'required', ApplyImmediately: true }), IPC);
+  await t!.call(ModifyReplicationGroup, { ReplicationGroupId: 'plain', TransitEncryptionEnabled: true, TransitEncryptionMode: 'preferred', ApplyImmediately: true });
+  await nodesServe('preferred');
+  const off = await t!.call(ModifyReplicationGroup, { ReplicationGroupId: 'plain', TransitEncryptionEnabled: false, ApplyImmediately: true });
+  assert.equal(off.ReplicationGroup.TransitEncryptionEnabled, false);
+  assert.equal(off.ReplicationGroup.TransitEncryptionMode, undefined);
+  assert.deepEqual(off.ReplicationGroup.PendingModifiedValues, { TransitEncryptionEnabled: false });
+  const member = (await t!.store.get('cacheCluster', 'plain-001'))!.doc;
+  assert.equal(member.transitEncryptionEnabled, false);
+  assert.equal(member.transitEncryptionMode, undefined);
+});
+
+test('create with TransitEncryptionMode preferred', async () => {
+  await setup();
+  const out = await t!.call(CreateReplicationGroup, newGroup({ TransitEncryptionEnabled: true, TransitEncryptionMode: 'preferred', AuthToken: TOKEN }));
+  assert.equal(out.ReplicationGroup.TransitEncryptionMode, 'preferred');
+  assert.equal((await group('new-group')).transitEncryptionMode, 'preferred');
+  assert.equal((await t!.store.get('cacheCluster', 'new-group-002'))!.doc.transitEncryptionMode, 'preferred');
 });

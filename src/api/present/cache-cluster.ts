@@ -1,6 +1,6 @@
 import type { CacheCluster, CacheNode } from '../model/shapes.js';
 import type { CacheClusterRecord, CacheNodeRecord } from '../../store/index.js';
-import { authTokenStatus, presentSecurity } from './security.js';
+import { authTokenStatus, presentSecurity, transitPending } from './security.js';
 
 function presentNode(c: CacheClusterRecord, n: CacheNodeRecord): CacheNode {
   return {
@@ -24,6 +24,7 @@ export function presentCacheCluster(c: CacheClusterRecord, showNodeInfo: boolean
     ...(c.pending.engineVersion ? { EngineVersion: c.pending.engineVersion } : {}),
     ...(c.pending.numCacheNodes ? { NumCacheNodes: c.pending.numCacheNodes } : {}),
     ...authTokenStatus(c.auth, [c]),
+    ...transitPending(c, [c]),
   };
   const toReboot = c.parameterApplyStatus === 'pending-reboot'
     ? c.nodes.filter((n) => n.parameterGroupStatus === 'pending-reboot').map((n) => n.id) : [];

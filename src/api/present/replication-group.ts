@@ -1,6 +1,6 @@
 import type { NodeGroup, NodeGroupMember, ReplicationGroup } from '../model/shapes.js';
 import type { CacheClusterRecord, ReplicationGroupRecord } from '../../store/index.js';
-import { authTokenStatus, presentSecurity } from './security.js';
+import { authTokenStatus, presentSecurity, transitPending } from './security.js';
 
 /** The role a member plays: what was observed on its node, else what it is meant to be. */
 export function memberRole(g: ReplicationGroupRecord, c: CacheClusterRecord): 'primary' | 'replica' {
@@ -44,6 +44,7 @@ export function presentReplicationGroup(g: ReplicationGroupRecord, clusters: Cac
     ...(g.pending.automaticFailoverStatus ? { AutomaticFailoverStatus: g.pending.automaticFailoverStatus } : {}),
     ...(r ? { Resharding: { SlotMigration: { ProgressPercentage: r.totalSlots ? Math.floor((100 * r.movedSlots) / r.totalSlots) : 100 } } } : {}),
     ...authTokenStatus(g.auth, members),
+    ...transitPending(g, members),
     ...(g.pending.userGroups
       ? { UserGroups: { UserGroupIdsToAdd: [...g.pending.userGroups.add], UserGroupIdsToRemove: [...g.pending.userGroups.remove] } } : {}),
   };

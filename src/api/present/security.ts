@@ -1,5 +1,6 @@
 import type { AuthTokenUpdateStatus, TransitEncryptionMode } from '../model/shapes.js';
 import { authTokenEnabled } from '../../security/auth-token.js';
+import { transitModeOf } from '../../engine/transit.js';
 import type { AuthTokenState, CacheClusterRecord, CacheSettings } from '../../store/index.js';
 
 /**
@@ -26,4 +27,15 @@ export function authTokenStatus(auth: AuthTokenState | undefined, clusters: Cach
   const applying = clusters.some((c) => c.appliedAuthVersion !== auth.version);
   if (!applying) return {};
   return { AuthTokenStatus: auth.lastStrategy === 'ROTATE' ? 'ROTATING' : 'SETTING' };
+}
+
+/**
+ * PendingModifiedValues.TransitEncryptionEnabled/Mode: the settings asked for, while some node of
+ * `clusters` does not serve them yet (the reconciler moves each node live, one step at a time).
+ */
+export function transitPending(s: CacheSettings, clusters: CacheClusterRecord[]): { TransitEncryptionEnabled?: boolean; TransitEncryptionMode?: TransitEncryptionMode } {
+  const want = transitModeOf(s);
+  const behind = clusters.some((c) => c.nodes.some((n) => (n.transit ?? want) !== want));
+  if (!behind) return {};
+  return { TransitEncryptionEnabled: s.transitEncryptionEnabled, ...(s.transitEncryptionEnabled ? { TransitEncryptionMode: s.transitEncryptionMode ?? 'required' } : {}) };
 }
