@@ -84,17 +84,17 @@ export class SecurityStep {
     const fingerprint = JSON.stringify([n.observed?.runId, rules, spec.tls, this.security.adminPasswordHash, acl.fingerprint, want]);
     if (this.verified.get(key) === fingerprint && n.transit === want) return true;
     try {
-      const client = this.d.admin.client(n.address, n.port);
-      await whenReady(client);
-      const path = await moveTransit(client, spec, want);
+      // The connection made in the node's current mode takes every step (a connection outlives its
+      // listener); from then on the pool connects in the new mode.
+      const path = await moveTransit(await this.d.admin.ready(n.address, n.port), spec, want);
       n.transit = want;
-      // Later connections speak the new mode; this one carries on (a connection outlives its listener).
       this.security.setNodeTls(n.address, n.port, want === 'required');
       if (path.length > 0) {
         this.d.logger.info({ resource: c.id, node: n.id, steps: path }, 'TLS in transit mode changed live');
         await this.d.events.emit('cache-cluster', c.id, want === 'none'
           ? `TLS in transit turned off for cache cluster ${c.id}` : `Cache cluster ${c.id} now serves TransitEncryptionMode ${want}`);
       }
+      const client = await this.d.admin.ready(n.address, n.port);
       await this.acl.apply(client, c, n.id, key, acl);
       if (!acl.rbac && !sameDefaultUser(await client.call('ACL', ['GETUSER', 'default']), rules)) {
         await client.call('ACL', ['SETUSER', 'default', ...rules]);
