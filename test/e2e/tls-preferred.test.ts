@@ -16,7 +16,8 @@ import { CreateReplicationGroupCommand, ModifyReplicationGroupCommand, TestFailo
 import { useCleanup } from '../helpers/cleanup.js';
 import { CLI, startService, type TestService } from '../helpers/service.js';
 import { pythonWith, run, runOk } from '../helpers/e2e-exec.js';
-import { describeGroup, endpoint, members, primaryOf, waitAvailable } from '../helpers/groups.js';
+import { describeGroup, endpoint, members, nodePid, primaryOf, waitAvailable } from '../helpers/groups.js';
+import Database from 'better-sqlite3';
 import { LoopWriter } from '../helpers/writer.js';
 import { waitFor } from '../../src/util/wait.js';
 import { boundConnector } from '../../src/engine/bound-connector.js';
@@ -249,5 +250,35 @@ describe('TLS in transit turned on and off in place (TransitEncryptionMode prefe
     assert.equal(g.TransitEncryptionMode, 'preferred');
     for (const r of kept) assert.equal(await r.ping(), 'PONG');
     for (const tls of [false, true]) assert.equal(await ping(primary.host, primary.port, tls), 'PONG');
+  });
+
+  test('a control plane that stopped in the middle of a mode change finds the mode the nodes really serve and finishes it', async () => {
+    const pids = await Promise.all(['pref-guarded-001', 'pref-guarded-002'].map((id) => nodePid(svc.dataDir, id)));
+    await svc.kill9();
+    // As if it had recorded the nodes as switched to required before it could switch them.
+    const db = new Database(join(svc.dataDir, 'state.db'));
+    try {
+      const rows = db.prepare("SELECT id, doc FROM records WHERE (kind = 'cacheCluster' AND id LIKE 'pref-guarded-%') OR (kind = 'replicationGroup' AND id = 'pref-guarded')").all() as { id: string; doc: string }[];
+      assert.equal(rows.length, 3);
+      for (const r of rows) {
+        const doc = JSON.parse(r.doc) as { transitEncryptionMode: string; nodes?: { transit?: string }[] };
+        doc.transitEncryptionMode = 'required';
+        for (const n of doc.nodes ?? []) n.transit = 'required';
+        db.prepare('UPDATE records SET doc = ? WHERE id = ?').run(JSON.stringify(doc), r.id);
+      }
+    } finally {
+      db.close();
+    }
+    await svc.restart();
+    // The records already say `required` (and `available`): what tells is the nodes being switched.
+    const switched = () => svc.logs.filter((l) => l.includes('TLS in transit mode changed live') && l.includes('pref-guarded-')).length;
+    await waitFor(() => switched() >= 2, { timeoutMs: 30_000, what: 'both nodes switched to required' });
+    const g = await waitAvailable(svc.client, 'pref-guarded', 30_000, (x) => settled(x) && x.TransitEncryptionMode === 'required');
+    for (const a of addresses(g)) {
+      assert.equal(await ping(a.host, a.port, true), 'PONG', `TLS at ${a.host}:${a.port}`);
+      assert.match(await ping(a.host, a.port, false), /^refused/, `plaintext at ${a.host}:${a.port}`);
+    }
+    assert.deepEqual(await Promise.all(['pref-guarded-001', 'pref-guarded-002'].map((id) => nodePid(svc.dataDir, id))), pids, 'no node was restarted');
+    assert.ok(svc.logs.some((l) => l.includes('node found serving another TLS mode than recorded')));
   });
 });
