@@ -1,244 +1,30 @@
 /**
- * Role-based access control through the API: users and user groups, their validation with the
- * model's error codes (every failed call changes nothing), passwords kept only as SHA-256, and
- * user groups attached to replication groups (the way from an AUTH token to RBAC and back).
+ * Role-based access control through the API: user groups, and user groups attached to replication groups (the way from an AUTH token to RBAC and back),
+ * with the model's error codes (every failed call changes nothing), passwords kept only as SHA-256.
  * Statuses that follow the nodes are driven by the reconciler's RBAC controller over records.
  */
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import CreateReplicationGroup from './CreateReplicationGroup.js';
 import CreateUser from './CreateUser.js';
 import CreateUserGroup from './CreateUserGroup.js';
 import DeleteUser from './DeleteUser.js';
 import DeleteUserGroup from './DeleteUserGroup.js';
-import DescribeReplicationGroups from './DescribeReplicationGroups.js';
 import DescribeUserGroups from './DescribeUserGroups.js';
 import DescribeUsers from './DescribeUsers.js';
 import ListTagsForResource from './ListTagsForResource.js';
 import ModifyReplicationGroup from './ModifyReplicationGroup.js';
 import ModifyUser from './ModifyUser.js';
 import ModifyUserGroup from './ModifyUserGroup.js';
-import { actionsPartC } from './registry-part-c.js';
-import { assertFault, assertFaultChangesNothing, fakeEngine, makeTestServices, storeSnapshot, type TestServices } from './test-services.js';
-import { getOperation } from '../codec/model.js';
+import { assertFault, assertFaultChangesNothing } from './test-services.js';
 import { loadNodeAcl } from '../../reconciler/acl.js';
-import { RbacController } from '../../reconciler/rbac-controller.js';
 import { deleteGroup } from '../../reconciler/group-delete.js';
 import type { ReconcilerDeps } from '../../reconciler/deps.js';
 import DeleteReplicationGroup from './DeleteReplicationGroup.js';
-import { ensureBuiltIns } from '../../service/bootstrap.js';
 import { sha256Hex } from '../../security/auth-token.js';
-import { silentLogger } from '../../util/logger.js';
+import { t, useRbacServices, IPC, IVP, PW, PW2, appUsers, createUser, describeGroup, markGroupsAvailable, nodesApplyAcls, rbacGroup, rgDoc, settle, ugDoc, userDoc } from './rbac-fixtures.js';
 
-let t: TestServices;
-beforeEach(async () => { t = await makeTestServices({ engines: [fakeEngine()] }); });
-afterEach(async () => { await t.close(); });
-
-const PW = 'App-Reader-Password-001';
-const PW2 = 'App-Reader-Password-002';
-const IVP = 'InvalidParameterValue';
-const IPC = 'InvalidParameterCombination';
-
-const createUser = (id: string, extra: object = {}) =>
-  t.call(CreateUser, { UserId: id, UserName: id, Engine: 'redis', AccessString: 'on ~app::* -@all +@read', Passwords: [PW], ...extra });
-const userDoc = async (id: string) => (await t.store.get('user', id))!.doc;
-const ugDoc = async (id: string) => (await t.store.get('userGroup', id))!.doc;
-const rgDoc = async (id: string) => (await t.store.get('replicationGroup', id))!.doc;
-const describeGroup = async (id: string) => (await t.call(DescribeReplicationGroups, { ReplicationGroupId: id })).ReplicationGroups[0];
-
-/** One reconciler pass of the RBAC controller (user groups creating → active, pending changes done once nodes have them). */
-const settle = () => new RbacController({ store: t.store, events: t.svc.events, logger: silentLogger }).reconcile();
-
-/** What the security step records once every node of every cluster runs the ACL its records call for. */
-async function nodesApplyAcls(): Promise<void> {
-  for (const c of await t.store.list('cacheCluster')) {
-    const acl = await loadNodeAcl(t.store, c.doc);
-    await t.store.commit([{ op: 'update', kind: 'cacheCluster', id: c.id, doc: { ...c.doc, status: 'available', appliedAcl: acl.fingerprint } }]);
-  }
-}
-
-async function markGroupsAvailable(): Promise<void> {
-  for (const g of await t.store.list('replicationGroup')) {
-    await t.store.commit([{ op: 'update', kind: 'replicationGroup', id: g.id, doc: { ...g.doc, status: 'available' } }]);
-  }
-}
-
-/** app-reader, a custom default user, and user group `app` holding both (active). */
-async function appUsers(): Promise<void> {
-  await createUser('app-reader');
-  await t.call(CreateUser, { UserId: 'my-default', UserName: 'default', Engine: 'redis', AccessString: 'off', Passwords: [PW2] });
-  await t.call(CreateUserGroup, { UserGroupId: 'app', Engine: 'redis', UserIds: ['my-default', 'app-reader'] });
-  await settle();
-}
-
-/** A TLS group (`rbac-group`) with user group `app`, available with its ACL live. */
-async function rbacGroup(): Promise<void> {
-  await appUsers();
-  await t.call(CreateReplicationGroup, {
-    ReplicationGroupId: 'rbac-group', ReplicationGroupDescription: 'd', NumCacheClusters: 2, TransitEncryptionEnabled: true, UserGroupIds: ['app'],
-  });
-  await nodesApplyAcls();
-  await markGroupsAvailable();
-}
-
-test('the actions are operations of the model, and the built-in default user exists from the start', async () => {
-  const names = actionsPartC.map((f) => f(t.svc).name);
-  assert.equal(new Set(names).size, 8);
-  for (const name of names) assert.ok(getOperation(name), name);
-  const out = await t.call(DescribeUsers, { UserId: 'default' });
-  assert.deepEqual(out.Users, [{
-    UserId: 'default', UserName: 'default', Status: 'active', Engine: 'redis', MinimumEngineVersion: '6.0', AccessString: 'on ~* +@all',
-    UserGroupIds: [], Authentication: { Type: 'no-password' }, ARN: 'arn:aws:elasticache:us-east-1:123456789012:user:default',
-  }]);
-  const before = await storeSnapshot(t.svc);
-  await ensureBuiltIns(t.svc);
-  assert.equal(await storeSnapshot(t.svc), before, 'ensureBuiltIns stays idempotent');
-});
-
-describe('users', () => {
-  test('CreateUser keeps only the SHA-256 of each password and shows how many there are', async () => {
-    const out = await createUser('App-Reader', { Passwords: [PW, PW2], Tags: [{ Key: 'team', Value: 'app' }] });
-    assert.equal(out.UserId, 'app-reader');
-    assert.equal(out.UserName, 'App-Reader');
-    assert.equal(out.Status, 'active');
-    assert.deepEqual(out.Authentication, { Type: 'password', PasswordCount: 2 });
-    assert.equal(out.AccessString, 'on ~app::* -@all +@read');
-    const doc = await userDoc('app-reader');
-    assert.deepEqual(doc.authentication, { type: 'password', passwordHashes: [sha256Hex(PW), sha256Hex(PW2)] });
-    const everything = await storeSnapshot(t.svc);
-    assert.ok(!everything.includes(PW) && !everything.includes(PW2), 'a password is in the store');
-    assert.ok(!JSON.stringify(out).includes(sha256Hex(PW)), 'a response shows a password hash');
-    assert.deepEqual((await t.call(ListTagsForResource, { ResourceName: out.ARN })).TagList, [{ Key: 'team', Value: 'app' }]);
-    const nopass = await createUser('open', { Passwords: undefined, NoPasswordRequired: true });
-    assert.deepEqual(nopass.Authentication, { Type: 'no-password' });
-    const mode = await createUser('moded', { Passwords: undefined, AuthenticationMode: { Type: 'password', Passwords: [PW] } });
-    assert.deepEqual(mode.Authentication, { Type: 'password', PasswordCount: 1 });
-  });
-
-  test('CreateUser refuses bad input with the model\'s codes and changes nothing', async () => {
-    await createUser('taken');
-    const cases: [string, object][] = [
-      ['UserAlreadyExists', { UserId: 'TAKEN', UserName: 'other-name' }],
-      ['UserAlreadyExists', { UserId: 'default', UserName: 'other-name' }],
-      ['DuplicateUserName', { UserId: 'other', UserName: 'taken' }],
-      [IVP, { UserId: '1bad' }],
-      [IVP, { UserId: 'bad_id' }],
-      [IVP, { UserId: 'bad--id' }],
-      [IVP, { UserId: 'bad-' }],
-      [IVP, { UserId: 'x'.repeat(41) }],
-      [IVP, { UserId: 'spacey', UserName: 'has space' }],
-      [IVP, { UserId: 'reserved', UserName: 'cachefleet-admin' }],
-      [IVP, { Engine: 'memcached' }],
-      [IVP, { Passwords: [] }],
-      [IVP, { Passwords: [PW, PW2, 'Third-Password-0003'] }],
-      [IVP, { Passwords: ['too-short'] }],
-      [IVP, { Passwords: ['x'.repeat(129)] }],
-      [IVP, { Passwords: undefined }],
-      [IPC, { NoPasswordRequired: true }],
-      [IPC, { Passwords: undefined, NoPasswordRequired: false }],
-      [IPC, { AuthenticationMode: { Type: 'password', Passwords: [PW] } }],
-      [IPC, { Passwords: undefined, AuthenticationMode: { Type: 'no-password-required', Passwords: [PW] } }],
-      [IVP, { Passwords: undefined, AuthenticationMode: { Type: 'password' } }],
-      [IVP, { Passwords: undefined, AuthenticationMode: { Type: 'iam' } }],
-      [IVP, { AccessString: 'on ~* +@all >secret-password-in-rules' }],
-      [IVP, { AccessString: 'on nopass ~* +@all' }],
-      [IVP, { AccessString: 'reset on ~* +@all' }],
-      [IVP, { AccessString: 'on ~* +@nosuchcategory' }],
-      [IVP, { AccessString: 'on ~* +nosuchcommand' }],
-      [IVP, { AccessString: 'on ~* +@all whatever' }],
-      [IVP, { AccessString: '   ' }],
-    ];
-    for (const [code, extra] of cases) {
-      await assertFaultChangesNothing(t.svc, () => createUser('new-user', extra), code);
-    }
-  });
-
-  test('a user named default may exist beside the built-in one; other names are unique', async () => {
-    await t.call(CreateUser, { UserId: 'my-default', UserName: 'default', Engine: 'redis', AccessString: 'off', NoPasswordRequired: true });
-    assert.equal((await userDoc('my-default')).userName, 'default');
-  });
-
-  test('at most 1000 users (UserQuotaExceeded)', async () => {
-    const users = await t.store.list('user');
-    const ops = Array.from({ length: 1000 - users.length }, (_, i) => ({
-      op: 'create' as const, kind: 'user' as const, id: `u${i}`, doc: { ...users[0]!.doc, userId: `u${i}`, userName: `u${i}`, builtIn: false },
-    }));
-    await t.store.commit(ops);
-    await assertFaultChangesNothing(t.svc, () => createUser('one-more'), 'UserQuotaExceeded');
-  });
-
-  test('DescribeUsers: one, all, user-id filters, pages', async () => {
-    for (let i = 0; i < 24; i++) await createUser(`user-${String(i).padStart(2, '0')}`);
-    const first = await t.call(DescribeUsers, { MaxRecords: 20 });
-    assert.equal(first.Users.length, 20);
-    assert.equal(first.Users[0].UserId, 'default');
-    const second = await t.call(DescribeUsers, { MaxRecords: 20, Marker: first.Marker });
-    assert.equal(second.Users.length, 5);
-    assert.equal(second.Marker, undefined);
-    const filtered = await t.call(DescribeUsers, { Filters: [{ Name: 'user-id', Values: ['user-03', 'USER-07', 'nope'] }] });
-    assert.deepEqual(filtered.Users.map((u: any) => u.UserId), ['user-03', 'user-07']);
-    assert.equal((await t.call(DescribeUsers, { UserId: 'USER-01' })).Users[0].UserId, 'user-01');
-    await assertFault(t.call(DescribeUsers, { UserId: 'nope' }), 'UserNotFound', 404);
-    await assertFault(t.call(DescribeUsers, { Filters: [{ Name: 'user-name', Values: ['x'] }] }), IPC);
-    await assertFault(t.call(DescribeUsers, { MaxRecords: 5 }), IVP);
-  });
-
-  test('ModifyUser: AccessString, AppendAccessString, Passwords, NoPasswordRequired, AuthenticationMode', async () => {
-    await createUser('app-reader');
-    let out = await t.call(ModifyUser, { UserId: 'app-reader', AccessString: 'on ~app::*  -@all +@read +@write' });
-    assert.equal(out.AccessString, 'on ~app::* -@all +@read +@write');
-    assert.equal(out.Status, 'active', 'a user on no node is modified at once');
-    out = await t.call(ModifyUser, { UserId: 'app-reader', AppendAccessString: '-flushall ~other::*' });
-    assert.equal(out.AccessString, 'on ~app::* -@all +@read +@write -flushall ~other::*');
-    out = await t.call(ModifyUser, { UserId: 'app-reader', Passwords: [PW2, PW] });
-    assert.deepEqual((await userDoc('app-reader')).authentication.passwordHashes, [sha256Hex(PW2), sha256Hex(PW)]);
-    out = await t.call(ModifyUser, { UserId: 'app-reader', NoPasswordRequired: true });
-    assert.deepEqual(out.Authentication, { Type: 'no-password' });
-    out = await t.call(ModifyUser, { UserId: 'app-reader', AuthenticationMode: { Type: 'password', Passwords: [PW] } });
-    assert.deepEqual(out.Authentication, { Type: 'password', PasswordCount: 1 });
-    const events = await t.store.queryEvents({ sourceIdentifier: 'app-reader' });
-    assert.ok(events.some((e) => /modified: AccessString/.test(e.message)));
-    assert.ok(!JSON.stringify(events).includes(PW));
-  });
-
-  test('ModifyUser refuses bad input and changes nothing', async () => {
-    await createUser('app-reader');
-    const cases: [string, string, object][] = [
-      ['default', IVP, { AccessString: 'off' }],
-      ['nope', 'UserNotFound', { AccessString: 'off' }],
-      ['app-reader', IPC, {}],
-      ['app-reader', IPC, { AccessString: 'on', AppendAccessString: '+get' }],
-      ['app-reader', IVP, { AccessString: 'on #abc' }],
-      ['app-reader', IVP, { AppendAccessString: '+nosuchcommand' }],
-      ['app-reader', IVP, { Passwords: ['short'] }],
-      ['app-reader', IVP, { Passwords: [PW, PW2, 'Third-Password-0003'] }],
-      ['app-reader', IPC, { Passwords: [PW], NoPasswordRequired: true }],
-      ['app-reader', IPC, { NoPasswordRequired: false }],
-      ['app-reader', IPC, { Passwords: [PW], AuthenticationMode: { Type: 'password', Passwords: [PW] } }],
-      ['app-reader', IVP, { Engine: 'memcached', AccessString: 'off' }],
-    ];
-    for (const [id, code, extra] of cases) {
-      await assertFaultChangesNothing(t.svc, () => t.call(ModifyUser, { UserId: id, ...extra }), code);
-    }
-  });
-
-  test('DeleteUser: never the built-in default user, nor a default user a group holds; a user leaves its groups', async () => {
-    await appUsers();
-    await createUser('loner');
-    await assertFaultChangesNothing(t.svc, () => t.call(DeleteUser, { UserId: 'default' }), IVP);
-    await assertFaultChangesNothing(t.svc, () => t.call(DeleteUser, { UserId: 'my-default' }), 'DefaultUserAssociatedToUserGroup');
-    await assertFaultChangesNothing(t.svc, () => t.call(DeleteUser, { UserId: 'nope' }), 'UserNotFound');
-
-    const gone = await t.call(DeleteUser, { UserId: 'loner' });
-    assert.equal(gone.Status, 'deleting');
-    assert.equal(await t.store.get('user', 'loner'), undefined, 'a user on no node goes at once');
-
-    await t.call(DeleteUser, { UserId: 'app-reader' });
-    assert.equal(await t.store.get('user', 'app-reader'), undefined);
-    assert.deepEqual((await ugDoc('app')).userIds, ['my-default']);
-    assert.equal((await ugDoc('app')).status, 'active', 'a user group on no node is not modifying');
-  });
-});
+useRbacServices();
 
 describe('user groups', () => {
   test('CreateUserGroup: creating, then active; members know their groups', async () => {
