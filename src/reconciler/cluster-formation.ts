@@ -103,9 +103,12 @@ export class ClusterFormation {
     }
     const deadline = Date.now() + this.migrationBudgetMs;
     // Several slots at once: the cost per slot is round trips and nodes.conf writes, not bandwidth.
-    for (let i = 0; i < moves.length && Date.now() <= deadline; i += MIGRATION_CONCURRENCY) {
+    // A slot that fails stops the pass, but the slots that did move are counted (the progress
+    // shown and the completion event would otherwise miss them: the next pass no longer sees them).
+    let failure: unknown;
+    for (let i = 0; i < moves.length && Date.now() <= deadline && failure === undefined; i += MIGRATION_CONCURRENCY) {
       const batch = moves.slice(i, i + MIGRATION_CONCURRENCY);
-      const done = await Promise.all(batch.map(async (mv) => {
+      const outcomes = await Promise.allSettled(batch.map(async (mv) => {
         const src = byNodeId.get(mv.from);
         const dst = byNodeId.get(mv.to);
         if (!src || !dst) return undefined;
@@ -118,8 +121,12 @@ export class ClusterFormation {
           auth: this.d.admin.options(nodeOf(dst).address, nodeOf(dst).port).auth,
         });
       }));
-      for (const r of done) if (r) { result.slotsMoved++; result.keysMoved += r.keysMoved; }
+      for (const o of outcomes) {
+        if (o.status === 'rejected') failure ??= o.reason;
+        else if (o.value) { result.slotsMoved++; result.keysMoved += o.value.keysMoved; }
+      }
     }
+    if (failure !== undefined) this.d.logger.warn({ err: failure, resource: g.id }, 'slot migration failed; retried on the next pass');
     result.pendingMoves = moves.length - result.slotsMoved;
     if (result.pendingMoves > 0 || result.slotsMoved > 0) return result;
 

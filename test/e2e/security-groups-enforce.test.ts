@@ -72,7 +72,9 @@ describe('security groups at the endpoints', { timeout: 240_000 }, () => {
     const reader = endpoint(group, 'ReaderEndpoint');
     const app = clientFrom(APP, primary.host, primary.port);
     assert.equal(await app.set('k', 'v'), 'OK');
-    assert.equal(await clientFrom(APP, reader.host, reader.port).get('k').catch(() => 'v'), 'v');
+    // Replication is asynchronous: the replica behind the reader endpoint has the write soon, not at once.
+    const appReader = clientFrom(APP, reader.host, reader.port);
+    await waitFor(async () => (await appReader.get('k')) === 'v', { timeoutMs: 5000, what: 'the write read through the reader endpoint' });
 
     const nodes = await nodeEndpoints(svc, 'guarded');
     for (const [host, port] of [[primary.host, primary.port], [reader.host, reader.port], ...nodes] as [string, number][]) {
