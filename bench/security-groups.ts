@@ -20,7 +20,7 @@ import { CreateReplicationGroupCommand } from '@aws-sdk/client-elasticache';
 import { waitFor } from '../src/util/wait.js';
 import { redisBenchmarkGet } from './cluster-redis.js';
 import { addressesOf, createGroup, deleteGroup, NODE_TYPE, waitAvailable, waitGone } from './groups.js';
-import { Cleanup, startService, type BenchService } from './service.js';
+import { runStandalone, type BenchService } from './service.js';
 import { median, ms, now, progress, ratio, rps, table, type Row } from './stats.js';
 
 type Endpoint = { host: string; port: number };
@@ -115,18 +115,6 @@ export function securityGroupRows(r: SecurityGroupsResult): Row[] {
   ];
 }
 
-async function main(): Promise<void> {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const cleanup = new Cleanup();
-  cleanup.onSignals();
-  try {
-    const svc = await startService(cleanup);
-    console.log(table(securityGroupRows(await measureSecurityGroups(svc, process.argv.includes('--quick')))));
-  } finally {
-    await cleanup.run();
-  }
-}
-
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((e) => { console.error(e); process.exitCode = 1; });
+  runStandalone(async (svc, quick) => table(securityGroupRows(await measureSecurityGroups(svc, quick)))).catch((e) => { console.error(e); process.exitCode = 1; });
 }

@@ -151,3 +151,18 @@ export async function processesUsing(dataDir: string): Promise<number[]> {
   for (const pid of await pidsReferencing(`${dataDir}/nodes/`)) if (!(await pidGone(pid))) out.push(pid);
   return out;
 }
+
+/**
+ * Runs one benchmark section on its own (`node dist/bench/<section>.js [--quick]`): a fresh
+ * service, the measurement, its table, and everything it started removed (also on Ctrl-C).
+ */
+export async function runStandalone(measure: (svc: BenchService, quick: boolean) => Promise<string>): Promise<void> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const cleanup = new Cleanup();
+  cleanup.onSignals();
+  try {
+    console.log(await measure(await startService(cleanup), process.argv.includes('--quick')));
+  } finally {
+    await cleanup.run();
+  }
+}

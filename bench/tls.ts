@@ -19,7 +19,7 @@ import { CreateReplicationGroupCommand, ModifyReplicationGroupCommand, type Elas
 import { caPaths } from '../src/security/ca.js';
 import { waitFor } from '../src/util/wait.js';
 import { addressesOf, createGroup, deleteGroup, describeGroup, NODE_TYPE, redisCommand, waitAvailable, waitGone, type GroupAddresses } from './groups.js';
-import { Cleanup, startService } from './service.js';
+import { runStandalone } from './service.js';
 import { median, ms, now, progress, ratio, rps, table, type Row } from './stats.js';
 
 type Endpoint = { host: string; port: number };
@@ -152,19 +152,6 @@ export function tlsRows(r: TlsResult): Row[] {
   ];
 }
 
-async function main(): Promise<void> {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const cleanup = new Cleanup();
-  cleanup.onSignals();
-  try {
-    const svc = await startService(cleanup);
-    const r = await measureTls(svc.client, svc.dataDir, process.argv.includes('--quick'));
-    console.log(table(tlsRows(r)));
-  } finally {
-    await cleanup.run();
-  }
-}
-
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((e) => { console.error(e); process.exitCode = 1; });
+  runStandalone(async (svc, quick) => table(tlsRows(await measureTls(svc.client, svc.dataDir, quick)))).catch((e) => { console.error(e); process.exitCode = 1; });
 }

@@ -9,7 +9,7 @@
  */
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import {
@@ -17,8 +17,8 @@ import {
   DescribeUsersCommand, IncreaseReplicaCountCommand, ModifyReplicationGroupCommand, ModifyUserCommand, ModifyUserGroupCommand, type ReplicationGroup,
 } from '@aws-sdk/client-elasticache';
 import { useCleanup } from '../helpers/cleanup.js';
-import { CLI, startService, type TestService } from '../helpers/service.js';
-import { run, runOk } from '../helpers/e2e-exec.js';
+import { CLI, startService, writeClientCa, type TestService } from '../helpers/service.js';
+import { run } from '../helpers/e2e-exec.js';
 import { describeGroup, endpoint, members, nodePid, primaryOf, waitAvailable } from '../helpers/groups.js';
 import { waitFor } from '../../src/util/wait.js';
 import { sha256Hex } from '../../src/security/auth-token.js';
@@ -62,10 +62,7 @@ describe('RBAC: users, user groups and Redis ACLs on every node', { timeout: 240
 
   before(async () => {
     svc = await startService(cleanup, { args: ['--health-interval-ms', '100', '--failover-throttle-ms', '300'] });
-    const out = await runOk(process.execPath, [CLI, 'ca', '--data-dir', svc.dataDir]);
-    caFile = join(svc.dataDir, 'client-ca.pem');
-    await writeFile(caFile, out.stdout);
-    ca = Buffer.from(out.stdout);
+    ({ caFile, ca } = await writeClientCa(svc));
   });
   after(() => { for (const c of clients) c.disconnect(); });
 

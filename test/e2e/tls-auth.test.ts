@@ -8,7 +8,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import {
@@ -16,7 +16,7 @@ import {
   type ReplicationGroup,
 } from '@aws-sdk/client-elasticache';
 import { useCleanup } from '../helpers/cleanup.js';
-import { CLI, startService, type TestService } from '../helpers/service.js';
+import { CLI, startService, writeClientCa, type TestService } from '../helpers/service.js';
 import { run, runOk } from '../helpers/e2e-exec.js';
 import { createGroup, describeGroup, endpoint, members, nodePid, primaryOf, waitAvailable } from '../helpers/groups.js';
 import { waitFor } from '../../src/util/wait.js';
@@ -84,11 +84,7 @@ describe('TLS in transit and AUTH tokens', { timeout: 180_000 }, () => {
     primary = endpoint(group, 'PrimaryEndpoint');
 
     // `cachefleet ca` prints the CA clients verify the nodes with.
-    const out = await runOk(process.execPath, [CLI, 'ca', '--data-dir', svc.dataDir]);
-    assert.match(out.stdout, /^-----BEGIN CERTIFICATE-----/);
-    caFile = join(svc.dataDir, 'client-ca.pem');
-    await writeFile(caFile, out.stdout);
-    ca = Buffer.from(out.stdout);
+    ({ caFile, ca } = await writeClientCa(svc));
   });
 
   test('redis-cli --tls --cacert -a TOKEN works through the primary and reader endpoints; without -a: NOAUTH', async () => {

@@ -9,12 +9,11 @@
  */
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { CreateReplicationGroupCommand, ModifyReplicationGroupCommand, TestFailoverCommand, type ReplicationGroup } from '@aws-sdk/client-elasticache';
 import { useCleanup } from '../helpers/cleanup.js';
-import { CLI, startService, type TestService } from '../helpers/service.js';
+import { CLI, startService, writeClientCa, type TestService } from '../helpers/service.js';
 import { pythonWith, run, runOk } from '../helpers/e2e-exec.js';
 import { describeGroup, endpoint, members, nodePid, primaryOf, waitAvailable } from '../helpers/groups.js';
 import Database from 'better-sqlite3';
@@ -69,10 +68,7 @@ describe('TLS in transit turned on and off in place (TransitEncryptionMode prefe
 
   before(async () => {
     svc = await startService(cleanup);
-    const out = await runOk(process.execPath, [CLI, 'ca', '--data-dir', svc.dataDir]);
-    caFile = join(svc.dataDir, 'client-ca.pem');
-    await writeFile(caFile, out.stdout);
-    ca = Buffer.from(out.stdout);
+    ({ caFile, ca } = await writeClientCa(svc));
   });
   after(() => { for (const c of clients) c.disconnect(); });
 

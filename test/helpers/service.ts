@@ -9,6 +9,8 @@ import { createInterface } from 'node:readline';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { runOk } from './e2e-exec.js';
 import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { dataPaths, routeTableName } from '../../src/service/data-dir.js';
 import { waitFor } from '../../src/util/wait.js';
@@ -103,4 +105,16 @@ export async function startService(cleanup: Cleanup, opts: { args?: string[] } =
       await launch(Number(new URL(url).port));
     },
   };
+}
+
+/**
+ * `cachefleet ca` of the service, written to `<data-dir>/client-ca.pem` for clients that take a
+ * file (redis-cli --cacert, redis-py ssl_ca_certs); also returned as PEM for ioredis's tls.ca.
+ */
+export async function writeClientCa(svc: TestService): Promise<{ caFile: string; ca: Buffer }> {
+  const out = await runOk(process.execPath, [CLI, 'ca', '--data-dir', svc.dataDir]);
+  if (!out.stdout.startsWith('-----BEGIN CERTIFICATE-----')) throw new Error(`cachefleet ca printed no certificate: ${out.stdout.slice(0, 200)}`);
+  const caFile = join(svc.dataDir, 'client-ca.pem');
+  await writeFile(caFile, out.stdout);
+  return { caFile, ca: Buffer.from(out.stdout) };
 }
