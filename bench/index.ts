@@ -63,8 +63,8 @@ function throughputRows(r: ThroughputResult): Row[] {
 
 function failoverRows(r: FailoverResult): Row[] {
   return [
-    { measure: `Failover: kill -9 primary → first write through the primary endpoint (median of ${r.resumeMs.length})`, value: ms(r.medianMs, 0), goal: '< 2 s', ok: r.medianMs < 2000 },
-    { measure: 'Failover: kill → first write (max)', value: ms(r.maxMs, 0), goal: '< 5 s', ok: r.maxMs < 5000 },
+    { measure: `Kill storm: kill -9 primary → first write through the primary endpoint, ${r.resumeMs.length} kills in a row (median)`, value: ms(r.medianMs, 0), goal: '< 1 s', ok: r.medianMs < 1000 },
+    { measure: 'Kill storm: kill → first write (max)', value: ms(r.maxMs, 0), goal: '< 1 s', ok: r.maxMs < 1000 },
     { measure: 'Failover: kill → group whole again, replacement resynced (median)', value: ms(median(r.wholeMs), 0), goal: '' },
     { measure: 'Failover: READONLY / other errors seen by the writer', value: `${r.readonlyErrors} / ${r.otherErrors}`, goal: '0 / 0', ok: r.readonlyErrors === 0 && r.otherErrors === 0 },
   ];
@@ -155,7 +155,7 @@ async function main(): Promise<number> {
       rows.push(...failoverRows(await measureFailover(svc.client, svc.dataDir, plan.failovers)));
     });
     await section('durability', async () => {
-      const r = await measureDurability(svc.client, svc.dataDir, { kills: quick ? 4 : 10, quick, failoverThrottleMs: 1000 });
+      const r = await measureDurability(svc.client, svc.dataDir, { kills: quick ? 4 : 10, quick });
       rows.push(...durabilityRows(r));
     });
     await section('cluster mode', async () => {

@@ -99,7 +99,7 @@ export async function startService(cleanup: Cleanup): Promise<BenchService> {
   });
 
   const c = spawn(process.execPath, [CLI, 'server', '--port', '0', '--data-dir', dataDir, '--endpoint-cidr', cidr,
-    '--log-format', 'json', '--failover-throttle-ms', '1000'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    '--log-format', 'json'], { stdio: ['ignore', 'pipe', 'pipe'] });
   child = c;
   let exited = false;
   c.on('exit', () => { exited = true; });

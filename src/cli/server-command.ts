@@ -25,7 +25,7 @@ export function registerServerCommand(program: Command): void {
     .option('--reconcile-interval-ms <ms>', 'reconcile period when nothing changes', int, 2000)
     .option('--health-interval-ms <ms>', 'how often every node is pinged', int, 100)
     .option('--health-down-after <n>', 'failed pings in a row before a node is down', int, 3)
-    .option('--failover-throttle-ms <ms>', 'at most one automatic failover per group in this period', int, 10_000)
+    .option('--flap-window-ms <ms>', 'a node that came back from down twice in this period needs 4x the failed pings (timeouts only) to be down again', int, 60_000)
     .option('--stop-nodes-on-exit', 'stop every cache node when the service exits (default: nodes keep serving)', false)
     .option('--insecure-accept-any-credentials', 'DEVELOPMENT ONLY: accept API requests signed with any access key, without checking the signature', false)
     .option('--log-level <level>', 'debug, info, warn or error', 'info')
@@ -36,7 +36,7 @@ export function registerServerCommand(program: Command): void {
         host: o.host, port: o.port, dataDir: o.dataDir, region: o.region, endpointCidr: o.endpointCidr,
         routerMode: o.router, memoryOvercommit: o.memoryOvercommit, redisServerBinaries: o.redisServer,
         reconcileIntervalMs: o.reconcileIntervalMs, healthIntervalMs: o.healthIntervalMs,
-        healthDownAfter: o.healthDownAfter, failoverThrottleMs: o.failoverThrottleMs, stopNodesOnExit: o.stopNodesOnExit, logLevel: o.logLevel,
+        healthDownAfter: o.healthDownAfter, flapWindowMs: o.flapWindowMs, stopNodesOnExit: o.stopNodesOnExit, logLevel: o.logLevel,
         acceptAnyCredentials: o.insecureAcceptAnyCredentials,
       });
       const pretty = (o.logFormat ?? (process.stdout.isTTY ? 'pretty' : 'json')) === 'pretty';

@@ -1,4 +1,3 @@
-import type { AdminPool } from '../engine/admin.js';
 import type { NodeProvider } from '../engine/types.js';
 import type { Logger } from '../util/logger.js';
 import { TiltGuard } from './tilt.js';
@@ -32,11 +31,25 @@ export interface MonitorOptions {
   /** TILT: timer lateness beyond which observations are distrusted, and for how long. */
   tiltMaxLateMs: number;
   tiltPeriodMs: number;
+  /**
+   * Flap damping: a node that came back from `down` `flapRecoveries` times within `flapWindowMs`
+   * needs `flapDampFactor` times as many timed-out checks before it is down again. It applies to
+   * timeouts only (suspect the network); a process known to have exited is down at once.
+   */
+  flapWindowMs: number;
+  flapRecoveries: number;
+  flapDampFactor: number;
 }
 
 export const DEFAULT_MONITOR_OPTIONS: MonitorOptions = {
   intervalMs: 100, timeoutMs: 250, downAfter: 3, tiltMaxLateMs: 1000, tiltPeriodMs: 5000,
+  flapWindowMs: 60_000, flapRecoveries: 2, flapDampFactor: 4,
 };
+
+/** What the monitor needs of the admin pool: a PING per node. */
+export interface Pinger {
+  client(address: string, port: number): { ping(): Promise<unknown> };
+}
 
 /**
  * The observing half of high availability (Sentinel's split): pings every node on a short
@@ -52,13 +65,16 @@ export class HealthMonitor {
   private timer: NodeJS.Timeout | undefined;
   private inFlight = false;
 
+  /** When each node last came back from `down` (ms since epoch), within the flap window. */
+  private readonly recoveries = new Map<string, number[]>();
+
   constructor(
-    private readonly admin: AdminPool,
-    private readonly provider: NodeProvider,
+    private readonly admin: Pinger,
+    private readonly provider: Pick<NodeProvider, 'status'>,
     private readonly opts: MonitorOptions,
     private readonly onChange: (key: string, health: NodeHealth) => void,
     private readonly logger: Logger,
-    now: () => number = Date.now,
+    private readonly now: () => number = Date.now,
   ) {
     this.tilt = new TiltGuard({ expectedIntervalMs: opts.intervalMs, maxLateMs: opts.tiltMaxLateMs, tiltPeriodMs: opts.tiltPeriodMs },
       now, (reason) => logger.warn({ reason }, 'TILT: observations distrusted, automatic actions paused'));
@@ -68,6 +84,7 @@ export class HealthMonitor {
   watch(nodes: MonitoredNode[]): void {
     this.nodes = new Map(nodes.map((n) => [n.key, n]));
     for (const key of this.state.keys()) if (!this.nodes.has(key)) this.state.delete(key);
+    for (const key of this.recoveries.keys()) if (!this.nodes.has(key)) this.recoveries.delete(key);
   }
 
   start(): void {
@@ -99,30 +116,44 @@ export class HealthMonitor {
     return !this.tilt.tilted;
   }
 
-  private async checkAll(): Promise<void> {
+  /** One round of checks of every watched node (the timer's work; tests call it directly). */
+  async checkAll(): Promise<void> {
     await Promise.all([...this.nodes.values()].map((n) => this.check(n)));
   }
 
   private async check(n: MonitoredNode): Promise<void> {
     const signal = await this.ping(n);
     const prev = this.health(n.key);
+    const now = this.now();
     let next: NodeHealth;
     if (signal === undefined) {
-      next = { health: 'up', failures: 0, lastOkAt: Date.now() };
+      next = { health: 'up', failures: 0, lastOkAt: now };
+      if (prev.health === 'down') this.recoveries.set(n.key, [...this.recentRecoveries(n.key, now), now]);
     } else {
       const failures = prev.failures + 1;
       const exited = signal !== 'timeout' && !(await this.provider.status(n.key).catch(() => ({ running: true }))).running;
-      const down = failures >= this.opts.downAfter || exited;
+      const down = exited || failures >= this.downAfter(n.key, signal, now);
       next = {
         ...prev, failures, lastSignal: exited ? 'exited' : signal, health: down ? 'down' : 'suspected',
-        ...(down ? { downSince: prev.downSince ?? Date.now() } : {}),
+        ...(down ? { downSince: prev.downSince ?? now } : {}),
       };
+      if (!down) delete next.downSince;
     }
     this.state.set(n.key, next);
     if (next.health !== prev.health) {
       this.logger.info({ node: n.key, health: next.health, signal: next.lastSignal }, `node ${n.key} is ${next.health}`);
       this.onChange(n.key, next);
     }
+  }
+
+  /** Failed checks in a row that make this node down: more for timeouts of a node that keeps coming back. */
+  private downAfter(key: string, signal: string, now: number): number {
+    const flapping = signal === 'timeout' && this.recentRecoveries(key, now).length >= this.opts.flapRecoveries;
+    return flapping ? this.opts.downAfter * this.opts.flapDampFactor : this.opts.downAfter;
+  }
+
+  private recentRecoveries(key: string, now: number): number[] {
+    return (this.recoveries.get(key) ?? []).filter((t) => now - t < this.opts.flapWindowMs);
   }
 
   /** undefined when the node answered PING in time, else the failure signal. */

@@ -130,7 +130,8 @@ export class ClusterController {
     if (pid === undefined) return { ...n.observed, lastError: n.observed?.lastError ?? 'process not running' };
     try {
       const info = await observeNode(this.d.admin.client(n.address, n.port));
-      const linkDown = info.role === 'replica' && !info.linkUp;
+      // A replica in a full sync is making progress, not stuck: its link-down clock starts after.
+      const linkDown = info.role === 'replica' && !info.linkUp && !info.syncInProgress;
       return {
         pid,
         role: info.role,

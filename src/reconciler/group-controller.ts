@@ -5,14 +5,12 @@ import { replicationOps } from '../failover/shard-ops.js';
 import type { CacheClusterRecord, ReplicationGroupRecord, Stored } from '../store/index.js';
 import type { ReconcilerDeps } from './deps.js';
 import { deleteGroup } from './group-delete.js';
-import { finishGroup, shouldFailOver } from './shard-rules.js';
+import { finishGroup, markUnavailable, shouldFailOver } from './shard-rules.js';
 
 const target = (c: CacheClusterRecord): Target => ({ address: c.nodes[0]!.address, port: c.nodes[0]!.port });
 const targetKey = (t: Target): string => `${t.address}:${t.port}`;
 
 export interface GroupControllerOptions {
-  /** At most one automatic failover per group in this period (no flapping). */
-  failoverThrottleMs: number;
   /** A replica whose link to a healthy primary stays down this long is restarted. */
   stuckLinkMs: number;
 }
@@ -65,7 +63,7 @@ export class GroupController {
       version++;
     };
 
-    if (!g.failover && g.automaticFailoverEnabled && shouldFailOver(this.d, g, primary, this.opts.failoverThrottleMs)) {
+    if (!g.failover && g.automaticFailoverEnabled && shouldFailOver(this.d, g, primary)) {
       g.failover = newFailover('primary-down', primary.id, this.d.now());
       await this.d.events.emit('replication-group', g.id, `Primary ${primary.id} is down; failing over to a replica`, 'warn');
     }
@@ -74,6 +72,7 @@ export class GroupController {
       const current = members.find((m) => m.id !== primary.id && m.nodes[0]?.observed?.role === 'primary');
       g.failover = newFailover('switchover', current?.id ?? primary.id, this.d.now(), primary.id);
     }
+    if (g.failover || !this.servingPrimary(primary)) markUnavailable(g);
     if (g.failover) {
       const ctx: FailoverDeps = {
         ...this.d, healthy: (c) => this.answering(c), switchEndpoint: (from) => this.switchEndpoint(g, from),
@@ -103,6 +102,11 @@ export class GroupController {
       }
     }
     return finishGroup(this.d, g, persist, ready && members.every((m) => m.status === 'available'));
+  }
+
+  /** The member answers, as a primary. */
+  servingPrimary(c: CacheClusterRecord): boolean {
+    return this.answering(c) && c.nodes[0]?.observed?.role === 'primary';
   }
 
   answering(c: CacheClusterRecord): boolean {

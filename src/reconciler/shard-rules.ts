@@ -3,14 +3,21 @@ import type { ReconcilerDeps } from './deps.js';
 
 /**
  * Should `shard` fail over now? Its primary has run before (a node being created is not "down"),
- * the health monitor judges it down and may act (not in TILT), a replica exists, and the last
- * failover of this shard is older than the throttle (no flapping).
+ * the health monitor judges it down and may act (not in TILT), and a replica exists. There is no
+ * throttle here: a shard is never left without a primary to wait out a timer. Damping a node
+ * that keeps coming back is the monitor's (it needs more failed checks before calling it down).
  */
-export function shouldFailOver(d: ReconcilerDeps, shard: ShardRecord, primary: CacheClusterRecord, throttleMs: number): boolean {
+export function shouldFailOver(d: ReconcilerDeps, shard: ShardRecord, primary: CacheClusterRecord): boolean {
   if (shard.memberClusters.length < 2 || !d.monitor?.canAct || !primary.nodes[0]?.observed?.runId) return false;
-  if (d.monitor.health(d.nodeKeyOf(primary)).health !== 'down') return false;
-  const last = shard.lastFailoverAt ? Date.parse(shard.lastFailoverAt) : 0;
-  return d.now().getTime() - last >= throttleMs;
+  return d.monitor.health(d.nodeKeyOf(primary)).health === 'down';
+}
+
+/**
+ * A group whose shard has no serving primary (a failover under way, or the primary not answering
+ * as one) is not `available`: it shows `modifying` until the controller finds it whole again.
+ */
+export function markUnavailable(g: ReplicationGroupRecord): void {
+  if (g.status === 'available') g.status = 'modifying';
 }
 
 /** Marks a settled group available (with its event), persists it, and tells the loop whether it still converges. */

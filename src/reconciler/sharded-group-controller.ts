@@ -4,7 +4,7 @@ import type { CacheClusterRecord, NodeGroupRecord, ReplicationGroupRecord, Store
 import { ClusterFormation } from './cluster-formation.js';
 import type { ReconcilerDeps } from './deps.js';
 import { deleteGroup } from './group-delete.js';
-import { finishGroup, shouldFailOver } from './shard-rules.js';
+import { finishGroup, markUnavailable, shouldFailOver } from './shard-rules.js';
 import type { GroupControllerOptions } from './group-controller.js';
 
 /**
@@ -53,11 +53,13 @@ export class ShardedGroupController {
     let failingOver = false;
     for (const ng of g.nodeGroups ?? []) {
       const primary = clusters.get(ng.primaryClusterId)!;
-      if (!ng.failover && shouldFailOver(this.d, ng, primary, this.opts.failoverThrottleMs)) {
+      if (!ng.failover && shouldFailOver(this.d, ng, primary)) {
         ng.failover = newFailover('primary-down', primary.id, this.d.now());
         await this.d.events.emit('replication-group', g.id, `Primary ${primary.id} of node group ${ng.id} is down; failing over to a replica`, 'warn');
       }
+      if (!ng.failover && !(this.answering(primary) && primary.nodes[0]?.observed?.role === 'primary')) markUnavailable(g);
       if (!ng.failover) continue;
+      markUnavailable(g);
       failingOver = true;
       const ctx: FailoverDeps = {
         ...this.d, healthy: (c) => this.answering(c), switchEndpoint: () => this.switchEndpoint(g),

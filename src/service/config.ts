@@ -19,8 +19,8 @@ export interface ServiceConfig {
   healthIntervalMs: number;
   healthTimeoutMs: number;
   healthDownAfter: number;
-  /** At most one automatic failover per group in this period. */
-  failoverThrottleMs: number;
+  /** Flap damping: a node that came back from down twice in this period needs more failed pings to be down again. */
+  flapWindowMs: number;
   /** A replica whose link stays down this long while its primary is healthy is restarted. */
   stuckLinkMs: number;
   /** Host memory the capacity check counts with. */
@@ -53,7 +53,7 @@ export function defaultConfig(overrides: Partial<ServiceConfig> = {}): ServiceCo
     healthIntervalMs: 100,
     healthTimeoutMs: 250,
     healthDownAfter: 3,
-    failoverThrottleMs: 10_000,
+    flapWindowMs: 60_000,
     stuckLinkMs: 15_000,
     hostMemoryBytes: totalmem(),
     // Lets every example of the guides (tens of r6g.large nodes) run on a 16 GiB machine.

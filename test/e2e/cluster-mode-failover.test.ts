@@ -23,7 +23,7 @@ const GROUP = 'cm-failover';
 const KEYS = 20_000;
 
 const cleanup = useCleanup();
-const svc = await startService(cleanup, { args: ['--health-interval-ms', '100', '--failover-throttle-ms', '300'] });
+const svc = await startService(cleanup, { args: ['--health-interval-ms', '100'] });
 const values: string[] = Array.from({ length: KEYS }, (_, i) => initialValue(i));
 let cfg: Endpoint;
 let members: Map<string, Endpoint>;

@@ -17,7 +17,7 @@ import type { RoutesFile } from '../../src/endpoints/proxy-files.js';
 import { waitFor } from '../../src/util/wait.js';
 
 const cleanup = useCleanup();
-const svc = await startService(cleanup, { args: ['--health-interval-ms', '100', '--failover-throttle-ms', '300'] });
+const svc = await startService(cleanup, { args: ['--health-interval-ms', '100'] });
 const HA = { NumCacheClusters: 3, AutomaticFailoverEnabled: true, MultiAZEnabled: true };
 
 await svc.client.send(new CreateCacheParameterGroupCommand({

@@ -7,7 +7,7 @@ import { createGroup, endpoint, members, nodePid, primaryOf, waitAvailable } fro
 import { waitFor } from '../../src/util/wait.js';
 
 const cleanup = useCleanup();
-const svc = await startService(cleanup, { args: ['--health-interval-ms', '100', '--failover-throttle-ms', '300'] });
+const svc = await startService(cleanup, { args: ['--health-interval-ms', '100'] });
 const HA = { NumCacheClusters: 3, AutomaticFailoverEnabled: true };
 
 async function seed(id: string, n: number) {

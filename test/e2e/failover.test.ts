@@ -9,7 +9,7 @@ import { LoopWriter } from '../helpers/writer.js';
 import { waitFor } from '../../src/util/wait.js';
 
 const cleanup = useCleanup();
-const svc = await startService(cleanup, { args: ['--health-interval-ms', '100', '--failover-throttle-ms', '300'] });
+const svc = await startService(cleanup, { args: ['--health-interval-ms', '100'] });
 const HA = { NumCacheClusters: 3, AutomaticFailoverEnabled: true, MultiAZEnabled: true };
 
 async function keyCount(host: string, port: number): Promise<number> {

@@ -61,7 +61,7 @@ describe('RBAC: users, user groups and Redis ACLs on every node', { timeout: 240
   }
 
   before(async () => {
-    svc = await startService(cleanup, { args: ['--health-interval-ms', '100', '--failover-throttle-ms', '300'] });
+    svc = await startService(cleanup, { args: ['--health-interval-ms', '100'] });
     ({ caFile, ca } = await writeClientCa(svc));
   });
   after(() => { for (const c of clients) c.disconnect(); });

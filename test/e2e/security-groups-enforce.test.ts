@@ -47,7 +47,7 @@ describe('security groups at the endpoints', { timeout: 240_000 }, () => {
     run('redis-cli', ['-h', host, '-p', String(port), ...args], { timeoutMs: 10_000 }).then((r) => `${r.stdout}${r.stderr}`.trim());
 
   before(async () => {
-    svc = await startService(cleanup, { args: ['--health-interval-ms', '100', '--failover-throttle-ms', '300'] });
+    svc = await startService(cleanup, { args: ['--health-interval-ms', '100'] });
   });
   after(() => { for (const c of clients) c.disconnect(); });
 

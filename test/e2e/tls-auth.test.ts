@@ -47,7 +47,7 @@ describe('TLS in transit and AUTH tokens', { timeout: 180_000 }, () => {
   };
 
   before(async () => {
-    svc = await startService(cleanup, { args: ['--health-interval-ms', '100', '--failover-throttle-ms', '300'] });
+    svc = await startService(cleanup, { args: ['--health-interval-ms', '100'] });
   });
   after(() => { for (const c of clients) c.disconnect(); });
 
