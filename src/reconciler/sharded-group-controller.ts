@@ -1,29 +1,38 @@
 import { newFailover, stepFailover, type FailoverDeps } from '../failover/machine.js';
 import { clusterOps } from '../failover/shard-ops.js';
-import type { CacheClusterRecord, NodeGroupRecord, ReplicationGroupRecord, Stored } from '../store/index.js';
+import type { CacheClusterRecord, NodeGroupRecord, ReplicationGroupRecord, Stored, WriteOp } from '../store/index.js';
 import { ClusterFormation } from './cluster-formation.js';
 import type { ReconcilerDeps } from './deps.js';
 import { deleteGroup } from './group-delete.js';
 import { finishGroup, markUnavailable, shouldFailOver } from './shard-rules.js';
 import type { GroupControllerOptions } from './group-controller.js';
+import { planShardRemoval, strayClusters } from './shard-removal.js';
+
+/** The formation step the controller drives (injected in unit tests; real nodes otherwise). */
+export type FormationStep = Pick<ClusterFormation, 'step'>;
 
 /**
  * Drives a cluster-mode-enabled group: each shard fails over on its own through the failover
  * state machine (CLUSTER FAILOVER TAKEOVER when its primary is down), the Redis Cluster is
  * formed and kept as the record says (ClusterFormation), resharding moves slots in bounded
- * batches with its progress in the record, and shards being removed are deleted once empty.
+ * batches with its progress in the record, and shards being removed are deleted once empty:
+ * their clusters are marked for deletion in the commit that takes them out of the group
+ * (shard-removal.ts), so no deletion lives only in this process's memory.
  */
 export class ShardedGroupController {
-  private readonly formation: ClusterFormation;
+  /**
+   * Stray clusters (shard-removal.ts) by id: suspected when first seen, reported (a log line) when
+   * seen again on a later pass, since one pass's records are not read at a single instant.
+   */
+  private readonly strays = new Map<string, { groupId: string; reported: boolean }>();
 
   constructor(
     private readonly d: ReconcilerDeps,
     private readonly opts: GroupControllerOptions,
     private readonly answering: (c: CacheClusterRecord) => boolean,
     private readonly switchEndpoint: (g: ReplicationGroupRecord) => Promise<void>,
-  ) {
-    this.formation = new ClusterFormation(d);
-  }
+    private readonly formation: FormationStep = new ClusterFormation(d),
+  ) {}
 
   /** The shard a member belongs to. */
   shardOf(g: ReplicationGroupRecord, c: CacheClusterRecord): NodeGroupRecord | undefined {
@@ -40,12 +49,16 @@ export class ShardedGroupController {
 
   async reconcile(stored: Stored<'replicationGroup'>, clusters: Map<string, CacheClusterRecord>): Promise<boolean> {
     let version = stored.version;
-    const g: ReplicationGroupRecord = structuredClone(stored.doc);
+    let g: ReplicationGroupRecord = structuredClone(stored.doc);
     if (g.deleteRequested) return deleteGroup(this.d, stored, clusters);
+    this.reportStrays(g, clusters);
     if (g.memberClusters.some((id) => !clusters.has(id))) return true;
+    // Writes that must land with the next group change or not at all (removed shards' clusters).
+    const alongside: WriteOp[] = [];
     const persist = async () => {
-      if (JSON.stringify(stored.doc) === JSON.stringify(g)) return;
-      await this.d.store.commit([{ op: 'update', kind: 'replicationGroup', id: g.id, doc: g, expectVersion: version }]);
+      if (alongside.length === 0 && JSON.stringify(stored.doc) === JSON.stringify(g)) return;
+      await this.d.store.commit([{ op: 'update', kind: 'replicationGroup', id: g.id, doc: g, expectVersion: version }, ...alongside]);
+      alongside.length = 0;
       version++;
       stored = { ...stored, doc: structuredClone(g), version };
     };
@@ -74,14 +87,18 @@ export class ShardedGroupController {
     if (failingOver) return true;
 
     const members = g.memberClusters.map((id) => clusters.get(id)!);
-    if (!members.every((m) => this.answering(m))) return this.finish(g, persist, false);
+    if (!members.every((m) => this.answering(m))) return finishGroup(this.d, g, persist, false);
     const r = await this.formation.step(g, clusters);
     if (g.resharding && (r.slotsMoved || r.keysMoved)) {
       g.resharding.movedSlots += r.slotsMoved;
       g.resharding.keysMoved += r.keysMoved;
     }
+    let deleting: string[] = [];
     if (g.resharding && r.pendingMoves === 0 && r.slotsMoved === 0 && g.resharding.removing.length) {
-      this.dropRemovedShards(g, clusters);
+      const removal = planShardRemoval(g, await this.storedMembers(g, g.resharding.removing));
+      g = removal.group;
+      alongside.push(...removal.ops);
+      deleting = removal.deleting;
     }
     const settled = r.settled && !g.resharding?.removing.length && members.every((m) => m.status === 'available');
     if (settled && g.resharding) {
@@ -89,31 +106,35 @@ export class ShardedGroupController {
         `Resharding of ${g.id} completed: ${g.resharding.movedSlots} slots and ${g.resharding.keysMoved} keys moved, ${g.nodeGroups!.length} node groups`);
       delete g.resharding;
     }
-    return this.finish(g, persist, settled);
-  }
-
-  /** Shards that gave away every slot leave the group; their clusters are deleted. */
-  private dropRemovedShards(g: ReplicationGroupRecord, clusters: Map<string, CacheClusterRecord>): void {
-    const leaving = new Set(g.resharding!.removing);
-    const gone = (g.nodeGroups ?? []).filter((ng) => leaving.has(ng.id)).flatMap((ng) => ng.memberClusters);
-    g.nodeGroups = (g.nodeGroups ?? []).filter((ng) => !leaving.has(ng.id));
-    g.memberClusters = g.memberClusters.filter((id) => !gone.includes(id));
-    g.primaryClusterId = g.nodeGroups[0]!.primaryClusterId;
-    g.resharding!.removing = [];
-    this.pendingDeletes.push(...gone.filter((id) => clusters.has(id)));
-  }
-
-  private pendingDeletes: string[] = [];
-
-  private async finish(g: ReplicationGroupRecord, persist: () => Promise<void>, settled: boolean): Promise<boolean> {
     const converging = await finishGroup(this.d, g, persist, settled);
-    // Clusters of removed shards are deleted after the group stopped naming them.
-    for (const id of this.pendingDeletes.splice(0)) {
-      const c = await this.d.store.get('cacheCluster', id);
-      if (c && !c.doc.deleteRequested) {
-        await this.d.store.commit([{ op: 'update', kind: 'cacheCluster', id, expectVersion: c.version, doc: { ...c.doc, status: 'deleting', deleteRequested: true } }]);
-      }
+    for (const id of deleting) {
+      await this.d.events.emit('cache-cluster', id, `Cache cluster ${id} is being deleted (its node group left ${g.id})`);
     }
     return converging;
+  }
+
+  /** The stored records (with versions) of the members of these node groups. */
+  private async storedMembers(g: ReplicationGroupRecord, shardIds: string[]): Promise<Map<string, Stored<'cacheCluster'>>> {
+    const ids = (g.nodeGroups ?? []).filter((ng) => shardIds.includes(ng.id)).flatMap((ng) => ng.memberClusters);
+    const out = new Map<string, Stored<'cacheCluster'>>();
+    for (const id of ids) {
+      const c = await this.d.store.get('cacheCluster', id);
+      if (c) out.set(id, c);
+    }
+    return out;
+  }
+
+  /** Clusters naming this group that it does not name are left running, and said so once. */
+  private reportStrays(g: ReplicationGroupRecord, clusters: Map<string, CacheClusterRecord>): void {
+    const now = new Set(strayClusters(g, clusters.values()));
+    for (const [id, s] of this.strays) if (s.groupId === g.id && !now.has(id)) this.strays.delete(id);
+    for (const id of now) {
+      const seen = this.strays.get(id);
+      if (!seen) { this.strays.set(id, { groupId: g.id, reported: false }); continue; }
+      if (seen.reported) continue;
+      seen.reported = true;
+      this.d.logger.warn({ resource: g.id, cacheCluster: id },
+        'cache cluster names this replication group, which does not list it, and is not being deleted: left running (DeleteCacheCluster removes it)');
+    }
   }
 }

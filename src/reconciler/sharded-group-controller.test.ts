@@ -1,0 +1,226 @@
+/**
+ * Removing node groups (resharding down) on the real SQLite store, with the Redis side faked: the
+ * clusters to delete are recorded in the commit that takes them out of the group, a controller
+ * started afresh on the same store finishes their deletion, and a failed commit marks nothing.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import type { AdminPool } from '../engine/admin.js';
+import type { NodeProvider } from '../engine/types.js';
+import type { EndpointRouter } from '../endpoints/types.js';
+import { EventSink } from '../events/sink.js';
+import { nodeKey } from '../resources/naming.js';
+import { SqliteStore } from '../store/sqlite-store.js';
+import type { CacheClusterRecord, ReplicationGroupRecord, StateStore, WriteOp } from '../store/index.js';
+import { silentLogger } from '../util/logger.js';
+import { ClusterController } from './cluster-controller.js';
+import type { FormationResult } from './cluster-formation.js';
+import type { ReconcilerDeps } from './deps.js';
+import { desiredRoutes } from './routes.js';
+import { ShardedGroupController } from './sharded-group-controller.js';
+
+const dirs: string[] = [];
+after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+function dbPath(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'cachefleet-shards-'));
+  dirs.push(dir);
+  return join(dir, 'state.db');
+}
+
+/** A store whose commits are recorded, and can be made to fail (a full disk, a lost connection). */
+class RecordingStore {
+  readonly commits: WriteOp[][] = [];
+  failNext: ((ops: WriteOp[]) => boolean) | undefined;
+  constructor(readonly inner: StateStore) {}
+  wrap(): StateStore {
+    return new Proxy(this.inner, {
+      get: (target, prop) => prop !== 'commit' ? Reflect.get(target, prop).bind(target) : async (ops: WriteOp[]) => {
+        if (this.failNext?.(ops)) { this.failNext = undefined; throw new Error('disk I/O error'); }
+        await target.commit(ops);
+        this.commits.push(ops);
+      },
+    });
+  }
+}
+
+const member = (g: string, shard: string, k: number) => `${g}-${shard}-00${k}`;
+let nextAddress = 1;
+
+/** A cluster-mode group with these shards (a primary and a replica each), `removing` already emptied of slots. */
+async function seedGroup(store: StateStore, id: string, shards: string[], removing: string[]): Promise<void> {
+  const ops: WriteOp[] = [];
+  const g = {
+    id, arn: `arn:rg:${id}`, status: 'modifying', clusterEnabled: true,
+    primaryClusterId: member(id, shards[0]!, 1),
+    memberClusters: shards.flatMap((s) => [member(id, s, 1), member(id, s, 2)]),
+    nodeGroups: shards.map((s) => ({ id: s, slots: '', primaryClusterId: member(id, s, 1), memberClusters: [member(id, s, 1), member(id, s, 2)] })),
+    configurationEndpoint: { address: `127.88.1.${nextAddress++}`, port: 6379 },
+    primaryEndpoint: { address: '', port: 6379 }, readerEndpoint: { address: '', port: 6379 },
+    resharding: { startedAt: '', totalSlots: 100, movedSlots: 100, keysMoved: 5, removing },
+    pending: {},
+  } as unknown as ReplicationGroupRecord;
+  ops.push({ op: 'create', kind: 'replicationGroup', id, doc: g });
+  for (const ng of g.nodeGroups!) {
+    for (const cid of ng.memberClusters) {
+      const address = `127.88.0.${nextAddress++}`;
+      const role = cid === ng.primaryClusterId ? 'primary' : 'replica';
+      const c = {
+        id: cid, arn: `arn:cc:${cid}`, status: 'available', replicationGroupId: id, nodeGroupId: ng.id, pending: {},
+        nodes: [{ id: '0001', address, port: 6379, status: 'available', observed: { role, runId: `run-${cid}`, linkUp: true } }],
+      } as unknown as CacheClusterRecord;
+      ops.push({ op: 'create', kind: 'cacheCluster', id: cid, doc: c },
+        { op: 'create', kind: 'address', id: address, doc: { address, owner: `replicationGroup:${id}:${cid}` } });
+    }
+  }
+  await store.commit(ops);
+}
+
+/** What touches the world, faked: nodes removed are remembered; admin connections refuse. */
+function deps(store: StateStore, removed: string[] = [], failRemove?: (key: string) => boolean): ReconcilerDeps {
+  const provider = {
+    remove: async (key: string) => {
+      if (failRemove?.(key)) throw new Error('control plane stopped');
+      removed.push(key);
+    },
+    list: async () => [],
+  } as unknown as NodeProvider;
+  const admin = {
+    client: () => ({ call: async () => { throw new Error('connection refused'); } }),
+    release: () => undefined,
+  } as unknown as AdminPool;
+  return {
+    store, provider, admin, router: {} as EndpointRouter, events: new EventSink(store, silentLogger), engines: [],
+    logger: silentLogger, now: () => new Date('2026-01-01T00:00:00Z'), nodeKeyOf: (c) => nodeKey(c.id, c.nodes[0]!.id),
+  };
+}
+
+/** Formation found every slot where the record wants it (the removed shards are empty). */
+const formed = { step: async (): Promise<FormationResult> => ({ settled: false, slotsMoved: 0, keysMoved: 0, pendingMoves: 0 }) };
+
+function controller(d: ReconcilerDeps): ShardedGroupController {
+  return new ShardedGroupController(d, { failoverThrottleMs: 0, stuckLinkMs: 0 }, () => true, async () => undefined, formed);
+}
+
+async function reconcileGroup(d: ReconcilerDeps, ctl: ShardedGroupController, id: string): Promise<boolean> {
+  const stored = (await d.store.get('replicationGroup', id))!;
+  const clusters = new Map((await d.store.list('cacheCluster')).map((r) => [r.id, r.doc]));
+  return ctl.reconcile(stored, clusters);
+}
+
+/** The cluster half of a reconcile pass: every record marked for deletion is deleted. */
+async function deletePass(d: ReconcilerDeps): Promise<void> {
+  const ctl = new ClusterController(d);
+  for (const stored of await d.store.list('cacheCluster')) {
+    if (stored.doc.deleteRequested) await ctl.reconcile(stored, undefined);
+  }
+}
+
+const clusterIds = async (store: StateStore) => (await store.list('cacheCluster')).map((r) => r.id);
+const marked = async (store: StateStore) => (await store.list('cacheCluster')).filter((r) => r.doc.deleteRequested).map((r) => r.id);
+
+describe('removing node groups', () => {
+  it('the clusters to delete are marked in the very commit that takes their shard out of the group', async () => {
+    const rec = new RecordingStore(new SqliteStore(dbPath()));
+    const store = rec.wrap();
+    await seedGroup(store, 'a', ['0001', '0002', '0003'], ['0003']);
+    rec.commits.length = 0;
+    const d = deps(store);
+    await reconcileGroup(d, controller(d), 'a');
+
+    const removal = rec.commits.find((ops) => ops.some((o) => o.kind === 'replicationGroup'));
+    assert.ok(removal, 'the group was saved');
+    assert.deepEqual(removal.map((o) => `${o.kind}:${o.id}`), ['replicationGroup:a', 'cacheCluster:a-0003-001', 'cacheCluster:a-0003-002']);
+    const g = (await store.get('replicationGroup', 'a'))!.doc;
+    assert.deepEqual(g.nodeGroups!.map((ng) => ng.id), ['0001', '0002']);
+    assert.deepEqual(g.resharding?.removing, []);
+    for (const id of ['a-0003-001', 'a-0003-002']) {
+      const c = (await store.get('cacheCluster', id))!.doc;
+      assert.equal(c.deleteRequested, true);
+      assert.equal(c.status, 'deleting');
+    }
+    assert.deepEqual(await marked(store), ['a-0003-001', 'a-0003-002'], 'no other cluster marked');
+    const events = await store.queryEvents({ sourceIdentifier: 'a-0003-001' });
+    assert.match(events[0]!.message, /being deleted/);
+    await store.close();
+  });
+
+  it('a control plane restarted after the group was saved finishes the deletion (and again after a cut-short one)', async () => {
+    const path = dbPath();
+    const before = new SqliteStore(path);
+    await seedGroup(before, 'a', ['0001', '0002', '0003'], ['0002', '0003']);
+    const d1 = deps(before);
+    await reconcileGroup(d1, controller(d1), 'a');
+    await before.close(); // the process dies here: no deletion has run, nothing in memory survives
+
+    const store = new SqliteStore(path);
+    const removed: string[] = [];
+    // The first restart dies again half-way: one node removed, the other's removal cut short.
+    await assert.rejects(deletePass(deps(store, removed, (key) => key === nodeKey('a-0002-002', '0001'))));
+    assert.ok((await clusterIds(store)).includes('a-0002-002'), 'still recorded, still marked');
+    assert.deepEqual(await marked(store), ['a-0002-002', 'a-0003-001', 'a-0003-002']);
+
+    await deletePass(deps(store, removed));
+    assert.deepEqual(await clusterIds(store), ['a-0001-001', 'a-0001-002']);
+    assert.deepEqual([...new Set(removed)].sort(), ['a-0002-001', 'a-0002-002', 'a-0003-001', 'a-0003-002'].map((id) => nodeKey(id, '0001')));
+    assert.equal((await store.list('address')).length, 2, 'the removed nodes\' addresses are released');
+    assert.deepEqual(await marked(store), []);
+
+    // The group, reconciled by a fresh controller, plans nothing more, and its routes lead to the kept shard only.
+    const d2 = deps(store);
+    await reconcileGroup(d2, controller(d2), 'a');
+    assert.deepEqual(await clusterIds(store), ['a-0001-001', 'a-0001-002']);
+    const clusters = new Map((await store.list('cacheCluster')).map((r) => [r.id, r.doc]));
+    const routes = desiredRoutes((await store.list('replicationGroup')).map((r) => r.doc), clusters);
+    assert.deepEqual(routes.map((r) => r.targets.map((t) => t.address)), [[clusters.get('a-0001-001')!.nodes[0]!.address]]);
+    await store.close();
+  });
+
+  it('a failed save marks nothing, and the next group\'s pass touches only its own clusters', async () => {
+    const rec = new RecordingStore(new SqliteStore(dbPath()));
+    const store = rec.wrap();
+    await seedGroup(store, 'a', ['0001', '0002'], ['0002']);
+    await seedGroup(store, 'b', ['0001', '0002'], ['0002']);
+    const d = deps(store);
+    const ctl = controller(d); // one controller serves every group, as in the reconciler
+
+    rec.failNext = (ops) => ops.some((o) => o.kind === 'replicationGroup' && o.id === 'a');
+    await assert.rejects(reconcileGroup(d, ctl, 'a'), /disk I\/O/);
+    assert.deepEqual(await marked(store), [], 'neither the group change nor a marker');
+    assert.deepEqual((await store.get('replicationGroup', 'a'))!.doc.resharding?.removing, ['0002'], 'still to be removed');
+
+    await reconcileGroup(d, ctl, 'b');
+    assert.deepEqual(await marked(store), ['b-0002-001', 'b-0002-002'], 'group b marks its own clusters, none of a\'s');
+    await deletePass(d);
+    assert.ok((await clusterIds(store)).includes('a-0002-001'), 'a\'s clusters still run');
+
+    await reconcileGroup(d, ctl, 'a'); // the next pass of a plans the same removal again
+    assert.deepEqual(await marked(store), ['a-0002-001', 'a-0002-002']);
+    await deletePass(d);
+    assert.deepEqual(await clusterIds(store), ['a-0001-001', 'a-0001-002', 'b-0001-001', 'b-0001-002']);
+    await store.close();
+  });
+
+  it('a cluster the group no longer names, not marked for deletion, is left running by every group\'s pass', async () => {
+    const store = new SqliteStore(dbPath());
+    await seedGroup(store, 'a', ['0001', '0002'], []);
+    await seedGroup(store, 'b', ['0001', '0002'], ['0002']);
+    // A stray of a: left behind by a version that kept removals in memory only.
+    const g = (await store.get('replicationGroup', 'a'))!;
+    await store.commit([{ op: 'update', kind: 'replicationGroup', id: 'a', expectVersion: g.version, doc: {
+      ...g.doc, nodeGroups: g.doc.nodeGroups!.slice(0, 1), memberClusters: g.doc.memberClusters.slice(0, 2) } }]);
+    const d = deps(store);
+    const ctl = controller(d);
+    for (let pass = 0; pass < 2; pass++) {
+      for (const id of ['a', 'b']) await reconcileGroup(d, ctl, id);
+      await deletePass(d);
+    }
+    const ids = await clusterIds(store);
+    assert.ok(ids.includes('a-0002-001') && ids.includes('a-0002-002'), 'the stray clusters are still there');
+    assert.ok(!ids.includes('b-0002-001'), 'b\'s removal went through');
+    assert.equal((await store.get('cacheCluster', 'a-0002-001'))!.doc.deleteRequested, undefined);
+    await store.close();
+  });
+});
