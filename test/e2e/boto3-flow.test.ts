@@ -12,6 +12,7 @@ import { startService, type TestService } from '../helpers/service.js';
 import { pythonWith, run, runOk, redisCli } from '../helpers/e2e-exec.js';
 import { inCidr, isRedisServer, nodePids } from '../helpers/e2e-nodes.js';
 import { waitFor } from '../../src/util/wait.js';
+import { requireInCI } from '../helpers/prerequisites.js';
 
 
 const CONTROL_SCRIPT = String.raw`
@@ -167,6 +168,7 @@ describe('boto3 and redis-py', { timeout: 120_000 }, () => {
         readerValue: 'hello from redis-py', readerLast: '99', readerRole: 'slave', readerWrite: 'READONLY',
       });
     } else {
+      requireInCI('no Python with redis-py');
       t.diagnostic('no Python with redis-py: the data path runs through redis-cli');
       assert.equal(await redisCli(ph, pp, 'set', 'py:key', 'hello'), 'OK');
       await waitFor(async () => (await redisCli(rh, rp, 'get', 'py:key')) === 'hello', { timeoutMs: 10_000, intervalMs: 100, what: 'replication' });

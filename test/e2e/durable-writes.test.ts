@@ -15,6 +15,7 @@ import { createGroup, endpoint, members, nodePid, primaryOf, waitAvailable } fro
 import { LoopWriter, type WriterReport } from '../helpers/writer.js';
 import type { RoutesFile } from '../../src/endpoints/proxy-files.js';
 import { waitFor } from '../../src/util/wait.js';
+import { requireOrSkip } from '../helpers/prerequisites.js';
 
 const cleanup = useCleanup();
 const svc = await startService(cleanup, { args: ['--health-interval-ms', '100'] });
@@ -89,7 +90,7 @@ test('without it (kernel NAT): the same kill may lose acknowledged writes (logge
 const routerKind = (JSON.parse(svc.logs.find((l) => l.includes('cachefleet listening on'))!) as { router: string }).router;
 
 test('turning the parameter off and on moves the primary endpoint between NAT and the proxy, no reboot', {
-  skip: routerKind === 'nftables' ? false : 'no kernel NAT here: every endpoint already goes through the proxy process',
+  skip: requireOrSkip(routerKind !== 'nftables' && 'no kernel NAT here (nftables needs nft and root): every endpoint already goes through the proxy process'),
 }, async () => {
   await svc.client.send(new CreateCacheParameterGroupCommand({
     CacheParameterGroupName: 'toggle', CacheParameterGroupFamily: 'redis7', Description: 'toggled',

@@ -16,6 +16,7 @@ import { startService, type TestService } from '../helpers/service.js';
 import { pythonWith, run } from '../helpers/e2e-exec.js';
 import { signRequest } from '../helpers/sigv4-client.js';
 import { waitAvailable } from '../helpers/groups.js';
+import { skipOrFail } from '../helpers/prerequisites.js';
 
 const BOTO3_SCRIPT = String.raw`
 import json, sys
@@ -172,7 +173,7 @@ describe('aws ec2 security groups on the service endpoint', { timeout: 180_000 }
 
   test('boto3: describe, rules, authorize/revoke by rule id, EC2 error codes, tags', async (t) => {
     const py = await pythonWith('boto3');
-    if (!py) return t.skip('no python with boto3');
+    if (!py) return skipOrFail(t, 'no Python with boto3');
     const r = await run(py, ['-c', BOTO3_SCRIPT, svc.url, redisSg, appSg], { env: svc.env, timeoutMs: 60_000 });
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout);

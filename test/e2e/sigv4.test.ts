@@ -14,6 +14,7 @@ import { useCleanup } from '../helpers/cleanup.js';
 import { CLI, startService, type TestService } from '../helpers/service.js';
 import { pythonWith, run, runOk, type RunResult } from '../helpers/e2e-exec.js';
 import { asList, call, form, healthy, query, resultOf } from '../helpers/e2e-query.js';
+import { skipOrFail } from '../helpers/prerequisites.js';
 
 
 /** boto3 with the key from the environment, then with a wrong secret and with an unknown key id. */
@@ -118,7 +119,7 @@ describe('SigV4: signed API requests', { timeout: 150_000 }, () => {
 
   test('boto3 works with the key; a wrong secret or an unknown key id is refused', async (t) => {
     if (!py) {
-      t.skip('no Python with boto3');
+      skipOrFail(t, 'no Python with boto3');
       return;
     }
     const dir = await cleanup.tmpDir('cachefleet-e2e-py-');

@@ -9,13 +9,14 @@ import type { EndpointRoute, EndpointRouter, Target } from '../../src/endpoints/
 import { waitFor } from '../../src/util/wait.js';
 import { killControlPlane, startControlPlane } from './endpoints-control-plane.js';
 import { TestFleet, bindOf, randomLoopbackPrefix, tryConnect } from './endpoints-redis.js';
+import { requireOrSkip } from './prerequisites.js';
 
 export interface RouterSuiteOptions {
   mode: 'nftables' | 'proxy';
   table: string;
   stateDir: string;
-  /** A reason to skip (e.g. nftables unusable here). */
-  skip?: string;
+  /** What this machine lacks for the suite (e.g. nftables), if anything: it skips, or fails under CI. */
+  skip?: string | false;
   /** A fresh router over the same table / state directory: what a restarted control plane builds. */
   newRouter(): EndpointRouter;
   /** Identity of what is programmed; unchanged means a sync did nothing. */
@@ -27,7 +28,7 @@ export interface RouterSuiteOptions {
 }
 
 export function runRouterSuite(name: string, o: RouterSuiteOptions): void {
-  describe(name, { skip: o.skip ?? false, timeout: 120_000 }, () => {
+  describe(name, { skip: requireOrSkip(o.skip), timeout: 120_000 }, () => {
     const fleet = new TestFleet();
     const prefix = randomLoopbackPrefix();
     const A: Target = { address: `${prefix}.2`, port: 6379 };

@@ -19,6 +19,7 @@ import type { EndpointRoute, Target } from '../../src/endpoints/types.js';
 import { waitFor } from '../../src/util/wait.js';
 import { killVerified, useCleanup } from '../helpers/cleanup.js';
 import { TestFleet, randomLoopbackPrefix, tryConnect } from '../helpers/endpoints-redis.js';
+import { requireOrSkip } from '../helpers/prerequisites.js';
 
 const cleanup = useCleanup();
 const fleet = new TestFleet();
@@ -153,7 +154,7 @@ describe('no durable route, no proxy process', { timeout: 30_000 }, () => {
 
 const nft = await NftablesRouter.available();
 describe('CompositeRouter: kernel NAT for plain routes, the proxy for durable ones', {
-  skip: nft ? false : 'nftables not usable here (needs nft and root)', timeout: 120_000,
+  skip: requireOrSkip(!nft && 'nftables not usable here (needs nft and root)'), timeout: 120_000,
 }, () => {
   const table = `cftest_${process.pid}_${randomBytes(4).toString('hex')}`;
   const D: EndpointRoute = { id: 'c/durable', address: `${prefix}.20`, port: 6379, targets: [primary], durable: { timeoutMs: 500 } };

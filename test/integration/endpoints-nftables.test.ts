@@ -10,10 +10,11 @@ import { createEndpointRouter } from '../../src/endpoints/index.js';
 import { NftablesRouter } from '../../src/endpoints/nftables-router.js';
 import { execTool } from '../../src/endpoints/exec.js';
 import { runRouterSuite } from '../helpers/endpoints-suite.js';
+import { requireOrSkip } from '../helpers/prerequisites.js';
 import { TestFleet, randomLoopbackPrefix, tryConnect } from '../helpers/endpoints-redis.js';
 
 const available = await NftablesRouter.available();
-const skip = available ? undefined : 'nftables not usable here (needs nft and root)';
+const skip = requireOrSkip(!available && 'nftables not usable here (needs nft and root)');
 const uniqueTable = (): string => `cftest_${process.pid}_${randomBytes(4).toString('hex')}`;
 
 async function deleteTable(table: string): Promise<void> {

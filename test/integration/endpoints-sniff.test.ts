@@ -21,6 +21,7 @@ import { useCleanup } from '../helpers/cleanup.js';
 import { TestFleet, randomLoopbackPrefix, tryConnect } from '../helpers/endpoints-redis.js';
 import { exchange, makeCertificates, parseClientInfo, tlsPortArgs, type TestCertificates } from '../helpers/endpoints-tls.js';
 import { freePort } from '../helpers/net.js';
+import { requireOrSkip } from '../helpers/prerequisites.js';
 
 const cleanup = useCleanup();
 const fleet = new TestFleet();
@@ -162,7 +163,7 @@ describe('sniffing routes in the proxy process', { timeout: 60_000 }, () => {
 
 const nft = await NftablesRouter.available();
 
-describe('source exemptions in kernel NAT', { skip: nft ? false : 'nftables not usable here (needs nft and root)', timeout: 60_000 }, () => {
+describe('source exemptions in kernel NAT', { skip: requireOrSkip(!nft && 'nftables not usable here (needs nft and root)'), timeout: 60_000 }, () => {
   const table = (): string => `cftest_${process.pid}_${randomBytes(4).toString('hex')}`;
   const SELF = `${prefix}.70`;
   const OTHER = `${prefix}.71`;

@@ -2,6 +2,7 @@
 // serializer, run through the machine's python3, and JS SDK clients with an in-process transport.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { requireOrSkip } from '../../../test/helpers/prerequisites.js';
 
 /** Reads cases on stdin; parses responses or serializes requests with `service`'s model and `protocol`. */
 const script = (service: string, protocol: string) => String.raw`
@@ -32,8 +33,8 @@ print(json.dumps(out, default=to_json))
 `;
 
 const hasBotocore = spawnSync('python3', ['-c', 'import botocore'], { stdio: 'ignore' }).status === 0;
-/** The `skip` option for tests that need botocore. */
-export const skipWithoutBotocore = hasBotocore ? false : 'python3 with botocore is not available';
+/** The `skip` option for tests that need botocore (under CI, its absence fails). */
+export const skipWithoutBotocore = requireOrSkip(!hasBotocore && 'python3 with botocore is not available');
 
 /** A response to parse (`xml` as served with `status`) or a request to serialize (`params`; a `{$iso}` is a datetime). */
 export type PyCase = { mode: 'parse'; op: string; xml: string; status: number } | { mode: 'serialize'; op: string; params: unknown };
