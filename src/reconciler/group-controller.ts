@@ -5,7 +5,7 @@ import { replicationOps } from '../failover/shard-ops.js';
 import type { CacheClusterRecord, ReplicationGroupRecord, Stored } from '../store/index.js';
 import type { ReconcilerDeps } from './deps.js';
 import { deleteGroup } from './group-delete.js';
-import { finishGroup, markUnavailable, shouldFailOver } from './shard-rules.js';
+import { finishGroup, markUnavailable, shouldFailOver, transitMoving } from './shard-rules.js';
 
 const target = (c: CacheClusterRecord): Target => ({ address: c.nodes[0]!.address, port: c.nodes[0]!.port });
 const targetKey = (t: Target): string => `${t.address}:${t.port}`;
@@ -72,7 +72,7 @@ export class GroupController {
       const current = members.find((m) => m.id !== primary.id && m.nodes[0]?.observed?.role === 'primary');
       g.failover = newFailover('switchover', current?.id ?? primary.id, this.d.now(), primary.id);
     }
-    if (g.failover || !this.servingPrimary(primary)) markUnavailable(g);
+    if (g.failover || !this.servingPrimary(primary) || transitMoving(members)) markUnavailable(g);
     if (g.failover) {
       const ctx: FailoverDeps = {
         ...this.d, healthy: (c) => this.answering(c), switchEndpoint: (from) => this.switchEndpoint(g, from),

@@ -28,6 +28,12 @@ export class SecurityStep {
   private readonly verified = new Map<string, string>();
   /** RBAC: the ACL users of the node besides admin (and `default` when user groups are attached). */
   readonly acl: AclStep;
+  /**
+   * Nodes found serving another TLS mode than recorded (a control plane stopped in the middle of
+   * a change). Their switch waits for the next pass: first the records, the routes and the group's
+   * status follow what the node really serves (`modifying`), then the node moves on.
+   */
+  private readonly discovered = new Set<string>();
 
   constructor(private readonly d: ReconcilerDeps, private readonly security: NodeSecurity) {
     this.acl = new AclStep(d.logger);
@@ -62,8 +68,10 @@ export class SecurityStep {
     try {
       const client = this.d.admin.client(n.address, n.port);
       await whenReady(client);
+      const recorded = n.transit;
       n.transit = await readLiveTransit(client);
       this.security.setNodeTls(n.address, n.port, n.transit === 'required');
+      if (n.transit !== recorded) this.discovered.add(nodeKey(c.id, n.id));
       this.d.logger.info({ resource: c.id, node: n.id, transit: n.transit }, 'node found serving another TLS mode than recorded');
       return true;
     } catch {
@@ -83,6 +91,10 @@ export class SecurityStep {
     const want = transitModeOf(c);
     const fingerprint = JSON.stringify([n.observed?.runId, rules, spec.tls, this.security.adminPasswordHash, acl.fingerprint, want]);
     if (this.verified.get(key) === fingerprint && n.transit === want) return true;
+    if (this.discovered.delete(key) && n.transit !== want) {
+      this.d.logger.info({ resource: c.id, node: n.id, serves: n.transit, want }, 'TLS mode change resumes next pass, once status and routes follow the node');
+      return false;
+    }
     try {
       // The connection made in the node's current mode takes every step (a connection outlives its
       // listener); from then on the pool connects in the new mode.

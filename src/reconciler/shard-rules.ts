@@ -1,5 +1,6 @@
 import type { CacheClusterRecord, ReplicationGroupRecord, ShardRecord } from '../store/index.js';
 import type { ReconcilerDeps } from './deps.js';
+import { transitModeOf } from '../engine/transit.js';
 
 /**
  * Should `shard` fail over now? Its primary has run before (a node being created is not "down"),
@@ -18,6 +19,11 @@ export function shouldFailOver(d: ReconcilerDeps, shard: ShardRecord, primary: C
  */
 export function markUnavailable(g: ReplicationGroupRecord): void {
   if (g.status === 'available') g.status = 'modifying';
+}
+
+/** A member node serves another TLS-in-transit mode than its cluster's (a mode change under way). */
+export function transitMoving(members: CacheClusterRecord[]): boolean {
+  return members.some((m) => m.nodes.some((n) => n.transit !== undefined && n.transit !== transitModeOf(m)));
 }
 
 /** Marks a settled group available (with its event), persists it, and tells the loop whether it still converges. */

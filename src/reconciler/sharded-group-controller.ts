@@ -4,7 +4,7 @@ import type { CacheClusterRecord, NodeGroupRecord, ReplicationGroupRecord, Store
 import { ClusterFormation } from './cluster-formation.js';
 import type { ReconcilerDeps } from './deps.js';
 import { deleteGroup } from './group-delete.js';
-import { finishGroup, markUnavailable, shouldFailOver } from './shard-rules.js';
+import { finishGroup, markUnavailable, shouldFailOver, transitMoving } from './shard-rules.js';
 import type { GroupControllerOptions } from './group-controller.js';
 import { planShardRemoval, strayClusters } from './shard-removal.js';
 
@@ -87,6 +87,7 @@ export class ShardedGroupController {
     if (failingOver) return true;
 
     const members = g.memberClusters.map((id) => clusters.get(id)!);
+    if (transitMoving(members)) markUnavailable(g);
     if (!members.every((m) => this.answering(m))) return finishGroup(this.d, g, persist, false);
     const r = await this.formation.step(g, clusters);
     if (g.resharding && (r.slotsMoved || r.keysMoved)) {
