@@ -1,6 +1,7 @@
 import { CommonErrors, fault } from '../errors.js';
 import type { CreateCacheClusterMessage, CreateCacheClusterResult } from '../model/shapes.js';
 import { defineAction } from './define.js';
+import { refuseOutposts } from './outposts.js';
 import { presentCacheCluster } from '../present/cache-cluster.js';
 import { reserveAddresses } from '../../resources/addresses.js';
 import { checkCapacity } from '../../resources/capacity.js';
@@ -31,6 +32,12 @@ export default defineAction<CreateCacheClusterMessage, CreateCacheClusterResult>
 
 /** One attempt: validates against the records as they are now and commits the new cluster. */
 async function createCluster(svc: Services, id: string, input: CreateCacheClusterMessage): Promise<CreateCacheClusterResult> {
+  // As ElastiCache: "The parameter CacheNodeType must be provided and must not be null." A
+  // replica added to a group (ReplicationGroupId) takes the group's node type instead.
+  if (!input.CacheNodeType && !input.ReplicationGroupId) {
+    throw CommonErrors.invalidParameterValue('The parameter CacheNodeType must be provided and must not be null.');
+  }
+  refuseOutposts(input);
   if (input.NumCacheNodes !== undefined && input.NumCacheNodes !== 1) {
     throw CommonErrors.invalidParameterValue(`NumCacheNodes must be 1 for the redis engine (got ${input.NumCacheNodes}); add read replicas with a replication group.`);
   }

@@ -12,6 +12,7 @@ import { tagOps } from '../../resources/tags.js';
 import { arn, type Services } from '../../service/services.js';
 import { type CacheClusterRecord, type ReplicationGroupRecord, type WriteOp } from '../../store/index.js';
 import { groupCreateConflicts } from './create-commit.js';
+import { refuseOutposts } from './outposts.js';
 import { retryOnConflict } from '../../resources/commit.js';
 import { createShardedGroup } from './create-sharded.js';
 import { resolveEngine } from '../../catalog/engines.js';
@@ -48,6 +49,7 @@ async function createGroup(svc: Services, id: string, input: CreateReplicationGr
   if (input.GlobalReplicationGroupId) {
     throw CommonErrors.invalidParameterValue('Global datastores (GlobalReplicationGroupId) are not supported by cachefleet.');
   }
+  refuseOutposts(input);
   // Cluster mode: asked for by shape (several node groups, ClusterMode enabled) or by a
   // parameter group with cluster-enabled yes. Without a parameter group, ElastiCache picks
   // default.<family>.cluster.on for a sharded request.
