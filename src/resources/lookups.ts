@@ -33,8 +33,13 @@ export async function requireReplicationGroup(svc: Services, id: string): Promis
 
 /** The member cluster records of a replication group, in its order (members not recorded are skipped). */
 export async function memberClusters(svc: Services, group: ReplicationGroupRecord): Promise<CacheClusterRecord[]> {
+  return (await storedMemberClusters(svc, group)).map((m) => m.doc);
+}
+
+/** {@link memberClusters} with each record's version, for a write that rewrites them (expectVersion). */
+export async function storedMemberClusters(svc: Services, group: ReplicationGroupRecord): Promise<Stored<'cacheCluster'>[]> {
   const members = await Promise.all(group.memberClusters.map((id) => svc.store.get('cacheCluster', id)));
-  return members.filter((m): m is Stored<'cacheCluster'> => m !== undefined).map((m) => m.doc);
+  return members.filter((m): m is Stored<'cacheCluster'> => m !== undefined);
 }
 
 /**

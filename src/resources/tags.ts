@@ -89,6 +89,12 @@ const TAGGABLE: Record<string, { kind?: ArnKind; notFound: FaultName; what: stri
   serverlesscachesnapshot: { notFound: 'ServerlessCacheSnapshotNotFoundFault', what: 'Serverless cache snapshot' },
 };
 
+/** The record kind an ARN of this installation names (undefined for types cachefleet has not). */
+export function taggedKind(resourceArn: string): Kind | undefined {
+  const type = parseArn(resourceArn)?.type;
+  return type && Object.hasOwn(TAGGABLE, type) ? TAGGABLE[type]!.kind : undefined;
+}
+
 /**
  * Checks that `resourceName` is the ARN of an existing resource of this installation and
  * returns its canonical ARN (the one stored on the record, which keys its tags).

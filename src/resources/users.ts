@@ -92,12 +92,19 @@ export function resolveAuthentication(input: { Passwords?: string[]; NoPasswordR
   UserRecord['authentication'] | undefined {
   const { Passwords: passwords, NoPasswordRequired: noPassword, AuthenticationMode: mode } = input;
   if (mode !== undefined) {
-    if (passwords !== undefined || noPassword !== undefined) {
-      throw CommonErrors.invalidParameterCombination('AuthenticationMode cannot be combined with Passwords or NoPasswordRequired.');
+    if (passwords !== undefined) {
+      throw CommonErrors.invalidParameterCombination('AuthenticationMode cannot be combined with Passwords: give the passwords in AuthenticationMode.Passwords.');
+    }
+    // Terraform's aws_elasticache_user always sends NoPasswordRequired (false unless set), beside
+    // AuthenticationMode: only `true` with another type than no-password-required contradicts it.
+    if (noPassword === true && mode.Type !== 'no-password-required') {
+      throw CommonErrors.invalidParameterCombination(
+        `NoPasswordRequired true contradicts AuthenticationMode Type ${String(mode.Type)}: use Type no-password-required, or leave NoPasswordRequired false.`);
     }
     switch (mode.Type) {
       case 'password':
-        if (!mode.Passwords?.length) throw CommonErrors.invalidParameterValue('AuthenticationMode Type password needs Passwords (1 or 2).');
+        // As ElastiCache answers it: a combination fault, not an invalid value.
+        if (!mode.Passwords?.length) throw CommonErrors.invalidParameterCombination('AuthenticationMode Type password needs Passwords (1 or 2).');
         return { type: 'password', passwordHashes: hashPasswords(mode.Passwords, 'AuthenticationMode.Passwords') };
       case 'no-password-required':
         if (mode.Passwords?.length) {

@@ -185,6 +185,14 @@ describe('bad input', { timeout: 120_000 }, () => {
         code: 'InvalidParameterValue', status: 400, message: /us-east-1f/ },
       { name: 'NumCacheNodes=2 for redis', body: form('CreateCacheCluster', { CacheClusterId: 'x29', CacheNodeType: 'cache.t3.micro', NumCacheNodes: 2 }),
         code: 'InvalidParameterValue', status: 400 },
+      { name: 'CreateCacheCluster without CacheNodeType', body: form('CreateCacheCluster', { CacheClusterId: 'x31' }),
+        code: 'InvalidParameterValue', status: 400, message: /The parameter CacheNodeType must be provided and must not be null/ },
+      { name: 'Outpost placement (PreferredOutpostArn)', body: form('CreateCacheCluster', { CacheClusterId: 'x32', CacheNodeType: 'cache.t3.micro',
+        PreferredOutpostArn: 'arn:aws:outposts:us-east-1:123456789012:outpost/op-0123456789abcdef0' }), code: 'InvalidParameterValue', status: 400, message: /Outposts/ },
+      { name: 'Outpost placement (NodeGroupConfiguration PrimaryOutpostArn)', body: CRG({ ReplicationGroupId: 'x33', 'NodeGroupConfiguration.NodeGroupConfiguration.1.PrimaryOutpostArn':
+        'arn:aws:outposts:us-east-1:123456789012:outpost/op-0123456789abcdef0' }), code: 'InvalidParameterValue', status: 400, message: /Outposts/ },
+      { name: 'user with AuthenticationMode password but no passwords', body: form('CreateUser', { UserId: 'x34', UserName: 'x34', Engine: 'redis',
+        AccessString: 'on ~* +@all', NoPasswordRequired: false, 'AuthenticationMode.Type': 'password' }), code: 'InvalidParameterCombination', status: 400 },
       // Pagination and tags
       { name: 'invalid Marker', body: form('DescribeCacheClusters', { Marker: 'not-a-marker' }), code: 'InvalidParameterValue', status: 400, message: /Marker/ },
       { name: 'invalid ARN for tags', body: form('ListTagsForResource', { ResourceName: 'not-an-arn' }), code: 'InvalidARN', status: 400 },

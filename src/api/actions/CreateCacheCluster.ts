@@ -1,7 +1,7 @@
 import { CommonErrors, fault } from '../errors.js';
 import type { CreateCacheClusterMessage, CreateCacheClusterResult } from '../model/shapes.js';
 import { defineAction } from './define.js';
-import { commitCreate } from './create-commit.js';
+import { refuseOutposts } from './outposts.js';
 import { presentCacheCluster } from '../present/cache-cluster.js';
 import { reserveAddresses } from '../../resources/addresses.js';
 import { checkCapacity } from '../../resources/capacity.js';
@@ -10,8 +10,9 @@ import { normalizeIdentifier } from '../../resources/naming.js';
 import { placeNodes } from '../../resources/placement.js';
 import { isClusterModeGroup, resolveCreateSettings } from '../../resources/settings.js';
 import { tagOps } from '../../resources/tags.js';
-import { arn } from '../../service/services.js';
-import { ConflictError, type WriteOp } from '../../store/index.js';
+import { arn, type Services } from '../../service/services.js';
+import type { WriteOp } from '../../store/index.js';
+import { retryOnConflict } from '../../resources/commit.js';
 
 /**
  * A standalone single-node Redis cluster, or, with ReplicationGroupId, a new read replica
@@ -20,66 +21,77 @@ import { ConflictError, type WriteOp } from '../../store/index.js';
 export default defineAction<CreateCacheClusterMessage, CreateCacheClusterResult>(
   'CreateCacheCluster', async (input, svc) => {
     const id = normalizeIdentifier('CacheClusterId', input.CacheClusterId);
-    if (input.NumCacheNodes !== undefined && input.NumCacheNodes !== 1) {
-      throw CommonErrors.invalidParameterValue(`NumCacheNodes must be 1 for the redis engine (got ${input.NumCacheNodes}); add read replicas with a replication group.`);
-    }
-    if (input.AZMode === 'cross-az') {
-      throw CommonErrors.invalidParameterValue('AZMode cross-az applies to memcached clusters only.');
-    }
-    if (await svc.store.get('cacheCluster', id)) {
-      throw fault('CacheClusterAlreadyExistsFault', `Cache cluster ${id} already exists.`);
-    }
-    const group = input.ReplicationGroupId ? await svc.store.get('replicationGroup', input.ReplicationGroupId.toLowerCase()) : undefined;
-    if (input.ReplicationGroupId && !group) {
-      throw fault('ReplicationGroupNotFoundFault', `Replication group ${input.ReplicationGroupId} not found.`);
-    }
-    if (group && group.doc.status !== 'available') {
-      throw fault('InvalidReplicationGroupStateFault', `Replication group ${group.id} is ${group.doc.status}; it must be available to add a replica.`);
-    }
-    if (group && group.doc.memberClusters.length >= 6) {
-      throw fault('NodeQuotaForClusterExceededFault', `Replication group ${group.id} already has 6 cache clusters (1 primary and 5 replicas).`);
-    }
-    const resolved = await resolveCreateSettings(svc, group ? {
-      ...input, CacheNodeType: group.doc.cacheNodeType, EngineVersion: group.doc.engineVersion,
-      CacheParameterGroupName: group.doc.cacheParameterGroupName, CacheSubnetGroupName: group.doc.cacheSubnetGroupName,
-      Port: group.doc.port,
-    } : input);
-    const { engine, parameterGroup, subnetGroup } = resolved;
-    // A replica takes its group's TLS and AUTH token, whatever the request says.
-    const settings = group ? { ...resolved.settings, auth: undefined, transitEncryptionMode: undefined, ...securitySettingsOf(group.doc) } : resolved.settings;
-    if (isClusterModeGroup(parameterGroup)) {
-      throw CommonErrors.invalidParameterCombination(
-        `Cache parameter group ${parameterGroup.name} has cluster-enabled yes; cluster mode enabled is not supported by cachefleet yet.`);
-    }
-    await checkCapacity(svc.store, svc.config.hostMemoryBytes, svc.config.memoryOvercommit, [{ nodeType: settings.cacheNodeType, count: 1 }]);
-    const preferred = input.PreferredAvailabilityZone ?? input.PreferredAvailabilityZones?.[0];
-    const [zone] = placeNodes(subnetGroup, 1, preferred ? [preferred] : undefined);
-    const now = svc.now();
-
-    return commitCreate(svc, async () => {
-      const { addresses, ops: addressOps } = await reserveAddresses(svc.store, svc.config.endpointCidr, [`cacheCluster:${id}:0001`]);
-      const cluster = newCacheCluster({
-        id, arn: arn(svc.installation, 'cluster', id), settings, engineVersionInstalled: engine.version,
-        availabilityZone: zone!, nodeAddress: addresses[0]!, now,
-        ...(group ? { replicationGroupId: group.id } : {}),
-      });
-      const ops: WriteOp[] = [
-        { op: 'create', kind: 'cacheCluster', id, doc: cluster },
-        ...addressOps,
-        ...tagOps(cluster.arn, input.Tags ?? []),
-      ];
-      if (group) {
-        ops.push({ op: 'update', kind: 'replicationGroup', id: group.id, expectVersion: group.version,
-          doc: { ...group.doc, status: 'modifying', memberClusters: [...group.doc.memberClusters, id] } });
-      }
-      await svc.store.commit(ops);
-      await svc.events.emit('cache-cluster', id, group
-        ? `Cache cluster ${id} is being added to replication group ${group.id} as a read replica`
-        : `Cache cluster ${id} is being created`);
-      return { CacheCluster: presentCacheCluster(cluster, false) };
-    }, (e) => e instanceof ConflictError && e.kind === 'cacheCluster'
-      ? fault('CacheClusterAlreadyExistsFault', `Cache cluster ${id} already exists.`)
-      : e instanceof ConflictError && e.kind === 'replicationGroup'
-        ? fault('InvalidReplicationGroupStateFault', `Replication group ${group?.id} changed meanwhile; try again.`)
-        : undefined);
+    // A read-validate-commit that lost a race (an address, or the group it joins, changed
+    // meanwhile) runs again on fresh records: see retryOnConflict.
+    const result = await retryOnConflict(() => createCluster(svc, id, input), {
+      alreadyExists: (e) => e.kind === 'cacheCluster' ? fault('CacheClusterAlreadyExistsFault', `Cache cluster ${id} already exists.`) : undefined,
+    });
+    svc.kick();
+    return result;
   });
+
+/** One attempt: validates against the records as they are now and commits the new cluster. */
+async function createCluster(svc: Services, id: string, input: CreateCacheClusterMessage): Promise<CreateCacheClusterResult> {
+  // As ElastiCache: "The parameter CacheNodeType must be provided and must not be null." A
+  // replica added to a group (ReplicationGroupId) takes the group's node type instead.
+  if (!input.CacheNodeType && !input.ReplicationGroupId) {
+    throw CommonErrors.invalidParameterValue('The parameter CacheNodeType must be provided and must not be null.');
+  }
+  refuseOutposts(input);
+  if (input.NumCacheNodes !== undefined && input.NumCacheNodes !== 1) {
+    throw CommonErrors.invalidParameterValue(`NumCacheNodes must be 1 for the redis engine (got ${input.NumCacheNodes}); add read replicas with a replication group.`);
+  }
+  if (input.AZMode === 'cross-az') {
+    throw CommonErrors.invalidParameterValue('AZMode cross-az applies to memcached clusters only.');
+  }
+  if (await svc.store.get('cacheCluster', id)) {
+    throw fault('CacheClusterAlreadyExistsFault', `Cache cluster ${id} already exists.`);
+  }
+  const group = input.ReplicationGroupId ? await svc.store.get('replicationGroup', input.ReplicationGroupId.toLowerCase()) : undefined;
+  if (input.ReplicationGroupId && !group) {
+    throw fault('ReplicationGroupNotFoundFault', `Replication group ${input.ReplicationGroupId} not found.`);
+  }
+  if (group && group.doc.status !== 'available') {
+    throw fault('InvalidReplicationGroupStateFault', `Replication group ${group.id} is ${group.doc.status}; it must be available to add a replica.`);
+  }
+  if (group && group.doc.memberClusters.length >= 6) {
+    throw fault('NodeQuotaForClusterExceededFault', `Replication group ${group.id} already has 6 cache clusters (1 primary and 5 replicas).`);
+  }
+  const resolved = await resolveCreateSettings(svc, group ? {
+    ...input, CacheNodeType: group.doc.cacheNodeType, EngineVersion: group.doc.engineVersion,
+    CacheParameterGroupName: group.doc.cacheParameterGroupName, CacheSubnetGroupName: group.doc.cacheSubnetGroupName,
+    Port: group.doc.port,
+  } : input);
+  const { engine, parameterGroup, subnetGroup } = resolved;
+  // A replica takes its group's TLS and AUTH token, whatever the request says.
+  const settings = group ? { ...resolved.settings, auth: undefined, transitEncryptionMode: undefined, ...securitySettingsOf(group.doc) } : resolved.settings;
+  if (isClusterModeGroup(parameterGroup)) {
+    throw CommonErrors.invalidParameterCombination(
+      `Cache parameter group ${parameterGroup.name} has cluster-enabled yes; cluster mode enabled is not supported by cachefleet yet.`);
+  }
+  await checkCapacity(svc.store, svc.config.hostMemoryBytes, svc.config.memoryOvercommit, [{ nodeType: settings.cacheNodeType, count: 1 }]);
+  const preferred = input.PreferredAvailabilityZone ?? input.PreferredAvailabilityZones?.[0];
+  const [zone] = placeNodes(subnetGroup, 1, preferred ? [preferred] : undefined);
+  const now = svc.now();
+
+  const { addresses, ops: addressOps } = await reserveAddresses(svc.store, svc.config.endpointCidr, [`cacheCluster:${id}:0001`]);
+  const cluster = newCacheCluster({
+    id, arn: arn(svc.installation, 'cluster', id), settings, engineVersionInstalled: engine.version,
+    availabilityZone: zone!, nodeAddress: addresses[0]!, now,
+    ...(group ? { replicationGroupId: group.id } : {}),
+  });
+  const ops: WriteOp[] = [
+    { op: 'create', kind: 'cacheCluster', id, doc: cluster },
+    ...addressOps,
+    ...tagOps(cluster.arn, input.Tags ?? []),
+  ];
+  if (group) {
+    ops.push({ op: 'update', kind: 'replicationGroup', id: group.id, expectVersion: group.version,
+      doc: { ...group.doc, status: 'modifying', memberClusters: [...group.doc.memberClusters, id] } });
+  }
+  await svc.store.commit(ops);
+  await svc.events.emit('cache-cluster', id, group
+    ? `Cache cluster ${id} is being added to replication group ${group.id} as a read replica`
+    : `Cache cluster ${id} is being created`);
+  return { CacheCluster: presentCacheCluster(cluster, false) };
+}

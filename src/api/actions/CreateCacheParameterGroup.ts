@@ -1,7 +1,7 @@
 import { CommonErrors, fault } from '../errors.js';
 import type { CreateCacheParameterGroupMessage, CreateCacheParameterGroupResult } from '../model/shapes.js';
 import { presentParameterGroup } from '../present/parameter-group.js';
-import { createRecords } from '../../resources/commit.js';
+import { createRecords, retryOnConflict } from '../../resources/commit.js';
 import { normalizeIdentifier } from '../../resources/naming.js';
 import { MAX_PARAMETER_GROUPS, requireFamily } from '../../resources/parameter-groups.js';
 import { tagOps } from '../../resources/tags.js';
@@ -11,7 +11,7 @@ import { defineAction } from './define.js';
 
 /** A new group holds no values of its own: it is the family defaults until modified. */
 export default defineAction<CreateCacheParameterGroupMessage, CreateCacheParameterGroupResult>(
-  'CreateCacheParameterGroup', async (input, svc) => {
+  'CreateCacheParameterGroup', async (input, svc) => retryOnConflict(async () => {
     if (input.CacheParameterGroupName.toLowerCase().startsWith('default.')) {
       throw CommonErrors.invalidParameterValue(
         `Invalid CacheParameterGroupName '${input.CacheParameterGroupName}': names starting with 'default.' are reserved for default parameter groups.`);
@@ -42,4 +42,4 @@ export default defineAction<CreateCacheParameterGroupMessage, CreateCacheParamet
     }
     await createRecords(svc.store, ops, 'cacheParameterGroup', alreadyExists);
     return { CacheParameterGroup: presentParameterGroup(group) };
-  });
+  }));

@@ -1,14 +1,14 @@
 import { fault } from '../errors.js';
 import type { CreateCacheSubnetGroupMessage, CreateCacheSubnetGroupResult } from '../model/shapes.js';
 import { presentSubnetGroup } from '../present/subnet-group.js';
-import { createRecords } from '../../resources/commit.js';
+import { createRecords, retryOnConflict } from '../../resources/commit.js';
 import { normalizeSubnetGroupName } from '../../resources/naming.js';
 import { MAX_SUBNET_GROUPS, newSubnetGroupRecord, validateSubnetIds } from '../../resources/subnet-groups.js';
 import { tagOps } from '../../resources/tags.js';
 import { defineAction } from './define.js';
 
 export default defineAction<CreateCacheSubnetGroupMessage, CreateCacheSubnetGroupResult>(
-  'CreateCacheSubnetGroup', async (input, svc) => {
+  'CreateCacheSubnetGroup', async (input, svc) => retryOnConflict(async () => {
     const name = normalizeSubnetGroupName(input.CacheSubnetGroupName);
     const subnetIds = validateSubnetIds(input.SubnetIds);
     const group = newSubnetGroupRecord(svc.installation, name, input.CacheSubnetGroupDescription, subnetIds, svc.now());
@@ -24,4 +24,4 @@ export default defineAction<CreateCacheSubnetGroupMessage, CreateCacheSubnetGrou
     }
     await createRecords(svc.store, ops, 'cacheSubnetGroup', alreadyExists);
     return { CacheSubnetGroup: presentSubnetGroup(group) };
-  });
+  }));

@@ -9,9 +9,11 @@ import { memberClusterId, normalizeIdentifier } from '../../resources/naming.js'
 import { placeNodes } from '../../resources/placement.js';
 import { isClusterModeGroup, resolveCreateSettings } from '../../resources/settings.js';
 import { tagOps } from '../../resources/tags.js';
-import { arn } from '../../service/services.js';
+import { arn, type Services } from '../../service/services.js';
 import { type CacheClusterRecord, type ReplicationGroupRecord, type WriteOp } from '../../store/index.js';
-import { commitCreate, groupCreateConflicts } from './create-commit.js';
+import { groupCreateConflicts } from './create-commit.js';
+import { refuseOutposts } from './outposts.js';
+import { retryOnConflict } from '../../resources/commit.js';
 import { createShardedGroup } from './create-sharded.js';
 import { resolveEngine } from '../../catalog/engines.js';
 import { attachmentOps, userGroupsForCreate } from '../../resources/users.js';
@@ -35,107 +37,115 @@ function clusterCount(input: CreateReplicationGroupMessage): number {
 export default defineAction<CreateReplicationGroupMessage, CreateReplicationGroupResult>(
   'CreateReplicationGroup', async (input, svc) => {
     const id = normalizeIdentifier('ReplicationGroupId', input.ReplicationGroupId);
-    if (input.GlobalReplicationGroupId) {
-      throw CommonErrors.invalidParameterValue('Global datastores (GlobalReplicationGroupId) are not supported by cachefleet.');
-    }
-    // Cluster mode: asked for by shape (several node groups, ClusterMode enabled) or by a
-    // parameter group with cluster-enabled yes. Without a parameter group, ElastiCache picks
-    // default.<family>.cluster.on for a sharded request.
-    const wantsShards = (input.NumNodeGroups ?? 1) > 1 || !!input.NodeGroupConfiguration?.length || input.ClusterMode === 'enabled';
-    const resolved = await resolveCreateSettings(svc, wantsShards && !input.CacheParameterGroupName
-      ? { ...input, CacheParameterGroupName: `default.${resolveEngine(input.EngineVersion, svc.engines).family}.cluster.on` } : input);
-    const { settings, engine, parameterGroup, subnetGroup } = resolved;
-    if (isClusterModeGroup(parameterGroup)) {
-      if (input.ClusterMode === 'disabled') {
-        throw CommonErrors.invalidParameterCombination(`Cache parameter group ${parameterGroup.name} has cluster-enabled yes but ClusterMode is disabled.`);
-      }
-      return createShardedGroup(svc, id, input, resolved);
-    }
-    if (wantsShards) {
-      throw CommonErrors.invalidParameterCombination(
-        `Several node groups need a parameter group with cluster-enabled yes (e.g. default.redis7.cluster.on); ${parameterGroup.name} has cluster-enabled no.`);
-    }
-    if (await svc.store.get('replicationGroup', id)) {
-      throw fault('ReplicationGroupAlreadyExistsFault', `Replication group ${id} already exists.`);
-    }
-    // RBAC: the user groups whose users every node knows.
-    const userGroups = await userGroupsForCreate(svc, input, settings.transitEncryptionEnabled);
-    const count = clusterCount(input);
-    const automaticFailover = input.AutomaticFailoverEnabled ?? false;
-    const multiAZ = input.MultiAZEnabled ?? false;
-    if (automaticFailover && count < 2) {
-      throw CommonErrors.invalidParameterCombination(
-        'Automatic failover needs at least one replica: set NumCacheClusters to 2 or more, or ReplicasPerNodeGroup to 1 or more.');
-    }
-    if (multiAZ && !automaticFailover) {
-      throw CommonErrors.invalidParameterCombination('Multi-AZ requires AutomaticFailoverEnabled to be true.');
-    }
-
-    // An existing standalone cluster can seed the group as its primary (PrimaryClusterId).
-    let seed: CacheClusterRecord | undefined;
-    let seedVersion: number | undefined;
-    if (input.PrimaryClusterId) {
-      const s = await svc.store.get('cacheCluster', input.PrimaryClusterId.toLowerCase());
-      if (!s) throw fault('CacheClusterNotFoundFault', `Cache cluster ${input.PrimaryClusterId} not found.`);
-      if (s.doc.replicationGroupId) {
-        throw fault('InvalidCacheClusterStateFault', `Cache cluster ${s.id} already belongs to replication group ${s.doc.replicationGroupId}.`);
-      }
-      if (s.doc.status !== 'available') {
-        throw fault('InvalidCacheClusterStateFault', `Cache cluster ${s.id} is ${s.doc.status}; it must be available to become a primary.`);
-      }
-      if (s.doc.transitEncryptionEnabled !== settings.transitEncryptionEnabled) {
-        throw CommonErrors.invalidParameterCombination(
-          `Cache cluster ${s.id} has TransitEncryptionEnabled ${s.doc.transitEncryptionEnabled}; the replication group it seeds must have the same.`);
-      }
-      seed = s.doc;
-      seedVersion = s.version;
-    }
-    const newCount = seed ? count - 1 : count;
-    await checkCapacity(svc.store, svc.config.hostMemoryBytes, svc.config.memoryOvercommit,
-      [{ nodeType: settings.cacheNodeType, count: newCount }]);
-
-    const zones = placeNodes(subnetGroup, count, input.PreferredCacheClusterAZs);
-    const now = svc.now();
-    const memberIds = Array.from({ length: count }, (_, i) => (seed && i === 0 ? seed.id : memberClusterId(id, seed ? i - 1 : i)));
-    const owners = ['primary', 'reader', ...memberIds.slice(seed ? 1 : 0)].map((o) => `replicationGroup:${id}:${o}`);
-
-    return commitCreate(svc, async () => {
-      const { addresses, ops: addressOps } = await reserveAddresses(svc.store, svc.config.endpointCidr, owners);
-      const [primaryAddress, readerAddress, ...nodeAddresses] = addresses as [string, string, ...string[]];
-      const clusters: CacheClusterRecord[] = memberIds.map((cid, i) => (seed && i === 0)
-        ? { ...seed, replicationGroupId: id, ...securitySettingsOf(settings) }
-        : newCacheCluster({
-          id: cid, arn: arn(svc.installation, 'cluster', cid), settings, engineVersionInstalled: engine.version,
-          availabilityZone: zones[i]!, nodeAddress: nodeAddresses[seed ? i - 1 : i]!, replicationGroupId: id, now,
-        }));
-      const group: ReplicationGroupRecord = {
-        ...settings,
-        ...(seed ? { cacheNodeType: seed.cacheNodeType, port: seed.port } : {}),
-        id,
-        arn: arn(svc.installation, 'replicationgroup', id),
-        description: input.ReplicationGroupDescription,
-        status: 'creating',
-        createdAt: now.toISOString(),
-        automaticFailoverEnabled: automaticFailover,
-        multiAZEnabled: multiAZ,
-        memberClusters: memberIds,
-        primaryClusterId: memberIds[0]!,
-        primaryEndpoint: { address: primaryAddress, port: seed?.port ?? settings.port },
-        readerEndpoint: { address: readerAddress, port: seed?.port ?? settings.port },
-        pending: {},
-        ...(userGroups.length ? { userGroupIds: userGroups.map((u) => u.id) } : {}),
-      };
-      const ops: WriteOp[] = [
-        { op: 'create', kind: 'replicationGroup', id, doc: group },
-        ...clusters.map((c): WriteOp => (seed && c.id === seed.id)
-          ? { op: 'update', kind: 'cacheCluster', id: c.id, doc: c, expectVersion: seedVersion }
-          : { op: 'create', kind: 'cacheCluster', id: c.id, doc: c }),
-        ...addressOps,
-        ...tagOps(group.arn, input.Tags ?? []),
-        ...attachmentOps(userGroups, id, true),
-      ];
-      await svc.store.commit(ops);
-      await svc.events.emit('replication-group', id, `Replication group ${id} is being created with ${count} cache cluster(s)`);
-      return { ReplicationGroup: presentReplicationGroup(group, clusters) };
-    }, groupCreateConflicts(id));
+    // The whole read-validate-commit runs again when it loses a race (an address, the seed
+    // cluster or a user group changed meanwhile): see retryOnConflict.
+    const result = await retryOnConflict(() => createGroup(svc, id, input), { alreadyExists: groupCreateConflicts(id) });
+    svc.kick();
+    return result;
   });
+
+/** One attempt: validates against the records as they are now and commits the new group and its members. */
+async function createGroup(svc: Services, id: string, input: CreateReplicationGroupMessage): Promise<CreateReplicationGroupResult> {
+  if (input.GlobalReplicationGroupId) {
+    throw CommonErrors.invalidParameterValue('Global datastores (GlobalReplicationGroupId) are not supported by cachefleet.');
+  }
+  refuseOutposts(input);
+  // Cluster mode: asked for by shape (several node groups, ClusterMode enabled) or by a
+  // parameter group with cluster-enabled yes. Without a parameter group, ElastiCache picks
+  // default.<family>.cluster.on for a sharded request.
+  const wantsShards = (input.NumNodeGroups ?? 1) > 1 || !!input.NodeGroupConfiguration?.length || input.ClusterMode === 'enabled';
+  const resolved = await resolveCreateSettings(svc, wantsShards && !input.CacheParameterGroupName
+    ? { ...input, CacheParameterGroupName: `default.${resolveEngine(input.EngineVersion, svc.engines).family}.cluster.on` } : input);
+  const { settings, engine, parameterGroup, subnetGroup } = resolved;
+  if (isClusterModeGroup(parameterGroup)) {
+    if (input.ClusterMode === 'disabled') {
+      throw CommonErrors.invalidParameterCombination(`Cache parameter group ${parameterGroup.name} has cluster-enabled yes but ClusterMode is disabled.`);
+    }
+    return createShardedGroup(svc, id, input, resolved);
+  }
+  if (wantsShards) {
+    throw CommonErrors.invalidParameterCombination(
+      `Several node groups need a parameter group with cluster-enabled yes (e.g. default.redis7.cluster.on); ${parameterGroup.name} has cluster-enabled no.`);
+  }
+  if (await svc.store.get('replicationGroup', id)) {
+    throw fault('ReplicationGroupAlreadyExistsFault', `Replication group ${id} already exists.`);
+  }
+  // RBAC: the user groups whose users every node knows.
+  const userGroups = await userGroupsForCreate(svc, input, settings.transitEncryptionEnabled);
+  const count = clusterCount(input);
+  const automaticFailover = input.AutomaticFailoverEnabled ?? false;
+  const multiAZ = input.MultiAZEnabled ?? false;
+  if (automaticFailover && count < 2) {
+    throw CommonErrors.invalidParameterCombination(
+      'Automatic failover needs at least one replica: set NumCacheClusters to 2 or more, or ReplicasPerNodeGroup to 1 or more.');
+  }
+  if (multiAZ && !automaticFailover) {
+    throw CommonErrors.invalidParameterCombination('Multi-AZ requires AutomaticFailoverEnabled to be true.');
+  }
+
+  // An existing standalone cluster can seed the group as its primary (PrimaryClusterId).
+  let seed: CacheClusterRecord | undefined;
+  let seedVersion: number | undefined;
+  if (input.PrimaryClusterId) {
+    const s = await svc.store.get('cacheCluster', input.PrimaryClusterId.toLowerCase());
+    if (!s) throw fault('CacheClusterNotFoundFault', `Cache cluster ${input.PrimaryClusterId} not found.`);
+    if (s.doc.replicationGroupId) {
+      throw fault('InvalidCacheClusterStateFault', `Cache cluster ${s.id} already belongs to replication group ${s.doc.replicationGroupId}.`);
+    }
+    if (s.doc.status !== 'available') {
+      throw fault('InvalidCacheClusterStateFault', `Cache cluster ${s.id} is ${s.doc.status}; it must be available to become a primary.`);
+    }
+    if (s.doc.transitEncryptionEnabled !== settings.transitEncryptionEnabled) {
+      throw CommonErrors.invalidParameterCombination(
+        `Cache cluster ${s.id} has TransitEncryptionEnabled ${s.doc.transitEncryptionEnabled}; the replication group it seeds must have the same.`);
+    }
+    seed = s.doc;
+    seedVersion = s.version;
+  }
+  const newCount = seed ? count - 1 : count;
+  await checkCapacity(svc.store, svc.config.hostMemoryBytes, svc.config.memoryOvercommit,
+    [{ nodeType: settings.cacheNodeType, count: newCount }]);
+
+  const zones = placeNodes(subnetGroup, count, input.PreferredCacheClusterAZs);
+  const now = svc.now();
+  const memberIds = Array.from({ length: count }, (_, i) => (seed && i === 0 ? seed.id : memberClusterId(id, seed ? i - 1 : i)));
+  const owners = ['primary', 'reader', ...memberIds.slice(seed ? 1 : 0)].map((o) => `replicationGroup:${id}:${o}`);
+
+  const { addresses, ops: addressOps } = await reserveAddresses(svc.store, svc.config.endpointCidr, owners);
+  const [primaryAddress, readerAddress, ...nodeAddresses] = addresses as [string, string, ...string[]];
+  const clusters: CacheClusterRecord[] = memberIds.map((cid, i) => (seed && i === 0)
+    ? { ...seed, replicationGroupId: id, ...securitySettingsOf(settings) }
+    : newCacheCluster({
+      id: cid, arn: arn(svc.installation, 'cluster', cid), settings, engineVersionInstalled: engine.version,
+      availabilityZone: zones[i]!, nodeAddress: nodeAddresses[seed ? i - 1 : i]!, replicationGroupId: id, now,
+    }));
+  const group: ReplicationGroupRecord = {
+    ...settings,
+    ...(seed ? { cacheNodeType: seed.cacheNodeType, port: seed.port } : {}),
+    id,
+    arn: arn(svc.installation, 'replicationgroup', id),
+    description: input.ReplicationGroupDescription,
+    status: 'creating',
+    createdAt: now.toISOString(),
+    automaticFailoverEnabled: automaticFailover,
+    multiAZEnabled: multiAZ,
+    memberClusters: memberIds,
+    primaryClusterId: memberIds[0]!,
+    primaryEndpoint: { address: primaryAddress, port: seed?.port ?? settings.port },
+    readerEndpoint: { address: readerAddress, port: seed?.port ?? settings.port },
+    pending: {},
+    ...(userGroups.length ? { userGroupIds: userGroups.map((u) => u.id) } : {}),
+  };
+  const ops: WriteOp[] = [
+    { op: 'create', kind: 'replicationGroup', id, doc: group },
+    ...clusters.map((c): WriteOp => (seed && c.id === seed.id)
+      ? { op: 'update', kind: 'cacheCluster', id: c.id, doc: c, expectVersion: seedVersion }
+      : { op: 'create', kind: 'cacheCluster', id: c.id, doc: c }),
+    ...addressOps,
+    ...tagOps(group.arn, input.Tags ?? []),
+    ...attachmentOps(userGroups, id, true),
+  ];
+  await svc.store.commit(ops);
+  await svc.events.emit('replication-group', id, `Replication group ${id} is being created with ${count} cache cluster(s)`);
+  return { ReplicationGroup: presentReplicationGroup(group, clusters) };
+}

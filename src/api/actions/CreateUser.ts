@@ -1,7 +1,7 @@
 import { CommonErrors, fault } from '../errors.js';
 import type { CreateUserMessage, User } from '../model/shapes.js';
 import { presentUser } from '../present/user.js';
-import { createRecords } from '../../resources/commit.js';
+import { createRecords, retryOnConflict } from '../../resources/commit.js';
 import { tagOps } from '../../resources/tags.js';
 import {
   checkEngine, DEFAULT_USER_NAME, MAX_USERS, normalizeAccessString, normalizeRbacId, resolveAuthentication, validateUserName,
@@ -15,7 +15,7 @@ import { defineAction } from './define.js';
  * nodes once a user group holding it is attached to a replication group. User names are unique
  * in the account, except `default`: a custom default user replaces the built-in one in a group.
  */
-export default defineAction<CreateUserMessage, User>('CreateUser', async (input, svc) => {
+export default defineAction<CreateUserMessage, User>('CreateUser', async (input, svc) => retryOnConflict(async () => {
   const userId = normalizeRbacId('UserId', input.UserId);
   const userName = validateUserName(input.UserName);
   checkEngine(input.Engine, true);
@@ -41,4 +41,4 @@ export default defineAction<CreateUserMessage, User>('CreateUser', async (input,
   await createRecords(svc.store, ops, 'user', alreadyExists);
   await svc.events.emit('user', userId, `User ${userId} created`);
   return presentUser(user);
-});
+}));

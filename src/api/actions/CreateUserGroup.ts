@@ -1,7 +1,7 @@
 import { fault } from '../errors.js';
 import type { CreateUserGroupMessage, UserGroup } from '../model/shapes.js';
 import { presentUserGroup } from '../present/user.js';
-import { createRecords } from '../../resources/commit.js';
+import { createRecords, retryOnConflict } from '../../resources/commit.js';
 import { tagOps } from '../../resources/tags.js';
 import { checkEngine, checkMembers, idList, MAX_USER_GROUPS, normalizeRbacId, userMembershipOps } from '../../resources/users.js';
 import { arn } from '../../service/services.js';
@@ -14,7 +14,7 @@ import { defineAction } from './define.js';
  * (DefaultUserRequired): that user's rules become the nodes' `default` user, which clients that
  * do not authenticate get.
  */
-export default defineAction<CreateUserGroupMessage, UserGroup>('CreateUserGroup', async (input, svc) => {
+export default defineAction<CreateUserGroupMessage, UserGroup>('CreateUserGroup', async (input, svc) => retryOnConflict(async () => {
   const id = normalizeRbacId('UserGroupId', input.UserGroupId);
   checkEngine(input.Engine, true);
   const userIds = idList('UserId', input.UserIds, 'UserIds');
@@ -38,4 +38,4 @@ export default defineAction<CreateUserGroupMessage, UserGroup>('CreateUserGroup'
   await svc.events.emit('user-group', id, `User group ${id} is being created with users ${userIds.join(', ')}`);
   svc.kick();
   return presentUserGroup(group);
-});
+}));

@@ -4,7 +4,8 @@ import { defineAction } from './define.js';
 import { memberNumber, requestedReplicaCount, requireChangeableGroup } from './IncreaseReplicaCount.js';
 import { presentReplicationGroup } from '../present/replication-group.js';
 import { memberClusters, requireReplicationGroup } from '../../resources/lookups.js';
-import { ConflictError, type CacheClusterRecord, type ReplicationGroupRecord, type WriteOp } from '../../store/index.js';
+import type { CacheClusterRecord, ReplicationGroupRecord, WriteOp } from '../../store/index.js';
+import { retryOnConflict } from '../../resources/commit.js';
 
 /**
  * Removes read replicas from a replication group (cluster mode disabled): the ones named in
@@ -14,7 +15,7 @@ import { ConflictError, type CacheClusterRecord, type ReplicationGroupRecord, ty
  * again on its next settled pass.
  */
 export default defineAction<DecreaseReplicaCountMessage, DecreaseReplicaCountResult>(
-  'DecreaseReplicaCount', async (input, svc) => {
+  'DecreaseReplicaCount', async (input, svc) => retryOnConflict(async () => {
     const { count } = requestedReplicaCount(input);
     const named = [...new Set((input.ReplicasToRemove ?? []).map((id) => id.toLowerCase()))];
     if (count === undefined && named.length === 0) {
@@ -65,7 +66,7 @@ export default defineAction<DecreaseReplicaCountMessage, DecreaseReplicaCountRes
     // Each removed record is written over the version read here (its doc and version read together).
     const stored = await Promise.all(removeIds.map((id) => svc.store.get('cacheCluster', id)));
     if (stored.some((s) => s === undefined)) {
-      throw fault('InvalidReplicationGroupStateFault', `Replication group ${g.id} changed meanwhile; try again.`);
+      throw fault('InvalidReplicationGroupStateFault', `Replication group ${g.id} is missing member cache clusters; try again later.`);
     }
     const removed = stored.map((s): CacheClusterRecord => ({ ...s!.doc, status: 'deleting', deleteRequested: true }));
     const versions = new Map(stored.map((s) => [s!.id, s!.version]));
@@ -76,17 +77,10 @@ export default defineAction<DecreaseReplicaCountMessage, DecreaseReplicaCountRes
       { op: 'update', kind: 'replicationGroup', id: g.id, doc: next, expectVersion: version },
       ...removed.map((c): WriteOp => ({ op: 'update', kind: 'cacheCluster', id: c.id, doc: c, expectVersion: versions.get(c.id) })),
     ];
-    try {
-      await svc.store.commit(ops);
-    } catch (e) {
-      if (e instanceof ConflictError) {
-        throw fault('InvalidReplicationGroupStateFault', `Replication group ${g.id} changed meanwhile; try again.`);
-      }
-      throw e;
-    }
+    await svc.store.commit(ops);
     await svc.events.emit('replication-group', g.id,
       `Replica count of ${g.id} is being decreased from ${current} to ${target} (removing ${removeIds.join(', ')})`);
     for (const c of removed) await svc.events.emit('cache-cluster', c.id, `Cache cluster ${c.id} is being deleted`);
     svc.kick();
     return { ReplicationGroup: presentReplicationGroup(next, members.filter((c) => !removeIds.includes(c.id))) };
-  });
+  }));

@@ -4,9 +4,10 @@ import { defineAction } from './define.js';
 import { presentCacheCluster } from '../present/cache-cluster.js';
 import { requireCacheCluster } from '../../resources/lookups.js';
 import type { WriteOp } from '../../store/index.js';
+import { retryOnConflict } from '../../resources/commit.js';
 
 export default defineAction<DeleteCacheClusterMessage, DeleteCacheClusterResult>(
-  'DeleteCacheCluster', async (input, svc) => {
+  'DeleteCacheCluster', async (input, svc) => retryOnConflict(async () => {
     const { doc: c, version } = await requireCacheCluster(svc, input.CacheClusterId);
     if (c.deleteRequested) throw fault('InvalidCacheClusterStateFault', `Cache cluster ${c.id} is already being deleted.`);
     if (input.FinalSnapshotIdentifier) {
@@ -37,4 +38,4 @@ export default defineAction<DeleteCacheClusterMessage, DeleteCacheClusterResult>
     await svc.events.emit('cache-cluster', c.id, `Cache cluster ${c.id} is being deleted`);
     svc.kick();
     return { CacheCluster: presentCacheCluster(next, false) };
-  });
+  }));

@@ -3,9 +3,10 @@ import type { DeleteReplicationGroupMessage, DeleteReplicationGroupResult } from
 import { defineAction } from './define.js';
 import { presentReplicationGroup } from '../present/replication-group.js';
 import { memberClusters, requireReplicationGroup } from '../../resources/lookups.js';
+import { retryOnConflict } from '../../resources/commit.js';
 
 export default defineAction<DeleteReplicationGroupMessage, DeleteReplicationGroupResult>(
-  'DeleteReplicationGroup', async (input, svc) => {
+  'DeleteReplicationGroup', async (input, svc) => retryOnConflict(async () => {
     const { doc: g, version } = await requireReplicationGroup(svc, input.ReplicationGroupId);
     if (g.deleteRequested) {
       throw fault('InvalidReplicationGroupStateFault', `Replication group ${g.id} is already being deleted.`);
@@ -18,4 +19,4 @@ export default defineAction<DeleteReplicationGroupMessage, DeleteReplicationGrou
     await svc.events.emit('replication-group', g.id, `Replication group ${g.id} is being deleted`);
     svc.kick();
     return { ReplicationGroup: presentReplicationGroup(updated, await memberClusters(svc, g)) };
-  });
+  }));

@@ -1,7 +1,6 @@
 import { CommonErrors, fault } from '../errors.js';
 import type { ConfigureShard, IncreaseReplicaCountMessage, IncreaseReplicaCountResult } from '../model/shapes.js';
 import { defineAction } from './define.js';
-import { commitCreate } from './create-commit.js';
 import { presentReplicationGroup } from '../present/replication-group.js';
 import { resolveEngine } from '../../catalog/engines.js';
 import { getNodeType } from '../../catalog/node-types.js';
@@ -13,8 +12,9 @@ import { memberClusterId } from '../../resources/naming.js';
 import { availabilityZones } from '../../resources/placement.js';
 import { arn } from '../../service/services.js';
 import {
-  ConflictError, type CacheClusterRecord, type CacheSettings, type CacheSubnetGroupRecord, type ReplicationGroupRecord, type WriteOp,
+  type CacheClusterRecord, type CacheSettings, type CacheSubnetGroupRecord, type ReplicationGroupRecord, type WriteOp,
 } from '../../store/index.js';
+import { retryOnConflict } from '../../resources/commit.js';
 
 /** Cluster mode disabled: a primary and at most 5 read replicas. */
 export const MAX_REPLICAS = 5;
@@ -139,7 +139,7 @@ function largerNodeType(current: string, pending: string | undefined): string {
  * group is available again once every replica's link is up.
  */
 export default defineAction<IncreaseReplicaCountMessage, IncreaseReplicaCountResult>(
-  'IncreaseReplicaCount', async (input, svc) => {
+  'IncreaseReplicaCount', async (input, svc) => retryOnConflict(async () => {
     const { count, preferredAZs } = requestedReplicaCount(input);
     if (count === undefined) {
       throw CommonErrors.invalidParameterValue('Specify the number of replicas wanted: NewReplicaCount, or ReplicaConfiguration for node group 0001.');
@@ -169,39 +169,36 @@ export default defineAction<IncreaseReplicaCountMessage, IncreaseReplicaCountRes
       [{ nodeType: largerNodeType(primary.cacheNodeType, primary.pending.cacheNodeType), count: add }]);
     const now = svc.now();
 
-    return commitCreate(svc, async () => {
-      // The lowest numbers no member and no other cache cluster (e.g. one still being deleted) uses.
-      const taken = new Set([...g.memberClusters, ...(await svc.store.list('cacheCluster')).map((r) => r.id)]);
-      const ids: string[] = [];
-      for (let i = 0; ids.length < add; i++) {
-        const id = memberClusterId(g.id, i);
-        if (!taken.has(id)) ids.push(id);
-      }
-      const { addresses, ops: addressOps } = await reserveAddresses(svc.store, svc.config.endpointCidr,
-        ids.map((id) => `replicationGroup:${g.id}:${id}`));
-      const added = ids.map((id, i): CacheClusterRecord => {
-        const c = newCacheCluster({
-          id, arn: arn(svc.installation, 'cluster', id), settings, engineVersionInstalled: engine.version,
-          availabilityZone: zones[i]!, nodeAddress: addresses[i]!, replicationGroupId: g.id, now,
-        });
-        // A node type change waiting for the maintenance window applies to the new replicas too.
-        if (primary.pending.cacheNodeType) c.pending.cacheNodeType = primary.pending.cacheNodeType;
-        return c;
+    // The lowest numbers no member and no other cache cluster (e.g. one still being deleted) uses.
+    const taken = new Set([...g.memberClusters, ...(await svc.store.list('cacheCluster')).map((r) => r.id)]);
+    const ids: string[] = [];
+    for (let i = 0; ids.length < add; i++) {
+      const id = memberClusterId(g.id, i);
+      if (!taken.has(id)) ids.push(id);
+    }
+    const { addresses, ops: addressOps } = await reserveAddresses(svc.store, svc.config.endpointCidr,
+      ids.map((id) => `replicationGroup:${g.id}:${id}`));
+    const added = ids.map((id, i): CacheClusterRecord => {
+      const c = newCacheCluster({
+        id, arn: arn(svc.installation, 'cluster', id), settings, engineVersionInstalled: engine.version,
+        availabilityZone: zones[i]!, nodeAddress: addresses[i]!, replicationGroupId: g.id, now,
       });
-      const next: ReplicationGroupRecord = { ...g, status: 'modifying', memberClusters: [...g.memberClusters, ...ids] };
-      const ops: WriteOp[] = [
-        { op: 'update', kind: 'replicationGroup', id: g.id, doc: next, expectVersion: version },
-        ...added.map((c): WriteOp => ({ op: 'create', kind: 'cacheCluster', id: c.id, doc: c })),
-        ...addressOps,
-      ];
-      await svc.store.commit(ops);
-      await svc.events.emit('replication-group', g.id, `Replica count of ${g.id} is being increased from ${current} to ${count}`);
-      for (const c of added) {
-        await svc.events.emit('cache-cluster', c.id,
-          `Cache cluster ${c.id} is being added to replication group ${g.id} as a read replica in ${c.preferredAvailabilityZone}`);
-      }
-      return { ReplicationGroup: presentReplicationGroup(next, [...members, ...added]) };
-    }, (e) => e instanceof ConflictError && (e.kind === 'replicationGroup' || e.kind === 'cacheCluster')
-      ? fault('InvalidReplicationGroupStateFault', `Replication group ${g.id} changed meanwhile; try again.`)
-      : undefined);
-  });
+      // A node type change waiting for the maintenance window applies to the new replicas too.
+      if (primary.pending.cacheNodeType) c.pending.cacheNodeType = primary.pending.cacheNodeType;
+      return c;
+    });
+    const next: ReplicationGroupRecord = { ...g, status: 'modifying', memberClusters: [...g.memberClusters, ...ids] };
+    const ops: WriteOp[] = [
+      { op: 'update', kind: 'replicationGroup', id: g.id, doc: next, expectVersion: version },
+      ...added.map((c): WriteOp => ({ op: 'create', kind: 'cacheCluster', id: c.id, doc: c })),
+      ...addressOps,
+    ];
+    await svc.store.commit(ops);
+    await svc.events.emit('replication-group', g.id, `Replica count of ${g.id} is being increased from ${current} to ${count}`);
+    for (const c of added) {
+      await svc.events.emit('cache-cluster', c.id,
+        `Cache cluster ${c.id} is being added to replication group ${g.id} as a read replica in ${c.preferredAvailabilityZone}`);
+    }
+    svc.kick();
+    return { ReplicationGroup: presentReplicationGroup(next, [...members, ...added]) };
+  }));

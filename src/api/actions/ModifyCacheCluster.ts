@@ -6,9 +6,10 @@ import { checkCapacity } from '../../resources/capacity.js';
 import { requireCacheCluster } from '../../resources/lookups.js';
 import { applySettingsChanges } from '../../resources/modify.js';
 import type { CacheClusterRecord } from '../../store/index.js';
+import { retryOnConflict } from '../../resources/commit.js';
 
 export default defineAction<ModifyCacheClusterMessage, ModifyCacheClusterResult>(
-  'ModifyCacheCluster', async (input, svc) => {
+  'ModifyCacheCluster', async (input, svc) => retryOnConflict(async () => {
     const { doc: c, version } = await requireCacheCluster(svc, input.CacheClusterId);
     if (c.status !== 'available') {
       throw fault('InvalidCacheClusterStateFault', `Cache cluster ${c.id} is ${c.status}; it can be modified only when available.`);
@@ -44,4 +45,4 @@ export default defineAction<ModifyCacheClusterMessage, ModifyCacheClusterResult>
     await svc.events.emit('cache-cluster', c.id, `Cache cluster ${c.id} modified: ${change.changed.join(', ')}`);
     svc.kick();
     return { CacheCluster: presentCacheCluster(next, false) };
-  });
+  }));

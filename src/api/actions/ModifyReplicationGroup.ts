@@ -3,19 +3,19 @@ import type { ModifyReplicationGroupMessage, ModifyReplicationGroupResult } from
 import { defineAction } from './define.js';
 import { presentReplicationGroup } from '../present/replication-group.js';
 import { checkCapacity } from '../../resources/capacity.js';
-import { memberClusters, requireReplicationGroup } from '../../resources/lookups.js';
+import { requireReplicationGroup, storedMemberClusters } from '../../resources/lookups.js';
 import { applySettingsChanges, SHARED_SETTINGS } from '../../resources/modify.js';
 import { userGroupChange } from '../../resources/users.js';
 import { authTokenEnabled } from '../../security/auth-token.js';
 import type { CacheClusterRecord, CacheSettings, ReplicationGroupRecord, WriteOp } from '../../store/index.js';
-import { userGroupConflict } from './create-commit.js';
+import { retryOnConflict } from '../../resources/commit.js';
 
 function pick(s: CacheSettings): Partial<CacheSettings> {
   return Object.fromEntries(SHARED_SETTINGS.map((k) => [k, s[k]]));
 }
 
 export default defineAction<ModifyReplicationGroupMessage, ModifyReplicationGroupResult>(
-  'ModifyReplicationGroup', async (input, svc) => {
+  'ModifyReplicationGroup', async (input, svc) => retryOnConflict(async () => {
     const { doc: g, version } = await requireReplicationGroup(svc, input.ReplicationGroupId);
     if (g.status !== 'available') {
       throw fault('InvalidReplicationGroupStateFault', `Replication group ${g.id} is ${g.status}; it can be modified only when available.`);
@@ -66,7 +66,10 @@ export default defineAction<ModifyReplicationGroupMessage, ModifyReplicationGrou
     }
     if (changed.length === 0) throw CommonErrors.invalidParameterCombination('No modifications were requested.');
 
-    const members = await memberClusters(svc, g);
+    // Every member is rewritten at the version read here: a reconciler write in between fails
+    // the commit (and the step runs again on the fresh records) instead of being overwritten.
+    const stored = await storedMemberClusters(svc, g);
+    const members = stored.map((s) => s.doc);
     if (change.nodeType && input.ApplyImmediately) {
       await checkCapacity(svc.store, svc.config.hostMemoryBytes, svc.config.memoryOvercommit,
         [{ nodeType: change.nodeType, count: members.length }], members.map((c) => c.id));
@@ -76,16 +79,15 @@ export default defineAction<ModifyReplicationGroupMessage, ModifyReplicationGrou
       next.cacheParameterGroupName !== g.cacheParameterGroupName || next.auth !== g.auth || !!rbac ||
       next.transitEncryptionEnabled !== g.transitEncryptionEnabled || next.transitEncryptionMode !== g.transitEncryptionMode;
     if (touchesNodes) next.status = 'modifying';
-    const clusterOps: WriteOp[] = members.map((c) => {
+    const clusterOps: WriteOp[] = stored.map(({ doc: c, version: memberVersion }) => {
       const doc: CacheClusterRecord = { ...c, ...pick(next), pending: { ...c.pending } };
       if (change.nodeType && input.ApplyImmediately) { doc.cacheNodeType = change.nodeType; delete doc.pending.cacheNodeType; }
       else if (change.nodeType) doc.pending.cacheNodeType = change.nodeType;
-      return { op: 'update', kind: 'cacheCluster', id: c.id, doc };
+      return { op: 'update', kind: 'cacheCluster', id: c.id, doc, expectVersion: memberVersion };
     });
-    await svc.store.commit([{ op: 'update', kind: 'replicationGroup', id: g.id, doc: next, expectVersion: version }, ...clusterOps, ...(rbac?.ops ?? [])])
-      .catch((e: unknown) => { throw userGroupConflict(e) ?? e; });
+    await svc.store.commit([{ op: 'update', kind: 'replicationGroup', id: g.id, doc: next, expectVersion: version }, ...clusterOps, ...(rbac?.ops ?? [])]);
     await svc.events.emit('replication-group', g.id, `Replication group ${g.id} modified: ${changed.join(', ')}`);
     svc.kick();
     const clusters = members.map((c) => (clusterOps.find((o) => o.id === c.id) as { doc: CacheClusterRecord }).doc);
     return { ReplicationGroup: presentReplicationGroup(next, clusters) };
-  });
+  }));

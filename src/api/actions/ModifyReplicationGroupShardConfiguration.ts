@@ -1,7 +1,6 @@
 import { CommonErrors, fault } from '../errors.js';
 import type { ModifyReplicationGroupShardConfigurationMessage, ModifyReplicationGroupShardConfigurationResult } from '../model/shapes.js';
 import { defineAction } from './define.js';
-import { commitCreate } from './create-commit.js';
 import { presentReplicationGroup } from '../present/replication-group.js';
 import { formatSlots, parseSlots } from '../../engine/cluster-nodes.js';
 import { planRebalance, slotMoves } from '../../engine/slot-plan.js';
@@ -13,6 +12,7 @@ import { availabilityZones } from '../../resources/placement.js';
 import { MAX_SHARDS, shardId, shardMemberId } from '../../resources/shard-layout.js';
 import { arn } from '../../service/services.js';
 import type { CacheClusterRecord, NodeGroupRecord, ReplicationGroupRecord, WriteOp } from '../../store/index.js';
+import { retryOnConflict } from '../../resources/commit.js';
 
 /**
  * Online resharding of a cluster-mode group: more node groups (new shards are created, then slots
@@ -21,7 +21,7 @@ import type { CacheClusterRecord, NodeGroupRecord, ReplicationGroupRecord, Write
  * the group is `modifying` with its progress in PendingModifiedValues.Resharding.
  */
 export default defineAction<ModifyReplicationGroupShardConfigurationMessage, ModifyReplicationGroupShardConfigurationResult>(
-  'ModifyReplicationGroupShardConfiguration', async (input, svc) => {
+  'ModifyReplicationGroupShardConfiguration', async (input, svc) => retryOnConflict(async () => {
     const { doc: g, version } = await requireReplicationGroup(svc, input.ReplicationGroupId);
     if (!g.clusterEnabled || !g.nodeGroups) {
       throw CommonErrors.invalidParameterValue(`Replication group ${g.id} has cluster mode disabled; it has no shards to reconfigure.`);
@@ -47,52 +47,51 @@ export default defineAction<ModifyReplicationGroupShardConfigurationMessage, Mod
     const azPrefs = input.ReshardingConfiguration ?? [];
     const now = svc.now();
 
-    return commitCreate(svc, async () => {
-      const layout = newIds.map((sid, i) => ({
-        sid,
-        members: Array.from({ length: replicas + 1 }, (_, k) => ({
-          id: shardMemberId(g.id, sid, k),
-          az: azPrefs[current + i]?.PreferredAvailabilityZones?.[k] ?? zones[(current + i + k) % zones.length]!,
-        })),
-      }));
-      const ids = layout.flatMap((l) => l.members.map((m) => m.id));
-      const { addresses, ops: addressOps } = await reserveAddresses(svc.store, svc.config.endpointCidr, ids.map((m) => `replicationGroup:${g.id}:${m}`));
-      const primary = members.find((c) => c.id === g.primaryClusterId)!;
-      const clusters: CacheClusterRecord[] = [];
-      const added: NodeGroupRecord[] = layout.map((l) => {
-        for (const m of l.members) {
-          clusters.push({
-            ...newCacheCluster({
-              id: m.id, arn: arn(svc.installation, 'cluster', m.id), settings: settingsOf(primary), engineVersionInstalled: primary.engineVersionInstalled,
-              availabilityZone: m.az, nodeAddress: addresses[clusters.length]!, replicationGroupId: g.id, now,
-            }),
-            nodeGroupId: l.sid,
-          });
-        }
-        return { id: l.sid, slots: '', primaryClusterId: l.members[0]!.id, memberClusters: l.members.map((m) => m.id) };
-      });
-      const shards = [...g.nodeGroups!, ...added];
-      const currentSlots = new Map(shards.map((ng) => [ng.id, ng.slots ? parseSlots(ng.slots) : []]));
-      const desired = planRebalance(currentSlots, shards.map((ng) => ng.id).filter((id) => !removing.includes(id)));
-      const moves = slotMoves(currentSlots, desired);
-      const next: ReplicationGroupRecord = {
-        ...g,
-        status: 'modifying',
-        nodeGroups: shards.map((ng) => ({ ...ng, slots: formatSlots(desired.get(ng.id) ?? []) })),
-        memberClusters: [...g.memberClusters, ...ids],
-        resharding: { startedAt: now.toISOString(), totalSlots: moves.length, movedSlots: 0, keysMoved: 0, removing },
-      };
-      const ops: WriteOp[] = [
-        { op: 'update', kind: 'replicationGroup', id: g.id, doc: next, expectVersion: version },
-        ...clusters.map((c): WriteOp => ({ op: 'create', kind: 'cacheCluster', id: c.id, doc: c })),
-        ...addressOps,
-      ];
-      await svc.store.commit(ops);
-      await svc.events.emit('replication-group', g.id,
-        `Resharding of ${g.id} started: ${current} → ${count} node groups, ${moves.length} slots to move`);
-      return { ReplicationGroup: presentReplicationGroup(next, [...members, ...clusters]) };
-    }, () => undefined);
-  });
+    const layout = newIds.map((sid, i) => ({
+      sid,
+      members: Array.from({ length: replicas + 1 }, (_, k) => ({
+        id: shardMemberId(g.id, sid, k),
+        az: azPrefs[current + i]?.PreferredAvailabilityZones?.[k] ?? zones[(current + i + k) % zones.length]!,
+      })),
+    }));
+    const ids = layout.flatMap((l) => l.members.map((m) => m.id));
+    const { addresses, ops: addressOps } = await reserveAddresses(svc.store, svc.config.endpointCidr, ids.map((m) => `replicationGroup:${g.id}:${m}`));
+    const primary = members.find((c) => c.id === g.primaryClusterId)!;
+    const clusters: CacheClusterRecord[] = [];
+    const added: NodeGroupRecord[] = layout.map((l) => {
+      for (const m of l.members) {
+        clusters.push({
+          ...newCacheCluster({
+            id: m.id, arn: arn(svc.installation, 'cluster', m.id), settings: settingsOf(primary), engineVersionInstalled: primary.engineVersionInstalled,
+            availabilityZone: m.az, nodeAddress: addresses[clusters.length]!, replicationGroupId: g.id, now,
+          }),
+          nodeGroupId: l.sid,
+        });
+      }
+      return { id: l.sid, slots: '', primaryClusterId: l.members[0]!.id, memberClusters: l.members.map((m) => m.id) };
+    });
+    const shards = [...g.nodeGroups!, ...added];
+    const currentSlots = new Map(shards.map((ng) => [ng.id, ng.slots ? parseSlots(ng.slots) : []]));
+    const desired = planRebalance(currentSlots, shards.map((ng) => ng.id).filter((id) => !removing.includes(id)));
+    const moves = slotMoves(currentSlots, desired);
+    const next: ReplicationGroupRecord = {
+      ...g,
+      status: 'modifying',
+      nodeGroups: shards.map((ng) => ({ ...ng, slots: formatSlots(desired.get(ng.id) ?? []) })),
+      memberClusters: [...g.memberClusters, ...ids],
+      resharding: { startedAt: now.toISOString(), totalSlots: moves.length, movedSlots: 0, keysMoved: 0, removing },
+    };
+    const ops: WriteOp[] = [
+      { op: 'update', kind: 'replicationGroup', id: g.id, doc: next, expectVersion: version },
+      ...clusters.map((c): WriteOp => ({ op: 'create', kind: 'cacheCluster', id: c.id, doc: c })),
+      ...addressOps,
+    ];
+    await svc.store.commit(ops);
+    await svc.events.emit('replication-group', g.id,
+      `Resharding of ${g.id} started: ${current} → ${count} node groups, ${moves.length} slots to move`);
+    svc.kick();
+    return { ReplicationGroup: presentReplicationGroup(next, [...members, ...clusters]) };
+  }));
 
 /** The node groups a decrease removes (NodeGroupsToRemove or the complement of NodeGroupsToRetain). */
 function shardsToRemove(g: ReplicationGroupRecord, count: number, input: ModifyReplicationGroupShardConfigurationMessage): string[] {

@@ -3,10 +3,11 @@ import type { RebootCacheClusterMessage, RebootCacheClusterResult } from '../mod
 import { defineAction } from './define.js';
 import { presentCacheCluster } from '../present/cache-cluster.js';
 import { requireCacheCluster } from '../../resources/lookups.js';
+import { retryOnConflict } from '../../resources/commit.js';
 
 /** Restarts the named nodes; static parameters waiting for a reboot take effect then. */
 export default defineAction<RebootCacheClusterMessage, RebootCacheClusterResult>(
-  'RebootCacheCluster', async (input, svc) => {
+  'RebootCacheCluster', async (input, svc) => retryOnConflict(async () => {
     const { doc: c, version } = await requireCacheCluster(svc, input.CacheClusterId);
     if (c.status !== 'available') {
       throw fault('InvalidCacheClusterStateFault', `Cache cluster ${c.id} is ${c.status}; it can be rebooted only when available.`);
@@ -28,4 +29,4 @@ export default defineAction<RebootCacheClusterMessage, RebootCacheClusterResult>
     await svc.events.emit('cache-cluster', c.id, `Cache node(s) ${next.rebootRequested.join(', ')} of ${c.id} are being rebooted`);
     svc.kick();
     return { CacheCluster: presentCacheCluster(next, false) };
-  });
+  }));

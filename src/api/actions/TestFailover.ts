@@ -4,13 +4,14 @@ import { defineAction } from './define.js';
 import { presentReplicationGroup } from '../present/replication-group.js';
 import { newFailover } from '../../failover/machine.js';
 import { memberClusters, requireReplicationGroup } from '../../resources/lookups.js';
+import { retryOnConflict } from '../../resources/commit.js';
 
 const DAY_MS = 24 * 3600 * 1000;
 /** ElastiCache: TestFailover on up to 15 node groups in any rolling 24-hour period. */
 const CALLS_PER_DAY = 15;
 
 /** Replaces the primary with a replica through the failover state machine, as a real failure would. */
-export default defineAction<TestFailoverMessage, TestFailoverResult>('TestFailover', async (input, svc) => {
+export default defineAction<TestFailoverMessage, TestFailoverResult>('TestFailover', async (input, svc) => retryOnConflict(async () => {
   const { doc: g, version } = await requireReplicationGroup(svc, input.ReplicationGroupId);
   // Cluster mode: the shard named by NodeGroupId; otherwise the group is its one node group 0001.
   const shard = g.clusterEnabled ? g.nodeGroups?.find((ng) => ng.id === input.NodeGroupId) : input.NodeGroupId === '0001' ? g : undefined;
@@ -50,4 +51,4 @@ export default defineAction<TestFailoverMessage, TestFailoverResult>('TestFailov
   await svc.events.emit('replication-group', g.id, `Test Failover API called for node group ${input.NodeGroupId}`);
   svc.kick();
   return { ReplicationGroup: presentReplicationGroup(next, members) };
-});
+}));

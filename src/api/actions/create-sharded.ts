@@ -1,7 +1,6 @@
 import { CommonErrors, fault } from '../errors.js';
 import type { CreateReplicationGroupMessage, CreateReplicationGroupResult } from '../model/shapes.js';
 import { presentReplicationGroup } from '../present/replication-group.js';
-import { commitCreate, groupCreateConflicts } from './create-commit.js';
 import { reserveAddresses } from '../../resources/addresses.js';
 import { checkCapacity } from '../../resources/capacity.js';
 import { newCacheCluster } from '../../resources/cluster-factory.js';
@@ -54,53 +53,51 @@ export async function createShardedGroup(svc: Services, id: string, input: Creat
   const memberIds = layout.flatMap((l) => l.members.map((m) => m.id));
   const owners = ['configuration', ...memberIds].map((o) => `replicationGroup:${id}:${o}`);
 
-  return commitCreate(svc, async () => {
-    const { addresses, ops: addressOps } = await reserveAddresses(svc.store, svc.config.endpointCidr, owners);
-    const [configAddress, ...nodeAddresses] = addresses as [string, ...string[]];
-    const clusters: CacheClusterRecord[] = [];
-    const nodeGroups: NodeGroupRecord[] = layout.map((l) => {
-      for (const m of l.members) {
-        clusters.push({
-          ...newCacheCluster({
-            id: m.id, arn: arn(svc.installation, 'cluster', m.id), settings, engineVersionInstalled: engine.version,
-            availabilityZone: m.az, nodeAddress: nodeAddresses[clusters.length]!, replicationGroupId: id, now,
-          }),
-          nodeGroupId: l.shard.id,
-        });
-      }
-      return { id: l.shard.id, slots: l.shard.slots, primaryClusterId: l.members[0]!.id, memberClusters: l.members.map((m) => m.id) };
-    });
-    const endpoint = { address: configAddress, port: settings.port };
-    const group: ReplicationGroupRecord = {
-      ...settings,
-      id,
-      arn: arn(svc.installation, 'replicationgroup', id),
-      description: input.ReplicationGroupDescription,
-      status: 'creating',
-      createdAt: now.toISOString(),
-      automaticFailoverEnabled: true,
-      multiAZEnabled: input.MultiAZEnabled ?? false,
-      memberClusters: memberIds,
-      primaryClusterId: nodeGroups[0]!.primaryClusterId,
-      clusterEnabled: true,
-      nodeGroups,
-      configurationEndpoint: endpoint,
-      // Cluster mode has no primary or reader endpoint; both name the configuration endpoint's address.
-      primaryEndpoint: endpoint,
-      readerEndpoint: endpoint,
-      pending: {},
-      ...(userGroups.length ? { userGroupIds: userGroups.map((u) => u.id) } : {}),
-    };
-    const ops: WriteOp[] = [
-      { op: 'create', kind: 'replicationGroup', id, doc: group },
-      ...clusters.map((c): WriteOp => ({ op: 'create', kind: 'cacheCluster', id: c.id, doc: c })),
-      ...addressOps,
-      ...tagOps(group.arn, input.Tags ?? []),
-      ...attachmentOps(userGroups, id, true),
-    ];
-    await svc.store.commit(ops);
-    await svc.events.emit('replication-group', id,
-      `Replication group ${id} is being created with ${shards.length} node group(s) and ${nodeCount} node(s) (cluster mode enabled)`);
-    return { ReplicationGroup: presentReplicationGroup(group, clusters) };
-  }, groupCreateConflicts(id));
+  const { addresses, ops: addressOps } = await reserveAddresses(svc.store, svc.config.endpointCidr, owners);
+  const [configAddress, ...nodeAddresses] = addresses as [string, ...string[]];
+  const clusters: CacheClusterRecord[] = [];
+  const nodeGroups: NodeGroupRecord[] = layout.map((l) => {
+    for (const m of l.members) {
+      clusters.push({
+        ...newCacheCluster({
+          id: m.id, arn: arn(svc.installation, 'cluster', m.id), settings, engineVersionInstalled: engine.version,
+          availabilityZone: m.az, nodeAddress: nodeAddresses[clusters.length]!, replicationGroupId: id, now,
+        }),
+        nodeGroupId: l.shard.id,
+      });
+    }
+    return { id: l.shard.id, slots: l.shard.slots, primaryClusterId: l.members[0]!.id, memberClusters: l.members.map((m) => m.id) };
+  });
+  const endpoint = { address: configAddress, port: settings.port };
+  const group: ReplicationGroupRecord = {
+    ...settings,
+    id,
+    arn: arn(svc.installation, 'replicationgroup', id),
+    description: input.ReplicationGroupDescription,
+    status: 'creating',
+    createdAt: now.toISOString(),
+    automaticFailoverEnabled: true,
+    multiAZEnabled: input.MultiAZEnabled ?? false,
+    memberClusters: memberIds,
+    primaryClusterId: nodeGroups[0]!.primaryClusterId,
+    clusterEnabled: true,
+    nodeGroups,
+    configurationEndpoint: endpoint,
+    // Cluster mode has no primary or reader endpoint; both name the configuration endpoint's address.
+    primaryEndpoint: endpoint,
+    readerEndpoint: endpoint,
+    pending: {},
+    ...(userGroups.length ? { userGroupIds: userGroups.map((u) => u.id) } : {}),
+  };
+  const ops: WriteOp[] = [
+    { op: 'create', kind: 'replicationGroup', id, doc: group },
+    ...clusters.map((c): WriteOp => ({ op: 'create', kind: 'cacheCluster', id: c.id, doc: c })),
+    ...addressOps,
+    ...tagOps(group.arn, input.Tags ?? []),
+    ...attachmentOps(userGroups, id, true),
+  ];
+  await svc.store.commit(ops);
+  await svc.events.emit('replication-group', id,
+    `Replication group ${id} is being created with ${shards.length} node group(s) and ${nodeCount} node(s) (cluster mode enabled)`);
+  return { ReplicationGroup: presentReplicationGroup(group, clusters) };
 }

@@ -53,6 +53,18 @@ describe('users', () => {
     assert.deepEqual(mode.Authentication, { Type: 'password', PasswordCount: 1 });
   });
 
+  test('AuthenticationMode beside the NoPasswordRequired Terraform always sends (false unless set) is accepted', async () => {
+    const tf = { Passwords: undefined, NoPasswordRequired: false };
+    const pw = await createUser('tf-password', { ...tf, AuthenticationMode: { Type: 'password', Passwords: [PW] } });
+    assert.deepEqual(pw.Authentication, { Type: 'password', PasswordCount: 1 });
+    const open = await createUser('tf-open', { ...tf, AuthenticationMode: { Type: 'no-password-required' } });
+    assert.deepEqual(open.Authentication, { Type: 'no-password' });
+    const agreeing = await createUser('tf-open-too', { Passwords: undefined, NoPasswordRequired: true, AuthenticationMode: { Type: 'no-password-required' } });
+    assert.deepEqual(agreeing.Authentication, { Type: 'no-password' });
+    const modified = await t.call(ModifyUser, { UserId: 'tf-open', NoPasswordRequired: false, AuthenticationMode: { Type: 'password', Passwords: [PW2] } });
+    assert.deepEqual(modified.Authentication, { Type: 'password', PasswordCount: 1 });
+  });
+
   test('CreateUser refuses bad input with the model\'s codes and changes nothing', async () => {
     await createUser('taken');
     const cases: [string, object][] = [
@@ -76,7 +88,9 @@ describe('users', () => {
       [IPC, { Passwords: undefined, NoPasswordRequired: false }],
       [IPC, { AuthenticationMode: { Type: 'password', Passwords: [PW] } }],
       [IPC, { Passwords: undefined, AuthenticationMode: { Type: 'no-password-required', Passwords: [PW] } }],
-      [IVP, { Passwords: undefined, AuthenticationMode: { Type: 'password' } }],
+      [IPC, { Passwords: undefined, AuthenticationMode: { Type: 'password' } }],
+      [IPC, { Passwords: undefined, NoPasswordRequired: false, AuthenticationMode: { Type: 'password', Passwords: [] } }],
+      [IPC, { Passwords: undefined, NoPasswordRequired: true, AuthenticationMode: { Type: 'password', Passwords: [PW] } }],
       [IVP, { Passwords: undefined, AuthenticationMode: { Type: 'iam' } }],
       [IVP, { AccessString: 'on ~* +@all >secret-password-in-rules' }],
       [IVP, { AccessString: 'on nopass ~* +@all' }],
@@ -153,6 +167,8 @@ describe('users', () => {
       ['app-reader', IPC, { Passwords: [PW], NoPasswordRequired: true }],
       ['app-reader', IPC, { NoPasswordRequired: false }],
       ['app-reader', IPC, { Passwords: [PW], AuthenticationMode: { Type: 'password', Passwords: [PW] } }],
+      ['app-reader', IPC, { NoPasswordRequired: true, AuthenticationMode: { Type: 'password', Passwords: [PW] } }],
+      ['app-reader', IPC, { AuthenticationMode: { Type: 'password' } }],
       ['app-reader', IVP, { Engine: 'memcached', AccessString: 'off' }],
     ];
     for (const [id, code, extra] of cases) {

@@ -26,7 +26,7 @@ test('create-replication-group and create-cache-cluster with an unknown group id
     ReplicationGroupId: 'rg', ReplicationGroupDescription: 'd', NumCacheClusters: 2, SecurityGroupIds: [sg, UNKNOWN],
   }), 'InvalidParameterValue');
   assert.equal(e.message, `Some security group Id not recognized by EC2: ${UNKNOWN}`);
-  await assertFaultChangesNothing(t.svc, () => t.call(CreateCacheCluster, { CacheClusterId: 'cc', SecurityGroupIds: ['sg-1'] }), 'InvalidParameterValue');
+  await assertFaultChangesNothing(t.svc, () => t.call(CreateCacheCluster, { CacheClusterId: 'cc', CacheNodeType: 'cache.t3.micro', SecurityGroupIds: ['sg-1'] }), 'InvalidParameterValue');
   const out = await t.call(CreateReplicationGroup, { ReplicationGroupId: 'rg', ReplicationGroupDescription: 'd', NumCacheClusters: 1, SecurityGroupIds: [sg] });
   assert.equal(out.ReplicationGroup.ReplicationGroupId, 'rg');
   const clusters = (await t.call(DescribeCacheClusters, {})).CacheClusters;

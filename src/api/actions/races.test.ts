@@ -1,0 +1,127 @@
+/**
+ * API writes racing the reconciler or another request, on the real SQLite store: a write that
+ * lands between an action's read and its commit is never overwritten (the action runs again on
+ * top of it), and a race the action cannot win ends in the resource's state fault, never a 500.
+ * The race is made deterministic by a store that runs the other writer just before a commit.
+ */
+import assert from 'node:assert/strict';
+import { afterEach, test } from 'node:test';
+import AddTagsToResource from './AddTagsToResource.js';
+import CreateReplicationGroup from './CreateReplicationGroup.js';
+import DecreaseReplicaCount from './DecreaseReplicaCount.js';
+import type { ActionFactory } from './define.js';
+import ModifyCacheCluster from './ModifyCacheCluster.js';
+import ModifyReplicationGroup from './ModifyReplicationGroup.js';
+import TestFailover from './TestFailover.js';
+import { assertFault, fakeEngine, insertCacheCluster, makeTestServices, type TestServices } from './test-services.js';
+import { CONFLICT_ATTEMPTS } from '../../resources/commit.js';
+import type { StateStore, WriteOp } from '../../store/index.js';
+
+let t: TestServices | undefined;
+afterEach(async () => { await t?.close(); t = undefined; });
+
+const GROUP = 'race';
+
+/**
+ * The store an action sees: before each of its commits, `other` writes through the real store
+ * (as the reconciler or a concurrent request would, between the action's read and its commit).
+ */
+function racing(store: StateStore, other: (commit: number, ops: WriteOp[]) => Promise<void>): { store: StateStore; commits: () => number } {
+  let commits = 0;
+  return {
+    commits: () => commits,
+    store: {
+      get: (kind, id) => store.get(kind, id),
+      list: (kind) => store.list(kind),
+      commit: async (ops) => { await other(++commits, ops); return store.commit(ops); },
+      appendEvent: (e) => store.appendEvent(e),
+      queryEvents: (q) => store.queryEvents(q),
+      onChange: (l) => store.onChange(l),
+      close: () => store.close(),
+    },
+  };
+}
+
+function callOn(store: StateStore, action: ActionFactory, input: object): Promise<any> {
+  return action({ ...t!.svc, store }).handle(input, { requestId: 'race', action: action(t!.svc).name });
+}
+
+/** The reconciler recording what it observed on a cluster (a field the API never writes), at the version it read. */
+async function reconcilerObserves(id: string, appliedAcl: string): Promise<void> {
+  const c = (await t!.store.get('cacheCluster', id))!;
+  await t!.store.commit([{ op: 'update', kind: 'cacheCluster', id, doc: { ...c.doc, appliedAcl }, expectVersion: c.version }]);
+}
+
+/** A group of three available members with automatic failover, as the reconciler leaves it. */
+async function setup(): Promise<void> {
+  t = await makeTestServices({ engines: [fakeEngine()] });
+  await t.call(CreateReplicationGroup, {
+    ReplicationGroupId: GROUP, ReplicationGroupDescription: 'd', NumCacheClusters: 3, CacheNodeType: 'cache.t3.micro', AutomaticFailoverEnabled: true,
+  });
+  for (const c of await t.store.list('cacheCluster')) {
+    await t.store.commit([{ op: 'update', kind: 'cacheCluster', id: c.id, expectVersion: c.version,
+      doc: { ...c.doc, status: 'available', nodes: c.doc.nodes.map((n) => ({ ...n, status: 'available' as const })) } }]);
+  }
+  const g = (await t.store.get('replicationGroup', GROUP))!;
+  await t.store.commit([{ op: 'update', kind: 'replicationGroup', id: GROUP, doc: { ...g.doc, status: 'available' }, expectVersion: g.version }]);
+}
+
+test('ModifyReplicationGroup does not overwrite what the reconciler wrote to a member meanwhile', async () => {
+  await setup();
+  const r = racing(t!.store, async (n) => { if (n === 1) await reconcilerObserves(`${GROUP}-002`, 'acl-observed'); });
+  await callOn(r.store, ModifyReplicationGroup, { ReplicationGroupId: GROUP, SnapshotRetentionLimit: 7, ApplyImmediately: true });
+  assert.equal(r.commits(), 2, 'the action ran again after losing the race');
+  const member = (await t!.store.get('cacheCluster', `${GROUP}-002`))!.doc;
+  assert.equal(member.appliedAcl, 'acl-observed', 'the reconciler\'s write was lost');
+  assert.equal(member.snapshotRetentionLimit, 7);
+  assert.equal((await t!.store.get('replicationGroup', GROUP))!.doc.snapshotRetentionLimit, 7);
+});
+
+test('ModifyCacheCluster racing a reconciler write applies on top of it', async () => {
+  t = await makeTestServices({ engines: [fakeEngine()] });
+  await insertCacheCluster(t.svc, 'solo');
+  const r = racing(t.store, async (n) => { if (n === 1) await reconcilerObserves('solo', 'acl-observed'); });
+  await callOn(r.store, ModifyCacheCluster, { CacheClusterId: 'solo', SnapshotRetentionLimit: 3, ApplyImmediately: true });
+  const c = (await t.store.get('cacheCluster', 'solo'))!.doc;
+  assert.deepEqual([c.appliedAcl, c.snapshotRetentionLimit], ['acl-observed', 3]);
+});
+
+test('a race lost on every attempt is the state fault (400) and changes nothing of the request', async () => {
+  await setup();
+  const r = racing(t!.store, (n) => reconcilerObserves(`${GROUP}-001`, `acl-${n}`));
+  const err = await assertFault(callOn(r.store, ModifyReplicationGroup, { ReplicationGroupId: GROUP, SnapshotRetentionLimit: 7, ApplyImmediately: true }),
+    'InvalidCacheClusterState', 400);
+  assert.match(err.message, /race-001/);
+  assert.equal(r.commits(), CONFLICT_ATTEMPTS);
+  assert.equal((await t!.store.get('replicationGroup', GROUP))!.doc.snapshotRetentionLimit, 0);
+});
+
+test('when the fresh state forbids the change, the retry answers with the action\'s own state fault', async () => {
+  await setup();
+  // Meanwhile the group starts modifying (e.g. another request changed it): TestFailover must refuse.
+  const r = racing(t!.store, async (n) => {
+    if (n !== 1) return;
+    const g = (await t!.store.get('replicationGroup', GROUP))!;
+    await t!.store.commit([{ op: 'update', kind: 'replicationGroup', id: GROUP, doc: { ...g.doc, status: 'modifying' }, expectVersion: g.version }]);
+  });
+  await assertFault(callOn(r.store, TestFailover, { ReplicationGroupId: GROUP, NodeGroupId: '0001' }), 'InvalidReplicationGroupState', 400);
+  assert.equal(r.commits(), 1);
+  assert.equal((await t!.store.get('replicationGroup', GROUP))!.doc.failover, undefined);
+});
+
+test('DecreaseReplicaCount racing a reconciler write on the replica it removes still removes it, keeping that write', async () => {
+  await setup();
+  const r = racing(t!.store, async (n) => { if (n === 1) await reconcilerObserves(`${GROUP}-003`, 'acl-observed'); });
+  await callOn(r.store, DecreaseReplicaCount, { ReplicationGroupId: GROUP, NewReplicaCount: 1, ApplyImmediately: true });
+  const removed = (await t!.store.get('cacheCluster', `${GROUP}-003`))!.doc;
+  assert.deepEqual([removed.deleteRequested, removed.appliedAcl], [true, 'acl-observed']);
+  assert.deepEqual((await t!.store.get('replicationGroup', GROUP))!.doc.memberClusters, [`${GROUP}-001`, `${GROUP}-002`]);
+});
+
+test('two AddTagsToResource calls racing on one resource keep both tags', async () => {
+  await setup();
+  const arn = (await t!.store.get('replicationGroup', GROUP))!.doc.arn;
+  const r = racing(t!.store, async (n) => { if (n === 1) await t!.call(AddTagsToResource, { ResourceName: arn, Tags: [{ Key: 'team', Value: 'a' }] }); });
+  await callOn(r.store, AddTagsToResource, { ResourceName: arn, Tags: [{ Key: 'env', Value: 'prod' }] });
+  assert.deepEqual((await t!.store.get('tags', arn))!.doc.tags, [{ Key: 'team', Value: 'a' }, { Key: 'env', Value: 'prod' }]);
+});
