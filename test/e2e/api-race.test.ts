@@ -76,7 +76,7 @@ test('parallel modifies, tags, replica changes and a failover: no 5xx, the last 
 
   const results = (await Promise.all([describeLoop(), describeLoop(), windowLoop(), tagLoop(), topology()])).flat();
   const failures = results.filter((r) => !r.ok);
-  console.log(`api race: ${results.length} calls, ${failures.length} refused: ${[...new Set(failures.map((f) => `${f.code} ${f.status}`))].join(', ') || 'none'}`);
+  console.log(`api race: ${results.length} calls, ${failures.length} refused: ${[...new Set(failures.map((f) => `${f.call.split(" ")[0]} ${f.code} ${f.status}`))].join(", ") || "none"}`);
   for (const f of failures) assert.ok(f.status! >= 400 && f.status! < 500, `${f.call}: ${f.code} answered ${f.status} (never a 5xx)`);
   assert.ok(acknowledgedDescriptions.length > 0, 'some modifies were acknowledged');
 

@@ -82,27 +82,31 @@ test('a primary frozen (SIGSTOP) past the down-after time, then resumed: it is d
   const oldNode = members(g).find((m) => m.CacheClusterId === old)!.ReadEndpoint!;
   const { host, port } = endpoint(g, 'PrimaryEndpoint');
   const writer = new LoopWriter(host, port, 'frozen');
-  await waitFor(() => writer.report.acknowledged > 300, { timeoutMs: 20_000, what: 'writes before the freeze' });
-  const pid = await nodePid(svc.dataDir, old);
-  const frozenAt = Date.now();
-  process.kill(pid, 'SIGSTOP');
+  let report;
   try {
-    await waitFor(() => writer.firstAckAfter(frozenAt + 50), { timeoutMs: 15_000, what: 'a write after the freeze' });
-    await waitFor(async () => primaryOf(await describeGroup(svc.client, 'frozen')) !== old, { timeoutMs: 10_000, what: 'a new primary' });
+    await waitFor(() => writer.report.acknowledged > 300, { timeoutMs: 20_000, what: 'writes before the freeze' });
+    const pid = await nodePid(svc.dataDir, old);
+    const frozenAt = Date.now();
+    process.kill(pid, 'SIGSTOP');
+    try {
+      await waitFor(() => writer.firstAckAfter(frozenAt + 50), { timeoutMs: 15_000, what: 'a write after the freeze' });
+      await waitFor(async () => primaryOf(await describeGroup(svc.client, 'frozen')) !== old, { timeoutMs: 10_000, what: 'a new primary' });
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    // The old primary wakes up believing it is the primary: the service makes it a replica again.
+    const probe = new Redis({ host: oldNode.Address!, port: oldNode.Port!, maxRetriesPerRequest: 1 });
+    probe.on('error', () => undefined);
+    try {
+      await waitFor(async () => /role:slave/.test(await probe.info('replication').catch(() => '')), { timeoutMs: 15_000, what: 'the old primary demoted' });
+    } finally {
+      probe.disconnect();
+    }
+    await whole('frozen', old);
+    await waitFor(() => Date.now() - writer.ackTimes.at(-1)! < 200, { what: 'writes flowing after the resume' });
   } finally {
-    process.kill(pid, 'SIGCONT');
+    report = await writer.stop();
   }
-  // The old primary wakes up believing it is the primary: the service makes it a replica again.
-  const probe = new Redis({ host: oldNode.Address!, port: oldNode.Port!, maxRetriesPerRequest: 1 });
-  probe.on('error', () => undefined);
-  try {
-    await waitFor(async () => /role:slave/.test(await probe.info('replication').catch(() => '')), { timeoutMs: 15_000, what: 'the old primary demoted' });
-  } finally {
-    probe.disconnect();
-  }
-  await whole('frozen', old);
-  await waitFor(() => Date.now() - writer.ackTimes.at(-1)! < 200, { what: 'writes flowing after the resume' });
-  const report = await writer.stop();
   const check = new Redis({ host, port });
   try {
     const keys = [...report.acked.keys()];

@@ -3,8 +3,15 @@ import type { CacheClusterRecord, ReplicationGroupRecord } from '../../store/ind
 import { authTokenStatus, presentSecurity, transitPending } from './security.js';
 
 /** The role a member plays: what was observed on its node, else what it is meant to be. */
+/**
+ * The member's role: as observed while its node answers; otherwise the role the service gives it
+ * (a primary that stopped answering and was failed over away from keeps its last observed role in
+ * the record, and must not show as a second primary).
+ */
 export function memberRole(g: ReplicationGroupRecord, c: CacheClusterRecord): 'primary' | 'replica' {
-  return c.nodes[0]?.observed?.role ?? (c.id === g.primaryClusterId ? 'primary' : 'replica');
+  const o = c.nodes[0]?.observed;
+  if (o?.role && o.lastError === undefined) return o.role;
+  return c.id === g.primaryClusterId ? 'primary' : 'replica';
 }
 
 function nodeGroupMembers(g: ReplicationGroupRecord, members: CacheClusterRecord[]): NodeGroupMember[] {
