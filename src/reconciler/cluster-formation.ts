@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { addSlotsRange, clusterInfo, clusterMyself, clusterNodes, forget, meet, myId, replicate } from '../engine/cluster-admin.js';
 import { parseSlots, type ClusterNode, type SlotRange } from '../engine/cluster-nodes.js';
 import { migrateSlot } from '../engine/slot-migration.js';
-import type { CacheClusterRecord, ReplicationGroupRecord } from '../store/index.js';
+import type { CacheClusterRecord, NodeGroupRecord, ReplicationGroupRecord } from '../store/index.js';
 import type { ReconcilerDeps } from './deps.js';
 
 /** What one formation pass found; `settled` when the cluster matches the record exactly. */
@@ -13,6 +13,21 @@ export interface FormationResult {
   /** Slots still owned by the wrong shard. */
   pendingMoves: number;
 }
+
+/** What one pass read before acting: the members, their Redis Cluster node ids, and the seed's view. */
+interface FormationPass {
+  g: ReplicationGroupRecord;
+  shards: NodeGroupRecord[];
+  members: CacheClusterRecord[];
+  clusters: Map<string, CacheClusterRecord>;
+  /** Member cluster id → Redis Cluster node id. */
+  ids: Map<string, string>;
+  /** CLUSTER NODES as the seed (shard 0001's primary) sees it, and its entries outside the handshake by node id. */
+  view: ClusterNode[];
+  known: Map<string, ClusterNode>;
+}
+
+interface SlotMove { slot: number; from: string; to: string }
 
 const nodeOf = (c: CacheClusterRecord) => c.nodes[0]!;
 /** Slots migrated at once (measured 5–7× faster than one at a time on 2 cores). */
@@ -45,62 +60,72 @@ export class ClusterFormation {
   }
 
   async step(g: ReplicationGroupRecord, clusters: Map<string, CacheClusterRecord>): Promise<FormationResult> {
-    const shards = g.nodeGroups!;
     const members = g.memberClusters.map((id) => clusters.get(id)!).filter(Boolean);
     const ids = new Map<string, string>();
     for (const m of members) ids.set(m.id, await this.nodeId(m));
-    const seed = clusters.get(shards[0]!.primaryClusterId)!;
+    const seed = clusters.get(g.nodeGroups![0]!.primaryClusterId)!;
     const view = await clusterNodes(this.client(seed));
-    const known = new Map(view.filter((n) => !n.handshake).map((n) => [n.id, n]));
+    const p: FormationPass = {
+      g, shards: g.nodeGroups!, members, clusters, ids, view,
+      known: new Map(view.filter((n) => !n.handshake).map((n) => [n.id, n])),
+    };
     const result: FormationResult = { settled: false, slotsMoved: 0, keysMoved: 0, pendingMoves: 0 };
 
-    // 1. Every member meets the seed; the cluster bus spreads the rest.
-    // A newcomer meets every member itself: waiting for gossip to spread it costs seconds.
+    if (!(await this.meetAll(p))) return result;
+    const ownerOf = slotOwners(view);
+    await this.assignFreeSlots(p, ownerOf);
+    await this.migrateSlots(p, ownerOf, result);
+    if (result.pendingMoves > 0 || result.slotsMoved > 0) return result;
+    const replicasOk = await this.followPrimaries(p);
+    await this.forgetRemoved(p);
+    // Settled only when every node serves the whole slot map and sees the same topology (a client
+    // may ask any of them for CLUSTER SLOTS): each shard's primary owns slots, each replica follows it.
+    result.settled = replicasOk && (await this.agreed(p));
+    return result;
+  }
+
+  /**
+   * 1. Every member meets the seed; the cluster bus spreads the rest. A newcomer meets every
+   * member itself: waiting for gossip to spread it costs seconds. True once every member knows
+   * every other one (the next steps may run).
+   */
+  private async meetAll({ g, members, ids, view, known }: FormationPass): Promise<boolean> {
     const strangers = members.filter((m) => !known.has(ids.get(m.id)!));
     for (const m of strangers) {
       for (const other of members) {
         if (other !== m) await meet(this.client(m), nodeOf(other).address, nodeOf(other).port).catch(() => undefined);
       }
     }
-    if (strangers.length || view.some((n) => n.handshake)) return result;
+    if (strangers.length || view.some((n) => n.handshake)) return false;
     // Converged when every member knows every other one outside the handshake (cluster_known_nodes
     // counts handshakes, so it is no signal). Once available, the seed's view is enough.
     if (g.status !== 'available' || g.resharding) {
       const memberIds = [...ids.values()];
       for (const m of members) {
         const seen = new Map((await clusterNodes(this.client(m))).map((n) => [n.id, n]));
-        if (memberIds.some((id) => !seen.has(id) || seen.get(id)!.handshake)) return result;
+        if (memberIds.some((id) => !seen.has(id) || seen.get(id)!.handshake)) return false;
       }
     }
+    return true;
+  }
 
-    // 2. Slots nobody owns go to the shard the record gives them to (a new cluster).
-    const ownerOf = slotOwners(view);
+  /** 2. Slots nobody owns go to the shard the record gives them to (a new cluster). */
+  private async assignFreeSlots({ shards, clusters }: FormationPass, ownerOf: Map<number, string>): Promise<void> {
     for (const ng of shards) {
       const primary = clusters.get(ng.primaryClusterId)!;
       const free = parseSlots(ng.slots).flatMap(([a, b]) => splitFree(a, b, ownerOf));
       if (free.length) await addSlotsRange(this.client(primary), free);
     }
+  }
 
-    // 3. Slots owned by another shard migrate, a time-bounded batch per pass.
-    const wantedBy = new Map<number, string>();
-    for (const ng of shards) for (const [a, b] of parseSlots(ng.slots)) for (let s = a; s <= b; s++) wantedBy.set(s, ng.id);
-    const primaryIdOf = new Map(shards.map((ng) => [ng.id, ids.get(ng.primaryClusterId)!]));
-    const shardOfNode = new Map(shards.map((ng) => [ids.get(ng.primaryClusterId)!, ng.id]));
-    const moves: { slot: number; from: string; to: string }[] = [];
-    for (const [slot, owner] of ownerOf) {
-      const want = wantedBy.get(slot);
-      if (want && shardOfNode.get(owner) !== want) moves.push({ slot, from: owner, to: primaryIdOf.get(want)! });
-    }
-    // Slots left half-way (MIGRATING/IMPORTING after a crash, or owned by the target while the
-    // source still migrates) are finished first. Each node shows only its own open slots.
-    const primaries = shards.map((ng) => clusters.get(ng.primaryClusterId)!);
-    const byNodeId = new Map(members.map((m) => [ids.get(m.id)!, m]));
-    const moving = new Set(moves.map((m) => m.slot));
-    for (const p of primaries) {
-      const me = await clusterMyself(this.client(p));
-      for (const o of me.migrating) if (!moving.has(o.slot)) { moves.push({ slot: o.slot, from: me.id, to: o.to }); moving.add(o.slot); }
-      for (const o of me.importing) if (!moving.has(o.slot)) { moves.push({ slot: o.slot, from: o.from, to: me.id }); moving.add(o.slot); }
-    }
+  /**
+   * 3. Slots owned by another shard migrate, a time-bounded batch per pass. Counts what moved
+   * (and what is still to move) in `result`.
+   */
+  private async migrateSlots(p: FormationPass, ownerOf: Map<number, string>, result: FormationResult): Promise<void> {
+    const moves = await this.plannedMoves(p, ownerOf);
+    const primaries = p.shards.map((ng) => p.clusters.get(ng.primaryClusterId)!);
+    const byNodeId = new Map(p.members.map((m) => [p.ids.get(m.id)!, m]));
     const deadline = Date.now() + this.migrationBudgetMs;
     // Several slots at once: the cost per slot is round trips and nodes.conf writes, not bandwidth.
     // A slot that fails stops the pass, but the slots that did move are counted (the progress
@@ -115,7 +140,7 @@ export class ClusterFormation {
         return migrateSlot({
           source: { client: this.client(src), address: nodeOf(src).address, port: nodeOf(src).port, id: mv.from },
           target: { client: this.client(dst), address: nodeOf(dst).address, port: nodeOf(dst).port, id: mv.to },
-          others: primaries.filter((p) => p !== src && p !== dst).map((p) => this.client(p)),
+          others: primaries.filter((q) => q !== src && q !== dst).map((q) => this.client(q)),
           slot: mv.slot,
           // MIGRATE logs in on the target as the admin user (the default user may need an AUTH token).
           auth: this.d.admin.options(nodeOf(dst).address, nodeOf(dst).port).auth,
@@ -126,11 +151,34 @@ export class ClusterFormation {
         else if (o.value) { result.slotsMoved++; result.keysMoved += o.value.keysMoved; }
       }
     }
-    if (failure !== undefined) this.d.logger.warn({ err: failure, resource: g.id }, 'slot migration failed; retried on the next pass');
+    if (failure !== undefined) this.d.logger.warn({ err: failure, resource: p.g.id }, 'slot migration failed; retried on the next pass');
     result.pendingMoves = moves.length - result.slotsMoved;
-    if (result.pendingMoves > 0 || result.slotsMoved > 0) return result;
+  }
 
-    // 4. Replicas follow their shard's primary.
+  /** The slots to move: those owned by the wrong shard, and those left half-way. */
+  private async plannedMoves({ shards, clusters, ids }: FormationPass, ownerOf: Map<number, string>): Promise<SlotMove[]> {
+    const wantedBy = new Map<number, string>();
+    for (const ng of shards) for (const [a, b] of parseSlots(ng.slots)) for (let s = a; s <= b; s++) wantedBy.set(s, ng.id);
+    const primaryIdOf = new Map(shards.map((ng) => [ng.id, ids.get(ng.primaryClusterId)!]));
+    const shardOfNode = new Map(shards.map((ng) => [ids.get(ng.primaryClusterId)!, ng.id]));
+    const moves: SlotMove[] = [];
+    for (const [slot, owner] of ownerOf) {
+      const want = wantedBy.get(slot);
+      if (want && shardOfNode.get(owner) !== want) moves.push({ slot, from: owner, to: primaryIdOf.get(want)! });
+    }
+    // Slots left half-way (MIGRATING/IMPORTING after a crash, or owned by the target while the
+    // source still migrates) are finished first. Each node shows only its own open slots.
+    const moving = new Set(moves.map((m) => m.slot));
+    for (const ng of shards) {
+      const me = await clusterMyself(this.client(clusters.get(ng.primaryClusterId)!));
+      for (const o of me.migrating) if (!moving.has(o.slot)) { moves.push({ slot: o.slot, from: me.id, to: o.to }); moving.add(o.slot); }
+      for (const o of me.importing) if (!moving.has(o.slot)) { moves.push({ slot: o.slot, from: o.from, to: me.id }); moving.add(o.slot); }
+    }
+    return moves;
+  }
+
+  /** 4. Replicas follow their shard's primary. True when every replica already did, with its link up. */
+  private async followPrimaries({ shards, clusters, ids, known }: FormationPass): Promise<boolean> {
     let replicasOk = true;
     for (const ng of shards) {
       const primaryId = ids.get(ng.primaryClusterId)!;
@@ -146,16 +194,20 @@ export class ClusterFormation {
         }
       }
     }
+    return replicasOk;
+  }
 
-    // 5. Nodes the group no longer has (removed shards) are forgotten by everyone.
+  /** 5. Nodes the group no longer has (removed shards) are forgotten by everyone. */
+  private async forgetRemoved({ members, ids, view }: FormationPass): Promise<void> {
     const memberIds = new Set(ids.values());
     for (const n of view) {
       if (memberIds.has(n.id)) continue;
       for (const m of members) await forget(this.client(m), n.id).catch(() => undefined);
     }
-    // Settled only when every node serves the whole slot map and sees the same topology (a client
-    // may ask any of them for CLUSTER SLOTS): each shard's primary owns slots, each replica follows it.
-    if (!replicasOk) return result;
+  }
+
+  /** 6. Every member serves all 16384 slots and sees each shard's primary and replicas as the record says. */
+  private async agreed({ shards, members, ids }: FormationPass): Promise<boolean> {
     const expectedPrimaryOf = new Map<string, string | undefined>();
     for (const ng of shards) {
       const primaryId = ids.get(ng.primaryClusterId)!;
@@ -163,16 +215,15 @@ export class ClusterFormation {
     }
     for (const m of members) {
       const info = await clusterInfo(this.client(m));
-      if (info.cluster_state !== 'ok' || Number(info.cluster_slots_ok) !== 16384) return result;
+      if (info.cluster_state !== 'ok' || Number(info.cluster_slots_ok) !== 16384) return false;
       const seen = new Map((await clusterNodes(this.client(m))).map((n) => [n.id, n]));
       for (const [id, primaryId] of expectedPrimaryOf) {
         const n = seen.get(id);
-        if (!n || n.handshake) return result;
-        if (primaryId === undefined ? n.role !== 'primary' || n.slots.length === 0 : n.role !== 'replica' || n.primaryId !== primaryId) return result;
+        if (!n || n.handshake) return false;
+        if (primaryId === undefined ? n.role !== 'primary' || n.slots.length === 0 : n.role !== 'replica' || n.primaryId !== primaryId) return false;
       }
     }
-    result.settled = true;
-    return result;
+    return true;
   }
 }
 
