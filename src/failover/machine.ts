@@ -1,13 +1,14 @@
-import { observeNode, type AdminPool } from '../engine/admin.js';
 import type { EventSink } from '../events/sink.js';
 import type { CacheClusterRecord, FailoverRecord, ShardRecord } from '../store/index.js';
 import type { Logger } from '../util/logger.js';
+import type { NodeControl } from './node-control.js';
 import { selectReplica, type Candidate } from './select.js';
-import { replicaPriority, type ShardOps } from './shard-ops.js';
+import type { ShardOps } from './shard-ops.js';
 
 export interface FailoverDeps {
-  admin: AdminPool;
-  events: EventSink;
+  /** Reads and pauses members' nodes (admin connections in production, fakes in unit tests). */
+  nodes: NodeControl;
+  events: Pick<EventSink, 'emit'>;
   logger: Logger;
   now(): Date;
   /** Is this member's node healthy (answering) right now, per the health monitor. */
@@ -18,11 +19,11 @@ export interface FailoverDeps {
   /** For events: the replication group id, and how to name the shard ("node group 0002" or ""). */
   groupId: string;
   shardLabel: string;
+  /** How long a planned failover waits for the replica to catch up with the paused primary (2000 ms). */
+  catchUpMs?: number;
 }
 
 export type StepResult = 'advanced' | 'blocked' | 'done' | 'aborted';
-
-const client = (d: FailoverDeps, c: CacheClusterRecord) => d.admin.client(c.nodes[0]!.address, c.nodes[0]!.port);
 
 /**
  * Runs the current step of `shard.failover` and moves it to the next state:
@@ -48,7 +49,10 @@ export async function stepFailover(d: FailoverDeps, shard: ShardRecord, members:
         const healthy = d.healthy(m) && m.nodes[0]?.observed?.role === 'replica' && (f.reason === 'primary-down' || !!m.nodes[0]?.observed?.linkUp);
         let offset = -1, priority = 100;
         if (healthy) {
-          try { ({ offset, priority } = await replicaPriority(d.admin, m)); } catch { continue; }
+          try {
+            offset = (await d.nodes.observe(m)).replOffset;
+            priority = await d.nodes.priority(m);
+          } catch { continue; }
         }
         candidates.push({ clusterId: m.id, priority, offset, healthy });
       }
@@ -64,15 +68,15 @@ export async function stepFailover(d: FailoverDeps, shard: ShardRecord, members:
       if (planned && !d.ops.pausesItself) {
         // A planned failover stops writes on the old primary first, so the replica has them all;
         // a replica that cannot show it has them (still syncing, link down) is not promoted yet.
-        await client(d, from!).call('CLIENT', 'PAUSE', '3000', 'WRITE');
+        await d.nodes.pauseWrites(from!, 3000);
         if (!(await caughtUp(d, from!, to))) {
-          await client(d, from!).call('CLIENT', 'UNPAUSE').catch(() => undefined);
+          await d.nodes.unpause(from!).catch(() => undefined);
           d.logger.warn({ resource: d.groupId, from: from!.id, to: to.id }, 'planned failover waits: the replica is not in sync yet');
           return 'blocked';
         }
       }
-      if ((await observeNode(client(d, to))).role !== 'primary') await d.ops.promote(to, planned);
-      if ((await observeNode(client(d, to))).role !== 'primary') return 'blocked';
+      if ((await d.nodes.observe(to)).role !== 'primary') await d.ops.promote(to, planned);
+      if ((await d.nodes.observe(to)).role !== 'primary') return 'blocked';
       f.state = 'repoint-replicas';
       return 'advanced';
     }
@@ -92,8 +96,8 @@ export async function stepFailover(d: FailoverDeps, shard: ShardRecord, members:
         // Kill before unpausing: writes held by the pause would otherwise run on what is now a
         // replica and answer READONLY; killed, they are resent by the client to the new primary.
         // (CLIENT KILL skips the caller, so the admin connection stays to unpause.)
-        await client(d, from).call('CLIENT', 'KILL', 'TYPE', 'normal').catch(() => undefined);
-        await client(d, from).call('CLIENT', 'UNPAUSE').catch(() => undefined);
+        await d.nodes.dropClients(from).catch(() => undefined);
+        await d.nodes.unpause(from).catch(() => undefined);
       }
       f.state = 'update-state';
       return 'advanced';
@@ -116,12 +120,12 @@ export async function stepFailover(d: FailoverDeps, shard: ShardRecord, members:
  * in a full resync still reports the offset of its previous history (e.g. a former primary).
  */
 async function caughtUp(d: FailoverDeps, from: CacheClusterRecord, to: CacheClusterRecord): Promise<boolean> {
-  const deadline = Date.now() + 2000;
+  const deadline = Date.now() + (d.catchUpMs ?? 2000);
   const source = `${from.nodes[0]!.address}:${from.nodes[0]!.port}`;
   try {
-    const target = (await observeNode(client(d, from))).replOffset;
+    const target = (await d.nodes.observe(from)).replOffset;
     while (Date.now() < deadline) {
-      const r = await observeNode(client(d, to));
+      const r = await d.nodes.observe(to);
       if (r.role === 'replica' && r.linkUp && !r.syncInProgress && `${r.masterHost}:${r.masterPort}` === source && r.replOffset >= target) return true;
       await new Promise((res) => setTimeout(res, 5));
     }

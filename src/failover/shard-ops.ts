@@ -1,4 +1,4 @@
-import { configGet, observeNode, replicaOf, type AdminPool } from '../engine/admin.js';
+import { replicaOf, type AdminPool } from '../engine/admin.js';
 import type { CacheClusterRecord } from '../store/index.js';
 
 /**
@@ -43,9 +43,4 @@ export function clusterOps(admin: AdminPool): ShardOps {
       await clientOf(admin, member).call('CLUSTER', 'REPLICATE', id);
     },
   };
-}
-
-export async function replicaPriority(admin: AdminPool, c: CacheClusterRecord): Promise<{ offset: number; priority: number }> {
-  const client = clientOf(admin, c);
-  return { offset: (await observeNode(client)).replOffset, priority: Number((await configGet(client, 'replica-priority')) ?? '100') };
 }

@@ -1,6 +1,7 @@
 import { replicaOf } from '../engine/admin.js';
 import type { Target } from '../endpoints/types.js';
 import { newFailover, stepFailover, type FailoverDeps } from '../failover/machine.js';
+import { adminNodeControl } from '../failover/node-control.js';
 import { replicationOps } from '../failover/shard-ops.js';
 import type { CacheClusterRecord, ReplicationGroupRecord, Stored } from '../store/index.js';
 import type { ReconcilerDeps } from './deps.js';
@@ -75,7 +76,7 @@ export class GroupController {
     if (g.failover || !this.servingPrimary(primary) || transitMoving(members)) markUnavailable(g);
     if (g.failover) {
       const ctx: FailoverDeps = {
-        ...this.d, healthy: (c) => this.answering(c), switchEndpoint: (from) => this.switchEndpoint(g, from),
+        ...this.d, nodes: adminNodeControl(this.d.admin), healthy: (c) => this.answering(c), switchEndpoint: (from) => this.switchEndpoint(g, from),
         ops: replicationOps(this.d.admin), groupId: g.id, shardLabel: '',
       };
       for (let i = 0; i < 8 && g.failover; i++) {

@@ -1,4 +1,5 @@
 import { newFailover, stepFailover, type FailoverDeps } from '../failover/machine.js';
+import { adminNodeControl } from '../failover/node-control.js';
 import { clusterOps } from '../failover/shard-ops.js';
 import type { CacheClusterRecord, NodeGroupRecord, ReplicationGroupRecord, Stored, WriteOp } from '../store/index.js';
 import { ClusterFormation } from './cluster-formation.js';
@@ -75,7 +76,7 @@ export class ShardedGroupController {
       markUnavailable(g);
       failingOver = true;
       const ctx: FailoverDeps = {
-        ...this.d, healthy: (c) => this.answering(c), switchEndpoint: () => this.switchEndpoint(g),
+        ...this.d, nodes: adminNodeControl(this.d.admin), healthy: (c) => this.answering(c), switchEndpoint: () => this.switchEndpoint(g),
         ops: clusterOps(this.d.admin), groupId: g.id, shardLabel: `node group ${ng.id}`,
       };
       for (let i = 0; i < 8 && ng.failover; i++) {
