@@ -1,12 +1,11 @@
 import { replicaOf } from '../engine/admin.js';
 import type { Target } from '../endpoints/types.js';
-import { newFailover, stepFailover, type FailoverDeps } from '../failover/machine.js';
-import { adminNodeControl } from '../failover/node-control.js';
-import { replicationOps } from '../failover/shard-ops.js';
+import { newFailover } from '../failover/machine.js';
 import type { CacheClusterRecord, ReplicationGroupRecord, Stored } from '../store/index.js';
 import type { ReconcilerDeps } from './deps.js';
+import type { FailoverRunner } from './failover-runner.js';
 import { deleteGroup } from './group-delete.js';
-import { finishGroup, markUnavailable, shouldFailOver, transitMoving } from './shard-rules.js';
+import { finishGroup, markUnavailable, transitMoving } from './shard-rules.js';
 
 const target = (c: CacheClusterRecord): Target => ({ address: c.nodes[0]!.address, port: c.nodes[0]!.port });
 const targetKey = (t: Target): string => `${t.address}:${t.port}`;
@@ -28,7 +27,8 @@ export class GroupController {
   constructor(
     private readonly d: ReconcilerDeps,
     private readonly opts: GroupControllerOptions,
-    private readonly switchEndpoint: (g: ReplicationGroupRecord, from: CacheClusterRecord | undefined) => Promise<void>,
+    /** Failovers of the group's one shard, with REPLICAOF (failoverRunner(d, 'replication', …)). */
+    private readonly failovers: FailoverRunner,
   ) {}
 
   /** The primary a member should replicate from, or undefined when it is (to be) the primary. */
@@ -45,47 +45,27 @@ export class GroupController {
    * its replicas would copy the empty data set).
    */
   mayRestart(g: ReplicationGroupRecord, c: CacheClusterRecord): boolean {
-    // A node that has never run (a new group or member) is started, not failed over.
-    if (!c.nodes[0]?.observed?.runId) return true;
-    if (g.failover && c.id === g.failover.fromClusterId) return false;
-    return !(g.automaticFailoverEnabled && c.id === g.primaryClusterId && g.memberClusters.length > 1);
+    return this.failovers.mayRestart(g, c, g.automaticFailoverEnabled);
   }
 
   async reconcile(stored: Stored<'replicationGroup'>, clusters: Map<string, CacheClusterRecord>): Promise<boolean> {
-    let version = stored.version;
     const g: ReplicationGroupRecord = structuredClone(stored.doc);
     if (g.deleteRequested) return deleteGroup(this.d, stored, clusters);
     const members = g.memberClusters.map((id) => clusters.get(id)).filter((c): c is CacheClusterRecord => !!c);
     const primary = clusters.get(g.primaryClusterId);
     if (!primary || members.length !== g.memberClusters.length) return true;
-    const persist = async () => {
-      if (JSON.stringify(stored.doc) === JSON.stringify(g)) return;
-      await this.d.store.commit([{ op: 'update', kind: 'replicationGroup', id: g.id, doc: g, expectVersion: version }]);
-      version++;
-    };
+    const writer = this.failovers.writer(stored);
+    const persist = () => writer.persist(g);
 
-    if (!g.failover && g.automaticFailoverEnabled && shouldFailOver(this.d, g, primary)) {
-      g.failover = newFailover('primary-down', primary.id, this.d.now());
-      await this.d.events.emit('replication-group', g.id, `Primary ${primary.id} is down; failing over to a replica`, 'warn');
-    }
+    // (A primary judged down answers to nothing, so a failover of a dead primary and this
+    // switchover never both apply: which the runner or this check sees first does not matter.)
     if (!g.failover && primary.nodes[0]?.observed?.role === 'replica' && this.answering(primary)) {
       // The desired primary answers as a replica (e.g. ModifyReplicationGroup --primary-cluster-id).
       const current = members.find((m) => m.id !== primary.id && m.nodes[0]?.observed?.role === 'primary');
       g.failover = newFailover('switchover', current?.id ?? primary.id, this.d.now(), primary.id);
     }
-    if (g.failover || !this.servingPrimary(primary) || transitMoving(members)) markUnavailable(g);
-    if (g.failover) {
-      const ctx: FailoverDeps = {
-        ...this.d, nodes: adminNodeControl(this.d.admin), healthy: (c) => this.answering(c), switchEndpoint: (from) => this.switchEndpoint(g, from),
-        ops: replicationOps(this.d.admin), groupId: g.id, shardLabel: '',
-      };
-      for (let i = 0; i < 8 && g.failover; i++) {
-        const r = await stepFailover(ctx, g, clusters);
-        await persist();
-        if (r !== 'advanced') break;
-      }
-      return true;
-    }
+    if (transitMoving(members)) markUnavailable(g);
+    if (await this.failovers.run({ group: g, shard: g, label: '', clusters, writer, automatic: g.automaticFailoverEnabled })) return true;
 
     if (!members.every((m) => this.answering(m))) return finishGroup(this.d, g, persist, false);
     const primaryTarget = target(primary);
@@ -105,15 +85,8 @@ export class GroupController {
     return finishGroup(this.d, g, persist, ready && members.every((m) => m.status === 'available'));
   }
 
-  /** The member answers, as a primary. */
-  servingPrimary(c: CacheClusterRecord): boolean {
-    return this.answering(c) && c.nodes[0]?.observed?.role === 'primary';
-  }
-
-  answering(c: CacheClusterRecord): boolean {
-    const n = c.nodes[0];
-    if (!n?.observed?.role || n.observed.lastError !== undefined) return false;
-    return this.d.monitor ? this.d.monitor.health(this.d.nodeKeyOf(c)).health !== 'down' : true;
+  private answering(c: CacheClusterRecord): boolean {
+    return this.failovers.answering(c);
   }
 
   /** A replica process that is alive but cannot keep its link up is restarted (with its data saved). */

@@ -2,6 +2,7 @@ import { nodeKey } from '../resources/naming.js';
 import type { CacheClusterRecord, ReplicationGroupRecord } from '../store/index.js';
 import { ClusterController } from './cluster-controller.js';
 import type { ReconcilerDeps } from './deps.js';
+import { failoverRunner } from './failover-runner.js';
 import { GroupController, type GroupControllerOptions } from './group-controller.js';
 import { desiredRoutes } from './routes.js';
 import { clientTarget, transitRoutes } from './transit-routes.js';
@@ -36,8 +37,9 @@ export class Reconciler {
 
   constructor(private readonly d: ReconcilerDeps, private readonly timing: ReconcilerTiming) {
     this.clustersCtl = new ClusterController(d);
-    this.groupsCtl = new GroupController(d, timing, (g, from) => this.switchEndpoint(g, from));
-    this.shardedCtl = new ShardedGroupController(d, timing, (c) => this.groupsCtl.answering(c), (g) => this.switchEndpoint(g, undefined));
+    const switchEndpoint = (g: ReplicationGroupRecord, from: CacheClusterRecord | undefined) => this.switchEndpoint(g, from);
+    this.groupsCtl = new GroupController(d, timing, failoverRunner(d, 'replication', switchEndpoint));
+    this.shardedCtl = new ShardedGroupController(d, timing, failoverRunner(d, 'cluster', switchEndpoint));
     this.rbacCtl = new RbacController(d);
   }
 

@@ -1,6 +1,10 @@
 import type { CacheClusterRecord, ReplicationGroupRecord, ShardRecord } from '../store/index.js';
+import type { HealthMonitor } from '../health/monitor.js';
 import type { ReconcilerDeps } from './deps.js';
 import { transitModeOf } from '../engine/transit.js';
+
+/** What failover decisions read of the health monitor (its observing half). */
+export type MonitorView = Pick<HealthMonitor, 'canAct' | 'health'>;
 
 /**
  * Should `shard` fail over now? Its primary has run before (a node being created is not "down"),
@@ -8,7 +12,7 @@ import { transitModeOf } from '../engine/transit.js';
  * throttle here: a shard is never left without a primary to wait out a timer. Damping a node
  * that keeps coming back is the monitor's (it needs more failed checks before calling it down).
  */
-export function shouldFailOver(d: ReconcilerDeps, shard: ShardRecord, primary: CacheClusterRecord): boolean {
+export function shouldFailOver(d: { monitor?: MonitorView | undefined; nodeKeyOf(c: CacheClusterRecord): string }, shard: ShardRecord, primary: CacheClusterRecord): boolean {
   if (shard.memberClusters.length < 2 || !d.monitor?.canAct || !primary.nodes[0]?.observed?.runId) return false;
   return d.monitor.health(d.nodeKeyOf(primary)).health === 'down';
 }

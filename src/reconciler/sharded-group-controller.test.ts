@@ -19,6 +19,7 @@ import { silentLogger } from '../util/logger.js';
 import { ClusterController } from './cluster-controller.js';
 import type { FormationResult } from './cluster-formation.js';
 import type { ReconcilerDeps } from './deps.js';
+import { failoverRunner } from './failover-runner.js';
 import { desiredRoutes } from './routes.js';
 import { ShardedGroupController } from './sharded-group-controller.js';
 
@@ -101,7 +102,7 @@ function deps(store: StateStore, removed: string[] = [], failRemove?: (key: stri
 const formed = { step: async (): Promise<FormationResult> => ({ settled: false, slotsMoved: 0, keysMoved: 0, pendingMoves: 0 }) };
 
 function controller(d: ReconcilerDeps): ShardedGroupController {
-  return new ShardedGroupController(d, { stuckLinkMs: 0 }, () => true, async () => undefined, formed);
+  return new ShardedGroupController(d, { stuckLinkMs: 0 }, failoverRunner(d, 'cluster', async () => undefined), formed);
 }
 
 async function reconcileGroup(d: ReconcilerDeps, ctl: ShardedGroupController, id: string): Promise<boolean> {

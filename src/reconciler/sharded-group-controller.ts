@@ -1,11 +1,9 @@
-import { newFailover, stepFailover, type FailoverDeps } from '../failover/machine.js';
-import { adminNodeControl } from '../failover/node-control.js';
-import { clusterOps } from '../failover/shard-ops.js';
-import type { CacheClusterRecord, NodeGroupRecord, ReplicationGroupRecord, Stored, WriteOp } from '../store/index.js';
+import type { CacheClusterRecord, NodeGroupRecord, ReplicationGroupRecord, Stored } from '../store/index.js';
 import { ClusterFormation } from './cluster-formation.js';
 import type { ReconcilerDeps } from './deps.js';
+import type { FailoverRunner } from './failover-runner.js';
 import { deleteGroup } from './group-delete.js';
-import { finishGroup, markUnavailable, shouldFailOver, transitMoving } from './shard-rules.js';
+import { finishGroup, markUnavailable, transitMoving } from './shard-rules.js';
 import type { GroupControllerOptions } from './group-controller.js';
 import { planShardRemoval, strayClusters } from './shard-removal.js';
 
@@ -30,8 +28,8 @@ export class ShardedGroupController {
   constructor(
     private readonly d: ReconcilerDeps,
     private readonly opts: GroupControllerOptions,
-    private readonly answering: (c: CacheClusterRecord) => boolean,
-    private readonly switchEndpoint: (g: ReplicationGroupRecord) => Promise<void>,
+    /** Failovers of each shard, with CLUSTER FAILOVER/REPLICATE (failoverRunner(d, 'cluster', …)). */
+    private readonly failovers: FailoverRunner,
     private readonly formation: FormationStep = new ClusterFormation(d),
   ) {}
 
@@ -40,56 +38,29 @@ export class ShardedGroupController {
     return g.nodeGroups?.find((ng) => ng.memberClusters.includes(c.id));
   }
 
+  /** See GroupController.mayRestart; failover is always automatic in cluster mode. */
   mayRestart(g: ReplicationGroupRecord, c: CacheClusterRecord): boolean {
-    if (!c.nodes[0]?.observed?.runId) return true;
-    const ng = this.shardOf(g, c);
-    if (!ng) return true;
-    if (ng.failover?.fromClusterId === c.id) return false;
-    return !(c.id === ng.primaryClusterId && ng.memberClusters.length > 1);
+    return this.failovers.mayRestart(this.shardOf(g, c), c, true);
   }
 
   async reconcile(stored: Stored<'replicationGroup'>, clusters: Map<string, CacheClusterRecord>): Promise<boolean> {
-    let version = stored.version;
     let g: ReplicationGroupRecord = structuredClone(stored.doc);
     if (g.deleteRequested) return deleteGroup(this.d, stored, clusters);
     this.reportStrays(g, clusters);
     if (g.memberClusters.some((id) => !clusters.has(id))) return true;
-    // Writes that must land with the next group change or not at all (removed shards' clusters).
-    const alongside: WriteOp[] = [];
-    const persist = async () => {
-      if (alongside.length === 0 && JSON.stringify(stored.doc) === JSON.stringify(g)) return;
-      await this.d.store.commit([{ op: 'update', kind: 'replicationGroup', id: g.id, doc: g, expectVersion: version }, ...alongside]);
-      alongside.length = 0;
-      version++;
-      stored = { ...stored, doc: structuredClone(g), version };
-    };
+    const writer = this.failovers.writer(stored);
+    const persist = () => writer.persist(g);
 
     let failingOver = false;
     for (const ng of g.nodeGroups ?? []) {
-      const primary = clusters.get(ng.primaryClusterId)!;
-      if (!ng.failover && shouldFailOver(this.d, ng, primary)) {
-        ng.failover = newFailover('primary-down', primary.id, this.d.now());
-        await this.d.events.emit('replication-group', g.id, `Primary ${primary.id} of node group ${ng.id} is down; failing over to a replica`, 'warn');
-      }
-      if (!ng.failover && !(this.answering(primary) && primary.nodes[0]?.observed?.role === 'primary')) markUnavailable(g);
-      if (!ng.failover) continue;
-      markUnavailable(g);
-      failingOver = true;
-      const ctx: FailoverDeps = {
-        ...this.d, nodes: adminNodeControl(this.d.admin), healthy: (c) => this.answering(c), switchEndpoint: () => this.switchEndpoint(g),
-        ops: clusterOps(this.d.admin), groupId: g.id, shardLabel: `node group ${ng.id}`,
-      };
-      for (let i = 0; i < 8 && ng.failover; i++) {
-        const r = await stepFailover(ctx, ng, clusters);
-        await persist();
-        if (r !== 'advanced') break;
-      }
+      const shard = { group: g, shard: ng, label: `node group ${ng.id}`, clusters, writer, automatic: true };
+      if (await this.failovers.run(shard)) failingOver = true;
     }
     if (failingOver) return true;
 
     const members = g.memberClusters.map((id) => clusters.get(id)!);
     if (transitMoving(members)) markUnavailable(g);
-    if (!members.every((m) => this.answering(m))) return finishGroup(this.d, g, persist, false);
+    if (!members.every((m) => this.failovers.answering(m))) return finishGroup(this.d, g, persist, false);
     const r = await this.formation.step(g, clusters);
     if (g.resharding && (r.slotsMoved || r.keysMoved)) {
       g.resharding.movedSlots += r.slotsMoved;
@@ -99,7 +70,8 @@ export class ShardedGroupController {
     if (g.resharding && r.pendingMoves === 0 && r.slotsMoved === 0 && g.resharding.removing.length) {
       const removal = planShardRemoval(g, await this.storedMembers(g, g.resharding.removing));
       g = removal.group;
-      alongside.push(...removal.ops);
+      // The removed shards' clusters are marked in the commit that takes them out of the group.
+      writer.alongside(...removal.ops);
       deleting = removal.deleting;
     }
     const settled = r.settled && !g.resharding?.removing.length && members.every((m) => m.status === 'available');

@@ -1,0 +1,151 @@
+import type { AdminPool } from '../engine/admin.js';
+import type { EventSink } from '../events/sink.js';
+import { newFailover, stepFailover, type FailoverDeps } from '../failover/machine.js';
+import { adminNodeControl, type NodeControl } from '../failover/node-control.js';
+import { clusterOps, replicationOps, type ShardOps } from '../failover/shard-ops.js';
+import type { CacheClusterRecord, ReplicationGroupRecord, ShardRecord, StateStore, Stored, WriteOp } from '../store/index.js';
+import type { Logger } from '../util/logger.js';
+import { markUnavailable, shouldFailOver, type MonitorView } from './shard-rules.js';
+
+/** Bounds the steps of one failover in one pass (a whole failover takes five; a vanished replica adds a select). */
+const MAX_STEPS_PER_PASS = 8;
+
+/** Re-programs a group's endpoints for its shards' new primaries; `from` is the replaced primary, if known. */
+export type SwitchEndpoint = (g: ReplicationGroupRecord, from: CacheClusterRecord | undefined) => Promise<void>;
+
+/** What the runner touches, injected: the real wiring is `failoverRunner`, unit tests pass fakes. */
+export interface FailoverRunnerDeps {
+  store: StateStore;
+  events: Pick<EventSink, 'emit'>;
+  logger: Logger;
+  now(): Date;
+  /** Absent in tests that drive the reconciler by hand: then no primary is ever judged down. */
+  monitor?: MonitorView;
+  nodeKeyOf(c: CacheClusterRecord): string;
+  nodes: NodeControl;
+  /** The shard operations of the group's mode (REPLICAOF, or CLUSTER FAILOVER/REPLICATE). */
+  ops: ShardOps;
+  switchEndpoint: SwitchEndpoint;
+  /** See FailoverDeps.catchUpMs. */
+  catchUpMs?: number;
+}
+
+/** One shard of one group, as a controller hands it to the runner for a pass. */
+export interface ShardPass {
+  /** The record persisted after every step (it holds the shard). */
+  group: ReplicationGroupRecord;
+  /** The group itself (cluster mode disabled) or one of its node groups. */
+  shard: ShardRecord;
+  /** How events name the shard: "" or "node group 0002". */
+  label: string;
+  clusters: Map<string, CacheClusterRecord>;
+  writer: GroupWriter;
+  /** A primary judged down is failed over (AutomaticFailoverEnabled; always so in cluster mode). */
+  automatic: boolean;
+}
+
+/**
+ * Writes a group record over the version it was read at (optimistic concurrency: a concurrent
+ * API write makes the commit fail and the pass retry), skipping writes that change nothing.
+ * Ops queued with `alongside` land in the same commit as the next write of the group, or not at all.
+ */
+export class GroupWriter {
+  private readonly also: WriteOp[] = [];
+
+  constructor(private readonly store: StateStore, private stored: Stored<'replicationGroup'>) {}
+
+  alongside(...ops: WriteOp[]): void {
+    this.also.push(...ops);
+  }
+
+  async persist(g: ReplicationGroupRecord): Promise<void> {
+    if (this.also.length === 0 && JSON.stringify(this.stored.doc) === JSON.stringify(g)) return;
+    await this.store.commit([{ op: 'update', kind: 'replicationGroup', id: g.id, doc: g, expectVersion: this.stored.version }, ...this.also]);
+    this.also.length = 0;
+    this.stored = { ...this.stored, doc: structuredClone(g), version: this.stored.version + 1 };
+  }
+}
+
+/**
+ * Runs shards' failovers for the group controllers of both modes: starts one when the health
+ * monitor judges a primary down (at once: no throttle, a shard is never left without a primary
+ * to wait out a timer), steps the failover state machine persisting the record after every step
+ * (so a control plane restarted at any point resumes at the step it stopped at), and keeps the
+ * group `modifying` while a shard has no serving primary.
+ */
+export class FailoverRunner {
+  constructor(private readonly d: FailoverRunnerDeps) {}
+
+  writer(stored: Stored<'replicationGroup'>): GroupWriter {
+    return new GroupWriter(this.d.store, stored);
+  }
+
+  /** The member's node answers (observed this pass without error, and not judged down by the monitor). */
+  answering(c: CacheClusterRecord): boolean {
+    const n = c.nodes[0];
+    if (!n?.observed?.role || n.observed.lastError !== undefined) return false;
+    return this.d.monitor ? this.d.monitor.health(this.d.nodeKeyOf(c)).health !== 'down' : true;
+  }
+
+  /** The member answers, as a primary. */
+  servingPrimary(c: CacheClusterRecord): boolean {
+    return this.answering(c) && c.nodes[0]?.observed?.role === 'primary';
+  }
+
+  /**
+   * False while the process of this member must not be restarted in place: it is the shard's
+   * failed primary and a replica can take over (a restarted primary would come back empty and
+   * its replicas would copy the empty data set).
+   */
+  mayRestart(shard: ShardRecord | undefined, c: CacheClusterRecord, automatic: boolean): boolean {
+    // A node that has never run (a new group or member) is started, not failed over.
+    if (!c.nodes[0]?.observed?.runId || !shard) return true;
+    if (shard.failover?.fromClusterId === c.id) return false;
+    return !(automatic && c.id === shard.primaryClusterId && shard.memberClusters.length > 1);
+  }
+
+  /**
+   * One pass over a shard: a failover is started when its primary is down, the group is marked
+   * `modifying` while the shard has a failover under way or no serving primary, and a failover
+   * under way advances (several steps while they succeed, each persisted). True when the shard
+   * had a failover this pass: the controller then leaves the rest of the group for a later pass.
+   */
+  async run(p: ShardPass): Promise<boolean> {
+    const { group: g, shard } = p;
+    const primary = p.clusters.get(shard.primaryClusterId);
+    if (!primary) throw new Error(`primary ${shard.primaryClusterId} of ${g.id} has no record`);
+    if (!shard.failover && p.automatic && shouldFailOver(this.d, shard, primary)) {
+      shard.failover = newFailover('primary-down', primary.id, this.d.now());
+      await this.d.events.emit('replication-group', g.id,
+        `Primary ${primary.id}${p.label ? ` of ${p.label}` : ''} is down; failing over to a replica`, 'warn');
+    }
+    if (shard.failover || !this.servingPrimary(primary)) markUnavailable(g);
+    if (!shard.failover) return false;
+    const machine = this.machineDeps(g, p.label);
+    for (let i = 0; i < MAX_STEPS_PER_PASS && shard.failover; i++) {
+      const r = await stepFailover(machine, shard, p.clusters);
+      await p.writer.persist(g);
+      if (r !== 'advanced') break;
+    }
+    return true;
+  }
+
+  private machineDeps(g: ReplicationGroupRecord, label: string): FailoverDeps {
+    const { nodes, events, logger, ops } = this.d;
+    return {
+      nodes, events, logger, ops, now: () => this.d.now(), groupId: g.id, shardLabel: label,
+      healthy: (c) => this.answering(c),
+      switchEndpoint: (from) => this.d.switchEndpoint(g, from), catchUpMs: this.d.catchUpMs,
+    };
+  }
+}
+
+/** The production runner of a mode: shard operations and node control over admin connections. */
+export function failoverRunner(
+  d: Omit<FailoverRunnerDeps, 'nodes' | 'ops' | 'switchEndpoint'> & { admin: AdminPool },
+  mode: 'replication' | 'cluster',
+  switchEndpoint: SwitchEndpoint,
+): FailoverRunner {
+  const ops = mode === 'cluster' ? clusterOps(d.admin) : replicationOps(d.admin);
+  return new FailoverRunner({ ...d, nodes: adminNodeControl(d.admin), ops, switchEndpoint });
+}
