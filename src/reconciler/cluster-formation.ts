@@ -222,9 +222,22 @@ export class ClusterFormation {
         if (!n || n.handshake) return false;
         if (primaryId === undefined ? n.role !== 'primary' || n.slots.length === 0 : n.role !== 'replica' || n.primaryId !== primaryId) return false;
       }
+      // What a client discovers: CLUSTER SLOTS leaves out a replica until its replication offset
+      // has reached this node by gossip, so the group is not available before every member is named.
+      if (!everyNodeInSlots(await this.client(m).call('CLUSTER', 'SLOTS'), expectedPrimaryOf.keys())) return false;
     }
     return true;
   }
+}
+
+/** Whether a CLUSTER SLOTS reply ([start, end, [ip, port, id, …], …]) names every one of `ids`. */
+export function everyNodeInSlots(reply: unknown, ids: Iterable<string>): boolean {
+  const named = new Set<string>();
+  for (const range of Array.isArray(reply) ? reply : []) {
+    for (const node of (range as unknown[]).slice(2)) if (Array.isArray(node) && typeof node[2] === 'string') named.add(node[2]);
+  }
+  for (const id of ids) if (!named.has(id)) return false;
+  return true;
 }
 
 /** Slot → owning primary's node id, as one node sees it. */
