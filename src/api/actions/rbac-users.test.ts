@@ -10,7 +10,7 @@ import DeleteUser from './DeleteUser.js';
 import DescribeUsers from './DescribeUsers.js';
 import ListTagsForResource from './ListTagsForResource.js';
 import ModifyUser from './ModifyUser.js';
-import { actionsPartC } from './registry-part-c.js';
+import { rbacActions } from './registry-rbac.js';
 import { assertFault, assertFaultChangesNothing, storeSnapshot } from './test-services.js';
 import { getOperation } from '../codec/model.js';
 import { ensureBuiltIns } from '../../service/bootstrap.js';
@@ -20,7 +20,7 @@ import { t, useRbacServices, IPC, IVP, PW, PW2, appUsers, createUser, ugDoc, use
 useRbacServices();
 
 test('the actions are operations of the model, and the built-in default user exists from the start', async () => {
-  const names = actionsPartC.map((f) => f(t.svc).name);
+  const names = rbacActions.map((f) => f(t.svc).name);
   assert.equal(new Set(names).size, 8);
   for (const name of names) assert.ok(getOperation(name), name);
   const out = await t.call(DescribeUsers, { UserId: 'default' });

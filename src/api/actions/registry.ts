@@ -1,9 +1,9 @@
 import type { Services } from '../../service/services.js';
 import type { ActionRegistry } from '../types.js';
 import type { ActionFactory } from './define.js';
-import { actionsPartA } from './registry-part-a.js';
-import { actionsPartB } from './registry-part-b.js';
-import { actionsPartC } from './registry-part-c.js';
+import { settingsActions } from './registry-settings.js';
+import { replicaActions } from './registry-replicas.js';
+import { rbacActions } from './registry-rbac.js';
 import CreateCacheCluster from './CreateCacheCluster.js';
 import CreateReplicationGroup from './CreateReplicationGroup.js';
 import DeleteCacheCluster from './DeleteCacheCluster.js';
@@ -18,7 +18,7 @@ import ModifyReplicationGroupShardConfiguration from './ModifyReplicationGroupSh
 
 /** Every implemented action. An action of the model missing here answers "not implemented yet". */
 export const ALL_ACTIONS: ActionFactory[] = [
-  ...actionsPartA, ...actionsPartB, ...actionsPartC,
+  ...settingsActions, ...replicaActions, ...rbacActions,
   CreateReplicationGroup, DescribeReplicationGroups, ModifyReplicationGroup, DeleteReplicationGroup,
   CreateCacheCluster, DescribeCacheClusters, ModifyCacheCluster, DeleteCacheCluster, RebootCacheCluster,
   TestFailover, ModifyReplicationGroupShardConfiguration,

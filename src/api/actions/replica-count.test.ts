@@ -5,7 +5,7 @@ import CreateCacheSubnetGroup from './CreateCacheSubnetGroup.js';
 import CreateReplicationGroup from './CreateReplicationGroup.js';
 import DecreaseReplicaCount from './DecreaseReplicaCount.js';
 import IncreaseReplicaCount, { memberNumber, placeNewReplicas } from './IncreaseReplicaCount.js';
-import { actionsPartB } from './registry-part-b.js';
+import { replicaActions } from './registry-replicas.js';
 import {
   assertFaultChangesNothing, fakeEngine, insertCacheCluster, makeTestServices, type TestServices, type TestServicesOptions,
 } from './test-services.js';
@@ -67,7 +67,7 @@ const decrease = (input: object) => t!.call(DecreaseReplicaCount, { ReplicationG
 
 test('part B registers both actions, each an operation of the model', async () => {
   t = await makeTestServices();
-  const names = actionsPartB.map((f) => f(t!.svc).name);
+  const names = replicaActions.map((f) => f(t!.svc).name);
   assert.deepEqual(names, ['IncreaseReplicaCount', 'DecreaseReplicaCount']);
   for (const name of names) assert.ok(getOperation(name), `${name} is not in the model`);
 });

@@ -3,4 +3,4 @@ import IncreaseReplicaCount from './IncreaseReplicaCount.js';
 import type { ActionFactory } from './define.js';
 
 /** Replica count changes of replication groups (cluster mode disabled). */
-export const actionsPartB: ActionFactory[] = [IncreaseReplicaCount, DecreaseReplicaCount];
+export const replicaActions: ActionFactory[] = [IncreaseReplicaCount, DecreaseReplicaCount];

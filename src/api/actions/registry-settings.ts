@@ -22,7 +22,7 @@ import RevokeCacheSecurityGroupIngress from './RevokeCacheSecurityGroupIngress.j
 import type { ActionFactory } from './define.js';
 
 /** Subnet groups, parameter groups, tags, events, engine versions and the legacy security groups. */
-export const actionsPartA: ActionFactory[] = [
+export const settingsActions: ActionFactory[] = [
   CreateCacheSubnetGroup, DescribeCacheSubnetGroups, ModifyCacheSubnetGroup, DeleteCacheSubnetGroup,
   CreateCacheParameterGroup, DescribeCacheParameterGroups, ModifyCacheParameterGroup, ResetCacheParameterGroup,
   DeleteCacheParameterGroup, DescribeCacheParameters, DescribeEngineDefaultParameters,

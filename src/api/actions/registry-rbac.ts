@@ -9,7 +9,7 @@ import ModifyUserGroup from './ModifyUserGroup.js';
 import type { ActionFactory } from './define.js';
 
 /** Role-based access control: users and user groups (attached to replication groups by Create/ModifyReplicationGroup). */
-export const actionsPartC: ActionFactory[] = [
+export const rbacActions: ActionFactory[] = [
   CreateUser, DescribeUsers, ModifyUser, DeleteUser,
   CreateUserGroup, DescribeUserGroups, ModifyUserGroup, DeleteUserGroup,
 ];
