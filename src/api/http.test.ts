@@ -5,7 +5,7 @@ import { request as httpRequest } from 'node:http';
 import {
   CreateCacheSubnetGroupCommand, DescribeCacheSubnetGroupsCommand, DescribeReplicationGroupsCommand, ElastiCacheClient,
 } from '@aws-sdk/client-elasticache';
-import { AwsError, fault } from './errors.js';
+import { AwsError, fault } from '../errors/index.js';
 import { createApiServer } from './http.js';
 import type { ActionHandler, RequestContext } from './types.js';
 import type { CacheSubnetGroup, CacheSubnetGroupMessage, CreateCacheSubnetGroupMessage, CreateCacheSubnetGroupResult } from './model/shapes.js';

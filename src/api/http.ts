@@ -5,7 +5,7 @@
 // wire format, error format and SigV4 service name.
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { AwsError, CommonErrors, isAwsError } from './errors.js';
+import { AwsError, CommonErrors, isAwsError } from '../errors/index.js';
 import type { ActionRegistry, QueryApi, RequestContext } from './types.js';
 import { getOperation } from './codec/model.js';
 import { decodeInput, parseQueryString, type QueryParams } from './codec/query-decode.js';

@@ -1,4 +1,4 @@
-import { fault } from '../api/errors.js';
+import { fault } from '../errors/index.js';
 import type { Services } from '../service/services.js';
 import type { CacheClusterRecord, ReplicationGroupRecord, Stored } from '../store/index.js';
 

@@ -1,4 +1,4 @@
-import { CommonErrors, fault } from '../api/errors.js';
+import { CommonErrors, fault } from '../errors/index.js';
 import { checkParameterModification, familyParameters, FAMILIES, findParameter, validateParameterValue } from '../catalog/parameters.js';
 import type { Services } from '../service/services.js';
 import type { CacheParameterGroupRecord } from '../store/index.js';

@@ -1,4 +1,4 @@
-import { CommonErrors } from '../api/errors.js';
+import { CommonErrors } from '../errors/index.js';
 import { resolveEngine, type InstalledEngine } from '../catalog/engines.js';
 import { requireNodeType } from '../catalog/node-types.js';
 import { effectiveParameterValues } from '../catalog/parameters.js';

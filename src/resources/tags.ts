@@ -1,5 +1,4 @@
-import { CommonErrors, fault } from '../api/errors.js';
-import type { FaultName } from '../api/model/faults.js';
+import { CommonErrors, fault, type FaultName } from '../errors/index.js';
 import { parseArn, type Services } from '../service/services.js';
 import type { Kind, RecordKinds, StateStore, Tag, WriteOp } from '../store/index.js';
 

@@ -1,4 +1,4 @@
-import { CommonErrors, fault } from '../errors.js';
+import { CommonErrors, fault } from '../../errors/index.js';
 import type { CreateCacheParameterGroupMessage, CreateCacheParameterGroupResult } from '../model/shapes.js';
 import { presentParameterGroup } from '../present/parameter-group.js';
 import { createRecords, retryOnConflict } from '../../resources/commit.js';

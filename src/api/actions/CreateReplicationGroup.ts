@@ -1,4 +1,4 @@
-import { fault, CommonErrors } from '../errors.js';
+import { fault, CommonErrors } from '../../errors/index.js';
 import type { CreateReplicationGroupMessage, CreateReplicationGroupResult } from '../model/shapes.js';
 import { defineAction } from './define.js';
 import { presentReplicationGroup } from '../present/replication-group.js';

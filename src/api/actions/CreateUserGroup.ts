@@ -1,4 +1,4 @@
-import { fault } from '../errors.js';
+import { fault } from '../../errors/index.js';
 import type { CreateUserGroupMessage, UserGroup } from '../model/shapes.js';
 import { presentUserGroup } from '../present/user.js';
 import { createRecords, retryOnConflict } from '../../resources/commit.js';

@@ -1,4 +1,4 @@
-import { fault } from '../errors.js';
+import { fault } from '../../errors/index.js';
 import type { ModifyCacheSubnetGroupMessage, ModifyCacheSubnetGroupResult } from '../model/shapes.js';
 import { presentSubnetGroup } from '../present/subnet-group.js';
 import { retryOnConflict } from '../../resources/commit.js';

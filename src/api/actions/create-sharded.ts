@@ -1,4 +1,4 @@
-import { CommonErrors, fault } from '../errors.js';
+import { CommonErrors, fault } from '../../errors/index.js';
 import type { CreateReplicationGroupMessage, CreateReplicationGroupResult } from '../model/shapes.js';
 import { presentReplicationGroup } from '../present/replication-group.js';
 import { reserveAddresses } from '../../resources/addresses.js';

@@ -5,7 +5,7 @@ import { newSubnetGroupRecord } from '../../resources/subnet-groups.js';
 import { deleteTagOps, tagOps } from '../../resources/tags.js';
 import { arn } from '../../service/services.js';
 import type { ReplicationGroupRecord } from '../../store/index.js';
-import { fault } from '../errors.js';
+import { fault } from '../../errors/index.js';
 import AddTagsToResource from './AddTagsToResource.js';
 import ListTagsForResource from './ListTagsForResource.js';
 import RemoveTagsFromResource from './RemoveTagsFromResource.js';

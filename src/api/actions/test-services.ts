@@ -13,7 +13,7 @@ import { defaultConfig, type ServiceConfig } from '../../service/config.js';
 import { SqliteStore, type CacheClusterRecord, type InstallationRecord, type Kind } from '../../store/index.js';
 import { arn, type Services } from '../../service/services.js';
 import { silentLogger } from '../../util/logger.js';
-import { AwsError } from '../errors.js';
+import { AwsError } from '../../errors/index.js';
 import type { ActionFactory } from './define.js';
 
 export interface TestServices {

@@ -2,7 +2,7 @@
 // valid Signature Version 4 of a known access key; a refused request never reaches an action.
 import type { FastifyRequest } from 'fastify';
 import type { RequestContext } from '../types.js';
-import { isAwsError } from '../errors.js';
+import { isAwsError } from '../../errors/index.js';
 import type { ApiLogger } from '../http.js';
 import { verifySigV4 } from './sigv4.js';
 
