@@ -1,5 +1,5 @@
 import { fault } from '../errors/index.js';
-import type { Services } from '../service/services.js';
+import type { Services } from '../core/index.js';
 import type { CacheClusterRecord, ReplicationGroupRecord, Stored } from '../store/index.js';
 
 /**

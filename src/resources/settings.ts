@@ -3,7 +3,7 @@ import { resolveEngine, type InstalledEngine } from '../catalog/engines.js';
 import { requireNodeType } from '../catalog/node-types.js';
 import { effectiveParameterValues } from '../catalog/parameters.js';
 import { initialAuth } from '../security/auth-token.js';
-import type { Services } from '../service/services.js';
+import type { Services } from '../core/index.js';
 import type { CacheParameterGroupRecord, CacheSettings, CacheSubnetGroupRecord } from '../store/index.js';
 import { requireParameterGroup, requireSubnetGroup } from './lookups.js';
 import { requireSecurityGroups } from './security-groups.js';

@@ -7,7 +7,7 @@ import { CommonErrors, fault } from '../errors/index.js';
 import type { AuthenticationMode } from '../api/model/shapes.js';
 import { hashPasswords, parseAccessString } from '../security/access-string.js';
 import { ADMIN_USER } from '../security/node-security.js';
-import { arn, type Services } from '../service/services.js';
+import { arn, type Services } from '../core/index.js';
 import type { InstallationRecord, ReplicationGroupRecord, Stored, UserGroupRecord, UserRecord, WriteOp } from '../store/index.js';
 
 /** The user every account has, as on ElastiCache: id and name `default`, all keys and commands, no password. */

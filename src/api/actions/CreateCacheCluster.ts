@@ -10,7 +10,7 @@ import { normalizeIdentifier } from '../../resources/naming.js';
 import { placeNodes } from '../../resources/placement.js';
 import { isClusterModeGroup, resolveCreateSettings } from '../../resources/settings.js';
 import { tagOps } from '../../resources/tags.js';
-import { arn, type Services } from '../../service/services.js';
+import { arn, type Services } from '../../core/index.js';
 import type { WriteOp } from '../../store/index.js';
 import { retryOnConflict } from '../../resources/commit.js';
 

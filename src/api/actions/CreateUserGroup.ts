@@ -4,7 +4,7 @@ import { presentUserGroup } from '../present/user.js';
 import { createRecords, retryOnConflict } from '../../resources/commit.js';
 import { tagOps } from '../../resources/tags.js';
 import { checkEngine, checkMembers, idList, MAX_USER_GROUPS, normalizeRbacId, userMembershipOps } from '../../resources/users.js';
-import { arn } from '../../service/services.js';
+import { arn } from '../../core/index.js';
 import type { UserGroupRecord, WriteOp } from '../../store/index.js';
 import { defineAction } from './define.js';
 

@@ -6,7 +6,7 @@ import { requireSubnetGroup } from '../../resources/lookups.js';
 import { assignAvailabilityZones } from '../../resources/placement.js';
 import { validateSubnetIds } from '../../resources/subnet-groups.js';
 import type { CacheSubnetGroupRecord } from '../../store/index.js';
-import type { Services } from '../../service/services.js';
+import type { Services } from '../../core/index.js';
 import { defineAction } from './define.js';
 
 /**

@@ -10,7 +10,7 @@ import { newCacheCluster, settingsOf } from '../../resources/cluster-factory.js'
 import { memberClusters, requireReplicationGroup, requireSubnetGroup } from '../../resources/lookups.js';
 import { availabilityZones } from '../../resources/placement.js';
 import { MAX_SHARDS, shardId, shardMemberId } from '../../resources/shard-layout.js';
-import { arn } from '../../service/services.js';
+import { arn } from '../../core/index.js';
 import type { CacheClusterRecord, NodeGroupRecord, ReplicationGroupRecord, WriteOp } from '../../store/index.js';
 import { retryOnConflict } from '../../resources/commit.js';
 

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, test } from 'node:test';
 import { createRecords } from '../../resources/commit.js';
 import { newSubnetGroupRecord } from '../../resources/subnet-groups.js';
 import { deleteTagOps, tagOps } from '../../resources/tags.js';
-import { arn } from '../../service/services.js';
+import { arn } from '../../core/index.js';
 import type { ReplicationGroupRecord } from '../../store/index.js';
 import { fault } from '../../errors/index.js';
 import AddTagsToResource from './AddTagsToResource.js';
