@@ -51,7 +51,7 @@ const create: ActionHandler<CreateCacheSubnetGroupMessage, CreateCacheSubnetGrou
 const app = createApiServer({
   actions: new Map<string, ActionHandler>([[describe.name, describe], [create.name, create]]),
   bodyLimitBytes: 64 * 1024,
-  logger: { info() {}, warn() {}, error: (o) => seen.logs.push(o), debug: (o) => seen.logs.push(o) },
+  logger: { info() {}, warn() {}, error: (o) => seen.logs.push(o as Record<string, unknown>), debug: (o) => seen.logs.push(o as Record<string, unknown>) },
   beforeAction: (ctx, req) => {
     seen.hooked.push(ctx.action);
     if (req.headers['x-deny'] === '1') throw new AwsError('AccessDenied', 'denied by hook', 403);

@@ -23,6 +23,7 @@ import { userRules } from '../security/access-string.js';
 import type { AclUser, NodeAcl } from '../security/node-acl.js';
 import { ADMIN_USER } from '../security/node-security.js';
 import type { CacheClusterRecord, ReplicationGroupRecord, StateStore, UserGroupRecord, UserRecord } from '../store/index.js';
+import type { Logger } from '../util/logger.js';
 
 export const DEFAULT_USER = 'default';
 
@@ -162,7 +163,7 @@ export class AclStep {
   private readonly applier = new AclApplier();
   private readonly live = new Map<string, string>();
 
-  constructor(private readonly logger: { info(obj: object, msg: string): void }) {}
+  constructor(private readonly logger: Pick<Logger, 'info'>) {}
 
   async apply(client: AclClient, c: Pick<CacheClusterRecord, 'id'>, nodeId: string, key: string, acl: NodeAcl): Promise<void> {
     const plan = await this.applier.apply(client, key, acl);
