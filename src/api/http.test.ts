@@ -5,7 +5,7 @@ import { request as httpRequest } from 'node:http';
 import {
   CreateCacheSubnetGroupCommand, DescribeCacheSubnetGroupsCommand, DescribeReplicationGroupsCommand, ElastiCacheClient,
 } from '@aws-sdk/client-elasticache';
-import { AwsError, fault } from './errors.js';
+import { AwsError, fault } from '../errors/index.js';
 import { createApiServer } from './http.js';
 import type { ActionHandler, RequestContext } from './types.js';
 import type { CacheSubnetGroup, CacheSubnetGroupMessage, CreateCacheSubnetGroupMessage, CreateCacheSubnetGroupResult } from './model/shapes.js';
@@ -51,7 +51,7 @@ const create: ActionHandler<CreateCacheSubnetGroupMessage, CreateCacheSubnetGrou
 const app = createApiServer({
   actions: new Map<string, ActionHandler>([[describe.name, describe], [create.name, create]]),
   bodyLimitBytes: 64 * 1024,
-  logger: { info() {}, warn() {}, error: (o) => seen.logs.push(o), debug: (o) => seen.logs.push(o) },
+  logger: { info() {}, warn() {}, error: (o) => seen.logs.push(o as Record<string, unknown>), debug: (o) => seen.logs.push(o as Record<string, unknown>) },
   beforeAction: (ctx, req) => {
     seen.hooked.push(ctx.action);
     if (req.headers['x-deny'] === '1') throw new AwsError('AccessDenied', 'denied by hook', 403);

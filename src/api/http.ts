@@ -5,29 +5,20 @@
 // wire format, error format and SigV4 service name.
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { AwsError, CommonErrors, isAwsError } from './errors.js';
+import { AwsError, CommonErrors, isAwsError } from '../errors/index.js';
 import type { ActionRegistry, QueryApi, RequestContext } from './types.js';
 import { getOperation } from './codec/model.js';
 import { decodeInput, parseQueryString, type QueryParams } from './codec/query-decode.js';
 import { encodeError, encodeResult } from './codec/xml-encode.js';
 import { SERVICE as ELASTICACHE_SIGNING_SERVICE } from './auth/sigv4.js';
 import { createEc2Api, isEc2Version } from './ec2/api.js';
-
-type LogFn = (obj: Record<string, unknown>, msg?: string) => void;
-
-/** The subset of a pino logger the server uses. */
-export interface ApiLogger {
-  info: LogFn;
-  warn: LogFn;
-  error: LogFn;
-  debug: LogFn;
-}
+import { silentLogger, type Logger } from '../util/logger.js';
 
 export interface ApiServerOptions {
   actions: ActionRegistry;
   /** The EC2 actions (security groups, network interfaces, tags) served for Version=2016-11-15. */
   ec2Actions?: ActionRegistry;
-  logger?: ApiLogger;
+  logger?: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
   /** Largest accepted request body; default 1 MiB. */
   bodyLimitBytes?: number;
   /**
@@ -41,8 +32,6 @@ export interface ApiServerOptions {
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
-const noop: LogFn = () => {};
-const silentLogger: ApiLogger = { info: noop, warn: noop, error: noop, debug: noop };
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const EMPTY_BODY = new Uint8Array(0);
 

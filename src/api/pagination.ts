@@ -1,4 +1,4 @@
-import { CommonErrors } from './errors.js';
+import { CommonErrors } from '../errors/index.js';
 
 /**
  * Marker/MaxRecords pagination as ElastiCache does it: MaxRecords 20–100 (default 100),

@@ -1,4 +1,4 @@
-import type { AwsError } from './errors.js';
+import type { AwsError } from '../errors/index.js';
 
 /** What every action handler receives besides its input. */
 export interface RequestContext {

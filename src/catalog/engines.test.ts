@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AwsError } from '../api/errors.js';
+import { AwsError } from '../errors/index.js';
 import {
   detectEngines,
   familyForVersion,

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { access, constants, realpath } from 'node:fs/promises';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
-import { CommonErrors } from '../api/errors.js';
+import { CommonErrors } from '../errors/index.js';
 
 /** A redis-server binary found on this host. */
 export interface InstalledEngine {

@@ -1,4 +1,4 @@
-import { CommonErrors } from '../api/errors.js';
+import { CommonErrors } from '../errors/index.js';
 import type { ParameterDef } from './parameter-types.js';
 import { REDIS7_PARAMETERS } from './parameters-redis7.js';
 

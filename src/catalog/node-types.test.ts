@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AwsError } from '../api/errors.js';
+import { AwsError } from '../errors/index.js';
 import { NODE_TYPES, getNodeType, requireNodeType } from './node-types.js';
 
 test('documented figures for well-known node types', () => {

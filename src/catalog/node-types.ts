@@ -1,4 +1,4 @@
-import { CommonErrors } from '../api/errors.js';
+import { CommonErrors } from '../errors/index.js';
 
 /**
  * An ElastiCache node type for Redis, with the figures ElastiCache publishes for it.

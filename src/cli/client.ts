@@ -1,7 +1,7 @@
 import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { adminKey, loadCredentials } from '../api/auth/credentials.js';
 import { dataPaths, readServerFile } from '../service/data-dir.js';
-import { DEFAULT_PORT } from '../service/config.js';
+import { DEFAULT_PORT } from '../core/index.js';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { defaultConfig, DEFAULT_PORT, type ServiceConfig } from '../service/config.js';
+import { defaultConfig, DEFAULT_PORT, type ServiceConfig } from '../core/index.js';
 import { CachefleetService } from '../service/service.js';
 import { createLogger } from '../util/logger.js';
 import { prettyLogStream } from './pretty-log.js';

@@ -1,60 +1,9 @@
 /**
- * IPv4 address pool helpers for endpoint and node addresses (e.g. "127.77.0.0/16").
- * Pure functions: the caller owns the list of addresses in use (it lives in the store).
+ * IPv4 address pool helpers for endpoint and node addresses (e.g. "127.77.0.0/16"), and the
+ * source filters' address ranges. Pure functions: the caller owns the list of addresses in use
+ * (it lives in the store). Parsing and formatting are util/ipv4.ts's.
  */
-
-export interface Cidr {
-  /** Network address as an unsigned 32-bit integer. */
-  network: number;
-  prefixLength: number;
-  /** First and last address of the block (inclusive), unsigned 32-bit integers. */
-  first: number;
-  last: number;
-}
-
-/** Parses a dotted-quad IPv4 address; undefined when it is not one (no leading zeros, no shorthand). */
-export function parseIpv4(address: string): number | undefined {
-  const parts = address.split('.');
-  if (parts.length !== 4) return undefined;
-  let n = 0;
-  for (const p of parts) {
-    if (!/^(0|[1-9][0-9]{0,2})$/.test(p)) return undefined;
-    const v = Number(p);
-    if (v > 255) return undefined;
-    n = n * 256 + v;
-  }
-  return n;
-}
-
-export function formatIpv4(n: number): string {
-  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
-}
-
-export function isIpv4(address: string): boolean {
-  return parseIpv4(address) !== undefined;
-}
-
-/** Parses "a.b.c.d/len". Host bits must be zero so a typo like 127.77.1.0/16 is caught early. */
-export function parseCidr(cidr: string): Cidr {
-  const m = /^([0-9.]+)\/([0-9]{1,2})$/.exec(cidr.trim());
-  const base = m ? parseIpv4(m[1]!) : undefined;
-  const prefixLength = m ? Number(m[2]) : NaN;
-  if (base === undefined || !(prefixLength >= 0 && prefixLength <= 32)) {
-    throw new Error(`invalid IPv4 CIDR "${cidr}" (expected e.g. 127.77.0.0/16)`);
-  }
-  const size = 2 ** (32 - prefixLength);
-  if (base % size !== 0) {
-    throw new Error(`invalid CIDR "${cidr}": host bits are set (did you mean ${formatIpv4(base - (base % size))}/${prefixLength}?)`);
-  }
-  return { network: base, prefixLength, first: base, last: base + size - 1 };
-}
-
-/** True for 127.0.0.0/8 (and IPv6 ::1): addresses only reachable from this host's network namespace. */
-export function isLoopback(address: string): boolean {
-  if (address === '::1') return true;
-  const n = parseIpv4(address);
-  return n !== undefined && n >>> 24 === 127;
-}
+import { formatIpv4, parseCidr, parseIpv4 } from '../util/ipv4.js';
 
 const LOCALHOST = parseIpv4('127.0.0.1')!;
 

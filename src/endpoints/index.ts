@@ -9,7 +9,7 @@ export type { DurableOptions, EndpointRoute, EndpointRouter, Target } from './ty
 export { CompositeRouter } from './composite-router.js';
 export { NftablesRouter } from './nftables-router.js';
 export { ProxyRouter } from './proxy-router.js';
-export { allocateAddress, isLoopback, parseCidr } from './addresses.js';
+export { allocateAddress } from './addresses.js';
 
 export interface EndpointRouterOptions {
   mode: 'auto' | 'nftables' | 'proxy';

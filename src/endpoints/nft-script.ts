@@ -3,7 +3,8 @@
  * Pure (no I/O) so the exact text is unit-tested.
  */
 import { createHash } from 'node:crypto';
-import { formatIpv4, mergeSources } from './addresses.js';
+import { formatIpv4 } from '../util/ipv4.js';
+import { mergeSources } from './addresses.js';
 import type { EndpointRoute, SourceFilter } from './types.js';
 
 /** The NAT chain (endpoint routes) and the filter chain (security groups' source filters). */

@@ -1,5 +1,6 @@
 /** Validation shared by both routers: reject a route set that would be silently mis-programmed. */
-import { isIpv4, mergeSources, sourceAllowed } from './addresses.js';
+import { isIpv4 } from '../util/ipv4.js';
+import { mergeSources, sourceAllowed } from './addresses.js';
 import type { EndpointRoute, SourceFilter, Target } from './types.js';
 
 function checkPort(port: number, what: string): void {

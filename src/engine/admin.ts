@@ -6,14 +6,14 @@
 import { once } from 'node:events';
 import { Redis, type RedisOptions } from 'ioredis';
 import { boundConnector } from './bound-connector.js';
-import { silentLogger, type EngineLogger } from './log.js';
+import { silentLogger, type Logger } from '../util/logger.js';
 import { settleWithin } from './proc.js';
 import { nodeInfoFromFields, parseInfo, type NodeInfo } from './info.js';
 
 export { parseInfo, parseInfoList, nodeInfoFromFields, type NodeInfo, type ReplicaLink } from './info.js';
 
 export interface AdminPoolOptions {
-  logger?: EngineLogger;
+  logger?: Logger;
   /** TCP connect timeout, also how long a command waits for a (re)connection. Default 1000 ms. */
   connectTimeoutMs?: number;
   /** Per-command timeout. Default 1000 ms. */
@@ -54,7 +54,7 @@ interface Entry {
 
 export class AdminPool {
   private readonly clients = new Map<string, Entry>();
-  private readonly log: EngineLogger;
+  private readonly log: Logger;
   private readonly connectTimeoutMs: number;
   private readonly commandTimeoutMs: number;
   private readonly retryIntervalMs: number;

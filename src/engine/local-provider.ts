@@ -11,7 +11,7 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { waitFor } from '../util/wait.js';
 import { NODE_FILES, renderRedisConf, type NodePaths } from './config.js';
-import { silentLogger, type EngineLogger } from './log.js';
+import { silentLogger, type Logger as EngineLogger } from '../util/logger.js';
 import {
   fileSize,
   logTail,

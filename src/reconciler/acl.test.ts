@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { renderRedisConf } from '../engine/config.js';
 import { sha256Hex } from '../security/auth-token.js';
+import type { NodeAcl } from '../security/node-acl.js';
 import { ADMIN_USER } from '../security/node-security.js';
 import type { UserGroupRecord, UserRecord } from '../store/index.js';
-import { AclApplier, aclConfigLines, desiredAcl, parseAclList, planAcl, type NodeAcl } from './acl.js';
+import { AclApplier, aclConfigLines, desiredAcl, parseAclList, planAcl } from './acl.js';
 
 const H1 = sha256Hex('first-password-0001');
 const H2 = sha256Hex('second-password-002');

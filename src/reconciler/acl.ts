@@ -20,30 +20,16 @@
  */
 import { createHash } from 'node:crypto';
 import { userRules } from '../security/access-string.js';
+import type { AclUser, NodeAcl } from '../security/node-acl.js';
 import { ADMIN_USER } from '../security/node-security.js';
 import type { CacheClusterRecord, ReplicationGroupRecord, StateStore, UserGroupRecord, UserRecord } from '../store/index.js';
+import type { Logger } from '../util/logger.js';
 
 export const DEFAULT_USER = 'default';
 
 /** What applying needs of a node connection (an ioredis client). */
 export interface AclClient {
   call(command: string, args: string[]): Promise<unknown>;
-}
-
-/** One ACL user: its name and the rules ACL SETUSER takes after the name. */
-export interface AclUser {
-  name: string;
-  rules: string[];
-}
-
-/** What the ACL of a node must be, besides the admin user. */
-export interface NodeAcl {
-  /** RBAC in force: `default` comes from the user group (else from the AUTH token state, which security.ts applies). */
-  rbac: boolean;
-  /** `default` first (RBAC only), then the other users by name. */
-  users: AclUser[];
-  /** Changes whenever `users` does: recorded on the cluster once live (CacheClusterRecord.appliedAcl). */
-  fingerprint: string;
 }
 
 /** Rules of a user whose stored access string no longer parses (never expected): off, no command, no key. */
@@ -177,7 +163,7 @@ export class AclStep {
   private readonly applier = new AclApplier();
   private readonly live = new Map<string, string>();
 
-  constructor(private readonly logger: { info(obj: object, msg: string): void }) {}
+  constructor(private readonly logger: Pick<Logger, 'info'>) {}
 
   async apply(client: AclClient, c: Pick<CacheClusterRecord, 'id'>, nodeId: string, key: string, acl: NodeAcl): Promise<void> {
     const plan = await this.applier.apply(client, key, acl);

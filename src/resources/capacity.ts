@@ -1,4 +1,4 @@
-import { fault } from '../api/errors.js';
+import { fault } from '../errors/index.js';
 import { getNodeType } from '../catalog/node-types.js';
 import type { StateStore } from '../store/index.js';
 

@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
-import { AwsError, fault } from '../api/errors.js';
-import { insertCacheCluster, makeTestServices, type TestServices } from '../api/actions/test-services.js';
+import { AwsError, fault } from '../errors/index.js';
+import { insertCacheCluster, makeTestServices, type TestServices } from './test-services.js';
 import { ConflictError, type CacheClusterRecord, type StateStore } from '../store/index.js';
 import { CONFLICT_ATTEMPTS, conflictFault, retryOnConflict } from './commit.js';
 

@@ -1,5 +1,4 @@
-import { AwsError, fault } from '../api/errors.js';
-import type { FaultName } from '../api/model/faults.js';
+import { AwsError, fault, type FaultName } from '../errors/index.js';
 import { ConflictError, type Kind, type StateStore, type WriteOp } from '../store/index.js';
 import { taggedKind } from './tags.js';
 

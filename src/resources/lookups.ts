@@ -1,5 +1,5 @@
-import { fault } from '../api/errors.js';
-import type { Services } from '../service/services.js';
+import { fault } from '../errors/index.js';
+import type { Services } from '../core/index.js';
 import type { CacheClusterRecord, ReplicationGroupRecord, Stored } from '../store/index.js';
 
 /**

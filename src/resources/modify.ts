@@ -1,7 +1,7 @@
-import { CommonErrors } from '../api/errors.js';
+import { CommonErrors } from '../errors/index.js';
 import { resolveEngine } from '../catalog/engines.js';
 import { requireNodeType } from '../catalog/node-types.js';
-import type { Services } from '../service/services.js';
+import type { Services } from '../core/index.js';
 import type { CacheSettings } from '../store/index.js';
 import { requireParameterGroup } from './lookups.js';
 import { requireSecurityGroups } from './security-groups.js';

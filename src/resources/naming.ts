@@ -1,4 +1,4 @@
-import { CommonErrors } from '../api/errors.js';
+import { CommonErrors } from '../errors/index.js';
 
 /**
  * ElastiCache's identifier rules. Replication group and cache cluster ids: 1–40 (clusters 50)

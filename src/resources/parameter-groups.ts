@@ -1,6 +1,6 @@
-import { CommonErrors, fault } from '../api/errors.js';
+import { CommonErrors, fault } from '../errors/index.js';
 import { checkParameterModification, familyParameters, FAMILIES, findParameter, validateParameterValue } from '../catalog/parameters.js';
-import type { Services } from '../service/services.js';
+import type { Services } from '../core/index.js';
 import type { CacheParameterGroupRecord } from '../store/index.js';
 import { retryOnConflict } from './commit.js';
 import { describeUsers, groupUsers, requireParameterGroup } from './lookups.js';

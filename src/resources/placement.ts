@@ -1,4 +1,4 @@
-import { CommonErrors } from '../api/errors.js';
+import { CommonErrors } from '../errors/index.js';
 import type { CacheSubnetGroupRecord, SubnetRecord } from '../store/index.js';
 
 const AZ_LETTERS = 'abcdef';

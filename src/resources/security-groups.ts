@@ -1,5 +1,5 @@
-import { CommonErrors } from '../api/errors.js';
-import type { Services } from '../service/services.js';
+import { CommonErrors } from '../errors/index.js';
+import type { Services } from '../core/index.js';
 
 /**
  * SecurityGroupIds of a create or modify call: every id must name a security group of the EC2

@@ -1,9 +1,9 @@
-import { CommonErrors } from '../api/errors.js';
+import { CommonErrors } from '../errors/index.js';
 import { resolveEngine, type InstalledEngine } from '../catalog/engines.js';
 import { requireNodeType } from '../catalog/node-types.js';
 import { effectiveParameterValues } from '../catalog/parameters.js';
 import { initialAuth } from '../security/auth-token.js';
-import type { Services } from '../service/services.js';
+import type { Services } from '../core/index.js';
 import type { CacheParameterGroupRecord, CacheSettings, CacheSubnetGroupRecord } from '../store/index.js';
 import { requireParameterGroup, requireSubnetGroup } from './lookups.js';
 import { requireSecurityGroups } from './security-groups.js';

@@ -1,4 +1,4 @@
-import { CommonErrors } from '../api/errors.js';
+import { CommonErrors } from '../errors/index.js';
 import type { NodeGroupConfiguration } from '../api/model/shapes.js';
 import { formatSlots, parseSlots } from '../engine/cluster-nodes.js';
 import { evenSlotRanges } from '../engine/slot-plan.js';

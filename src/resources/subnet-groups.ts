@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { CommonErrors, fault } from '../api/errors.js';
-import { arn } from '../service/services.js';
+import { CommonErrors, fault } from '../errors/index.js';
+import { arn } from '../core/index.js';
 import type { CacheSubnetGroupRecord, InstallationRecord } from '../store/index.js';
 import { assignAvailabilityZones } from './placement.js';
 

@@ -1,6 +1,5 @@
-import { CommonErrors, fault } from '../api/errors.js';
-import type { FaultName } from '../api/model/faults.js';
-import { parseArn, type Services } from '../service/services.js';
+import { CommonErrors, fault, type FaultName } from '../errors/index.js';
+import { parseArn, type Services } from '../core/index.js';
 import type { Kind, RecordKinds, StateStore, Tag, WriteOp } from '../store/index.js';
 
 /** ElastiCache's limits: 50 user tags per resource, keys 1–128 characters, values 0–256. */

@@ -3,11 +3,11 @@
  * the built-in `default` user, authentication input, and the membership rules every action
  * shares. Which users end up in a node's ACL is reconciler/acl.ts's business.
  */
-import { CommonErrors, fault } from '../api/errors.js';
+import { CommonErrors, fault } from '../errors/index.js';
 import type { AuthenticationMode } from '../api/model/shapes.js';
 import { hashPasswords, parseAccessString } from '../security/access-string.js';
 import { ADMIN_USER } from '../security/node-security.js';
-import { arn, type Services } from '../service/services.js';
+import { arn, type Services } from '../core/index.js';
 import type { InstallationRecord, ReplicationGroupRecord, Stored, UserGroupRecord, UserRecord, WriteOp } from '../store/index.js';
 
 /** The user every account has, as on ElastiCache: id and name `default`, all keys and commands, no password. */

@@ -1,4 +1,4 @@
-import { CommonErrors } from '../api/errors.js';
+import { CommonErrors } from '../errors/index.js';
 
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { AwsError } from '../api/errors.js';
+import { AwsError } from '../errors/index.js';
 import { hashPasswords, parseAccessString, userRules } from './access-string.js';
 import { sha256Hex } from './auth-token.js';
 

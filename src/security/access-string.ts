@@ -8,7 +8,7 @@
  * API accepts is applied later by the reconciler on every node, where ACL SETUSER must not fail.
  * Neither `on` nor `off`: the user is off (`reset` starts from off), as ElastiCache documents.
  */
-import { CommonErrors } from '../api/errors.js';
+import { CommonErrors } from '../errors/index.js';
 import { sha256Hex } from './auth-token.js';
 import { ACL_CATEGORIES, CONTAINER_COMMANDS, REDIS_COMMANDS } from './redis-commands.js';
 

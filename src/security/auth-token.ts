@@ -15,7 +15,7 @@
  *   the token goes, and the user group's `default` user becomes the nodes' default user.
  */
 import { createHash } from 'node:crypto';
-import { CommonErrors } from '../api/errors.js';
+import { CommonErrors } from '../errors/index.js';
 import type { AuthTokenState } from '../store/index.js';
 
 export type { AuthTokenState };

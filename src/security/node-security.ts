@@ -12,10 +12,10 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AdminConnectionOptions } from '../engine/admin.js';
-import type { NodeAcl } from '../reconciler/acl.js';
 import { sha256Hex } from './auth-token.js';
 import { ensureCA, type CertificateAuthority } from './ca.js';
 import { NodeCertificates } from './certs.js';
+import type { NodeAcl } from './node-acl.js';
 
 export const ADMIN_USER = 'cachefleet-admin';
 
@@ -49,7 +49,7 @@ export interface NodeSecuritySpec {
   adminPassword: string;
   /** Present for nodes with TLS in transit (mode required unless said otherwise). */
   tls?: { certFile: string; keyFile: string; caFile: string; mode?: 'preferred' | 'required' };
-  /** RBAC: the ACL users besides admin (reconciler/acl.ts); under RBAC, `default` is one of them. */
+  /** RBAC: the ACL users besides admin (node-acl.ts, computed by reconciler/acl.ts); under RBAC, `default` is one of them. */
   acl?: NodeAcl;
 }
 

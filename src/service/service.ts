@@ -16,11 +16,10 @@ import { Reconciler } from '../reconciler/reconciler.js';
 import { nodeKey } from '../resources/naming.js';
 import { SqliteStore } from '../store/index.js';
 import { createLogger, type Logger } from '../util/logger.js';
-import { ensureBuiltIns } from './bootstrap.js';
-import type { ServiceConfig } from './config.js';
+import { ensureBuiltIns } from '../resources/built-ins.js';
+import type { ServiceConfig, Services } from '../core/index.js';
 import { claimDataDir, dataPaths, routeTableName } from './data-dir.js';
 import { ensureInstallation, ensureManagementAddress } from './installation.js';
-import type { Services } from './services.js';
 
 /**
  * The whole service in one process: API, state store, reconciler, node provider, endpoint router.

@@ -1,4 +1,4 @@
-import { CommonErrors, fault } from '../errors.js';
+import { CommonErrors, fault } from '../../errors/index.js';
 import type { CreateCacheClusterMessage, CreateCacheClusterResult } from '../model/shapes.js';
 import { defineAction } from './define.js';
 import { refuseOutposts } from './outposts.js';
@@ -10,7 +10,7 @@ import { normalizeIdentifier } from '../../resources/naming.js';
 import { placeNodes } from '../../resources/placement.js';
 import { isClusterModeGroup, resolveCreateSettings } from '../../resources/settings.js';
 import { tagOps } from '../../resources/tags.js';
-import { arn, type Services } from '../../service/services.js';
+import { arn, type Services } from '../../core/index.js';
 import type { WriteOp } from '../../store/index.js';
 import { retryOnConflict } from '../../resources/commit.js';
 

@@ -1,11 +1,11 @@
-import { CommonErrors, fault } from '../errors.js';
+import { CommonErrors, fault } from '../../errors/index.js';
 import type { CreateCacheParameterGroupMessage, CreateCacheParameterGroupResult } from '../model/shapes.js';
 import { presentParameterGroup } from '../present/parameter-group.js';
 import { createRecords, retryOnConflict } from '../../resources/commit.js';
 import { normalizeIdentifier } from '../../resources/naming.js';
 import { MAX_PARAMETER_GROUPS, requireFamily } from '../../resources/parameter-groups.js';
 import { tagOps } from '../../resources/tags.js';
-import { arn } from '../../service/services.js';
+import { arn } from '../../core/index.js';
 import type { CacheParameterGroupRecord } from '../../store/index.js';
 import { defineAction } from './define.js';
 

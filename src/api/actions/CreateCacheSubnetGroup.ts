@@ -1,4 +1,4 @@
-import { fault } from '../errors.js';
+import { fault } from '../../errors/index.js';
 import type { CreateCacheSubnetGroupMessage, CreateCacheSubnetGroupResult } from '../model/shapes.js';
 import { presentSubnetGroup } from '../present/subnet-group.js';
 import { createRecords, retryOnConflict } from '../../resources/commit.js';

@@ -1,4 +1,4 @@
-import { fault, CommonErrors } from '../errors.js';
+import { fault, CommonErrors } from '../../errors/index.js';
 import type { CreateReplicationGroupMessage, CreateReplicationGroupResult } from '../model/shapes.js';
 import { defineAction } from './define.js';
 import { presentReplicationGroup } from '../present/replication-group.js';
@@ -9,7 +9,7 @@ import { memberClusterId, normalizeIdentifier } from '../../resources/naming.js'
 import { placeNodes } from '../../resources/placement.js';
 import { isClusterModeGroup, resolveCreateSettings } from '../../resources/settings.js';
 import { tagOps } from '../../resources/tags.js';
-import { arn, type Services } from '../../service/services.js';
+import { arn, type Services } from '../../core/index.js';
 import { type CacheClusterRecord, type ReplicationGroupRecord, type WriteOp } from '../../store/index.js';
 import { groupCreateConflicts } from './create-commit.js';
 import { refuseOutposts } from './outposts.js';

@@ -1,4 +1,4 @@
-import { CommonErrors, fault } from '../errors.js';
+import { CommonErrors, fault } from '../../errors/index.js';
 import type { CreateUserMessage, User } from '../model/shapes.js';
 import { presentUser } from '../present/user.js';
 import { createRecords, retryOnConflict } from '../../resources/commit.js';
@@ -6,7 +6,7 @@ import { tagOps } from '../../resources/tags.js';
 import {
   checkEngine, DEFAULT_USER_NAME, MAX_USERS, normalizeAccessString, normalizeRbacId, resolveAuthentication, validateUserName,
 } from '../../resources/users.js';
-import { arn } from '../../service/services.js';
+import { arn } from '../../core/index.js';
 import type { UserRecord, WriteOp } from '../../store/index.js';
 import { defineAction } from './define.js';
 

@@ -1,10 +1,10 @@
-import { fault } from '../errors.js';
+import { fault } from '../../errors/index.js';
 import type { CreateUserGroupMessage, UserGroup } from '../model/shapes.js';
 import { presentUserGroup } from '../present/user.js';
 import { createRecords, retryOnConflict } from '../../resources/commit.js';
 import { tagOps } from '../../resources/tags.js';
 import { checkEngine, checkMembers, idList, MAX_USER_GROUPS, normalizeRbacId, userMembershipOps } from '../../resources/users.js';
-import { arn } from '../../service/services.js';
+import { arn } from '../../core/index.js';
 import type { UserGroupRecord, WriteOp } from '../../store/index.js';
 import { defineAction } from './define.js';
 

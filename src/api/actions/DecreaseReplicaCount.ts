@@ -1,4 +1,4 @@
-import { CommonErrors, fault } from '../errors.js';
+import { CommonErrors, fault } from '../../errors/index.js';
 import type { DecreaseReplicaCountMessage, DecreaseReplicaCountResult } from '../model/shapes.js';
 import { defineAction } from './define.js';
 import { memberNumber, requestedReplicaCount, requireChangeableGroup } from './IncreaseReplicaCount.js';

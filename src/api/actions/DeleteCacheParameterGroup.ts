@@ -1,4 +1,4 @@
-import { fault } from '../errors.js';
+import { fault } from '../../errors/index.js';
 import type { DeleteCacheParameterGroupMessage } from '../model/shapes.js';
 import { retryOnConflict } from '../../resources/commit.js';
 import { describeUsers, groupUsers, requireParameterGroup } from '../../resources/lookups.js';

@@ -1,4 +1,4 @@
-import { CommonErrors, fault } from '../errors.js';
+import { CommonErrors, fault } from '../../errors/index.js';
 import type { DeleteCacheSubnetGroupMessage } from '../model/shapes.js';
 import { retryOnConflict } from '../../resources/commit.js';
 import { describeUsers, groupUsers, requireSubnetGroup } from '../../resources/lookups.js';

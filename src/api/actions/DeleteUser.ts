@@ -1,4 +1,4 @@
-import { CommonErrors, fault } from '../errors.js';
+import { CommonErrors, fault } from '../../errors/index.js';
 import type { DeleteUserMessage, User } from '../model/shapes.js';
 import { presentUser } from '../present/user.js';
 import { retryOnConflict } from '../../resources/commit.js';

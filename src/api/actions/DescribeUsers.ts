@@ -1,4 +1,4 @@
-import { CommonErrors } from '../errors.js';
+import { CommonErrors } from '../../errors/index.js';
 import type { DescribeUsersMessage, DescribeUsersResult } from '../model/shapes.js';
 import { paginate } from '../pagination.js';
 import { presentUser } from '../present/user.js';

@@ -1,4 +1,4 @@
-import { CommonErrors, fault } from '../errors.js';
+import { CommonErrors, fault } from '../../errors/index.js';
 import type { ConfigureShard, IncreaseReplicaCountMessage, IncreaseReplicaCountResult } from '../model/shapes.js';
 import { defineAction } from './define.js';
 import { presentReplicationGroup } from '../present/replication-group.js';
@@ -10,7 +10,7 @@ import { newCacheCluster, settingsOf } from '../../resources/cluster-factory.js'
 import { memberClusters, requireReplicationGroup, requireSubnetGroup } from '../../resources/lookups.js';
 import { memberClusterId } from '../../resources/naming.js';
 import { availabilityZones } from '../../resources/placement.js';
-import { arn } from '../../service/services.js';
+import { arn } from '../../core/index.js';
 import {
   type CacheClusterRecord, type CacheSettings, type CacheSubnetGroupRecord, type ReplicationGroupRecord, type WriteOp,
 } from '../../store/index.js';

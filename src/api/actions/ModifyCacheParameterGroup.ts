@@ -1,4 +1,4 @@
-import { CommonErrors } from '../errors.js';
+import { CommonErrors } from '../../errors/index.js';
 import type { CacheParameterGroupNameMessage, ModifyCacheParameterGroupMessage } from '../model/shapes.js';
 import { changeParameterGroup, checkParameterList, modificationProblem } from '../../resources/parameter-groups.js';
 import { defineAction } from './define.js';

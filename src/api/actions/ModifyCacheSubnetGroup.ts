@@ -1,4 +1,4 @@
-import { fault } from '../errors.js';
+import { fault } from '../../errors/index.js';
 import type { ModifyCacheSubnetGroupMessage, ModifyCacheSubnetGroupResult } from '../model/shapes.js';
 import { presentSubnetGroup } from '../present/subnet-group.js';
 import { retryOnConflict } from '../../resources/commit.js';
@@ -6,7 +6,7 @@ import { requireSubnetGroup } from '../../resources/lookups.js';
 import { assignAvailabilityZones } from '../../resources/placement.js';
 import { validateSubnetIds } from '../../resources/subnet-groups.js';
 import type { CacheSubnetGroupRecord } from '../../store/index.js';
-import type { Services } from '../../service/services.js';
+import type { Services } from '../../core/index.js';
 import { defineAction } from './define.js';
 
 /**

@@ -1,4 +1,4 @@
-import { CommonErrors, fault } from '../errors.js';
+import { CommonErrors, fault } from '../../errors/index.js';
 import type { ModifyReplicationGroupShardConfigurationMessage, ModifyReplicationGroupShardConfigurationResult } from '../model/shapes.js';
 import { defineAction } from './define.js';
 import { presentReplicationGroup } from '../present/replication-group.js';
@@ -10,7 +10,7 @@ import { newCacheCluster, settingsOf } from '../../resources/cluster-factory.js'
 import { memberClusters, requireReplicationGroup, requireSubnetGroup } from '../../resources/lookups.js';
 import { availabilityZones } from '../../resources/placement.js';
 import { MAX_SHARDS, shardId, shardMemberId } from '../../resources/shard-layout.js';
-import { arn } from '../../service/services.js';
+import { arn } from '../../core/index.js';
 import type { CacheClusterRecord, NodeGroupRecord, ReplicationGroupRecord, WriteOp } from '../../store/index.js';
 import { retryOnConflict } from '../../resources/commit.js';
 

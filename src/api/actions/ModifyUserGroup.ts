@@ -1,4 +1,4 @@
-import { CommonErrors, fault } from '../errors.js';
+import { CommonErrors, fault } from '../../errors/index.js';
 import type { ModifyUserGroupMessage, UserGroup } from '../model/shapes.js';
 import { presentUserGroup } from '../present/user.js';
 import { retryOnConflict } from '../../resources/commit.js';

@@ -1,4 +1,4 @@
-import { CommonErrors, fault } from '../errors.js';
+import { CommonErrors, fault } from '../../errors/index.js';
 import type { RebootCacheClusterMessage, RebootCacheClusterResult } from '../model/shapes.js';
 import { defineAction } from './define.js';
 import { presentCacheCluster } from '../present/cache-cluster.js';

@@ -1,4 +1,4 @@
-import { fault } from '../errors.js';
+import { fault } from '../../errors/index.js';
 import type { RemoveTagsFromResourceMessage, TagListMessage } from '../model/shapes.js';
 import { retryOnConflict } from '../../resources/commit.js';
 import { readTags, resolveTaggableArn, writeTagsOp } from '../../resources/tags.js';

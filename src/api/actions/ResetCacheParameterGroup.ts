@@ -1,4 +1,4 @@
-import { CommonErrors } from '../errors.js';
+import { CommonErrors } from '../../errors/index.js';
 import type { CacheParameterGroupNameMessage, ResetCacheParameterGroupMessage } from '../model/shapes.js';
 import { changeParameterGroup, checkParameterList, resetProblem } from '../../resources/parameter-groups.js';
 import { defineAction } from './define.js';

@@ -1,4 +1,4 @@
-import { fault } from '../errors.js';
+import { fault } from '../../errors/index.js';
 import type { TestFailoverMessage, TestFailoverResult } from '../model/shapes.js';
 import { defineAction } from './define.js';
 import { presentReplicationGroup } from '../present/replication-group.js';

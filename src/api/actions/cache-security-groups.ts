@@ -1,4 +1,4 @@
-import { CommonErrors } from '../errors.js';
+import { CommonErrors } from '../../errors/index.js';
 
 /**
  * Cache security groups only exist for EC2-Classic accounts. cachefleet answers like ElastiCache

@@ -1,5 +1,5 @@
 import type { ConflictError } from '../../store/index.js';
-import { fault, type AwsError } from '../errors.js';
+import { fault, type AwsError } from '../../errors/index.js';
 
 /**
  * The AlreadyExists faults of a create that lost a race on its ids (for

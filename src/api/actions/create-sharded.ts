@@ -1,4 +1,4 @@
-import { CommonErrors, fault } from '../errors.js';
+import { CommonErrors, fault } from '../../errors/index.js';
 import type { CreateReplicationGroupMessage, CreateReplicationGroupResult } from '../model/shapes.js';
 import { presentReplicationGroup } from '../present/replication-group.js';
 import { reserveAddresses } from '../../resources/addresses.js';
@@ -9,7 +9,7 @@ import type { ResolvedSettings } from '../../resources/settings.js';
 import { planShards, shardMemberId } from '../../resources/shard-layout.js';
 import { tagOps } from '../../resources/tags.js';
 import { attachmentOps, userGroupsForCreate } from '../../resources/users.js';
-import { arn, type Services } from '../../service/services.js';
+import { arn, type Services } from '../../core/index.js';
 import { type CacheClusterRecord, type NodeGroupRecord, type ReplicationGroupRecord, type WriteOp } from '../../store/index.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Services } from '../../service/services.js';
+import type { Services } from '../../core/index.js';
 import type { ActionHandler, RequestContext } from '../types.js';
 
 /** An action module's default export: given the services, the handler. */

@@ -1,4 +1,4 @@
-import { CommonErrors } from '../errors.js';
+import { CommonErrors } from '../../errors/index.js';
 
 /** The request members that place nodes on AWS Outposts, wherever a create action carries them. */
 interface OutpostMembers {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, test } from 'node:test';
 import { familyParameters } from '../../catalog/parameters.js';
-import { ensureBuiltIns } from '../../service/bootstrap.js';
+import { ensureBuiltIns } from '../../resources/built-ins.js';
 import CreateCacheParameterGroup from './CreateCacheParameterGroup.js';
 import DeleteCacheParameterGroup from './DeleteCacheParameterGroup.js';
 import DescribeCacheParameterGroups from './DescribeCacheParameterGroups.js';

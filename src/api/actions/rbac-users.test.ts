@@ -13,7 +13,7 @@ import ModifyUser from './ModifyUser.js';
 import { rbacActions } from './registry-rbac.js';
 import { assertFault, assertFaultChangesNothing, storeSnapshot } from './test-services.js';
 import { getOperation } from '../codec/model.js';
-import { ensureBuiltIns } from '../../service/bootstrap.js';
+import { ensureBuiltIns } from '../../resources/built-ins.js';
 import { sha256Hex } from '../../security/auth-token.js';
 import { t, useRbacServices, IPC, IVP, PW, PW2, appUsers, createUser, ugDoc, userDoc } from './rbac-fixtures.js';
 

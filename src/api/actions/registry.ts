@@ -1,4 +1,4 @@
-import type { Services } from '../../service/services.js';
+import type { Services } from '../../core/index.js';
 import type { ActionRegistry } from '../types.js';
 import type { ActionFactory } from './define.js';
 import { settingsActions } from './registry-settings.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, test } from 'node:test';
-import { ensureBuiltIns } from '../../service/bootstrap.js';
+import { ensureBuiltIns } from '../../resources/built-ins.js';
 import CreateCacheSubnetGroup from './CreateCacheSubnetGroup.js';
 import DeleteCacheSubnetGroup from './DeleteCacheSubnetGroup.js';
 import DescribeCacheSubnetGroups from './DescribeCacheSubnetGroups.js';

@@ -2,8 +2,8 @@
 // valid Signature Version 4 of a known access key; a refused request never reaches an action.
 import type { FastifyRequest } from 'fastify';
 import type { RequestContext } from '../types.js';
-import { isAwsError } from '../errors.js';
-import type { ApiLogger } from '../http.js';
+import { isAwsError } from '../../errors/index.js';
+import type { Logger } from '../../util/logger.js';
 import { verifySigV4 } from './sigv4.js';
 
 export interface AuthenticatorOptions {
@@ -11,7 +11,7 @@ export interface AuthenticatorOptions {
   now?: () => Date;
   /** Development only: accept any access key and signature (a request must still be signed). */
   acceptAnyCredentials?: boolean;
-  logger?: ApiLogger;
+  logger?: Pick<Logger, 'debug' | 'info'>;
 }
 
 export type BeforeAction = (ctx: RequestContext, request: FastifyRequest, rawBody: Uint8Array) => void;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { isAwsError } from '../errors.js';
+import { isAwsError } from '../../errors/index.js';
 import { verifySigV4, type IncomingSignedRequest, type VerifyOptions } from './sigv4.js';
 import { skipOrFail } from '../../../test/helpers/prerequisites.js';
 

@@ -5,7 +5,7 @@
 // Both forms are accepted: the Authorization header and the presigned query string (X-Amz-*).
 // Errors carry the codes and words AWS answers with, each a 403.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { CommonErrors } from '../errors.js';
+import { CommonErrors } from '../../errors/index.js';
 
 export const ALGORITHM = 'AWS4-HMAC-SHA256';
 export const SERVICE = 'elasticache';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AwsError } from '../errors.js';
+import { AwsError } from '../../errors/index.js';
 import { decodeInput, parseQueryString, parseTimestamp, MAX_VALUE_LENGTH } from './query-decode.js';
 
 /** Decodes a body string the way the HTTP server does. */

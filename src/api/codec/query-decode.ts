@@ -5,7 +5,7 @@
 //   empty list         Prefix=                  (both SDKs send an empty value)
 //   map                Prefix.entry.N.key / Prefix.entry.N.value  (flattened: Prefix.N.key)
 //   boolean "true"/"false", timestamps ISO 8601.
-import { CommonErrors } from '../errors.js';
+import { CommonErrors } from '../../errors/index.js';
 import {
   getOperation, getShape, shapePattern, structurePlan,
   type ListShape, type MapShape, type OperationInfo, type Shape,

@@ -1,6 +1,6 @@
 // The EC2 API subset on the service's endpoint: a request whose Version is 2016-11-15 is an EC2
 // request (its credential scope names `ec2`); it is decoded, answered and refused the EC2 way.
-import { AwsError } from '../errors.js';
+import { AwsError } from '../../errors/index.js';
 import type { ActionRegistry, QueryApi } from '../types.js';
 import { decodeEc2Input } from './decode.js';
 import { encodeEc2Error, encodeEc2Result } from './encode.js';

@@ -1,7 +1,7 @@
 // EC2's error codes. The EC2 model lists no error shapes: its codes are documented strings
 // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html), every client
 // error a 400 except DryRunOperation (412). This is the hand-kept list of the ones served here.
-import { AwsError } from '../errors.js';
+import { AwsError } from '../../errors/index.js';
 
 export const EC2_ERRORS = {
   DependencyViolation: 400,

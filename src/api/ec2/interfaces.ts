@@ -2,7 +2,7 @@
 import type { SecurityGroupRecord } from '../../store/index.js';
 import { clip, ec2Error, Ec2Errors } from './errors.js';
 import { checkGroupId } from './ids.js';
-import { cidrContains, formatIpv4, parseIpv4 } from './net.js';
+import { cidrContains, formatIpv4, parseIpv4 } from '../../util/ipv4.js';
 
 /**
  * Where an interface created without --private-ip-address gets its address: the lowest free one

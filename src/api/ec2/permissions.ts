@@ -5,7 +5,7 @@ import type { InstallationRecord, IpPermissionRecord, SecurityGroupRecord } from
 import type { IpPermission, UserIdGroupPair } from './model/shapes.js';
 import { clip, ec2Error, Ec2Errors } from './errors.js';
 import { checkGroupId } from './ids.js';
-import { normalizeCidr } from './net.js';
+import { normalizeCidr } from '../../util/ipv4.js';
 import { checkRuleDescription } from './validate.js';
 
 /** One rule: a protocol and port range, and one source (an address block or a group's members). */

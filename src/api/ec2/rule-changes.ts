@@ -1,5 +1,5 @@
 // Authorize and Revoke, ingress and egress: one implementation for the four actions.
-import type { Services } from '../../service/services.js';
+import type { Services } from '../../core/index.js';
 import type { SecurityGroupRecord } from '../../store/index.js';
 import type { RevokedSecurityGroupRule, SecurityGroupRule, TagSpecification } from './model/shapes.js';
 import { ec2Error, Ec2Errors } from './errors.js';

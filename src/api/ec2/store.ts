@@ -1,5 +1,5 @@
 // Reads and writes of security groups and network interfaces shared by the EC2 actions.
-import type { Services } from '../../service/services.js';
+import type { Services } from '../../core/index.js';
 import type { Stored } from '../../store/index.js';
 import { Ec2Errors } from './errors.js';
 import { checkGroupId, checkInterfaceId, defaultVpcId } from './ids.js';

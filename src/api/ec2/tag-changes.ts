@@ -1,6 +1,6 @@
 // CreateTags / DeleteTags on security groups (sg-) and network interfaces (eni-): every resource
 // must exist, and all of them change in one commit or none does.
-import type { Services } from '../../service/services.js';
+import type { Services } from '../../core/index.js';
 import type { Tag, WriteOp } from '../../store/index.js';
 import { clip, ec2Error, Ec2Errors } from './errors.js';
 import { checkDryRun, logChange, requireGroupById, requireInterface, serialized } from './store.js';

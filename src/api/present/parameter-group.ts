@@ -1,6 +1,6 @@
 import { cacheNodeTypeSpecificParameters, describeParameters } from '../../catalog/parameters.js';
 import type { CacheParameterGroupRecord } from '../../store/index.js';
-import { CommonErrors } from '../errors.js';
+import { CommonErrors } from '../../errors/index.js';
 import type { CacheNodeTypeSpecificParameter, CacheParameterGroup, Parameter } from '../model/shapes.js';
 import { paginate } from '../pagination.js';
 

@@ -1,4 +1,4 @@
-import type { Services } from '../../../service/services.js';
+import type { Services } from '../../../core/index.js';
 import type { ActionFactory } from '../../actions/define.js';
 import type { ActionRegistry } from '../../types.js';
 import AuthorizeSecurityGroupEgress from './AuthorizeSecurityGroupEgress.js';

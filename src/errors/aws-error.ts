@@ -1,4 +1,4 @@
-import { FAULTS, type FaultName } from './model/faults.js';
+import { FAULTS, type FaultName } from './faults.js';
 
 /**
  * An error the API returns to the caller as an AWS `<ErrorResponse>`.

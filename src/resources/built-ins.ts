@@ -1,9 +1,9 @@
 import { DEFAULT_PARAMETER_GROUPS } from '../catalog/parameters.js';
-import { DEFAULT_SUBNET_GROUP, newSubnetGroupRecord } from '../resources/subnet-groups.js';
-import { retryOnConflict } from '../resources/commit.js';
-import { builtInDefaultUser, DEFAULT_USER_ID } from '../resources/users.js';
+import { arn, type Services } from '../core/index.js';
 import type { CacheParameterGroupRecord, WriteOp } from '../store/index.js';
-import { arn, type Services } from './services.js';
+import { retryOnConflict } from './commit.js';
+import { DEFAULT_SUBNET_GROUP, newSubnetGroupRecord } from './subnet-groups.js';
+import { builtInDefaultUser, DEFAULT_USER_ID } from './users.js';
 
 /**
  * Creates what an ElastiCache account starts with: the default parameter groups of each

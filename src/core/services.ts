@@ -1,0 +1,18 @@
+import type { InstalledEngine } from '../catalog/engines.js';
+import type { EventSink } from '../events/sink.js';
+import type { InstallationRecord, StateStore } from '../store/index.js';
+import type { Logger } from '../util/logger.js';
+import type { ServiceConfig } from './config.js';
+
+/** What API handlers and controllers share: the store, the event sink, the engines, the clock. */
+export interface Services {
+  readonly config: ServiceConfig;
+  readonly store: StateStore;
+  readonly events: EventSink;
+  readonly engines: InstalledEngine[];
+  readonly installation: InstallationRecord;
+  readonly logger: Logger;
+  now(): Date;
+  /** Wakes the reconciler: desired state changed. */
+  kick(): void;
+}
