@@ -23,6 +23,9 @@ export interface FailoverDeps {
   catchUpMs?: number;
 }
 
+/** CLIENT PAUSE WRITE of a planned failover's old primary (lifted at the endpoint switch). */
+export const PLANNED_PAUSE_MS = 10_000;
+
 export type StepResult = 'advanced' | 'blocked' | 'done' | 'aborted';
 
 /**
@@ -68,7 +71,10 @@ export async function stepFailover(d: FailoverDeps, shard: ShardRecord, members:
       if (planned && !d.ops.pausesItself) {
         // A planned failover stops writes on the old primary first, so the replica has them all;
         // a replica that cannot show it has them (still syncing, link down) is not promoted yet.
-        await d.nodes.pauseWrites(from!, 3000);
+        // The pause must outlast every step up to the endpoint switch, however slow (a busy host):
+        // writes it held would otherwise run on what is by then a replica (READONLY). The
+        // switch-endpoint step ends it (after closing the clients), and so does a blocked step.
+        await d.nodes.pauseWrites(from!, PLANNED_PAUSE_MS);
         if (!(await caughtUp(d, from!, to))) {
           await d.nodes.unpause(from!).catch(() => undefined);
           d.logger.warn({ resource: d.groupId, from: from!.id, to: to.id }, 'planned failover waits: the replica is not in sync yet');
@@ -76,7 +82,10 @@ export async function stepFailover(d: FailoverDeps, shard: ShardRecord, members:
         }
       }
       if ((await d.nodes.observe(to)).role !== 'primary') await d.ops.promote(to, planned);
-      if ((await d.nodes.observe(to)).role !== 'primary') return 'blocked';
+      if ((await d.nodes.observe(to)).role !== 'primary') {
+        if (planned && !d.ops.pausesItself) await d.nodes.unpause(from!).catch(() => undefined);
+        return 'blocked';
+      }
       f.state = 'repoint-replicas';
       return 'advanced';
     }

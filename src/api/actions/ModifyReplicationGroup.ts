@@ -9,6 +9,7 @@ import { userGroupChange } from '../../resources/users.js';
 import { authTokenEnabled } from '../../security/auth-token.js';
 import type { CacheClusterRecord, CacheSettings, ReplicationGroupRecord, WriteOp } from '../../store/index.js';
 import { retryOnConflict } from '../../resources/commit.js';
+import { newFailover } from '../../failover/machine.js';
 
 function pick(s: CacheSettings): Partial<CacheSettings> {
   return Object.fromEntries(SHARED_SETTINGS.map((k) => [k, s[k]]));
@@ -58,7 +59,13 @@ export default defineAction<ModifyReplicationGroupMessage, ModifyReplicationGrou
       if (!g.memberClusters.includes(target)) {
         throw CommonErrors.invalidParameterValue(`Cache cluster ${input.PrimaryClusterId} is not a member of replication group ${g.id}.`);
       }
-      next.primaryClusterId = target;
+      if (g.failover) {
+        throw fault('InvalidReplicationGroupStateFault', `Replication group ${g.id} is failing over; its primary can be chosen once that is done.`);
+      }
+      // A planned switchover through the failover state machine: the primary endpoint stays with
+      // the primary that serves until the machine has promoted the target and switches it over.
+      next.failover = newFailover('switchover', g.primaryClusterId, svc.now(), target);
+      next.status = 'modifying';
       changed.push('PrimaryClusterId');
     }
     if (input.SnapshottingClusterId && !g.memberClusters.includes(input.SnapshottingClusterId.toLowerCase())) {
