@@ -12,7 +12,7 @@ import { CreateCacheParameterGroupCommand, ModifyCacheParameterGroupCommand } fr
 import { useCleanup } from '../helpers/cleanup.js';
 import { startService } from '../helpers/service.js';
 import { createGroup, endpoint, members, nodePid, primaryOf, waitAvailable } from '../helpers/groups.js';
-import { LoopWriter, type WriterReport } from '../helpers/writer.js';
+import { LoopWriter, lostWrites, type WriterReport } from '../helpers/writer.js';
 import type { RoutesFile } from '../../src/endpoints/proxy-files.js';
 import { waitFor } from '../../src/util/wait.js';
 import { requireOrSkip } from '../helpers/prerequisites.js';
@@ -53,19 +53,7 @@ async function killPrimaryUnderWriter(id: string, paramGroup?: string): Promise<
   await waitAvailable(svc.client, id, 30_000, (x) => members(x).length === 3 && primaryOf(x) !== old);
   await waitFor(() => Date.now() - writer.ackTimes.at(-1)! < 200, { what: 'writes flowing after the failover' });
   const report = await writer.stop();
-  const check = new Redis({ host, port });
-  try {
-    const keys = [...report.acked.keys()];
-    const lost: string[] = [];
-    for (let i = 0; i < keys.length; i += 1000) {
-      const chunk = keys.slice(i, i + 1000);
-      const values = await check.mget(...chunk);
-      values.forEach((v, j) => { if (v !== report.acked.get(chunk[j]!)) lost.push(chunk[j]!); });
-    }
-    return { lost, report, resumedMs };
-  } finally {
-    check.disconnect();
-  }
+  return { lost: await lostWrites(host, port, report.acked), report, resumedMs };
 }
 
 test('with cachefleet-durable-writes: kill -9 of the primary mid-write loses no acknowledged write', async () => {

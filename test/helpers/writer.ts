@@ -79,3 +79,19 @@ export class LoopWriter {
     return this.report;
   }
 }
+
+/** The acknowledged keys that are missing, or hold another value, when read through host:port. */
+export async function lostWrites(host: string, port: number, acked: Map<string, string>): Promise<string[]> {
+  const check = new Redis({ host, port });
+  try {
+    const keys = [...acked.keys()];
+    const lost: string[] = [];
+    for (let i = 0; i < keys.length; i += 1000) {
+      const chunk = keys.slice(i, i + 1000);
+      (await check.mget(...chunk)).forEach((v, j) => { if (v !== acked.get(chunk[j]!)) lost.push(chunk[j]!); });
+    }
+    return lost;
+  } finally {
+    check.disconnect();
+  }
+}
