@@ -101,7 +101,7 @@ function deps(store: StateStore, removed: string[] = [], failRemove?: (key: stri
 const formed = { step: async (): Promise<FormationResult> => ({ settled: false, slotsMoved: 0, keysMoved: 0, pendingMoves: 0 }) };
 
 function controller(d: ReconcilerDeps): ShardedGroupController {
-  return new ShardedGroupController(d, { failoverThrottleMs: 0, stuckLinkMs: 0 }, () => true, async () => undefined, formed);
+  return new ShardedGroupController(d, { stuckLinkMs: 0 }, () => true, async () => undefined, formed);
 }
 
 async function reconcileGroup(d: ReconcilerDeps, ctl: ShardedGroupController, id: string): Promise<boolean> {
