@@ -8,12 +8,18 @@ import { clientTarget, transitRoutes } from './transit-routes.js';
 import { NetworkPolicy } from './network-policy.js';
 import { ShardedGroupController } from './sharded-group-controller.js';
 import { RbacController } from './rbac-controller.js';
+import { SettledClusters } from './settled.js';
 
 export interface ReconcilerTiming extends GroupControllerOptions {
   /** Period when everything has settled: drift (a dead process, a flushed route table) is still noticed. */
   intervalMs: number;
   /** Period while something converges. */
   fastIntervalMs: number;
+  /**
+   * A settled cluster whose inputs and node health are unchanged is fully observed (INFO, config
+   * rendered) only this often, not every pass (see settled.ts). 0 or absent: every pass.
+   */
+  settledObserveIntervalMs?: number;
 }
 
 /**
@@ -33,16 +39,20 @@ export class Reconciler {
   private converging = false;
   private warnedUnfiltered = false;
   private passes = 0;
+  private readonly settled: SettledClusters;
+  private unsubscribe: (() => void) | undefined;
 
   constructor(private readonly d: ReconcilerDeps, private readonly timing: ReconcilerTiming) {
     this.clustersCtl = new ClusterController(d);
     this.groupsCtl = new GroupController(d, timing, (g, from) => this.switchEndpoint(g, from));
     this.shardedCtl = new ShardedGroupController(d, timing, (c) => this.groupsCtl.answering(c), (g) => this.switchEndpoint(g, undefined));
     this.rbacCtl = new RbacController(d);
+    this.settled = new SettledClusters(timing.settledObserveIntervalMs ?? 0);
   }
 
   start(): void {
     this.stopped = false;
+    this.unsubscribe = this.d.store.onChange((kinds) => this.settled.committed(kinds));
     this.kick();
   }
 
@@ -56,6 +66,7 @@ export class Reconciler {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.unsubscribe?.();
     clearTimeout(this.timer);
     await this.running;
   }
@@ -79,14 +90,26 @@ export class Reconciler {
     this.passes++;
     let converging = false;
     const groups = await this.d.store.list('replicationGroup');
-    const groupById = new Map(groups.map((g) => [g.id, g.doc]));
-    let clusterMap = await this.clusterMap();
+    const groupById = new Map(groups.map((g) => [g.id, g]));
+    const parameterGroupVersions = new Map((await this.d.store.list('cacheParameterGroup')).map((r) => [r.id, r.version]));
+    const clusters = await this.d.store.list('cacheCluster');
+    let clusterMap = new Map(clusters.map((r) => [r.id, r.doc]));
+    this.settled.retain(clusterMap.keys());
 
-    for (const stored of await this.d.store.list('cacheCluster')) {
-      const g = stored.doc.replicationGroupId ? groupById.get(stored.doc.replicationGroupId) : undefined;
+    for (const stored of clusters) {
+      const gStored = stored.doc.replicationGroupId ? groupById.get(stored.doc.replicationGroupId) : undefined;
+      const g = gStored?.doc;
       const source = g && !g.clusterEnabled ? this.groupsCtl.replicationSource(g, stored.doc, clusterMap) : undefined;
       const mayRestart = !g ? true : g.clusterEnabled ? this.shardedCtl.mayRestart(g, stored.doc) : this.groupsCtl.mayRestart(g, stored.doc);
-      converging = (await this.guard(stored.id, () => this.clustersCtl.reconcile(stored, source, mayRestart))) || converging;
+      const fingerprint = this.settled.fingerprint([
+        stored.version, gStored?.version, parameterGroupVersions.get(stored.doc.cacheParameterGroupName), mayRestart,
+        source && `${source.address}:${source.port}`,
+        ...stored.doc.nodes.map((n) => this.d.monitor?.health(nodeKey(stored.id, n.id)).health),
+      ]);
+      if (this.settled.maySkip(stored.id, fingerprint)) continue;
+      const step = await this.guard(stored.id, () => this.clustersCtl.reconcile(stored, source, mayRestart));
+      converging = step || converging;
+      this.settled.reconciled(stored.id, fingerprint, !step && isSettled(stored.doc));
     }
     // RBAC statuses follow the ACLs the clusters just verified, before any group may turn available.
     converging = (await this.guard('rbac', () => this.rbacCtl.reconcile())) || converging;
@@ -176,4 +199,12 @@ export class Reconciler {
       return true;
     }
   }
+}
+
+/** Available with nothing under way: what a pass may leave alone while its inputs stay the same. */
+function isSettled(c: CacheClusterRecord): boolean {
+  return c.status === 'available' && !c.deleteRequested && !c.rebootRequested?.length &&
+    Object.keys(c.pending ?? {}).length === 0 && c.parameterApplyStatus === 'in-sync' &&
+    c.nodes.every((n) => n.status === 'available' && !n.recovering && n.observed?.lastError === undefined &&
+      (n.observed?.role !== 'replica' || n.observed.linkUp === true));
 }
