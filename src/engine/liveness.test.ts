@@ -36,6 +36,16 @@ test('a gone process is reported at once', () => {
   assert.equal(cache.alive('n1'), false, 'told it ended');
   cache.delete('n1');
   assert.equal(cache.alive('n1'), undefined);
+  cache.gone('n1');
+  assert.equal(cache.alive('n1'), false, 'looked for and not found');
+});
+
+test('a process whose exit is reported is not probed', () => {
+  const { cache } = rig();
+  cache.set('n1', 42, true); // not in `live`: a probe would say gone
+  assert.equal(cache.alive('n1'), true);
+  cache.gone('n1');
+  assert.equal(cache.alive('n1'), false);
 });
 
 test('pidExists: this process exists, an unused pid does not', () => {

@@ -3,11 +3,12 @@
  * trusted while the process exists: `kill(pid, 0)` is a system call, no file is read. A cached
  * pid is verified again after `reverifyMs` (a pid reused by another process within that time
  * would need the node to die and the pid space to wrap first). Own children are reaped by Node
- * as they exit, so a gone child is never mistaken for a live zombie.
+ * as they exit, so a gone child is never mistaken for a live zombie; their exit is reported
+ * (`exitReported`), so asking whether they are alive costs not even the system call.
  */
 export class LivenessCache {
   /** `gone`: seen not to exist any more; kept so that a reuse of the pid is never taken for the node. */
-  private readonly pids = new Map<string, { pid: number; verifiedAt: number; gone?: boolean }>();
+  private readonly pids = new Map<string, { pid: number; verifiedAt: number; exitReported: boolean; gone?: boolean }>();
 
   constructor(
     private readonly reverifyMs: number,
@@ -15,9 +16,9 @@ export class LivenessCache {
     private readonly exists: (pid: number) => boolean = pidExists,
   ) {}
 
-  /** `pid` was just verified to be the node's process. */
-  set(key: string, pid: number): void {
-    this.pids.set(key, { pid, verifiedAt: this.now() });
+  /** `pid` was just verified to be the node's process; `exitReported`: its end will be told through `gone`. */
+  set(key: string, pid: number, exitReported = false): void {
+    this.pids.set(key, { pid, verifiedAt: this.now(), exitReported });
   }
 
   /** No process of the node is known (e.g. it was removed). */
@@ -25,10 +26,11 @@ export class LivenessCache {
     this.pids.delete(key);
   }
 
-  /** The node's process is known to have ended. */
+  /** The node's process is known to have ended, or none was found: the node is not running. */
   gone(key: string): void {
     const e = this.pids.get(key);
     if (e) e.gone = true;
+    else this.pids.set(key, { pid: 0, verifiedAt: this.now(), exitReported: true, gone: true });
   }
 
   /** The node's pid when it was verified within `reverifyMs` and still exists; else undefined (verify again). */
@@ -38,11 +40,11 @@ export class LivenessCache {
     return this.alive(key) ? e.pid : undefined;
   }
 
-  /** false: the verified process is gone; undefined: no process known. */
+  /** false: the verified process is gone (or none was found); undefined: never looked at. */
   alive(key: string): boolean | undefined {
     const e = this.pids.get(key);
     if (!e) return undefined;
-    if (!e.gone && !this.exists(e.pid)) e.gone = true;
+    if (!e.gone && !e.exitReported && !this.exists(e.pid)) e.gone = true;
     return !e.gone;
   }
 }

@@ -139,7 +139,7 @@ export class LocalProcessProvider implements NodeProvider {
     if (meta && Number.isInteger(meta.pid)) candidates.add(meta.pid);
     for (const pid of candidates) {
       if (await pidIsNode(pid, p.conf)) {
-        this.liveness.set(key, pid);
+        this.liveness.set(key, pid, this.children.get(key)?.pid === pid);
         return { running: true, pid };
       }
     }
@@ -220,7 +220,7 @@ export class LocalProcessProvider implements NodeProvider {
     child.on('error', (e) => this.log.warn({ node: spec.key, pid, err: e.message }, 'redis-server process error'));
     child.unref();
     this.children.set(spec.key, { pid, exited });
-    this.liveness.set(spec.key, pid);
+    this.liveness.set(spec.key, pid, true);
 
     const meta: NodeMeta = {
       pid,

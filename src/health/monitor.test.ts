@@ -182,3 +182,11 @@ test('an answer sent just before the process was killed is not a recovery', asyn
   assert.equal(r.m.health('n1').lastSignal, 'exited');
   assert.deepEqual(r.changes, ['n1 down']);
 });
+
+test('a node the provider has not looked at yet (being created) is not pinged', async () => {
+  const r = liveRig();
+  r.alive.set('n1', undefined);
+  await r.ticks(30);
+  assert.equal(r.pings.get('n1') ?? 0, 0);
+  assert.equal(r.m.health('n1').health, 'up', 'no verdict without a signal');
+});

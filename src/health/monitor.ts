@@ -128,10 +128,14 @@ export class HealthMonitor {
   tick(): void {
     this.tilt.tick();
     for (const n of this.nodes.values()) {
-      if (this.provider.isAlive?.(n.key) === false) {
+      const alive = this.provider.isAlive?.(n.key);
+      if (alive === false) {
         this.exited(n.key);
         continue;
       }
+      // Where the provider tracks processes, a node it has not looked at yet has nothing to ping
+      // (its first `status` tells); fast pings are for a process that is there but not answering.
+      if (alive === undefined && this.provider.isAlive) continue;
       if (!this.schedule.due(n.key, this.health(n.key).health !== 'up')) continue;
       this.schedule.begin(n.key);
       void this.check(n)
