@@ -20,6 +20,8 @@ export interface ReconcilerTiming extends GroupControllerOptions {
    * rendered) only this often, not every pass (see settled.ts). 0 or absent: every pass.
    */
   settledObserveIntervalMs?: number;
+  /** A pass taking this long is logged at info level (default 1000 ms), others at debug. */
+  slowPassMs?: number;
 }
 
 /**
@@ -88,6 +90,8 @@ export class Reconciler {
 
   private async pass(): Promise<void> {
     this.passes++;
+    const started = performance.now();
+    let reconciled = 0;
     let converging = false;
     const groups = await this.d.store.list('replicationGroup');
     const groupById = new Map(groups.map((g) => [g.id, g]));
@@ -107,6 +111,7 @@ export class Reconciler {
         ...stored.doc.nodes.map((n) => this.d.monitor?.health(nodeKey(stored.id, n.id)).health),
       ]);
       if (this.settled.maySkip(stored.id, fingerprint)) continue;
+      reconciled++;
       const step = await this.guard(stored.id, () => this.clustersCtl.reconcile(stored, source, mayRestart));
       converging = step || converging;
       this.settled.reconciled(stored.id, fingerprint, !step && isSettled(stored.doc));
@@ -127,6 +132,10 @@ export class Reconciler {
     this.d.monitor?.watch([...clusterMap.values()].filter((c) => !c.deleteRequested).flatMap((c) =>
       c.nodes.map((n) => ({ key: nodeKey(c.id, n.id), address: n.address, port: n.port }))));
     this.converging = converging;
+    const ms = Math.round(performance.now() - started);
+    const stats = { ms, clusters: clusters.length, reconciled, converging };
+    if (ms >= (this.timing.slowPassMs ?? 1000)) this.d.logger.info(stats, 'slow reconcile pass');
+    else this.d.logger.debug(stats, 'reconcile pass');
   }
 
   /**
