@@ -1,5 +1,6 @@
 import { nodeKey } from '../resources/naming.js';
-import type { CacheClusterRecord, ReplicationGroupRecord } from '../store/index.js';
+import type { Target } from '../endpoints/types.js';
+import type { CacheClusterRecord, ReplicationGroupRecord, Stored } from '../store/index.js';
 import { ClusterController } from './cluster-controller.js';
 import type { ReconcilerDeps } from './deps.js';
 import { GroupController, type GroupControllerOptions } from './group-controller.js';
@@ -9,6 +10,7 @@ import { NetworkPolicy } from './network-policy.js';
 import { ShardedGroupController } from './sharded-group-controller.js';
 import { RbacController } from './rbac-controller.js';
 import { SettledClusters } from './settled.js';
+import { forEachLimit } from '../util/concurrency.js';
 
 export interface ReconcilerTiming extends GroupControllerOptions {
   /** Period when everything has settled: drift (a dead process, a flushed route table) is still noticed. */
@@ -22,6 +24,11 @@ export interface ReconcilerTiming extends GroupControllerOptions {
   settledObserveIntervalMs?: number;
   /** A pass taking this long is logged at info level (default 1000 ms), others at debug. */
   slowPassMs?: number;
+  /**
+   * Clusters reconciled at once in a pass (default 16): their steps mostly wait on nodes (INFO,
+   * process start), so a pass over many clusters is not a sum of round trips.
+   */
+  clusterConcurrency?: number;
 }
 
 /**
@@ -100,6 +107,8 @@ export class Reconciler {
     let clusterMap = new Map(clusters.map((r) => [r.id, r.doc]));
     this.settled.retain(clusterMap.keys());
 
+    const changed: ClusterWork[] = [];
+    const periodic: ClusterWork[] = [];
     for (const stored of clusters) {
       const gStored = stored.doc.replicationGroupId ? groupById.get(stored.doc.replicationGroupId) : undefined;
       const g = gStored?.doc;
@@ -110,12 +119,19 @@ export class Reconciler {
         source && `${source.address}:${source.port}`,
         ...stored.doc.nodes.map((n) => this.d.monitor?.health(nodeKey(stored.id, n.id)).health),
       ]);
-      if (this.settled.maySkip(stored.id, fingerprint)) continue;
-      reconciled++;
+      const owed = this.settled.check(stored.id, fingerprint);
+      if (owed !== 'skip') (owed === 'changed' ? changed : periodic).push({ stored, source, mayRestart, fingerprint });
+    }
+    // While something changes (a failover, a create), settled clusters' periodic observations
+    // wait, but for one round of them, so that they never make a pass that acts slow.
+    const limit = this.timing.clusterConcurrency ?? 16;
+    const work = changed.length > 0 ? [...changed, ...periodic.slice(0, limit)] : periodic;
+    reconciled = work.length;
+    await forEachLimit(work, limit, async ({ stored, source, mayRestart, fingerprint }) => {
       const step = await this.guard(stored.id, () => this.clustersCtl.reconcile(stored, source, mayRestart));
       converging = step || converging;
       this.settled.reconciled(stored.id, fingerprint, !step && isSettled(stored.doc));
-    }
+    });
     // RBAC statuses follow the ACLs the clusters just verified, before any group may turn available.
     converging = (await this.guard('rbac', () => this.rbacCtl.reconcile())) || converging;
     clusterMap = await this.clusterMap();
@@ -208,6 +224,13 @@ export class Reconciler {
       return true;
     }
   }
+}
+
+interface ClusterWork {
+  stored: Stored<'cacheCluster'>;
+  source: Target | undefined;
+  mayRestart: boolean;
+  fingerprint: string;
 }
 
 /** Available with nothing under way: what a pass may leave alone while its inputs stay the same. */

@@ -17,7 +17,8 @@ test('a settled cluster is skipped while nothing it depends on changes, and obse
   advance(9_999);
   assert.equal(s.maySkip('c1', s.fingerprint([3, 'up'])), true);
   advance(1);
-  assert.equal(s.maySkip('c1', fp), false, 'full observation due');
+  assert.equal(s.check('c1', fp), 'periodic', 'full observation due');
+  assert.equal(s.check('c1', s.fingerprint([4, 'up'])), 'changed');
 });
 
 test('a changed record, node health or other kind of record means a full reconcile', () => {

@@ -32,11 +32,19 @@ export class SettledClusters {
     return JSON.stringify([this.otherGeneration, ...parts]);
   }
 
-  /** May this pass skip `id`? */
-  maySkip(id: string, fingerprint: string): boolean {
-    if (this.observeIntervalMs <= 0) return false;
+  /**
+   * What this pass owes `id`: nothing (`skip`), a full reconcile because something it depends on
+   * changed or it is not settled (`changed`), or its periodic full observation (`periodic`).
+   */
+  check(id: string, fingerprint: string): 'skip' | 'changed' | 'periodic' {
+    if (this.observeIntervalMs <= 0) return 'changed';
     const e = this.last.get(id);
-    return e !== undefined && e.fingerprint === fingerprint && this.now() < e.nextFullAt;
+    if (e === undefined || e.fingerprint !== fingerprint) return 'changed';
+    return this.now() < e.nextFullAt ? 'skip' : 'periodic';
+  }
+
+  maySkip(id: string, fingerprint: string): boolean {
+    return this.check(id, fingerprint) === 'skip';
   }
 
   /** A full reconcile of `id` ended; `settled` when it left the cluster available with nothing pending. */
