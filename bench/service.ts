@@ -92,7 +92,7 @@ export async function startService(cleanup: Cleanup, opts: ServiceOptions = {}):
     ? `127.${randInt(20, 60)}.${randInt(0, 255)}.0/${bits}`
     : `127.${randInt(20, 60)}.${randInt(0, 256 / block - 1) * block}.0/${bits}`;
   const logs: string[] = [];
-  const keep = (l: string) => { logs.push(l); if (logs.length > 400) logs.splice(0, 200); };
+  const keep = (l: string) => { logs.push(l); if (logs.length > 4000) logs.splice(0, 2000); };
   let child: ChildProcess | undefined;
 
   cleanup.defer(async () => {

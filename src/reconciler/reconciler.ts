@@ -132,6 +132,7 @@ export class Reconciler {
       converging = step || converging;
       this.settled.reconciled(stored.id, fingerprint, !step && isSettled(stored.doc));
     });
+    const clustersMs = performance.now() - started;
     // RBAC statuses follow the ACLs the clusters just verified, before any group may turn available.
     converging = (await this.guard('rbac', () => this.rbacCtl.reconcile())) || converging;
     clusterMap = await this.clusterMap();
@@ -149,7 +150,7 @@ export class Reconciler {
       c.nodes.map((n) => ({ key: nodeKey(c.id, n.id), address: n.address, port: n.port }))));
     this.converging = converging;
     const ms = Math.round(performance.now() - started);
-    const stats = { ms, clusters: clusters.length, reconciled, converging };
+    const stats = { ms, clustersMs: Math.round(clustersMs), clusters: clusters.length, reconciled, converging };
     if (ms >= (this.timing.slowPassMs ?? 1000)) this.d.logger.info(stats, 'slow reconcile pass');
     else this.d.logger.debug(stats, 'reconcile pass');
   }
