@@ -119,7 +119,9 @@ export class Reconciler {
         source && `${source.address}:${source.port}`,
         ...stored.doc.nodes.map((n) => this.d.monitor?.health(nodeKey(stored.id, n.id)).health),
       ]);
-      const owed = this.settled.check(stored.id, fingerprint);
+      // A group at work (failover, a member suspected) acts on its nodes without changing their
+      // records (REPLICAOF): its members are observed every pass until it has settled again.
+      const owed = gStored && !this.groupSettled(gStored.doc, clusterMap) ? 'changed' : this.settled.check(stored.id, fingerprint);
       if (owed !== 'skip') (owed === 'changed' ? changed : periodic).push({ stored, source, mayRestart, fingerprint });
     }
     // While something changes (a failover, a create), settled clusters' periodic observations
@@ -153,6 +155,12 @@ export class Reconciler {
     const stats = { ms, clustersMs: Math.round(clustersMs), clusters: clusters.length, reconciled, converging };
     if (ms >= (this.timing.slowPassMs ?? 1000)) this.d.logger.info(stats, 'slow reconcile pass');
     else this.d.logger.debug(stats, 'reconcile pass');
+  }
+
+  private groupSettled(g: ReplicationGroupRecord, clusters: Map<string, CacheClusterRecord>): boolean {
+    if (g.status !== 'available' || g.deleteRequested || g.failover || g.nodeGroups?.some((ng) => ng.failover)) return false;
+    return g.memberClusters.every((id) => clusters.get(id)?.nodes.every((n) =>
+      (this.d.monitor?.health(nodeKey(id, n.id)).health ?? 'up') === 'up') ?? true);
   }
 
   /**
