@@ -4,6 +4,8 @@
  *   1. CreateReplicationGroup (3 nodes) → available,
  *   2. GET throughput through the primary/reader endpoints (kernel NAT) vs direct to the node,
  *   3. DescribeReplicationGroups latency with 100 single-node groups,
+ *   4. scale: control-plane CPU at rest with 100 and 1,000 single-node clusters, failover and
+ *      paginated DescribeCacheClusters with 1,000 nodes running (its own service),
  * prints a results table, and removes everything it started (also on failure and Ctrl-C).
  */
 import { execFileSync } from 'node:child_process';
@@ -17,6 +19,7 @@ import { measureTls, tlsRows } from './tls.js';
 import { measurePreferred, preferredRows } from './tls-preferred.js';
 import { measureSecurityGroups, securityGroupRows } from './security-groups.js';
 import { durabilityRows, measureDurability } from './durability.js';
+import { measureScale, scaleRows } from './scale.js';
 import { Cleanup, startService } from './service.js';
 import { max, median, ms, progress, ratio, rps, sec, table, type Row, type Summary } from './stats.js';
 import { measureThroughput, type ThroughputResult } from './throughput.js';
@@ -28,6 +31,11 @@ const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
 const plan = quick
   ? { createReps: 2, groups: 20, calls: 50, idleWindowMs: 4000, failovers: 3 }
   : { createReps: 5, groups: 100, calls: 200, idleWindowMs: 10_000, failovers: 10 };
+const arg = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+/** `--scale-nodes 100,1000`: the node counts the scale section reaches in turn. */
+const scaleCounts = (arg('--scale-nodes') ?? (quick ? '20,100' : '100,1000')).split(',').map(Number);
+/** `--cpu-prof <dir>`: the scale section's service writes a V8 CPU profile there when it stops. */
+const cpuProfDir = arg('--cpu-prof');
 
 function machine(): string[] {
   const cpu = /^model name\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown';
@@ -162,6 +170,25 @@ async function main(): Promise<number> {
       const r = await measureCluster(svc, { keys: quick ? 50_000 : 1_000_000, quick });
       rows.push(...r.rows);
       clusterDetails = r.details;
+    });
+    await section('scale', async () => {
+      // Its own service: 1,000 t3.micro limits need more over-commit, and 1,000+ addresses a /21.
+      const own = new Cleanup();
+      cleanup.defer(() => own.run());
+      try {
+        const big = await startService(own, {
+          prefixBits: 21, serverArgs: ['--memory-overcommit', '64'],
+          ...(cpuProfDir ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] } : {}),
+        });
+        try {
+          const r = await measureScale(big, { counts: scaleCounts, idleWindowMs: plan.idleWindowMs, sweeps: quick ? 3 : 10, failovers: plan.failovers });
+          rows.push(...scaleRows(r));
+        } finally {
+          if (cpuProfDir) await big.stopGracefully(120_000);
+        }
+      } finally {
+        await own.run();
+      }
     });
     await section('describe latency', async () => {
       described = await measureDescribe(svc.client, svc.url, svc.dataDir, { ...plan, servicePid: svc.pid });

@@ -35,6 +35,17 @@ export interface BenchService {
   pid: number;
   /** The last lines the service logged (JSON), for error reports. */
   logTail(n?: number): string;
+  /** SIGTERM and wait for the exit (a `--cpu-prof` profile is written then); cleanup still removes the rest. */
+  stopGracefully(timeoutMs?: number): Promise<void>;
+}
+
+export interface ServiceOptions {
+  /** Prefix length of the loopback range for endpoints and nodes (default 22: 1022 addresses). */
+  prefixBits?: number;
+  /** Extra `cachefleet server` options (e.g. `--memory-overcommit 64`). */
+  serverArgs?: string[];
+  /** Extra node options for the service process (e.g. `--cpu-prof`). */
+  nodeArgs?: string[];
 }
 
 /** Everything to undo at the end, last registered first; runs once even if called twice. */
@@ -71,13 +82,17 @@ export class Cleanup {
 
 const randInt = (min: number, max: number) => min + Math.floor(Math.random() * (max - min + 1));
 
-export async function startService(cleanup: Cleanup): Promise<BenchService> {
+export async function startService(cleanup: Cleanup, opts: ServiceOptions = {}): Promise<BenchService> {
   const dataDir = await mkdtemp(join(tmpdir(), 'cachefleet-bench-'));
   // 100 single-node groups take 300 addresses (primary, reader, node): a /22 has 1022.
   // 127.20-60.x keeps clear of the default 127.77/16 and the 127.100-250 ranges tests use.
-  const cidr = `127.${randInt(20, 60)}.${randInt(0, 63) * 4}.0/22`;
+  const bits = opts.prefixBits ?? 22;
+  const block = 2 ** Math.max(0, 24 - bits); // /24s a range spans
+  const cidr = bits >= 24
+    ? `127.${randInt(20, 60)}.${randInt(0, 255)}.0/${bits}`
+    : `127.${randInt(20, 60)}.${randInt(0, 256 / block - 1) * block}.0/${bits}`;
   const logs: string[] = [];
-  const keep = (l: string) => { logs.push(l); if (logs.length > 400) logs.splice(0, 200); };
+  const keep = (l: string) => { logs.push(l); if (logs.length > 4000) logs.splice(0, 2000); };
   let child: ChildProcess | undefined;
 
   cleanup.defer(async () => {
@@ -98,8 +113,8 @@ export async function startService(cleanup: Cleanup): Promise<BenchService> {
     try { execFileSync('nft', ['delete', 'table', 'ip', routeTableName(dataDir)], { stdio: 'ignore' }); } catch { /* none */ }
   });
 
-  const c = spawn(process.execPath, [CLI, 'server', '--port', '0', '--data-dir', dataDir, '--endpoint-cidr', cidr,
-    '--log-format', 'json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const c = spawn(process.execPath, [...(opts.nodeArgs ?? []), CLI, 'server', '--port', '0', '--data-dir', dataDir, '--endpoint-cidr', cidr,
+    '--log-format', 'json', ...(opts.serverArgs ?? [])], { stdio: ['ignore', 'pipe', 'pipe'] });
   child = c;
   let exited = false;
   c.on('exit', () => { exited = true; });
@@ -117,6 +132,11 @@ export async function startService(cleanup: Cleanup): Promise<BenchService> {
   return {
     url: started.url, dataDir, cidr, router: started.router, client, credentials, pid: c.pid!,
     logTail: (n = 20) => logs.slice(-n).join('\n'),
+    stopGracefully: async (timeoutMs = 30_000) => {
+      if (exited) return;
+      c.kill('SIGTERM');
+      await waitFor(() => exited, { timeoutMs, what: 'the service to exit after SIGTERM' });
+    },
   };
 }
 

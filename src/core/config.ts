@@ -15,8 +15,14 @@ export interface ServiceConfig {
   reconcileIntervalMs: number;
   /** Period while some resource is converging (creating, modifying, deleting). */
   fastReconcileIntervalMs: number;
-  /** Health monitor: ping period and timeout per node, failed checks before a node is down. */
+  /** A settled cluster with unchanged inputs and healthy nodes is fully observed (INFO) only this often; 0: every pass. */
+  settledObserveIntervalMs: number;
+  /**
+   * Health monitor: the fast period (liveness of every node's process, pings of suspected and down
+   * nodes), the ping period of healthy nodes, the ping timeout, failed checks before a node is down.
+   */
   healthIntervalMs: number;
+  healthIdleIntervalMs: number;
   healthTimeoutMs: number;
   healthDownAfter: number;
   /** Flap damping: a node that came back from down twice in this period needs more failed pings to be down again. */
@@ -50,7 +56,9 @@ export function defaultConfig(overrides: Partial<ServiceConfig> = {}): ServiceCo
     routerMode: 'auto',
     reconcileIntervalMs: 2000,
     fastReconcileIntervalMs: 50,
+    settledObserveIntervalMs: 10_000,
     healthIntervalMs: 100,
+    healthIdleIntervalMs: 1000,
     healthTimeoutMs: 250,
     healthDownAfter: 3,
     flapWindowMs: 60_000,

@@ -22,6 +22,7 @@ import {
   type ExitRecord,
   type NodeMeta,
 } from './node-files.js';
+import { LivenessCache } from './liveness.js';
 import { describePortHolder, pidIsNode, probeListen, settleWithin, signal } from './proc.js';
 import type { NodeExit, NodeProcessStatus, NodeProvider, NodeSpec } from './types.js';
 
@@ -32,6 +33,11 @@ export interface LocalProviderOptions {
   startTimeoutMs?: number;
   /** Default SIGTERM grace period of stop/restart/remove before SIGKILL. Default 5000 ms. */
   stopTimeoutMs?: number;
+  /**
+   * How long a node's verified pid is trusted by `status` without reading its files again, while
+   * the process exists. Default 30000 ms.
+   */
+  pidReverifyMs?: number;
 }
 
 /** redis.conf may hold credentials (masterauth): readable by the service's user only. */
@@ -55,12 +61,26 @@ export class LocalProcessProvider implements NodeProvider {
   private readonly locks = new Map<string, Promise<unknown>>();
   private readonly children = new Map<string, OwnChild>();
   private readonly exits = new Map<string, ExitRecord>();
+  private readonly liveness: LivenessCache;
+  /** The redis.conf text each node's file is known to hold: a steady pass does not read it again. */
+  private readonly confs = new Map<string, string>();
+  private readonly exitListeners = new Set<(key: string) => void>();
 
   constructor(opts: LocalProviderOptions) {
     this.nodesDir = resolve(opts.nodesDir);
     this.log = opts.logger ?? silentLogger;
     this.startTimeoutMs = opts.startTimeoutMs ?? 5000;
     this.stopTimeoutMs = opts.stopTimeoutMs ?? 5000;
+    this.liveness = new LivenessCache(opts.pidReverifyMs ?? 30_000);
+  }
+
+  isAlive(key: string): boolean | undefined {
+    return this.liveness.alive(key);
+  }
+
+  onExit(listener: (key: string) => void): () => void {
+    this.exitListeners.add(listener);
+    return () => this.exitListeners.delete(listener);
   }
 
   /** Absolute paths of a node's files (validates the key). */
@@ -83,9 +103,14 @@ export class LocalProcessProvider implements NodeProvider {
       const text = renderRedisConf(spec, p);
       const st = await this.status(spec.key);
       if (!st.running) return this.start(spec, text);
-      if ((await readText(p.conf)) === text) return st;
+      if (this.confs.get(spec.key) === text) return st;
+      if ((await readText(p.conf)) === text) {
+        this.confs.set(spec.key, text);
+        return st;
+      }
       // Not restarted on purpose: live changes go through CONFIG SET, disruptive ones through restart().
       await writeFileAtomic(p.conf, text, CONF_MODE);
+      this.confs.set(spec.key, text);
       this.log.info({ node: spec.key, pid: st.pid }, 'redis.conf rewritten; running node keeps its live config');
       const meta = await readJson<NodeMeta>(p.meta);
       if (meta && (meta.address !== spec.address || meta.port !== spec.port || meta.binary !== spec.binary)) {
@@ -105,14 +130,20 @@ export class LocalProcessProvider implements NodeProvider {
 
   async status(key: string): Promise<NodeProcessStatus> {
     const p = this.paths(key);
+    const known = this.liveness.fresh(key);
+    if (known !== undefined) return { running: true, pid: known };
     const meta = await readJson<NodeMeta>(p.meta);
     const candidates = new Set<number>();
     const fromPidfile = await readPidFile(p.pid);
     if (fromPidfile) candidates.add(fromPidfile);
     if (meta && Number.isInteger(meta.pid)) candidates.add(meta.pid);
     for (const pid of candidates) {
-      if (await pidIsNode(pid, p.conf)) return { running: true, pid };
+      if (await pidIsNode(pid, p.conf)) {
+        this.liveness.set(key, pid, this.children.get(key)?.pid === pid);
+        return { running: true, pid };
+      }
     }
+    this.liveness.gone(key);
     const lastExit = meta ? await this.lastExit(key, meta) : undefined;
     return lastExit ? { running: false, lastExit } : { running: false };
   }
@@ -126,6 +157,8 @@ export class LocalProcessProvider implements NodeProvider {
       await this.stopNow(key, this.stopTimeoutMs);
       await rm(this.paths(key).dir, { recursive: true, force: true, maxRetries: 3 });
       this.exits.delete(key);
+      this.confs.delete(key);
+      this.liveness.delete(key);
     });
   }
 
@@ -158,6 +191,7 @@ export class LocalProcessProvider implements NodeProvider {
     const p = this.paths(spec.key);
     await mkdir(p.dir, { recursive: true });
     await writeFileAtomic(p.conf, confText, CONF_MODE);
+    this.confs.set(spec.key, confText);
     await this.assertPortFree(spec);
 
     const logOffset = await fileSize(p.log);
@@ -179,12 +213,14 @@ export class LocalProcessProvider implements NodeProvider {
     const exited = new Promise<void>((done) => {
       child.once('exit', (code, signal) => {
         exitedEarly = true;
+        if (this.children.get(spec.key)?.pid === pid) this.processEnded(spec.key);
         void this.recordExit(spec.key, { pid, code, signal, at: new Date().toISOString() }).finally(done);
       });
     });
     child.on('error', (e) => this.log.warn({ node: spec.key, pid, err: e.message }, 'redis-server process error'));
     child.unref();
     this.children.set(spec.key, { pid, exited });
+    this.liveness.set(spec.key, pid, true);
 
     const meta: NodeMeta = {
       pid,
@@ -235,6 +271,7 @@ export class LocalProcessProvider implements NodeProvider {
       }
       await waitFor(gone, { timeoutMs: 5000, intervalMs: 20, what: `node ${key} (pid ${pid}) to die after SIGKILL` });
     }
+    this.liveness.gone(key);
     const own = this.children.get(key);
     if (own?.pid === pid) {
       // Lets the exit record land before the caller (e.g. remove) touches the directory.
@@ -242,6 +279,18 @@ export class LocalProcessProvider implements NodeProvider {
       this.children.delete(key);
     }
     this.log.info({ node: key, pid }, 'redis-server stopped');
+  }
+
+  /** The node's process is gone: no longer trusted as running, and the monitor hears it now. */
+  private processEnded(key: string): void {
+    this.liveness.gone(key);
+    for (const listener of this.exitListeners) {
+      try {
+        listener(key);
+      } catch (err) {
+        this.log.warn({ node: key, err: (err as Error).message }, 'exit listener failed');
+      }
+    }
   }
 
   private async recordExit(key: string, rec: ExitRecord): Promise<void> {

@@ -60,4 +60,15 @@ export interface NodeProvider {
   remove(key: string): Promise<void>;
   /** Keys of every node this provider has state for (running or not). */
   list(): Promise<string[]>;
+  /**
+   * Optional, cheap (no I/O to files or the node): is the node's last known process still there?
+   * false once it is gone; undefined when the provider knows no process of the node (then only a
+   * ping or `status` can tell). The health monitor asks it for every node on its fast tick.
+   */
+  isAlive?(key: string): boolean | undefined;
+  /**
+   * Optional: `listener` is called as soon as a process this provider started ends (the local
+   * provider hears its child's exit). Returns the unsubscribe function.
+   */
+  onExit?(listener: (key: string) => void): () => void;
 }

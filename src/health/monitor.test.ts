@@ -96,3 +96,97 @@ test('recoveries older than the flap window no longer damp', async () => {
   await r.checks(3);
   assert.equal(r.health, 'down');
 });
+
+/** A monitor over fake nodes whose processes the test kills; counts the PINGs each node gets. */
+function liveRig(opts: Partial<typeof DEFAULT_MONITOR_OPTIONS> = {}) {
+  let t = 1_000_000;
+  const alive = new Map<string, boolean | undefined>();
+  const pings = new Map<string, number>();
+  const timeouts = new Set<string>();
+  const refused = new Set<string>();
+  const listeners = new Set<(key: string) => void>();
+  const changes: string[] = [];
+  const pinger = {
+    client: (_a: string, port: number) => ({
+      ping: async () => {
+        const key = `n${port}`;
+        pings.set(key, (pings.get(key) ?? 0) + 1);
+        if (timeouts.has(key)) throw new Error('timeout');
+        if (refused.has(key)) throw new Error('connect ECONNREFUSED');
+        return 'PONG';
+      },
+    }),
+  };
+  const provider = {
+    status: async (key: string) => ({ running: alive.get(key) !== false }),
+    isAlive: (key: string) => alive.get(key),
+    onExit: (l: (key: string) => void) => { listeners.add(l); return () => listeners.delete(l); },
+  };
+  const m = new HealthMonitor(pinger, provider, { ...DEFAULT_MONITOR_OPTIONS, intervalMs: 100, idleIntervalMs: 1000, ...opts },
+    (k, h) => changes.push(`${k} ${h.health}`), silentLogger, () => t);
+  m.watch([1, 2].map((port) => ({ key: `n${port}`, address: '127.0.0.1', port })));
+  for (const k of ['n1', 'n2']) alive.set(k, true);
+  const flush = () => new Promise((r) => setImmediate(r));
+  return {
+    m, alive, pings, timeouts, changes,
+    exit(key: string) { alive.set(key, false); refused.add(key); for (const l of listeners) l(key); },
+    async ticks(n: number) { for (let i = 0; i < n; i++) { t += 100; m.tick(); await flush(); } },
+  };
+}
+
+test('a process exit the provider reports makes the node down at once, without a ping', async () => {
+  const r = liveRig({ intervalMs: 60_000 });
+  r.m.start();
+  try {
+    r.exit('n1');
+    assert.equal(r.m.health('n1').health, 'down');
+    assert.equal(r.m.health('n1').lastSignal, 'exited');
+    assert.deepEqual(r.changes, ['n1 down']);
+    assert.equal(r.pings.get('n1') ?? 0, 0);
+  } finally {
+    r.m.stop();
+  }
+});
+
+test('the fast tick finds a gone process (an adopted node: no exit event) and judges it down without a ping', async () => {
+  const r = liveRig();
+  r.alive.set('n2', false);
+  await r.ticks(1);
+  assert.equal(r.m.health('n2').health, 'down');
+  assert.equal(r.m.health('n2').lastSignal, 'exited');
+  await r.ticks(20);
+  assert.equal(r.pings.get('n2') ?? 0, 0, 'a node known dead is not pinged');
+  assert.deepEqual(r.changes, ['n2 down']);
+});
+
+test('healthy nodes are pinged once per idle period, suspected ones at every tick', async () => {
+  const r = liveRig();
+  await r.ticks(30); // 3 s
+  for (const k of ['n1', 'n2']) {
+    const n = r.pings.get(k) ?? 0;
+    assert.ok(n >= 2 && n <= 3, `${k}: ${n} pings in 3 s`);
+  }
+  r.timeouts.add('n1');
+  await r.ticks(10); // the next idle ping fails: suspected, then pinged every tick
+  assert.equal(r.m.health('n1').health, 'down');
+  const before = r.pings.get('n1')!;
+  await r.ticks(5);
+  assert.equal(r.pings.get('n1')! - before, 5, 'a down node is pinged at every tick');
+});
+
+test('an answer sent just before the process was killed is not a recovery', async () => {
+  const r = liveRig();
+  r.alive.set('n1', false); // killed while its PONG was on the way
+  await r.m.checkAll();
+  assert.equal(r.m.health('n1').health, 'down');
+  assert.equal(r.m.health('n1').lastSignal, 'exited');
+  assert.deepEqual(r.changes, ['n1 down']);
+});
+
+test('a node the provider has not looked at yet (being created) is not pinged', async () => {
+  const r = liveRig();
+  r.alive.set('n1', undefined);
+  await r.ticks(30);
+  assert.equal(r.pings.get('n1') ?? 0, 0);
+  assert.equal(r.m.health('n1').health, 'up', 'no verdict without a signal');
+});

@@ -1,5 +1,6 @@
 import { nodeKey } from '../resources/naming.js';
-import type { CacheClusterRecord, ReplicationGroupRecord } from '../store/index.js';
+import type { Target } from '../endpoints/types.js';
+import type { CacheClusterRecord, ReplicationGroupRecord, Stored } from '../store/index.js';
 import { ClusterController } from './cluster-controller.js';
 import type { ReconcilerDeps } from './deps.js';
 import { failoverRunner } from './failover-runner.js';
@@ -9,12 +10,26 @@ import { clientTarget, transitRoutes } from './transit-routes.js';
 import { NetworkPolicy } from './network-policy.js';
 import { ShardedGroupController } from './sharded-group-controller.js';
 import { RbacController } from './rbac-controller.js';
+import { SettledClusters } from './settled.js';
+import { forEachLimit } from '../util/concurrency.js';
 
 export interface ReconcilerTiming extends GroupControllerOptions {
   /** Period when everything has settled: drift (a dead process, a flushed route table) is still noticed. */
   intervalMs: number;
   /** Period while something converges. */
   fastIntervalMs: number;
+  /**
+   * A settled cluster whose inputs and node health are unchanged is fully observed (INFO, config
+   * rendered) only this often, not every pass (see settled.ts). 0 or absent: every pass.
+   */
+  settledObserveIntervalMs?: number;
+  /** A pass taking this long is logged at info level (default 1000 ms), others at debug. */
+  slowPassMs?: number;
+  /**
+   * Clusters reconciled at once in a pass (default 16): their steps mostly wait on nodes (INFO,
+   * process start), so a pass over many clusters is not a sum of round trips.
+   */
+  clusterConcurrency?: number;
 }
 
 /**
@@ -34,6 +49,8 @@ export class Reconciler {
   private converging = false;
   private warnedUnfiltered = false;
   private passes = 0;
+  private readonly settled: SettledClusters;
+  private unsubscribe: (() => void) | undefined;
 
   constructor(private readonly d: ReconcilerDeps, private readonly timing: ReconcilerTiming) {
     this.clustersCtl = new ClusterController(d);
@@ -41,10 +58,12 @@ export class Reconciler {
     this.groupsCtl = new GroupController(d, timing, failoverRunner(d, 'replication', switchEndpoint));
     this.shardedCtl = new ShardedGroupController(d, timing, failoverRunner(d, 'cluster', switchEndpoint));
     this.rbacCtl = new RbacController(d);
+    this.settled = new SettledClusters(timing.settledObserveIntervalMs ?? 0);
   }
 
   start(): void {
     this.stopped = false;
+    this.unsubscribe = this.d.store.onChange((kinds) => this.settled.committed(kinds));
     this.kick();
   }
 
@@ -58,6 +77,7 @@ export class Reconciler {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.unsubscribe?.();
     clearTimeout(this.timer);
     await this.running;
   }
@@ -79,17 +99,44 @@ export class Reconciler {
 
   private async pass(): Promise<void> {
     this.passes++;
+    const started = performance.now();
+    let reconciled = 0;
     let converging = false;
     const groups = await this.d.store.list('replicationGroup');
-    const groupById = new Map(groups.map((g) => [g.id, g.doc]));
-    let clusterMap = await this.clusterMap();
+    const groupById = new Map(groups.map((g) => [g.id, g]));
+    const parameterGroupVersions = new Map((await this.d.store.list('cacheParameterGroup')).map((r) => [r.id, r.version]));
+    const clusters = await this.d.store.list('cacheCluster');
+    let clusterMap = new Map(clusters.map((r) => [r.id, r.doc]));
+    this.settled.retain(clusterMap.keys());
 
-    for (const stored of await this.d.store.list('cacheCluster')) {
-      const g = stored.doc.replicationGroupId ? groupById.get(stored.doc.replicationGroupId) : undefined;
+    const changed: ClusterWork[] = [];
+    const periodic: ClusterWork[] = [];
+    for (const stored of clusters) {
+      const gStored = stored.doc.replicationGroupId ? groupById.get(stored.doc.replicationGroupId) : undefined;
+      const g = gStored?.doc;
       const source = g && !g.clusterEnabled ? this.groupsCtl.replicationSource(g, stored.doc, clusterMap) : undefined;
       const mayRestart = !g ? true : g.clusterEnabled ? this.shardedCtl.mayRestart(g, stored.doc) : this.groupsCtl.mayRestart(g, stored.doc);
-      converging = (await this.guard(stored.id, () => this.clustersCtl.reconcile(stored, source, mayRestart))) || converging;
+      const fingerprint = this.settled.fingerprint([
+        stored.version, gStored?.version, parameterGroupVersions.get(stored.doc.cacheParameterGroupName), mayRestart,
+        source && `${source.address}:${source.port}`,
+        ...stored.doc.nodes.map((n) => this.d.monitor?.health(nodeKey(stored.id, n.id)).health),
+      ]);
+      // A group at work (failover, a member suspected) acts on its nodes without changing their
+      // records (REPLICAOF): its members are observed every pass until it has settled again.
+      const owed = gStored && !this.groupSettled(gStored.doc, clusterMap) ? 'changed' : this.settled.check(stored.id, fingerprint);
+      if (owed !== 'skip') (owed === 'changed' ? changed : periodic).push({ stored, source, mayRestart, fingerprint });
     }
+    // While something changes (a failover, a create), settled clusters' periodic observations
+    // wait, but for one round of them, so that they never make a pass that acts slow.
+    const limit = this.timing.clusterConcurrency ?? 16;
+    const work = changed.length > 0 ? [...changed, ...periodic.slice(0, limit)] : periodic;
+    reconciled = work.length;
+    await forEachLimit(work, limit, async ({ stored, source, mayRestart, fingerprint }) => {
+      const step = await this.guard(stored.id, () => this.clustersCtl.reconcile(stored, source, mayRestart));
+      converging = step || converging;
+      this.settled.reconciled(stored.id, fingerprint, !step && isSettled(stored.doc));
+    });
+    const clustersMs = performance.now() - started;
     // RBAC statuses follow the ACLs the clusters just verified, before any group may turn available.
     converging = (await this.guard('rbac', () => this.rbacCtl.reconcile())) || converging;
     clusterMap = await this.clusterMap();
@@ -106,6 +153,16 @@ export class Reconciler {
     this.d.monitor?.watch([...clusterMap.values()].filter((c) => !c.deleteRequested).flatMap((c) =>
       c.nodes.map((n) => ({ key: nodeKey(c.id, n.id), address: n.address, port: n.port }))));
     this.converging = converging;
+    const ms = Math.round(performance.now() - started);
+    const stats = { ms, clustersMs: Math.round(clustersMs), clusters: clusters.length, reconciled, converging };
+    if (ms >= (this.timing.slowPassMs ?? 1000)) this.d.logger.info(stats, 'slow reconcile pass');
+    else this.d.logger.debug(stats, 'reconcile pass');
+  }
+
+  private groupSettled(g: ReplicationGroupRecord, clusters: Map<string, CacheClusterRecord>): boolean {
+    if (g.status !== 'available' || g.deleteRequested || g.failover || g.nodeGroups?.some((ng) => ng.failover)) return false;
+    return g.memberClusters.every((id) => clusters.get(id)?.nodes.every((n) =>
+      (this.d.monitor?.health(nodeKey(id, n.id)).health ?? 'up') === 'up') ?? true);
   }
 
   /**
@@ -178,4 +235,19 @@ export class Reconciler {
       return true;
     }
   }
+}
+
+interface ClusterWork {
+  stored: Stored<'cacheCluster'>;
+  source: Target | undefined;
+  mayRestart: boolean;
+  fingerprint: string;
+}
+
+/** Available with nothing under way: what a pass may leave alone while its inputs stay the same. */
+function isSettled(c: CacheClusterRecord): boolean {
+  return c.status === 'available' && !c.deleteRequested && !c.rebootRequested?.length &&
+    Object.keys(c.pending ?? {}).length === 0 && c.parameterApplyStatus === 'in-sync' &&
+    c.nodes.every((n) => n.status === 'available' && !n.recovering && n.observed?.lastError === undefined &&
+      (n.observed?.role !== 'replica' || n.observed.linkUp === true));
 }

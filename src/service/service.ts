@@ -76,13 +76,14 @@ export class CachefleetService {
       });
       const monitor = new HealthMonitor(admin, provider, {
         ...DEFAULT_MONITOR_OPTIONS,
-        intervalMs: config.healthIntervalMs, timeoutMs: config.healthTimeoutMs, downAfter: config.healthDownAfter,
+        intervalMs: config.healthIntervalMs, idleIntervalMs: config.healthIdleIntervalMs, timeoutMs: config.healthTimeoutMs, downAfter: config.healthDownAfter,
         flapWindowMs: config.flapWindowMs,
       }, () => reconciler?.kick(), logger.child({ component: 'health' }));
       reconciler = new Reconciler(
         { store, provider, admin, router, events, engines, logger: logger.child({ component: 'reconciler' }), now, monitor, security,
           nodeKeyOf: (c) => nodeKey(c.id, c.nodes[0]?.id ?? '0001') },
         { intervalMs: config.reconcileIntervalMs, fastIntervalMs: config.fastReconcileIntervalMs,
+          settledObserveIntervalMs: config.settledObserveIntervalMs,
           stuckLinkMs: config.stuckLinkMs },
       );
       const { credentials, created } = ensureCredentials(paths.credentials, now());
