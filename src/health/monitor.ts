@@ -161,7 +161,7 @@ export class HealthMonitor {
     return !this.tilt.tilted;
   }
 
-  /** One round of checks of every watched node (the timer's work; tests call it directly). */
+  /** One awaited round of pings of every watched node, whatever their schedule (for tests; the timer runs tick()). */
   async checkAll(): Promise<void> {
     await Promise.all([...this.nodes.values()].map((n) => this.check(n)));
   }

@@ -207,7 +207,7 @@ export class ClusterFormation {
   }
 
   /** 6. Every member serves all 16384 slots and sees each shard's primary and replicas as the record says. */
-  private async agreed({ shards, members, ids }: FormationPass): Promise<boolean> {
+  private async agreed({ g, shards, members, ids }: FormationPass): Promise<boolean> {
     const expectedPrimaryOf = new Map<string, string | undefined>();
     for (const ng of shards) {
       const primaryId = ids.get(ng.primaryClusterId)!;
@@ -223,8 +223,9 @@ export class ClusterFormation {
         if (primaryId === undefined ? n.role !== 'primary' || n.slots.length === 0 : n.role !== 'replica' || n.primaryId !== primaryId) return false;
       }
       // What a client discovers: CLUSTER SLOTS leaves out a replica until its replication offset
-      // has reached this node by gossip, so the group is not available before every member is named.
-      if (!everyNodeInSlots(await this.client(m).call('CLUSTER', 'SLOTS'), expectedPrimaryOf.keys())) return false;
+      // has reached this node by gossip, so the group does not turn available before every member
+      // is named (once available, the views above are enough: no extra round trip at rest).
+      if (g.status !== 'available' && !everyNodeInSlots(await this.client(m).call('CLUSTER', 'SLOTS'), expectedPrimaryOf.keys())) return false;
     }
     return true;
   }

@@ -43,9 +43,6 @@ export class SettledClusters {
     return this.now() < e.nextFullAt ? 'skip' : 'periodic';
   }
 
-  maySkip(id: string, fingerprint: string): boolean {
-    return this.check(id, fingerprint) === 'skip';
-  }
 
   /** A full reconcile of `id` ended; `settled` when it left the cluster available with nothing pending. */
   reconciled(id: string, fingerprint: string, settled: boolean): void {

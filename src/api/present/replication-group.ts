@@ -2,7 +2,6 @@ import type { NodeGroup, NodeGroupMember, ReplicationGroup } from '../model/shap
 import type { CacheClusterRecord, ReplicationGroupRecord } from '../../store/index.js';
 import { authTokenStatus, presentSecurity, transitPending } from './security.js';
 
-/** The role a member plays: what was observed on its node, else what it is meant to be. */
 /**
  * The member's role: as observed while its node answers; otherwise the role the service gives it
  * (a primary that stopped answering and was failed over away from keeps its last observed role in
