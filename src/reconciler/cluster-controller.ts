@@ -2,7 +2,7 @@ import { observeNode, configSet } from '../engine/admin.js';
 import type { Target } from '../endpoints/types.js';
 import { nodeKey } from '../resources/naming.js';
 import { inMaintenanceWindow } from '../resources/windows.js';
-import type { CacheClusterRecord, CacheNodeRecord, CacheParameterGroupRecord, NodeObservation, Stored, WriteOp } from '../store/index.js';
+import { clusterDelete, clusterSpecWrite, clusterStatusWrite, type CacheClusterRecord, type CacheNodeRecord, type CacheParameterGroupRecord, type ClusterView, type NodeObservation, type WriteOp } from '../store/index.js';
 import { appliedParameters, applyPlan, changedParameters, desiredParameters, nodeSpec, parameterOverrides } from './desired.js';
 import type { ReconcilerDeps } from './deps.js';
 import { SecurityStep } from './security.js';
@@ -26,9 +26,9 @@ export class ClusterController {
    * `mayRestart` false: a dead process of this cluster must not be restarted in place yet (it is
    * a failed primary the group controller is replacing through failover).
    */
-  async reconcile(stored: Stored<'cacheCluster'>, replicaOf: Target | undefined, mayRestart = true): Promise<boolean> {
+  async reconcile(stored: ClusterView, replicaOf: Target | undefined, mayRestart = true): Promise<boolean> {
     const c: CacheClusterRecord = structuredClone(stored.doc);
-    if (c.deleteRequested) return this.delete(c);
+    if (c.deleteRequested) return this.delete(stored);
 
     const group = (await this.d.store.get('cacheParameterGroup', c.cacheParameterGroupName))?.doc;
     if (!group) {
@@ -36,10 +36,15 @@ export class ClusterController {
       await this.save(stored, c);
       return false;
     }
-    // A non-immediate node type change waits for the maintenance window, as on ElastiCache.
+    // A non-immediate node type change waits for the maintenance window, as on ElastiCache: then
+    // the reconciler carries it out as a spec transition (at the spec's version), and goes on next pass.
     if (c.pending.cacheNodeType && inMaintenanceWindow(c.preferredMaintenanceWindow, this.d.now())) {
-      c.cacheNodeType = c.pending.cacheNodeType;
-      delete c.pending.cacheNodeType;
+      const next = structuredClone(c);
+      next.cacheNodeType = c.pending.cacheNodeType;
+      delete next.pending.cacheNodeType;
+      await this.d.store.commit(clusterSpecWrite(stored, next));
+      this.d.logger.info({ resource: c.id, cacheNodeType: next.cacheNodeType }, 'pending node type applied in the maintenance window');
+      return true;
     }
     const reboot = new Set(c.rebootRequested ?? []);
     const specs = new Map<string, NodeSpec>();
@@ -53,6 +58,9 @@ export class ClusterController {
           await this.persistBeforeRestart(n);
           pid = (await this.d.provider.restart(spec)).pid;
           reboot.delete(n.id);
+          c.rebootsDone = { ...c.rebootsDone, [n.id]: c.rebootRequests?.[n.id] ?? 0 };
+          if (c.restartWanted) c.restartWanted = c.restartWanted.filter((id) => id !== n.id);
+          if (c.restartWanted?.length === 0) delete c.restartWanted;
           n.parameterGroupStatus = 'in-sync';
           n.status = 'rebooting';
           await this.d.events.emit('cache-cluster', c.id, `Cache node ${n.id} of ${c.id} restarted`);
@@ -208,7 +216,8 @@ export class ClusterController {
     }
   }
 
-  private async delete(c: CacheClusterRecord): Promise<boolean> {
+  private async delete(view: ClusterView): Promise<boolean> {
+    const c = view.doc;
     await Promise.all(c.nodes.map(async (n) => {
       // The data set is being thrown away: no waiting for replicas to catch up (SHUTDOWN's default).
       await this.d.admin.client(n.address, n.port).call('SHUTDOWN', 'NOSAVE', 'NOW', 'FORCE').catch(() => undefined);
@@ -218,7 +227,7 @@ export class ClusterController {
       await this.d.security?.certs.remove(nodeKey(c.id, n.id));
     }));
     const ops: WriteOp[] = [
-      { op: 'delete', kind: 'cacheCluster', id: c.id },
+      ...clusterDelete(view),
       ...c.nodes.map((n): WriteOp => ({ op: 'delete', kind: 'address', id: n.address })),
     ];
     if (await this.d.store.get('tags', c.arn)) ops.push({ op: 'delete', kind: 'tags', id: c.arn });
@@ -227,9 +236,8 @@ export class ClusterController {
     return false;
   }
 
-  /** Writes the record only when something changed, and only over the version it read. */
-  private async save(stored: Stored<'cacheCluster'>, next: CacheClusterRecord): Promise<void> {
-    if (JSON.stringify(stored.doc) === JSON.stringify(next)) return;
-    await this.d.store.commit([{ op: 'update', kind: 'cacheCluster', id: next.id, doc: next, expectVersion: stored.version }]);
+  /** Writes the status half only when something changed, and only over the version it read. */
+  private async save(stored: ClusterView, next: CacheClusterRecord): Promise<void> {
+    await this.d.store.commit(clusterStatusWrite(stored, next));
   }
 }

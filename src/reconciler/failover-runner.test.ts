@@ -13,7 +13,7 @@ import { EventSink } from '../events/sink.js';
 import { FakeShard } from '../failover/fake-shard.js';
 import { newFailover } from '../failover/machine.js';
 import { SqliteStore } from '../store/sqlite-store.js';
-import { ConflictError, type ReplicationGroupRecord, type StateStore } from '../store/index.js';
+import { ConflictError, OwnershipError, getGroup, groupCreate, groupStatusOf, mergeGroup, type ReplicationGroupRecord, type StateStore } from '../store/index.js';
 import { silentLogger } from '../util/logger.js';
 import { FailoverRunner } from './failover-runner.js';
 
@@ -48,10 +48,11 @@ function shard(): FakeShard {
 
 async function seed(store: StateStore, extra: Partial<ReplicationGroupRecord> = {}): Promise<void> {
   const doc = {
-    id: 'g', arn: 'arn:rg:g', status: 'available', automaticFailoverEnabled: true, primaryClusterId: 'g-001',
-    memberClusters: ['g-001', 'g-002', 'g-003'], pending: {}, ...extra,
-  } as unknown as ReplicationGroupRecord;
-  await store.commit([{ op: 'create', kind: 'replicationGroup', id: 'g', doc }]);
+    ...mergeGroup({ id: 'g', arn: 'arn:rg:g', automaticFailoverEnabled: true, primaryClusterId: 'g-001',
+      memberClusters: ['g-001', 'g-002', 'g-003'], pending: {} } as never, undefined),
+    status: 'available', ...extra,
+  } as ReplicationGroupRecord;
+  await store.commit([groupCreate(doc), { op: 'create', kind: 'replicationGroupStatus', id: 'g', doc: groupStatusOf(doc) }]);
 }
 
 interface Harness { runner: FailoverRunner; switched: string[] }
@@ -70,13 +71,13 @@ function controlPlane(store: StateStore, fake: FakeShard, canAct = true): Harnes
 
 /** One reconcile pass of the group's one shard, as GroupController runs it; the group as left in memory. */
 async function pass(h: Harness, store: StateStore, fake: FakeShard): Promise<{ failingOver: boolean; g: ReplicationGroupRecord }> {
-  const stored = (await store.get('replicationGroup', 'g'))!;
+  const stored = (await getGroup(store, 'g'))!;
   const g = structuredClone(stored.doc);
   const failingOver = await h.runner.run({ group: g, shard: g, label: '', clusters: fake.records('g'), writer: h.runner.writer(stored), automatic: g.automaticFailoverEnabled });
   return { failingOver, g };
 }
 
-const saved = async (store: StateStore) => (await store.get('replicationGroup', 'g'))!.doc;
+const saved = async (store: StateStore) => (await getGroup(store, 'g'))!.doc;
 const events = async (store: StateStore, re: RegExp) => (await store.queryEvents({ sourceIdentifier: 'g' })).filter((e) => re.test(e.message)).length;
 
 async function assertFailedOverOnce(store: StateStore, fake: FakeShard): Promise<void> {
@@ -211,7 +212,7 @@ describe('failover runner', () => {
     assert.deepEqual([tilted.failingOver, tilted.g.status], [false, 'modifying']);
     // AutomaticFailoverEnabled=false: the same.
     const manual = controlPlane(store, fake);
-    const stored = (await store.get('replicationGroup', 'g'))!;
+    const stored = (await getGroup(store, 'g'))!;
     const g = structuredClone(stored.doc);
     assert.equal(await manual.runner.run({ group: g, shard: g, label: '', clusters: fake.records('g'), writer: manual.runner.writer(stored), automatic: false }), false);
     assert.equal(g.status, 'modifying');
@@ -232,7 +233,7 @@ describe('failover runner', () => {
     await seed(store, { clusterEnabled: true, primaryClusterId: 'g-0001-001', memberClusters: nodeGroups.flatMap((ng) => ng.memberClusters), nodeGroups });
     const h = controlPlane(store, fake);
     fake.node('g-0002-001').down = true;
-    const stored = (await store.get('replicationGroup', 'g'))!;
+    const stored = (await getGroup(store, 'g'))!;
     const g = structuredClone(stored.doc);
     const writer = h.runner.writer(stored);
     const ran: boolean[] = [];
@@ -266,19 +267,20 @@ describe('failover runner', () => {
     const store = new SqliteStore(dbPath());
     await seed(store);
     const { runner } = controlPlane(store, shard());
-    const stored = (await store.get('replicationGroup', 'g'))!;
+    const stored = (await getGroup(store, 'g'))!;
     const w = runner.writer(stored);
     const g = structuredClone(stored.doc);
     await w.persist(g);
-    assert.equal((await store.get('replicationGroup', 'g'))!.version, stored.version, 'nothing changed, nothing written');
+    assert.equal((await getGroup(store, 'g'))!.statusVersion, stored.statusVersion, 'nothing changed, nothing written');
     w.alongside({ op: 'create', kind: 'cacheSubnetGroup', id: 'sg', doc: { name: 'sg', arn: 'arn:sg', description: '', vpcId: 'v', subnets: [], createdAt: '' } });
     await w.persist(g);
-    assert.equal((await store.get('replicationGroup', 'g'))!.version, stored.version + 1, 'written for the queued op');
-    assert.ok(await store.get('cacheSubnetGroup', 'sg'));
+    assert.ok(await store.get('cacheSubnetGroup', 'sg'), 'the queued op was committed');
     g.status = 'modifying';
     await w.persist(g);
     assert.equal((await saved(store)).status, 'modifying');
-    await assert.rejects(runner.writer(stored).persist({ ...g, description: 'from a stale read' }), ConflictError);
+    assert.equal((await getGroup(store, 'g'))!.version, stored.version, 'a status write leaves the spec alone');
+    await assert.rejects(runner.writer(stored).persist({ ...g, status: 'snapshotting' }), ConflictError, 'a stale status version');
+    await assert.rejects(w.persist({ ...g, description: 'changed by the reconciler' }), OwnershipError, 'the spec is not the reconciler\'s to change');
     await store.close();
   });
 });

@@ -3,7 +3,7 @@ import type { EventSink } from '../events/sink.js';
 import { newFailover, stepFailover, type FailoverDeps } from '../failover/machine.js';
 import { adminNodeControl, type NodeControl } from '../failover/node-control.js';
 import { clusterOps, replicationOps, type ShardOps } from '../failover/shard-ops.js';
-import type { CacheClusterRecord, ReplicationGroupRecord, ShardRecord, StateStore, Stored, WriteOp } from '../store/index.js';
+import { afterWrite, groupStatusWrite, groupTransitionWrite, type CacheClusterRecord, type GroupView, type ReplicationGroupRecord, type ShardRecord, type StateStore, type WriteOp } from '../store/index.js';
 import type { Logger } from '../util/logger.js';
 import { markUnavailable, shouldFailOver, type MonitorView } from './shard-rules.js';
 
@@ -45,38 +45,51 @@ export interface ShardPass {
 }
 
 /**
- * Writes a group record over the version it was read at (optimistic concurrency: a concurrent
- * API write makes the commit fail and the pass retry), skipping writes that change nothing.
- * Ops queued with `alongside` land in the same commit as the next write of the group, or not at all.
+ * Writes a group's *status* half over the version it was read at (optimistic concurrency: a
+ * concurrent write makes the commit fail and the pass retry), skipping writes that change
+ * nothing. API writes of the spec half never conflict with it. A change of the spec half is
+ * refused (OwnershipError) unless announced with {@link specTransition}: the few steps that
+ * finish a request (shards removed after resharding, resharding done) and are then committed
+ * at the spec's version read, atomically with the status. Ops queued with `alongside` land in
+ * the same commit as the next write of the group, or not at all.
  */
 export class GroupWriter {
   private readonly also: WriteOp[] = [];
+  private transition = false;
 
-  constructor(private readonly store: StateStore, private stored: Stored<'replicationGroup'>) {}
+  constructor(private readonly store: StateStore, private view: GroupView) {}
 
   alongside(...ops: WriteOp[]): void {
     this.also.push(...ops);
   }
 
+  /** The next persist may change the spec half too (at the spec version read). */
+  specTransition(): void {
+    this.transition = true;
+  }
+
   async persist(g: ReplicationGroupRecord): Promise<void> {
-    if (this.also.length === 0 && JSON.stringify(this.stored.doc) === JSON.stringify(g)) return;
-    await this.store.commit([{ op: 'update', kind: 'replicationGroup', id: g.id, doc: g, expectVersion: this.stored.version }, ...this.also]);
+    const ops = this.transition ? groupTransitionWrite(this.view, g) : groupStatusWrite(this.view, g);
+    if (ops.length === 0 && this.also.length === 0) return;
+    await this.store.commit([...ops, ...this.also]);
     this.also.length = 0;
-    this.stored = { ...this.stored, doc: structuredClone(g), version: this.stored.version + 1 };
+    this.transition = false;
+    this.view = afterWrite(this.view, ops, g);
   }
 }
 
 /**
  * Runs shards' failovers for the group controllers of both modes: starts one when the health
  * monitor judges a primary down (at once: no throttle, a shard is never left without a primary
- * to wait out a timer), steps the failover state machine persisting the record after every step
- * (so a control plane restarted at any point resumes at the step it stopped at), and keeps the
- * group `modifying` while a shard has no serving primary.
+ * to wait out a timer) or when the API asked for one (TestFailover, a switchover), steps the
+ * failover state machine persisting the status after every step (so a control plane restarted
+ * at any point resumes at the step it stopped at), and keeps the group `modifying` while a shard
+ * has no serving primary.
  */
 export class FailoverRunner {
   constructor(private readonly d: FailoverRunnerDeps) {}
 
-  writer(stored: Stored<'replicationGroup'>): GroupWriter {
+  writer(stored: GroupView): GroupWriter {
     return new GroupWriter(this.d.store, stored);
   }
 
@@ -114,6 +127,13 @@ export class FailoverRunner {
     const { group: g, shard } = p;
     const primary = p.clusters.get(shard.primaryClusterId);
     if (!primary) throw new Error(`primary ${shard.primaryClusterId} of ${g.id} has no record`);
+    const request = shard.failoverRequest;
+    if (!shard.failover && request && request.id !== shard.handledFailoverRequest) {
+      // TestFailover or a switchover the API recorded: started once (the status records its id).
+      shard.handledFailoverRequest = request.id;
+      const to = request.toClusterId && shard.memberClusters.includes(request.toClusterId) && request.toClusterId !== primary.id ? request.toClusterId : undefined;
+      if (request.reason === 'test-failover' || to) shard.failover = newFailover(request.reason, primary.id, this.d.now(), to);
+    }
     if (!shard.failover && p.automatic && shouldFailOver(this.d, shard, primary)) {
       shard.failover = newFailover('primary-down', primary.id, this.d.now());
       await this.d.events.emit('replication-group', g.id,

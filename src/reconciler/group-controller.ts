@@ -1,7 +1,7 @@
 import { replicaOf } from '../engine/admin.js';
 import type { Target } from '../endpoints/types.js';
 import { newFailover } from '../failover/machine.js';
-import type { CacheClusterRecord, ReplicationGroupRecord, Stored } from '../store/index.js';
+import { clusterStatusWrite, getCluster, type CacheClusterRecord, type GroupView, type ReplicationGroupRecord } from '../store/index.js';
 import type { ReconcilerDeps } from './deps.js';
 import type { FailoverRunner } from './failover-runner.js';
 import { deleteGroup } from './group-delete.js';
@@ -48,7 +48,7 @@ export class GroupController {
     return this.failovers.mayRestart(g, c, g.automaticFailoverEnabled);
   }
 
-  async reconcile(stored: Stored<'replicationGroup'>, clusters: Map<string, CacheClusterRecord>): Promise<boolean> {
+  async reconcile(stored: GroupView, clusters: Map<string, CacheClusterRecord>): Promise<boolean> {
     const g: ReplicationGroupRecord = structuredClone(stored.doc);
     if (g.deleteRequested) return deleteGroup(this.d, stored, clusters);
     const members = g.memberClusters.map((id) => clusters.get(id)).filter((c): c is CacheClusterRecord => !!c);
@@ -93,10 +93,9 @@ export class GroupController {
   private async restartIfStuck(m: CacheClusterRecord): Promise<void> {
     const since = m.nodes[0]?.observed?.linkDownSince;
     if (!since || this.d.now().getTime() - Date.parse(since) < this.opts.stuckLinkMs || m.rebootRequested?.length) return;
-    const stored = await this.d.store.get('cacheCluster', m.id);
-    if (!stored) return;
-    await this.d.store.commit([{ op: 'update', kind: 'cacheCluster', id: m.id, expectVersion: stored.version,
-      doc: { ...stored.doc, rebootRequested: stored.doc.nodes.map((n) => n.id) } }]);
+    const view = await getCluster(this.d.store, m.id);
+    if (!view) return;
+    await this.d.store.commit(clusterStatusWrite(view, { ...view.doc, restartWanted: view.doc.nodes.map((n) => n.id) }));
     await this.d.events.emit('cache-cluster', m.id, `Replication link of ${m.id} has been down since ${since}; restarting the node`, 'warn');
   }
 }

@@ -1,4 +1,4 @@
-import type { CacheClusterRecord, ReplicationGroupRecord, Stored, WriteOp } from '../store/index.js';
+import { clusterSpecWrite, groupDelete, listClusters, type CacheClusterRecord, type GroupView, type ReplicationGroupRecord, type WriteOp } from '../store/index.js';
 import type { ReconcilerDeps } from './deps.js';
 
 /**
@@ -6,26 +6,28 @@ import type { ReconcilerDeps } from './deps.js';
  * cluster mode disabled only), then, once none is left, the group, its endpoint addresses and
  * its tags. Returns true while members remain.
  */
-export async function deleteGroup(d: ReconcilerDeps, stored: Stored<'replicationGroup'>, clusters: Map<string, CacheClusterRecord>): Promise<boolean> {
+export async function deleteGroup(d: ReconcilerDeps, stored: GroupView, clusters: Map<string, CacheClusterRecord>): Promise<boolean> {
   const g = stored.doc;
   const ops: WriteOp[] = [];
   let remaining = 0;
+  const views = new Map((await listClusters(d.store)).filter((v) => g.memberClusters.includes(v.id)).map((v) => [v.id, v]));
   for (const id of g.memberClusters) {
-    const c = clusters.get(id);
-    if (!c) continue;
+    const view = views.get(id);
+    const c = view?.doc ?? clusters.get(id);
+    if (!c || !view) continue;
     if (g.retainPrimaryCluster && !g.clusterEnabled && id === g.primaryClusterId) {
       if (c.replicationGroupId) {
         const { replicationGroupId: _drop, ...rest } = c;
-        ops.push({ op: 'update', kind: 'cacheCluster', id, doc: rest as CacheClusterRecord });
+        ops.push(...clusterSpecWrite(view, rest));
       }
       continue;
     }
     remaining++;
-    if (!c.deleteRequested) ops.push({ op: 'update', kind: 'cacheCluster', id, doc: { ...c, status: 'deleting', deleteRequested: true } });
+    if (!c.deleteRequested) ops.push(...clusterSpecWrite(view, { ...c, deleteRequested: true }));
   }
   if (remaining === 0) {
     const addresses = new Set(groupAddresses(g));
-    ops.push({ op: 'delete', kind: 'replicationGroup', id: g.id },
+    ops.push(...groupDelete(stored),
       ...[...addresses].map((a): WriteOp => ({ op: 'delete', kind: 'address', id: a })));
     if (await d.store.get('tags', g.arn)) ops.push({ op: 'delete', kind: 'tags', id: g.arn });
     // RBAC: the user groups it used are no longer attached to it.
@@ -43,6 +45,6 @@ export async function deleteGroup(d: ReconcilerDeps, stored: Stored<'replication
 }
 
 /** The endpoint addresses a group holds (cluster mode: the configuration endpoint only). */
-export function groupAddresses(g: ReplicationGroupRecord): string[] {
+export function groupAddresses(g: Pick<ReplicationGroupRecord, 'primaryEndpoint' | 'readerEndpoint' | 'configurationEndpoint'>): string[] {
   return [g.primaryEndpoint.address, g.readerEndpoint.address, ...(g.configurationEndpoint ? [g.configurationEndpoint.address] : [])];
 }

@@ -1,4 +1,4 @@
-import { ConflictError, type CacheClusterRecord, type ReplicationGroupRecord, type UserGroupRecord, type UserRecord, type WriteOp } from '../store/index.js';
+import { ConflictError, groupSpecWrite, listClusters, listGroups, type CacheClusterRecord, type ReplicationGroupRecord, type UserGroupRecord, type UserRecord, type WriteOp } from '../store/index.js';
 import { deleteTagOps } from '../resources/tags.js';
 import { desiredAcl } from './acl.js';
 import type { ReconcilerDeps } from './deps.js';
@@ -18,7 +18,7 @@ export class RbacController {
   /** One pass; true while a change is still being applied. */
   async reconcile(): Promise<boolean> {
     const [groups, clusters, userGroups, users] = await Promise.all([
-      this.d.store.list('replicationGroup'), this.d.store.list('cacheCluster'), this.d.store.list('userGroup'), this.d.store.list('user'),
+      listGroups(this.d.store), listClusters(this.d.store), this.d.store.list('userGroup'), this.d.store.list('user'),
     ]);
     const clusterById = new Map(clusters.map((c) => [c.id, c.doc]));
     const userGroupById = new Map(userGroups.map((g) => [g.id, g.doc]));
@@ -32,7 +32,8 @@ export class RbacController {
       if (!pending) continue;
       if (!live(g)) { busy = true; continue; }
       const { userGroups: _done, ...rest } = g.pending;
-      if (!(await this.commit([{ op: 'update', kind: 'replicationGroup', id: g.id, doc: { ...g, pending: rest }, expectVersion: s.version }]))) {
+      // A spec transition (at the spec's version): the API's pending change is done.
+      if (!(await this.commit(groupSpecWrite(s, { ...g, pending: rest })))) {
         busy = true;
         continue;
       }

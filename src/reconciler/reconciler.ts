@@ -1,6 +1,6 @@
 import { nodeKey } from '../resources/naming.js';
 import type { Target } from '../endpoints/types.js';
-import type { CacheClusterRecord, ReplicationGroupRecord, Stored } from '../store/index.js';
+import { listClusters, listGroups, type CacheClusterRecord, type ClusterView, type ReplicationGroupRecord } from '../store/index.js';
 import { ClusterController } from './cluster-controller.js';
 import type { ReconcilerDeps } from './deps.js';
 import { failoverRunner } from './failover-runner.js';
@@ -102,10 +102,10 @@ export class Reconciler {
     const started = performance.now();
     let reconciled = 0;
     let converging = false;
-    const groups = await this.d.store.list('replicationGroup');
+    const groups = await listGroups(this.d.store);
     const groupById = new Map(groups.map((g) => [g.id, g]));
     const parameterGroupVersions = new Map((await this.d.store.list('cacheParameterGroup')).map((r) => [r.id, r.version]));
-    const clusters = await this.d.store.list('cacheCluster');
+    const clusters = await listClusters(this.d.store);
     let clusterMap = new Map(clusters.map((r) => [r.id, r.doc]));
     this.settled.retain(clusterMap.keys());
 
@@ -117,7 +117,7 @@ export class Reconciler {
       const source = g && !g.clusterEnabled ? this.groupsCtl.replicationSource(g, stored.doc, clusterMap) : undefined;
       const mayRestart = !g ? true : g.clusterEnabled ? this.shardedCtl.mayRestart(g, stored.doc) : this.groupsCtl.mayRestart(g, stored.doc);
       const fingerprint = this.settled.fingerprint([
-        stored.version, gStored?.version, parameterGroupVersions.get(stored.doc.cacheParameterGroupName), mayRestart,
+        stored.version, stored.statusVersion, gStored?.version, gStored?.statusVersion, parameterGroupVersions.get(stored.doc.cacheParameterGroupName), mayRestart,
         source && `${source.address}:${source.port}`,
         ...stored.doc.nodes.map((n) => this.d.monitor?.health(nodeKey(stored.id, n.id)).health),
       ]);
@@ -143,7 +143,7 @@ export class Reconciler {
     // Routes follow the nodes just observed *before* any group may be declared available, so a
     // client that sees `available` can connect through the endpoints at once.
     await this.syncRoutes(clusterMap);
-    for (const stored of await this.d.store.list('replicationGroup')) {
+    for (const stored of await listGroups(this.d.store)) {
       const ctl = stored.doc.clusterEnabled ? this.shardedCtl : this.groupsCtl;
       converging = (await this.guard(stored.id, () => ctl.reconcile(stored, clusterMap))) || converging;
     }
@@ -170,7 +170,7 @@ export class Reconciler {
    * of the pass), and drop connections the NAT still maps to the old primary.
    */
   private async switchEndpoint(g: ReplicationGroupRecord, from: CacheClusterRecord | undefined): Promise<void> {
-    const groups = (await this.d.store.list('replicationGroup')).map((r) => (r.id === g.id ? g : r.doc));
+    const groups = (await listGroups(this.d.store)).map((r) => (r.id === g.id ? g : r.doc));
     await this.programNetwork(groups, await this.clusterMap());
     const old = from?.nodes[0];
     if (old && !g.clusterEnabled) await this.d.router.dropConnections(`${g.id}/primary`, clientTarget(from, old));
@@ -179,7 +179,7 @@ export class Reconciler {
   /** Programs the endpoint routes the records call for (the router skips unchanged route sets). */
   private async syncRoutes(clusterMap: Map<string, CacheClusterRecord>): Promise<void> {
     await this.guard('endpoints', async () => {
-      const groups = (await this.d.store.list('replicationGroup')).map((r) => r.doc);
+      const groups = (await listGroups(this.d.store)).map((r) => r.doc);
       await this.programNetwork(groups, clusterMap);
       return false;
     });
@@ -210,7 +210,7 @@ export class Reconciler {
   }
 
   private async clusterMap(): Promise<Map<string, CacheClusterRecord>> {
-    return new Map((await this.d.store.list('cacheCluster')).map((r) => [r.id, r.doc]));
+    return new Map((await listClusters(this.d.store)).map((r) => [r.id, r.doc]));
   }
 
   /** Nodes on disk that no record wants (e.g. a delete interrupted by a crash) are removed. */
@@ -238,7 +238,7 @@ export class Reconciler {
 }
 
 interface ClusterWork {
-  stored: Stored<'cacheCluster'>;
+  stored: ClusterView;
   source: Target | undefined;
   mayRestart: boolean;
   fingerprint: string;

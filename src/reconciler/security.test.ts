@@ -35,7 +35,7 @@ describe('node config with security', () => {
     securityGroupIds: [], preferredMaintenanceWindow: 'sun:05:00-sun:06:00', snapshotRetentionLimit: 0, snapshotWindow: '03:00-04:00',
     autoMinorVersionUpgrade: true, transitEncryptionEnabled: false, atRestEncryptionEnabled: false, preferredAvailabilityZone: 'us-east-1a',
     nodes: [{ id: '0001', address: '127.1.2.3', port: 6379, availabilityZone: 'us-east-1a', createdAt: '', status: 'available', parameterGroupStatus: 'in-sync' }],
-    parameterApplyStatus: 'in-sync', pending: {}, ...over,
+    parameterApplyStatus: 'in-sync', observedGeneration: 0, pending: {}, ...over,
   });
   const engines = [{ version: '7.0.15', major: 7, minor: 0, patch: 15, binary: 'redis-server', family: 'redis7' }];
   const security = { adminUser: 'cachefleet-admin', adminPassword: 'f'.repeat(64),

@@ -4,7 +4,7 @@ import type { NodeSpec } from '../engine/types.js';
 import { configGet, configSet, whenReady } from '../engine/admin.js';
 import { defaultUserRules } from '../security/auth-token.js';
 import type { NodeSecurity, NodeSecuritySpec } from '../security/node-security.js';
-import type { CacheClusterRecord, CacheNodeRecord, ReplicationGroupRecord } from '../store/index.js';
+import type { CacheClusterRecord, CacheNodeRecord, ReplicationGroupRecord, ReplicationGroupSpec } from '../store/index.js';
 import type { ReconcilerDeps } from './deps.js';
 import { groupAddresses } from './group-delete.js';
 import { AclStep, loadNodeAcl } from './acl.js';
@@ -173,7 +173,7 @@ export class SecurityStep {
 }
 
 /** Every address a client can reach the node by: its own, and its group's endpoints (NAT passes TLS through). */
-export function certificateAddresses(n: CacheNodeRecord, group: ReplicationGroupRecord | undefined): string[] {
+export function certificateAddresses(n: CacheNodeRecord, group: ReplicationGroupSpec | undefined): string[] {
   return [n.address, ...(group && !group.deleteRequested ? groupAddresses(group) : [])];
 }
 

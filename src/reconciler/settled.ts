@@ -65,4 +65,4 @@ export class SettledClusters {
  * Kinds whose records enter the fingerprint by version (cluster, group, parameter group), or
  * that only the endpoints use (programmed every pass): their commits do not touch other clusters.
  */
-const FINGERPRINTED: ReadonlySet<Kind> = new Set<Kind>(['cacheCluster', 'replicationGroup', 'cacheParameterGroup', 'address', 'tags', 'securityGroup', 'networkInterface']);
+const FINGERPRINTED: ReadonlySet<Kind> = new Set<Kind>(['cacheCluster', 'cacheClusterStatus', 'replicationGroup', 'replicationGroupStatus', 'cacheParameterGroup', 'address', 'tags', 'securityGroup', 'networkInterface']);

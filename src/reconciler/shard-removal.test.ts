@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { CacheClusterRecord, ReplicationGroupRecord, Stored } from '../store/index.js';
+import { mergeCluster, type CacheClusterRecord, type ClusterView, type ReplicationGroupRecord } from '../store/index.js';
 import { planShardRemoval, strayClusters } from './shard-removal.js';
 
 const member = (g: string, shard: string, k: number) => `${g}-${shard}-00${k}`;
@@ -14,11 +14,14 @@ const group = (id: string, shards: string[], removing: string[]): ReplicationGro
 } as unknown as ReplicationGroupRecord);
 
 const cluster = (id: string, rg: string | undefined, extra: Partial<CacheClusterRecord> = {}): CacheClusterRecord => ({
-  id, status: 'available', replicationGroupId: rg, nodes: [], ...extra,
+  ...mergeCluster({ id, replicationGroupId: rg, nodes: [] } as never, undefined), status: 'available', ...extra,
 } as unknown as CacheClusterRecord);
 
-const stored = (...cs: [CacheClusterRecord, number][]): Map<string, Stored<'cacheCluster'>> =>
-  new Map(cs.map(([doc, version]) => [doc.id, { kind: 'cacheCluster', id: doc.id, version, doc }]));
+const stored = (...cs: [CacheClusterRecord, number][]): Map<string, ClusterView> =>
+  new Map(cs.map(([doc, version]) => [doc.id, { id: doc.id, version, statusVersion: 1, spec: specOf(doc), status: undefined, doc }]));
+
+/** The spec half of these test records (their status fields dropped). */
+const specOf = (c: CacheClusterRecord) => { const { status: _s, ...rest } = c as CacheClusterRecord & { status?: string }; return rest as never; };
 
 describe('removing emptied shards', () => {
   it('the group stops naming the shards, and their clusters are marked deleting at the versions read', () => {
@@ -31,8 +34,8 @@ describe('removing emptied shards', () => {
     assert.equal(next.resharding?.movedSlots, 10, 'progress kept for the completion event');
     assert.deepEqual(deleting, ['g-0002-001', 'g-0002-002']);
     assert.deepEqual(ops, [
-      { op: 'update', kind: 'cacheCluster', id: 'g-0002-001', expectVersion: 4, doc: cluster('g-0002-001', 'g', { status: 'deleting', deleteRequested: true }) },
-      { op: 'update', kind: 'cacheCluster', id: 'g-0002-002', expectVersion: 7, doc: cluster('g-0002-002', 'g', { status: 'deleting', deleteRequested: true }) },
+      { op: 'update', kind: 'cacheCluster', id: 'g-0002-001', expectVersion: 4, doc: { id: 'g-0002-001', replicationGroupId: 'g', nodes: [], deleteRequested: true } },
+      { op: 'update', kind: 'cacheCluster', id: 'g-0002-002', expectVersion: 7, doc: { id: 'g-0002-002', replicationGroupId: 'g', nodes: [], deleteRequested: true } },
     ]);
     assert.equal(g.nodeGroups!.length, 3, 'the input is not changed');
   });
@@ -47,7 +50,7 @@ describe('removing emptied shards', () => {
     const g = group('g', ['0001', '0002'], ['0002']);
     const { group: next, ops, deleting } = planShardRemoval(g, stored(
       [cluster('g-0002-001', 'other'), 2],
-      [cluster('g-0002-002', 'g', { status: 'deleting', deleteRequested: true }), 3]));
+      [cluster('g-0002-002', 'g', { deleteRequested: true }), 3]));
     assert.deepEqual(ops, []);
     assert.deepEqual(deleting, []);
     assert.deepEqual(next.memberClusters, ['g-0001-001', 'g-0001-002'], 'the group still stops naming them');

@@ -1,4 +1,4 @@
-import type { CacheClusterRecord, ReplicationGroupRecord, Stored, WriteOp } from '../store/index.js';
+import { clusterSpecWrite, type CacheClusterRecord, type ClusterView, type ReplicationGroupRecord, type WriteOp } from '../store/index.js';
 
 /** The group without its emptied shards, and the cluster writes that must go in the same commit. */
 export interface ShardRemoval {
@@ -22,7 +22,7 @@ export interface ShardRemoval {
  *     group's cluster, whatever this group's record names). One already being deleted is left as is.
  * `clusters`: the stored records of the removed shards' members (a missing one is already gone).
  */
-export function planShardRemoval(g: ReplicationGroupRecord, clusters: Map<string, Stored<'cacheCluster'>>): ShardRemoval {
+export function planShardRemoval(g: ReplicationGroupRecord, clusters: Map<string, ClusterView>): ShardRemoval {
   const leaving = new Set(g.resharding?.removing ?? []);
   const shards = g.nodeGroups ?? [];
   const gone = new Set(shards.filter((ng) => leaving.has(ng.id)).flatMap((ng) => ng.memberClusters));
@@ -39,7 +39,7 @@ export function planShardRemoval(g: ReplicationGroupRecord, clusters: Map<string
   for (const id of gone) {
     const c = clusters.get(id);
     if (!c || c.doc.replicationGroupId !== g.id || c.doc.deleteRequested) continue;
-    ops.push({ op: 'update', kind: 'cacheCluster', id, expectVersion: c.version, doc: { ...c.doc, status: 'deleting', deleteRequested: true } });
+    ops.push(...clusterSpecWrite(c, { ...c.doc, deleteRequested: true }));
     deleting.push(id);
   }
   return { group, ops, deleting };

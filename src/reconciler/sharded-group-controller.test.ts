@@ -14,7 +14,7 @@ import type { EndpointRouter } from '../endpoints/types.js';
 import { EventSink } from '../events/sink.js';
 import { nodeKey } from '../resources/naming.js';
 import { SqliteStore } from '../store/sqlite-store.js';
-import type { CacheClusterRecord, ReplicationGroupRecord, StateStore, WriteOp } from '../store/index.js';
+import { clusterCreate, clusterStatusOf, getCluster, getGroup, groupCreate, groupStatusOf, listClusters, listGroups, presentedCluster, type CacheClusterRecord, type ReplicationGroupRecord, type StateStore, type WriteOp } from '../store/index.js';
 import { silentLogger } from '../util/logger.js';
 import { ClusterController } from './cluster-controller.js';
 import type { FormationResult } from './cluster-formation.js';
@@ -63,7 +63,7 @@ async function seedGroup(store: StateStore, id: string, shards: string[], removi
     resharding: { startedAt: '', totalSlots: 100, movedSlots: 100, keysMoved: 5, removing },
     pending: {},
   } as unknown as ReplicationGroupRecord;
-  ops.push({ op: 'create', kind: 'replicationGroup', id, doc: g });
+  ops.push(groupCreate(g), { op: 'create', kind: 'replicationGroupStatus', id, doc: groupStatusOf(g) });
   for (const ng of g.nodeGroups!) {
     for (const cid of ng.memberClusters) {
       const address = `127.88.0.${nextAddress++}`;
@@ -72,7 +72,7 @@ async function seedGroup(store: StateStore, id: string, shards: string[], removi
         id: cid, arn: `arn:cc:${cid}`, status: 'available', replicationGroupId: id, nodeGroupId: ng.id, pending: {},
         nodes: [{ id: '0001', address, port: 6379, status: 'available', observed: { role, runId: `run-${cid}`, linkUp: true } }],
       } as unknown as CacheClusterRecord;
-      ops.push({ op: 'create', kind: 'cacheCluster', id: cid, doc: c },
+      ops.push(clusterCreate(c), { op: 'create', kind: 'cacheClusterStatus', id: cid, doc: clusterStatusOf(c) },
         { op: 'create', kind: 'address', id: address, doc: { address, owner: `replicationGroup:${id}:${cid}` } });
     }
   }
@@ -106,15 +106,15 @@ function controller(d: ReconcilerDeps): ShardedGroupController {
 }
 
 async function reconcileGroup(d: ReconcilerDeps, ctl: ShardedGroupController, id: string): Promise<boolean> {
-  const stored = (await d.store.get('replicationGroup', id))!;
-  const clusters = new Map((await d.store.list('cacheCluster')).map((r) => [r.id, r.doc]));
+  const stored = (await getGroup(d.store, id))!;
+  const clusters = new Map((await listClusters(d.store)).map((r) => [r.id, r.doc]));
   return ctl.reconcile(stored, clusters);
 }
 
 /** The cluster half of a reconcile pass: every record marked for deletion is deleted. */
 async function deletePass(d: ReconcilerDeps): Promise<void> {
   const ctl = new ClusterController(d);
-  for (const stored of await d.store.list('cacheCluster')) {
+  for (const stored of await listClusters(d.store)) {
     if (stored.doc.deleteRequested) await ctl.reconcile(stored, undefined);
   }
 }
@@ -133,12 +133,13 @@ describe('removing node groups', () => {
 
     const removal = rec.commits.find((ops) => ops.some((o) => o.kind === 'replicationGroup'));
     assert.ok(removal, 'the group was saved');
-    assert.deepEqual(removal.map((o) => `${o.kind}:${o.id}`), ['replicationGroup:a', 'cacheCluster:a-0003-001', 'cacheCluster:a-0003-002']);
+    assert.deepEqual(removal.filter((o) => o.kind !== 'replicationGroupStatus').map((o) => `${o.kind}:${o.id}`),
+      ['replicationGroup:a', 'cacheCluster:a-0003-001', 'cacheCluster:a-0003-002']);
     const g = (await store.get('replicationGroup', 'a'))!.doc;
     assert.deepEqual(g.nodeGroups!.map((ng) => ng.id), ['0001', '0002']);
     assert.deepEqual(g.resharding?.removing, []);
     for (const id of ['a-0003-001', 'a-0003-002']) {
-      const c = (await store.get('cacheCluster', id))!.doc;
+      const c = presentedCluster((await getCluster(store, id))!.doc);
       assert.equal(c.deleteRequested, true);
       assert.equal(c.status, 'deleting');
     }
@@ -173,8 +174,8 @@ describe('removing node groups', () => {
     const d2 = deps(store);
     await reconcileGroup(d2, controller(d2), 'a');
     assert.deepEqual(await clusterIds(store), ['a-0001-001', 'a-0001-002']);
-    const clusters = new Map((await store.list('cacheCluster')).map((r) => [r.id, r.doc]));
-    const routes = desiredRoutes((await store.list('replicationGroup')).map((r) => r.doc), clusters);
+    const clusters = new Map((await listClusters(store)).map((r) => [r.id, r.doc]));
+    const routes = desiredRoutes((await listGroups(store)).map((r) => r.doc), clusters);
     assert.deepEqual(routes.map((r) => r.targets.map((t) => t.address)), [[clusters.get('a-0001-001')!.nodes[0]!.address]]);
     await store.close();
   });

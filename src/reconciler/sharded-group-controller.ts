@@ -1,4 +1,4 @@
-import type { CacheClusterRecord, NodeGroupRecord, ReplicationGroupRecord, Stored } from '../store/index.js';
+import { getCluster, type CacheClusterRecord, type ClusterView, type GroupView, type NodeGroupRecord, type ReplicationGroupRecord } from '../store/index.js';
 import { ClusterFormation } from './cluster-formation.js';
 import type { ReconcilerDeps } from './deps.js';
 import type { FailoverRunner } from './failover-runner.js';
@@ -43,7 +43,7 @@ export class ShardedGroupController {
     return this.failovers.mayRestart(this.shardOf(g, c), c, true);
   }
 
-  async reconcile(stored: Stored<'replicationGroup'>, clusters: Map<string, CacheClusterRecord>): Promise<boolean> {
+  async reconcile(stored: GroupView, clusters: Map<string, CacheClusterRecord>): Promise<boolean> {
     let g: ReplicationGroupRecord = structuredClone(stored.doc);
     if (g.deleteRequested) return deleteGroup(this.d, stored, clusters);
     this.reportStrays(g, clusters);
@@ -72,6 +72,7 @@ export class ShardedGroupController {
       g = removal.group;
       // The removed shards' clusters are marked in the commit that takes them out of the group.
       writer.alongside(...removal.ops);
+      writer.specTransition();
       deleting = removal.deleting;
     }
     const settled = r.settled && !g.resharding?.removing.length && members.every((m) => m.status === 'available');
@@ -79,6 +80,7 @@ export class ShardedGroupController {
       await this.d.events.emit('replication-group', g.id,
         `Resharding of ${g.id} completed: ${g.resharding.movedSlots} slots and ${g.resharding.keysMoved} keys moved, ${g.nodeGroups!.length} node groups`);
       delete g.resharding;
+      writer.specTransition();
     }
     const converging = await finishGroup(this.d, g, persist, settled);
     for (const id of deleting) {
@@ -88,11 +90,11 @@ export class ShardedGroupController {
   }
 
   /** The stored records (with versions) of the members of these node groups. */
-  private async storedMembers(g: ReplicationGroupRecord, shardIds: string[]): Promise<Map<string, Stored<'cacheCluster'>>> {
+  private async storedMembers(g: ReplicationGroupRecord, shardIds: string[]): Promise<Map<string, ClusterView>> {
     const ids = (g.nodeGroups ?? []).filter((ng) => shardIds.includes(ng.id)).flatMap((ng) => ng.memberClusters);
-    const out = new Map<string, Stored<'cacheCluster'>>();
+    const out = new Map<string, ClusterView>();
     for (const id of ids) {
-      const c = await this.d.store.get('cacheCluster', id);
+      const c = await getCluster(this.d.store, id);
       if (c) out.set(id, c);
     }
     return out;

@@ -1,4 +1,4 @@
-import type { CacheClusterRecord, CacheSettings } from '../store/index.js';
+import { mergeCluster, type CacheClusterRecord, type CacheSettings } from '../store/index.js';
 import { cacheNodeId } from './naming.js';
 
 /** A new Redis cache cluster record (one node), in status `creating`. */
@@ -13,11 +13,10 @@ export function newCacheCluster(args: {
   now: Date;
 }): CacheClusterRecord {
   const createdAt = args.now.toISOString();
-  return {
+  return mergeCluster({
     ...args.settings,
     id: args.id,
     arn: args.arn,
-    status: 'creating',
     createdAt,
     ...(args.replicationGroupId ? { replicationGroupId: args.replicationGroupId } : {}),
     engineVersionInstalled: args.engineVersionInstalled,
@@ -28,12 +27,9 @@ export function newCacheCluster(args: {
       port: args.settings.port,
       availabilityZone: args.availabilityZone,
       createdAt,
-      status: 'creating',
-      parameterGroupStatus: 'in-sync',
     }],
-    parameterApplyStatus: 'in-sync',
     pending: {},
-  };
+  }, undefined);
 }
 
 /** Just the settings of a record (a cluster or group), to create a sibling with the same settings. */

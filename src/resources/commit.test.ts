@@ -7,22 +7,22 @@ import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import { AwsError, fault } from '../errors/index.js';
 import { insertCacheCluster, makeTestServices, type TestServices } from './test-services.js';
-import { ConflictError, type CacheClusterRecord, type StateStore } from '../store/index.js';
+import { ConflictError, type CacheClusterSpec, type StateStore } from '../store/index.js';
 import { CONFLICT_ATTEMPTS, conflictFault, retryOnConflict } from './commit.js';
 
 let t: TestServices | undefined;
 afterEach(async () => { await t?.close(); t = undefined; });
 
-/** What the reconciler does to a cluster: read it, change an observed field, commit at the version read. */
-async function reconcilerWrites(store: StateStore, id: string, appliedAcl: string): Promise<void> {
+/** What another request does to a cluster: read it, change a desired field, commit at the version read. */
+async function reconcilerWrites(store: StateStore, id: string, window: string): Promise<void> {
   const c = (await store.get('cacheCluster', id))!;
-  await store.commit([{ op: 'update', kind: 'cacheCluster', id, doc: { ...c.doc, appliedAcl }, expectVersion: c.version }]);
+  await store.commit([{ op: 'update', kind: 'cacheCluster', id, doc: { ...c.doc, preferredMaintenanceWindow: window }, expectVersion: c.version }]);
 }
 
 /** An API-style step: read, change a desired field, (the race window), commit with expectVersion. */
 function snapshotLimitStep(store: StateStore, race: (attempt: number) => Promise<void>) {
   let attempts = 0;
-  const step = async (): Promise<CacheClusterRecord> => {
+  const step = async (): Promise<CacheClusterSpec> => {
     attempts++;
     const { doc, version } = (await store.get('cacheCluster', 'c1'))!;
     const next = { ...doc, snapshotRetentionLimit: doc.snapshotRetentionLimit + 1 };
@@ -36,18 +36,18 @@ function snapshotLimitStep(store: StateStore, race: (attempt: number) => Promise
 test('a write between read and commit makes the step run again on the fresh record: both writes survive', async () => {
   t = await makeTestServices();
   await insertCacheCluster(t.svc, 'c1', { snapshotRetentionLimit: 1 });
-  const { step, attempts } = snapshotLimitStep(t.store, async (n) => { if (n === 1) await reconcilerWrites(t!.store, 'c1', 'acl-1'); });
+  const { step, attempts } = snapshotLimitStep(t.store, async (n) => { if (n === 1) await reconcilerWrites(t!.store, 'c1', 'mon:01:00-mon:02:00'); });
   await retryOnConflict(step);
   assert.equal(attempts(), 2);
   const stored = (await t.store.get('cacheCluster', 'c1'))!.doc;
-  assert.equal(stored.appliedAcl, 'acl-1', 'the reconciler\'s write was lost');
+  assert.equal(stored.preferredMaintenanceWindow, 'mon:01:00-mon:02:00', 'the other request\'s write was lost');
   assert.equal(stored.snapshotRetentionLimit, 2, 'the request\'s change was applied once, on top');
 });
 
 test(`a race lost ${CONFLICT_ATTEMPTS} times ends in the record's state fault (400), never a raw conflict`, async () => {
   t = await makeTestServices();
   await insertCacheCluster(t.svc, 'c1', { snapshotRetentionLimit: 1 });
-  const { step, attempts } = snapshotLimitStep(t.store, (n) => reconcilerWrites(t!.store, 'c1', `acl-${n}`));
+  const { step, attempts } = snapshotLimitStep(t.store, (n) => reconcilerWrites(t!.store, 'c1', `mon:0${n}:00-mon:0${n + 1}:00`));
   const err = await retryOnConflict(step).then(() => undefined, (e: unknown) => e);
   assert.ok(err instanceof AwsError, String(err));
   assert.equal(err.code, 'InvalidCacheClusterState');
@@ -56,7 +56,7 @@ test(`a race lost ${CONFLICT_ATTEMPTS} times ends in the record's state fault (4
   assert.equal(attempts(), CONFLICT_ATTEMPTS);
   const stored = (await t.store.get('cacheCluster', 'c1'))!.doc;
   assert.equal(stored.snapshotRetentionLimit, 1, 'a failed request changed the record');
-  assert.equal(stored.appliedAcl, `acl-${CONFLICT_ATTEMPTS}`);
+  assert.equal(stored.preferredMaintenanceWindow, `mon:0${CONFLICT_ATTEMPTS}:00-mon:0${CONFLICT_ATTEMPTS + 1}:00`);
 });
 
 test('a create that finds its id taken is answered at once with the caller\'s AlreadyExists fault', async () => {

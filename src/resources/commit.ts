@@ -74,6 +74,8 @@ export async function retryOnConflict<T>(step: () => Promise<T>, policy: Conflic
 const STATE_FAULTS: Record<Kind, { fault?: FaultName; what: string }> = {
   replicationGroup: { fault: 'InvalidReplicationGroupStateFault', what: 'Replication group' },
   cacheCluster: { fault: 'InvalidCacheClusterStateFault', what: 'Cache cluster' },
+  replicationGroupStatus: { fault: 'InvalidReplicationGroupStateFault', what: 'Replication group' },
+  cacheClusterStatus: { fault: 'InvalidCacheClusterStateFault', what: 'Cache cluster' },
   user: { fault: 'InvalidUserStateFault', what: 'User' },
   userGroup: { fault: 'InvalidUserGroupStateFault', what: 'User group' },
   cacheParameterGroup: { fault: 'InvalidCacheParameterGroupStateFault', what: 'Cache parameter group' },

@@ -1,6 +1,6 @@
 import { fault } from '../errors/index.js';
 import type { Services } from '../core/index.js';
-import type { CacheClusterRecord, ReplicationGroupRecord, Stored } from '../store/index.js';
+import { getCluster, getGroup, listClusters, listGroups, presentedView, type CacheClusterRecord, type ClusterView, type GroupView, type ReplicationGroupRecord, type Stored } from '../store/index.js';
 
 /**
  * Reads shared by several actions. Names are stored lowercase (as ElastiCache stores them),
@@ -19,27 +19,53 @@ export async function requireParameterGroup(svc: Services, name: string): Promis
   return found;
 }
 
-export async function requireCacheCluster(svc: Services, id: string): Promise<Stored<'cacheCluster'>> {
-  const found = await svc.store.get('cacheCluster', id.toLowerCase());
+/**
+ * A cache cluster as the API sees it: the merged view, its status as callers see it (`deleting`,
+ * `modifying` until the reconciler observed the latest change, …). Writes go to the spec half
+ * only (clusterSpecWrite), at `version`.
+ */
+export async function requireCacheCluster(svc: Services, id: string): Promise<ClusterView> {
+  const found = await findCacheCluster(svc, id);
   if (!found) throw fault('CacheClusterNotFoundFault', `Cache cluster ${id} not found.`);
   return found;
 }
 
-export async function requireReplicationGroup(svc: Services, id: string): Promise<Stored<'replicationGroup'>> {
-  const found = await svc.store.get('replicationGroup', id.toLowerCase());
+export async function findCacheCluster(svc: Services, id: string): Promise<ClusterView | undefined> {
+  const found = await getCluster(svc.store, id.toLowerCase());
+  return found && presentedView(found);
+}
+
+/** A replication group as the API sees it (see {@link requireCacheCluster}). */
+export async function requireReplicationGroup(svc: Services, id: string): Promise<GroupView> {
+  const found = await findReplicationGroup(svc, id);
   if (!found) throw fault('ReplicationGroupNotFoundFault', `Replication group ${id} not found.`);
   return found;
 }
 
+export async function findReplicationGroup(svc: Services, id: string): Promise<GroupView | undefined> {
+  const found = await getGroup(svc.store, id.toLowerCase());
+  return found && presentedView(found);
+}
+
+/** Every cache cluster as the API sees it, in id order. */
+export async function allCacheClusters(svc: Services): Promise<ClusterView[]> {
+  return (await listClusters(svc.store)).map(presentedView);
+}
+
+/** Every replication group as the API sees it, in id order. */
+export async function allReplicationGroups(svc: Services): Promise<GroupView[]> {
+  return (await listGroups(svc.store)).map(presentedView);
+}
+
 /** The member cluster records of a replication group, in its order (members not recorded are skipped). */
-export async function memberClusters(svc: Services, group: ReplicationGroupRecord): Promise<CacheClusterRecord[]> {
+export async function memberClusters(svc: Services, group: Pick<ReplicationGroupRecord, 'memberClusters'>): Promise<CacheClusterRecord[]> {
   return (await storedMemberClusters(svc, group)).map((m) => m.doc);
 }
 
 /** {@link memberClusters} with each record's version, for a write that rewrites them (expectVersion). */
-export async function storedMemberClusters(svc: Services, group: ReplicationGroupRecord): Promise<Stored<'cacheCluster'>[]> {
-  const members = await Promise.all(group.memberClusters.map((id) => svc.store.get('cacheCluster', id)));
-  return members.filter((m): m is Stored<'cacheCluster'> => m !== undefined);
+export async function storedMemberClusters(svc: Services, group: Pick<ReplicationGroupRecord, 'memberClusters'>): Promise<ClusterView[]> {
+  const members = await Promise.all(group.memberClusters.map((id) => findCacheCluster(svc, id)));
+  return members.filter((m): m is ClusterView => m !== undefined);
 }
 
 /**

@@ -11,7 +11,7 @@ import type { InstalledEngine } from '../catalog/engines.js';
 import { arn, defaultConfig, type ServiceConfig, type Services } from '../core/index.js';
 import { AwsError } from '../errors/index.js';
 import { EventSink } from '../events/sink.js';
-import { SqliteStore, type CacheClusterRecord, type InstallationRecord, type Kind } from '../store/index.js';
+import { clusterCreate, clusterStatusOf, clusterStatusWrite, getCluster, getGroup, groupStatusWrite, SqliteStore, type StateStore, type ReplicationGroupRecord, type CacheClusterRecord, type InstallationRecord, type Kind } from '../store/index.js';
 import { silentLogger } from '../util/logger.js';
 import { ensureBuiltIns } from './built-ins.js';
 
@@ -103,13 +103,29 @@ export async function assertFaultChangesNothing(svc: Services, fn: () => Promise
   return err;
 }
 
+/** As the reconciler would: `patch` applied to a cluster's status half (for tests of actions). */
+export async function setClusterStatus(store: StateStore, id: string, patch: (c: CacheClusterRecord) => void): Promise<void> {
+  const view = (await getCluster(store, id))!;
+  const next = structuredClone(view.doc);
+  patch(next);
+  await store.commit(clusterStatusWrite(view, next));
+}
+
+/** As the reconciler would: `patch` applied to a group's status half. */
+export async function setGroupStatus(store: StateStore, id: string, patch: (g: ReplicationGroupRecord) => void): Promise<void> {
+  const view = (await getGroup(store, id))!;
+  const next = structuredClone(view.doc);
+  patch(next);
+  await store.commit(groupStatusWrite(view, next));
+}
+
 /**
  * Stores a cache cluster record directly (no create action, no reconciler), for tests of
  * actions that depend on what uses a group.
  */
 export async function insertCacheCluster(svc: Services, id: string, overrides: Partial<CacheClusterRecord> = {}): Promise<CacheClusterRecord> {
   const doc: CacheClusterRecord = {
-    id, arn: arn(svc.installation, 'cluster', id), status: 'available', createdAt: svc.now().toISOString(),
+    id, arn: arn(svc.installation, 'cluster', id), status: 'available', observedGeneration: 0, createdAt: svc.now().toISOString(),
     engine: 'redis', engineVersion: '7.0', engineVersionInstalled: '7.0.15', cacheNodeType: 'cache.t4g.micro', cacheParameterGroupName: 'default.redis7',
     cacheSubnetGroupName: 'default', port: 6379, securityGroupIds: [], preferredMaintenanceWindow: 'sun:05:00-sun:06:00',
     snapshotRetentionLimit: 0, snapshotWindow: '03:00-04:00', autoMinorVersionUpgrade: true,
@@ -117,6 +133,6 @@ export async function insertCacheCluster(svc: Services, id: string, overrides: P
     preferredAvailabilityZone: `${svc.installation.region}a`, nodes: [], parameterApplyStatus: 'in-sync', pending: {},
     ...overrides,
   };
-  await svc.store.commit([{ op: 'create', kind: 'cacheCluster', id, doc }]);
+  await svc.store.commit([clusterCreate(doc), { op: 'create', kind: 'cacheClusterStatus', id, doc: clusterStatusOf(doc) }]);
   return doc;
 }

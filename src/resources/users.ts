@@ -8,7 +8,7 @@ import type { AuthenticationMode } from '../api/model/shapes.js';
 import { hashPasswords, parseAccessString } from '../security/access-string.js';
 import { ADMIN_USER } from '../security/node-security.js';
 import { arn, type Services } from '../core/index.js';
-import type { InstallationRecord, ReplicationGroupRecord, Stored, UserGroupRecord, UserRecord, WriteOp } from '../store/index.js';
+import { getGroup, type GroupView, type InstallationRecord, type ReplicationGroupRecord, type Stored, type UserGroupRecord, type UserRecord, type WriteOp } from '../store/index.js';
 
 /** The user every account has, as on ElastiCache: id and name `default`, all keys and commands, no password. */
 export const DEFAULT_USER_ID = 'default';
@@ -221,8 +221,8 @@ export function attachmentOps(userGroups: Iterable<Stored<'userGroup'>>, groupId
 
 /** The replication groups a user group is attached to that still exist (a deleted group's attachment may linger a moment). */
 export async function attachedGroups(svc: Services, ug: UserGroupRecord): Promise<ReplicationGroupRecord[]> {
-  const groups = await Promise.all(ug.replicationGroups.map((id) => svc.store.get('replicationGroup', id)));
-  return groups.filter((g): g is Stored<'replicationGroup'> => !!g && (g.doc.userGroupIds ?? []).includes(ug.userGroupId)).map((g) => g.doc);
+  const groups = await Promise.all(ug.replicationGroups.map((id) => getGroup(svc.store, id)));
+  return groups.filter((g): g is GroupView => !!g && (g.doc.userGroupIds ?? []).includes(ug.userGroupId)).map((g) => g.doc);
 }
 
 /** Is the user on nodes: in a user group attached to a replication group? */

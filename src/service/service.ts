@@ -14,7 +14,7 @@ import { EventSink } from '../events/sink.js';
 import { DEFAULT_MONITOR_OPTIONS, HealthMonitor } from '../health/monitor.js';
 import { Reconciler } from '../reconciler/reconciler.js';
 import { nodeKey } from '../resources/naming.js';
-import { SqliteStore } from '../store/index.js';
+import { SqliteStore, splitLegacyRecords } from '../store/index.js';
 import { createLogger, type Logger } from '../util/logger.js';
 import { ensureBuiltIns } from '../resources/built-ins.js';
 import type { ServiceConfig, Services } from '../core/index.js';
@@ -57,6 +57,8 @@ export class CachefleetService {
       }
       const now = () => new Date();
       const events = new EventSink(store, logger.child({ component: 'events' }), now);
+      const split = await splitLegacyRecords(store);
+      if (split > 0) logger.info({ records: split }, 'records from an earlier version split into desired and observed state');
       const installation = await ensureManagementAddress(store, await ensureInstallation(store, config.region, now()), config.endpointCidr);
       let reconciler: Reconciler | undefined;
       const services: Services = {

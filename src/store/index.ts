@@ -1,3 +1,5 @@
 export * from './records.js';
 export * from './types.js';
 export { SqliteStore } from './sqlite-store.js';
+export * from './views.js';
+export { splitLegacyRecords } from './split-migration.js';

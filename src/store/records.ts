@@ -1,7 +1,6 @@
 /**
- * Domain records kept in the state store. Each record holds the *desired* state a user asked for
- * (written by API handlers) and the *observed* state (written only by the reconciler).
- * Field names follow ElastiCache's vocabulary so the API layer maps them one to one.
+ * Domain records kept in the state store. Field names follow ElastiCache's vocabulary so the API
+ * layer maps them one to one. Desired and observed state are kept in separate records (below).
  */
 
 export interface EndpointRecord {
@@ -63,49 +62,102 @@ export interface AuthTokenState {
 }
 
 /**
- * One shard (ElastiCache "node group") of a cluster-mode-enabled group: a primary and its
- * replicas owning a set of hash slots. A cluster-mode-disabled group is itself the one shard.
+ * Records of replication groups and cache clusters come in two halves, as Kubernetes objects have
+ * `spec` and `status`: the *spec* record (kinds `replicationGroup`, `cacheCluster`) holds what
+ * the API was asked for and is written only by API handlers; the *status* record (kinds
+ * `replicationGroupStatus`, `cacheClusterStatus`) holds what the reconciler observed and is
+ * written only by the reconciler. Each half has its own version, so neither side can overwrite
+ * the other, and a status write never makes an API call retry. Code reads the merged view
+ * (`ReplicationGroupRecord`, `CacheClusterRecord`, see store/views.ts).
+ *
+ * A request that the reconciler carries out is handed over without either side writing the
+ * other's half: the spec records it with a number (`generation`, `rebootRequests`,
+ * `failoverRequest.id`) and the status records the number it has acted on. A few transitions
+ * finish a request and change the spec itself (a deleted group or cluster, shards removed after
+ * resharding, a deferred node type applied in the maintenance window, user groups applied): the
+ * reconciler writes those as explicit spec transitions, guarded by the spec's version.
  */
-export interface ShardRecord {
-  primaryClusterId: string;
-  memberClusters: string[];
-  failover?: FailoverRecord;
-  lastFailoverAt?: string;
+
+/** A failover the API asked for (TestFailover, or a switchover from ModifyReplicationGroup --primary-cluster-id). */
+export interface FailoverRequest {
+  /** Increases with every request on the shard; the status records the last one started. */
+  id: number;
+  reason: 'test-failover' | 'switchover';
+  /** Switchover: the member to promote. */
+  toClusterId?: string;
+  requestedAt: string;
 }
 
-export interface NodeGroupRecord extends ShardRecord {
+/** The desired half of one shard. */
+export interface ShardSpec {
+  /** The primary named at creation (or by a shard change); the observed one is in {@link ShardState}. */
+  primaryClusterId: string;
+  memberClusters: string[];
+  failoverRequest?: FailoverRequest;
+}
+
+/** The observed half of one shard (written by the failover runner). */
+export interface ShardState {
+  /** The primary since the last failover, when one happened. */
+  primaryClusterId?: string;
+  failover?: FailoverRecord;
+  lastFailoverAt?: string;
+  /** The id of the last {@link FailoverRequest} started. */
+  handledFailoverRequest?: number;
+}
+
+/**
+ * One shard (ElastiCache "node group") of a cluster-mode-enabled group, merged view: a primary
+ * and its replicas owning a set of hash slots. A cluster-mode-disabled group is itself the one shard.
+ */
+export interface ShardRecord extends ShardSpec {
+  failover?: FailoverRecord;
+  lastFailoverAt?: string;
+  handledFailoverRequest?: number;
+}
+
+export interface NodeGroupSpec extends ShardSpec {
   /** "0001", "0002", … */
   id: string;
   /** Desired hash slots, as ElastiCache shows them: "0-5461" or "0-100,200-300". */
   slots: string;
 }
 
-export interface ReshardingRecord {
+export interface NodeGroupRecord extends ShardRecord {
+  id: string;
+  slots: string;
+}
+
+/** A resharding the API started (desired half). */
+export interface ReshardingSpec {
   startedAt: string;
   totalSlots: number;
-  movedSlots: number;
-  keysMoved: number;
   /** Node groups that are leaving (their clusters are deleted once they own no slot). */
   removing: string[];
 }
 
-export interface ReplicationGroupRecord extends CacheSettings, ShardRecord {
+/** Resharding, merged view: the request and its progress (observed). */
+export interface ReshardingRecord extends ReshardingSpec {
+  movedSlots: number;
+  keysMoved: number;
+}
+
+export interface ReplicationGroupSpec extends CacheSettings, ShardSpec {
   id: string;
   arn: string;
   description: string;
-  status: ReplicationGroupStatus;
   createdAt: string;
   automaticFailoverEnabled: boolean;
   multiAZEnabled: boolean;
   /** Every member cluster, in order (`<id>-001`, … or, in cluster mode, `<id>-0001-001`, …). */
   memberClusters: string[];
-  /** The member cluster whose node is (desired to be) the primary (cluster mode: of shard 0001). */
+  /** The primary named at creation (cluster mode: of shard 0001); the current one is observed. */
   primaryClusterId: string;
   /** Cluster mode enabled: the shards, and the configuration endpoint clients discover them through. */
   clusterEnabled?: boolean;
-  nodeGroups?: NodeGroupRecord[];
+  nodeGroups?: NodeGroupSpec[];
   configurationEndpoint?: EndpointRecord;
-  resharding?: ReshardingRecord;
+  resharding?: ReshardingSpec;
   primaryEndpoint: EndpointRecord;
   readerEndpoint: EndpointRecord;
   /** Pending changes not yet applied (ElastiCache's PendingModifiedValues). */
@@ -117,7 +169,32 @@ export interface ReplicationGroupRecord extends CacheSettings, ShardRecord {
   retainPrimaryCluster?: boolean;
   /** When TestFailover was called on this group (AWS allows 15 a rolling 24 hours per account). */
   testFailoverCalls?: string[];
+  /**
+   * Bumped by every API change the nodes must follow; the group shows `modifying` until the
+   * reconciler has observed it (`observedGeneration`), as Kubernetes' metadata.generation.
+   */
+  generation?: number;
+}
+
+export interface ReplicationGroupStatusRecord {
+  id: string;
+  /** The spec generation this status was computed from. */
+  observedGeneration: number;
+  status: ReplicationGroupStatus;
+  /** Each shard's observed state: key "" for a cluster-mode-disabled group, else the node group id. */
+  shards: Record<string, ShardState>;
+  /** Progress of the resharding started at `startedAt`. */
+  reshardProgress?: { startedAt: string; movedSlots: number; keysMoved: number };
   /** Reason recorded when creation failed. */
+  failureReason?: string;
+}
+
+/** A replication group, merged view (spec overlaid with status); see store/views.ts. */
+export interface ReplicationGroupRecord extends Omit<ReplicationGroupSpec, 'nodeGroups' | 'resharding'>, ShardRecord {
+  status: ReplicationGroupStatus;
+  observedGeneration: number;
+  nodeGroups?: NodeGroupRecord[];
+  resharding?: ReshardingRecord;
   failureReason?: string;
 }
 
@@ -137,7 +214,8 @@ export interface FailoverRecord {
   startedAt: string;
 }
 
-export interface CacheNodeRecord {
+/** The desired half of a cache node: where it is. */
+export interface CacheNodeSpec {
   /** "0001", as ElastiCache numbers nodes. */
   id: string;
   /** The node's own address (its per-node endpoint); redis-server binds to it. */
@@ -145,6 +223,10 @@ export interface CacheNodeRecord {
   port: number;
   availabilityZone: string;
   createdAt: string;
+}
+
+/** The observed half of a cache node. */
+export interface CacheNodeState {
   status: CacheNodeStatus;
   /** 'in-sync' | 'applying' | 'pending-reboot' for this node's parameters. */
   parameterGroupStatus: 'in-sync' | 'applying' | 'pending-reboot';
@@ -155,9 +237,10 @@ export interface CacheNodeRecord {
    * cluster's mode live); undefined for records from before modes could change (= the cluster's mode).
    */
   transit?: 'none' | 'preferred' | 'required';
-  /** Observed by the reconciler. */
   observed?: NodeObservation;
 }
+
+export interface CacheNodeRecord extends CacheNodeSpec, CacheNodeState {}
 
 export interface NodeObservation {
   pid?: number;
@@ -174,10 +257,9 @@ export interface NodeObservation {
   linkDownSince?: string;
 }
 
-export interface CacheClusterRecord extends CacheSettings {
+export interface CacheClusterSpec extends CacheSettings {
   id: string;
   arn: string;
-  status: CacheClusterStatus;
   createdAt: string;
   replicationGroupId?: string;
   /** Cluster mode enabled: the node group (shard) this cluster belongs to. */
@@ -186,7 +268,21 @@ export interface CacheClusterRecord extends CacheSettings {
   engineVersionInstalled: string;
   preferredAvailabilityZone: string;
   /** Always 1 node for Redis. */
-  nodes: CacheNodeRecord[];
+  nodes: CacheNodeSpec[];
+  /** RebootCacheCluster calls per node id (the status records how many were carried out). */
+  rebootRequests?: Record<string, number>;
+  pending: { cacheNodeType?: string; engineVersion?: string; numCacheNodes?: number };
+  deleteRequested?: boolean;
+  /** See ReplicationGroupSpec.generation. */
+  generation?: number;
+}
+
+export interface CacheClusterStatusRecord {
+  id: string;
+  observedGeneration: number;
+  status: CacheClusterStatus;
+  /** Each node's observed state, by node id. */
+  nodes: Record<string, CacheNodeState>;
   /** Parameter group apply state, as CacheParameterGroupStatus.ParameterApplyStatus. */
   parameterApplyStatus: 'in-sync' | 'applying' | 'pending-reboot';
   /** Parameter values live on the nodes (defaults overlaid with the group's values), to diff against. */
@@ -197,11 +293,19 @@ export interface CacheClusterRecord extends CacheSettings {
   appliedAuthVersion?: number;
   /** Fingerprint of the ACL users (RBAC) verified live on the cluster's node (reconciler/acl.ts). */
   appliedAcl?: string;
-  /** Node ids the user asked to reboot (RebootCacheCluster); cleared by the reconciler. */
-  rebootRequested?: string[];
-  pending: { cacheNodeType?: string; engineVersion?: string; numCacheNodes?: number };
-  deleteRequested?: boolean;
+  /** How many of `rebootRequests` were carried out, per node id. */
+  rebootsDone?: Record<string, number>;
+  /** Nodes the reconciler itself restarts (e.g. a replica whose link stays down). */
+  restartWanted?: string[];
   failureReason?: string;
+}
+
+/** A cache cluster, merged view (spec overlaid with status); see store/views.ts. */
+export interface CacheClusterRecord extends Omit<CacheClusterSpec, 'nodes'>,
+  Omit<CacheClusterStatusRecord, 'id' | 'nodes'> {
+  nodes: CacheNodeRecord[];
+  /** Node ids to restart: requested and not yet carried out, or wanted by the reconciler. */
+  rebootRequested?: string[];
 }
 
 export interface SubnetRecord {
@@ -373,8 +477,10 @@ export interface NetworkInterfaceRecord {
 
 export interface RecordKinds {
   address: AddressRecord;
-  replicationGroup: ReplicationGroupRecord;
-  cacheCluster: CacheClusterRecord;
+  replicationGroup: ReplicationGroupSpec;
+  replicationGroupStatus: ReplicationGroupStatusRecord;
+  cacheCluster: CacheClusterSpec;
+  cacheClusterStatus: CacheClusterStatusRecord;
   cacheSubnetGroup: CacheSubnetGroupRecord;
   cacheParameterGroup: CacheParameterGroupRecord;
   tags: TagsRecord;

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import type { EventRecord, Kind, RecordKinds } from './records.js';
 import { ConflictError, type EventQuery, type StateStore, type Stored, type WriteOp } from './types.js';
+import { assertSpecShape } from './views.js';
 
 /**
  * The embedded state store: one SQLite file in the data directory (WAL mode, synchronous=NORMAL:
@@ -60,6 +61,7 @@ export class SqliteStore implements StateStore {
 
   private apply(op: WriteOp): void {
     const current = this.stmts.version.get(op.kind, op.id);
+    if (op.op !== 'delete') assertSpecShape(op.kind, op.doc);
     if (op.op === 'create') {
       if (current) throw new ConflictError(op.kind, op.id, 'exists');
       this.stmts.insert.run(op.kind, op.id, JSON.stringify(op.doc));

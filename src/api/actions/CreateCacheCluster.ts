@@ -11,7 +11,8 @@ import { placeNodes } from '../../resources/placement.js';
 import { isClusterModeGroup, resolveCreateSettings } from '../../resources/settings.js';
 import { tagOps } from '../../resources/tags.js';
 import { arn, type Services } from '../../core/index.js';
-import type { WriteOp } from '../../store/index.js';
+import { bumped, clusterCreate, groupSpecWrite, type WriteOp } from '../../store/index.js';
+import { findReplicationGroup } from '../../resources/lookups.js';
 import { retryOnConflict } from '../../resources/commit.js';
 
 /**
@@ -47,7 +48,7 @@ async function createCluster(svc: Services, id: string, input: CreateCacheCluste
   if (await svc.store.get('cacheCluster', id)) {
     throw fault('CacheClusterAlreadyExistsFault', `Cache cluster ${id} already exists.`);
   }
-  const group = input.ReplicationGroupId ? await svc.store.get('replicationGroup', input.ReplicationGroupId.toLowerCase()) : undefined;
+  const group = input.ReplicationGroupId ? await findReplicationGroup(svc, input.ReplicationGroupId) : undefined;
   if (input.ReplicationGroupId && !group) {
     throw fault('ReplicationGroupNotFoundFault', `Replication group ${input.ReplicationGroupId} not found.`);
   }
@@ -81,13 +82,12 @@ async function createCluster(svc: Services, id: string, input: CreateCacheCluste
     ...(group ? { replicationGroupId: group.id } : {}),
   });
   const ops: WriteOp[] = [
-    { op: 'create', kind: 'cacheCluster', id, doc: cluster },
+    clusterCreate(cluster),
     ...addressOps,
     ...tagOps(cluster.arn, input.Tags ?? []),
   ];
   if (group) {
-    ops.push({ op: 'update', kind: 'replicationGroup', id: group.id, expectVersion: group.version,
-      doc: { ...group.doc, status: 'modifying', memberClusters: [...group.doc.memberClusters, id] } });
+    ops.push(...groupSpecWrite(group, bumped({ ...group.doc, memberClusters: [...group.doc.memberClusters, id] })));
   }
   await svc.store.commit(ops);
   await svc.events.emit('cache-cluster', id, group

@@ -10,7 +10,8 @@ import { placeNodes } from '../../resources/placement.js';
 import { isClusterModeGroup, resolveCreateSettings } from '../../resources/settings.js';
 import { tagOps } from '../../resources/tags.js';
 import { arn, type Services } from '../../core/index.js';
-import { type CacheClusterRecord, type ReplicationGroupRecord, type WriteOp } from '../../store/index.js';
+import { clusterCreate, clusterSpecWrite, groupCreate, mergeGroup, type CacheClusterRecord, type ClusterView, type ReplicationGroupRecord, type WriteOp } from '../../store/index.js';
+import { findCacheCluster } from '../../resources/lookups.js';
 import { groupCreateConflicts } from './create-commit.js';
 import { refuseOutposts } from './outposts.js';
 import { retryOnConflict } from '../../resources/commit.js';
@@ -85,9 +86,9 @@ async function createGroup(svc: Services, id: string, input: CreateReplicationGr
 
   // An existing standalone cluster can seed the group as its primary (PrimaryClusterId).
   let seed: CacheClusterRecord | undefined;
-  let seedVersion: number | undefined;
+  let seedView: ClusterView | undefined;
   if (input.PrimaryClusterId) {
-    const s = await svc.store.get('cacheCluster', input.PrimaryClusterId.toLowerCase());
+    const s = await findCacheCluster(svc, input.PrimaryClusterId);
     if (!s) throw fault('CacheClusterNotFoundFault', `Cache cluster ${input.PrimaryClusterId} not found.`);
     if (s.doc.replicationGroupId) {
       throw fault('InvalidCacheClusterStateFault', `Cache cluster ${s.id} already belongs to replication group ${s.doc.replicationGroupId}.`);
@@ -100,7 +101,7 @@ async function createGroup(svc: Services, id: string, input: CreateReplicationGr
         `Cache cluster ${s.id} has TransitEncryptionEnabled ${s.doc.transitEncryptionEnabled}; the replication group it seeds must have the same.`);
     }
     seed = s.doc;
-    seedVersion = s.version;
+    seedView = s;
   }
   const newCount = seed ? count - 1 : count;
   await checkCapacity(svc.store, svc.config.hostMemoryBytes, svc.config.memoryOvercommit,
@@ -119,13 +120,12 @@ async function createGroup(svc: Services, id: string, input: CreateReplicationGr
       id: cid, arn: arn(svc.installation, 'cluster', cid), settings, engineVersionInstalled: engine.version,
       availabilityZone: zones[i]!, nodeAddress: nodeAddresses[seed ? i - 1 : i]!, replicationGroupId: id, now,
     }));
-  const group: ReplicationGroupRecord = {
+  const group: ReplicationGroupRecord = mergeGroup({
     ...settings,
     ...(seed ? { cacheNodeType: seed.cacheNodeType, port: seed.port } : {}),
     id,
     arn: arn(svc.installation, 'replicationgroup', id),
     description: input.ReplicationGroupDescription,
-    status: 'creating',
     createdAt: now.toISOString(),
     automaticFailoverEnabled: automaticFailover,
     multiAZEnabled: multiAZ,
@@ -135,12 +135,10 @@ async function createGroup(svc: Services, id: string, input: CreateReplicationGr
     readerEndpoint: { address: readerAddress, port: seed?.port ?? settings.port },
     pending: {},
     ...(userGroups.length ? { userGroupIds: userGroups.map((u) => u.id) } : {}),
-  };
+  }, undefined);
   const ops: WriteOp[] = [
-    { op: 'create', kind: 'replicationGroup', id, doc: group },
-    ...clusters.map((c): WriteOp => (seed && c.id === seed.id)
-      ? { op: 'update', kind: 'cacheCluster', id: c.id, doc: c, expectVersion: seedVersion }
-      : { op: 'create', kind: 'cacheCluster', id: c.id, doc: c }),
+    groupCreate(group),
+    ...clusters.flatMap((c): WriteOp[] => (seedView && c.id === seedView.id) ? clusterSpecWrite(seedView, c) : [clusterCreate(c)]),
     ...addressOps,
     ...tagOps(group.arn, input.Tags ?? []),
     ...attachmentOps(userGroups, id, true),

@@ -3,8 +3,8 @@ import type { DecreaseReplicaCountMessage, DecreaseReplicaCountResult } from '..
 import { defineAction } from './define.js';
 import { memberNumber, requestedReplicaCount, requireChangeableGroup } from './IncreaseReplicaCount.js';
 import { presentReplicationGroup } from '../present/replication-group.js';
-import { memberClusters, requireReplicationGroup } from '../../resources/lookups.js';
-import type { CacheClusterRecord, ReplicationGroupRecord, WriteOp } from '../../store/index.js';
+import { findCacheCluster, memberClusters, requireReplicationGroup } from '../../resources/lookups.js';
+import { bumped, clusterSpecWrite, groupSpecWrite, presentedGroup, type CacheClusterRecord, type ReplicationGroupRecord, type WriteOp } from '../../store/index.js';
 import { retryOnConflict } from '../../resources/commit.js';
 
 /**
@@ -22,7 +22,8 @@ export default defineAction<DecreaseReplicaCountMessage, DecreaseReplicaCountRes
       throw CommonErrors.invalidParameterValue(
         'Specify the replicas to remove (ReplicasToRemove) or the number of replicas wanted (NewReplicaCount, or ReplicaConfiguration for node group 0001).');
     }
-    const { doc: g, version } = await requireReplicationGroup(svc, input.ReplicationGroupId);
+    const view = await requireReplicationGroup(svc, input.ReplicationGroupId);
+    const g = view.doc;
     const members = await memberClusters(svc, g);
     requireChangeableGroup(g, members);
     const current = g.memberClusters.length - 1;
@@ -34,7 +35,7 @@ export default defineAction<DecreaseReplicaCountMessage, DecreaseReplicaCountRes
           'fail over to a replica first (TestFailover, or ModifyReplicationGroup --primary-cluster-id).');
       }
       if (g.memberClusters.includes(id)) continue;
-      if (!(await svc.store.get('cacheCluster', id))) throw fault('CacheClusterNotFoundFault', `Cache cluster ${id} not found.`);
+      if (!(await findCacheCluster(svc, id))) throw fault('CacheClusterNotFoundFault', `Cache cluster ${id} not found.`);
       throw CommonErrors.invalidParameterValue(`Cache cluster ${id} is not a replica of replication group ${g.id}.`);
     }
     const target = count ?? current - named.length;
@@ -64,23 +65,20 @@ export default defineAction<DecreaseReplicaCountMessage, DecreaseReplicaCountRes
       .sort((a, b) => b.n - a.n || b.position - a.position);
     const removeIds = [...named, ...others.slice(0, current - target - named.length).map((r) => r.id)];
     // Each removed record is written over the version read here (its doc and version read together).
-    const stored = await Promise.all(removeIds.map((id) => svc.store.get('cacheCluster', id)));
+    const stored = await Promise.all(removeIds.map((id) => findCacheCluster(svc, id)));
     if (stored.some((s) => s === undefined)) {
       throw fault('InvalidReplicationGroupStateFault', `Replication group ${g.id} is missing member cache clusters; try again later.`);
     }
-    const removed = stored.map((s): CacheClusterRecord => ({ ...s!.doc, status: 'deleting', deleteRequested: true }));
-    const versions = new Map(stored.map((s) => [s!.id, s!.version]));
-    const next: ReplicationGroupRecord = {
-      ...g, status: 'modifying', memberClusters: g.memberClusters.filter((id) => !removeIds.includes(id)),
-    };
+    const removed = stored.map((s): CacheClusterRecord => ({ ...s!.doc, deleteRequested: true }));
+    const next: ReplicationGroupRecord = bumped({ ...g, memberClusters: g.memberClusters.filter((id) => !removeIds.includes(id)) });
     const ops: WriteOp[] = [
-      { op: 'update', kind: 'replicationGroup', id: g.id, doc: next, expectVersion: version },
-      ...removed.map((c): WriteOp => ({ op: 'update', kind: 'cacheCluster', id: c.id, doc: c, expectVersion: versions.get(c.id) })),
+      ...groupSpecWrite(view, next),
+      ...removed.flatMap((c, i) => clusterSpecWrite(stored[i]!, c)),
     ];
     await svc.store.commit(ops);
     await svc.events.emit('replication-group', g.id,
       `Replica count of ${g.id} is being decreased from ${current} to ${target} (removing ${removeIds.join(', ')})`);
     for (const c of removed) await svc.events.emit('cache-cluster', c.id, `Cache cluster ${c.id} is being deleted`);
     svc.kick();
-    return { ReplicationGroup: presentReplicationGroup(next, members.filter((c) => !removeIds.includes(c.id))) };
+    return { ReplicationGroup: presentReplicationGroup(presentedGroup(next), members.filter((c) => !removeIds.includes(c.id))) };
   }));

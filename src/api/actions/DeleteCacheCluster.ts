@@ -2,20 +2,21 @@ import { CommonErrors, fault } from '../../errors/index.js';
 import type { DeleteCacheClusterMessage, DeleteCacheClusterResult } from '../model/shapes.js';
 import { defineAction } from './define.js';
 import { presentCacheCluster } from '../present/cache-cluster.js';
-import { requireCacheCluster } from '../../resources/lookups.js';
-import type { WriteOp } from '../../store/index.js';
+import { findReplicationGroup, requireCacheCluster } from '../../resources/lookups.js';
+import { bumped, clusterSpecWrite, groupSpecWrite, presentedCluster, type WriteOp } from '../../store/index.js';
 import { retryOnConflict } from '../../resources/commit.js';
 
 export default defineAction<DeleteCacheClusterMessage, DeleteCacheClusterResult>(
   'DeleteCacheCluster', async (input, svc) => retryOnConflict(async () => {
-    const { doc: c, version } = await requireCacheCluster(svc, input.CacheClusterId);
+    const view = await requireCacheCluster(svc, input.CacheClusterId);
+    const c = view.doc;
     if (c.deleteRequested) throw fault('InvalidCacheClusterStateFault', `Cache cluster ${c.id} is already being deleted.`);
     if (input.FinalSnapshotIdentifier) {
       throw CommonErrors.invalidParameterValue('FinalSnapshotIdentifier is not supported by cachefleet yet (snapshots come with the backup work).');
     }
     const ops: WriteOp[] = [];
     if (c.replicationGroupId) {
-      const g = await svc.store.get('replicationGroup', c.replicationGroupId);
+      const g = await findReplicationGroup(svc, c.replicationGroupId);
       if (g && !g.doc.deleteRequested) {
         if (g.doc.primaryClusterId === c.id) {
           throw fault('InvalidCacheClusterStateFault',
@@ -28,14 +29,13 @@ export default defineAction<DeleteCacheClusterMessage, DeleteCacheClusterResult>
           throw fault('InvalidReplicationGroupStateFault',
             `Cache cluster ${c.id} is the last replica of ${g.id}, which has automatic failover enabled; disable it first.`);
         }
-        ops.push({ op: 'update', kind: 'replicationGroup', id: g.id, expectVersion: g.version,
-          doc: { ...g.doc, status: 'modifying', memberClusters: g.doc.memberClusters.filter((m) => m !== c.id) } });
+        ops.push(...groupSpecWrite(g, bumped({ ...g.doc, memberClusters: g.doc.memberClusters.filter((m) => m !== c.id) })));
       }
     }
-    const next = { ...c, status: 'deleting' as const, deleteRequested: true };
-    ops.push({ op: 'update', kind: 'cacheCluster', id: c.id, doc: next, expectVersion: version });
+    const next = { ...c, deleteRequested: true };
+    ops.push(...clusterSpecWrite(view, next));
     await svc.store.commit(ops);
     await svc.events.emit('cache-cluster', c.id, `Cache cluster ${c.id} is being deleted`);
     svc.kick();
-    return { CacheCluster: presentCacheCluster(next, false) };
+    return { CacheCluster: presentCacheCluster(presentedCluster(next), false) };
   }));

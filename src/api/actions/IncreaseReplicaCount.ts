@@ -12,7 +12,7 @@ import { memberClusterId } from '../../resources/naming.js';
 import { availabilityZones } from '../../resources/placement.js';
 import { arn } from '../../core/index.js';
 import {
-  type CacheClusterRecord, type CacheSettings, type CacheSubnetGroupRecord, type ReplicationGroupRecord, type WriteOp,
+  bumped, clusterCreate, groupSpecWrite, presentedGroup, type CacheClusterRecord, type CacheSettings, type CacheSubnetGroupRecord, type ReplicationGroupRecord, type WriteOp,
 } from '../../store/index.js';
 import { retryOnConflict } from '../../resources/commit.js';
 
@@ -144,7 +144,8 @@ export default defineAction<IncreaseReplicaCountMessage, IncreaseReplicaCountRes
     if (count === undefined) {
       throw CommonErrors.invalidParameterValue('Specify the number of replicas wanted: NewReplicaCount, or ReplicaConfiguration for node group 0001.');
     }
-    const { doc: g, version } = await requireReplicationGroup(svc, input.ReplicationGroupId);
+    const view = await requireReplicationGroup(svc, input.ReplicationGroupId);
+    const g = view.doc;
     const members = await memberClusters(svc, g);
     requireChangeableGroup(g, members);
     const current = g.memberClusters.length - 1;
@@ -187,10 +188,10 @@ export default defineAction<IncreaseReplicaCountMessage, IncreaseReplicaCountRes
       if (primary.pending.cacheNodeType) c.pending.cacheNodeType = primary.pending.cacheNodeType;
       return c;
     });
-    const next: ReplicationGroupRecord = { ...g, status: 'modifying', memberClusters: [...g.memberClusters, ...ids] };
+    const next: ReplicationGroupRecord = bumped({ ...g, memberClusters: [...g.memberClusters, ...ids] });
     const ops: WriteOp[] = [
-      { op: 'update', kind: 'replicationGroup', id: g.id, doc: next, expectVersion: version },
-      ...added.map((c): WriteOp => ({ op: 'create', kind: 'cacheCluster', id: c.id, doc: c })),
+      ...groupSpecWrite(view, next),
+      ...added.map(clusterCreate),
       ...addressOps,
     ];
     await svc.store.commit(ops);
@@ -200,5 +201,5 @@ export default defineAction<IncreaseReplicaCountMessage, IncreaseReplicaCountRes
         `Cache cluster ${c.id} is being added to replication group ${g.id} as a read replica in ${c.preferredAvailabilityZone}`);
     }
     svc.kick();
-    return { ReplicationGroup: presentReplicationGroup(next, [...members, ...added]) };
+    return { ReplicationGroup: presentReplicationGroup(presentedGroup(next), [...members, ...added]) };
   }));

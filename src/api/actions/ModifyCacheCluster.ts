@@ -5,12 +5,13 @@ import { presentCacheCluster } from '../present/cache-cluster.js';
 import { checkCapacity } from '../../resources/capacity.js';
 import { requireCacheCluster } from '../../resources/lookups.js';
 import { applySettingsChanges } from '../../resources/modify.js';
-import type { CacheClusterRecord } from '../../store/index.js';
+import { bumped, clusterSpecWrite, presentedCluster, type CacheClusterRecord } from '../../store/index.js';
 import { retryOnConflict } from '../../resources/commit.js';
 
 export default defineAction<ModifyCacheClusterMessage, ModifyCacheClusterResult>(
   'ModifyCacheCluster', async (input, svc) => retryOnConflict(async () => {
-    const { doc: c, version } = await requireCacheCluster(svc, input.CacheClusterId);
+    const view = await requireCacheCluster(svc, input.CacheClusterId);
+    const c = view.doc;
     if (c.status !== 'available') {
       throw fault('InvalidCacheClusterStateFault', `Cache cluster ${c.id} is ${c.status}; it can be modified only when available.`);
     }
@@ -31,7 +32,7 @@ export default defineAction<ModifyCacheClusterMessage, ModifyCacheClusterResult>
     }
     const change = await applySettingsChanges(svc, c, input);
     if (change.changed.length === 0) throw CommonErrors.invalidParameterCombination('No modifications were requested.');
-    const next: CacheClusterRecord = { ...c, ...change.settings, pending: { ...c.pending } };
+    let next: CacheClusterRecord = { ...c, ...change.settings, pending: { ...c.pending } };
     if (change.nodeType && input.ApplyImmediately) {
       await checkCapacity(svc.store, svc.config.hostMemoryBytes, svc.config.memoryOvercommit,
         [{ nodeType: change.nodeType, count: c.nodes.length }], [c.id]);
@@ -40,9 +41,9 @@ export default defineAction<ModifyCacheClusterMessage, ModifyCacheClusterResult>
     } else if (change.nodeType) {
       next.pending.cacheNodeType = change.nodeType;
     }
-    if (next.cacheNodeType !== c.cacheNodeType || next.cacheParameterGroupName !== c.cacheParameterGroupName || next.auth !== c.auth) next.status = 'modifying';
-    await svc.store.commit([{ op: 'update', kind: 'cacheCluster', id: c.id, doc: next, expectVersion: version }]);
+    if (next.cacheNodeType !== c.cacheNodeType || next.cacheParameterGroupName !== c.cacheParameterGroupName || next.auth !== c.auth) next = bumped(next);
+    await svc.store.commit(clusterSpecWrite(view, next));
     await svc.events.emit('cache-cluster', c.id, `Cache cluster ${c.id} modified: ${change.changed.join(', ')}`);
     svc.kick();
-    return { CacheCluster: presentCacheCluster(next, false) };
+    return { CacheCluster: presentCacheCluster(presentedCluster(next), false) };
   }));

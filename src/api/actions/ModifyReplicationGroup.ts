@@ -7,9 +7,8 @@ import { requireReplicationGroup, storedMemberClusters } from '../../resources/l
 import { applySettingsChanges, SHARED_SETTINGS } from '../../resources/modify.js';
 import { userGroupChange } from '../../resources/users.js';
 import { authTokenEnabled } from '../../security/auth-token.js';
-import type { CacheClusterRecord, CacheSettings, ReplicationGroupRecord, WriteOp } from '../../store/index.js';
+import { bumped, clusterSpecWrite, groupSpecWrite, presentedCluster, presentedGroup, type CacheClusterRecord, type CacheSettings, type ReplicationGroupRecord, type WriteOp } from '../../store/index.js';
 import { retryOnConflict } from '../../resources/commit.js';
-import { newFailover } from '../../failover/machine.js';
 
 function pick(s: CacheSettings): Partial<CacheSettings> {
   return Object.fromEntries(SHARED_SETTINGS.map((k) => [k, s[k]]));
@@ -17,7 +16,8 @@ function pick(s: CacheSettings): Partial<CacheSettings> {
 
 export default defineAction<ModifyReplicationGroupMessage, ModifyReplicationGroupResult>(
   'ModifyReplicationGroup', async (input, svc) => retryOnConflict(async () => {
-    const { doc: g, version } = await requireReplicationGroup(svc, input.ReplicationGroupId);
+    const view = await requireReplicationGroup(svc, input.ReplicationGroupId);
+    const g = view.doc;
     if (g.status !== 'available') {
       throw fault('InvalidReplicationGroupStateFault', `Replication group ${g.id} is ${g.status}; it can be modified only when available.`);
     }
@@ -34,7 +34,7 @@ export default defineAction<ModifyReplicationGroupMessage, ModifyReplicationGrou
     const change = await applySettingsChanges(svc, g, input);
     // RBAC: user groups attached or detached (their users become the ACL of every node).
     const rbac = await userGroupChange(svc, g, input, authTokenEnabled(g.auth));
-    const next: ReplicationGroupRecord = { ...g, ...change.settings };
+    let next: ReplicationGroupRecord = { ...g, ...change.settings };
     const changed = [...change.changed];
     if (rbac) {
       next.userGroupIds = rbac.userGroupIds;
@@ -59,13 +59,12 @@ export default defineAction<ModifyReplicationGroupMessage, ModifyReplicationGrou
       if (!g.memberClusters.includes(target)) {
         throw CommonErrors.invalidParameterValue(`Cache cluster ${input.PrimaryClusterId} is not a member of replication group ${g.id}.`);
       }
-      if (g.failover) {
+      if (g.failover || (g.failoverRequest && g.failoverRequest.id !== g.handledFailoverRequest)) {
         throw fault('InvalidReplicationGroupStateFault', `Replication group ${g.id} is failing over; its primary can be chosen once that is done.`);
       }
       // A planned switchover through the failover state machine: the primary endpoint stays with
       // the primary that serves until the machine has promoted the target and switches it over.
-      next.failover = newFailover('switchover', g.primaryClusterId, svc.now(), target);
-      next.status = 'modifying';
+      next.failoverRequest = { id: (g.failoverRequest?.id ?? 0) + 1, reason: 'switchover', toClusterId: target, requestedAt: svc.now().toISOString() };
       changed.push('PrimaryClusterId');
     }
     if (input.SnapshottingClusterId && !g.memberClusters.includes(input.SnapshottingClusterId.toLowerCase())) {
@@ -82,19 +81,20 @@ export default defineAction<ModifyReplicationGroupMessage, ModifyReplicationGrou
         [{ nodeType: change.nodeType, count: members.length }], members.map((c) => c.id));
       next.cacheNodeType = change.nodeType;
     }
-    const touchesNodes = (change.nodeType && input.ApplyImmediately) || next.primaryClusterId !== g.primaryClusterId ||
+    const touchesNodes = (change.nodeType && input.ApplyImmediately) || next.failoverRequest !== g.failoverRequest ||
       next.cacheParameterGroupName !== g.cacheParameterGroupName || next.auth !== g.auth || !!rbac ||
       next.transitEncryptionEnabled !== g.transitEncryptionEnabled || next.transitEncryptionMode !== g.transitEncryptionMode;
-    if (touchesNodes) next.status = 'modifying';
-    const clusterOps: WriteOp[] = stored.map(({ doc: c, version: memberVersion }) => {
-      const doc: CacheClusterRecord = { ...c, ...pick(next), pending: { ...c.pending } };
+    if (touchesNodes) next = bumped(next);
+    const clusters = stored.map((s) => {
+      let doc: CacheClusterRecord = { ...s.doc, ...pick(next), pending: { ...s.doc.pending } };
       if (change.nodeType && input.ApplyImmediately) { doc.cacheNodeType = change.nodeType; delete doc.pending.cacheNodeType; }
       else if (change.nodeType) doc.pending.cacheNodeType = change.nodeType;
-      return { op: 'update', kind: 'cacheCluster', id: c.id, doc, expectVersion: memberVersion };
+      if (touchesNodes) doc = bumped(doc);
+      return doc;
     });
-    await svc.store.commit([{ op: 'update', kind: 'replicationGroup', id: g.id, doc: next, expectVersion: version }, ...clusterOps, ...(rbac?.ops ?? [])]);
+    const clusterOps: WriteOp[] = clusters.flatMap((doc, i) => clusterSpecWrite(stored[i]!, doc));
+    await svc.store.commit([...groupSpecWrite(view, next), ...clusterOps, ...(rbac?.ops ?? [])]);
     await svc.events.emit('replication-group', g.id, `Replication group ${g.id} modified: ${changed.join(', ')}`);
     svc.kick();
-    const clusters = members.map((c) => (clusterOps.find((o) => o.id === c.id) as { doc: CacheClusterRecord }).doc);
-    return { ReplicationGroup: presentReplicationGroup(next, clusters) };
+    return { ReplicationGroup: presentReplicationGroup(presentedGroup(next), clusters.map(presentedCluster)) };
   }));

@@ -11,7 +11,7 @@ import { memberClusters, requireReplicationGroup, requireSubnetGroup } from '../
 import { availabilityZones } from '../../resources/placement.js';
 import { MAX_SHARDS, shardId, shardMemberId } from '../../resources/shard-layout.js';
 import { arn } from '../../core/index.js';
-import type { CacheClusterRecord, NodeGroupRecord, ReplicationGroupRecord, WriteOp } from '../../store/index.js';
+import { bumped, clusterCreate, groupSpecWrite, presentedGroup, type CacheClusterRecord, type NodeGroupRecord, type ReplicationGroupRecord, type WriteOp } from '../../store/index.js';
 import { retryOnConflict } from '../../resources/commit.js';
 
 /**
@@ -22,11 +22,12 @@ import { retryOnConflict } from '../../resources/commit.js';
  */
 export default defineAction<ModifyReplicationGroupShardConfigurationMessage, ModifyReplicationGroupShardConfigurationResult>(
   'ModifyReplicationGroupShardConfiguration', async (input, svc) => retryOnConflict(async () => {
-    const { doc: g, version } = await requireReplicationGroup(svc, input.ReplicationGroupId);
+    const view = await requireReplicationGroup(svc, input.ReplicationGroupId);
+    const g = view.doc;
     if (!g.clusterEnabled || !g.nodeGroups) {
       throw CommonErrors.invalidParameterValue(`Replication group ${g.id} has cluster mode disabled; it has no shards to reconfigure.`);
     }
-    if (g.status !== 'available' || g.resharding || g.nodeGroups.some((ng) => ng.failover)) {
+    if (g.status !== 'available' || g.resharding || g.nodeGroups.some((ng) => ng.failover || (ng.failoverRequest && ng.failoverRequest.id !== ng.handledFailoverRequest))) {
       throw fault('InvalidReplicationGroupStateFault', `Replication group ${g.id} is ${g.resharding ? 'resharding' : g.status}; it must be available.`);
     }
     if (!input.ApplyImmediately) throw CommonErrors.invalidParameterValue('ApplyImmediately must be true: resharding is applied immediately.');
@@ -74,23 +75,22 @@ export default defineAction<ModifyReplicationGroupShardConfigurationMessage, Mod
     const currentSlots = new Map(shards.map((ng) => [ng.id, ng.slots ? parseSlots(ng.slots) : []]));
     const desired = planRebalance(currentSlots, shards.map((ng) => ng.id).filter((id) => !removing.includes(id)));
     const moves = slotMoves(currentSlots, desired);
-    const next: ReplicationGroupRecord = {
+    const next: ReplicationGroupRecord = bumped({
       ...g,
-      status: 'modifying',
       nodeGroups: shards.map((ng) => ({ ...ng, slots: formatSlots(desired.get(ng.id) ?? []) })),
       memberClusters: [...g.memberClusters, ...ids],
       resharding: { startedAt: now.toISOString(), totalSlots: moves.length, movedSlots: 0, keysMoved: 0, removing },
-    };
+    });
     const ops: WriteOp[] = [
-      { op: 'update', kind: 'replicationGroup', id: g.id, doc: next, expectVersion: version },
-      ...clusters.map((c): WriteOp => ({ op: 'create', kind: 'cacheCluster', id: c.id, doc: c })),
+      ...groupSpecWrite(view, next),
+      ...clusters.map(clusterCreate),
       ...addressOps,
     ];
     await svc.store.commit(ops);
     await svc.events.emit('replication-group', g.id,
       `Resharding of ${g.id} started: ${current} → ${count} node groups, ${moves.length} slots to move`);
     svc.kick();
-    return { ReplicationGroup: presentReplicationGroup(next, [...members, ...clusters]) };
+    return { ReplicationGroup: presentReplicationGroup(presentedGroup(next), [...members, ...clusters]) };
   }));
 
 /** The node groups a decrease removes (NodeGroupsToRemove or the complement of NodeGroupsToRetain). */

@@ -4,11 +4,13 @@ import { defineAction } from './define.js';
 import { presentCacheCluster } from '../present/cache-cluster.js';
 import { requireCacheCluster } from '../../resources/lookups.js';
 import { retryOnConflict } from '../../resources/commit.js';
+import { clusterSpecWrite, presentedCluster } from '../../store/index.js';
 
 /** Restarts the named nodes; static parameters waiting for a reboot take effect then. */
 export default defineAction<RebootCacheClusterMessage, RebootCacheClusterResult>(
   'RebootCacheCluster', async (input, svc) => retryOnConflict(async () => {
-    const { doc: c, version } = await requireCacheCluster(svc, input.CacheClusterId);
+    const view = await requireCacheCluster(svc, input.CacheClusterId);
+    const c = view.doc;
     if (c.status !== 'available') {
       throw fault('InvalidCacheClusterStateFault', `Cache cluster ${c.id} is ${c.status}; it can be rebooted only when available.`);
     }
@@ -19,14 +21,13 @@ export default defineAction<RebootCacheClusterMessage, RebootCacheClusterResult>
     if (unknown.length) {
       throw CommonErrors.invalidParameterValue(`Cache cluster ${c.id} has no cache node ${unknown.join(', ')} (its nodes: ${c.nodes.map((n) => n.id).join(', ')}).`);
     }
-    const next = {
-      ...c,
-      status: 'rebooting cache cluster nodes' as const,
-      rebootRequested: [...new Set(input.CacheNodeIdsToReboot)],
-      nodes: c.nodes.map((n) => (input.CacheNodeIdsToReboot.includes(n.id) ? { ...n, status: 'rebooting' as const } : n)),
-    };
-    await svc.store.commit([{ op: 'update', kind: 'cacheCluster', id: c.id, doc: next, expectVersion: version }]);
-    await svc.events.emit('cache-cluster', c.id, `Cache node(s) ${next.rebootRequested.join(', ')} of ${c.id} are being rebooted`);
+    // Each reboot is a numbered request per node; the reconciler records how many it carried out.
+    const ids = [...new Set(input.CacheNodeIdsToReboot)];
+    const requests = { ...c.rebootRequests };
+    for (const id of ids) requests[id] = Math.max(requests[id] ?? 0, c.rebootsDone?.[id] ?? 0) + 1;
+    const next = { ...c, rebootRequests: requests };
+    await svc.store.commit(clusterSpecWrite(view, next));
+    await svc.events.emit('cache-cluster', c.id, `Cache node(s) ${ids.join(', ')} of ${c.id} are being rebooted`);
     svc.kick();
-    return { CacheCluster: presentCacheCluster(next, false) };
+    return { CacheCluster: presentCacheCluster(presentedCluster({ ...next, rebootRequested: ids }), false) };
   }));

@@ -8,6 +8,7 @@ import CreateCacheCluster from './CreateCacheCluster.js';
 import CreateReplicationGroup from './CreateReplicationGroup.js';
 import type { ActionFactory } from './define.js';
 import { assertFaultChangesNothing, fakeEngine, makeTestServices, type TestServices } from './test-services.js';
+import { setGroupStatus } from '../../resources/test-services.js';
 
 let t: TestServices | undefined;
 afterEach(async () => { await t?.close(); t = undefined; });
@@ -47,8 +48,7 @@ test(`${BAD.length} create requests ElastiCache refuses get its error code and c
 test('a replica added to a group (ReplicationGroupId) may leave CacheNodeType out: it takes the group\'s', async () => {
   t = await makeTestServices({ engines: [fakeEngine()] });
   await t.call(CreateReplicationGroup, group({ ReplicationGroupId: 'big', CacheNodeType: 'cache.m7g.large' }));
-  const g = (await t.store.get('replicationGroup', 'big'))!;
-  await t.store.commit([{ op: 'update', kind: 'replicationGroup', id: 'big', doc: { ...g.doc, status: 'available' }, expectVersion: g.version }]);
+  await setGroupStatus(t.store, 'big', (g) => { g.status = 'available'; });
   await t.call(CreateCacheCluster, { CacheClusterId: 'big-replica', ReplicationGroupId: 'big' });
   assert.equal((await t.store.get('cacheCluster', 'big-replica'))!.doc.cacheNodeType, 'cache.m7g.large');
 });

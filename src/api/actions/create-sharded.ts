@@ -10,7 +10,7 @@ import { planShards, shardMemberId } from '../../resources/shard-layout.js';
 import { tagOps } from '../../resources/tags.js';
 import { attachmentOps, userGroupsForCreate } from '../../resources/users.js';
 import { arn, type Services } from '../../core/index.js';
-import { type CacheClusterRecord, type NodeGroupRecord, type ReplicationGroupRecord, type WriteOp } from '../../store/index.js';
+import { clusterCreate, groupCreate, mergeGroup, type CacheClusterRecord, type NodeGroupRecord, type ReplicationGroupRecord, type WriteOp } from '../../store/index.js';
 
 /**
  * CreateReplicationGroup with cluster mode enabled: N shards of a primary and replicas running
@@ -69,12 +69,11 @@ export async function createShardedGroup(svc: Services, id: string, input: Creat
     return { id: l.shard.id, slots: l.shard.slots, primaryClusterId: l.members[0]!.id, memberClusters: l.members.map((m) => m.id) };
   });
   const endpoint = { address: configAddress, port: settings.port };
-  const group: ReplicationGroupRecord = {
+  const group: ReplicationGroupRecord = mergeGroup({
     ...settings,
     id,
     arn: arn(svc.installation, 'replicationgroup', id),
     description: input.ReplicationGroupDescription,
-    status: 'creating',
     createdAt: now.toISOString(),
     automaticFailoverEnabled: true,
     multiAZEnabled: input.MultiAZEnabled ?? false,
@@ -88,10 +87,10 @@ export async function createShardedGroup(svc: Services, id: string, input: Creat
     readerEndpoint: endpoint,
     pending: {},
     ...(userGroups.length ? { userGroupIds: userGroups.map((u) => u.id) } : {}),
-  };
+  }, undefined);
   const ops: WriteOp[] = [
-    { op: 'create', kind: 'replicationGroup', id, doc: group },
-    ...clusters.map((c): WriteOp => ({ op: 'create', kind: 'cacheCluster', id: c.id, doc: c })),
+    groupCreate(group),
+    ...clusters.map(clusterCreate),
     ...addressOps,
     ...tagOps(group.arn, input.Tags ?? []),
     ...attachmentOps(userGroups, id, true),

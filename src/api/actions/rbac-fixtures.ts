@@ -8,6 +8,8 @@ import { fakeEngine, makeTestServices, type TestServices } from './test-services
 import { loadNodeAcl } from '../../reconciler/acl.js';
 import { RbacController } from '../../reconciler/rbac-controller.js';
 import { silentLogger } from '../../util/logger.js';
+import { getGroup } from '../../store/index.js';
+import { setClusterStatus, setGroupStatus } from '../../resources/test-services.js';
 
 /** Fresh services for each test of the file that calls {@link useRbacServices} (a live binding). */
 export let t: TestServices;
@@ -26,7 +28,7 @@ export const createUser = (id: string, extra: object = {}) =>
   t.call(CreateUser, { UserId: id, UserName: id, Engine: 'redis', AccessString: 'on ~app::* -@all +@read', Passwords: [PW], ...extra });
 export const userDoc = async (id: string) => (await t.store.get('user', id))!.doc;
 export const ugDoc = async (id: string) => (await t.store.get('userGroup', id))!.doc;
-export const rgDoc = async (id: string) => (await t.store.get('replicationGroup', id))!.doc;
+export const rgDoc = async (id: string) => (await getGroup(t.store, id))!.doc;
 export const describeGroup = async (id: string) => (await t.call(DescribeReplicationGroups, { ReplicationGroupId: id })).ReplicationGroups[0];
 
 /** One reconciler pass of the RBAC controller (user groups creating → active, pending changes done once nodes have them). */
@@ -36,13 +38,13 @@ export const settle = () => new RbacController({ store: t.store, events: t.svc.e
 export async function nodesApplyAcls(): Promise<void> {
   for (const c of await t.store.list('cacheCluster')) {
     const acl = await loadNodeAcl(t.store, c.doc);
-    await t.store.commit([{ op: 'update', kind: 'cacheCluster', id: c.id, doc: { ...c.doc, status: 'available', appliedAcl: acl.fingerprint } }]);
+    await setClusterStatus(t.store, c.id, (x) => { x.status = 'available'; x.appliedAcl = acl.fingerprint; });
   }
 }
 
 export async function markGroupsAvailable(): Promise<void> {
   for (const g of await t.store.list('replicationGroup')) {
-    await t.store.commit([{ op: 'update', kind: 'replicationGroup', id: g.id, doc: { ...g.doc, status: 'available' } }]);
+    await setGroupStatus(t.store, g.id, (x) => { x.status = 'available'; });
   }
 }
 

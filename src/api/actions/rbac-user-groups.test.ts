@@ -17,6 +17,7 @@ import ModifyReplicationGroup from './ModifyReplicationGroup.js';
 import ModifyUser from './ModifyUser.js';
 import ModifyUserGroup from './ModifyUserGroup.js';
 import { assertFault, assertFaultChangesNothing } from './test-services.js';
+import { clusterDelete, getGroup, listClusters } from '../../store/index.js';
 import { loadNodeAcl } from '../../reconciler/acl.js';
 import { deleteGroup } from '../../reconciler/group-delete.js';
 import type { ReconcilerDeps } from '../../reconciler/deps.js';
@@ -228,9 +229,9 @@ describe('user groups on replication groups', () => {
     await t.call(DeleteReplicationGroup, { ReplicationGroupId: 'rbac-group' });
     await assertFaultChangesNothing(t.svc, () => t.call(DeleteUserGroup, { UserGroupId: 'app' }), 'InvalidUserGroupState');
     // The reconciler's last step, once the members are gone.
-    for (const c of await t.store.list('cacheCluster')) await t.store.commit([{ op: 'delete', kind: 'cacheCluster', id: c.id }]);
+    for (const c of await listClusters(t.store)) await t.store.commit(clusterDelete(c));
     const d = { store: t.store, events: t.svc.events } as unknown as ReconcilerDeps;
-    assert.equal(await deleteGroup(d, (await t.store.get('replicationGroup', 'rbac-group'))!, new Map()), false);
+    assert.equal(await deleteGroup(d, (await getGroup(t.store, 'rbac-group'))!, new Map()), false);
     assert.equal(await t.store.get('replicationGroup', 'rbac-group'), undefined);
     assert.deepEqual((await ugDoc('app')).replicationGroups, []);
     await t.call(DeleteUserGroup, { UserGroupId: 'app' });

@@ -9,7 +9,8 @@ import { replicaActions } from './registry-replicas.js';
 import {
   assertFaultChangesNothing, fakeEngine, insertCacheCluster, makeTestServices, type TestServices, type TestServicesOptions,
 } from './test-services.js';
-import type { CacheClusterRecord, CacheSubnetGroupRecord, ReplicationGroupRecord } from '../../store/index.js';
+import { clusterDelete, getCluster, getGroup, presentedCluster, presentedGroup, type CacheClusterRecord, type CacheSubnetGroupRecord, type ReplicationGroupRecord } from '../../store/index.js';
+import { setClusterStatus, setGroupStatus } from '../../resources/test-services.js';
 
 let t: TestServices | undefined;
 afterEach(async () => { await t?.close(); t = undefined; });
@@ -38,23 +39,23 @@ async function setup(opts: { clusters?: number; failover?: boolean; services?: T
 async function settle(): Promise<void> {
   for (const c of await t!.store.list('cacheCluster')) {
     if (c.doc.deleteRequested) {
-      await t!.store.commit([{ op: 'delete', kind: 'cacheCluster', id: c.id },
+      await t!.store.commit([...clusterDelete((await getCluster(t!.store, c.id))!),
         ...c.doc.nodes.map((n) => ({ op: 'delete' as const, kind: 'address' as const, id: n.address }))]);
       continue;
     }
-    const doc: CacheClusterRecord = { ...c.doc, status: 'available', nodes: c.doc.nodes.map((n) => ({ ...n, status: 'available' })) };
-    await t!.store.commit([{ op: 'update', kind: 'cacheCluster', id: c.id, doc }]);
+    await setClusterStatus(t!.store, c.id, (x) => { x.status = 'available'; for (const n of x.nodes) n.status = 'available'; });
   }
   for (const g of await t!.store.list('replicationGroup')) {
-    await t!.store.commit([{ op: 'update', kind: 'replicationGroup', id: g.id, doc: { ...g.doc, status: 'available' } }]);
+    await setGroupStatus(t!.store, g.id, (x) => { x.status = 'available'; });
   }
 }
 
 async function group(): Promise<ReplicationGroupRecord> {
-  return (await t!.store.get('replicationGroup', GROUP))!.doc;
+  return presentedGroup((await getGroup(t!.store, GROUP))!.doc);
 }
 async function cluster(id: string): Promise<CacheClusterRecord | undefined> {
-  return (await t!.store.get('cacheCluster', id))?.doc;
+  const c = (await getCluster(t!.store, id))?.doc;
+  return c && presentedCluster(c);
 }
 async function addressOwners(): Promise<Map<string, string>> {
   return new Map((await t!.store.list('address')).map((r) => [r.id, r.doc.owner]));
@@ -116,7 +117,7 @@ test('new members take the lowest unused numbers, skipping ids still being delet
   await decrease({ ReplicasToRemove: [m(2)] });
   await settle(); // -002 is gone
   await decrease({ ReplicasToRemove: [m(3)] }); // -003 still has its record (being deleted)
-  await t!.store.commit([{ op: 'update', kind: 'replicationGroup', id: GROUP, doc: { ...(await group()), status: 'available' } }]);
+  await setGroupStatus(t!.store, GROUP, (g) => { g.status = 'available'; });
   assert.deepEqual((await group()).memberClusters, [m(1)], 'only the primary is left');
 
   const out = await increase({ NewReplicaCount: 2 });
@@ -160,10 +161,12 @@ test('IncreaseReplicaCount errors change nothing', async () => {
     PreferredAvailabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c', 'us-east-1f'] }] }, 'InvalidParameterValue');
   await fails({ ReplicationGroupId: 'nope', NewReplicaCount: 3 }, 'ReplicationGroupNotFoundFault');
   // Not available: modifying (e.g. right after another change) or failing over.
-  await t!.store.commit([{ op: 'update', kind: 'replicationGroup', id: GROUP, doc: { ...(await group()), status: 'modifying' } }]);
+  await setGroupStatus(t!.store, GROUP, (g) => { g.status = 'modifying'; });
   await fails({ NewReplicaCount: 3 }, 'InvalidReplicationGroupState');
-  await t!.store.commit([{ op: 'update', kind: 'replicationGroup', id: GROUP, doc: { ...(await group()), status: 'available',
-    failover: { state: 'promote', fromClusterId: m(1), toClusterId: m(2), reason: 'primary-down', startedAt: new Date().toISOString() } } }]);
+  await setGroupStatus(t!.store, GROUP, (g) => {
+    g.status = 'available';
+    g.failover = { state: 'promote', fromClusterId: m(1), toClusterId: m(2), reason: 'primary-down', startedAt: new Date().toISOString() };
+  });
   await fails({ NewReplicaCount: 3 }, 'InvalidReplicationGroupState');
 });
 
@@ -239,7 +242,7 @@ test('DecreaseReplicaCount errors change nothing', async () => {
   assert.match(last.message, /at least 1 replica/);
   await fails({ ReplicasToRemove: [m(2), m(3)] }, 'InvalidParameterValue');
   await fails({ ReplicationGroupId: 'nope', NewReplicaCount: 1 }, 'ReplicationGroupNotFoundFault');
-  await t!.store.commit([{ op: 'update', kind: 'replicationGroup', id: GROUP, doc: { ...(await group()), status: 'modifying' } }]);
+  await setGroupStatus(t!.store, GROUP, (g) => { g.status = 'modifying'; });
   await fails({ NewReplicaCount: 1 }, 'InvalidReplicationGroupState');
 });
 

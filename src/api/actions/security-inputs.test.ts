@@ -14,7 +14,8 @@ import ModifyReplicationGroup from './ModifyReplicationGroup.js';
 import { assertFaultChangesNothing, fakeEngine, makeTestServices, storeSnapshot, type TestServices } from './test-services.js';
 import type { ActionFactory } from './define.js';
 import { sha256Hex } from '../../security/auth-token.js';
-import type { CacheClusterRecord, ReplicationGroupRecord } from '../../store/index.js';
+import { getGroup, type CacheClusterRecord, type ReplicationGroupRecord } from '../../store/index.js';
+import { setClusterStatus, setGroupStatus } from '../../resources/test-services.js';
 
 let t: TestServices | undefined;
 afterEach(async () => { await t?.close(); t = undefined; });
@@ -41,15 +42,14 @@ async function setup(): Promise<TestServices> {
 /** What the reconciler does once nodes run: everything available, every node running the current auth state. */
 async function markAvailable(): Promise<void> {
   for (const c of await t!.store.list('cacheCluster')) {
-    const doc: CacheClusterRecord = { ...c.doc, status: 'available', ...(c.doc.auth ? { appliedAuthVersion: c.doc.auth.version } : {}) };
-    await t!.store.commit([{ op: 'update', kind: 'cacheCluster', id: c.id, doc }]);
+    await setClusterStatus(t!.store, c.id, (x) => { x.status = 'available'; if (c.doc.auth) x.appliedAuthVersion = c.doc.auth.version; });
   }
   for (const g of await t!.store.list('replicationGroup')) {
-    await t!.store.commit([{ op: 'update', kind: 'replicationGroup', id: g.id, doc: { ...g.doc, status: 'available' } }]);
+    await setGroupStatus(t!.store, g.id, (x) => { x.status = 'available'; });
   }
 }
 
-const group = async (id: string): Promise<ReplicationGroupRecord> => (await t!.store.get('replicationGroup', id))!.doc;
+const group = async (id: string): Promise<ReplicationGroupRecord> => (await getGroup(t!.store, id))!.doc;
 const newGroup = (extra: object) => ({ ReplicationGroupId: 'new-group', ReplicationGroupDescription: 'd', NumCacheClusters: 2, ...extra });
 const rotate = (token: string, extra: object = {}) => ({ ReplicationGroupId: 'secure', AuthToken: token, AuthTokenUpdateStrategy: 'ROTATE', ApplyImmediately: true, ...extra });
 
@@ -192,8 +192,7 @@ test('TLS turned on and off in place: preferred first, then required, and back; 
   const nodesServe = async (mode: 'none' | 'preferred' | 'required') => {
     for (const c of await t!.store.list('cacheCluster')) {
       if (c.doc.replicationGroupId !== 'plain') continue;
-      const doc: CacheClusterRecord = { ...c.doc, status: 'available', nodes: c.doc.nodes.map((n) => ({ ...n, transit: mode })) };
-      await t!.store.commit([{ op: 'update', kind: 'cacheCluster', id: c.id, doc }]);
+      await setClusterStatus(t!.store, c.id, (x) => { x.status = 'available'; for (const n of x.nodes) n.transit = mode; });
     }
     await markAvailable();
   };

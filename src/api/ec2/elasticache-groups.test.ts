@@ -8,6 +8,7 @@ import DescribeCacheClusters from '../actions/DescribeCacheClusters.js';
 import ModifyCacheCluster from '../actions/ModifyCacheCluster.js';
 import ModifyReplicationGroup from '../actions/ModifyReplicationGroup.js';
 import { assertFaultChangesNothing, fakeEngine, insertCacheCluster, makeTestServices, type TestServices } from '../actions/test-services.js';
+import { setGroupStatus } from '../../resources/test-services.js';
 import CreateSecurityGroup from './actions/CreateSecurityGroup.js';
 import DeleteSecurityGroup from './actions/DeleteSecurityGroup.js';
 
@@ -45,8 +46,7 @@ test('modify-cache-cluster and modify-replication-group with an unknown group id
   assert.deepEqual((await t.store.get('cacheCluster', 'cc'))!.doc.securityGroupIds, [sg]);
 
   await t.call(CreateReplicationGroup, { ReplicationGroupId: 'rg', ReplicationGroupDescription: 'd', NumCacheClusters: 1 });
-  const rg = (await t.store.get('replicationGroup', 'rg'))!;
-  await t.store.commit([{ op: 'update', kind: 'replicationGroup', id: 'rg', doc: { ...rg.doc, status: 'available' }, expectVersion: rg.version }]);
+  await setGroupStatus(t.store, 'rg', (g) => { g.status = 'available'; });
   await assertFaultChangesNothing(t.svc, () => t.call(ModifyReplicationGroup, { ReplicationGroupId: 'rg', SecurityGroupIds: [UNKNOWN], ApplyImmediately: true }),
     'InvalidParameterValue');
   await t.call(ModifyReplicationGroup, { ReplicationGroupId: 'rg', SecurityGroupIds: [sg], ApplyImmediately: true });

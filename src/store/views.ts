@@ -1,0 +1,326 @@
+import type {
+  CacheClusterRecord, CacheClusterSpec, CacheClusterStatusRecord, CacheNodeRecord, CacheNodeState,
+  NodeGroupRecord, ReplicationGroupRecord, ReplicationGroupSpec, ReplicationGroupStatusRecord, ShardRecord, ShardState,
+} from './records.js';
+import type { StateStore, WriteOp } from './types.js';
+
+/**
+ * The merged view of a record kept in two halves (see records.ts): what the API asked for (spec,
+ * written by API handlers) overlaid with what the reconciler observed (status, written by the
+ * reconciler), each half with its own version. A status half that does not exist yet (a resource
+ * the reconciler has not seen) reads as the resource's initial status.
+ */
+export interface View<Spec, Status, Merged> {
+  id: string;
+  /** The spec's version: API writes (and the reconciler's spec transitions) expect it. */
+  version: number;
+  /** The status's version; undefined while there is no status record. */
+  statusVersion: number | undefined;
+  spec: Spec;
+  status: Status | undefined;
+  doc: Merged;
+}
+
+export type ClusterView = View<CacheClusterSpec, CacheClusterStatusRecord, CacheClusterRecord>;
+export type GroupView = View<ReplicationGroupSpec, ReplicationGroupStatusRecord, ReplicationGroupRecord>;
+
+// ---- cache clusters --------------------------------------------------------------------------
+
+const NODE_STATE_KEYS = ['status', 'parameterGroupStatus', 'recovering', 'transit', 'observed'] as const satisfies readonly (keyof CacheNodeState)[];
+const CLUSTER_STATUS_KEYS = [
+  'observedGeneration', 'status', 'parameterApplyStatus', 'appliedParameters', 'appliedNodeType', 'appliedAuthVersion',
+  'appliedAcl', 'rebootsDone', 'restartWanted', 'failureReason',
+] as const satisfies readonly (keyof CacheClusterStatusRecord)[];
+/** Keys of the merged view that belong to neither half (derived when merging). */
+const CLUSTER_DERIVED = new Set<string>(['rebootRequested', 'nodes']);
+
+export function mergeCluster(spec: CacheClusterSpec, status: CacheClusterStatusRecord | undefined): CacheClusterRecord {
+  const st: Omit<CacheClusterStatusRecord, 'id'> = status ?? { observedGeneration: 0, status: 'creating', nodes: {}, parameterApplyStatus: 'in-sync' };
+  const nodes = spec.nodes.map((n): CacheNodeRecord => ({ ...n, ...(st.nodes[n.id] ?? { status: 'creating', parameterGroupStatus: 'in-sync' }) }));
+  const { id: _id, nodes: _nodes, ...observed } = { id: '', ...st };
+  const doc: CacheClusterRecord = { ...structuredClone(spec), ...structuredClone(observed), nodes: structuredClone(nodes) };
+  const reboot = [...new Set([
+    ...Object.entries(spec.rebootRequests ?? {}).filter(([n, k]) => k > (st.rebootsDone?.[n] ?? 0)).map(([n]) => n),
+    ...(st.restartWanted ?? []),
+  ])].filter((n) => spec.nodes.some((x) => x.id === n));
+  if (reboot.length) doc.rebootRequested = reboot;
+  return doc;
+}
+
+export function clusterSpecOf(c: CacheClusterRecord): CacheClusterSpec {
+  const out: Record<string, unknown> = {};
+  const statusKeys = new Set<string>(CLUSTER_STATUS_KEYS);
+  for (const [k, v] of Object.entries(c)) if (!statusKeys.has(k) && !CLUSTER_DERIVED.has(k) && v !== undefined) out[k] = v;
+  out.nodes = c.nodes.map(({ id, address, port, availabilityZone, createdAt }) => ({ id, address, port, availabilityZone, createdAt }));
+  return structuredClone(out) as unknown as CacheClusterSpec;
+}
+
+export function clusterStatusOf(c: CacheClusterRecord): CacheClusterStatusRecord {
+  const out: Record<string, unknown> = { id: c.id };
+  for (const k of CLUSTER_STATUS_KEYS) if (c[k] !== undefined) out[k] = c[k];
+  out.nodes = Object.fromEntries(c.nodes.map((n) => [n.id, pick(n, NODE_STATE_KEYS)]));
+  return structuredClone(out) as unknown as CacheClusterStatusRecord;
+}
+
+// ---- replication groups ----------------------------------------------------------------------
+
+const SHARD_STATE_KEYS = ['failover', 'lastFailoverAt', 'handledFailoverRequest'] as const;
+const GROUP_STATUS_KEYS = ['observedGeneration', 'status', 'failureReason'] as const satisfies readonly (keyof ReplicationGroupStatusRecord)[];
+
+function mergeShard<T extends ShardRecord>(spec: T, st: ShardState | undefined): T {
+  const out = { ...spec };
+  if (st?.primaryClusterId && spec.memberClusters.includes(st.primaryClusterId)) out.primaryClusterId = st.primaryClusterId;
+  for (const k of SHARD_STATE_KEYS) if (st?.[k] !== undefined) (out as Record<string, unknown>)[k] = st[k];
+  return out;
+}
+
+export function mergeGroup(spec: ReplicationGroupSpec, status: ReplicationGroupStatusRecord | undefined): ReplicationGroupRecord {
+  const st: Omit<ReplicationGroupStatusRecord, 'id'> = status ?? { observedGeneration: 0, status: 'creating', shards: {} };
+  const s = structuredClone(spec);
+  const { nodeGroups, resharding, ...top } = s;
+  const doc: ReplicationGroupRecord = { ...mergeShard(top, st.shards['']), status: st.status, observedGeneration: st.observedGeneration };
+  if (st.failureReason !== undefined) doc.failureReason = st.failureReason;
+  if (nodeGroups) doc.nodeGroups = nodeGroups.map((ng) => mergeShard(ng, st.shards[ng.id]));
+  if (resharding) {
+    const p = st.reshardProgress?.startedAt === resharding.startedAt ? st.reshardProgress : undefined;
+    doc.resharding = { ...resharding, movedSlots: p?.movedSlots ?? 0, keysMoved: p?.keysMoved ?? 0 };
+  }
+  return structuredClone(doc);
+}
+
+function shardStateOf(s: ShardRecord): ShardState | undefined {
+  const out: ShardState = { primaryClusterId: s.primaryClusterId };
+  for (const k of SHARD_STATE_KEYS) if (s[k] !== undefined) (out as Record<string, unknown>)[k] = s[k];
+  return out;
+}
+
+export function groupSpecOf(g: ReplicationGroupRecord): ReplicationGroupSpec {
+  const out: Record<string, unknown> = {};
+  const skip = new Set<string>([...GROUP_STATUS_KEYS, ...SHARD_STATE_KEYS]);
+  for (const [k, v] of Object.entries(g)) if (!skip.has(k) && v !== undefined) out[k] = v;
+  if (g.nodeGroups) out.nodeGroups = g.nodeGroups.map((ng) => omit(ng, SHARD_STATE_KEYS));
+  if (g.resharding) out.resharding = { startedAt: g.resharding.startedAt, totalSlots: g.resharding.totalSlots, removing: g.resharding.removing };
+  return structuredClone(out) as unknown as ReplicationGroupSpec;
+}
+
+export function groupStatusOf(g: ReplicationGroupRecord): ReplicationGroupStatusRecord {
+  const out: ReplicationGroupStatusRecord = { id: g.id, observedGeneration: g.observedGeneration, status: g.status, shards: {} };
+  if (g.failureReason !== undefined) out.failureReason = g.failureReason;
+  if (g.nodeGroups) for (const ng of g.nodeGroups) out.shards[ng.id] = shardStateOf(ng)!;
+  else out.shards[''] = shardStateOf(g)!;
+  // No progress reads as 0 slots and 0 keys moved: a new resharding has no status of its own yet.
+  if (g.resharding && (g.resharding.movedSlots || g.resharding.keysMoved)) out.reshardProgress = { startedAt: g.resharding.startedAt, movedSlots: g.resharding.movedSlots, keysMoved: g.resharding.keysMoved };
+  return structuredClone(out);
+}
+
+// ---- reads -------------------------------------------------------------------------------------
+
+export async function getCluster(store: StateStore, id: string): Promise<ClusterView | undefined> {
+  const [spec, status] = await Promise.all([store.get('cacheCluster', id), store.get('cacheClusterStatus', id)]);
+  if (!spec) return undefined;
+  return { id, version: spec.version, statusVersion: status?.version, spec: spec.doc, status: status?.doc, doc: mergeCluster(spec.doc, status?.doc) };
+}
+
+export async function listClusters(store: StateStore): Promise<ClusterView[]> {
+  const [specs, statuses] = await Promise.all([store.list('cacheCluster'), store.list('cacheClusterStatus')]);
+  const byId = new Map(statuses.map((s) => [s.id, s]));
+  return specs.map((s) => {
+    const st = byId.get(s.id);
+    return { id: s.id, version: s.version, statusVersion: st?.version, spec: s.doc, status: st?.doc, doc: mergeCluster(s.doc, st?.doc) };
+  });
+}
+
+export async function getGroup(store: StateStore, id: string): Promise<GroupView | undefined> {
+  const [spec, status] = await Promise.all([store.get('replicationGroup', id), store.get('replicationGroupStatus', id)]);
+  if (!spec) return undefined;
+  return { id, version: spec.version, statusVersion: status?.version, spec: spec.doc, status: status?.doc, doc: mergeGroup(spec.doc, status?.doc) };
+}
+
+export async function listGroups(store: StateStore): Promise<GroupView[]> {
+  const [specs, statuses] = await Promise.all([store.list('replicationGroup'), store.list('replicationGroupStatus')]);
+  const byId = new Map(statuses.map((s) => [s.id, s]));
+  return specs.map((s) => {
+    const st = byId.get(s.id);
+    return { id: s.id, version: s.version, statusVersion: st?.version, spec: s.doc, status: st?.doc, doc: mergeGroup(s.doc, st?.doc) };
+  });
+}
+
+/**
+ * The store refuses a spec record that carries status fields (a merged view written whole): the
+ * halves stay apart whatever a caller does. Throws a plain Error: a programming error.
+ */
+export function assertSpecShape(kind: string, doc: object): void {
+  if (kind !== 'cacheCluster' && kind !== 'replicationGroup') return;
+  for (const k of ['status', 'observedGeneration', 'failover', 'parameterApplyStatus', 'appliedParameters']) {
+    if (k in doc) throw new Error(`${kind} ${(doc as { id?: string }).id}: the desired-state record carries the status field ${k}; write it with the view functions`);
+  }
+}
+
+// ---- writes ------------------------------------------------------------------------------------
+
+/** A write of one half crossed into the other: a programming error, never a user's. */
+export class OwnershipError extends Error {
+  constructor(what: string, id: string, side: 'spec' | 'status', field: string) {
+    super(`${what} ${id}: a ${side === 'spec' ? 'desired-state (API)' : 'status (reconciler)'} write changed ${field}, which the other side owns`);
+    this.name = 'OwnershipError';
+  }
+}
+
+/** Creates a cluster's spec half (its status half is the reconciler's to create). */
+export function clusterCreate(c: CacheClusterRecord | CacheClusterSpec): WriteOp {
+  return { op: 'create', kind: 'cacheCluster', id: c.id, doc: 'status' in c ? clusterSpecOf(c) : structuredClone(c) };
+}
+
+/** Creates a group's spec half. */
+export function groupCreate(g: ReplicationGroupRecord | ReplicationGroupSpec): WriteOp {
+  return { op: 'create', kind: 'replicationGroup', id: g.id, doc: 'status' in g ? groupSpecOf(g) : structuredClone(g) };
+}
+
+/** The ops writing a cluster's spec half as `next` has it; throws when `next` changed the status half. */
+export function clusterSpecWrite(view: ClusterView, next: CacheClusterRecord): WriteOp[] {
+  assertSame('Cache cluster', view.id, 'spec', clusterStatusOf(view.doc), clusterStatusOf(next));
+  const spec = clusterSpecOf(next);
+  if (same(spec, view.spec)) return [];
+  return [{ op: 'update', kind: 'cacheCluster', id: view.id, doc: spec, expectVersion: view.version }];
+}
+
+/** The op writing a cluster's status half as `next` has it; throws when `next` changed the spec half. */
+export function clusterStatusWrite(view: ClusterView, next: CacheClusterRecord): WriteOp[] {
+  assertSame('Cache cluster', view.id, 'status', clusterSpecOf(view.doc), clusterSpecOf(next));
+  const status = { ...clusterStatusOf(next), observedGeneration: view.spec.generation ?? 0 };
+  if (view.status && same(status, view.status)) return [];
+  return [view.statusVersion === undefined
+    ? { op: 'create', kind: 'cacheClusterStatus', id: view.id, doc: status }
+    : { op: 'update', kind: 'cacheClusterStatus', id: view.id, doc: status, expectVersion: view.statusVersion }];
+}
+
+/** Removes both halves (the spec at the version read). */
+export function clusterDelete(view: ClusterView): WriteOp[] {
+  return [{ op: 'delete', kind: 'cacheCluster', id: view.id, expectVersion: view.version },
+    ...(view.statusVersion !== undefined ? [{ op: 'delete', kind: 'cacheClusterStatus', id: view.id } as const] : [])];
+}
+
+export function groupSpecWrite(view: GroupView, next: ReplicationGroupRecord): WriteOp[] {
+  assertSame('Replication group', view.id, 'spec', groupStatusOf(view.doc), groupStatusOf(next));
+  const spec = groupSpecOf(next);
+  if (same(spec, view.spec)) return [];
+  return [{ op: 'update', kind: 'replicationGroup', id: view.id, doc: spec, expectVersion: view.version }];
+}
+
+export function groupStatusWrite(view: GroupView, next: ReplicationGroupRecord): WriteOp[] {
+  // A shard's primary is the status's to change (failover); the spec's is the one named at creation.
+  assertSame('Replication group', view.id, 'status', withoutPrimaries(groupSpecOf(view.doc)), withoutPrimaries(groupSpecOf(next)));
+  const status = { ...groupStatusOf(next), observedGeneration: view.spec.generation ?? 0 };
+  if (view.status && same(status, view.status)) return [];
+  return [view.statusVersion === undefined
+    ? { op: 'create', kind: 'replicationGroupStatus', id: view.id, doc: status }
+    : { op: 'update', kind: 'replicationGroupStatus', id: view.id, doc: status, expectVersion: view.statusVersion }];
+}
+
+/**
+ * A reconciler step that finishes a request and changes the spec with the status (shards removed
+ * after resharding, resharding done): both halves, each at the version read, in one commit.
+ */
+export function groupTransitionWrite(view: GroupView, next: ReplicationGroupRecord): WriteOp[] {
+  const spec = groupSpecOf(next);
+  const ops: WriteOp[] = same(spec, view.spec) ? [] : [{ op: 'update', kind: 'replicationGroup', id: view.id, doc: spec, expectVersion: view.version }];
+  const status = { ...groupStatusOf(next), observedGeneration: (spec.generation ?? 0) };
+  if (!view.status || !same(status, view.status)) {
+    ops.push(view.statusVersion === undefined
+      ? { op: 'create', kind: 'replicationGroupStatus', id: view.id, doc: status }
+      : { op: 'update', kind: 'replicationGroupStatus', id: view.id, doc: status, expectVersion: view.statusVersion });
+  }
+  return ops;
+}
+
+export function groupDelete(view: GroupView): WriteOp[] {
+  return [{ op: 'delete', kind: 'replicationGroup', id: view.id, expectVersion: view.version },
+    ...(view.statusVersion !== undefined ? [{ op: 'delete', kind: 'replicationGroupStatus', id: view.id } as const] : [])];
+}
+
+/** The view after `ops` (from the write functions above) were committed. */
+export function afterWrite<V extends ClusterView | GroupView>(view: V, ops: WriteOp[], next: V['doc']): V {
+  const out = { ...view, doc: structuredClone(next) } as V;
+  for (const op of ops) {
+    if (op.op === 'delete') continue;
+    const status = op.kind === 'cacheClusterStatus' || op.kind === 'replicationGroupStatus';
+    if (status) { out.statusVersion = (op.op === 'create' ? 0 : out.statusVersion!) + 1; out.status = structuredClone(op.doc) as never; }
+    else { out.version += 1; out.spec = structuredClone(op.doc) as never; }
+  }
+  return out;
+}
+
+function withoutPrimaries(g: ReplicationGroupSpec): object {
+  const { primaryClusterId: _p, nodeGroups, ...rest } = g;
+  return { ...rest, nodeGroups: nodeGroups?.map(({ primaryClusterId: _q, ...ng }) => ng) };
+}
+
+/** `doc` with its generation bumped: an API change the nodes must follow (shows `modifying` until observed). */
+export function bumped<T extends { generation?: number }>(doc: T): T {
+  return { ...doc, generation: (doc.generation ?? 0) + 1 };
+}
+
+// ---- what the API shows ------------------------------------------------------------------------
+
+/**
+ * The status an API caller sees: `deleting` once deletion was asked for, `modifying` while the
+ * reconciler has not yet observed the latest change (or a requested failover has not started),
+ * `rebooting cache cluster nodes` while requested reboots are not carried out.
+ */
+export function presentedGroup(g: ReplicationGroupRecord): ReplicationGroupRecord {
+  const out = structuredClone(g);
+  const shards: ShardRecord[] = out.nodeGroups ?? [out];
+  const waiting = shards.some((s) => s.failoverRequest && s.failoverRequest.id !== s.handledFailoverRequest);
+  if (out.deleteRequested) out.status = 'deleting';
+  else if (out.status !== 'creating' && ((out.generation ?? 0) > out.observedGeneration || waiting)) out.status = 'modifying';
+  return out;
+}
+
+export function presentedCluster(c: CacheClusterRecord): CacheClusterRecord {
+  const out = structuredClone(c);
+  const reboot = new Set(out.rebootRequested ?? []);
+  for (const n of out.nodes) if (reboot.has(n.id)) n.status = 'rebooting';
+  if (out.deleteRequested) out.status = 'deleting';
+  else if (reboot.size > 0) out.status = 'rebooting cache cluster nodes';
+  else if (out.status !== 'creating' && (out.generation ?? 0) > out.observedGeneration) out.status = 'modifying';
+  return out;
+}
+
+/** The view with the doc an API caller sees (writes of it still go to the spec only). */
+export function presentedView<V extends ClusterView | GroupView>(v: V): V {
+  const doc = 'nodes' in v.doc ? presentedCluster(v.doc as CacheClusterRecord) : presentedGroup(v.doc as ReplicationGroupRecord);
+  return { ...v, doc } as V;
+}
+
+function assertSame(what: string, id: string, side: 'spec' | 'status', before: object, after: object): void {
+  if (same(before, after)) return;
+  const a = before as Record<string, unknown>;
+  const b = after as Record<string, unknown>;
+  const field = [...new Set([...Object.keys(a), ...Object.keys(b)])].find((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k])) ?? '?';
+  throw new OwnershipError(what, id, side, field);
+}
+
+/** Deep equality of JSON documents, independent of key order. */
+export function same(a: unknown, b: unknown): boolean {
+  return canonical(a) === canonical(b);
+}
+
+function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) => (x && typeof x === 'object' && !Array.isArray(x)
+    ? Object.fromEntries(Object.entries(x as Record<string, unknown>).filter(([, y]) => y !== undefined).sort(([p], [q]) => (p < q ? -1 : p > q ? 1 : 0)))
+    : x));
+}
+
+function pick<T extends object, K extends keyof T>(o: T, keys: readonly K[]): Partial<T> {
+  const out: Partial<T> = {};
+  for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
+  return out;
+}
+
+function omit<T extends object>(o: T, keys: readonly string[]): T {
+  const out = { ...o } as Record<string, unknown>;
+  for (const k of keys) delete out[k];
+  return out as T;
+}
+
+export type { NodeGroupRecord };
