@@ -6,9 +6,8 @@ import {
   DescribeCacheClustersCommand, DescribeReplicationGroupsCommand,
   type CacheCluster, type ElastiCacheClient, type ReplicationGroup,
 } from '@aws-sdk/client-elasticache';
-import { Redis, type RedisOptions } from 'ioredis';
 import { parseInfo } from '../engine/info.js';
-import { boundConnector } from '../engine/bound-connector.js';
+import { withNodeConnection, type AdminConnectionOptions } from '../engine/connect.js';
 import { readServerFile } from '../service/data-dir.js';
 import { caPaths } from '../security/ca.js';
 import { ADMIN_USER, adminSecretPath } from '../security/node-security.js';
@@ -95,33 +94,27 @@ async function probe(address: string, port: number): Promise<Probe | undefined> 
   const plain = await probeWith(address, port, {});
   if (plain || !nodeAccess) return plain;
   const auth = { username: ADMIN_USER, password: nodeAccess.password };
-  return (nodeAccess.ca ? await probeWith(address, port, { ...auth, tls: { ca: nodeAccess.ca } }) : undefined)
-    ?? probeWith(address, port, auth);
+  return (nodeAccess.ca ? await probeWith(address, port, { auth, tls: { ca: nodeAccess.ca } }) : undefined)
+    ?? probeWith(address, port, { auth });
 }
 
 /** One short-lived connection to a node: its pid, role and link, or undefined when it does not answer. */
-async function probeWith(address: string, port: number, extra: RedisOptions): Promise<Probe | undefined> {
-  const client = new Redis({
-    host: address, port, lazyConnect: true, connectTimeout: 1000, commandTimeout: 1000,
-    maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null, ...extra,
-    ...(managementAddress ? { Connector: boundConnector(managementAddress) } : {}),
-  });
-  client.on('error', () => undefined);
+async function probeWith(address: string, port: number, access: AdminConnectionOptions): Promise<Probe | undefined> {
   try {
-    await client.connect();
-    const fields = { ...parseInfo(String(await client.call('INFO', 'server'))), ...parseInfo(String(await client.call('INFO', 'replication'))) };
-    const pid = Number(fields['process_id']);
-    if (!Number.isInteger(pid) || pid <= 0) return undefined;
-    return {
-      pid,
-      role: fields['role'] === 'master' ? 'primary' : 'replica',
-      linkUp: fields['master_link_status'] === 'up',
-      tcpPort: Number(fields['tcp_port']),
-    };
+    return await withNodeConnection(address, port, { ...access, ...(managementAddress ? { localAddress: managementAddress } : {}) },
+      async (client): Promise<Probe | undefined> => {
+        const fields = { ...parseInfo(String(await client.call('INFO', 'server'))), ...parseInfo(String(await client.call('INFO', 'replication'))) };
+        const pid = Number(fields['process_id']);
+        if (!Number.isInteger(pid) || pid <= 0) return undefined;
+        return {
+          pid,
+          role: fields['role'] === 'master' ? 'primary' : 'replica',
+          linkUp: fields['master_link_status'] === 'up',
+          tcpPort: Number(fields['tcp_port']),
+        };
+      });
   } catch {
     return undefined;
-  } finally {
-    client.disconnect();
   }
 }
 

@@ -1,14 +1,15 @@
 /**
  * Admin connections to cache nodes: one long-lived ioredis connection per node, tuned so that
  * a dead or unreachable node makes commands fail fast (never queue, never hang, never crash
- * the process) while the connection keeps retrying quietly in the background.
+ * the process) while the connection keeps retrying quietly in the background. Connections are
+ * made by connect.ts, the one place that builds them.
  */
 import { once } from 'node:events';
-import { Redis, type RedisOptions } from 'ioredis';
-import { boundConnector } from './bound-connector.js';
+import type { Redis } from 'ioredis';
 import { silentLogger, type Logger } from '../util/logger.js';
 import { settleWithin } from './proc.js';
 import { nodeInfoFromFields, parseInfo, type NodeInfo } from './info.js';
+import { connectNode, DEFAULT_COMMAND_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS, type AdminAuth, type AdminConnectionOptions } from './connect.js';
 
 export { parseInfo, parseInfoList, nodeInfoFromFields, type NodeInfo, type ReplicaLink } from './info.js';
 
@@ -33,19 +34,6 @@ export interface AdminPoolOptions {
   localAddress?: string;
 }
 
-/** How an admin connection reaches one node. */
-export interface AdminConnectionOptions {
-  auth?: AdminAuth;
-  /** TLS: the CA (PEM) the node's certificate chains to, and optionally the name to verify instead of the address. */
-  tls?: { ca: string | Buffer; servername?: string };
-}
-
-/** Credentials for nodes with an AUTH token / ACL user. */
-export interface AdminAuth {
-  username?: string;
-  password?: string;
-}
-
 interface Entry {
   client: Redis;
   /** Credentials and TLS settings the connection was made with. */
@@ -59,18 +47,16 @@ export class AdminPool {
   private readonly commandTimeoutMs: number;
   private readonly retryIntervalMs: number;
   private readonly connection: ((address: string, port: number) => AdminConnectionOptions) | undefined;
-  private readonly connector: RedisOptions['Connector'];
   /** The local address admin connections come from, if one was chosen. */
   readonly localAddress: string | undefined;
 
   constructor(opts: AdminPoolOptions = {}) {
     this.localAddress = opts.localAddress;
     this.log = opts.logger ?? silentLogger;
-    this.connectTimeoutMs = opts.connectTimeoutMs ?? 1000;
-    this.commandTimeoutMs = opts.commandTimeoutMs ?? 1000;
+    this.connectTimeoutMs = opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    this.commandTimeoutMs = opts.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
     this.retryIntervalMs = opts.retryIntervalMs ?? 100;
     this.connection = opts.connection;
-    this.connector = opts.localAddress ? boundConnector(opts.localAddress) : undefined;
   }
 
   /** The credentials and TLS settings the pool uses for a node when the caller gives none. */
@@ -93,27 +79,12 @@ export class AdminPool {
     if (existing && existing.authKey === authKey) return existing.client;
     if (existing) existing.client.disconnect();
 
-    const client = new Redis({
-      host: address,
-      port,
-      username: creds.username,
-      password: creds.password,
-      ...(tls ? { tls: { ca: tls.ca, ...(tls.servername ? { servername: tls.servername } : {}) } } : {}),
-      lazyConnect: true,
-      enableOfflineQueue: false,
-      // Admin commands (INFO, CONFIG, REPLICAOF) must also work while a replica loads its data set.
-      enableReadyCheck: false,
-      maxRetriesPerRequest: 0,
-      connectTimeout: this.connectTimeoutMs,
-      commandTimeout: this.commandTimeoutMs,
-      retryStrategy: () => this.retryIntervalMs + Math.floor(Math.random() * 100),
-      // RESP2 avoids the HELLO round trip; CLIENT SETINFO does not exist before Redis 7.2.
-      protocol: 2,
-      disableClientInfo: true,
+    const client = connectNode(address, port, {
+      auth: creds, ...(tls ? { tls } : {}),
+      ...(this.localAddress ? { localAddress: this.localAddress } : {}),
+      connectTimeoutMs: this.connectTimeoutMs, commandTimeoutMs: this.commandTimeoutMs, retryIntervalMs: this.retryIntervalMs,
       connectionName: 'cachefleet-admin',
-      ...(this.connector ? { Connector: this.connector } : {}),
-    });
-    client.on('error', (err: Error) => this.log.debug({ node: key, err: err.message }, 'admin connection error'));
+    }, (err) => this.log.debug({ node: key, err: err.message }, 'admin connection error'));
     this.clients.set(key, { client, authKey });
     return client;
   }

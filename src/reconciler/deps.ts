@@ -1,19 +1,20 @@
 import type { InstalledEngine } from '../catalog/engines.js';
 import type { AdminPool } from '../engine/admin.js';
 import type { NodeProvider } from '../engine/types.js';
-import type { EndpointRouter } from '../endpoints/types.js';
 import type { EventSink } from '../events/sink.js';
 import type { HealthMonitor } from '../health/monitor.js';
 import type { NodeSecurity } from '../security/node-security.js';
 import type { CacheClusterRecord, StateStore } from '../store/index.js';
 import type { Logger } from '../util/logger.js';
+import type { EndpointNetwork } from './network.js';
 
 /** What the controllers touch; injected so each can be driven on fakes or real processes. */
 export interface ReconcilerDeps {
   store: StateStore;
   provider: NodeProvider;
   admin: AdminPool;
-  router: EndpointRouter;
+  /** The one owner of endpoint routes and security-group filters (the only user of the router). */
+  network: EndpointNetwork;
   events: EventSink;
   engines: InstalledEngine[];
   logger: Logger;

@@ -64,7 +64,7 @@ function controlPlane(store: StateStore, fake: FakeShard, canAct = true): Harnes
     store, events: new EventSink(store, silentLogger, () => NOW), logger: silentLogger, now: () => NOW,
     monitor: { canAct, health: (key) => ({ health: fake.node(key).down ? 'down' : 'up', failures: 0 }) },
     nodeKeyOf: (c) => c.id, nodes: fake.control(), ops: fake.ops(), catchUpMs: 30,
-    switchEndpoint: async (g, from) => { switched.push(`${g.primaryClusterId} from ${from?.id}`); },
+    network: { switchEndpoint: async (g, from) => { switched.push(`${g.primaryClusterId} from ${from?.id}`); } },
   });
   return { runner, switched };
 }

@@ -5,13 +5,11 @@ import { adminNodeControl, type NodeControl } from '../failover/node-control.js'
 import { clusterOps, replicationOps, type ShardOps } from '../failover/shard-ops.js';
 import { afterWrite, groupStatusWrite, groupTransitionWrite, type CacheClusterRecord, type GroupView, type ReplicationGroupRecord, type ShardRecord, type StateStore, type WriteOp } from '../store/index.js';
 import type { Logger } from '../util/logger.js';
+import type { EndpointSwitch } from './network.js';
 import { markUnavailable, shouldFailOver, type MonitorView } from './shard-rules.js';
 
 /** Bounds the steps of one failover in one pass (a whole failover takes five; a vanished replica adds a select). */
 const MAX_STEPS_PER_PASS = 8;
-
-/** Re-programs a group's endpoints for its shards' new primaries; `from` is the replaced primary, if known. */
-export type SwitchEndpoint = (g: ReplicationGroupRecord, from: CacheClusterRecord | undefined) => Promise<void>;
 
 /** What the runner touches, injected: the real wiring is `failoverRunner`, unit tests pass fakes. */
 export interface FailoverRunnerDeps {
@@ -25,7 +23,8 @@ export interface FailoverRunnerDeps {
   nodes: NodeControl;
   /** The shard operations of the group's mode (REPLICAOF, or CLUSTER FAILOVER/REPLICATE). */
   ops: ShardOps;
-  switchEndpoint: SwitchEndpoint;
+  /** The failover's endpoint step (the service's one EndpointNetwork). */
+  network: EndpointSwitch;
   /** See FailoverDeps.catchUpMs. */
   catchUpMs?: number;
 }
@@ -155,17 +154,19 @@ export class FailoverRunner {
     return {
       nodes, events, logger, ops, now: () => this.d.now(), groupId: g.id, shardLabel: label,
       healthy: (c) => this.answering(c),
-      switchEndpoint: (from) => this.d.switchEndpoint(g, from), catchUpMs: this.d.catchUpMs,
+      switchEndpoint: (from) => this.d.network.switchEndpoint(g, from), catchUpMs: this.d.catchUpMs,
     };
   }
 }
 
-/** The production runner of a mode: shard operations and node control over admin connections. */
+/**
+ * The production runner of a mode: shard operations and node control over admin connections,
+ * the endpoint switch through the injected network owner.
+ */
 export function failoverRunner(
-  d: Omit<FailoverRunnerDeps, 'nodes' | 'ops' | 'switchEndpoint'> & { admin: AdminPool },
+  d: Omit<FailoverRunnerDeps, 'nodes' | 'ops'> & { admin: AdminPool },
   mode: 'replication' | 'cluster',
-  switchEndpoint: SwitchEndpoint,
 ): FailoverRunner {
   const ops = mode === 'cluster' ? clusterOps(d.admin) : replicationOps(d.admin);
-  return new FailoverRunner({ ...d, nodes: adminNodeControl(d.admin), ops, switchEndpoint });
+  return new FailoverRunner({ ...d, nodes: adminNodeControl(d.admin), ops });
 }

@@ -27,7 +27,7 @@ export class GroupController {
   constructor(
     private readonly d: ReconcilerDeps,
     private readonly opts: GroupControllerOptions,
-    /** Failovers of the group's one shard, with REPLICAOF (failoverRunner(d, 'replication', …)). */
+    /** Failovers of the group's one shard, with REPLICAOF (failoverRunner(d, 'replication')). */
     private readonly failovers: FailoverRunner,
   ) {}
 

@@ -5,9 +5,6 @@ import { ClusterController } from './cluster-controller.js';
 import type { ReconcilerDeps } from './deps.js';
 import { failoverRunner } from './failover-runner.js';
 import { GroupController, type GroupControllerOptions } from './group-controller.js';
-import { desiredRoutes } from './routes.js';
-import { clientTarget, transitRoutes } from './transit-routes.js';
-import { NetworkPolicy } from './network-policy.js';
 import { ShardedGroupController } from './sharded-group-controller.js';
 import { RbacController } from './rbac-controller.js';
 import { SettledClusters } from './settled.js';
@@ -47,16 +44,14 @@ export class Reconciler {
   private again = false;
   private stopped = true;
   private converging = false;
-  private warnedUnfiltered = false;
   private passes = 0;
   private readonly settled: SettledClusters;
   private unsubscribe: (() => void) | undefined;
 
   constructor(private readonly d: ReconcilerDeps, private readonly timing: ReconcilerTiming) {
     this.clustersCtl = new ClusterController(d);
-    const switchEndpoint = (g: ReplicationGroupRecord, from: CacheClusterRecord | undefined) => this.switchEndpoint(g, from);
-    this.groupsCtl = new GroupController(d, timing, failoverRunner(d, 'replication', switchEndpoint));
-    this.shardedCtl = new ShardedGroupController(d, timing, failoverRunner(d, 'cluster', switchEndpoint));
+    this.groupsCtl = new GroupController(d, timing, failoverRunner(d, 'replication'));
+    this.shardedCtl = new ShardedGroupController(d, timing, failoverRunner(d, 'cluster'));
     this.rbacCtl = new RbacController(d);
     this.settled = new SettledClusters(timing.settledObserveIntervalMs ?? 0);
   }
@@ -165,48 +160,12 @@ export class Reconciler {
       (this.d.monitor?.health(nodeKey(id, n.id)).health ?? 'up') === 'up') ?? true);
   }
 
-  /**
-   * Failover's endpoint step: program the routes with the group's new primary now (not at the end
-   * of the pass), and drop connections the NAT still maps to the old primary.
-   */
-  private async switchEndpoint(g: ReplicationGroupRecord, from: CacheClusterRecord | undefined): Promise<void> {
-    const groups = (await listGroups(this.d.store)).map((r) => (r.id === g.id ? g : r.doc));
-    await this.programNetwork(groups, await this.clusterMap());
-    const old = from?.nodes[0];
-    if (old && !g.clusterEnabled) await this.d.router.dropConnections(`${g.id}/primary`, clientTarget(from, old));
-  }
-
-  /** Programs the endpoint routes the records call for (the router skips unchanged route sets). */
+  /** Programs the endpoint routes and filters the records call for (the router skips unchanged sets). */
   private async syncRoutes(clusterMap: Map<string, CacheClusterRecord>): Promise<void> {
     await this.guard('endpoints', async () => {
-      const groups = (await listGroups(this.d.store)).map((r) => r.doc);
-      await this.programNetwork(groups, clusterMap);
+      await this.d.network.sync(clusterMap);
       return false;
     });
-  }
-
-  /**
-   * Endpoint routes and security-group source filters, programmed together (one nft transaction):
-   * a route never exists without the filter of the nodes it leads to.
-   */
-  private async programNetwork(groups: ReplicationGroupRecord[], clusters: Map<string, CacheClusterRecord>): Promise<void> {
-    const { store } = this.d;
-    const paramGroups = new Map((await store.list('cacheParameterGroup')).map((r) => [r.doc.name, r.doc]));
-    const policy = new NetworkPolicy({
-      groups, clusters,
-      securityGroups: (await store.list('securityGroup')).map((r) => r.doc),
-      interfaces: (await store.list('networkInterface')).map((r) => r.doc),
-      ...(this.d.admin.localAddress ? { managementAddress: this.d.admin.localAddress } : {}),
-    });
-    const filters = policy.filters();
-    if (filters.length > 0 && !this.d.router.filtersEnforced && !this.warnedUnfiltered) {
-      this.warnedUnfiltered = true;
-      this.d.logger.warn({ router: this.d.router.kind },
-        'security groups are enforced only at group endpoints here (the proxy checks each client); node addresses accept any ' +
-        'local source because nftables is not usable (it needs nft and root/CAP_NET_ADMIN)');
-    }
-    const routes = [...desiredRoutes(groups, clusters, paramGroups), ...transitRoutes(groups, clusters, this.d.admin.localAddress)];
-    await this.d.router.sync(policy.applyToRoutes(routes, filters), filters);
   }
 
   private async clusterMap(): Promise<Map<string, CacheClusterRecord>> {

@@ -1,7 +1,6 @@
-import { boundConnector } from '../engine/bound-connector.js';
-import { Redis } from 'ioredis';
 import type { NodeSpec } from '../engine/types.js';
 import { configGet, configSet, whenReady } from '../engine/admin.js';
+import { withNodeConnection } from '../engine/connect.js';
 import { defaultUserRules } from '../security/auth-token.js';
 import type { NodeSecurity, NodeSecuritySpec } from '../security/node-security.js';
 import type { CacheClusterRecord, CacheNodeRecord, ReplicationGroupRecord, ReplicationGroupSpec } from '../store/index.js';
@@ -142,22 +141,15 @@ export class SecurityStep {
    */
   async bootstrapAdminUser(n: CacheNodeRecord): Promise<boolean> {
     const tls = this.security.nodeTls(n.address, n.port);
-    const client = new Redis({
-      host: n.address, port: n.port, lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0,
-      connectTimeout: 1000, commandTimeout: 1000, retryStrategy: () => null, protocol: 2, disableClientInfo: true,
-      ...(tls ? { tls: { ca: this.security.ca.certPem } } : {}),
-      ...(this.d.admin.localAddress ? { Connector: boundConnector(this.d.admin.localAddress) } : {}),
-    });
-    client.on('error', () => undefined);
+    const { localAddress } = this.d.admin;
     try {
-      await client.connect();
-      await client.call('ACL', ['SETUSER', this.security.adminUser, ...this.security.adminUserRules()]);
+      await withNodeConnection(n.address, n.port, {
+        ...(tls ? { tls: { ca: this.security.ca.certPem } } : {}), ...(localAddress ? { localAddress } : {}),
+      }, (client) => client.call('ACL', ['SETUSER', this.security.adminUser, ...this.security.adminUserRules()]));
       this.d.logger.info({ node: `${n.address}:${n.port}` }, 'admin user added to a node started without it');
       return true;
     } catch {
       return false;
-    } finally {
-      client.disconnect();
     }
   }
 

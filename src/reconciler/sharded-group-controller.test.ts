@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { AdminPool } from '../engine/admin.js';
 import type { NodeProvider } from '../engine/types.js';
-import type { EndpointRouter } from '../endpoints/types.js';
 import { EventSink } from '../events/sink.js';
 import { nodeKey } from '../resources/naming.js';
 import { SqliteStore } from '../store/sqlite-store.js';
@@ -19,6 +18,7 @@ import { silentLogger } from '../util/logger.js';
 import { ClusterController } from './cluster-controller.js';
 import type { FormationResult } from './cluster-formation.js';
 import type { ReconcilerDeps } from './deps.js';
+import type { EndpointNetwork } from './network.js';
 import { failoverRunner } from './failover-runner.js';
 import { desiredRoutes } from './routes.js';
 import { ShardedGroupController } from './sharded-group-controller.js';
@@ -93,7 +93,7 @@ function deps(store: StateStore, removed: string[] = [], failRemove?: (key: stri
     release: () => undefined,
   } as unknown as AdminPool;
   return {
-    store, provider, admin, router: {} as EndpointRouter, events: new EventSink(store, silentLogger), engines: [],
+    store, provider, admin, network: { sync: async () => undefined, switchEndpoint: async () => undefined } as unknown as EndpointNetwork, events: new EventSink(store, silentLogger), engines: [],
     logger: silentLogger, now: () => new Date('2026-01-01T00:00:00Z'), nodeKeyOf: (c) => nodeKey(c.id, c.nodes[0]!.id),
   };
 }
@@ -102,7 +102,7 @@ function deps(store: StateStore, removed: string[] = [], failRemove?: (key: stri
 const formed = { step: async (): Promise<FormationResult> => ({ settled: false, slotsMoved: 0, keysMoved: 0, pendingMoves: 0 }) };
 
 function controller(d: ReconcilerDeps): ShardedGroupController {
-  return new ShardedGroupController(d, { stuckLinkMs: 0 }, failoverRunner(d, 'cluster', async () => undefined), formed);
+  return new ShardedGroupController(d, { stuckLinkMs: 0 }, failoverRunner(d, 'cluster'), formed);
 }
 
 async function reconcileGroup(d: ReconcilerDeps, ctl: ShardedGroupController, id: string): Promise<boolean> {

@@ -28,7 +28,7 @@ export class ShardedGroupController {
   constructor(
     private readonly d: ReconcilerDeps,
     private readonly opts: GroupControllerOptions,
-    /** Failovers of each shard, with CLUSTER FAILOVER/REPLICATE (failoverRunner(d, 'cluster', …)). */
+    /** Failovers of each shard, with CLUSTER FAILOVER/REPLICATE (failoverRunner(d, 'cluster')). */
     private readonly failovers: FailoverRunner,
     private readonly formation: FormationStep = new ClusterFormation(d),
   ) {}

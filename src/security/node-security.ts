@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AdminConnectionOptions } from '../engine/admin.js';
+import type { AdminConnectionOptions } from '../engine/connect.js';
 import { sha256Hex } from './auth-token.js';
 import { ensureCA, type CertificateAuthority } from './ca.js';
 import { NodeCertificates } from './certs.js';

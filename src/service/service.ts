@@ -12,6 +12,7 @@ import { createEndpointRouter } from '../endpoints/index.js';
 import type { EndpointRouter } from '../endpoints/types.js';
 import { EventSink } from '../events/sink.js';
 import { DEFAULT_MONITOR_OPTIONS, HealthMonitor } from '../health/monitor.js';
+import { EndpointNetwork } from '../reconciler/network.js';
 import { Reconciler } from '../reconciler/reconciler.js';
 import { nodeKey } from '../resources/naming.js';
 import { SqliteStore, splitLegacyRecords } from '../store/index.js';
@@ -81,8 +82,14 @@ export class CachefleetService {
         intervalMs: config.healthIntervalMs, idleIntervalMs: config.healthIdleIntervalMs, timeoutMs: config.healthTimeoutMs, downAfter: config.healthDownAfter,
         flapWindowMs: config.flapWindowMs,
       }, () => reconciler?.kick(), logger.child({ component: 'health' }));
+      const reconcilerLog = logger.child({ component: 'reconciler' });
+      // The one owner of routes and filters: the reconciler's passes and both failover runners use it.
+      const network = new EndpointNetwork({
+        store, router, logger: reconcilerLog,
+        ...(installation.managementAddress ? { managementAddress: installation.managementAddress } : {}),
+      });
       reconciler = new Reconciler(
-        { store, provider, admin, router, events, engines, logger: logger.child({ component: 'reconciler' }), now, monitor, security,
+        { store, provider, admin, network, events, engines, logger: reconcilerLog, now, monitor, security,
           nodeKeyOf: (c) => nodeKey(c.id, c.nodes[0]?.id ?? '0001') },
         { intervalMs: config.reconcileIntervalMs, fastIntervalMs: config.fastReconcileIntervalMs,
           settledObserveIntervalMs: config.settledObserveIntervalMs,

@@ -115,13 +115,13 @@ export function groupStatusOf(g: ReplicationGroupRecord): ReplicationGroupStatus
 
 // ---- reads -------------------------------------------------------------------------------------
 
-export async function getCluster(store: StateStore, id: string): Promise<ClusterView | undefined> {
+export async function getCluster(store: Pick<StateStore, 'get'>, id: string): Promise<ClusterView | undefined> {
   const [spec, status] = await Promise.all([store.get('cacheCluster', id), store.get('cacheClusterStatus', id)]);
   if (!spec) return undefined;
   return { id, version: spec.version, statusVersion: status?.version, spec: spec.doc, status: status?.doc, doc: mergeCluster(spec.doc, status?.doc) };
 }
 
-export async function listClusters(store: StateStore): Promise<ClusterView[]> {
+export async function listClusters(store: Pick<StateStore, 'list'>): Promise<ClusterView[]> {
   const [specs, statuses] = await Promise.all([store.list('cacheCluster'), store.list('cacheClusterStatus')]);
   const byId = new Map(statuses.map((s) => [s.id, s]));
   return specs.map((s) => {
@@ -130,13 +130,13 @@ export async function listClusters(store: StateStore): Promise<ClusterView[]> {
   });
 }
 
-export async function getGroup(store: StateStore, id: string): Promise<GroupView | undefined> {
+export async function getGroup(store: Pick<StateStore, 'get'>, id: string): Promise<GroupView | undefined> {
   const [spec, status] = await Promise.all([store.get('replicationGroup', id), store.get('replicationGroupStatus', id)]);
   if (!spec) return undefined;
   return { id, version: spec.version, statusVersion: status?.version, spec: spec.doc, status: status?.doc, doc: mergeGroup(spec.doc, status?.doc) };
 }
 
-export async function listGroups(store: StateStore): Promise<GroupView[]> {
+export async function listGroups(store: Pick<StateStore, 'list'>): Promise<GroupView[]> {
   const [specs, statuses] = await Promise.all([store.list('replicationGroup'), store.list('replicationGroupStatus')]);
   const byId = new Map(statuses.map((s) => [s.id, s]));
   return specs.map((s) => {
