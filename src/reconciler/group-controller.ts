@@ -5,7 +5,7 @@ import { clusterStatusWrite, getCluster, type CacheClusterRecord, type GroupView
 import type { ReconcilerDeps } from './deps.js';
 import type { FailoverRunner } from './failover-runner.js';
 import { deleteGroup } from './group-delete.js';
-import { finishGroup, markUnavailable, transitMoving } from './shard-rules.js';
+import { finishGroup, markUnavailable, observeGeneration, transitMoving } from './shard-rules.js';
 
 const target = (c: CacheClusterRecord): Target => ({ address: c.nodes[0]!.address, port: c.nodes[0]!.port });
 const targetKey = (t: Target): string => `${t.address}:${t.port}`;
@@ -64,6 +64,7 @@ export class GroupController {
       const current = members.find((m) => m.id !== primary.id && m.nodes[0]?.observed?.role === 'primary');
       g.failover = newFailover('switchover', current?.id ?? primary.id, this.d.now(), primary.id);
     }
+    observeGeneration(g);
     if (transitMoving(members)) markUnavailable(g);
     if (await this.failovers.run({ group: g, shard: g, label: '', clusters, writer, automatic: g.automaticFailoverEnabled })) return true;
 

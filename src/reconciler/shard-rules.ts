@@ -25,6 +25,15 @@ export function markUnavailable(g: ReplicationGroupRecord): void {
   if (g.status === 'available') g.status = 'modifying';
 }
 
+/**
+ * A change the API made since the last pass (a newer spec generation than the status observed)
+ * makes an available group `modifying` until the controller finds it settled again, so that it
+ * never reads `available` before the change is carried out.
+ */
+export function observeGeneration(g: ReplicationGroupRecord): void {
+  if ((g.generation ?? 0) > g.observedGeneration) markUnavailable(g);
+}
+
 /** A member node serves another TLS-in-transit mode than its cluster's (a mode change under way). */
 export function transitMoving(members: CacheClusterRecord[]): boolean {
   return members.some((m) => m.nodes.some((n) => n.transit !== undefined && n.transit !== transitModeOf(m)));

@@ -3,7 +3,7 @@ import { ClusterFormation } from './cluster-formation.js';
 import type { ReconcilerDeps } from './deps.js';
 import type { FailoverRunner } from './failover-runner.js';
 import { deleteGroup } from './group-delete.js';
-import { finishGroup, markUnavailable, transitMoving } from './shard-rules.js';
+import { finishGroup, markUnavailable, observeGeneration, transitMoving } from './shard-rules.js';
 import type { GroupControllerOptions } from './group-controller.js';
 import { planShardRemoval, strayClusters } from './shard-removal.js';
 
@@ -50,6 +50,7 @@ export class ShardedGroupController {
     if (g.memberClusters.some((id) => !clusters.has(id))) return true;
     const writer = this.failovers.writer(stored);
     const persist = () => writer.persist(g);
+    observeGeneration(g);
 
     let failingOver = false;
     for (const ng of g.nodeGroups ?? []) {

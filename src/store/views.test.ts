@@ -128,3 +128,16 @@ test('records of an earlier version are split at start, once', async () => {
   assert.deepEqual([v.doc.status, v.doc.appliedAcl, v.doc.rebootRequested], ['available', 'fp', ['0001']]);
   await s.close();
 });
+
+test('a spec write may add or remove shards (they have no status of their own yet)', async () => {
+  const s = store();
+  const spec = { ...groupSpec(), clusterEnabled: true, nodeGroups: [{ id: '0001', slots: '0-16383', primaryClusterId: 'g-001', memberClusters: ['g-001', 'g-002'] }] };
+  await s.commit([groupCreate(spec)]);
+  let v = (await getGroup(s, 'g'))!;
+  await s.commit(groupStatusWrite(v, { ...v.doc, status: 'available' }));
+  v = (await getGroup(s, 'g'))!;
+  const added = { id: '0002', slots: '', primaryClusterId: 'g-0002-001', memberClusters: ['g-0002-001'] };
+  await s.commit(groupSpecWrite(v, { ...v.doc, nodeGroups: [...v.doc.nodeGroups!, added] }));
+  assert.deepEqual((await getGroup(s, 'g'))!.doc.nodeGroups!.map((ng) => ng.primaryClusterId), ['g-001', 'g-0002-001']);
+  await s.close();
+});
