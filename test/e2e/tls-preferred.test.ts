@@ -254,13 +254,15 @@ describe('TLS in transit turned on and off in place (TransitEncryptionMode prefe
     // As if it had recorded the nodes as switched to required before it could switch them.
     const db = new Database(join(svc.dataDir, 'state.db'));
     try {
-      const rows = db.prepare("SELECT id, doc FROM records WHERE (kind = 'cacheCluster' AND id LIKE 'pref-guarded-%') OR (kind = 'replicationGroup' AND id = 'pref-guarded')").all() as { id: string; doc: string }[];
-      assert.equal(rows.length, 3);
+      // The desired mode in the spec records, the nodes' mode in the clusters' status records.
+      const rows = db.prepare(`SELECT kind, id, doc FROM records WHERE (kind IN ('cacheCluster', 'cacheClusterStatus') AND id LIKE 'pref-guarded-%')
+        OR (kind = 'replicationGroup' AND id = 'pref-guarded')`).all() as { kind: string; id: string; doc: string }[];
+      assert.equal(rows.length, 5);
       for (const r of rows) {
-        const doc = JSON.parse(r.doc) as { transitEncryptionMode: string; nodes?: { transit?: string }[] };
-        doc.transitEncryptionMode = 'required';
-        for (const n of doc.nodes ?? []) n.transit = 'required';
-        db.prepare('UPDATE records SET doc = ? WHERE id = ?').run(JSON.stringify(doc), r.id);
+        const doc = JSON.parse(r.doc) as { transitEncryptionMode?: string; nodes?: Record<string, { transit?: string }> };
+        if (r.kind === 'cacheClusterStatus') for (const n of Object.values(doc.nodes ?? {})) n.transit = 'required';
+        else doc.transitEncryptionMode = 'required';
+        db.prepare('UPDATE records SET doc = ? WHERE kind = ? AND id = ?').run(JSON.stringify(doc), r.kind, r.id);
       }
     } finally {
       db.close();
