@@ -8,12 +8,12 @@ import { checkGroupId, checkInterfaceId, defaultVpcId } from './ids.js';
 /**
  * Runs an EC2 write under the one conflict policy of API writes (resources/commit.ts
  * retryOnConflict): `step` reads, validates and commits with `expectVersion` on every record it
- * rewrites, plus {@link unchanged} on each record a check spans and a claim (claims.ts) for each
- * value that must stay unique, so a concurrent write, from this process or another sharing the
- * store, makes the commit fail rather than slip past the check; the step then runs again on the
- * fresh state. When every attempt lost its race, the answer is RequestLimitExceeded (503), the
- * error EC2 throttles with, which botocore's EC2 retry policy and every SDK's standard retry
- * mode retry: never an InternalError.
+ * rewrites, plus `unchanged()` (resources/commit.ts) of each record a check spans and a claim
+ * (claims.ts) for each value that must stay unique, so a concurrent write, from this process or
+ * another sharing the store, makes the commit fail rather than slip past the check; the step
+ * then runs again on the fresh state. When every attempt lost its race, the answer is
+ * RequestLimitExceeded (503), the error EC2 throttles with, which botocore's EC2 retry policy
+ * and every SDK's standard retry mode retry: never an InternalError.
  */
 export function ec2Write<T>(step: () => Promise<T>): Promise<T> {
   return retryOnConflict(step, { exhausted: ec2ConflictFault });
