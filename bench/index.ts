@@ -34,6 +34,8 @@ const plan = quick
 const arg = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
 /** `--scale-nodes 100,1000`: the node counts the scale section reaches in turn. */
 const scaleCounts = (arg('--scale-nodes') ?? (quick ? '20,100' : '100,1000')).split(',').map(Number);
+/** `--scale-failovers N`: kills of the scale section's failover measure (0 skips it, e.g. to time only the describes). */
+const scaleFailovers = arg('--scale-failovers') !== undefined ? Number(arg('--scale-failovers')) : undefined;
 /** `--cpu-prof <dir>`: the scale section's service writes a V8 CPU profile there when it stops. */
 const cpuProfDir = arg('--cpu-prof');
 
@@ -181,7 +183,7 @@ async function main(): Promise<number> {
           ...(cpuProfDir ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] } : {}),
         });
         try {
-          const r = await measureScale(big, { counts: scaleCounts, idleWindowMs: plan.idleWindowMs, sweeps: quick ? 3 : 10, failovers: plan.failovers });
+          const r = await measureScale(big, { counts: scaleCounts, idleWindowMs: plan.idleWindowMs, sweeps: quick ? 3 : 10, failovers: scaleFailovers ?? plan.failovers });
           rows.push(...scaleRows(r));
         } finally {
           if (cpuProfDir) await big.stopGracefully(120_000);

@@ -45,6 +45,11 @@ export interface ScaleResult {
   /** Per page (MaxRecords 100) over all clusters at the largest count: JS SDK, and raw signed fetch (the service's share). */
   describePage?: Summary;
   describePageRaw?: Summary;
+  /**
+   * The service's CPU per raw page (ms), net of its CPU at rest over the same time: what a page
+   * costs the service, which wall-clock latency on a loaded machine does not show.
+   */
+  describeCpuMsPerPage?: number;
   pages?: number;
   failover?: FailoverResult;
   deleteAllMs: number;
@@ -149,7 +154,11 @@ export async function measureScale(svc: BenchService, opts: ScaleOptions): Promi
     result.describePage = summarize(pageMs);
     result.pages = pageMs.length / Math.max(1, opts.sweeps);
     const rawMs: number[] = [];
+    const cpu0 = await cpuTimeMs(svc.pid);
+    const w0 = now();
     for (let s = 0; s < opts.sweeps; s++) await describeRaw(svc, rawMs);
+    const atRest = (steps.at(-1)?.idleCpuPct ?? 0) / 100;
+    result.describeCpuMsPerPage = Math.max(0, await cpuTimeMs(svc.pid) - cpu0 - atRest * (now() - w0)) / rawMs.length;
     result.describePageRaw = summarize(rawMs);
 
     if (opts.failovers > 0) {
@@ -195,6 +204,9 @@ export function scaleRows(r: ScaleResult): Row[] {
     const p = r.describePageRaw;
     rows.push({ measure: `Scale: the same pages, raw signed fetch (p50/p95/max a page)`,
       value: `${ms(p.p50)} / ${ms(p.p95)} / ${ms(p.max)}`, goal: 'p50 < 20 ms', ok: p.p50 < 20 });
+  }
+  if (r.describeCpuMsPerPage !== undefined) {
+    rows.push({ measure: 'Scale: the service\'s CPU a raw page (net of its CPU at rest)', value: ms(r.describeCpuMsPerPage), goal: '' });
   }
   if (r.failover) {
     const f = r.failover;

@@ -1,5 +1,6 @@
 import { AwsError, fault, type FaultName } from '../errors/index.js';
-import { ConflictError, type Kind, type StateStore, type WriteOp } from '../store/index.js';
+import { ConflictError, type Kind, type StateStore, type Stored, type WriteOp } from '../store/index.js';
+import { delay } from '../util/wait.js';
 import { taggedKind } from './tags.js';
 
 /**
@@ -28,6 +29,13 @@ export async function createRecords(store: StateStore, ops: WriteOp[], kind: Kin
 /** How many times {@link retryOnConflict} runs a step before answering with the state fault. */
 export const CONFLICT_ATTEMPTS = 5;
 
+/**
+ * The wait before the n-th run of a step (n ≥ 2) is a random 0 – BASE·2^(n-2) ms ("full jitter").
+ * Requests that lost a race to the same record together would otherwise run again together and
+ * lose together again (one winner a round); spread apart, nearly all win the next round.
+ */
+export const CONFLICT_BACKOFF_BASE_MS = 2;
+
 /** Per-call refinements of the one conflict policy of {@link retryOnConflict}. */
 export interface ConflictPolicy {
   /**
@@ -36,7 +44,11 @@ export interface ConflictPolicy {
    * record. Undefined for a conflict it does not recognise, which is retried as any other.
    */
   alreadyExists?: (e: ConflictError) => AwsError | undefined;
+  /** The answer once every attempt lost its race: {@link conflictFault} (ElastiCache's) unless given. */
+  exhausted?: (e: ConflictError) => AwsError;
   attempts?: number;
+  /** {@link CONFLICT_BACKOFF_BASE_MS} unless given (0: run again at once). */
+  backoffBaseMs?: number;
 }
 
 /**
@@ -54,6 +66,7 @@ export interface ConflictPolicy {
  */
 export async function retryOnConflict<T>(step: () => Promise<T>, policy: ConflictPolicy = {}): Promise<T> {
   const attempts = policy.attempts ?? CONFLICT_ATTEMPTS;
+  const backoff = policy.backoffBaseMs ?? CONFLICT_BACKOFF_BASE_MS;
   for (let i = 1; ; i++) {
     try {
       return await step();
@@ -61,9 +74,21 @@ export async function retryOnConflict<T>(step: () => Promise<T>, policy: Conflic
       if (!(e instanceof ConflictError)) throw e;
       const exists = e.reason === 'exists' ? policy.alreadyExists?.(e) : undefined;
       if (exists) throw exists;
-      if (i >= attempts) throw conflictFault(e);
+      if (i >= attempts) throw (policy.exhausted ?? conflictFault)(e);
+      if (backoff > 0) await delay(Math.random() * backoff * 2 ** (i - 1));
     }
   }
+}
+
+/**
+ * A write that leaves a record as it was read, at the version read: the guard of a check that
+ * spans records. A step that validated against a record it does not change (the security group a
+ * new rule names as its source) commits this with its writes, so the commit fails if that record
+ * changed or went meanwhile, and, since the version moves on, so does a concurrent commit that
+ * relied on the record staying as it was (deleting that group after finding no rule naming it).
+ */
+export function unchanged<K extends Kind>(record: Stored<K>): WriteOp {
+  return { op: 'update', kind: record.kind, id: record.id, doc: record.doc, expectVersion: record.version };
 }
 
 /**
@@ -85,6 +110,7 @@ const STATE_FAULTS: Record<Kind, { fault?: FaultName; what: string }> = {
   address: { what: 'Endpoint address' },
   installation: { what: 'Installation record' },
   tags: { what: 'The tags of' },
+  claim: { what: 'The claim on' },
 };
 
 /** The AWS fault for a conflict on `e.kind`/`e.id` that retrying did not resolve. */

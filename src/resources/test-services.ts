@@ -86,7 +86,7 @@ export async function assertFault(promise: Promise<unknown>, code: string, httpS
 }
 
 const KINDS: Kind[] = ['address', 'replicationGroup', 'cacheCluster', 'cacheSubnetGroup', 'cacheParameterGroup', 'tags', 'installation', 'user', 'userGroup',
-  'securityGroup', 'networkInterface'];
+  'securityGroup', 'networkInterface', 'claim'];
 
 /** Every record and event, to check that a failed call changed nothing. */
 export async function storeSnapshot(svc: Services): Promise<string> {

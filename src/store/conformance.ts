@@ -32,6 +32,54 @@ export function runStoreConformance(name: string, open: () => Promise<StateStore
     }
   });
 
+  test(`${name}: paged list: ids in order after a key, at most a limit, of one kind only`, async () => {
+    const s = await open();
+    try {
+      const ids = ['c', 'a', 'e', 'b', 'd', 'a-1', 'B'];
+      await s.commit(ids.map((id) => ({ op: 'create', kind: 'cacheSubnetGroup', id, doc: subnetGroup(id) })));
+      // Another kind's ids interleave with these: a page never crosses into it.
+      await s.commit([{ op: 'create', kind: 'cacheParameterGroup', id: 'bb', doc: {
+        name: 'bb', arn: 'arn:x:bb', family: 'redis7', description: 'd', isGlobal: false, builtIn: false, values: {}, version: 1,
+        createdAt: '2026-01-01T00:00:00.000Z',
+      } }]);
+      await s.commit([{ op: 'update', kind: 'cacheSubnetGroup', id: 'b', doc: subnetGroup('b', 'new') }]);
+      const page = async (afterId?: string, limit?: number) =>
+        (await s.list('cacheSubnetGroup', { ...(afterId !== undefined ? { afterId } : {}), ...(limit !== undefined ? { limit } : {}) })).map((r) => r.id);
+      // Byte order of the ids' UTF-8: upper case before lower case, a prefix before its extensions.
+      const all = ['B', 'a', 'a-1', 'b', 'c', 'd', 'e'];
+      assert.deepEqual((await s.list('cacheSubnetGroup')).map((r) => r.id), all);
+      assert.deepEqual(await page(undefined, 3), ['B', 'a', 'a-1']);
+      assert.deepEqual(await page('a-1', 3), ['b', 'c', 'd']);
+      assert.deepEqual(await page('d', 3), ['e']);
+      assert.deepEqual(await page('e', 3), []);
+      assert.deepEqual(await page('a'), ['a-1', 'b', 'c', 'd', 'e'], 'afterId without a limit: every later record');
+      assert.deepEqual(await page('bb', 2), ['c', 'd'], 'afterId need not name an existing record');
+      assert.deepEqual(await page(undefined, 100), all);
+      const b = (await s.list('cacheSubnetGroup', { afterId: 'a-1', limit: 1 }))[0];
+      assert.equal(b?.version, 2, 'a paged record carries its version');
+      assert.equal(b?.doc.description, 'new', 'and its document');
+      // Walking page by page while records come and go: a record is never seen twice, and every
+      // record that exists for the whole walk is seen once.
+      const seen: string[] = [];
+      let after: string | undefined;
+      for (let i = 0; ; i++) {
+        const got = await s.list('cacheSubnetGroup', { ...(after !== undefined ? { afterId: after } : {}), limit: 2 });
+        if (got.length === 0) break;
+        seen.push(...got.map((r) => r.id));
+        after = got.at(-1)!.id;
+        if (i === 0) {
+          await s.commit([{ op: 'delete', kind: 'cacheSubnetGroup', id: 'a' },
+            { op: 'create', kind: 'cacheSubnetGroup', id: 'A', doc: subnetGroup('A') },
+            { op: 'create', kind: 'cacheSubnetGroup', id: 'f', doc: subnetGroup('f') }]);
+        }
+      }
+      assert.deepEqual(seen, ['B', 'a', 'a-1', 'b', 'c', 'd', 'e', 'f']);
+      await assert.rejects(s.list('cacheSubnetGroup', { limit: 0 }), RangeError);
+    } finally {
+      await s.close();
+    }
+  });
+
   test(`${name}: a failed precondition applies nothing`, async () => {
     const s = await open();
     try {

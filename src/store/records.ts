@@ -475,6 +475,17 @@ export interface NetworkInterfaceRecord {
   createdAt: string;
 }
 
+/**
+ * A value only one record may hold at a time, beyond its own id: a security group's name in its
+ * VPC, a network interface's address. Keyed `<what>:<value>` (see the writers' helpers), it is
+ * created in the same commit as its holder, so of two concurrent creates one fails with a
+ * ConflictError (reason `exists`) instead of both taking the value, and deleted with the holder.
+ */
+export interface ClaimRecord {
+  /** The record holding it: `<kind>:<id>`, e.g. "securityGroup:sg-0123…". */
+  holder: string;
+}
+
 export interface RecordKinds {
   address: AddressRecord;
   replicationGroup: ReplicationGroupSpec;
@@ -489,5 +500,6 @@ export interface RecordKinds {
   userGroup: UserGroupRecord;
   securityGroup: SecurityGroupRecord;
   networkInterface: NetworkInterfaceRecord;
+  claim: ClaimRecord;
 }
 export type Kind = keyof RecordKinds;

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import type { EventRecord, Kind, RecordKinds } from './records.js';
-import { ConflictError, type EventQuery, type StateStore, type Stored, type WriteOp } from './types.js';
+import { ConflictError, type EventQuery, type ListPage, type StateStore, type Stored, type WriteOp } from './types.js';
 import { assertSpecShape } from './views.js';
 
 /**
@@ -32,6 +32,9 @@ export class SqliteStore implements StateStore {
         'SELECT version, doc FROM records WHERE kind = ? AND id = ?'),
       list: this.db.prepare<[string], { id: string; version: number; doc: string }>(
         'SELECT id, version, doc FROM records WHERE kind = ? ORDER BY id'),
+      // A range scan of the primary key (kind, id): the rows of one page are all that is read.
+      listPage: this.db.prepare<[string, string, number], { id: string; version: number; doc: string }>(
+        'SELECT id, version, doc FROM records WHERE kind = ? AND id > ? ORDER BY id LIMIT ?'),
       insert: this.db.prepare('INSERT INTO records (kind, id, version, doc) VALUES (?, ?, 1, ?)'),
       update: this.db.prepare('UPDATE records SET version = version + 1, doc = ? WHERE kind = ? AND id = ?'),
       delete: this.db.prepare('DELETE FROM records WHERE kind = ? AND id = ?'),
@@ -46,8 +49,15 @@ export class SqliteStore implements StateStore {
     return row ? { kind, id, version: row.version, doc: JSON.parse(row.doc) as RecordKinds[K] } : undefined;
   }
 
-  async list<K extends Kind>(kind: K): Promise<Stored<K>[]> {
-    return this.stmts.list.all(kind).map((r) => ({ kind, id: r.id, version: r.version, doc: JSON.parse(r.doc) }));
+  async list<K extends Kind>(kind: K, page?: ListPage): Promise<Stored<K>[]> {
+    if (page?.limit !== undefined && (!Number.isInteger(page.limit) || page.limit < 1)) {
+      throw new RangeError(`list: limit must be a positive integer, not ${page.limit}`);
+    }
+    const rows = page?.afterId === undefined && page?.limit === undefined
+      ? this.stmts.list.all(kind)
+      // LIMIT -1 is SQLite's "no limit"; '' sorts before every id, so it means "from the first".
+      : this.stmts.listPage.all(kind, page.afterId ?? '', page.limit ?? -1);
+    return rows.map((r) => ({ kind, id: r.id, version: r.version, doc: JSON.parse(r.doc) }));
   }
 
   async commit(ops: WriteOp[]): Promise<void> {

@@ -2,7 +2,7 @@ import type {
   CacheClusterRecord, CacheClusterSpec, CacheClusterStatusRecord, CacheNodeRecord, CacheNodeState,
   NodeGroupRecord, ReplicationGroupRecord, ReplicationGroupSpec, ReplicationGroupStatusRecord, ShardRecord, ShardState,
 } from './records.js';
-import type { StateStore, WriteOp } from './types.js';
+import type { ListPage, StateStore, Stored, WriteOp } from './types.js';
 
 /**
  * The merged view of a record kept in two halves (see records.ts): what the API asked for (spec,
@@ -121,6 +121,23 @@ export async function getCluster(store: Pick<StateStore, 'get'>, id: string): Pr
   return { id, version: spec.version, statusVersion: status?.version, spec: spec.doc, status: status?.doc, doc: mergeCluster(spec.doc, status?.doc) };
 }
 
+/**
+ * One page of clusters in id order: the page's spec records, then the status records of just
+ * those ids (a page costs its own records, never the whole kind).
+ */
+export async function listClustersPage(store: Pick<StateStore, 'list' | 'get'>, page: ListPage): Promise<ClusterView[]> {
+  const specs = await store.list('cacheCluster', page);
+  const statuses = await Promise.all(specs.map((s) => store.get('cacheClusterStatus', s.id)));
+  return specs.map((s, i) => view(s, statuses[i]));
+}
+
+/** One page of groups in id order (see {@link listClustersPage}). */
+export async function listGroupsPage(store: Pick<StateStore, 'list' | 'get'>, page: ListPage): Promise<GroupView[]> {
+  const specs = await store.list('replicationGroup', page);
+  const statuses = await Promise.all(specs.map((s) => store.get('replicationGroupStatus', s.id)));
+  return specs.map((s, i) => groupView(s, statuses[i]));
+}
+
 export async function listClusters(store: Pick<StateStore, 'list'>): Promise<ClusterView[]> {
   const [specs, statuses] = await Promise.all([store.list('cacheCluster'), store.list('cacheClusterStatus')]);
   const byId = new Map(statuses.map((s) => [s.id, s]));
@@ -154,6 +171,14 @@ export function assertSpecShape(kind: string, doc: object): void {
   for (const k of ['status', 'observedGeneration', 'failover', 'parameterApplyStatus', 'appliedParameters']) {
     if (k in doc) throw new Error(`${kind} ${(doc as { id?: string }).id}: the desired-state record carries the status field ${k}; write it with the view functions`);
   }
+}
+
+function view(s: Stored<'cacheCluster'>, st: Stored<'cacheClusterStatus'> | undefined): ClusterView {
+  return { id: s.id, version: s.version, statusVersion: st?.version, spec: s.doc, status: st?.doc, doc: mergeCluster(s.doc, st?.doc) };
+}
+
+function groupView(s: Stored<'replicationGroup'>, st: Stored<'replicationGroupStatus'> | undefined): GroupView {
+  return { id: s.id, version: s.version, statusVersion: st?.version, spec: s.doc, status: st?.doc, doc: mergeGroup(s.doc, st?.doc) };
 }
 
 // ---- writes ------------------------------------------------------------------------------------

@@ -1,18 +1,28 @@
 import type { CacheClusterMessage, DescribeCacheClustersMessage } from '../model/shapes.js';
+import type { Services } from '../../core/index.js';
+import { listClustersPage, presentedView, type ClusterView } from '../../store/index.js';
 import { defineAction } from './define.js';
-import { paginate } from '../pagination.js';
+import { paginateById, paginateFetched } from '../pagination.js';
 import { presentCacheCluster } from '../present/cache-cluster.js';
 import { allCacheClusters, requireCacheCluster } from '../../resources/lookups.js';
 
+/**
+ * Without an id or a filter, only the requested page is read from the store (1,000 clusters
+ * cost a page of 100, not 1,000 records parsed); the filter needs every record.
+ */
 export default defineAction<DescribeCacheClustersMessage, CacheClusterMessage>(
   'DescribeCacheClusters', async (input, svc) => {
-    let clusters = input.CacheClusterId
-      ? [(await requireCacheCluster(svc, input.CacheClusterId)).doc]
-      : (await allCacheClusters(svc)).map((r) => r.doc);
-    if (input.ShowCacheClustersNotInReplicationGroups) clusters = clusters.filter((c) => !c.replicationGroupId);
-    const { page, marker } = paginate(clusters, input.Marker, input.MaxRecords);
+    const notInGroup = input.ShowCacheClustersNotInReplicationGroups ?? false;
+    const { page, marker } = input.CacheClusterId || notInGroup
+      ? paginateById((await candidates(svc, input.CacheClusterId)).filter((c) => !notInGroup || !c.doc.replicationGroupId),
+        input.Marker, input.MaxRecords)
+      : await paginateFetched(async (p) => (await listClustersPage(svc.store, p)).map(presentedView), input.Marker, input.MaxRecords);
     return {
       ...(marker ? { Marker: marker } : {}),
-      CacheClusters: page.map((c) => presentCacheCluster(c, input.ShowCacheNodeInfo ?? false)),
+      CacheClusters: page.map((c) => presentCacheCluster(c.doc, input.ShowCacheNodeInfo ?? false)),
     };
   });
+
+async function candidates(svc: Services, id: string | undefined): Promise<ClusterView[]> {
+  return id ? [await requireCacheCluster(svc, id)] : allCacheClusters(svc);
+}

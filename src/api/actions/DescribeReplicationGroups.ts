@@ -1,19 +1,31 @@
 import type { DescribeReplicationGroupsMessage, ReplicationGroupMessage } from '../model/shapes.js';
+import type { Services } from '../../core/index.js';
+import { listGroupsPage, presentedView, type CacheClusterRecord, type ReplicationGroupRecord } from '../../store/index.js';
 import { defineAction } from './define.js';
-import { paginate } from '../pagination.js';
+import { paginateById, paginateFetched } from '../pagination.js';
 import { presentReplicationGroup } from '../present/replication-group.js';
-import { allCacheClusters, allReplicationGroups, requireReplicationGroup } from '../../resources/lookups.js';
+import { findCacheCluster, requireReplicationGroup } from '../../resources/lookups.js';
 
+/** Only the requested page of groups, and their own member clusters, is read from the store. */
 export default defineAction<DescribeReplicationGroupsMessage, ReplicationGroupMessage>(
   'DescribeReplicationGroups', async (input, svc) => {
-    const groups = input.ReplicationGroupId
-      ? [(await requireReplicationGroup(svc, input.ReplicationGroupId)).doc]
-      : (await allReplicationGroups(svc)).map((r) => r.doc);
-    const { page, marker } = paginate(groups, input.Marker, input.MaxRecords);
-    // One read of all clusters serves every group on the page (no per-group queries).
-    const clusters = (await allCacheClusters(svc)).map((r) => r.doc);
+    const { page, marker } = input.ReplicationGroupId
+      ? paginateById([await requireReplicationGroup(svc, input.ReplicationGroupId)], input.Marker, input.MaxRecords)
+      : await paginateFetched(async (p) => (await listGroupsPage(svc.store, p)).map(presentedView), input.Marker, input.MaxRecords);
+    const groups = await Promise.all(page.map(async (g) => presentReplicationGroup(g.doc, await membersOf(svc, g.doc))));
     return {
       ...(marker ? { Marker: marker } : {}),
-      ReplicationGroups: page.map((g) => presentReplicationGroup(g, clusters.filter((c) => c.replicationGroupId === g.id))),
+      ReplicationGroups: groups,
     };
   });
+
+/** The cluster records a group names (as members, or in a shard), those that still belong to it. */
+async function membersOf(svc: Services, g: ReplicationGroupRecord): Promise<CacheClusterRecord[]> {
+  const ids = new Set([...g.memberClusters, ...(g.nodeGroups ?? []).flatMap((ng) => ng.memberClusters)]);
+  const out: CacheClusterRecord[] = [];
+  for (const id of ids) {
+    const c = await findCacheCluster(svc, id);
+    if (c && c.doc.replicationGroupId === g.id) out.push(c.doc);
+  }
+  return out;
+}

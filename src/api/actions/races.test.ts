@@ -35,7 +35,7 @@ function racing(store: StateStore, other: (commit: number, ops: WriteOp[]) => Pr
     commits: () => commits,
     store: {
       get: (kind, id) => store.get(kind, id),
-      list: (kind) => store.list(kind),
+      list: (kind, page) => store.list(kind, page),
       commit: async (ops) => { await other(++commits, ops); return store.commit(ops); },
       appendEvent: (e) => store.appendEvent(e),
       queryEvents: (q) => store.queryEvents(q),

@@ -2,6 +2,7 @@
 // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html), every client
 // error a 400 except DryRunOperation (412). This is the hand-kept list of the ones served here.
 import { AwsError } from '../../errors/index.js';
+import type { ConflictError, Kind } from '../../store/index.js';
 
 export const EC2_ERRORS = {
   DependencyViolation: 400,
@@ -57,6 +58,18 @@ export const Ec2Errors = {
     ec2Error('InvalidParameterValue', `${what} is not supported by cachefleet: its network is IPv4 on the loopback interface.`),
   dryRun: () => ec2Error('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.'),
 } as const;
+
+/**
+ * The answer to a write that lost its race on a record every time it ran (see store.ts ec2Write):
+ * EC2's RequestLimitExceeded, a 503 that botocore (its ec2 retry policy, and the standard retry
+ * mode's throttling codes) and the JS SDK (THROTTLING_ERROR_CODES) retry with backoff.
+ */
+export function ec2ConflictFault(e: ConflictError): AwsError {
+  const names: Partial<Record<Kind, string>> = { securityGroup: 'Security group', networkInterface: 'Network interface', claim: 'The claim on' };
+  const what = names[e.kind] ?? e.kind;
+  return new AwsError('RequestLimitExceeded',
+    `${what} ${e.id} kept being changed by other requests while this request was applied; try again.`, 503, false, { cause: e });
+}
 
 /** Cuts a client value short for an error message. */
 export function clip(s: string, n = 80): string {

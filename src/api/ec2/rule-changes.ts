@@ -1,6 +1,7 @@
 // Authorize and Revoke, ingress and egress: one implementation for the four actions.
 import type { Services } from '../../core/index.js';
-import type { SecurityGroupRecord } from '../../store/index.js';
+import type { SecurityGroupRecord, Stored, WriteOp } from '../../store/index.js';
+import { unchanged } from '../../resources/commit.js';
 import type { RevokedSecurityGroupRule, SecurityGroupRule, TagSpecification } from './model/shapes.js';
 import { ec2Error, Ec2Errors } from './errors.js';
 import { checkRuleId, newId } from './ids.js';
@@ -9,7 +10,7 @@ import {
   type PermissionsInput, type StoredRule,
 } from './permissions.js';
 import { presentRevokedRule, presentRule } from './present.js';
-import { checkDryRun, logChange, requireGroup, serialized } from './store.js';
+import { checkDryRun, ec2Write, logChange, requireGroup } from './store.js';
 
 export type Direction = 'ingress' | 'egress';
 
@@ -22,10 +23,10 @@ interface TargetInput {
 export async function authorizeRules(svc: Services, input: PermissionsInput & TargetInput & { TagSpecifications?: TagSpecification[] },
   direction: Direction): Promise<{ Return: boolean; SecurityGroupRules: SecurityGroupRule[] }> {
   if (input.TagSpecifications?.length) throw Ec2Errors.unsupported('Tags on security group rules (TagSpecifications)');
-  return serialized(svc, async () => {
+  return ec2Write(async () => {
     const target = await requireGroup(svc, input);
-    const groups = (await svc.store.list('securityGroup')).map((g) => g.doc);
-    const rules = requestedRules(input, target.doc, groups, svc.installation);
+    const stored = await svc.store.list('securityGroup');
+    const rules = requestedRules(input, target.doc, stored.map((g) => g.doc), svc.installation);
     const current = flattenRules(target.doc[direction]);
     const taken = new Set(current.map(ruleKey));
     for (const r of rules) {
@@ -40,7 +41,8 @@ export async function authorizeRules(svc: Services, input: PermissionsInput & Ta
     checkDryRun(input);
     const added: StoredRule[] = rules.map((r) => ({ ...r, ruleId: newId('sgr') }));
     const doc: SecurityGroupRecord = { ...target.doc, [direction]: withRules(target.doc[direction], added) };
-    await svc.store.commit([{ op: 'update', kind: 'securityGroup', id: target.id, doc, expectVersion: target.version }]);
+    await svc.store.commit([{ op: 'update', kind: 'securityGroup', id: target.id, doc, expectVersion: target.version },
+      ...sourcesUnchanged(target.id, added, stored)]);
     logChange(svc, { groupId: target.id, direction, rules: added.map((r) => r.ruleId) },
       `Security group ${target.id}: ${direction} authorized: ${added.map(describeRule).join('; ')}`);
     svc.kick();
@@ -48,9 +50,20 @@ export async function authorizeRules(svc: Services, input: PermissionsInput & Ta
   });
 }
 
+/**
+ * A new rule naming another group as its source needs that group to stay: its record is in the
+ * commit unchanged at the version read, so a DeleteSecurityGroup that found no rule naming it
+ * fails its own commit (and runs again, to answer DependencyViolation), or this one fails (and
+ * runs again, to answer InvalidGroup.NotFound). Never both succeed.
+ */
+function sourcesUnchanged(targetId: string, rules: StoredRule[], groups: Stored<'securityGroup'>[]): WriteOp[] {
+  const sources = new Set(rules.map((r) => r.groupId).filter((id): id is string => id !== undefined && id !== targetId));
+  return groups.filter((g) => sources.has(g.id)).map(unchanged);
+}
+
 export async function revokeRules(svc: Services, input: PermissionsInput & TargetInput & { SecurityGroupRuleIds?: string[] },
   direction: Direction): Promise<{ Return: boolean; RevokedSecurityGroupRules: RevokedSecurityGroupRule[] }> {
-  return serialized(svc, async () => {
+  return ec2Write(async () => {
     const target = await requireGroup(svc, input);
     const current = flattenRules(target.doc[direction]);
     const removed = new Map<string, StoredRule>();

@@ -1,31 +1,22 @@
 // Reads and writes of security groups and network interfaces shared by the EC2 actions.
 import type { Services } from '../../core/index.js';
 import type { Stored } from '../../store/index.js';
-import { Ec2Errors } from './errors.js';
+import { retryOnConflict } from '../../resources/commit.js';
+import { ec2ConflictFault, Ec2Errors } from './errors.js';
 import { checkGroupId, checkInterfaceId, defaultVpcId } from './ids.js';
 
-const queues = new WeakMap<object, Promise<void>>();
-
 /**
- * Runs the EC2 writes of one service one at a time. What they check (a group name unique in its
- * VPC, an address unique among interfaces, no rule naming a group being deleted) spans several
- * records, which a version precondition on one record cannot guard; in one process a queue can.
- * Each write still commits with version preconditions (a ConflictError is a bug, not a race).
+ * Runs an EC2 write under the one conflict policy of API writes (resources/commit.ts
+ * retryOnConflict): `step` reads, validates and commits with `expectVersion` on every record it
+ * rewrites, plus `unchanged()` (resources/commit.ts) of each record a check spans and a claim
+ * (claims.ts) for each value that must stay unique, so a concurrent write, from this process or
+ * another sharing the store, makes the commit fail rather than slip past the check; the step
+ * then runs again on the fresh state. When every attempt lost its race, the answer is
+ * RequestLimitExceeded (503), the error EC2 throttles with, which botocore's EC2 retry policy
+ * and every SDK's standard retry mode retry: never an InternalError.
  */
-export async function serialized<T>(svc: Services, fn: () => Promise<T>): Promise<T> {
-  const key = svc.store;
-  const prev = queues.get(key) ?? Promise.resolve();
-  let release!: () => void;
-  const mine = new Promise<void>((r) => { release = r; });
-  const tail = prev.then(() => mine);
-  queues.set(key, tail);
-  await prev;
-  try {
-    return await fn();
-  } finally {
-    release();
-    if (queues.get(key) === tail) queues.delete(key);
-  }
+export function ec2Write<T>(step: () => Promise<T>): Promise<T> {
+  return retryOnConflict(step, { exhausted: ec2ConflictFault });
 }
 
 export async function requireGroupById(svc: Services, id: string): Promise<Stored<'securityGroup'>> {

@@ -3,13 +3,13 @@
 import type { Services } from '../../core/index.js';
 import type { Tag, WriteOp } from '../../store/index.js';
 import { clip, ec2Error, Ec2Errors } from './errors.js';
-import { checkDryRun, logChange, requireGroupById, requireInterface, serialized } from './store.js';
+import { checkDryRun, ec2Write, logChange, requireGroupById, requireInterface } from './store.js';
 
 export async function changeTags(svc: Services, input: { Resources?: string[]; DryRun?: boolean },
   change: (resourceId: string, tags: Tag[]) => Tag[]): Promise<void> {
   const resources = [...new Set(input.Resources ?? [])];
   if (resources.length === 0) throw Ec2Errors.missingParameter('ResourceId');
-  await serialized(svc, async () => {
+  await ec2Write(async () => {
     const ops: WriteOp[] = [];
     for (const id of resources) {
       if (id.startsWith('sg-')) {

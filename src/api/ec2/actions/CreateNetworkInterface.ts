@@ -5,7 +5,9 @@ import { ec2Error, Ec2Errors } from '../errors.js';
 import { newId } from '../ids.js';
 import { allocateAddress, checkInterfaceGroups, checkPrivateAddress } from '../interfaces.js';
 import { presentNetworkInterface } from '../present.js';
-import { checkDryRun, logChange, serialized } from '../store.js';
+import { interfaceAddressClaim, isClaimed, takeClaim } from '../claims.js';
+import { unchanged } from '../../../resources/commit.js';
+import { checkDryRun, ec2Write, logChange } from '../store.js';
 import { tagsOnCreate } from '../tags.js';
 import { checkInterfaceDescription, refuseUnsupported } from '../validate.js';
 
@@ -35,11 +37,12 @@ export default defineAction<CreateNetworkInterfaceRequest, CreateNetworkInterfac
   const address = requested !== undefined ? checkPrivateAddress(requested) : undefined;
   const description = checkInterfaceDescription(input.Description);
   const tags = tagsOnCreate(input.TagSpecifications, 'network-interface');
-  return serialized(svc, async () => {
-    const groups = new Map((await svc.store.list('securityGroup')).map((g) => [g.id, g.doc] as const));
+  return ec2Write(async () => {
+    const stored = await svc.store.list('securityGroup');
+    const groups = new Map(stored.map((g) => [g.id, g.doc] as const));
     const groupIds = checkInterfaceGroups(input.Groups ?? [], groups);
     const used = new Set((await svc.store.list('networkInterface')).map((ni) => ni.doc.privateIpAddress));
-    if (address !== undefined && used.has(address)) {
+    if (address !== undefined && (used.has(address) || await isClaimed(svc, interfaceAddressClaim(address)))) {
       throw ec2Error('InvalidIPAddress.InUse', `The specified address ${address} is already in use by another network interface.`);
     }
     checkDryRun(input);
@@ -48,7 +51,11 @@ export default defineAction<CreateNetworkInterfaceRequest, CreateNetworkInterfac
       privateIpAddress: address ?? allocateAddress(used, svc.config.endpointCidr),
       groupIds, tags, createdAt: svc.now().toISOString(),
     };
-    await svc.store.commit([{ op: 'create', kind: 'networkInterface', id: ni.networkInterfaceId, doc: ni }]);
+    // The address claim keeps two concurrent creates off one address; the groups, unchanged at
+    // the version read, keep a DeleteSecurityGroup from missing this new member (see DeleteSecurityGroup).
+    await svc.store.commit([{ op: 'create', kind: 'networkInterface', id: ni.networkInterfaceId, doc: ni },
+      takeClaim(interfaceAddressClaim(ni.privateIpAddress), `networkInterface:${ni.networkInterfaceId}`),
+      ...stored.filter((g) => groupIds.includes(g.id)).map(unchanged)]);
     logChange(svc, { networkInterfaceId: ni.networkInterfaceId, address: ni.privateIpAddress, groupIds },
       `Network interface ${ni.networkInterfaceId} (${ni.privateIpAddress}) created in ${groupIds.join(', ') || 'no security group'}`);
     svc.kick();
