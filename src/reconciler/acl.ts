@@ -20,6 +20,7 @@
  */
 import { createHash } from 'node:crypto';
 import { userRules } from '../security/access-string.js';
+import { restrictCustomerRules } from '../security/restricted-commands.js';
 import type { AclUser, NodeAcl } from '../security/node-acl.js';
 import { ADMIN_USER } from '../security/node-security.js';
 import type { CacheClusterRecord, ReplicationGroupRecord, StateStore, UserGroupRecord, UserRecord } from '../store/index.js';
@@ -33,7 +34,7 @@ export interface AclClient {
 }
 
 /** Rules of a user whose stored access string no longer parses (never expected): off, no command, no key. */
-const LOCKED = ['reset', 'off'];
+const LOCKED = restrictCustomerRules(['reset', 'off']);
 
 /** The users of a user group member, as ACL rules. */
 export function aclUser(u: UserRecord): AclUser {

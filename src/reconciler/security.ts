@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import type { NodeSpec } from '../engine/types.js';
 import { configGet, configSet, whenReady } from '../engine/admin.js';
 import { defaultUserRules } from '../security/auth-token.js';
+import { isRestrictedAllCommands } from '../security/restricted-commands.js';
 import type { NodeSecurity, NodeSecuritySpec } from '../security/node-security.js';
 import type { CacheClusterRecord, CacheNodeRecord, ReplicationGroupRecord } from '../store/index.js';
 import type { ReconcilerDeps } from './deps.js';
@@ -177,7 +178,10 @@ export function certificateAddresses(n: CacheNodeRecord, group: ReplicationGroup
   return [n.address, ...(group && !group.deleteRequested ? groupAddresses(group) : [])];
 }
 
-/** Does ACL GETUSER's reply show exactly the passwords (or nopass) that `rules` give? */
+/**
+ * Does ACL GETUSER's reply show exactly the passwords (or nopass) that `rules` give, and every
+ * command but the restricted ones (restricted-commands.ts) on every key and channel?
+ */
 export function sameDefaultUser(reply: unknown, rules: string[]): boolean {
   if (!Array.isArray(reply)) return false;
   const fields = new Map<string, unknown>();
@@ -187,5 +191,6 @@ export function sameDefaultUser(reply: unknown, rules: string[]): boolean {
   const wantNopass = rules.includes('nopass');
   const wantPasswords = rules.filter((r) => r.startsWith('#')).map((r) => r.slice(1)).sort();
   return flags.includes('on') && flags.includes('nopass') === wantNopass && passwords.join() === wantPasswords.join() &&
-    String(fields.get('commands')) === '+@all' && String(fields.get('keys')) === '~*' && String(fields.get('channels')) === '&*';
+    isRestrictedAllCommands(String(fields.get('commands'))) && String(fields.get('keys')) === '~*' && String(fields.get('channels')) === '&*' &&
+    ((fields.get('selectors') as unknown[] | undefined) ?? []).length === 0;
 }
