@@ -166,13 +166,15 @@ export class AclStep {
 
   constructor(private readonly logger: Pick<Logger, 'info'>) {}
 
-  async apply(client: AclClient, c: Pick<CacheClusterRecord, 'id'>, nodeId: string, key: string, acl: NodeAcl): Promise<void> {
+  /** Applies `acl` live; returns what it changed. */
+  async apply(client: AclClient, c: Pick<CacheClusterRecord, 'id'>, nodeId: string, key: string, acl: NodeAcl): Promise<AclPlan> {
     const plan = await this.applier.apply(client, key, acl);
     if (plan.set.length || plan.del.length) {
       // Names only: rules hold password hashes.
       this.logger.info({ resource: c.id, node: nodeId, set: plan.set.map((u) => u.name), deleted: plan.del }, 'ACL users applied live');
     }
     this.live.set(key, acl.fingerprint);
+    return plan;
   }
 
   /** The fingerprint live on every one of these nodes, if they all have the same. */

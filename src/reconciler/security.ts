@@ -35,6 +35,8 @@ export class SecurityStep {
    * status follow what the node really serves (`modifying`), then the node moves on.
    */
   private readonly discovered = new Set<string>();
+  /** Nodes the drift check asked to verify again (recheck) → the fingerprint they had been verified with. */
+  private readonly rechecking = new Map<string, string>();
 
   constructor(private readonly d: ReconcilerDeps, private readonly security: NodeSecurity) {
     this.acl = new AclStep(d.logger);
@@ -112,9 +114,11 @@ export class SecurityStep {
         return false;
       }
       const client = await this.d.admin.ready(n.address, n.port);
-      await this.acl.apply(client, c, n.id, key, acl);
+      const plan = await this.acl.apply(client, c, n.id, key, acl);
+      const changed = [...plan.set.map((u) => `ACL user ${u.name}`), ...plan.del.map((name) => `ACL user ${name} (not wanted)`)];
       if (!acl.rbac && !sameDefaultUser(await client.call('ACL', ['GETUSER', 'default']), rules)) {
         await client.call('ACL', ['SETUSER', 'default', ...rules]);
+        changed.push('ACL user default');
         this.d.logger.info({ resource: c.id, node: n.id, authVersion: c.auth?.version }, 'AUTH token state applied (ACL of the default user)');
       }
       const pairs: Record<string, string> = {};
@@ -127,6 +131,15 @@ export class SecurityStep {
         await configSet(client, pairs);
         // Names only: masterauth's value is a secret.
         this.d.logger.info({ resource: c.id, node: n.id, settings: Object.keys(pairs) }, 'security settings applied live');
+        changed.push(...Object.keys(pairs));
+      }
+      const recheckOf = this.rechecking.get(key);
+      this.rechecking.delete(key);
+      // Drift only when nothing wanted changed since the last verification (else it is a change being applied).
+      if (recheckOf === fingerprint && changed.length > 0) {
+        // Names only: rules and masterauth are secrets.
+        await this.d.events.emit('cache-cluster', c.id,
+          `Security settings of cache node ${n.id} of ${c.id} had drifted (${changed.join(', ')}); restored to the desired ones`, 'warn');
       }
       this.verified.set(key, fingerprint);
       return true;
@@ -162,8 +175,21 @@ export class SecurityStep {
     }
   }
 
+  /**
+   * The drift check's turn (drift.ts): a node verified before is verified again in full this pass
+   * (ACL LIST against what was applied, the default user, masteruser/masterauth, TLS files), and
+   * whatever had to be put back is an event.
+   */
+  recheck(key: string): void {
+    const verified = this.verified.get(key);
+    if (verified === undefined) return;
+    this.verified.delete(key);
+    this.rechecking.set(key, verified);
+  }
+
   forget(key: string): void {
     this.verified.delete(key);
+    this.rechecking.delete(key);
     this.acl.forget(key);
   }
 

@@ -83,7 +83,7 @@ export class CachefleetService {
         { store, provider, admin, router, events, engines, logger: logger.child({ component: 'reconciler' }), now, monitor, security,
           nodeKeyOf: (c) => nodeKey(c.id, c.nodes[0]?.id ?? '0001') },
         { intervalMs: config.reconcileIntervalMs, fastIntervalMs: config.fastReconcileIntervalMs,
-          settledObserveIntervalMs: config.settledObserveIntervalMs,
+          settledObserveIntervalMs: config.settledObserveIntervalMs, driftCheckIntervalMs: config.driftCheckIntervalMs,
           stuckLinkMs: config.stuckLinkMs },
       );
       const { credentials, created } = ensureCredentials(paths.credentials, now());
