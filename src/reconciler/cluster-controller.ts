@@ -149,6 +149,8 @@ export class ClusterController {
       const message = (err as Error).message;
       // A node started before it had an admin user refuses the admin's credentials: add the user.
       if (retry && this.security && /WRONGPASS|NOAUTH/.test(message) && (await this.security.bootstrapAdminUser(n))) {
+        // Its other users (an unrestricted default user among them) are verified again in this pass.
+        this.security.recheck(nodeKey(c.id, n.id));
         return this.observe(c, n, pid, false);
       }
       // Or it serves TLS where the record says plaintext, or the reverse (a mode change cut short).
