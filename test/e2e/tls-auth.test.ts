@@ -159,7 +159,7 @@ describe('TLS in transit and AUTH tokens', { timeout: 180_000 }, () => {
     for (const key of await readdir(join(svc.dataDir, 'nodes'))) {
       const conf = await readFile(join(svc.dataDir, 'nodes', key, 'redis.conf'), 'utf8');
       assert.ok(!conf.includes(TOKEN), `${key}/redis.conf holds the token`);
-      assert.match(conf, /^user default on resetpass #[0-9a-f]{64} ~\* &\* \+@all$/m);
+      assert.match(conf, /^user default on resetpass #[0-9a-f]{64} ~\* &\* \+@all -bgrewriteaof .* -cluster\|setslot$/m);
       assert.match(conf, /^tls-port 6379$/m);
     }
   });
