@@ -17,6 +17,8 @@ export interface ServiceConfig {
   fastReconcileIntervalMs: number;
   /** A settled cluster with unchanged inputs and healthy nodes is fully observed (INFO) only this often; 0: every pass. */
   settledObserveIntervalMs: number;
+  /** Each cluster's nodes are compared with the settings the service manages (CONFIG GET) at most this often; 0: never. */
+  driftCheckIntervalMs: number;
   /**
    * Health monitor: the fast period (liveness of every node's process, pings of suspected and down
    * nodes), the ping period of healthy nodes, the ping timeout, failed checks before a node is down.
@@ -57,6 +59,7 @@ export function defaultConfig(overrides: Partial<ServiceConfig> = {}): ServiceCo
     reconcileIntervalMs: 2000,
     fastReconcileIntervalMs: 50,
     settledObserveIntervalMs: 10_000,
+    driftCheckIntervalMs: 30_000,
     healthIntervalMs: 100,
     healthIdleIntervalMs: 1000,
     healthTimeoutMs: 250,

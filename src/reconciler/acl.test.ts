@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { RESTRICTION_RULES as R } from '../security/restricted-commands.js';
 import { renderRedisConf } from '../engine/config.js';
 import { sha256Hex } from '../security/auth-token.js';
 import type { NodeAcl } from '../security/node-acl.js';
@@ -46,17 +47,17 @@ describe('desired ACL of a node', () => {
     const acl = desiredAcl({ userGroupIds: ['ug'] }, GROUPS, USERS);
     assert.equal(acl.rbac, true);
     assert.deepEqual(acl.users, [
-      { name: 'default', rules: ['reset', 'on', '~*', '+@all', 'nopass'] },
-      { name: 'app-reader', rules: ['reset', 'on', '~app::*', '-@all', '+@read', `#${H1}`] },
-      { name: 'app-writer', rules: ['reset', 'on', '~app::*', '+@all', `#${H1}`, `#${H2}`] },
+      { name: 'default', rules: ['reset', 'on', '~*', '+@all', 'nopass', ...R] },
+      { name: 'app-reader', rules: ['reset', 'on', '~app::*', '-@all', '+@read', `#${H1}`, ...R] },
+      { name: 'app-writer', rules: ['reset', 'on', '~app::*', '+@all', `#${H1}`, `#${H2}`, ...R] },
     ]);
   });
 
   it('a custom default user (off, with a password) replaces the built-in one; users being deleted are left out', () => {
     const acl = desiredAcl({ userGroupIds: ['ug-custom'] }, GROUPS, USERS);
     assert.deepEqual(acl.users.map((u) => [u.name, u.rules.join(' ')]), [
-      ['default', `reset off #${H1}`],
-      ['app-writer', `reset on ~app::* +@all #${H1} #${H2}`],
+      ['default', `reset off #${H1} ${R.join(' ')}`],
+      ['app-writer', `reset on ~app::* +@all #${H1} #${H2} ${R.join(' ')}`],
     ]);
   });
 
@@ -73,15 +74,15 @@ describe('desired ACL of a node', () => {
 
   it('never lets a group without a default user leave `default` open', () => {
     const acl = desiredAcl({ userGroupIds: ['odd'] }, new Map([['odd', group('odd', ['app-reader'])]]), USERS);
-    assert.deepEqual(acl.users[0], { name: 'default', rules: ['reset', 'off'] });
+    assert.deepEqual(acl.users[0], { name: 'default', rules: ['reset', 'off', ...R] });
   });
 
   it('renders as redis.conf user lines that keep every rule a token', () => {
     const acl = desiredAcl({ userGroupIds: ['ug'] }, GROUPS, USERS);
     const conf = renderRedisConf({ key: 'k', binary: 'redis-server', address: '127.0.0.1', port: 6379, config: { user: aclConfigLines(acl.users) } },
       { dir: '/d', conf: '/d/redis.conf', pid: '/d/redis.pid', log: '/d/redis.log' });
-    assert.match(conf, /^user default reset on ~\* \+@all nopass$/m);
-    assert.match(conf, new RegExp(`^user app-reader reset on ~app::\\* -@all \\+@read #${H1}$`, 'm'));
+    assert.match(conf, /^user default reset on ~\* \+@all nopass -bgrewriteaof .* -cluster\|setslot$/m);
+    assert.match(conf, new RegExp(`^user app-reader reset on ~app::\\* -@all \\+@read #${H1} -bgrewriteaof .*$`, 'm'));
   });
 });
 

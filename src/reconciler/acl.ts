@@ -20,6 +20,7 @@
  */
 import { createHash } from 'node:crypto';
 import { userRules } from '../security/access-string.js';
+import { restrictCustomerRules } from '../security/restricted-commands.js';
 import type { AclUser, NodeAcl } from '../security/node-acl.js';
 import { ADMIN_USER } from '../security/node-security.js';
 import type { CacheClusterRecord, ReplicationGroupRecord, StateStore, UserGroupRecord, UserRecord } from '../store/index.js';
@@ -33,7 +34,7 @@ export interface AclClient {
 }
 
 /** Rules of a user whose stored access string no longer parses (never expected): off, no command, no key. */
-const LOCKED = ['reset', 'off'];
+const LOCKED = restrictCustomerRules(['reset', 'off']);
 
 /** The users of a user group member, as ACL rules. */
 export function aclUser(u: UserRecord): AclUser {
@@ -165,13 +166,15 @@ export class AclStep {
 
   constructor(private readonly logger: Pick<Logger, 'info'>) {}
 
-  async apply(client: AclClient, c: Pick<CacheClusterRecord, 'id'>, nodeId: string, key: string, acl: NodeAcl): Promise<void> {
+  /** Applies `acl` live; returns what it changed. */
+  async apply(client: AclClient, c: Pick<CacheClusterRecord, 'id'>, nodeId: string, key: string, acl: NodeAcl): Promise<AclPlan> {
     const plan = await this.applier.apply(client, key, acl);
     if (plan.set.length || plan.del.length) {
       // Names only: rules hold password hashes.
       this.logger.info({ resource: c.id, node: nodeId, set: plan.set.map((u) => u.name), deleted: plan.del }, 'ACL users applied live');
     }
     this.live.set(key, acl.fingerprint);
+    return plan;
   }
 
   /** The fingerprint live on every one of these nodes, if they all have the same. */

@@ -6,6 +6,7 @@ import { clusterDelete, clusterSpecWrite, clusterStatusWrite, type CacheClusterR
 import { appliedParameters, applyPlan, changedParameters, desiredParameters, nodeSpec, parameterOverrides } from './desired.js';
 import type { ReconcilerDeps } from './deps.js';
 import { SecurityStep } from './security.js';
+import { ConfigDrift, managedConfig, shown } from './drift.js';
 import type { NodeSpec } from '../engine/types.js';
 
 /**
@@ -17,9 +18,12 @@ import type { NodeSpec } from '../engine/types.js';
  */
 export class ClusterController {
   private readonly security: SecurityStep | undefined;
+  private readonly drift: ConfigDrift;
 
-  constructor(private readonly d: ReconcilerDeps) {
+  /** `driftCheckIntervalMs`: how often each cluster is checked for configuration drift (drift.ts); 0: never. */
+  constructor(private readonly d: ReconcilerDeps, opts: { driftCheckIntervalMs?: number } = {}) {
     this.security = d.security ? new SecurityStep(d, d.security) : undefined;
+    this.drift = new ConfigDrift(opts.driftCheckIntervalMs ?? 0, () => d.now().getTime());
   }
 
   /**
@@ -106,6 +110,7 @@ export class ClusterController {
       }
     }
     if (answering) await this.applyParameters(c, group);
+    if (answering) await this.repairDrift(c, group, specs);
     const secured = answering && (await this.applySecurity(c, specs));
     this.setStatus(c, answering, secured);
     await this.save(stored, c);
@@ -152,6 +157,8 @@ export class ClusterController {
       const message = (err as Error).message;
       // A node started before it had an admin user refuses the admin's credentials: add the user.
       if (retry && this.security && /WRONGPASS|NOAUTH/.test(message) && (await this.security.bootstrapAdminUser(n))) {
+        // Its other users (an unrestricted default user among them) are verified again in this pass.
+        this.security.recheck(nodeKey(c.id, n.id));
         return this.observe(c, n, pid, false);
       }
       // Or it serves TLS where the record says plaintext, or the reverse (a mode change cut short).
@@ -193,6 +200,30 @@ export class ClusterController {
     }
   }
 
+  /**
+   * Configuration drift (drift.ts), at its own cadence and only while the parameters are in sync:
+   * managed settings found changed on a node are put back, each an event; the security step
+   * verifies the node's ACL and security settings again in this same pass (security.ts recheck).
+   */
+  private async repairDrift(c: CacheClusterRecord, group: CacheParameterGroupRecord, specs: Map<string, NodeSpec>): Promise<void> {
+    if (c.parameterApplyStatus !== 'in-sync' || !this.drift.due(c.id)) return;
+    for (const n of c.nodes) {
+      const key = nodeKey(c.id, n.id);
+      const spec = specs.get(n.id);
+      if (!spec) continue;
+      this.security?.recheck(key);
+      try {
+        const repaired = await this.drift.repair(await this.d.admin.ready(n.address, n.port), key, managedConfig(c, group, spec));
+        for (const x of repaired) {
+          await this.d.events.emit('cache-cluster', c.id, `Parameter ${x.name} of cache node ${n.id} of ${c.id} had drifted: ` +
+            `observed ${shown(x.name, x.observed)}, desired ${shown(x.name, x.desired)}; restored to the desired value`, 'warn');
+        }
+      } catch (err) {
+        this.d.logger.warn({ resource: c.id, node: n.id, err: (err as Error).message }, 'could not check configuration drift; will retry');
+      }
+    }
+  }
+
   private setStatus(c: CacheClusterRecord, answering: boolean, secured: boolean): void {
     const wasCreating = c.status === 'creating';
     if (c.rebootRequested?.length || c.nodes.some((n) => n.status === 'rebooting')) {
@@ -224,8 +255,10 @@ export class ClusterController {
       await this.d.provider.remove(nodeKey(c.id, n.id));
       this.d.admin.release(n.address, n.port);
       this.security?.forget(nodeKey(c.id, n.id));
+      this.drift.forget(nodeKey(c.id, n.id));
       await this.d.security?.certs.remove(nodeKey(c.id, n.id));
     }));
+    this.drift.forgetCluster(c.id);
     const ops: WriteOp[] = [
       ...clusterDelete(view),
       ...c.nodes.map((n): WriteOp => ({ op: 'delete', kind: 'address', id: n.address })),

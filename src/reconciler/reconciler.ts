@@ -20,6 +20,8 @@ export interface ReconcilerTiming extends GroupControllerOptions {
    * rendered) only this often, not every pass (see settled.ts). 0 or absent: every pass.
    */
   settledObserveIntervalMs?: number;
+  /** Each cluster's nodes are checked for configuration drift at most this often (drift.ts). 0 or absent: never. */
+  driftCheckIntervalMs?: number;
   /** A pass taking this long is logged at info level (default 1000 ms), others at debug. */
   slowPassMs?: number;
   /**
@@ -49,7 +51,7 @@ export class Reconciler {
   private unsubscribe: (() => void) | undefined;
 
   constructor(private readonly d: ReconcilerDeps, private readonly timing: ReconcilerTiming) {
-    this.clustersCtl = new ClusterController(d);
+    this.clustersCtl = new ClusterController(d, { driftCheckIntervalMs: timing.driftCheckIntervalMs ?? 0 });
     this.groupsCtl = new GroupController(d, timing, failoverRunner(d, 'replication'));
     this.shardedCtl = new ShardedGroupController(d, timing, failoverRunner(d, 'cluster'));
     this.rbacCtl = new RbacController(d);

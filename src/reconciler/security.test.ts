@@ -2,6 +2,7 @@
 // the comparison of a live default user with the wanted rules (security.ts).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { RESTRICTION_RULES as R } from '../security/restricted-commands.js';
 import { renderRedisConf } from '../engine/config.js';
 import { defaultUserRules, initialAuth, sha256Hex } from '../security/auth-token.js';
 import type { CacheClusterRecord, CacheParameterGroupRecord } from '../store/index.js';
@@ -16,12 +17,22 @@ describe('default user', () => {
   it('compares ACL GETUSER replies with the wanted rules', () => {
     const h = sha256Hex('token-number-one-1');
     const reply = (flags: string[], passwords: string[]) =>
-      ['flags', flags, 'passwords', passwords, 'commands', '+@all', 'keys', '~*', 'channels', '&*', 'selectors', []];
+      ['flags', flags, 'passwords', passwords, 'commands', `+@all ${[...R].reverse().join(' ')}`, 'keys', '~*', 'channels', '&*', 'selectors', []];
     assert.ok(sameDefaultUser(reply(['on', 'nopass', 'sanitize-payload'], []), defaultUserRules(undefined)));
     assert.ok(!sameDefaultUser(reply(['on', 'nopass'], []), defaultUserRules(initialAuth('token-number-one-1', now))));
     assert.ok(sameDefaultUser(reply(['on'], [h]), defaultUserRules(initialAuth('token-number-one-1', now))));
     assert.ok(!sameDefaultUser(reply(['on'], [h, sha256Hex('x'.repeat(16))]), defaultUserRules(initialAuth('token-number-one-1', now))));
     assert.ok(!sameDefaultUser(reply(['off'], [h]), defaultUserRules(initialAuth('token-number-one-1', now))));
+  });
+
+  it('sees a restriction lifted by hand (a command given back, the bare +@all, a selector added)', () => {
+    const reply = (commands: string, selectors: unknown[] = []) =>
+      ['flags', ['on', 'nopass'], 'passwords', [], 'commands', commands, 'keys', '~*', 'channels', '&*', 'selectors', selectors];
+    const rules = defaultUserRules(undefined);
+    assert.ok(sameDefaultUser(reply(`+@all ${R.join(' ')}`), rules));
+    assert.ok(!sameDefaultUser(reply('+@all'), rules));
+    assert.ok(!sameDefaultUser(reply(`+@all ${R.filter((r) => r !== '-config').join(' ')}`), rules));
+    assert.ok(!sameDefaultUser(reply(`+@all ${R.join(' ')}`, [['commands', '+@all', 'keys', '~*', 'channels', '']]), rules));
   });
 });
 
@@ -51,7 +62,7 @@ describe('node config with security', () => {
     ]);
     // One token per word, unquoted; only password hashes; replicas authenticate as the admin user.
     assert.ok(conf.includes(`user cachefleet-admin on #${sha256Hex('f'.repeat(64))} ~* &* +@all`));
-    assert.ok(conf.includes(`user default on resetpass #${sha256Hex('YourStrongAuthToken123!')} ~* &* +@all`));
+    assert.ok(conf.includes(`user default on resetpass #${sha256Hex('YourStrongAuthToken123!')} ~* &* +@all ${R.join(' ')}`));
     assert.ok(conf.includes('masteruser cachefleet-admin'));
     assert.ok(conf.includes(`masterauth ${'f'.repeat(64)}`));
     assert.ok(conf.includes('replicaof 127.1.2.4 6379'));
@@ -63,6 +74,6 @@ describe('node config with security', () => {
     const conf = lines(renderRedisConf(nodeSpec(c, c.nodes[0]!, group, engines, undefined, security), paths));
     assert.equal(conf[1], 'port 6379');
     assert.ok(!conf.some((l) => l.startsWith('tls-')));
-    assert.ok(conf.includes('user default on nopass ~* &* +@all'));
+    assert.ok(conf.includes(`user default on nopass ~* &* +@all ${R.join(' ')}`));
   });
 });

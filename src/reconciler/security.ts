@@ -2,6 +2,7 @@ import type { NodeSpec } from '../engine/types.js';
 import { configGet, configSet, whenReady } from '../engine/admin.js';
 import { withNodeConnection } from '../engine/connect.js';
 import { defaultUserRules } from '../security/auth-token.js';
+import { isRestrictedAllCommands } from '../security/restricted-commands.js';
 import type { NodeSecurity, NodeSecuritySpec } from '../security/node-security.js';
 import type { CacheClusterRecord, CacheNodeRecord, ReplicationGroupRecord, ReplicationGroupSpec } from '../store/index.js';
 import type { ReconcilerDeps } from './deps.js';
@@ -33,6 +34,8 @@ export class SecurityStep {
    * status follow what the node really serves (`modifying`), then the node moves on.
    */
   private readonly discovered = new Set<string>();
+  /** Nodes the drift check asked to verify again (recheck) → the fingerprint they had been verified with. */
+  private readonly rechecking = new Map<string, string>();
 
   constructor(private readonly d: ReconcilerDeps, private readonly security: NodeSecurity) {
     this.acl = new AclStep(d.logger);
@@ -110,9 +113,11 @@ export class SecurityStep {
         return false;
       }
       const client = await this.d.admin.ready(n.address, n.port);
-      await this.acl.apply(client, c, n.id, key, acl);
+      const plan = await this.acl.apply(client, c, n.id, key, acl);
+      const changed = [...plan.set.map((u) => `ACL user ${u.name}`), ...plan.del.map((name) => `ACL user ${name} (not wanted)`)];
       if (!acl.rbac && !sameDefaultUser(await client.call('ACL', ['GETUSER', 'default']), rules)) {
         await client.call('ACL', ['SETUSER', 'default', ...rules]);
+        changed.push('ACL user default');
         this.d.logger.info({ resource: c.id, node: n.id, authVersion: c.auth?.version }, 'AUTH token state applied (ACL of the default user)');
       }
       const pairs: Record<string, string> = {};
@@ -125,6 +130,15 @@ export class SecurityStep {
         await configSet(client, pairs);
         // Names only: masterauth's value is a secret.
         this.d.logger.info({ resource: c.id, node: n.id, settings: Object.keys(pairs) }, 'security settings applied live');
+        changed.push(...Object.keys(pairs));
+      }
+      const recheckOf = this.rechecking.get(key);
+      this.rechecking.delete(key);
+      // Drift only when nothing wanted changed since the last verification (else it is a change being applied).
+      if (recheckOf === fingerprint && changed.length > 0) {
+        // Names only: rules and masterauth are secrets.
+        await this.d.events.emit('cache-cluster', c.id,
+          `Security settings of cache node ${n.id} of ${c.id} had drifted (${changed.join(', ')}); restored to the desired ones`, 'warn');
       }
       this.verified.set(key, fingerprint);
       return true;
@@ -153,8 +167,21 @@ export class SecurityStep {
     }
   }
 
+  /**
+   * The drift check's turn (drift.ts): a node verified before is verified again in full this pass
+   * (ACL LIST against what was applied, the default user, masteruser/masterauth, TLS files), and
+   * whatever had to be put back is an event.
+   */
+  recheck(key: string): void {
+    const verified = this.verified.get(key);
+    if (verified === undefined) return;
+    this.verified.delete(key);
+    this.rechecking.set(key, verified);
+  }
+
   forget(key: string): void {
     this.verified.delete(key);
+    this.rechecking.delete(key);
     this.acl.forget(key);
   }
 
@@ -169,7 +196,10 @@ export function certificateAddresses(n: CacheNodeRecord, group: ReplicationGroup
   return [n.address, ...(group && !group.deleteRequested ? groupAddresses(group) : [])];
 }
 
-/** Does ACL GETUSER's reply show exactly the passwords (or nopass) that `rules` give? */
+/**
+ * Does ACL GETUSER's reply show exactly the passwords (or nopass) that `rules` give, and every
+ * command but the restricted ones (restricted-commands.ts) on every key and channel?
+ */
 export function sameDefaultUser(reply: unknown, rules: string[]): boolean {
   if (!Array.isArray(reply)) return false;
   const fields = new Map<string, unknown>();
@@ -179,5 +209,6 @@ export function sameDefaultUser(reply: unknown, rules: string[]): boolean {
   const wantNopass = rules.includes('nopass');
   const wantPasswords = rules.filter((r) => r.startsWith('#')).map((r) => r.slice(1)).sort();
   return flags.includes('on') && flags.includes('nopass') === wantNopass && passwords.join() === wantPasswords.join() &&
-    String(fields.get('commands')) === '+@all' && String(fields.get('keys')) === '~*' && String(fields.get('channels')) === '&*';
+    isRestrictedAllCommands(String(fields.get('commands'))) && String(fields.get('keys')) === '~*' && String(fields.get('channels')) === '&*' &&
+    ((fields.get('selectors') as unknown[] | undefined) ?? []).length === 0;
 }

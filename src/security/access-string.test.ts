@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { RESTRICTION_RULES as R } from './restricted-commands.js';
 import { AwsError } from '../errors/index.js';
 import { hashPasswords, parseAccessString, userRules } from './access-string.js';
 import { sha256Hex } from './auth-token.js';
@@ -80,11 +81,13 @@ describe('access strings', () => {
 });
 
 describe('user rules and passwords', () => {
-  it('a user is reset, then its access string, then its password hashes or nopass', () => {
+  it('a user is reset, then its access string, then its password hashes or nopass, then the restricted commands', () => {
     const h = sha256Hex('a-password-of-16+');
-    assert.deepEqual(userRules('on ~app::* -@all +@read', [h], false), ['reset', 'on', '~app::*', '-@all', '+@read', `#${h}`]);
-    assert.deepEqual(userRules('on ~* +@all', [], true), ['reset', 'on', '~*', '+@all', 'nopass']);
-    assert.deepEqual(userRules('off', [], false), ['reset', 'off']);
+    assert.deepEqual(userRules('on ~app::* -@all +@read', [h], false), ['reset', 'on', '~app::*', '-@all', '+@read', `#${h}`, ...R]);
+    assert.deepEqual(userRules('on ~* +@all', [], true), ['reset', 'on', '~*', '+@all', 'nopass', ...R]);
+    assert.deepEqual(userRules('off', [], false), ['reset', 'off', ...R]);
+    // Inside a selector too: a command is allowed when the root rules or any selector allow it.
+    assert.deepEqual(userRules('on ~a* (~b* +@all)', [], true), ['reset', 'on', '~a*', `(~b* +@all ${R.join(' ')})`, 'nopass', ...R]);
   });
 
   it('1 or 2 passwords of 16–128 printable characters, kept only as SHA-256', () => {

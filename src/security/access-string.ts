@@ -11,6 +11,7 @@
 import { CommonErrors } from '../errors/index.js';
 import { sha256Hex } from './auth-token.js';
 import { ACL_CATEGORIES, CONTAINER_COMMANDS, REDIS_COMMANDS } from './redis-commands.js';
+import { restrictCustomerRules } from './restricted-commands.js';
 
 export interface AccessString {
   /** The access string as stored and described: its rules separated by single spaces. */
@@ -137,10 +138,13 @@ function checkCommandRule(rule: string, what: string): void {
   if (!allow) throw invalid(what, `'${rule}': ${command} has no subcommands, and a first argument can only be allowed (+), not blocked.`);
 }
 
-/** The ACL rules of a user on a node: `reset`, the access string, then its passwords or nopass. */
+/**
+ * The ACL rules of a user on a node: `reset`, the access string, then its passwords or nopass,
+ * then the restricted commands taken away (restricted-commands.ts), which the access string cannot lift.
+ */
 export function userRules(accessString: string, passwordHashes: string[], noPassword: boolean): string[] {
   const { rules } = parseAccessString(accessString);
-  return ['reset', ...rules, ...(noPassword ? ['nopass'] : passwordHashes.map((h) => `#${h}`))];
+  return restrictCustomerRules(['reset', ...rules, ...(noPassword ? ['nopass'] : passwordHashes.map((h) => `#${h}`))]);
 }
 
 export const PASSWORD_MIN = 16;

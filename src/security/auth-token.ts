@@ -17,6 +17,7 @@
 import { createHash } from 'node:crypto';
 import { CommonErrors } from '../errors/index.js';
 import type { AuthTokenState } from '../store/index.js';
+import { restrictCustomerRules } from './restricted-commands.js';
 
 export type { AuthTokenState };
 
@@ -111,9 +112,12 @@ export function authTokenEnabled(auth: AuthTokenState | undefined): boolean {
   return !!auth && auth.tokenSha256.length > 0;
 }
 
-/** The ACL rules of the `default` user for this auth state (without the user name). */
+/**
+ * The ACL rules of the `default` user for this auth state (without the user name): every
+ * command a customer may have (restricted-commands.ts).
+ */
 export function defaultUserRules(auth: AuthTokenState | undefined): string[] {
   const passwords = !auth || auth.passwordless || auth.tokenSha256.length === 0
     ? ['nopass'] : ['resetpass', ...auth.tokenSha256.map((h) => `#${h}`)];
-  return ['on', ...passwords, '~*', '&*', '+@all'];
+  return restrictCustomerRules(['on', ...passwords, '~*', '&*', '+@all']);
 }

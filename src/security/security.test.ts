@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { RESTRICTION_RULES as R } from './restricted-commands.js';
 import { renderRedisConf } from '../engine/config.js';
 import type { NodeSpec } from '../engine/types.js';
 import { authTokenEnabled, defaultUserRules, initialAuth, sha256Hex, updateAuth, validateAuthToken } from './auth-token.js';
@@ -35,13 +36,13 @@ describe('auth tokens', () => {
     assert.equal(updateAuth(d, true, {}, now), undefined);
   });
 
-  it('renders the default user: nopass without a token (or while passwordless), the token hashes otherwise', () => {
-    assert.deepEqual(defaultUserRules(undefined), ['on', 'nopass', '~*', '&*', '+@all']);
+  it('renders the default user: nopass without a token (or while passwordless), the token hashes otherwise; restricted commands last', () => {
+    assert.deepEqual(defaultUserRules(undefined), ['on', 'nopass', '~*', '&*', '+@all', ...R]);
     const a = initialAuth('token-number-one-1', now);
-    assert.deepEqual(defaultUserRules(a), ['on', 'resetpass', `#${sha256Hex('token-number-one-1')}`, '~*', '&*', '+@all']);
+    assert.deepEqual(defaultUserRules(a), ['on', 'resetpass', `#${sha256Hex('token-number-one-1')}`, '~*', '&*', '+@all', ...R]);
     const rotatedFromNone = updateAuth(undefined, true, { AuthToken: 'token-number-one-1' }, now)!;
     assert.equal(rotatedFromNone.passwordless, true);
-    assert.deepEqual(defaultUserRules(rotatedFromNone), ['on', 'nopass', '~*', '&*', '+@all']);
+    assert.deepEqual(defaultUserRules(rotatedFromNone), ['on', 'nopass', '~*', '&*', '+@all', ...R]);
     assert.equal(authTokenEnabled(rotatedFromNone), true);
     assert.equal(authTokenEnabled(undefined), false);
   });

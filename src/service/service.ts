@@ -92,7 +92,7 @@ export class CachefleetService {
         { store, provider, admin, network, events, engines, logger: reconcilerLog, now, monitor, security,
           nodeKeyOf: (c) => nodeKey(c.id, c.nodes[0]?.id ?? '0001') },
         { intervalMs: config.reconcileIntervalMs, fastIntervalMs: config.fastReconcileIntervalMs,
-          settledObserveIntervalMs: config.settledObserveIntervalMs,
+          settledObserveIntervalMs: config.settledObserveIntervalMs, driftCheckIntervalMs: config.driftCheckIntervalMs,
           stuckLinkMs: config.stuckLinkMs },
       );
       const { credentials, created } = ensureCredentials(paths.credentials, now());

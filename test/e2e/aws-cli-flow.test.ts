@@ -11,6 +11,7 @@ import {
 import { useCleanup } from '../helpers/cleanup.js';
 import { startService, type TestService } from '../helpers/service.js';
 import { run, redisCli } from '../helpers/e2e-exec.js';
+import { adminCliArgs } from '../helpers/node-admin.js';
 import { inCidr, isRedisServer, nodePids, tryConnect } from '../helpers/e2e-nodes.js';
 import { waitFor } from '../../src/util/wait.js';
 
@@ -119,12 +120,12 @@ describe('aws CLI: the README flow', { timeout: 120_000 }, () => {
     const ng = group.NodeGroups[0]!;
     const primary = members.find((m) => m.CurrentRole === 'primary')!;
     const replicas = members.filter((m) => m.CurrentRole === 'replica').map((m) => m.ReadEndpoint.Address);
-    assert.equal(await redisCli(ng.PrimaryEndpoint.Address, ng.PrimaryEndpoint.Port, 'config', 'get', 'bind'),
+    assert.equal(await redisCli(ng.PrimaryEndpoint.Address, ng.PrimaryEndpoint.Port, ...(await adminCliArgs(svc.dataDir)), 'config', 'get', 'bind'),
       `bind\n${primary.ReadEndpoint.Address}`);
     assert.match(await redisCli(ng.PrimaryEndpoint.Address, ng.PrimaryEndpoint.Port, 'role'), /^master\n/);
     // Several fresh connections: every one must land on a replica.
     for (let i = 0; i < 6; i++) {
-      const bind = (await redisCli(ng.ReaderEndpoint.Address, ng.ReaderEndpoint.Port, 'config', 'get', 'bind')).split('\n');
+      const bind = (await redisCli(ng.ReaderEndpoint.Address, ng.ReaderEndpoint.Port, ...(await adminCliArgs(svc.dataDir)), 'config', 'get', 'bind')).split('\n');
       assert.equal(bind[0], 'bind');
       assert.ok(replicas.includes(bind[1]!), `reader connection landed on ${bind[1]}, not on a replica (${replicas.join(', ')})`);
       const role = await redisCli(ng.ReaderEndpoint.Address, ng.ReaderEndpoint.Port, 'role');
@@ -136,9 +137,9 @@ describe('aws CLI: the README flow', { timeout: 120_000 }, () => {
   test('the parameter group values are live on every node', async () => {
     for (const m of members) {
       const { Address, Port } = m.ReadEndpoint;
-      assert.equal(await redisCli(Address, Port, 'config', 'get', 'maxmemory-policy'), 'maxmemory-policy\nvolatile-lru',
+      assert.equal(await redisCli(Address, Port, ...(await adminCliArgs(svc.dataDir)), 'config', 'get', 'maxmemory-policy'), 'maxmemory-policy\nvolatile-lru',
         `maxmemory-policy on ${m.CacheClusterId}`);
-      const events = (await redisCli(Address, Port, 'config', 'get', 'notify-keyspace-events')).split('\n')[1] ?? '';
+      const events = (await redisCli(Address, Port, ...(await adminCliArgs(svc.dataDir)), 'config', 'get', 'notify-keyspace-events')).split('\n')[1] ?? '';
       assert.ok(events.includes('E') && events.includes('x'), `notify-keyspace-events on ${m.CacheClusterId} is '${events}'`);
     }
   });
@@ -148,12 +149,12 @@ describe('aws CLI: the README flow', { timeout: 120_000 }, () => {
       '--parameter-name-values', 'ParameterName=maxmemory-policy,ParameterValue=allkeys-lru');
     for (const m of members) {
       const { Address, Port } = m.ReadEndpoint;
-      await waitFor(async () => (await redisCli(Address, Port, 'config', 'get', 'maxmemory-policy')) === 'maxmemory-policy\nallkeys-lru',
+      await waitFor(async () => (await redisCli(Address, Port, ...(await adminCliArgs(svc.dataDir)), 'config', 'get', 'maxmemory-policy')) === 'maxmemory-policy\nallkeys-lru',
         { timeoutMs: 15_000, intervalMs: 100, what: `allkeys-lru on ${m.CacheClusterId}` });
     }
     // The earlier value of the other parameter is kept.
     for (const m of members) {
-      const events = (await redisCli(m.ReadEndpoint.Address, m.ReadEndpoint.Port, 'config', 'get', 'notify-keyspace-events')).split('\n')[1] ?? '';
+      const events = (await redisCli(m.ReadEndpoint.Address, m.ReadEndpoint.Port, ...(await adminCliArgs(svc.dataDir)), 'config', 'get', 'notify-keyspace-events')).split('\n')[1] ?? '';
       assert.ok(events.includes('E') && events.includes('x'), `notify-keyspace-events on ${m.CacheClusterId} is '${events}'`);
     }
   });

@@ -18,6 +18,7 @@ import type { Redis } from 'ioredis';
 import { useCleanup } from '../helpers/cleanup.js';
 import { startService, type TestService } from '../helpers/service.js';
 import { configGet, connectRedis, inCidr, isRedisServer, nodePids } from '../helpers/e2e-nodes.js';
+import { adminRedis } from '../helpers/node-admin.js';
 import { waitFor } from '../../src/util/wait.js';
 
 const CLUSTER = 'js-standalone';
@@ -115,7 +116,8 @@ describe('AWS SDK for JavaScript v3 and ioredis', { timeout: 120_000 }, () => {
     for (const p of candidates) {
       const value = otherValue(p);
       if (value === undefined) continue;
-      change = { name: p.ParameterName!, value, live: async (c) => (await configGet(c, p.ParameterName!)) === value,
+      // CONFIG is a restricted command: read as the service's user, on the node the client is connected to.
+      change = { name: p.ParameterName!, value, live: async (c) => (await configGet(await adminRedis(cleanup, svc.dataDir, c.options.host!, c.options.port!), p.ParameterName!)) === value,
         why: `modifiable requires-reboot parameter ${p.ParameterName}` };
       break;
     }

@@ -122,7 +122,7 @@ describe('RBAC: users, user groups and Redis ACLs on every node', { timeout: 240
       const conf = await readFile(join(svc.dataDir, 'nodes', key, 'redis.conf'), 'utf8');
       for (const pw of [READER_PW, ADMIN_PW, DEFAULT_PW]) assert.ok(!conf.includes(pw), `${key}/redis.conf holds a password`);
       assert.ok(conf.includes(`user app-reader reset on ~app::* -@all +@read #${sha256Hex(READER_PW)}`), conf);
-      assert.match(conf, /^user default reset off ~\* \+@all #[0-9a-f]{64}$/m);
+      assert.match(conf, /^user default reset off ~\* \+@all #[0-9a-f]{64} -bgrewriteaof .* -cluster\|setslot$/m);
       assert.match(conf, /^user cachefleet-admin on #[0-9a-f]{64} ~\* &\* \+@all$/m);
     }
     const db = await readFile(join(svc.dataDir, 'state.db'));

@@ -16,6 +16,7 @@ import {
   type ReplicationGroup,
 } from '@aws-sdk/client-elasticache';
 import { useCleanup } from '../helpers/cleanup.js';
+import { ADMIN_USER, adminCliArgs, adminRedis } from '../helpers/node-admin.js';
 import { CLI, startService, writeClientCa, type TestService } from '../helpers/service.js';
 import { run, runOk } from '../helpers/e2e-exec.js';
 import { createGroup, describeGroup, endpoint, members, nodePid, primaryOf, waitAvailable } from '../helpers/groups.js';
@@ -139,8 +140,8 @@ describe('TLS in transit and AUTH tokens', { timeout: 180_000 }, () => {
     const ms = members(group);
     const p = ms.find((m) => m.CurrentRole === 'primary')!;
     const pAddr = p.ReadEndpoint!;
-    assert.equal((await cli(pAddr.Address!, pAddr.Port!, '-a', TOKEN, 'config', 'get', 'tls-replication')).out, 'tls-replication\nyes');
-    assert.equal((await cli(pAddr.Address!, pAddr.Port!, '-a', TOKEN, 'config', 'get', 'port')).out, 'port\n0');
+    assert.equal((await cli(pAddr.Address!, pAddr.Port!, ...(await adminCliArgs(svc.dataDir)), 'config', 'get', 'tls-replication')).out, 'tls-replication\nyes');
+    assert.equal((await cli(pAddr.Address!, pAddr.Port!, ...(await adminCliArgs(svc.dataDir)), 'config', 'get', 'port')).out, 'port\n0');
     for (const m of ms.filter((x) => x.CurrentRole === 'replica')) {
       const info = (await cli(m.ReadEndpoint!.Address!, m.ReadEndpoint!.Port!, '-a', TOKEN, 'info', 'replication')).out;
       assert.match(info, /role:slave/);
@@ -158,7 +159,7 @@ describe('TLS in transit and AUTH tokens', { timeout: 180_000 }, () => {
     for (const key of await readdir(join(svc.dataDir, 'nodes'))) {
       const conf = await readFile(join(svc.dataDir, 'nodes', key, 'redis.conf'), 'utf8');
       assert.ok(!conf.includes(TOKEN), `${key}/redis.conf holds the token`);
-      assert.match(conf, /^user default on resetpass #[0-9a-f]{64} ~\* &\* \+@all$/m);
+      assert.match(conf, /^user default on resetpass #[0-9a-f]{64} ~\* &\* \+@all -bgrewriteaof .* -cluster\|setslot$/m);
       assert.match(conf, /^tls-port 6379$/m);
     }
   });
@@ -280,21 +281,27 @@ describe('TLS in transit and AUTH tokens', { timeout: 180_000 }, () => {
     }
   });
 
-  test('a node without the admin user (started by an older cachefleet) is given it and stays managed', async () => {
+  test('a node without the admin user (started by an older cachefleet) is given it, its default user restricted again, and stays managed', async () => {
     const g = await createGroup(svc.client, { ReplicationGroupId: 'plain-group', NumCacheClusters: 2 });
     const nodes = members(g).map((m) => m.ReadEndpoint!);
     for (const n of nodes) {
-      // The default user is passwordless on a group without a token, as on every node before the admin user existed.
-      const r = await runOk('redis-cli', ['-h', n.Address!, '-p', String(n.Port!), 'ACL', 'DELUSER', 'cachefleet-admin']);
-      assert.equal(r.stdout.trim(), '1');
+      // As every node was before the admin user existed: a passwordless default user with every command, and no admin
+      // user. Only the service's own user can make a node so now (customers are denied ACL SETUSER and ACL DELUSER).
+      const admin = await adminRedis(cleanup, svc.dataDir, n.Address!, n.Port!);
+      const replies = await admin.multi().call('ACL', 'SETUSER', 'default', 'on', 'nopass', '~*', '&*', '+@all')
+        .call('ACL', 'DELUSER', ADMIN_USER).exec();
+      assert.deepEqual(replies?.map(([err, reply]) => err ?? reply), ['OK', 1]);
     }
+    const cli = await adminCliArgs(svc.dataDir);
     await waitFor(async () => {
       for (const n of nodes) {
-        const r = await run('redis-cli', ['-h', n.Address!, '-p', String(n.Port!), 'ACL', 'USERS']);
-        if (!r.stdout.includes('cachefleet-admin')) return false;
+        const whoami = await run('redis-cli', ['-h', n.Address!, '-p', String(n.Port!), ...cli, 'ACL', 'WHOAMI']);
+        if (whoami.stdout.trim() !== ADMIN_USER) return false;
+        const users = await run('redis-cli', ['-h', n.Address!, '-p', String(n.Port!), 'ACL', 'USERS']);
+        if (!/NOPERM/.test(users.stdout + users.stderr)) return false;
       }
       return true;
-    }, { timeoutMs: 15_000, what: 'the admin user to be back on every node' });
+    }, { timeoutMs: 15_000, what: 'the admin user back, and the default user restricted again, on every node' });
     await waitAvailable(svc.client, 'plain-group', 15_000);
   });
 });

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { CreateReplicationGroupCommand, ModifyReplicationGroupCommand, TestFailoverCommand, type ReplicationGroup } from '@aws-sdk/client-elasticache';
 import { useCleanup } from '../helpers/cleanup.js';
+import { adminCliArgs } from '../helpers/node-admin.js';
 import { CLI, startService, writeClientCa, type TestService } from '../helpers/service.js';
 import { pythonWith, run, runOk } from '../helpers/e2e-exec.js';
 import { describeGroup, endpoint, members, nodePid, primaryOf, waitAvailable } from '../helpers/groups.js';
@@ -142,7 +143,7 @@ describe('TLS in transit turned on and off in place (TransitEncryptionMode prefe
     }
     for (const m of members(group)) {
       const e = m.ReadEndpoint!;
-      assert.equal(await cli(e.Address!, e.Port!, true, 'config', 'get', 'tls-replication'), 'tls-replication\nyes');
+      assert.equal(await cli(e.Address!, e.Port!, true, ...(await adminCliArgs(svc.dataDir)), 'config', 'get', 'tls-replication'), 'tls-replication\nyes');
       if (m.CurrentRole === 'replica') assert.match(await cli(e.Address!, e.Port!, true, 'info', 'replication'), /master_link_status:up/);
     }
     const check = client(primary.host, primary.port, true);

@@ -19,6 +19,7 @@ import ModifyUserGroup from './ModifyUserGroup.js';
 import { assertFault, assertFaultChangesNothing } from './test-services.js';
 import { clusterDelete, getGroup, listClusters } from '../../store/index.js';
 import { loadNodeAcl } from '../../reconciler/acl.js';
+import { RESTRICTION_RULES } from '../../security/restricted-commands.js';
 import { deleteGroup } from '../../reconciler/group-delete.js';
 import type { ReconcilerDeps } from '../../reconciler/deps.js';
 import DeleteReplicationGroup from './DeleteReplicationGroup.js';
@@ -118,8 +119,8 @@ describe('user groups on replication groups', () => {
     const cluster = (await t.store.get('cacheCluster', 'rbac-group-001'))!.doc;
     const acl = await loadNodeAcl(t.store, cluster);
     assert.deepEqual(acl.users.map((u) => [u.name, u.rules.join(' ')]), [
-      ['default', `reset off #${sha256Hex(PW2)}`],
-      ['app-reader', `reset on ~app::* -@all +@read #${sha256Hex(PW)}`],
+      ['default', `reset off #${sha256Hex(PW2)} ${RESTRICTION_RULES.join(' ')}`],
+      ['app-reader', `reset on ~app::* -@all +@read #${sha256Hex(PW)} ${RESTRICTION_RULES.join(' ')}`],
     ]);
   });
 
