@@ -119,7 +119,8 @@ async function issue(ca: CertificateAuthority, certFile: string, keyFile: string
         '-days', String(DAYS), '-sha256', '-extfile', cnf, '-extensions', 'v3_api', '-out', certTmp]);
     });
     // The chain: the certificate, then the CA's (clients holding only the CA verify it either way).
-    await writeFile(certTmp, (await readFile(certTmp, 'utf8')).trimEnd() + '\n' + ca.certPem, { mode: FILE_MODE });
+    await writeFile(certTmp, (await readFile(certTmp, 'utf8')).trimEnd() + '\n' + ca.certPem);
+    await chmod(certTmp, FILE_MODE); // openssl made it with the umask's mode
     await rename(keyTmp, keyFile);
     await rename(certTmp, certFile);
   } finally {
