@@ -16,7 +16,8 @@ import ts from 'typescript';
 
 /**
  * Bottom to top. Each line is one floor; the folders of a floor do not import one another.
- * - util: logging, waiting, IPv4 arithmetic — no knowledge of cachefleet.
+ * - util: logging, waiting, IPv4 arithmetic — no knowledge of cachefleet. paths: the data
+ *   directory's layout (every path, its mode and owner), which every floor above takes its paths from.
  * - errors: the typed AWS error and the ElastiCache model's faults.
  * - store, catalog: the records and their store; the engines, node types, parameters on offer.
  * - engine, endpoints, events: redis-server processes and admin connections; the routes in front
@@ -31,7 +32,7 @@ import ts from 'typescript';
  * - cli: the command line.
  */
 export const FLOORS: readonly (readonly string[])[] = [
-  ['util'],
+  ['util', 'paths'],
   ['errors'],
   ['store', 'catalog'],
   ['engine', 'endpoints', 'events'],

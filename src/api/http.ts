@@ -28,6 +28,8 @@ export interface ApiServerOptions {
    * received (the bytes a request signature covers), empty when there was none.
    */
   beforeAction?: (ctx: RequestContext, request: FastifyRequest, rawBody: Uint8Array) => void | Promise<void>;
+  /** Serve HTTPS with this certificate chain and key (PEM); plain HTTP without. */
+  https?: { cert: string; key: string };
 }
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -44,7 +46,10 @@ export function createApiServer(opts: ApiServerOptions): FastifyInstance {
   const ec2 = createEc2Api(opts.ec2Actions ?? new Map());
   const rawBodyOf = new WeakMap<FastifyRequest, Buffer>();
 
-  const app = Fastify({ logger: false, bodyLimit, genReqId: () => randomUUID() });
+  // Typed as the HTTP instance either way: nothing here depends on the transport.
+  const app = (opts.https
+    ? Fastify({ logger: false, bodyLimit, genReqId: () => randomUUID(), https: { cert: opts.https.cert, key: opts.https.key } })
+    : Fastify({ logger: false, bodyLimit, genReqId: () => randomUUID() })) as unknown as FastifyInstance;
 
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-amzn-RequestId', req.id);

@@ -23,6 +23,7 @@ import { apiClient } from './client.js';
 interface ChaosOptions {
   endpointUrl?: string;
   dataDir?: string;
+  caBundle?: string;
   wait: boolean;
   timeout: number;
 }
@@ -58,7 +59,8 @@ const seconds = (v: string) => {
 function addOptions(cmd: Command): Command {
   return cmd
     .option('--endpoint-url <url>', 'the service API (default: $CACHEFLEET_ENDPOINT or http://127.0.0.1:4510)')
-    .option('-d, --data-dir <dir>', 'find the running service through its data directory')
+    .option('-d, --data-dir <dir>', 'find the running service through its data directory (its address, http or https, and its CA)')
+    .option('--ca-bundle <file>', 'more CA certificates to verify an https API with (besides the public roots, $AWS_CA_BUNDLE and the service CA of --data-dir)')
     .option('--no-wait', 'exit right after the kill instead of waiting for recovery')
     .option('--timeout <seconds>', 'give up waiting for recovery after this long (exit status 1)', seconds, 120);
 }

@@ -1,28 +1,64 @@
 import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { adminKey, loadCredentials } from '../api/auth/credentials.js';
-import { dataPaths, readServerFile } from '../service/data-dir.js';
+import { dataPaths, readServerFile, serverUrl } from '../service/data-dir.js';
 import { DEFAULT_PORT } from '../core/index.js';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { Agent } from 'node:https';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { rootCertificates } from 'node:tls';
 
 interface Credentials { accessKeyId: string; secretAccessKey: string; sessionToken?: string }
 
+export interface ApiClientOptions {
+  endpointUrl?: string;
+  dataDir?: string;
+  /** CA certificates (PEM file) to verify an https API with, besides the public roots (as the aws CLI's --ca-bundle). */
+  caBundle?: string;
+}
+
 /**
  * The API client the CLI's own commands use: the real AWS SDK, pointed at the service named by
- * --endpoint-url, else $CACHEFLEET_ENDPOINT, else the service running on --data-dir, else the default port.
- * It signs with the credentials of {@link cliCredentials}.
+ * --endpoint-url, else $CACHEFLEET_ENDPOINT, else the service running on --data-dir (http or
+ * https, as its server.json says), else the default port.
+ * It signs with the credentials of {@link cliCredentials}, and trusts {@link apiCa}'s CA.
  */
-export function apiClient(o: { endpointUrl?: string; dataDir?: string }): ElastiCacheClient {
+export function apiClient(o: ApiClientOptions): ElastiCacheClient {
   const fromDir = o.dataDir ? readServerFile(resolve(o.dataDir)) : undefined;
   const endpoint = o.endpointUrl ?? process.env.CACHEFLEET_ENDPOINT
-    ?? (fromDir ? `http://${fromDir.host}:${fromDir.port}` : `http://127.0.0.1:${DEFAULT_PORT}`);
+    ?? (fromDir ? serverUrl(fromDir) : `http://127.0.0.1:${DEFAULT_PORT}`);
   const credentials = cliCredentials(o.dataDir, endpoint);
+  const ca = endpoint.startsWith('https:') ? apiCa(o, endpoint) : [];
   return new ElastiCacheClient({
     endpoint,
     region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
     ...(credentials ? { credentials } : {}),
+    // The public roots as usual, plus the CA that issued the service's certificate.
+    ...(ca.length ? { requestHandler: { httpsAgent: new Agent({ ca: [...rootCertificates, ...ca] }) } } : {}),
   });
+}
+
+/**
+ * What to trust for an https API besides the public roots: --ca-bundle, $AWS_CA_BUNDLE (as the
+ * aws CLI), and the service CA of --data-dir, or of ./data when the service running there is the
+ * one called (a certificate of the user's own chains to the public roots or to a bundle given).
+ */
+export function apiCa(o: Pick<ApiClientOptions, 'dataDir' | 'caBundle'>, endpoint: string): string[] {
+  const pems: string[] = [];
+  for (const bundle of [o.caBundle, process.env.AWS_CA_BUNDLE]) if (bundle) pems.push(readFileSync(bundle, 'utf8'));
+  const local = resolve('data');
+  const dir = o.dataDir ? resolve(o.dataDir) : (sameOrigin(serverUrlOf(local) ?? '', endpoint) ? local : undefined);
+  if (dir) {
+    try {
+      pems.push(readFileSync(dataPaths(dir).caCert, 'utf8'));
+    } catch { /* no CA there: the public roots and bundles alone */ }
+  }
+  return pems;
+}
+
+function serverUrlOf(dataDir: string): string | undefined {
+  const info = readServerFile(dataDir);
+  return info ? serverUrl(info) : undefined;
 }
 
 /**
@@ -40,7 +76,7 @@ export function cliCredentials(dataDir: string | undefined, endpoint: string): C
   }
   const local = resolve('data');
   const running = readServerFile(local);
-  if (running && sameOrigin(`http://${running.host}:${running.port}`, endpoint)) {
+  if (running && sameOrigin(serverUrl(running), endpoint)) {
     const creds = loadCredentials(dataPaths(local).credentials);
     if (creds) return pick(adminKey(creds));
   }

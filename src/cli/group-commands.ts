@@ -5,14 +5,15 @@ import {
 } from '@aws-sdk/client-elasticache';
 import { resolve } from 'node:path';
 import { caPaths } from '../security/ca.js';
-import { apiClient } from './client.js';
+import { apiClient, type ApiClientOptions } from './client.js';
 
-interface ClientOpts { endpointUrl?: string; dataDir?: string }
+type ClientOpts = ApiClientOptions;
 
-function addClientOptions(cmd: Command): Command {
+export function addClientOptions(cmd: Command): Command {
   return cmd
     .option('--endpoint-url <url>', 'the service API (default: $CACHEFLEET_ENDPOINT or http://127.0.0.1:4510)')
-    .option('-d, --data-dir <dir>', 'find the running service through its data directory');
+    .option('-d, --data-dir <dir>', 'find the running service through its data directory (its address, http or https, and its CA)')
+    .option('--ca-bundle <file>', 'more CA certificates to verify an https API with (besides the public roots, $AWS_CA_BUNDLE and the service CA of --data-dir)');
 }
 
 async function group(o: ClientOpts, id: string): Promise<ReplicationGroup> {

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { defaultConfig, DEFAULT_PORT, type ServiceConfig } from '../core/index.js';
 import { CachefleetService } from '../service/service.js';
@@ -31,10 +32,16 @@ export function registerServerCommand(program: Command): void {
     .option('--flap-window-ms <ms>', 'a node that came back from down twice in this period needs 4x the failed pings (timeouts only) to be down again', int, 60_000)
     .option('--stop-nodes-on-exit', 'stop every cache node when the service exits (default: nodes keep serving)', false)
     .option('--insecure-accept-any-credentials', 'DEVELOPMENT ONLY: accept API requests signed with any access key, without checking the signature', false)
+    .option('--tls', "serve the API (and every listener of the service) over HTTPS, with a certificate from the service's CA (`cachefleet ca` prints it) unless --tls-cert/--tls-key give one", false)
+    .option('--tls-cert <file>', 'with --tls: your own certificate (PEM, chain first) instead of one from the service CA')
+    .option('--tls-key <file>', 'with --tls: the key of --tls-cert (PEM)')
+    .option('--node-user <user>', 'when run as root: the unprivileged user cache nodes run as (default redis, from Debian\'s redis-server package)')
     .option('--log-level <level>', 'debug, info, warn or error', 'info')
     .option('--log-format <format>', 'pretty or json (default: pretty on a terminal)')
     .action(async (o) => {
       if (!['auto', 'nftables', 'proxy'].includes(o.router)) throw new Error(`--router must be auto, nftables or proxy (got ${o.router})`);
+      if ((o.tlsCert || o.tlsKey) && !o.tls) throw new Error('--tls-cert and --tls-key need --tls');
+      if (Boolean(o.tlsCert) !== Boolean(o.tlsKey)) throw new Error('--tls-cert and --tls-key go together: give both');
       const config: ServiceConfig = defaultConfig({
         host: o.host, port: o.port, dataDir: o.dataDir, region: o.region, endpointCidr: o.endpointCidr,
         routerMode: o.router, memoryOvercommit: o.memoryOvercommit, redisServerBinaries: o.redisServer,
@@ -43,6 +50,8 @@ export function registerServerCommand(program: Command): void {
         healthIdleIntervalMs: o.healthIdleIntervalMs,
         healthDownAfter: o.healthDownAfter, flapWindowMs: o.flapWindowMs, stopNodesOnExit: o.stopNodesOnExit, logLevel: o.logLevel,
         acceptAnyCredentials: o.insecureAcceptAnyCredentials,
+        tls: { enabled: Boolean(o.tls), ...(o.tlsCert ? { certFile: resolve(o.tlsCert) } : {}), ...(o.tlsKey ? { keyFile: resolve(o.tlsKey) } : {}) },
+        ...(o.nodeUser ? { nodeUser: o.nodeUser } : {}),
       });
       const pretty = (o.logFormat ?? (process.stdout.isTTY ? 'pretty' : 'json')) === 'pretty';
       const logger = createLogger({ level: config.logLevel, ...(pretty ? { destination: prettyLogStream(process.stdout) } : {}) });

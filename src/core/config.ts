@@ -44,6 +44,16 @@ export interface ServiceConfig {
    * (unsigned ones still are not). Off by default; the service warns when it is on.
    */
   acceptAnyCredentials: boolean;
+  /**
+   * The user cache nodes run as when the service runs as root (default `redis`, Debian's); a
+   * service running as another user starts them as itself.
+   */
+  nodeUser?: string;
+  /**
+   * TLS on the control plane's listeners (the API): off (plain HTTP), or on with a certificate
+   * from the service's CA, or with the user's own certificate and key files.
+   */
+  tls: { enabled: boolean; certFile?: string; keyFile?: string };
 }
 
 export const DEFAULT_PORT = 4510;
@@ -73,6 +83,7 @@ export function defaultConfig(overrides: Partial<ServiceConfig> = {}): ServiceCo
     redisServerBinaries: [],
     logLevel: 'info',
     acceptAnyCredentials: false,
+    tls: { enabled: false },
     ...overrides,
   };
   cfg.dataDir = resolve(cfg.dataDir);

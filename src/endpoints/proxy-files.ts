@@ -10,28 +10,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync, unlinkSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
+import { FILE_MODE } from '../paths/index.js';
 import type { EndpointRoute, Target } from './types.js';
 
 export const PROXY_SCRIPT = 'proxy-process.js';
 
-export interface ProxyPaths {
-  dir: string;
-  routes: string;
-  pid: string;
-  status: string;
-  log: string;
-}
-
-export function proxyPaths(dir: string): ProxyPaths {
-  return {
-    dir,
-    routes: join(dir, 'routes.json'),
-    pid: join(dir, 'proxy.pid'),
-    status: join(dir, 'proxy-status.json'),
-    log: join(dir, 'proxy.log'),
-  };
-}
+/** The file names: the one table in src/paths. */
+export { proxyPaths, type ProxyPaths } from '../paths/index.js';
 
 export interface RoutesFile {
   version: 1;
@@ -71,7 +57,7 @@ export function routesGeneration(routes: readonly EndpointRoute[]): string {
 /** Write-then-rename so a reader never sees a half-written file. */
 export function writeFileAtomic(path: string, content: string): void {
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  writeFileSync(tmp, content);
+  writeFileSync(tmp, content, { mode: FILE_MODE });
   try {
     renameSync(tmp, path);
   } catch (err) {

@@ -19,6 +19,7 @@ import { DurableSession, type SessionOutput } from './durable-session.js';
 import { sourceAllowed } from './addresses.js';
 import { sniffClient } from './sniff.js';
 import type { EndpointRoute, Target } from './types.js';
+import { SERVICE_UMASK } from '../paths/index.js';
 
 interface Conn {
   client: net.Socket;
@@ -43,6 +44,8 @@ function log(level: string, msg: string, extra: Record<string, unknown> = {}): v
   process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), level, pid: process.pid, msg, ...extra })}\n`);
 }
 
+// Whatever the proxy writes (its pidfile, status, acks) is for the service's user alone.
+process.umask(SERVICE_UMASK);
 const routesPath = resolve(process.argv[2] ?? '');
 const paths = proxyPaths(dirname(routesPath));
 const states = new Map<string, RouteState>();

@@ -14,6 +14,7 @@ import {
   type DropRequest, type ProxyPaths, type ProxyStatus, type RoutesFile,
 } from './proxy-files.js';
 import { isSniffing, needsKernelNat, normalizeRoutes } from './routes.js';
+import { DIR_MODE, FILE_MODE } from '../paths/index.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 import { waitFor } from '../util/wait.js';
 import type { EndpointRoute, EndpointRouter, Target } from './types.js';
@@ -114,7 +115,7 @@ export class ProxyRouter implements EndpointRouter {
     }
     const file: RoutesFile = { version: 1, generation: routesGeneration(routes), routes };
     const text = `${JSON.stringify(file, null, 1)}\n`;
-    mkdirSync(this.paths.dir, { recursive: true });
+    mkdirSync(this.paths.dir, { recursive: true, mode: DIR_MODE });
     let current: string | undefined;
     try { current = readFileSync(this.paths.routes, 'utf8'); } catch { /* first sync */ }
     if (current !== text) writeFileAtomic(this.paths.routes, text);
@@ -164,7 +165,7 @@ export class ProxyRouter implements EndpointRouter {
   }
 
   private start(): number {
-    const log = openSync(this.paths.log, 'a');
+    const log = openSync(this.paths.log, 'a', FILE_MODE);
     try {
       // detached: own session and process group, so signals aimed at the control plane's group
       // (Ctrl-C, kill of the group) do not reach the data path.

@@ -34,21 +34,25 @@ describe('quoteConfigValue', () => {
 });
 
 describe('renderRedisConf', () => {
+  it('loads a full sync from the socket whatever the spec says (the directive is managed)', () => {
+    assert.ok(lines(renderRedisConf(spec(), paths)).includes('repl-diskless-load swapdb'));
+    assert.throws(() => renderRedisConf(spec({ 'repl-diskless-load': 'disabled' }), paths), /managed by the node provider/);
+  });
   it('starts with the managed directives and the cache defaults', () => {
     assert.deepEqual(lines(renderRedisConf(spec(), paths)), [
       'bind 127.1.2.3',
       'port 6379',
-      'dir /nodes/n1',
-      'pidfile /nodes/n1/redis.pid',
-      'logfile /nodes/n1/redis.log',
+      'dir .',
+      'pidfile redis.pid',
+      'logfile redis.log',
       'daemonize no',
       'protected-mode no',
-      'proc-title-template "{title} {listen-addr} {server-mode} {config-file}"',
+      'proc-title-template "{title} {listen-addr} {server-mode} /nodes/n1/redis.conf"',
+      'repl-diskless-load swapdb',
       'save ""',
       'appendonly no',
       'repl-diskless-sync yes',
       'repl-diskless-sync-delay 0',
-      'repl-diskless-load disabled',
       'bind-source-addr 127.1.2.3',
       'replica-announce-ip 127.1.2.3',
     ]);
@@ -84,9 +88,12 @@ describe('renderRedisConf', () => {
       'user app on ">p\\\\w" ~* +@all',
     ]);
   });
-  it('quotes paths with spaces', () => {
-    const p = { dir: '/my nodes/n1', conf: '/my nodes/n1/redis.conf', pid: '/my nodes/n1/redis.pid', log: '/my nodes/n1/redis.log' };
-    assert.ok(lines(renderRedisConf(spec(), p)).includes('dir "/my nodes/n1"'));
+  it('names the node\'s files relative to its directory (its working directory), quoting what needs it', () => {
+    const p = { dir: '/my nodes/n1', conf: '/my nodes/n1/redis.conf', pid: '/my nodes/n1/redis.pid', log: '/my nodes/n1/my log' };
+    const out = lines(renderRedisConf(spec(), p));
+    assert.ok(out.includes('dir .'));
+    assert.ok(out.includes('logfile "my log"'));
+    assert.ok(lines(renderRedisConf(spec(), { ...p, log: '/elsewhere/redis.log' })).includes('logfile /elsewhere/redis.log'), 'outside: absolute');
   });
   it('refuses managed directives and malformed names', () => {
     assert.throws(() => renderRedisConf(spec({ port: '1234' }), paths), /managed/);

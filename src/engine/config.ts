@@ -2,17 +2,12 @@
  * Rendering of a node's redis.conf. Pure functions, so the exact bytes a node starts with can be
  * unit-tested and compared (ensureRunning rewrites the file only when the rendering changed).
  */
+import { NODE_FILES } from '../paths/index.js';
 import type { NodeSpec } from './types.js';
 import { internalTlsPort } from './transit.js';
 
-/** File names inside a node's directory. */
-export const NODE_FILES = {
-  conf: 'redis.conf',
-  pid: 'redis.pid',
-  log: 'redis.log',
-  meta: 'node.json',
-  lastExit: 'last-exit.json',
-} as const;
+/** File names inside a node's directory: the one table in src/paths. */
+export { NODE_FILES };
 
 /**
  * Directives the provider owns. A spec setting one of them is a bug upstream (it would move the
@@ -39,14 +34,24 @@ export const MANAGED_DIRECTIVES: ReadonlySet<string> = new Set([
   'tls-replication',
   'tls-cluster',
   'tls-auth-clients',
+  // A replica loads a full sync from the socket, never through a dataset file on disk: what a
+  // node keeps on disk is what its parameter group asks for (RDB, AOF), nothing more.
+  'repl-diskless-load',
 ]);
+
+/**
+ * How a replica loads a full sync, whatever the parameter group says: from the socket, into a
+ * second data set swapped in when complete (the replica keeps serving its old data set meanwhile,
+ * as with a disk load, at the price of holding both in memory for the duration).
+ */
+export const REPL_DISKLESS_LOAD = 'swapdb';
 
 /**
  * Defaults for a cache node that the spec may override (a directive of the same name in
  * `spec.config` replaces the default line entirely).
  * - no RDB snapshots and no AOF unless asked: a cache must not stall on disk;
- * - diskless replication without delay: a new replica syncs in milliseconds, not seconds;
- * - diskless load disabled: the replica keeps serving its old data set until the new one is complete;
+ * - diskless replication without delay: a new replica syncs in milliseconds, not seconds
+ *   (and diskless load, {@link REPL_DISKLESS_LOAD}, is not a default but managed);
  * - outgoing connections from, and replicas announced as, the node's own address: otherwise a
  *   primary sees every local replica as 127.0.0.1 and cannot tell two replicas on port 6379 apart.
  */
@@ -56,7 +61,6 @@ export function defaultDirectives(spec: Pick<NodeSpec, 'address'>): Array<[strin
     ['appendonly', 'no'],
     ['repl-diskless-sync', 'yes'],
     ['repl-diskless-sync-delay', '0'],
-    ['repl-diskless-load', 'disabled'],
     ['bind-source-addr', spec.address],
     ['replica-announce-ip', spec.address],
   ];
@@ -118,7 +122,11 @@ export interface NodePaths {
   log: string;
 }
 
-/** Renders the full redis.conf of a node whose directory is `paths.dir` (absolute). */
+/**
+ * Renders the full redis.conf of a node whose directory is `paths.dir` (absolute). The node's
+ * own files are named relative to that directory, which is the process's working directory: a
+ * node running as an unprivileged user opens them without searching the data directory's parents.
+ */
 export function renderRedisConf(spec: NodeSpec, paths: NodePaths): string {
   const userNames = Object.keys(spec.config).sort();
   for (const name of userNames) {
@@ -132,14 +140,16 @@ export function renderRedisConf(spec: NodeSpec, paths: NodePaths): string {
     `# Written by cachefleet for node ${spec.key}. Managed: edits are overwritten.`,
     line('bind', spec.address),
     ...portLines(spec),
-    line('dir', paths.dir),
-    line('pidfile', paths.pid),
-    line('logfile', paths.log),
+    line('dir', relativeTo(paths.dir, paths.dir)),
+    line('pidfile', relativeTo(paths.dir, paths.pid)),
+    line('logfile', relativeTo(paths.dir, paths.log)),
     line('daemonize', 'no'),
     line('protected-mode', 'no'),
     // Keeps the conf path in /proc/<pid>/cmdline (the default title drops it) so a pid read
-    // from a pidfile can be verified to be this node before it is adopted or signalled.
-    line('proc-title-template', '{title} {listen-addr} {server-mode} {config-file}'),
+    // from a pidfile can be verified to be this node before it is adopted or signalled. Written
+    // out, not {config-file}: the node reads its config from standard input (local-provider.ts).
+    line('proc-title-template', `{title} {listen-addr} {server-mode} ${/[{}]/.test(paths.conf) ? '' : paths.conf}`.trimEnd()),
+    line('repl-diskless-load', REPL_DISKLESS_LOAD),
   ];
   for (const [name, value] of defaultDirectives(spec)) {
     if (!userLower.has(name)) out.push(line(name, value));
@@ -149,6 +159,12 @@ export function renderRedisConf(spec: NodeSpec, paths: NodePaths): string {
     for (const v of Array.isArray(value) ? value : [value]) out.push(line(name, v));
   }
   return out.join('\n') + '\n';
+}
+
+/** `path` relative to `dir` when inside it (`.` for dir itself), else unchanged. */
+function relativeTo(dir: string, path: string): string {
+  if (path === dir) return '.';
+  return path.startsWith(dir + '/') ? path.slice(dir.length + 1) : path;
 }
 
 /**

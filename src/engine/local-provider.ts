@@ -3,14 +3,22 @@
  * directory `<nodesDir>/<key>/`. Processes are detached (own session and process group) so the
  * control plane can die or be Ctrl-C'd without taking the cache down; a restarted control plane
  * adopts them through the pidfile / node.json, after checking the pid really is that node.
+ *
+ * Least privilege: when the service runs as root, nodes run as an unprivileged user (`owner`,
+ * see node-user.ts) that owns its node directory and nothing else; redis-server's working
+ * directory is that directory and its redis.conf names its files relative to it, so the node
+ * never needs to search the data directory's parents. Nodes start with umask 077: snapshots,
+ * logs and AOF files are theirs alone.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, fchownSync, openSync } from 'node:fs';
 import { mkdir, readdir, rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { DIR_MODE, FILE_MODE, NODE_KEY, SERVICE_UMASK, nodePaths } from '../paths/index.js';
+import { secureNodeDir, type Owner } from '../paths/tighten.js';
 import { waitFor } from '../util/wait.js';
-import { NODE_FILES, renderRedisConf, type NodePaths } from './config.js';
+import { renderRedisConf, type NodePaths } from './config.js';
 import { silentLogger, type Logger as EngineLogger } from '../util/logger.js';
 import {
   fileSize,
@@ -38,13 +46,15 @@ export interface LocalProviderOptions {
    * the process exists. Default 30000 ms.
    */
   pidReverifyMs?: number;
+  /**
+   * The user nodes run as when it is not the service's own (the service runs as root): node
+   * directories and the files redis-server reads or writes belong to it. Absent: the service's user.
+   */
+  owner?: Owner;
 }
 
-/** redis.conf may hold credentials (masterauth): readable by the service's user only. */
-const CONF_MODE = 0o600;
-
 /** Filesystem-safe and unable to escape nodesDir (no separators, no leading dot). */
-const KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+const KEY = NODE_KEY;
 
 /** A child spawned by this provider instance: its exit is observed directly. */
 interface OwnChild {
@@ -65,9 +75,11 @@ export class LocalProcessProvider implements NodeProvider {
   /** The redis.conf text each node's file is known to hold: a steady pass does not read it again. */
   private readonly confs = new Map<string, string>();
   private readonly exitListeners = new Set<(key: string) => void>();
+  private readonly owner: Owner | undefined;
 
   constructor(opts: LocalProviderOptions) {
     this.nodesDir = resolve(opts.nodesDir);
+    this.owner = opts.owner;
     this.log = opts.logger ?? silentLogger;
     this.startTimeoutMs = opts.startTimeoutMs ?? 5000;
     this.stopTimeoutMs = opts.stopTimeoutMs ?? 5000;
@@ -85,16 +97,7 @@ export class LocalProcessProvider implements NodeProvider {
 
   /** Absolute paths of a node's files (validates the key). */
   paths(key: string): NodePaths & { meta: string; lastExit: string } {
-    if (!KEY.test(key)) throw new Error(`invalid node key ${JSON.stringify(key)}`);
-    const dir = join(this.nodesDir, key);
-    return {
-      dir,
-      conf: join(dir, NODE_FILES.conf),
-      pid: join(dir, NODE_FILES.pid),
-      log: join(dir, NODE_FILES.log),
-      meta: join(dir, NODE_FILES.meta),
-      lastExit: join(dir, NODE_FILES.lastExit),
-    };
+    return nodePaths(this.nodesDir, key);
   }
 
   ensureRunning(spec: NodeSpec): Promise<NodeProcessStatus> {
@@ -109,7 +112,7 @@ export class LocalProcessProvider implements NodeProvider {
         return st;
       }
       // Not restarted on purpose: live changes go through CONFIG SET, disruptive ones through restart().
-      await writeFileAtomic(p.conf, text, CONF_MODE);
+      await writeFileAtomic(p.conf, text, this.owner);
       this.confs.set(spec.key, text);
       this.log.info({ node: spec.key, pid: st.pid }, 'redis.conf rewritten; running node keeps its live config');
       const meta = await readJson<NodeMeta>(p.meta);
@@ -189,20 +192,37 @@ export class LocalProcessProvider implements NodeProvider {
 
   private async start(spec: NodeSpec, confText: string): Promise<NodeProcessStatus> {
     const p = this.paths(spec.key);
-    await mkdir(p.dir, { recursive: true });
-    await writeFileAtomic(p.conf, confText, CONF_MODE);
+    await mkdir(this.nodesDir, { recursive: true, mode: DIR_MODE });
+    await mkdir(p.dir, { recursive: true, mode: DIR_MODE });
+    await writeFileAtomic(p.conf, confText, this.owner);
     this.confs.set(spec.key, confText);
+    // Files an earlier run (or an older version, or the certificates' issuer) left: the node's.
+    await secureNodeDir(p.dir, this.owner);
     await this.assertPortFree(spec);
 
     const logOffset = await fileSize(p.log);
     // stdout/stderr go to the same (append-mode) file Redis logs to: a config error is printed
     // to stderr before the logfile directive takes effect, and must end up in the log tail.
-    const fd = openSync(p.log, 'a');
+    const fd = openSync(p.log, 'a', FILE_MODE);
+    // The config arrives on standard input (`redis-server -`), from a descriptor opened here: Redis
+    // opens a config file by its absolute path, which an unprivileged node may not be able to
+    // search (the data directory's parents: root's 0700 home, a 0700 temporary directory).
+    const conf = openSync(p.conf, 'r');
     let child: ChildProcess;
+    // umask 077 for the node (inherited at fork): what Redis creates is its user's alone.
+    const umask = process.umask(SERVICE_UMASK);
     try {
-      child = spawn(spec.binary, [p.conf], { detached: true, stdio: ['ignore', fd, fd], cwd: p.dir });
+      if (this.owner) fchownSync(fd, this.owner.uid, this.owner.gid); // Redis reopens its log by name to append
+      // Its working directory (entered before the user is switched) is the node directory, which
+      // its redis.conf names its files relative to.
+      child = spawn(spec.binary, ['-'], {
+        detached: true, stdio: [conf, fd, fd], cwd: p.dir,
+        ...(this.owner ? { uid: this.owner.uid, gid: this.owner.gid } : {}),
+      });
     } finally {
-      closeSync(fd); // the child holds its own copy
+      process.umask(umask);
+      closeSync(fd); // the child holds its own copies
+      closeSync(conf);
     }
     if (child.pid === undefined) {
       const [err] = (await once(child, 'error')) as [Error];

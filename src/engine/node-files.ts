@@ -2,7 +2,8 @@
  * Reading and writing the small state files in a node directory. Readers return undefined for
  * missing or garbled files: a half-written file after a crash must not wedge the provider.
  */
-import { chmod, open, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, open, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { FILE_MODE } from '../paths/index.js';
 
 /** What the provider records right after spawning (the pidfile appears only once Redis is up). */
 export interface NodeMeta {
@@ -46,11 +47,15 @@ export async function readPidFile(path: string): Promise<number | undefined> {
   return Number.isInteger(n) && n > 0 ? n : undefined;
 }
 
-/** Write-then-rename, so a reader (or Redis at startup) never sees a truncated file. `mode` for files holding secrets. */
-export async function writeFileAtomic(path: string, data: string, mode?: number): Promise<void> {
+/**
+ * Write-then-rename, so a reader (or Redis at startup) never sees a truncated file. Mode 0600
+ * (src/paths); `owner`: the user the file is for (a node's redis.conf is read by the node user).
+ */
+export async function writeFileAtomic(path: string, data: string, owner?: { uid: number; gid: number }): Promise<void> {
   const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, data, mode === undefined ? undefined : { mode });
-  if (mode !== undefined) await chmod(tmp, mode); // writeFile's mode applies only to a new file
+  await writeFile(tmp, data, { mode: FILE_MODE });
+  await chmod(tmp, FILE_MODE); // writeFile's mode applies only to a new file
+  if (owner) await chown(tmp, owner.uid, owner.gid);
   await rename(tmp, path);
 }
 

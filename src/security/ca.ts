@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DIR_MODE, FILE_MODE, dataPaths } from '../paths/index.js';
 import { openssl, withConfig } from './openssl.js';
 
 export interface CertificateAuthority {
@@ -18,13 +19,9 @@ export interface CertificateAuthority {
   certPem: string;
 }
 
-export function tlsDir(dataDir: string): string {
-  return join(dataDir, 'tls');
-}
-
 export function caPaths(dataDir: string): { dir: string; certFile: string; keyFile: string } {
-  const dir = tlsDir(dataDir);
-  return { dir, certFile: join(dir, 'ca.crt'), keyFile: join(dir, 'ca.key') };
+  const p = dataPaths(dataDir);
+  return { dir: p.tls, certFile: p.caCert, keyFile: p.caKey };
 }
 
 /** CA validity: node certificates are re-issued long before; the CA itself is meant to outlive the installation. */
@@ -33,7 +30,7 @@ const CA_DAYS = 3650;
 /** The CA of this data directory, created if it does not exist yet. */
 export async function ensureCA(dataDir: string, opts: { commonName?: string } = {}): Promise<CertificateAuthority> {
   const { dir, certFile, keyFile } = caPaths(dataDir);
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await mkdir(dir, { recursive: true, mode: DIR_MODE });
   if (!(await exists(certFile)) || !(await exists(keyFile))) {
     await createCA(dir, certFile, keyFile, opts.commonName ?? `cachefleet CA ${randomBytes(4).toString('hex')}`);
   }
@@ -74,7 +71,8 @@ async function createCA(dir: string, certFile: string, keyFile: string, cn: stri
       'req', '-x509', '-new', '-config', cnf, '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
       '-keyout', keyTmp, '-out', certTmp, '-days', String(CA_DAYS), '-sha256',
     ]));
-    await chmod(keyTmp, 0o600);
+    await chmod(keyTmp, FILE_MODE);
+    await chmod(certTmp, FILE_MODE);
     await rename(keyTmp, keyFile);
     await rename(certTmp, certFile);
   } finally {

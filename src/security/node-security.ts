@@ -10,17 +10,17 @@
  */
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { AdminConnectionOptions } from '../engine/connect.js';
 import { sha256Hex } from './auth-token.js';
 import { ensureCA, type CertificateAuthority } from './ca.js';
 import { NodeCertificates } from './certs.js';
 import type { NodeAcl } from './node-acl.js';
+import { DIR_MODE, FILE_MODE, dataPaths } from '../paths/index.js';
 
 export const ADMIN_USER = 'cachefleet-admin';
 
 export function adminSecretPath(dataDir: string): string {
-  return join(dataDir, 'admin-secret');
+  return dataPaths(dataDir).adminSecret;
 }
 
 /** The admin password of this data directory, created (random, 0600) on first use. */
@@ -29,16 +29,16 @@ export async function ensureAdminSecret(dataDir: string): Promise<string> {
   try {
     const text = (await readFile(path, 'utf8')).trim();
     if (/^[0-9a-f]{32,}$/.test(text)) {
-      await chmod(path, 0o600);
+      await chmod(path, FILE_MODE);
       return text;
     }
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
-  await mkdir(dataDir, { recursive: true });
+  await mkdir(dataDir, { recursive: true, mode: DIR_MODE });
   const secret = randomBytes(32).toString('hex');
   const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, secret + '\n', { mode: 0o600 });
+  await writeFile(tmp, secret + '\n', { mode: FILE_MODE });
   await rename(tmp, path);
   return secret;
 }
@@ -59,10 +59,11 @@ export class NodeSecurity {
 
   constructor(readonly adminPassword: string, readonly ca: CertificateAuthority, readonly certs: NodeCertificates) {}
 
-  static async load(dataDir: string): Promise<NodeSecurity> {
+  /** `owner`: the user nodes run as, when not the service's own (their TLS files are given to it). */
+  static async load(dataDir: string, opts: { owner?: { uid: number; gid: number } } = {}): Promise<NodeSecurity> {
     const password = await ensureAdminSecret(dataDir);
     const ca = await ensureCA(dataDir);
-    return new NodeSecurity(password, ca, new NodeCertificates(ca));
+    return new NodeSecurity(password, ca, new NodeCertificates(ca, dataPaths(dataDir).nodes, opts.owner ? { owner: opts.owner } : {}));
   }
 
   /** `#<sha256>` of the admin password, as it appears in ACL rules (redis.conf never holds the password of a user). */

@@ -1,17 +1,24 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { DIR_MODE, FILE_MODE, dataPaths } from '../paths/index.js';
 
-/** Where things live inside the data directory. */
-export function dataPaths(dataDir: string) {
-  return {
-    state: join(dataDir, 'state.db'),
-    nodes: join(dataDir, 'nodes'),
-    endpoints: join(dataDir, 'endpoints'),
-    serverFile: join(dataDir, 'server.json'),
-    /** The API's access keys (mode 0600), created on first start. */
-    credentials: join(dataDir, 'credentials.json'),
-  };
+/** Where things live inside the data directory: the one table in src/paths. */
+export { dataPaths };
+
+/** What server.json says about the running service. */
+export interface ServerInfo {
+  pid: number;
+  host: string;
+  port: number;
+  /** `https` when the API serves TLS (cachefleet server --tls); absent in files of older versions: http. */
+  scheme?: 'http' | 'https';
+  managementAddress?: string;
+}
+
+/** The API's base URL server.json describes. */
+export function serverUrl(info: Pick<ServerInfo, 'host' | 'port' | 'scheme'>): string {
+  const host = info.host.includes(':') ? `[${info.host}]` : info.host;
+  return `${info.scheme ?? 'http'}://${host}:${info.port}`;
 }
 
 /** nft table name unique to this data directory, so two services on one host never share one. */
@@ -34,23 +41,23 @@ function alive(pid: number): boolean {
  * One service per data directory: server.json names the running service (pid, API address).
  * A stale file (its process gone, e.g. after kill -9) is taken over.
  */
-export function claimDataDir(dataDir: string, info: { host: string; port: number; managementAddress?: string }): () => void {
-  mkdirSync(dataDir, { recursive: true });
+export function claimDataDir(dataDir: string, info: Omit<ServerInfo, 'pid'>): () => void {
+  mkdirSync(dataDir, { recursive: true, mode: DIR_MODE });
   const { serverFile } = dataPaths(dataDir);
   try {
-    const prev = JSON.parse(readFileSync(serverFile, 'utf8')) as { pid: number; host: string; port: number };
+    const prev = JSON.parse(readFileSync(serverFile, 'utf8')) as ServerInfo;
     if (prev.pid !== process.pid && alive(prev.pid)) {
-      throw new Error(`another cachefleet service (pid ${prev.pid}, http://${prev.host}:${prev.port}) uses data directory ${dataDir}`);
+      throw new Error(`another cachefleet service (pid ${prev.pid}, ${serverUrl(prev)}) uses data directory ${dataDir}`);
     }
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT' && !(e instanceof SyntaxError)) throw e;
   }
-  writeFileSync(serverFile, JSON.stringify({ pid: process.pid, ...info, startedAt: new Date().toISOString() }) + '\n');
+  writeFileSync(serverFile, JSON.stringify({ pid: process.pid, ...info, startedAt: new Date().toISOString() }) + '\n', { mode: FILE_MODE });
   return () => rmSync(serverFile, { force: true });
 }
 
-/** server.json: the running service's pid and API address, and the address its node connections come from. */
-export function readServerFile(dataDir: string): { pid: number; host: string; port: number; managementAddress?: string } | undefined {
+/** server.json: the running service's pid, API address and scheme, and the address its node connections come from. */
+export function readServerFile(dataDir: string): ServerInfo | undefined {
   try {
     return JSON.parse(readFileSync(dataPaths(dataDir).serverFile, 'utf8'));
   } catch {

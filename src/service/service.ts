@@ -19,7 +19,11 @@ import { SqliteStore, splitLegacyRecords } from '../store/index.js';
 import { createLogger, type Logger } from '../util/logger.js';
 import { ensureBuiltIns } from '../resources/built-ins.js';
 import type { ServiceConfig, Services } from '../core/index.js';
-import { claimDataDir, dataPaths, routeTableName } from './data-dir.js';
+import { claimDataDir, dataPaths, routeTableName, serverUrl } from './data-dir.js';
+import { resolveNodeUser } from '../engine/node-user.js';
+import { SERVICE_UMASK } from '../paths/index.js';
+import { tightenDataDir } from '../paths/tighten.js';
+import { loadListenerTls } from '../security/listener-tls.js';
 import { ensureInstallation, ensureManagementAddress } from './installation.js';
 
 /**
@@ -40,16 +44,29 @@ export class CachefleetService {
     private readonly releaseDataDir: () => void,
   ) {}
 
-  /** The API's base URL, e.g. http://127.0.0.1:4510. */
+  /** The API's base URL, e.g. http://127.0.0.1:4510 (https with --tls). */
   get url(): string {
     const addr = this.api.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : this.config.port;
-    return `http://${this.config.host}:${port}`;
+    return serverUrl({ host: this.config.host, port, scheme: this.scheme });
+  }
+
+  get scheme(): 'http' | 'https' {
+    return this.config.tls.enabled ? 'https' : 'http';
   }
 
   static async start(config: ServiceConfig, logger: Logger = createLogger({ level: config.logLevel })): Promise<CachefleetService> {
+    // Whatever the service and the processes it starts create is their user's alone (src/paths).
+    process.umask(SERVICE_UMASK);
+    const nodeUser = resolveNodeUser(config.nodeUser);
+    const owner = nodeUser ? { uid: nodeUser.uid, gid: nodeUser.gid } : undefined;
     const paths = dataPaths(config.dataDir);
-    const releaseDataDir = claimDataDir(config.dataDir, { host: config.host, port: config.port });
+    const scheme = config.tls.enabled ? 'https' as const : 'http' as const;
+    const releaseDataDir = claimDataDir(config.dataDir, { host: config.host, port: config.port, scheme });
+    // The startup check: nothing under the data directory for group or others, node files the node user's.
+    for (const t of await tightenDataDir(config.dataDir, owner)) {
+      logger.warn({ path: t.path, found: t.found, now: t.now }, 'tightened a data directory entry');
+    }
     const store = new SqliteStore(paths.state);
     try {
       const engines = await detectEngines(config.redisServerBinaries);
@@ -67,9 +84,17 @@ export class CachefleetService {
       };
       await ensureBuiltIns(services);
       const engineLog = logger.child({ component: 'engine' });
-      const provider = new LocalProcessProvider({ nodesDir: paths.nodes, logger: engineLog });
+      const provider = new LocalProcessProvider({ nodesDir: paths.nodes, logger: engineLog, ...(owner ? { owner } : {}) });
+      logger.info({ nodeUser: nodeUser?.name ?? 'the service\'s own', uid: owner?.uid ?? process.getuid?.() }, 'the user cache nodes run as');
       // The control plane's own ACL user on every node, and the CA for nodes with TLS in transit.
-      const security = await NodeSecurity.load(config.dataDir);
+      const security = await NodeSecurity.load(config.dataDir, owner ? { owner } : {});
+      // One TLS setting for every listener of the control plane (the API; later metrics, a console).
+      const listenerTls = config.tls.enabled
+        ? await loadListenerTls(config.dataDir, security.ca, config.host, {
+          ...(config.tls.certFile ? { certFile: config.tls.certFile } : {}), ...(config.tls.keyFile ? { keyFile: config.tls.keyFile } : {}),
+        })
+        : undefined;
+      if (listenerTls) logger.info({ certificate: listenerTls.certFile, from: listenerTls.source }, 'the API serves HTTPS');
       const admin = new AdminPool({
         logger: engineLog, connection: (address, port) => security.connection(address, port), localAddress: installation.managementAddress,
       });
@@ -111,11 +136,12 @@ export class CachefleetService {
         beforeAction: createAuthenticator({
           secretFor: secretLookup(credentials), now, acceptAnyCredentials: config.acceptAnyCredentials, logger: apiLog,
         }),
+        ...(listenerTls ? { https: { cert: listenerTls.cert, key: listenerTls.key } } : {}),
       });
       await api.listen({ host: config.host, port: config.port });
       const service = new CachefleetService(config, services, reconciler, monitor, api, provider, admin, router, releaseDataDir);
       claimDataDir(config.dataDir, {
-        host: config.host, port: Number(new URL(service.url).port),
+        host: config.host, port: Number(new URL(service.url).port), scheme,
         ...(installation.managementAddress ? { managementAddress: installation.managementAddress } : {}),
       });
       reconciler.start();

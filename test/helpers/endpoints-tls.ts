@@ -18,8 +18,11 @@ export interface TestCertificates extends NodeCertFiles {
 /** A CA in `dir` and one certificate valid for every address in `ips`. */
 export async function makeCertificates(dir: string, ips: string[]): Promise<TestCertificates> {
   const ca = await ensureCA(dir);
-  const files = await new NodeCertificates(ca, join(dir, 'nodes')).ensure('sniff-test', ips);
-  return { ...files, caPem: ca.certPem };
+  const certs = new NodeCertificates(ca, join(dir, 'nodes'));
+  const files = await certs.ensure('sniff-test', ips);
+  // Named relative to the node's directory; this redis-server runs elsewhere.
+  const abs = (name: string) => certs.absolute('sniff-test', name);
+  return { certFile: abs(files.certFile), keyFile: abs(files.keyFile), caFile: abs(files.caFile), caPem: ca.certPem };
 }
 
 /** redis-server options for a TLS port beside the plaintext one (TLS "preferred" mode); clients need no certificate. */

@@ -9,6 +9,7 @@ import { createInterface } from 'node:readline';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
+import { Agent as HttpsAgent } from 'node:https';
 import { writeFile } from 'node:fs/promises';
 import { runOk } from './e2e-exec.js';
 import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
@@ -89,7 +90,12 @@ export async function startService(cleanup: Cleanup, opts: { args?: string[] } =
     AWS_DEFAULT_REGION: 'us-east-1', AWS_PAGER: '' };
   delete env['AWS_SESSION_TOKEN'];
   delete env['AWS_PROFILE'];
-  const client = new ElastiCacheClient({ endpoint: url, region: 'us-east-1', credentials });
+  // `server --tls`: the SDK trusts the service's CA (a custom https agent), as a user's app would.
+  const apiCa = url.startsWith('https:') ? readFileSync(dataPaths(dataDir).caCert, 'utf8') : undefined;
+  const client = new ElastiCacheClient({
+    endpoint: url, region: 'us-east-1', credentials,
+    ...(apiCa ? { requestHandler: { httpsAgent: new HttpsAgent({ ca: apiCa }) } } : {}),
+  });
   cleanup.defer(() => client.destroy());
   return {
     get url() { return url; },

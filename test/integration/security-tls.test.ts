@@ -49,21 +49,26 @@ describe('CA and node certificates (openssl)', () => {
   });
 
   it('a node certificate carries every address as an IP SAN, chains to the CA, and is re-issued only when the set changes', async () => {
-    const certs = new NodeCertificates(security.ca, `${dataDir}/tls/nodes-test`);
+    const certs = new NodeCertificates(security.ca, `${dataDir}/nodes-test`);
+    const abs = (name: string) => certs.absolute('n1', name);
     const first = await certs.ensure('n1', ['127.9.0.2', '127.9.0.1']);
-    assert.match(sans(first.certFile), /IP Address:127\.9\.0\.1, IP Address:127\.9\.0\.2/);
-    assert.match(execFileSync('openssl', ['verify', '-CAfile', security.ca.certFile, first.certFile], { encoding: 'utf8' }), /OK/);
-    assert.match(execFileSync('openssl', ['x509', '-in', first.certFile, '-noout', '-ext', 'extendedKeyUsage'], { encoding: 'utf8' }), /Server Authentication.*Client Authentication/s);
-    assert.equal(statSync(first.keyFile).mode & 0o777, 0o600);
+    // In the node's own directory, named relative to it (the node's working directory).
+    assert.match(first.certFile, /^tls\/node-[0-9a-f]+\.crt$/);
+    assert.equal(first.caFile, 'tls/ca.crt');
+    assert.equal(readFileSync(abs(first.caFile), 'utf8'), security.ca.certPem);
+    assert.match(sans(abs(first.certFile)), /IP Address:127\.9\.0\.1, IP Address:127\.9\.0\.2/);
+    assert.match(execFileSync('openssl', ['verify', '-CAfile', security.ca.certFile, abs(first.certFile)], { encoding: 'utf8' }), /OK/);
+    assert.match(execFileSync('openssl', ['x509', '-in', abs(first.certFile), '-noout', '-ext', 'extendedKeyUsage'], { encoding: 'utf8' }), /Server Authentication.*Client Authentication/s);
+    for (const f of [first.keyFile, first.certFile, first.caFile]) assert.equal(statSync(abs(f)).mode & 0o777, 0o600);
     assert.deepEqual(await certs.ensure('n1', ['127.9.0.1', '127.9.0.2']), first, 'same set: same files');
     // A fresh instance (a restarted control plane) finds the issued files.
-    assert.deepEqual(await new NodeCertificates(security.ca, `${dataDir}/tls/nodes-test`).ensure('n1', ['127.9.0.1', '127.9.0.2']), first);
+    assert.deepEqual(await new NodeCertificates(security.ca, `${dataDir}/nodes-test`).ensure('n1', ['127.9.0.1', '127.9.0.2']), first);
     const second = await certs.ensure('n1', ['127.9.0.1', '127.9.0.2', '127.9.0.3']);
     assert.notEqual(second.certFile, first.certFile);
-    assert.match(sans(second.certFile), /127\.9\.0\.3/);
-    assert.throws(() => statSync(first.certFile), 'the old pair is removed');
+    assert.match(sans(abs(second.certFile)), /127\.9\.0\.3/);
+    assert.throws(() => statSync(abs(first.certFile)), 'the old pair is removed');
     // Renewal: a certificate within renewBeforeDays of expiry is issued again.
-    const renewing = new NodeCertificates(security.ca, `${dataDir}/tls/nodes-test`, { renewBeforeDays: 400 });
+    const renewing = new NodeCertificates(security.ca, `${dataDir}/nodes-test`, { renewBeforeDays: 400 });
     assert.notEqual((await renewing.ensure('n1', ['127.9.0.1', '127.9.0.2', '127.9.0.3'])).certFile, second.certFile);
     await certs.remove('n1');
     assert.deepEqual(await certs.list(), []);
@@ -133,6 +138,6 @@ describe('nodes with TLS and ACL users', () => {
     const files = await security.certs.ensure(node.key, [node.address, extra]);
     await configSet(pool.client(node.address, node.port), { 'tls-cert-file': files.certFile, 'tls-key-file': files.keyFile });
     assert.ok((await peerSans()).includes(`IP Address:${extra}`));
-    assert.equal(readFileSync(files.caFile, 'utf8'), security.ca.certPem);
+    assert.equal(readFileSync(security.certs.absolute(node.key, files.caFile), 'utf8'), security.ca.certPem);
   });
 });
