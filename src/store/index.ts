@@ -1,3 +1,4 @@
 export * from './records.js';
+export * from './iam-records.js';
 export * from './types.js';
 export { SqliteStore } from './sqlite-store.js';

@@ -1,3 +1,5 @@
+import type { IamAccessKeyRecord, IamGroupRecord, IamUserRecord } from './iam-records.js';
+
 /**
  * Domain records kept in the state store. Each record holds the *desired* state a user asked for
  * (written by API handlers) and the *observed* state (written only by the reconciler).
@@ -383,5 +385,8 @@ export interface RecordKinds {
   userGroup: UserGroupRecord;
   securityGroup: SecurityGroupRecord;
   networkInterface: NetworkInterfaceRecord;
+  iamUser: IamUserRecord;
+  iamGroup: IamGroupRecord;
+  iamAccessKey: IamAccessKeyRecord;
 }
 export type Kind = keyof RecordKinds;
