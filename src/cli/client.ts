@@ -1,4 +1,5 @@
 import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { adminKey, loadCredentials } from '../api/auth/credentials.js';
 import { dataPaths, readServerFile } from '../service/data-dir.js';
 import { DEFAULT_PORT } from '../core/index.js';
@@ -14,15 +15,26 @@ interface Credentials { accessKeyId: string; secretAccessKey: string; sessionTok
  * It signs with the credentials of {@link cliCredentials}.
  */
 export function apiClient(o: { endpointUrl?: string; dataDir?: string }): ElastiCacheClient {
-  const fromDir = o.dataDir ? readServerFile(resolve(o.dataDir)) : undefined;
-  const endpoint = o.endpointUrl ?? process.env.CACHEFLEET_ENDPOINT
-    ?? (fromDir ? `http://${fromDir.host}:${fromDir.port}` : `http://127.0.0.1:${DEFAULT_PORT}`);
+  const endpoint = apiEndpoint(o);
   const credentials = cliCredentials(o.dataDir, endpoint);
   return new ElastiCacheClient({
     endpoint,
     region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
     ...(credentials ? { credentials } : {}),
   });
+}
+
+/** The same service's IAM API (signed for us-east-1, as IAM is). */
+export function iamClient(o: { endpointUrl?: string; dataDir?: string }): IAMClient {
+  const endpoint = apiEndpoint(o);
+  const credentials = cliCredentials(o.dataDir, endpoint);
+  return new IAMClient({ endpoint, region: 'us-east-1', ...(credentials ? { credentials } : {}) });
+}
+
+function apiEndpoint(o: { endpointUrl?: string; dataDir?: string }): string {
+  const fromDir = o.dataDir ? readServerFile(resolve(o.dataDir)) : undefined;
+  return o.endpointUrl ?? process.env.CACHEFLEET_ENDPOINT
+    ?? (fromDir ? `http://${fromDir.host}:${fromDir.port}` : `http://127.0.0.1:${DEFAULT_PORT}`);
 }
 
 /**

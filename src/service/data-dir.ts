@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Where things live inside the data directory. */
@@ -12,6 +12,17 @@ export function dataPaths(dataDir: string) {
     /** The API's access keys (mode 0600), created on first start. */
     credentials: join(dataDir, 'credentials.json'),
   };
+}
+
+/** Makes the state database and its journal files readable and writable by their owner only. */
+export function protectStateFiles(statePath: string): void {
+  for (const file of [statePath, `${statePath}-wal`, `${statePath}-shm`]) {
+    try {
+      chmodSync(file, 0o600);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+  }
 }
 
 /** nft table name unique to this data directory, so two services on one host never share one. */
