@@ -24,7 +24,9 @@ export function registerCredentialsCommand(program: Command): void {
     .option('--endpoint-url <url>', 'the service API (default: $CACHEFLEET_ENDPOINT, else the service on --data-dir)')
     .option('--format <format>', 'env, profile or both', 'both')
     .option('--profile <name>', 'profile name for the aws CLI snippet', 'cachefleet')
-    .action(async (o: { user: string; dataDir?: string; endpointUrl?: string; format: string; profile: string }) => {
+    .action(async (_o: unknown, cmd: Command) => {
+      // With the parent's own --data-dir/--format, commander hands a shared option to the parent: merge.
+      const o = cmd.optsWithGlobals<{ user: string; dataDir?: string; endpointUrl?: string; format: string; profile: string }>();
       if (!['env', 'profile', 'both'].includes(o.format)) throw new Error(`--format must be env, profile or both (got ${o.format})`);
       const client = iamClient(o);
       try {
