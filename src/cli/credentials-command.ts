@@ -25,8 +25,11 @@ export function registerCredentialsCommand(program: Command): void {
     .option('--format <format>', 'env, profile or both', 'both')
     .option('--profile <name>', 'profile name for the aws CLI snippet', 'cachefleet')
     .action(async (_o: unknown, cmd: Command) => {
-      // With the parent's own --data-dir/--format, commander hands a shared option to the parent: merge.
-      const o = cmd.optsWithGlobals<{ user: string; dataDir?: string; endpointUrl?: string; format: string; profile: string }>();
+      // commander hands an option the parent `credentials` also has (--data-dir, --format,
+      // --profile) to the parent: take it from there when it was given on the command line.
+      const given = (k: string) => (cmd.parent?.getOptionValueSource(k) === 'cli' ? cmd.parent.getOptionValue(k) as string : undefined);
+      const local = cmd.opts<{ user: string; dataDir?: string; endpointUrl?: string; format: string; profile: string }>();
+      const o = { ...local, dataDir: local.dataDir ?? given('dataDir'), format: given('format') ?? local.format, profile: given('profile') ?? local.profile };
       if (!['env', 'profile', 'both'].includes(o.format)) throw new Error(`--format must be env, profile or both (got ${o.format})`);
       const client = iamClient(o);
       try {

@@ -19,14 +19,16 @@ export function iamResources(lookup?: IamResourceLookup): IamResourcesOf {
     const fields = (input ?? {}) as Record<string, unknown>;
     if (action === 'ListUsers' || action === 'ListGroups') return ['*'];
     const base = `arn:aws:iam::${scope.accountId}`;
+    // A create names the path of the ARN it makes; other actions find it on the record.
+    const newPath = typeof fields.Path === 'string' ? fields.Path : undefined;
     if (/Group/.test(action)) {
       const name = String(fields.GroupName);
-      return [`${base}:group${lookup?.groupPath(name) ?? '/'}${name}`];
+      return [`${base}:group${newPath ?? lookup?.groupPath(name) ?? '/'}${name}`];
     }
     const name = typeof fields.UserName === 'string' ? fields.UserName
       : ctx?.accessKeyId ? lookup?.userOfKey(ctx.accessKeyId) : undefined;
     // The admin key without a UserName acts on the account itself.
     if (name === undefined) return [`${base}:root`];
-    return [`${base}:user${lookup?.userPath(name) ?? '/'}${name}`];
+    return [`${base}:user${newPath ?? lookup?.userPath(name) ?? '/'}${name}`];
   };
 }

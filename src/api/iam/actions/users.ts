@@ -1,5 +1,5 @@
 // Checks CreateUser's input beyond the model's constraints.
-import { IamErrors } from '../../../iam/index.js';
+import { iamFault } from '../../../iam/index.js';
 import type { Tag } from '../model/shapes.js';
 
 /** IAM's quota of users per account. */
@@ -17,6 +17,4 @@ export function checkTags(tags: Tag[] | undefined): Array<{ Key: string; Value: 
   return out;
 }
 
-function iamInvalid(message: string) {
-  return IamErrors.validation(message);
-}
+const iamInvalid = (message: string) => iamFault('InvalidInputException', message);
