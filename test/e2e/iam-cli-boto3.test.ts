@@ -6,6 +6,7 @@
  */
 import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { useCleanup } from '../helpers/cleanup.js';
@@ -91,6 +92,9 @@ describe('IAM from the aws CLI, cachefleet credentials and boto3', { timeout: 12
     const keys = await awsOk(svc.env, 'iam', 'list-access-keys', '--user-name', user);
     assert.deepEqual(keys.AccessKeyMetadata.map((k: { AccessKeyId: string; SecretAccessKey?: string }) => [k.AccessKeyId, k.SecretAccessKey]),
       [[id, undefined]]);
+    for (const f of ['state.db', 'state.db-wal', 'state.db-shm'].map((n) => join(svc.dataDir, n)).filter(existsSync)) {
+      assert.equal(statSync(f).mode & 0o777, 0o600, `${f} holds secret keys: owner only`);
+    }
     const unknown = await run(process.execPath, [CLI, 'credentials', 'create', '--user', `ghost-${runId}`, '--data-dir', svc.dataDir]);
     assert.notEqual(unknown.code, 0);
     assert.match(unknown.stderr, /cannot be found/);
