@@ -22,9 +22,9 @@ import ts from 'typescript';
  * - store, catalog: the records and their store; the engines, node types, parameters on offer.
  * - engine, endpoints, events: redis-server processes and admin connections; the routes in front
  *   of them; the event sink (over the store).
- * - core, security, health, failover: what API handlers and controllers share (Services, ARNs,
+ * - core, security, health, failover, iam: what API handlers and controllers share (Services, ARNs,
  *   the service's configuration); node auth, ACL users and TLS; the health monitor; the failover
- *   machine (over the engine).
+ *   machine (over the engine); the API's own users, groups, keys and policy evaluation.
  * - resources: the ElastiCache resources as records (validation, naming, commits).
  * - reconciler: observed state brought to the desired one.
  * - api: the wire (ElastiCache and EC2 actions, codecs, auth).
@@ -36,7 +36,7 @@ export const FLOORS: readonly (readonly string[])[] = [
   ['errors'],
   ['store', 'catalog'],
   ['engine', 'endpoints', 'events'],
-  ['core', 'security', 'health', 'failover'],
+  ['core', 'security', 'health', 'failover', 'iam'],
   ['resources'],
   ['reconciler'],
   ['api'],

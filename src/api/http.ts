@@ -2,22 +2,31 @@
 // or GET query strings), XML out. Every outcome, including framework-level failures such as an
 // oversized body, is answered as an AWS <ErrorResponse> so SDKs surface a proper error code.
 // Requests with Version=2016-11-15 go to the EC2 API subset (src/api/ec2/), which has its own
-// wire format, error format and SigV4 service name.
+// wire format, error format and SigV4 service name; Version=2010-05-08 goes to the IAM subset
+// (src/api/iam/), Query protocol like ElastiCache. Every request of every service is authenticated
+// (beforeAction), then authorized (authorize) on the resources its action acts on, then run.
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { AwsError, CommonErrors, isAwsError } from '../errors/index.js';
-import type { ActionRegistry, QueryApi, RequestContext } from './types.js';
+import type { ActionRegistry, ArnScope, Authorize, QueryApi, RequestContext } from './types.js';
 import { getOperation } from './codec/model.js';
 import { decodeInput, parseQueryString, type QueryParams } from './codec/query-decode.js';
 import { encodeError, encodeResult } from './codec/xml-encode.js';
 import { SERVICE as ELASTICACHE_SIGNING_SERVICE } from './auth/sigv4.js';
 import { createEc2Api, isEc2Version } from './ec2/api.js';
+import { createIamApi, isIamVersion } from './iam/api.js';
+import type { IamResourcesOf } from './iam/resources.js';
+import { elasticacheResources } from './actions/resources.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 
 export interface ApiServerOptions {
   actions: ActionRegistry;
   /** The EC2 actions (security groups, network interfaces, tags) served for Version=2016-11-15. */
   ec2Actions?: ActionRegistry;
+  /** The IAM actions (users, groups, access keys, inline policies) served for Version=2010-05-08. */
+  iamActions?: ActionRegistry;
+  /** The resources of IAM actions, knowing users' paths and keys (default: every path `/`). */
+  iamResources?: IamResourcesOf;
   logger?: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
   /** Largest accepted request body; default 1 MiB. */
   bodyLimitBytes?: number;
@@ -30,6 +39,14 @@ export interface ApiServerOptions {
   beforeAction?: (ctx: RequestContext, request: FastifyRequest, rawBody: Uint8Array) => void | Promise<void>;
   /** Serve HTTPS with this certificate chain and key (PEM); plain HTTP without. */
   https?: { cert: string; key: string };
+  /**
+   * Runs once the input is decoded, before the action: may the request's signer perform it on
+   * the resources it acts on? A thrown AwsError (AccessDenied) becomes the response and the
+   * action never runs. Without it every authenticated request is allowed.
+   */
+  authorize?: Authorize;
+  /** The account and region resource ARNs are made in (for authorize). */
+  arnScope?: ArnScope;
 }
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -44,6 +61,8 @@ export function createApiServer(opts: ApiServerOptions): FastifyInstance {
   const apiOf = new WeakMap<FastifyRequest, QueryApi>();
   const elasticache = elasticacheApi(opts.actions);
   const ec2 = createEc2Api(opts.ec2Actions ?? new Map());
+  const iam = createIamApi(opts.iamActions ?? new Map(), opts.iamResources);
+  const arnScope = opts.arnScope ?? { accountId: '000000000000', region: 'us-east-1' };
   const rawBodyOf = new WeakMap<FastifyRequest, Buffer>();
 
   // Typed as the HTTP instance either way: nothing here depends on the transport.
@@ -115,17 +134,24 @@ export function createApiServer(opts: ApiServerOptions): FastifyInstance {
     handler: async (req, reply) => {
       try {
         const params = requestParams(req);
-        const api = isEc2Version(lastValue(params, 'Version')) ? ec2 : elasticache;
+        const version = lastValue(params, 'Version');
+        const api = isEc2Version(version) ? ec2 : isIamVersion(version) ? iam : elasticache;
         apiOf.set(req, api);
         const action = lastValue(params, 'Action');
         if (!action) throw CommonErrors.missingAction();
         actionOf.set(req, action);
         if (!api.hasOperation(action)) throw api.invalidAction(action);
-        const ctx: RequestContext = { requestId: req.id, action, service: api.signingService };
+        const ctx: RequestContext = {
+          requestId: req.id, action, service: api.signingService, sourceIp: req.ip, secureTransport: req.protocol === 'https',
+        };
         if (opts.beforeAction) await opts.beforeAction(ctx, req, rawBodyOf.get(req) ?? EMPTY_BODY);
         const handler = api.actions.get(action);
         if (!handler) throw api.notImplemented(action);
         const input = api.decode(action, params);
+        if (opts.authorize) {
+          await opts.authorize({ action: `${api.actionPrefix}:${action}`, resources: api.resourcesOf(action, input, arnScope, ctx),
+            input, ctx, deniedCode: api.deniedCode });
+        }
         const output = await handler.handle(input, ctx);
         const xml = api.encodeResult(action, output, req.id);
         reply.code(200).header('content-type', 'text/xml').send(xml);
@@ -143,10 +169,13 @@ export function createApiServer(opts: ApiServerOptions): FastifyInstance {
 function elasticacheApi(actions: ActionRegistry): QueryApi {
   return {
     signingService: ELASTICACHE_SIGNING_SERVICE,
+    actionPrefix: 'elasticache',
+    deniedCode: 'AccessDenied',
+    resourcesOf: elasticacheResources,
     actions,
     hasOperation: (action) => getOperation(action) !== undefined,
     decode: (action, params) => decodeInput(action, params),
-    encodeResult,
+    encodeResult: (action, output, requestId) => encodeResult(action, output, requestId),
     encodeError: (err, requestId) => ({ status: err.httpStatus, body: encodeError(err, requestId) }),
     invalidAction: CommonErrors.invalidAction,
     notImplemented: CommonErrors.notImplemented,

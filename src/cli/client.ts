@@ -1,4 +1,5 @@
 import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { adminKey, loadCredentials } from '../api/auth/credentials.js';
 import { dataPaths, readServerFile, serverUrl } from '../service/data-dir.js';
 import { DEFAULT_PORT } from '../core/index.js';
@@ -24,9 +25,7 @@ export interface ApiClientOptions {
  * It signs with the credentials of {@link cliCredentials}, and trusts {@link apiCa}'s CA.
  */
 export function apiClient(o: ApiClientOptions): ElastiCacheClient {
-  const fromDir = o.dataDir ? readServerFile(resolve(o.dataDir)) : undefined;
-  const endpoint = o.endpointUrl ?? process.env.CACHEFLEET_ENDPOINT
-    ?? (fromDir ? serverUrl(fromDir) : `http://127.0.0.1:${DEFAULT_PORT}`);
+  const endpoint = apiEndpoint(o);
   const credentials = cliCredentials(o.dataDir, endpoint);
   const ca = endpoint.startsWith('https:') ? apiCa(o, endpoint) : [];
   return new ElastiCacheClient({
@@ -36,6 +35,24 @@ export function apiClient(o: ApiClientOptions): ElastiCacheClient {
     // The public roots as usual, plus the CA that issued the service's certificate.
     ...(ca.length ? { requestHandler: { httpsAgent: new Agent({ ca: [...rootCertificates, ...ca] }) } } : {}),
   });
+}
+
+/** The same service's IAM API (signed for us-east-1, as IAM is), trusting the same CA. */
+export function iamClient(o: ApiClientOptions): IAMClient {
+  const endpoint = apiEndpoint(o);
+  const credentials = cliCredentials(o.dataDir, endpoint);
+  const ca = endpoint.startsWith('https:') ? apiCa(o, endpoint) : [];
+  return new IAMClient({
+    endpoint, region: 'us-east-1', ...(credentials ? { credentials } : {}),
+    ...(ca.length ? { requestHandler: { httpsAgent: new Agent({ ca: [...rootCertificates, ...ca] }) } } : {}),
+  });
+}
+
+/** --endpoint-url, else $CACHEFLEET_ENDPOINT, else the service running on --data-dir (http or https), else the default port. */
+function apiEndpoint(o: Pick<ApiClientOptions, 'endpointUrl' | 'dataDir'>): string {
+  const fromDir = o.dataDir ? readServerFile(resolve(o.dataDir)) : undefined;
+  return o.endpointUrl ?? process.env.CACHEFLEET_ENDPOINT
+    ?? (fromDir ? serverUrl(fromDir) : `http://127.0.0.1:${DEFAULT_PORT}`);
 }
 
 /**

@@ -111,6 +111,9 @@ const STATE_FAULTS: Record<Kind, { fault?: FaultName; what: string }> = {
   installation: { what: 'Installation record' },
   tags: { what: 'The tags of' },
   claim: { what: 'The claim on' },
+  iamUser: { what: 'IAM user' },
+  iamGroup: { what: 'IAM group' },
+  iamAccessKey: { what: 'IAM access key' },
 };
 
 /** The AWS fault for a conflict on `e.kind`/`e.id` that retrying did not resolve. */

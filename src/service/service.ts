@@ -2,6 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import { buildRegistry } from '../api/actions/registry.js';
 import { buildEc2Registry } from '../api/ec2/actions/registry.js';
 import { createAuthenticator } from '../api/auth/authenticate.js';
+import { createAuthorizer } from '../api/auth/authorize.js';
+import { resourceTagsOf } from '../api/auth/resource-tags.js';
+import { buildIamRegistry } from '../api/iam/actions/registry.js';
+import { iamResources } from '../api/iam/resources.js';
+import { IamDirectory } from '../iam/index.js';
 import { ensureCredentials, secretLookup } from '../api/auth/credentials.js';
 import { createApiServer } from '../api/http.js';
 import { detectEngines } from '../catalog/engines.js';
@@ -19,7 +24,7 @@ import { SqliteStore, splitLegacyRecords } from '../store/index.js';
 import { createLogger, type Logger } from '../util/logger.js';
 import { ensureBuiltIns } from '../resources/built-ins.js';
 import type { ServiceConfig, Services } from '../core/index.js';
-import { claimDataDir, dataPaths, routeTableName, serverUrl } from './data-dir.js';
+import { claimDataDir, dataPaths, protectStateFiles, routeTableName, serverUrl } from './data-dir.js';
 import { resolveNodeUser } from '../engine/node-user.js';
 import { SERVICE_UMASK } from '../paths/index.js';
 import { tightenDataDir } from '../paths/tighten.js';
@@ -68,6 +73,8 @@ export class CachefleetService {
       logger.warn({ path: t.path, found: t.found, now: t.now }, 'tightened a data directory entry');
     }
     const store = new SqliteStore(paths.state);
+    // The state holds IAM users' secret access keys (SigV4 needs the secret itself): owner only.
+    protectStateFiles(paths.state);
     try {
       const engines = await detectEngines(config.redisServerBinaries);
       if (engines.length === 0) {
@@ -131,10 +138,24 @@ export class CachefleetService {
           'without checking the signature. Use it only for development, never where the API can be reached by others.');
       }
       const apiLog = logger.child({ component: 'api' });
+      const directory = await IamDirectory.load(store, installation.accountId);
+      const adminSecret = secretLookup(credentials);
+      const isRootKey = (id: string) => adminSecret(id) !== undefined;
       const api = createApiServer({
         actions: buildRegistry(services), ec2Actions: buildEc2Registry(services), logger: apiLog,
+        iamActions: buildIamRegistry({ directory, now }),
+        iamResources: iamResources({
+          userPath: (name) => directory.user(name)?.path,
+          groupPath: (name) => directory.group(name)?.path,
+          userOfKey: (id) => directory.accessKey(id)?.userName,
+        }),
+        arnScope: { accountId: installation.accountId, region: installation.region },
         beforeAction: createAuthenticator({
-          secretFor: secretLookup(credentials), now, acceptAnyCredentials: config.acceptAnyCredentials, logger: apiLog,
+          secretFor: (id) => adminSecret(id) ?? directory.activeSecret(id), now, acceptAnyCredentials: config.acceptAnyCredentials, logger: apiLog,
+        }),
+        authorize: createAuthorizer({
+          directory, isRootKey, region: installation.region, now, logger: apiLog,
+          resourceTags: (arn) => resourceTagsOf(store, arn),
         }),
         ...(listenerTls ? { https: { cert: listenerTls.cert, key: listenerTls.key } } : {}),
       });

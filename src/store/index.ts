@@ -1,4 +1,5 @@
 export * from './records.js';
+export * from './iam-records.js';
 export * from './types.js';
 export { SqliteStore } from './sqlite-store.js';
 export * from './views.js';

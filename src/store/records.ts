@@ -1,3 +1,5 @@
+import type { IamAccessKeyRecord, IamGroupRecord, IamUserRecord } from './iam-records.js';
+
 /**
  * Domain records kept in the state store. Field names follow ElastiCache's vocabulary so the API
  * layer maps them one to one. Desired and observed state are kept in separate records (below).
@@ -501,5 +503,8 @@ export interface RecordKinds {
   securityGroup: SecurityGroupRecord;
   networkInterface: NetworkInterfaceRecord;
   claim: ClaimRecord;
+  iamUser: IamUserRecord;
+  iamGroup: IamGroupRecord;
+  iamAccessKey: IamAccessKeyRecord;
 }
 export type Kind = keyof RecordKinds;

@@ -27,6 +27,7 @@ export function createAuthenticator(opts: AuthenticatorOptions): BeforeAction {
         (d) => opts.logger?.debug({ requestId: ctx.requestId, action: ctx.action, canonicalRequest: d.canonicalRequest,
           stringToSign: d.stringToSign }, 'signature does not match'),
       );
+      ctx.accessKeyId = who.accessKeyId;
       opts.logger?.debug({ requestId: ctx.requestId, action: ctx.action, accessKeyId: who.accessKeyId, form: who.form,
         verified: who.verified }, 'request authenticated');
     } catch (e) {

@@ -1,5 +1,7 @@
-// The ElastiCache service model (botocore's, without docs), loaded once. The JSON import is
-// copied next to the compiled module by tsc, so the same relative path works from src/ and dist/.
+// A Query-protocol service model (botocore's, without docs) and the lookups the codec makes in
+// it, cached per model. The ElastiCache model is the default one; IAM's (src/api/iam/model/)
+// goes through the same codec. The JSON import is copied next to the compiled module by tsc, so
+// the same relative path works from src/ and dist/.
 import service from '../model/service.json' with { type: 'json' };
 
 /** A reference to a shape from a structure member or a list/map element, with its member traits. */
@@ -55,41 +57,11 @@ interface RawOperation {
   output?: { shape: string; resultWrapper?: string };
 }
 
-const shapes = service.shapes as unknown as Record<string, Shape>;
-const operations = service.operations as unknown as Record<string, RawOperation>;
-
-export const API_VERSION: string = service.metadata.apiVersion;
-export const XML_NAMESPACE: string = service.metadata.xmlNamespace;
-
-const opCache = new Map<string, OperationInfo>();
-
-/** The operation named exactly `name` (case-sensitive, like AWS), or undefined. */
-export function getOperation(name: string): OperationInfo | undefined {
-  // Object.hasOwn: a request for Action=constructor must not find Object.prototype members.
-  if (!Object.hasOwn(operations, name)) return undefined;
-  let info = opCache.get(name);
-  if (!info) {
-    const op = operations[name];
-    info = { name, input: op.input?.shape, output: op.output?.shape, resultWrapper: op.output?.resultWrapper };
-    opCache.set(name, info);
-  }
-  return info;
-}
-
-export function operationNames(): string[] {
-  return Object.keys(operations);
-}
-
-/** The shape named `name`; throws if the model has no such shape (a bug, not a client error). */
-export function getShape(name: string): Shape {
-  if (!Object.hasOwn(shapes, name)) throw new Error(`shape ${name} is not in the ElastiCache model`);
-  return shapes[name];
-}
-
-export function getStructure(name: string): StructureShape {
-  const s = getShape(name);
-  if (s.type !== 'structure') throw new Error(`shape ${name} is a ${s.type}, not a structure`);
-  return s;
+/** The parts of a botocore service model (service-2.json) the codec reads. */
+export interface ServiceModelJson {
+  metadata: { apiVersion: string; xmlNamespace?: string };
+  operations: unknown;
+  shapes: unknown;
 }
 
 /** A structure member with everything the codec needs, resolved once per structure. */
@@ -102,51 +74,112 @@ export interface MemberPlan {
   wireName: string;
   /**
    * The target shape's own locationName when it differs from wireName: botocore prefers it
-   * (one case in this model, PendingLogDeliveryConfigurationList), so the codec honours both.
+   * (one case in the ElastiCache model, PendingLogDeliveryConfigurationList), so the codec honours both.
    */
   altWireName?: string;
 }
 
-const planCache = new Map<string, MemberPlan[]>();
-
-export function structurePlan(name: string): MemberPlan[] {
-  let plan = planCache.get(name);
-  if (!plan) {
-    const s = getStructure(name);
-    const required = new Set(s.required ?? []);
-    plan = Object.entries(s.members).map(([member, ref]) => {
-      const shape = getShape(ref.shape);
-      const wireName = ref.locationName ?? member;
-      const alt = ref.locationName === undefined && shape.locationName !== undefined && shape.locationName !== wireName
-        ? shape.locationName : undefined;
-      return { name: member, ref, shape, required: required.has(member), wireName, altWireName: alt };
-    });
-    planCache.set(name, plan);
-  }
-  return plan;
+/** One service's model with cached lookups; every function here is pure over the model. */
+export interface QueryModel {
+  /** e.g. `ElastiCache`, for bug messages. */
+  readonly label: string;
+  readonly apiVersion: string;
+  readonly xmlNamespace: string;
+  /** The operation named exactly `name` (case-sensitive, like AWS), or undefined. */
+  getOperation(name: string): OperationInfo | undefined;
+  operationNames(): string[];
+  /** The shape named `name`; throws if the model has no such shape (a bug, not a client error). */
+  getShape(name: string): Shape;
+  getStructure(name: string): StructureShape;
+  structurePlan(name: string): MemberPlan[];
+  /**
+   * The model's pattern for a string shape as a whole-value RegExp. AWS validates patterns
+   * against the entire value, so the model's (unanchored) pattern is anchored here.
+   */
+  shapePattern(shapeName: string): RegExp | undefined;
 }
 
-const patternCache = new Map<string, RegExp | null>();
+export function createQueryModel(json: ServiceModelJson, label: string): QueryModel {
+  const shapes = json.shapes as Record<string, Shape>;
+  const operations = json.operations as Record<string, RawOperation>;
+  const opCache = new Map<string, OperationInfo>();
+  const planCache = new Map<string, MemberPlan[]>();
+  const patternCache = new Map<string, RegExp | null>();
 
-/**
- * The model's pattern for a string shape as a whole-value RegExp. AWS validates patterns
- * against the entire value, so the model's (unanchored) pattern is anchored here.
- */
-export function shapePattern(shapeName: string): RegExp | undefined {
-  const s = getShape(shapeName);
-  if (s.type !== 'string' || !s.pattern) return undefined;
-  let re = patternCache.get(shapeName);
-  if (re === undefined) {
-    try {
-      re = new RegExp(`^(?:${s.pattern})$`, 'u');
-    } catch {
-      try {
-        re = new RegExp(`^(?:${s.pattern})$`);
-      } catch {
-        re = null; // a pattern JS cannot compile is skipped rather than failing every request
+  function getShape(name: string): Shape {
+    if (!Object.hasOwn(shapes, name)) throw new Error(`shape ${name} is not in the ${label} model`);
+    return shapes[name]!;
+  }
+  function getStructure(name: string): StructureShape {
+    const s = getShape(name);
+    if (s.type !== 'structure') throw new Error(`shape ${name} is a ${s.type}, not a structure`);
+    return s;
+  }
+  return {
+    label,
+    apiVersion: json.metadata.apiVersion,
+    xmlNamespace: json.metadata.xmlNamespace ?? '',
+    getOperation(name) {
+      // Object.hasOwn: a request for Action=constructor must not find Object.prototype members.
+      if (!Object.hasOwn(operations, name)) return undefined;
+      let info = opCache.get(name);
+      if (!info) {
+        const op = operations[name]!;
+        info = { name, input: op.input?.shape, output: op.output?.shape, resultWrapper: op.output?.resultWrapper };
+        opCache.set(name, info);
       }
-    }
-    patternCache.set(shapeName, re);
-  }
-  return re ?? undefined;
+      return info;
+    },
+    operationNames: () => Object.keys(operations),
+    getShape,
+    getStructure,
+    structurePlan(name) {
+      let plan = planCache.get(name);
+      if (!plan) {
+        const s = getStructure(name);
+        const required = new Set(s.required ?? []);
+        plan = Object.entries(s.members).map(([member, ref]) => {
+          const shape = getShape(ref.shape);
+          const wireName = ref.locationName ?? member;
+          const alt = ref.locationName === undefined && shape.locationName !== undefined && shape.locationName !== wireName
+            ? shape.locationName : undefined;
+          return { name: member, ref, shape, required: required.has(member), wireName, altWireName: alt };
+        });
+        planCache.set(name, plan);
+      }
+      return plan;
+    },
+    shapePattern(shapeName) {
+      const s = getShape(shapeName);
+      if (s.type !== 'string' || !s.pattern) return undefined;
+      let re = patternCache.get(shapeName);
+      if (re === undefined) {
+        try {
+          re = new RegExp(`^(?:${s.pattern})$`, 'u');
+        } catch {
+          try {
+            re = new RegExp(`^(?:${s.pattern})$`);
+          } catch {
+            re = null; // a pattern JS cannot compile is skipped rather than failing every request
+          }
+        }
+        patternCache.set(shapeName, re);
+      }
+      return re ?? undefined;
+    },
+  };
 }
+
+/** The ElastiCache model (src/api/model/), the codec's default. */
+export const ELASTICACHE_MODEL: QueryModel = createQueryModel(service as ServiceModelJson, 'ElastiCache');
+
+export const API_VERSION: string = ELASTICACHE_MODEL.apiVersion;
+export const XML_NAMESPACE: string = ELASTICACHE_MODEL.xmlNamespace;
+
+/** The ElastiCache operation named exactly `name`, or undefined. */
+export const getOperation = (name: string): OperationInfo | undefined => ELASTICACHE_MODEL.getOperation(name);
+export const operationNames = (): string[] => ELASTICACHE_MODEL.operationNames();
+export const getShape = (name: string): Shape => ELASTICACHE_MODEL.getShape(name);
+export const getStructure = (name: string): StructureShape => ELASTICACHE_MODEL.getStructure(name);
+export const structurePlan = (name: string): MemberPlan[] => ELASTICACHE_MODEL.structurePlan(name);
+export const shapePattern = (shapeName: string): RegExp | undefined => ELASTICACHE_MODEL.shapePattern(shapeName);

@@ -5,10 +5,10 @@
 //   empty list         Prefix=                  (both SDKs send an empty value)
 //   map                Prefix.entry.N.key / Prefix.entry.N.value  (flattened: Prefix.N.key)
 //   boolean "true"/"false", timestamps ISO 8601.
-import { CommonErrors } from '../../errors/index.js';
+import { CommonErrors, type AwsError } from '../../errors/index.js';
 import {
-  getOperation, getShape, shapePattern, structurePlan,
-  type ListShape, type MapShape, type OperationInfo, type Shape,
+  ELASTICACHE_MODEL,
+  type ListShape, type MapShape, type OperationInfo, type QueryModel, type Shape,
 } from './model.js';
 import {
   addParam, decodeScalar, joinPath as join, listBoundsProblem,
@@ -50,16 +50,49 @@ function decodeComponent(s: string): string {
   }
 }
 
+/** What differs between the Query-protocol services decoded here: the model, and how bad input is refused. */
+export interface QueryDialect {
+  model: QueryModel;
+  /** A value that does not fit its shape (ElastiCache: InvalidParameterValue; IAM: ValidationError). */
+  invalidValue(message: string): AwsError;
+  missingParameter(path: string): AwsError;
+}
+
+interface Cx extends QueryDialect {
+  scalars: ScalarDialect;
+}
+
+/** ElastiCache's dialect, the default. */
+export const ELASTICACHE_DIALECT: QueryDialect = {
+  model: ELASTICACHE_MODEL,
+  invalidValue: (message) => CommonErrors.invalidParameterValue(message),
+  missingParameter: (path) => CommonErrors.missingParameter(path),
+};
+
+const contexts = new WeakMap<QueryDialect, Cx>();
+
+function contextOf(dialect: QueryDialect): Cx {
+  let cx = contexts.get(dialect);
+  if (!cx) {
+    const c: Cx = { ...dialect, scalars: undefined as unknown as ScalarDialect };
+    c.scalars = queryScalars(c);
+    contexts.set(dialect, (cx = c));
+  }
+  return cx;
+}
+
 /**
  * Decodes and validates the parameters for `operation` (a name or a looked-up operation).
  * Parameters that are not members of the input shape (Action, Version, auth parameters,
  * anything unknown) are ignored, as AWS does. Throws AwsError on invalid input.
  */
-export function decodeInput(operation: string | OperationInfo, params: Iterable<[string, string]>): Record<string, unknown> {
-  const op = typeof operation === 'string' ? getOperation(operation) : operation;
+export function decodeInput(operation: string | OperationInfo, params: Iterable<[string, string]>,
+  dialect: QueryDialect = ELASTICACHE_DIALECT): Record<string, unknown> {
+  const cx = contextOf(dialect);
+  const op = typeof operation === 'string' ? cx.model.getOperation(operation) : operation;
   if (!op) throw CommonErrors.invalidAction(String(operation));
   if (!op.input) return {};
-  const plan = structurePlan(op.input);
+  const plan = cx.model.structurePlan(op.input);
   const topNames = new Set<string>();
   for (const m of plan) {
     topNames.add(m.wireName);
@@ -73,7 +106,7 @@ export function decodeInput(operation: string | OperationInfo, params: Iterable<
     if (!topNames.has(dot === -1 ? key : key.slice(0, dot))) continue; // unknown top-level: ignored
     addParam(root, key, value);
   }
-  return decodeStructure(op.input, root, '');
+  return decodeStructure(cx, op.input, root, '');
 }
 
 /** botocore names a flattened list with a member locationName after that member name. */
@@ -81,63 +114,63 @@ function flattenedAltName(shape: Shape): string | undefined {
   return shape.type === 'list' && shape.flattened ? shape.member.locationName : undefined;
 }
 
-function decodeStructure(shapeName: string, node: Node, path: string): Record<string, unknown> {
+function decodeStructure(cx: Cx, shapeName: string, node: Node, path: string): Record<string, unknown> {
   if (!node.children) {
     if (node.value === undefined || node.value === '') return {};
-    throw invalid(path, node.value, 'must be a structure');
+    throw invalid(cx, path, node.value, 'must be a structure');
   }
   const out: Record<string, unknown> = {};
-  for (const m of structurePlan(shapeName)) {
+  for (const m of cx.model.structurePlan(shapeName)) {
     let wire = m.wireName;
     let child = node.children.get(wire);
     for (const alt of [m.altWireName, flattenedAltName(m.shape)]) {
       if (child === undefined && alt !== undefined && node.children.has(alt)) child = node.children.get((wire = alt));
     }
     if (child === undefined) {
-      if (m.required) throw CommonErrors.missingParameter(join(path, m.wireName));
+      if (m.required) throw cx.missingParameter(join(path, m.wireName));
       continue;
     }
-    out[m.name] = decodeValue(m.ref.shape, child, join(path, wire));
+    out[m.name] = decodeValue(cx, m.ref.shape, child, join(path, wire));
   }
   return out;
 }
 
-function decodeValue(shapeName: string, node: Node, path: string): unknown {
-  const shape = getShape(shapeName);
+function decodeValue(cx: Cx, shapeName: string, node: Node, path: string): unknown {
+  const shape = cx.model.getShape(shapeName);
   switch (shape.type) {
-    case 'structure': return decodeStructure(shapeName, node, path);
-    case 'list': return decodeList(shape, node, path);
-    case 'map': return decodeMap(shape, node, path);
+    case 'structure': return decodeStructure(cx, shapeName, node, path);
+    case 'list': return decodeList(cx, shape, node, path);
+    case 'map': return decodeMap(cx, shape, node, path);
     default: {
-      if (node.children) throw invalid(path, node.value ?? '', 'must be a single value, not a structure or list');
-      return decodeScalar(QUERY_SCALARS, shapeName, shape, node.value ?? '', path);
+      if (node.children) throw invalid(cx, path, node.value ?? '', 'must be a single value, not a structure or list');
+      return decodeScalar(cx.scalars, shapeName, shape, node.value ?? '', path);
     }
   }
 }
 
 /** The children of `node` keyed 1..N, in index order; rejects non-numeric keys and gaps. */
-function indexed(node: Node, path: string): Array<[Node, string]> {
+function indexed(cx: Cx, node: Node, path: string): Array<[Node, string]> {
   const children = node.children!;
   const items = new Array<[Node, string]>(children.size);
   for (const [seg, child] of children) {
     const n = /^[1-9][0-9]{0,8}$/.test(seg) ? Number(seg) : NaN;
     if (Number.isNaN(n)) {
-      throw CommonErrors.invalidParameterValue(`Invalid parameter ${join(path, seg)}: "${clip(seg, 40)}" is not a list index (1, 2, …).`);
+      throw cx.invalidValue(`Invalid parameter ${join(path, seg)}: "${clip(seg, 40)}" is not a list index (1, 2, …).`);
     }
     if (n > children.size) {
       let missing = 1;
       while (children.has(String(missing))) missing++;
-      throw CommonErrors.invalidParameterValue(`Invalid list parameter ${path}: element ${join(path, String(missing))} is missing (indexes must run from 1 without gaps).`);
+      throw cx.invalidValue(`Invalid list parameter ${path}: element ${join(path, String(missing))} is missing (indexes must run from 1 without gaps).`);
     }
     items[n - 1] = [child, join(path, seg)];
   }
   return items;
 }
 
-function decodeList(shape: ListShape, node: Node, path: string): unknown[] {
+function decodeList(cx: Cx, shape: ListShape, node: Node, path: string): unknown[] {
   let out: unknown[];
   if (!node.children) {
-    if (node.value !== undefined && node.value !== '') throw invalid(path, node.value, 'must be a list');
+    if (node.value !== undefined && node.value !== '') throw invalid(cx, path, node.value, 'must be a list');
     out = []; // `Name=` is how both SDKs send an empty list
   } else {
     let itemsNode = node;
@@ -146,62 +179,64 @@ function decodeList(shape: ListShape, node: Node, path: string): unknown[] {
       const memberName = shape.member.locationName ?? 'member';
       for (const seg of node.children.keys()) {
         if (seg !== memberName) {
-          throw CommonErrors.invalidParameterValue(`Invalid parameter ${join(path, seg)}: list elements are sent as ${path}.${memberName}.N.`);
+          throw cx.invalidValue(`Invalid parameter ${join(path, seg)}: list elements are sent as ${path}.${memberName}.N.`);
         }
       }
       itemsNode = node.children.get(memberName)!;
       itemsPath = join(path, memberName);
-      if (!itemsNode.children) throw invalid(itemsPath, itemsNode.value ?? '', `elements must be numbered ${itemsPath}.1, ${itemsPath}.2, …`);
+      if (!itemsNode.children) throw invalid(cx, itemsPath, itemsNode.value ?? '', `elements must be numbered ${itemsPath}.1, ${itemsPath}.2, …`);
     }
-    out = indexed(itemsNode, itemsPath).map(([child, p]) => decodeValue(shape.member.shape, child, p));
+    out = indexed(cx, itemsNode, itemsPath).map(([child, p]) => decodeValue(cx, shape.member.shape, child, p));
   }
   const bounds = listBoundsProblem(shape, out.length);
-  if (bounds) throw CommonErrors.invalidParameterValue(`The list parameter ${path} ${bounds}.`);
+  if (bounds) throw cx.invalidValue(`The list parameter ${path} ${bounds}.`);
   return out;
 }
 
-function decodeMap(shape: MapShape, node: Node, path: string): Record<string, unknown> {
+function decodeMap(cx: Cx, shape: MapShape, node: Node, path: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (!node.children) {
-    if (node.value !== undefined && node.value !== '') throw invalid(path, node.value, 'must be a map');
+    if (node.value !== undefined && node.value !== '') throw invalid(cx, path, node.value, 'must be a map');
     return out;
   }
   let entries = node;
   let entriesPath = path;
   if (!shape.flattened) {
     for (const seg of node.children.keys()) {
-      if (seg !== 'entry') throw CommonErrors.invalidParameterValue(`Invalid parameter ${join(path, seg)}: map entries are sent as ${path}.entry.N.key/value.`);
+      if (seg !== 'entry') throw cx.invalidValue(`Invalid parameter ${join(path, seg)}: map entries are sent as ${path}.entry.N.key/value.`);
     }
     entries = node.children.get('entry')!;
     entriesPath = join(path, 'entry');
-    if (!entries.children) throw invalid(entriesPath, entries.value ?? '', 'must be numbered entries');
+    if (!entries.children) throw invalid(cx, entriesPath, entries.value ?? '', 'must be numbered entries');
   }
   const keyName = shape.key.locationName ?? 'key';
   const valueName = shape.value.locationName ?? 'value';
-  for (const [entry, p] of indexed(entries, entriesPath)) {
+  for (const [entry, p] of indexed(cx, entries, entriesPath)) {
     const k = entry.children?.get(keyName);
     const v = entry.children?.get(valueName);
-    if (!k) throw CommonErrors.missingParameter(join(p, keyName));
-    if (!v) throw CommonErrors.missingParameter(join(p, valueName));
-    const key = decodeValue(shape.key.shape, k, join(p, keyName)) as string;
+    if (!k) throw cx.missingParameter(join(p, keyName));
+    if (!v) throw cx.missingParameter(join(p, valueName));
+    const key = decodeValue(cx, shape.key.shape, k, join(p, keyName)) as string;
     // defineProperty: a client-chosen key such as "__proto__" must stay a plain data property
-    Object.defineProperty(out, key, { value: decodeValue(shape.value.shape, v, join(p, valueName)), enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(out, key, { value: decodeValue(cx, shape.value.shape, v, join(p, valueName)), enumerable: true, writable: true, configurable: true });
   }
   return out;
 }
 
-/** ElastiCache's scalars: decimal numbers, string lengths and patterns checked. */
-const QUERY_SCALARS: ScalarDialect = {
-  maxLength: MAX_VALUE_LENGTH,
-  integerDigits: 20,
-  strictNumbers: true,
-  pattern: shapePattern,
-  error: (message) => CommonErrors.invalidParameterValue(message),
-  invalid: (path, value, rule) => invalid(path, value, ruleText(rule)),
-};
+/** Query-protocol scalars: decimal numbers, string lengths and patterns checked. */
+function queryScalars(cx: Cx): ScalarDialect {
+  return {
+    maxLength: MAX_VALUE_LENGTH,
+    integerDigits: 20,
+    strictNumbers: true,
+    pattern: (shapeName) => cx.model.shapePattern(shapeName),
+    error: (message) => cx.invalidValue(message),
+    invalid: (path, value, rule) => invalid(cx, path, value, ruleText(rule)),
+  };
+}
 
-function invalid(path: string, value: string, rule: string) {
-  return CommonErrors.invalidParameterValue(`Invalid value ${quote(value)} for parameter ${path}: ${rule}.`);
+function invalid(cx: Cx, path: string, value: string, rule: string) {
+  return cx.invalidValue(`Invalid value ${quote(value)} for parameter ${path}: ${rule}.`);
 }
 
 /** Quotes a client value for an error message, cut short so huge values are not echoed back. */

@@ -1,7 +1,7 @@
 // Serializes results and errors as AWS Query protocol XML, in the layout botocore's QueryParser
 // and the JS SDK's aws_query deserializer read. Strings are built by hand: a shape-driven walk
 // with per-structure member plans cached in model.ts is several times faster than a generic builder.
-import { getOperation, getShape, structurePlan, XML_NAMESPACE, type Shape } from './model.js';
+import { ELASTICACHE_MODEL, type QueryModel, type Shape } from './model.js';
 
 const NEEDS_ESCAPE = /[&<>\r\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/;
 const ESCAPE_ALL = new RegExp(NEEDS_ESCAPE.source, 'g');
@@ -32,16 +32,16 @@ export function escapeXml(s: string): string {
  * undefined or null, and properties the shape does not define, are left out. Throws a
  * TypeError when a value does not fit its shape (a handler bug; the server answers 500).
  */
-export function encodeResult(operation: string, output: unknown, requestId: string): string {
-  const op = getOperation(operation);
+export function encodeResult(operation: string, output: unknown, requestId: string, model: QueryModel = ELASTICACHE_MODEL): string {
+  const op = model.getOperation(operation);
   if (!op) throw new Error(`unknown operation ${operation}`);
   let body = '';
   if (op.output) {
     const wrapper = op.resultWrapper ?? `${operation}Result`;
-    const inner = output == null ? '' : encodeStructure(op.output, output, op.output);
+    const inner = output == null ? '' : encodeStructure(model, op.output, output, op.output);
     body = `<${wrapper}>${inner}</${wrapper}>`;
   }
-  return `<${operation}Response xmlns="${XML_NAMESPACE}">${body}` +
+  return `<${operation}Response xmlns="${model.xmlNamespace}">${body}` +
     `<ResponseMetadata><RequestId>${escapeXml(requestId)}</RequestId></ResponseMetadata></${operation}Response>`;
 }
 
@@ -52,29 +52,29 @@ export interface XmlErrorInfo {
   senderFault: boolean;
 }
 
-export function encodeError(err: XmlErrorInfo, requestId: string): string {
-  return `<ErrorResponse xmlns="${XML_NAMESPACE}"><Error><Type>${err.senderFault ? 'Sender' : 'Receiver'}</Type>` +
+export function encodeError(err: XmlErrorInfo, requestId: string, model: QueryModel = ELASTICACHE_MODEL): string {
+  return `<ErrorResponse xmlns="${model.xmlNamespace}"><Error><Type>${err.senderFault ? 'Sender' : 'Receiver'}</Type>` +
     `<Code>${escapeXml(err.code)}</Code><Message>${escapeXml(err.message)}</Message></Error>` +
     `<RequestId>${escapeXml(requestId)}</RequestId></ErrorResponse>`;
 }
 
-function encodeStructure(shapeName: string, value: unknown, path: string): string {
+function encodeStructure(model: QueryModel, shapeName: string, value: unknown, path: string): string {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new TypeError(`${path}: expected an object for structure ${shapeName}, got ${describe(value)}`);
   }
   const obj = value as Record<string, unknown>;
   let out = '';
-  for (const m of structurePlan(shapeName)) {
+  for (const m of model.structurePlan(shapeName)) {
     const v = obj[m.name];
     if (v === undefined || v === null) continue;
     const p = `${path}.${m.name}`;
     if (m.shape.type === 'list' && m.shape.flattened) {
       // Flattened: one element per item, named after the item (botocore's _member_key_name).
       const itemName = m.shape.member.locationName ?? m.wireName;
-      out += encodeListItems(m.shape.member.shape, v, itemName, p);
+      out += encodeListItems(model, m.shape.member.shape, v, itemName, p);
       continue;
     }
-    const inner = encodeValue(m.ref.shape, m.shape, v, p);
+    const inner = encodeValue(model, m.ref.shape, m.shape, v, p);
     out += element(m.wireName, inner);
     // botocore reads this member under the target shape's locationName, the JS SDK under the
     // member name; writing both keeps the one affected member visible to both clients.
@@ -85,33 +85,33 @@ function encodeStructure(shapeName: string, value: unknown, path: string): strin
 
 const element = (name: string, inner: string) => (inner === '' ? `<${name}/>` : `<${name}>${inner}</${name}>`);
 
-function encodeListItems(itemShape: string, value: unknown, itemName: string, path: string): string {
+function encodeListItems(model: QueryModel, itemShape: string, value: unknown, itemName: string, path: string): string {
   if (!Array.isArray(value)) throw new TypeError(`${path}: expected an array, got ${describe(value)}`);
-  const shape = getShape(itemShape);
+  const shape = model.getShape(itemShape);
   let out = '';
   for (let i = 0; i < value.length; i++) {
     const v = value[i];
     if (v === undefined || v === null) continue; // neither parser can represent a null item
-    out += element(itemName, encodeValue(itemShape, shape, v, `${path}[${i}]`));
+    out += element(itemName, encodeValue(model, itemShape, shape, v, `${path}[${i}]`));
   }
   return out;
 }
 
-function encodeValue(shapeName: string, shape: Shape, v: unknown, path: string): string {
+function encodeValue(model: QueryModel, shapeName: string, shape: Shape, v: unknown, path: string): string {
   switch (shape.type) {
     case 'structure':
-      return encodeStructure(shapeName, v, path);
+      return encodeStructure(model, shapeName, v, path);
     case 'list':
-      return encodeListItems(shape.member.shape, v, shape.member.locationName ?? 'member', path);
+      return encodeListItems(model, shape.member.shape, v, shape.member.locationName ?? 'member', path);
     case 'map': {
       if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new TypeError(`${path}: expected an object for map ${shapeName}`);
       const keyName = shape.key.locationName ?? 'key';
       const valueName = shape.value.locationName ?? 'value';
-      const valueShape = getShape(shape.value.shape);
+      const valueShape = model.getShape(shape.value.shape);
       let out = '';
       for (const [k, item] of Object.entries(v)) {
         if (item === undefined || item === null) continue;
-        const entry = element(keyName, escapeXml(k)) + element(valueName, encodeValue(shape.value.shape, valueShape, item, `${path}.${k}`));
+        const entry = element(keyName, escapeXml(k)) + element(valueName, encodeValue(model, shape.value.shape, valueShape, item, `${path}.${k}`));
         out += shape.flattened ? entry : `<entry>${entry}</entry>`;
       }
       return out;

@@ -3,6 +3,7 @@
 import { AwsError } from '../../errors/index.js';
 import type { ActionRegistry, QueryApi } from '../types.js';
 import { decodeEc2Input } from './decode.js';
+import { ec2Resources } from './resources.js';
 import { encodeEc2Error, encodeEc2Result } from './encode.js';
 import { EC2_API_VERSION, getEc2Operation } from './model.js';
 
@@ -16,6 +17,9 @@ export function isEc2Version(version: string | undefined): boolean {
 export function createEc2Api(actions: ActionRegistry): QueryApi {
   return {
     signingService: EC2_SIGNING_SERVICE,
+    actionPrefix: 'ec2',
+    deniedCode: 'UnauthorizedOperation',
+    resourcesOf: ec2Resources,
     actions,
     hasOperation: (action) => getEc2Operation(action) !== undefined,
     decode: (action, params) => decodeEc2Input(getEc2Operation(action)!, params),
