@@ -10,7 +10,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { TestFailoverCommand } from '@aws-sdk/client-elasticache';
-import { Redis } from 'ioredis';
+import { adminRedis } from '../helpers/node-admin.js';
 import { dataPaths } from '../../src/paths/index.js';
 import { looseModes } from '../../src/paths/tighten.js';
 import { useCleanup } from '../helpers/cleanup.js';
@@ -61,11 +61,8 @@ describe('least privilege on the host', { skip: missing, timeout: 150_000 }, () 
     }).catch(async (e) => { throw new Error(`${(e as Error).message}\n${svc.logs.slice(-15).join('\n')}`); });
     const primary = members(g).find((m) => m.CurrentRole === 'primary')!;
     const ca = await readFile(dataPaths(svc.dataDir).caCert, 'utf8');
-    const r = new Redis({ host: primary.ReadEndpoint!.Address!, port: primary.ReadEndpoint!.Port!, tls: { ca }, lazyConnect: true,
-      retryStrategy: () => null, maxRetriesPerRequest: 0 });
-    r.on('error', () => {});
-    cleanup.defer(() => r.disconnect());
-    await r.connect();
+    // SAVE is a restricted command: the snapshot is taken as the service's own user.
+    const r = await adminRedis(cleanup, svc.dataDir, primary.ReadEndpoint!.Address!, primary.ReadEndpoint!.Port!, Buffer.from(ca));
     await r.set('k', 'v');
     await r.call('SAVE');
     const rdb = join(dataDir(), 'nodes', `${primary.CacheClusterId}-0001`, 'dump.rdb');
