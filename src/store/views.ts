@@ -38,7 +38,8 @@ export function mergeCluster(spec: CacheClusterSpec, status: CacheClusterStatusR
   const st: Omit<CacheClusterStatusRecord, 'id'> = status ?? { observedGeneration: 0, status: 'creating', nodes: {}, parameterApplyStatus: 'in-sync' };
   const nodes = spec.nodes.map((n): CacheNodeRecord => ({ ...n, ...(st.nodes[n.id] ?? { status: 'creating', parameterGroupStatus: 'in-sync' }) }));
   const { id: _id, nodes: _nodes, ...observed } = { id: '', ...st };
-  const doc: CacheClusterRecord = { ...structuredClone(spec), ...structuredClone(observed), nodes: structuredClone(nodes) };
+  // One copy: the view's doc shares nothing with its spec and status (a caller may change it).
+  const doc: CacheClusterRecord = JSON.parse(JSON.stringify({ ...spec, ...observed, nodes }));
   const reboot = [...new Set([
     ...Object.entries(spec.rebootRequests ?? {}).filter(([n, k]) => k > (st.rebootsDone?.[n] ?? 0)).map(([n]) => n),
     ...(st.restartWanted ?? []),
@@ -76,7 +77,7 @@ function mergeShard<T extends ShardRecord>(spec: T, st: ShardState | undefined):
 
 export function mergeGroup(spec: ReplicationGroupSpec, status: ReplicationGroupStatusRecord | undefined): ReplicationGroupRecord {
   const st: Omit<ReplicationGroupStatusRecord, 'id'> = status ?? { observedGeneration: 0, status: 'creating', shards: {} };
-  const s = structuredClone(spec);
+  const s = spec; // copied once, at the end
   const { nodeGroups, resharding, ...top } = s;
   const doc: ReplicationGroupRecord = { ...mergeShard(top, st.shards['']), status: st.status, observedGeneration: st.observedGeneration };
   if (st.failureReason !== undefined) doc.failureReason = st.failureReason;
@@ -298,7 +299,7 @@ export function bumped<T extends { generation?: number }>(doc: T): T {
  * `rebooting cache cluster nodes` while requested reboots are not carried out.
  */
 export function presentedGroup(g: ReplicationGroupRecord): ReplicationGroupRecord {
-  const out = structuredClone(g);
+  const out = { ...g };
   const shards: ShardRecord[] = out.nodeGroups ?? [out];
   const waiting = shards.some((s) => s.failoverRequest && s.failoverRequest.id !== s.handledFailoverRequest);
   if (out.deleteRequested) out.status = 'deleting';
@@ -307,9 +308,10 @@ export function presentedGroup(g: ReplicationGroupRecord): ReplicationGroupRecor
 }
 
 export function presentedCluster(c: CacheClusterRecord): CacheClusterRecord {
-  const out = structuredClone(c);
+  // A shallow copy: only the status fields shown differently are replaced, never changed in place.
+  const out = { ...c };
   const reboot = new Set(out.rebootRequested ?? []);
-  for (const n of out.nodes) if (reboot.has(n.id)) n.status = 'rebooting';
+  if (reboot.size) out.nodes = c.nodes.map((n) => (reboot.has(n.id) ? { ...n, status: 'rebooting' } : n));
   if (out.deleteRequested) out.status = 'deleting';
   else if (reboot.size > 0) out.status = 'rebooting cache cluster nodes';
   else if (out.status !== 'creating' && (out.generation ?? 0) > out.observedGeneration) out.status = 'modifying';
