@@ -14,7 +14,7 @@ import { splitLegacyRecords } from './split-migration.js';
 import {
   bumped, clusterCreate, clusterSpecOf, clusterSpecWrite, clusterStatusOf, clusterStatusWrite, getCluster, getGroup, groupCreate,
   groupSpecWrite, groupStatusWrite, mergeCluster, OwnershipError, presentedCluster, presentedGroup,
-} from './views.js';
+} from './index.js';
 
 const dirs: string[] = [];
 after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));

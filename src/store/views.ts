@@ -182,156 +182,6 @@ function groupView(s: Stored<'replicationGroup'>, st: Stored<'replicationGroupSt
   return { id: s.id, version: s.version, statusVersion: st?.version, spec: s.doc, status: st?.doc, doc: mergeGroup(s.doc, st?.doc) };
 }
 
-// ---- writes ------------------------------------------------------------------------------------
-
-/** A write of one half crossed into the other: a programming error, never a user's. */
-export class OwnershipError extends Error {
-  constructor(what: string, id: string, side: 'spec' | 'status', field: string) {
-    super(`${what} ${id}: a ${side === 'spec' ? 'desired-state (API)' : 'status (reconciler)'} write changed ${field}, which the other side owns`);
-    this.name = 'OwnershipError';
-  }
-}
-
-/** Creates a cluster's spec half (its status half is the reconciler's to create). */
-export function clusterCreate(c: CacheClusterRecord | CacheClusterSpec): WriteOp {
-  return { op: 'create', kind: 'cacheCluster', id: c.id, doc: 'status' in c ? clusterSpecOf(c) : structuredClone(c) };
-}
-
-/** Creates a group's spec half. */
-export function groupCreate(g: ReplicationGroupRecord | ReplicationGroupSpec): WriteOp {
-  return { op: 'create', kind: 'replicationGroup', id: g.id, doc: 'status' in g ? groupSpecOf(g) : structuredClone(g) };
-}
-
-/** The ops writing a cluster's spec half as `next` has it; throws when `next` changed the status half. */
-export function clusterSpecWrite(view: ClusterView, next: CacheClusterRecord): WriteOp[] {
-  assertSame('Cache cluster', view.id, 'spec', clusterStatusOf(view.doc), clusterStatusOf(next));
-  const spec = clusterSpecOf(next);
-  if (same(spec, view.spec)) return [];
-  return [{ op: 'update', kind: 'cacheCluster', id: view.id, doc: spec, expectVersion: view.version }];
-}
-
-/** The op writing a cluster's status half as `next` has it; throws when `next` changed the spec half. */
-export function clusterStatusWrite(view: ClusterView, next: CacheClusterRecord): WriteOp[] {
-  assertSame('Cache cluster', view.id, 'status', clusterSpecOf(view.doc), clusterSpecOf(next));
-  const status = { ...clusterStatusOf(next), observedGeneration: view.spec.generation ?? 0 };
-  if (view.status && same(status, view.status)) return [];
-  return [view.statusVersion === undefined
-    ? { op: 'create', kind: 'cacheClusterStatus', id: view.id, doc: status }
-    : { op: 'update', kind: 'cacheClusterStatus', id: view.id, doc: status, expectVersion: view.statusVersion }];
-}
-
-/** Removes both halves (the spec at the version read). */
-export function clusterDelete(view: ClusterView): WriteOp[] {
-  return [{ op: 'delete', kind: 'cacheCluster', id: view.id, expectVersion: view.version },
-    ...(view.statusVersion !== undefined ? [{ op: 'delete', kind: 'cacheClusterStatus', id: view.id } as const] : [])];
-}
-
-export function groupSpecWrite(view: GroupView, next: ReplicationGroupRecord): WriteOp[] {
-  // Shards the request adds (or takes away) have no status of their own yet: compare the others.
-  const before = groupStatusOf(view.doc);
-  const after = groupStatusOf(next);
-  for (const k of Object.keys(before.shards)) if (!(k in after.shards)) delete before.shards[k];
-  for (const k of Object.keys(after.shards)) if (!(k in before.shards)) delete after.shards[k];
-  assertSame('Replication group', view.id, 'spec', before, after);
-  const spec = groupSpecOf(next);
-  if (same(spec, view.spec)) return [];
-  return [{ op: 'update', kind: 'replicationGroup', id: view.id, doc: spec, expectVersion: view.version }];
-}
-
-export function groupStatusWrite(view: GroupView, next: ReplicationGroupRecord): WriteOp[] {
-  // A shard's primary is the status's to change (failover); the spec's is the one named at creation.
-  assertSame('Replication group', view.id, 'status', withoutPrimaries(groupSpecOf(view.doc)), withoutPrimaries(groupSpecOf(next)));
-  const status = { ...groupStatusOf(next), observedGeneration: view.spec.generation ?? 0 };
-  if (view.status && same(status, view.status)) return [];
-  return [view.statusVersion === undefined
-    ? { op: 'create', kind: 'replicationGroupStatus', id: view.id, doc: status }
-    : { op: 'update', kind: 'replicationGroupStatus', id: view.id, doc: status, expectVersion: view.statusVersion }];
-}
-
-/**
- * A reconciler step that finishes a request and changes the spec with the status (shards removed
- * after resharding, resharding done): both halves, each at the version read, in one commit.
- */
-export function groupTransitionWrite(view: GroupView, next: ReplicationGroupRecord): WriteOp[] {
-  const spec = groupSpecOf(next);
-  const ops: WriteOp[] = same(spec, view.spec) ? [] : [{ op: 'update', kind: 'replicationGroup', id: view.id, doc: spec, expectVersion: view.version }];
-  const status = { ...groupStatusOf(next), observedGeneration: (spec.generation ?? 0) };
-  if (!view.status || !same(status, view.status)) {
-    ops.push(view.statusVersion === undefined
-      ? { op: 'create', kind: 'replicationGroupStatus', id: view.id, doc: status }
-      : { op: 'update', kind: 'replicationGroupStatus', id: view.id, doc: status, expectVersion: view.statusVersion });
-  }
-  return ops;
-}
-
-export function groupDelete(view: GroupView): WriteOp[] {
-  return [{ op: 'delete', kind: 'replicationGroup', id: view.id, expectVersion: view.version },
-    ...(view.statusVersion !== undefined ? [{ op: 'delete', kind: 'replicationGroupStatus', id: view.id } as const] : [])];
-}
-
-/** The view after `ops` (from the write functions above) were committed. */
-export function afterWrite<V extends ClusterView | GroupView>(view: V, ops: WriteOp[], next: V['doc']): V {
-  const out = { ...view, doc: structuredClone(next) } as V;
-  for (const op of ops) {
-    if (op.op === 'delete') continue;
-    const status = op.kind === 'cacheClusterStatus' || op.kind === 'replicationGroupStatus';
-    if (status) { out.statusVersion = (op.op === 'create' ? 0 : out.statusVersion!) + 1; out.status = structuredClone(op.doc) as never; }
-    else { out.version += 1; out.spec = structuredClone(op.doc) as never; }
-  }
-  return out;
-}
-
-function withoutPrimaries(g: ReplicationGroupSpec): object {
-  const { primaryClusterId: _p, nodeGroups, ...rest } = g;
-  return { ...rest, nodeGroups: nodeGroups?.map(({ primaryClusterId: _q, ...ng }) => ng) };
-}
-
-/** `doc` with its generation bumped: an API change the nodes must follow (shows `modifying` until observed). */
-export function bumped<T extends { generation?: number }>(doc: T): T {
-  return { ...doc, generation: (doc.generation ?? 0) + 1 };
-}
-
-// ---- what the API shows ------------------------------------------------------------------------
-
-/**
- * The status an API caller sees: `deleting` once deletion was asked for, `modifying` while the
- * reconciler has not yet observed the latest change (or a requested failover has not started),
- * `rebooting cache cluster nodes` while requested reboots are not carried out.
- */
-export function presentedGroup(g: ReplicationGroupRecord): ReplicationGroupRecord {
-  const out = { ...g };
-  const shards: ShardRecord[] = out.nodeGroups ?? [out];
-  const waiting = shards.some((s) => s.failoverRequest && s.failoverRequest.id !== s.handledFailoverRequest);
-  if (out.deleteRequested) out.status = 'deleting';
-  else if (out.status !== 'creating' && ((out.generation ?? 0) > out.observedGeneration || waiting)) out.status = 'modifying';
-  return out;
-}
-
-export function presentedCluster(c: CacheClusterRecord): CacheClusterRecord {
-  // A shallow copy: only the status fields shown differently are replaced, never changed in place.
-  const out = { ...c };
-  const reboot = new Set(out.rebootRequested ?? []);
-  if (reboot.size) out.nodes = c.nodes.map((n) => (reboot.has(n.id) ? { ...n, status: 'rebooting' } : n));
-  if (out.deleteRequested) out.status = 'deleting';
-  else if (reboot.size > 0) out.status = 'rebooting cache cluster nodes';
-  else if (out.status !== 'creating' && (out.generation ?? 0) > out.observedGeneration) out.status = 'modifying';
-  return out;
-}
-
-/** The view with the doc an API caller sees (writes of it still go to the spec only). */
-export function presentedView<V extends ClusterView | GroupView>(v: V): V {
-  const doc = 'nodes' in v.doc ? presentedCluster(v.doc as CacheClusterRecord) : presentedGroup(v.doc as ReplicationGroupRecord);
-  return { ...v, doc } as V;
-}
-
-function assertSame(what: string, id: string, side: 'spec' | 'status', before: object, after: object): void {
-  if (same(before, after)) return;
-  const a = before as Record<string, unknown>;
-  const b = after as Record<string, unknown>;
-  const field = [...new Set([...Object.keys(a), ...Object.keys(b)])].find((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k])) ?? '?';
-  throw new OwnershipError(what, id, side, field);
-}
-
 /** Deep equality of JSON documents, independent of key order. */
 export function same(a: unknown, b: unknown): boolean {
   return canonical(a) === canonical(b);
@@ -343,16 +193,14 @@ function canonical(v: unknown): string {
     : x));
 }
 
-function pick<T extends object, K extends keyof T>(o: T, keys: readonly K[]): Partial<T> {
+export function pick<T extends object, K extends keyof T>(o: T, keys: readonly K[]): Partial<T> {
   const out: Partial<T> = {};
   for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
   return out;
 }
 
-function omit<T extends object>(o: T, keys: readonly string[]): T {
+export function omit<T extends object>(o: T, keys: readonly string[]): T {
   const out = { ...o } as Record<string, unknown>;
   for (const k of keys) delete out[k];
   return out as T;
 }
-
-export type { NodeGroupRecord };
