@@ -4,7 +4,7 @@
  *   1. CreateReplicationGroup (3 nodes) → available,
  *   2. GET throughput through the primary/reader endpoints (kernel NAT) vs direct to the node,
  *   3. DescribeReplicationGroups latency with 100 single-node groups,
- *   (also TLS, security groups, IAM policy evaluation, failover, durability, cluster mode: one section each),
+ *   (also TLS, security groups, IAM policy evaluation, IAM authentication of Redis connections, failover, durability, cluster mode: one section each),
  *   4. scale: control-plane CPU at rest with 100 and 1,000 single-node clusters, failover and
  *      paginated DescribeCacheClusters with 1,000 nodes running (its own service),
  * prints a results table, and removes everything it started (also on failure and Ctrl-C).
@@ -20,6 +20,7 @@ import { measureTls, tlsRows } from './tls.js';
 import { measurePreferred, preferredRows } from './tls-preferred.js';
 import { measureSecurityGroups, securityGroupRows } from './security-groups.js';
 import { iamRows, measureIam } from './iam-policies.js';
+import { iamAuthRows, measureIamAuth } from './iam-auth.js';
 import { durabilityRows, measureDurability } from './durability.js';
 import { measureScale, scaleRows } from './scale.js';
 import { Cleanup, startService } from './service.js';
@@ -165,6 +166,9 @@ async function main(): Promise<number> {
     });
     await section('iam', async () => {
       rows.push(...iamRows(await measureIam(svc, quick)));
+    });
+    await section('iam auth', async () => {
+      rows.push(...iamAuthRows(await measureIamAuth(svc, quick)));
     });
     await section('failover', async () => {
       rows.push(...failoverRows(await measureFailover(svc.client, svc.dataDir, plan.failovers)));

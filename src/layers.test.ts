@@ -25,7 +25,9 @@ import ts from 'typescript';
  * - core, security, health, failover, iam: what API handlers and controllers share (Services, ARNs,
  *   the service's configuration); node auth, ACL users and TLS; the health monitor; the failover
  *   machine (over the engine); the API's own users, groups, keys and policy evaluation.
- * - resources: the ElastiCache resources as records (validation, naming, commits).
+ * - resources: the ElastiCache resources as records (validation, naming, commits). gateway: the
+ *   IAM auth gateway of Redis connections (tokens checked with iam's SigV4 and policies, its process
+ *   beside the endpoints).
  * - reconciler: observed state brought to the desired one.
  * - api: the wire (ElastiCache and EC2 actions, codecs, auth).
  * - service: wiring it all together at start.
@@ -37,7 +39,7 @@ export const FLOORS: readonly (readonly string[])[] = [
   ['store', 'catalog'],
   ['engine', 'endpoints', 'events'],
   ['core', 'security', 'health', 'failover', 'iam'],
-  ['resources'],
+  ['resources', 'gateway'],
   ['reconciler'],
   ['api'],
   ['service'],

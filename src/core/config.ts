@@ -19,6 +19,8 @@ export interface ServiceConfig {
   settledObserveIntervalMs: number;
   /** Each cluster's nodes are compared with the settings the service manages (CONFIG GET) at most this often; 0: never. */
   driftCheckIntervalMs: number;
+  /** Connections authenticated with IAM are closed this long after their login (ElastiCache: 12 hours). */
+  iamConnectionMaxMs: number;
   /**
    * Health monitor: the fast period (liveness of every node's process, pings of suspected and down
    * nodes), the ping period of healthy nodes, the ping timeout, failed checks before a node is down.
@@ -70,6 +72,7 @@ export function defaultConfig(overrides: Partial<ServiceConfig> = {}): ServiceCo
     fastReconcileIntervalMs: 50,
     settledObserveIntervalMs: 10_000,
     driftCheckIntervalMs: 30_000,
+    iamConnectionMaxMs: 12 * 3_600_000,
     healthIntervalMs: 100,
     healthIdleIntervalMs: 1000,
     healthTimeoutMs: 250,

@@ -4,7 +4,7 @@
  * primary. Constructed once (at service start) and injected into the reconciler and the failover
  * runners, so nothing else programs the router and every program of it comes from the same rules.
  */
-import type { EndpointRouter } from '../endpoints/types.js';
+import type { EndpointRoute, EndpointRouter } from '../endpoints/types.js';
 import { listClusters, listGroups, type CacheClusterRecord, type ReplicationGroupRecord, type StateStore } from '../store/index.js';
 import type { Logger } from '../util/logger.js';
 import { NetworkPolicy } from './network-policy.js';
@@ -31,6 +31,11 @@ export interface EndpointNetworkDeps {
    * filter admits it, proxied routes connect from it, and nodes in TLS `preferred` mode exempt it.
    */
   managementAddress?: string;
+  /**
+   * The IAM auth gateway (src/gateway): group endpoints of groups with IAM users are sent through
+   * it. Absent: no IAM authentication of Redis connections (tests that need none).
+   */
+  gateway?: { apply(routes: EndpointRoute[], groups: ReplicationGroupRecord[]): Promise<EndpointRoute[]> };
 }
 
 /**
@@ -81,6 +86,9 @@ export class EndpointNetwork implements EndpointSwitch {
         'local source because nftables is not usable (it needs nft and root/CAP_NET_ADMIN)');
     }
     const routes = [...desiredRoutes(groups, clusters, paramGroups), ...transitRoutes(groups, clusters, managementAddress)];
-    await router.sync(policy.applyToRoutes(routes, filters), filters);
+    let programmed = policy.applyToRoutes(routes, filters);
+    // Before the router: a route is pointed at the gateway only once it listens there.
+    if (this.d.gateway) programmed = await this.d.gateway.apply(programmed, groups);
+    await router.sync(programmed, filters);
   }
 }

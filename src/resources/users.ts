@@ -3,7 +3,9 @@
  * the built-in `default` user, authentication input, and the membership rules every action
  * shares. Which users end up in a node's ACL is reconciler/acl.ts's business.
  */
+import { randomBytes } from 'node:crypto';
 import { CommonErrors, fault } from '../errors/index.js';
+import { sha256Hex } from '../security/auth-token.js';
 import type { AuthenticationMode } from '../api/model/shapes.js';
 import { hashPasswords, parseAccessString } from '../security/access-string.js';
 import { ADMIN_USER } from '../security/node-security.js';
@@ -112,8 +114,12 @@ export function resolveAuthentication(input: { Passwords?: string[]; NoPasswordR
         }
         return { type: 'no-password-required', passwordHashes: [] };
       case 'iam':
-        throw CommonErrors.invalidParameterValue(
-          'AuthenticationMode Type iam is not supported by cachefleet: there is no IAM to issue authentication tokens. Use password authentication.');
+        // The client's password is a short-lived token (src/iam/connect-token.ts) the IAM auth
+        // gateway checks; the nodes know the user by a random secret only the gateway logs in with.
+        if (mode.Passwords?.length) {
+          throw CommonErrors.invalidParameterCombination('AuthenticationMode Type iam cannot be combined with Passwords: IAM users authenticate with IAM authentication tokens.');
+        }
+        return iamAuthentication();
       default:
         throw CommonErrors.invalidParameterValue(`Invalid AuthenticationMode Type '${String(mode.Type)}': it must be password, no-password-required or iam.`);
     }
@@ -127,6 +133,23 @@ export function resolveAuthentication(input: { Passwords?: string[]; NoPasswordR
     throw CommonErrors.invalidParameterCombination('NoPasswordRequired false needs Passwords: a user must have a password or need none.');
   }
   return undefined;
+}
+
+/** A new IAM user's authentication: a random secret for the gateway's logins, its hash for the nodes' ACL. */
+export function iamAuthentication(): UserRecord['authentication'] {
+  const nodeSecret = randomBytes(32).toString('hex');
+  return { type: 'iam', passwordHashes: [sha256Hex(nodeSecret)], nodeSecret };
+}
+
+/**
+ * As ElastiCache has it: an IAM user's UserId and UserName are the same (the token names the
+ * user by its id, and the client sends AUTH with that name).
+ */
+export function checkIamIdentity(auth: UserRecord['authentication'], userId: string, userName: string): void {
+  if (auth.type === 'iam' && userId !== userName) {
+    throw CommonErrors.invalidParameterValue(
+      `User ${userId}: a user with AuthenticationMode Type iam must have its UserName identical to its UserId (UserName is '${userName}').`);
+  }
 }
 
 /** The access string as stored (rules separated by single spaces), or InvalidParameterValue. */

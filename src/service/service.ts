@@ -17,6 +17,7 @@ import { createEndpointRouter } from '../endpoints/index.js';
 import type { EndpointRouter } from '../endpoints/types.js';
 import { EventSink } from '../events/sink.js';
 import { DEFAULT_MONITOR_OPTIONS, HealthMonitor } from '../health/monitor.js';
+import { IamGateway } from '../gateway/index.js';
 import { EndpointNetwork } from '../reconciler/network.js';
 import { Reconciler } from '../reconciler/reconciler.js';
 import { nodeKey } from '../resources/naming.js';
@@ -46,6 +47,7 @@ export class CachefleetService {
     private readonly provider: LocalProcessProvider,
     private readonly admin: AdminPool,
     private readonly router: EndpointRouter,
+    private readonly gateway: IamGateway,
     private readonly releaseDataDir: () => void,
   ) {}
 
@@ -116,8 +118,16 @@ export class CachefleetService {
       }, () => reconciler?.kick(), logger.child({ component: 'health' }));
       const reconcilerLog = logger.child({ component: 'reconciler' });
       // The one owner of routes and filters: the reconciler's passes and both failover runners use it.
+      const { credentials, created } = ensureCredentials(paths.credentials, now());
+      // IAM authentication of Redis connections: a detached gateway in front of the endpoints of
+      // groups with IAM users (src/gateway), fed with the keys and policies through its config file.
+      const gateway = new IamGateway({
+        dir: paths.iamGateway, store, ca: security.ca, rootKeys: () => credentials.keys,
+        accountId: installation.accountId, region: installation.region, logger: reconcilerLog,
+        maxConnectionMs: config.iamConnectionMaxMs,
+      });
       const network = new EndpointNetwork({
-        store, router, logger: reconcilerLog,
+        store, router, logger: reconcilerLog, gateway,
         ...(installation.managementAddress ? { managementAddress: installation.managementAddress } : {}),
       });
       reconciler = new Reconciler(
@@ -127,7 +137,6 @@ export class CachefleetService {
           settledObserveIntervalMs: config.settledObserveIntervalMs, driftCheckIntervalMs: config.driftCheckIntervalMs,
           stuckLinkMs: config.stuckLinkMs },
       );
-      const { credentials, created } = ensureCredentials(paths.credentials, now());
       if (created) {
         logger.info({ file: paths.credentials, accessKeyId: credentials.keys[0]!.accessKeyId },
           'created the admin access key; `cachefleet credentials --data-dir <dir>` prints it');
@@ -160,7 +169,7 @@ export class CachefleetService {
         ...(listenerTls ? { https: { cert: listenerTls.cert, key: listenerTls.key } } : {}),
       });
       await api.listen({ host: config.host, port: config.port });
-      const service = new CachefleetService(config, services, reconciler, monitor, api, provider, admin, router, releaseDataDir);
+      const service = new CachefleetService(config, services, reconciler, monitor, api, provider, admin, router, gateway, releaseDataDir);
       claimDataDir(config.dataDir, {
         host: config.host, port: Number(new URL(service.url).port), scheme,
         ...(installation.managementAddress ? { managementAddress: installation.managementAddress } : {}),
@@ -190,6 +199,7 @@ export class CachefleetService {
       const clusters = await this.services.store.list('cacheCluster');
       await Promise.all(clusters.flatMap(({ doc: c }) => c.nodes.map((n) => this.provider.stop(nodeKey(c.id, n.id)))));
       await this.router.teardown();
+      await this.gateway.teardown();
       log.info({ nodes: clusters.length }, 'stopped every cache node and removed the endpoint routes');
     } else {
       log.info('control plane stopped; cache nodes and endpoints keep serving');

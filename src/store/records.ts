@@ -397,8 +397,17 @@ export interface UserRecord {
   accessString: string;
   authentication: {
     type: 'password' | 'no-password-required' | 'iam';
-    /** SHA-256 (hex) of each password: one or two. Empty unless type is password. */
+    /**
+     * SHA-256 (hex) of each password: one or two for type password; for type iam, the hash of
+     * {@link nodeSecret}; empty for no-password-required.
+     */
     passwordHashes: string[];
+    /**
+     * Type iam only: the password the IAM auth gateway logs in to the nodes with on the client's
+     * behalf, once it has checked the client's token (src/gateway). Made by the service, never
+     * shown by the API; a customer's own passwords are never kept, only their hashes.
+     */
+    nodeSecret?: string;
   };
   status: 'active' | 'modifying' | 'deleting';
   userGroupIds: string[];

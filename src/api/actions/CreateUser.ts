@@ -4,7 +4,7 @@ import { presentUser } from '../present/user.js';
 import { createRecords, retryOnConflict } from '../../resources/commit.js';
 import { tagOps } from '../../resources/tags.js';
 import {
-  checkEngine, DEFAULT_USER_NAME, MAX_USERS, normalizeAccessString, normalizeRbacId, resolveAuthentication, validateUserName,
+  checkEngine, checkIamIdentity, DEFAULT_USER_NAME, MAX_USERS, normalizeAccessString, normalizeRbacId, resolveAuthentication, validateUserName,
 } from '../../resources/users.js';
 import { arn } from '../../core/index.js';
 import type { UserRecord, WriteOp } from '../../store/index.js';
@@ -25,6 +25,7 @@ export default defineAction<CreateUserMessage, User>('CreateUser', async (input,
   if (!authentication) {
     throw CommonErrors.invalidParameterValue('No password was given: pass Passwords (1 or 2), NoPasswordRequired true, or an AuthenticationMode.');
   }
+  checkIamIdentity(authentication, userId, userName);
   const alreadyExists = () => fault('UserAlreadyExistsFault', `User ${userId} already exists.`);
   const users = await svc.store.list('user');
   if (users.some((u) => u.id === userId)) throw alreadyExists();

@@ -2,7 +2,7 @@ import { CommonErrors, fault } from '../../errors/index.js';
 import type { ModifyUserMessage, User } from '../model/shapes.js';
 import { presentUser } from '../present/user.js';
 import { retryOnConflict } from '../../resources/commit.js';
-import { checkEngine, normalizeAccessString, requireUser, resolveAuthentication, userIsDeployed } from '../../resources/users.js';
+import { checkEngine, checkIamIdentity, normalizeAccessString, requireUser, resolveAuthentication, userIsDeployed } from '../../resources/users.js';
 import type { UserRecord } from '../../store/index.js';
 import { defineAction } from './define.js';
 
@@ -28,7 +28,10 @@ export default defineAction<ModifyUserMessage, User>('ModifyUser', async (input,
     normalizeAccessString(input.AppendAccessString, 'AppendAccessString');
     accessString = normalizeAccessString(`${u.accessString} ${input.AppendAccessString}`, 'AppendAccessString');
   }
-  const authentication = resolveAuthentication(input) ?? u.authentication;
+  let authentication = resolveAuthentication(input) ?? u.authentication;
+  // Type iam again on an IAM user changes nothing: its node secret stays (the gateway's logins go on).
+  if (authentication.type === 'iam' && u.authentication.type === 'iam') authentication = { ...u.authentication };
+  checkIamIdentity(authentication, u.userId, u.userName);
   if (input.AccessString === undefined && input.AppendAccessString === undefined && authentication === u.authentication) {
     throw CommonErrors.invalidParameterCombination(
       'No modifications were requested: give AccessString, AppendAccessString, Passwords, NoPasswordRequired or AuthenticationMode.');

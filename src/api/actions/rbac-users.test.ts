@@ -91,7 +91,9 @@ describe('users', () => {
       [IPC, { Passwords: undefined, AuthenticationMode: { Type: 'password' } }],
       [IPC, { Passwords: undefined, NoPasswordRequired: false, AuthenticationMode: { Type: 'password', Passwords: [] } }],
       [IPC, { Passwords: undefined, NoPasswordRequired: true, AuthenticationMode: { Type: 'password', Passwords: [PW] } }],
-      [IVP, { Passwords: undefined, AuthenticationMode: { Type: 'iam' } }],
+      [IVP, { UserName: 'not-the-id', Passwords: undefined, AuthenticationMode: { Type: 'iam' } }],
+      [IPC, { Passwords: undefined, AuthenticationMode: { Type: 'iam', Passwords: [PW] } }],
+      [IPC, { Passwords: undefined, NoPasswordRequired: true, AuthenticationMode: { Type: 'iam' } }],
       [IVP, { AccessString: 'on ~* +@all >secret-password-in-rules' }],
       [IVP, { AccessString: 'on nopass ~* +@all' }],
       [IVP, { AccessString: 'reset on ~* +@all' }],
@@ -151,6 +153,28 @@ describe('users', () => {
     const events = await t.store.queryEvents({ sourceIdentifier: 'app-reader' });
     assert.ok(events.some((e) => /modified: AccessString/.test(e.message)));
     assert.ok(!JSON.stringify(events).includes(PW));
+  });
+
+  test('IAM users (AuthenticationMode Type iam): UserName = UserId, a node secret the API never shows', async () => {
+    const out = await t.call(CreateUser, {
+      UserId: 'iam-app', UserName: 'iam-app', Engine: 'redis', AccessString: 'on ~* +@all', AuthenticationMode: { Type: 'iam' },
+    });
+    assert.deepEqual(out.Authentication, { Type: 'iam' });
+    const auth = (await userDoc('iam-app')).authentication;
+    assert.equal(auth.type, 'iam');
+    assert.match(auth.nodeSecret ?? '', /^[0-9a-f]{64}$/);
+    assert.deepEqual(auth.passwordHashes, [sha256Hex(auth.nodeSecret!)], 'the nodes know it by its hash, as any password');
+    assert.ok(!JSON.stringify(await t.call(DescribeUsers, { UserId: 'iam-app' })).includes(auth.nodeSecret!));
+    // Type iam again changes nothing (the gateway's logins go on with the same secret).
+    await t.call(ModifyUser, { UserId: 'iam-app', AuthenticationMode: { Type: 'iam' } });
+    assert.deepEqual((await userDoc('iam-app')).authentication, auth);
+    // From password to iam: only a user whose name is its id; and back to password.
+    await createUser('pw-user');
+    assert.equal((await t.call(ModifyUser, { UserId: 'pw-user', AuthenticationMode: { Type: 'iam' } })).Authentication.Type, 'iam');
+    await t.call(ModifyUser, { UserId: 'pw-user', AuthenticationMode: { Type: 'password', Passwords: [PW] } });
+    assert.equal((await userDoc('pw-user')).authentication.nodeSecret, undefined);
+    await t.call(CreateUser, { UserId: 'named', UserName: 'other-name', Engine: 'redis', AccessString: 'on', Passwords: [PW] });
+    await assertFaultChangesNothing(t.svc, () => t.call(ModifyUser, { UserId: 'named', AuthenticationMode: { Type: 'iam' } }), IVP);
   });
 
   test('ModifyUser refuses bad input and changes nothing', async () => {

@@ -1,0 +1,121 @@
+/**
+ * IAM authentication's cost once a connection is handed over: GET throughput (redis-benchmark,
+ * 50 clients, with and without -P 16) of a TLS group with an IAM user, through its primary
+ * endpoint (the IAM auth gateway: TLS ended and made again, bytes piped) logged in with an IAM
+ * token, as a ratio of the same group's primary node reached directly with a password user
+ * (redis-server's own TLS, no gateway), and of a password user through the same endpoint (the
+ * gateway without the IAM check, to show the login itself costs nothing afterwards). Runs
+ * alternate so load drift hits every side alike; ratios are medians of ratios taken in one run.
+ *
+ * `npm run bench -- --only 'iam auth'`, or on its own: `npm run build && node dist/bench/iam-auth.js [--quick]`.
+ */
+import { execFile } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
+import { CreateReplicationGroupCommand, CreateUserCommand, CreateUserGroupCommand, DeleteUserCommand, DeleteUserGroupCommand } from '@aws-sdk/client-elasticache';
+import { caPaths } from '../src/security/ca.js';
+import { waitFor } from '../src/util/wait.js';
+import { jsToken } from '../test/helpers/iam-token.js';
+import { addressesOf, deleteGroup, NODE_TYPE, waitAvailable, waitGone } from './groups.js';
+import { runStandalone, type BenchService } from './service.js';
+import { median, progress, ratio, rps, table, type Row } from './stats.js';
+
+interface Mode { name: string; requests: number; pipeline: number }
+interface Side { host: string; port: number; user: string; password: string }
+
+export interface IamAuthModeResult {
+  mode: Mode;
+  /** rps: IAM user through the gateway, password user through the gateway, password user direct to the node. */
+  iamEndpoint: number[];
+  passwordEndpoint: number[];
+  passwordDirect: number[];
+  /** Medians of iamEndpoint / passwordDirect and passwordEndpoint / passwordDirect. */
+  iamRatio: number;
+  passwordRatio: number;
+}
+
+const GROUP = 'bench-iam-auth';
+const IAM_USER = 'bench-iam-user';
+const PW_USER = 'bench-pw-user';
+const PW = 'Bench-Password-User-0001';
+
+function redisBenchmark(side: Side, caFile: string, mode: Mode): Promise<number> {
+  const args = ['-h', side.host, '-p', String(side.port), '-c', '50', '-n', String(mode.requests), '-t', 'get', '--csv',
+    '--tls', '--cacert', caFile, '--user', side.user, '-a', side.password];
+  if (mode.pipeline > 1) args.push('-P', String(mode.pipeline));
+  return new Promise((resolve, reject) => {
+    execFile('redis-benchmark', args, { timeout: 300_000, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
+      // Credentials are on the command line: never echo the arguments.
+      if (err) return reject(new Error(`redis-benchmark against ${side.host}:${side.port} failed: ${err.message.split('\n')[0]}\n${stderr}`));
+      const line = stdout.split('\n').find((l) => l.startsWith('"GET"'));
+      const value = line ? Number(line.split(',')[1]?.replace(/"/g, '')) : NaN;
+      if (!Number.isFinite(value) || value <= 0) return reject(new Error(`no GET rps in redis-benchmark output:\n${stdout}\n${stderr}`));
+      resolve(value);
+    });
+  });
+}
+
+function ping(side: Side, caFile: string): Promise<string> {
+  return new Promise((resolve) => {
+    execFile('redis-cli', ['--tls', '--cacert', caFile, '-h', side.host, '-p', String(side.port), '--user', side.user, '--pass', side.password,
+      '--no-auth-warning', 'SET', 'key:__rand_int__', 'xyz'], { timeout: 10_000 }, (_err, stdout) => resolve(String(stdout).trim()));
+  });
+}
+
+export async function measureIamAuth(svc: BenchService, quick: boolean): Promise<IamAuthModeResult[]> {
+  const { client } = svc;
+  const caFile = caPaths(svc.dataDir).certFile;
+  progress('creating a TLS group whose user group holds an IAM user and a password user');
+  await client.send(new CreateUserCommand({ UserId: IAM_USER, UserName: IAM_USER, Engine: 'redis', AccessString: 'on ~* +@all', AuthenticationMode: { Type: 'iam' } }));
+  await client.send(new CreateUserCommand({ UserId: PW_USER, UserName: PW_USER, Engine: 'redis', AccessString: 'on ~* +@all', Passwords: [PW] }));
+  await client.send(new CreateUserGroupCommand({ UserGroupId: 'bench-iam-users', Engine: 'redis', UserIds: ['default', IAM_USER, PW_USER] }));
+  await client.send(new CreateReplicationGroupCommand({
+    ReplicationGroupId: GROUP, ReplicationGroupDescription: 'benchmark IAM auth', NumCacheClusters: 1, CacheNodeType: NODE_TYPE,
+    Engine: 'redis', TransitEncryptionEnabled: true, UserGroupIds: ['bench-iam-users'],
+  }));
+  try {
+    const g = addressesOf(await waitAvailable(client, GROUP, { timeoutMs: 60_000 }));
+    // The admin key is the account root: always allowed to connect (a policy check costs the login only).
+    const token = await jsToken(svc.credentials, GROUP, IAM_USER);
+    const iam: Side = { ...g.primaryEndpoint, user: IAM_USER, password: token };
+    const pwEndpoint: Side = { ...g.primaryEndpoint, user: PW_USER, password: PW };
+    const pwDirect: Side = { ...g.primaryNode, user: PW_USER, password: PW };
+    for (const side of [iam, pwEndpoint, pwDirect]) {
+      await waitFor(async () => (await ping(side, caFile)) === 'OK', { timeoutMs: 20_000, intervalMs: 50, what: `${side.user} to log in at ${side.host}:${side.port}` });
+    }
+    const reps = quick ? 1 : 3;
+    const modes: Mode[] = quick
+      ? [{ name: 'GET', requests: 50_000, pipeline: 1 }, { name: 'GET -P 16', requests: 200_000, pipeline: 16 }]
+      : [{ name: 'GET', requests: 300_000, pipeline: 1 }, { name: 'GET -P 16', requests: 1_000_000, pipeline: 16 }];
+    const out: IamAuthModeResult[] = [];
+    for (const mode of modes) {
+      const ie: number[] = [], pe: number[] = [], pd: number[] = [];
+      for (let i = 0; i < reps; i++) {
+        const runs: Array<[number[], Side]> = [[pd, pwDirect], [ie, iam], [pe, pwEndpoint]];
+        for (const [into, side] of i % 2 === 0 ? runs : [...runs].reverse()) into.push(await redisBenchmark(side, caFile, mode));
+        progress(`${mode.name} ${i + 1}/${reps}: password direct ${rps(pd[i]!)}, IAM via gateway ${rps(ie[i]!)}, password via gateway ${rps(pe[i]!)} rps`);
+      }
+      out.push({
+        mode, iamEndpoint: ie, passwordEndpoint: pe, passwordDirect: pd,
+        iamRatio: median(ie.map((v, i) => v / pd[i]!)), passwordRatio: median(pe.map((v, i) => v / pd[i]!)),
+      });
+    }
+    return out;
+  } finally {
+    await deleteGroup(client, GROUP).catch(() => undefined);
+    await waitGone(client, GROUP).catch(() => undefined);
+    await client.send(new DeleteUserGroupCommand({ UserGroupId: 'bench-iam-users' })).catch(() => undefined);
+    for (const id of [IAM_USER, PW_USER]) await client.send(new DeleteUserCommand({ UserId: id })).catch(() => undefined);
+  }
+}
+
+export function iamAuthRows(r: IamAuthModeResult[]): Row[] {
+  return r.map((m): Row => ({
+    measure: `IAM-authenticated connection via the gateway / password user direct to the node (TLS), ${m.mode.name} -c 50`,
+    value: `${ratio(m.iamRatio)} (${rps(median(m.iamEndpoint))} / ${rps(median(m.passwordDirect))} rps; password user via the gateway ${ratio(m.passwordRatio)})`,
+    goal: '',
+  }));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  runStandalone(async (svc, quick) => table(iamAuthRows(await measureIamAuth(svc, quick)))).catch((e) => { console.error(e); process.exitCode = 1; });
+}

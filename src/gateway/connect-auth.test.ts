@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { signer } from '../../test/helpers/sigv4-client.js';
+import { authorizeConnect, type ConnectRequest } from './connect-auth.js';
+import type { GatewayConfig, GatewayListener } from './config.js';
+
+const ACCOUNT = '123456789012';
+const RG = `arn:aws:elasticache:us-east-1:${ACCOUNT}:replicationgroup:app`;
+const USER = `arn:aws:elasticache:us-east-1:${ACCOUNT}:user:app-user`;
+const KEYS = {
+  alice: { accessKeyId: 'AKIAALICE00000000000', secretAccessKey: 'alice-secret-000000000000000000000000000' },
+  root: { accessKeyId: 'AKIAROOT000000000000', secretAccessKey: 'root-secret-0000000000000000000000000000' },
+};
+const T0 = new Date('2026-12-04T10:00:00Z');
+
+const listener: GatewayListener = {
+  id: 'app/primary', address: '127.0.10.1', port: 6379, targets: [], groupId: 'app', groupArn: RG,
+  tls: { certFile: '', keyFile: '', caFile: '', mode: 'required' }, users: { 'app-user': { arn: USER, nodeSecret: 'x' } },
+};
+
+const policy = (statements: object[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
+const config = (policies: string[]): GatewayConfig => ({
+  version: 1, generation: '', accountId: ACCOUNT, region: 'us-east-1', maxConnectionMs: 1000, listeners: [listener],
+  keys: { [KEYS.alice.accessKeyId]: { secret: KEYS.alice.secretAccessKey, user: 'alice' }, [KEYS.root.accessKeyId]: { secret: KEYS.root.secretAccessKey } },
+  iamUsers: { alice: { userName: 'alice', userId: 'AIDAALICE', arn: `arn:aws:iam::${ACCOUNT}:user/alice`, policies, tags: [] } },
+});
+
+async function token(key: { accessKeyId: string; secretAccessKey: string }, user = 'app-user'): Promise<string> {
+  const req = await signer(key).presign({
+    method: 'GET', protocol: 'http:', hostname: 'app', path: '/', headers: { host: 'app' }, query: { Action: 'connect', User: user },
+  }, { expiresIn: 900, signingDate: T0 });
+  return `app/?${new URLSearchParams(req.query as Record<string, string>).toString()}`;
+}
+
+const ask = async (cfg: GatewayConfig, key = KEYS.alice, over: Partial<ConnectRequest> = {}) => authorizeConnect(cfg, {
+  listener, userName: 'app-user', token: await token(key), sourceIp: '127.0.0.1', secureTransport: true, now: new Date(T0.getTime() + 1000), ...over,
+});
+
+describe('authorizeConnect', () => {
+  it('allows a valid token when the policy allows elasticache:Connect on the group and the user', async () => {
+    const both = policy([{ Effect: 'Allow', Action: 'elasticache:Connect', Resource: [RG, USER] }]);
+    assert.deepEqual(await ask(config([both])), { ok: true, accessKeyId: KEYS.alice.accessKeyId, principal: `arn:aws:iam::${ACCOUNT}:user/alice` });
+    const star = policy([{ Effect: 'Allow', Action: 'elasticache:*', Resource: '*' }]);
+    assert.equal((await ask(config([star]))).ok, true);
+  });
+
+  it('refuses when either resource is not allowed, or an explicit deny applies (conditions included)', async () => {
+    const groupOnly = policy([{ Effect: 'Allow', Action: 'elasticache:Connect', Resource: RG }]);
+    assert.equal((await ask(config([groupOnly]))).ok, false);
+    assert.equal((await ask(config([]))).ok, false);
+    const denied = policy([{ Effect: 'Allow', Action: 'elasticache:*', Resource: '*' },
+      { Effect: 'Deny', Action: 'elasticache:Connect', Resource: '*', Condition: { NotIpAddress: { 'aws:SourceIp': '10.0.0.0/8' } } }]);
+    const d = await ask(config([denied]));
+    assert.ok(!d.ok && d.reason === 'explicit-deny', JSON.stringify(d));
+    assert.equal((await ask(config([denied]), KEYS.alice, { sourceIp: '10.1.2.3' })).ok, true);
+  });
+
+  it('the account root is always allowed; a token for another user, or expired, never', async () => {
+    assert.equal((await ask(config([]), KEYS.root)).ok, true);
+    const other = await ask(config([]), KEYS.root, { userName: 'someone' });
+    assert.ok(!other.ok && other.reason === 'not-iam-user');
+    const late = await ask(config([]), KEYS.root, { now: new Date(T0.getTime() + 901_000) });
+    assert.ok(!late.ok && late.reason === 'expired');
+  });
+});

@@ -1,0 +1,99 @@
+/**
+ * The gateway's decision on an `AUTH <user> <token>`: the token checked (src/iam/connect-token.ts:
+ * signature, lifetime, cache, user), then the key's IAM user's policies asked whether it may
+ * perform `elasticache:Connect` on the replication group and on the ElastiCache user, as AWS
+ * checks both resources. An admin key (the account root) is always allowed. Pure over the
+ * gateway's config; the caller never tells the client why (it answers WRONGPASS, as Redis does).
+ */
+import { ConnectTokenError, verifyConnectToken } from '../iam/connect-token.js';
+import { evaluate, parsePolicyDocument, type ConditionContext, type ParsedPolicy } from '../iam/index.js';
+import type { GatewayConfig, GatewayIamUser, GatewayListener } from './config.js';
+
+export const CONNECT_ACTION = 'elasticache:Connect';
+
+export type ConnectDecision =
+  | { ok: true; accessKeyId: string; principal: string }
+  | { ok: false; reason: string; message: string; accessKeyId?: string };
+
+export interface ConnectRequest {
+  listener: GatewayListener;
+  userName: string;
+  token: string;
+  sourceIp: string;
+  secureTransport: boolean;
+  now: Date;
+}
+
+/** Parsed policies by document text: a gateway sees the same few documents on every login. */
+const parsed = new Map<string, ParsedPolicy>();
+
+function policy(text: string): ParsedPolicy | undefined {
+  let p = parsed.get(text);
+  if (!p) {
+    try {
+      p = parsePolicyDocument(text);
+    } catch {
+      return undefined; // stored documents were checked when put; a bad one allows nothing
+    }
+    if (parsed.size > 10_000) parsed.clear();
+    parsed.set(text, p);
+  }
+  return p;
+}
+
+export function authorizeConnect(cfg: Pick<GatewayConfig, 'keys' | 'iamUsers' | 'accountId' | 'region'>, req: ConnectRequest): ConnectDecision {
+  const user = req.listener.users[req.userName];
+  if (!user) return { ok: false, reason: 'not-iam-user', message: `${req.userName} is not an IAM user of ${req.listener.groupId}` };
+  let accessKeyId: string;
+  try {
+    ({ accessKeyId } = verifyConnectToken({
+      token: req.token, userName: req.userName, cacheIds: [req.listener.groupId], now: req.now,
+      secretFor: (id) => cfg.keys[id]?.secret,
+    }));
+  } catch (e) {
+    if (e instanceof ConnectTokenError) return { ok: false, reason: e.reason, message: e.message };
+    throw e;
+  }
+  const key = cfg.keys[accessKeyId]!;
+  if (key.user === undefined) return { ok: true, accessKeyId, principal: `arn:aws:iam::${cfg.accountId}:root` };
+  const iamUser = cfg.iamUsers[key.user];
+  if (!iamUser) return { ok: false, reason: 'unknown-key', message: 'the key\'s IAM user no longer exists', accessKeyId };
+  const policies = iamUser.policies.map(policy).filter((p): p is ParsedPolicy => !!p);
+  const context = contextOf(cfg, iamUser, req);
+  for (const resource of [req.listener.groupArn, user.arn]) {
+    const decision = evaluate(policies, { action: CONNECT_ACTION, resource, context });
+    if (decision !== 'allow') {
+      return {
+        ok: false, reason: decision === 'explicitDeny' ? 'explicit-deny' : 'not-allowed', accessKeyId,
+        message: `${iamUser.arn} is not authorized to perform: ${CONNECT_ACTION} on resource: ${resource}` +
+          (decision === 'explicitDeny' ? ' with an explicit deny in an identity-based policy' : ' because no identity-based policy allows it'),
+      };
+    }
+  }
+  return { ok: true, accessKeyId, principal: iamUser.arn };
+}
+
+/** The request's condition keys, as the API's authorizer gives them (src/api/auth/authorize.ts). */
+function contextOf(cfg: Pick<GatewayConfig, 'accountId' | 'region'>, u: GatewayIamUser, req: ConnectRequest): ConditionContext {
+  const fixed: Record<string, string[] | undefined> = {
+    'aws:sourceip': req.sourceIp ? [req.sourceIp.replace(/^::ffff:/, '')] : undefined,
+    'aws:username': [u.userName],
+    'aws:userid': [u.userId],
+    'aws:principalarn': [u.arn],
+    'aws:principaltype': ['User'],
+    'aws:principalaccount': [cfg.accountId],
+    'aws:requestedregion': [cfg.region],
+    'aws:currenttime': [req.now.toISOString()],
+    'aws:epochtime': [String(Math.floor(req.now.getTime() / 1000))],
+    'aws:securetransport': [String(req.secureTransport)],
+  };
+  return (key) => {
+    const k = key.toLowerCase();
+    if (Object.hasOwn(fixed, k)) return fixed[k];
+    if (k.startsWith('aws:principaltag/')) {
+      const tag = u.tags.find((t) => t.Key.toLowerCase() === k.slice('aws:principaltag/'.length));
+      return tag ? [tag.Value ?? ''] : undefined;
+    }
+    return undefined;
+  };
+}

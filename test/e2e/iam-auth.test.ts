@@ -1,0 +1,195 @@
+/**
+ * IAM authentication of Redis connections end to end: an ElastiCache user of AuthenticationMode
+ * iam in the user group of a TLS replication group, IAM users with and without a policy allowing
+ * elasticache:Connect, and tokens built by botocore's signer (Python) and by the JS SDK's. Through
+ * the primary endpoint (served by the IAM auth gateway): a valid token logs in (redis-cli, ioredis
+ * with AUTH and with HELLO 3), an expired one, one of a key whose policy does not allow Connect,
+ * one with a bad signature are refused with WRONGPASS; restricted commands stay refused for the
+ * IAM user; password users and the default user work as before; an IAM connection is closed after
+ * the (shortened) 12-hour limit; killing the control plane drops no IAM connection.
+ */
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { Redis } from 'ioredis';
+import {
+  CreateReplicationGroupCommand, CreateUserCommand, CreateUserGroupCommand, type ReplicationGroup,
+} from '@aws-sdk/client-elasticache';
+import { CreateAccessKeyCommand, CreateUserCommand as CreateIamUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
+import { useCleanup } from '../helpers/cleanup.js';
+import { startService, writeClientCa, type TestService } from '../helpers/service.js';
+import { pythonWith, run } from '../helpers/e2e-exec.js';
+import { describeGroup, endpoint, waitAvailable } from '../helpers/groups.js';
+import { jsToken, pythonToken } from '../helpers/iam-token.js';
+import type { SigningCredentials } from '../helpers/sigv4-client.js';
+import { waitFor } from '../../src/util/wait.js';
+
+const GROUP = 'iam-auth-group';
+const IAM_USER = 'iam-app';
+const PW_USER = 'pw-app';
+const PW = 'Password-User-Password-01';
+const MAX_CONNECTION_MS = 12_000;
+
+describe('IAM authentication of Redis connections', { timeout: 300_000 }, () => {
+  const cleanup = useCleanup();
+  let svc: TestService;
+  let caFile: string;
+  let ca: Buffer;
+  let group: ReplicationGroup;
+  let host: string;
+  let port: number;
+  let python: string | undefined;
+  let allowed: SigningCredentials;
+  let unprivileged: SigningCredentials;
+  let denied: SigningCredentials;
+  const clients: Redis[] = [];
+
+  const cli = async (user: [string, string] | undefined, ...args: string[]): Promise<string> => {
+    const auth = user ? ['--user', user[0], '--pass', user[1]] : [];
+    const r = await run('redis-cli', ['--tls', '--cacert', caFile, '-h', host, '-p', String(port), '--no-auth-warning', ...auth, ...args], { timeoutMs: 10_000 });
+    return `${r.stdout}${r.stderr}`.trim();
+  };
+  const ioredis = (username: string, password: string, extra: object = {}): Redis => {
+    const r = new Redis({
+      host, port, tls: { ca }, username, password, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, ...extra,
+    });
+    r.on('error', () => {});
+    clients.push(r);
+    return r;
+  };
+
+  /** A connection that has not logged in (the default user until an AUTH). */
+  const bare = (): Redis => ioredis('', '', { username: undefined, password: undefined });
+
+  before(async () => {
+    svc = await startService(cleanup, { args: ['--iam-connection-max-ms', String(MAX_CONNECTION_MS)] });
+    ({ caFile, ca } = await writeClientCa(svc));
+    python = await pythonWith('botocore');
+    const iam = new IAMClient({ endpoint: svc.url, region: 'us-east-1', credentials: svc.credentials });
+    cleanup.defer(() => iam.destroy());
+    const arnOf = (kind: string, id: string) => `arn:aws:elasticache:us-east-1:*:${kind}:${id}`;
+    const userWithKey = async (name: string, policy?: object): Promise<SigningCredentials> => {
+      await iam.send(new CreateIamUserCommand({ UserName: name }));
+      if (policy) await iam.send(new PutUserPolicyCommand({ UserName: name, PolicyName: 'connect', PolicyDocument: JSON.stringify(policy) }));
+      const k = (await iam.send(new CreateAccessKeyCommand({ UserName: name }))).AccessKey!;
+      return { accessKeyId: k.AccessKeyId!, secretAccessKey: k.SecretAccessKey! };
+    };
+    allowed = await userWithKey('alice', {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 'elasticache:Connect', Resource: [arnOf('replicationgroup', GROUP), arnOf('user', IAM_USER)] }],
+    });
+    unprivileged = await userWithKey('bob');
+    denied = await userWithKey('carol', {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 'elasticache:*', Resource: '*' },
+        { Effect: 'Deny', Action: 'elasticache:Connect', Resource: arnOf('user', IAM_USER) }],
+    });
+    await svc.client.send(new CreateUserCommand({
+      UserId: IAM_USER, UserName: IAM_USER, Engine: 'redis', AccessString: 'on ~* +@all', AuthenticationMode: { Type: 'iam' },
+    }));
+    await svc.client.send(new CreateUserCommand({ UserId: PW_USER, UserName: PW_USER, Engine: 'redis', AccessString: 'on ~* +@all', Passwords: [PW] }));
+    await svc.client.send(new CreateUserGroupCommand({ UserGroupId: 'iam-users', Engine: 'redis', UserIds: ['default', IAM_USER, PW_USER] }));
+    await svc.client.send(new CreateReplicationGroupCommand({
+      ReplicationGroupId: GROUP, ReplicationGroupDescription: 'IAM auth', NumCacheClusters: 1,
+      TransitEncryptionEnabled: true, UserGroupIds: ['iam-users'],
+    }));
+    await waitAvailable(svc.client, GROUP, 60_000);
+    group = await describeGroup(svc.client, GROUP);
+    ({ host, port } = endpoint(group, 'PrimaryEndpoint'));
+  });
+  after(() => { for (const c of clients) c.disconnect(); });
+
+  test('a token from botocore (Python) logs in with redis-cli AUTH; restricted commands stay refused', async (t) => {
+    if (!python) return t.skip('python3 with botocore is not installed');
+    const token = await pythonToken(python, allowed, GROUP, IAM_USER);
+    assert.match(token, new RegExp(`^${GROUP}/\\?Action=connect&User=${IAM_USER}&X-Amz-Algorithm=AWS4-HMAC-SHA256&`));
+    // The ACL reaches the node a moment after the group is available: wait for the first login.
+    await waitFor(async () => (await cli([IAM_USER, token], 'PING')) === 'PONG', { timeoutMs: 20_000, what: 'an IAM login through the primary endpoint' });
+    assert.equal(await cli([IAM_USER, token], 'SET', 'k', 'from-python'), 'OK');
+    assert.equal(await cli([IAM_USER, token], 'ACL', 'WHOAMI'), IAM_USER);
+    assert.match(await cli([IAM_USER, token], 'CONFIG', 'GET', 'maxmemory'), /NOPERM/);
+    assert.match(await cli([IAM_USER, token], 'ACL', 'SETUSER', 'intruder', 'on', 'nopass', '+@all'), /NOPERM/);
+    assert.match(await cli([IAM_USER, token], 'SHUTDOWN'), /NOPERM/);
+  });
+
+  test('a token from the JS SDK signer logs in with ioredis (AUTH, and HELLO … AUTH)', async () => {
+    const token = await jsToken(allowed, GROUP, IAM_USER);
+    const r = ioredis(IAM_USER, token);
+    await waitFor(async () => {
+      try { await r.connect(); return true; } catch { r.disconnect(); return false; }
+    }, { timeoutMs: 20_000, what: 'ioredis to log in with IAM' });
+    assert.equal(await r.set('js', 'ok'), 'OK');
+    assert.equal(await r.call('ACL', 'WHOAMI'), IAM_USER);
+    // A pipelined burst once handed over: the bytes are only piped.
+    const p = r.pipeline();
+    for (let i = 0; i < 1000; i++) p.incr('counter');
+    const out = await p.exec();
+    assert.equal(out!.at(-1)![1], 1000);
+    r.disconnect();
+    const hello = bare();
+    await hello.connect();
+    // HELLO … AUTH: the node's HELLO reply reaches the client (RESP2 here: ioredis reads no RESP3 maps).
+    const reply = await hello.call('HELLO', '2', 'AUTH', IAM_USER, token) as unknown[];
+    assert.ok(JSON.stringify(reply).includes('"proto"'), JSON.stringify(reply));
+    hello.disconnect();
+  });
+
+  test('refused: an expired token, a key whose policy does not allow Connect, an explicit deny, a bad signature', async () => {
+    const expired = await jsToken(allowed, GROUP, IAM_USER, { signingDate: new Date(Date.now() - 16 * 60_000) });
+    assert.match(await cli([IAM_USER, expired], 'PING'), /WRONGPASS/);
+    assert.match(await cli([IAM_USER, await jsToken(unprivileged, GROUP, IAM_USER)], 'PING'), /WRONGPASS/);
+    assert.match(await cli([IAM_USER, await jsToken(denied, GROUP, IAM_USER)], 'PING'), /WRONGPASS/);
+    const good = await jsToken(allowed, GROUP, IAM_USER);
+    const forged = good.replace(/X-Amz-Signature=([0-9a-f])/, (_m, c: string) => `X-Amz-Signature=${c === '0' ? '1' : '0'}`);
+    assert.notEqual(forged, good);
+    assert.match(await cli([IAM_USER, forged], 'PING'), /WRONGPASS/);
+    assert.match(await cli([IAM_USER, await jsToken(allowed, 'other-group', IAM_USER)], 'PING'), /WRONGPASS/, 'a token for another cache');
+    // A client refused once may try again on the same connection (AUTH is answered, not fatal),
+    // also after other commands (ioredis's INFO ready check comes first here).
+    const r = bare();
+    await r.connect();
+    await assert.rejects(r.call('AUTH', IAM_USER, expired), /WRONGPASS/);
+    assert.equal(await r.call('AUTH', IAM_USER, good), 'OK');
+    assert.equal(await r.call('ACL', 'WHOAMI'), IAM_USER);
+    r.disconnect();
+  });
+
+  test('refused after expiry: a botocore token with X-Amz-Expires 1', async (t) => {
+    if (!python) return t.skip('python3 with botocore is not installed');
+    const signedAt = Date.now();
+    const token = await pythonToken(python, allowed, GROUP, IAM_USER, 1);
+    // X-Amz-Date has whole seconds: past signedAt + 2 s the token has certainly expired.
+    await waitFor(() => Date.now() > signedAt + 2_500, { timeoutMs: 5_000, intervalMs: 100, what: 'the token to expire' });
+    assert.match(await cli([IAM_USER, token], 'PING'), /WRONGPASS/);
+  });
+
+  test('password users and the default user work through the same endpoint', async () => {
+    assert.equal(await cli([PW_USER, PW], 'GET', 'k'), 'from-python');
+    assert.match(await cli([PW_USER, 'wrong-password-000000'], 'PING'), /WRONGPASS/);
+    assert.equal(await cli(undefined, 'PING'), 'PONG', 'the default user (on, nopass)');
+    assert.match(await cli([PW_USER, await jsToken(allowed, GROUP, PW_USER)], 'PING'), /WRONGPASS/, 'a token is no password of a non-IAM user');
+  });
+
+  test('an IAM connection is closed after the connection limit (12 hours, shortened here); a password one is not', async () => {
+    const r = ioredis(IAM_USER, await jsToken(allowed, GROUP, IAM_USER));
+    const pw = ioredis(PW_USER, PW);
+    await Promise.all([r.connect(), pw.connect()]);
+    const opened = Date.now();
+    let closedAt = 0;
+    r.once('close', () => { closedAt = Date.now(); });
+    await waitFor(() => closedAt > 0, { timeoutMs: MAX_CONNECTION_MS + 10_000, what: 'the IAM connection to be closed' });
+    assert.ok(closedAt - opened >= MAX_CONNECTION_MS - 1000, `closed after ${closedAt - opened} ms`);
+    assert.equal(await pw.ping(), 'PONG');
+    pw.disconnect();
+  });
+
+  test('kill -9 of the control plane drops no IAM connection, and new IAM logins still work', async () => {
+    const token = await jsToken(allowed, GROUP, IAM_USER);
+    const r = ioredis(IAM_USER, token);
+    await r.connect();
+    await svc.kill9();
+    assert.equal(await r.incr('after-kill'), 1);
+    assert.equal(await cli([IAM_USER, token], 'PING'), 'PONG');
+    r.disconnect();
+    await svc.restart();
+  });
+});
