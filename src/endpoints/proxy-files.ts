@@ -9,9 +9,8 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync, unlinkSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
-import { basename } from 'node:path';
 import { FILE_MODE } from '../paths/index.js';
+import { runsScriptWith } from '../util/process-info.js';
 import type { EndpointRoute, Target } from './types.js';
 
 export const PROXY_SCRIPT = 'proxy-process.js';
@@ -84,31 +83,10 @@ export function readPid(path: string): number | undefined {
   }
 }
 
-/** The command line of `pid`, or undefined when it is not running (or a zombie). */
-function commandLine(pid: number): string[] | undefined {
-  if (process.platform === 'linux') {
-    try {
-      const raw = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      return raw ? raw.split('\0').filter(Boolean) : undefined; // zombies have an empty cmdline
-    } catch {
-      return undefined;
-    }
-  }
-  try {
-    process.kill(pid, 0);
-    const out = execFileSync('ps', ['-o', 'command=', '-p', String(pid)], { encoding: 'utf8' }).trim();
-    return out ? out.split(/\s+/) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Whether `pid` is a live proxy process serving `routesPath`: a pidfile can outlive its process and
  * the pid be reused by anything, so never signal a pid without this check.
  */
 export function isProxyProcess(pid: number, routesPath: string): boolean {
-  const argv = commandLine(pid);
-  if (!argv) return false;
-  return argv.some((a) => basename(a) === PROXY_SCRIPT) && argv.includes(routesPath);
+  return runsScriptWith(pid, PROXY_SCRIPT, routesPath);
 }
