@@ -1,0 +1,311 @@
+import type { UserGroupsPending } from './rbac-records.js';
+
+/**
+ * Replication groups and cache clusters (and the settings, shards, nodes and failovers they hold).
+ * Field names follow ElastiCache's vocabulary so the API layer maps them one to one.
+ */
+
+export interface EndpointRecord {
+  address: string;
+  port: number;
+}
+
+export interface Tag {
+  Key: string;
+  Value?: string;
+}
+
+export type ReplicationGroupStatus =
+  | 'creating' | 'available' | 'modifying' | 'deleting' | 'create-failed' | 'snapshotting';
+
+export type CacheClusterStatus =
+  | 'creating' | 'available' | 'modifying' | 'deleting' | 'deleted' | 'create-failed'
+  | 'rebooting cache cluster nodes' | 'incompatible-parameters' | 'incompatible-network';
+
+export type CacheNodeStatus = 'creating' | 'available' | 'rebooting' | 'deleting' | 'modifying' | 'failed';
+
+/** Settings shared by replication groups and cache clusters. */
+export interface CacheSettings {
+  engine: 'redis';
+  /** As requested (e.g. "7.0", "7.1"); the version actually running is observed per node. */
+  engineVersion: string;
+  cacheNodeType: string;
+  cacheParameterGroupName: string;
+  cacheSubnetGroupName: string;
+  port: number;
+  securityGroupIds: string[];
+  preferredMaintenanceWindow: string;
+  snapshotRetentionLimit: number;
+  snapshotWindow: string;
+  notificationTopicArn?: string;
+  autoMinorVersionUpgrade: boolean;
+  transitEncryptionEnabled: boolean;
+  /** With transit encryption: 'required' (TLS only) or 'preferred' (TLS and plaintext; see engine/transit.ts). */
+  transitEncryptionMode?: 'preferred' | 'required';
+  /** AUTH token state (the password of the `default` user); absent when no token was ever set. */
+  auth?: AuthTokenState;
+  atRestEncryptionEnabled: boolean;
+}
+
+/**
+ * AUTH token state. Only the SHA-256 of each token is kept (Redis's `#<hex>` ACL form): the
+ * token itself is in no record, no redis.conf, no log, no event and no describe call.
+ */
+export interface AuthTokenState {
+  /** SHA-256 (hex) of every token the default user accepts, oldest first: one, or two while rotating. */
+  tokenSha256: string[];
+  /** Connections without a token are still accepted (a ROTATE onto a group that had no token, until SET). */
+  passwordless: boolean;
+  /** The strategy of the last modification, if any (SET is allowed only after ROTATE). */
+  lastStrategy?: 'ROTATE' | 'SET';
+  lastModifiedDate: string;
+  /** Bumped on every change; clusters record the version live on their nodes. */
+  version: number;
+}
+
+/**
+ * Records of replication groups and cache clusters come in two halves, as Kubernetes objects have
+ * `spec` and `status`: the *spec* record (kinds `replicationGroup`, `cacheCluster`) holds what
+ * the API was asked for and is written only by API handlers; the *status* record (kinds
+ * `replicationGroupStatus`, `cacheClusterStatus`) holds what the reconciler observed and is
+ * written only by the reconciler. Each half has its own version, so neither side can overwrite
+ * the other, and a status write never makes an API call retry. Code reads the merged view
+ * (`ReplicationGroupRecord`, `CacheClusterRecord`, see store/views.ts).
+ *
+ * A request that the reconciler carries out is handed over without either side writing the
+ * other's half: the spec records it with a number (`generation`, `rebootRequests`,
+ * `failoverRequest.id`) and the status records the number it has acted on. A few transitions
+ * finish a request and change the spec itself (a deleted group or cluster, shards removed after
+ * resharding, a deferred node type applied in the maintenance window, user groups applied): the
+ * reconciler writes those as explicit spec transitions, guarded by the spec's version.
+ */
+
+/** A failover the API asked for (TestFailover, or a switchover from ModifyReplicationGroup --primary-cluster-id). */
+export interface FailoverRequest {
+  /** Increases with every request on the shard; the status records the last one started. */
+  id: number;
+  reason: 'test-failover' | 'switchover';
+  /** Switchover: the member to promote. */
+  toClusterId?: string;
+  requestedAt: string;
+}
+
+/** The desired half of one shard. */
+export interface ShardSpec {
+  /** The primary named at creation (or by a shard change); the observed one is in {@link ShardState}. */
+  primaryClusterId: string;
+  memberClusters: string[];
+  failoverRequest?: FailoverRequest;
+}
+
+/** The observed half of one shard (written by the failover runner). */
+export interface ShardState {
+  /** The primary since the last failover, when one happened. */
+  primaryClusterId?: string;
+  failover?: FailoverRecord;
+  lastFailoverAt?: string;
+  /** The id of the last {@link FailoverRequest} started. */
+  handledFailoverRequest?: number;
+}
+
+/**
+ * One shard (ElastiCache "node group") of a cluster-mode-enabled group, merged view: a primary
+ * and its replicas owning a set of hash slots. A cluster-mode-disabled group is itself the one shard.
+ */
+export interface ShardRecord extends ShardSpec {
+  failover?: FailoverRecord;
+  lastFailoverAt?: string;
+  handledFailoverRequest?: number;
+}
+
+export interface NodeGroupSpec extends ShardSpec {
+  /** "0001", "0002", … */
+  id: string;
+  /** Desired hash slots, as ElastiCache shows them: "0-5461" or "0-100,200-300". */
+  slots: string;
+}
+
+export interface NodeGroupRecord extends ShardRecord {
+  id: string;
+  slots: string;
+}
+
+/** A resharding the API started (desired half). */
+export interface ReshardingSpec {
+  startedAt: string;
+  totalSlots: number;
+  /** Node groups that are leaving (their clusters are deleted once they own no slot). */
+  removing: string[];
+}
+
+/** Resharding, merged view: the request and its progress (observed). */
+export interface ReshardingRecord extends ReshardingSpec {
+  movedSlots: number;
+  keysMoved: number;
+}
+
+export interface ReplicationGroupSpec extends CacheSettings, ShardSpec {
+  id: string;
+  arn: string;
+  description: string;
+  createdAt: string;
+  automaticFailoverEnabled: boolean;
+  multiAZEnabled: boolean;
+  /** Every member cluster, in order (`<id>-001`, … or, in cluster mode, `<id>-0001-001`, …). */
+  memberClusters: string[];
+  /** The primary named at creation (cluster mode: of shard 0001); the current one is observed. */
+  primaryClusterId: string;
+  /** Cluster mode enabled: the shards, and the configuration endpoint clients discover them through. */
+  clusterEnabled?: boolean;
+  nodeGroups?: NodeGroupSpec[];
+  configurationEndpoint?: EndpointRecord;
+  resharding?: ReshardingSpec;
+  primaryEndpoint: EndpointRecord;
+  readerEndpoint: EndpointRecord;
+  /** Pending changes not yet applied (ElastiCache's PendingModifiedValues). */
+  pending: { cacheNodeType?: string; automaticFailoverStatus?: 'enabled' | 'disabled'; userGroups?: UserGroupsPending };
+  /** RBAC: the user groups whose users are the ACL of every node (desired; see pending.userGroups). */
+  userGroupIds?: string[];
+  /** True once DeleteReplicationGroup was called. */
+  deleteRequested?: boolean;
+  retainPrimaryCluster?: boolean;
+  /** When TestFailover was called on this group (AWS allows 15 a rolling 24 hours per account). */
+  testFailoverCalls?: string[];
+  /**
+   * Bumped by every API change the nodes must follow; the group shows `modifying` until the
+   * reconciler has observed it (`observedGeneration`), as Kubernetes' metadata.generation.
+   */
+  generation?: number;
+}
+
+export interface ReplicationGroupStatusRecord {
+  id: string;
+  /** The spec generation this status was computed from. */
+  observedGeneration: number;
+  status: ReplicationGroupStatus;
+  /** Each shard's observed state: key "" for a cluster-mode-disabled group, else the node group id. */
+  shards: Record<string, ShardState>;
+  /** Progress of the resharding started at `startedAt`. */
+  reshardProgress?: { startedAt: string; movedSlots: number; keysMoved: number };
+  /** Reason recorded when creation failed. */
+  failureReason?: string;
+}
+
+/** A replication group, merged view (spec overlaid with status); see store/views.ts. */
+export interface ReplicationGroupRecord extends Omit<ReplicationGroupSpec, 'nodeGroups' | 'resharding'>, ShardRecord {
+  status: ReplicationGroupStatus;
+  observedGeneration: number;
+  nodeGroups?: NodeGroupRecord[];
+  resharding?: ReshardingRecord;
+  failureReason?: string;
+}
+
+/**
+ * Failover, an explicit state machine (as Sentinel's): one step at a time, each safe to repeat.
+ * select-replica → promote → repoint-replicas → switch-endpoint → update-state.
+ */
+export type FailoverState = 'select-replica' | 'promote' | 'repoint-replicas' | 'switch-endpoint' | 'update-state';
+
+export interface FailoverRecord {
+  state: FailoverState;
+  /** The primary that failed (or, for TestFailover, that is being replaced). */
+  fromClusterId: string;
+  /** The replica chosen to become primary (from promote on). */
+  toClusterId?: string;
+  reason: 'primary-down' | 'test-failover' | 'switchover';
+  startedAt: string;
+}
+
+/** The desired half of a cache node: where it is. */
+export interface CacheNodeSpec {
+  /** "0001", as ElastiCache numbers nodes. */
+  id: string;
+  /** The node's own address (its per-node endpoint); redis-server binds to it. */
+  address: string;
+  port: number;
+  availabilityZone: string;
+  createdAt: string;
+}
+
+/** The observed half of a cache node. */
+export interface CacheNodeState {
+  status: CacheNodeStatus;
+  /** 'in-sync' | 'applying' | 'pending-reboot' for this node's parameters. */
+  parameterGroupStatus: 'in-sync' | 'applying' | 'pending-reboot';
+  /** Set while a dead node is being recovered (for the "Finished recovery" event). */
+  recovering?: boolean;
+  /**
+   * TLS in transit as the node's process serves it (reconciler/transit.ts moves it toward the
+   * cluster's mode live); undefined for records from before modes could change (= the cluster's mode).
+   */
+  transit?: 'none' | 'preferred' | 'required';
+  observed?: NodeObservation;
+}
+
+export interface CacheNodeRecord extends CacheNodeSpec, CacheNodeState {}
+
+export interface NodeObservation {
+  pid?: number;
+  role?: 'primary' | 'replica';
+  /** For replicas: is the link to the primary up. */
+  linkUp?: boolean;
+  /** Host:port of the primary this replica follows. */
+  following?: string;
+  engineVersion?: string;
+  runId?: string;
+  lastSeenAt?: string;
+  lastError?: string;
+  /** Replica: since when its link to the primary has been down (to notice a stuck link). */
+  linkDownSince?: string;
+}
+
+export interface CacheClusterSpec extends CacheSettings {
+  id: string;
+  arn: string;
+  createdAt: string;
+  replicationGroupId?: string;
+  /** Cluster mode enabled: the node group (shard) this cluster belongs to. */
+  nodeGroupId?: string;
+  /** The installed engine version serving the requested one (e.g. "7.0.15" for "7.1"). */
+  engineVersionInstalled: string;
+  preferredAvailabilityZone: string;
+  /** Always 1 node for Redis. */
+  nodes: CacheNodeSpec[];
+  /** RebootCacheCluster calls per node id (the status records how many were carried out). */
+  rebootRequests?: Record<string, number>;
+  pending: { cacheNodeType?: string; engineVersion?: string; numCacheNodes?: number };
+  deleteRequested?: boolean;
+  /** See ReplicationGroupSpec.generation. */
+  generation?: number;
+}
+
+export interface CacheClusterStatusRecord {
+  id: string;
+  observedGeneration: number;
+  status: CacheClusterStatus;
+  /** Each node's observed state, by node id. */
+  nodes: Record<string, CacheNodeState>;
+  /** Parameter group apply state, as CacheParameterGroupStatus.ParameterApplyStatus. */
+  parameterApplyStatus: 'in-sync' | 'applying' | 'pending-reboot';
+  /** Parameter values live on the nodes (defaults overlaid with the group's values), to diff against. */
+  appliedParameters?: Record<string, string>;
+  /** Node type whose maxmemory is live on the nodes. */
+  appliedNodeType?: string;
+  /** `auth.version` live on every node (ACL of the default user applied); behind while a token update is applied. */
+  appliedAuthVersion?: number;
+  /** Fingerprint of the ACL users (RBAC) verified live on the cluster's node (reconciler/acl.ts). */
+  appliedAcl?: string;
+  /** How many of `rebootRequests` were carried out, per node id. */
+  rebootsDone?: Record<string, number>;
+  /** Nodes the reconciler itself restarts (e.g. a replica whose link stays down). */
+  restartWanted?: string[];
+  failureReason?: string;
+}
+
+/** A cache cluster, merged view (spec overlaid with status); see store/views.ts. */
+export interface CacheClusterRecord extends Omit<CacheClusterSpec, 'nodes'>,
+  Omit<CacheClusterStatusRecord, 'id' | 'nodes'> {
+  nodes: CacheNodeRecord[];
+  /** Node ids to restart: requested and not yet carried out, or wanted by the reconciler. */
+  rebootRequested?: string[];
+}
