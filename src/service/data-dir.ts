@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { DIR_MODE, FILE_MODE, dataPaths } from '../paths/index.js';
 
 /** Where things live inside the data directory: the one table in src/paths. */
@@ -19,17 +19,6 @@ export interface ServerInfo {
 export function serverUrl(info: Pick<ServerInfo, 'host' | 'port' | 'scheme'>): string {
   const host = info.host.includes(':') ? `[${info.host}]` : info.host;
   return `${info.scheme ?? 'http'}://${host}:${info.port}`;
-}
-
-/** Makes the state database and its journal files readable and writable by their owner only. */
-export function protectStateFiles(statePath: string): void {
-  for (const file of [statePath, `${statePath}-wal`, `${statePath}-shm`]) {
-    try {
-      chmodSync(file, 0o600);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-    }
-  }
 }
 
 /** nft table name unique to this data directory, so two services on one host never share one. */

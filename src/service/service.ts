@@ -25,7 +25,7 @@ import { SqliteStore, splitLegacyRecords } from '../store/index.js';
 import { createLogger, type Logger } from '../util/logger.js';
 import { ensureBuiltIns } from '../resources/built-ins.js';
 import type { ServiceConfig, Services } from '../core/index.js';
-import { claimDataDir, dataPaths, protectStateFiles, routeTableName, serverUrl } from './data-dir.js';
+import { claimDataDir, dataPaths, routeTableName, serverUrl } from './data-dir.js';
 import { resolveNodeUser } from '../engine/node-user.js';
 import { SERVICE_UMASK } from '../paths/index.js';
 import { tightenDataDir } from '../paths/tighten.js';
@@ -75,8 +75,8 @@ export class CachefleetService {
       logger.warn({ path: t.path, found: t.found, now: t.now }, 'tightened a data directory entry');
     }
     const store = new SqliteStore(paths.state);
-    // The state holds IAM users' secret access keys (SigV4 needs the secret itself): owner only.
-    protectStateFiles(paths.state);
+    // The state holds IAM users' secret access keys (SigV4 needs the secret itself): it is created
+    // under the service's umask (0600), and the startup check above tightens an older one.
     try {
       const engines = await detectEngines(config.redisServerBinaries);
       if (engines.length === 0) {
