@@ -28,6 +28,7 @@ import ts from 'typescript';
  * - resources: the ElastiCache resources as records (validation, naming, commits). gateway: the
  *   IAM auth gateway of Redis connections (tokens checked with iam's SigV4 and policies, its process
  *   beside the endpoints).
+ * - snapshots: backup files (stores, framing, keys) and moving RDB data in and out of nodes.
  * - reconciler: observed state brought to the desired one.
  * - api: the wire (ElastiCache and EC2 actions, codecs, auth).
  * - service: wiring it all together at start.
@@ -38,7 +39,7 @@ export const FLOORS: readonly (readonly string[])[] = [
   ['errors'],
   ['store', 'catalog'],
   ['engine', 'endpoints', 'events'],
-  ['core', 'security', 'health', 'failover', 'iam'],
+  ['core', 'security', 'health', 'failover', 'iam', 'snapshots'],
   ['resources', 'gateway'],
   ['reconciler'],
   ['api'],
