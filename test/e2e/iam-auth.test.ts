@@ -12,7 +12,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
 import {
-  CreateReplicationGroupCommand, CreateUserCommand, CreateUserGroupCommand, type ReplicationGroup,
+  AddTagsToResourceCommand, CreateReplicationGroupCommand, CreateUserCommand, CreateUserGroupCommand, ListTagsForResourceCommand, type ReplicationGroup,
 } from '@aws-sdk/client-elasticache';
 import { CreateAccessKeyCommand, CreateUserCommand as CreateIamUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { useCleanup } from '../helpers/cleanup.js';
@@ -41,6 +41,7 @@ describe('IAM authentication of Redis connections', { timeout: 300_000 }, () => 
   let allowed: SigningCredentials;
   let unprivileged: SigningCredentials;
   let denied: SigningCredentials;
+  let blueOnly: SigningCredentials;
   const clients: Redis[] = [];
 
   const cli = async (user: [string, string] | undefined, ...args: string[]): Promise<string> => {
@@ -82,6 +83,10 @@ describe('IAM authentication of Redis connections', { timeout: 300_000 }, () => 
       Version: '2012-10-17',
       Statement: [{ Effect: 'Allow', Action: 'elasticache:*', Resource: '*' },
         { Effect: 'Deny', Action: 'elasticache:Connect', Resource: arnOf('user', IAM_USER) }],
+    });
+    blueOnly = await userWithKey('dave', {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 'elasticache:Connect', Resource: '*', Condition: { StringEquals: { 'aws:ResourceTag/team': 'blue' } } }],
     });
     await svc.client.send(new CreateUserCommand({
       UserId: IAM_USER, UserName: IAM_USER, Engine: 'redis', AccessString: 'on ~* +@all', AuthenticationMode: { Type: 'iam' },
@@ -160,6 +165,21 @@ describe('IAM authentication of Redis connections', { timeout: 300_000 }, () => 
     // X-Amz-Date has whole seconds: past signedAt + 2 s the token has certainly expired.
     await waitFor(() => Date.now() > signedAt + 2_500, { timeoutMs: 5_000, intervalMs: 100, what: 'the token to expire' });
     assert.match(await cli([IAM_USER, token], 'PING'), /WRONGPASS/);
+  });
+
+  test('a Connect policy on aws:ResourceTag: refused until both the group and the user carry the tag', async () => {
+    assert.match(await cli([IAM_USER, await jsToken(blueOnly, GROUP, IAM_USER)], 'PING'), /WRONGPASS/, 'untagged');
+    await svc.client.send(new AddTagsToResourceCommand({ ResourceName: group.ARN!, Tags: [{ Key: 'team', Value: 'blue' }] }));
+    // The gateway gets the group's new tags with its next config; the user still has none.
+    await waitFor(async () => (await svc.client.send(new ListTagsForResourceCommand({ ResourceName: group.ARN! }))).TagList?.length === 1,
+      { timeoutMs: 5_000, what: 'the tag' });
+    const userArn = group.ARN!.replace(/replicationgroup:.*$/, `user:${IAM_USER}`);
+    await svc.client.send(new AddTagsToResourceCommand({ ResourceName: userArn, Tags: [{ Key: 'team', Value: 'blue' }] }));
+    await waitFor(async () => (await cli([IAM_USER, await jsToken(blueOnly, GROUP, IAM_USER)], 'PING')) === 'PONG',
+      { timeoutMs: 20_000, what: 'a login allowed by the tags' });
+    await svc.client.send(new AddTagsToResourceCommand({ ResourceName: group.ARN!, Tags: [{ Key: 'team', Value: 'red' }] }));
+    await waitFor(async () => /WRONGPASS/.test(await cli([IAM_USER, await jsToken(blueOnly, GROUP, IAM_USER)], 'PING')),
+      { timeoutMs: 20_000, what: 'a login refused once the group is retagged' });
   });
 
   test('password users and the default user work through the same endpoint', async () => {
