@@ -4,7 +4,7 @@ import { requireNodeType } from '../catalog/node-types.js';
 import { effectiveParameterValues } from '../catalog/parameters.js';
 import { initialAuth } from '../security/auth-token.js';
 import type { Services } from '../core/index.js';
-import type { CacheParameterGroupRecord, CacheSettings, CacheSubnetGroupRecord } from '../store/index.js';
+import type { CacheParameterGroupRecord, CacheSettings, CacheSubnetGroupRecord, WriteOp } from '../store/index.js';
 import { requireParameterGroup, requireSubnetGroup } from './lookups.js';
 import { requireSecurityGroups } from './security-groups.js';
 import { DEFAULT_MAINTENANCE_WINDOW, DEFAULT_SNAPSHOT_WINDOW, parseMaintenanceWindow, parseSnapshotWindow } from './windows.js';
@@ -40,6 +40,8 @@ export interface ResolvedSettings {
   engine: InstalledEngine;
   parameterGroup: CacheParameterGroupRecord;
   subnetGroup: CacheSubnetGroupRecord;
+  /** Ops the create commits with its records: its security groups unchanged at the versions read (security-groups.ts). */
+  guards: WriteOp[];
 }
 
 /** Default node type when none is given. */
@@ -72,7 +74,7 @@ export async function resolveCreateSettings(svc: Services, input: CreateSettings
   if (input.CacheSecurityGroupNames?.length) {
     throw CommonErrors.invalidParameterValue('Use of cache security groups is not permitted in this API version for your account; use SecurityGroupIds.');
   }
-  await requireSecurityGroups(svc, input.SecurityGroupIds);
+  const guards = await requireSecurityGroups(svc, input.SecurityGroupIds);
   if (input.SnapshotName || input.SnapshotArns?.length) {
     throw CommonErrors.invalidParameterValue('Restoring from a snapshot (SnapshotName, SnapshotArns) is not supported by cachefleet yet.');
   }
@@ -122,7 +124,7 @@ export async function resolveCreateSettings(svc: Services, input: CreateSettings
     ...(auth ? { auth } : {}),
     atRestEncryptionEnabled: input.AtRestEncryptionEnabled ?? false,
   };
-  return { settings, engine, parameterGroup, subnetGroup };
+  return { settings, engine, parameterGroup, subnetGroup, guards };
 }
 
 /**

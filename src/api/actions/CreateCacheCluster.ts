@@ -85,6 +85,7 @@ async function createCluster(svc: Services, id: string, input: CreateCacheCluste
     clusterCreate(cluster),
     ...addressOps,
     ...tagOps(cluster.arn, input.Tags ?? []),
+    ...resolved.guards,
   ];
   if (group) {
     ops.push(...groupSpecWrite(group, bumped({ ...group.doc, memberClusters: [...group.doc.memberClusters, id] })));

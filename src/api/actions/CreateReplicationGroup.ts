@@ -142,6 +142,7 @@ async function createGroup(svc: Services, id: string, input: CreateReplicationGr
     ...addressOps,
     ...tagOps(group.arn, input.Tags ?? []),
     ...attachmentOps(userGroups, id, true),
+    ...resolved.guards,
   ];
   await svc.store.commit(ops);
   await svc.events.emit('replication-group', id, `Replication group ${id} is being created with ${count} cache cluster(s)`);

@@ -94,6 +94,7 @@ export async function createShardedGroup(svc: Services, id: string, input: Creat
     ...addressOps,
     ...tagOps(group.arn, input.Tags ?? []),
     ...attachmentOps(userGroups, id, true),
+    ...resolved.guards,
   ];
   await svc.store.commit(ops);
   await svc.events.emit('replication-group', id,
