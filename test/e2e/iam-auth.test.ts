@@ -116,6 +116,22 @@ describe('IAM authentication of Redis connections', { timeout: 300_000 }, () => 
     assert.match(await cli([IAM_USER, token], 'SHUTDOWN'), /NOPERM/);
   });
 
+  test('the seed\'s redis-py flow: redis.Redis(password=token, ssl=True) with no username logs in as the token\'s user', async () => {
+    const redisPy = await pythonWith('redis');
+    assert.ok(redisPy, "no Python with redis-py (Debian's python3-redis)");
+    const py = [
+      'import redis, sys',
+      'r = redis.Redis(host=sys.argv[1], port=int(sys.argv[2]), password=sys.argv[4], ssl=True, ssl_ca_certs=sys.argv[3], decode_responses=True)',
+      'r.set("seed", "py")',
+      'print(r.execute_command("ACL", "WHOAMI"), r.get("seed"))',
+    ].join('\n');
+    const token = await jsToken(allowed, GROUP, IAM_USER);
+    const out = await run(redisPy!, ['-c', py, host, String(port), caFile, token], { timeoutMs: 20_000 });
+    assert.equal(out.stdout.trim(), `${IAM_USER} py`, out.stderr);
+    const refused = await run(redisPy!, ['-c', py, host, String(port), caFile, await jsToken(unprivileged, GROUP, IAM_USER)], { timeoutMs: 20_000 });
+    assert.match(refused.stderr, /WRONGPASS|AuthenticationError|invalid username-password/i);
+  });
+
   test('a token from the JS SDK signer logs in with ioredis (AUTH, and HELLO … AUTH)', async () => {
     const token = await jsToken(allowed, GROUP, IAM_USER);
     const r = ioredis(IAM_USER, token);
