@@ -5,7 +5,7 @@
  */
 export { snapshotStorage, LocalSnapshotStorage, S3SnapshotStorage, type ClosableSnapshotStorage, type SnapshotStorageConfig } from './snapshot-storage.js';
 export { LocalObjectStore } from './local-object-store.js';
-export { S3ObjectStore, s3Client, DEFAULT_UPLOAD, type S3Settings, type UploadTuning } from './s3-object-store.js';
+export { S3ObjectStore, s3Client, normalizePrefix, DEFAULT_UPLOAD, type S3Settings, type UploadTuning } from './s3-object-store.js';
 export { encodeSnapshot, decodeSnapshot, RECORD_SIZE, ZSTD_LEVEL, type DecodeOptions } from './framing.js';
 export {
   bucketNameProblem, checkBucketName, checkObjectKey, objectKeyProblem, InvalidBucketNameError, InvalidObjectKeyError,
