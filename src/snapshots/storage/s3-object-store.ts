@@ -69,10 +69,16 @@ export class S3ObjectStore implements ObjectStore {
   async put(key: string, body: Readable): Promise<ObjectInfo> {
     const Key = this.keyOf(key);
     let bytes = 0;
+    let bodyError: unknown;
     const counted = Readable.from((async function* () {
-      for await (const chunk of body) {
-        bytes += (chunk as Buffer).length;
-        yield chunk as Buffer;
+      try {
+        for await (const chunk of body) {
+          bytes += (chunk as Buffer).length;
+          yield chunk as Buffer;
+        }
+      } catch (err) {
+        bodyError = err;
+        throw err;
       }
     })(), { objectMode: false });
     const upload = new Upload({
@@ -87,7 +93,8 @@ export class S3ObjectStore implements ObjectStore {
     } catch (err) {
       body.destroy();
       counted.destroy();
-      throw this.explain(err, key);
+      // The body's own failure is the cause (Upload may report the abort's outcome instead).
+      throw bodyError ?? this.explain(err, key);
     }
     return { key, bytes };
   }
