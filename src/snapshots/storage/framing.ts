@@ -16,7 +16,7 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream';
-import { constants, createZstdCompress, createZstdDecompress } from 'node:zlib';
+import * as zlib from 'node:zlib';
 import { CorruptSnapshotError, type EncodeOptions, type KeyStore } from '../types.js';
 import { ByteReader } from './byte-reader.js';
 import { encodeHeader, HEADER_BYTES, MAGIC, NONCE_PREFIX_BYTES, parseHeader, RDB_MAGIC, type FrameHeader } from './frame-header.js';
@@ -105,10 +105,18 @@ function checkMaterial(material: Buffer, id: string): Buffer {
   return material;
 }
 
+/** node:zlib's zstd (Node 22.15 and later), looked up at use so an older Node fails with a clear message, not at load. */
+function zstd(): Pick<typeof zlib, 'createZstdCompress' | 'createZstdDecompress'> {
+  if (typeof zlib.createZstdCompress !== 'function') {
+    throw new Error(`snapshot compression needs zstd from node:zlib, which Node ${process.version} lacks (Node 22.15 or later has it)`);
+  }
+  return zlib;
+}
+
 async function* compress(rdb: Readable): AsyncGenerator<Buffer> {
-  const z = createZstdCompress({
+  const z = zstd().createZstdCompress({
     chunkSize: ZSTD_CHUNK,
-    params: { [constants.ZSTD_c_compressionLevel]: ZSTD_LEVEL, [constants.ZSTD_c_checksumFlag]: 1 },
+    params: { [zlib.constants.ZSTD_c_compressionLevel]: ZSTD_LEVEL, [zlib.constants.ZSTD_c_checksumFlag]: 1 },
   });
   // pipeline: an error of the source destroys z with it, which the loop below then throws; the
   // loop ending early (the consumer stopped) destroys z, and pipeline the source.
@@ -117,7 +125,7 @@ async function* compress(rdb: Readable): AsyncGenerator<Buffer> {
 }
 
 async function* decompress(body: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-  const z = createZstdDecompress({ chunkSize: ZSTD_CHUNK });
+  const z = zstd().createZstdDecompress({ chunkSize: ZSTD_CHUNK });
   pipeline(Readable.from(body, { objectMode: false }), z, () => {});
   try {
     for await (const chunk of z) yield chunk as Buffer;
