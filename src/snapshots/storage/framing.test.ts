@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { after, describe, it } from 'node:test';
+import { waitFor } from '../../util/wait.js';
 import { FileKeyStore } from '../keys/file-key-store.js';
 import { CorruptSnapshotError, type EncodeOptions, type KeyRef } from '../types.js';
 import { decodeSnapshot, encodeSnapshot, RECORD_SIZE } from './framing.js';
@@ -129,6 +130,19 @@ describe('snapshot framing', async () => {
       const { error } = await decodeError(file);
       assert.ok(error instanceof CorruptSnapshotError, `${JSON.stringify(file.toString())}: ${error}`);
     }
+  });
+
+  it('releases its source when the consumer stops early or the key is missing', async () => {
+    const file = await encode(rdbLike(4 * RECORD_SIZE), { compress: true, key });
+    const source = chunked(file);
+    const decoded = decodeSnapshot(source, keys);
+    for await (const _ of decoded) break; // the consumer goes away after one chunk
+    await waitFor(() => source.destroyed, { timeoutMs: 2000, what: 'the decoded file stream to be released' });
+
+    const rdb = chunked(rdbLike(RECORD_SIZE));
+    const { error } = await drain(encodeSnapshot(rdb, { compress: true, key: { id: '00000000-0000-4000-8000-000000000000', arn: 'x' } }, keys));
+    assert.match(String(error), /no key 00000000-0000-4000-8000-000000000000/);
+    assert.equal(rdb.destroyed, true, 'the RDB stream is released');
   });
 
   it('lets errors of the source through as they are', async () => {

@@ -14,8 +14,7 @@
  * errors of the source itself (a read failing) come through as they are.
  */
 import { randomBytes } from 'node:crypto';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
 import { CorruptSnapshotError, type EncodeOptions, type KeyStore } from '../types.js';
 import { ByteReader } from './byte-reader.js';
@@ -47,14 +46,19 @@ export function encodeSnapshot(rdb: Readable, opts: EncodeOptions, keys: KeyStor
 }
 
 async function* encodeChunks(rdb: Readable, opts: EncodeOptions, keys: KeyStore): AsyncGenerator<Buffer> {
-  const noncePrefix = randomBytes(NONCE_PREFIX_BYTES);
-  const encryption = opts.key ? { keyId: opts.key.id, recordSize: RECORD_SIZE, noncePrefix } : undefined;
-  const key = opts.key ? checkMaterial(await keys.material(opts.key.id), opts.key.id) : undefined;
-  const header = encodeHeader({ compressed: opts.compress, ...(encryption ? { encryption } : {}) });
-  yield header;
-  const body: AsyncIterable<Buffer> = opts.compress ? compress(rdb) : rdb;
-  if (key) yield* sealRecords(body, { key, header, noncePrefix, recordSize: RECORD_SIZE });
-  else yield* body;
+  try {
+    const noncePrefix = randomBytes(NONCE_PREFIX_BYTES);
+    const encryption = opts.key ? { keyId: opts.key.id, recordSize: RECORD_SIZE, noncePrefix } : undefined;
+    const key = opts.key ? checkMaterial(await keys.material(opts.key.id), opts.key.id) : undefined;
+    const header = encodeHeader({ compressed: opts.compress, ...(encryption ? { encryption } : {}) });
+    yield header;
+    const body: AsyncIterable<Buffer> = opts.compress ? compress(rdb) : rdb;
+    if (key) yield* sealRecords(body, { key, header, noncePrefix, recordSize: RECORD_SIZE });
+    else yield* body;
+  } finally {
+    // Stopped early (the consumer went away, the key was missing): the source is released too.
+    if (!rdb.readableEnded) rdb.destroy();
+  }
 }
 
 /** The RDB bytes of a snapshot file (or of a plain RDB file), checked as they stream. */
