@@ -24,8 +24,11 @@ import { openRecords, sealRecords } from './sealed-records.js';
 /** 1 MiB records: a tag per MiB costs nothing measurable, and a record is what a reader buffers. */
 export const RECORD_SIZE = 1 << 20;
 /**
- * zstd's level 1, its fastest regular level: measured on this machine (throughput.ts) at several
- * times the speed a 1 GB backup needs, with most of the ratio of higher levels on RDB data.
+ * zstd's level 1, its fastest regular level. Measured on a 243 MB RDB of mixed data (JSON-like
+ * strings, random blobs, hashes, sorted sets) on this 2-core machine, per CPU-second: level 1
+ * compresses 200 MB/s to 0.69 of the RDB and decompresses 400 MB/s; level 3 (zstd's default)
+ * 90 MB/s to 0.65; the negative level -3 275 MB/s but only to 0.77. Level 1 keeps 1 GB near 5 s
+ * while keeping most of the ratio. (-1 is not usable here: node:zlib takes it as "unset", level 3.)
  */
 export const ZSTD_LEVEL = 1;
 /** Bigger output chunks than zlib's 16 KiB default: fewer pieces through the pipeline. */
