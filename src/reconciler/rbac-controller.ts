@@ -1,4 +1,7 @@
-import { ConflictError, groupSpecWrite, listClusters, listGroups, type CacheClusterRecord, type ReplicationGroupRecord, type UserGroupRecord, type UserRecord, type WriteOp } from '../store/index.js';
+import {
+  ConflictError, groupSpecWrite, listClusters, listGroups, listUserGroups, listUsers, userDelete, userGroupStatusWrite, userStatusWrite,
+  type CacheClusterRecord, type ReplicationGroupRecord, type UserGroupSpec, type UserSpec, type WriteOp,
+} from '../store/index.js';
 import { deleteTagOps } from '../resources/tags.js';
 import { desiredAcl } from './acl.js';
 import type { ReconcilerDeps } from './deps.js';
@@ -8,9 +11,13 @@ import type { ReconcilerDeps } from './deps.js';
  * (ModifyUser, ModifyUserGroup, DeleteUser, ModifyReplicationGroup with user groups) is done once
  * every node of every replication group it touches has the resulting ACL live — each cluster
  * records the ACL fingerprint verified on its node (CacheClusterRecord.appliedAcl, set by the
- * security step). Then: a replication group's PendingModifiedValues.UserGroups is cleared, a user
- * group or user is `active` again, a user being deleted is removed. Runs after the clusters and
- * before the groups in each reconciler pass, so a group turns `available` with nothing pending.
+ * security step). Then: a replication group's PendingModifiedValues.UserGroups is cleared (a spec
+ * transition); a user group or user records the spec generation it saw live in its *status*
+ * half (so it shows `active` again, and no API call on it has to retry for it); a user being
+ * deleted has its records removed (a spec transition at the spec's version). A user group the
+ * reconciler sees for the first time gets its status record (`creating` → `active`). Runs after
+ * the clusters and before the groups in each reconciler pass, so a group turns `available` with
+ * nothing pending.
  */
 export class RbacController {
   constructor(private readonly d: Pick<ReconcilerDeps, 'store' | 'events' | 'logger'>) {}
@@ -18,11 +25,12 @@ export class RbacController {
   /** One pass; true while a change is still being applied. */
   async reconcile(): Promise<boolean> {
     const [groups, clusters, userGroups, users] = await Promise.all([
-      listGroups(this.d.store), listClusters(this.d.store), this.d.store.list('userGroup'), this.d.store.list('user'),
+      listGroups(this.d.store), listClusters(this.d.store), listUserGroups(this.d.store), listUsers(this.d.store),
     ]);
     const clusterById = new Map(clusters.map((c) => [c.id, c.doc]));
-    const userGroupById = new Map(userGroups.map((g) => [g.id, g.doc]));
-    const userById = new Map(users.map((u) => [u.id, u.doc]));
+    // The ACL nodes must have follows the desired halves only.
+    const userGroupById = new Map<string, UserGroupSpec>(userGroups.map((g) => [g.id, g.spec]));
+    const userById = new Map<string, UserSpec>(users.map((u) => [u.id, u.spec]));
     const live = (g: ReplicationGroupRecord) => inSync(g, clusterById, userGroupById, userById);
     let busy = false;
 
@@ -41,32 +49,30 @@ export class RbacController {
       await this.d.events.emit('replication-group', g.id, `User groups of replication group ${g.id} applied on every node: ${parts.join('; ')}`);
     }
 
-    for (const s of userGroups) {
-      const ug = s.doc;
+    for (const v of userGroups) {
+      const ug = v.doc;
       if (ug.status !== 'creating' && ug.status !== 'modifying') continue;
       const attached = groups.map((r) => r.doc).filter((g) => (g.userGroupIds ?? []).includes(ug.userGroupId));
       if (ug.status === 'modifying' && !attached.every(live)) { busy = true; continue; }
-      const { pending: _done, ...rest } = ug;
-      const doc: UserGroupRecord = { ...rest, status: 'active' };
-      if (!(await this.commit([{ op: 'update', kind: 'userGroup', id: ug.userGroupId, doc, expectVersion: s.version }]))) { busy = true; continue; }
+      if (!(await this.commit(userGroupStatusWrite(v, { ...ug, observedGeneration: v.spec.generation ?? 0 })))) { busy = true; continue; }
       await this.d.events.emit('user-group', ug.userGroupId, ug.status === 'creating'
         ? `User group ${ug.userGroupId} created`
         : `User group ${ug.userGroupId} modified: live on ${attached.length ? `every node of ${attached.map((g) => g.id).join(', ')}` : 'no replication group'}`);
     }
 
-    for (const s of users) {
-      const u = s.doc;
+    for (const v of users) {
+      const u = v.doc;
       if (u.status === 'modifying') {
         const attached = groups.map((r) => r.doc).filter((g) => (g.userGroupIds ?? []).some((id) => u.userGroupIds.includes(id)));
         if (!attached.every(live)) { busy = true; continue; }
-        if (!(await this.commit([{ op: 'update', kind: 'user', id: u.userId, doc: { ...u, status: 'active' }, expectVersion: s.version }]))) { busy = true; continue; }
+        if (!(await this.commit(userStatusWrite(v, { ...u, observedGeneration: v.spec.generation ?? 0 })))) { busy = true; continue; }
         await this.d.events.emit('user', u.userId, `User ${u.userId} modified: live on ${attached.length ? `every node of ${attached.map((g) => g.id).join(', ')}` : 'no replication group'}`);
       } else if (u.status === 'deleting') {
-        const stillMember = userGroups.some((g) => g.doc.userIds.includes(u.userId));
+        const stillMember = userGroups.some((g) => g.spec.userIds.includes(u.userId));
         // Nodes that may still have it: those of groups with user groups (or just detached from some).
         const rbacGroups = groups.map((r) => r.doc).filter((g) => (g.userGroupIds ?? []).length > 0 || g.pending.userGroups);
         if (stillMember || !rbacGroups.every(live)) { busy = true; continue; }
-        if (!(await this.commit([{ op: 'delete', kind: 'user', id: u.userId, expectVersion: s.version }, ...await deleteTagOps(this.d.store, u.arn)]))) {
+        if (!(await this.commit([...userDelete(v), ...await deleteTagOps(this.d.store, u.arn)]))) {
           busy = true;
           continue;
         }
@@ -93,7 +99,7 @@ export class RbacController {
  * groups being deleted, do not hold anything up.
  */
 export function inSync(g: ReplicationGroupRecord, clusters: ReadonlyMap<string, CacheClusterRecord>,
-  userGroups: ReadonlyMap<string, UserGroupRecord>, users: ReadonlyMap<string, UserRecord>): boolean {
+  userGroups: ReadonlyMap<string, Pick<UserGroupSpec, 'userIds'>>, users: ReadonlyMap<string, UserSpec>): boolean {
   if (g.deleteRequested) return true;
   const { fingerprint } = desiredAcl(g, userGroups, users);
   return g.memberClusters.every((id) => {

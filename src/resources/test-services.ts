@@ -85,7 +85,7 @@ export async function assertFault(promise: Promise<unknown>, code: string, httpS
   assert.fail(`expected AwsError ${code}, but the call succeeded`);
 }
 
-const KINDS: Kind[] = ['address', 'replicationGroup', 'cacheCluster', 'cacheSubnetGroup', 'cacheParameterGroup', 'tags', 'installation', 'user', 'userGroup',
+const KINDS: Kind[] = ['address', 'replicationGroup', 'cacheCluster', 'cacheSubnetGroup', 'cacheParameterGroup', 'tags', 'installation', 'user', 'userStatus', 'userGroup', 'userGroupStatus',
   'securityGroup', 'networkInterface', 'claim'];
 
 /** Every record and event, to check that a failed call changed nothing. */

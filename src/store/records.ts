@@ -1,7 +1,7 @@
 import type { IamAccessKeyRecord, IamGroupRecord, IamUserRecord } from './iam-records.js';
 import type { CacheClusterSpec, CacheClusterStatusRecord, ReplicationGroupSpec, ReplicationGroupStatusRecord, Tag } from './cache-records.js';
 import type { ClaimRecord, NetworkInterfaceRecord, SecurityGroupRecord } from './ec2-records.js';
-import type { UserGroupRecord, UserRecord } from './rbac-records.js';
+import type { UserGroupSpec, UserGroupStatusRecord, UserSpec, UserStatusRecord } from './rbac-records.js';
 
 export type * from './cache-records.js';
 export type * from './rbac-records.js';
@@ -10,7 +10,8 @@ export type * from './ec2-records.js';
 /**
  * Domain records kept in the state store, one module a domain (cache-records.ts, rbac-records.ts,
  * ec2-records.ts, iam-records.ts) and, here, what the rest share and the table of kinds.
- * Desired and observed state of groups and clusters are kept in separate records (cache-records.ts).
+ * Desired and observed state of groups, clusters, users and user groups are kept in separate
+ * records (cache-records.ts, rbac-records.ts).
  */
 
 export interface SubnetRecord {
@@ -89,8 +90,10 @@ export interface RecordKinds {
   cacheParameterGroup: CacheParameterGroupRecord;
   tags: TagsRecord;
   installation: InstallationRecord;
-  user: UserRecord;
-  userGroup: UserGroupRecord;
+  user: UserSpec;
+  userStatus: UserStatusRecord;
+  userGroup: UserGroupSpec;
+  userGroupStatus: UserGroupStatusRecord;
   securityGroup: SecurityGroupRecord;
   networkInterface: NetworkInterfaceRecord;
   claim: ClaimRecord;
