@@ -1,6 +1,6 @@
 import {
   ConflictError, groupSpecWrite, listClusters, listGroups, listUserGroups, listUsers, userDelete, userGroupStatusWrite, userStatusWrite,
-  type CacheClusterRecord, type ReplicationGroupRecord, type UserGroupSpec, type UserSpec, type WriteOp,
+  type CacheClusterRecord, type EventRecord, type ReplicationGroupRecord, type UserGroupSpec, type UserSpec, type WriteOp,
 } from '../store/index.js';
 import { deleteTagOps } from '../resources/tags.js';
 import { desiredAcl } from './acl.js';
@@ -17,7 +17,7 @@ import type { ReconcilerDeps } from './deps.js';
  * deleted has its records removed (a spec transition at the spec's version). A user group the
  * reconciler sees for the first time gets its status record (`creating` → `active`). Runs after
  * the clusters and before the groups in each reconciler pass, so a group turns `available` with
- * nothing pending.
+ * nothing pending. Each event is stored in the commit of the change it tells of.
  */
 export class RbacController {
   constructor(private readonly d: Pick<ReconcilerDeps, 'store' | 'events' | 'logger'>) {}
@@ -40,13 +40,12 @@ export class RbacController {
       if (!pending) continue;
       if (!live(g)) { busy = true; continue; }
       const { userGroups: _done, ...rest } = g.pending;
-      // A spec transition (at the spec's version): the API's pending change is done.
-      if (!(await this.commit(groupSpecWrite(s, { ...g, pending: rest })))) {
-        busy = true;
-        continue;
-      }
       const parts = [...(pending.add.length ? [`added ${pending.add.join(', ')}`] : []), ...(pending.remove.length ? [`removed ${pending.remove.join(', ')}`] : [])];
-      await this.d.events.emit('replication-group', g.id, `User groups of replication group ${g.id} applied on every node: ${parts.join('; ')}`);
+      // A spec transition (at the spec's version): the API's pending change is done.
+      if (!(await this.commit(groupSpecWrite(s, { ...g, pending: rest }),
+        this.d.events.event('replication-group', g.id, `User groups of replication group ${g.id} applied on every node: ${parts.join('; ')}`)))) {
+        busy = true;
+      }
     }
 
     for (const v of userGroups) {
@@ -54,10 +53,10 @@ export class RbacController {
       if (ug.status !== 'creating' && ug.status !== 'modifying') continue;
       const attached = groups.map((r) => r.doc).filter((g) => (g.userGroupIds ?? []).includes(ug.userGroupId));
       if (ug.status === 'modifying' && !attached.every(live)) { busy = true; continue; }
-      if (!(await this.commit(userGroupStatusWrite(v, { ...ug, observedGeneration: v.spec.generation ?? 0 })))) { busy = true; continue; }
-      await this.d.events.emit('user-group', ug.userGroupId, ug.status === 'creating'
+      const event = this.d.events.event('user-group', ug.userGroupId, ug.status === 'creating'
         ? `User group ${ug.userGroupId} created`
-        : `User group ${ug.userGroupId} modified: live on ${attached.length ? `every node of ${attached.map((g) => g.id).join(', ')}` : 'no replication group'}`);
+        : `User group ${ug.userGroupId} modified: live on ${liveOn(attached)}`);
+      if (!(await this.commit(userGroupStatusWrite(v, { ...ug, observedGeneration: v.spec.generation ?? 0 }), event))) busy = true;
     }
 
     for (const v of users) {
@@ -65,33 +64,37 @@ export class RbacController {
       if (u.status === 'modifying') {
         const attached = groups.map((r) => r.doc).filter((g) => (g.userGroupIds ?? []).some((id) => u.userGroupIds.includes(id)));
         if (!attached.every(live)) { busy = true; continue; }
-        if (!(await this.commit(userStatusWrite(v, { ...u, observedGeneration: v.spec.generation ?? 0 })))) { busy = true; continue; }
-        await this.d.events.emit('user', u.userId, `User ${u.userId} modified: live on ${attached.length ? `every node of ${attached.map((g) => g.id).join(', ')}` : 'no replication group'}`);
+        const event = this.d.events.event('user', u.userId, `User ${u.userId} modified: live on ${liveOn(attached)}`);
+        if (!(await this.commit(userStatusWrite(v, { ...u, observedGeneration: v.spec.generation ?? 0 }), event))) busy = true;
       } else if (u.status === 'deleting') {
         const stillMember = userGroups.some((g) => g.spec.userIds.includes(u.userId));
         // Nodes that may still have it: those of groups with user groups (or just detached from some).
         const rbacGroups = groups.map((r) => r.doc).filter((g) => (g.userGroupIds ?? []).length > 0 || g.pending.userGroups);
         if (stillMember || !rbacGroups.every(live)) { busy = true; continue; }
-        if (!(await this.commit([...userDelete(v), ...await deleteTagOps(this.d.store, u.arn)]))) {
-          busy = true;
-          continue;
-        }
-        await this.d.events.emit('user', u.userId, `User ${u.userId} deleted: removed from every node`);
+        const event = this.d.events.event('user', u.userId, `User ${u.userId} deleted: removed from every node`);
+        if (!(await this.commit([...userDelete(v), ...await deleteTagOps(this.d.store, u.arn)], event))) busy = true;
       }
     }
     return busy;
   }
 
-  /** Commits unless another writer got there first (then the next pass looks again). */
-  private async commit(ops: WriteOp[]): Promise<boolean> {
+  /**
+   * Commits, with the event telling of it, unless another writer got there first (then the next
+   * pass looks again, and the event is stored only when that commit is).
+   */
+  private async commit(ops: WriteOp[], event: EventRecord): Promise<boolean> {
     try {
-      await this.d.store.commit(ops);
+      await this.d.store.commit(ops, { events: [event] });
       return true;
     } catch (err) {
       if (err instanceof ConflictError) return false;
       throw err;
     }
   }
+}
+
+function liveOn(groups: ReplicationGroupRecord[]): string {
+  return groups.length ? `every node of ${groups.map((g) => g.id).join(', ')}` : 'no replication group';
 }
 
 /**

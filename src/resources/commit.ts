@@ -116,6 +116,7 @@ const STATE_FAULTS: Record<Kind, { fault?: FaultName; what: string }> = {
   iamUser: { what: 'IAM user' },
   iamGroup: { what: 'IAM group' },
   iamAccessKey: { what: 'IAM access key' },
+  eventCursor: { what: 'The event cursor' },
 };
 
 /** The AWS fault for a conflict on `e.kind`/`e.id` that retrying did not resolve. */

@@ -84,6 +84,8 @@ export class CachefleetService {
       }
       const now = () => new Date();
       const events = new EventSink(store, logger.child({ component: 'events' }), now);
+      // Events a stopped control plane stored but had not logged yet are logged now, once.
+      await events.resume();
       const split = await splitLegacyRecords(store);
       if (split > 0) logger.info({ records: split }, 'records from an earlier version split into desired and observed state');
       const installation = await ensureManagementAddress(store, await ensureInstallation(store, config.region, now()), config.endpointCidr);
@@ -205,6 +207,7 @@ export class CachefleetService {
       log.info('control plane stopped; cache nodes and endpoints keep serving');
     }
     await this.admin.closeAll();
+    await this.services.events.close();
     await this.services.store.close();
     this.releaseDataDir();
   }

@@ -58,6 +58,21 @@ export interface EventRecord {
   sourceType: EventSourceType;
   message: string;
   date: string;
+  /** How the service's log shows it (events are logged from the stored log, see events/sink.ts). Default info. */
+  level?: 'info' | 'warn';
+}
+
+/** An event as the store keeps it: numbered in the order of the commits that appended it. */
+export interface StoredEvent extends EventRecord {
+  /** Increases with every event appended; an event's identity (e.g. for a notifier to drop a repeat). */
+  seq: number;
+}
+
+/** How far the event sink has delivered the stored event log (to the service's log and listeners). */
+export interface EventCursorRecord {
+  id: string;
+  /** The last event delivered. */
+  seq: number;
 }
 
 /** Service-wide settings persisted at first start (account id, region). */
@@ -100,5 +115,6 @@ export interface RecordKinds {
   iamUser: IamUserRecord;
   iamGroup: IamGroupRecord;
   iamAccessKey: IamAccessKeyRecord;
+  eventCursor: EventCursorRecord;
 }
 export type Kind = keyof RecordKinds;

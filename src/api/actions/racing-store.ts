@@ -13,17 +13,16 @@ import type { ActionFactory } from './define.js';
  */
 export function racing(store: StateStore, other: (commit: number, ops: WriteOp[]) => Promise<void>): { store: StateStore; commits: () => number } {
   let commits = 0;
+  const commit: StateStore['commit'] = async (ops, opts) => { await other(++commits, ops); return store.commit(ops, opts); };
   return {
     commits: () => commits,
-    store: {
-      get: (kind, id) => store.get(kind, id),
-      list: (kind, page) => store.list(kind, page),
-      commit: async (ops) => { await other(++commits, ops); return store.commit(ops); },
-      appendEvent: (e) => store.appendEvent(e),
-      queryEvents: (q) => store.queryEvents(q),
-      onChange: (l) => store.onChange(l),
-      close: () => store.close(),
-    },
+    store: new Proxy(store, {
+      get: (target, prop) => {
+        if (prop === 'commit') return commit;
+        const v: unknown = Reflect.get(target, prop);
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    }),
   };
 }
 
