@@ -1,5 +1,5 @@
 import {
-  ConflictError, groupSpecWrite, listClusters, listGroups, listUserGroups, listUsers, userDelete, userGroupStatusWrite, userStatusWrite,
+  ConflictError, groupSpecWrite, listUserGroups, listUsers, MergedViews, userDelete, userGroupStatusWrite, userStatusWrite,
   type CacheClusterRecord, type EventRecord, type ReplicationGroupRecord, type UserGroupSpec, type UserSpec, type WriteOp,
 } from '../store/index.js';
 import { deleteTagOps } from '../resources/tags.js';
@@ -20,12 +20,17 @@ import type { ReconcilerDeps } from './deps.js';
  * nothing pending. Each event is stored in the commit of the change it tells of.
  */
 export class RbacController {
-  constructor(private readonly d: Pick<ReconcilerDeps, 'store' | 'events' | 'logger'>) {}
+  private readonly views: MergedViews;
+
+  /** `views`: the reconciler's reads of the pass (default: straight from the store). */
+  constructor(private readonly d: Pick<ReconcilerDeps, 'store' | 'events' | 'logger'>, views?: MergedViews) {
+    this.views = views ?? new MergedViews(d.store);
+  }
 
   /** One pass; true while a change is still being applied. */
   async reconcile(): Promise<boolean> {
     const [groups, clusters, userGroups, users] = await Promise.all([
-      listGroups(this.d.store), listClusters(this.d.store), listUserGroups(this.d.store), listUsers(this.d.store),
+      this.views.groups(), this.views.clusters(), listUserGroups(this.views.reads), listUsers(this.views.reads),
     ]);
     const clusterById = new Map(clusters.map((c) => [c.id, c.doc]));
     // The ACL nodes must have follows the desired halves only.

@@ -103,11 +103,14 @@ export function runStoreConformance(name: string, open: () => Promise<StateStore
     const s = await open();
     try {
       const seen: string[][] = [];
-      const off = s.onChange((k) => seen.push(k));
-      await s.commit([{ op: 'create', kind: 'cacheSubnetGroup', id: 'a', doc: subnetGroup('a') }]);
+      const keys: string[][] = [];
+      const off = s.onChange((k, changed) => { seen.push(k); keys.push(changed.map((c) => `${c.kind}:${c.id}`)); });
+      await s.commit([{ op: 'create', kind: 'cacheSubnetGroup', id: 'a', doc: subnetGroup('a') },
+        { op: 'create', kind: 'cacheSubnetGroup', id: 'c', doc: subnetGroup('c') }]);
       off();
       await s.commit([{ op: 'create', kind: 'cacheSubnetGroup', id: 'b', doc: subnetGroup('b') }]);
       assert.deepEqual(seen, [['cacheSubnetGroup']]);
+      assert.deepEqual(keys, [['cacheSubnetGroup:a', 'cacheSubnetGroup:c']], 'the records each commit wrote');
       for (let i = 0; i < 5; i++) {
         await s.commit([], { events: [{ sourceIdentifier: i % 2 ? 'x' : 'y', sourceType: 'replication-group', message: `m${i}`, date: `2026-01-01T00:00:0${i}.000Z` }] });
       }

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import type { EventRecord, Kind, RecordKinds, StoredEvent } from './records.js';
-import { ConflictError, type CommitOptions, type EventQuery, type ListPage, type StateStore, type Stored, type WriteOp } from './types.js';
+import { ConflictError, type CommitOptions, type EventQuery, type ListPage, type RecordKey, type StateStore, type Stored, type WriteOp } from './types.js';
 import { assertSpecShape } from './views.js';
 
 /**
@@ -11,7 +11,7 @@ import { assertSpecShape } from './views.js';
  */
 export class SqliteStore implements StateStore {
   private readonly db: Database.Database;
-  private readonly listeners = new Set<(kinds: Kind[]) => void>();
+  private readonly listeners = new Set<(kinds: Kind[], keys: RecordKey[]) => void>();
   private readonly eventListeners = new Set<(events: StoredEvent[]) => void>();
   private readonly stmts;
 
@@ -81,7 +81,8 @@ export class SqliteStore implements StateStore {
     })();
     if (ops.length) {
       const kinds = [...new Set(ops.map((o) => o.kind))];
-      for (const l of this.listeners) l(kinds);
+      const keys = ops.map((o): RecordKey => ({ kind: o.kind, id: o.id }));
+      for (const l of this.listeners) l(kinds, keys);
     }
     if (appended.length) for (const l of this.eventListeners) l(appended);
   }
@@ -123,7 +124,7 @@ export class SqliteStore implements StateStore {
     return this.stmts.lastSeq.get()?.seq ?? 0;
   }
 
-  onChange(listener: (kinds: Kind[]) => void): () => void {
+  onChange(listener: (kinds: Kind[], keys: RecordKey[]) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }

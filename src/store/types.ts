@@ -8,6 +8,12 @@ export interface Stored<K extends Kind> {
   doc: RecordKinds[K];
 }
 
+/** A record's identity. */
+export interface RecordKey {
+  kind: Kind;
+  id: string;
+}
+
 /** One write in an atomic {@link StateStore.commit}. */
 export type WriteOp =
   | { op: 'create'; kind: Kind; id: string; doc: RecordKinds[Kind] }
@@ -83,8 +89,12 @@ export interface StateStore {
   eventsAfter(seq: number, limit?: number): Promise<StoredEvent[]>;
   /** The seq of the newest event (0 when there is none). */
   lastEventSeq(): Promise<number>;
-  /** Called after every successful commit that wrote records (in-process; a distributed store would use its watch API). */
-  onChange(listener: (kinds: Kind[]) => void): () => void;
+  /**
+   * Called after every successful commit that wrote records, with their kinds and the key of
+   * every record created, updated or deleted (in-process; a distributed store would use its
+   * watch API, which names the keys too).
+   */
+  onChange(listener: (kinds: Kind[], keys: RecordKey[]) => void): () => void;
   /** Called after every successful commit that appended events, with them in order. */
   onEvents(listener: (events: StoredEvent[]) => void): () => void;
   close(): Promise<void>;
