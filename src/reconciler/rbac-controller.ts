@@ -80,16 +80,36 @@ export class RbacController {
         if (!(await this.commit([...userDelete(v), ...await deleteTagOps(this.d.store, u.arn)], event))) busy = true;
       }
     }
+    await this.removeOrphans();
     return busy;
+  }
+
+  /**
+   * Status records whose spec is gone are removed: a DeleteUser or DeleteUserGroup that ran
+   * between this controller's read and its first status write of the same resource leaves one.
+   * (Only this controller makes status records, each for a spec it read earlier: a status read
+   * here without a spec read after it is such a leftover.)
+   */
+  private async removeOrphans(): Promise<void> {
+    const { reads } = this.views;
+    const [us, gs] = await Promise.all([reads.list('userStatus'), reads.list('userGroupStatus')]);
+    const [users, groups] = await Promise.all([reads.list('user'), reads.list('userGroup')]);
+    const userIds = new Set(users.map((r) => r.id));
+    const groupIds = new Set(groups.map((r) => r.id));
+    const ops: WriteOp[] = [
+      ...us.filter((r) => !userIds.has(r.id)).map((r): WriteOp => ({ op: 'delete', kind: 'userStatus', id: r.id, expectVersion: r.version })),
+      ...gs.filter((r) => !groupIds.has(r.id)).map((r): WriteOp => ({ op: 'delete', kind: 'userGroupStatus', id: r.id, expectVersion: r.version })),
+    ];
+    if (ops.length) await this.commit(ops);
   }
 
   /**
    * Commits, with the event telling of it, unless another writer got there first (then the next
    * pass looks again, and the event is stored only when that commit is).
    */
-  private async commit(ops: WriteOp[], event: EventRecord): Promise<boolean> {
+  private async commit(ops: WriteOp[], event?: EventRecord): Promise<boolean> {
     try {
-      await this.d.store.commit(ops, { events: [event] });
+      await this.d.store.commit(ops, { events: event ? [event] : [] });
       return true;
     } catch (err) {
       if (err instanceof ConflictError) return false;

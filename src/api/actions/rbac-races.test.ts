@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import CreateUserGroup from './CreateUserGroup.js';
 import DeleteUser from './DeleteUser.js';
+import DeleteUserGroup from './DeleteUserGroup.js';
 import ModifyUser from './ModifyUser.js';
 import ModifyUserGroup from './ModifyUserGroup.js';
 import { callWithStore, racing } from './racing-store.js';
@@ -69,6 +70,19 @@ test('the reconciler\'s status write racing an API change of what it observed: i
   await nodesApplyAcls();
   await controller.reconcile();
   assert.equal((await userDoc('app-reader')).status, 'active');
+});
+
+test('a DeleteUserGroup between the reconciler\'s read and its first status write of the group leaves no status behind', async () => {
+  await appUsers();
+  await t.call(CreateUserGroup, { UserGroupId: 'short-lived', Engine: 'redis', UserIds: ['default'] });
+  const r = racing(t.store, async (_n, ops) => {
+    if (ops.some((op) => op.kind === 'userGroupStatus' && op.op === 'create')) await t.call(DeleteUserGroup, { UserGroupId: 'short-lived' });
+  });
+  await new RbacController({ store: r.store, events: t.svc.events, logger: silentLogger }).reconcile();
+  assert.equal(await t.store.get('userGroup', 'short-lived'), undefined);
+  assert.equal(await t.store.get('userGroupStatus', 'short-lived'), undefined, 'the orphaned status was removed in the same pass');
+  await t.call(CreateUserGroup, { UserGroupId: 'short-lived', Engine: 'redis', UserIds: ['default'] });
+  assert.equal((await ugDoc('short-lived')).status, 'creating', 'a new group of the same id starts afresh');
 });
 
 test('two ModifyUserGroup calls racing on one group: the loser runs again on top, both changes kept', async () => {
