@@ -90,8 +90,11 @@ export class CachefleetService {
       if (split > 0) logger.info({ records: split }, 'records from an earlier version split into desired and observed state');
       const installation = await ensureManagementAddress(store, await ensureInstallation(store, config.region, now()), config.endpointCidr);
       let reconciler: Reconciler | undefined;
+      // What reconcile passes and describes read (groups, clusters, the kinds routes and ACLs
+      // follow), kept between commits: a pass over records nothing changed reads none of them again.
+      const views = new MergedViews(new CachedReads(store));
       const services: Services = {
-        config, store, events, engines, installation, logger, now, kick: () => reconciler?.kick(),
+        config, store, views, events, engines, installation, logger, now, kick: () => reconciler?.kick(),
       };
       await ensureBuiltIns(services);
       const engineLog = logger.child({ component: 'engine' });
@@ -123,9 +126,6 @@ export class CachefleetService {
       const { credentials, created } = ensureCredentials(paths.credentials, now());
       // IAM authentication of Redis connections: a detached gateway in front of the endpoints of
       // groups with IAM users (src/gateway), fed with the keys and policies through its config file.
-      // What reconcile passes read (groups, clusters, the kinds routes and ACLs follow), kept
-      // between commits: a pass over records nothing changed reads none of them again.
-      const views = new MergedViews(new CachedReads(store));
       const gateway = new IamGateway({
         dir: paths.iamGateway, store: views.reads, ca: security.ca, rootKeys: () => credentials.keys,
         accountId: installation.accountId, region: installation.region, logger: reconcilerLog,
