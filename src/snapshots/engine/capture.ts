@@ -96,7 +96,7 @@ export function captureRdb(node: NodeTarget, opts: CaptureOptions = {}): Capture
   });
   check.result.catch(() => undefined); // awaited below once the transfer ends; an early failure fails the capture now
   void check.result.then(undefined, (e: Error) => {
-    if (!reader.done) fail(new CaptureError(`the RDB from ${where} is not sound: ${e.message}`, 'corrupt', { cause: e }));
+    if (!reader.done) fail(new CaptureError(`the RDB from ${where} ${e.message.replace(/^the RDB /, '')}`, 'corrupt', { cause: e }));
   });
 
   const socket = openRawConnection(node, opts.localAddress);
@@ -136,7 +136,7 @@ export function captureRdb(node: NodeTarget, opts: CaptureOptions = {}): Capture
     try {
       await check.result;
     } catch (e) {
-      fail(new CaptureError(`the RDB from ${where} is not sound: ${(e as Error).message}`, 'corrupt', { cause: e }));
+      fail(new CaptureError(`the RDB from ${where} ${(e as Error).message.replace(/^the RDB /, '')}`, 'corrupt', { cause: e }));
       return;
     }
     if (settled) return;
