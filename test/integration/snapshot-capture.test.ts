@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { getPriority } from 'node:os';
 import net from 'node:net';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
@@ -15,6 +16,7 @@ import { AdminPool, observeNode, replicaOf } from '../../src/engine/admin.js';
 import { LocalProcessProvider } from '../../src/engine/local-provider.js';
 import type { NodeSpec } from '../../src/engine/types.js';
 import { CaptureError, captureRdb } from '../../src/snapshots/engine/index.js';
+import { BACKGROUND_NICE } from '../../src/snapshots/engine/fork-priority.js';
 import { waitFor } from '../../src/util/wait.js';
 import { useCleanup } from '../helpers/cleanup.js';
 import { makeCertificates } from '../helpers/endpoints-tls.js';
@@ -177,7 +179,8 @@ describe('captureRdb', () => {
       for (let j = 0; j < 1000; j++) p.set(`big:${i}:${j}`, (await import('node:crypto')).randomBytes(1024));
       await p.exec();
     }
-    const c = captureRdb({ address: big.address, port: big.port }, { timeoutMs: 10_000, highWaterMark: 256 * 1024 });
+    const nodePid = (await provider.status(big.key)).pid!;
+    const c = captureRdb({ address: big.address, port: big.port }, { timeoutMs: 10_000, highWaterMark: 256 * 1024, nodePid });
     const first = await new Promise<Buffer>((resolve) => c.stream.once('data', (d: Buffer) => { c.stream.pause(); resolve(d); }));
     assert.ok(first.length > 0);
     await waitFor(async () => /rdb_bgsave_in_progress:1/.test(String(await client.info('persistence'))), { timeoutMs: 5000, what: 'the fork child' });
@@ -188,6 +191,10 @@ describe('captureRdb', () => {
       buffered.push(c.stream.readableLength);
     }
     assert.match(String(await client.info('persistence')), /rdb_bgsave_in_progress:1/, 'the child waits for the consumer');
+    // Background work: the fork child runs reniced.
+    const children = (await readFile(`/proc/${nodePid}/task/${nodePid}/children`, 'utf8')).split(/\s+/).filter(Boolean).map(Number);
+    assert.deepEqual(children.map((pid) => getPriority(pid)), children.map(() => BACKGROUND_NICE));
+    assert.equal(children.length, 1);
     assert.ok(Math.max(...buffered) <= 2 * 256 * 1024, `buffered ${Math.max(...buffered)} bytes`);
     let bytes = first.length;
     c.stream.on('data', (d: Buffer) => { bytes += d.length; });

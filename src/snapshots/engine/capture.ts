@@ -14,6 +14,7 @@
 import { Readable } from 'node:stream';
 import type { NodeTarget } from '../types.js';
 import { authCommand, encodeCommand, openRawConnection } from './raw-connection.js';
+import { lowerForkPriority } from './fork-priority.js';
 import { startRdbCheck, type RdbCheck } from './rdb-check.js';
 import { TransferReader } from './transfer-reader.js';
 
@@ -30,6 +31,12 @@ export interface CaptureOptions {
   checker?: string;
   /** Bytes the returned stream buffers before the socket is paused. Default 1 MiB. */
   highWaterMark?: number;
+  /**
+   * The node's process id, when it runs on this host (the local provider knows it): the fork
+   * child serving the transfer is then reniced (fork-priority.ts), as the checker always is, so
+   * a backup taken from a replica leaves the CPU to the primary first.
+   */
+  nodePid?: number;
 }
 
 export interface Capture {
@@ -102,6 +109,7 @@ export function captureRdb(node: NodeTarget, opts: CaptureOptions = {}): Capture
   const socket = openRawConnection(node, opts.localAddress);
   socket.write(Buffer.concat(commands));
   let syncSent = false;
+  let reniced = false;
 
   function arm(): void {
     clearTimeout(timer);
@@ -158,6 +166,10 @@ export function captureRdb(node: NodeTarget, opts: CaptureOptions = {}): Capture
     if (!syncSent && reader.repliesLeft === 0) {
       syncSent = true;
       socket.write(encodeCommand(['SYNC']));
+    }
+    if (!reniced && reader.framing !== undefined && opts.nodePid !== undefined) {
+      reniced = true; // the header follows the fork: the child is there now
+      void lowerForkPriority(opts.nodePid, where).catch(() => undefined);
     }
     for (const b of r.payload) {
       if (!stream.push(b)) consumerWaiting = true;

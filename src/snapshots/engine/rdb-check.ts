@@ -10,6 +10,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { Writable } from 'node:stream';
+import { backgroundCommand } from './fork-priority.js';
 
 /** The checker's binary: $CACHEFLEET_REDIS_CHECK_RDB, else the one on PATH (Debian's redis-tools). */
 export const REDIS_CHECK_RDB = process.env.CACHEFLEET_REDIS_CHECK_RDB ?? 'redis-check-rdb';
@@ -34,9 +35,13 @@ export interface RdbCheck {
 /** Kept of the checker's output: its report is a few lines, and only the last ones say what is wrong. */
 const OUTPUT_LIMIT = 16 * 1024;
 
-/** Starts a checker reading an RDB from its `input`. */
+/**
+ * Starts a checker reading an RDB from its `input`, as background work (fork-priority.ts: on a
+ * busy host it yields the CPU, and the transfer slows down to its pace through backpressure).
+ */
 export function startRdbCheck(binary = REDIS_CHECK_RDB): RdbCheck {
-  const child = spawn('sh', ['-c', 'cat | exec "$0" /dev/stdin', binary], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const cmd = backgroundCommand(['sh', '-c', 'cat | exec "$0" /dev/stdin', binary]);
+  const child = spawn(cmd.file, cmd.args, { stdio: ['pipe', 'pipe', 'pipe'] });
   let output = '';
   const collect = (d: Buffer) => {
     output = (output + d.toString('utf8')).slice(-OUTPUT_LIMIT);
