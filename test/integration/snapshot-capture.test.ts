@@ -204,7 +204,7 @@ describe('captureRdb', () => {
     assert.ok(bytes > 24_000_000, `${bytes} bytes`);
   });
 
-  it('times out on a server that never answers, and refuses wrong credentials', async () => {
+  it('times out on a server that never answers, refuses wrong credentials, and fails without its checker', async () => {
     // Reads (and ignores) what it is sent: a socket nobody reads never sees the peer's end.
     const silent = net.createServer((s) => { s.on('error', () => undefined); s.resume(); });
     await new Promise<void>((resolve) => silent.listen({ host: '127.0.0.1', port: 0 }, resolve));
@@ -220,6 +220,11 @@ describe('captureRdb', () => {
     const withUser = await start({ config: { user: ['default on nopass ~* &* +@all', 'cachefleet-admin on >right-password ~* &* +@all'] } });
     const wrong = captureRdb({ address: withUser.address, port: withUser.port, auth: { username: 'cachefleet-admin', password: 'wrong' } });
     await assert.rejects(wrong.done, (e: unknown) => e instanceof CaptureError && e.reason === 'refused' && /WRONGPASS/.test(e.message));
+    // Without its checker, a capture refuses to vouch for the bytes.
+    const unchecked = captureRdb({ address: withUser.address, port: withUser.port, auth: { username: 'cachefleet-admin', password: 'right-password' } },
+      { checker: '/nonexistent/redis-check-rdb' });
+    unchecked.stream.resume();
+    await assert.rejects(unchecked.done, (e: unknown) => e instanceof CaptureError && e.reason === 'unchecked' && /not found/.test(e.message));
     const right = await captureToBuffer({ address: withUser.address, port: withUser.port, auth: { username: 'cachefleet-admin', password: 'right-password' } });
     assert.equal(right.subarray(0, 5).toString(), 'REDIS');
   });

@@ -15,7 +15,7 @@ import { Readable } from 'node:stream';
 import type { NodeTarget } from '../types.js';
 import { authCommand, encodeCommand, openRawConnection } from './raw-connection.js';
 import { lowerForkPriority } from './fork-priority.js';
-import { startRdbCheck, type RdbCheck } from './rdb-check.js';
+import { startRdbCheck, type RdbCheckError } from './rdb-check.js';
 import { TransferReader } from './transfer-reader.js';
 
 export interface CaptureOptions {
@@ -46,9 +46,13 @@ export interface Capture {
   done: Promise<{ bytes: number }>;
 }
 
-/** Why a capture failed; `reason` tells a dropped connection from a refusal, a timeout or a bad RDB. */
+/**
+ * Why a capture failed: the node refused (credentials, no master link), the connection dropped,
+ * the node fell silent, the RDB is not sound, the capture was aborted, or the checker could not run.
+ */
 export class CaptureError extends Error {
-  constructor(message: string, readonly reason: 'refused' | 'connection' | 'timeout' | 'corrupt' | 'aborted', options?: { cause?: unknown }) {
+  constructor(message: string, readonly reason: 'refused' | 'connection' | 'timeout' | 'corrupt' | 'aborted' | 'unchecked',
+    options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'CaptureError';
   }
@@ -88,23 +92,18 @@ export function captureRdb(node: NodeTarget, opts: CaptureOptions = {}): Capture
   // Same reason: the consumer (a pipeline) hears the error through its own listener.
   stream.on('error', () => undefined);
 
-  let check: RdbCheck;
-  try {
-    check = startRdbCheck(opts.checker);
-  } catch (e) {
-    const err = new CaptureError(`cannot check the RDB of ${where}: ${(e as Error).message}`, 'corrupt', { cause: e });
-    stream.destroy(err);
-    rejectDone(err);
-    return { stream, done };
-  }
+  const check = startRdbCheck(opts.checker);
   check.input.on('drain', () => {
     checkerWaiting = false;
     resume();
   });
-  check.result.catch(() => undefined); // awaited below once the transfer ends; an early failure fails the capture now
-  void check.result.then(undefined, (e: Error) => {
-    if (!reader.done) fail(new CaptureError(`the RDB from ${where} ${e.message.replace(/^the RDB /, '')}`, 'corrupt', { cause: e }));
+  // Awaited in finish() once the transfer ends; a failure before that fails the capture at once.
+  check.result.catch((e: RdbCheckError) => {
+    if (!reader.done) fail(checkFailure(e));
   });
+  const checkFailure = (e: RdbCheckError) => e.unavailable
+    ? new CaptureError(`cannot check the RDB of ${where}: ${e.message}`, 'unchecked', { cause: e })
+    : new CaptureError(`the RDB from ${where} ${e.message.replace(/^the RDB /, '')}`, 'corrupt', { cause: e });
 
   const socket = openRawConnection(node, opts.localAddress);
   socket.write(Buffer.concat(commands));
@@ -144,7 +143,7 @@ export function captureRdb(node: NodeTarget, opts: CaptureOptions = {}): Capture
     try {
       await check.result;
     } catch (e) {
-      fail(new CaptureError(`the RDB from ${where} ${(e as Error).message.replace(/^the RDB /, '')}`, 'corrupt', { cause: e }));
+      fail(checkFailure(e as RdbCheckError));
       return;
     }
     if (settled) return;

@@ -12,6 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { connectNode } from '../../engine/connect.js';
@@ -207,10 +208,9 @@ export class Loader {
   }
 }
 
-async function freeLoopbackPort(): Promise<number> {
-  const net = await import('node:net');
+function freeLoopbackPort(): Promise<number> {
   return new Promise((resolve, reject) => {
-    const srv = net.createServer();
+    const srv = createServer();
     srv.once('error', reject);
     srv.listen({ host: LOADER_ADDRESS, port: 0, exclusive: true }, () => {
       const { port } = srv.address() as { port: number };

@@ -15,9 +15,9 @@ import { backgroundCommand } from './fork-priority.js';
 /** The checker's binary: $CACHEFLEET_REDIS_CHECK_RDB, else the one on PATH (Debian's redis-tools). */
 export const REDIS_CHECK_RDB = process.env.CACHEFLEET_REDIS_CHECK_RDB ?? 'redis-check-rdb';
 
-/** The RDB is not sound: what redis-check-rdb found (e.g. `Wrong RDB checksum`). */
+/** The RDB is not sound: what redis-check-rdb found (e.g. `RDB CRC error`); or, `unavailable`, the checker could not run. */
 export class RdbCheckError extends Error {
-  constructor(message: string, readonly report: string) {
+  constructor(message: string, readonly report: string, readonly unavailable = false) {
     super(message);
     this.name = 'RdbCheckError';
   }
@@ -51,14 +51,14 @@ export function startRdbCheck(binary = REDIS_CHECK_RDB): RdbCheck {
   // The checker stops reading at the first error; what is still written then fails with EPIPE.
   child.stdin.on('error', () => undefined);
   const result = new Promise<void>((resolve, reject) => {
-    child.once('error', (e) => reject(new RdbCheckError(`cannot run the RDB checker (${e.message})`, '')));
+    child.once('error', (e) => reject(new RdbCheckError(`cannot run the RDB checker (${e.message})`, '', true)));
     child.once('close', (code, signal) => {
       if (code === 0) {
         resolve();
         return;
       }
       if (code === 127) { // the shell's "command not found"
-        reject(new RdbCheckError(`cannot run the RDB checker ${binary}: not found (apt-get install redis-tools)`, output));
+        reject(new RdbCheckError(`cannot run the RDB checker ${binary}: not found (apt-get install redis-tools)`, output, true));
         return;
       }
       reject(new RdbCheckError(`the RDB is not sound: ${summary(output) ?? (signal ? `checker ended by ${signal}` : `checker exit code ${code}`)}`, output));
