@@ -69,7 +69,11 @@ interface Loaded {
   keyspace: Map<number, number>;
 }
 
-/** Loads `sources` (plain RDB bytes each) and moves their keys into `shards` (see the module comment). */
+/**
+ * Loads `sources` (plain RDB bytes each) and moves their keys into `shards` (see the module
+ * comment). Each source is a function opening a fresh stream of its RDB: one source into one
+ * cluster-mode-disabled shard is opened twice (by its loader, then by the target's primary).
+ */
 export async function restoreInto(sources: ReadonlyArray<() => Promise<Readable>>, shards: TargetShard[],
   opts: RestoreOptions): Promise<RestoreResult> {
   const log = opts.logger ?? silentLogger;
