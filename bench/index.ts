@@ -4,7 +4,8 @@
  *   1. CreateReplicationGroup (3 nodes) → available,
  *   2. GET throughput through the primary/reader endpoints (kernel NAT) vs direct to the node,
  *   3. DescribeReplicationGroups latency with 100 single-node groups,
- *   (also TLS, security groups, IAM policy evaluation, IAM authentication of Redis connections, failover, durability, cluster mode: one section each),
+ *   (also TLS, security groups, IAM policy evaluation, IAM authentication of Redis connections, failover, durability, cluster mode,
+ *   point-in-time restore's replay: one section each),
  *   4. scale: control-plane CPU at rest with 100 and 1,000 single-node clusters, failover and
  *      paginated DescribeCacheClusters with 1,000 nodes running (its own service),
  * prints a results table, and removes everything it started (also on failure and Ctrl-C).
@@ -22,6 +23,7 @@ import { measureSecurityGroups, securityGroupRows } from './security-groups.js';
 import { iamRows, measureIam } from './iam-policies.js';
 import { iamAuthRows, measureIamAuth } from './iam-auth.js';
 import { durabilityRows, measureDurability } from './durability.js';
+import { measurePitrReplay, pitrRows } from './pitr.js';
 import { measureScale, scaleRows } from './scale.js';
 import { Cleanup, startService } from './service.js';
 import { max, median, ms, progress, ratio, rps, sec, table, type Row, type Summary } from './stats.js';
@@ -181,6 +183,9 @@ async function main(): Promise<number> {
       const r = await measureCluster(svc, { keys: quick ? 50_000 : 1_000_000, quick });
       rows.push(...r.rows);
       clusterDetails = r.details;
+    });
+    await section('pitr', async () => {
+      rows.push(...pitrRows(await measurePitrReplay({ commands: quick ? 100_000 : 1_000_000 })));
     });
     await section('scale', async () => {
       // Its own service: 1,000 t3.micro limits need more over-commit, and 1,000+ addresses a /21.

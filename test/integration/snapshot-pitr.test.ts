@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { pidAlive } from '../../src/engine/proc.js';
-import { PointInTimeNotCoveredError, restoreToTime, type PointInTimeReplay } from '../../src/snapshots/pitr/index.js';
+import { PointInTimeNotCoveredError, removeStaleLoaders, restoreToTime, type PointInTimeReplay } from '../../src/snapshots/pitr/index.js';
 import type { ObjectStore } from '../../src/snapshots/types.js';
 import { useCleanup } from '../helpers/cleanup.js';
 import { waitFor } from '../../src/util/wait.js';
@@ -31,6 +31,8 @@ let shard: Shard;
 let storeDir: string;
 let store: FolderObjectStore;
 let workDir: string;
+/** A moment the first test's archive can restore. */
+let restorableAt: number;
 
 before(async () => {
   shard = await startShard(cleanup, { 'repl-backlog-size': '16384' });
@@ -93,6 +95,7 @@ describe('point-in-time restore', () => {
     assert.deepEqual(await at.getBuffer(Buffer.from('bin\x00key')), Buffer.from([0, 255, 13, 10, 42]));
 
     const r2 = await restore(prefix, tW2);
+    restorableAt = tW2;
     assert.deepEqual(await dataSet(loaderClient(cleanup, r2.loader)), afterW2);
 
     // Framed by the caller's encode: segments in the store are gzip, never plain AOF.
@@ -259,6 +262,16 @@ describe('point-in-time restore', () => {
     await archiver.stop();
   });
 
+
+  it('removes a loader a crashed control plane left behind', async () => {
+    const own = await cleanup.tmpDir('cachefleet-pitr-stale-');
+    const r = await restoreToTime({ store, prefix: 'pitr/between/0001/', decode, time: new Date(restorableAt), workDir: own });
+    assert.ok(await pidAlive(r.loaderPid));
+    // Never closed (the control plane "crashed"); the next one sweeps its work folder at start.
+    assert.equal(await removeStaleLoaders(own), 1);
+    assert.equal(await pidAlive(r.loaderPid), false);
+    assert.deepEqual(await readdir(own), []);
+  });
 
   it('continues its line through a failover: the promoted replica accepts the old replication id (psync2)', async () => {
     // Last: it changes the shard's roles.

@@ -7,14 +7,15 @@
  *   try { …move r.loader's data… } finally { await r.close(); }
  *
  * How: plan.ts picks a base and the segments after it up to the target second; the base goes in
- * as the multi-part AOF's base file and the segments, concatenated, as its increment, which
- * `redis-check-aof --truncate-to-timestamp` cuts at the first `#TS:` annotation after the target
- * second; Redis itself replays the whole, as it loads an AOF at start. Everything is decoded
+ * as the multi-part AOF's base file and the segments, concatenated, as its increment; the last
+ * one, which holds the end of the target second, is first cut by `redis-check-aof
+ * --truncate-to-timestamp` at its first `#TS:` annotation after that second. Redis itself replays
+ * the whole, as it loads an AOF at start (and refuses a damaged one: aof-load-truncated no). Everything is decoded
  * (the caller's decode: decryption, decompression) on its way into the loader's private folder.
  */
 import { execFile } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
-import { mkdir, open, rm, stat, writeFile } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -87,6 +88,14 @@ export async function archiveCoverage(store: ObjectStore, prefix: string, now = 
   return coverage(bases, await listSegments(store, prefix, bases[0]!.name.ms, now));
 }
 
+/** Writes the decoded segments, in order, to a new file at `path` (after `head` when given). */
+async function decodeInto(o: RestoreToTimeOptions, segments: Listed<SegmentName>[], path: string, head?: Buffer): Promise<void> {
+  await writeFile(path, head ?? Buffer.alloc(0), { flag: 'wx', mode: 0o600 });
+  for (const s of segments) {
+    await pipeline(o.decode(await o.store.get(s.key)), createWriteStream(path, { flags: 'a', highWaterMark: 1 << 20 }));
+  }
+}
+
 function checkAof(binary: string, second: number, file: string): Promise<void> {
   return new Promise((resolve, reject) => {
     execFile(binary, ['--truncate-to-timestamp', String(second), file], { maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
@@ -109,21 +118,21 @@ export async function restoreToTime(o: RestoreToTimeOptions): Promise<PointInTim
     const t0 = performance.now();
     await pipeline(o.decode(await o.store.get(plan.base.key)), createWriteStream(join(aofDir, baseFile), { mode: 0o600 }));
     const incrPath = join(aofDir, incrFile);
-    const out = await open(incrPath, 'wx', 0o600);
-    try {
-      // An annotation at or before the target second first: redis-check-aof refuses to cut at
-      // the very start of a file, and the segments' own first annotation may be after the target.
-      await out.write(annotation(Math.floor(plan.segments[0]!.name.startMs / 1000)));
-      for (const s of plan.segments) {
-        for await (const chunk of o.decode(await o.store.get(s.key))) await out.write(chunk as Buffer);
-      }
-    } finally {
-      await out.close();
-    }
-    const aof = (await stat(incrPath)).size;
+    const lastPath = join(aofDir, 'last-segment.aof');
+    const segments = plan.segments;
+    // Every segment but the last ends before the target second's end and goes in whole; only the
+    // last is cut. It is fetched on its own, headed by an annotation at or before the target
+    // second (redis-check-aof refuses to cut at the very start of a file, and the segment's own
+    // first annotation may be after the target), cut, then appended.
+    await decodeInto(o, segments.slice(0, -1), incrPath);
+    const last = segments[segments.length - 1]!;
+    await decodeInto(o, [last], lastPath, annotation(Math.floor(last.name.startMs / 1000)));
+    const aof = (await stat(incrPath)).size + (await stat(lastPath)).size;
     const base = (await stat(join(aofDir, baseFile))).size;
     const t1 = performance.now();
-    await checkAof(o.redisCheckAof ?? process.env.CACHEFLEET_REDIS_CHECK_AOF ?? 'redis-check-aof', second, incrPath);
+    await checkAof(o.redisCheckAof ?? process.env.CACHEFLEET_REDIS_CHECK_AOF ?? 'redis-check-aof', second, lastPath);
+    await pipeline(createReadStream(lastPath), createWriteStream(incrPath, { flags: 'a' }));
+    await rm(lastPath);
     const aofReplayed = (await stat(incrPath)).size;
     await writeFile(join(aofDir, `${AOF_NAME}.manifest`),
       `file ${baseFile} seq 1 type b\nfile ${incrFile} seq 1 type i\n`, { mode: 0o600 });
