@@ -11,7 +11,6 @@ import { LocalProcessProvider } from '../../src/engine/local-provider.js';
 import type { NodeSpec } from '../../src/engine/types.js';
 import { ShardArchiver, type ArchiverOptions } from '../../src/snapshots/pitr/index.js';
 import type { NodeTarget } from '../../src/snapshots/types.js';
-import { createLogger, silentLogger } from '../../src/util/logger.js';
 import { waitFor } from '../../src/util/wait.js';
 import type { Cleanup } from './cleanup.js';
 import { FolderObjectStore } from './folder-object-store.js';
@@ -59,7 +58,7 @@ export async function startShard(cleanup: Cleanup, config: Record<string, string
 
 /** An archiver on `prefix` with short timings, stopped by `cleanup`. */
 export function startArchiver(cleanup: Cleanup, opts: Omit<ArchiverOptions, 'encode'> & Partial<Pick<ArchiverOptions, 'encode'>>): ShardArchiver {
-  const a = new ShardArchiver({ logger: process.env.PITR_DEBUG ? createLogger({ level: 'debug' }) : silentLogger, encode, flushIntervalMs: 300, idleFlushIntervalMs: 1000, timeoutMs: 15_000, retryMs: 100, ...opts });
+  const a = new ShardArchiver({ encode, flushIntervalMs: 300, idleFlushIntervalMs: 1000, timeoutMs: 15_000, retryMs: 100, ...opts });
   a.start();
   cleanup.defer(() => a.stop());
   return a;

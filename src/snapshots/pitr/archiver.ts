@@ -231,8 +231,8 @@ export class ShardArchiver {
     const name = { ms, line, offset: reply.offset, replid: reply.replid };
     const rdb = reply.rdb!;
     // First in the queue: the RDB streams to the store before any command is read after it.
+    this.bases.noted(name.ms); // now, not once uploaded: the scheduler must not take a second base meanwhile
     this.queue.push(0, () => this.putBase(name, rdb), () => {
-      this.bases.noted(name.ms);
       // Archived through the base's offset: a session ending now resumes this line after it.
       this.head = { line, replid: reply.replid, offset: reply.offset, ms };
       this.st.archivedOffset = reply.offset;
