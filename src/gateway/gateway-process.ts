@@ -118,10 +118,11 @@ function connectUpstream(ls: ListenerState, l: GatewayListener): { socket: Duple
     log('warn', 'cannot read the CA certificate', { listener: l.id, err: String(err) });
     return undefined;
   }
-  const socket = tls.connect({
-    host: target.address, port: target.port, ca,
-    ...(l.sourceAddress ? { localAddress: l.sourceAddress } : {}),
-  });
+  // tls.connect hands localAddress to net.connect (its typings leave it out).
+  const options: tls.ConnectionOptions & { localAddress: string } = {
+    host: target.address, port: target.port, ca, localAddress: l.sourceAddress ?? target.address,
+  };
+  const socket = tls.connect(options);
   socket.setNoDelay(true);
   return { socket, target };
 }
