@@ -6,11 +6,14 @@
  * route exempting the service and the nodes themselves). `redis-cli -c --tls` with a token from
  * botocore, and ioredis's `Cluster` with `tls` and a token (the JS SDK's and botocore's) as the
  * password, write and read keys on every shard; every node endpoint refuses a bad token; the
- * cluster bus and replication go on (cluster_state ok, replicas in sync).
+ * group's security group (127.0.0.1 only) keeps applying at every address; the cluster bus and
+ * replication go on (cluster_state ok, replicas in sync).
  */
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import tls from 'node:tls';
 import { Cluster } from 'ioredis';
+import { AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, EC2Client } from '@aws-sdk/client-ec2';
 import {
   CreateReplicationGroupCommand, CreateUserCommand, CreateUserGroupCommand, DescribeCacheClustersCommand, type ReplicationGroup,
 } from '@aws-sdk/client-elasticache';
@@ -71,10 +74,15 @@ describe('IAM authentication in cluster mode (configuration endpoint and every n
       UserId: IAM_USER, UserName: IAM_USER, Engine: 'redis', AccessString: 'on ~* +@all', AuthenticationMode: { Type: 'iam' },
     }));
     await svc.client.send(new CreateUserGroupCommand({ UserGroupId: 'iam-cme-users', Engine: 'redis', UserIds: ['default', IAM_USER] }));
+    // Clients here connect from 127.0.0.1 (the default source); nobody else is admitted.
+    const ec2 = new EC2Client({ endpoint: svc.url, region: 'us-east-1', credentials: svc.credentials, maxAttempts: 1 });
+    cleanup.defer(() => ec2.destroy());
+    const sg = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'iam-cme-sg', Description: 'localhost only' }))).GroupId!;
+    await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: sg, IpProtocol: 'tcp', FromPort: 6379, ToPort: 6379, CidrIp: '127.0.0.1/32' }));
     await svc.client.send(new CreateReplicationGroupCommand({
       ReplicationGroupId: GROUP, ReplicationGroupDescription: 'IAM auth in cluster mode', CacheNodeType: 'cache.t3.micro',
       CacheParameterGroupName: 'default.redis7.cluster.on', NumNodeGroups: 3, ReplicasPerNodeGroup: 1,
-      TransitEncryptionEnabled: true, UserGroupIds: ['iam-cme-users'],
+      TransitEncryptionEnabled: true, UserGroupIds: ['iam-cme-users'], SecurityGroupIds: [sg],
     }));
     group = await waitAvailable(svc.client, GROUP, 120_000);
     cfg = { host: group.ConfigurationEndpoint!.Address!, port: group.ConfigurationEndpoint!.Port! };
@@ -130,6 +138,23 @@ describe('IAM authentication in cluster mode (configuration endpoint and every n
       for (const m of masters) assert.ok(Number(await m.dbsize()) > 0, `${m.options.host}:${m.options.port} holds keys`);
       assert.equal(await masters[0]!.call('ACL', 'WHOAMI'), IAM_USER);
       c.disconnect();
+    }
+  });
+
+  test('the security group keeps applying at the configuration endpoint and at every node (the gateway checks the source)', async () => {
+    /** Whether a TLS handshake from `from` completes at `at` (a source not admitted is reset, as a closed port). */
+    const handshake = (at: At, from: string): Promise<string> => new Promise((resolve) => {
+      const options: tls.ConnectionOptions & { localAddress: string } = { host: at.host, port: at.port, ca, localAddress: from };
+      const s = tls.connect(options);
+      const done = (what: string) => { s.destroy(); resolve(what); };
+      s.setTimeout(5000, () => done('timeout'));
+      s.once('secureConnect', () => done('handshake'));
+      s.once('error', (e: NodeJS.ErrnoException) => done(e.code ?? e.message));
+      s.once('close', () => done('closed'));
+    });
+    for (const at of [cfg, ...nodes]) {
+      assert.equal(await handshake(at, '127.0.0.1'), 'handshake', `127.0.0.1 at ${at.host}:${at.port}`);
+      assert.notEqual(await handshake(at, '127.0.0.50'), 'handshake', `127.0.0.50 at ${at.host}:${at.port}`);
     }
   });
 
