@@ -15,11 +15,14 @@
 import { execFile } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { CreateReplicationGroupCommand, CreateUserCommand, CreateUserGroupCommand, DeleteUserCommand, DeleteUserGroupCommand } from '@aws-sdk/client-elasticache';
+import { readPid } from '../src/endpoints/proxy-files.js';
+import { gatewayPaths } from '../src/gateway/index.js';
+import { dataPaths } from '../src/paths/index.js';
 import { caPaths } from '../src/security/ca.js';
 import { waitFor } from '../src/util/wait.js';
 import { jsToken } from '../test/helpers/iam-token.js';
 import { addressesOf, deleteGroup, NODE_TYPE, waitAvailable, waitGone } from './groups.js';
-import { runStandalone, type BenchService } from './service.js';
+import { cpuTimeMs, runStandalone, type BenchService } from './service.js';
 import { median, progress, ratio, rps, table, type Row } from './stats.js';
 
 interface Mode { name: string; requests: number; pipeline: number }
@@ -34,6 +37,12 @@ export interface IamAuthModeResult {
   /** Medians of iamEndpoint / passwordDirect and passwordEndpoint / passwordDirect. */
   iamRatio: number;
   passwordRatio: number;
+  /**
+   * The gateway process's CPU time (user + system) per request in the IAM and the password runs,
+   * µs (medians): what the gateway itself costs, much steadier on a shared machine than rps.
+   */
+  iamGatewayCpuUs: number;
+  passwordGatewayCpuUs: number;
 }
 
 const GROUP = 'bench-iam-auth';
@@ -95,17 +104,25 @@ export async function measureIamAuth(svc: BenchService, quick: boolean): Promise
     const modes: Mode[] = quick
       ? [{ name: 'GET', requests: 50_000, pipeline: 1 }, { name: 'GET -P 16', requests: 200_000, pipeline: 16 }]
       : [{ name: 'GET', requests: 300_000, pipeline: 1 }, { name: 'GET -P 16', requests: 1_000_000, pipeline: 16 }];
+    const gatewayPid = readPid(gatewayPaths(dataPaths(svc.dataDir).iamGateway).pid);
+    if (gatewayPid === undefined) throw new Error('no IAM auth gateway runs for the benchmark group');
     const out: IamAuthModeResult[] = [];
     for (const mode of modes) {
-      const ie: number[] = [], pe: number[] = [], pd: number[] = [];
+      const ie: number[] = [], pe: number[] = [], pd: number[] = [], ic: number[] = [], pc: number[] = [];
       for (let i = 0; i < reps; i++) {
-        const runs: Array<[number[], Side]> = [[pd, pwDirect], [ie, iam], [pe, pwEndpoint]];
-        for (const [into, side] of i % 2 === 0 ? runs : [...runs].reverse()) into.push(await redisBenchmark(side, caFile, mode));
-        progress(`${mode.name} ${i + 1}/${reps}: password direct ${rps(pd[i]!)}, IAM via gateway ${rps(ie[i]!)}, password via gateway ${rps(pe[i]!)} rps`);
+        const runs: Array<[number[], Side, number[] | undefined]> = [[pd, pwDirect, undefined], [ie, iam, ic], [pe, pwEndpoint, pc]];
+        for (const [into, side, cpu] of i % 2 === 0 ? runs : [...runs].reverse()) {
+          const before = await cpuTimeMs(gatewayPid);
+          into.push(await redisBenchmark(side, caFile, mode));
+          cpu?.push(((await cpuTimeMs(gatewayPid)) - before) * 1000 / mode.requests);
+        }
+        progress(`${mode.name} ${i + 1}/${reps}: password direct ${rps(pd[i]!)}, IAM via gateway ${rps(ie[i]!)}, password via gateway ${rps(pe[i]!)} rps; ` +
+          `gateway CPU ${ic[i]!.toFixed(2)} / ${pc[i]!.toFixed(2)} µs a request`);
       }
       out.push({
         mode, iamEndpoint: ie, passwordEndpoint: pe, passwordDirect: pd,
         iamRatio: median(ie.map((v, i) => v / pd[i]!)), passwordRatio: median(pe.map((v, i) => v / pd[i]!)),
+        iamGatewayCpuUs: median(ic), passwordGatewayCpuUs: median(pc),
       });
     }
     return out;
@@ -118,11 +135,15 @@ export async function measureIamAuth(svc: BenchService, quick: boolean): Promise
 }
 
 export function iamAuthRows(r: IamAuthModeResult[]): Row[] {
-  return r.map((m): Row => ({
+  return r.flatMap((m): Row[] => [{
     measure: `IAM-authenticated connection via the gateway / password user direct to a node (TLS), ${m.mode.name} -c 50`,
     value: `${ratio(m.iamRatio)} (${rps(median(m.iamEndpoint))} / ${rps(median(m.passwordDirect))} rps; password user via the gateway ${ratio(m.passwordRatio)})`,
     goal: '',
-  }));
+  }, {
+    measure: `IAM auth gateway CPU per request, IAM user (password user), ${m.mode.name} -c 50`,
+    value: `${m.iamGatewayCpuUs.toFixed(2)} µs (${m.passwordGatewayCpuUs.toFixed(2)} µs)`,
+    goal: '',
+  }]);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
