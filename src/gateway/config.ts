@@ -40,7 +40,11 @@ export interface GatewayListener {
   targets: Target[];
   /** Security groups: sources admitted (undefined = everyone), as the route's `allow`. */
   allow?: string[];
-  /** Address upstream connections come from (the control plane's management address). */
+  /**
+   * Address upstream connections come from: the control plane's management address; none, the
+   * target's own address. Either is exempt from the NAT routes of node endpoints (no upstream
+   * connection is sent back to the gateway) and admitted by the nodes' security groups.
+   */
   sourceAddress?: string;
   /** The replication group: the token's host, and the resource elasticache:Connect is checked on. */
   groupId: string;

@@ -1,8 +1,8 @@
 /**
- * The only Redis protocol the gateway reads: a client's commands before it has logged in, one at
- * a time, to find `AUTH <user> <password>` or `HELLO <protover> AUTH <user> <password> …` for one
- * of the group's IAM users. Anything else (another user's AUTH, any other command, an inline
- * command, a command too large to be a login) hands the connection over untouched.
+ * The arguments of a whole AUTH or HELLO command, as the command framer (command-framer.ts) hands
+ * it over, to find `AUTH <user> <password>` or `HELLO <protover> AUTH <user> <password> …` for one
+ * of the group's IAM users and rewrite its password. Anything else (another user's AUTH, a
+ * malformed command, one too large to be a login) goes on to the node untouched.
  */
 
 /** A command this large, still incomplete, is not a login (a token is about 1 KB). */
@@ -11,7 +11,7 @@ export const MAX_LOGIN_BYTES = 16 * 1024;
 export type Parsed =
   | { kind: 'command'; args: Buffer[]; end: number }
   | { kind: 'incomplete' }
-  /** Not a RESP array of bulk strings (an inline command, or a login too large): hand over as is. */
+  /** Not a RESP array of bulk strings (an inline command, or a login too large): pass on as is. */
   | { kind: 'other' };
 
 /** The first command in `buf` (RESP2/3 clients send arrays of bulk strings). */

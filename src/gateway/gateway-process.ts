@@ -1,10 +1,11 @@
 /**
- * The IAM auth gateway: a detached process in front of the group endpoints (primary, reader) of
- * replication groups that have IAM users, started and fed by the control plane (supervisor.ts):
+ * The IAM auth gateway: a detached process in front of every address (group endpoints and node
+ * endpoints, see plan.ts) of replication groups that have IAM users, started and fed by the control
+ * plane (supervisor.ts):
  *   node dist/src/gateway/gateway-process.js <data-dir>/iam-gateway/gateway.json
- * Redis cannot check an IAM token, so the endpoint's NAT rule sends clients here instead of to the
- * node; the gateway ends TLS with a certificate for the endpoint addresses, checks an IAM login
- * (gateway-session.ts), logs in to the node for it and from then on only pipes bytes. It runs
+ * Redis cannot check an IAM token, so NAT rules send clients here instead of to the node; the
+ * gateway ends TLS with a certificate for the group's addresses, checks IAM logins wherever they
+ * come in a connection (gateway-session.ts), logs in to the node for them, and pipes bytes. It runs
  * apart from the control plane: killing the control plane drops no connection, and tokens are
  * checked on with the keys and policies last written to gateway.json. It follows that file as the
  * endpoint proxy follows routes.json (a watch, and a re-read every second) and exits when the file
@@ -118,10 +119,11 @@ function connectUpstream(ls: ListenerState, l: GatewayListener): { socket: Duple
     log('warn', 'cannot read the CA certificate', { listener: l.id, err: String(err) });
     return undefined;
   }
-  const socket = tls.connect({
-    host: target.address, port: target.port, ca,
-    ...(l.sourceAddress ? { localAddress: l.sourceAddress } : {}),
-  });
+  // tls.connect hands localAddress to net.connect (its typings leave it out).
+  const options: tls.ConnectionOptions & { localAddress: string } = {
+    host: target.address, port: target.port, ca, localAddress: l.sourceAddress ?? target.address,
+  };
+  const socket = tls.connect(options);
   socket.setNoDelay(true);
   return { socket, target };
 }

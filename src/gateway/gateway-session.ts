@@ -1,24 +1,27 @@
 /**
  * One client connection through the IAM auth gateway. The gateway connects to the node at once and
- * passes the node's replies straight back; of what the client sends, it reads its first commands
- * (first-command.ts) until a login with IAM succeeds, or at most {@link MAX_READ_COMMANDS}:
- * - `AUTH <iam-user> <token>` (or HELLO … AUTH): the token is checked (connect-auth.ts). Accepted:
- *   the node gets the same command with the user's node secret in place of the token, and answers
- *   it (OK, or HELLO's reply). Refused: the node gets it with a password no user has, and answers
- *   Redis's own WRONGPASS, in its place among the replies; the client may try again.
- * - anything else (another user's AUTH, the default user's, an `INFO` ready check …) goes to the
- *   node as sent, so password users and the default user work as without the gateway.
- * Then the connection is handed over: the bytes are piped both ways without being looked at (no
- * per-command work), and one logged in with IAM is closed `maxConnectionMs` (12 hours) after its
- * login, as ElastiCache does.
+ * passes the node's replies straight back. What the client sends goes to the node as it came,
+ * chunk by chunk, while a {@link CommandFramer} follows where each command begins (by the lengths
+ * in its headers; payloads are never scanned), so that an `AUTH`/`HELLO … AUTH` is found wherever
+ * it comes in the connection:
+ * - `AUTH <iam-user> <token>` (or HELLO … AUTH, or a bare `AUTH <token>`): the token is checked
+ *   (connect-auth.ts). Accepted: the node gets the same command with the user's node secret in
+ *   place of the token, and answers it (OK, or HELLO's reply); the connection is closed
+ *   `maxConnectionMs` (12 hours) later, as ElastiCache does. Refused: the node gets it with a
+ *   password no user has, and answers Redis's own WRONGPASS, in its place among the replies,
+ *   keeping the connection's current login (as Redis does for a failed AUTH).
+ * - a later accepted IAM login on the same connection renews it, as ElastiCache documents
+ *   ("re-authenticate with AUTH or HELLO and a new token before the 12 hours"): the limit is then
+ *   12 hours after that login. A refused one changes nothing.
+ * - anything else (another user's AUTH, the default user's, every other command) goes to the node
+ *   as sent, so password users and the default user work as without the gateway.
  */
 import type { Duplex } from 'node:stream';
 import type { Target } from '../endpoints/types.js';
+import { CommandFramer } from './command-framer.js';
 import type { ConnectDecision } from './connect-auth.js';
 import { loginOf, parseCommand } from './first-command.js';
 
-/** Commands read before the connection is handed over untouched (a client logs in among its first ones). */
-export const MAX_READ_COMMANDS = 8;
 /** The password a refused login is sent to the node with: no user has it (node secrets are 64 hex digits). */
 const REFUSED = 'iam-token-refused';
 
@@ -71,45 +74,49 @@ export function runSession(client: Duplex, first: Buffer | undefined, deps: Sess
   onOpen(handed);
   upstream.pipe(client);
 
-  let buffered: Buffer = Buffer.alloc(0);
-  let read = 0;
-  const handOver = (): void => {
-    client.off('data', onData);
-    if (buffered.length > 0) upstream.write(buffered);
-    buffered = Buffer.alloc(0);
-    client.pipe(upstream);
-  };
-  const onData = (chunk: Buffer): void => {
-    buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
-    for (;;) {
-      const p = parseCommand(buffered);
-      if (p.kind === 'incomplete') return;
-      if (p.kind === 'other') return handOver();
-      read++;
-      const login = loginOf(p.args);
-      const command = buffered.subarray(0, p.end);
-      buffered = buffered.subarray(p.end);
-      if (!login || !deps.isIamUser(login.user)) {
-        upstream.write(command);
-      } else {
-        const decision = deps.authorize(login.user, login.password);
-        if (decision.ok) {
-          deps.log('info', 'IAM login accepted', { user: login.user, accessKeyId: decision.accessKeyId });
-          upstream.write(login.withPassword(deps.nodeSecret(login.user)));
-          if (timer) clearTimeout(timer);
-          timer = setTimeout(() => {
-            deps.log('info', 'closing an IAM-authenticated connection: its time limit is reached', { user: login.user });
-            finish();
-          }, deps.maxConnectionMs);
-          timer.unref();
-          return handOver();
-        }
-        deps.log('warn', 'IAM login refused', { user: login.user, reason: decision.reason, why: decision.message, accessKeyId: decision.accessKeyId });
-        upstream.write(login.withPassword(REFUSED));
-      }
-      if (read >= MAX_READ_COMMANDS) return handOver();
+  /** Whether an IAM login was accepted on this connection (a later one renews it). */
+  let loggedIn = false;
+  const login = (raw: Buffer): Buffer => {
+    const p = parseCommand(raw);
+    const l = p.kind === 'command' ? loginOf(p.args) : undefined;
+    if (!l || !deps.isIamUser(l.user)) return raw;
+    let decision: ConnectDecision;
+    try {
+      decision = deps.authorize(l.user, l.password);
+    } catch (err) {
+      decision = { ok: false, reason: 'error', message: String(err) }; // a bug of ours refuses the login, nothing more
     }
+    if (!decision.ok) {
+      deps.log('warn', loggedIn ? 'IAM re-authentication refused; the connection keeps its login and its limit' : 'IAM login refused',
+        { user: l.user, reason: decision.reason, why: decision.message, accessKeyId: decision.accessKeyId });
+      return l.withPassword(REFUSED);
+    }
+    deps.log('info', loggedIn ? 'IAM re-authentication accepted; the connection\'s limit starts again' : 'IAM login accepted',
+      { user: l.user, accessKeyId: decision.accessKeyId });
+    loggedIn = true;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => {
+      deps.log('info', 'closing an IAM-authenticated connection: its time limit is reached', { user: l.user });
+      finish();
+    }, deps.maxConnectionMs);
+    timer.unref();
+    return l.withPassword(deps.nodeSecret(l.user));
+  };
+
+  // As client.pipe(upstream) would, with the framer in between: backpressure and the end carried over.
+  let full = false;
+  const framer = new CommandFramer({
+    pass: (bytes) => { if (!upstream.write(bytes)) full = true; },
+    login,
+  });
+  const onData = (chunk: Buffer): void => {
+    framer.push(chunk);
+    if (!full) return;
+    full = false;
+    client.pause();
+    upstream.once('drain', () => client.resume());
   };
   client.on('data', onData);
+  client.on('end', () => upstream.end());
   if (first && first.length > 0) onData(first);
 }

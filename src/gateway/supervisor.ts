@@ -1,6 +1,6 @@
 /**
  * The control plane's side of the IAM auth gateway: on every program of the endpoints it works
- * out which group endpoints need the gateway (plan.ts), issues their certificates, writes the
+ * out which group and node endpoints need the gateway (plan.ts), issues their certificates, writes the
  * gateway's config (listeners, the active access keys and the IAM users' policies), starts the
  * detached gateway process if none runs (or adopts the running one) and waits until it has
  * applied the config. Only then do the endpoint routes point at its listeners, so no client is
@@ -16,14 +16,14 @@ import { readJson, readPid, writeFileAtomic } from '../endpoints/proxy-files.js'
 import { DIR_MODE, FILE_MODE } from '../paths/index.js';
 import type { CertificateAuthority } from '../security/ca.js';
 import { NodeCertificates } from '../security/certs.js';
-import type { ReplicationGroupRecord, StateStore } from '../store/index.js';
+import type { StateStore } from '../store/index.js';
 import type { Logger } from '../util/logger.js';
 import { waitFor } from '../util/wait.js';
 import {
   DEFAULT_MAX_CONNECTION_MS, GATEWAY_SCRIPT, gatewayPaths, type GatewayConfig, type GatewayIamUser, type GatewayKey,
   type GatewayListener, type GatewayPaths, type GatewayStatus,
 } from './config.js';
-import { planGateway } from './plan.js';
+import { planGateway, type GatewayRoutesInput } from './plan.js';
 import { isGatewayProcess } from './process-check.js';
 
 const SCRIPT_PATH = fileURLToPath(new URL(`./${GATEWAY_SCRIPT}`, import.meta.url));
@@ -48,6 +48,7 @@ export class IamGateway {
   readonly paths: GatewayPaths;
   private readonly certs: NodeCertificates;
   private readonly logger: Logger;
+  private readonly warnedNodes = new Set<string>();
 
   constructor(private readonly o: IamGatewayOptions) {
     this.paths = gatewayPaths(o.dir);
@@ -62,16 +63,18 @@ export class IamGateway {
   }
 
   /**
-   * Brings the gateway to what `routes` and the records call for; returns the routes as the
-   * router is to get them (those of endpoints the gateway serves point at its listeners). A
-   * listener the gateway cannot serve leaves its route as it was (IAM logins fail there; nothing
-   * else does), and is logged.
+   * Brings the gateway to what the routes and the records call for; returns the routes as the
+   * router is to get them (those of endpoints the gateway serves point at its listeners, and node
+   * routes are added for them). A listener the gateway cannot serve leaves its route as it was, or
+   * adds none (IAM logins fail there; nothing else does), and is logged.
    */
-  async apply(routes: EndpointRoute[], groups: ReplicationGroupRecord[]): Promise<EndpointRoute[]> {
+  async apply(input: GatewayRoutesInput): Promise<EndpointRoute[]> {
+    const { routes } = input;
     const [userGroups, users] = await Promise.all([this.o.store.list('userGroup'), this.o.store.list('user')]);
     const plan = planGateway({
-      routes, groups, userGroups: new Map(userGroups.map((r) => [r.id, r.doc])), users: new Map(users.map((r) => [r.id, r.doc])),
+      ...input, userGroups: new Map(userGroups.map((r) => [r.id, r.doc])), users: new Map(users.map((r) => [r.id, r.doc])),
     });
+    this.warnNodesNotServed(plan.nodesNotServed);
     if (plan.listeners.length === 0 && this.pid() === undefined) return routes;
     const listeners: GatewayListener[] = [];
     for (const { mode, certIps, ...l } of plan.listeners) {
@@ -91,7 +94,26 @@ export class IamGateway {
     const up = new Set(status?.listening ?? []);
     const served = new Set(listeners.filter((l) => up.has(`${l.address}:${l.port}`)).map((l) => l.id));
     const original = new Map(routes.map((r) => [r.id, r]));
-    return plan.routes.map((r) => (served.has(r.id) ? r : original.get(r.id) ?? r));
+    return plan.routes.flatMap((r) => {
+      if (served.has(r.id)) return [r];
+      const was = original.get(r.id);
+      return was ? [was] : [];
+    });
+  }
+
+  /**
+   * Said once per group: without kernel NAT its node endpoints are redis-server itself, where an
+   * IAM token is refused (and cluster-mode clients, sent to the nodes, cannot log in with IAM).
+   */
+  private warnNodesNotServed(groupIds: string[]): void {
+    for (const id of groupIds) {
+      if (this.warnedNodes.has(id)) continue;
+      this.warnedNodes.add(id);
+      this.logger.warn({ replicationGroup: id },
+        'IAM logins are refused at this group\'s node endpoints (and so in cluster mode, where clients connect to the nodes): ' +
+        'sending them through the IAM auth gateway needs kernel NAT (nftables, as root or with CAP_NET_ADMIN); ' +
+        'its primary, reader and configuration endpoints take IAM logins');
+    }
   }
 
   /** A resource's tags (the tags record of its ARN), for aws:ResourceTag/… in Connect policies. */

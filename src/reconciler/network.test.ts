@@ -5,8 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { normalizeRoutes } from '../endpoints/routes.js';
 import type { EndpointRoute, EndpointRouter, SourceFilter, Target } from '../endpoints/types.js';
-import type { CacheClusterRecord, Kind, ReplicationGroupRecord, SecurityGroupRecord, StateStore, Stored } from '../store/index.js';
+import { planGateway, type GatewayRoutesInput } from '../gateway/index.js';
+import type {
+  CacheClusterRecord, Kind, ReplicationGroupRecord, SecurityGroupRecord, StateStore, Stored, UserGroupRecord, UserRecord,
+} from '../store/index.js';
 import type { Logger } from '../util/logger.js';
 import { EndpointNetwork } from './network.js';
 
@@ -137,5 +141,35 @@ describe('endpoint network', () => {
     const enforced = warnings();
     await new EndpointNetwork({ store: guarded.store(), router: fakeRouter(true), logger: enforced }).sync(guarded.clusterMap());
     assert.deepEqual(enforced.lines, []);
+  });
+
+  it('the IAM gateway gets the routes, records and filters, and adds node routes only where kernel NAT can serve them', async () => {
+    const iamGroup = group({ arn: 'arn:rg:g', transitEncryptionEnabled: true, userGroupIds: ['ug'] } as Partial<ReplicationGroupRecord>);
+    const recs = new Records([iamGroup], [cluster('g-001', '127.66.0.1', 'primary'), cluster('g-002', '127.66.0.2', 'replica')]);
+    const users = new Map([['iam-app', { userName: 'iam-app', arn: 'arn:user', status: 'active', authentication: { type: 'iam', nodeSecret: 's' } } as unknown as UserRecord]]);
+    const userGroups = new Map([['ug', { userIds: ['iam-app'] } as unknown as UserGroupRecord]]);
+    const seen: GatewayRoutesInput[] = [];
+    // The gateway as if every listener were up: the plan's routes.
+    const gateway = { apply: async (input: GatewayRoutesInput) => { seen.push(input); return planGateway({ ...input, users, userGroups }).routes; } };
+    for (const kernel of [true, false]) {
+      const router = fakeRouter(kernel);
+      await new EndpointNetwork({ store: recs.store(), router, logger: warnings(), managementAddress: '127.66.0.250', gateway }).sync(recs.clusterMap());
+      const input = seen.at(-1)!;
+      assert.equal(input.nodeEndpoints, kernel);
+      assert.equal(input.managementAddress, '127.66.0.250');
+      assert.equal(input.clusters.size, 2);
+      assert.ok(input.filters.some((f) => f.id === 'g-001/0001'), 'the security groups\' filters');
+      const [program] = syncs(router.calls);
+      const node = route(program!, 'g-001/0001');
+      if (!kernel) {
+        assert.equal(node, undefined, 'no NAT: node endpoints stay redis-server itself');
+        continue;
+      }
+      assert.deepEqual(node, {
+        id: 'g-001/0001', address: '127.66.0.1', port: 6379, targets: [{ address: '127.66.0.1', port: 46379 }],
+        exceptSources: ['127.66.0.1', '127.66.0.2', '127.66.0.250'],
+      });
+      assert.doesNotThrow(() => normalizeRoutes(program!.routes));
+    }
   });
 });

@@ -5,6 +5,7 @@
  * runners, so nothing else programs the router and every program of it comes from the same rules.
  */
 import type { EndpointRoute, EndpointRouter } from '../endpoints/types.js';
+import type { GatewayRoutesInput } from '../gateway/index.js';
 import { MergedViews, type CacheClusterRecord, type ReplicationGroupRecord, type StateStore } from '../store/index.js';
 import type { Logger } from '../util/logger.js';
 import { NetworkPolicy } from './network-policy.js';
@@ -34,10 +35,10 @@ export interface EndpointNetworkDeps {
    */
   managementAddress?: string;
   /**
-   * The IAM auth gateway (src/gateway): group endpoints of groups with IAM users are sent through
-   * it. Absent: no IAM authentication of Redis connections (tests that need none).
+   * The IAM auth gateway (src/gateway): the group and node endpoints of groups with IAM users are
+   * sent through it. Absent: no IAM authentication of Redis connections (tests that need none).
    */
-  gateway?: { apply(routes: EndpointRoute[], groups: ReplicationGroupRecord[]): Promise<EndpointRoute[]> };
+  gateway?: { apply(input: GatewayRoutesInput): Promise<EndpointRoute[]> };
 }
 
 /**
@@ -93,8 +94,14 @@ export class EndpointNetwork implements EndpointSwitch {
     }
     const routes = [...desiredRoutes(groups, clusters, paramGroups), ...transitRoutes(groups, clusters, managementAddress)];
     let programmed = policy.applyToRoutes(routes, filters);
-    // Before the router: a route is pointed at the gateway only once it listens there.
-    if (this.d.gateway) programmed = await this.d.gateway.apply(programmed, groups);
+    // Before the router: a route is pointed at the gateway only once it listens there. Node
+    // endpoints need routes with source exemptions, which only kernel NAT serves.
+    if (this.d.gateway) {
+      programmed = await this.d.gateway.apply({
+        routes: programmed, groups, clusters, filters, nodeEndpoints: router.kind === 'nftables',
+        ...(managementAddress ? { managementAddress } : {}),
+      });
+    }
     await router.sync(programmed, filters);
   }
 }

@@ -6,13 +6,16 @@
  * with AUTH and with HELLO 3), an expired one, one of a key whose policy does not allow Connect,
  * one with a bad signature are refused with WRONGPASS; restricted commands stay refused for the
  * IAM user; password users and the default user work as before; an IAM connection is closed after
- * the (shortened) 12-hour limit; killing the control plane drops no IAM connection.
+ * the (shortened) 12-hour limit, unless a new AUTH with a new token renews it; each node's own
+ * endpoint takes IAM logins too (through the gateway, NAT exempting replication); killing the
+ * control plane drops no IAM connection.
  */
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
 import {
-  AddTagsToResourceCommand, CreateReplicationGroupCommand, CreateUserCommand, CreateUserGroupCommand, ListTagsForResourceCommand, type ReplicationGroup,
+  AddTagsToResourceCommand, CreateReplicationGroupCommand, CreateUserCommand, CreateUserGroupCommand, DescribeCacheClustersCommand,
+  ListTagsForResourceCommand, type ReplicationGroup,
 } from '@aws-sdk/client-elasticache';
 import { CreateAccessKeyCommand, CreateUserCommand as CreateIamUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { useCleanup } from '../helpers/cleanup.js';
@@ -44,11 +47,15 @@ describe('IAM authentication of Redis connections', { timeout: 300_000 }, () => 
   let blueOnly: SigningCredentials;
   const clients: Redis[] = [];
 
-  const cli = async (user: [string, string] | undefined, ...args: string[]): Promise<string> => {
+  /** redis-cli over TLS at `at` (host:port); output and errors as one trimmed string. */
+  const cliAt = async (at: { host: string; port: number }, user: [string, string] | undefined, ...args: string[]): Promise<string> => {
     const auth = user ? ['--user', user[0], '--pass', user[1]] : [];
-    const r = await run('redis-cli', ['--tls', '--cacert', caFile, '-h', host, '-p', String(port), '--no-auth-warning', ...auth, ...args], { timeoutMs: 10_000 });
+    const r = await run('redis-cli', ['--tls', '--cacert', caFile, '-h', at.host, '-p', String(at.port), '--no-auth-warning', ...auth, ...args],
+      { timeoutMs: 10_000 });
     return `${r.stdout}${r.stderr}`.trim();
   };
+  /** redis-cli at the primary endpoint. */
+  const cli = (user: [string, string] | undefined, ...args: string[]): Promise<string> => cliAt({ host, port }, user, ...args);
   const ioredis = (username: string, password: string, extra: object = {}): Redis => {
     const r = new Redis({
       host, port, tls: { ca }, username, password, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, ...extra,
@@ -94,7 +101,7 @@ describe('IAM authentication of Redis connections', { timeout: 300_000 }, () => 
     await svc.client.send(new CreateUserCommand({ UserId: PW_USER, UserName: PW_USER, Engine: 'redis', AccessString: 'on ~* +@all', Passwords: [PW] }));
     await svc.client.send(new CreateUserGroupCommand({ UserGroupId: 'iam-users', Engine: 'redis', UserIds: ['default', IAM_USER, PW_USER] }));
     await svc.client.send(new CreateReplicationGroupCommand({
-      ReplicationGroupId: GROUP, ReplicationGroupDescription: 'IAM auth', NumCacheClusters: 1,
+      ReplicationGroupId: GROUP, ReplicationGroupDescription: 'IAM auth', NumCacheClusters: 2,
       TransitEncryptionEnabled: true, UserGroupIds: ['iam-users'],
     }));
     await waitAvailable(svc.client, GROUP, 60_000);
@@ -216,6 +223,51 @@ describe('IAM authentication of Redis connections', { timeout: 300_000 }, () => 
     assert.ok(closedAt - opened >= MAX_CONNECTION_MS - 1000, `closed after ${closedAt - opened} ms`);
     assert.equal(await pw.ping(), 'PONG');
     pw.disconnect();
+  });
+
+  test('a node endpoint takes IAM logins too (through the gateway) and refuses bad tokens; replication goes on', async () => {
+    const nodes = await Promise.all(group.MemberClusters!.map(async (id) => {
+      const c = (await svc.client.send(new DescribeCacheClustersCommand({ CacheClusterId: id, ShowCacheNodeInfo: true }))).CacheClusters![0]!;
+      const e = c.CacheNodes![0]!.Endpoint!;
+      return { id, host: e.Address!, port: e.Port! };
+    }));
+    const primaryId = group.NodeGroups![0]!.NodeGroupMembers!.find((m) => m.CurrentRole === 'primary')!.CacheClusterId!;
+    const primary = nodes.find((n) => n.id === primaryId)!;
+    const replica = nodes.find((n) => n.id !== primaryId)!;
+    const token = await jsToken(allowed, GROUP, IAM_USER);
+    for (const n of nodes) {
+      // redis-server alone refuses a token (it knows the user by a secret only the gateway has): a PONG is the gateway's login.
+      await waitFor(async () => (await cliAt(n, [IAM_USER, token], 'PING')) === 'PONG', { timeoutMs: 20_000, what: `an IAM login at ${n.id}'s endpoint` });
+      assert.equal(await cliAt(n, [IAM_USER, token], 'ACL', 'WHOAMI'), IAM_USER);
+      const forged = token.replace(/X-Amz-Signature=([0-9a-f])/, (_m, c: string) => `X-Amz-Signature=${c === '0' ? '1' : '0'}`);
+      assert.match(await cliAt(n, [IAM_USER, forged], 'PING'), /WRONGPASS/, `a forged token at ${n.id}`);
+      assert.match(await cliAt(n, [IAM_USER, await jsToken(unprivileged, GROUP, IAM_USER)], 'PING'), /WRONGPASS/, `a key without Connect at ${n.id}`);
+      assert.equal(await cliAt(n, [PW_USER, PW], 'PING'), 'PONG', `a password user at ${n.id}`);
+    }
+    // The replica reaches the primary directly (its own address is exempt from the node's route).
+    assert.equal(await cliAt(primary, [IAM_USER, token], 'SET', 'via-node', 'replicated'), 'OK');
+    await waitFor(async () => (await cliAt(replica, [IAM_USER, token], 'GET', 'via-node')) === 'replicated',
+      { timeoutMs: 10_000, what: 'the write to reach the replica' });
+    assert.equal((await describeGroup(svc.client, GROUP)).Status, 'available');
+  });
+
+  test('a new AUTH with a new token renews the connection\'s limit; a refused one leaves it as it was', async () => {
+    const r = ioredis(IAM_USER, await jsToken(allowed, GROUP, IAM_USER));
+    await r.connect();
+    const opened = Date.now();
+    let closedAt = 0;
+    r.once('close', () => { closedAt = Date.now(); });
+    await waitFor(() => Date.now() >= opened + MAX_CONNECTION_MS / 2, { timeoutMs: MAX_CONNECTION_MS, intervalMs: 100, what: 'half the limit' });
+    await assert.rejects(r.call('AUTH', IAM_USER, await jsToken(unprivileged, GROUP, IAM_USER)), /WRONGPASS/);
+    assert.equal(await r.call('ACL', 'WHOAMI'), IAM_USER, 'a refused AUTH keeps the login');
+    assert.equal(await r.call('AUTH', IAM_USER, await jsToken(allowed, GROUP, IAM_USER)), 'OK');
+    const renewed = Date.now();
+    await waitFor(() => Date.now() >= opened + MAX_CONNECTION_MS + 2_000, { timeoutMs: MAX_CONNECTION_MS * 2, intervalMs: 100, what: 'the first limit to pass' });
+    assert.equal(closedAt, 0, 'still open past the first limit');
+    assert.equal(await r.incr('renewed'), 1);
+    await waitFor(() => closedAt > 0, { timeoutMs: MAX_CONNECTION_MS + 10_000, what: 'the renewed connection to be closed' });
+    assert.ok(closedAt - renewed >= MAX_CONNECTION_MS - 1000 && closedAt - renewed <= MAX_CONNECTION_MS + 5000,
+      `closed ${closedAt - renewed} ms after the renewal`);
   });
 
   test('kill -9 of the control plane drops no IAM connection, and new IAM logins still work', async () => {
