@@ -33,6 +33,11 @@ export interface ServiceConfig {
   flapWindowMs: number;
   /** A replica whose link stays down this long while its primary is healthy is restarted. */
   stuckLinkMs: number;
+  /**
+   * How many snapshots (manual and automatic) the installation keeps at most; a CreateSnapshot,
+   * CopySnapshot or final snapshot beyond it gets SnapshotQuotaExceededFault.
+   */
+  snapshotQuota: number;
   /** Host memory the capacity check counts with. */
   hostMemoryBytes: number;
   /** Node maxmemory limits may add up to host memory times this (limits, not reservations). */
@@ -79,6 +84,7 @@ export function defaultConfig(overrides: Partial<ServiceConfig> = {}): ServiceCo
     healthDownAfter: 3,
     flapWindowMs: 60_000,
     stuckLinkMs: 15_000,
+    snapshotQuota: 1000,
     hostMemoryBytes: totalmem(),
     // Lets every example of the guides (tens of r6g.large nodes) run on a 16 GiB machine.
     memoryOvercommit: 16,

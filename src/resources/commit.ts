@@ -114,6 +114,9 @@ const STATE_FAULTS: Record<Kind, { fault?: FaultName; what: string }> = {
   iamUser: { what: 'IAM user' },
   iamGroup: { what: 'IAM group' },
   iamAccessKey: { what: 'IAM access key' },
+  snapshot: { fault: 'InvalidSnapshotStateFault', what: 'Snapshot' },
+  snapshotStatus: { fault: 'InvalidSnapshotStateFault', what: 'Snapshot' },
+  backupSchedule: { what: 'The backup schedule of' },
 };
 
 /** The AWS fault for a conflict on `e.kind`/`e.id` that retrying did not resolve. */
