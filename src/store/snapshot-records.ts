@@ -120,6 +120,8 @@ export interface SnapshotStatusRecord {
   owner?: string;
   failureReason?: string;
   completedAt?: string;
+  /** The outcome was told (event) and its source's `snapshotting` marker cleared: the last step of the work. */
+  announced?: boolean;
 }
 
 /** The merged view (see snapshot-views.ts). */

@@ -4,7 +4,8 @@ import { forEachLimit } from '../../util/concurrency.js';
 import { captureMembers } from './capture-nodes.js';
 import { checkpoint, DEFAULT_MAX_ATTEMPTS, reason, type BackupDeps } from './deps.js';
 import { snapshotObjectKey, snapshotPrefix } from './objects.js';
-import { clearSnapshotting, sourceWords, writeSnapshotStatus } from './snapshot-writes.js';
+import { sourceWords, writeSnapshotStatus } from './snapshot-writes.js';
+import { announce } from './announce.js';
 
 /** Shards captured at once: each is a full sync from one node, so a few at a time keep the disk and the network busy, not flooded. */
 const SHARDS_AT_ONCE = 4;
@@ -13,7 +14,7 @@ const SHARDS_AT_ONCE = 4;
  * Takes a snapshot, one persisted step at a time, each safe to repeat:
  * started (attempt counted, owner recorded) → for each shard: RDB streamed from the chosen node
  * (capture, CRC checked), compressed and encrypted (encode), written to the store (put), then
- * recorded in the status → every file present → `available` → the source's `snapshotting` cleared.
+ * recorded in the status → every file present → `available` → announced (announce.ts).
  * A run cut short by a restart of the service is run again by the next controller: shards already
  * recorded (with their file present) are kept, the others taken again; after a few interrupted
  * runs the snapshot fails instead. Any error fails it, with an event, its files removed.
@@ -42,8 +43,7 @@ export async function runBackup(d: BackupDeps, name: string): Promise<void> {
     });
     if (!written) return; // deleted meanwhile: nothing more to say
     await checkpoint(d, 'backup:available');
-    await clearSnapshotting(d, spec);
-    await d.svc.events.emit(src.type, src.id, `Snapshot succeeded for snapshot with ID '${name}' of ${src.words}`);
+    await announce(d, name);
   } catch (err) {
     d.logger.warn({ err, snapshot: name }, 'snapshot failed');
     await failBackup(d, spec, reason(err));
@@ -109,13 +109,8 @@ async function recordShard(d: BackupDeps, name: string, entry: NodeSnapshotRecor
   }));
 }
 
-/** Marks the snapshot failed (with the reason), removes its files, clears its source's marker, says so. */
+/** Marks the snapshot failed, with the reason (its files go when the outcome is announced). */
 export async function failBackup(d: BackupDeps, spec: SnapshotSpec, why: string): Promise<void> {
   await writeSnapshotStatus(d, spec.name, (w) => ({ ...w, status: 'failed', failureReason: why, nodeSnapshots: [], completedAt: d.svc.now().toISOString() }));
-  for (const f of await d.io.storage.snapshots.list(snapshotPrefix(spec)).catch(() => [])) {
-    await d.io.storage.snapshots.delete(f.key).catch(() => undefined);
-  }
-  await clearSnapshotting(d, spec);
-  const src = sourceWords(spec);
-  await d.svc.events.emit(src.type, src.id, `Snapshot failed for snapshot with ID '${spec.name}' of ${src.words}: ${why}`, 'warn');
+  await announce(d, spec.name);
 }

@@ -2,6 +2,7 @@ import { listClusters, listGroups, listSnapshots, type ClusterView, type GroupVi
 import { runBackup } from './backup-job.js';
 import { runCopy, runExport } from './copy-job.js';
 import { runDelete } from './delete-job.js';
+import { announce } from './announce.js';
 import type { BackupDeps } from './deps.js';
 import { runRestore } from './restore-job.js';
 import { BackupScheduler } from './scheduler.js';
@@ -50,6 +51,8 @@ export class SnapshotController {
       }
       if (s.work.status === 'creating') {
         this.start(`create:${s.name}`, () => (s.origin.kind === 'copy' ? runCopy(this.d, s.name) : runBackup(this.d, s.name)));
+      } else if (!s.work.announced) {
+        this.start(`create:${s.name}`, () => announce(this.d, s.name)); // its job was cut short after recording the outcome
       }
       for (const h of s.holds ?? []) {
         if (h.kind === 'export') this.start(`export:${s.name}:${h.bucket}:${h.by}`, () => runExport(this.d, s.name, h));
@@ -105,12 +108,12 @@ export class SnapshotController {
     await writeSnapshotSpec(this.d, v.id, (s) => ({ ...s, holds: (s.holds ?? []).filter((h) => !ended.some((e) => e.kind === h.kind && e.by === h.by)) }));
   }
 
-  /** `snapshotting` markers naming a snapshot that is no longer being created (e.g. its job's last step was cut short). */
+  /** `snapshotting` markers naming a snapshot that is gone or being deleted (announce clears the others). */
   private async clearStaleMarkers(groups: GroupView[], clusters: ClusterView[], byName: Map<string, SnapshotView>): Promise<void> {
     const stale = (name: string | undefined) => {
       if (!name) return false;
       const s = byName.get(name);
-      return !s || s.doc.work.status !== 'creating' || !!s.spec.deleteRequested;
+      return !s || !!s.spec.deleteRequested || !!s.doc.work.announced;
     };
     for (const g of groups) if (stale(g.spec.snapshotting)) await clearMarker(this.d, 'group', g.id, g.spec.snapshotting!);
     for (const c of clusters) if (stale(c.spec.snapshotting)) await clearMarker(this.d, 'cluster', c.id, c.spec.snapshotting!);

@@ -2,8 +2,9 @@ import type { Readable } from 'node:stream';
 import { exportObjectKeys } from '../../snapshots/export-keys.js';
 import { getSnapshot, type NodeSnapshotRecord, type SnapshotHold, type SnapshotSpec } from '../../store/index.js';
 import { checkpoint, DEFAULT_MAX_ATTEMPTS, reason, type BackupDeps } from './deps.js';
-import { snapshotObjectKey, snapshotPrefix } from './objects.js';
-import { writeSnapshotSpec, writeSnapshotStatus } from './snapshot-writes.js';
+import { snapshotObjectKey } from './objects.js';
+import { announce } from './announce.js';
+import { sourceWords, writeSnapshotSpec, writeSnapshotStatus } from './snapshot-writes.js';
 
 /**
  * CopySnapshot's two halves. A copy (a new snapshot kept by the service) rewrites each file of
@@ -38,13 +39,12 @@ export async function runCopy(d: BackupDeps, name: string): Promise<void> {
       await checkpoint(d, `copy:written:${n.nodeGroupId}`);
     }
     await writeSnapshotStatus(d, name, (w) => ({ ...w, nodeSnapshots: files, status: 'available', completedAt: d.svc.now().toISOString() }));
-    await d.svc.events.emit(eventType(spec), eventId(spec), `Snapshot copy succeeded: snapshot with ID '${name}' copied from snapshot '${sourceName}'`);
+    await checkpoint(d, 'copy:available');
   } catch (err) {
     d.logger.warn({ err, snapshot: name }, 'snapshot copy failed');
     await writeSnapshotStatus(d, name, (w) => ({ ...w, status: 'failed', failureReason: reason(err), nodeSnapshots: [], completedAt: d.svc.now().toISOString() }));
-    for (const f of await d.io.storage.snapshots.list(snapshotPrefix(spec)).catch(() => [])) await d.io.storage.snapshots.delete(f.key).catch(() => undefined);
-    await d.svc.events.emit(eventType(spec), eventId(spec), `Snapshot copy failed for snapshot with ID '${name}': ${reason(err)}`, 'warn');
   }
+  await announce(d, name);
 }
 
 /**
@@ -65,11 +65,11 @@ export async function runExport(d: BackupDeps, sourceName: string, hold: Snapsho
       await bucket.put(keys[i]!, spec.kmsKey ? d.io.encode(rdb, { compress: false, key: spec.kmsKey }) : rdb);
       await checkpoint(d, `export:written:${n.nodeGroupId}`);
     }
-    await d.svc.events.emit(eventType(spec), eventId(spec),
+    await d.svc.events.emit(sourceWords(spec).type, sourceWords(spec).id,
       `Snapshot export succeeded: snapshot with ID '${sourceName}' exported to bucket ${hold.bucket} as ${keys.join(', ')}`);
   } catch (err) {
     d.logger.warn({ err, snapshot: sourceName, bucket: hold.bucket }, 'snapshot export failed');
-    await d.svc.events.emit(eventType(spec), eventId(spec),
+    await d.svc.events.emit(sourceWords(spec).type, sourceWords(spec).id,
       `Snapshot export failed for snapshot with ID '${sourceName}' to bucket ${hold.bucket}: ${reason(err)}`, 'warn');
   }
   await writeSnapshotSpec(d, sourceName, (s) => ({ ...s, holds: (s.holds ?? []).filter((h) => !sameHold(h, hold)) }));
@@ -79,5 +79,3 @@ export function sameHold(a: SnapshotHold, b: SnapshotHold): boolean {
   return a.kind === b.kind && a.by === b.by && a.bucket === b.bucket;
 }
 
-const eventType = (s: SnapshotSpec) => (s.config.replicationGroupId ? 'replication-group' as const : 'cache-cluster' as const);
-const eventId = (s: SnapshotSpec) => s.config.replicationGroupId ?? s.config.cacheClusterId ?? s.name;
