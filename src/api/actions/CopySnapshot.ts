@@ -8,7 +8,7 @@ import { normalizeSnapshotName } from '../../resources/naming.js';
 import { newSnapshotSpec } from '../../resources/snapshot-source.js';
 import { checkSnapshotQuota, requireSnapshot, requireSnapshotNameFree } from '../../resources/snapshots.js';
 import { tagOps } from '../../resources/tags.js';
-import type { Services } from '../../core/index.js';
+import { arn, type Services } from '../../core/index.js';
 import { exportObjectKeys } from '../../snapshots/export-keys.js';
 import { mergeSnapshot, snapshotCreate, snapshotSpecWrite, type SnapshotView } from '../../store/index.js';
 
@@ -23,6 +23,7 @@ const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
  */
 export default defineAction<CopySnapshotMessage, CopySnapshotResult>('CopySnapshot', async (input, svc) => {
   const target = normalizeSnapshotName('TargetSnapshotName', input.TargetSnapshotName);
+  tagOps(arn(svc.installation, 'snapshot', target), input.Tags); // the tags are checked before anything else
   const result = await retryOnConflict(async () => {
     const source = await requireSnapshot(svc, input.SourceSnapshotName);
     const s = source.doc;

@@ -9,7 +9,7 @@ import {
   checkSnapshotQuota, clusterSnapshotSpec, groupSnapshotSpec, requireSnapshotNameFree,
 } from '../../resources/snapshots.js';
 import { tagOps } from '../../resources/tags.js';
-import type { Services } from '../../core/index.js';
+import { arn, type Services } from '../../core/index.js';
 import { clusterSpecWrite, groupSpecWrite, mergeSnapshot, snapshotCreate, type GroupView, type SnapshotSpec, type WriteOp } from '../../store/index.js';
 
 /**
@@ -25,13 +25,14 @@ export default defineAction<CreateSnapshotMessage, CreateSnapshotResult>('Create
   if (!input.ReplicationGroupId && !input.CacheClusterId) {
     throw CommonErrors.invalidParameterCombination('A snapshot needs a source: give ReplicationGroupId or CacheClusterId.');
   }
+  const tags = tagOps(arn(svc.installation, 'snapshot', name), input.Tags);
   const result = await retryOnConflict(async () => {
     await requireSnapshotNameFree(svc, name);
     const { spec, ops } = input.ReplicationGroupId
       ? await ofGroup(svc, await requireReplicationGroup(svc, input.ReplicationGroupId), name, input.KmsKeyId)
       : await ofCluster(svc, input.CacheClusterId!, name, input.KmsKeyId);
     await checkSnapshotQuota(svc);
-    await svc.store.commit([snapshotCreate(spec), ...ops, ...tagOps(spec.arn, input.Tags)]);
+    await svc.store.commit([snapshotCreate(spec), ...ops, ...tags]);
     return { Snapshot: presentSnapshot(mergeSnapshot(spec, undefined)) };
   }, { alreadyExists: (e) => (e.kind === 'snapshot' ? fault('SnapshotAlreadyExistsFault', `Snapshot ${name} already exists.`) : undefined) });
   svc.kick();
