@@ -26,6 +26,8 @@ export interface GatewayRbacUser {
   arn: string;
   /** The password the nodes know the user by (UserRecord.authentication.nodeSecret). */
   nodeSecret: string;
+  /** The user's tags (aws:ResourceTag/… when elasticache:Connect is checked on the user). */
+  tags?: { Key: string; Value?: string }[];
 }
 
 /** One listener: a group endpoint (primary or reader) whose clients may authenticate with IAM. */
@@ -43,6 +45,8 @@ export interface GatewayListener {
   /** The replication group: the token's host, and the resource elasticache:Connect is checked on. */
   groupId: string;
   groupArn: string;
+  /** The group's tags (aws:ResourceTag/… when elasticache:Connect is checked on the group). */
+  groupTags?: { Key: string; Value?: string }[];
   /**
    * TLS towards clients (a certificate for the endpoint addresses, from the service's CA) and
    * towards the nodes (verified with the CA). `preferred`: plaintext clients are served too.

@@ -55,6 +55,22 @@ describe('authorizeConnect', () => {
     assert.equal((await ask(config([denied]), KEYS.alice, { sourceIp: '10.1.2.3' })).ok, true);
   });
 
+  it('aws:ResourceTag is each resource\'s own: the group\'s tags on the group, the user\'s on the user', async () => {
+    const tagged = policy([{ Effect: 'Allow', Action: 'elasticache:Connect', Resource: '*', Condition: { StringEquals: { 'aws:ResourceTag/team': 'blue' } } }]);
+    const withTags = (groupTeam: string | undefined, userTeam: string | undefined) => {
+      const l: GatewayListener = {
+        ...listener, ...(groupTeam ? { groupTags: [{ Key: 'team', Value: groupTeam }] } : {}),
+        users: { 'app-user': { arn: USER, nodeSecret: 'x', ...(userTeam ? { tags: [{ Key: 'team', Value: userTeam }] } : {}) } },
+      };
+      return { listener: l };
+    };
+    assert.equal((await ask(config([tagged]), KEYS.alice, withTags('blue', 'blue'))).ok, true);
+    const redGroup = await ask(config([tagged]), KEYS.alice, withTags('red', 'blue'));
+    assert.ok(!redGroup.ok && redGroup.message.includes(RG), JSON.stringify(redGroup));
+    const untaggedUser = await ask(config([tagged]), KEYS.alice, withTags('blue', undefined));
+    assert.ok(!untaggedUser.ok && untaggedUser.message.includes(USER), JSON.stringify(untaggedUser));
+  });
+
   it('the account root is always allowed; a token for another user, or expired, never', async () => {
     assert.equal((await ask(config([]), KEYS.root)).ok, true);
     const other = await ask(config([]), KEYS.root, { userName: 'someone' });

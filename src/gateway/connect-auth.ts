@@ -2,7 +2,7 @@
  * The gateway's decision on an `AUTH <user> <token>`: the token checked (src/iam/connect-token.ts:
  * signature, lifetime, cache, user), then the key's IAM user's policies asked whether it may
  * perform `elasticache:Connect` on the replication group and on the ElastiCache user, as AWS
- * checks both resources. An admin key (the account root) is always allowed. Pure over the
+ * checks both resources (each with its own tags for aws:ResourceTag/…). An admin key (the account root) is always allowed. Pure over the
  * gateway's config; the caller never tells the client why (it answers WRONGPASS, as Redis does).
  */
 import { ConnectTokenError, verifyConnectToken } from '../iam/connect-token.js';
@@ -10,6 +10,8 @@ import { evaluate, parsePolicyDocument, type ConditionContext, type ParsedPolicy
 import type { GatewayConfig, GatewayIamUser, GatewayListener } from './config.js';
 
 export const CONNECT_ACTION = 'elasticache:Connect';
+
+type GatewayTags = ReadonlyArray<{ Key: string; Value?: string }>;
 
 export type ConnectDecision =
   | { ok: true; accessKeyId: string; principal: string }
@@ -59,9 +61,9 @@ export function authorizeConnect(cfg: Pick<GatewayConfig, 'keys' | 'iamUsers' | 
   const iamUser = cfg.iamUsers[key.user];
   if (!iamUser) return { ok: false, reason: 'unknown-key', message: 'the key\'s IAM user no longer exists', accessKeyId };
   const policies = iamUser.policies.map(policy).filter((p): p is ParsedPolicy => !!p);
-  const context = contextOf(cfg, iamUser, req);
-  for (const resource of [req.listener.groupArn, user.arn]) {
-    const decision = evaluate(policies, { action: CONNECT_ACTION, resource, context });
+  const resources: Array<[string, GatewayTags | undefined]> = [[req.listener.groupArn, req.listener.groupTags], [user.arn, user.tags]];
+  for (const [resource, tags] of resources) {
+    const decision = evaluate(policies, { action: CONNECT_ACTION, resource, context: contextOf(cfg, iamUser, req, tags) });
     if (decision !== 'allow') {
       return {
         ok: false, reason: decision === 'explicitDeny' ? 'explicit-deny' : 'not-allowed', accessKeyId,
@@ -74,7 +76,8 @@ export function authorizeConnect(cfg: Pick<GatewayConfig, 'keys' | 'iamUsers' | 
 }
 
 /** The request's condition keys, as the API's authorizer gives them (src/api/auth/authorize.ts). */
-function contextOf(cfg: Pick<GatewayConfig, 'accountId' | 'region'>, u: GatewayIamUser, req: ConnectRequest): ConditionContext {
+function contextOf(cfg: Pick<GatewayConfig, 'accountId' | 'region'>, u: GatewayIamUser, req: ConnectRequest,
+  resourceTags: GatewayTags | undefined): ConditionContext {
   const fixed: Record<string, string[] | undefined> = {
     'aws:sourceip': req.sourceIp ? [req.sourceIp.replace(/^::ffff:/, '')] : undefined,
     'aws:username': [u.userName],
@@ -90,10 +93,9 @@ function contextOf(cfg: Pick<GatewayConfig, 'accountId' | 'region'>, u: GatewayI
   return (key) => {
     const k = key.toLowerCase();
     if (Object.hasOwn(fixed, k)) return fixed[k];
-    if (k.startsWith('aws:principaltag/')) {
-      const tag = u.tags.find((t) => t.Key.toLowerCase() === k.slice('aws:principaltag/'.length));
-      return tag ? [tag.Value ?? ''] : undefined;
-    }
-    return undefined;
+    const slash = k.indexOf('/');
+    const from = k.slice(0, slash) === 'aws:principaltag' ? u.tags : k.slice(0, slash) === 'aws:resourcetag' ? resourceTags : undefined;
+    const tag = from?.find((t) => t.Key.toLowerCase() === k.slice(slash + 1));
+    return tag ? [tag.Value ?? ''] : undefined;
   };
 }

@@ -36,6 +36,15 @@ describe('loginOf', () => {
     assert.deepEqual(args(hello.withPassword('s')).map(String), ['HELLO', '3', 'SETNAME', 'c1', 'AUTH', 'app', 's']);
   });
 
+  it('AUTH <token> alone (redis-py with password=token) is the login of the user the token names', () => {
+    const token = 'my-cache/?Action=connect&User=app%2Duser&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=abc';
+    const login = loginOf(args(cmd('AUTH', token)))!;
+    assert.deepEqual([login.user, login.password], ['app-user', token]);
+    assert.deepEqual(args(login.withPassword('s3cret')).map(String), ['AUTH', 'app-user', 's3cret']);
+    assert.equal(loginOf(args(cmd('AUTH', 'my-cache/?Action=connect&X-Amz-Signature=abc'))), undefined, 'no user');
+    assert.equal(loginOf(args(cmd('AUTH', 'my-cache/?Action=list&User=u&X-Amz-Signature=abc'))), undefined, 'not a connect');
+  });
+
   it('is undefined for a default-user AUTH, a HELLO without AUTH, anything else', () => {
     assert.equal(loginOf(args(cmd('AUTH', 'password-of-default'))), undefined);
     assert.equal(loginOf(args(cmd('HELLO', '3'))), undefined);

@@ -52,9 +52,20 @@ export interface Login {
   withPassword(secret: string): Buffer;
 }
 
-/** The login in a command, if it is `AUTH user password` or a HELLO with `AUTH user password`. */
+/**
+ * The login in a command, if it is `AUTH user password` or a HELLO with `AUTH user password`, or
+ * `AUTH <token>` with an IAM token alone (as redis-py sends `password=token` without a username):
+ * the token names its user (`User=` in its query), so that login is the user's, rewritten to
+ * `AUTH <user> <secret>` for the node.
+ */
 export function loginOf(args: readonly Buffer[]): Login | undefined {
   const word = (i: number) => args[i]?.toString('latin1').toLowerCase();
+  if (word(0) === 'auth' && args.length === 2) {
+    const token = args[1]!.toString('utf8');
+    const user = tokenUser(token);
+    if (user === undefined) return undefined;
+    return { user, password: token, withPassword: (secret) => encode([args[0]!, Buffer.from(user), Buffer.from(secret)]) };
+  }
   let at: number | undefined;
   if (word(0) === 'auth' && args.length === 3) at = 1;
   if (word(0) === 'hello' && args.length >= 2) {
@@ -70,6 +81,14 @@ export function loginOf(args: readonly Buffer[]): Login | undefined {
     password: args[i + 1]!.toString('utf8'),
     withPassword: (secret) => encode(args.map((a, j) => (j === i + 1 ? Buffer.from(secret) : a))),
   };
+}
+
+/** The user an IAM token (`<cache>/?Action=connect&User=<user>&X-Amz-…`) is for; undefined for anything else. */
+export function tokenUser(password: string): string | undefined {
+  const q = password.indexOf('/?');
+  if (q <= 0 || !/[?&]Action=connect(&|$)/i.test(password) || !password.includes('X-Amz-Signature=')) return undefined;
+  const user = new URLSearchParams(password.slice(q + 2)).get('User');
+  return user || undefined;
 }
 
 export function encode(args: readonly Buffer[]): Buffer {

@@ -31,7 +31,7 @@ const SCRIPT_PATH = fileURLToPath(new URL(`./${GATEWAY_SCRIPT}`, import.meta.url
 export interface IamGatewayOptions {
   /** The gateway's directory (`<data-dir>/iam-gateway`). */
   dir: string;
-  store: Pick<StateStore, 'list'>;
+  store: Pick<StateStore, 'list' | 'get'>;
   ca: CertificateAuthority;
   /** The admin keys (credentials.json): the account root, always allowed to connect. */
   rootKeys: () => ReadonlyArray<{ accessKeyId: string; secretAccessKey: string }>;
@@ -76,8 +76,10 @@ export class IamGateway {
     const listeners: GatewayListener[] = [];
     for (const { mode, certIps, ...l } of plan.listeners) {
       const files = await this.certs.ensure(l.groupId, certIps);
+      const users: GatewayListener['users'] = {};
+      for (const [name, u] of Object.entries(l.users)) users[name] = { ...u, tags: await this.tagsOf(u.arn) };
       listeners.push({
-        ...l,
+        ...l, users, groupTags: await this.tagsOf(l.groupArn),
         tls: {
           mode, certFile: this.certs.absolute(l.groupId, files.certFile), keyFile: this.certs.absolute(l.groupId, files.keyFile),
           caFile: this.certs.absolute(l.groupId, files.caFile),
@@ -90,6 +92,11 @@ export class IamGateway {
     const served = new Set(listeners.filter((l) => up.has(`${l.address}:${l.port}`)).map((l) => l.id));
     const original = new Map(routes.map((r) => [r.id, r]));
     return plan.routes.map((r) => (served.has(r.id) ? r : original.get(r.id) ?? r));
+  }
+
+  /** A resource's tags (the tags record of its ARN), for aws:ResourceTag/… in Connect policies. */
+  private async tagsOf(arn: string): Promise<{ Key: string; Value?: string }[]> {
+    return (await this.o.store.get('tags', arn))?.doc.tags ?? [];
   }
 
   /** Stops the gateway (its connections close) and removes its config. */

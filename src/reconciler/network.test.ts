@@ -48,11 +48,12 @@ class Records {
   clusterMap(): Map<string, CacheClusterRecord> {
     return new Map((this.docs.get('cacheCluster') as CacheClusterRecord[]).map((c) => [c.id, c]));
   }
-  store(): Pick<StateStore, 'list'> {
+  store(): Pick<StateStore, 'list' | 'get'> {
     const list = async (kind: Kind) => (this.docs.get(kind) ?? []).map((doc) => ({
       kind, version: 1, doc, id: (doc as { id?: string; groupId?: string }).id ?? (doc as { groupId: string }).groupId,
     }));
-    return { list } as Pick<StateStore, 'list'>;
+    const get = async (kind: Kind, id: string) => (await list(kind)).find((r) => r.id === id);
+    return { list, get } as Pick<StateStore, 'list' | 'get'>;
   }
 }
 

@@ -23,7 +23,7 @@ export interface EndpointSwitch {
 
 export interface EndpointNetworkDeps {
   /** Read only: groups, clusters, parameter groups, security groups, network interfaces. */
-  store: Pick<StateStore, 'list'>;
+  store: Pick<StateStore, 'list' | 'get'>;
   router: EndpointRouter;
   logger: Logger;
   /**

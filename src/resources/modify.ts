@@ -2,7 +2,7 @@ import { CommonErrors } from '../errors/index.js';
 import { resolveEngine } from '../catalog/engines.js';
 import { requireNodeType } from '../catalog/node-types.js';
 import type { Services } from '../core/index.js';
-import type { CacheSettings } from '../store/index.js';
+import type { CacheSettings, WriteOp } from '../store/index.js';
 import { requireParameterGroup } from './lookups.js';
 import { requireSecurityGroups } from './security-groups.js';
 import { authTokenEnabled, updateAuth } from '../security/auth-token.js';
@@ -39,6 +39,8 @@ export interface SettingsChange {
   /** A node type change to apply now (ApplyImmediately) or to leave pending. */
   nodeType?: string;
   changed: string[];
+  /** Ops to commit with the change: security groups newly named, unchanged at the versions read (security-groups.ts). */
+  guards: WriteOp[];
 }
 
 /**
@@ -61,6 +63,7 @@ export async function applySettingsChanges(svc: Services, current: CacheSettings
   }
   const settings: CacheSettings = { ...current };
   const changed: string[] = [];
+  const guards: WriteOp[] = [];
   const set = <K extends keyof CacheSettings>(key: K, value: CacheSettings[K], name: string): void => {
     if (settings[key] !== value) { settings[key] = value; changed.push(name); }
   };
@@ -89,7 +92,7 @@ export async function applySettingsChanges(svc: Services, current: CacheSettings
     set('engineVersion', input.EngineVersion, 'EngineVersion');
   }
   if (input.SecurityGroupIds !== undefined) {
-    await requireSecurityGroups(svc, input.SecurityGroupIds);
+    guards.push(...await requireSecurityGroups(svc, input.SecurityGroupIds));
     const ids = [...input.SecurityGroupIds];
     if (ids.join() !== settings.securityGroupIds.join()) { settings.securityGroupIds = ids; changed.push('SecurityGroupIds'); }
   }
@@ -137,7 +140,7 @@ export async function applySettingsChanges(svc: Services, current: CacheSettings
     nodeType = input.CacheNodeType;
     changed.push('CacheNodeType');
   }
-  return { settings, ...(nodeType ? { nodeType } : {}), changed };
+  return { settings, ...(nodeType ? { nodeType } : {}), changed, guards };
 }
 
 /**

@@ -4,7 +4,7 @@ import { requireNodeType } from '../catalog/node-types.js';
 import { effectiveParameterValues } from '../catalog/parameters.js';
 import { initialAuth } from '../security/auth-token.js';
 import type { Services } from '../core/index.js';
-import type { CacheParameterGroupRecord, CacheSettings, CacheSubnetGroupRecord } from '../store/index.js';
+import type { CacheParameterGroupRecord, CacheSettings, CacheSubnetGroupRecord, WriteOp } from '../store/index.js';
 import { requireParameterGroup, requireSubnetGroup } from './lookups.js';
 import { requireSecurityGroups } from './security-groups.js';
 import { checkWindows, chooseSnapshotWindow, DEFAULT_MAINTENANCE_WINDOW, parseMaintenanceWindow, parseSnapshotWindow } from './windows.js';
@@ -42,6 +42,8 @@ export interface ResolvedSettings {
   engine: InstalledEngine;
   parameterGroup: CacheParameterGroupRecord;
   subnetGroup: CacheSubnetGroupRecord;
+  /** Ops the create commits with its records: its security groups unchanged at the versions read (security-groups.ts). */
+  guards: WriteOp[];
 }
 
 /** Default node type when none is given. */
@@ -74,7 +76,7 @@ export async function resolveCreateSettings(svc: Services, input: CreateSettings
   if (input.CacheSecurityGroupNames?.length) {
     throw CommonErrors.invalidParameterValue('Use of cache security groups is not permitted in this API version for your account; use SecurityGroupIds.');
   }
-  await requireSecurityGroups(svc, input.SecurityGroupIds);
+  const guards = await requireSecurityGroups(svc, input.SecurityGroupIds);
   const transit = resolveTransitEncryption(input.TransitEncryptionEnabled, input.TransitEncryptionMode);
   if (input.AuthToken !== undefined && !transit.enabled) {
     throw CommonErrors.invalidParameterCombination('AuthToken can be specified only when TransitEncryptionEnabled is true.');
@@ -129,7 +131,7 @@ export async function resolveCreateSettings(svc: Services, input: CreateSettings
     atRestEncryptionEnabled: atRest,
     ...(kmsKey ? { kmsKey } : {}),
   };
-  return { settings, engine, parameterGroup, subnetGroup };
+  return { settings, engine, parameterGroup, subnetGroup, guards };
 }
 
 /**

@@ -12,7 +12,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
 import {
-  CreateReplicationGroupCommand, CreateUserCommand, CreateUserGroupCommand, type ReplicationGroup,
+  AddTagsToResourceCommand, CreateReplicationGroupCommand, CreateUserCommand, CreateUserGroupCommand, ListTagsForResourceCommand, type ReplicationGroup,
 } from '@aws-sdk/client-elasticache';
 import { CreateAccessKeyCommand, CreateUserCommand as CreateIamUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { useCleanup } from '../helpers/cleanup.js';
@@ -41,6 +41,7 @@ describe('IAM authentication of Redis connections', { timeout: 300_000 }, () => 
   let allowed: SigningCredentials;
   let unprivileged: SigningCredentials;
   let denied: SigningCredentials;
+  let blueOnly: SigningCredentials;
   const clients: Redis[] = [];
 
   const cli = async (user: [string, string] | undefined, ...args: string[]): Promise<string> => {
@@ -83,6 +84,10 @@ describe('IAM authentication of Redis connections', { timeout: 300_000 }, () => 
       Statement: [{ Effect: 'Allow', Action: 'elasticache:*', Resource: '*' },
         { Effect: 'Deny', Action: 'elasticache:Connect', Resource: arnOf('user', IAM_USER) }],
     });
+    blueOnly = await userWithKey('dave', {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 'elasticache:Connect', Resource: '*', Condition: { StringEquals: { 'aws:ResourceTag/team': 'blue' } } }],
+    });
     await svc.client.send(new CreateUserCommand({
       UserId: IAM_USER, UserName: IAM_USER, Engine: 'redis', AccessString: 'on ~* +@all', AuthenticationMode: { Type: 'iam' },
     }));
@@ -109,6 +114,22 @@ describe('IAM authentication of Redis connections', { timeout: 300_000 }, () => 
     assert.match(await cli([IAM_USER, token], 'CONFIG', 'GET', 'maxmemory'), /NOPERM/);
     assert.match(await cli([IAM_USER, token], 'ACL', 'SETUSER', 'intruder', 'on', 'nopass', '+@all'), /NOPERM/);
     assert.match(await cli([IAM_USER, token], 'SHUTDOWN'), /NOPERM/);
+  });
+
+  test('the seed\'s redis-py flow: redis.Redis(password=token, ssl=True) with no username logs in as the token\'s user', async () => {
+    const redisPy = await pythonWith('redis');
+    assert.ok(redisPy, "no Python with redis-py (Debian's python3-redis)");
+    const py = [
+      'import redis, sys',
+      'r = redis.Redis(host=sys.argv[1], port=int(sys.argv[2]), password=sys.argv[4], ssl=True, ssl_ca_certs=sys.argv[3], decode_responses=True)',
+      'r.set("seed", "py")',
+      'print(r.execute_command("ACL", "WHOAMI"), r.get("seed"))',
+    ].join('\n');
+    const token = await jsToken(allowed, GROUP, IAM_USER);
+    const out = await run(redisPy!, ['-c', py, host, String(port), caFile, token], { timeoutMs: 20_000 });
+    assert.equal(out.stdout.trim(), `${IAM_USER} py`, out.stderr);
+    const refused = await run(redisPy!, ['-c', py, host, String(port), caFile, await jsToken(unprivileged, GROUP, IAM_USER)], { timeoutMs: 20_000 });
+    assert.match(refused.stderr, /WRONGPASS|AuthenticationError|invalid username-password/i);
   });
 
   test('a token from the JS SDK signer logs in with ioredis (AUTH, and HELLO … AUTH)', async () => {
@@ -160,6 +181,21 @@ describe('IAM authentication of Redis connections', { timeout: 300_000 }, () => 
     // X-Amz-Date has whole seconds: past signedAt + 2 s the token has certainly expired.
     await waitFor(() => Date.now() > signedAt + 2_500, { timeoutMs: 5_000, intervalMs: 100, what: 'the token to expire' });
     assert.match(await cli([IAM_USER, token], 'PING'), /WRONGPASS/);
+  });
+
+  test('a Connect policy on aws:ResourceTag: refused until both the group and the user carry the tag', async () => {
+    assert.match(await cli([IAM_USER, await jsToken(blueOnly, GROUP, IAM_USER)], 'PING'), /WRONGPASS/, 'untagged');
+    await svc.client.send(new AddTagsToResourceCommand({ ResourceName: group.ARN!, Tags: [{ Key: 'team', Value: 'blue' }] }));
+    // The gateway gets the group's new tags with its next config; the user still has none.
+    await waitFor(async () => (await svc.client.send(new ListTagsForResourceCommand({ ResourceName: group.ARN! }))).TagList?.length === 1,
+      { timeoutMs: 5_000, what: 'the tag' });
+    const userArn = group.ARN!.replace(/replicationgroup:.*$/, `user:${IAM_USER}`);
+    await svc.client.send(new AddTagsToResourceCommand({ ResourceName: userArn, Tags: [{ Key: 'team', Value: 'blue' }] }));
+    await waitFor(async () => (await cli([IAM_USER, await jsToken(blueOnly, GROUP, IAM_USER)], 'PING')) === 'PONG',
+      { timeoutMs: 20_000, what: 'a login allowed by the tags' });
+    await svc.client.send(new AddTagsToResourceCommand({ ResourceName: group.ARN!, Tags: [{ Key: 'team', Value: 'red' }] }));
+    await waitFor(async () => /WRONGPASS/.test(await cli([IAM_USER, await jsToken(blueOnly, GROUP, IAM_USER)], 'PING')),
+      { timeoutMs: 20_000, what: 'a login refused once the group is retagged' });
   });
 
   test('password users and the default user work through the same endpoint', async () => {

@@ -7,7 +7,7 @@
 import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  AddTagsToResourceCommand, CreateCacheParameterGroupCommand, DeleteCacheParameterGroupCommand, DescribeCacheClustersCommand,
+  AddTagsToResourceCommand, CreateCacheClusterCommand, CreateCacheParameterGroupCommand, DeleteCacheParameterGroupCommand, DescribeCacheClustersCommand,
   DescribeCacheParameterGroupsCommand, DescribeCacheParametersCommand, DescribeEventsCommand, ElastiCacheClient,
   ModifyCacheParameterGroupCommand,
 } from '@aws-sdk/client-elasticache';
@@ -119,6 +119,17 @@ describe('IAM users and policies, through the real service', { timeout: 120_000 
     await refused(createGroup(u, `db-${run}`), 'AccessDenied', /because no identity-based policy allows/);
     const names = await parameterGroupNames();
     assert.ok(names.includes(`app-${run}`) && !names.includes(`db-${run}`));
+  });
+
+  test('5b. every resource a request names is checked: a cluster with another team\'s parameter group is refused', async () => {
+    const u = await userWith(name('team-a'), [{ Effect: 'Allow', Action: 'elasticache:CreateCacheCluster',
+      Resource: [`arn:aws:elasticache:us-east-1:${account}:cluster:team-a-*`, `arn:aws:elasticache:us-east-1:${account}:parametergroup:team-a-*`] }]);
+    const cluster = `team-a-${run}`;
+    await refused(u.ec.send(new CreateCacheClusterCommand({ CacheClusterId: cluster, Engine: 'redis', CacheNodeType: 'cache.t3.micro',
+      NumCacheNodes: 1, CacheParameterGroupName: 'default.redis7' })), 'AccessDenied',
+    new RegExp(`elasticache:CreateCacheCluster on resource: arn:aws:elasticache:us-east-1:${account}:parametergroup:default.redis7 because`));
+    const all = await admin.ec.send(new DescribeCacheClustersCommand({}));
+    assert.ok(!(all.CacheClusters ?? []).some((c) => c.CacheClusterId === cluster), 'nothing was created');
   });
 
   test('6. NotAction: everything but IAM', async () => {

@@ -94,6 +94,7 @@ async function createCluster(svc: Services, id: string, input: CreateCacheCluste
     ...addressOps,
     ...tagOps(cluster.arn, input.Tags ?? []),
     ...restoreHoldOps(restore, id),
+    ...resolved.guards,
   ];
   if (group) {
     ops.push(...groupSpecWrite(group, bumped({ ...group.doc, memberClusters: [...group.doc.memberClusters, id] })));

@@ -161,6 +161,7 @@ async function createGroup(svc: Services, id: string, request: CreateReplication
     ...tagOps(group.arn, input.Tags ?? []),
     ...attachmentOps(userGroups, id, true),
     ...restoreHoldOps(restore, id),
+    ...resolved.guards,
   ];
   await svc.store.commit(ops);
   await svc.events.emit('replication-group', id, `Replication group ${id} is being created with ${count} cache cluster(s)${restoreWords(restore?.request)}`);

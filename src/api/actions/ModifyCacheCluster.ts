@@ -42,7 +42,7 @@ export default defineAction<ModifyCacheClusterMessage, ModifyCacheClusterResult>
       next.pending.cacheNodeType = change.nodeType;
     }
     if (next.cacheNodeType !== c.cacheNodeType || next.cacheParameterGroupName !== c.cacheParameterGroupName || next.auth !== c.auth) next = bumped(next);
-    await svc.store.commit(clusterSpecWrite(view, next));
+    await svc.store.commit([...clusterSpecWrite(view, next), ...change.guards]);
     await svc.events.emit('cache-cluster', c.id, `Cache cluster ${c.id} modified: ${change.changed.join(', ')}`);
     svc.kick();
     return { CacheCluster: presentCacheCluster(presentedCluster(next), false) };

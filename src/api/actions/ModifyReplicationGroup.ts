@@ -101,7 +101,7 @@ export default defineAction<ModifyReplicationGroupMessage, ModifyReplicationGrou
       return doc;
     });
     const clusterOps: WriteOp[] = clusters.flatMap((doc, i) => clusterSpecWrite(stored[i]!, doc));
-    await svc.store.commit([...groupSpecWrite(view, next), ...clusterOps, ...(rbac?.ops ?? [])]);
+    await svc.store.commit([...groupSpecWrite(view, next), ...clusterOps, ...(rbac?.ops ?? []), ...change.guards]);
     await svc.events.emit('replication-group', g.id, `Replication group ${g.id} modified: ${changed.join(', ')}`);
     svc.kick();
     return { ReplicationGroup: presentReplicationGroup(presentedGroup(next), clusters.map(presentedCluster)) };

@@ -99,6 +99,7 @@ export async function createShardedGroup(svc: Services, id: string, input: Creat
     ...tagOps(group.arn, input.Tags ?? []),
     ...attachmentOps(userGroups, id, true),
     ...restoreHoldOps(restore, id),
+    ...resolved.guards,
   ];
   await svc.store.commit(ops);
   await svc.events.emit('replication-group', id,

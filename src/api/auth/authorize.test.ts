@@ -14,10 +14,10 @@ const EC = 'arn:aws:elasticache:eu-west-1:123456789012';
 
 test('the resource of each ElastiCache action: the one its identifier names, else *', () => {
   const cases: Array<[string, object, string[]]> = [
-    ['CreateReplicationGroup', { ReplicationGroupId: 'App-1', CacheParameterGroupName: 'pg' }, [`${EC}:replicationgroup:app-1`]],
+    ['CreateReplicationGroup', { ReplicationGroupId: 'App-1', CacheParameterGroupName: 'pg' }, [`${EC}:replicationgroup:app-1`, `${EC}:parametergroup:pg`]],
     ['IncreaseReplicaCount', { ReplicationGroupId: 'a' }, [`${EC}:replicationgroup:a`]],
     ['TestFailover', { ReplicationGroupId: 'a', NodeGroupId: '0001' }, [`${EC}:replicationgroup:a`]],
-    ['CreateCacheCluster', { CacheClusterId: 'c', ReplicationGroupId: 'a' }, [`${EC}:cluster:c`]],
+    ['CreateCacheCluster', { CacheClusterId: 'c', ReplicationGroupId: 'a' }, [`${EC}:cluster:c`, `${EC}:replicationgroup:a`]],
     ['RebootCacheCluster', { CacheClusterId: 'c' }, [`${EC}:cluster:c`]],
     ['DescribeCacheParameters', { CacheParameterGroupName: 'p' }, [`${EC}:parametergroup:p`]],
     ['ModifyCacheSubnetGroup', { CacheSubnetGroupName: 's' }, [`${EC}:subnetgroup:s`]],

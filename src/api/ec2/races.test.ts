@@ -10,22 +10,25 @@ import { AwsError } from '../../errors/index.js';
 import { CONFLICT_ATTEMPTS } from '../../resources/commit.js';
 import { ConflictError, type StateStore, type WriteOp } from '../../store/index.js';
 import type { ActionFactory } from '../actions/define.js';
-import { assertFault, assertFaultChangesNothing, makeTestServices, storeSnapshot, type TestServices } from '../actions/test-services.js';
+import { assertFault, assertFaultChangesNothing, fakeEngine, makeTestServices, storeSnapshot, type TestServices } from '../actions/test-services.js';
 import AuthorizeSecurityGroupEgress from './actions/AuthorizeSecurityGroupEgress.js';
 import AuthorizeSecurityGroupIngress from './actions/AuthorizeSecurityGroupIngress.js';
 import CreateNetworkInterface from './actions/CreateNetworkInterface.js';
 import CreateSecurityGroup from './actions/CreateSecurityGroup.js';
 import CreateTags from './actions/CreateTags.js';
+import CreateCacheCluster from '../actions/CreateCacheCluster.js';
+import ModifyCacheCluster from '../actions/ModifyCacheCluster.js';
 import DeleteSecurityGroup from './actions/DeleteSecurityGroup.js';
 import DeleteTags from './actions/DeleteTags.js';
 import RevokeSecurityGroupEgress from './actions/RevokeSecurityGroupEgress.js';
 import RevokeSecurityGroupIngress from './actions/RevokeSecurityGroupIngress.js';
+import { setClusterStatus } from '../../resources/test-services.js';
 import { createEc2Api } from './api.js';
 import { ec2ConflictFault } from './errors.js';
 import { flattenRules, ruleKey } from './permissions.js';
 
 let t: TestServices;
-beforeEach(async () => { t = await makeTestServices(); });
+beforeEach(async () => { t = await makeTestServices({ engines: [fakeEngine()] }); });
 afterEach(async () => { await t.close(); });
 
 const tcp = (port: number, sources: object) => ({ IpProtocol: 'tcp', FromPort: port, ToPort: port, ...sources });
@@ -162,6 +165,28 @@ test('a network interface joining a group as it is deleted: never both', async (
   const other = await createGroup('other');
   const deleting = racing(t.store, async (n) => { if (n === 1) await t.call(DeleteSecurityGroup, { GroupId: other }); });
   await assertFault(callOn(deleting, CreateNetworkInterface, { SubnetId: 'subnet-1', Groups: [other] }), 'InvalidGroup.NotFound', 400);
+});
+
+test('a cache cluster created or modified as its security group is deleted: never a cluster naming a deleted group', async () => {
+  const app = await createGroup('app');
+  const creating = racing(t.store, async (n) => { if (n === 1) await t.call(DeleteSecurityGroup, { GroupId: app }); });
+  await assertFault(callOn(creating, CreateCacheCluster, { CacheClusterId: 'c1', CacheNodeType: 'cache.t3.micro', SecurityGroupIds: [app] }),
+    'InvalidParameterValue', 400);
+  assert.equal(await t.store.get('cacheCluster', 'c1'), undefined, 'no cluster names the deleted group');
+
+  const other = await createGroup('other');
+  const deleting = racing(t.store, async (n) => {
+    if (n === 1) await t.call(CreateCacheCluster, { CacheClusterId: 'c2', CacheNodeType: 'cache.t3.micro', SecurityGroupIds: [other] });
+  });
+  await assertFault(callOn(deleting, DeleteSecurityGroup, { GroupId: other }), 'DependencyViolation', 400);
+  assert.ok(await t.store.get('securityGroup', other), 'the group the new cluster names is still there');
+
+  await setClusterStatus(t.store, 'c2', (c) => { c.status = 'available'; });
+  const third = await createGroup('third');
+  const modifying = racing(t.store, async (n) => { if (n === 1) await t.call(DeleteSecurityGroup, { GroupId: third }); });
+  await assertFault(callOn(modifying, ModifyCacheCluster, { CacheClusterId: 'c2', SecurityGroupIds: [third], ApplyImmediately: true }),
+    'InvalidParameterValue', 400);
+  assert.deepEqual((await t.store.get('cacheCluster', 'c2'))!.doc.securityGroupIds, [other]);
 });
 
 test(`a race lost ${CONFLICT_ATTEMPTS} times is RequestLimitExceeded (503, retried by the SDKs), never an InternalError, and applies nothing`, async () => {
