@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { nodeKey } from '../resources/naming.js';
 import type { Target } from '../endpoints/types.js';
 import { listClusters, listGroups, type CacheClusterRecord, type ClusterView, type ReplicationGroupRecord } from '../store/index.js';
@@ -9,7 +10,6 @@ import { ShardedGroupController } from './sharded-group-controller.js';
 import { RbacController } from './rbac-controller.js';
 import { SettledClusters } from './settled.js';
 import { forEachLimit } from '../util/concurrency.js';
-import { randomUUID } from 'node:crypto';
 import { SnapshotController } from './backups/controller.js';
 
 export interface ReconcilerTiming extends GroupControllerOptions {

@@ -68,8 +68,11 @@ async function createCluster(svc: Services, id: string, input: CreateCacheCluste
     Port: group.doc.port,
   } : input);
   const { engine, parameterGroup, subnetGroup } = resolved;
-  // A replica takes its group's TLS and AUTH token, whatever the request says.
-  const settings = group ? { ...resolved.settings, auth: undefined, transitEncryptionMode: undefined, ...securitySettingsOf(group.doc) } : resolved.settings;
+  // A replica takes its group's TLS, AUTH token and encryption at rest, whatever the request says.
+  const settings = group ? {
+    ...resolved.settings, auth: undefined, transitEncryptionMode: undefined, ...securitySettingsOf(group.doc),
+    atRestEncryptionEnabled: group.doc.atRestEncryptionEnabled, ...(group.doc.kmsKey ? { kmsKey: group.doc.kmsKey } : {}),
+  } : resolved.settings;
   if (isClusterModeGroup(parameterGroup)) {
     throw CommonErrors.invalidParameterCombination(
       `Cache parameter group ${parameterGroup.name} has cluster-enabled yes; cluster mode enabled is not supported by cachefleet yet.`);
