@@ -153,7 +153,7 @@ export class Reconciler {
       const ctl = stored.doc.clusterEnabled ? this.shardedCtl : this.groupsCtl;
       converging = (await this.guard(stored.id, () => ctl.reconcile(stored, clusterMap))) || converging;
     }
-    if (this.snapshots) converging = (await this.guard('snapshots', () => this.snapshots!.reconcile())) || converging;
+    if (this.snapshots) converging = (await this.guard('snapshots', () => this.snapshots!.reconcile({ groups, clusters }))) || converging;
     clusterMap = await this.clusterMap();
     await this.syncRoutes(clusterMap);
     if (!converging && this.passes % 10 === 1) await this.guard('orphans', () => this.removeOrphans(clusterMap));

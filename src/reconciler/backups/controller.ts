@@ -1,4 +1,4 @@
-import { listClusters, listGroups, listSnapshots, type ClusterView, type GroupView, type SnapshotView } from '../../store/index.js';
+import { getCluster, getGroup, listClusters, listGroups, listSnapshots, type ClusterView, type GroupView, type SnapshotView } from '../../store/index.js';
 import { runBackup } from './backup-job.js';
 import { runCopy, runExport } from './copy-job.js';
 import { runDelete } from './delete-job.js';
@@ -34,12 +34,14 @@ export class SnapshotController {
   }
 
   /**
-   * One pass. Always false: jobs run in the background and ask for a pass when they end, so a
-   * long backup does not keep the loop at its fast period.
+   * One pass over the groups and clusters given (else read here). Always false: jobs run in the
+   * background and ask for a pass when they end, so a long backup does not keep the loop at its
+   * fast period.
    */
-  async reconcile(): Promise<boolean> {
+  async reconcile(read?: { groups: GroupView[]; clusters: ClusterView[] }): Promise<boolean> {
     if (this.stopped) return false;
-    const [groups, clusters] = await Promise.all([listGroups(this.d.svc.store), listClusters(this.d.svc.store)]);
+    // The reconciler's pass hands over the views it read (level-triggered: a view a moment old is fine).
+    const [groups, clusters] = read ? [read.groups, read.clusters] : await Promise.all([listGroups(this.d.svc.store), listClusters(this.d.svc.store)]);
     await this.scheduler.reconcile(groups, clusters, await listSnapshots(this.d.svc.store));
     const snapshots = await listSnapshots(this.d.svc.store);
     const byName = new Map(snapshots.map((s) => [s.id, s]));
@@ -94,16 +96,20 @@ export class SnapshotController {
 
   /** Holds whose work has ended: a restore done, failed or abandoned; a copy no longer being made. */
   private async releaseHolds(v: SnapshotView, groups: GroupView[], clusters: ClusterView[], byName: Map<string, SnapshotView>): Promise<void> {
-    const ended = (v.spec.holds ?? []).filter((h) => {
-      if (h.kind === 'export') return false; // the export job removes its own
+    const ended: typeof v.spec.holds = [];
+    for (const h of v.spec.holds ?? []) {
+      if (h.kind === 'export') continue; // the export job removes its own
       if (h.kind === 'copy') {
         const target = byName.get(h.by);
-        return !target || target.doc.work.status !== 'creating' || !!target.spec.deleteRequested;
+        if (!target || target.doc.work.status !== 'creating' || !!target.spec.deleteRequested) ended.push(h);
+        continue;
       }
-      const r = groups.find((g) => g.id === h.by)?.doc ?? clusters.find((c) => c.id === h.by && !c.doc.replicationGroupId)?.doc;
+      // A group created after the groups were read is read now (its hold was committed with it).
+      const r = groups.find((g) => g.id === h.by)?.doc ?? clusters.find((c) => c.id === h.by && !c.doc.replicationGroupId)?.doc ??
+        (await getGroup(this.d.svc.store, h.by))?.doc ?? (await getCluster(this.d.svc.store, h.by))?.doc;
       const state = r?.restoreState?.state;
-      return !r || r.restore?.snapshotName !== v.id || !!r.deleteRequested || state === 'done' || state === 'failed';
-    });
+      if (!r || r.restore?.snapshotName !== v.id || !!r.deleteRequested || state === 'done' || state === 'failed') ended.push(h);
+    }
     if (ended.length === 0) return;
     await writeSnapshotSpec(this.d, v.id, (s) => ({ ...s, holds: (s.holds ?? []).filter((h) => !ended.some((e) => e.kind === h.kind && e.by === h.by)) }));
   }
