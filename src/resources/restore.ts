@@ -58,7 +58,7 @@ export async function planRestore(svc: Services, input: RestoreInput,
       throw CommonErrors.invalidParameterValue(
         `Invalid SnapshotArns value '${a}': name an RDB file in a bucket as arn:aws:s3:::bucket/key.rdb (no commas in the key).`);
     }
-    if (!(await svc.backups.storage.bucket(parsed.bucket).head(parsed.key))) {
+    if (!(await headObject(svc, parsed.bucket, parsed.key))) {
       throw CommonErrors.invalidParameterValue(`The S3 object ${parsed.key} does not exist in bucket ${parsed.bucket} (SnapshotArns ${a}).`);
     }
   }
@@ -71,6 +71,22 @@ export async function planRestore(svc: Services, input: RestoreInput,
       `A ${target.what} with cluster mode disabled is seeded from one RDB file; SnapshotArns names ${arns.length}.`);
   }
   return { request: { snapshotArns: [...arns], requestedAt } };
+}
+
+/**
+ * An object of a user bucket, or undefined when absent. A bucket name or object key the store
+ * refuses (its InvalidBucketNameError, InvalidObjectKeyError) is the caller's mistake: said as an
+ * InvalidParameterValue; any other failure (the S3 service unreachable) is the service's.
+ */
+export async function headObject(svc: Services, bucket: string, key: string): Promise<{ bytes: number } | undefined> {
+  try {
+    return await svc.backups.storage.bucket(bucket).head(key);
+  } catch (e) {
+    if (e instanceof Error && (e.name === 'InvalidBucketNameError' || e.name === 'InvalidObjectKeyError')) {
+      throw CommonErrors.invalidParameterValue(e.message);
+    }
+    throw e;
+  }
 }
 
 /** The op recording that `by` restores from the plan's snapshot (none for SnapshotArns). */

@@ -4,6 +4,7 @@ import { defineAction } from './define.js';
 import { presentSnapshot } from '../present/snapshot.js';
 import { retryOnConflict } from '../../resources/commit.js';
 import { resolveKmsKey } from '../../resources/kms.js';
+import { headObject } from '../../resources/restore.js';
 import { normalizeSnapshotName } from '../../resources/naming.js';
 import { newSnapshotSpec } from '../../resources/snapshot-source.js';
 import { checkSnapshotQuota, requireSnapshot, requireSnapshotNameFree } from '../../resources/snapshots.js';
@@ -63,10 +64,9 @@ async function exportTo(svc: Services, source: SnapshotView, target: string, inp
       'KmsKeyId and Tags apply to a copy kept by the service; an export to TargetBucket writes RDB files, encrypted as the snapshot is.');
   }
   const keys = exportObjectKeys(target, source.spec.config.shards.length);
-  const store = svc.backups.storage.bucket(bucket);
+  const pending = source.spec.holds?.some((h) => h.kind === 'export' && h.bucket === bucket && h.by === target);
   for (const key of keys) {
-    const pending = source.spec.holds?.some((h) => h.kind === 'export' && h.bucket === bucket && h.by === target);
-    if (pending || (await store.head(key))) {
+    if (pending || (await headObject(svc, bucket, key))) {
       throw CommonErrors.invalidParameterValue(`The S3 bucket ${bucket} already contains an object with key ${key}.`);
     }
   }
