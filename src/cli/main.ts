@@ -3,6 +3,7 @@ import { registerCaCommand } from './ca-command.js';
 import { registerChaosCommands } from './chaos-command.js';
 import { registerCredentialsCommand } from './credentials-command.js';
 import { registerGroupCommands } from './group-commands.js';
+import { registerKmsCommands } from './kms-command.js';
 import { registerServerCommand } from './server-command.js';
 
 // The AWS SDK's notice that its 2027 releases need Node 22 is noise in a CLI's output (it is
@@ -22,6 +23,7 @@ registerCredentialsCommand(program);
 registerGroupCommands(program);
 registerChaosCommands(program);
 registerCaCommand(program);
+registerKmsCommands(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {
   console.error(`cachefleet: ${err.message}`);

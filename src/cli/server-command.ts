@@ -4,6 +4,7 @@ import { defaultConfig, DEFAULT_PORT, type ServiceConfig } from '../core/index.j
 import { CachefleetService } from '../service/service.js';
 import { createLogger } from '../util/logger.js';
 import { prettyLogStream } from './pretty-log.js';
+import { addSnapshotS3Options, snapshotS3Config } from './snapshot-s3-options.js';
 
 const int = (v: string) => {
   const n = Number(v);
@@ -13,7 +14,7 @@ const int = (v: string) => {
 const collect = (v: string, prev: string[]) => [...prev, v];
 
 export function registerServerCommand(program: Command): void {
-  program.command('server')
+  const command = program.command('server')
     .description('run the service: the ElastiCache API, the reconciler, and the cache nodes it manages')
     .option('-p, --port <port>', 'API port', int, DEFAULT_PORT)
     .option('--host <address>', 'API listen address', '127.0.0.1')
@@ -39,12 +40,14 @@ export function registerServerCommand(program: Command): void {
     .option('--tls-key <file>', 'with --tls: the key of --tls-cert (PEM)')
     .option('--node-user <user>', 'when run as root: the unprivileged user cache nodes run as (default redis, from Debian\'s redis-server package)')
     .option('--log-level <level>', 'debug, info, warn or error', 'info')
-    .option('--log-format <format>', 'pretty or json (default: pretty on a terminal)')
+    .option('--log-format <format>', 'pretty or json (default: pretty on a terminal)');
+  addSnapshotS3Options(command)
     .action(async (o) => {
       if (!['auto', 'nftables', 'proxy'].includes(o.router)) throw new Error(`--router must be auto, nftables or proxy (got ${o.router})`);
       if (o.snapshotQuota < 0) throw new Error(`--snapshot-quota must be 0 or more (got ${o.snapshotQuota})`);
       if ((o.tlsCert || o.tlsKey) && !o.tls) throw new Error('--tls-cert and --tls-key need --tls');
       if (Boolean(o.tlsCert) !== Boolean(o.tlsKey)) throw new Error('--tls-cert and --tls-key go together: give both');
+      const snapshotS3 = snapshotS3Config(o);
       const config: ServiceConfig = defaultConfig({
         host: o.host, port: o.port, dataDir: o.dataDir, region: o.region, endpointCidr: o.endpointCidr,
         routerMode: o.router, memoryOvercommit: o.memoryOvercommit, redisServerBinaries: o.redisServer,
@@ -55,6 +58,7 @@ export function registerServerCommand(program: Command): void {
         acceptAnyCredentials: o.insecureAcceptAnyCredentials, snapshotQuota: o.snapshotQuota,
         tls: { enabled: Boolean(o.tls), ...(o.tlsCert ? { certFile: resolve(o.tlsCert) } : {}), ...(o.tlsKey ? { keyFile: resolve(o.tlsKey) } : {}) },
         ...(o.nodeUser ? { nodeUser: o.nodeUser } : {}),
+        ...(snapshotS3 ? { snapshotS3 } : {}),
       });
       const pretty = (o.logFormat ?? (process.stdout.isTTY ? 'pretty' : 'json')) === 'pretty';
       const logger = createLogger({ level: config.logLevel, ...(pretty ? { destination: prettyLogStream(process.stdout) } : {}) });

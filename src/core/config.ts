@@ -61,6 +61,27 @@ export interface ServiceConfig {
    * from the service's CA, or with the user's own certificate and key files.
    */
   tls: { enabled: boolean; certFile?: string; keyFile?: string };
+  /**
+   * Where snapshot files live: absent (the default), the data directory (`snapshots/`, and a
+   * bucket is the folder `buckets/<name>/`); present, this S3-compatible service.
+   */
+  snapshotS3?: SnapshotS3Config;
+}
+
+/** An S3-compatible service for snapshot files (`cachefleet server --snapshot-s3-*`). */
+export interface SnapshotS3Config {
+  /** The service's URL (`http://127.0.0.1:9000` for a MinIO); absent: AWS S3 in `region`. */
+  endpoint?: string;
+  region: string;
+  /** Bucket of the service's own snapshot files; exports and imports name other buckets of the same service. */
+  bucket: string;
+  /** Key prefix of the snapshot files in `bucket` (empty: its root). */
+  prefix: string;
+  /** Path-style URLs (`endpoint/bucket/key`), which most S3-compatible services need. */
+  forcePathStyle: boolean;
+  /** Both or neither; neither: the AWS SDK's default chain (AWS_ACCESS_KEY_ID…, a profile, an instance role). */
+  accessKeyId?: string;
+  secretAccessKey?: string;
 }
 
 export const DEFAULT_PORT = 4510;

@@ -24,7 +24,11 @@ export type EntryKind = 'dir' | 'file';
 export type EntryOwner = 'service' | 'node';
 
 export interface LayoutEntry {
-  /** Relative to the data directory; `<key>` is a node key (`<cluster>-<node>`), `<id>` an issue id. */
+  /**
+   * Relative to the data directory; `<key>` is a node key (`<cluster>-<node>`), `<id>` an issued
+   * id, `<name>` a bucket name: each one path segment. `<object>` is an object key of a snapshot
+   * store: one or more segments (keys may contain `/`).
+   */
   path: string;
   kind: EntryKind;
   mode: number;
@@ -97,6 +101,13 @@ export const DATA_LAYOUT: readonly LayoutEntry[] = [
   file('nodes/<key>/tls/node-<id>.crt', "the node's certificate", 'node'),
   file('nodes/<key>/tls/node-<id>.key', "the node's key", 'node'),
   file(`nodes/<key>/${NODE_FILES.tlsMeta}`, 'what was issued (addresses, expiry)'),
+  dir('snapshots', "the local snapshot store: the service's own snapshot files (without an S3 store configured)"),
+  file('snapshots/<object>', 'a snapshot file (framed: compressed, encrypted), or a folder of them for keys with a `/` (0700)'),
+  dir('buckets', 'folder buckets: what CopySnapshot --target-bucket exports and SnapshotArns imports, without an S3 store'),
+  dir('buckets/<name>', 'one bucket (its name as S3 names buckets)'),
+  file('buckets/<name>/<object>', 'an object of the bucket (an exported RDB), or a folder of them (0700)'),
+  dir('keys', 'the key store of encryption at rest (cachefleet kms create-key / list-keys)'),
+  file('keys/<id>.json', 'one key: its id, aliases and 32 bytes of key material (never leaves the directory)'),
 ];
 
 /** Absolute paths of the data directory's top-level entries. */
@@ -115,6 +126,9 @@ export function dataPaths(dataDir: string) {
     endpoints: join(dataDir, 'endpoints'),
     iamGateway: join(dataDir, 'iam-gateway'),
     nodes: join(dataDir, 'nodes'),
+    snapshots: join(dataDir, 'snapshots'),
+    buckets: join(dataDir, 'buckets'),
+    keys: join(dataDir, 'keys'),
   };
 }
 
@@ -167,6 +181,6 @@ export function layoutEntryOf(relPath: string): LayoutEntry | undefined {
 }
 
 function patternOf(path: string): RegExp {
-  const esc = path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/<key>|<id>/g, '[^/]+');
+  const esc = path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/<key>|<id>|<name>/g, '[^/]+').replace(/<object>/g, '.+');
   return new RegExp(`^${esc}$`);
 }

@@ -21,6 +21,15 @@ describe('the data directory layout', () => {
     for (const path of built) assert.ok(layoutEntryOf(rel(path)), `${rel(path)} is in the table`);
   });
 
+  it('names the snapshot stores\' objects at any depth, folder buckets and keys', () => {
+    for (const path of ['snapshots/s1/0001.rdb', 'snapshots/a/b/c', 'buckets/my-bucket', 'buckets/my-bucket/x/0001.rdb',
+      'keys/0f6b2c1e-9a43-4c1e-8d7f-0b3a5c2e1d44.json']) {
+      assert.ok(layoutEntryOf(path), `${path} is in the table`);
+    }
+    assert.equal(layoutEntryOf('buckets/a/b')?.path, 'buckets/<name>/<object>');
+    assert.equal(layoutEntryOf('keys/x/y.json'), undefined, '<id> is one segment');
+  });
+
   it('gives node files to the node user, except the control plane\'s own records', () => {
     assert.equal(nodeOwned('nodes/g-1/redis.conf'), true);
     assert.equal(nodeOwned('nodes/g-1/dump.rdb'), true);
