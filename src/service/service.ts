@@ -31,12 +31,8 @@ import { SERVICE_UMASK } from '../paths/index.js';
 import { tightenDataDir } from '../paths/tighten.js';
 import { loadListenerTls } from '../security/listener-tls.js';
 import { ensureInstallation, ensureManagementAddress } from './installation.js';
-
-/** Until the snapshot stores and keys are wired in: every use says so (encryption at rest, exports, SnapshotArns). */
-function backupsNotWired(): Services['backups'] {
-  const missing = async (): Promise<never> => { throw new Error('the snapshot store and key store are not configured in this build'); };
-  return { keys: { defaultKey: missing, resolve: missing }, storage: { bucket: () => ({ head: missing }) } };
-}
+import { FileKeyStore } from '../snapshots/keys/index.js';
+import { snapshotStorage, type ClosableSnapshotStorage } from '../snapshots/storage/index.js';
 
 /**
  * The whole service in one process: API, state store, reconciler, node provider, endpoint router.
@@ -55,6 +51,7 @@ export class CachefleetService {
     private readonly router: EndpointRouter,
     private readonly gateway: IamGateway,
     private readonly releaseDataDir: () => void,
+    private readonly snapshotFiles: ClosableSnapshotStorage,
   ) {}
 
   /** The API's base URL, e.g. http://127.0.0.1:4510 (https with --tls). */
@@ -94,8 +91,13 @@ export class CachefleetService {
       if (split > 0) logger.info({ records: split }, 'records from an earlier version split into desired and observed state');
       const installation = await ensureManagementAddress(store, await ensureInstallation(store, config.region, now()), config.endpointCidr);
       let reconciler: Reconciler | undefined;
+      // Snapshot files: the data directory, or the S3-compatible service configured (checked now, so a
+      // missing bucket or refused credentials stop the start with a readable error).
+      const storage = snapshotStorage({ dataDir: config.dataDir, ...(config.snapshotS3 ? { snapshotS3: config.snapshotS3 } : {}) });
+      await storage.probe();
+      const keys = new FileKeyStore(paths.keys, { region: installation.region, accountId: installation.accountId });
       const services: Services = {
-        config, store, events, engines, installation, logger, now, kick: () => reconciler?.kick(), backups: backupsNotWired(),
+        config, store, events, engines, installation, logger, now, kick: () => reconciler?.kick(), backups: { keys, storage },
       };
       await ensureBuiltIns(services);
       const engineLog = logger.child({ component: 'engine' });
@@ -175,7 +177,7 @@ export class CachefleetService {
         ...(listenerTls ? { https: { cert: listenerTls.cert, key: listenerTls.key } } : {}),
       });
       await api.listen({ host: config.host, port: config.port });
-      const service = new CachefleetService(config, services, reconciler, monitor, api, provider, admin, router, gateway, releaseDataDir);
+      const service = new CachefleetService(config, services, reconciler, monitor, api, provider, admin, router, gateway, releaseDataDir, storage);
       claimDataDir(config.dataDir, {
         host: config.host, port: Number(new URL(service.url).port), scheme,
         ...(installation.managementAddress ? { managementAddress: installation.managementAddress } : {}),
@@ -211,6 +213,7 @@ export class CachefleetService {
       log.info('control plane stopped; cache nodes and endpoints keep serving');
     }
     await this.admin.closeAll();
+    this.snapshotFiles.close();
     await this.services.store.close();
     this.releaseDataDir();
   }
