@@ -129,11 +129,12 @@ export class FakeSnapshotIO implements SnapshotIO {
     return Readable.from((async function* () { yield Buffer.from(header); for await (const c of rdb) yield c as Buffer; })());
   }
 
-  decode(file: Readable): Readable {
+  decode(file: Readable, opts: { requireEncryption?: boolean } = {}): Readable {
     return Readable.from((async function* () {
       const data = await readAll(file);
       const nl = data.indexOf(10);
       if (!data.subarray(0, 6).equals(Buffer.from('FAKE1 ')) || nl < 0) throw new CorruptSnapshotError('not a snapshot file');
+      if (opts.requireEncryption && data.subarray(0, nl).toString().endsWith(' -')) throw new CorruptSnapshotError('the file is not encrypted');
       yield data.subarray(nl + 1);
     })());
   }

@@ -26,8 +26,12 @@ export interface SnapshotIO {
   capture(node: NodeTarget): Capture;
   /** Frames an RDB for the snapshot store: compressed, and encrypted under `opts.key` when given. */
   encode(rdb: Readable, opts: EncodeOptions): Readable;
-  /** The RDB of a framed file; the stream errors with CorruptSnapshotError when it was tampered with or cut short. */
-  decode(file: Readable): Readable;
+  /**
+   * The RDB of a framed file; the stream errors with CorruptSnapshotError when it was tampered
+   * with or cut short, or (`requireEncryption`, for a snapshot recorded as encrypted) when it is
+   * not encrypted: a plain file put in an encrypted one's place is refused, never loaded.
+   */
+  decode(file: Readable, opts?: { requireEncryption?: boolean }): Readable;
   /**
    * Loads RDB files into the primaries of a new group's shards, every key into the shard owning
    * its slot; idempotent (keys are replaced), so a restore cut short is simply run again.

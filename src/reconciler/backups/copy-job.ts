@@ -16,7 +16,7 @@ import { sourceWords, writeSnapshotSpec, writeSnapshotStatus } from './snapshot-
 /** A file of `source` as the copy must store it: the same bytes when the key is the same, else decoded and framed again. */
 function reframed(d: BackupDeps, file: Readable, source: SnapshotSpec, kmsKey: SnapshotSpec['kmsKey']): Readable {
   if (source.kmsKey?.id === kmsKey?.id) return file;
-  return d.io.encode(d.io.decode(file), { compress: true, ...(kmsKey ? { key: kmsKey } : {}) });
+  return d.io.encode(d.io.decode(file, { requireEncryption: !!source.kmsKey }), { compress: true, ...(kmsKey ? { key: kmsKey } : {}) });
 }
 
 export async function runCopy(d: BackupDeps, name: string): Promise<void> {
@@ -61,7 +61,7 @@ export async function runExport(d: BackupDeps, sourceName: string, hold: Snapsho
     const bucket = d.io.storage.bucket(hold.bucket!);
     const keys = exportObjectKeys(hold.by, v.doc.work.nodeSnapshots.length);
     for (const [i, n] of v.doc.work.nodeSnapshots.entries()) {
-      const rdb = d.io.decode(await d.io.storage.snapshots.get(n.objectKey));
+      const rdb = d.io.decode(await d.io.storage.snapshots.get(n.objectKey), { requireEncryption: !!spec.kmsKey });
       await bucket.put(keys[i]!, spec.kmsKey ? d.io.encode(rdb, { compress: false, key: spec.kmsKey }) : rdb);
       await checkpoint(d, `export:written:${n.nodeGroupId}`);
     }

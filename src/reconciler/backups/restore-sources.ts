@@ -53,7 +53,8 @@ export async function restoreSources(d: BackupDeps, req: RestoreRequest): Promis
       throw new RestoreSourceError(`snapshot ${req.snapshotName} is no longer available`);
     }
     const files = [...v.doc.work.nodeSnapshots].sort((a, b) => (a.nodeGroupId < b.nodeGroupId ? -1 : 1));
-    return files.map((f) => async () => d.io.decode(await d.io.storage.snapshots.get(f.objectKey)));
+    const requireEncryption = !!v.spec.kmsKey;
+    return files.map((f) => async () => d.io.decode(await d.io.storage.snapshots.get(f.objectKey), { requireEncryption }));
   }
   return (req.snapshotArns ?? []).map((a) => async () => {
     const parsed = parseS3Arn(a);
