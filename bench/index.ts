@@ -5,6 +5,7 @@
  *   2. GET throughput through the primary/reader endpoints (kernel NAT) vs direct to the node,
  *   3. DescribeReplicationGroups latency with 100 single-node groups,
  *   (also TLS, security groups, IAM policy evaluation, IAM authentication of Redis connections, failover, durability, cluster mode: one section each),
+ *   backups (capture, restore into 1 and 3 shards, primary latency during a capture: raw redis-servers, no service),
  *   4. scale: control-plane CPU at rest with 100 and 1,000 single-node clusters, failover and
  *      paginated DescribeCacheClusters with 1,000 nodes running (its own service),
  * prints a results table, and removes everything it started (also on failure and Ctrl-C).
@@ -12,6 +13,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg, release } from 'node:os';
+import { backupsRows, measureBackups } from './backups.js';
 import { measureCreateTime, type CreateTimeResult } from './create-time.js';
 import { measureDescribe, type DescribeResult } from './describe-latency.js';
 import { measureFailover, type FailoverResult } from './failover.js';
@@ -132,79 +134,95 @@ async function main(): Promise<number> {
   let described: DescribeResult | undefined;
   let clusterDetails: string[] = [];
   try {
-    const svc = await startService(cleanup);
-    console.log(`service: ${svc.url}, endpoint router ${svc.router}, endpoint range ${svc.cidr}`);
-    if (svc.router !== 'nftables') console.log('WARNING: endpoints use the userspace proxy, not kernel NAT (needs nft and root)');
-    const section = async (name: string, fn: () => Promise<void>) => {
-      if (only && only !== name) return;
-      progress(`— ${name}`);
+    // Sections on raw redis-servers alone: `--only <name>` runs them without starting the service.
+    const standalone = new Set(['backups']);
+    if (!only || !standalone.has(only)) {
+      const svc = await startService(cleanup);
+      console.log(`service: ${svc.url}, endpoint router ${svc.router}, endpoint range ${svc.cidr}`);
+      if (svc.router !== 'nftables') console.log('WARNING: endpoints use the userspace proxy, not kernel NAT (needs nft and root)');
+      const section = async (name: string, fn: () => Promise<void>) => {
+        if (only && only !== name) return;
+        progress(`— ${name}`);
+        try {
+          await fn();
+        } catch (e) {
+          failed = true;
+          if (cleanup.interrupted) return;
+          console.error(`${name} failed: ${(e as Error).stack ?? e}\nservice log tail:\n${svc.logTail()}`);
+          rows.push({ measure: name, value: `FAILED: ${(e as Error).message.split('\n')[0]}`, goal: '', ok: false });
+        }
+      };
+      await section('create → available', async () => {
+        created = await measureCreateTime(svc.client, plan.createReps);
+        rows.push(...createRows(created));
+      });
+      await section('endpoint throughput', async () => {
+        through = await measureThroughput(svc.client, quick);
+        rows.push(...throughputRows(through));
+      });
+      await section('tls', async () => {
+        rows.push(...tlsRows(await measureTls(svc.client, svc.dataDir, quick)));
+      });
+      await section('tls preferred', async () => {
+        rows.push(...preferredRows(await measurePreferred(svc.client, svc.dataDir, quick)));
+      });
+      await section('security groups', async () => {
+        rows.push(...securityGroupRows(await measureSecurityGroups(svc, quick)));
+      });
+      await section('iam', async () => {
+        rows.push(...iamRows(await measureIam(svc, quick)));
+      });
+      await section('iam auth', async () => {
+        rows.push(...iamAuthRows(await measureIamAuth(svc, quick)));
+      });
+      await section('failover', async () => {
+        rows.push(...failoverRows(await measureFailover(svc.client, svc.dataDir, plan.failovers)));
+      });
+      await section('durability', async () => {
+        const r = await measureDurability(svc.client, svc.dataDir, { kills: quick ? 4 : 10, quick });
+        rows.push(...durabilityRows(r));
+      });
+      await section('cluster mode', async () => {
+        const r = await measureCluster(svc, { keys: quick ? 50_000 : 1_000_000, quick });
+        rows.push(...r.rows);
+        clusterDetails = r.details;
+      });
+      await section('scale', async () => {
+        // Its own service: 1,000 t3.micro limits need more over-commit, and 1,000+ addresses a /21.
+        const own = new Cleanup();
+        cleanup.defer(() => own.run());
+        try {
+          const big = await startService(own, {
+            prefixBits: 21, serverArgs: ['--memory-overcommit', '64'],
+            ...(cpuProfDir ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] } : {}),
+          });
+          try {
+            const r = await measureScale(big, { counts: scaleCounts, idleWindowMs: plan.idleWindowMs, sweeps: quick ? 3 : 10, failovers: scaleFailovers ?? plan.failovers });
+            rows.push(...scaleRows(r));
+          } finally {
+            if (cpuProfDir) await big.stopGracefully(120_000);
+          }
+        } finally {
+          await own.run();
+        }
+      });
+      await section('describe latency', async () => {
+        described = await measureDescribe(svc.client, svc.url, svc.dataDir, { ...plan, servicePid: svc.pid });
+        rows.push(...describeRows(described));
+      });
+    }
+    if (!only || only === 'backups') {
+      progress('— backups');
       try {
-        await fn();
+        rows.push(...backupsRows(await measureBackups({ keys: quick ? 100_000 : 1_000_000, quick })));
       } catch (e) {
         failed = true;
-        if (cleanup.interrupted) return;
-        console.error(`${name} failed: ${(e as Error).stack ?? e}\nservice log tail:\n${svc.logTail()}`);
-        rows.push({ measure: name, value: `FAILED: ${(e as Error).message.split('\n')[0]}`, goal: '', ok: false });
-      }
-    };
-    await section('create → available', async () => {
-      created = await measureCreateTime(svc.client, plan.createReps);
-      rows.push(...createRows(created));
-    });
-    await section('endpoint throughput', async () => {
-      through = await measureThroughput(svc.client, quick);
-      rows.push(...throughputRows(through));
-    });
-    await section('tls', async () => {
-      rows.push(...tlsRows(await measureTls(svc.client, svc.dataDir, quick)));
-    });
-    await section('tls preferred', async () => {
-      rows.push(...preferredRows(await measurePreferred(svc.client, svc.dataDir, quick)));
-    });
-    await section('security groups', async () => {
-      rows.push(...securityGroupRows(await measureSecurityGroups(svc, quick)));
-    });
-    await section('iam', async () => {
-      rows.push(...iamRows(await measureIam(svc, quick)));
-    });
-    await section('iam auth', async () => {
-      rows.push(...iamAuthRows(await measureIamAuth(svc, quick)));
-    });
-    await section('failover', async () => {
-      rows.push(...failoverRows(await measureFailover(svc.client, svc.dataDir, plan.failovers)));
-    });
-    await section('durability', async () => {
-      const r = await measureDurability(svc.client, svc.dataDir, { kills: quick ? 4 : 10, quick });
-      rows.push(...durabilityRows(r));
-    });
-    await section('cluster mode', async () => {
-      const r = await measureCluster(svc, { keys: quick ? 50_000 : 1_000_000, quick });
-      rows.push(...r.rows);
-      clusterDetails = r.details;
-    });
-    await section('scale', async () => {
-      // Its own service: 1,000 t3.micro limits need more over-commit, and 1,000+ addresses a /21.
-      const own = new Cleanup();
-      cleanup.defer(() => own.run());
-      try {
-        const big = await startService(own, {
-          prefixBits: 21, serverArgs: ['--memory-overcommit', '64'],
-          ...(cpuProfDir ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] } : {}),
-        });
-        try {
-          const r = await measureScale(big, { counts: scaleCounts, idleWindowMs: plan.idleWindowMs, sweeps: quick ? 3 : 10, failovers: scaleFailovers ?? plan.failovers });
-          rows.push(...scaleRows(r));
-        } finally {
-          if (cpuProfDir) await big.stopGracefully(120_000);
+        if (!cleanup.interrupted) {
+          console.error(`backups failed: ${(e as Error).stack ?? e}`);
+          rows.push({ measure: 'backups', value: `FAILED: ${(e as Error).message.split('\n')[0]}`, goal: '', ok: false });
         }
-      } finally {
-        await own.run();
       }
-    });
-    await section('describe latency', async () => {
-      described = await measureDescribe(svc.client, svc.url, svc.dataDir, { ...plan, servicePid: svc.pid });
-      rows.push(...describeRows(described));
-    });
+    }
   } catch (e) {
     failed = true;
     console.error(`benchmark failed: ${(e as Error).stack ?? e}`);

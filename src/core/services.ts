@@ -1,6 +1,6 @@
 import type { InstalledEngine } from '../catalog/engines.js';
 import type { EventSink } from '../events/sink.js';
-import type { InstallationRecord, StateStore } from '../store/index.js';
+import type { InstallationRecord, MergedViews, StateStore } from '../store/index.js';
 import type { Logger } from '../util/logger.js';
 import type { BackupAccess } from './backups.js';
 import type { ServiceConfig } from './config.js';
@@ -9,6 +9,12 @@ import type { ServiceConfig } from './config.js';
 export interface Services {
   readonly config: ServiceConfig;
   readonly store: StateStore;
+  /**
+   * Groups and clusters as the reconciler's passes read them, kept in memory between commits
+   * (store/view-cache.ts): describes page from them instead of reading and merging each page's
+   * records again. As fresh as the store (every commit marks what it wrote). Absent: read the store.
+   */
+  readonly views?: MergedViews;
   readonly events: EventSink;
   readonly engines: InstalledEngine[];
   readonly installation: InstallationRecord;

@@ -28,7 +28,7 @@ function world(opts: { pausesItself?: boolean; reason?: 'primary-down' | 'switch
   const switched: (string | undefined)[] = [];
   const deps: FailoverDeps = {
     nodes: fake.control(), ops: fake.ops(opts.pausesItself), logger: silentLogger, now: () => NOW,
-    events: { emit: async (_type, _id, message) => { events.push(message); } },
+    record: (message) => { events.push(message); },
     healthy: (c) => !fake.node(c.id).down,
     switchEndpoint: async (from) => { switched.push(from?.id); },
     groupId: 'g', shardLabel: '', catchUpMs: 30,

@@ -1,4 +1,3 @@
-import type { EventSink } from '../events/sink.js';
 import type { CacheClusterRecord, FailoverRecord, ShardRecord } from '../store/index.js';
 import type { Logger } from '../util/logger.js';
 import type { NodeControl } from './node-control.js';
@@ -8,7 +7,11 @@ import type { ShardOps } from './shard-ops.js';
 export interface FailoverDeps {
   /** Reads and pauses members' nodes (admin connections in production, fakes in unit tests). */
   nodes: NodeControl;
-  events: Pick<EventSink, 'emit'>;
+  /**
+   * Records an event of the replication group, to be stored in the same commit as the state this
+   * step leaves (the caller's persist): an event is stored exactly when its step's state is.
+   */
+  record(message: string, level?: 'info' | 'warn'): void;
   logger: Logger;
   now(): Date;
   /** Is this member's node healthy (answering) right now, per the health monitor. */
@@ -32,7 +35,8 @@ export type StepResult = 'advanced' | 'blocked' | 'done' | 'aborted';
  * Runs the current step of `shard.failover` and moves it to the next state:
  * select-replica → promote → repoint-replicas → switch-endpoint → update-state.
  * Every step is idempotent: after a crash the control plane reads the persisted state and runs
- * that step again. The caller persists the record holding `shard` after each call.
+ * that step again. The caller persists the record holding `shard` after each call, with the
+ * events the step recorded (`d.record`) in the same commit.
  */
 export async function stepFailover(d: FailoverDeps, shard: ShardRecord, members: Map<string, CacheClusterRecord>): Promise<StepResult> {
   const f = shard.failover!;
@@ -42,7 +46,7 @@ export async function stepFailover(d: FailoverDeps, shard: ShardRecord, members:
   switch (f.state) {
     case 'select-replica': {
       if (f.reason === 'primary-down' && from && d.healthy(from) && from.nodes[0]?.observed?.role === 'primary') {
-        await d.events.emit('replication-group', d.groupId, `Primary ${from.id} answers again; failover cancelled`);
+        d.record(`Primary ${from.id} answers again; failover cancelled`);
         delete shard.failover;
         return 'aborted';
       }
@@ -116,8 +120,7 @@ export async function stepFailover(d: FailoverDeps, shard: ShardRecord, members:
       shard.lastFailoverAt = d.now().toISOString();
       delete shard.failover;
       const why = f.reason === 'primary-down' ? `primary ${f.fromClusterId} failed` : f.reason;
-      await d.events.emit('replication-group', d.groupId,
-        `Failover to replica node ${to!.id}-${to!.nodes[0]!.id} completed${d.shardLabel ? ` for ${d.shardLabel}` : ''} (${why}, ${took} ms)`);
+      d.record(`Failover to replica node ${to!.id}-${to!.nodes[0]!.id} completed${d.shardLabel ? ` for ${d.shardLabel}` : ''} (${why}, ${took} ms)`);
       return 'done';
     }
   }

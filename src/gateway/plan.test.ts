@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { EndpointRoute } from '../endpoints/types.js';
-import type { ReplicationGroupRecord, UserGroupRecord, UserRecord } from '../store/index.js';
+import type { ReplicationGroupRecord, UserGroupSpec, UserSpec } from '../store/index.js';
 import { planGateway } from './plan.js';
 
 const group = (id: string, over: Partial<ReplicationGroupRecord> = {}): ReplicationGroupRecord => ({
@@ -9,18 +9,18 @@ const group = (id: string, over: Partial<ReplicationGroupRecord> = {}): Replicat
   primaryEndpoint: { address: '127.77.0.10', port: 6379 }, readerEndpoint: { address: '127.77.0.11', port: 6379 }, ...over,
 } as unknown as ReplicationGroupRecord);
 
-const user = (id: string, type: 'iam' | 'password', over: Partial<UserRecord> = {}): UserRecord => ({
-  userId: id, userName: id, arn: `arn:user:${id}`, status: 'active',
+const user = (id: string, type: 'iam' | 'password', over: Partial<UserSpec> = {}): UserSpec => ({
+  userId: id, userName: id, arn: `arn:user:${id}`,
   authentication: type === 'iam' ? { type, passwordHashes: ['h'], nodeSecret: `secret-${id}` } : { type, passwordHashes: ['h'] }, ...over,
-} as unknown as UserRecord);
+} as unknown as UserSpec);
 
 const routes = (id: string): EndpointRoute[] => [
   { id: `${id}/primary`, address: '127.77.0.10', port: 6379, targets: [{ address: '127.77.0.2', port: 6379 }], allow: ['127.0.0.0/8'], sourceAddress: '127.77.0.1' },
   { id: `${id}/reader`, address: '127.77.0.11', port: 6379, targets: [] },
 ];
 
-const users = new Map([['iam-app', user('iam-app', 'iam')], ['pw', user('pw', 'password')], ['gone', user('gone', 'iam', { status: 'deleting' })]]);
-const userGroups = new Map([['ug', { userIds: ['iam-app', 'pw', 'gone'] } as unknown as UserGroupRecord]]);
+const users = new Map([['iam-app', user('iam-app', 'iam')], ['pw', user('pw', 'password')], ['gone', user('gone', 'iam', { deleteRequested: true })]]);
+const userGroups = new Map([['ug', { userIds: ['iam-app', 'pw', 'gone'] } as unknown as UserGroupSpec]]);
 
 describe('planGateway', () => {
   it('sends the group endpoints of a group with IAM users through the gateway, with their targets and security groups', () => {
@@ -37,7 +37,7 @@ describe('planGateway', () => {
   });
 
   it('leaves alone groups without IAM users, without TLS, in cluster mode or being deleted', () => {
-    const noIam = new Map([['ug', { userIds: ['pw'] } as unknown as UserGroupRecord]]);
+    const noIam = new Map([['ug', { userIds: ['pw'] } as unknown as UserGroupSpec]]);
     assert.deepEqual(planGateway({ routes: routes('g'), groups: [group('g')], userGroups: noIam, users }), { routes: routes('g'), listeners: [] });
     for (const over of [{ transitEncryptionEnabled: false }, { clusterEnabled: true }, { deleteRequested: true }, { userGroupIds: [] }]) {
       assert.deepEqual(planGateway({ routes: routes('g'), groups: [group('g', over)], userGroups, users }).listeners, [], JSON.stringify(over));

@@ -7,15 +7,15 @@
  * through the group endpoints (node endpoints are redis-server itself, which cannot check a token).
  */
 import type { EndpointRoute } from '../endpoints/types.js';
-import type { ReplicationGroupRecord, UserGroupRecord, UserRecord } from '../store/index.js';
+import type { ReplicationGroupRecord, UserGroupSpec, UserSpec } from '../store/index.js';
 import { gatewayPort, type GatewayListener, type GatewayRbacUser } from './config.js';
 
 export interface GatewayPlanInput {
   /** Every route, as the router is to get it (security groups applied). */
   routes: EndpointRoute[];
   groups: ReplicationGroupRecord[];
-  userGroups: ReadonlyMap<string, UserGroupRecord>;
-  users: ReadonlyMap<string, UserRecord>;
+  userGroups: ReadonlyMap<string, UserGroupSpec>;
+  users: ReadonlyMap<string, UserSpec>;
 }
 
 /** A listener before its certificate files are known. */
@@ -27,13 +27,13 @@ export interface GatewayPlan {
 }
 
 /** The IAM users of a group's user groups, by user name. */
-export function iamUsersOf(g: ReplicationGroupRecord, userGroups: ReadonlyMap<string, UserGroupRecord>,
-  users: ReadonlyMap<string, UserRecord>): Record<string, GatewayRbacUser> {
+export function iamUsersOf(g: ReplicationGroupRecord, userGroups: ReadonlyMap<string, UserGroupSpec>,
+  users: ReadonlyMap<string, UserSpec>): Record<string, GatewayRbacUser> {
   const out: Record<string, GatewayRbacUser> = {};
   for (const id of g.userGroupIds ?? []) {
     for (const userId of userGroups.get(id)?.userIds ?? []) {
       const u = users.get(userId);
-      if (!u || u.status === 'deleting' || u.authentication.type !== 'iam' || !u.authentication.nodeSecret) continue;
+      if (!u || u.deleteRequested || u.authentication.type !== 'iam' || !u.authentication.nodeSecret) continue;
       out[u.userName] ??= { arn: u.arn, nodeSecret: u.authentication.nodeSecret };
     }
   }

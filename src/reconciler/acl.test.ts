@@ -5,23 +5,23 @@ import { renderRedisConf } from '../engine/config.js';
 import { sha256Hex } from '../security/auth-token.js';
 import type { NodeAcl } from '../security/node-acl.js';
 import { ADMIN_USER } from '../security/node-security.js';
-import type { UserGroupRecord, UserRecord } from '../store/index.js';
+import type { UserGroupSpec, UserSpec } from '../store/index.js';
 import { AclApplier, aclConfigLines, desiredAcl, parseAclList, planAcl } from './acl.js';
 
 const H1 = sha256Hex('first-password-0001');
 const H2 = sha256Hex('second-password-002');
 
-function user(userId: string, userName: string, accessString: string, passwords: string[] | 'none', extra: Partial<UserRecord> = {}): UserRecord {
+function user(userId: string, userName: string, accessString: string, passwords: string[] | 'none', extra: Partial<UserSpec> = {}): UserSpec {
   return {
     userId, userName, engine: 'redis', accessString,
     authentication: passwords === 'none' ? { type: 'no-password-required', passwordHashes: [] } : { type: 'password', passwordHashes: passwords },
-    status: 'active', userGroupIds: [], arn: `arn:aws:elasticache:us-east-1:123456789012:user:${userId}`, minimumEngineVersion: '6.0',
+    userGroupIds: [], arn: `arn:aws:elasticache:us-east-1:123456789012:user:${userId}`, minimumEngineVersion: '6.0',
     createdAt: '2026-01-01T00:00:00.000Z', ...extra,
   };
 }
 
-function group(userGroupId: string, userIds: string[]): UserGroupRecord {
-  return { userGroupId, engine: 'redis', userIds, status: 'active', replicationGroups: [], arn: `arn:x:${userGroupId}`, minimumEngineVersion: '6.0', createdAt: 'x' };
+function group(userGroupId: string, userIds: string[]): UserGroupSpec {
+  return { userGroupId, engine: 'redis', userIds, replicationGroups: [], arn: `arn:x:${userGroupId}`, minimumEngineVersion: '6.0', createdAt: 'x' };
 }
 
 const USERS = new Map([
@@ -29,7 +29,7 @@ const USERS = new Map([
   ['my-default', user('my-default', 'default', 'off', [H1])],
   ['app-reader', user('app-reader', 'app-reader', 'on ~app::* -@all +@read', [H1])],
   ['app-writer', user('app-writer', 'app-writer', 'on ~app::* +@all', [H1, H2])],
-  ['gone', user('gone', 'gone', 'on ~* +@all', [H1], { status: 'deleting' })],
+  ['gone', user('gone', 'gone', 'on ~* +@all', [H1], { deleteRequested: true })],
 ]);
 const GROUPS = new Map([
   ['ug', group('ug', ['default', 'app-reader', 'app-writer'])],

@@ -23,7 +23,7 @@ import { userRules } from '../security/access-string.js';
 import { restrictCustomerRules } from '../security/restricted-commands.js';
 import type { AclUser, NodeAcl } from '../security/node-acl.js';
 import { ADMIN_USER } from '../security/node-security.js';
-import type { CacheClusterRecord, ReplicationGroupRecord, StateStore, UserGroupRecord, UserRecord } from '../store/index.js';
+import type { CacheClusterRecord, ReplicationGroupRecord, StateStore, UserGroupSpec, UserSpec } from '../store/index.js';
 import type { Logger } from '../util/logger.js';
 
 export const DEFAULT_USER = 'default';
@@ -37,7 +37,7 @@ export interface AclClient {
 const LOCKED = restrictCustomerRules(['reset', 'off']);
 
 /** The users of a user group member, as ACL rules. */
-export function aclUser(u: UserRecord): AclUser {
+export function aclUser(u: UserSpec): AclUser {
   let rules: string[];
   try {
     rules = userRules(u.accessString, u.authentication.passwordHashes, u.authentication.type === 'no-password-required');
@@ -48,19 +48,19 @@ export function aclUser(u: UserRecord): AclUser {
 }
 
 /**
- * The ACL a node of `group` must have (pure). User groups and users missing from the maps, and
- * users being deleted, are left out; a user name appearing twice keeps its first user (user
+ * The ACL a node of `group` must have (pure), from the desired halves of users and user groups
+ * only. User groups and users missing from the maps, and users being deleted, are left out; a user name appearing twice keeps its first user (user
  * groups hold one user per name). Under RBAC without a `default` user (never expected: user
  * groups must hold one), `default` is locked rather than left open.
  */
 export function desiredAcl(group: Pick<ReplicationGroupRecord, 'userGroupIds'> | undefined,
-  userGroups: ReadonlyMap<string, UserGroupRecord>, users: ReadonlyMap<string, UserRecord>): NodeAcl {
+  userGroups: ReadonlyMap<string, Pick<UserGroupSpec, 'userIds'>>, users: ReadonlyMap<string, UserSpec>): NodeAcl {
   const ids = group?.userGroupIds ?? [];
   const byName = new Map<string, AclUser>();
   for (const id of ids) {
     for (const userId of userGroups.get(id)?.userIds ?? []) {
       const u = users.get(userId);
-      if (!u || u.status === 'deleting' || byName.has(u.userName) || u.userName === ADMIN_USER) continue;
+      if (!u || u.deleteRequested || byName.has(u.userName) || u.userName === ADMIN_USER) continue;
       byName.set(u.userName, aclUser(u));
     }
   }
@@ -74,8 +74,8 @@ export function desiredAcl(group: Pick<ReplicationGroupRecord, 'userGroupIds'> |
 /** The ACL a cluster's node must have, from the records (its group, the group's user groups and their users). */
 export async function loadNodeAcl(store: StateStore, c: Pick<CacheClusterRecord, 'replicationGroupId'>): Promise<NodeAcl> {
   const group = c.replicationGroupId ? (await store.get('replicationGroup', c.replicationGroupId))?.doc : undefined;
-  const userGroups = new Map<string, UserGroupRecord>();
-  const users = new Map<string, UserRecord>();
+  const userGroups = new Map<string, UserGroupSpec>();
+  const users = new Map<string, UserSpec>();
   for (const id of group?.userGroupIds ?? []) {
     const ug = (await store.get('userGroup', id))?.doc;
     if (!ug) continue;

@@ -4,7 +4,7 @@ import type { NodeProvider } from '../engine/types.js';
 import type { EventSink } from '../events/sink.js';
 import type { HealthMonitor } from '../health/monitor.js';
 import type { NodeSecurity } from '../security/node-security.js';
-import type { CacheClusterRecord, StateStore } from '../store/index.js';
+import type { CacheClusterRecord, MergedViews, StateStore } from '../store/index.js';
 import type { Logger } from '../util/logger.js';
 import type { EndpointNetwork } from './network.js';
 import type { Services } from '../core/index.js';
@@ -28,6 +28,11 @@ export interface ReconcilerDeps {
    * tests that drive the reconciler on bare nodes (no admin user, no TLS).
    */
   security?: NodeSecurity;
+  /**
+   * Groups and clusters (and other kinds) as passes read them, kept between commits (the service's
+   * one instance, shared with the network). Absent: the reconciler keeps its own over `store`.
+   */
+  views?: MergedViews;
   /** The provider key of a cluster's (first) node. */
   nodeKeyOf(c: CacheClusterRecord): string;
   /**

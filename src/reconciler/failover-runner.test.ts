@@ -1,8 +1,9 @@
 /**
  * The failover runner on the real SQLite store, with the nodes faked (FakeShard): a dead primary
  * failed over at once, the control plane killed after every step (and before any step's record
- * was saved) and restarted from the store, and the group kept `modifying` while a shard has no
- * serving primary.
+ * was saved) and restarted from the store — every failover event stored and delivered to the log
+ * exactly once whatever the crash — and the group kept `modifying` while a shard has no serving
+ * primary.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -32,10 +33,10 @@ class Crash extends Error {}
 function crashing(inner: StateStore, at: number, when: 'before' | 'after'): StateStore {
   let n = 0;
   return new Proxy(inner, {
-    get: (target, prop) => prop !== 'commit' ? Reflect.get(target, prop).bind(target) : async (ops: Parameters<StateStore['commit']>[0]) => {
+    get: (target, prop) => prop !== 'commit' ? Reflect.get(target, prop).bind(target) : async (...args: Parameters<StateStore['commit']>) => {
       n++;
       if (n === at && when === 'before') throw new Crash('died before the commit');
-      await target.commit(ops);
+      await target.commit(...args);
       if (n === at && when === 'after') throw new Crash('died after the commit');
     },
   });
@@ -58,10 +59,10 @@ async function seed(store: StateStore, extra: Partial<ReplicationGroupRecord> = 
 interface Harness { runner: FailoverRunner; switched: string[] }
 
 /** A control plane: a runner over this store and the (shared, surviving) fake nodes. */
-function controlPlane(store: StateStore, fake: FakeShard, canAct = true): Harness {
+function controlPlane(store: StateStore, fake: FakeShard, canAct = true, sink = new EventSink(store, silentLogger, () => NOW)): Harness {
   const switched: string[] = [];
   const runner = new FailoverRunner({
-    store, events: new EventSink(store, silentLogger, () => NOW), logger: silentLogger, now: () => NOW,
+    store, events: sink, logger: silentLogger, now: () => NOW,
     monitor: { canAct, health: (key) => ({ health: fake.node(key).down ? 'down' : 'up', failures: 0 }) },
     nodeKeyOf: (c) => c.id, nodes: fake.control(), ops: fake.ops(), catchUpMs: 30,
     network: { switchEndpoint: async (g, from) => { switched.push(`${g.primaryClusterId} from ${from?.id}`); } },
@@ -75,6 +76,17 @@ async function pass(h: Harness, store: StateStore, fake: FakeShard): Promise<{ f
   const g = structuredClone(stored.doc);
   const failingOver = await h.runner.run({ group: g, shard: g, label: '', clusters: fake.records('g'), writer: h.runner.writer(stored), automatic: g.automaticFailoverEnabled });
   return { failingOver, g };
+}
+
+/**
+ * A control plane's event sink as the service starts it (resumed from the cursor in `store`),
+ * adding what it delivers to the service's log to `log`.
+ */
+async function startedSink(store: StateStore, log: string[]): Promise<EventSink> {
+  const sink = new EventSink(store, silentLogger, () => NOW);
+  sink.subscribe((e) => log.push(e.message));
+  await sink.resume();
+  return sink;
 }
 
 const saved = async (store: StateStore) => (await getGroup(store, 'g'))!.doc;
@@ -114,53 +126,85 @@ describe('failover runner', () => {
     await store.close();
   });
 
-  for (const [k, state] of STATES.slice(0, -1).entries()) {
-    it(`killed just after saving ${state}: a new control plane finishes the failover exactly once`, async () => {
+  /** Each failover event once in the store (DescribeEvents) and once in what the sinks delivered (the log). */
+  async function assertEventsOnce(store: StateStore, log: string[]): Promise<void> {
+    assert.equal(await events(store, /^Primary g-001 is down; failing over to a replica$/), 1, 'detected once');
+    assert.equal(await events(store, /^Failover to replica node g-002-0001 completed/), 1, 'one completion event');
+    assert.equal(log.filter((m) => /is down; failing over/.test(m)).length, 1, 'logged once');
+    assert.equal(log.filter((m) => /completed/.test(m)).length, 1, 'completion logged once');
+  }
+
+  for (const [k, state] of STATES.entries()) {
+    it(`killed just after saving ${state}: a new control plane finishes the failover, each event once`, async () => {
       const path = dbPath();
       const first = new SqliteStore(path);
       await seed(first);
       const fake = shard();
       fake.node('g-001').down = true;
+      const log: string[] = [];
+      const firstSink = await startedSink(first, log);
       const dying = crashing(first, k + 1, 'after');
-      await assert.rejects(pass(controlPlane(dying, fake), dying, fake), Crash);
+      await assert.rejects(pass(controlPlane(dying, fake, true, firstSink), dying, fake), Crash);
       assert.equal((await saved(first)).failover?.state, STATES[k + 1], 'the record holds the next step');
+      await firstSink.close();
       await first.close();
 
       const store = new SqliteStore(path);
-      const h = controlPlane(store, fake);
-      assert.equal((await pass(h, store, fake)).failingOver, true);
+      const h = controlPlane(store, fake, true, await startedSink(store, log));
+      assert.equal((await pass(h, store, fake)).failingOver, state !== 'update-state');
       assert.equal((await pass(h, store, fake)).failingOver, false, 'nothing left to do');
       await assertFailedOverOnce(store, fake);
-      assert.equal(await events(store, /is down; failing over/), 1, 'detected once');
-      assert.equal(await events(store, /completed/), 1, 'one completion event');
+      await assertEventsOnce(store, log);
       assert.ok(h.switched.length <= 1 && h.switched.every((s) => s === 'g-002 from g-001'));
       await store.close();
     });
   }
 
   for (const [k, state] of STATES.entries()) {
-    it(`killed after running ${state} but before saving it: the step runs again, harmlessly`, async () => {
+    it(`killed after running ${state} but before saving it: the step runs again, harmlessly, each event once`, async () => {
       const path = dbPath();
       const first = new SqliteStore(path);
       await seed(first);
       const fake = shard();
       fake.node('g-001').down = true;
+      const log: string[] = [];
+      const firstSink = await startedSink(first, log);
       const dying = crashing(first, k + 1, 'before');
-      await assert.rejects(pass(controlPlane(dying, fake), dying, fake), Crash);
+      await assert.rejects(pass(controlPlane(dying, fake, true, firstSink), dying, fake), Crash);
+      await firstSink.close();
       await first.close();
 
       const store = new SqliteStore(path);
-      const h = controlPlane(store, fake);
+      const h = controlPlane(store, fake, true, await startedSink(store, log));
       await pass(h, store, fake);
       assert.equal((await pass(h, store, fake)).failingOver, false);
       await assertFailedOverOnce(store, fake);
-      // Events are not part of a record's commit: the two that precede a save are repeated when
-      // the save is lost (the detection, whose failover record was never saved; the completion).
-      assert.equal(await events(store, /is down; failing over/), k === 0 ? 2 : 1);
-      assert.equal(await events(store, /completed/), state === 'update-state' ? 2 : 1);
+      // The events a step made go into the commit of its state: lost with it, made again when it runs again.
+      await assertEventsOnce(store, log);
       await store.close();
     });
   }
+
+  it('killed after its last commit but before the log had the events: the next start logs them, once', async () => {
+    const path = dbPath();
+    const first = new SqliteStore(path);
+    await seed(first);
+    const fake = shard();
+    fake.node('g-001').down = true;
+    const log: string[] = [];
+    const firstSink = await startedSink(first, log);
+    await firstSink.close(); // the sink dies first: what the runner stores below reaches no log
+    await pass(controlPlane(first, fake, true, new EventSink(first, silentLogger, () => NOW)), first, fake);
+    await first.close();
+    assert.deepEqual(log, []);
+
+    const store = new SqliteStore(path);
+    await (await startedSink(store, log)).close();
+    await assertEventsOnce(store, log);
+    await (await startedSink(store, log)).close();
+    await assertEventsOnce(store, log);
+    await store.close();
+  });
 
   it('no healthy replica: blocked, the failover record kept; the primary back at select-replica cancels it', async () => {
     const store = new SqliteStore(dbPath());
@@ -248,9 +292,10 @@ describe('failover runner', () => {
     await store.close();
   });
 
-  it('mayRestart: not the failed primary of a shard that can fail over; always a node that never ran', () => {
+  it('mayRestart: not the failed primary of a shard that can fail over; always a node that never ran', async () => {
     const fake = shard();
-    const { runner } = controlPlane(undefined as unknown as StateStore, fake);
+    const store = new SqliteStore(dbPath());
+    const { runner } = controlPlane(store, fake);
     const g = { primaryClusterId: 'g-001', memberClusters: ['g-001', 'g-002'] };
     const primary = fake.record('g-001', 'g');
     assert.equal(runner.mayRestart(g, primary, true), false);
@@ -261,6 +306,7 @@ describe('failover runner', () => {
     assert.equal(runner.mayRestart(undefined, primary, true), true, 'in no shard');
     primary.nodes[0]!.observed = {};
     assert.equal(runner.mayRestart(g, primary, true), true, 'never ran');
+    await store.close();
   });
 
   it('the group writer skips unchanged writes, commits queued ops with the next one, and refuses a stale version', async () => {

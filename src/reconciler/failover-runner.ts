@@ -3,7 +3,10 @@ import type { EventSink } from '../events/sink.js';
 import { newFailover, stepFailover, type FailoverDeps } from '../failover/machine.js';
 import { adminNodeControl, type NodeControl } from '../failover/node-control.js';
 import { clusterOps, replicationOps, type ShardOps } from '../failover/shard-ops.js';
-import { afterWrite, groupStatusWrite, groupTransitionWrite, type CacheClusterRecord, type GroupView, type ReplicationGroupRecord, type ShardRecord, type StateStore, type WriteOp } from '../store/index.js';
+import {
+  afterWrite, groupStatusWrite, groupTransitionWrite, type CacheClusterRecord, type EventRecord, type GroupView, type ReplicationGroupRecord, type ShardRecord,
+  type StateStore, type WriteOp,
+} from '../store/index.js';
 import type { Logger } from '../util/logger.js';
 import type { EndpointSwitch } from './network.js';
 import { markUnavailable, shouldFailOver, type MonitorView } from './shard-rules.js';
@@ -14,7 +17,8 @@ const MAX_STEPS_PER_PASS = 8;
 /** What the runner touches, injected: the real wiring is `failoverRunner`, unit tests pass fakes. */
 export interface FailoverRunnerDeps {
   store: StateStore;
-  events: Pick<EventSink, 'emit'>;
+  /** Makes the failover events, which are stored with the step that records them (never emitted on their own). */
+  events: Pick<EventSink, 'event'>;
   logger: Logger;
   now(): Date;
   /** Absent in tests that drive the reconciler by hand: then no primary is ever judged down. */
@@ -49,17 +53,23 @@ export interface ShardPass {
  * nothing. API writes of the spec half never conflict with it. A change of the spec half is
  * refused (OwnershipError) unless announced with {@link specTransition}: the few steps that
  * finish a request (shards removed after resharding, resharding done) and are then committed
- * at the spec's version read, atomically with the status. Ops queued with `alongside` land in
- * the same commit as the next write of the group, or not at all.
+ * at the spec's version read, atomically with the status. Ops queued with `alongside`, and
+ * events queued with `event`, land in the same commit as the next write of the group, or not at
+ * all: an event is stored exactly once, with the state it tells of.
  */
 export class GroupWriter {
   private readonly also: WriteOp[] = [];
+  private readonly events: EventRecord[] = [];
   private transition = false;
 
   constructor(private readonly store: StateStore, private view: GroupView) {}
 
   alongside(...ops: WriteOp[]): void {
     this.also.push(...ops);
+  }
+
+  event(...events: EventRecord[]): void {
+    this.events.push(...events);
   }
 
   /** The next persist may change the spec half too (at the spec version read). */
@@ -69,9 +79,10 @@ export class GroupWriter {
 
   async persist(g: ReplicationGroupRecord): Promise<void> {
     const ops = this.transition ? groupTransitionWrite(this.view, g) : groupStatusWrite(this.view, g);
-    if (ops.length === 0 && this.also.length === 0) return;
-    await this.store.commit([...ops, ...this.also]);
+    if (ops.length === 0 && this.also.length === 0 && this.events.length === 0) return;
+    await this.store.commit([...ops, ...this.also], { events: [...this.events] });
     this.also.length = 0;
+    this.events.length = 0;
     this.transition = false;
     this.view = afterWrite(this.view, ops, g);
   }
@@ -83,7 +94,8 @@ export class GroupWriter {
  * to wait out a timer) or when the API asked for one (TestFailover, a switchover), steps the
  * failover state machine persisting the status after every step (so a control plane restarted
  * at any point resumes at the step it stopped at), and keeps the group `modifying` while a shard
- * has no serving primary.
+ * has no serving primary. Every failover event is committed with the status of the step that
+ * made it (its detection with the first step's), so a crash anywhere neither loses nor repeats one.
  */
 export class FailoverRunner {
   constructor(private readonly d: FailoverRunnerDeps) {}
@@ -135,12 +147,12 @@ export class FailoverRunner {
     }
     if (!shard.failover && p.automatic && shouldFailOver(this.d, shard, primary)) {
       shard.failover = newFailover('primary-down', primary.id, this.d.now());
-      await this.d.events.emit('replication-group', g.id,
-        `Primary ${primary.id}${p.label ? ` of ${p.label}` : ''} is down; failing over to a replica`, 'warn');
+      p.writer.event(this.d.events.event('replication-group', g.id,
+        `Primary ${primary.id}${p.label ? ` of ${p.label}` : ''} is down; failing over to a replica`, 'warn'));
     }
     if (shard.failover || !this.servingPrimary(primary)) markUnavailable(g);
     if (!shard.failover) return false;
-    const machine = this.machineDeps(g, p.label);
+    const machine = this.machineDeps(g, p.label, p.writer);
     for (let i = 0; i < MAX_STEPS_PER_PASS && shard.failover; i++) {
       const r = await stepFailover(machine, shard, p.clusters);
       await p.writer.persist(g);
@@ -149,10 +161,11 @@ export class FailoverRunner {
     return true;
   }
 
-  private machineDeps(g: ReplicationGroupRecord, label: string): FailoverDeps {
+  private machineDeps(g: ReplicationGroupRecord, label: string, writer: GroupWriter): FailoverDeps {
     const { nodes, events, logger, ops } = this.d;
     return {
-      nodes, events, logger, ops, now: () => this.d.now(), groupId: g.id, shardLabel: label,
+      nodes, logger, ops, now: () => this.d.now(), groupId: g.id, shardLabel: label,
+      record: (message, level) => writer.event(events.event('replication-group', g.id, message, level)),
       healthy: (c) => this.answering(c),
       switchEndpoint: (from) => this.d.network.switchEndpoint(g, from), catchUpMs: this.d.catchUpMs,
     };

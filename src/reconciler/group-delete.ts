@@ -1,4 +1,4 @@
-import { clusterSpecWrite, groupDelete, groupSpecWrite, listClusters, type CacheClusterRecord, type GroupView, type ReplicationGroupRecord, type WriteOp } from '../store/index.js';
+import { clusterSpecWrite, getUserGroup, groupDelete, groupSpecWrite, listClusters, userGroupSpecWrite, type CacheClusterRecord, type GroupView, type ReplicationGroupRecord, type WriteOp } from '../store/index.js';
 import type { ReconcilerDeps } from './deps.js';
 import { finalSnapshotGate } from './backups/final-snapshot.js';
 
@@ -41,12 +41,12 @@ export async function deleteGroup(d: ReconcilerDeps, stored: GroupView, clusters
     ops.push(...groupDelete(stored),
       ...[...addresses].map((a): WriteOp => ({ op: 'delete', kind: 'address', id: a })));
     if (await d.store.get('tags', g.arn)) ops.push({ op: 'delete', kind: 'tags', id: g.arn });
-    // RBAC: the user groups it used are no longer attached to it.
+    // RBAC: the user groups it used are no longer attached to it (a spec transition of theirs,
+    // finishing the DeleteReplicationGroup, at the version read).
     for (const id of g.userGroupIds ?? []) {
-      const ug = await d.store.get('userGroup', id);
+      const ug = await getUserGroup(d.store, id);
       if (ug?.doc.replicationGroups.includes(g.id)) {
-        ops.push({ op: 'update', kind: 'userGroup', id, expectVersion: ug.version,
-          doc: { ...ug.doc, replicationGroups: ug.doc.replicationGroups.filter((r) => r !== g.id) } });
+        ops.push(...userGroupSpecWrite(ug, { ...ug.doc, replicationGroups: ug.doc.replicationGroups.filter((r) => r !== g.id) }));
       }
     }
   }

@@ -5,7 +5,7 @@
  * runners, so nothing else programs the router and every program of it comes from the same rules.
  */
 import type { EndpointRoute, EndpointRouter } from '../endpoints/types.js';
-import { listClusters, listGroups, type CacheClusterRecord, type ReplicationGroupRecord, type StateStore } from '../store/index.js';
+import { MergedViews, type CacheClusterRecord, type ReplicationGroupRecord, type StateStore } from '../store/index.js';
 import type { Logger } from '../util/logger.js';
 import { NetworkPolicy } from './network-policy.js';
 import { desiredRoutes } from './routes.js';
@@ -24,6 +24,8 @@ export interface EndpointSwitch {
 export interface EndpointNetworkDeps {
   /** Read only: groups, clusters, parameter groups, security groups, network interfaces. */
   store: Pick<StateStore, 'list' | 'get'>;
+  /** The same, as the service's reads kept between commits (view-cache.ts); default: straight from `store`. */
+  views?: MergedViews;
   router: EndpointRouter;
   logger: Logger;
   /**
@@ -46,12 +48,15 @@ export interface EndpointNetworkDeps {
  */
 export class EndpointNetwork implements EndpointSwitch {
   private warnedUnfiltered = false;
+  private readonly views: MergedViews;
 
-  constructor(private readonly d: EndpointNetworkDeps) {}
+  constructor(private readonly d: EndpointNetworkDeps) {
+    this.views = d.views ?? new MergedViews(d.store);
+  }
 
   /** Programs the routes and filters the stored records call for, with `clusters` as just observed. */
   async sync(clusters: Map<string, CacheClusterRecord>): Promise<void> {
-    const groups = (await listGroups(this.d.store)).map((r) => r.doc);
+    const groups = (await this.views.groups()).map((r) => r.doc);
     await this.program(groups, clusters);
   }
 
@@ -62,15 +67,16 @@ export class EndpointNetwork implements EndpointSwitch {
    * its clients follow the cluster's redirections).
    */
   async switchEndpoint(g: ReplicationGroupRecord, from: CacheClusterRecord | undefined): Promise<void> {
-    const groups = (await listGroups(this.d.store)).map((r) => (r.id === g.id ? g : r.doc));
-    const clusters = new Map((await listClusters(this.d.store)).map((r) => [r.id, r.doc]));
+    const groups = (await this.views.groups()).map((r) => (r.id === g.id ? g : r.doc));
+    const clusters = new Map((await this.views.clusters()).map((r) => [r.id, r.doc]));
     await this.program(groups, clusters);
     const old = from?.nodes[0];
     if (old && !g.clusterEnabled) await this.d.router.dropConnections(`${g.id}/primary`, clientTarget(from, old));
   }
 
   private async program(groups: ReplicationGroupRecord[], clusters: Map<string, CacheClusterRecord>): Promise<void> {
-    const { store, router, managementAddress } = this.d;
+    const { router, managementAddress } = this.d;
+    const store = this.views.reads;
     const paramGroups = new Map((await store.list('cacheParameterGroup')).map((r) => [r.doc.name, r.doc]));
     const policy = new NetworkPolicy({
       groups, clusters,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { nodeKey } from '../resources/naming.js';
 import type { Target } from '../endpoints/types.js';
-import { listClusters, listGroups, type CacheClusterRecord, type ClusterView, type ReplicationGroupRecord } from '../store/index.js';
+import { CachedReads, MergedViews, type CacheClusterRecord, type ClusterView, type ReplicationGroupRecord } from '../store/index.js';
 import { ClusterController } from './cluster-controller.js';
 import type { ReconcilerDeps } from './deps.js';
 import { failoverRunner } from './failover-runner.js';
@@ -53,12 +53,18 @@ export class Reconciler {
   private passes = 0;
   private readonly settled: SettledClusters;
   private unsubscribe: (() => void) | undefined;
+  /** What passes read, kept between commits (view-cache.ts): a pass over unchanged records reads nothing. */
+  private readonly views: MergedViews;
+  /** The cache this reconciler made for itself (closed with it), when none was injected. */
+  private readonly ownReads: CachedReads | undefined;
 
   constructor(private readonly d: ReconcilerDeps, private readonly timing: ReconcilerTiming) {
+    this.ownReads = d.views ? undefined : new CachedReads(d.store);
+    this.views = d.views ?? new MergedViews(this.ownReads!);
     this.clustersCtl = new ClusterController(d, { driftCheckIntervalMs: timing.driftCheckIntervalMs ?? 0 });
     this.groupsCtl = new GroupController(d, timing, failoverRunner(d, 'replication'));
     this.shardedCtl = new ShardedGroupController(d, timing, failoverRunner(d, 'cluster'));
-    this.rbacCtl = new RbacController(d);
+    this.rbacCtl = new RbacController(d, this.views);
     this.snapshots = d.backups ? new SnapshotController({
       ...d.backups, logger: d.logger, owner: randomUUID(), kick: () => this.kick(),
       nodeOptions: (address, port) => d.admin.options(address, port),
@@ -86,6 +92,7 @@ export class Reconciler {
     this.unsubscribe?.();
     clearTimeout(this.timer);
     await this.running;
+    this.ownReads?.close();
   }
 
   /** One pass, exposed for tests and for `cachefleet` commands that want a settled state. */
@@ -108,10 +115,10 @@ export class Reconciler {
     const started = performance.now();
     let reconciled = 0;
     let converging = false;
-    const groups = await listGroups(this.d.store);
+    const groups = await this.views.groups();
     const groupById = new Map(groups.map((g) => [g.id, g]));
-    const parameterGroupVersions = new Map((await this.d.store.list('cacheParameterGroup')).map((r) => [r.id, r.version]));
-    const clusters = await listClusters(this.d.store);
+    const parameterGroupVersions = new Map((await this.views.reads.list('cacheParameterGroup')).map((r) => [r.id, r.version]));
+    const clusters = await this.views.clusters();
     let clusterMap = new Map(clusters.map((r) => [r.id, r.doc]));
     this.settled.retain(clusterMap.keys());
 
@@ -149,7 +156,7 @@ export class Reconciler {
     // Routes follow the nodes just observed *before* any group may be declared available, so a
     // client that sees `available` can connect through the endpoints at once.
     await this.syncRoutes(clusterMap);
-    for (const stored of await listGroups(this.d.store)) {
+    for (const stored of await this.views.groups()) {
       const ctl = stored.doc.clusterEnabled ? this.shardedCtl : this.groupsCtl;
       converging = (await this.guard(stored.id, () => ctl.reconcile(stored, clusterMap))) || converging;
     }
@@ -180,8 +187,9 @@ export class Reconciler {
     });
   }
 
+  /** Every cluster as stored now (after the pass's own commits). */
   private async clusterMap(): Promise<Map<string, CacheClusterRecord>> {
-    return new Map((await listClusters(this.d.store)).map((r) => [r.id, r.doc]));
+    return new Map((await this.views.clusters()).map((r) => [r.id, r.doc]));
   }
 
   /** Nodes on disk that no record wants (e.g. a delete interrupted by a crash) are removed. */

@@ -13,7 +13,7 @@ import type { NodeProvider } from '../engine/types.js';
 import { EventSink } from '../events/sink.js';
 import { nodeKey } from '../resources/naming.js';
 import { SqliteStore } from '../store/sqlite-store.js';
-import { clusterCreate, clusterStatusOf, getCluster, getGroup, groupCreate, groupStatusOf, listClusters, listGroups, presentedCluster, type CacheClusterRecord, type ReplicationGroupRecord, type StateStore, type WriteOp } from '../store/index.js';
+import { clusterCreate, clusterStatusOf, getCluster, getGroup, groupCreate, groupStatusOf, listClusters, listGroups, presentedCluster, type CacheClusterRecord, type CommitOptions, type ReplicationGroupRecord, type StateStore, type WriteOp } from '../store/index.js';
 import { silentLogger } from '../util/logger.js';
 import { ClusterController } from './cluster-controller.js';
 import type { FormationResult } from './cluster-formation.js';
@@ -38,9 +38,9 @@ class RecordingStore {
   constructor(readonly inner: StateStore) {}
   wrap(): StateStore {
     return new Proxy(this.inner, {
-      get: (target, prop) => prop !== 'commit' ? Reflect.get(target, prop).bind(target) : async (ops: WriteOp[]) => {
+      get: (target, prop) => prop !== 'commit' ? Reflect.get(target, prop).bind(target) : async (ops: WriteOp[], opts?: CommitOptions) => {
         if (this.failNext?.(ops)) { this.failNext = undefined; throw new Error('disk I/O error'); }
-        await target.commit(ops);
+        await target.commit(ops, opts);
         this.commits.push(ops);
       },
     });

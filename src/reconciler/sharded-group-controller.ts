@@ -77,17 +77,15 @@ export class ShardedGroupController {
       deleting = removal.deleting;
     }
     const settled = r.settled && !g.resharding?.removing.length && members.every((m) => m.status === 'available');
+    // Events go into the commit of the change they tell of (or nowhere, with a commit that fails).
+    writer.event(...deleting.map((id) => this.d.events.event('cache-cluster', id, `Cache cluster ${id} is being deleted (its node group left ${g.id})`)));
     if (settled && g.resharding) {
-      await this.d.events.emit('replication-group', g.id,
-        `Resharding of ${g.id} completed: ${g.resharding.movedSlots} slots and ${g.resharding.keysMoved} keys moved, ${g.nodeGroups!.length} node groups`);
+      writer.event(this.d.events.event('replication-group', g.id,
+        `Resharding of ${g.id} completed: ${g.resharding.movedSlots} slots and ${g.resharding.keysMoved} keys moved, ${g.nodeGroups!.length} node groups`));
       delete g.resharding;
       writer.specTransition();
     }
-    const converging = await finishGroup(this.d, g, persist, settled);
-    for (const id of deleting) {
-      await this.d.events.emit('cache-cluster', id, `Cache cluster ${id} is being deleted (its node group left ${g.id})`);
-    }
-    return converging;
+    return finishGroup(this.d, g, persist, settled);
   }
 
   /** The stored records (with versions) of the members of these node groups. */

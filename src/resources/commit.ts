@@ -103,6 +103,8 @@ const STATE_FAULTS: Record<Kind, { fault?: FaultName; what: string }> = {
   cacheClusterStatus: { fault: 'InvalidCacheClusterStateFault', what: 'Cache cluster' },
   user: { fault: 'InvalidUserStateFault', what: 'User' },
   userGroup: { fault: 'InvalidUserGroupStateFault', what: 'User group' },
+  userStatus: { fault: 'InvalidUserStateFault', what: 'User' },
+  userGroupStatus: { fault: 'InvalidUserGroupStateFault', what: 'User group' },
   cacheParameterGroup: { fault: 'InvalidCacheParameterGroupStateFault', what: 'Cache parameter group' },
   cacheSubnetGroup: { what: 'Cache subnet group' },
   securityGroup: { what: 'Security group' },
@@ -117,6 +119,7 @@ const STATE_FAULTS: Record<Kind, { fault?: FaultName; what: string }> = {
   snapshot: { fault: 'InvalidSnapshotStateFault', what: 'Snapshot' },
   snapshotStatus: { fault: 'InvalidSnapshotStateFault', what: 'Snapshot' },
   backupSchedule: { what: 'The backup schedule of' },
+  eventCursor: { what: 'The event cursor' },
 };
 
 /** The AWS fault for a conflict on `e.kind`/`e.id` that retrying did not resolve. */

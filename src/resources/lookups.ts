@@ -49,12 +49,12 @@ export async function findReplicationGroup(svc: Services, id: string): Promise<G
 
 /** Every cache cluster as the API sees it, in id order. */
 export async function allCacheClusters(svc: Services): Promise<ClusterView[]> {
-  return (await listClusters(svc.store)).map(presentedView);
+  return (await (svc.views ? svc.views.clusters() : listClusters(svc.store))).map(presentedView);
 }
 
 /** Every replication group as the API sees it, in id order. */
 export async function allReplicationGroups(svc: Services): Promise<GroupView[]> {
-  return (await listGroups(svc.store)).map(presentedView);
+  return (await (svc.views ? svc.views.groups() : listGroups(svc.store))).map(presentedView);
 }
 
 /** The member cluster records of a replication group, in its order (members not recorded are skipped). */

@@ -11,7 +11,7 @@ import type { InstalledEngine } from '../catalog/engines.js';
 import { arn, defaultConfig, type ServiceConfig, type Services } from '../core/index.js';
 import { AwsError } from '../errors/index.js';
 import { EventSink } from '../events/sink.js';
-import { clusterCreate, clusterStatusOf, clusterStatusWrite, getCluster, getGroup, groupStatusWrite, SqliteStore, type StateStore, type ReplicationGroupRecord, type CacheClusterRecord, type InstallationRecord, type Kind } from '../store/index.js';
+import { CachedReads, MergedViews, clusterCreate, clusterStatusOf, clusterStatusWrite, getCluster, getGroup, groupStatusWrite, SqliteStore, type StateStore, type ReplicationGroupRecord, type CacheClusterRecord, type InstallationRecord, type Kind } from '../store/index.js';
 import { silentLogger } from '../util/logger.js';
 import { ensureBuiltIns } from './built-ins.js';
 import { FakeSnapshotIO } from '../snapshots/fake-io.js';
@@ -53,6 +53,8 @@ export async function makeTestServices(opts: TestServicesOptions = {}): Promise<
     config: defaultConfig({ dataDir: dir, ...opts.config }),
     backups: { keys: io.keys, storage: io.storage },
     store,
+    // As the service has them: action tests read frozen, shared views (a presenter changing one fails).
+    views: new MergedViews(new CachedReads(store)),
     events: new EventSink(store, silentLogger, clock),
     engines: opts.engines ?? [],
     installation,
@@ -93,7 +95,7 @@ export async function assertFault(promise: Promise<unknown>, code: string, httpS
   assert.fail(`expected AwsError ${code}, but the call succeeded`);
 }
 
-const KINDS: Kind[] = ['address', 'replicationGroup', 'cacheCluster', 'cacheSubnetGroup', 'cacheParameterGroup', 'tags', 'installation', 'user', 'userGroup',
+const KINDS: Kind[] = ['address', 'replicationGroup', 'cacheCluster', 'cacheSubnetGroup', 'cacheParameterGroup', 'tags', 'installation', 'user', 'userStatus', 'userGroup', 'userGroupStatus',
   'securityGroup', 'networkInterface', 'claim', 'snapshot', 'snapshotStatus', 'backupSchedule', 'replicationGroupStatus', 'cacheClusterStatus'];
 
 /** Every record and event, to check that a failed call changed nothing. */

@@ -10,7 +10,10 @@ import type { AuthenticationMode } from '../api/model/shapes.js';
 import { hashPasswords, parseAccessString } from '../security/access-string.js';
 import { ADMIN_USER } from '../security/node-security.js';
 import { arn, type Services } from '../core/index.js';
-import { getGroup, type GroupView, type InstallationRecord, type ReplicationGroupRecord, type Stored, type UserGroupRecord, type UserRecord, type WriteOp } from '../store/index.js';
+import {
+  getGroup, getUser, getUserGroup, userGroupSpecWrite, userSpecWrite, type GroupView, type InstallationRecord, type ReplicationGroupRecord,
+  type UserGroupSpec, type UserGroupView, type UserSpec, type UserView, type WriteOp,
+} from '../store/index.js';
 
 /** The user every account has, as on ElastiCache: id and name `default`, all keys and commands, no password. */
 export const DEFAULT_USER_ID = 'default';
@@ -24,10 +27,10 @@ export const MAX_USERS_PER_GROUP = 100;
 /** A replication group takes one user group (its `default` user is the nodes' default user). */
 export const MAX_USER_GROUPS_PER_REPLICATION_GROUP = 1;
 
-export function builtInDefaultUser(installation: InstallationRecord): UserRecord {
+export function builtInDefaultUser(installation: InstallationRecord): UserSpec {
   return {
     userId: DEFAULT_USER_ID, userName: DEFAULT_USER_NAME, engine: 'redis', accessString: DEFAULT_ACCESS_STRING,
-    authentication: { type: 'no-password-required', passwordHashes: [] }, status: 'active', userGroupIds: [],
+    authentication: { type: 'no-password-required', passwordHashes: [] }, userGroupIds: [],
     arn: arn(installation, 'user', DEFAULT_USER_ID), minimumEngineVersion: '6.0', builtIn: true, createdAt: installation.createdAt,
   };
 }
@@ -77,21 +80,22 @@ export function checkEngine(engine: string | undefined, required: boolean): void
   }
 }
 
-export async function requireUser(svc: Services, userId: string): Promise<Stored<'user'>> {
-  const found = await svc.store.get('user', userId.toLowerCase());
+/** A user's merged view (spec and status), or UserNotFound. */
+export async function requireUser(svc: Services, userId: string): Promise<UserView> {
+  const found = await getUser(svc.store, userId.toLowerCase());
   if (!found) throw fault('UserNotFoundFault', `User ${userId} not found.`);
   return found;
 }
 
-export async function requireUserGroup(svc: Services, userGroupId: string): Promise<Stored<'userGroup'>> {
-  const found = await svc.store.get('userGroup', userGroupId.toLowerCase());
+export async function requireUserGroup(svc: Services, userGroupId: string): Promise<UserGroupView> {
+  const found = await getUserGroup(svc.store, userGroupId.toLowerCase());
   if (!found) throw fault('UserGroupNotFoundFault', `User group ${userGroupId} not found.`);
   return found;
 }
 
 /** How a user authenticates, from CreateUser's or ModifyUser's members; undefined when none was given. */
 export function resolveAuthentication(input: { Passwords?: string[]; NoPasswordRequired?: boolean; AuthenticationMode?: AuthenticationMode }):
-  UserRecord['authentication'] | undefined {
+  UserSpec['authentication'] | undefined {
   const { Passwords: passwords, NoPasswordRequired: noPassword, AuthenticationMode: mode } = input;
   if (mode !== undefined) {
     if (passwords !== undefined) {
@@ -136,7 +140,7 @@ export function resolveAuthentication(input: { Passwords?: string[]; NoPasswordR
 }
 
 /** A new IAM user's authentication: a random secret for the gateway's logins, its hash for the nodes' ACL. */
-export function iamAuthentication(): UserRecord['authentication'] {
+export function iamAuthentication(): UserSpec['authentication'] {
   const nodeSecret = randomBytes(32).toString('hex');
   return { type: 'iam', passwordHashes: [sha256Hex(nodeSecret)], nodeSecret };
 }
@@ -145,7 +149,7 @@ export function iamAuthentication(): UserRecord['authentication'] {
  * As ElastiCache has it: an IAM user's UserId and UserName are the same (the token names the
  * user by its id, and the client sends AUTH with that name).
  */
-export function checkIamIdentity(auth: UserRecord['authentication'], userId: string, userName: string): void {
+export function checkIamIdentity(auth: UserSpec['authentication'], userId: string, userName: string): void {
   if (auth.type === 'iam' && userId !== userName) {
     throw CommonErrors.invalidParameterValue(
       `User ${userId}: a user with AuthenticationMode Type iam must have its UserName identical to its UserId (UserName is '${userName}').`);
@@ -161,14 +165,14 @@ export function normalizeAccessString(value: string, what = 'AccessString'): str
  * The users of a user group, checked: each exists and is not being deleted (UserNotFound), at
  * most one per user name (DuplicateUserName), and one of them named `default` (DefaultUserRequired).
  */
-export async function checkMembers(svc: Services, userIds: string[], groupId: string): Promise<Map<string, Stored<'user'>>> {
+export async function checkMembers(svc: Services, userIds: string[], groupId: string): Promise<Map<string, UserView>> {
   if (userIds.length > MAX_USERS_PER_GROUP) {
     throw CommonErrors.invalidParameterValue(`A user group can have at most ${MAX_USERS_PER_GROUP} users; ${groupId} would have ${userIds.length}.`);
   }
-  const users = new Map<string, Stored<'user'>>();
+  const users = new Map<string, UserView>();
   const byName = new Map<string, string>();
   for (const id of userIds) {
-    const u = await svc.store.get('user', id);
+    const u = await getUser(svc.store, id);
     if (!u || u.doc.status === 'deleting') throw fault('UserNotFoundFault', `User ${id} not found.`);
     const other = byName.get(u.doc.userName);
     if (other !== undefined) {
@@ -192,14 +196,14 @@ export function idList(what: 'UserId' | 'UserGroupId', values: string[] | undefi
   return ids;
 }
 
-/** Ops that set `userGroupIds` of these users (adding or removing `groupId`), at the versions read. */
-export function userMembershipOps(users: Iterable<Stored<'user'>>, groupId: string, member: boolean): WriteOp[] {
+/** Ops that set `userGroupIds` of these users (adding or removing `groupId`): their spec halves, at the versions read. */
+export function userMembershipOps(users: Iterable<UserView>, groupId: string, member: boolean): WriteOp[] {
   const ops: WriteOp[] = [];
   for (const u of users) {
     const has = u.doc.userGroupIds.includes(groupId);
     if (has === member) continue;
     const userGroupIds = member ? [...u.doc.userGroupIds, groupId].sort() : u.doc.userGroupIds.filter((g) => g !== groupId);
-    ops.push({ op: 'update', kind: 'user', id: u.id, doc: { ...u.doc, userGroupIds }, expectVersion: u.version });
+    ops.push(...userSpecWrite(u, { ...u.doc, userGroupIds }));
   }
   return ops;
 }
@@ -210,7 +214,7 @@ export function userMembershipOps(users: Iterable<Stored<'user'>>, groupId: stri
  * is active (InvalidUserGroupState); one user group per replication group.
  */
 export async function userGroupsToAttach(svc: Services, ids: string[], transitEncryption: boolean, member: string):
-  Promise<Stored<'userGroup'>[]> {
+  Promise<UserGroupView[]> {
   if (ids.length === 0) return [];
   if (!transitEncryption) {
     throw CommonErrors.invalidParameterCombination(
@@ -219,7 +223,7 @@ export async function userGroupsToAttach(svc: Services, ids: string[], transitEn
   if (ids.length > MAX_USER_GROUPS_PER_REPLICATION_GROUP) {
     throw CommonErrors.invalidParameterValue(`${member}: a replication group can have only ${MAX_USER_GROUPS_PER_REPLICATION_GROUP} user group.`);
   }
-  const found: Stored<'userGroup'>[] = [];
+  const found: UserGroupView[] = [];
   for (const id of ids) {
     const ug = await requireUserGroup(svc, id);
     if (ug.doc.status !== 'active') {
@@ -230,26 +234,26 @@ export async function userGroupsToAttach(svc: Services, ids: string[], transitEn
   return found;
 }
 
-/** Ops that record on user groups that `groupId` is (or is no longer) attached to them. */
-export function attachmentOps(userGroups: Iterable<Stored<'userGroup'>>, groupId: string, attached: boolean): WriteOp[] {
+/** Ops that record on user groups (their spec halves) that `groupId` is (or is no longer) attached to them. */
+export function attachmentOps(userGroups: Iterable<UserGroupView>, groupId: string, attached: boolean): WriteOp[] {
   const ops: WriteOp[] = [];
   for (const ug of userGroups) {
     const has = ug.doc.replicationGroups.includes(groupId);
     if (has === attached) continue;
     const replicationGroups = attached ? [...ug.doc.replicationGroups, groupId].sort() : ug.doc.replicationGroups.filter((g) => g !== groupId);
-    ops.push({ op: 'update', kind: 'userGroup', id: ug.id, doc: { ...ug.doc, replicationGroups }, expectVersion: ug.version });
+    ops.push(...userGroupSpecWrite(ug, { ...ug.doc, replicationGroups }));
   }
   return ops;
 }
 
 /** The replication groups a user group is attached to that still exist (a deleted group's attachment may linger a moment). */
-export async function attachedGroups(svc: Services, ug: UserGroupRecord): Promise<ReplicationGroupRecord[]> {
+export async function attachedGroups(svc: Services, ug: Pick<UserGroupSpec, 'userGroupId' | 'replicationGroups'>): Promise<ReplicationGroupRecord[]> {
   const groups = await Promise.all(ug.replicationGroups.map((id) => getGroup(svc.store, id)));
   return groups.filter((g): g is GroupView => !!g && (g.doc.userGroupIds ?? []).includes(ug.userGroupId)).map((g) => g.doc);
 }
 
 /** Is the user on nodes: in a user group attached to a replication group? */
-export async function userIsDeployed(svc: Services, u: UserRecord): Promise<boolean> {
+export async function userIsDeployed(svc: Services, u: Pick<UserSpec, 'userGroupIds'>): Promise<boolean> {
   for (const id of u.userGroupIds) {
     const ug = await svc.store.get('userGroup', id);
     if (ug && (await attachedGroups(svc, ug.doc)).length > 0) return true;
@@ -259,7 +263,7 @@ export async function userIsDeployed(svc: Services, u: UserRecord): Promise<bool
 
 /** The user groups CreateReplicationGroup's UserGroupIds name, checked (none without UserGroupIds). */
 export async function userGroupsForCreate(svc: Services, input: { UserGroupIds?: string[]; AuthToken?: string }, transitEncryption: boolean):
-  Promise<Stored<'userGroup'>[]> {
+  Promise<UserGroupView[]> {
   const ids = idList('UserGroupId', input.UserGroupIds, 'UserGroupIds');
   if (ids.length && input.AuthToken !== undefined) {
     throw CommonErrors.invalidParameterCombination(
@@ -321,6 +325,6 @@ export async function userGroupChange(svc: Services, g: ReplicationGroupRecord, 
   if (userGroupIds.length && input.AuthToken !== undefined) {
     throw CommonErrors.invalidParameterCombination('A replication group uses either an AUTH token or user groups: AuthToken cannot be set while user groups stay attached.');
   }
-  const removing = (await Promise.all(remove.map((id) => svc.store.get('userGroup', id)))).filter((u): u is Stored<'userGroup'> => !!u);
+  const removing = (await Promise.all(remove.map((id) => getUserGroup(svc.store, id)))).filter((u): u is UserGroupView => !!u);
   return { userGroupIds, add, remove, ops: [...attachmentOps(adding, g.id, true), ...attachmentOps(removing, g.id, false)] };
 }

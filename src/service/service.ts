@@ -21,7 +21,7 @@ import { IamGateway } from '../gateway/index.js';
 import { EndpointNetwork } from '../reconciler/network.js';
 import { Reconciler } from '../reconciler/reconciler.js';
 import { nodeKey } from '../resources/naming.js';
-import { SqliteStore, splitLegacyRecords } from '../store/index.js';
+import { CachedReads, MergedViews, SqliteStore, splitLegacyRecords } from '../store/index.js';
 import { createLogger, type Logger } from '../util/logger.js';
 import { ensureBuiltIns } from '../resources/built-ins.js';
 import type { ServiceConfig, Services } from '../core/index.js';
@@ -87,6 +87,8 @@ export class CachefleetService {
       }
       const now = () => new Date();
       const events = new EventSink(store, logger.child({ component: 'events' }), now);
+      // Events a stopped control plane stored but had not logged yet are logged now, once.
+      await events.resume();
       const split = await splitLegacyRecords(store);
       if (split > 0) logger.info({ records: split }, 'records from an earlier version split into desired and observed state');
       const installation = await ensureManagementAddress(store, await ensureInstallation(store, config.region, now()), config.endpointCidr);
@@ -96,8 +98,11 @@ export class CachefleetService {
       const storage = snapshotStorage({ dataDir: config.dataDir, ...(config.snapshotS3 ? { snapshotS3: config.snapshotS3 } : {}) });
       await storage.probe();
       const keys = new FileKeyStore(paths.keys, { region: installation.region, accountId: installation.accountId });
+      // What reconcile passes and describes read (groups, clusters, the kinds routes and ACLs
+      // follow), kept between commits: a pass over records nothing changed reads none of them again.
+      const views = new MergedViews(new CachedReads(store));
       const services: Services = {
-        config, store, events, engines, installation, logger, now, kick: () => reconciler?.kick(), backups: { keys, storage },
+        config, store, views, events, engines, installation, logger, now, kick: () => reconciler?.kick(), backups: { keys, storage },
       };
       await ensureBuiltIns(services);
       const engineLog = logger.child({ component: 'engine' });
@@ -130,16 +135,16 @@ export class CachefleetService {
       // IAM authentication of Redis connections: a detached gateway in front of the endpoints of
       // groups with IAM users (src/gateway), fed with the keys and policies through its config file.
       const gateway = new IamGateway({
-        dir: paths.iamGateway, store, ca: security.ca, rootKeys: () => credentials.keys,
+        dir: paths.iamGateway, store: views.reads, ca: security.ca, rootKeys: () => credentials.keys,
         accountId: installation.accountId, region: installation.region, logger: reconcilerLog,
         maxConnectionMs: config.iamConnectionMaxMs,
       });
       const network = new EndpointNetwork({
-        store, router, logger: reconcilerLog, gateway,
+        store, views, router, logger: reconcilerLog, gateway,
         ...(installation.managementAddress ? { managementAddress: installation.managementAddress } : {}),
       });
       reconciler = new Reconciler(
-        { store, provider, admin, network, events, engines, logger: reconcilerLog, now, monitor, security,
+        { store, views, provider, admin, network, events, engines, logger: reconcilerLog, now, monitor, security,
           nodeKeyOf: (c) => nodeKey(c.id, c.nodes[0]?.id ?? '0001') },
         { intervalMs: config.reconcileIntervalMs, fastIntervalMs: config.fastReconcileIntervalMs,
           settledObserveIntervalMs: config.settledObserveIntervalMs, driftCheckIntervalMs: config.driftCheckIntervalMs,
@@ -213,6 +218,7 @@ export class CachefleetService {
       log.info('control plane stopped; cache nodes and endpoints keep serving');
     }
     await this.admin.closeAll();
+    await this.services.events.close();
     this.snapshotFiles.close();
     await this.services.store.close();
     this.releaseDataDir();

@@ -103,18 +103,51 @@ export function runStoreConformance(name: string, open: () => Promise<StateStore
     const s = await open();
     try {
       const seen: string[][] = [];
-      const off = s.onChange((k) => seen.push(k));
-      await s.commit([{ op: 'create', kind: 'cacheSubnetGroup', id: 'a', doc: subnetGroup('a') }]);
+      const keys: string[][] = [];
+      const off = s.onChange((k, changed) => { seen.push(k); keys.push(changed.map((c) => `${c.kind}:${c.id}`)); });
+      await s.commit([{ op: 'create', kind: 'cacheSubnetGroup', id: 'a', doc: subnetGroup('a') },
+        { op: 'create', kind: 'cacheSubnetGroup', id: 'c', doc: subnetGroup('c') }]);
       off();
       await s.commit([{ op: 'create', kind: 'cacheSubnetGroup', id: 'b', doc: subnetGroup('b') }]);
       assert.deepEqual(seen, [['cacheSubnetGroup']]);
+      assert.deepEqual(keys, [['cacheSubnetGroup:a', 'cacheSubnetGroup:c']], 'the records each commit wrote');
       for (let i = 0; i < 5; i++) {
-        await s.appendEvent({ sourceIdentifier: i % 2 ? 'x' : 'y', sourceType: 'replication-group', message: `m${i}`, date: `2026-01-01T00:00:0${i}.000Z` });
+        await s.commit([], { events: [{ sourceIdentifier: i % 2 ? 'x' : 'y', sourceType: 'replication-group', message: `m${i}`, date: `2026-01-01T00:00:0${i}.000Z` }] });
       }
       assert.deepEqual((await s.queryEvents({})).map((e) => e.message), ['m4', 'm3', 'm2', 'm1', 'm0']);
       assert.deepEqual((await s.queryEvents({ sourceIdentifier: 'x' })).map((e) => e.message), ['m3', 'm1']);
       assert.deepEqual((await s.queryEvents({ limit: 2, offset: 1 })).map((e) => e.message), ['m3', 'm2']);
       assert.deepEqual((await s.queryEvents({ startTime: '2026-01-01T00:00:03.000Z' })).map((e) => e.message), ['m4', 'm3']);
+    } finally {
+      await s.close();
+    }
+  });
+
+  test(`${name}: events are appended in the commit of the writes they go with, numbered, or not at all`, async () => {
+    const s = await open();
+    try {
+      const event = (message: string, level?: 'warn') => ({
+        sourceIdentifier: 'g', sourceType: 'replication-group' as const, message, date: '2026-01-01T00:00:00.000Z', ...(level ? { level } : {}),
+      });
+      const notified: number[][] = [];
+      const changed: string[][] = [];
+      s.onEvents((es) => notified.push(es.map((e) => e.seq)));
+      s.onChange((k) => changed.push(k));
+      assert.equal(await s.lastEventSeq(), 0);
+      await s.commit([{ op: 'create', kind: 'cacheSubnetGroup', id: 'a', doc: subnetGroup('a') }], { events: [event('one'), event('two', 'warn')] });
+      await assert.rejects(
+        s.commit([{ op: 'update', kind: 'cacheSubnetGroup', id: 'a', doc: subnetGroup('a'), expectVersion: 9 }], { events: [event('lost')] }),
+        ConflictError);
+      await s.commit([], { events: [event('three')] });
+      const all = await s.eventsAfter(0);
+      assert.deepEqual(all.map((e) => [e.message, e.level]), [['one', 'info'], ['two', 'warn'], ['three', 'info']], 'a failed commit appends nothing');
+      const seqs = all.map((e) => e.seq);
+      assert.ok(seqs[0]! < seqs[1]! && seqs[1]! < seqs[2]!, 'numbered in commit order');
+      assert.deepEqual(notified, [[seqs[0], seqs[1]], [seqs[2]]]);
+      assert.deepEqual(changed, [['cacheSubnetGroup']], 'a commit of events alone changes no record');
+      assert.deepEqual((await s.eventsAfter(seqs[0]!, 1)).map((e) => e.message), ['two']);
+      assert.equal(await s.lastEventSeq(), seqs[2]);
+      assert.deepEqual((await s.queryEvents({}))[0], all[2], 'queried events carry their seq');
     } finally {
       await s.close();
     }

@@ -1,7 +1,7 @@
 import type { IamAccessKeyRecord, IamGroupRecord, IamUserRecord } from './iam-records.js';
 import type { CacheClusterSpec, CacheClusterStatusRecord, ReplicationGroupSpec, ReplicationGroupStatusRecord, Tag } from './cache-records.js';
 import type { ClaimRecord, NetworkInterfaceRecord, SecurityGroupRecord } from './ec2-records.js';
-import type { UserGroupRecord, UserRecord } from './rbac-records.js';
+import type { UserGroupSpec, UserGroupStatusRecord, UserSpec, UserStatusRecord } from './rbac-records.js';
 import type { BackupScheduleRecord, SnapshotSpec, SnapshotStatusRecord } from './snapshot-records.js';
 
 export type * from './cache-records.js';
@@ -12,7 +12,8 @@ export type * from './snapshot-records.js';
 /**
  * Domain records kept in the state store, one module a domain (cache-records.ts, rbac-records.ts,
  * ec2-records.ts, iam-records.ts) and, here, what the rest share and the table of kinds.
- * Desired and observed state of groups and clusters are kept in separate records (cache-records.ts).
+ * Desired and observed state of groups, clusters, users and user groups are kept in separate
+ * records (cache-records.ts, rbac-records.ts).
  */
 
 export interface SubnetRecord {
@@ -59,6 +60,21 @@ export interface EventRecord {
   sourceType: EventSourceType;
   message: string;
   date: string;
+  /** How the service's log shows it (events are logged from the stored log, see events/sink.ts). Default info. */
+  level?: 'info' | 'warn';
+}
+
+/** An event as the store keeps it: numbered in the order of the commits that appended it. */
+export interface StoredEvent extends EventRecord {
+  /** Increases with every event appended; an event's identity (e.g. for a notifier to drop a repeat). */
+  seq: number;
+}
+
+/** How far the event sink has delivered the stored event log (to the service's log and listeners). */
+export interface EventCursorRecord {
+  id: string;
+  /** The last event delivered. */
+  seq: number;
 }
 
 /** Service-wide settings persisted at first start (account id, region). */
@@ -91,8 +107,10 @@ export interface RecordKinds {
   cacheParameterGroup: CacheParameterGroupRecord;
   tags: TagsRecord;
   installation: InstallationRecord;
-  user: UserRecord;
-  userGroup: UserGroupRecord;
+  user: UserSpec;
+  userStatus: UserStatusRecord;
+  userGroup: UserGroupSpec;
+  userGroupStatus: UserGroupStatusRecord;
   securityGroup: SecurityGroupRecord;
   networkInterface: NetworkInterfaceRecord;
   claim: ClaimRecord;
@@ -102,5 +120,6 @@ export interface RecordKinds {
   snapshot: SnapshotSpec;
   snapshotStatus: SnapshotStatusRecord;
   backupSchedule: BackupScheduleRecord;
+  eventCursor: EventCursorRecord;
 }
 export type Kind = keyof RecordKinds;

@@ -43,7 +43,7 @@ describe('snapshot views', () => {
       await assert.rejects(store.commit(snapshotSpecWrite(v, { ...v.spec, holds: [] })), ConflictError, 'a stale spec write');
       const now = (await getSnapshot(store, 'nightly'))!;
       assert.deepEqual([now.doc.status, now.doc.work.status], ['deleting', 'available']);
-      await assert.rejects(store.commit([{ op: 'update', kind: 'snapshot', id: 'nightly', doc: now.doc as unknown as SnapshotSpec }]), /carries status fields/);
+      await assert.rejects(store.commit([{ op: 'update', kind: 'snapshot', id: 'nightly', doc: now.doc as unknown as SnapshotSpec }]), /carries the status field/);
     } finally {
       await store.close();
     }

@@ -1,16 +1,18 @@
 import Database from 'better-sqlite3';
-import type { EventRecord, Kind, RecordKinds } from './records.js';
-import { ConflictError, type EventQuery, type ListPage, type StateStore, type Stored, type WriteOp } from './types.js';
+import type { EventRecord, Kind, RecordKinds, StoredEvent } from './records.js';
+import { ConflictError, type CommitOptions, type EventQuery, type ListPage, type RecordKey, type StateStore, type Stored, type WriteOp } from './types.js';
 import { assertSpecShape } from './views.js';
 
 /**
  * The embedded state store: one SQLite file in the data directory (WAL mode, synchronous=NORMAL:
  * a crash of the process loses nothing; a power loss may lose the last transaction).
- * Records are JSON documents keyed by (kind, id) with a version for optimistic concurrency.
+ * Records are JSON documents keyed by (kind, id) with a version for optimistic concurrency;
+ * events are rows numbered by an autoincrement key, inserted in the commit's transaction.
  */
 export class SqliteStore implements StateStore {
   private readonly db: Database.Database;
-  private readonly listeners = new Set<(kinds: Kind[]) => void>();
+  private readonly listeners = new Set<(kinds: Kind[], keys: RecordKey[]) => void>();
+  private readonly eventListeners = new Set<(events: StoredEvent[]) => void>();
   private readonly stmts;
 
   constructor(path: string) {
@@ -27,6 +29,9 @@ export class SqliteStore implements StateStore {
         source_id TEXT NOT NULL, message TEXT NOT NULL);
       CREATE INDEX IF NOT EXISTS events_date ON events (date);
     `);
+    // Data directories of earlier versions have no level column.
+    const columns = this.db.prepare<[], { name: string }>('PRAGMA table_info(events)').all().map((c) => c.name);
+    if (!columns.includes('level')) this.db.exec("ALTER TABLE events ADD COLUMN level TEXT NOT NULL DEFAULT 'info'");
     this.stmts = {
       get: this.db.prepare<[string, string], { version: number; doc: string }>(
         'SELECT version, doc FROM records WHERE kind = ? AND id = ?'),
@@ -40,7 +45,10 @@ export class SqliteStore implements StateStore {
       delete: this.db.prepare('DELETE FROM records WHERE kind = ? AND id = ?'),
       version: this.db.prepare<[string, string], { version: number }>(
         'SELECT version FROM records WHERE kind = ? AND id = ?'),
-      addEvent: this.db.prepare('INSERT INTO events (date, source_type, source_id, message) VALUES (?, ?, ?, ?)'),
+      addEvent: this.db.prepare('INSERT INTO events (date, source_type, source_id, message, level) VALUES (?, ?, ?, ?, ?)'),
+      eventsAfter: this.db.prepare<[number, number], EventRow>(
+        'SELECT seq, date, source_type, source_id, message, level FROM events WHERE seq > ? ORDER BY seq LIMIT ?'),
+      lastSeq: this.db.prepare<[], { seq: number | null }>('SELECT MAX(seq) AS seq FROM events'),
     };
   }
 
@@ -60,13 +68,23 @@ export class SqliteStore implements StateStore {
     return rows.map((r) => ({ kind, id: r.id, version: r.version, doc: JSON.parse(r.doc) }));
   }
 
-  async commit(ops: WriteOp[]): Promise<void> {
-    if (ops.length === 0) return;
-    this.db.transaction(() => {
+  async commit(ops: WriteOp[], opts?: CommitOptions): Promise<void> {
+    const events = opts?.events ?? [];
+    if (ops.length === 0 && events.length === 0) return;
+    const appended = this.db.transaction(() => {
       for (const op of ops) this.apply(op);
+      return events.map((e): StoredEvent => {
+        const level = e.level ?? 'info';
+        const r = this.stmts.addEvent.run(e.date, e.sourceType, e.sourceIdentifier, e.message, level);
+        return { ...e, level, seq: Number(r.lastInsertRowid) };
+      });
     })();
-    const kinds = [...new Set(ops.map((o) => o.kind))];
-    for (const l of this.listeners) l(kinds);
+    if (ops.length) {
+      const kinds = [...new Set(ops.map((o) => o.kind))];
+      const keys = ops.map((o): RecordKey => ({ kind: o.kind, id: o.id }));
+      for (const l of this.listeners) l(kinds, keys);
+    }
+    if (appended.length) for (const l of this.eventListeners) l(appended);
   }
 
   private apply(op: WriteOp): void {
@@ -85,33 +103,49 @@ export class SqliteStore implements StateStore {
     else this.stmts.delete.run(op.kind, op.id);
   }
 
-  async appendEvent(e: EventRecord): Promise<void> {
-    this.stmts.addEvent.run(e.date, e.sourceType, e.sourceIdentifier, e.message);
-  }
-
-  async queryEvents(q: EventQuery): Promise<EventRecord[]> {
+  async queryEvents(q: EventQuery): Promise<StoredEvent[]> {
     const where: string[] = [];
     const args: (string | number)[] = [];
     if (q.sourceIdentifier) { where.push('source_id = ?'); args.push(q.sourceIdentifier); }
     if (q.sourceType) { where.push('source_type = ?'); args.push(q.sourceType); }
     if (q.startTime) { where.push('date >= ?'); args.push(q.startTime); }
     if (q.endTime) { where.push('date <= ?'); args.push(q.endTime); }
-    const sql = `SELECT date, source_type, source_id, message FROM events
+    const sql = `SELECT seq, date, source_type, source_id, message, level FROM events
       ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY seq DESC LIMIT ? OFFSET ?`;
     args.push(q.limit ?? -1, q.offset ?? 0);
-    const rows = this.db.prepare(sql).all(...args) as { date: string; source_type: string; source_id: string; message: string }[];
-    return rows.map((r) => ({
-      date: r.date, sourceType: r.source_type as EventRecord['sourceType'], sourceIdentifier: r.source_id, message: r.message,
-    }));
+    return (this.db.prepare(sql).all(...args) as EventRow[]).map(eventOf);
   }
 
-  onChange(listener: (kinds: Kind[]) => void): () => void {
+  async eventsAfter(seq: number, limit?: number): Promise<StoredEvent[]> {
+    return this.stmts.eventsAfter.all(seq, limit ?? -1).map(eventOf);
+  }
+
+  async lastEventSeq(): Promise<number> {
+    return this.stmts.lastSeq.get()?.seq ?? 0;
+  }
+
+  onChange(listener: (kinds: Kind[], keys: RecordKey[]) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
+  onEvents(listener: (events: StoredEvent[]) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+
   async close(): Promise<void> {
     this.listeners.clear();
+    this.eventListeners.clear();
     this.db.close();
   }
+}
+
+interface EventRow { seq: number; date: string; source_type: string; source_id: string; message: string; level: string }
+
+function eventOf(r: EventRow): StoredEvent {
+  return {
+    seq: r.seq, date: r.date, sourceType: r.source_type as EventRecord['sourceType'], sourceIdentifier: r.source_id, message: r.message,
+    level: r.level === 'warn' ? 'warn' : 'info',
+  };
 }

@@ -1,4 +1,4 @@
-import type { EventRecord, Kind, RecordKinds } from './records.js';
+import type { EventRecord, Kind, RecordKinds, StoredEvent } from './records.js';
 
 /** A record as stored: the document plus its version (optimistic concurrency, like etcd's mod_revision). */
 export interface Stored<K extends Kind> {
@@ -6,6 +6,12 @@ export interface Stored<K extends Kind> {
   id: string;
   version: number;
   doc: RecordKinds[K];
+}
+
+/** A record's identity. */
+export interface RecordKey {
+  kind: Kind;
+  id: string;
 }
 
 /** One write in an atomic {@link StateStore.commit}. */
@@ -36,6 +42,16 @@ export interface ListPage {
   limit?: number;
 }
 
+/** What a commit carries besides its writes. */
+export interface CommitOptions {
+  /**
+   * Events appended to the event log in the same atomic commit as the writes: stored exactly when
+   * the state change they tell of is (a crash loses both or neither; a failed precondition appends
+   * nothing). Each is numbered ({@link StoredEvent.seq}) in commit order.
+   */
+  events?: EventRecord[];
+}
+
 export interface EventQuery {
   sourceIdentifier?: string;
   sourceType?: string;
@@ -49,8 +65,11 @@ export interface EventQuery {
 /**
  * Where cachefleet keeps its state. The embedded implementation is SQLite; the interface is
  * shaped so PostgreSQL (rows + transactions) or etcd (keys + txn compare on mod_revision) fit it
- * without a home-made consensus layer: reads by kind/id, paged range reads in id order, atomic multi-key commits with version
- * preconditions, an append-only event log, and change notifications.
+ * without a home-made consensus layer: reads by kind/id, paged range reads in id order, atomic
+ * multi-key commits with version preconditions, an append-only event log written in those same
+ * commits, and change notifications. (PostgreSQL: the event rows inserted in the transaction,
+ * `seq` a bigserial. etcd: the txn also compares and bumps an event-counter key and puts one key
+ * per event under it, so a txn that fails its compares appends nothing.)
  */
 export interface StateStore {
   get<K extends Kind>(kind: K, id: string): Promise<Stored<K> | undefined>;
@@ -59,12 +78,24 @@ export interface StateStore {
    * is read, so a paginated describe costs one page, not every record.
    */
   list<K extends Kind>(kind: K, page?: ListPage): Promise<Stored<K>[]>;
-  /** Applies every op or none. Throws {@link ConflictError} when a precondition fails. */
-  commit(ops: WriteOp[]): Promise<void>;
-  appendEvent(event: EventRecord): Promise<void>;
+  /**
+   * Applies every op and appends every event of `opts.events`, or none of them. Throws
+   * {@link ConflictError} when a precondition fails. A commit of events alone is allowed.
+   */
+  commit(ops: WriteOp[], opts?: CommitOptions): Promise<void>;
   /** Events newest first. */
-  queryEvents(q: EventQuery): Promise<EventRecord[]>;
-  /** Called after every successful commit (in-process; a distributed store would use its watch API). */
-  onChange(listener: (kinds: Kind[]) => void): () => void;
+  queryEvents(q: EventQuery): Promise<StoredEvent[]>;
+  /** Events after `seq`, oldest first, at most `limit` (all when absent): the log read as a feed. */
+  eventsAfter(seq: number, limit?: number): Promise<StoredEvent[]>;
+  /** The seq of the newest event (0 when there is none). */
+  lastEventSeq(): Promise<number>;
+  /**
+   * Called after every successful commit that wrote records, with their kinds and the key of
+   * every record created, updated or deleted (in-process; a distributed store would use its
+   * watch API, which names the keys too).
+   */
+  onChange(listener: (kinds: Kind[], keys: RecordKey[]) => void): () => void;
+  /** Called after every successful commit that appended events, with them in order. */
+  onEvents(listener: (events: StoredEvent[]) => void): () => void;
   close(): Promise<void>;
 }

@@ -165,18 +165,30 @@ export async function listGroups(store: Pick<StateStore, 'list'>): Promise<Group
   });
 }
 
+/** Fields of the status half that a spec record of each two-half kind must not carry. */
+const STATUS_FIELDS: Record<string, readonly string[] | undefined> = {
+  cacheCluster: ['status', 'observedGeneration', 'failover', 'parameterApplyStatus', 'appliedParameters', 'restoreState'],
+  replicationGroup: ['status', 'observedGeneration', 'failover', 'parameterApplyStatus', 'appliedParameters', 'restoreState'],
+  snapshot: ['status', 'work'],
+  user: ['status', 'observedGeneration'],
+  userGroup: ['status', 'observedGeneration'],
+};
+
 /**
  * The store refuses a spec record that carries status fields (a merged view written whole): the
  * halves stay apart whatever a caller does. Throws a plain Error: a programming error.
  */
 export function assertSpecShape(kind: string, doc: object): void {
-  if (kind !== 'cacheCluster' && kind !== 'replicationGroup' && kind !== 'snapshot') return;
-  if (kind === 'snapshot' && ('work' in doc || 'status' in doc)) {
-    throw new Error(`snapshot ${(doc as { name?: string }).name}: the desired-state record carries status fields; write it with the view functions`);
+  const fields = STATUS_FIELDS[kind];
+  if (!fields) return;
+  for (const k of fields) {
+    if (k in doc) throw new Error(`${kind} ${idOf(doc)}: the desired-state record carries the status field ${k}; write it with the view functions`);
   }
-  for (const k of ['status', 'observedGeneration', 'failover', 'parameterApplyStatus', 'appliedParameters', 'restoreState']) {
-    if (k in doc) throw new Error(`${kind} ${(doc as { id?: string }).id}: the desired-state record carries the status field ${k}; write it with the view functions`);
-  }
+}
+
+function idOf(doc: object): string | undefined {
+  const d = doc as { id?: string; userId?: string; userGroupId?: string; name?: string };
+  return d.id ?? d.userId ?? d.userGroupId ?? d.name;
 }
 
 function view(s: Stored<'cacheCluster'>, st: Stored<'cacheClusterStatus'> | undefined): ClusterView {

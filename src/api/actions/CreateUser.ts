@@ -7,7 +7,7 @@ import {
   checkEngine, checkIamIdentity, DEFAULT_USER_NAME, MAX_USERS, normalizeAccessString, normalizeRbacId, resolveAuthentication, validateUserName,
 } from '../../resources/users.js';
 import { arn } from '../../core/index.js';
-import type { UserRecord, WriteOp } from '../../store/index.js';
+import { mergeUser, userCreate, type UserSpec, type WriteOp } from '../../store/index.js';
 import { defineAction } from './define.js';
 
 /**
@@ -34,12 +34,12 @@ export default defineAction<CreateUserMessage, User>('CreateUser', async (input,
     throw fault('DuplicateUserNameFault', `User ${sameName.id} already has the user name '${userName}'.`);
   }
   if (users.length >= MAX_USERS) throw fault('UserQuotaExceededFault', `You already have ${users.length} users, the most allowed (${MAX_USERS}).`);
-  const user: UserRecord = {
-    userId, userName, engine: 'redis', accessString, authentication, status: 'active', userGroupIds: [],
+  const user: UserSpec = {
+    userId, userName, engine: 'redis', accessString, authentication, userGroupIds: [],
     arn: arn(svc.installation, 'user', userId), minimumEngineVersion: '6.0', createdAt: svc.now().toISOString(),
   };
-  const ops: WriteOp[] = [{ op: 'create', kind: 'user', id: userId, doc: user }, ...tagOps(user.arn, input.Tags)];
+  const ops: WriteOp[] = [userCreate(user), ...tagOps(user.arn, input.Tags)];
   await createRecords(svc.store, ops, 'user', alreadyExists);
   await svc.events.emit('user', userId, `User ${userId} created`);
-  return presentUser(user);
+  return presentUser(mergeUser(user, undefined));
 }));

@@ -4,12 +4,13 @@ import { presentUserGroup } from '../present/user.js';
 import { retryOnConflict } from '../../resources/commit.js';
 import { deleteTagOps } from '../../resources/tags.js';
 import { attachedGroups, requireUserGroup, userMembershipOps } from '../../resources/users.js';
-import type { Stored } from '../../store/index.js';
+import { getUser, userGroupDelete, type UserView } from '../../store/index.js';
 import { defineAction } from './define.js';
 
 /** Deletes a user group no replication group uses (InvalidUserGroupState otherwise); its users stay. */
 export default defineAction<DeleteUserGroupMessage, UserGroup>('DeleteUserGroup', async (input, svc) => retryOnConflict(async () => {
-  const { doc: g, version } = await requireUserGroup(svc, input.UserGroupId);
+  const view = await requireUserGroup(svc, input.UserGroupId);
+  const g = view.doc;
   const attached = await attachedGroups(svc, g);
   if (attached.length) {
     throw fault('InvalidUserGroupStateFault',
@@ -19,9 +20,9 @@ export default defineAction<DeleteUserGroupMessage, UserGroup>('DeleteUserGroup'
   if (g.status === 'modifying' || g.status === 'deleting') {
     throw fault('InvalidUserGroupStateFault', `User group ${g.userGroupId} is ${g.status}; it can be deleted once active.`);
   }
-  const users = (await Promise.all(g.userIds.map((id) => svc.store.get('user', id)))).filter((u): u is Stored<'user'> => !!u);
+  const users = (await Promise.all(g.userIds.map((id) => getUser(svc.store, id)))).filter((u): u is UserView => !!u);
   await svc.store.commit([
-    { op: 'delete', kind: 'userGroup', id: g.userGroupId, expectVersion: version },
+    ...userGroupDelete(view),
     ...userMembershipOps(users, g.userGroupId, false),
     ...await deleteTagOps(svc.store, g.arn),
   ]);

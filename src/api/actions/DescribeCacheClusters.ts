@@ -7,8 +7,10 @@ import { presentCacheCluster } from '../present/cache-cluster.js';
 import { allCacheClusters, requireCacheCluster } from '../../resources/lookups.js';
 
 /**
- * Without an id or a filter, only the requested page is read from the store (1,000 clusters
- * cost a page of 100, not 1,000 records parsed); the filter needs every record.
+ * Without an id or a filter, a page comes from the views the service keeps in memory between
+ * commits (none is read or merged again: only the page is presented), or, without them, only
+ * the page is read from the store (1,000 clusters cost a page of 100, not 1,000 records parsed);
+ * the filter needs every record.
  */
 export default defineAction<DescribeCacheClustersMessage, CacheClusterMessage>(
   'DescribeCacheClusters', async (input, svc) => {
@@ -16,10 +18,12 @@ export default defineAction<DescribeCacheClustersMessage, CacheClusterMessage>(
     const { page, marker } = input.CacheClusterId || notInGroup
       ? paginateById((await candidates(svc, input.CacheClusterId)).filter((c) => !notInGroup || !c.doc.replicationGroupId),
         input.Marker, input.MaxRecords)
-      : await paginateFetched(async (p) => (await listClustersPage(svc.store, p)).map(presentedView), input.Marker, input.MaxRecords);
+      : svc.views
+        ? paginateById(await svc.views.clusters(), input.Marker, input.MaxRecords)
+        : await paginateFetched((p) => listClustersPage(svc.store, p), input.Marker, input.MaxRecords);
     return {
       ...(marker ? { Marker: marker } : {}),
-      CacheClusters: page.map((c) => presentCacheCluster(c.doc, input.ShowCacheNodeInfo ?? false)),
+      CacheClusters: page.map((c) => presentCacheCluster(presentedView(c).doc, input.ShowCacheNodeInfo ?? false)),
     };
   });
 

@@ -1,18 +1,24 @@
 import type { DescribeReplicationGroupsMessage, ReplicationGroupMessage } from '../model/shapes.js';
 import type { Services } from '../../core/index.js';
-import { listGroupsPage, presentedView, type CacheClusterRecord, type ReplicationGroupRecord } from '../../store/index.js';
+import { listGroupsPage, presentedView, type CacheClusterRecord, type ClusterView, type ReplicationGroupRecord } from '../../store/index.js';
 import { defineAction } from './define.js';
 import { paginateById, paginateFetched } from '../pagination.js';
 import { presentReplicationGroup } from '../present/replication-group.js';
-import { findCacheCluster, requireReplicationGroup } from '../../resources/lookups.js';
+import { allCacheClusters, findCacheCluster, requireReplicationGroup } from '../../resources/lookups.js';
 
-/** Only the requested page of groups, and their own member clusters, is read from the store. */
+/**
+ * A page of groups from the views the service keeps in memory between commits, or, without
+ * them, only the requested page of groups and their own member clusters read from the store.
+ */
 export default defineAction<DescribeReplicationGroupsMessage, ReplicationGroupMessage>(
   'DescribeReplicationGroups', async (input, svc) => {
     const { page, marker } = input.ReplicationGroupId
       ? paginateById([await requireReplicationGroup(svc, input.ReplicationGroupId)], input.Marker, input.MaxRecords)
-      : await paginateFetched(async (p) => (await listGroupsPage(svc.store, p)).map(presentedView), input.Marker, input.MaxRecords);
-    const groups = await Promise.all(page.map(async (g) => presentReplicationGroup(g.doc, await membersOf(svc, g.doc))));
+      : svc.views
+        ? paginateById((await svc.views.groups()).map(presentedView), input.Marker, input.MaxRecords)
+        : await paginateFetched(async (p) => (await listGroupsPage(svc.store, p)).map(presentedView), input.Marker, input.MaxRecords);
+    const clusters = svc.views && page.length ? new Map((await allCacheClusters(svc)).map((c) => [c.id, c])) : undefined;
+    const groups = await Promise.all(page.map(async (g) => presentReplicationGroup(g.doc, await membersOf(svc, g.doc, clusters))));
     return {
       ...(marker ? { Marker: marker } : {}),
       ReplicationGroups: groups,
@@ -20,11 +26,11 @@ export default defineAction<DescribeReplicationGroupsMessage, ReplicationGroupMe
   });
 
 /** The cluster records a group names (as members, or in a shard), those that still belong to it. */
-async function membersOf(svc: Services, g: ReplicationGroupRecord): Promise<CacheClusterRecord[]> {
+async function membersOf(svc: Services, g: ReplicationGroupRecord, clusters: Map<string, ClusterView> | undefined): Promise<CacheClusterRecord[]> {
   const ids = new Set([...g.memberClusters, ...(g.nodeGroups ?? []).flatMap((ng) => ng.memberClusters)]);
   const out: CacheClusterRecord[] = [];
   for (const id of ids) {
-    const c = await findCacheCluster(svc, id);
+    const c = clusters ? clusters.get(id) : await findCacheCluster(svc, id);
     if (c && c.doc.replicationGroupId === g.id) out.push(c.doc);
   }
   return out;

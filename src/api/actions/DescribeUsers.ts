@@ -3,6 +3,7 @@ import type { DescribeUsersMessage, DescribeUsersResult } from '../model/shapes.
 import { paginate } from '../pagination.js';
 import { presentUser } from '../present/user.js';
 import { checkEngine, requireUser } from '../../resources/users.js';
+import { listUsers } from '../../store/index.js';
 import { defineAction } from './define.js';
 
 /** One user (UserNotFound if missing) or all, filtered by `user-id` (Filters) and Engine, paged. */
@@ -10,7 +11,7 @@ export default defineAction<DescribeUsersMessage, DescribeUsersResult>('Describe
   checkEngine(input.Engine, false);
   let users = input.UserId !== undefined
     ? [(await requireUser(svc, input.UserId)).doc]
-    : (await svc.store.list('user')).map((r) => r.doc);
+    : (await listUsers(svc.store)).map((r) => r.doc);
   for (const f of input.Filters ?? []) {
     if (f.Name !== 'user-id') {
       throw CommonErrors.invalidParameterCombination(`Invalid filter name '${f.Name}': DescribeUsers filters by user-id.`);

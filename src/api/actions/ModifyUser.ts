@@ -3,17 +3,19 @@ import type { ModifyUserMessage, User } from '../model/shapes.js';
 import { presentUser } from '../present/user.js';
 import { retryOnConflict } from '../../resources/commit.js';
 import { checkEngine, checkIamIdentity, normalizeAccessString, requireUser, resolveAuthentication, userIsDeployed } from '../../resources/users.js';
-import type { UserRecord } from '../../store/index.js';
+import { bumped, mergeUser, userSpecOf, userSpecWrite, type UserRecord } from '../../store/index.js';
 import { defineAction } from './define.js';
 
 /**
  * Changes a user's access string (AccessString replaces it, AppendAccessString adds rules to it)
- * or its passwords (Passwords, NoPasswordRequired, AuthenticationMode). A user deployed to
- * replication groups is `modifying` until every node has its new ACL (the reconciler applies it
- * live with ACL SETUSER: connections stay open and get the new permissions at once).
+ * or its passwords (Passwords, NoPasswordRequired, AuthenticationMode): its spec half only. A
+ * user deployed to replication groups gets a new generation and is `modifying` until the
+ * reconciler has seen its new ACL on every node (applied live with ACL SETUSER: connections stay
+ * open and get the new permissions at once).
  */
 export default defineAction<ModifyUserMessage, User>('ModifyUser', async (input, svc) => retryOnConflict(async () => {
-  const { doc: u, version } = await requireUser(svc, input.UserId);
+  const view = await requireUser(svc, input.UserId);
+  const u = view.doc;
   checkEngine(input.Engine, false);
   if (u.builtIn) {
     throw CommonErrors.invalidParameterValue(
@@ -43,9 +45,9 @@ export default defineAction<ModifyUserMessage, User>('ModifyUser', async (input,
     ...(JSON.stringify(authentication) !== JSON.stringify(u.authentication) ? ['Authentication'] : []),
   ];
   if (changed.length === 0) return presentUser(u);
-  if (await userIsDeployed(svc, u)) next.status = 'modifying';
-  await svc.store.commit([{ op: 'update', kind: 'user', id: u.userId, doc: next, expectVersion: version }]);
+  const spec = userSpecOf((await userIsDeployed(svc, u)) ? bumped(next) : next);
+  await svc.store.commit(userSpecWrite(view, spec));
   await svc.events.emit('user', u.userId, `User ${u.userId} modified: ${changed.join(', ')}`);
   svc.kick();
-  return presentUser(next);
+  return presentUser(mergeUser(spec, view.status));
 }));

@@ -1,6 +1,7 @@
 /**
  * DescribeCacheClusters and DescribeReplicationGroups page by Marker/MaxRecords reading only the
- * page asked for from the store (issue #10: 1,000 clusters cost one page, not 1,000 records).
+ * page asked for from the store (issue #10: 1,000 clusters cost one page, not 1,000 records), or,
+ * with the views the service keeps between commits, reading nothing the store has not changed.
  */
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
@@ -9,7 +10,7 @@ import type { ActionFactory } from './define.js';
 import DescribeCacheClusters from './DescribeCacheClusters.js';
 import DescribeReplicationGroups from './DescribeReplicationGroups.js';
 import { assertFault, fakeEngine, insertCacheCluster, makeTestServices, type TestServices } from './test-services.js';
-import type { ListPage, StateStore } from '../../store/index.js';
+import { CachedReads, MergedViews, type ListPage, type StateStore } from '../../store/index.js';
 
 let t: TestServices | undefined;
 afterEach(async () => { await t?.close(); t = undefined; });
@@ -17,14 +18,14 @@ afterEach(async () => { await t?.close(); t = undefined; });
 const id = (i: number) => `c-${String(i).padStart(3, '0')}`;
 
 /** Every page of an action, following its Marker; also returns the store reads each page made. */
-async function allPages(action: ActionFactory, input: object, key: 'CacheClusters' | 'ReplicationGroups'):
+async function allPages(action: ActionFactory, input: object, key: 'CacheClusters' | 'ReplicationGroups', views?: MergedViews):
   Promise<{ pages: string[][]; lists: (ListPage | undefined)[][] }> {
   const pages: string[][] = [];
   const lists: (ListPage | undefined)[][] = [];
   let marker: string | undefined;
   do {
     const reads: (ListPage | undefined)[] = [];
-    const out = await callOn(spying(t!.store, reads), action, { ...input, ...(marker ? { Marker: marker } : {}) });
+    const out = await callOn(spying(t!.store, reads), action, { ...input, ...(marker ? { Marker: marker } : {}) }, views);
     lists.push(reads);
     pages.push(out[key].map((r: any) => r.CacheClusterId ?? r.ReplicationGroupId));
     marker = out.Marker;
@@ -42,8 +43,9 @@ function spying(store: StateStore, reads: (ListPage | undefined)[]): StateStore 
   });
 }
 
-function callOn(store: StateStore, action: ActionFactory, input: object): Promise<any> {
-  return action({ ...t!.svc, store }).handle(input, { requestId: 'pages', action: action(t!.svc).name });
+/** Runs an action on `store`, with `views` (none: pages are read from the store). */
+function callOn(store: StateStore, action: ActionFactory, input: object, views?: MergedViews): Promise<any> {
+  return action({ ...t!.svc, store, views }).handle(input, { requestId: 'pages', action: action(t!.svc).name });
 }
 
 test('DescribeCacheClusters pages in id order and reads one page from the store per call', async () => {
@@ -60,6 +62,21 @@ test('DescribeCacheClusters pages in id order and reads one page from the store 
   }
   assert.equal(lists[0]![0]!.afterId, undefined);
   assert.equal(lists[1]![0]!.afterId, pages[0]!.at(-1));
+});
+
+test('with the views kept between commits, DescribeCacheClusters pages the same and reads only what commits changed', async () => {
+  t = await makeTestServices();
+  for (const i of [7, 3, 45, 1, 22, ...Array.from({ length: 40 }, (_, k) => 100 + k)]) await insertCacheCluster(t.svc, id(i));
+  const fromStore = await allPages(DescribeCacheClusters, { MaxRecords: 20 }, 'CacheClusters');
+  const reads: (ListPage | undefined)[] = [];
+  const views = new MergedViews(new CachedReads(spying(t.store, reads)));
+  const fromViews = await allPages(DescribeCacheClusters, { MaxRecords: 20 }, 'CacheClusters', views);
+  assert.deepEqual(fromViews.pages, fromStore.pages);
+  assert.deepEqual(reads, [undefined, undefined], 'each half listed once, at the first page');
+  await insertCacheCluster(t.svc, 'c-000');
+  const again = await allPages(DescribeCacheClusters, { MaxRecords: 20 }, 'CacheClusters', views);
+  assert.deepEqual(again.pages[0]![0], 'c-000', 'a cluster created since is shown');
+  assert.equal(reads.length, 2, 'and read alone (by id), not with a list');
 });
 
 test('a DescribeCacheClusters Marker holds while clusters come and go between pages', async () => {

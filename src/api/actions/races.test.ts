@@ -12,12 +12,13 @@ import AddTagsToResource from './AddTagsToResource.js';
 import CreateReplicationGroup from './CreateReplicationGroup.js';
 import DecreaseReplicaCount from './DecreaseReplicaCount.js';
 import type { ActionFactory } from './define.js';
+import { callWithStore, racing } from './racing-store.js';
 import ModifyCacheCluster from './ModifyCacheCluster.js';
 import ModifyReplicationGroup from './ModifyReplicationGroup.js';
 import TestFailover from './TestFailover.js';
 import { assertFault, fakeEngine, insertCacheCluster, makeTestServices, type TestServices } from './test-services.js';
 import { CONFLICT_ATTEMPTS } from '../../resources/commit.js';
-import { getCluster, getGroup, type StateStore, type WriteOp } from '../../store/index.js';
+import { getCluster, getGroup, type StateStore } from '../../store/index.js';
 import { setClusterStatus, setGroupStatus } from '../../resources/test-services.js';
 
 let t: TestServices | undefined;
@@ -25,28 +26,8 @@ afterEach(async () => { await t?.close(); t = undefined; });
 
 const GROUP = 'race';
 
-/**
- * The store an action sees: before each of its commits, `other` writes through the real store
- * (as the reconciler or a concurrent request would, between the action's read and its commit).
- */
-function racing(store: StateStore, other: (commit: number, ops: WriteOp[]) => Promise<void>): { store: StateStore; commits: () => number } {
-  let commits = 0;
-  return {
-    commits: () => commits,
-    store: {
-      get: (kind, id) => store.get(kind, id),
-      list: (kind, page) => store.list(kind, page),
-      commit: async (ops) => { await other(++commits, ops); return store.commit(ops); },
-      appendEvent: (e) => store.appendEvent(e),
-      queryEvents: (q) => store.queryEvents(q),
-      onChange: (l) => store.onChange(l),
-      close: () => store.close(),
-    },
-  };
-}
-
 function callOn(store: StateStore, action: ActionFactory, input: object): Promise<any> {
-  return action({ ...t!.svc, store }).handle(input, { requestId: 'race', action: action(t!.svc).name });
+  return callWithStore(t!.svc, store, action, input);
 }
 
 /** The reconciler recording what it observed on a cluster (its status half), at the version it read. */

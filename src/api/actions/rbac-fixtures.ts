@@ -8,7 +8,7 @@ import { fakeEngine, makeTestServices, type TestServices } from './test-services
 import { loadNodeAcl } from '../../reconciler/acl.js';
 import { RbacController } from '../../reconciler/rbac-controller.js';
 import { silentLogger } from '../../util/logger.js';
-import { getGroup } from '../../store/index.js';
+import { getGroup, getUser, getUserGroup } from '../../store/index.js';
 import { setClusterStatus, setGroupStatus } from '../../resources/test-services.js';
 
 /** Fresh services for each test of the file that calls {@link useRbacServices} (a live binding). */
@@ -26,8 +26,9 @@ export const IPC = 'InvalidParameterCombination';
 
 export const createUser = (id: string, extra: object = {}) =>
   t.call(CreateUser, { UserId: id, UserName: id, Engine: 'redis', AccessString: 'on ~app::* -@all +@read', Passwords: [PW], ...extra });
-export const userDoc = async (id: string) => (await t.store.get('user', id))!.doc;
-export const ugDoc = async (id: string) => (await t.store.get('userGroup', id))!.doc;
+/** Merged views (spec and status), as the API reads them. */
+export const userDoc = async (id: string) => (await getUser(t.store, id))!.doc;
+export const ugDoc = async (id: string) => (await getUserGroup(t.store, id))!.doc;
 export const rgDoc = async (id: string) => (await getGroup(t.store, id))!.doc;
 export const describeGroup = async (id: string) => (await t.call(DescribeReplicationGroups, { ReplicationGroupId: id })).ReplicationGroups[0];
 

@@ -1,0 +1,197 @@
+/**
+ * Restoring a snapshot into the primaries of a new group of any shape: every source RDB (one per
+ * source shard) is loaded by Redis into an ephemeral loader (loader.ts), the data is checked to
+ * fit before anything is written to a target, then every loader MIGRATEs its keys to the shard
+ * owning their slot (mover.ts), all loaders at once. Loaders are always stopped and their
+ * directories removed at the end, on success and on failure alike.
+ *
+ * The steps, in order, each finished for all sources before the next starts:
+ *   1. check the target layout (every slot owned once, slot-routing.ts) and the TLS settings;
+ *   2. load: one loader and one fake master per source, in parallel;
+ *   3. check: no key outside database 0 for a cluster-mode target; the data's estimated size in
+ *      each target shard (the loaders' data, times the shard's share of the slots) within
+ *      `maxBytesPerShard`, else {@link RestoreTooLargeError} with the targets untouched;
+ *   4. move, in parallel across loaders; or, for one source into one cluster-mode-disabled
+ *      shard, let the target's primary load the source itself (primary-load.ts): the loader then
+ *      served only to check the size (and that Redis can load the RDB) before the target was
+ *      touched, and is stopped first.
+ */
+import type { Readable } from 'node:stream';
+import type { Owner } from '../../paths/tighten.js';
+import { silentLogger, type Logger } from '../../util/logger.js';
+import { RestoreTooLargeError, type RestoreResult, type TargetShard } from '../types.js';
+import { serveRdb, type FakeMaster } from './fake-master.js';
+import { Loader, LOADER_ADDRESS } from './loader.js';
+import { moveKeys } from './mover.js';
+import { loadIntoPrimary } from './primary-load.js';
+import { planRouting, type Routing } from './slot-routing.js';
+
+export interface RestoreOptions {
+  /** The redis-server binary loaders run. */
+  redisServer: string;
+  /** A directory of the caller's (the service's, 0700) where loader directories are made and removed. */
+  workDir: string;
+  /** The user loaders run as when the service runs as root (as nodes do: engine/node-user.ts). */
+  nodeUser?: Owner;
+  /** Memory a target shard's primary may use for data (its maxmemory); absent: not checked. */
+  maxBytesPerShard?: number;
+  /** Most keys in one MIGRATE. Default 2000. */
+  batchKeys?: number;
+  /** Most estimated bytes in one MIGRATE. Default 8 MiB. */
+  batchBytes?: number;
+  /** MIGRATE's timeout on the target. Default 30000 ms. */
+  migrateTimeoutMs?: number;
+  /** Longest a source may send nothing while it loads. Default 60000 ms. */
+  loadIdleTimeoutMs?: number;
+  /**
+   * For targets serving TLS: a certificate and key issued by the CA the targets trust (PEM),
+   * the service side of their connections: the loaders' for MIGRATE, the fake master's for a
+   * primary that loads the source itself. The CA comes from the targets' `tls.ca`.
+   */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /**
+   * `auto` (default): one source into one cluster-mode-disabled shard is loaded by the target's
+   * primary itself (its data is replaced), anything else is moved with MIGRATE. `migrate`: always MIGRATE.
+   */
+  method?: 'auto' | 'migrate';
+  /** Called after each batch: keys moved so far, and bytes of RDB loaded (all sources). */
+  onProgress?: (keysMoved: number, bytes: number) => void;
+  logger?: Logger;
+  /** Source address of the loaders' connections to the targets (the service's management address). */
+  localAddress?: string;
+  signal?: AbortSignal;
+}
+
+interface Loaded {
+  loader: Loader;
+  bytes: number;
+  dataBytes: number;
+  keyspace: Map<number, number>;
+}
+
+/**
+ * Loads `sources` (plain RDB bytes each) and moves their keys into `shards` (see the module
+ * comment). Each source is a function opening a fresh stream of its RDB: one source into one
+ * cluster-mode-disabled shard is opened twice (by its loader, then by the target's primary).
+ */
+export async function restoreInto(sources: ReadonlyArray<() => Promise<Readable>>, shards: TargetShard[],
+  opts: RestoreOptions): Promise<RestoreResult> {
+  const log = opts.logger ?? silentLogger;
+  const routing = planRouting(shards);
+  const ca = tlsOf(shards, opts);
+  if (sources.length === 0) return { keys: 0, bytes: 0 };
+
+  const masters: FakeMaster[] = [];
+  const loaders: Loader[] = [];
+  // One source failing stops the others (a failed restore should not wait for the rest to load).
+  const stop = new AbortController();
+  const onAbort = () => stop.abort(opts.signal?.reason);
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  if (opts.signal?.aborted) onAbort();
+  try {
+    const loaded = await allOrFirstError(stop, sources.map(async (open, i): Promise<Loaded> => {
+      const master = await serveRdb(LOADER_ADDRESS, open);
+      masters.push(master);
+      const loader = await Loader.start(master, {
+        redisServer: opts.redisServer, workDir: opts.workDir,
+        ...(opts.nodeUser ? { nodeUser: opts.nodeUser } : {}),
+        ...(opts.localAddress ? { localAddress: opts.localAddress } : {}),
+        logger: log,
+        commandTimeoutMs: (opts.migrateTimeoutMs ?? 30_000) * 2,
+      });
+      loaders.push(loader);
+      const { bytes } = await loader.load(master, opts.loadIdleTimeoutMs ?? 60_000, stop.signal);
+      const r = { loader, bytes, dataBytes: await loader.dataBytes(), keyspace: await loader.keyspace() };
+      log.info({ source: i + 1, bytes, dataBytes: r.dataBytes, keyspace: Object.fromEntries(r.keyspace) }, 'restore source loaded');
+      return r;
+    }));
+    stop.signal.throwIfAborted();
+    checkFits(loaded, routing, opts.maxBytesPerShard);
+    const bytes = loaded.reduce((n, l) => n + l.bytes, 0);
+    if (routing.mode === 'single' && sources.length === 1 && opts.method !== 'migrate') {
+      const keys = [...loaded[0]!.keyspace.values()].reduce((a, b) => a + b, 0);
+      await Promise.all(loaders.splice(0).map((l) => l.destroy())); // its memory is the target's now
+      await loadIntoPrimary(shards[0]!.primary, sources[0]!, {
+        idleTimeoutMs: opts.loadIdleTimeoutMs ?? 60_000, signal: stop.signal,
+        ...(opts.localAddress ? { localAddress: opts.localAddress } : {}),
+        ...(opts.tls ? { tls: opts.tls } : {}),
+      });
+      opts.onProgress?.(keys, bytes);
+      log.info({ keys, bytes }, 'restore loaded by the target primary');
+      return { keys, bytes };
+    }
+    if (ca) await Promise.all(loaded.map((l) => l.loader.enableOutgoingTls({ ...opts.tls!, ca })));
+
+    let keys = 0;
+    await allOrFirstError(stop, loaded.map(async (l) => {
+      const total = [...l.keyspace.values()].reduce((a, b) => a + b, 0);
+      await moveKeys(l.loader.client, shards, routing, [...l.keyspace.keys()].sort((a, b) => a - b), {
+        batchKeys: opts.batchKeys ?? 2000,
+        batchBytes: opts.batchBytes ?? 8 << 20,
+        avgKeyBytes: total ? l.dataBytes / total : 1,
+        timeoutMs: opts.migrateTimeoutMs ?? 30_000,
+        onBatch: (n) => {
+          keys += n;
+          opts.onProgress?.(keys, bytes);
+        },
+        signal: stop.signal,
+      });
+    }));
+    log.info({ keys, bytes, sources: sources.length, shards: shards.length }, 'restore moved every key');
+    return { keys, bytes };
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+    await Promise.all(masters.map((m) => m.close()));
+    await Promise.all(loaders.map((l) => l.destroy()));
+  }
+}
+
+/**
+ * Like Promise.all, but the first failure aborts `stop` (the other tasks watch it) and the
+ * rejection waits for every task to settle, so none is still starting a loader when the
+ * caller's cleanup runs. Rejects with the first failure, not with the aborts it caused.
+ */
+async function allOrFirstError<T>(stop: AbortController, tasks: Promise<T>[]): Promise<T[]> {
+  let first: { reason: unknown } | undefined;
+  const settled = await Promise.allSettled(tasks.map((t) => t.catch((e: unknown) => {
+    first ??= { reason: e };
+    stop.abort(e);
+    throw e;
+  })));
+  if (first) throw first.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
+}
+
+/** The CA bundle loaders verify TLS targets with; undefined when no target serves TLS. */
+function tlsOf(shards: readonly TargetShard[], opts: RestoreOptions): string | undefined {
+  const withTls = shards.filter((s) => s.primary.tls);
+  if (withTls.length === 0) return undefined;
+  if (withTls.length !== shards.length) {
+    throw new Error('target shards mix TLS and plaintext: a restore moves keys to all of them the same way');
+  }
+  if (!opts.tls) throw new Error('the targets serve TLS: a restore into them needs a certificate and key for its loaders (RestoreOptions.tls)');
+  return [...new Set(withTls.map((s) => String(s.primary.tls!.ca).trim()))].join('\n') + '\n';
+}
+
+/** Step 3 (see the module comment): throws before any key has moved. */
+function checkFits(loaded: readonly Loaded[], routing: Routing, maxBytesPerShard: number | undefined): void {
+  if (routing.mode === 'cluster') {
+    for (const [i, l] of loaded.entries()) {
+      const other = [...l.keyspace.keys()].find((db) => db !== 0);
+      if (other !== undefined) {
+        throw new Error(`source ${i + 1} of the snapshot holds keys in database ${other}: a cluster-mode-enabled group has database 0 only`);
+      }
+    }
+  }
+  if (maxBytesPerShard === undefined) return;
+  const total = loaded.reduce((n, l) => n + l.dataBytes, 0);
+  routing.share.forEach((share, shard) => {
+    const need = total * share;
+    if (need > maxBytesPerShard) {
+      throw new RestoreTooLargeError(`the data needs about ${mb(need)} in ${routing.shards > 1 ? `shard ${shard + 1}` : 'the primary'}, ` +
+        `more than the ${mb(maxBytesPerShard)} its node type holds (${mb(total)} in all)`);
+    }
+  });
+}
+
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;

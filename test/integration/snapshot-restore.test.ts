@@ -1,0 +1,232 @@
+/**
+ * Restoring RDB sources into real nodes of any shape (src/snapshots/engine/restore.ts): one
+ * cluster-mode-disabled node (its primary loads the RDB itself; with MIGRATE as well), a 3-source
+ * snapshot into a 3-shard and a 5-shard Redis Cluster and into 1 shard, TLS targets, and the
+ * refusals (too large, corrupt, databases a cluster does not have), each leaving the targets
+ * untouched and no loader process or directory behind.
+ */
+import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import { before, describe, it } from 'node:test';
+import { Readable } from 'node:stream';
+import calculateSlot from 'cluster-key-slot';
+import { Redis } from 'ioredis';
+import { AdminPool, observeNode, replicaOf } from '../../src/engine/admin.js';
+import type { SlotRange } from '../../src/engine/cluster-nodes.js';
+import { LocalProcessProvider } from '../../src/engine/local-provider.js';
+import { evenSlotRanges } from '../../src/engine/slot-plan.js';
+import type { NodeSpec } from '../../src/engine/types.js';
+import { restoreInto, type RestoreOptions } from '../../src/snapshots/engine/index.js';
+import { CorruptSnapshotError, RestoreTooLargeError, type TargetShard } from '../../src/snapshots/types.js';
+import { waitFor } from '../../src/util/wait.js';
+import { pidsReferencing, useCleanup } from '../helpers/cleanup.js';
+import { makeCertificates } from '../helpers/endpoints-tls.js';
+import { leastPrivilegeMissing, nodeUser, processUid } from '../helpers/host-user.js';
+import { REDIS_SERVER, testNodeSpec } from '../helpers/redis.js';
+import { redisCliCheck, TestCluster, type TestNode } from '../helpers/redis-cluster.js';
+import { captureToBuffer, compareData, readNode, sourceOf, writeDataset, type KeyState } from '../helpers/snapshot-data.js';
+
+const cleanup = useCleanup();
+let provider: LocalProcessProvider;
+const pool = new AdminPool({ commandTimeoutMs: 5000 });
+const admin = (s: { address: string; port: number }) => pool.ready(s.address, s.port);
+
+/** The 3 sources of a 3-shard snapshot, and everything they hold (read when they were captured). */
+let sources: Buffer[];
+let expected: Map<string, KeyState>;
+let expectedAt: number;
+
+before(async () => {
+  provider = new LocalProcessProvider({ nodesDir: await cleanup.tmpDir('cachefleet-restore-') });
+  cleanup.defer(() => pool.closeAll());
+  const nodes = await Promise.all([0, 1, 2].map(() => start()));
+  await Promise.all(nodes.map(async (n, i) => writeDataset(await admin(n), 1200, `s${i}`)));
+  expectedAt = Date.now();
+  expected = new Map();
+  for (const n of nodes) for (const [k, v] of await readNode(await admin(n))) expected.set(k, v);
+  sources = await Promise.all(nodes.map((n) => captureToBuffer(target(n))));
+});
+
+async function start(overrides: Partial<NodeSpec> = {}): Promise<NodeSpec> {
+  const spec = await testNodeSpec(overrides);
+  const st = await provider.ensureRunning(spec);
+  cleanup.trackPid(st.pid, provider.paths(spec.key).conf);
+  return spec;
+}
+
+/** Restore options with a fresh work directory (checked empty afterwards by `assertNoLoaderLeft`). */
+async function options(extra: Partial<RestoreOptions> = {}): Promise<RestoreOptions> {
+  return { redisServer: REDIS_SERVER, workDir: await cleanup.tmpDir('cachefleet-restore-work-'), ...extra };
+}
+
+async function assertNoLoaderLeft(o: RestoreOptions): Promise<void> {
+  assert.deepEqual(await readdir(o.workDir), [], 'loader directories removed');
+  assert.deepEqual(await pidsReferencing(`${o.workDir}/`), [], 'loader processes stopped');
+}
+
+const target = (n: { address: string; port: number }) => ({ address: n.address, port: n.port });
+
+/** Keys of every primary, each checked to be in a slot its node owns. */
+async function readCluster(primaries: Array<{ node: TestNode; slots: SlotRange[] }>): Promise<Map<string, KeyState>> {
+  const all = new Map<string, KeyState>();
+  for (const { node, slots } of primaries) {
+    const data = await readNode(node.client);
+    for (const [k, v] of data) {
+      const slot = calculateSlot(Buffer.from(k, 'hex'));
+      assert.ok(slots.some(([a, b]) => slot >= a && slot <= b), `key ${Buffer.from(k, 'hex')} (slot ${slot}) on a node not owning it`);
+      all.set(k, v);
+    }
+  }
+  return all;
+}
+
+async function cluster(shards: number): Promise<{ tc: TestCluster; primaries: Array<{ node: TestNode; slots: SlotRange[] }> }> {
+  const tc = await TestCluster.create(cleanup);
+  const nodes = await tc.startNodes(shards);
+  await tc.meetAll(nodes, 'mesh');
+  const ranges = evenSlotRanges(shards);
+  await tc.formShards(nodes.map((n) => [n]), ranges);
+  return { tc, primaries: nodes.map((node, i) => ({ node, slots: ranges[i]! })) };
+}
+
+describe('restoreInto', () => {
+  it('one source into a cluster-mode-disabled node: its primary loads it, its replica follows, databases kept', async () => {
+    const src = await start();
+    const s = await admin(src);
+    await writeDataset(s, 600, 'cmd');
+    await s.select(3);
+    await writeDataset(s, 100, 'db3');
+    await s.select(0);
+    const t0 = Date.now();
+    const want0 = await readNode(s);
+    const want3 = await readNode(s, 3);
+    const rdb = await captureToBuffer(target(src));
+
+    const [primary, replica] = await Promise.all([start(), start()]);
+    await replicaOf(await admin(replica), primary);
+    await waitFor(async () => (await observeNode(await admin(replica))).linkUp, { timeoutMs: 5000, what: 'replica link' });
+    const o = await options();
+    const progress: number[] = [];
+    const r = await restoreInto([sourceOf(rdb)], [{ primary: target(primary) }], { ...o, onProgress: (k) => progress.push(k) });
+    assert.equal(r.keys, want0.size + want3.size);
+    assert.equal(r.bytes, rdb.length);
+    assert.deepEqual(progress, [r.keys]);
+    const p = await admin(primary);
+    assert.equal((await observeNode(p)).role, 'primary', 'promoted back');
+    const got0 = await readNode(p);
+    const got3 = await readNode(p, 3);
+    assert.deepEqual(compareData(got0, want0, Date.now() - t0), []);
+    assert.deepEqual(compareData(got3, want3, Date.now() - t0), []);
+    // The group's replica resyncs from its primary.
+    await waitFor(async () => (await observeNode(await admin(replica))).linkUp && (await (await admin(replica)).dbsize()) === want0.size,
+      { timeoutMs: 10_000, what: 'the replica to hold the restored data' });
+    await assertNoLoaderLeft(o);
+
+    // The same through MIGRATE, into a fresh node.
+    const other = await start();
+    const o2 = await options({ method: 'migrate', batchKeys: 64 });
+    const r2 = await restoreInto([sourceOf(rdb)], [{ primary: target(other) }], o2);
+    assert.equal(r2.keys, want0.size + want3.size);
+    assert.deepEqual(compareData(await readNode(await admin(other)), want0, Date.now() - t0), []);
+    assert.deepEqual(compareData(await readNode(await admin(other), 3), want3, Date.now() - t0), []);
+    await assertNoLoaderLeft(o2);
+  });
+
+  for (const shards of [3, 5]) {
+    it(`a 3-source snapshot into a ${shards}-shard cluster: every key in its slot's shard, cluster check clean`, async () => {
+      const { primaries } = await cluster(shards);
+      const o = await options({ batchKeys: 100 });
+      const r = await restoreInto(sources.map(sourceOf), primaries.map((p) => ({ primary: target(p.node), slots: p.slots })), o);
+      assert.equal(r.keys, expected.size);
+      assert.deepEqual(compareData(await readCluster(primaries), expected, Date.now() - expectedAt), []);
+      const check = await redisCliCheck(primaries[0]!.node);
+      assert.equal(check.code, 0, check.output);
+      assert.match(check.output, /All 16384 slots covered/);
+      await assertNoLoaderLeft(o);
+    });
+  }
+
+  it('a 3-source snapshot into 1 shard (loaders run as the node user when the service is root)', async (t) => {
+    const one = await start();
+    const asUser = leastPrivilegeMissing() === false ? nodeUser() : undefined;
+    if (!asUser) t.diagnostic(`loaders run as the service's user: ${leastPrivilegeMissing()} missing`);
+    const o = await options(asUser ? { nodeUser: asUser } : {});
+    // A source is opened when its loader asks for it (PSYNC): the loader runs then, surely.
+    const uids = new Set<number>();
+    const watched = sources.map((rdb) => async () => {
+      for (const pid of await pidsReferencing(`${o.workDir}/`)) uids.add(await processUid(pid));
+      return sourceOf(rdb)();
+    });
+    const r = await restoreInto(watched, [{ primary: target(one) }], o);
+    assert.equal(r.keys, expected.size);
+    assert.deepEqual(compareData(await readNode(await admin(one)), expected, Date.now() - expectedAt), []);
+    assert.ok(uids.size > 0, 'loaders seen');
+    assert.deepEqual([...uids], [asUser?.uid ?? process.getuid!()]);
+    await assertNoLoaderLeft(o);
+  });
+
+  it('too large for the target: RestoreTooLargeError, targets untouched, loaders gone', async () => {
+    const { primaries } = await cluster(3);
+    const o = await options({ maxBytesPerShard: 64 * 1024 });
+    await assert.rejects(restoreInto(sources.map(sourceOf), primaries.map((p) => ({ primary: target(p.node), slots: p.slots })), o),
+      (e: unknown) => e instanceof RestoreTooLargeError && /more than the 0\.1 MiB/.test(e.message));
+    for (const p of primaries) assert.equal(await p.node.client.dbsize(), 0);
+    await assertNoLoaderLeft(o);
+  });
+
+  it('refuses a corrupt source and keys outside database 0 for a cluster; passes a source\'s own error on', async () => {
+    const one = await start();
+    const corrupt = Buffer.from(sources[0]!);
+    corrupt[Math.floor(corrupt.length / 2)] ^= 0xff;
+    const o = await options();
+    await assert.rejects(restoreInto([sourceOf(corrupt)], [{ primary: target(one) }], o), CorruptSnapshotError);
+    await assertNoLoaderLeft(o);
+
+    // A source that fails while it streams (as a tampered snapshot file does when decoded).
+    const failing = async () => Readable.from((async function* () {
+      yield sources[1]!.subarray(0, 1000);
+      throw new CorruptSnapshotError('authentication tag mismatch');
+    })());
+    await assert.rejects(restoreInto([sourceOf(sources[0]!), failing], [{ primary: target(one) }], o), /authentication tag mismatch/);
+    await assertNoLoaderLeft(o);
+    assert.equal(await (await admin(one)).dbsize(), 0);
+
+    const withDb = await start();
+    const w = await admin(withDb);
+    await w.select(2);
+    await w.set('elsewhere', '1');
+    const rdb = await captureToBuffer(target(withDb));
+    const { primaries } = await cluster(3);
+    await assert.rejects(restoreInto([sourceOf(rdb)], primaries.map((p) => ({ primary: target(p.node), slots: p.slots })), o),
+      /holds keys in database 2: a cluster-mode-enabled group has database 0 only/);
+    for (const p of primaries) assert.equal(await p.node.client.dbsize(), 0);
+    await assertNoLoaderLeft(o);
+  });
+
+  it('into targets serving TLS only: the primary loading itself over TLS replication, and MIGRATE over TLS', async () => {
+    const dir = await cleanup.tmpDir('cachefleet-restore-tls-');
+    const bases = await Promise.all([testNodeSpec(), testNodeSpec()]);
+    const certs = await makeCertificates(dir, bases.map((b) => b.address));
+    const tls = { certFile: certs.certFile, keyFile: certs.keyFile, caFile: certs.caFile };
+    const nodes = await Promise.all(bases.map(async (b) => {
+      const spec: NodeSpec = { ...b, tls };
+      const st = await provider.ensureRunning(spec);
+      cleanup.trackPid(st.pid, provider.paths(spec.key).conf);
+      return spec;
+    }));
+    const pair = { cert: await readFile(certs.certFile), key: await readFile(certs.keyFile) };
+    const tlsTarget = (n: NodeSpec): TargetShard => ({ primary: { ...target(n), tls: { ca: certs.caPem } } });
+    for (const [i, method] of (['auto', 'migrate'] as const).entries()) {
+      const o = await options({ method, tls: pair });
+      const r = await restoreInto([sourceOf(sources[0]!)], [tlsTarget(nodes[i]!)], o);
+      assert.ok(r.keys > 1000);
+      const c = new Redis({ host: nodes[i]!.address, port: nodes[i]!.port, tls: { ca: certs.caPem }, lazyConnect: true });
+      cleanup.defer(() => c.disconnect());
+      await c.connect();
+      assert.equal(await c.dbsize(), r.keys, method);
+      await assertNoLoaderLeft(o);
+    }
+    // Without a certificate for the service's side, the restore says what is missing.
+    await assert.rejects(restoreInto([sourceOf(sources[0]!)], [tlsTarget(nodes[0]!)], await options()), /needs a certificate/);
+  });
+});
