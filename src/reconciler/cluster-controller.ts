@@ -260,8 +260,8 @@ export class ClusterController {
     if (gate === 'wait') return true;
     if (gate === 'cancel') {
       const { deleteRequested: _d, finalSnapshotName: _f, ...rest } = c;
-      await this.d.store.commit(clusterSpecWrite(view, rest));
-      await this.d.events.emit('cache-cluster', c.id, `Final snapshot ${c.finalSnapshotName} of cache cluster ${c.id} failed; the cache cluster was not deleted`, 'warn');
+      await this.d.store.commit(clusterSpecWrite(view, rest), { events: [this.d.events.event('cache-cluster', c.id,
+        `Final snapshot ${c.finalSnapshotName} of cache cluster ${c.id} failed; the cache cluster was not deleted`, 'warn')] });
       return true;
     }
     await Promise.all(c.nodes.map(async (n) => {

@@ -14,9 +14,8 @@ export async function deleteGroup(d: ReconcilerDeps, stored: GroupView, clusters
   if (gate === 'wait') return true;
   if (gate === 'cancel') {
     const { deleteRequested: _d, finalSnapshotName: _f, retainPrimaryCluster: _r, ...rest } = g;
-    await d.store.commit(groupSpecWrite(stored, rest));
-    await d.events.emit('replication-group', g.id,
-      `Final snapshot ${g.finalSnapshotName} of replication group ${g.id} failed; the replication group was not deleted`, 'warn');
+    await d.store.commit(groupSpecWrite(stored, rest), { events: [d.events.event('replication-group', g.id,
+      `Final snapshot ${g.finalSnapshotName} of replication group ${g.id} failed; the replication group was not deleted`, 'warn')] });
     return true;
   }
   const ops: WriteOp[] = [];

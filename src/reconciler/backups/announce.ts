@@ -6,8 +6,8 @@ import { clearSnapshotting, sourceWords, writeSnapshotStatus } from './snapshot-
 /**
  * The last step of a snapshot's work, once its outcome is recorded (`available` or `failed`):
  * a failed snapshot's files are removed, its source's `snapshotting` marker is cleared, the
- * outcome is told in ElastiCache's words, and the status records that it was. A controller that
- * finds an outcome not yet announced (its job was cut short after recording it) announces it.
+ * outcome is told in ElastiCache's words, in the commit that records that it was. A controller
+ * that finds an outcome not yet announced (its job was cut short after recording it) announces it.
  */
 export async function announce(d: BackupDeps, name: string): Promise<void> {
   const v = await getSnapshot(d.svc.store, name);
@@ -19,14 +19,15 @@ export async function announce(d: BackupDeps, name: string): Promise<void> {
   }
   await clearSnapshotting(d, spec);
   const src = sourceWords(spec);
-  if (spec.origin.kind === 'copy') {
-    await d.svc.events.emit(src.type, src.id, failed
-      ? `Snapshot copy failed for snapshot with ID '${name}' (from snapshot '${spec.origin.sourceSnapshot}'): ${v.doc.work.failureReason}`
-      : `Snapshot copy succeeded for snapshot with ID '${name}' (from snapshot '${spec.origin.sourceSnapshot}')`, failed ? 'warn' : 'info');
-  } else {
-    await d.svc.events.emit(src.type, src.id, failed
-      ? `Snapshot failed for snapshot with ID '${name}' of ${src.words}: ${v.doc.work.failureReason}`
-      : `Snapshot succeeded for snapshot with ID '${name}' of ${src.words}`, failed ? 'warn' : 'info');
-  }
-  await writeSnapshotStatus(d, name, (w) => ({ ...w, announced: true }));
+  const why = v.doc.work.failureReason;
+  const message = spec.origin.kind === 'copy'
+    ? failed
+      ? `Snapshot copy failed for snapshot with ID '${name}' (from snapshot '${spec.origin.sourceSnapshot}'): ${why}`
+      : `Snapshot copy succeeded for snapshot with ID '${name}' (from snapshot '${spec.origin.sourceSnapshot}')`
+    : failed
+      ? `Snapshot failed for snapshot with ID '${name}' of ${src.words}: ${why}`
+      : `Snapshot succeeded for snapshot with ID '${name}' of ${src.words}`;
+  // Told in the commit that records it was: exactly once, whatever stops the process.
+  await writeSnapshotStatus(d, name, (w) => (w.announced ? undefined : { ...w, announced: true }),
+    [d.svc.events.event(src.type, src.id, message, failed ? 'warn' : 'info')]);
 }

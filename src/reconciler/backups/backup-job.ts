@@ -29,9 +29,9 @@ export async function runBackup(d: BackupDeps, name: string): Promise<void> {
     await failBackup(d, spec, `the backup was interrupted ${attempts - 1} times (the service restarted while it ran)`);
     return;
   }
-  await writeSnapshotStatus(d, name, (w) => ({ ...w, attempts, owner: d.owner }));
   const src = sourceWords(spec);
-  if (attempts === 1) await d.svc.events.emit(src.type, src.id, `Snapshot started for snapshot with ID '${name}' of ${src.words}`);
+  await writeSnapshotStatus(d, name, (w) => ({ ...w, attempts, owner: d.owner }),
+    attempts === 1 ? [d.svc.events.event(src.type, src.id, `Snapshot started for snapshot with ID '${name}' of ${src.words}`)] : []);
   await checkpoint(d, 'backup:started');
   try {
     await captureShards(d, spec);

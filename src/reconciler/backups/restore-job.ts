@@ -2,7 +2,8 @@ import {
   CorruptSnapshotError, ObjectNotFoundError, RestoreTooLargeError,
 } from '../../snapshots/types.js';
 import {
-  clusterStatusWrite, getCluster, getGroup, groupStatusWrite, listClusters, type CacheClusterRecord, type ReplicationGroupRecord, type RestoreState,
+  clusterStatusWrite, getCluster, getGroup, groupStatusWrite, listClusters,
+  type CacheClusterRecord, type EventRecord, type ReplicationGroupRecord, type RestoreState,
 } from '../../store/index.js';
 import { checkpoint, commitFresh, DEFAULT_MAX_ATTEMPTS, reason, type BackupDeps } from './deps.js';
 import { dataMemoryBytes, RestoreSourceError, restoreSources, targetShards } from './restore-sources.js';
@@ -32,8 +33,9 @@ export async function runRestore(d: BackupDeps, target: RestoreTarget): Promise<
     await fail(d, target, attempts - 1, `the restore was interrupted or failed ${attempts - 1} times${st.error ? ` (last: ${st.error})` : ''}`, what, from);
     return;
   }
-  await write(d, target, { state: 'loading', attempts, owner: d.owner });
-  if (attempts === 1) await d.svc.events.emit(target.kind === 'group' ? 'replication-group' : 'cache-cluster', target.id, `Restore from ${from} started for ${what}`);
+  const type = target.kind === 'group' ? 'replication-group' as const : 'cache-cluster' as const;
+  await write(d, target, { state: 'loading', attempts, owner: d.owner }, undefined,
+    attempts === 1 ? [d.svc.events.event(type, target.id, `Restore from ${from} started for ${what}`)] : []);
   await checkpoint(d, 'restore:loading');
   try {
     const current = (await read(d, target))!;
@@ -44,9 +46,8 @@ export async function runRestore(d: BackupDeps, target: RestoreTarget): Promise<
     const maxMemoryBytesPerShard = dataMemoryBytes(current.cacheNodeType, group?.family ?? 'redis7', group?.values ?? {});
     const result = await d.io.restore(sources, shards, { maxMemoryBytesPerShard });
     await checkpoint(d, 'restore:loaded');
-    await write(d, target, { state: 'done', attempts, keys: result.keys, bytes: result.bytes });
-    await d.svc.events.emit(target.kind === 'group' ? 'replication-group' : 'cache-cluster', target.id,
-      `Restore from ${from} succeeded for ${what}: ${result.keys} keys loaded`);
+    await write(d, target, { state: 'done', attempts, keys: result.keys, bytes: result.bytes }, undefined,
+      [d.svc.events.event(type, target.id, `Restore from ${from} succeeded for ${what}: ${result.keys} keys loaded`)]);
   } catch (err) {
     const terminal = err instanceof RestoreTooLargeError || err instanceof CorruptSnapshotError ||
       err instanceof ObjectNotFoundError || err instanceof RestoreSourceError;
@@ -61,20 +62,24 @@ async function read(d: BackupDeps, t: RestoreTarget): Promise<ReplicationGroupRe
   return t.kind === 'group' ? (await getGroup(d.svc.store, t.id))?.doc : (await getCluster(d.svc.store, t.id))?.doc;
 }
 
-/** Writes the restore state (and, when given, the status) into the target's status half. */
-async function write(d: BackupDeps, t: RestoreTarget, state: RestoreState, status?: 'restore-failed'): Promise<void> {
+/**
+ * Writes the restore state (and, when given, the status) into the target's status half, with
+ * `events` in the same commit (each told exactly once).
+ */
+async function write(d: BackupDeps, t: RestoreTarget, state: RestoreState, status?: 'restore-failed', events: EventRecord[] = []): Promise<void> {
   await commitFresh(async () => {
     if (t.kind === 'group') {
       const v = await getGroup(d.svc.store, t.id);
-      if (v) await d.svc.store.commit(groupStatusWrite(v, { ...v.doc, restoreState: state, ...(status ? { status } : {}) }));
+      if (v) await d.svc.store.commit(groupStatusWrite(v, { ...v.doc, restoreState: state, ...(status ? { status } : {}) }), { events });
       return;
     }
     const v = await getCluster(d.svc.store, t.id);
-    if (v) await d.svc.store.commit(clusterStatusWrite(v, { ...v.doc, restoreState: state, ...(status ? { status } : {}) }));
+    if (v) await d.svc.store.commit(clusterStatusWrite(v, { ...v.doc, restoreState: state, ...(status ? { status } : {}) }), { events });
   });
 }
 
 async function fail(d: BackupDeps, t: RestoreTarget, attempts: number, why: string, what: string, from: string): Promise<void> {
-  await write(d, t, { state: 'failed', attempts, error: why }, 'restore-failed');
-  await d.svc.events.emit(t.kind === 'group' ? 'replication-group' : 'cache-cluster', t.id, `Restore from ${from} failed for ${what}: ${why}`, 'warn');
+  const type = t.kind === 'group' ? 'replication-group' as const : 'cache-cluster' as const;
+  await write(d, t, { state: 'failed', attempts, error: why }, 'restore-failed',
+    [d.svc.events.event(type, t.id, `Restore from ${from} failed for ${what}: ${why}`, 'warn')]);
 }

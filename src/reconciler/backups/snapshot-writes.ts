@@ -1,6 +1,6 @@
 import {
   getCluster, getGroup, getSnapshot, clusterSpecWrite, groupSpecWrite, snapshotSpecWrite, snapshotStatusWrite,
-  type SnapshotSpec, type SnapshotStatusRecord,
+  type EventRecord, type SnapshotSpec, type SnapshotStatusRecord,
 } from '../../store/index.js';
 import { commitFresh, type BackupDeps } from './deps.js';
 
@@ -9,15 +9,19 @@ import { commitFresh, type BackupDeps } from './deps.js';
  * each a read-modify-write at the versions read (see commitFresh).
  */
 
-/** A snapshot's status half as `mutate` makes it from the current one; false when the snapshot is gone. */
+/**
+ * A snapshot's status half as `mutate` makes it from the current one, with `events` stored in the
+ * same commit (a crash stores both or neither, so each is told exactly once); false when the
+ * snapshot is gone.
+ */
 export async function writeSnapshotStatus(d: BackupDeps, name: string,
-  mutate: (work: SnapshotStatusRecord, spec: SnapshotSpec) => SnapshotStatusRecord | undefined): Promise<boolean> {
+  mutate: (work: SnapshotStatusRecord, spec: SnapshotSpec) => SnapshotStatusRecord | undefined, events: EventRecord[] = []): Promise<boolean> {
   let found = true;
   await commitFresh(async () => {
     const v = await getSnapshot(d.svc.store, name);
     if (!v) { found = false; return; }
     const next = mutate(structuredClone(v.doc.work), v.spec);
-    if (next) await d.svc.store.commit(snapshotStatusWrite(v, next));
+    if (next) await d.svc.store.commit(snapshotStatusWrite(v, next), { events });
   });
   return found;
 }
