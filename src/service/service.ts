@@ -33,6 +33,7 @@ import { loadListenerTls } from '../security/listener-tls.js';
 import { ensureInstallation, ensureManagementAddress } from './installation.js';
 import { FileKeyStore } from '../snapshots/keys/index.js';
 import { snapshotStorage, type ClosableSnapshotStorage } from '../snapshots/storage/index.js';
+import { clearRestoreWork, serviceSnapshotIO } from './snapshot-io.js';
 
 /**
  * The whole service in one process: API, state store, reconciler, node provider, endpoint router.
@@ -143,9 +144,16 @@ export class CachefleetService {
         store, views, router, logger: reconcilerLog, gateway,
         ...(installation.managementAddress ? { managementAddress: installation.managementAddress } : {}),
       });
+      // Backups: loaders a killed service left are stopped first; the controller resumes what was under way.
+      const backupLog = logger.child({ component: 'backups' });
+      await clearRestoreWork(paths.restores, backupLog);
+      const snapshotIO = serviceSnapshotIO({
+        storage, keys, engines, workDir: paths.restores, ca: security.ca, logger: backupLog,
+        ...(owner ? { nodeUser: owner } : {}), ...(installation.managementAddress ? { localAddress: installation.managementAddress } : {}),
+      });
       reconciler = new Reconciler(
         { store, views, provider, admin, network, events, engines, logger: reconcilerLog, now, monitor, security,
-          nodeKeyOf: (c) => nodeKey(c.id, c.nodes[0]?.id ?? '0001') },
+          nodeKeyOf: (c) => nodeKey(c.id, c.nodes[0]?.id ?? '0001'), backups: { svc: services, io: snapshotIO } },
         { intervalMs: config.reconcileIntervalMs, fastIntervalMs: config.fastReconcileIntervalMs,
           settledObserveIntervalMs: config.settledObserveIntervalMs, driftCheckIntervalMs: config.driftCheckIntervalMs,
           stuckLinkMs: config.stuckLinkMs },
