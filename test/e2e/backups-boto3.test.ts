@@ -100,7 +100,7 @@ describe('boto3: automatic backups, final snapshots', { timeout: 300_000 }, () =
   }
 
   before(async () => {
-    const [s, p] = await Promise.all([startService(cleanup), pythonWith('boto3')]);
+    const [s, p] = await Promise.all([startService(cleanup, { automaticBackups: true }), pythonWith('boto3')]);
     assert.ok(p, 'no Python with boto3');
     svc = s;
     py = p;

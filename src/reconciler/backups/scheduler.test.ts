@@ -75,6 +75,17 @@ describe('automatic backups', () => {
     assert.deepEqual((await snapshots()).map((s) => s.name), ['automatic.orders-002-2024-01-15-03-30']);
   });
 
+  it('with automatic backups turned off (--no-automatic-backups) none is taken; expired ones still go', async () => {
+    t = await backupServices(at('2024-01-15T03:10:00Z'));
+    await seedGroup(t, 'orders', { settings: { snapshotRetentionLimit: 1, snapshotWindow: '03:00-04:00' } });
+    const ctl = new SnapshotController(backupDeps(t));
+    await passAt('2024-01-15T03:10:00Z', ctl);
+    assert.equal((await snapshots()).length, 1);
+    (t.svc.config as { automaticBackups: boolean }).automaticBackups = false;
+    await passAt('2024-01-16T03:10:00Z', ctl);
+    assert.deepEqual(await snapshots(), [], 'none taken, yesterday\'s expired');
+  });
+
   it('a standalone cluster is backed up too; retention 0 takes none', async () => {
     t = await backupServices();
     await seedCluster(t, 'solo', { snapshotRetentionLimit: 2, snapshotWindow: '05:00-06:00' });

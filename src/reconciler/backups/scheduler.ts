@@ -44,6 +44,11 @@ export class BackupScheduler {
   async reconcile(groups: GroupView[], clusters: ClusterView[], snapshots: SnapshotView[]): Promise<void> {
     const now = this.d.svc.now();
     const schedules = new Map((await this.d.svc.store.list('backupSchedule')).map((r) => [r.id, r]));
+    if (this.d.svc.config.automaticBackups) await this.takeDue(groups, clusters, schedules, now);
+    await this.expire(groups, clusters, snapshots, schedules, now);
+  }
+
+  private async takeDue(groups: GroupView[], clusters: ClusterView[], schedules: Map<string, Stored<'backupSchedule'>>, now: Date): Promise<void> {
     for (const v of groups) {
       if (v.doc.snapshotRetentionLimit <= 0 || v.doc.deleteRequested) continue;
       const w = snapshotWindowAt(v.doc.snapshotWindow, now);
@@ -56,7 +61,6 @@ export class BackupScheduler {
       if (!w || schedules.get(v.id)?.doc.lastWindow === w.day || !clusterReady(v)) continue;
       await this.take(v, w.day, schedules.get(v.id), now);
     }
-    await this.expire(groups, clusters, snapshots, schedules, now);
   }
 
   private async take(v: GroupView | ClusterView, day: string, schedule: Stored<'backupSchedule'> | undefined, now: Date): Promise<void> {
