@@ -6,6 +6,7 @@
  *   3. DescribeReplicationGroups latency with 100 single-node groups,
  *   (also TLS, security groups, IAM policy evaluation, IAM authentication of Redis connections, failover, durability, cluster mode: one section each),
  *   backups (capture, restore into 1 and 3 shards, primary latency during a capture: raw redis-servers, no service),
+ *   point-in-time restore's replay (a recorded stream of 1,000,000 writes replayed to a second: raw redis-servers),
  *   4. scale: control-plane CPU at rest with 100 and 1,000 single-node clusters, failover and
  *      paginated DescribeCacheClusters with 1,000 nodes running (its own service),
  * prints a results table, and removes everything it started (also on failure and Ctrl-C).
@@ -24,6 +25,7 @@ import { measureSecurityGroups, securityGroupRows } from './security-groups.js';
 import { iamRows, measureIam } from './iam-policies.js';
 import { iamAuthRows, measureIamAuth } from './iam-auth.js';
 import { durabilityRows, measureDurability } from './durability.js';
+import { measurePitrReplay, pitrRows } from './pitr.js';
 import { measureScale, scaleRows } from './scale.js';
 import { Cleanup, startService } from './service.js';
 import { max, median, ms, progress, ratio, rps, sec, table, type Row, type Summary } from './stats.js';
@@ -135,7 +137,7 @@ async function main(): Promise<number> {
   let clusterDetails: string[] = [];
   try {
     // Sections on raw redis-servers alone: `--only <name>` runs them without starting the service.
-    const standalone = new Set(['backups']);
+    const standalone = new Set(['backups', 'pitr']);
     if (!only || !standalone.has(only)) {
       const svc = await startService(cleanup);
       console.log(`service: ${svc.url}, endpoint router ${svc.router}, endpoint range ${svc.cidr}`);
@@ -220,6 +222,18 @@ async function main(): Promise<number> {
         if (!cleanup.interrupted) {
           console.error(`backups failed: ${(e as Error).stack ?? e}`);
           rows.push({ measure: 'backups', value: `FAILED: ${(e as Error).message.split('\n')[0]}`, goal: '', ok: false });
+        }
+      }
+    }
+    if (!only || only === 'pitr') {
+      progress('— point-in-time restore (replay)');
+      try {
+        rows.push(...pitrRows(await measurePitrReplay({ commands: quick ? 100_000 : 1_000_000 })));
+      } catch (e) {
+        failed = true;
+        if (!cleanup.interrupted) {
+          console.error(`pitr failed: ${(e as Error).stack ?? e}`);
+          rows.push({ measure: 'pitr', value: `FAILED: ${(e as Error).message.split('\n')[0]}`, goal: '', ok: false });
         }
       }
     }

@@ -53,7 +53,11 @@ export const REPL_DISKLESS_LOAD = 'swapdb';
  * - diskless replication without delay: a new replica syncs in milliseconds, not seconds
  *   (and diskless load, {@link REPL_DISKLESS_LOAD}, is not a default but managed);
  * - outgoing connections from, and replicas announced as, the node's own address: otherwise a
- *   primary sees every local replica as 127.0.0.1 and cannot tell two replicas on port 6379 apart.
+ *   primary sees every local replica as 127.0.0.1 and cannot tell two replicas on port 6379 apart;
+ * - no LZF compression of the RDB a node forks: it goes to a replica or to a backup over loopback,
+ *   never to a disk, and backups are compressed with zstd by the service after the capture. LZF
+ *   in the fork child is most of a backup's time (1 GB: 11.2 s with it, 6.4 s without; see
+ *   docs/BENCHMARKS.md, backups), and a full sync is faster for it too.
  */
 export function defaultDirectives(spec: Pick<NodeSpec, 'address'>): Array<[string, string]> {
   return [
@@ -61,6 +65,7 @@ export function defaultDirectives(spec: Pick<NodeSpec, 'address'>): Array<[strin
     ['appendonly', 'no'],
     ['repl-diskless-sync', 'yes'],
     ['repl-diskless-sync-delay', '0'],
+    ['rdbcompression', 'no'],
     ['bind-source-addr', spec.address],
     ['replica-announce-ip', spec.address],
   ];
