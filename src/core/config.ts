@@ -33,6 +33,17 @@ export interface ServiceConfig {
   flapWindowMs: number;
   /** A replica whose link stays down this long while its primary is healthy is restarted. */
   stuckLinkMs: number;
+  /**
+   * How many snapshots (manual and automatic) the installation keeps at most; a CreateSnapshot,
+   * CopySnapshot or final snapshot beyond it gets SnapshotQuotaExceededFault.
+   */
+  snapshotQuota: number;
+  /**
+   * Automatic daily backups are taken (groups and clusters with SnapshotRetentionLimit > 0, in
+   * their window). Off: none is taken (the settings are kept and shown, expired ones still go);
+   * for maintenance, and for tests that must not meet a backup in their group's window.
+   */
+  automaticBackups: boolean;
   /** Host memory the capacity check counts with. */
   hostMemoryBytes: number;
   /** Node maxmemory limits may add up to host memory times this (limits, not reservations). */
@@ -100,6 +111,8 @@ export function defaultConfig(overrides: Partial<ServiceConfig> = {}): ServiceCo
     healthDownAfter: 3,
     flapWindowMs: 60_000,
     stuckLinkMs: 15_000,
+    snapshotQuota: 1000,
+    automaticBackups: true,
     hostMemoryBytes: totalmem(),
     // Lets every example of the guides (tens of r6g.large nodes) run on a 16 GiB machine.
     memoryOvercommit: 16,

@@ -2,6 +2,7 @@ import type { InstalledEngine } from '../catalog/engines.js';
 import type { EventSink } from '../events/sink.js';
 import type { InstallationRecord, MergedViews, StateStore } from '../store/index.js';
 import type { Logger } from '../util/logger.js';
+import type { BackupAccess } from './backups.js';
 import type { ServiceConfig } from './config.js';
 
 /** What API handlers and controllers share: the store, the event sink, the engines, the clock. */
@@ -18,6 +19,8 @@ export interface Services {
   readonly engines: InstalledEngine[];
   readonly installation: InstallationRecord;
   readonly logger: Logger;
+  /** Encryption keys and user buckets, for the snapshot actions and restores. */
+  readonly backups: BackupAccess;
   now(): Date;
   /** Wakes the reconciler: desired state changed. */
   kick(): void;

@@ -106,6 +106,9 @@ export const DATA_LAYOUT: readonly LayoutEntry[] = [
   dir('buckets', 'folder buckets: what CopySnapshot --target-bucket exports and SnapshotArns imports, without an S3 store'),
   dir('buckets/<name>', 'one bucket (its name as S3 names buckets)'),
   file('buckets/<name>/<object>', 'an object of the bucket (an exported RDB), or a folder of them (0700)'),
+  dir('restores', 'restores under way: one directory per ephemeral loader, removed when its restore ends (at start, with any loader a killed service left running)'),
+  dir('restores/<key>', "a loader's directory (a redis-server loading one RDB file), or the loaders' TLS certificate", 'node'),
+  file('restores/<key>/<object>', "a loader's files (redis.conf, pidfile, log) or its TLS files", 'node'),
   dir('keys', 'the key store of encryption at rest (cachefleet kms create-key / list-keys)'),
   file('keys/<id>.json', 'one key: its id, aliases and 32 bytes of key material (never leaves the directory)'),
 ];
@@ -129,6 +132,7 @@ export function dataPaths(dataDir: string) {
     snapshots: join(dataDir, 'snapshots'),
     buckets: join(dataDir, 'buckets'),
     keys: join(dataDir, 'keys'),
+    restores: join(dataDir, 'restores'),
   };
 }
 

@@ -8,6 +8,7 @@ import type { ReconcilerDeps } from './deps.js';
 import { SecurityStep } from './security.js';
 import { ConfigDrift, managedConfig, shown } from './drift.js';
 import type { NodeSpec } from '../engine/types.js';
+import { finalSnapshotGate } from './backups/final-snapshot.js';
 
 /**
  * Drives one cache cluster's nodes toward its record, in order, each step safe to repeat:
@@ -114,7 +115,7 @@ export class ClusterController {
     const secured = answering && (await this.applySecurity(c, specs));
     this.setStatus(c, answering, secured);
     await this.save(stored, c);
-    return c.status !== 'available';
+    return c.status !== 'available' && c.status !== 'restore-failed';
   }
 
   /**
@@ -225,11 +226,16 @@ export class ClusterController {
   }
 
   private setStatus(c: CacheClusterRecord, answering: boolean, secured: boolean): void {
+    // A restore that failed leaves the cluster there for the user to delete; it is never available.
+    if (c.status === 'restore-failed') return;
     const wasCreating = c.status === 'creating';
     if (c.rebootRequested?.length || c.nodes.some((n) => n.status === 'rebooting')) {
       c.status = 'rebooting cache cluster nodes';
     } else if (answering && !secured && !wasCreating) {
       c.status = 'modifying'; // e.g. an AUTH token update not yet live on every node
+    } else if (answering && secured && c.restore && c.restoreState?.state !== 'done') {
+      // Seeded from a snapshot: the snapshot controller loads the data before it may turn available.
+      c.restoreState ??= { state: 'waiting', attempts: 0 };
     } else if (answering && secured) {
       c.status = 'available';
       if (c.nodes.every((n) => n.parameterGroupStatus === 'in-sync')) c.parameterApplyStatus = 'in-sync';
@@ -249,6 +255,15 @@ export class ClusterController {
 
   private async delete(view: ClusterView): Promise<boolean> {
     const c = view.doc;
+    // A final snapshot is taken before the node stops; one that failed calls the deletion off.
+    const gate = await finalSnapshotGate(this.d.store, c.finalSnapshotName);
+    if (gate === 'wait') return true;
+    if (gate === 'cancel') {
+      const { deleteRequested: _d, finalSnapshotName: _f, ...rest } = c;
+      await this.d.store.commit(clusterSpecWrite(view, rest), { events: [this.d.events.event('cache-cluster', c.id,
+        `Final snapshot ${c.finalSnapshotName} of cache cluster ${c.id} failed; the cache cluster was not deleted`, 'warn')] });
+      return true;
+    }
     await Promise.all(c.nodes.map(async (n) => {
       // The data set is being thrown away: no waiting for replicas to catch up (SHUTDOWN's default).
       await this.d.admin.client(n.address, n.port).call('SHUTDOWN', 'NOSAVE', 'NOW', 'FORCE').catch(() => undefined);

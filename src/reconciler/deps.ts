@@ -7,6 +7,8 @@ import type { NodeSecurity } from '../security/node-security.js';
 import type { CacheClusterRecord, MergedViews, StateStore } from '../store/index.js';
 import type { Logger } from '../util/logger.js';
 import type { EndpointNetwork } from './network.js';
+import type { Services } from '../core/index.js';
+import type { SnapshotIO } from '../snapshots/io.js';
 
 /** What the controllers touch; injected so each can be driven on fakes or real processes. */
 export interface ReconcilerDeps {
@@ -33,4 +35,15 @@ export interface ReconcilerDeps {
   views?: MergedViews;
   /** The provider key of a cluster's (first) node. */
   nodeKeyOf(c: CacheClusterRecord): string;
+  /**
+   * Backups (snapshots, restores, automatic backups): the machinery and the services API handlers
+   * share. Absent in tests that do not exercise them: then no snapshot work is done.
+   */
+  backups?: {
+    svc: Services;
+    io: SnapshotIO;
+    /** See BackupDeps.checkpoint (tests). */
+    checkpoint?(step: string): Promise<void>;
+    maxAttempts?: number;
+  };
 }

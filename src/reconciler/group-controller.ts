@@ -56,6 +56,10 @@ export class GroupController {
     if (!primary || members.length !== g.memberClusters.length) return true;
     const writer = this.failovers.writer(stored);
     const persist = () => writer.persist(g);
+    // While a restore loads its data into the primary, that node is a replica of the restore's
+    // loader (snapshots/engine/primary-load.ts): roles are left alone until the load has ended.
+    const restoring = g.restoreState?.state;
+    if (g.restore && (restoring === 'waiting' || restoring === 'loading')) return finishGroup(this.d, g, persist, true);
 
     // (A primary judged down answers to nothing, so a failover of a dead primary and this
     // switchover never both apply: which the runner or this check sees first does not matter.)

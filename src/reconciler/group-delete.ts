@@ -1,13 +1,23 @@
-import { clusterSpecWrite, getUserGroup, groupDelete, listClusters, userGroupSpecWrite, type CacheClusterRecord, type GroupView, type ReplicationGroupRecord, type WriteOp } from '../store/index.js';
+import { clusterSpecWrite, getUserGroup, groupDelete, groupSpecWrite, listClusters, userGroupSpecWrite, type CacheClusterRecord, type GroupView, type ReplicationGroupRecord, type WriteOp } from '../store/index.js';
 import type { ReconcilerDeps } from './deps.js';
+import { finalSnapshotGate } from './backups/final-snapshot.js';
 
 /**
- * Deletes a replication group: its member clusters first (or detaches the retained primary,
+ * Deletes a replication group (after its final snapshot, when one was asked for): its member clusters first (or detaches the retained primary,
  * cluster mode disabled only), then, once none is left, the group, its endpoint addresses and
  * its tags. Returns true while members remain.
  */
 export async function deleteGroup(d: ReconcilerDeps, stored: GroupView, clusters: Map<string, CacheClusterRecord>): Promise<boolean> {
   const g = stored.doc;
+  // A final snapshot is taken before any node stops; one that failed calls the deletion off.
+  const gate = await finalSnapshotGate(d.store, g.finalSnapshotName);
+  if (gate === 'wait') return true;
+  if (gate === 'cancel') {
+    const { deleteRequested: _d, finalSnapshotName: _f, retainPrimaryCluster: _r, ...rest } = g;
+    await d.store.commit(groupSpecWrite(stored, rest), { events: [d.events.event('replication-group', g.id,
+      `Final snapshot ${g.finalSnapshotName} of replication group ${g.id} failed; the replication group was not deleted`, 'warn')] });
+    return true;
+  }
   const ops: WriteOp[] = [];
   let remaining = 0;
   const views = new Map((await listClusters(d.store)).filter((v) => g.memberClusters.includes(v.id)).map((v) => [v.id, v]));

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { nodeKey } from '../resources/naming.js';
 import type { Target } from '../endpoints/types.js';
 import { CachedReads, MergedViews, type CacheClusterRecord, type ClusterView, type ReplicationGroupRecord } from '../store/index.js';
@@ -9,6 +10,7 @@ import { ShardedGroupController } from './sharded-group-controller.js';
 import { RbacController } from './rbac-controller.js';
 import { SettledClusters } from './settled.js';
 import { forEachLimit } from '../util/concurrency.js';
+import { SnapshotController } from './backups/controller.js';
 
 export interface ReconcilerTiming extends GroupControllerOptions {
   /** Period when everything has settled: drift (a dead process, a flushed route table) is still noticed. */
@@ -41,6 +43,8 @@ export class Reconciler {
   private readonly groupsCtl: GroupController;
   private readonly shardedCtl: ShardedGroupController;
   private readonly rbacCtl: RbacController;
+  /** Snapshots, restores and automatic backups (when the service has backups wired). */
+  readonly snapshots: SnapshotController | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
@@ -61,6 +65,10 @@ export class Reconciler {
     this.groupsCtl = new GroupController(d, timing, failoverRunner(d, 'replication'));
     this.shardedCtl = new ShardedGroupController(d, timing, failoverRunner(d, 'cluster'));
     this.rbacCtl = new RbacController(d, this.views);
+    this.snapshots = d.backups ? new SnapshotController({
+      ...d.backups, logger: d.logger, owner: randomUUID(), kick: () => this.kick(),
+      nodeOptions: (address, port) => d.admin.options(address, port),
+    }) : undefined;
     this.settled = new SettledClusters(timing.settledObserveIntervalMs ?? 0);
   }
 
@@ -80,6 +88,7 @@ export class Reconciler {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.snapshots?.stop();
     this.unsubscribe?.();
     clearTimeout(this.timer);
     await this.running;
@@ -151,6 +160,7 @@ export class Reconciler {
       const ctl = stored.doc.clusterEnabled ? this.shardedCtl : this.groupsCtl;
       converging = (await this.guard(stored.id, () => ctl.reconcile(stored, clusterMap))) || converging;
     }
+    if (this.snapshots) converging = (await this.guard('snapshots', () => this.snapshots!.reconcile({ groups, clusters }))) || converging;
     clusterMap = await this.clusterMap();
     await this.syncRoutes(clusterMap);
     if (!converging && this.passes % 10 === 1) await this.guard('orphans', () => this.removeOrphans(clusterMap));

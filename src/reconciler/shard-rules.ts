@@ -39,8 +39,22 @@ export function transitMoving(members: CacheClusterRecord[]): boolean {
   return members.some((m) => m.nodes.some((n) => n.transit !== undefined && n.transit !== transitModeOf(m)));
 }
 
-/** Marks a settled group available (with its event), persists it, and tells the loop whether it still converges. */
+/**
+ * Marks a settled group available (with its event), persists it, and tells the loop whether it
+ * still converges. A group seeded from a snapshot turns available only once its data is loaded:
+ * when it first settles its restore is marked `waiting` for the snapshot controller; a restore
+ * that failed leaves it `restore-failed` (only DeleteReplicationGroup is left to do).
+ */
 export async function finishGroup(d: ReconcilerDeps, g: ReplicationGroupRecord, persist: () => Promise<void>, settled: boolean): Promise<boolean> {
+  if (g.status === 'restore-failed') {
+    await persist();
+    return false;
+  }
+  if (settled && g.restore && g.restoreState?.state !== 'done') {
+    g.restoreState ??= { state: 'waiting', attempts: 0 };
+    await persist();
+    return true;
+  }
   if (settled && g.status !== 'available') {
     const was = g.status;
     g.status = 'available';

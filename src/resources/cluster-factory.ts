@@ -43,6 +43,7 @@ export function settingsOf(r: CacheSettings): CacheSettings {
     ...(r.transitEncryptionMode ? { transitEncryptionMode: r.transitEncryptionMode } : {}),
     ...(r.auth ? { auth: structuredClone(r.auth) } : {}),
     atRestEncryptionEnabled: r.atRestEncryptionEnabled,
+    ...(r.kmsKey ? { kmsKey: { ...r.kmsKey } } : {}),
   };
 }
 

@@ -116,6 +116,9 @@ const STATE_FAULTS: Record<Kind, { fault?: FaultName; what: string }> = {
   iamUser: { what: 'IAM user' },
   iamGroup: { what: 'IAM group' },
   iamAccessKey: { what: 'IAM access key' },
+  snapshot: { fault: 'InvalidSnapshotStateFault', what: 'Snapshot' },
+  snapshotStatus: { fault: 'InvalidSnapshotStateFault', what: 'Snapshot' },
+  backupSchedule: { what: 'The backup schedule of' },
   eventCursor: { what: 'The event cursor' },
 };
 

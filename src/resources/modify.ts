@@ -7,7 +7,7 @@ import { requireParameterGroup } from './lookups.js';
 import { requireSecurityGroups } from './security-groups.js';
 import { authTokenEnabled, updateAuth } from '../security/auth-token.js';
 import { durableWrites, isClusterModeGroup } from './settings.js';
-import { parseMaintenanceWindow, parseSnapshotWindow } from './windows.js';
+import { checkWindows, parseMaintenanceWindow, parseSnapshotWindow } from './windows.js';
 
 /** The members ModifyReplicationGroup and ModifyCacheCluster share. */
 export interface ModifySettingsInput {
@@ -104,8 +104,11 @@ export async function applySettingsChanges(svc: Services, current: CacheSettings
     parseSnapshotWindow(input.SnapshotWindow);
     set('snapshotWindow', input.SnapshotWindow, 'SnapshotWindow');
   }
+  if (input.SnapshotWindow !== undefined || input.PreferredMaintenanceWindow !== undefined) {
+    checkWindows(settings.snapshotWindow, settings.preferredMaintenanceWindow);
+  }
   if (input.SnapshotRetentionLimit !== undefined) {
-    if (input.SnapshotRetentionLimit < 0 || input.SnapshotRetentionLimit > 35) {
+    if (!Number.isInteger(input.SnapshotRetentionLimit) || input.SnapshotRetentionLimit < 0 || input.SnapshotRetentionLimit > 35) {
       throw CommonErrors.invalidParameterValue(`Invalid SnapshotRetentionLimit ${input.SnapshotRetentionLimit}: it must be between 0 and 35 days.`);
     }
     set('snapshotRetentionLimit', input.SnapshotRetentionLimit, 'SnapshotRetentionLimit');

@@ -21,6 +21,31 @@ export function normalizeIdentifier(kind: 'ReplicationGroupId' | 'CacheClusterId
   return id;
 }
 
+/**
+ * A new snapshot's name (SnapshotName, TargetSnapshotName, FinalSnapshotIdentifier): ElastiCache's
+ * identifier rules, 1–40 characters, stored lowercase. Names of existing snapshots are only
+ * lowercased ({@link snapshotNameKey}): automatic snapshots' names (`automatic.<id>-<time>`) are
+ * made by the service and do not follow these rules.
+ */
+export function normalizeSnapshotName(member: 'SnapshotName' | 'TargetSnapshotName' | 'FinalSnapshotIdentifier', value: string): string {
+  const name = value.toLowerCase();
+  const problem =
+    name.length === 0 ? 'must not be blank'
+    : name.length > 40 ? 'must be at most 40 characters long'
+    : !/^[a-z]/.test(name) ? 'must begin with a letter'
+    : !/^[a-z0-9-]+$/.test(name) ? 'must contain only letters, digits and hyphens'
+    : name.includes('--') ? 'must not contain two consecutive hyphens'
+    : name.endsWith('-') ? 'must not end with a hyphen'
+    : undefined;
+  if (problem) throw CommonErrors.invalidParameterValue(`Invalid ${member} '${value}': it ${problem}.`);
+  return name;
+}
+
+/** The record key of an existing snapshot's name (names are stored lowercase). */
+export function snapshotNameKey(value: string): string {
+  return value.toLowerCase();
+}
+
 /** Subnet group names: up to 255 letters, digits, periods, underscores, spaces or hyphens; stored lowercase. */
 export function normalizeSubnetGroupName(value: string): string {
   const name = value.toLowerCase();

@@ -7,7 +7,8 @@ import type { Services } from '../core/index.js';
 import type { CacheParameterGroupRecord, CacheSettings, CacheSubnetGroupRecord, WriteOp } from '../store/index.js';
 import { requireParameterGroup, requireSubnetGroup } from './lookups.js';
 import { requireSecurityGroups } from './security-groups.js';
-import { DEFAULT_MAINTENANCE_WINDOW, DEFAULT_SNAPSHOT_WINDOW, parseMaintenanceWindow, parseSnapshotWindow } from './windows.js';
+import { checkWindows, chooseSnapshotWindow, DEFAULT_MAINTENANCE_WINDOW, parseMaintenanceWindow, parseSnapshotWindow } from './windows.js';
+import { resolveKmsKey } from './kms.js';
 
 /** The members CreateReplicationGroup and CreateCacheCluster share. */
 export interface CreateSettingsInput {
@@ -30,6 +31,7 @@ export interface CreateSettingsInput {
   TransitEncryptionEnabled?: boolean;
   TransitEncryptionMode?: string;
   AtRestEncryptionEnabled?: boolean;
+  KmsKeyId?: string;
   LogDeliveryConfigurations?: unknown[];
   NetworkType?: string;
   IpDiscovery?: string;
@@ -75,9 +77,6 @@ export async function resolveCreateSettings(svc: Services, input: CreateSettings
     throw CommonErrors.invalidParameterValue('Use of cache security groups is not permitted in this API version for your account; use SecurityGroupIds.');
   }
   const guards = await requireSecurityGroups(svc, input.SecurityGroupIds);
-  if (input.SnapshotName || input.SnapshotArns?.length) {
-    throw CommonErrors.invalidParameterValue('Restoring from a snapshot (SnapshotName, SnapshotArns) is not supported by cachefleet yet.');
-  }
   const transit = resolveTransitEncryption(input.TransitEncryptionEnabled, input.TransitEncryptionMode);
   if (input.AuthToken !== undefined && !transit.enabled) {
     throw CommonErrors.invalidParameterCombination('AuthToken can be specified only when TransitEncryptionEnabled is true.');
@@ -102,10 +101,17 @@ export async function resolveCreateSettings(svc: Services, input: CreateSettings
   if (!Number.isInteger(retention) || retention < 0 || retention > 35) {
     throw CommonErrors.invalidParameterValue(`Invalid SnapshotRetentionLimit ${input.SnapshotRetentionLimit}: it must be between 0 and 35 days.`);
   }
-  const snapshotWindow = input.SnapshotWindow ?? DEFAULT_SNAPSHOT_WINDOW;
-  parseSnapshotWindow(snapshotWindow);
   const maintenance = (input.PreferredMaintenanceWindow ?? DEFAULT_MAINTENANCE_WINDOW).toLowerCase();
   parseMaintenanceWindow(maintenance);
+  // ElastiCache chooses a window when none is given; one given must not overlap the maintenance window.
+  const snapshotWindow = input.SnapshotWindow ?? chooseSnapshotWindow(maintenance);
+  parseSnapshotWindow(snapshotWindow);
+  checkWindows(snapshotWindow, maintenance);
+  const atRest = input.AtRestEncryptionEnabled ?? false;
+  if (input.KmsKeyId !== undefined && !atRest) {
+    throw CommonErrors.invalidParameterCombination('KmsKeyId can be specified only when AtRestEncryptionEnabled is true.');
+  }
+  const kmsKey = atRest ? await resolveKmsKey(svc, input.KmsKeyId) : undefined;
   const settings: CacheSettings = {
     engine: 'redis',
     engineVersion: input.EngineVersion ?? `${engine.major}.${engine.minor}`,
@@ -122,7 +128,8 @@ export async function resolveCreateSettings(svc: Services, input: CreateSettings
     transitEncryptionEnabled: transit.enabled,
     ...(transit.enabled ? { transitEncryptionMode: transit.mode } : {}),
     ...(auth ? { auth } : {}),
-    atRestEncryptionEnabled: input.AtRestEncryptionEnabled ?? false,
+    atRestEncryptionEnabled: atRest,
+    ...(kmsKey ? { kmsKey } : {}),
   };
   return { settings, engine, parameterGroup, subnetGroup, guards };
 }

@@ -80,7 +80,7 @@ const TAGGABLE: Record<string, { kind?: ArnKind; notFound: FaultName; what: stri
   parametergroup: { kind: 'cacheParameterGroup', notFound: 'CacheParameterGroupNotFoundFault', what: 'Cache parameter group' },
   subnetgroup: { kind: 'cacheSubnetGroup', notFound: 'CacheSubnetGroupNotFoundFault', what: 'Cache subnet group' },
   securitygroup: { notFound: 'CacheSecurityGroupNotFoundFault', what: 'Cache security group' },
-  snapshot: { notFound: 'SnapshotNotFoundFault', what: 'Snapshot' },
+  snapshot: { kind: 'snapshot', notFound: 'SnapshotNotFoundFault', what: 'Snapshot' },
   user: { kind: 'user', notFound: 'UserNotFoundFault', what: 'User' },
   usergroup: { kind: 'userGroup', notFound: 'UserGroupNotFoundFault', what: 'User group' },
   'reserved-instance': { notFound: 'ReservedCacheNodeNotFoundFault', what: 'Reserved cache node' },

@@ -14,10 +14,13 @@ import { EventSink } from '../events/sink.js';
 import { CachedReads, MergedViews, clusterCreate, clusterStatusOf, clusterStatusWrite, getCluster, getGroup, groupStatusWrite, SqliteStore, type StateStore, type ReplicationGroupRecord, type CacheClusterRecord, type InstallationRecord, type Kind } from '../store/index.js';
 import { silentLogger } from '../util/logger.js';
 import { ensureBuiltIns } from './built-ins.js';
+import { FakeSnapshotIO } from '../snapshots/fake-io.js';
 
 export interface TestServices {
   svc: Services;
   store: SqliteStore;
+  /** The in-memory backup machinery svc.backups reads (keys, buckets); controllers under test take it too. */
+  io: FakeSnapshotIO;
   /** How many times svc.kick() was called. */
   kicks(): number;
   /** Moves the clock svc.now() (and the event sink) reads. */
@@ -31,6 +34,8 @@ export interface TestServicesOptions {
   now?: Date;
   /** Create the built-in parameter and subnet groups (default true). */
   builtIns?: boolean;
+  /** The backup machinery (default: a new in-memory one). */
+  io?: FakeSnapshotIO;
 }
 
 export async function makeTestServices(opts: TestServicesOptions = {}): Promise<TestServices> {
@@ -43,8 +48,10 @@ export async function makeTestServices(opts: TestServicesOptions = {}): Promise<
     id: 'installation', accountId: '123456789012', region: 'us-east-1', createdAt: clock().toISOString(),
   };
   await store.commit([{ op: 'create', kind: 'installation', id: 'installation', doc: installation }]);
+  const io = opts.io ?? new FakeSnapshotIO();
   const svc: Services = {
     config: defaultConfig({ dataDir: dir, ...opts.config }),
+    backups: { keys: io.keys, storage: io.storage },
     store,
     // As the service has them: action tests read frozen, shared views (a presenter changing one fails).
     views: new MergedViews(new CachedReads(store)),
@@ -59,6 +66,7 @@ export async function makeTestServices(opts: TestServicesOptions = {}): Promise<
   return {
     svc,
     store,
+    io,
     kicks: () => kicks,
     setNow: (d) => { now = d; },
     close: async () => {
@@ -88,7 +96,7 @@ export async function assertFault(promise: Promise<unknown>, code: string, httpS
 }
 
 const KINDS: Kind[] = ['address', 'replicationGroup', 'cacheCluster', 'cacheSubnetGroup', 'cacheParameterGroup', 'tags', 'installation', 'user', 'userStatus', 'userGroup', 'userGroupStatus',
-  'securityGroup', 'networkInterface', 'claim'];
+  'securityGroup', 'networkInterface', 'claim', 'snapshot', 'snapshotStatus', 'backupSchedule', 'replicationGroupStatus', 'cacheClusterStatus'];
 
 /** Every record and event, to check that a failed call changed nothing. */
 export async function storeSnapshot(svc: Services): Promise<string> {

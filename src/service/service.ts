@@ -31,6 +31,9 @@ import { SERVICE_UMASK } from '../paths/index.js';
 import { tightenDataDir } from '../paths/tighten.js';
 import { loadListenerTls } from '../security/listener-tls.js';
 import { ensureInstallation, ensureManagementAddress } from './installation.js';
+import { FileKeyStore } from '../snapshots/keys/index.js';
+import { snapshotStorage, type ClosableSnapshotStorage } from '../snapshots/storage/index.js';
+import { clearRestoreWork, serviceSnapshotIO } from './snapshot-io.js';
 
 /**
  * The whole service in one process: API, state store, reconciler, node provider, endpoint router.
@@ -49,6 +52,7 @@ export class CachefleetService {
     private readonly router: EndpointRouter,
     private readonly gateway: IamGateway,
     private readonly releaseDataDir: () => void,
+    private readonly snapshotFiles: ClosableSnapshotStorage,
   ) {}
 
   /** The API's base URL, e.g. http://127.0.0.1:4510 (https with --tls). */
@@ -90,11 +94,16 @@ export class CachefleetService {
       if (split > 0) logger.info({ records: split }, 'records from an earlier version split into desired and observed state');
       const installation = await ensureManagementAddress(store, await ensureInstallation(store, config.region, now()), config.endpointCidr);
       let reconciler: Reconciler | undefined;
+      // Snapshot files: the data directory, or the S3-compatible service configured (checked now, so a
+      // missing bucket or refused credentials stop the start with a readable error).
+      const storage = snapshotStorage({ dataDir: config.dataDir, ...(config.snapshotS3 ? { snapshotS3: config.snapshotS3 } : {}) });
+      await storage.probe();
+      const keys = new FileKeyStore(paths.keys, { region: installation.region, accountId: installation.accountId });
       // What reconcile passes and describes read (groups, clusters, the kinds routes and ACLs
       // follow), kept between commits: a pass over records nothing changed reads none of them again.
       const views = new MergedViews(new CachedReads(store));
       const services: Services = {
-        config, store, views, events, engines, installation, logger, now, kick: () => reconciler?.kick(),
+        config, store, views, events, engines, installation, logger, now, kick: () => reconciler?.kick(), backups: { keys, storage },
       };
       await ensureBuiltIns(services);
       const engineLog = logger.child({ component: 'engine' });
@@ -135,9 +144,16 @@ export class CachefleetService {
         store, views, router, logger: reconcilerLog, gateway,
         ...(installation.managementAddress ? { managementAddress: installation.managementAddress } : {}),
       });
+      // Backups: loaders a killed service left are stopped first; the controller resumes what was under way.
+      const backupLog = logger.child({ component: 'backups' });
+      await clearRestoreWork(paths.restores, backupLog);
+      const snapshotIO = serviceSnapshotIO({
+        storage, keys, engines, workDir: paths.restores, ca: security.ca, logger: backupLog,
+        ...(owner ? { nodeUser: owner } : {}), ...(installation.managementAddress ? { localAddress: installation.managementAddress } : {}),
+      });
       reconciler = new Reconciler(
         { store, views, provider, admin, network, events, engines, logger: reconcilerLog, now, monitor, security,
-          nodeKeyOf: (c) => nodeKey(c.id, c.nodes[0]?.id ?? '0001') },
+          nodeKeyOf: (c) => nodeKey(c.id, c.nodes[0]?.id ?? '0001'), backups: { svc: services, io: snapshotIO } },
         { intervalMs: config.reconcileIntervalMs, fastIntervalMs: config.fastReconcileIntervalMs,
           settledObserveIntervalMs: config.settledObserveIntervalMs, driftCheckIntervalMs: config.driftCheckIntervalMs,
           stuckLinkMs: config.stuckLinkMs },
@@ -174,7 +190,7 @@ export class CachefleetService {
         ...(listenerTls ? { https: { cert: listenerTls.cert, key: listenerTls.key } } : {}),
       });
       await api.listen({ host: config.host, port: config.port });
-      const service = new CachefleetService(config, services, reconciler, monitor, api, provider, admin, router, gateway, releaseDataDir);
+      const service = new CachefleetService(config, services, reconciler, monitor, api, provider, admin, router, gateway, releaseDataDir, storage);
       claimDataDir(config.dataDir, {
         host: config.host, port: Number(new URL(service.url).port), scheme,
         ...(installation.managementAddress ? { managementAddress: installation.managementAddress } : {}),
@@ -211,6 +227,7 @@ export class CachefleetService {
     }
     await this.admin.closeAll();
     await this.services.events.close();
+    this.snapshotFiles.close();
     await this.services.store.close();
     this.releaseDataDir();
   }

@@ -1,4 +1,5 @@
 import type { UserGroupsPending } from './rbac-records.js';
+import type { KmsKeyRecord } from './snapshot-records.js';
 
 /**
  * Replication groups and cache clusters (and the settings, shards, nodes and failovers they hold).
@@ -16,11 +17,11 @@ export interface Tag {
 }
 
 export type ReplicationGroupStatus =
-  | 'creating' | 'available' | 'modifying' | 'deleting' | 'create-failed' | 'snapshotting';
+  | 'creating' | 'available' | 'modifying' | 'deleting' | 'create-failed' | 'snapshotting' | 'restore-failed';
 
 export type CacheClusterStatus =
   | 'creating' | 'available' | 'modifying' | 'deleting' | 'deleted' | 'create-failed'
-  | 'rebooting cache cluster nodes' | 'incompatible-parameters' | 'incompatible-network';
+  | 'rebooting cache cluster nodes' | 'incompatible-parameters' | 'incompatible-network' | 'snapshotting' | 'restore-failed';
 
 export type CacheNodeStatus = 'creating' | 'available' | 'rebooting' | 'deleting' | 'modifying' | 'failed';
 
@@ -45,6 +46,41 @@ export interface CacheSettings {
   /** AUTH token state (the password of the `default` user); absent when no token was ever set. */
   auth?: AuthTokenState;
   atRestEncryptionEnabled: boolean;
+  /** With encryption at rest: the key its snapshots are encrypted with (the installation's default key unless KmsKeyId named one). */
+  kmsKey?: KmsKeyRecord;
+}
+
+/** A new group or cluster seeded from a snapshot or from RDB files in a bucket (SnapshotName, SnapshotArns). */
+export interface RestoreRequest {
+  snapshotName?: string;
+  /** `arn:aws:s3:::bucket/key`, one RDB file each. */
+  snapshotArns?: string[];
+  requestedAt: string;
+}
+
+/**
+ * The restore's progress (observed): `waiting` until the new nodes run, `loading` while the data
+ * is loaded, then `done` (the group may turn available) or `failed` (it ends `restore-failed`).
+ */
+export interface RestoreState {
+  state: 'waiting' | 'loading' | 'done' | 'failed';
+  /** Loads started; one interrupted by a restart of the service is started again from the beginning, a few times at most. */
+  attempts: number;
+  /** The controller instance loading (a restarted service has a new one). */
+  owner?: string;
+  keys?: number;
+  bytes?: number;
+  error?: string;
+}
+
+/** The backup-related members of a group's or cluster's spec. */
+export interface BackupSpec {
+  /** A snapshot of it is being taken (set with the snapshot's creation, cleared when it ends): it shows `snapshotting`. */
+  snapshotting?: string;
+  /** Deletion waits for this final snapshot (FinalSnapshotIdentifier); a failed one cancels the deletion. */
+  finalSnapshotName?: string;
+  /** Seeded from a snapshot or RDB files: the data is loaded before it turns available. */
+  restore?: RestoreRequest;
 }
 
 /**
@@ -144,7 +180,7 @@ export interface ReshardingRecord extends ReshardingSpec {
   keysMoved: number;
 }
 
-export interface ReplicationGroupSpec extends CacheSettings, ShardSpec {
+export interface ReplicationGroupSpec extends CacheSettings, ShardSpec, BackupSpec {
   id: string;
   arn: string;
   description: string;
@@ -169,6 +205,8 @@ export interface ReplicationGroupSpec extends CacheSettings, ShardSpec {
   /** True once DeleteReplicationGroup was called. */
   deleteRequested?: boolean;
   retainPrimaryCluster?: boolean;
+  /** The member automatic and manual snapshots are taken from (cluster mode disabled), when the user chose one. */
+  snapshottingClusterId?: string;
   /** When TestFailover was called on this group (AWS allows 15 a rolling 24 hours per account). */
   testFailoverCalls?: string[];
   /**
@@ -189,6 +227,7 @@ export interface ReplicationGroupStatusRecord {
   reshardProgress?: { startedAt: string; movedSlots: number; keysMoved: number };
   /** Reason recorded when creation failed. */
   failureReason?: string;
+  restoreState?: RestoreState;
 }
 
 /** A replication group, merged view (spec overlaid with status); see store/views.ts. */
@@ -198,6 +237,7 @@ export interface ReplicationGroupRecord extends Omit<ReplicationGroupSpec, 'node
   nodeGroups?: NodeGroupRecord[];
   resharding?: ReshardingRecord;
   failureReason?: string;
+  restoreState?: RestoreState;
 }
 
 /**
@@ -259,7 +299,7 @@ export interface NodeObservation {
   linkDownSince?: string;
 }
 
-export interface CacheClusterSpec extends CacheSettings {
+export interface CacheClusterSpec extends CacheSettings, BackupSpec {
   id: string;
   arn: string;
   createdAt: string;
@@ -300,6 +340,7 @@ export interface CacheClusterStatusRecord {
   /** Nodes the reconciler itself restarts (e.g. a replica whose link stays down). */
   restartWanted?: string[];
   failureReason?: string;
+  restoreState?: RestoreState;
 }
 
 /** A cache cluster, merged view (spec overlaid with status); see store/views.ts. */

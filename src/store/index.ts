@@ -5,6 +5,7 @@ export { SqliteStore } from './sqlite-store.js';
 export * from './views.js';
 export * from './view-writes.js';
 export * from './presented.js';
+export * from './snapshot-views.js';
 export * from './rbac-views.js';
 export { CachedReads, MergedViews, deepFreeze } from './view-cache.js';
 export { splitLegacyRecords } from './split-migration.js';

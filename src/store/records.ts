@@ -2,10 +2,12 @@ import type { IamAccessKeyRecord, IamGroupRecord, IamUserRecord } from './iam-re
 import type { CacheClusterSpec, CacheClusterStatusRecord, ReplicationGroupSpec, ReplicationGroupStatusRecord, Tag } from './cache-records.js';
 import type { ClaimRecord, NetworkInterfaceRecord, SecurityGroupRecord } from './ec2-records.js';
 import type { UserGroupSpec, UserGroupStatusRecord, UserSpec, UserStatusRecord } from './rbac-records.js';
+import type { BackupScheduleRecord, SnapshotSpec, SnapshotStatusRecord } from './snapshot-records.js';
 
 export type * from './cache-records.js';
 export type * from './rbac-records.js';
 export type * from './ec2-records.js';
+export type * from './snapshot-records.js';
 
 /**
  * Domain records kept in the state store, one module a domain (cache-records.ts, rbac-records.ts,
@@ -115,6 +117,9 @@ export interface RecordKinds {
   iamUser: IamUserRecord;
   iamGroup: IamGroupRecord;
   iamAccessKey: IamAccessKeyRecord;
+  snapshot: SnapshotSpec;
+  snapshotStatus: SnapshotStatusRecord;
+  backupSchedule: BackupScheduleRecord;
   eventCursor: EventCursorRecord;
 }
 export type Kind = keyof RecordKinds;

@@ -29,7 +29,7 @@ export type GroupView = View<ReplicationGroupSpec, ReplicationGroupStatusRecord,
 const NODE_STATE_KEYS = ['status', 'parameterGroupStatus', 'recovering', 'transit', 'observed'] as const satisfies readonly (keyof CacheNodeState)[];
 const CLUSTER_STATUS_KEYS = [
   'observedGeneration', 'status', 'parameterApplyStatus', 'appliedParameters', 'appliedNodeType', 'appliedAuthVersion',
-  'appliedAcl', 'rebootsDone', 'restartWanted', 'failureReason',
+  'appliedAcl', 'rebootsDone', 'restartWanted', 'failureReason', 'restoreState',
 ] as const satisfies readonly (keyof CacheClusterStatusRecord)[];
 /** Keys of the merged view that belong to neither half (derived when merging). */
 const CLUSTER_DERIVED = new Set<string>(['rebootRequested', 'nodes']);
@@ -66,7 +66,7 @@ export function clusterStatusOf(c: CacheClusterRecord): CacheClusterStatusRecord
 // ---- replication groups ----------------------------------------------------------------------
 
 const SHARD_STATE_KEYS = ['failover', 'lastFailoverAt', 'handledFailoverRequest'] as const;
-const GROUP_STATUS_KEYS = ['observedGeneration', 'status', 'failureReason'] as const satisfies readonly (keyof ReplicationGroupStatusRecord)[];
+const GROUP_STATUS_KEYS = ['observedGeneration', 'status', 'failureReason', 'restoreState'] as const satisfies readonly (keyof ReplicationGroupStatusRecord)[];
 
 function mergeShard<T extends ShardRecord>(spec: T, st: ShardState | undefined): T {
   const out = { ...spec };
@@ -81,6 +81,7 @@ export function mergeGroup(spec: ReplicationGroupSpec, status: ReplicationGroupS
   const { nodeGroups, resharding, ...top } = s;
   const doc: ReplicationGroupRecord = { ...mergeShard(top, st.shards['']), status: st.status, observedGeneration: st.observedGeneration };
   if (st.failureReason !== undefined) doc.failureReason = st.failureReason;
+  if (st.restoreState !== undefined) doc.restoreState = st.restoreState;
   if (nodeGroups) doc.nodeGroups = nodeGroups.map((ng) => mergeShard(ng, st.shards[ng.id]));
   if (resharding) {
     const p = st.reshardProgress?.startedAt === resharding.startedAt ? st.reshardProgress : undefined;
@@ -107,6 +108,7 @@ export function groupSpecOf(g: ReplicationGroupRecord): ReplicationGroupSpec {
 export function groupStatusOf(g: ReplicationGroupRecord): ReplicationGroupStatusRecord {
   const out: ReplicationGroupStatusRecord = { id: g.id, observedGeneration: g.observedGeneration, status: g.status, shards: {} };
   if (g.failureReason !== undefined) out.failureReason = g.failureReason;
+  if (g.restoreState !== undefined) out.restoreState = g.restoreState;
   if (g.nodeGroups) for (const ng of g.nodeGroups) out.shards[ng.id] = shardStateOf(ng)!;
   else out.shards[''] = shardStateOf(g)!;
   // No progress reads as 0 slots and 0 keys moved: a new resharding has no status of its own yet.
@@ -165,8 +167,9 @@ export async function listGroups(store: Pick<StateStore, 'list'>): Promise<Group
 
 /** Fields of the status half that a spec record of each two-half kind must not carry. */
 const STATUS_FIELDS: Record<string, readonly string[] | undefined> = {
-  cacheCluster: ['status', 'observedGeneration', 'failover', 'parameterApplyStatus', 'appliedParameters'],
-  replicationGroup: ['status', 'observedGeneration', 'failover', 'parameterApplyStatus', 'appliedParameters'],
+  cacheCluster: ['status', 'observedGeneration', 'failover', 'parameterApplyStatus', 'appliedParameters', 'restoreState'],
+  replicationGroup: ['status', 'observedGeneration', 'failover', 'parameterApplyStatus', 'appliedParameters', 'restoreState'],
+  snapshot: ['status', 'work'],
   user: ['status', 'observedGeneration'],
   userGroup: ['status', 'observedGeneration'],
 };
@@ -184,8 +187,8 @@ export function assertSpecShape(kind: string, doc: object): void {
 }
 
 function idOf(doc: object): string | undefined {
-  const d = doc as { id?: string; userId?: string; userGroupId?: string };
-  return d.id ?? d.userId ?? d.userGroupId;
+  const d = doc as { id?: string; userId?: string; userGroupId?: string; name?: string };
+  return d.id ?? d.userId ?? d.userGroupId ?? d.name;
 }
 
 function view(s: Stored<'cacheCluster'>, st: Stored<'cacheClusterStatus'> | undefined): ClusterView {

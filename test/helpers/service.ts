@@ -45,7 +45,12 @@ function randInt(min: number, max: number): number {
   return min + Math.floor(Math.random() * (max - min + 1));
 }
 
-export async function startService(cleanup: Cleanup, opts: { args?: string[] } = {}): Promise<TestService> {
+/**
+ * `automaticBackups`: whether the service takes automatic daily backups. Off unless asked for: a
+ * test whose group has a retention and a window open at the hour the test runs would otherwise
+ * meet a backup (the group `snapshotting`) now and then.
+ */
+export async function startService(cleanup: Cleanup, opts: { args?: string[]; automaticBackups?: boolean } = {}): Promise<TestService> {
   const dataDir = await cleanup.tmpDir('cachefleet-e2e-');
   const cidr = `127.${randInt(201, 250)}.${randInt(0, 255)}.0/24`;
   const logs: string[] = [];
@@ -55,7 +60,8 @@ export async function startService(cleanup: Cleanup, opts: { args?: string[] } =
   const launch = async (port: number) => {
     const from = logs.length; // only this launch's lines count (a restart keeps the earlier ones)
     const c = spawn(process.execPath, [CLI, 'server', '--port', String(port), '--data-dir', dataDir, '--endpoint-cidr', cidr,
-      '--log-format', 'json', '--reconcile-interval-ms', '500', ...(opts.args ?? [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+      '--log-format', 'json', '--reconcile-interval-ms', '500', ...(opts.automaticBackups ? [] : ['--no-automatic-backups']),
+      ...(opts.args ?? [])], { stdio: ['ignore', 'pipe', 'pipe'] });
     child = c;
     cleanup.trackPid(c.pid, CLI);
     let exited = false;

@@ -14,6 +14,7 @@ import { arn, type Services } from '../../core/index.js';
 import { bumped, clusterCreate, groupSpecWrite, type WriteOp } from '../../store/index.js';
 import { findReplicationGroup } from '../../resources/lookups.js';
 import { retryOnConflict } from '../../resources/commit.js';
+import { planRestore, restoreHoldOps, restoreWords } from '../../resources/restore.js';
 
 /**
  * A standalone single-node Redis cluster, or, with ReplicationGroupId, a new read replica
@@ -48,6 +49,9 @@ async function createCluster(svc: Services, id: string, input: CreateCacheCluste
   if (await svc.store.get('cacheCluster', id)) {
     throw fault('CacheClusterAlreadyExistsFault', `Cache cluster ${id} already exists.`);
   }
+  if (input.ReplicationGroupId && (input.SnapshotName || input.SnapshotArns?.length)) {
+    throw CommonErrors.invalidParameterCombination('A replica added to a replication group takes its data from the primary; SnapshotName and SnapshotArns apply to a standalone cache cluster.');
+  }
   const group = input.ReplicationGroupId ? await findReplicationGroup(svc, input.ReplicationGroupId) : undefined;
   if (input.ReplicationGroupId && !group) {
     throw fault('ReplicationGroupNotFoundFault', `Replication group ${input.ReplicationGroupId} not found.`);
@@ -64,27 +68,35 @@ async function createCluster(svc: Services, id: string, input: CreateCacheCluste
     Port: group.doc.port,
   } : input);
   const { engine, parameterGroup, subnetGroup } = resolved;
-  // A replica takes its group's TLS and AUTH token, whatever the request says.
-  const settings = group ? { ...resolved.settings, auth: undefined, transitEncryptionMode: undefined, ...securitySettingsOf(group.doc) } : resolved.settings;
+  // A replica takes its group's TLS, AUTH token and encryption at rest, whatever the request says.
+  const settings = group ? {
+    ...resolved.settings, auth: undefined, transitEncryptionMode: undefined, ...securitySettingsOf(group.doc),
+    atRestEncryptionEnabled: group.doc.atRestEncryptionEnabled, ...(group.doc.kmsKey ? { kmsKey: group.doc.kmsKey } : {}),
+  } : resolved.settings;
   if (isClusterModeGroup(parameterGroup)) {
     throw CommonErrors.invalidParameterCombination(
       `Cache parameter group ${parameterGroup.name} has cluster-enabled yes; cluster mode enabled is not supported by cachefleet yet.`);
   }
+  const restore = group ? undefined : await planRestore(svc, input, { clusterMode: false, slotsGiven: false, what: 'cache cluster' });
   await checkCapacity(svc.store, svc.config.hostMemoryBytes, svc.config.memoryOvercommit, [{ nodeType: settings.cacheNodeType, count: 1 }]);
   const preferred = input.PreferredAvailabilityZone ?? input.PreferredAvailabilityZones?.[0];
   const [zone] = placeNodes(subnetGroup, 1, preferred ? [preferred] : undefined);
   const now = svc.now();
 
   const { addresses, ops: addressOps } = await reserveAddresses(svc.store, svc.config.endpointCidr, [`cacheCluster:${id}:0001`]);
-  const cluster = newCacheCluster({
-    id, arn: arn(svc.installation, 'cluster', id), settings, engineVersionInstalled: engine.version,
-    availabilityZone: zone!, nodeAddress: addresses[0]!, now,
-    ...(group ? { replicationGroupId: group.id } : {}),
-  });
+  const cluster = {
+    ...newCacheCluster({
+      id, arn: arn(svc.installation, 'cluster', id), settings, engineVersionInstalled: engine.version,
+      availabilityZone: zone!, nodeAddress: addresses[0]!, now,
+      ...(group ? { replicationGroupId: group.id } : {}),
+    }),
+    ...(restore ? { restore: restore.request } : {}),
+  };
   const ops: WriteOp[] = [
     clusterCreate(cluster),
     ...addressOps,
     ...tagOps(cluster.arn, input.Tags ?? []),
+    ...restoreHoldOps(restore, id),
     ...resolved.guards,
   ];
   if (group) {
@@ -93,6 +105,6 @@ async function createCluster(svc: Services, id: string, input: CreateCacheCluste
   await svc.store.commit(ops);
   await svc.events.emit('cache-cluster', id, group
     ? `Cache cluster ${id} is being added to replication group ${group.id} as a read replica`
-    : `Cache cluster ${id} is being created`);
+    : `Cache cluster ${id} is being created${restoreWords(restore?.request)}`);
   return { CacheCluster: presentCacheCluster(cluster, false) };
 }

@@ -18,6 +18,19 @@ import { retryOnConflict } from '../../resources/commit.js';
 import { createShardedGroup } from './create-sharded.js';
 import { resolveEngine } from '../../catalog/engines.js';
 import { attachmentOps, userGroupsForCreate } from '../../resources/users.js';
+import { planRestore, restoreHoldOps, restoreWords } from '../../resources/restore.js';
+import { findSnapshot } from '../../resources/snapshots.js';
+
+/**
+ * A restore from a cluster-mode-enabled snapshot that asks for no shape of its own (no node groups,
+ * no cluster count, no parameter group) gets the snapshot's: as many shards as it has.
+ */
+async function withSnapshotShape(svc: Services, input: CreateReplicationGroupMessage): Promise<CreateReplicationGroupMessage> {
+  if (!input.SnapshotName || input.NumNodeGroups !== undefined || input.NodeGroupConfiguration?.length || input.NumCacheClusters !== undefined ||
+    input.CacheParameterGroupName || input.ClusterMode === 'disabled' || input.PrimaryClusterId) return input;
+  const config = (await findSnapshot(svc, input.SnapshotName))?.doc.config;
+  return config?.clusterEnabled ? { ...input, NumNodeGroups: config.numNodeGroups ?? config.shards.length } : input;
+}
 
 /** How many cache clusters (1 primary + replicas) the request asks for; AWS's limits for cluster mode disabled. */
 function clusterCount(input: CreateReplicationGroupMessage): number {
@@ -46,7 +59,8 @@ export default defineAction<CreateReplicationGroupMessage, CreateReplicationGrou
   });
 
 /** One attempt: validates against the records as they are now and commits the new group and its members. */
-async function createGroup(svc: Services, id: string, input: CreateReplicationGroupMessage): Promise<CreateReplicationGroupResult> {
+async function createGroup(svc: Services, id: string, request: CreateReplicationGroupMessage): Promise<CreateReplicationGroupResult> {
+  const input = await withSnapshotShape(svc, request);
   if (input.GlobalReplicationGroupId) {
     throw CommonErrors.invalidParameterValue('Global datastores (GlobalReplicationGroupId) are not supported by cachefleet.');
   }
@@ -71,6 +85,7 @@ async function createGroup(svc: Services, id: string, input: CreateReplicationGr
   if (await svc.store.get('replicationGroup', id)) {
     throw fault('ReplicationGroupAlreadyExistsFault', `Replication group ${id} already exists.`);
   }
+  const restore = await planRestore(svc, input, { clusterMode: false, slotsGiven: false, what: 'replication group' });
   // RBAC: the user groups whose users every node knows.
   const userGroups = await userGroupsForCreate(svc, input, settings.transitEncryptionEnabled);
   const count = clusterCount(input);
@@ -135,6 +150,9 @@ async function createGroup(svc: Services, id: string, input: CreateReplicationGr
     readerEndpoint: { address: readerAddress, port: seed?.port ?? settings.port },
     pending: {},
     ...(userGroups.length ? { userGroupIds: userGroups.map((u) => u.id) } : {}),
+    // Automatic backups are taken from a replica (ElastiCache shows the member as SnapshottingClusterId).
+    ...(settings.snapshotRetentionLimit > 0 ? { snapshottingClusterId: memberIds[1] ?? memberIds[0]! } : {}),
+    ...(restore ? { restore: restore.request } : {}),
   }, undefined);
   const ops: WriteOp[] = [
     groupCreate(group),
@@ -142,9 +160,10 @@ async function createGroup(svc: Services, id: string, input: CreateReplicationGr
     ...addressOps,
     ...tagOps(group.arn, input.Tags ?? []),
     ...attachmentOps(userGroups, id, true),
+    ...restoreHoldOps(restore, id),
     ...resolved.guards,
   ];
   await svc.store.commit(ops);
-  await svc.events.emit('replication-group', id, `Replication group ${id} is being created with ${count} cache cluster(s)`);
+  await svc.events.emit('replication-group', id, `Replication group ${id} is being created with ${count} cache cluster(s)${restoreWords(restore?.request)}`);
   return { ReplicationGroup: presentReplicationGroup(group, clusters) };
 }

@@ -67,8 +67,16 @@ export default defineAction<ModifyReplicationGroupMessage, ModifyReplicationGrou
       next.failoverRequest = { id: (g.failoverRequest?.id ?? 0) + 1, reason: 'switchover', toClusterId: target, requestedAt: svc.now().toISOString() };
       changed.push('PrimaryClusterId');
     }
-    if (input.SnapshottingClusterId && !g.memberClusters.includes(input.SnapshottingClusterId.toLowerCase())) {
-      throw CommonErrors.invalidParameterValue(`Cache cluster ${input.SnapshottingClusterId} is not a member of replication group ${g.id}.`);
+    if (input.SnapshottingClusterId !== undefined) {
+      const member = input.SnapshottingClusterId.toLowerCase();
+      // ElastiCache's words for a cluster that is not a member (404).
+      if (g.clusterEnabled || !g.memberClusters.includes(member)) throw fault('CacheClusterNotFoundFault', 'Specified snapshotting cluster does not exist');
+      if (member !== g.snapshottingClusterId) { next.snapshottingClusterId = member; changed.push('SnapshottingClusterId'); }
+    }
+    // Automatic backups turned on without a member to take them from: a replica, as CreateReplicationGroup picks.
+    // (ElastiCache has answered "Must specify both SnapshotRetentionLimit and SnapshottingClusterId" here; choosing is kinder.)
+    if (!g.clusterEnabled && next.snapshotRetentionLimit > 0 && !next.snapshottingClusterId) {
+      next.snapshottingClusterId = g.memberClusters.find((m) => m !== g.primaryClusterId) ?? g.primaryClusterId;
     }
     if (changed.length === 0) throw CommonErrors.invalidParameterCombination('No modifications were requested.');
 

@@ -11,6 +11,7 @@ import { tagOps } from '../../resources/tags.js';
 import { attachmentOps, userGroupsForCreate } from '../../resources/users.js';
 import { arn, type Services } from '../../core/index.js';
 import { clusterCreate, groupCreate, mergeGroup, type CacheClusterRecord, type NodeGroupRecord, type ReplicationGroupRecord, type WriteOp } from '../../store/index.js';
+import { planRestore, restoreHoldOps, restoreWords } from '../../resources/restore.js';
 
 /**
  * CreateReplicationGroup with cluster mode enabled: N shards of a primary and replicas running
@@ -39,6 +40,8 @@ export async function createShardedGroup(svc: Services, id: string, input: Creat
   const nodeCount = shards.reduce((n, s) => n + 1 + s.replicaCount, 0);
   if (nodeCount > 500) throw fault('NodeQuotaForClusterExceededFault', `The request asks for ${nodeCount} nodes; a replication group has at most 500.`);
   if (await svc.store.get('replicationGroup', id)) throw fault('ReplicationGroupAlreadyExistsFault', `Replication group ${id} already exists.`);
+  const slotsGiven = !!input.NodeGroupConfiguration?.length && input.NodeGroupConfiguration.every((c) => !!c.Slots);
+  const restore = await planRestore(svc, input, { clusterMode: true, slotsGiven, what: 'replication group' });
   await checkCapacity(svc.store, svc.config.hostMemoryBytes, svc.config.memoryOvercommit, [{ nodeType: settings.cacheNodeType, count: nodeCount }]);
 
   const now = svc.now();
@@ -87,6 +90,7 @@ export async function createShardedGroup(svc: Services, id: string, input: Creat
     readerEndpoint: endpoint,
     pending: {},
     ...(userGroups.length ? { userGroupIds: userGroups.map((u) => u.id) } : {}),
+    ...(restore ? { restore: restore.request } : {}),
   }, undefined);
   const ops: WriteOp[] = [
     groupCreate(group),
@@ -94,10 +98,11 @@ export async function createShardedGroup(svc: Services, id: string, input: Creat
     ...addressOps,
     ...tagOps(group.arn, input.Tags ?? []),
     ...attachmentOps(userGroups, id, true),
+    ...restoreHoldOps(restore, id),
     ...resolved.guards,
   ];
   await svc.store.commit(ops);
   await svc.events.emit('replication-group', id,
-    `Replication group ${id} is being created with ${shards.length} node group(s) and ${nodeCount} node(s) (cluster mode enabled)`);
+    `Replication group ${id} is being created with ${shards.length} node group(s) and ${nodeCount} node(s) (cluster mode enabled)${restoreWords(restore?.request)}`);
   return { ReplicationGroup: presentReplicationGroup(group, clusters) };
 }

@@ -4,6 +4,7 @@ import type { ActionFactory } from './define.js';
 import { settingsActions } from './registry-settings.js';
 import { replicaActions } from './registry-replicas.js';
 import { rbacActions } from './registry-rbac.js';
+import { snapshotActions } from './registry-snapshots.js';
 import CreateCacheCluster from './CreateCacheCluster.js';
 import CreateReplicationGroup from './CreateReplicationGroup.js';
 import DeleteCacheCluster from './DeleteCacheCluster.js';
@@ -18,7 +19,7 @@ import ModifyReplicationGroupShardConfiguration from './ModifyReplicationGroupSh
 
 /** Every implemented action. An action of the model missing here answers "not implemented yet". */
 export const ALL_ACTIONS: ActionFactory[] = [
-  ...settingsActions, ...replicaActions, ...rbacActions,
+  ...settingsActions, ...replicaActions, ...rbacActions, ...snapshotActions,
   CreateReplicationGroup, DescribeReplicationGroups, ModifyReplicationGroup, DeleteReplicationGroup,
   CreateCacheCluster, DescribeCacheClusters, ModifyCacheCluster, DeleteCacheCluster, RebootCacheCluster,
   TestFailover, ModifyReplicationGroupShardConfiguration,

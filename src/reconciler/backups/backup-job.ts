@@ -1,0 +1,116 @@
+import type { Readable } from 'node:stream';
+import { getCluster, getGroup, getSnapshot, listClusters, type CacheClusterRecord, type NodeSnapshotRecord, type SnapshotSpec } from '../../store/index.js';
+import { forEachLimit } from '../../util/concurrency.js';
+import { captureMembers } from './capture-nodes.js';
+import { checkpoint, DEFAULT_MAX_ATTEMPTS, reason, type BackupDeps } from './deps.js';
+import { snapshotObjectKey, snapshotPrefix } from './objects.js';
+import { sourceWords, writeSnapshotStatus } from './snapshot-writes.js';
+import { announce } from './announce.js';
+
+/** Shards captured at once: each is a full sync from one node, so a few at a time keep the disk and the network busy, not flooded. */
+const SHARDS_AT_ONCE = 4;
+
+/**
+ * Takes a snapshot, one persisted step at a time, each safe to repeat:
+ * started (attempt counted, owner recorded) → for each shard: RDB streamed from the chosen node
+ * (capture, CRC checked), compressed and encrypted (encode), written to the store (put), then
+ * recorded in the status → every file present → `available` → announced (announce.ts).
+ * A run cut short by a restart of the service is run again by the next controller: shards already
+ * recorded (with their file present) are kept, the others taken again; after a few interrupted
+ * runs the snapshot fails instead. Any error fails it, with an event, its files removed.
+ */
+export async function runBackup(d: BackupDeps, name: string): Promise<void> {
+  const v = await getSnapshot(d.svc.store, name);
+  if (!v || v.spec.deleteRequested || v.doc.work.status !== 'creating') return;
+  const spec = v.spec;
+  const attempts = v.doc.work.attempts + 1;
+  const max = d.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  if (attempts > max) {
+    await failBackup(d, spec, `the backup was interrupted ${attempts - 1} times (the service restarted while it ran)`);
+    return;
+  }
+  const src = sourceWords(spec);
+  await writeSnapshotStatus(d, name, (w) => ({ ...w, attempts, owner: d.owner }),
+    attempts === 1 ? [d.svc.events.event(src.type, src.id, `Snapshot started for snapshot with ID '${name}' of ${src.words}`)] : []);
+  await checkpoint(d, 'backup:started');
+  try {
+    await captureShards(d, spec);
+    const files = await d.io.storage.snapshots.list(snapshotPrefix(spec));
+    const written = await writeSnapshotStatus(d, name, (w) => {
+      const missing = spec.config.shards.filter((s) => !w.nodeSnapshots.some((n) => n.nodeGroupId === s.id && files.some((f) => f.key === n.objectKey)));
+      if (missing.length) throw new Error(`the files of node group(s) ${missing.map((s) => s.id).join(', ')} are missing from the snapshot store`);
+      return { ...w, status: 'available', completedAt: d.svc.now().toISOString() };
+    });
+    if (!written) return; // deleted meanwhile: nothing more to say
+    await checkpoint(d, 'backup:available');
+    await announce(d, name);
+  } catch (err) {
+    d.logger.warn({ err, snapshot: name }, 'snapshot failed');
+    await failBackup(d, spec, reason(err));
+  }
+}
+
+/** Captures every shard not yet recorded, a few at once; the first error is thrown once all have stopped. */
+async function captureShards(d: BackupDeps, spec: SnapshotSpec): Promise<void> {
+  const group = spec.config.replicationGroupId ? await getGroup(d.svc.store, spec.config.replicationGroupId) : undefined;
+  const cluster = !spec.config.replicationGroupId && spec.config.cacheClusterId ? await getCluster(d.svc.store, spec.config.cacheClusterId) : undefined;
+  if (!group && !cluster) throw new Error('its source no longer exists');
+  const clusters = new Map((await listClusters(d.svc.store)).map((c) => [c.id, c.doc]));
+  const members = captureMembers(spec, group?.doc, clusters);
+  const current = (await getSnapshot(d.svc.store, spec.name))?.doc.work.nodeSnapshots ?? [];
+  const todo: string[] = [];
+  for (const shard of spec.config.shards) {
+    const done = current.find((n) => n.nodeGroupId === shard.id);
+    if (done && (await d.io.storage.snapshots.head(done.objectKey))) continue;
+    todo.push(shard.id);
+  }
+  const errors: unknown[] = [];
+  // Status writes of one job go one after another (they rewrite the same record).
+  let records = Promise.resolve();
+  await forEachLimit(todo, SHARDS_AT_ONCE, async (shardId) => {
+    try {
+      const member = members.get(shardId);
+      if (!member) throw new Error(`no node of node group ${shardId} answers`);
+      const entry = await captureShard(d, spec, shardId, member);
+      await checkpoint(d, `backup:written:${shardId}`);
+      records = records.then(() => recordShard(d, spec.name, entry));
+      await records;
+      await checkpoint(d, `backup:recorded:${shardId}`);
+    } catch (err) {
+      errors.push(err);
+    }
+  });
+  if (errors.length) throw errors[0];
+}
+
+async function captureShard(d: BackupDeps, spec: SnapshotSpec, shardId: string, member: CacheClusterRecord): Promise<NodeSnapshotRecord> {
+  const node = member.nodes[0]!;
+  const key = snapshotObjectKey(spec, shardId);
+  const capture = d.io.capture({ address: node.address, port: node.port, ...d.nodeOptions(node.address, node.port) });
+  let encoded: Readable | undefined;
+  try {
+    encoded = d.io.encode(capture.stream, { compress: true, ...(spec.kmsKey ? { key: spec.kmsKey } : {}) });
+    const [stored, rdb] = await Promise.all([d.io.storage.snapshots.put(key, encoded), capture.done]);
+    return {
+      nodeGroupId: shardId, cacheClusterId: member.id, cacheNodeId: node.id, cacheNodeCreateTime: node.createdAt,
+      objectKey: key, rdbBytes: rdb.bytes, storedBytes: stored.bytes, snapshotCreateTime: d.svc.now().toISOString(),
+    };
+  } catch (err) {
+    capture.stream.destroy();
+    encoded?.destroy();
+    await d.io.storage.snapshots.delete(key).catch(() => undefined);
+    throw new Error(`node group ${shardId} (from ${member.id}): ${reason(err)}`, { cause: err });
+  }
+}
+
+async function recordShard(d: BackupDeps, name: string, entry: NodeSnapshotRecord): Promise<void> {
+  await writeSnapshotStatus(d, name, (w) => ({
+    ...w, nodeSnapshots: [...w.nodeSnapshots.filter((n) => n.nodeGroupId !== entry.nodeGroupId), entry].sort((a, b) => (a.nodeGroupId < b.nodeGroupId ? -1 : 1)),
+  }));
+}
+
+/** Marks the snapshot failed, with the reason (its files go when the outcome is announced). */
+export async function failBackup(d: BackupDeps, spec: SnapshotSpec, why: string): Promise<void> {
+  await writeSnapshotStatus(d, spec.name, (w) => ({ ...w, status: 'failed', failureReason: why, nodeSnapshots: [], completedAt: d.svc.now().toISOString() }));
+  await announce(d, spec.name);
+}

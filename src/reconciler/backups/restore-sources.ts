@@ -1,0 +1,90 @@
+import { Readable } from 'node:stream';
+import { redisDirectives } from '../../catalog/parameters.js';
+import { requireNodeType } from '../../catalog/node-types.js';
+import { parseSlots } from '../../engine/cluster-nodes.js';
+import { RDB_MAGIC } from '../../snapshots/io.js';
+import type { TargetShard } from '../../snapshots/types.js';
+import { parseS3Arn } from '../../resources/restore.js';
+import { getSnapshot, type CacheClusterRecord, type ReplicationGroupRecord, type RestoreRequest } from '../../store/index.js';
+import type { BackupDeps } from './deps.js';
+
+/** A restore's source that is gone or unusable: the restore fails for good (no retry would help). */
+export class RestoreSourceError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RestoreSourceError';
+  }
+}
+
+/**
+ * The stream of `stream` with its first `n` bytes read (fewer when it is shorter), and a stream
+ * that yields everything, those bytes included.
+ */
+export async function peek(stream: Readable, n: number): Promise<{ head: Buffer; stream: Readable }> {
+  const it = stream[Symbol.asyncIterator]();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let ended = false;
+  while (size < n) {
+    const r = await it.next();
+    if (r.done) { ended = true; break; }
+    const c = Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value as string);
+    chunks.push(c);
+    size += c.length;
+  }
+  const head = Buffer.concat(chunks).subarray(0, n);
+  const rest = Readable.from((async function* () {
+    for (const c of chunks) yield c;
+    if (ended) return;
+    for (let r = await it.next(); !r.done; r = await it.next()) yield r.value as Buffer;
+  })());
+  return { head, stream: rest };
+}
+
+/**
+ * The RDB files a restore loads, in shard order, each opened only when the loader asks for it:
+ * a snapshot's files (decoded: decompressed, decrypted, checked), or RDB files in buckets
+ * (SnapshotArns; an export of an encrypted snapshot is a framed file, decoded the same way).
+ */
+export async function restoreSources(d: BackupDeps, req: RestoreRequest): Promise<Array<() => Promise<Readable>>> {
+  if (req.snapshotName) {
+    const v = await getSnapshot(d.svc.store, req.snapshotName);
+    if (!v || v.spec.deleteRequested || v.doc.work.status !== 'available') {
+      throw new RestoreSourceError(`snapshot ${req.snapshotName} is no longer available`);
+    }
+    const files = [...v.doc.work.nodeSnapshots].sort((a, b) => (a.nodeGroupId < b.nodeGroupId ? -1 : 1));
+    const requireEncryption = !!v.spec.kmsKey;
+    return files.map((f) => async () => d.io.decode(await d.io.storage.snapshots.get(f.objectKey), { requireEncryption }));
+  }
+  return (req.snapshotArns ?? []).map((a) => async () => {
+    const parsed = parseS3Arn(a);
+    if (!parsed) throw new RestoreSourceError(`${a} is not an S3 object ARN`);
+    const { head, stream } = await peek(await d.io.storage.bucket(parsed.bucket).get(parsed.key), RDB_MAGIC.length);
+    return head.equals(RDB_MAGIC) ? stream : d.io.decode(stream);
+  });
+}
+
+/** The memory a node of this type and parameter group holds data in (its maxmemory). */
+export function dataMemoryBytes(nodeType: string, family: string, values: Record<string, string>): number {
+  return Number(redisDirectives(family, values, requireNodeType(nodeType)).maxmemory);
+}
+
+/**
+ * The shards a restore loads into: each shard's current primary and, in cluster mode, its slots.
+ * Throws while a primary does not answer (the restore waits and runs again).
+ */
+export function targetShards(d: BackupDeps, target: { group?: ReplicationGroupRecord; cluster?: CacheClusterRecord },
+  clusters: ReadonlyMap<string, CacheClusterRecord>): TargetShard[] {
+  const nodeTarget = (c: CacheClusterRecord | undefined, what: string) => {
+    const n = c?.nodes[0];
+    if (!c || !n?.observed?.runId || n.observed.lastError !== undefined) throw new Error(`the primary of ${what} does not answer yet`);
+    return { address: n.address, port: n.port, ...d.nodeOptions(n.address, n.port) };
+  };
+  const g = target.group;
+  if (!g) return [{ primary: nodeTarget(target.cluster, `cache cluster ${target.cluster?.id}`) }];
+  if (!g.clusterEnabled) return [{ primary: nodeTarget(clusters.get(g.primaryClusterId), g.id) }];
+  return (g.nodeGroups ?? []).map((ng) => ({
+    primary: nodeTarget(clusters.get(ng.primaryClusterId), `node group ${ng.id} of ${g.id}`),
+    slots: parseSlots(ng.slots),
+  }));
+}

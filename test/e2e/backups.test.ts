@@ -1,0 +1,107 @@
+/**
+ * The seeds' two backup commands verbatim with the aws CLI (`--endpoint-url` added): a snapshot of
+ * a group holding every Redis type, binary keys and values, keys with TTLs; then a new group
+ * restored from it, holding exactly the data at the snapshot (types, values, TTLs within the time
+ * elapsed) and no write made after it; the events ElastiCache words; the snapshot's record.
+ */
+import assert from 'node:assert/strict';
+import { chmod, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { before, describe, test } from 'node:test';
+import { Redis } from 'ioredis';
+import { awsElastiCache, groupEvents } from '../helpers/cluster-mode.js';
+import { useCleanup } from '../helpers/cleanup.js';
+import { run } from '../helpers/e2e-exec.js';
+import { describeGroup, endpoint, waitAvailable } from '../helpers/groups.js';
+import { startService, type TestService } from '../helpers/service.js';
+import { compareData, readNode, writeDataset, type KeyState } from '../helpers/snapshot-data.js';
+import { waitFor } from '../../src/util/wait.js';
+
+const SOURCE = 'my-redis-cluster';
+const RESTORED = 'my-redis-restored';
+const SNAPSHOT = 'my-redis-backup-20240115';
+
+describe('aws CLI: the seeds\' backup and restore, verbatim', { timeout: 240_000 }, () => {
+  const cleanup = useCleanup();
+  let svc: TestService;
+  let atSnapshot: Map<string, KeyState>;
+  let snapshotTakenAt: number;
+
+  /** One of the seeds' commands, run by bash as typed, with `--endpoint-url` and a `date` that says 2024-01-15. */
+  async function seedCommand(command: string): Promise<any> {
+    const bin = await cleanup.tmpDir('cachefleet-fake-date-');
+    // The seed names its snapshot with $(date +%Y%m%d); the restore names my-redis-backup-20240115.
+    await writeFile(join(bin, 'date'), '#!/bin/sh\n[ "$1" = "+%Y%m%d" ] && { echo 20240115; exit 0; }\nexec /bin/date "$@"\n');
+    await chmod(join(bin, 'date'), 0o700);
+    const r = await run('bash', ['-c', `${command} --endpoint-url ${svc.url} --output json`],
+      { env: { ...svc.env, PATH: `${bin}:${process.env.PATH}` }, timeoutMs: 120_000 });
+    if (r.code !== 0) throw new Error(`${command} exited with ${r.code}: ${r.stderr}`);
+    return JSON.parse(r.stdout);
+  }
+
+  async function client(id: string): Promise<Redis> {
+    const ep = endpoint(await describeGroup(svc.client, id), 'PrimaryEndpoint');
+    const c = new Redis({ host: ep.host, port: ep.port, lazyConnect: true, maxRetriesPerRequest: 1 });
+    cleanup.defer(() => c.disconnect());
+    await c.connect();
+    return c;
+  }
+
+  before(async () => {
+    svc = await startService(cleanup);
+    await awsElastiCache(svc, 'create-replication-group', '--replication-group-id', SOURCE,
+      '--replication-group-description', 'Production Redis cluster', '--cache-node-type', 'cache.t3.micro', '--num-cache-clusters', '2');
+    await waitAvailable(svc.client, SOURCE, 60_000);
+    await writeDataset(await client(SOURCE), 3000);
+    // The replica the snapshot is taken from has every write of the primary.
+    const primary = await client(SOURCE);
+    await primary.call('WAIT', '1', '5000');
+  });
+
+  test('create-snapshot: the group snapshotting, then the snapshot available with its node\'s CacheSize', async () => {
+    const source = await client(SOURCE);
+    atSnapshot = await readNode(source);
+    snapshotTakenAt = Date.now();
+    const out = await seedCommand(`aws elasticache create-snapshot --replication-group-id ${SOURCE} --snapshot-name my-redis-backup-$(date +%Y%m%d)`);
+    assert.deepEqual([out.Snapshot.SnapshotName, out.Snapshot.SnapshotStatus, out.Snapshot.SnapshotSource], [SNAPSHOT, 'creating', 'manual']);
+    assert.equal((await describeGroup(svc.client, SOURCE)).Status, 'snapshotting');
+    const s = await waitFor(async () => {
+      const r = await awsElastiCache(svc, 'describe-snapshots', '--snapshot-name', SNAPSHOT);
+      const snap = r.Snapshots[0];
+      if (snap.SnapshotStatus === 'failed') throw new Error(`the snapshot failed: ${JSON.stringify(await groupEvents(svc.client, SOURCE))}`);
+      return snap.SnapshotStatus === 'available' ? snap : undefined;
+    }, { timeoutMs: 60_000, intervalMs: 500, what: 'the snapshot to be available' });
+    assert.equal(s.NodeSnapshots.length, 1);
+    assert.equal(s.NodeSnapshots[0].CacheClusterId, `${SOURCE}-002`, 'taken from the replica');
+    assert.match(s.NodeSnapshots[0].CacheSize, /^\d+ MB$/);
+    await waitAvailable(svc.client, SOURCE, 30_000);
+    // A write after the snapshot: the restored group must not have it.
+    await source.set('written-after-the-snapshot', 'x');
+  });
+
+  test('create-replication-group --snapshot-name: the data at the snapshot, nothing after it', async () => {
+    const out = await seedCommand(`aws elasticache create-replication-group --replication-group-id ${RESTORED} \\
+      --replication-group-description "Restored Redis cluster" --snapshot-name ${SNAPSHOT} \\
+      --cache-node-type cache.r6g.large --engine redis`);
+    assert.deepEqual([out.ReplicationGroup.ReplicationGroupId, out.ReplicationGroup.Status], [RESTORED, 'creating']);
+    await waitFor(async () => (await awsElastiCache(svc, 'describe-snapshots', '--snapshot-name', SNAPSHOT)).Snapshots[0].SnapshotStatus === 'restoring' ||
+      (await describeGroup(svc.client, RESTORED)).Status === 'available', { timeoutMs: 30_000, intervalMs: 100, what: 'the snapshot restoring' });
+    const r = await run('aws', ['elasticache', 'wait', 'replication-group-available', '--replication-group-id', RESTORED, '--endpoint-url', svc.url],
+      { env: svc.env, timeoutMs: 180_000 });
+    assert.equal(r.code, 0, r.stderr);
+    const g = await describeGroup(svc.client, RESTORED);
+    assert.equal(g.CacheNodeType, 'cache.r6g.large');
+    const restored = await readNode(await client(RESTORED));
+    assert.deepEqual(compareData(restored, atSnapshot, Date.now() - snapshotTakenAt + 1000), []);
+    assert.equal(restored.has(Buffer.from('written-after-the-snapshot').toString('hex')), false);
+    const snap = (await awsElastiCache(svc, 'describe-snapshots', '--snapshot-name', SNAPSHOT)).Snapshots[0];
+    assert.equal(snap.SnapshotStatus, 'available', 'the hold of the restore is released');
+  });
+
+  test('events in ElastiCache\'s words, on each group', async () => {
+    const source = (await groupEvents(svc.client, SOURCE)).map((e) => e.message);
+    assert.ok(source.includes(`Snapshot succeeded for snapshot with ID '${SNAPSHOT}' of replication group with ID '${SOURCE}'`), source.join('\n'));
+    const restored = (await groupEvents(svc.client, RESTORED)).map((e) => e.message);
+    assert.ok(restored.some((m) => m.startsWith(`Restore from snapshot '${SNAPSHOT}' succeeded for replication group with ID '${RESTORED}'`)), restored.join('\n'));
+  });
+});
