@@ -1,6 +1,7 @@
 /**
- * A raw socket to a node, for the one conversation ioredis cannot hold: a replication transfer
- * (`SYNC` answers with an RDB stream, not a reply). It reaches the node the way every other
+ * A raw socket to a node, for the one conversation ioredis cannot hold: a replication link
+ * (`SYNC` answers with an RDB stream, not a reply; the point-in-time archiver's `PSYNC` with an RDB
+ * and then the command stream). It reaches the node the way every other
  * connection of the service does (engine/connect.ts): from the management address when one is
  * given, over TLS verified against the node's CA when the node serves TLS.
  */

@@ -18,7 +18,7 @@ import type net from 'node:net';
 import { Readable } from 'node:stream';
 import type { NodeTarget } from '../types.js';
 import { CommandFramer, type CommandSink } from './command-framer.js';
-import { authCommand, encodeCommand, openNodeSocket } from './node-socket.js';
+import { authCommand, encodeCommand, openRawConnection } from '../engine/raw-connection.js';
 import { PsyncReader, type PsyncReply } from './psync-reader.js';
 
 export interface LinkOptions {
@@ -82,7 +82,7 @@ export class ReplicationLink {
       opts.rdbOnly ? encodeCommand(['REPLCONF', 'rdb-only', '1']) : undefined,
     ].filter((c): c is Buffer => c !== undefined);
     this.reader = new PsyncReader(before.length);
-    this.socket = openNodeSocket(opts.node, opts.localAddress);
+    this.socket = openRawConnection(opts.node, opts.localAddress);
     this.socket.write(Buffer.concat(before));
     this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
     this.socket.on('error', (e) => this.fail(new LinkError(`replication link to ${this.where} failed: ${e.message}`, { cause: e })));
