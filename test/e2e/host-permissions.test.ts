@@ -1,7 +1,7 @@
 /**
  * Least privilege on the host, end to end: the service runs as root, its cache nodes as Debian's
- * `redis` user. After a create (with TLS in transit, so node keys exist), a failover and a
- * control-plane restart, nothing under the data directory is readable, writable or searchable by
+ * `redis` user. After a create (with TLS in transit, so node keys exist), a backup, a failover
+ * and a control-plane restart, nothing under the data directory is readable, writable or searchable by
  * group or others, node directories and processes belong to the node user, and `nobody` cannot
  * read a node's data file, config or key, nor the control plane's secrets.
  */
@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
-import { TestFailoverCommand } from '@aws-sdk/client-elasticache';
+import { CreateSnapshotCommand, DescribeSnapshotsCommand, TestFailoverCommand } from '@aws-sdk/client-elasticache';
+import { waitFor } from '../../src/util/wait.js';
 import { adminRedis } from '../helpers/node-admin.js';
 import { dataPaths } from '../../src/paths/index.js';
 import { looseModes } from '../../src/paths/tighten.js';
@@ -70,6 +71,17 @@ describe('least privilege on the host', { skip: missing, timeout: 150_000 }, () 
     await check('create');
   });
 
+  test('after a backup (CreateSnapshot): the snapshot files are the service\'s alone', async () => {
+    await svc.client.send(new CreateSnapshotCommand({ ReplicationGroupId: GROUP, SnapshotName: 'perm-snap' }));
+    await waitFor(async () => (await svc.client.send(new DescribeSnapshotsCommand({ SnapshotName: 'perm-snap' }))).Snapshots?.[0]?.SnapshotStatus === 'available',
+      { timeoutMs: 60_000, what: 'the snapshot to be available' });
+    const files = await filesUnder(dataPaths(svc.dataDir).snapshots);
+    assert.ok(files.length >= 1, 'a snapshot file in the data directory');
+    for (const file of files) await refusedToNobody(file);
+    await waitAvailable(svc.client, GROUP, 30_000);
+    await check('backup');
+  });
+
   test('after a failover', async () => {
     const before = primaryOf(await waitAvailable(svc.client, GROUP));
     await svc.client.send(new TestFailoverCommand({ ReplicationGroupId: GROUP, NodeGroupId: '0001' }));
@@ -86,3 +98,14 @@ describe('least privilege on the host', { skip: missing, timeout: 150_000 }, () 
 
   const dataDir = () => svc.dataDir;
 });
+
+/** Every file under `dir`, recursively. */
+async function filesUnder(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...await filesUnder(p));
+    else out.push(p);
+  }
+  return out;
+}
