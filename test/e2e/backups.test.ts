@@ -62,15 +62,27 @@ describe('aws CLI: the seeds\' backup and restore, verbatim', { timeout: 240_000
     const source = await client(SOURCE);
     atSnapshot = await readNode(source);
     snapshotTakenAt = Date.now();
-    const out = await seedCommand(`aws elasticache create-snapshot --replication-group-id ${SOURCE} --snapshot-name my-redis-backup-$(date +%Y%m%d)`);
+    // The group's statuses, watched from before the call until the snapshot is done: a small data
+    // set is captured in well under the aws CLI's own start-up time, so one describe after the
+    // command could come too late to see it.
+    const seen = new Set<string>();
+    let watching = true;
+    const watcher = (async () => {
+      const deadline = Date.now() + 60_000;
+      while (watching && Date.now() < deadline) seen.add((await describeGroup(svc.client, SOURCE)).Status ?? '');
+    })();
+    const out = await seedCommand(`aws elasticache create-snapshot --replication-group-id ${SOURCE} --snapshot-name my-redis-backup-$(date +%Y%m%d)`)
+      .finally(() => { if (seen.has('snapshotting')) watching = false; });
     assert.deepEqual([out.Snapshot.SnapshotName, out.Snapshot.SnapshotStatus, out.Snapshot.SnapshotSource], [SNAPSHOT, 'creating', 'manual']);
-    assert.equal((await describeGroup(svc.client, SOURCE)).Status, 'snapshotting');
     const s = await waitFor(async () => {
       const r = await awsElastiCache(svc, 'describe-snapshots', '--snapshot-name', SNAPSHOT);
       const snap = r.Snapshots[0];
       if (snap.SnapshotStatus === 'failed') throw new Error(`the snapshot failed: ${JSON.stringify(await groupEvents(svc.client, SOURCE))}`);
       return snap.SnapshotStatus === 'available' ? snap : undefined;
     }, { timeoutMs: 60_000, intervalMs: 500, what: 'the snapshot to be available' });
+    watching = false;
+    await watcher;
+    assert.ok(seen.has('snapshotting'), `the group showed snapshotting while the backup ran (seen: ${[...seen].join(', ')})`);
     assert.equal(s.NodeSnapshots.length, 1);
     assert.equal(s.NodeSnapshots[0].CacheClusterId, `${SOURCE}-002`, 'taken from the replica');
     assert.match(s.NodeSnapshots[0].CacheSize, /^\d+ MB$/);
