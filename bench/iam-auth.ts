@@ -14,7 +14,9 @@
  */
 import { execFile } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
-import { CreateReplicationGroupCommand, CreateUserCommand, CreateUserGroupCommand, DeleteUserCommand, DeleteUserGroupCommand } from '@aws-sdk/client-elasticache';
+import {
+  CreateReplicationGroupCommand, CreateUserCommand, CreateUserGroupCommand, DeleteUserCommand, DeleteUserGroupCommand, DescribeUserGroupsCommand,
+} from '@aws-sdk/client-elasticache';
 import { readPid } from '../src/endpoints/proxy-files.js';
 import { gatewayPaths } from '../src/gateway/index.js';
 import { dataPaths } from '../src/paths/index.js';
@@ -83,6 +85,11 @@ export async function measureIamAuth(svc: BenchService, quick: boolean): Promise
   await client.send(new CreateUserCommand({ UserId: PW_USER, UserName: PW_USER, Engine: 'redis', AccessString: 'on ~* +@all', Passwords: [PW] }));
   await client.send(new CreateUserGroupCommand({ UserGroupId: 'bench-iam-users', Engine: 'redis', UserIds: ['default', IAM_USER, PW_USER] }));
   await client.send(new CreateUserGroupCommand({ UserGroupId: 'bench-pw-users', Engine: 'redis', UserIds: ['default', PW_USER] }));
+  // A new user group is `creating` until the service has taken it in; only an active one can be attached.
+  for (const id of ['bench-iam-users', 'bench-pw-users']) {
+    await waitFor(async () => (await client.send(new DescribeUserGroupsCommand({ UserGroupId: id }))).UserGroups?.[0]?.Status === 'active',
+      { timeoutMs: 20_000, what: `user group ${id} to be active` });
+  }
   for (const [id, userGroup] of [[GROUP, 'bench-iam-users'], [DIRECT_GROUP, 'bench-pw-users']] as const) {
     await client.send(new CreateReplicationGroupCommand({
       ReplicationGroupId: id, ReplicationGroupDescription: 'benchmark IAM auth', NumCacheClusters: 1, CacheNodeType: NODE_TYPE,

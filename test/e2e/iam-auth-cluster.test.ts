@@ -22,7 +22,7 @@ import { useCleanup } from '../helpers/cleanup.js';
 import { startService, writeClientCa, type TestService } from '../helpers/service.js';
 import { pythonWith, run } from '../helpers/e2e-exec.js';
 import { keySlot, parseSlotRanges } from '../helpers/cluster-mode.js';
-import { waitAvailable } from '../helpers/groups.js';
+import { waitAvailable, waitUserGroupsActive } from '../helpers/groups.js';
 import { jsToken, pythonToken } from '../helpers/iam-token.js';
 import { skipOrFail } from '../helpers/prerequisites.js';
 import type { SigningCredentials } from '../helpers/sigv4-client.js';
@@ -74,6 +74,7 @@ describe('IAM authentication in cluster mode (configuration endpoint and every n
       UserId: IAM_USER, UserName: IAM_USER, Engine: 'redis', AccessString: 'on ~* +@all', AuthenticationMode: { Type: 'iam' },
     }));
     await svc.client.send(new CreateUserGroupCommand({ UserGroupId: 'iam-cme-users', Engine: 'redis', UserIds: ['default', IAM_USER] }));
+    await waitUserGroupsActive(svc.client, ['iam-cme-users']);
     // Clients here connect from 127.0.0.1 (the default source); nobody else is admitted.
     const ec2 = new EC2Client({ endpoint: svc.url, region: 'us-east-1', credentials: svc.credentials, maxAttempts: 1 });
     cleanup.defer(() => ec2.destroy());

@@ -13,7 +13,7 @@ import {
 import { useCleanup } from '../helpers/cleanup.js';
 import { startService, writeClientCa, type TestService } from '../helpers/service.js';
 import { run } from '../helpers/e2e-exec.js';
-import { endpoint, waitAvailable } from '../helpers/groups.js';
+import { endpoint, waitAvailable, waitUserGroupsActive } from '../helpers/groups.js';
 import { jsToken } from '../helpers/iam-token.js';
 import { waitFor } from '../../src/util/wait.js';
 
@@ -45,6 +45,7 @@ describe('IAM logins with the userspace proxy router (no kernel NAT)', { timeout
     }));
     await svc.client.send(new CreateUserCommand({ UserId: PW_USER, UserName: PW_USER, Engine: 'redis', AccessString: 'on ~* +@all', Passwords: [PW] }));
     await svc.client.send(new CreateUserGroupCommand({ UserGroupId: 'iam-px-users', Engine: 'redis', UserIds: ['default', IAM_USER, PW_USER] }));
+    await waitUserGroupsActive(svc.client, ['iam-px-users']);
     await svc.client.send(new CreateReplicationGroupCommand({
       ReplicationGroupId: GROUP, ReplicationGroupDescription: 'IAM auth, proxy router', NumCacheClusters: 1,
       TransitEncryptionEnabled: true, UserGroupIds: ['iam-px-users'],

@@ -21,7 +21,7 @@ import { CreateAccessKeyCommand, CreateUserCommand as CreateIamUserCommand, IAMC
 import { useCleanup } from '../helpers/cleanup.js';
 import { startService, writeClientCa, type TestService } from '../helpers/service.js';
 import { pythonWith, run } from '../helpers/e2e-exec.js';
-import { describeGroup, endpoint, waitAvailable } from '../helpers/groups.js';
+import { describeGroup, endpoint, waitAvailable, waitUserGroupsActive } from '../helpers/groups.js';
 import { jsToken, pythonToken } from '../helpers/iam-token.js';
 import type { SigningCredentials } from '../helpers/sigv4-client.js';
 import { waitFor } from '../../src/util/wait.js';
@@ -100,6 +100,7 @@ describe('IAM authentication of Redis connections', { timeout: 300_000 }, () => 
     }));
     await svc.client.send(new CreateUserCommand({ UserId: PW_USER, UserName: PW_USER, Engine: 'redis', AccessString: 'on ~* +@all', Passwords: [PW] }));
     await svc.client.send(new CreateUserGroupCommand({ UserGroupId: 'iam-users', Engine: 'redis', UserIds: ['default', IAM_USER, PW_USER] }));
+    await waitUserGroupsActive(svc.client, ['iam-users']);
     await svc.client.send(new CreateReplicationGroupCommand({
       ReplicationGroupId: GROUP, ReplicationGroupDescription: 'IAM auth', NumCacheClusters: 2,
       TransitEncryptionEnabled: true, UserGroupIds: ['iam-users'],

@@ -21,7 +21,7 @@ import {
 import { useCleanup } from '../helpers/cleanup.js';
 import { startService, writeClientCa, type TestService } from '../helpers/service.js';
 import { run } from '../helpers/e2e-exec.js';
-import { members, primaryOf, waitAvailable } from '../helpers/groups.js';
+import { members, primaryOf, waitAvailable, waitUserGroupsActive } from '../helpers/groups.js';
 import { ADMIN_USER, adminRedis } from '../helpers/node-admin.js';
 import { waitFor } from '../../src/util/wait.js';
 
@@ -131,6 +131,7 @@ describe('restricted commands on every node, for every customer identity; drift 
     ({ caFile, ca } = await writeClientCa(svc));
     await svc.client.send(new CreateUserCommand({ UserId: 'app-all', UserName: 'app-all', Engine: 'redis', AccessString: 'on ~* +@all', Passwords: [APP_PW] }));
     await svc.client.send(new CreateUserGroupCommand({ UserGroupId: 'rc-users', Engine: 'redis', UserIds: ['default', 'app-all'] }));
+    await waitUserGroupsActive(svc.client, ['rc-users']);
     for (const gc of GROUPS) {
       await svc.client.send(new CreateReplicationGroupCommand({
         ReplicationGroupId: gc.id, ReplicationGroupDescription: 'restricted commands', CacheNodeType: 'cache.t3.micro',

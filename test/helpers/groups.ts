@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  CreateReplicationGroupCommand, DescribeReplicationGroupsCommand, type ElastiCacheClient, type ReplicationGroup,
+  CreateReplicationGroupCommand, DescribeReplicationGroupsCommand, DescribeUserGroupsCommand, type ElastiCacheClient, type ReplicationGroup,
   type CreateReplicationGroupCommandInput,
 } from '@aws-sdk/client-elasticache';
 import { waitFor } from '../../src/util/wait.js';
@@ -44,4 +44,15 @@ export function endpoint(g: ReplicationGroup, which: 'PrimaryEndpoint' | 'Reader
 /** The pid of a cache cluster's (only) node, from the node directory the service keeps. */
 export async function nodePid(dataDir: string, cacheClusterId: string): Promise<number> {
   return Number((await readFile(join(dataDir, 'nodes', `${cacheClusterId}-0001`, 'redis.pid'), 'utf8')).trim());
+}
+
+/**
+ * Waits until user groups are `active`: as on ElastiCache, a new user group is `creating` until
+ * the service has taken it in, and a replication group can be given only an active one.
+ */
+export async function waitUserGroupsActive(client: ElastiCacheClient, ids: string[], timeoutMs = 20_000): Promise<void> {
+  for (const id of ids) {
+    await waitFor(async () => (await client.send(new DescribeUserGroupsCommand({ UserGroupId: id }))).UserGroups?.[0]?.Status === 'active',
+      { timeoutMs, what: `user group ${id} to be active` });
+  }
 }

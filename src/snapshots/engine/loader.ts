@@ -64,7 +64,7 @@ export class Loader {
     private readonly owner: Owner | undefined,
   ) {}
 
-  /** Starts a loader replicating from `master` right away. */
+  /** Starts a loader, then makes it a replica of `master` (which sends it the RDB). */
   static async start(master: Pick<FakeMaster, 'address' | 'port'>, opts: LoaderOptions): Promise<Loader> {
     const provider = new LocalProcessProvider({
       nodesDir: opts.workDir,
@@ -85,7 +85,6 @@ export class Loader {
         port: await freeLoopbackPort(),
         config: {
           requirepass: password,
-          replicaof: `${master.address} ${master.port}`,
           // The loader is a replica only to receive the RDB: no timeouts while a large one loads.
           'repl-timeout': '3600',
           // MIGRATE serializes every key as DUMP does, LZF-compressing each value on the way; on
@@ -108,6 +107,16 @@ export class Loader {
         connectTimeoutMs: 5000,
         connectionName: 'cachefleet-restore',
       });
+      // Replication starts only once the process is up: a source the loader cannot load makes it
+      // exit, and that is told apart from a failed start only when the start is already behind it.
+      try {
+        await client.connect();
+        await client.call('REPLICAOF', master.address, String(master.port));
+      } catch (e) {
+        client.disconnect();
+        await provider.remove(key).catch(() => undefined);
+        throw new Error(`cannot start a restore loader: ${(e as Error).message}`);
+      }
       log.info({ port: spec.port }, 'restore loader started');
       return new Loader(key, provider, spec, password, client, log, opts.nodeUser);
     }
