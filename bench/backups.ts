@@ -40,8 +40,8 @@ export interface BackupsResult {
   captureMs: number[];
   /** The node's own transfer into a file on tmpfs (redis-cli --rdb): the floor of a capture. */
   cliRdbMs: number;
-  /** One capture with the replica's `rdbcompression no`. */
-  uncompressed: { bytes: number; ms: number };
+  /** One capture with the replica's `rdbcompression yes` (Redis's default; cache nodes run with `no`). */
+  withLzf: { bytes: number; ms: number };
   restoreOneMs: number;
   restoreOneMigrateMs: number;
   restoreThreeMs: number;
@@ -97,15 +97,16 @@ export async function measureBackups(opts: { keys: number; quick?: boolean }): P
       progress(`backups: capture ${i + 1}: ${sec(captureMs.at(-1)!)}, ${mbps(rdbBytes, captureMs.at(-1)!)}`);
     }
     const cliRdbMs = await cliRdb(ep(replica));
-    // What the nodes' default LZF compression of the RDB costs a capture (values are random: it saves nothing).
+    // What Redis's default LZF compression of the RDB would cost a capture (cache nodes run
+    // without it, src/engine/config.ts; the values are random, so it saves nothing).
     const replicaAdmin = pool.client(replica.address, replica.port);
-    await replicaAdmin.call('CONFIG', 'SET', 'rdbcompression', 'no');
+    await replicaAdmin.call('CONFIG', 'SET', 'rdbcompression', 'yes');
     t = now();
     const plain = captureRdb({ address: replica.address, port: replica.port }, capturing);
     await pipeline(plain.stream, new Writable({ write: (_chunk, _e, cb) => cb() }));
-    const uncompressed = { bytes: (await plain.done).bytes, ms: now() - t };
-    await replicaAdmin.call('CONFIG', 'SET', 'rdbcompression', 'yes');
-    progress(`backups: capture with the replica's rdbcompression no: ${sec(uncompressed.ms)}, ${mbps(uncompressed.bytes, uncompressed.ms)}`);
+    const withLzf = { bytes: (await plain.done).bytes, ms: now() - t };
+    await replicaAdmin.call('CONFIG', 'SET', 'rdbcompression', 'no');
+    progress(`backups: capture with the replica's rdbcompression yes: ${sec(withLzf.ms)}, ${mbps(withLzf.bytes, withLzf.ms)}`);
 
     // Latency on the primary, without and with a capture of its replica.
     const requests = opts.quick ? 30_000 : 100_000;
@@ -159,7 +160,7 @@ export async function measureBackups(opts: { keys: number; quick?: boolean }): P
       if (r.keys !== opts.keys) throw new Error(`a restore moved ${r.keys} keys, not ${opts.keys}`);
     }
     return {
-      keys: opts.keys, datasetBytes, rdbBytes, fillMs, captureMs, cliRdbMs, uncompressed,
+      keys: opts.keys, datasetBytes, rdbBytes, fillMs, captureMs, cliRdbMs, withLzf,
       restoreOneMs: one.took, restoreOneMigrateMs: oneMigrate.took, restoreThreeMs: three.took,
       baseline, during, duringCli, overlap,
     };
@@ -191,7 +192,7 @@ export function backupsRows(r: BackupsResult): Row[] {
     { measure: `Backups: data set, ${r.keys.toLocaleString('en-US')} keys (used_memory / RDB; written in)`, value: `${gb(r.datasetBytes)} / ${gb(r.rdbBytes)}; ${sec(r.fillMs)}`, goal: '≈ 1 GB' },
     { measure: 'Backups: capture of a replica (engine, checked; median)', value: `${sec(capture)}, ${mbps(r.rdbBytes, capture)}`, goal: '< 10 s', ok: capture < 10_000 },
     { measure: 'Backups: the node\'s own transfer to tmpfs (redis-cli --rdb)', value: `${sec(r.cliRdbMs)}, ${mbps(r.rdbBytes, r.cliRdbMs)}`, goal: '' },
-    { measure: 'Backups: capture of a replica with rdbcompression no', value: `${sec(r.uncompressed.ms)}, ${mbps(r.uncompressed.bytes, r.uncompressed.ms)}`, goal: '< 10 s', ok: r.uncompressed.ms < 10_000 },
+    { measure: 'Backups: capture of a replica with Redis\'s default rdbcompression yes', value: `${sec(r.withLzf.ms)}, ${mbps(r.withLzf.bytes, r.withLzf.ms)}`, goal: '' },
     { measure: 'Backups: restore into 1 shard (loader check, then the primary loads it)', value: sec(r.restoreOneMs), goal: '< 10 s', ok: r.restoreOneMs < 10_000 },
     { measure: 'Backups: restore into 1 shard through MIGRATE', value: sec(r.restoreOneMigrateMs), goal: '' },
     { measure: 'Backups: restore into 3 shards (MIGRATE by slot)', value: sec(r.restoreThreeMs), goal: '< 10 s', ok: r.restoreThreeMs < 10_000 },
