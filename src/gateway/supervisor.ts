@@ -16,7 +16,7 @@ import { readJson, readPid, writeFileAtomic } from '../endpoints/proxy-files.js'
 import { DIR_MODE, FILE_MODE } from '../paths/index.js';
 import type { CertificateAuthority } from '../security/ca.js';
 import { NodeCertificates } from '../security/certs.js';
-import type { StateStore } from '../store/index.js';
+import type { StateStore, Tag } from '../store/index.js';
 import type { Logger } from '../util/logger.js';
 import { waitFor } from '../util/wait.js';
 import {
@@ -31,7 +31,7 @@ const SCRIPT_PATH = fileURLToPath(new URL(`./${GATEWAY_SCRIPT}`, import.meta.url
 export interface IamGatewayOptions {
   /** The gateway's directory (`<data-dir>/iam-gateway`). */
   dir: string;
-  store: Pick<StateStore, 'list' | 'get'>;
+  store: Pick<StateStore, 'list'>;
   ca: CertificateAuthority;
   /** The admin keys (credentials.json): the account root, always allowed to connect. */
   rootKeys: () => ReadonlyArray<{ accessKeyId: string; secretAccessKey: string }>;
@@ -76,13 +76,18 @@ export class IamGateway {
     });
     this.warnNodesNotServed(plan.nodesNotServed);
     if (plan.listeners.length === 0 && this.pid() === undefined) return routes;
+    // Tags by ARN, for aws:ResourceTag/… in Connect policies: one read of the kind (kept between
+    // commits by the service's cached reads), not one per listener and user on every pass.
+    const tagged = plan.listeners.length === 0 ? new Map<string, Tag[]>()
+      : new Map((await this.o.store.list('tags')).map((r) => [r.id, r.doc.tags]));
+    const tagsOf = (arn: string): Tag[] => tagged.get(arn) ?? [];
     const listeners: GatewayListener[] = [];
     for (const { mode, certIps, ...l } of plan.listeners) {
       const files = await this.certs.ensure(l.groupId, certIps);
       const users: GatewayListener['users'] = {};
-      for (const [name, u] of Object.entries(l.users)) users[name] = { ...u, tags: await this.tagsOf(u.arn) };
+      for (const [name, u] of Object.entries(l.users)) users[name] = { ...u, tags: tagsOf(u.arn) };
       listeners.push({
-        ...l, users, groupTags: await this.tagsOf(l.groupArn),
+        ...l, users, groupTags: tagsOf(l.groupArn),
         tls: {
           mode, certFile: this.certs.absolute(l.groupId, files.certFile), keyFile: this.certs.absolute(l.groupId, files.keyFile),
           caFile: this.certs.absolute(l.groupId, files.caFile),
@@ -114,11 +119,6 @@ export class IamGateway {
         'sending them through the IAM auth gateway needs kernel NAT (nftables, as root or with CAP_NET_ADMIN); ' +
         'its primary, reader and configuration endpoints take IAM logins');
     }
-  }
-
-  /** A resource's tags (the tags record of its ARN), for aws:ResourceTag/… in Connect policies. */
-  private async tagsOf(arn: string): Promise<{ Key: string; Value?: string }[]> {
-    return (await this.o.store.get('tags', arn))?.doc.tags ?? [];
   }
 
   /** Stops the gateway (its connections close) and removes its config. */
