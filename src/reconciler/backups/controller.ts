@@ -42,8 +42,11 @@ export class SnapshotController {
     if (this.stopped) return false;
     // The reconciler's pass hands over the views it read (level-triggered: a view a moment old is fine).
     const [groups, clusters] = read ? [read.groups, read.clusters] : await Promise.all([listGroups(this.d.svc.store), listClusters(this.d.svc.store)]);
-    await this.scheduler.reconcile(groups, clusters, await listSnapshots(this.d.svc.store));
-    const snapshots = await listSnapshots(this.d.svc.store);
+    // Through the service's reads kept between commits (view-cache.ts) when it has them: a pass
+    // over unchanged snapshots reads nothing, and the second read costs only what the scheduler wrote.
+    const reads = this.d.svc.views?.reads ?? this.d.svc.store;
+    await this.scheduler.reconcile(groups, clusters, await listSnapshots(reads));
+    const snapshots = await listSnapshots(reads);
     const byName = new Map(snapshots.map((s) => [s.id, s]));
     for (const v of snapshots) {
       const s = v.doc;

@@ -43,7 +43,7 @@ export class BackupScheduler {
 
   async reconcile(groups: GroupView[], clusters: ClusterView[], snapshots: SnapshotView[]): Promise<void> {
     const now = this.d.svc.now();
-    const schedules = new Map((await this.d.svc.store.list('backupSchedule')).map((r) => [r.id, r]));
+    const schedules = new Map((await (this.d.svc.views?.reads ?? this.d.svc.store).list('backupSchedule')).map((r) => [r.id, r]));
     if (this.d.svc.config.automaticBackups) await this.takeDue(groups, clusters, schedules, now);
     await this.expire(groups, clusters, snapshots, schedules, now);
   }
