@@ -12,6 +12,7 @@ if [ "${1:-}" = "--test" ]; then
   command -v aws >/dev/null 2>&1 || need_pkgs+=(awscli)
   python3 -c 'import boto3' >/dev/null 2>&1 || /usr/bin/python3 -c 'import boto3' >/dev/null 2>&1 || need_pkgs+=(python3-boto3)
   /usr/bin/python3 -c 'import redis' >/dev/null 2>&1 || python3 -c 'import redis' >/dev/null 2>&1 || need_pkgs+=(python3-redis)
+  command -v faketime >/dev/null 2>&1 || need_pkgs+=(faketime) # tests of what happens days later
 fi
 command -v redis-server >/dev/null 2>&1 || need_pkgs+=(redis-server)
 command -v redis-cli >/dev/null 2>&1 || need_pkgs+=(redis-tools)

@@ -2,7 +2,8 @@
  * Automatic backups and final snapshots from Python (boto3, its waiters and modeled exceptions): a
  * group whose snapshot window opens now gets its automatic backup within seconds, named as
  * ElastiCache names it; deleting the group with a final snapshot keeps the final and the manual
- * snapshots and takes the automatic ones with it.
+ * snapshots and takes the automatic ones with it. A day later (the service restarted under
+ * libfaketime, a day ahead), the day's backup is taken once and the day before's has expired.
  */
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
@@ -10,6 +11,8 @@ import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { useCleanup } from '../helpers/cleanup.js';
 import { pythonWith, runOk } from '../helpers/e2e-exec.js';
+import { faketimeEnv, faketimeMissing } from '../helpers/faketime.js';
+import { requireOrSkip } from '../helpers/prerequisites.js';
 import { startService, type TestService } from '../helpers/service.js';
 
 const SCRIPT = String.raw`
@@ -51,6 +54,18 @@ elif phase == 'automatic':
         time.sleep(0.5)
     out['automatic'] = [{'name': s['SnapshotName'], 'source': s['SnapshotSource'], 'cluster': s.get('CacheClusterId')} for s in found]
     out['seconds'] = round(time.time() - t0, 1)
+elif phase == 'nextday':
+    # Run a day later (the service and this script under libfaketime): the window is open again.
+    t0 = time.time()
+    autos = []
+    while time.time() - t0 < 120:
+        autos = [s['SnapshotName'] for s in snapshots(SnapshotSource='system') if s['SnapshotStatus'] == 'available']
+        if arg not in autos and len(autos) == 1:
+            break
+        time.sleep(0.5)
+    out['automatic'] = autos
+    out['seconds'] = round(time.time() - t0, 1)
+    out['today'] = time.strftime('%Y-%m-%d', time.gmtime())
 elif phase == 'manual':
     c.create_snapshot(ReplicationGroupId=GROUP, SnapshotName='nightly-manual')
     out['manual'] = wait_snapshot('nightly-manual')['SnapshotStatus']
@@ -88,14 +103,17 @@ function windowsNow(): { window: string; maintenance: string } {
   return { window: `${hh(now)}-${hh(end)}`, maintenance: `${other}:${from}:00-${other}:${to}:00` };
 }
 
-describe('boto3: automatic backups, final snapshots', { timeout: 300_000 }, () => {
+describe('boto3: automatic backups, final snapshots', { timeout: 300_000, skip: requireOrSkip(faketimeMissing()) }, () => {
   const cleanup = useCleanup();
   let svc: TestService;
   let py: string;
   let dir: string;
+  /** The clock the service and the clients run on (libfaketime's environment), once moved a day on. */
+  let clock: NodeJS.ProcessEnv = {};
+  let firstAutomatic = '';
 
   async function phase(name: string, arg = '-'): Promise<any> {
-    const r = await runOk(py, [join(dir, 'backups.py'), svc.url, name, arg], { env: svc.env, timeoutMs: 200_000 });
+    const r = await runOk(py, [join(dir, 'backups.py'), svc.url, name, arg], { env: { ...svc.env, ...clock }, timeoutMs: 200_000 });
     return JSON.parse(r.stdout.trim().split('\n').pop()!);
   }
 
@@ -118,12 +136,25 @@ describe('boto3: automatic backups, final snapshots', { timeout: 300_000 }, () =
     assert.match(a.name, /^automatic\.nightly-rg-002-\d{4}-\d{2}-\d{2}-\d{2}-\d{2}$/);
     assert.equal(a.name.slice('automatic.nightly-rg-002-'.length, -6), new Date().toISOString().slice(0, 10));
     assert.deepEqual([a.source, a.cluster], ['automated', 'nightly-rg-002']);
+    firstAutomatic = a.name;
     console.log(`automatic backup available ${auto.seconds} s after the group`);
   });
 
   test('manual snapshots and boto3\'s modeled faults', async () => {
     const out = await phase('manual');
     assert.deepEqual(out, { manual: 'available', duplicate: 'SnapshotAlreadyExistsFault', missing: 'SnapshotNotFoundFault' });
+  });
+
+  test('a day later (the service restarted a day ahead): that day\'s backup is taken once, and the day before\'s expires after a retention of 1 day', async () => {
+    assert.ok(firstAutomatic, 'the first test took no automatic backup');
+    await svc.kill9();
+    clock = await faketimeEnv('+1d', await cleanup.tmpDir('cachefleet-e2e-faketime-'));
+    await svc.restart({ env: clock });
+    const out = await phase('nextday', firstAutomatic);
+    assert.equal(out.automatic.length, 1, JSON.stringify(out));
+    assert.notEqual(out.automatic[0], firstAutomatic, 'the day before\'s automatic snapshot outlived its retention');
+    assert.match(out.automatic[0], new RegExp(`^automatic\\.nightly-rg-002-${out.today}-\\d{2}-\\d{2}$`));
+    console.log(`a day later: ${out.automatic[0]} taken and ${firstAutomatic} expired within ${out.seconds} s`);
   });
 
   test('deleted with a final snapshot: the final and manual snapshots stay, the automatic one goes with the group', async () => {

@@ -35,8 +35,11 @@ export interface TestService {
   pid(): number;
   /** kill -9 the control plane (nodes and endpoints keep serving). */
   kill9(): Promise<void>;
-  /** Start the control plane again on the same data dir and port. */
-  restart(): Promise<void>;
+  /**
+   * Start the control plane again on the same data dir and port; `env` adds to its environment
+   * (e.g. helpers/faketime.ts's, to run it days later).
+   */
+  restart(opts?: { env?: NodeJS.ProcessEnv }): Promise<void>;
   /** Lines the service logged (JSON). */
   logs: string[];
 }
@@ -57,11 +60,11 @@ export async function startService(cleanup: Cleanup, opts: { args?: string[]; au
   let child: ChildProcess | undefined;
   let url = '';
 
-  const launch = async (port: number) => {
+  const launch = async (port: number, env?: NodeJS.ProcessEnv) => {
     const from = logs.length; // only this launch's lines count (a restart keeps the earlier ones)
     const c = spawn(process.execPath, [CLI, 'server', '--port', String(port), '--data-dir', dataDir, '--endpoint-cidr', cidr,
       '--log-format', 'json', '--reconcile-interval-ms', '500', ...(opts.automaticBackups ? [] : ['--no-automatic-backups']),
-      ...(opts.args ?? [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+      ...(opts.args ?? [])], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     child = c;
     cleanup.trackPid(c.pid, CLI);
     let exited = false;
@@ -113,8 +116,8 @@ export async function startService(cleanup: Cleanup, opts: { args?: string[]; au
       c.kill('SIGKILL');
       await gone;
     },
-    async restart() {
-      await launch(Number(new URL(url).port));
+    async restart(o?: { env?: NodeJS.ProcessEnv }) {
+      await launch(Number(new URL(url).port), o?.env);
     },
   };
 }
