@@ -1,7 +1,7 @@
 import { fault } from '../errors/index.js';
 import type { Services } from '../core/index.js';
 import {
-  getSnapshot, type CacheClusterRecord, type CacheSettings, type KmsKeyRecord, type ReplicationGroupRecord, type SnapshotSpec, type SnapshotView,
+  getSnapshot, type WriteOp, type CacheClusterRecord, type CacheSettings, type KmsKeyRecord, type ReplicationGroupRecord, type SnapshotSpec, type SnapshotView,
 } from '../store/index.js';
 import { resolveKmsKey } from './kms.js';
 import { memberClusters } from './lookups.js';
@@ -25,14 +25,27 @@ export async function requireSnapshotNameFree(svc: Services, name: string): Prom
   if (await findSnapshot(svc, name)) throw fault('SnapshotAlreadyExistsFault', `Snapshot ${name} already exists.`);
 }
 
-/** The installation keeps at most `snapshotQuota` snapshots (ServiceConfig, `--snapshot-quota`). */
-export async function checkSnapshotQuota(svc: Services, adding = 1): Promise<void> {
+/** The claim every snapshot create rewrites, so that two creates counting at once cannot both pass the quota. */
+export const SNAPSHOT_QUOTA_CLAIM = 'quota:snapshot';
+
+/**
+ * The installation keeps at most `snapshotQuota` snapshots (ServiceConfig, `--snapshot-quota`).
+ * Returns the write to commit with the new snapshot: it rewrites the quota claim at the version read
+ * before counting, so of two creates that counted the same snapshots one loses its commit (and runs
+ * again under retryOnConflict, counting the other's snapshot): the quota is never passed, even by one.
+ */
+export async function checkSnapshotQuota(svc: Services, adding = 1): Promise<WriteOp> {
   const quota = svc.config.snapshotQuota;
+  const guard = await svc.store.get('claim', SNAPSHOT_QUOTA_CLAIM);
   const count = (await svc.store.list('snapshot')).length;
   if (count + adding > quota) {
     throw fault('SnapshotQuotaExceededFault',
       `The request cannot be processed because it would exceed the maximum number of snapshots: this service keeps at most ${quota} and has ${count}. Delete snapshots you no longer need.`);
   }
+  const doc = { holder: 'snapshot:quota' };
+  return guard
+    ? { op: 'update', kind: 'claim', id: SNAPSHOT_QUOTA_CLAIM, doc, expectVersion: guard.version }
+    : { op: 'create', kind: 'claim', id: SNAPSHOT_QUOTA_CLAIM, doc };
 }
 
 /**

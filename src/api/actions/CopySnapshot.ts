@@ -39,7 +39,7 @@ export default defineAction<CopySnapshotMessage, CopySnapshotResult>('CopySnapsh
 
 async function copyTo(svc: Services, source: SnapshotView, target: string, input: CopySnapshotMessage): Promise<CopySnapshotResult> {
   await requireSnapshotNameFree(svc, target);
-  await checkSnapshotQuota(svc);
+  const quota = await checkSnapshotQuota(svc);
   const kmsKey = input.KmsKeyId !== undefined ? await resolveKmsKey(svc, input.KmsKeyId) : source.spec.kmsKey;
   const spec = newSnapshotSpec(svc, {
     name: target, source: 'manual', config: source.spec.config, origin: { kind: 'copy', sourceSnapshot: source.spec.name },
@@ -50,6 +50,7 @@ async function copyTo(svc: Services, source: SnapshotView, target: string, input
     snapshotCreate(spec),
     ...snapshotSpecWrite(source, { ...source.spec, holds: [...(source.spec.holds ?? []), hold] }),
     ...tagOps(spec.arn, input.Tags),
+    quota,
   ]);
   return { Snapshot: presentSnapshot(mergeSnapshot(spec, undefined)) };
 }

@@ -31,8 +31,8 @@ export default defineAction<CreateSnapshotMessage, CreateSnapshotResult>('Create
     const { spec, ops } = input.ReplicationGroupId
       ? await ofGroup(svc, await requireReplicationGroup(svc, input.ReplicationGroupId), name, input.KmsKeyId)
       : await ofCluster(svc, input.CacheClusterId!, name, input.KmsKeyId);
-    await checkSnapshotQuota(svc);
-    await svc.store.commit([snapshotCreate(spec), ...ops, ...tags]);
+    const quota = await checkSnapshotQuota(svc);
+    await svc.store.commit([snapshotCreate(spec), ...ops, ...tags, quota]);
     return { Snapshot: presentSnapshot(mergeSnapshot(spec, undefined)) };
   }, { alreadyExists: (e) => (e.kind === 'snapshot' ? fault('SnapshotAlreadyExistsFault', `Snapshot ${name} already exists.`) : undefined) });
   svc.kick();

@@ -34,7 +34,7 @@ export default defineAction<DeleteCacheClusterMessage, DeleteCacheClusterResult>
           throw fault('InvalidCacheClusterStateFault', `Cache cluster ${c.id} is ${c.status}; a final snapshot can be taken only while it is available.`);
         }
         await requireSnapshotNameFree(svc, finalName);
-        await checkSnapshotQuota(svc);
+        ops.push(await checkSnapshotQuota(svc));
         ops.push(snapshotCreate(await clusterSnapshotSpec(svc, c, { name: finalName, source: 'manual', final: true })));
       }
       if (c.replicationGroupId) {

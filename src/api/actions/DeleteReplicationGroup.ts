@@ -33,7 +33,7 @@ export default defineAction<DeleteReplicationGroupMessage, DeleteReplicationGrou
           throw fault('InvalidReplicationGroupStateFault', `Replication group ${g.id} is ${g.status}; a final snapshot can be taken only while it is available.`);
         }
         await requireSnapshotNameFree(svc, finalName);
-        await checkSnapshotQuota(svc);
+        ops.push(await checkSnapshotQuota(svc));
         ops.push(snapshotCreate(await groupSnapshotSpec(svc, g, { name: finalName, source: 'manual', final: true })));
       }
       const updated = {
