@@ -1,9 +1,9 @@
 import type {
   UserGroupRecord, UserGroupSpec, UserGroupStatus, UserGroupStatusRecord, UserRecord, UserSpec, UserStatus, UserStatusRecord,
 } from './rbac-records.js';
-import type { StateStore, Stored, WriteOp } from './types.js';
+import { SplitKind, same, type View } from './split-kind.js';
+import type { StateStore, WriteOp } from './types.js';
 import { OwnershipError } from './view-writes.js';
-import { same, type View } from './views.js';
 
 /**
  * The merged views of RBAC users and user groups (spec and status records, see rbac-records.ts)
@@ -52,54 +52,45 @@ function withoutDerived(doc: object): object {
 
 // ---- reads -------------------------------------------------------------------------------------
 
+const USERS = new SplitKind('user', 'userStatus', mergeUser);
+const USER_GROUPS = new SplitKind('userGroup', 'userGroupStatus', mergeUserGroup);
+
 export async function getUser(store: Pick<StateStore, 'get'>, id: string): Promise<UserView | undefined> {
-  const [spec, status] = await Promise.all([store.get('user', id), store.get('userStatus', id)]);
-  return spec ? userView(spec, status) : undefined;
+  return USERS.get(store, id);
 }
 
 export async function listUsers(store: Pick<StateStore, 'list'>): Promise<UserView[]> {
-  const [specs, statuses] = await Promise.all([store.list('user'), store.list('userStatus')]);
-  const byId = new Map(statuses.map((s) => [s.id, s]));
-  return specs.map((s) => userView(s, byId.get(s.id)));
+  return USERS.list(store);
 }
 
 export async function getUserGroup(store: Pick<StateStore, 'get'>, id: string): Promise<UserGroupView | undefined> {
-  const [spec, status] = await Promise.all([store.get('userGroup', id), store.get('userGroupStatus', id)]);
-  return spec ? userGroupView(spec, status) : undefined;
+  return USER_GROUPS.get(store, id);
 }
 
 export async function listUserGroups(store: Pick<StateStore, 'list'>): Promise<UserGroupView[]> {
-  const [specs, statuses] = await Promise.all([store.list('userGroup'), store.list('userGroupStatus')]);
-  const byId = new Map(statuses.map((s) => [s.id, s]));
-  return specs.map((s) => userGroupView(s, byId.get(s.id)));
-}
-
-function userView(s: Stored<'user'>, st: Stored<'userStatus'> | undefined): UserView {
-  return { id: s.id, version: s.version, statusVersion: st?.version, spec: s.doc, status: st?.doc, doc: mergeUser(s.doc, st?.doc) };
-}
-
-function userGroupView(s: Stored<'userGroup'>, st: Stored<'userGroupStatus'> | undefined): UserGroupView {
-  return { id: s.id, version: s.version, statusVersion: st?.version, spec: s.doc, status: st?.doc, doc: mergeUserGroup(s.doc, st?.doc) };
+  return USER_GROUPS.list(store);
 }
 
 // ---- writes ------------------------------------------------------------------------------------
 
 /** Creates a user's spec half (its status half is the reconciler's to create). */
 export function userCreate(u: UserSpec | UserRecord): WriteOp {
-  return { op: 'create', kind: 'user', id: u.userId, doc: userSpecOf(u) };
+  return USERS.create(u.userId, userSpecOf(u));
 }
 
 export function userGroupCreate(g: UserGroupSpec | UserGroupRecord): WriteOp {
-  return { op: 'create', kind: 'userGroup', id: g.userGroupId, doc: userGroupSpecOf(g) };
+  return USER_GROUPS.create(g.userGroupId, userGroupSpecOf(g));
 }
 
 /** The ops writing a user's spec half as `next` has it, at the version read; throws when `next` changed the status. */
 export function userSpecWrite(view: UserView, next: UserRecord | UserSpec): WriteOp[] {
-  return specWrite('User', 'user', view, next, userSpecOf);
+  assertDerivedUnchanged('User', view, next);
+  return USERS.specWrite(view, userSpecOf(next));
 }
 
 export function userGroupSpecWrite(view: UserGroupView, next: UserGroupRecord | UserGroupSpec): WriteOp[] {
-  return specWrite('User group', 'userGroup', view, next, userGroupSpecOf);
+  assertDerivedUnchanged('User group', view, next);
+  return USER_GROUPS.specWrite(view, userGroupSpecOf(next));
 }
 
 /**
@@ -108,33 +99,28 @@ export function userGroupSpecWrite(view: UserGroupView, next: UserGroupRecord | 
  */
 export function userStatusWrite(view: UserView, next: UserRecord): WriteOp[] {
   assertOnly('User', view.id, view.doc, next, userSpecOf);
-  return statusWrite('userStatus', view, next.observedGeneration);
+  return USERS.statusWrite(view, { id: view.id, observedGeneration: next.observedGeneration });
 }
 
 export function userGroupStatusWrite(view: UserGroupView, next: UserGroupRecord): WriteOp[] {
   assertOnly('User group', view.id, view.doc, next, userGroupSpecOf);
-  return statusWrite('userGroupStatus', view, next.observedGeneration);
+  return USER_GROUPS.statusWrite(view, { id: view.id, observedGeneration: next.observedGeneration });
 }
 
 /** Removes both halves (the spec at the version read: a concurrent API write wins). */
 export function userDelete(view: UserView): WriteOp[] {
-  return [{ op: 'delete', kind: 'user', id: view.id, expectVersion: view.version },
-    ...(view.statusVersion !== undefined ? [{ op: 'delete', kind: 'userStatus', id: view.id } as const] : [])];
+  return USERS.remove(view);
 }
 
 export function userGroupDelete(view: UserGroupView): WriteOp[] {
-  return [{ op: 'delete', kind: 'userGroup', id: view.id, expectVersion: view.version },
-    ...(view.statusVersion !== undefined ? [{ op: 'delete', kind: 'userGroupStatus', id: view.id } as const] : [])];
+  return USER_GROUPS.remove(view);
 }
 
-function specWrite<S extends UserSpec | UserGroupSpec>(what: string, kind: 'user' | 'userGroup', view: View<S, unknown, S & { status: string; observedGeneration: number }>,
-  next: S | (S & { status: string; observedGeneration: number }), specOf: (x: S) => S): WriteOp[] {
+/** A spec write must leave the derived fields (status, observedGeneration) as the view had them. */
+function assertDerivedUnchanged(what: string, view: { id: string; doc: object }, next: object): void {
   for (const k of DERIVED) {
-    if (k in next && (next as unknown as Record<string, unknown>)[k] !== view.doc[k]) throw new OwnershipError(what, view.id, 'spec', k);
+    if (k in next && (next as Record<string, unknown>)[k] !== (view.doc as Record<string, unknown>)[k]) throw new OwnershipError(what, view.id, 'spec', k);
   }
-  const spec = specOf(next);
-  if (same(spec, view.spec)) return [];
-  return [{ op: 'update', kind, id: view.id, doc: spec as never, expectVersion: view.version }];
 }
 
 function assertOnly<S extends object>(what: string, id: string, before: S & { status: string }, next: S & { status: string }, specOf: (x: S) => object): void {
@@ -144,12 +130,4 @@ function assertOnly<S extends object>(what: string, id: string, before: S & { st
   if (same(a, b)) return;
   const field = [...new Set([...Object.keys(a), ...Object.keys(b)])].find((k) => !same(a[k], b[k])) ?? '?';
   throw new OwnershipError(what, id, 'status', field);
-}
-
-function statusWrite(kind: 'userStatus' | 'userGroupStatus', view: UserView | UserGroupView, observedGeneration: number): WriteOp[] {
-  const doc = { id: view.id, observedGeneration };
-  if (view.status && same(doc, view.status)) return [];
-  return [view.statusVersion === undefined
-    ? { op: 'create', kind, id: view.id, doc }
-    : { op: 'update', kind, id: view.id, doc, expectVersion: view.statusVersion }];
 }

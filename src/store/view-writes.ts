@@ -2,7 +2,7 @@ import type {
   CacheClusterRecord, CacheClusterSpec, ReplicationGroupRecord, ReplicationGroupSpec,
 } from './records.js';
 import type { WriteOp } from './types.js';
-import { clusterSpecOf, clusterStatusOf, groupSpecOf, groupStatusOf, same, type ClusterView, type GroupView } from './views.js';
+import { CLUSTERS, GROUPS, clusterSpecOf, clusterStatusOf, groupSpecOf, groupStatusOf, same, type ClusterView, type GroupView } from './views.js';
 
 /**
  * The writes of each half of a merged view (see views.ts): the API writes the spec half, the
@@ -32,25 +32,18 @@ export function groupCreate(g: ReplicationGroupRecord | ReplicationGroupSpec): W
 /** The ops writing a cluster's spec half as `next` has it; throws when `next` changed the status half. */
 export function clusterSpecWrite(view: ClusterView, next: CacheClusterRecord): WriteOp[] {
   assertSame('Cache cluster', view.id, 'spec', clusterStatusOf(view.doc), clusterStatusOf(next));
-  const spec = clusterSpecOf(next);
-  if (same(spec, view.spec)) return [];
-  return [{ op: 'update', kind: 'cacheCluster', id: view.id, doc: spec, expectVersion: view.version }];
+  return CLUSTERS.specWrite(view, clusterSpecOf(next));
 }
 
 /** The op writing a cluster's status half as `next` has it; throws when `next` changed the spec half. */
 export function clusterStatusWrite(view: ClusterView, next: CacheClusterRecord): WriteOp[] {
   assertSame('Cache cluster', view.id, 'status', clusterSpecOf(view.doc), clusterSpecOf(next));
-  const status = { ...clusterStatusOf(next), observedGeneration: view.spec.generation ?? 0 };
-  if (view.status && same(status, view.status)) return [];
-  return [view.statusVersion === undefined
-    ? { op: 'create', kind: 'cacheClusterStatus', id: view.id, doc: status }
-    : { op: 'update', kind: 'cacheClusterStatus', id: view.id, doc: status, expectVersion: view.statusVersion }];
+  return CLUSTERS.statusWrite(view, { ...clusterStatusOf(next), observedGeneration: view.spec.generation ?? 0 });
 }
 
 /** Removes both halves (the spec at the version read). */
 export function clusterDelete(view: ClusterView): WriteOp[] {
-  return [{ op: 'delete', kind: 'cacheCluster', id: view.id, expectVersion: view.version },
-    ...(view.statusVersion !== undefined ? [{ op: 'delete', kind: 'cacheClusterStatus', id: view.id } as const] : [])];
+  return CLUSTERS.remove(view);
 }
 
 export function groupSpecWrite(view: GroupView, next: ReplicationGroupRecord): WriteOp[] {
@@ -60,19 +53,13 @@ export function groupSpecWrite(view: GroupView, next: ReplicationGroupRecord): W
   for (const k of Object.keys(before.shards)) if (!(k in after.shards)) delete before.shards[k];
   for (const k of Object.keys(after.shards)) if (!(k in before.shards)) delete after.shards[k];
   assertSame('Replication group', view.id, 'spec', before, after);
-  const spec = groupSpecOf(next);
-  if (same(spec, view.spec)) return [];
-  return [{ op: 'update', kind: 'replicationGroup', id: view.id, doc: spec, expectVersion: view.version }];
+  return GROUPS.specWrite(view, groupSpecOf(next));
 }
 
 export function groupStatusWrite(view: GroupView, next: ReplicationGroupRecord): WriteOp[] {
   // A shard's primary is the status's to change (failover); the spec's is the one named at creation.
   assertSame('Replication group', view.id, 'status', withoutPrimaries(groupSpecOf(view.doc)), withoutPrimaries(groupSpecOf(next)));
-  const status = { ...groupStatusOf(next), observedGeneration: view.spec.generation ?? 0 };
-  if (view.status && same(status, view.status)) return [];
-  return [view.statusVersion === undefined
-    ? { op: 'create', kind: 'replicationGroupStatus', id: view.id, doc: status }
-    : { op: 'update', kind: 'replicationGroupStatus', id: view.id, doc: status, expectVersion: view.statusVersion }];
+  return GROUPS.statusWrite(view, { ...groupStatusOf(next), observedGeneration: view.spec.generation ?? 0 });
 }
 
 /**
@@ -81,19 +68,11 @@ export function groupStatusWrite(view: GroupView, next: ReplicationGroupRecord):
  */
 export function groupTransitionWrite(view: GroupView, next: ReplicationGroupRecord): WriteOp[] {
   const spec = groupSpecOf(next);
-  const ops: WriteOp[] = same(spec, view.spec) ? [] : [{ op: 'update', kind: 'replicationGroup', id: view.id, doc: spec, expectVersion: view.version }];
-  const status = { ...groupStatusOf(next), observedGeneration: (spec.generation ?? 0) };
-  if (!view.status || !same(status, view.status)) {
-    ops.push(view.statusVersion === undefined
-      ? { op: 'create', kind: 'replicationGroupStatus', id: view.id, doc: status }
-      : { op: 'update', kind: 'replicationGroupStatus', id: view.id, doc: status, expectVersion: view.statusVersion });
-  }
-  return ops;
+  return [...GROUPS.specWrite(view, spec), ...GROUPS.statusWrite(view, { ...groupStatusOf(next), observedGeneration: spec.generation ?? 0 })];
 }
 
 export function groupDelete(view: GroupView): WriteOp[] {
-  return [{ op: 'delete', kind: 'replicationGroup', id: view.id, expectVersion: view.version },
-    ...(view.statusVersion !== undefined ? [{ op: 'delete', kind: 'replicationGroupStatus', id: view.id } as const] : [])];
+  return GROUPS.remove(view);
 }
 
 /** The view after `ops` (from the write functions above) were committed. */

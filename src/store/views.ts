@@ -2,24 +2,11 @@ import type {
   CacheClusterRecord, CacheClusterSpec, CacheClusterStatusRecord, CacheNodeRecord, CacheNodeState,
   NodeGroupRecord, ReplicationGroupRecord, ReplicationGroupSpec, ReplicationGroupStatusRecord, ShardRecord, ShardState,
 } from './records.js';
-import type { ListPage, StateStore, Stored, WriteOp } from './types.js';
+import { SplitKind, type View } from './split-kind.js';
+import type { ListPage, StateStore } from './types.js';
 
-/**
- * The merged view of a record kept in two halves (see records.ts): what the API asked for (spec,
- * written by API handlers) overlaid with what the reconciler observed (status, written by the
- * reconciler), each half with its own version. A status half that does not exist yet (a resource
- * the reconciler has not seen) reads as the resource's initial status.
- */
-export interface View<Spec, Status, Merged> {
-  id: string;
-  /** The spec's version: API writes (and the reconciler's spec transitions) expect it. */
-  version: number;
-  /** The status's version; undefined while there is no status record. */
-  statusVersion: number | undefined;
-  spec: Spec;
-  status: Status | undefined;
-  doc: Merged;
-}
+export type { View } from './split-kind.js';
+export { same } from './split-kind.js';
 
 export type ClusterView = View<CacheClusterSpec, CacheClusterStatusRecord, CacheClusterRecord>;
 export type GroupView = View<ReplicationGroupSpec, ReplicationGroupStatusRecord, ReplicationGroupRecord>;
@@ -118,51 +105,33 @@ export function groupStatusOf(g: ReplicationGroupRecord): ReplicationGroupStatus
 
 // ---- reads -------------------------------------------------------------------------------------
 
+export const CLUSTERS = new SplitKind('cacheCluster', 'cacheClusterStatus', mergeCluster);
+export const GROUPS = new SplitKind('replicationGroup', 'replicationGroupStatus', mergeGroup);
+
 export async function getCluster(store: Pick<StateStore, 'get'>, id: string): Promise<ClusterView | undefined> {
-  const [spec, status] = await Promise.all([store.get('cacheCluster', id), store.get('cacheClusterStatus', id)]);
-  if (!spec) return undefined;
-  return { id, version: spec.version, statusVersion: status?.version, spec: spec.doc, status: status?.doc, doc: mergeCluster(spec.doc, status?.doc) };
+  return CLUSTERS.get(store, id);
 }
 
-/**
- * One page of clusters in id order: the page's spec records, then the status records of just
- * those ids (a page costs its own records, never the whole kind).
- */
+/** One page of clusters in id order (its own records, never the whole kind). */
 export async function listClustersPage(store: Pick<StateStore, 'list' | 'get'>, page: ListPage): Promise<ClusterView[]> {
-  const specs = await store.list('cacheCluster', page);
-  const statuses = await Promise.all(specs.map((s) => store.get('cacheClusterStatus', s.id)));
-  return specs.map((s, i) => view(s, statuses[i]));
+  return CLUSTERS.listPage(store, page);
 }
 
 /** One page of groups in id order (see {@link listClustersPage}). */
 export async function listGroupsPage(store: Pick<StateStore, 'list' | 'get'>, page: ListPage): Promise<GroupView[]> {
-  const specs = await store.list('replicationGroup', page);
-  const statuses = await Promise.all(specs.map((s) => store.get('replicationGroupStatus', s.id)));
-  return specs.map((s, i) => groupView(s, statuses[i]));
+  return GROUPS.listPage(store, page);
 }
 
 export async function listClusters(store: Pick<StateStore, 'list'>): Promise<ClusterView[]> {
-  const [specs, statuses] = await Promise.all([store.list('cacheCluster'), store.list('cacheClusterStatus')]);
-  const byId = new Map(statuses.map((s) => [s.id, s]));
-  return specs.map((s) => {
-    const st = byId.get(s.id);
-    return { id: s.id, version: s.version, statusVersion: st?.version, spec: s.doc, status: st?.doc, doc: mergeCluster(s.doc, st?.doc) };
-  });
+  return CLUSTERS.list(store);
 }
 
 export async function getGroup(store: Pick<StateStore, 'get'>, id: string): Promise<GroupView | undefined> {
-  const [spec, status] = await Promise.all([store.get('replicationGroup', id), store.get('replicationGroupStatus', id)]);
-  if (!spec) return undefined;
-  return { id, version: spec.version, statusVersion: status?.version, spec: spec.doc, status: status?.doc, doc: mergeGroup(spec.doc, status?.doc) };
+  return GROUPS.get(store, id);
 }
 
 export async function listGroups(store: Pick<StateStore, 'list'>): Promise<GroupView[]> {
-  const [specs, statuses] = await Promise.all([store.list('replicationGroup'), store.list('replicationGroupStatus')]);
-  const byId = new Map(statuses.map((s) => [s.id, s]));
-  return specs.map((s) => {
-    const st = byId.get(s.id);
-    return { id: s.id, version: s.version, statusVersion: st?.version, spec: s.doc, status: st?.doc, doc: mergeGroup(s.doc, st?.doc) };
-  });
+  return GROUPS.list(store);
 }
 
 /** Fields of the status half that a spec record of each two-half kind must not carry. */
@@ -189,25 +158,6 @@ export function assertSpecShape(kind: string, doc: object): void {
 function idOf(doc: object): string | undefined {
   const d = doc as { id?: string; userId?: string; userGroupId?: string; name?: string };
   return d.id ?? d.userId ?? d.userGroupId ?? d.name;
-}
-
-function view(s: Stored<'cacheCluster'>, st: Stored<'cacheClusterStatus'> | undefined): ClusterView {
-  return { id: s.id, version: s.version, statusVersion: st?.version, spec: s.doc, status: st?.doc, doc: mergeCluster(s.doc, st?.doc) };
-}
-
-function groupView(s: Stored<'replicationGroup'>, st: Stored<'replicationGroupStatus'> | undefined): GroupView {
-  return { id: s.id, version: s.version, statusVersion: st?.version, spec: s.doc, status: st?.doc, doc: mergeGroup(s.doc, st?.doc) };
-}
-
-/** Deep equality of JSON documents, independent of key order. */
-export function same(a: unknown, b: unknown): boolean {
-  return canonical(a) === canonical(b);
-}
-
-function canonical(v: unknown): string {
-  return JSON.stringify(v, (_k, x: unknown) => (x && typeof x === 'object' && !Array.isArray(x)
-    ? Object.fromEntries(Object.entries(x as Record<string, unknown>).filter(([, y]) => y !== undefined).sort(([p], [q]) => (p < q ? -1 : p > q ? 1 : 0)))
-    : x));
 }
 
 export function pick<T extends object, K extends keyof T>(o: T, keys: readonly K[]): Partial<T> {
