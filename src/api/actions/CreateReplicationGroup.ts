@@ -17,7 +17,7 @@ import { refuseOutposts } from './outposts.js';
 import { retryOnConflict } from '../../resources/commit.js';
 import { createShardedGroup } from './create-sharded.js';
 import { resolveEngine } from '../../catalog/engines.js';
-import { attachmentOps, userGroupsForCreate } from '../../resources/users.js';
+import { attachmentOps, userGroupsForCreate } from '../../resources/user-groups.js';
 import { planRestore, restoreHoldOps, restoreWords } from '../../resources/restore.js';
 import { findSnapshot } from '../../resources/snapshots.js';
 

@@ -3,7 +3,8 @@ import type { DeleteUserMessage, User } from '../model/shapes.js';
 import { presentUser } from '../present/user.js';
 import { retryOnConflict } from '../../resources/commit.js';
 import { deleteTagOps } from '../../resources/tags.js';
-import { attachedGroups, DEFAULT_USER_NAME, requireUser } from '../../resources/users.js';
+import { DEFAULT_USER_NAME, requireUser } from '../../resources/users.js';
+import { attachedGroups } from '../../resources/user-groups.js';
 import { bumped, getUserGroup, userDelete, userGroupSpecWrite, userSpecWrite, type UserGroupRecord, type UserGroupView, type UserRecord, type WriteOp } from '../../store/index.js';
 import { defineAction } from './define.js';
 

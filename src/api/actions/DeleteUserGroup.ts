@@ -3,7 +3,8 @@ import type { DeleteUserGroupMessage, UserGroup } from '../model/shapes.js';
 import { presentUserGroup } from '../present/user.js';
 import { retryOnConflict } from '../../resources/commit.js';
 import { deleteTagOps } from '../../resources/tags.js';
-import { attachedGroups, requireUserGroup, userMembershipOps } from '../../resources/users.js';
+import { requireUserGroup } from '../../resources/users.js';
+import { attachedGroups, userMembershipOps } from '../../resources/user-groups.js';
 import { getUser, userGroupDelete, type UserView } from '../../store/index.js';
 import { defineAction } from './define.js';
 

@@ -5,7 +5,7 @@ import { presentReplicationGroup } from '../present/replication-group.js';
 import { checkCapacity } from '../../resources/capacity.js';
 import { requireReplicationGroup, storedMemberClusters } from '../../resources/lookups.js';
 import { applySettingsChanges, SHARED_SETTINGS } from '../../resources/modify.js';
-import { userGroupChange } from '../../resources/users.js';
+import { userGroupChange } from '../../resources/user-groups.js';
 import { authTokenEnabled } from '../../security/auth-token.js';
 import { bumped, clusterSpecWrite, groupSpecWrite, presentedCluster, presentedGroup, type CacheClusterRecord, type CacheSettings, type ReplicationGroupRecord, type WriteOp } from '../../store/index.js';
 import { retryOnConflict } from '../../resources/commit.js';

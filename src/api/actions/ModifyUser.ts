@@ -2,7 +2,8 @@ import { CommonErrors, fault } from '../../errors/index.js';
 import type { ModifyUserMessage, User } from '../model/shapes.js';
 import { presentUser } from '../present/user.js';
 import { retryOnConflict } from '../../resources/commit.js';
-import { checkEngine, checkIamIdentity, normalizeAccessString, requireUser, resolveAuthentication, userIsDeployed } from '../../resources/users.js';
+import { checkEngine, checkIamIdentity, normalizeAccessString, requireUser, resolveAuthentication } from '../../resources/users.js';
+import { userIsDeployed } from '../../resources/user-groups.js';
 import { bumped, mergeUser, userSpecOf, userSpecWrite, type UserRecord } from '../../store/index.js';
 import { defineAction } from './define.js';
 

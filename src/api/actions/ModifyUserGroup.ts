@@ -2,7 +2,8 @@ import { CommonErrors, fault } from '../../errors/index.js';
 import type { ModifyUserGroupMessage, UserGroup } from '../model/shapes.js';
 import { presentUserGroup } from '../present/user.js';
 import { retryOnConflict } from '../../resources/commit.js';
-import { attachedGroups, checkEngine, checkMembers, idList, requireUserGroup, userMembershipOps } from '../../resources/users.js';
+import { checkEngine, requireUserGroup } from '../../resources/users.js';
+import { attachedGroups, checkMembers, idList, userMembershipOps } from '../../resources/user-groups.js';
 import { bumped, getUser, mergeUserGroup, userGroupSpecOf, userGroupSpecWrite, type UserGroupRecord, type UserView } from '../../store/index.js';
 import { defineAction } from './define.js';
 

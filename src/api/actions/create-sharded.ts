@@ -8,7 +8,7 @@ import { availabilityZones } from '../../resources/placement.js';
 import type { ResolvedSettings } from '../../resources/settings.js';
 import { planShards, shardMemberId } from '../../resources/shard-layout.js';
 import { tagOps } from '../../resources/tags.js';
-import { attachmentOps, userGroupsForCreate } from '../../resources/users.js';
+import { attachmentOps, userGroupsForCreate } from '../../resources/user-groups.js';
 import { arn, type Services } from '../../core/index.js';
 import { clusterCreate, groupCreate, mergeGroup, type CacheClusterRecord, type NodeGroupRecord, type ReplicationGroupRecord, type WriteOp } from '../../store/index.js';
 import { planRestore, restoreHoldOps, restoreWords } from '../../resources/restore.js';
