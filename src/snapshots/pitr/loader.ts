@@ -10,7 +10,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chown, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { join } from 'node:path';
 import { withNodeConnection } from '../../engine/connect.js';
@@ -64,7 +64,10 @@ function config(dir: string, port: number, password: string): string {
     `proc-title-template "{title} {listen-addr} {server-mode} ${join(dir, CONF)}"`,
     'save ""', 'appendonly yes', `appenddirname ${AOF_DIR}`, `appendfilename ${AOF_NAME}`, 'appendfsync no',
     // A damaged AOF fails the restore instead of loading what precedes the damage.
-    'aof-load-truncated no', 'auto-aof-rewrite-percentage 0', 'enable-debug-command no', '',
+    'aof-load-truncated no', 'auto-aof-rewrite-percentage 0', 'enable-debug-command no',
+    // The caller copies the state out with a replication sync (captureRdb): streamed from memory at
+    // once, never through an RDB file on disk, and without Redis's default 5 s wait for more replicas.
+    'repl-diskless-sync yes', 'repl-diskless-sync-delay 0', '',
   ].join('\n');
 }
 
@@ -83,6 +86,9 @@ export async function startLoader(dir: string, opts: LoaderOptions = {}): Promis
   const port = await freePort();
   const confPath = join(dir, CONF);
   await writeFile(confPath, config(dir, port, password), { mode: 0o600 });
+  // A loader run as another user (the service runs as root, nodes as the node user) must own its
+  // private folder: it reads the AOF there and writes its log and pidfile.
+  if (opts.runAs) await chownTree(dir, opts.runAs.uid, opts.runAs.gid);
   const child = spawn(binary, [confPath], {
     stdio: 'ignore', cwd: dir, ...(opts.runAs ? { uid: opts.runAs.uid, gid: opts.runAs.gid } : {}),
   });
@@ -120,6 +126,14 @@ export async function startLoader(dir: string, opts: LoaderOptions = {}): Promis
   } catch (e) {
     await close();
     throw e;
+  }
+}
+
+async function chownTree(path: string, uid: number, gid: number): Promise<void> {
+  await chown(path, uid, gid);
+  for (const e of await readdir(path, { withFileTypes: true })) {
+    if (e.isDirectory()) await chownTree(join(path, e.name), uid, gid);
+    else await chown(join(path, e.name), uid, gid);
   }
 }
 
