@@ -17,6 +17,7 @@ import type { Services } from '../../core/index.js';
 import type { CacheClusterRecord, ReplicationGroupRecord, Tag } from '../../store/index.js';
 import type { Logger } from '../../util/logger.js';
 import type { AdminConnectionOptions } from '../../engine/connect.js';
+import type { NodeTarget } from '../../snapshots/types.js';
 import { desiredArchives, groupOfRoot, type DesiredArchive } from './desired.js';
 import type { ArchiveHandle, PointInTimeIO } from './deps.js';
 import { archiveSource } from './follow.js';
@@ -68,7 +69,11 @@ export class ArchiveController {
     }
     for (const w of desired) {
       if (this.running.has(w.key) || this.stopping.has(w.key) || this.deleting.has(w.root)) continue;
-      this.startArchiver(w);
+      // Started once the group has formed (its replicas follow their primary; a restore into it has
+      // loaded) and a member answers: a new group's nodes change roles meanwhile.
+      const status = this.groups.get(w.groupId)?.status;
+      if (status === 'creating' || status === 'create-failed' || status === 'restore-failed') continue;
+      if (this.sourceOf(w)) this.startArchiver(w);
     }
     if (!this.swept) {
       // Archives of groups deleted (or untagged) while no controller ran.
@@ -100,12 +105,7 @@ export class ArchiveController {
     const shard = `node group ${w.nodeGroupId} of replication group ${w.groupId}`;
     const handle = this.d.pitr.archiver({
       prefix: w.prefix, retentionMs: w.retentionMs, ...(w.kmsKey ? { kmsKey: w.kmsKey } : {}),
-      source: () => {
-        const g = this.groups.get(w.groupId);
-        const c = g && archiveSource(g, w.nodeGroupId, this.clusters);
-        const n = c?.nodes[0];
-        return n ? { address: n.address, port: n.port, ...this.d.nodeOptions(n.address, n.port) } : undefined;
-      },
+      source: () => this.sourceOf(w),
       onNewLine: ({ at, previous }) => {
         const message = previous
           ? `Point-in-time recording of ${shard} could not continue and began again at ${iso(at)}: ` +
@@ -118,6 +118,13 @@ export class ArchiveController {
     handle.start();
     this.running.set(w.key, { want: w, handle });
     this.d.logger.info({ group: w.groupId, nodeGroup: w.nodeGroupId, prefix: w.prefix }, 'point-in-time archiver started');
+  }
+
+  /** The node a shard's archive follows now (see follow.ts), as the engine reaches it. */
+  private sourceOf(w: DesiredArchive): NodeTarget | undefined {
+    const g = this.groups.get(w.groupId);
+    const n = (g && archiveSource(g, w.nodeGroupId, this.clusters))?.nodes[0];
+    return n ? { address: n.address, port: n.port, ...this.d.nodeOptions(n.address, n.port) } : undefined;
   }
 
   private stopArchiver(key: string, r: Running): void {

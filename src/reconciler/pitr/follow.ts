@@ -14,6 +14,6 @@ export function archiveSource(g: ReplicationGroupRecord, nodeGroupId: string,
   const answering = (c: CacheClusterRecord) => !!c.nodes[0]?.observed?.runId && c.nodes[0].observed.lastError === undefined;
   const replica = members.find((c) => c.nodes[0]?.observed?.role === 'replica' && c.nodes[0].observed.linkUp === true && answering(c));
   if (replica) return replica;
-  return members.find((c) => c.nodes[0]?.observed?.role === 'primary' && answering(c)) ??
-    members.find((c) => c.id === shard.primaryClusterId && answering(c));
+  const primary = members.find((c) => c.id === shard.primaryClusterId);
+  return primary && answering(primary) ? primary : undefined;
 }
