@@ -12,6 +12,7 @@ import { getGroup } from '../../store/index.js';
 import AddTagsToResource from './AddTagsToResource.js';
 import CreateCacheCluster from './CreateCacheCluster.js';
 import CreateReplicationGroup from './CreateReplicationGroup.js';
+import DescribePointInTimeRestoreWindows from './DescribePointInTimeRestoreWindows.js';
 import { availableSnapshot, group, IPC, IVP, shardedGroup, snapshotServices } from './snapshot-fixtures.js';
 import { assertFaultChangesNothing, type TestServices } from './test-services.js';
 
@@ -99,6 +100,20 @@ describe('point-in-time restore via tags', () => {
     const s2 = (await getGroup(t.store, 'shop2'))!.doc;
     assert.equal(s2.nodeGroups?.length, 3);
     assert.deepEqual(s2.restore?.pointInTime?.shards, ['0001', '0002', '0003']);
+  });
+
+  test('DescribePointInTimeRestoreWindows: the stretches every shard covers', async () => {
+    t = await snapshotServices();
+    await shardedGroup(t, 'shop', 2, { Tags: on });
+    await group(t, 'plain');
+    await archive(t, 'shop', '0001', NOW - 3600_000, NOW - 60_000);
+    await archive(t, 'shop', '0002', NOW - 1800_000, NOW - 30_000);
+    const out = await t.call(DescribePointInTimeRestoreWindows, { ReplicationGroupId: 'shop' });
+    assert.deepEqual(out, { ReplicationGroupId: 'shop', PointInTimeRestoreEnabled: true, RestoreWindows: [
+      { EarliestRestorableTime: new Date('2024-01-15T11:30:00Z'), LatestRestorableTime: new Date('2024-01-15T11:58:59Z') }] });
+    assert.deepEqual(await t.call(DescribePointInTimeRestoreWindows, { ReplicationGroupId: 'plain' }),
+      { ReplicationGroupId: 'plain', PointInTimeRestoreEnabled: false, RestoreWindows: [] });
+    await assertFaultChangesNothing(t.svc, () => t!.call(DescribePointInTimeRestoreWindows, { ReplicationGroupId: 'nope' }), 'ReplicationGroupNotFoundFault');
   });
 
   test('restore times: ISO-8601 with a zone or epoch seconds, to the second', () => {

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { afterEach, describe, test } from 'node:test';
 import { archiveRoot, PITR_TAG } from '../../resources/point-in-time.js';
-import { setClusterStatus, type TestServices } from '../../resources/test-services.js';
+import { setClusterStatus, setGroupStatus, type TestServices } from '../../resources/test-services.js';
 import { getGroup, groupDelete, groupSpecWrite, listClusters, listGroups } from '../../store/index.js';
 import { silentLogger } from '../../util/logger.js';
 import { backupServices, messages, seedGroup } from '../backups/test-fixtures.js';
@@ -91,6 +91,28 @@ describe('point-in-time archive controller', () => {
     assert.ok(m.includes('Point-in-time recording started for node group 0001 of replication group orders'), m.join('\n'));
     assert.ok(m.includes('Point-in-time recording of node group 0001 of replication group orders could not continue and began again at ' +
       '2024-01-15T12:10:00Z: times from 2024-01-15T12:05:00Z to then cannot be restored'), m.join('\n'));
+  });
+
+  test('a group being created gets its archiver once it has formed and a member answers', async () => {
+    t = await backupServices();
+    await seedGroup(t, 'fresh');
+    await tag(t, 'fresh', 'enabled');
+    await setGroupStatus(t.store, 'fresh', (g) => { g.status = 'creating'; });
+    const pitr = new FakePitr();
+    const { ctl, pass } = controller(t, pitr);
+    await pass();
+    assert.deepEqual(ctl.recording, []);
+    await setGroupStatus(t.store, 'fresh', (g) => { g.status = 'available'; });
+    for (const id of ['fresh-001', 'fresh-002']) {
+      await setClusterStatus(t.store, id, (c) => { c.nodes[0]!.observed = { ...c.nodes[0]!.observed!, lastError: 'ECONNREFUSED' }; });
+    }
+    await pass();
+    assert.deepEqual(ctl.recording, [], 'no member answers');
+    await setClusterStatus(t.store, 'fresh-001', (c) => { const { lastError: _e, ...o } = c.nodes[0]!.observed!; c.nodes[0]!.observed = o; });
+    await pass();
+    assert.deepEqual(ctl.recording, ['fresh/0001']);
+    assert.equal(pitr.started[0]!.source()?.address, (await listClusters(t.store)).find((c) => c.id === 'fresh-001')!.doc.nodes[0]!.address,
+      'the primary, while no replica answers');
   });
 
   test('a retention change restarts the archiver; the tag removed stops it and deletes the archive, not while a restore reads it', async () => {
