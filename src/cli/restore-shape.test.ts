@@ -31,6 +31,6 @@ describe('cachefleet restore: the new group copies the source', () => {
     const r = restoreRequest(source, undefined, 'shop-back', '1705320000');
     assert.deepEqual([r.NumNodeGroups, r.ReplicasPerNodeGroup, r.AutomaticFailoverEnabled, r.NumCacheClusters], [3, 1, true, undefined]);
     const o = restoreRequest(source, undefined, 'shop-back', '1705320000', { numNodeGroups: 5, replicasPerNodeGroup: 0, cacheNodeType: 'cache.r6g.large' });
-    assert.deepEqual([o.NumNodeGroups, o.ReplicasPerNodeGroup, o.AutomaticFailoverEnabled, o.CacheNodeType], [5, 0, false, 'cache.r6g.large']);
+    assert.deepEqual([o.NumNodeGroups, o.ReplicasPerNodeGroup, o.AutomaticFailoverEnabled, o.CacheNodeType], [5, 0, true, 'cache.r6g.large']);
   });
 });

@@ -34,7 +34,8 @@ export function restoreRequest(source: ReplicationGroup, member: CacheCluster | 
     ...(securityGroupIds.length ? { SecurityGroupIds: securityGroupIds } : {}),
     ...(port ? { Port: port } : {}),
     ...(sharded ? { NumNodeGroups: o.numNodeGroups ?? groups.length, ReplicasPerNodeGroup: replicas } : { NumCacheClusters: replicas + 1 }),
-    AutomaticFailoverEnabled: replicas > 0 && (sharded || source.AutomaticFailover === 'enabled'),
+    // Cluster mode requires it (as ElastiCache does), with or without replicas.
+    AutomaticFailoverEnabled: sharded || (replicas > 0 && source.AutomaticFailover === 'enabled'),
     MultiAZEnabled: replicas > 0 && source.MultiAZ === 'enabled',
     ...(source.TransitEncryptionEnabled ? { TransitEncryptionEnabled: true } : {}),
     ...(source.AtRestEncryptionEnabled ? { AtRestEncryptionEnabled: true, ...(source.KmsKeyId ? { KmsKeyId: source.KmsKeyId } : {}) } : {}),
