@@ -33,6 +33,7 @@ export function registerServerCommand(program: Command): void {
     .option('--health-down-after <n>', 'failed pings in a row before a node is down', int, 3)
     .option('--flap-window-ms <ms>', 'a node that came back from down twice in this period needs 4x the failed pings (timeouts only) to be down again', int, 60_000)
     .option('--snapshot-quota <n>', 'snapshots (manual and automatic) the service keeps at most; CreateSnapshot, CopySnapshot and final snapshots beyond it get SnapshotQuotaExceededFault', int, 1000)
+    .option('--pitr-flush-ms <ms>', 'point-in-time archives: the longest a recorded write waits before it is archived (the bound on what is lost, docs/PITR.md)', int, 10_000)
     .option('--no-automatic-backups', 'take no automatic daily backups (SnapshotRetentionLimit and SnapshotWindow are kept and shown); for maintenance and tests')
     .option('--stop-nodes-on-exit', 'stop every cache node when the service exits (default: nodes keep serving)', false)
     .option('--insecure-accept-any-credentials', 'DEVELOPMENT ONLY: accept API requests signed with any access key, without checking the signature', false)
@@ -45,6 +46,7 @@ export function registerServerCommand(program: Command): void {
   addSnapshotS3Options(command)
     .action(async (o) => {
       if (!['auto', 'nftables', 'proxy'].includes(o.router)) throw new Error(`--router must be auto, nftables or proxy (got ${o.router})`);
+      if (o.pitrFlushMs < 100) throw new Error(`--pitr-flush-ms must be at least 100 (got ${o.pitrFlushMs})`);
       if (o.snapshotQuota < 0) throw new Error(`--snapshot-quota must be 0 or more (got ${o.snapshotQuota})`);
       if ((o.tlsCert || o.tlsKey) && !o.tls) throw new Error('--tls-cert and --tls-key need --tls');
       if (Boolean(o.tlsCert) !== Boolean(o.tlsKey)) throw new Error('--tls-cert and --tls-key go together: give both');
@@ -56,7 +58,7 @@ export function registerServerCommand(program: Command): void {
         driftCheckIntervalMs: o.driftCheckIntervalMs, iamConnectionMaxMs: o.iamConnectionMaxMs, healthIntervalMs: o.healthIntervalMs,
         healthIdleIntervalMs: o.healthIdleIntervalMs,
         healthDownAfter: o.healthDownAfter, flapWindowMs: o.flapWindowMs, stopNodesOnExit: o.stopNodesOnExit, logLevel: o.logLevel,
-        acceptAnyCredentials: o.insecureAcceptAnyCredentials, snapshotQuota: o.snapshotQuota, automaticBackups: o.automaticBackups,
+        acceptAnyCredentials: o.insecureAcceptAnyCredentials, snapshotQuota: o.snapshotQuota, automaticBackups: o.automaticBackups, pitrFlushMs: o.pitrFlushMs,
         tls: { enabled: Boolean(o.tls), ...(o.tlsCert ? { certFile: resolve(o.tlsCert) } : {}), ...(o.tlsKey ? { keyFile: resolve(o.tlsKey) } : {}) },
         ...(o.nodeUser ? { nodeUser: o.nodeUser } : {}),
         ...(snapshotS3 ? { snapshotS3 } : {}),

@@ -21,4 +21,9 @@ export interface BackupAccess {
     /** A bucket users export to and import from (CopySnapshot TargetBucket, SnapshotArns). */
     bucket(name: string): { head(key: string): Promise<{ key: string; bytes: number } | undefined> };
   };
+  /**
+   * The restorable stretches (both ends included, whole seconds) of one shard's point-in-time
+   * archive under `prefix` in the snapshot store, as of `now` (ms).
+   */
+  archiveCoverage(prefix: string, now: number): Promise<Array<{ from: Date; to: Date }>>;
 }

@@ -44,6 +44,11 @@ export interface ServiceConfig {
    * for maintenance, and for tests that must not meet a backup in their group's window.
    */
   automaticBackups: boolean;
+  /**
+   * Point-in-time archives: N, the longest a recorded write waits before its segment is archived
+   * (the bound on what a failure of the control plane and the followed node together loses). 10 s.
+   */
+  pitrFlushMs: number;
   /** Host memory the capacity check counts with. */
   hostMemoryBytes: number;
   /** Node maxmemory limits may add up to host memory times this (limits, not reservations). */
@@ -113,6 +118,7 @@ export function defaultConfig(overrides: Partial<ServiceConfig> = {}): ServiceCo
     stuckLinkMs: 15_000,
     snapshotQuota: 1000,
     automaticBackups: true,
+    pitrFlushMs: 10_000,
     hostMemoryBytes: totalmem(),
     // Lets every example of the guides (tens of r6g.large nodes) run on a 16 GiB machine.
     memoryOvercommit: 16,

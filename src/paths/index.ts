@@ -109,6 +109,9 @@ export const DATA_LAYOUT: readonly LayoutEntry[] = [
   dir('restores', 'restores under way: one directory per ephemeral loader, removed when its restore ends (at start, with any loader a killed service left running)'),
   dir('restores/<key>', "a loader's directory (a redis-server loading one RDB file), or the loaders' TLS certificate", 'node'),
   file('restores/<key>/<object>', "a loader's files (redis.conf, pidfile, log) or its TLS files", 'node'),
+  dir('pitr-loaders', 'point-in-time restores under way: one private folder per loader replaying an archive, removed when its restore ends (at start, with any loader a killed service left)'),
+  dir('pitr-loaders/<key>', "a point-in-time loader's folder (its redis.conf, log, pidfile; the archive's AOF while it loads)", 'node'),
+  file('pitr-loaders/<key>/<object>', "a point-in-time loader's files", 'node'),
   dir('keys', 'the key store of encryption at rest (cachefleet kms create-key / list-keys)'),
   file('keys/<id>.json', 'one key: its id, aliases and 32 bytes of key material (never leaves the directory)'),
 ];
@@ -133,6 +136,7 @@ export function dataPaths(dataDir: string) {
     buckets: join(dataDir, 'buckets'),
     keys: join(dataDir, 'keys'),
     restores: join(dataDir, 'restores'),
+    pitrLoaders: join(dataDir, 'pitr-loaders'),
   };
 }
 

@@ -1,3 +1,4 @@
+import type { PointInTimeIO } from './pitr/deps.js';
 import type { InstalledEngine } from '../catalog/engines.js';
 import type { AdminPool } from '../engine/admin.js';
 import type { NodeProvider } from '../engine/types.js';
@@ -42,6 +43,8 @@ export interface ReconcilerDeps {
   backups?: {
     svc: Services;
     io: SnapshotIO;
+    /** Point-in-time archives (groups tagged cachefleet:point-in-time-restore): recorded and restored from. */
+    pitr?: PointInTimeIO;
     /** See BackupDeps.checkpoint (tests). */
     checkpoint?(step: string): Promise<void>;
     maxAttempts?: number;

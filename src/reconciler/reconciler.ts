@@ -11,6 +11,7 @@ import { RbacController } from './rbac-controller.js';
 import { SettledClusters } from './settled.js';
 import { forEachLimit } from '../util/concurrency.js';
 import { SnapshotController } from './backups/controller.js';
+import { ArchiveController } from './pitr/controller.js';
 
 export interface ReconcilerTiming extends GroupControllerOptions {
   /** Period when everything has settled: drift (a dead process, a flushed route table) is still noticed. */
@@ -45,6 +46,8 @@ export class Reconciler {
   private readonly rbacCtl: RbacController;
   /** Snapshots, restores and automatic backups (when the service has backups wired). */
   readonly snapshots: SnapshotController | undefined;
+  /** Point-in-time archives of the groups tagged for them (when the service has them wired). */
+  readonly archives: ArchiveController | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
@@ -67,6 +70,10 @@ export class Reconciler {
     this.rbacCtl = new RbacController(d, this.views);
     this.snapshots = d.backups ? new SnapshotController({
       ...d.backups, logger: d.logger, owner: randomUUID(), kick: () => this.kick(),
+      nodeOptions: (address, port) => d.admin.options(address, port),
+    }) : undefined;
+    this.archives = d.backups?.pitr ? new ArchiveController({
+      svc: d.backups.svc, pitr: d.backups.pitr, logger: d.logger, kick: () => this.kick(),
       nodeOptions: (address, port) => d.admin.options(address, port),
     }) : undefined;
     this.settled = new SettledClusters(timing.settledObserveIntervalMs ?? 0);
@@ -92,6 +99,7 @@ export class Reconciler {
     this.unsubscribe?.();
     clearTimeout(this.timer);
     await this.running;
+    await this.archives?.stop();
     this.ownReads?.close();
   }
 
@@ -162,6 +170,7 @@ export class Reconciler {
     }
     if (this.snapshots) converging = (await this.guard('snapshots', () => this.snapshots!.reconcile({ groups, clusters }))) || converging;
     clusterMap = await this.clusterMap();
+    if (this.archives) await this.guard('pitr', () => this.archives!.reconcile({ groups: groups.map((g) => g.doc), clusters: clusterMap }));
     await this.syncRoutes(clusterMap);
     if (!converging && this.passes % 10 === 1) await this.guard('orphans', () => this.removeOrphans(clusterMap));
     this.d.monitor?.watch([...clusterMap.values()].filter((c) => !c.deleteRequested).flatMap((c) =>

@@ -1,7 +1,9 @@
 import { CommonErrors, fault } from '../errors/index.js';
 import type { Services } from '../core/index.js';
-import { snapshotSpecWrite, type RestoreRequest, type SnapshotView, type WriteOp } from '../store/index.js';
+import { snapshotSpecWrite, type RestoreRequest, type SnapshotView, type Tag, type WriteOp } from '../store/index.js';
+import { planPointInTimeRestore } from './point-in-time.js';
 import { requireSnapshot } from './snapshots.js';
+import type { TagInput } from './tags.js';
 
 /**
  * The restore half of CreateReplicationGroup and CreateCacheCluster (SnapshotName, SnapshotArns):
@@ -12,6 +14,8 @@ import { requireSnapshot } from './snapshots.js';
 export interface RestoreInput {
   SnapshotName?: string;
   SnapshotArns?: string[];
+  /** The `cachefleet:restore-*` tags ask for a point-in-time restore (point-in-time.ts). */
+  Tags?: TagInput[];
 }
 
 export interface RestorePlan {
@@ -35,6 +39,9 @@ export async function planRestore(svc: Services, input: RestoreInput,
   target: { clusterMode: boolean; slotsGiven: boolean; what: string }): Promise<RestorePlan | undefined> {
   const arns = input.SnapshotArns ?? [];
   const name = input.SnapshotName;
+  const pointInTime = await planPointInTimeRestore(svc, input.Tags as Tag[] | undefined,
+    { clusterMode: target.clusterMode, what: target.what, otherSource: name !== undefined || arns.length > 0 });
+  if (pointInTime) return { request: { pointInTime, requestedAt: svc.now().toISOString() } };
   if (name === undefined && arns.length === 0) return undefined;
   const requestedAt = svc.now().toISOString();
   if (name !== undefined && arns.length > 0) {
@@ -98,7 +105,8 @@ export function restoreHoldOps(plan: RestorePlan | undefined, by: string): Write
 }
 
 /** " from snapshot x" or " from 2 RDB file(s) in S3", for creation events. */
-export function restoreWords(r: { snapshotName?: string; snapshotArns?: string[] } | undefined): string {
+export function restoreWords(r: Pick<RestoreRequest, 'snapshotName' | 'snapshotArns' | 'pointInTime'> | undefined): string {
+  if (r?.pointInTime) return ` from the point-in-time archive of replication group ${r.pointInTime.sourceGroup} at ${r.pointInTime.time.replace('.000Z', 'Z')}`;
   if (r?.snapshotName) return ` from snapshot ${r.snapshotName}`;
   if (r?.snapshotArns?.length) return ` from ${r.snapshotArns.length} RDB file(s) in S3`;
   return '';

@@ -1,6 +1,7 @@
 import { CommonErrors, fault, type FaultName } from '../errors/index.js';
 import { parseArn, type Services } from '../core/index.js';
 import type { Kind, RecordKinds, StateStore, Tag, WriteOp } from '../store/index.js';
+import { checkPointInTimeTags } from './point-in-time.js';
 
 /** ElastiCache's limits: 50 user tags per resource, keys 1–128 characters, values 0–256. */
 export const MAX_TAGS_PER_RESOURCE = 50;
@@ -58,6 +59,7 @@ export function tagOps(arn: string, tags: TagInput[] | undefined): WriteOp[] {
   if (!tags || tags.length === 0) return [];
   const merged = mergeTags([], tags.map(validateTag));
   checkTagQuota(arn, merged);
+  checkPointInTimeTags(arn, merged, 'create');
   return [{ op: 'create', kind: 'tags', id: arn, doc: { arn, tags: merged } }];
 }
 

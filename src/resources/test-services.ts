@@ -3,6 +3,7 @@
  * anything that takes Services. Not used at run time. API handler tests take the same through
  * api/actions/test-services.ts, which adds calling an action.
  */
+import { archiveCoverage } from '../snapshots/pitr/index.js';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -51,7 +52,7 @@ export async function makeTestServices(opts: TestServicesOptions = {}): Promise<
   const io = opts.io ?? new FakeSnapshotIO();
   const svc: Services = {
     config: defaultConfig({ dataDir: dir, ...opts.config }),
-    backups: { keys: io.keys, storage: io.storage },
+    backups: { keys: io.keys, storage: io.storage, archiveCoverage: (prefix, at) => archiveCoverage(io.storage.snapshots, prefix, at) },
     store,
     // As the service has them: action tests read frozen, shared views (a presenter changing one fails).
     views: new MergedViews(new CachedReads(store)),

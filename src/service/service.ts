@@ -34,6 +34,8 @@ import { ensureInstallation, ensureManagementAddress } from './installation.js';
 import { FileKeyStore } from '../snapshots/keys/index.js';
 import { snapshotStorage, type ClosableSnapshotStorage } from '../snapshots/storage/index.js';
 import { clearRestoreWork, serviceSnapshotIO } from './snapshot-io.js';
+import { clearPointInTimeWork, servicePointInTimeIO } from './pitr-io.js';
+import { archiveCoverage } from '../snapshots/pitr/index.js';
 
 /**
  * The whole service in one process: API, state store, reconciler, node provider, endpoint router.
@@ -103,7 +105,7 @@ export class CachefleetService {
       // follow), kept between commits: a pass over records nothing changed reads none of them again.
       const views = new MergedViews(new CachedReads(store));
       const services: Services = {
-        config, store, views, events, engines, installation, logger, now, kick: () => reconciler?.kick(), backups: { keys, storage },
+        config, store, views, events, engines, installation, logger, now, kick: () => reconciler?.kick(), backups: { keys, storage, archiveCoverage: (prefix, at) => archiveCoverage(storage.snapshots, prefix, at) },
       };
       await ensureBuiltIns(services);
       const engineLog = logger.child({ component: 'engine' });
@@ -151,9 +153,16 @@ export class CachefleetService {
         storage, keys, engines, workDir: paths.restores, ca: security.ca, logger: backupLog,
         ...(owner ? { nodeUser: owner } : {}), ...(installation.managementAddress ? { localAddress: installation.managementAddress } : {}),
       });
+      const pitrLog = logger.child({ component: 'pitr' });
+      await clearPointInTimeWork(paths.pitrLoaders, pitrLog);
+      const pitr = servicePointInTimeIO({
+        store: storage.snapshots, keys, redisServer: engines[0]!.binary, workDir: paths.pitrLoaders, flushIntervalMs: config.pitrFlushMs,
+        logger: pitrLog, ...(owner ? { nodeUser: owner } : {}),
+        ...(installation.managementAddress ? { localAddress: installation.managementAddress } : {}),
+      });
       reconciler = new Reconciler(
         { store, views, provider, admin, network, events, engines, logger: reconcilerLog, now, monitor, security,
-          nodeKeyOf: (c) => nodeKey(c.id, c.nodes[0]?.id ?? '0001'), backups: { svc: services, io: snapshotIO } },
+          nodeKeyOf: (c) => nodeKey(c.id, c.nodes[0]?.id ?? '0001'), backups: { svc: services, io: snapshotIO, pitr } },
         { intervalMs: config.reconcileIntervalMs, fastIntervalMs: config.fastReconcileIntervalMs,
           settledObserveIntervalMs: config.settledObserveIntervalMs, driftCheckIntervalMs: config.driftCheckIntervalMs,
           stuckLinkMs: config.stuckLinkMs },

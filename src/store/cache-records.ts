@@ -55,7 +55,22 @@ export interface RestoreRequest {
   snapshotName?: string;
   /** `arn:aws:s3:::bucket/key`, one RDB file each. */
   snapshotArns?: string[];
+  /** Point-in-time restore (the `cachefleet:restore-*` tags): another group's archive replayed to a second. */
+  pointInTime?: PointInTimeRestoreRequest;
   requestedAt: string;
+}
+
+/** The source of a point-in-time restore, fixed when the restore was asked for. */
+export interface PointInTimeRestoreRequest {
+  sourceGroup: string;
+  /** The source group's archive (`_pitr/<group>/<created ms>/`), one `<node group>/` prefix under it per shard. */
+  archive: string;
+  /** The source's node groups whose archives are replayed, in order. */
+  shards: string[];
+  /** The second restored to (its end), ISO-8601 UTC. */
+  time: string;
+  /** The archive is encrypted (the source has encryption at rest): a plain object is refused. */
+  encrypted: boolean;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { AddTagsToResourceMessage, TagListMessage } from '../model/shapes.js';
 import { retryOnConflict } from '../../resources/commit.js';
+import { checkPointInTimeTags } from '../../resources/point-in-time.js';
 import { checkTagQuota, mergeTags, readTags, resolveTaggableArn, validateTag, writeTagsOp } from '../../resources/tags.js';
 import { defineAction } from './define.js';
 
@@ -8,6 +9,7 @@ export default defineAction<AddTagsToResourceMessage, TagListMessage>('AddTagsTo
   const added = input.Tags.map(validateTag);
   return retryOnConflict(async () => {
     const arn = await resolveTaggableArn(svc, input.ResourceName);
+    checkPointInTimeTags(arn, added, 'add');
     const current = await readTags(svc.store, arn);
     const tags = mergeTags(current.tags, added);
     checkTagQuota(arn, tags);

@@ -20,14 +20,20 @@ import { resolveEngine } from '../../catalog/engines.js';
 import { attachmentOps, userGroupsForCreate } from '../../resources/user-groups.js';
 import { planRestore, restoreHoldOps, restoreWords } from '../../resources/restore.js';
 import { findSnapshot } from '../../resources/snapshots.js';
+import { pointInTimeShardCount } from '../../resources/point-in-time.js';
 
 /**
  * A restore from a cluster-mode-enabled snapshot that asks for no shape of its own (no node groups,
  * no cluster count, no parameter group) gets the snapshot's: as many shards as it has.
  */
 async function withSnapshotShape(svc: Services, input: CreateReplicationGroupMessage): Promise<CreateReplicationGroupMessage> {
-  if (!input.SnapshotName || input.NumNodeGroups !== undefined || input.NodeGroupConfiguration?.length || input.NumCacheClusters !== undefined ||
+  if (input.NumNodeGroups !== undefined || input.NodeGroupConfiguration?.length || input.NumCacheClusters !== undefined ||
     input.CacheParameterGroupName || input.ClusterMode === 'disabled' || input.PrimaryClusterId) return input;
+  if (!input.SnapshotName) {
+    // A point-in-time restore (tags) from a cluster-mode-enabled group: as many shards as it has.
+    const shards = await pointInTimeShardCount(svc, input.Tags);
+    return shards ? { ...input, NumNodeGroups: shards } : input;
+  }
   const config = (await findSnapshot(svc, input.SnapshotName))?.doc.config;
   return config?.clusterEnabled ? { ...input, NumNodeGroups: config.numNodeGroups ?? config.shards.length } : input;
 }

@@ -31,3 +31,10 @@ test('snapshots name their source, deletes their final snapshot, user groups the
   assert.deepEqual(elasticacheResources('ModifyUserGroup', { UserGroupId: 'ug', UserIdsToAdd: ['u1'], UserIdsToRemove: ['u2'] }, scope),
     [arn('usergroup', 'ug'), arn('user', 'u1'), arn('user', 'u2')]);
 });
+
+test('a point-in-time restore names its source group (a tag); the restore windows name their group', () => {
+  assert.deepEqual(elasticacheResources('CreateReplicationGroup', {
+    ReplicationGroupId: 'back', Tags: [{ Key: 'team', Value: 'a' }, { Key: 'cachefleet:restore-source-group', Value: 'Orders' }],
+  }, scope), [arn('replicationgroup', 'back'), arn('replicationgroup', 'orders')]);
+  assert.deepEqual(elasticacheResources('DescribePointInTimeRestoreWindows', { ReplicationGroupId: 'orders' }, scope), [arn('replicationgroup', 'orders')]);
+});

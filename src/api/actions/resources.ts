@@ -19,7 +19,7 @@ const BY_NOUN: ReadonlyArray<[RegExp, string, string]> = [
   [/ServerlessCacheSnapshot/, 'ServerlessCacheSnapshotName', 'serverlesscachesnapshot'],
   [/ServerlessCache/, 'ServerlessCacheName', 'serverlesscache'],
   [/GlobalReplicationGroup/, 'GlobalReplicationGroupId', 'globalreplicationgroup'],
-  [/ReplicationGroup|Replica|TestFailover|Migration/, 'ReplicationGroupId', 'replicationgroup'],
+  [/ReplicationGroup|Replica|TestFailover|Migration|PointInTimeRestore/, 'ReplicationGroupId', 'replicationgroup'],
   [/CacheCluster|AllowedNodeType/, 'CacheClusterId', 'cluster'],
   [/CacheParameter/, 'CacheParameterGroupName', 'parametergroup'],
   [/CacheSubnetGroup/, 'CacheSubnetGroupName', 'subnetgroup'],
@@ -62,6 +62,11 @@ export function elasticacheResources(action: string, input: unknown, scope: ArnS
     break;
   }
   const out = [primary];
+  // A point-in-time restore reads another group's data: that group (named by a tag) must be allowed too.
+  if (action === 'CreateReplicationGroup' && Array.isArray(fields.Tags)) {
+    const source = (fields.Tags as Array<{ Key?: string; Value?: string }>).find((t) => t.Key === 'cachefleet:restore-source-group')?.Value;
+    if (source) out.push(arn('replicationgroup', source));
+  }
   for (const [member, type] of SECONDARY[action] ?? []) {
     const value = fields[member];
     for (const id of Array.isArray(value) ? value : [value]) {

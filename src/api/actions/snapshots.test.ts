@@ -30,10 +30,10 @@ afterEach(async () => { await t?.close(); t = undefined; });
 const describeSnapshots = async (input: object = {}) => (await t!.call(DescribeSnapshots, input)).Snapshots;
 
 describe('CreateSnapshot', () => {
-  it('registers the four snapshot actions, each an operation of the model', async () => {
+  it('registers the four snapshot actions and cachefleet\'s restore windows, each an operation of the model', async () => {
     t = await snapshotServices();
     const names = snapshotActions.map((f) => f(t!.svc).name);
-    assert.deepEqual(names, ['CreateSnapshot', 'DescribeSnapshots', 'CopySnapshot', 'DeleteSnapshot']);
+    assert.deepEqual(names, ['CreateSnapshot', 'DescribeSnapshots', 'CopySnapshot', 'DeleteSnapshot', 'DescribePointInTimeRestoreWindows']);
     for (const n of names) assert.ok(getOperation(n), n);
   });
 

@@ -3,6 +3,7 @@
 // goes through the same codec. The JSON import is copied next to the compiled module by tsc, so
 // the same relative path works from src/ and dist/.
 import service from '../model/service.json' with { type: 'json' };
+import extensions from '../model/extensions.json' with { type: 'json' };
 
 /** A reference to a shape from a structure member or a list/map element, with its member traits. */
 export interface ShapeRef {
@@ -170,8 +171,15 @@ export function createQueryModel(json: ServiceModelJson, label: string): QueryMo
   };
 }
 
-/** The ElastiCache model (src/api/model/), the codec's default. */
-export const ELASTICACHE_MODEL: QueryModel = createQueryModel(service as ServiceModelJson, 'ElastiCache');
+/**
+ * The ElastiCache model (src/api/model/), the codec's default, with cachefleet's own operations
+ * (extensions.json: shapes of the same kind, e.g. DescribePointInTimeRestoreWindows) added.
+ */
+export const ELASTICACHE_MODEL: QueryModel = createQueryModel({
+  ...(service as ServiceModelJson),
+  operations: { ...(service.operations as object), ...extensions.operations },
+  shapes: { ...(service.shapes as object), ...extensions.shapes },
+}, 'ElastiCache');
 
 export const API_VERSION: string = ELASTICACHE_MODEL.apiVersion;
 export const XML_NAMESPACE: string = ELASTICACHE_MODEL.xmlNamespace;

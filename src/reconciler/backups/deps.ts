@@ -3,6 +3,7 @@ import type { AdminConnectionOptions } from '../../engine/connect.js';
 import type { SnapshotIO } from '../../snapshots/io.js';
 import { ConflictError } from '../../store/index.js';
 import type { Logger } from '../../util/logger.js';
+import type { PointInTimeIO } from '../pitr/deps.js';
 
 /**
  * What the snapshot controller and its jobs touch, injected: the real wiring is the service's,
@@ -13,6 +14,8 @@ export interface BackupDeps {
   /** Store, events, clock, installation (ARNs) and keys, as API handlers have them. */
   svc: Services;
   io: SnapshotIO;
+  /** Point-in-time archives (restores to a time read them); absent: such restores fail. */
+  pitr?: PointInTimeIO;
   /** How the service reaches a node (admin credentials, TLS): the admin pool's resolver. */
   nodeOptions(address: string, port: number): AdminConnectionOptions;
   logger: Logger;

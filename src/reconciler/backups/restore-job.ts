@@ -28,7 +28,9 @@ export async function runRestore(d: BackupDeps, target: RestoreTarget): Promise<
   const attempts = st.attempts + 1;
   const max = d.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   const what = target.kind === 'group' ? `replication group with ID '${target.id}'` : `cache cluster with ID '${target.id}'`;
-  const from = doc.restore.snapshotName ? `snapshot '${doc.restore.snapshotName}'` : `${doc.restore.snapshotArns?.length ?? 0} RDB file(s) in S3`;
+  const pit = doc.restore.pointInTime;
+  const from = pit ? `the point-in-time archive of replication group '${pit.sourceGroup}' at ${pit.time.replace('.000Z', 'Z')}`
+    : doc.restore.snapshotName ? `snapshot '${doc.restore.snapshotName}'` : `${doc.restore.snapshotArns?.length ?? 0} RDB file(s) in S3`;
   if (attempts > max) {
     await fail(d, target, attempts - 1, `the restore was interrupted or failed ${attempts - 1} times${st.error ? ` (last: ${st.error})` : ''}`, what, from);
     return;
@@ -44,7 +46,7 @@ export async function runRestore(d: BackupDeps, target: RestoreTarget): Promise<
     const sources = await restoreSources(d, current.restore!);
     const group = (await d.svc.store.get('cacheParameterGroup', current.cacheParameterGroupName))?.doc;
     const maxMemoryBytesPerShard = dataMemoryBytes(current.cacheNodeType, group?.family ?? 'redis7', group?.values ?? {});
-    const result = await d.io.restore(sources, shards, { maxMemoryBytesPerShard });
+    const result = await d.io.restore(sources.open, shards, { maxMemoryBytesPerShard }).finally(() => sources.close());
     await checkpoint(d, 'restore:loaded');
     await write(d, target, { state: 'done', attempts, keys: result.keys, bytes: result.bytes }, undefined,
       [d.svc.events.event(type, target.id, `Restore from ${from} succeeded for ${what}: ${result.keys} keys loaded`)]);

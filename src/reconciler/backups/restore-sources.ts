@@ -5,7 +5,10 @@ import { parseSlots } from '../../engine/cluster-nodes.js';
 import { RDB_MAGIC } from '../../snapshots/io.js';
 import type { TargetShard } from '../../snapshots/types.js';
 import { parseS3Arn } from '../../resources/restore.js';
-import { getSnapshot, type CacheClusterRecord, type ReplicationGroupRecord, type RestoreRequest } from '../../store/index.js';
+import { archivePrefix } from '../../resources/point-in-time.js';
+import { PointInTimeNotCoveredError } from '../../snapshots/pitr/index.js';
+import type { Replay } from '../pitr/deps.js';
+import { getSnapshot, type CacheClusterRecord, type PointInTimeRestoreRequest, type ReplicationGroupRecord, type RestoreRequest } from '../../store/index.js';
 import type { BackupDeps } from './deps.js';
 
 /** A restore's source that is gone or unusable: the restore fails for good (no retry would help). */
@@ -46,7 +49,41 @@ export async function peek(stream: Readable, n: number): Promise<{ head: Buffer;
  * a snapshot's files (decoded: decompressed, decrypted, checked), or RDB files in buckets
  * (SnapshotArns; an export of an encrypted snapshot is a framed file, decoded the same way).
  */
-export async function restoreSources(d: BackupDeps, req: RestoreRequest): Promise<Array<() => Promise<Readable>>> {
+export async function restoreSources(d: BackupDeps, req: RestoreRequest): Promise<RestoreSources> {
+  if (req.pointInTime) return pointInTimeSources(d, req.pointInTime);
+  return { open: await fileSources(d, req), close: async () => undefined };
+}
+
+/** A restore's sources, and what releases them once the restore ended (loaders of a point-in-time restore). */
+export interface RestoreSources {
+  open: Array<() => Promise<Readable>>;
+  close(): Promise<void>;
+}
+
+/**
+ * Each source shard's archive replayed to the restore's second into a loader (once, when first
+ * opened; a restore may open a source twice), whose state is streamed out as an RDB.
+ */
+function pointInTimeSources(d: BackupDeps, p: PointInTimeRestoreRequest): RestoreSources {
+  const pitr = d.pitr;
+  const replays: Array<Promise<Replay> | undefined> = p.shards.map(() => undefined);
+  const open = p.shards.map((shard, i) => async () => {
+    if (!pitr) throw new RestoreSourceError('point-in-time restores are not available in this service');
+    replays[i] ??= pitr.replay({ prefix: archivePrefix(p.archive, shard), time: new Date(p.time), requireEncryption: p.encrypted })
+      .catch((e: unknown) => {
+        // A moment the archive cannot restore (expired since, or deleted with its group) will not become restorable.
+        if (e instanceof PointInTimeNotCoveredError) throw new RestoreSourceError(`node group ${shard}: ${e.message}`);
+        throw e;
+      });
+    return (await replays[i]!).open();
+  });
+  const close = async () => {
+    await Promise.all(replays.map(async (r) => (await r?.catch(() => undefined))?.close()));
+  };
+  return { open, close };
+}
+
+async function fileSources(d: BackupDeps, req: RestoreRequest): Promise<Array<() => Promise<Readable>>> {
   if (req.snapshotName) {
     const v = await getSnapshot(d.svc.store, req.snapshotName);
     if (!v || v.spec.deleteRequested || v.doc.work.status !== 'available') {

@@ -56,6 +56,11 @@ export interface ArchiverOptions {
   lookbackDays?: number;
   now?: () => number;
   logger?: Logger;
+  /**
+   * A new line began with a full sync (`at`, ms): the archive's first, or, when `previous` (the
+   * line archived before it and when it ended) is given, after a gap that restores refuse.
+   */
+  onNewLine?: (line: { line: string; at: number; previous?: { line: string; endMs: number } }) => void;
 }
 
 export interface ArchiverStatus {
@@ -86,7 +91,7 @@ interface Session {
 }
 
 export class ShardArchiver {
-  readonly opts: Required<Omit<ArchiverOptions, 'localAddress' | 'retentionMs'>> & Pick<ArchiverOptions, 'localAddress' | 'retentionMs'>;
+  readonly opts: Required<Omit<ArchiverOptions, 'localAddress' | 'retentionMs' | 'onNewLine'>> & Pick<ArchiverOptions, 'localAddress' | 'retentionMs' | 'onNewLine'>;
   private readonly queue: UploadQueue;
   private readonly bases: BaseScheduler;
   private head: Head | undefined;
@@ -239,6 +244,11 @@ export class ShardArchiver {
       this.st.archivedUntilMs = ms;
     });
     this.log.info({ line, replid: reply.replid, offset: reply.offset }, 'new archive line from a full sync');
+    try {
+      this.opts.onNewLine?.({ line, at: ms, ...(head ? { previous: { line: head.line, endMs: head.ms } } : {}) });
+    } catch (e) {
+      this.log.warn({ err: (e as Error).message }, 'onNewLine failed');
+    }
     return new Recording(line, reply.replid, { ms, offset: reply.offset }, this.opts, emit, missed);
   }
 

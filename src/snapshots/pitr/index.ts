@@ -9,3 +9,4 @@ export { restoreToTime, archiveCoverage, type RestoreToTimeOptions, type PointIn
 export { PointInTimeNotCoveredError, type CoverageWindow } from './plan.js';
 export { LoaderFailedError, removeStaleLoaders } from './loader.js';
 export { expireArchive, deleteArchive, type ExpireResult } from './expire.js';
+export { intersectCoverage, requireCovered, describeCoverage } from './coverage.js';

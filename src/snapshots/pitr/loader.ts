@@ -10,7 +10,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chown, mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { join } from 'node:path';
 import { withNodeConnection } from '../../engine/connect.js';
@@ -59,12 +59,17 @@ function freePort(): Promise<number> {
 
 function config(dir: string, port: number, password: string): string {
   return [
+    // Paths relative to the loader's folder, its working directory: a loader run as the node user
+    // may not be able to search the folders above it (a 0700 data directory, as nodes' are).
     'bind 127.0.0.1', `port ${port}`, 'protected-mode yes', `requirepass ${password}`,
-    `dir ${dir}`, `pidfile ${join(dir, PIDFILE)}`, `logfile ${join(dir, LOG)}`, 'daemonize no',
+    'dir .', `pidfile ${PIDFILE}`, `logfile ${LOG}`, 'daemonize no',
     `proc-title-template "{title} {listen-addr} {server-mode} ${join(dir, CONF)}"`,
     'save ""', 'appendonly yes', `appenddirname ${AOF_DIR}`, `appendfilename ${AOF_NAME}`, 'appendfsync no',
     // A damaged AOF fails the restore instead of loading what precedes the damage.
-    'aof-load-truncated no', 'auto-aof-rewrite-percentage 0', 'enable-debug-command no', '',
+    'aof-load-truncated no', 'auto-aof-rewrite-percentage 0', 'enable-debug-command no',
+    // The caller copies the state out with a replication sync (captureRdb): streamed from memory at
+    // once, never through an RDB file on disk, and without Redis's default 5 s wait for more replicas.
+    'repl-diskless-sync yes', 'repl-diskless-sync-delay 0', '',
   ].join('\n');
 }
 
@@ -83,9 +88,19 @@ export async function startLoader(dir: string, opts: LoaderOptions = {}): Promis
   const port = await freePort();
   const confPath = join(dir, CONF);
   await writeFile(confPath, config(dir, port, password), { mode: 0o600 });
-  const child = spawn(binary, [confPath], {
-    stdio: 'ignore', cwd: dir, ...(opts.runAs ? { uid: opts.runAs.uid, gid: opts.runAs.gid } : {}),
-  });
+  // A loader run as another user (the service runs as root, nodes as the node user) must own its
+  // private folder: it reads the AOF there and writes its log and pidfile.
+  if (opts.runAs) await chownTree(dir, opts.runAs.uid, opts.runAs.gid);
+  // The config on standard input (`redis-server -`), opened here, as nodes get theirs (engine/local-provider.ts).
+  const conf = await open(confPath, 'r');
+  let child: ReturnType<typeof spawn>;
+  try {
+    child = spawn(binary, ['-'], {
+      stdio: [conf.fd, 'ignore', 'ignore'], cwd: dir, ...(opts.runAs ? { uid: opts.runAs.uid, gid: opts.runAs.gid } : {}),
+    });
+  } finally {
+    await conf.close();
+  }
   const exited = new Promise<string>((resolve) => {
     child.once('exit', (code, sig) => resolve(`exited (${sig ?? `code ${code}`})`));
     child.once('error', (e) => resolve(`could not start: ${e.message}`));
@@ -102,16 +117,14 @@ export async function startLoader(dir: string, opts: LoaderOptions = {}): Promis
     await rm(dir, { recursive: true, force: true, maxRetries: 3 });
   };
   try {
+    const timeoutMs = opts.timeoutMs ?? 600_000;
     let exit: string | undefined;
     void exited.then((why) => { exit = why; });
-    const timeoutMs = opts.timeoutMs ?? 600_000;
-    await waitFor(async () => {
-      if (exit) throw new LoaderFailedError(`the loader ${exit} while loading the archive:\n${await logTail(dir)}`);
-      return loaded(node);
-    }, { timeoutMs, intervalMs: 20, what: 'the loader to load the archive' }).catch(async (e: Error) => {
-      const cause = e.cause instanceof LoaderFailedError ? e.cause : e;
-      throw cause instanceof LoaderFailedError ? cause : new LoaderFailedError(`${cause.message}\n${await logTail(dir)}`);
-    });
+    // A loader that exits ends the wait at once (a check that throws would only be retried until the deadline).
+    const outcome = await waitFor(async () => (exit !== undefined ? 'exited' : (await loaded(node)) ? 'loaded' : undefined),
+      { timeoutMs, intervalMs: 20, what: 'the loader to load the archive' }).catch((e: Error) => e);
+    if (outcome === 'exited') throw new LoaderFailedError(`the loader ${exit} while loading the archive:\n${await logTail(dir)}`);
+    if (outcome instanceof Error) throw new LoaderFailedError(`${outcome.message}\n${await logTail(dir)}`);
     await withNodeConnection(node.address, node.port, { auth: node.auth }, async (c) => {
       await c.call('CONFIG', 'SET', 'appendonly', 'no');
     });
@@ -120,6 +133,14 @@ export async function startLoader(dir: string, opts: LoaderOptions = {}): Promis
   } catch (e) {
     await close();
     throw e;
+  }
+}
+
+async function chownTree(path: string, uid: number, gid: number): Promise<void> {
+  await chown(path, uid, gid);
+  for (const e of await readdir(path, { withFileTypes: true })) {
+    if (e.isDirectory()) await chownTree(join(path, e.name), uid, gid);
+    else await chown(join(path, e.name), uid, gid);
   }
 }
 

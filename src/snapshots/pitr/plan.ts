@@ -144,7 +144,8 @@ export function planRestore(bases: BaseEntry[], segments: SegmentEntry[], second
 
 const iso = (d: Date): string => d.toISOString().replace('.000Z', 'Z');
 
-function notCovered(second: number, windows: CoverageWindow[]): PointInTimeNotCoveredError {
+/** The refusal of a restore to `second` that `windows` do not cover, worded by where it falls. */
+export function notCovered(second: number, windows: CoverageWindow[]): PointInTimeNotCoveredError {
   const at = iso(new Date(second * 1000));
   const list = windows.map((w) => `${iso(w.from)} to ${iso(w.to)}`).join(', ');
   if (windows.length === 0) {
