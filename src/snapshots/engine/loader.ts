@@ -23,7 +23,7 @@ import { DIR_MODE, FILE_MODE } from '../../paths/index.js';
 import { secureNodeDir, type Owner } from '../../paths/tighten.js';
 import { silentLogger, type Logger } from '../../util/logger.js';
 import { delay } from '../../util/wait.js';
-import { CorruptSnapshotError } from '../types.js';
+import { CorruptSnapshotError, type NodeTarget } from '../types.js';
 import { ReplicaDroppedError, type FakeMaster } from './fake-master.js';
 
 /** What a loader needs to MIGRATE to targets serving TLS (PEM). */
@@ -121,6 +121,11 @@ export class Loader {
       return new Loader(key, provider, spec, password, client, log, opts.nodeUser);
     }
     throw new Error(`cannot start a restore loader: ${(lastError as Error).message}`);
+  }
+
+  /** How the service reaches the loader (loopback, its password). */
+  get target(): NodeTarget {
+    return { address: LOADER_ADDRESS, port: this.spec.port, auth: { password: this.password } };
   }
 
   /** The loader's directory (its TLS files go there). */
