@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import RedisParser from 'redis-parser';
-import { dumpCommands, restoreCommand } from './pipe-mover.js';
+import { dumpCommands, restoreCommands } from './pipe-mover.js';
 
 /** The commands in `wire`, as a server's parser would read them (RESP arrays of bulk strings). */
 function parse(wire: Buffer): Buffer[][] {
@@ -19,13 +19,15 @@ describe('pipe-mover wire words', () => {
     assert.deepEqual(got, want);
   });
 
-  it('RESTORE key ttl payload REPLACE, the payload passed through as it is', () => {
+  it('RESTORE key ttl payload REPLACE for every entry, payloads intact', () => {
     const payload = Buffer.from([0, 1, 2, 13, 10, 36, 42, 9, 0]);
-    const [cmd] = parse(Buffer.concat(restoreCommand(Buffer.from('k\r\n'), 1234, payload)));
-    assert.deepEqual(cmd!.map(String).slice(0, 3), ['RESTORE', 'k\r\n', '1234']);
-    assert.ok(cmd![3]!.equals(payload));
-    assert.equal(String(cmd![4]), 'REPLACE');
-    const parts = restoreCommand(Buffer.from('k'), 0, payload);
-    assert.ok(parts.includes(payload), 'not copied');
+    const big = Buffer.alloc(70_000, 7);
+    const got = parse(restoreCommands([{ key: Buffer.from('k\r\n'), ttl: 1234, payload }, { key: Buffer.from('x'), ttl: 0, payload: big }]));
+    assert.equal(got.length, 2);
+    assert.deepEqual(got[0]!.map(String).slice(0, 3), ['RESTORE', 'k\r\n', '1234']);
+    assert.ok(got[0]![3]!.equals(payload));
+    assert.equal(String(got[0]![4]), 'REPLACE');
+    assert.deepEqual(got[1]!.map(String).slice(0, 3), ['RESTORE', 'x', '0']);
+    assert.ok(got[1]![3]!.equals(big));
   });
 });
