@@ -1,22 +1,21 @@
 /**
  * The primary's latency while its replica is captured: redis-benchmark GETs on the primary with
- * no capture; during a capture as the service takes it (the replica's threads, its fork child
- * and the checker in SCHED_IDLE: fork-priority.ts); during a capture with only the fork child
- * and the checker at nice 19 (the behaviour before); and during the node's own transfer
- * (`redis-cli --rdb`). Rounds alternate, so load drift hits each alike. In the first round the
- * CPU each process used during each kind of run is sampled from /proc (proc-cpu.ts).
+ * no capture, during a capture as the service takes it (the fork child and the checker at nice
+ * 19: fork-priority.ts), and during the node's own transfer (`redis-cli --rdb`). Rounds
+ * alternate, so load drift hits each alike. In the first round the CPU each process used during
+ * each kind of run is sampled from /proc (proc-cpu.ts): what competes with the primary.
  */
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { captureRdb, type CaptureOptions } from '../src/snapshots/engine/index.js';
+import { captureRdb } from '../src/snapshots/engine/index.js';
 import { benchmarkLatency, type Endpoint, type LatencyRun } from './backups-data.js';
 import { cliRdb } from './backups-cli.js';
 import { formatCpu, startCpuSampler, type ProcSample } from './proc-cpu.js';
 import { ms, now, progress } from './stats.js';
 
-export type LatencyMode = 'without' | 'capture' | 'capture-before' | 'cli';
+export type LatencyMode = 'without' | 'capture' | 'cli';
 type Busy = Exclude<LatencyMode, 'without'>;
-const MODES: LatencyMode[] = ['without', 'capture', 'capture-before', 'cli'];
+const MODES: LatencyMode[] = ['without', 'capture', 'cli'];
 
 export interface LatencyResult {
   runs: Record<LatencyMode, LatencyRun[]>;
@@ -32,8 +31,8 @@ export interface LatencyNodes {
 }
 
 export async function measureCaptureLatency(n: LatencyNodes, o: { rounds: number; requests: number }): Promise<LatencyResult> {
-  const runs: LatencyResult['runs'] = { without: [], capture: [], 'capture-before': [], cli: [] };
-  const captureMs: LatencyResult['captureMs'] = { capture: [], 'capture-before': [], cli: [] };
+  const runs: LatencyResult['runs'] = { without: [], capture: [], cli: [] };
+  const captureMs: LatencyResult['captureMs'] = { capture: [], cli: [] };
   const cpu = {} as LatencyResult['cpu'];
   const role = (p: ProcSample): string | undefined => {
     if (p.pid === n.primary.pid) return 'primary';
@@ -45,14 +44,13 @@ export async function measureCaptureLatency(n: LatencyNodes, o: { rounds: number
     if (p.comm === 'redis-cli') return 'redis-cli --rdb';
     return undefined;
   };
-  const capture = (background: CaptureOptions['background']) => async () => {
-    const c = captureRdb({ address: n.replica.host, port: n.replica.port }, { nodePid: n.replica.pid, ...(background ? { background } : {}) });
+  const capture = async () => {
+    const c = captureRdb({ address: n.replica.host, port: n.replica.port }, { nodePid: n.replica.pid });
     await pipeline(c.stream, new Writable({ write: (_chunk, _e, cb) => cb() }));
     await c.done;
   };
   const work: Record<Busy, () => Promise<unknown>> = {
-    capture: capture('idle'),
-    'capture-before': capture('nice'),
+    capture,
     cli: () => cliRdb(n.replica),
   };
   for (let round = 0; round < o.rounds; round++) {

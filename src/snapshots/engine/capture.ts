@@ -14,7 +14,7 @@
 import { Readable } from 'node:stream';
 import type { NodeTarget } from '../types.js';
 import { authCommand, encodeCommand, openRawConnection } from './raw-connection.js';
-import { idleNode, lowerForkPriority } from './fork-priority.js';
+import { lowerForkPriority } from './fork-priority.js';
 import { startRdbCheck, type RdbCheckError } from './rdb-check.js';
 import { TransferReader } from './transfer-reader.js';
 
@@ -37,12 +37,6 @@ export interface CaptureOptions {
    * a backup taken from a replica leaves the CPU to the primary first.
    */
   nodePid?: number;
-  /**
-   * `idle` (default): the node's threads (when they can be put back), its fork child and the
-   * checker in SCHED_IDLE (fork-priority.ts); `nice`: the fork child and the checker at nice 19
-   * only (the behaviour before; the bench compares the two).
-   */
-  background?: 'idle' | 'nice';
 }
 
 export interface Capture {
@@ -98,13 +92,7 @@ export function captureRdb(node: NodeTarget, opts: CaptureOptions = {}): Capture
   // Same reason: the consumer (a pipeline) hears the error through its own listener.
   stream.on('error', () => undefined);
 
-  const idle = (opts.background ?? 'idle') === 'idle';
-  // The node lowered from the start (the fork child is born into its class), put back at the end.
-  const undoNode = idle && opts.nodePid !== undefined
-    ? idleNode(opts.nodePid, where).catch(() => async () => undefined)
-    : Promise.resolve(async () => undefined);
-  void done.finally(async () => (await undoNode)()).catch(() => undefined);
-  const check = startRdbCheck(opts.checker, { idle });
+  const check = startRdbCheck(opts.checker);
   check.input.on('drain', () => {
     checkerWaiting = false;
     resume();
@@ -180,7 +168,7 @@ export function captureRdb(node: NodeTarget, opts: CaptureOptions = {}): Capture
     }
     if (!reniced && reader.framing !== undefined && opts.nodePid !== undefined) {
       reniced = true; // the header follows the fork: the child is there now
-      void lowerForkPriority(opts.nodePid, where, idle).catch(() => undefined);
+      void lowerForkPriority(opts.nodePid, where).catch(() => undefined);
     }
     for (const b of r.payload) {
       if (!stream.push(b)) consumerWaiting = true;

@@ -37,11 +37,10 @@ const OUTPUT_LIMIT = 16 * 1024;
 
 /**
  * Starts a checker reading an RDB from its `input`, as background work (fork-priority.ts: on a
- * busy host it yields the CPU, and the transfer slows down to its pace through backpressure):
- * nice 19, and SCHED_IDLE unless `idle` is false.
+ * busy host it yields the CPU, and the transfer slows down to its pace through backpressure).
  */
-export function startRdbCheck(binary = REDIS_CHECK_RDB, o: { idle?: boolean } = {}): RdbCheck {
-  const cmd = backgroundCommand(['sh', '-c', 'cat | exec "$0" /dev/stdin', binary], o.idle ?? true);
+export function startRdbCheck(binary = REDIS_CHECK_RDB): RdbCheck {
+  const cmd = backgroundCommand(['sh', '-c', 'cat | exec "$0" /dev/stdin', binary]);
   const child = spawn(cmd.file, cmd.args, { stdio: ['pipe', 'pipe', 'pipe'] });
   let output = '';
   const collect = (d: Buffer) => {
