@@ -109,7 +109,12 @@ export async function pipeKeys(source: NodeTarget, shards: readonly TargetShard[
       if (entries.length === 0) return;
       outgoing[shard] = [];
       pendingBytes[shard] = 0;
-      targets[shard]!.send(restoreCommands(entries), acks[shard]!, entries.length);
+      // Called from the loader's reply handler: a target gone must not throw through its parser.
+      try {
+        targets[shard]!.send(restoreCommands(entries), acks[shard]!, entries.length);
+      } catch (e) {
+        failure ??= e as Error;
+      }
     };
     const flushAll = () => targets.forEach((_, shard) => flush(shard));
     const forward = (key: Buffer, ttl: number, payload: Buffer) => {
