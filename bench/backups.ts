@@ -3,32 +3,31 @@
  * about 1 KB each (1,000,000 ≈ 1 GB):
  *   - capture: a replica's RDB streamed out by the engine (SYNC, checked by redis-check-rdb as it
  *     streams), time and MB/s, beside the node's own transfer to a file (`redis-cli --rdb`);
- *   - restore: into 1 cluster-mode-disabled shard (its primary loads the RDB itself), the same
- *     through MIGRATE, and into a 3-shard Redis Cluster (MIGRATE by slot);
- *   - the p99 latency of GETs on the primary (redis-benchmark) while its replica is captured, as a
- *     ratio of the p99 without a capture (and, for reference, during the node's own transfer to
- *     redis-cli --rdb), runs alternating so load drift hits each alike.
+ *   - restore: into 1 cluster-mode-disabled shard (its primary loads the RDB itself), and into a
+ *     3-shard Redis Cluster, as a pipelined DUMP/RESTORE stream and (to compare) by MIGRATE;
+ *   - the p99 latency of GETs on the primary while its replica is captured, as a ratio of the p99
+ *     without a capture, with the CPU each process used meanwhile (backups-latency.ts);
+ *   - the whole path of a backup and of its restore: capture → framing (plain, zstd, zstd +
+ *     AES-256-GCM) → the snapshot store, and back (backups-pipeline.ts).
  *
  *   const r = await measureBackups({ keys: 1_000_000 });
  *   rows.push(...backupsRows(r));
  */
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AdminPool, observeNode, replicaOf } from '../src/engine/admin.js';
 import { LocalProcessProvider } from '../src/engine/local-provider.js';
 import { evenSlotRanges } from '../src/engine/slot-plan.js';
-import { captureRdb, restoreInto } from '../src/snapshots/engine/index.js';
+import { captureRdb, restoreInto, type RestoreOptions } from '../src/snapshots/engine/index.js';
 import type { TargetShard } from '../src/snapshots/types.js';
 import { waitFor } from '../src/util/wait.js';
 import { Cleanup } from '../test/helpers/cleanup.js';
 import { REDIS_SERVER, testNodeSpec } from '../test/helpers/redis.js';
-import { TestCluster } from '../test/helpers/redis-cluster.js';
-import { benchmarkLatency, fillMixed, type Endpoint, type LatencyRun } from './backups-data.js';
+import { redisCliCheck, TestCluster } from '../test/helpers/redis-cluster.js';
+import { cliRdb } from './backups-cli.js';
+import { fillMixed, type Endpoint } from './backups-data.js';
+import { measureCaptureLatency, type LatencyMode, type LatencyResult } from './backups-latency.js';
+import { measurePipeline, type PipelineResult } from './backups-pipeline.js';
 import { median, ms, now, progress, ratio, sec, type Row } from './stats.js';
 
 export interface BackupsResult {
@@ -43,14 +42,11 @@ export interface BackupsResult {
   /** One capture with the replica's `rdbcompression yes` (Redis's default; cache nodes run with `no`). */
   withLzf: { bytes: number; ms: number };
   restoreOneMs: number;
-  restoreOneMigrateMs: number;
+  /** Into 3 shards: the pipelined DUMP/RESTORE (the default), and MIGRATE by slot (before). */
   restoreThreeMs: number;
-  baseline: LatencyRun[];
-  during: LatencyRun[];
-  /** The same during the node's own transfer (redis-cli --rdb): what the replica's fork costs without the engine. */
-  duringCli: LatencyRun[];
-  /** Per run with a capture: the share of the latency run that overlapped the capture. */
-  overlap: number[];
+  restoreThreeMigrateMs: number;
+  latency: LatencyResult;
+  pipeline: PipelineResult;
 }
 
 const mbps = (bytes: number, msTaken: number) => `${(bytes / 1e6 / (msTaken / 1000)).toFixed(0)} MB/s`;
@@ -108,45 +104,22 @@ export async function measureBackups(opts: { keys: number; quick?: boolean }): P
     await replicaAdmin.call('CONFIG', 'SET', 'rdbcompression', 'no');
     progress(`backups: capture with the replica's rdbcompression yes: ${sec(withLzf.ms)}, ${mbps(withLzf.bytes, withLzf.ms)}`);
 
-    // Latency on the primary, without and with a capture of its replica.
-    const requests = opts.quick ? 30_000 : 100_000;
-    const baseline: LatencyRun[] = [];
-    const during: LatencyRun[] = [];
-    const duringCli: LatencyRun[] = [];
-    const overlap: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      baseline.push(await benchmarkLatency(ep(primary), requests));
-      const c = captureRdb({ address: replica.address, port: replica.port }, capturing);
-      const streamed = pipeline(c.stream, new Writable({ write: (_chunk, _e, cb) => cb() }));
-      const t0 = now();
-      during.push(await benchmarkLatency(ep(primary), requests));
-      const tBench = now();
-      await streamed;
-      await c.done;
-      const tCapture = now();
-      overlap.push(Math.min(1, (tCapture - t0) / (tBench - t0)));
-      const cli = cliRdb(ep(replica));
-      duringCli.push(await benchmarkLatency(ep(primary), requests));
-      await cli;
-      progress(`backups: p99 ${ms(baseline.at(-1)!.p99, 3)} without, ${ms(during.at(-1)!.p99, 3)} during a capture, ` +
-        `${ms(duringCli.at(-1)!.p99, 3)} during redis-cli --rdb`);
-    }
+    const latency = await measureCaptureLatency({ primary: { ...ep(primary), pid: primary.pid! }, replica: { ...ep(replica), pid: replica.pid! } },
+      { rounds: opts.quick ? 2 : 3, requests: opts.quick ? 100_000 : 300_000 });
 
     const source = () => async () => Readable.from(chunks);
-    const restore = async (what: string, shards: TargetShard[], method: 'auto' | 'migrate') => {
+    const restore = async (what: string, shards: TargetShard[], method: RestoreOptions['method']) => {
       const workDir = await cleanup.tmpDir('cachefleet-bench-restore-');
       const t0 = now();
-      const r = await restoreInto([source()], shards, { redisServer: REDIS_SERVER, workDir, method });
+      const r = await restoreInto([source()], shards, { redisServer: REDIS_SERVER, workDir, ...(method ? { method } : {}) });
       const took = now() - t0;
       progress(`backups: restore ${what}: ${sec(took)} (${r.keys.toLocaleString('en-US')} keys)`);
-      await rm(workDir, { recursive: true, force: true });
-      return { took, keys: r.keys };
+      if (r.keys !== opts.keys) throw new Error(`a restore moved ${r.keys} keys, not ${opts.keys}`);
+      return took;
     };
+    const flush = (shards: TargetShard[]) => Promise.all(shards.map(async (s) => (await pool.ready(s.primary.address, s.primary.port)).call('FLUSHALL', 'SYNC')));
     const singleTarget = [{ primary: { address: single.address, port: single.port } }];
-    const one = await restore('into 1 shard (the primary loads it)', singleTarget, 'auto');
-    await pool.client(single.address, single.port).call('FLUSHALL', 'SYNC');
-    const oneMigrate = await restore('into 1 shard (MIGRATE)', singleTarget, 'migrate');
-    await pool.client(single.address, single.port).call('FLUSHALL', 'SYNC');
+    const restoreOneMs = await restore('into 1 shard (the primary loads it)', singleTarget, 'auto');
 
     const testCleanup = new Cleanup();
     cleanup.defer(() => testCleanup.run());
@@ -155,56 +128,66 @@ export async function measureBackups(opts: { keys: number; quick?: boolean }): P
     await tc.meetAll(nodes, 'mesh');
     const ranges = evenSlotRanges(3);
     await tc.formShards(nodes.map((n) => [n]), ranges);
-    const three = await restore('into 3 shards (MIGRATE)', nodes.map((n, i) => ({ primary: { address: n.address, port: n.port }, slots: ranges[i]! })), 'auto');
-    for (const r of [one, oneMigrate, three]) {
-      if (r.keys !== opts.keys) throw new Error(`a restore moved ${r.keys} keys, not ${opts.keys}`);
-    }
+    const clusterTarget = nodes.map((n, i) => ({ primary: { address: n.address, port: n.port }, slots: ranges[i]! }));
+    const restoreThreeMs = await restore('into 3 shards (pipelined DUMP/RESTORE)', clusterTarget, undefined);
+    const check = await redisCliCheck(nodes[0]!);
+    if (check.code !== 0 || !/All 16384 slots covered/.test(check.output)) throw new Error(`redis-cli --cluster check after the restore:\n${check.output}`);
+    const sizes = await Promise.all(nodes.map((n) => n.client.dbsize()));
+    if (sizes.reduce((a, b) => a + b, 0) !== opts.keys) throw new Error(`the 3 shards hold ${sizes.join(' + ')} keys, not ${opts.keys}`);
+    await flush(clusterTarget);
+    const restoreThreeMigrateMs = await restore('into 3 shards (MIGRATE by slot)', clusterTarget, 'migrate');
+
+    const whole = await measurePipeline(cleanup, {
+      replica: { address: replica.address, port: replica.port, pid: replica.pid! },
+      single: singleTarget, cluster: clusterTarget, flush: async (s) => { await flush(s); }, keys: opts.keys,
+    });
     return {
       keys: opts.keys, datasetBytes, rdbBytes, fillMs, captureMs, cliRdbMs, withLzf,
-      restoreOneMs: one.took, restoreOneMigrateMs: oneMigrate.took, restoreThreeMs: three.took,
-      baseline, during, duringCli, overlap,
+      restoreOneMs, restoreThreeMs, restoreThreeMigrateMs, latency, pipeline: whole,
     };
   } finally {
     await cleanup.run();
   }
 }
 
-/** `redis-cli --rdb` into a file on tmpfs (removed after): the node's own transfer, without the engine. */
-async function cliRdb(ep: Endpoint): Promise<number> {
-  // tmpfs where there is one: the disk is not what is measured.
-  const file = join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), `cachefleet-bench-${process.pid}.rdb`);
-  const t0 = now();
-  try {
-    await new Promise<void>((resolve, reject) => {
-      execFile('redis-cli', ['-h', ep.host, '-p', String(ep.port), '--rdb', file], { timeout: 300_000 }, (err) => (err ? reject(err) : resolve()));
-    });
-    return now() - t0;
-  } finally {
-    await rm(file, { force: true });
-  }
-}
-
 export function backupsRows(r: BackupsResult): Row[] {
   const capture = median(r.captureMs);
-  const p99Ratio = median(r.during.map((d) => d.p99)) / median(r.baseline.map((b) => b.p99));
   const gb = (b: number) => `${(b / 1e9).toFixed(2)} GB`;
+  const p99 = (m: LatencyMode) => median(r.latency.runs[m].map((d) => d.p99));
+  const p99Ratio = (m: LatencyMode) => p99(m) / p99('without');
+  const underLoad = (m: Exclude<LatencyMode, 'without'>) => sec(median(r.latency.captureMs[m]));
+  const backup = (f: string) => r.pipeline.backups.find((b) => b.framing === f)!;
+  const plain = backup('plain');
+  const encrypted = backup('zstd+aes');
+  const encRatio = encrypted.ms / plain.ms;
+  const whole = (f: string) => {
+    const b = backup(f);
+    return `${sec(b.ms)}, ${mbps(b.rdbBytes, b.ms)} (stored ${(b.storedBytes / b.rdbBytes).toFixed(3)} of the RDB)`;
+  };
   return [
     { measure: `Backups: data set, ${r.keys.toLocaleString('en-US')} keys (used_memory / RDB; written in)`, value: `${gb(r.datasetBytes)} / ${gb(r.rdbBytes)}; ${sec(r.fillMs)}`, goal: '≈ 1 GB' },
     { measure: 'Backups: capture of a replica (engine, checked; median)', value: `${sec(capture)}, ${mbps(r.rdbBytes, capture)}`, goal: '< 10 s', ok: capture < 10_000 },
     { measure: 'Backups: the node\'s own transfer to tmpfs (redis-cli --rdb)', value: `${sec(r.cliRdbMs)}, ${mbps(r.rdbBytes, r.cliRdbMs)}`, goal: '' },
     { measure: 'Backups: capture of a replica with Redis\'s default rdbcompression yes', value: `${sec(r.withLzf.ms)}, ${mbps(r.withLzf.bytes, r.withLzf.ms)}`, goal: '' },
+    { measure: 'Backups: whole backup, plain (capture → store, fsync)', value: whole('plain'), goal: '< 10 s', ok: plain.ms < 10_000 },
+    { measure: 'Backups: whole backup, zstd', value: whole('zstd'), goal: '< 10 s', ok: backup('zstd').ms < 10_000 },
+    { measure: 'Backups: whole backup, zstd + AES-256-GCM', value: whole('zstd+aes'), goal: '< 10 s', ok: encrypted.ms < 10_000 },
+    { measure: 'Backups: whole backup, encrypted / plain', value: ratio(encRatio), goal: '< 1.20', ok: encRatio < 1.2 },
+    { measure: 'Backups: whole backup, encrypted / compressed (AES-256-GCM alone)', value: ratio(encrypted.ms / backup('zstd').ms), goal: '' },
     { measure: 'Backups: restore into 1 shard (loader check, then the primary loads it)', value: sec(r.restoreOneMs), goal: '< 10 s', ok: r.restoreOneMs < 10_000 },
-    { measure: 'Backups: restore into 1 shard through MIGRATE', value: sec(r.restoreOneMigrateMs), goal: '' },
-    { measure: 'Backups: restore into 3 shards (MIGRATE by slot)', value: sec(r.restoreThreeMs), goal: '< 10 s', ok: r.restoreThreeMs < 10_000 },
+    { measure: 'Backups: restore into 3 shards (pipelined DUMP/RESTORE)', value: sec(r.restoreThreeMs), goal: '< 10 s', ok: r.restoreThreeMs < 10_000 },
+    { measure: 'Backups: restore into 3 shards (MIGRATE by slot, before)', value: `${sec(r.restoreThreeMigrateMs)} (pipelined / MIGRATE ${ratio(r.restoreThreeMs / r.restoreThreeMigrateMs)})`, goal: '' },
+    { measure: 'Backups: whole restore from the stored encrypted object into 1 shard', value: sec(r.pipeline.restoreOneMs), goal: '< 10 s', ok: r.pipeline.restoreOneMs < 10_000 },
+    { measure: 'Backups: whole restore from the stored encrypted object into 3 shards', value: sec(r.pipeline.restoreThreeMs), goal: '< 10 s', ok: r.pipeline.restoreThreeMs < 10_000 },
     {
       measure: 'Backups: primary p99 (GET -c 8) during a replica capture / without',
-      value: `${ratio(p99Ratio)} (${ms(median(r.during.map((d) => d.p99)), 3)} / ${ms(median(r.baseline.map((b) => b.p99)), 3)}; overlap ${r.overlap.map((o) => o.toFixed(2)).join(', ')})`,
-      goal: '≤ 1.2', ok: p99Ratio <= 1.2,
+      value: `${ratio(p99Ratio('capture'))} (${ms(p99('capture'), 3)} / ${ms(p99('without'), 3)}; the capture under load ${underLoad('capture')})`,
+      goal: '≤ 1.2', ok: p99Ratio('capture') <= 1.2,
     },
+    { measure: 'Backups: CPU during a capture under load, by process', value: r.latency.cpu.capture, goal: '' },
     {
       measure: 'Backups: primary p99 during the node\'s own transfer (redis-cli --rdb) / without',
-      value: ratio(median(r.duringCli.map((d) => d.p99)) / median(r.baseline.map((b) => b.p99))),
-      goal: '',
+      value: `${ratio(p99Ratio('cli'))} (${ms(p99('cli'), 3)}; the transfer under load ${underLoad('cli')})`, goal: '',
     },
   ];
 }

@@ -41,6 +41,8 @@ before(async () => {
   cleanup.defer(() => pool.closeAll());
   const nodes = await Promise.all([0, 1, 2].map(() => start()));
   await Promise.all(nodes.map(async (n, i) => writeDataset(await admin(n), 1200, `s${i}`)));
+  // A library of Functions on one source: keys move without them, so the restore carries them.
+  await (await admin(nodes[0]!)).call('FUNCTION', 'LOAD', LIBRARY);
   expectedAt = Date.now();
   expected = new Map();
   for (const n of nodes) for (const [k, v] of await readNode(await admin(n))) expected.set(k, v);
@@ -65,6 +67,13 @@ async function assertNoLoaderLeft(o: RestoreOptions): Promise<void> {
 }
 
 const target = (n: { address: string; port: number }) => ({ address: n.address, port: n.port });
+
+const LIBRARY = "#!lua name=cfrestore\nredis.register_function('cfecho', function(keys, args) return args[1] end)";
+
+/** The source's library answers on `client`'s node. */
+async function assertFunctions(client: Redis, what: string): Promise<void> {
+  assert.equal(await client.call('FCALL', 'cfecho', '0', 'restored'), 'restored', `the snapshot's functions on ${what}`);
+}
 
 /** Keys of every primary, each checked to be in a slot its node owns. */
 async function readCluster(primaries: Array<{ node: TestNode; slots: SlotRange[] }>): Promise<Map<string, KeyState>> {
@@ -130,6 +139,15 @@ describe('restoreInto', () => {
     assert.deepEqual(compareData(await readNode(await admin(other)), want0, Date.now() - t0), []);
     assert.deepEqual(compareData(await readNode(await admin(other), 3), want3, Date.now() - t0), []);
     await assertNoLoaderLeft(o2);
+
+    // And as a pipelined DUMP/RESTORE stream (databases selected on the target as well).
+    const third = await start();
+    const o3 = await options({ method: 'pipe', batchKeys: 50 });
+    const r3 = await restoreInto([sourceOf(rdb)], [{ primary: target(third) }], o3);
+    assert.equal(r3.keys, want0.size + want3.size);
+    assert.deepEqual(compareData(await readNode(await admin(third)), want0, Date.now() - t0), []);
+    assert.deepEqual(compareData(await readNode(await admin(third), 3), want3, Date.now() - t0), []);
+    await assertNoLoaderLeft(o3);
   });
 
   for (const shards of [3, 5]) {
@@ -139,6 +157,7 @@ describe('restoreInto', () => {
       const r = await restoreInto(sources.map(sourceOf), primaries.map((p) => ({ primary: target(p.node), slots: p.slots })), o);
       assert.equal(r.keys, expected.size);
       assert.deepEqual(compareData(await readCluster(primaries), expected, Date.now() - expectedAt), []);
+      for (const [i, p] of primaries.entries()) await assertFunctions(p.node.client, `shard ${i + 1}`);
       const check = await redisCliCheck(primaries[0]!.node);
       assert.equal(check.code, 0, check.output);
       assert.match(check.output, /All 16384 slots covered/);
@@ -162,6 +181,7 @@ describe('restoreInto', () => {
     assert.deepEqual(compareData(await readNode(await admin(one)), expected, Date.now() - expectedAt), []);
     assert.ok(uids.size > 0, 'loaders seen');
     assert.deepEqual([...uids], [asUser?.uid ?? process.getuid!()]);
+    await assertFunctions(await admin(one), 'the shard');
     await assertNoLoaderLeft(o);
   });
 
@@ -203,9 +223,9 @@ describe('restoreInto', () => {
     await assertNoLoaderLeft(o);
   });
 
-  it('into targets serving TLS only: the primary loading itself over TLS replication, and MIGRATE over TLS', async () => {
+  it('into targets serving TLS only: the primary loading itself over TLS replication, the pipelined mover and MIGRATE over TLS', async () => {
     const dir = await cleanup.tmpDir('cachefleet-restore-tls-');
-    const bases = await Promise.all([testNodeSpec(), testNodeSpec()]);
+    const bases = await Promise.all([testNodeSpec(), testNodeSpec(), testNodeSpec()]);
     const certs = await makeCertificates(dir, bases.map((b) => b.address));
     const tls = { certFile: certs.certFile, keyFile: certs.keyFile, caFile: certs.caFile };
     const nodes = await Promise.all(bases.map(async (b) => {
@@ -216,7 +236,7 @@ describe('restoreInto', () => {
     }));
     const pair = { cert: await readFile(certs.certFile), key: await readFile(certs.keyFile) };
     const tlsTarget = (n: NodeSpec): TargetShard => ({ primary: { ...target(n), tls: { ca: certs.caPem } } });
-    for (const [i, method] of (['auto', 'migrate'] as const).entries()) {
+    for (const [i, method] of (['auto', 'migrate', 'pipe'] as const).entries()) {
       const o = await options({ method, tls: pair });
       const r = await restoreInto([sourceOf(sources[0]!)], [tlsTarget(nodes[i]!)], o);
       assert.ok(r.keys > 1000);

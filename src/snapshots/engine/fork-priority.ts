@@ -6,6 +6,12 @@
  * pace). Not SCHED_IDLE: on a host busy for longer than a node's `repl-timeout` an idle-class
  * child would get no CPU at all and the node would drop the transfer; nice 19 still progresses.
  *
+ * Measured and not kept (docs/BENCHMARKS.md, "Whole pipeline, restore into 3 shards, p99 (2026-12-05)"): the replica's threads,
+ * its child and the checker in SCHED_IDLE, the replica's whole session at nice 19
+ * (/proc/<pid>/autogroup), and coalesced reads on the service's side. None lowered the primary's
+ * p99 on the 2-core machine beyond its noise; the session's nice made a capture on a busy host
+ * five times slower, and SCHED_IDLE producers made the service's consumer spend more CPU.
+ *
  * Linux only (/proc), best effort: a node that is not a local process, a child gone already or a
  * priority that cannot be set change nothing but the speed.
  */

@@ -3,12 +3,12 @@
  * of a restore while its keys are moved to the target nodes. It is started as a replica of the
  * service's fake master (fake-master.ts), so the RDB goes from the service's memory into the
  * loader's over a socket and never through a file; then it is promoted (`REPLICAOF NO ONE`) and
- * the keys are moved with Redis's own MIGRATE (mover.ts).
+ * the keys are moved out with Redis's own DUMP and RESTORE (pipe-mover.ts), or MIGRATE (mover.ts).
  *
  * It is run by the engine's node provider, exactly as a cache node is: its own 0700 directory
  * (here under the restore's work directory), as the node user when the service runs as root, a
  * random password, no RDB or AOF (`save ""`, `appendonly no`), diskless load. Its outgoing
- * connections (MIGRATE) come from the service's management address when one is given.
+ * connections (MIGRATE only) come from the service's management address when one is given.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -23,7 +23,7 @@ import { DIR_MODE, FILE_MODE } from '../../paths/index.js';
 import { secureNodeDir, type Owner } from '../../paths/tighten.js';
 import { silentLogger, type Logger } from '../../util/logger.js';
 import { delay } from '../../util/wait.js';
-import { CorruptSnapshotError } from '../types.js';
+import { CorruptSnapshotError, type NodeTarget } from '../types.js';
 import { ReplicaDroppedError, type FakeMaster } from './fake-master.js';
 
 /** What a loader needs to MIGRATE to targets serving TLS (PEM). */
@@ -121,6 +121,11 @@ export class Loader {
       return new Loader(key, provider, spec, password, client, log, opts.nodeUser);
     }
     throw new Error(`cannot start a restore loader: ${(lastError as Error).message}`);
+  }
+
+  /** How the service reaches the loader (loopback, its password). */
+  get target(): NodeTarget {
+    return { address: LOADER_ADDRESS, port: this.spec.port, auth: { password: this.password } };
   }
 
   /** The loader's directory (its TLS files go there). */

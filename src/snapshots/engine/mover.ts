@@ -1,5 +1,7 @@
 /**
- * Moving a loader's keys into the target shards with Redis's own commands: SCAN the loader, group
+ * Moving a loader's keys with MIGRATE (restore method `migrate`; the default is pipe-mover.ts,
+ * which measured faster: MIGRATE reads each reply a byte per system call and holds the loader
+ * while one target works). Into the target shards with Redis's own commands: SCAN the loader, group
  * the keys by the shard that owns their slot (slot-routing.ts), and send each group with
  * `MIGRATE <host> <port> "" <db> <timeout> COPY REPLACE AUTH2 <user> <pass> KEYS …`: the loader
  * serializes every key as DUMP does and the target RESTOREs it, type, value and TTL exactly as

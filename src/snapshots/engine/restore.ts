@@ -1,9 +1,10 @@
 /**
  * Restoring a snapshot into the primaries of a new group of any shape: every source RDB (one per
  * source shard) is loaded by Redis into an ephemeral loader (loader.ts), the data is checked to
- * fit before anything is written to a target, then every loader MIGRATEs its keys to the shard
- * owning their slot (mover.ts), all loaders at once. Loaders are always stopped and their
- * directories removed at the end, on success and on failure alike.
+ * fit before anything is written to a target, then every loader's keys go to the shard owning
+ * their slot as a pipelined DUMP/RESTORE stream (pipe-mover.ts; MIGRATE, mover.ts, on request),
+ * all loaders at once, and the loaders' Functions after them (functions.ts). Loaders are always
+ * stopped and their directories removed at the end, on success and on failure alike.
  *
  * The steps, in order, each finished for all sources before the next starts:
  *   1. check the target layout (every slot owned once, slot-routing.ts) and the TLS settings;
@@ -11,7 +12,7 @@
  *   3. check: no key outside database 0 for a cluster-mode target; the data's estimated size in
  *      each target shard (the loaders' data, times the shard's share of the slots) within
  *      `maxBytesPerShard`, else {@link RestoreTooLargeError} with the targets untouched;
- *   4. move, in parallel across loaders; or, for one source into one cluster-mode-disabled
+ *   4. move, in parallel across loaders, then carry the Functions; or, for one source into one cluster-mode-disabled
  *      shard, let the target's primary load the source itself (primary-load.ts): the loader then
  *      served only to check the size (and that Redis can load the RDB) before the target was
  *      touched, and is stopped first.
@@ -22,7 +23,9 @@ import { silentLogger, type Logger } from '../../util/logger.js';
 import { RestoreTooLargeError, type RestoreResult, type TargetShard } from '../types.js';
 import { serveRdb, type FakeMaster } from './fake-master.js';
 import { Loader, LOADER_ADDRESS } from './loader.js';
+import { dumpFunctions, restoreFunctions } from './functions.js';
 import { moveKeys } from './mover.js';
+import { pipeKeys } from './pipe-mover.js';
 import { loadIntoPrimary } from './primary-load.js';
 import { planRouting, type Routing } from './slot-routing.js';
 
@@ -35,7 +38,7 @@ export interface RestoreOptions {
   nodeUser?: Owner;
   /** Memory a target shard's primary may use for data (its maxmemory); absent: not checked. */
   maxBytesPerShard?: number;
-  /** Most keys in one MIGRATE. Default 2000. */
+  /** Most keys in one MIGRATE, or asked of one SCAN by the pipelined mover. Default 2000 (MIGRATE), 1000 (pipe). */
   batchKeys?: number;
   /** Most estimated bytes in one MIGRATE. Default 8 MiB. */
   batchBytes?: number;
@@ -51,9 +54,10 @@ export interface RestoreOptions {
   tls?: { cert: string | Buffer; key: string | Buffer };
   /**
    * `auto` (default): one source into one cluster-mode-disabled shard is loaded by the target's
-   * primary itself (its data is replaced), anything else is moved with MIGRATE. `migrate`: always MIGRATE.
+   * primary itself (its data is replaced), anything else is moved as a pipelined DUMP/RESTORE
+   * stream. `pipe`: always that stream. `migrate`: always MIGRATE (slower: kept to compare).
    */
-  method?: 'auto' | 'migrate';
+  method?: 'auto' | 'pipe' | 'migrate';
   /** Called after each batch: keys moved so far, and bytes of RDB loaded (all sources). */
   onProgress?: (keysMoved: number, bytes: number) => void;
   logger?: Logger;
@@ -78,7 +82,7 @@ export async function restoreInto(sources: ReadonlyArray<() => Promise<Readable>
   opts: RestoreOptions): Promise<RestoreResult> {
   const log = opts.logger ?? silentLogger;
   const routing = planRouting(shards);
-  const ca = tlsOf(shards, opts);
+  const ca = tlsOf(shards, opts, opts.method === 'migrate');
   if (sources.length === 0) return { keys: 0, bytes: 0 };
 
   const masters: FakeMaster[] = [];
@@ -108,7 +112,7 @@ export async function restoreInto(sources: ReadonlyArray<() => Promise<Readable>
     stop.signal.throwIfAborted();
     checkFits(loaded, routing, opts.maxBytesPerShard);
     const bytes = loaded.reduce((n, l) => n + l.bytes, 0);
-    if (routing.mode === 'single' && sources.length === 1 && opts.method !== 'migrate') {
+    if (routing.mode === 'single' && sources.length === 1 && (opts.method ?? 'auto') === 'auto') {
       const keys = [...loaded[0]!.keyspace.values()].reduce((a, b) => a + b, 0);
       await Promise.all(loaders.splice(0).map((l) => l.destroy())); // its memory is the target's now
       await loadIntoPrimary(shards[0]!.primary, sources[0]!, {
@@ -120,23 +124,34 @@ export async function restoreInto(sources: ReadonlyArray<() => Promise<Readable>
       log.info({ keys, bytes }, 'restore loaded by the target primary');
       return { keys, bytes };
     }
-    if (ca) await Promise.all(loaded.map((l) => l.loader.enableOutgoingTls({ ...opts.tls!, ca })));
-
     let keys = 0;
-    await allOrFirstError(stop, loaded.map(async (l) => {
-      const total = [...l.keyspace.values()].reduce((a, b) => a + b, 0);
-      await moveKeys(l.loader.client, shards, routing, [...l.keyspace.keys()].sort((a, b) => a - b), {
-        batchKeys: opts.batchKeys ?? 2000,
-        batchBytes: opts.batchBytes ?? 8 << 20,
-        avgKeyBytes: total ? l.dataBytes / total : 1,
-        timeoutMs: opts.migrateTimeoutMs ?? 30_000,
-        onBatch: (n) => {
-          keys += n;
-          opts.onProgress?.(keys, bytes);
-        },
+    const onBatch = (n: number) => {
+      keys += n;
+      opts.onProgress?.(keys, bytes);
+    };
+    if (opts.method === 'migrate') {
+      if (ca) await Promise.all(loaded.map((l) => l.loader.enableOutgoingTls({ ...opts.tls!, ca })));
+      await allOrFirstError(stop, loaded.map(async (l) => {
+        const total = [...l.keyspace.values()].reduce((a, b) => a + b, 0);
+        await moveKeys(l.loader.client, shards, routing, dbsOf(l), {
+          batchKeys: opts.batchKeys ?? 2000,
+          batchBytes: opts.batchBytes ?? 8 << 20,
+          avgKeyBytes: total ? l.dataBytes / total : 1,
+          timeoutMs: opts.migrateTimeoutMs ?? 30_000,
+          onBatch,
+          signal: stop.signal,
+        });
+      }));
+    } else {
+      await allOrFirstError(stop, loaded.map((l) => pipeKeys(l.loader.target, shards, routing, dbsOf(l), {
+        scanCount: opts.batchKeys ?? 1000,
+        ...(opts.localAddress ? { localAddress: opts.localAddress } : {}),
+        onBatch,
         signal: stop.signal,
-      });
-    }));
+      })));
+    }
+    const functions = (await Promise.all(loaded.map((l) => dumpFunctions(l.loader.client)))).filter((f): f is Buffer => f !== undefined);
+    await restoreFunctions(functions, shards, opts.localAddress ? { localAddress: opts.localAddress } : {});
     log.info({ keys, bytes, sources: sources.length, shards: shards.length }, 'restore moved every key');
     return { keys, bytes };
   } finally {
@@ -145,6 +160,8 @@ export async function restoreInto(sources: ReadonlyArray<() => Promise<Readable>
     await Promise.all(loaders.map((l) => l.destroy()));
   }
 }
+
+const dbsOf = (l: Loaded) => [...l.keyspace.keys()].sort((a, b) => a - b);
 
 /**
  * Like Promise.all, but the first failure aborts `stop` (the other tasks watch it) and the
@@ -162,13 +179,18 @@ async function allOrFirstError<T>(stop: AbortController, tasks: Promise<T>[]): P
   return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
 }
 
-/** The CA bundle loaders verify TLS targets with; undefined when no target serves TLS. */
-function tlsOf(shards: readonly TargetShard[], opts: RestoreOptions): string | undefined {
+/**
+ * The CA bundle loaders verify TLS targets with (MIGRATE: `needCert`); undefined when no target
+ * serves TLS or the loaders make no connection to targets (the pipelined mover connects from the
+ * service, with each target's own TLS settings).
+ */
+function tlsOf(shards: readonly TargetShard[], opts: RestoreOptions, needCert: boolean): string | undefined {
   const withTls = shards.filter((s) => s.primary.tls);
   if (withTls.length === 0) return undefined;
   if (withTls.length !== shards.length) {
     throw new Error('target shards mix TLS and plaintext: a restore moves keys to all of them the same way');
   }
+  if (!needCert) return undefined;
   if (!opts.tls) throw new Error('the targets serve TLS: a restore into them needs a certificate and key for its loaders (RestoreOptions.tls)');
   return [...new Set(withTls.map((s) => String(s.primary.tls!.ca).trim()))].join('\n') + '\n';
 }

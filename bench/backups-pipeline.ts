@@ -1,0 +1,66 @@
+/**
+ * The whole path a CreateSnapshot takes, as the backup job runs it (reconciler/backups/
+ * backup-job.ts): the replica's RDB captured (checked as it streams, the capture's processes at background
+ * priority), framed (storage/framing.ts) and written to the snapshot store (the data directory's
+ * LocalObjectStore: a temporary file, fsync, rename), once per framing: plain, zstd, and zstd +
+ * AES-256-GCM (the default key of a FileKeyStore). Then the restore a CreateReplicationGroup
+ * with SnapshotName runs: the encrypted object read back, decoded (authenticated, decompressed)
+ * and loaded into 1 shard (its primary loads it) and into a 3-shard cluster (loader, then the
+ * pipelined DUMP/RESTORE). All in one run, so the ratios compare like with like.
+ */
+import { join } from 'node:path';
+import { FileKeyStore } from '../src/snapshots/keys/file-key-store.js';
+import { captureRdb, restoreInto } from '../src/snapshots/engine/index.js';
+import { decodeSnapshot, encodeSnapshot, LocalObjectStore } from '../src/snapshots/storage/index.js';
+import type { EncodeOptions, TargetShard } from '../src/snapshots/types.js';
+import type { Cleanup } from '../test/helpers/cleanup.js';
+import { REDIS_SERVER } from '../test/helpers/redis.js';
+import { now, progress, sec } from './stats.js';
+
+export type Framing = 'plain' | 'zstd' | 'zstd+aes';
+
+export interface PipelineResult {
+  backups: Array<{ framing: Framing; ms: number; rdbBytes: number; storedBytes: number }>;
+  /** From the zstd+aes object. */
+  restoreOneMs: number;
+  restoreThreeMs: number;
+}
+
+export interface PipelineTargets {
+  replica: { address: string; port: number; pid: number };
+  single: TargetShard[];
+  cluster: TargetShard[];
+  /** Empties the targets between restores. */
+  flush(shards: TargetShard[]): Promise<void>;
+  keys: number;
+}
+
+export async function measurePipeline(cleanup: Cleanup, t: PipelineTargets): Promise<PipelineResult> {
+  const dataDir = await cleanup.tmpDir('cachefleet-bench-pipeline-');
+  const store = new LocalObjectStore(join(dataDir, 'snapshots'));
+  const keys = new FileKeyStore(join(dataDir, 'keys'), { region: 'us-east-1', accountId: '123456789012' });
+  const key = await keys.defaultKey();
+  const framings: Array<[Framing, EncodeOptions]> = [['plain', { compress: false }], ['zstd', { compress: true }], ['zstd+aes', { compress: true, key }]];
+  const backups: PipelineResult['backups'] = [];
+  for (const [framing, opts] of framings) {
+    const t0 = now();
+    const capture = captureRdb({ address: t.replica.address, port: t.replica.port }, { nodePid: t.replica.pid });
+    const [stored, rdb] = await Promise.all([store.put(`${framing}.rdb`, encodeSnapshot(capture.stream, opts, keys)), capture.done]);
+    backups.push({ framing, ms: now() - t0, rdbBytes: rdb.bytes, storedBytes: stored.bytes });
+    progress(`backups: whole backup, ${framing}: ${sec(backups.at(-1)!.ms)}, ${(stored.bytes / 1e6).toFixed(0)} MB stored of ${(rdb.bytes / 1e6).toFixed(0)} MB`);
+  }
+  const source = async () => decodeSnapshot(await store.get('zstd+aes.rdb'), keys, { requireEncryption: true });
+  const restore = async (what: string, shards: TargetShard[]) => {
+    await t.flush(shards);
+    const workDir = await cleanup.tmpDir('cachefleet-bench-restore-');
+    const t0 = now();
+    const r = await restoreInto([source], shards, { redisServer: REDIS_SERVER, workDir });
+    const took = now() - t0;
+    if (r.keys !== t.keys) throw new Error(`the restore ${what} moved ${r.keys} keys, not ${t.keys}`);
+    progress(`backups: restore from the stored encrypted object ${what}: ${sec(took)}`);
+    return took;
+  };
+  const restoreOneMs = await restore('into 1 shard', t.single);
+  const restoreThreeMs = await restore('into 3 shards', t.cluster);
+  return { backups, restoreOneMs, restoreThreeMs };
+}
