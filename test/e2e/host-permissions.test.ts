@@ -65,6 +65,9 @@ describe('least privilege on the host', { skip: missing, timeout: 150_000 }, () 
     // SAVE is a restricted command: the snapshot is taken as the service's own user.
     const r = await adminRedis(cleanup, svc.dataDir, primary.ReadEndpoint!.Address!, primary.ReadEndpoint!.Port!, Buffer.from(ca));
     await r.set('k', 'v');
+    // The replica's full sync may have just ended: the primary reaps its fork child up to a cron
+    // tick later, and SAVE meanwhile answers "Background save already in progress".
+    await waitFor(async () => /rdb_bgsave_in_progress:0/.test(await r.info('persistence')), { timeoutMs: 10_000, what: 'the primary\'s sync child to be reaped' });
     await r.call('SAVE');
     const rdb = join(dataDir(), 'nodes', `${primary.CacheClusterId}-0001`, 'dump.rdb');
     await refusedToNobody(rdb);
