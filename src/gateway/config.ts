@@ -30,6 +30,19 @@ export interface GatewayRbacUser {
   tags?: { Key: string; Value?: string }[];
 }
 
+/**
+ * A replication group whose nodes check IAM logins themselves (the cachefleet-iam Redis module,
+ * native/iam-auth), asking the verifier (verifier.ts) about each one: what the token and
+ * elasticache:Connect are checked against.
+ */
+export interface GatewayGroup {
+  groupId: string;
+  groupArn: string;
+  groupTags?: { Key: string; Value?: string }[];
+  /** The group's IAM users by user name; the module logs clients in as the ACL user itself. */
+  users: Record<string, Omit<GatewayRbacUser, 'nodeSecret'>>;
+}
+
 /** One listener: a group endpoint (primary or reader) whose clients may authenticate with IAM. */
 export interface GatewayListener {
   /** The endpoint route's id, e.g. `my-group/primary`. */
@@ -89,6 +102,8 @@ export interface GatewayConfig {
   keys: Record<string, GatewayKey>;
   iamUsers: Record<string, GatewayIamUser>;
   listeners: GatewayListener[];
+  /** Groups whose nodes run the IAM auth module, by group id (absent: none). */
+  groups?: Record<string, GatewayGroup>;
 }
 
 export interface GatewayStatus {
@@ -109,6 +124,9 @@ export function gatewayPaths(dir: string) {
     pid: join(dir, 'gateway.pid'),
     status: join(dir, 'gateway-status.json'),
     log: join(dir, 'gateway.log'),
+    /** The verifier's socket, in a directory of its own that the nodes' user may enter (see verifier.ts). */
+    verifierDir: join(dir, 'verifier'),
+    verifierSocket: join(dir, 'verifier', 'verify.sock'),
     /** Per group: `<group>/tls/node-<id>.crt|key`, certificates for its endpoint addresses. */
     certs: join(dir, 'certs'),
   };
