@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Server } from 'node:net';
+import net, { type Server } from 'node:net';
 import { describe, it, before } from 'node:test';
 import type { Redis } from 'ioredis';
 import type { GatewayConfig } from '../../src/gateway/config.js';
@@ -37,6 +37,7 @@ const KEYS = {
 const policy = (statements: object[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
 
 let certs: TestCertificates;
+let socketPath: string;
 let verifier: Server;
 let alicePolicies: string[] = [];
 const verdicts: Array<{ msg: string; extra?: Record<string, unknown> }> = [];
@@ -60,7 +61,7 @@ describe('the IAM auth module on redis-server 7.0', { timeout: 90_000 }, () => {
     if (!existsSync(IAM_MODULE_BUILD_PATH)) throw new Error(`the module is not built (${IAM_MODULE_BUILD_PATH}): run make -C native/iam-auth`);
     const dir = await cleanup.tmpDir();
     certs = await makeCertificates(dir, [NODE]);
-    const socket = join(dir, 'verifier', 'verify.sock');
+    const socket = socketPath = join(dir, 'verifier', 'verify.sock');
     verifier = await startVerifier({ socketPath: socket, config, log: (_l, msg, extra) => verdicts.push({ msg, ...(extra ? { extra } : {}) }) });
     cleanup.defer(() => verifier.close());
     const args = iamModuleArgs({ socket, adminUser: 'svc', group: GROUP, users: ['app-iam'], maxConnectionMs: LIMIT_MS });
@@ -205,5 +206,31 @@ describe('the IAM auth module on redis-server 7.0', { timeout: 90_000 }, () => {
     assert.equal(await errorOf(c.call('AUTH', 'app-iam', await jsToken(KEYS.root, GROUP, 'app-iam'))), WRONGPASS);
     await a.call('CACHEFLEET.IAMCONFIG', 'USERS', 'app-iam');
     assert.equal(await c.call('AUTH', 'app-iam', await jsToken(KEYS.root, GROUP, 'app-iam')), 'OK');
+  });
+
+  it('refuses an IAM login inside MULTI, and refuses (never hangs, never crashes) when the verifier is silent or gone', async () => {
+    const token = await jsToken(KEYS.root, GROUP, 'app-iam');
+    const c = await client();
+    await c.call('AUTH', 'pw-user', 'pw-user-password');
+    const [[err]] = (await c.multi().call('AUTH', 'app-iam', token).exec()) as [[Error | null, unknown]];
+    assert.match(String(err?.message), /cannot run inside MULTI/);
+    assert.equal(await c.call('ACL', 'WHOAMI'), 'pw-user');
+
+    const a = await admin();
+    assert.equal(await a.call('CACHEFLEET.IAMCONFIG', 'VERIFY-TIMEOUT-MS', '500', 'USERS', 'app-iam'), 'OK');
+    await new Promise<void>((resolve) => verifier.close(() => resolve()));
+    const silent = net.createServer((s) => s.resume()); // reads, never answers
+    await new Promise<void>((resolve) => silent.listen(socketPath, resolve));
+    cleanup.defer(() => silent.close());
+    const leaving = await client();
+    void leaving.call('AUTH', 'app-iam', token).catch(() => undefined);
+    fleet.close(leaving); // gone while its login is being checked
+    const waiting = await client();
+    const started = Date.now();
+    assert.equal(await errorOf(waiting.call('AUTH', 'app-iam', token)), WRONGPASS);
+    assert.ok(Date.now() - started >= 400, 'refused once the verifier timed out');
+    await new Promise<void>((resolve) => silent.close(() => resolve()));
+    assert.equal(await errorOf(waiting.call('AUTH', 'app-iam', token)), WRONGPASS, 'no verifier at all');
+    assert.equal(await a.ping(), 'PONG');
   });
 });
