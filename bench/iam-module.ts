@@ -15,7 +15,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { GatewayConfig } from '../src/gateway/config.js';
-import { IAM_MODULE_BUILD_PATH, iamModuleArgs } from '../src/gateway/iam-module.js';
+import { IAM_MODULE_BUILD_PATH, iamModuleArgs } from '../src/security/iam-module.js';
 import { startVerifier } from '../src/gateway/verifier.js';
 import { waitFor } from '../src/util/wait.js';
 import { Cleanup } from '../test/helpers/cleanup.js';

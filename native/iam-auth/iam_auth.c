@@ -18,9 +18,11 @@
  * - An IAM-authenticated connection is closed max-connection-ms (12 hours) after its last accepted
  *   login, as ElastiCache does (a timer per login; an accepted re-AUTH starts it again). Any change
  *   of the client's user (another AUTH, RESET, disconnect) ends the module's hold on it.
- * - HELLO 3: a 7.0 module cannot switch a client to RESP3, so an IAM login by HELLO 3 is answered
- *   -NOPROTO (as by a server without RESP3), without looking at the token; clients that fall back
- *   (go-redis) log in again with AUTH. HELLO 2 AUTH is served in full.
+ * - HELLO <v> AUTH: a 7.0 module cannot switch a client's protocol, so it is served in full when
+ *   <v> is the protocol the connection already speaks (a new connection speaks RESP2: HELLO 2 AUTH),
+ *   and answered -NOPROTO otherwise (HELLO 3 AUTH on a new connection), as by a server without
+ *   RESP3, without looking at the token: clients that fall back on NOPROTO (ioredis 6, go-redis)
+ *   log in again with AUTH over RESP2.
  * - CACHEFLEET.IAMCONFIG [GROUP g] [MAX-CONNECTION-MS n] [USERS u …]: the service pushes the group's
  *   IAM users; only admin-user may call it. With no arguments it shows the configuration.
  */
@@ -185,7 +187,7 @@ static void on_user_changed(uint64_t client_id, void *privdata) {
 
 typedef struct pending {
     RedisModuleBlockedClient *bc;
-    int hello; /* 0: AUTH; 2: HELLO 2 */
+    int hello; /* 0: AUTH; 2 or 3: HELLO 2 or 3 (the connection's own protocol) */
     RedisModuleString *name;
 } pending;
 
@@ -201,17 +203,18 @@ static void free_answer(RedisModuleCtx *ctx, void *privdata) {
     verify_request_free(r);
 }
 
-static void reply_hello(RedisModuleCtx *ctx, uint64_t id) {
+/* HELLO's reply, as Redis gives it (a map in RESP3, a flat array in RESP2: ReplyWithMap does either). */
+static void reply_hello(RedisModuleCtx *ctx, uint64_t id, int proto) {
     int flags = RedisModule_GetContextFlags(ctx), v = RedisModule_GetServerVersion();
     char version[32];
     snprintf(version, sizeof(version), "%d.%d.%d", (v >> 16) & 0xff, (v >> 8) & 0xff, v & 0xff);
-    RedisModule_ReplyWithArray(ctx, 14);
+    RedisModule_ReplyWithMap(ctx, 7);
     RedisModule_ReplyWithSimpleString(ctx, "server");
     RedisModule_ReplyWithSimpleString(ctx, "redis");
     RedisModule_ReplyWithSimpleString(ctx, "version");
     RedisModule_ReplyWithSimpleString(ctx, version);
     RedisModule_ReplyWithSimpleString(ctx, "proto");
-    RedisModule_ReplyWithLongLong(ctx, 2);
+    RedisModule_ReplyWithLongLong(ctx, proto);
     RedisModule_ReplyWithSimpleString(ctx, "id");
     RedisModule_ReplyWithLongLong(ctx, (long long)id);
     RedisModule_ReplyWithSimpleString(ctx, "mode");
@@ -252,7 +255,7 @@ static int on_answer(RedisModuleCtx *ctx, RedisModuleString **argv, int argc) {
         /* As HELLO … SETNAME does: logged in, then the name refused. */
         return RedisModule_ReplyWithError(ctx, "ERR Client names cannot contain spaces, newlines or special characters.");
     }
-    reply_hello(ctx, id);
+    reply_hello(ctx, id, p->hello);
     return REDISMODULE_OK;
 }
 
@@ -302,14 +305,15 @@ static int IamHello_Command(RedisModuleCtx *ctx, RedisModuleString **argv, int a
     if (argc != 4 && argc != 5) return RedisModule_WrongArity(ctx);
     for (int i = 2; i < argc; i++) RedisModule_RedactClientCommandArgument(ctx, i);
     const char *v = RedisModule_StringPtrLen(argv[1], NULL);
-    if (strcmp(v, "2") != 0 || (RedisModule_GetContextFlags(ctx) & REDISMODULE_CTX_FLAGS_RESP3)) {
-        return RedisModule_ReplyWithError(ctx, "NOPROTO an IAM login by HELLO cannot switch to RESP3 on this node: "
-                                               "log in with AUTH <user> <token> (RESP2)");
+    int current = RedisModule_GetContextFlags(ctx) & REDISMODULE_CTX_FLAGS_RESP3 ? 3 : 2;
+    if (atoi(v) != current) {
+        return RedisModule_ReplyWithError(ctx, "NOPROTO an IAM login by HELLO cannot switch the connection's protocol on this node: "
+                                               "log in with AUTH <user> <token>");
     }
     size_t len;
     const char *user = RedisModule_StringPtrLen(argv[2], &len);
     if (!is_iam_user(user, len)) return RedisModule_ReplyWithError(ctx, WRONGPASS);
-    return ask(ctx, argv[2], argv[3], 2, argc == 5 ? argv[4] : NULL);
+    return ask(ctx, argv[2], argv[3], current, argc == 5 ? argv[4] : NULL);
 }
 
 /* CACHEFLEET.IAMCONFIG [GROUP g] [MAX-CONNECTION-MS n] [USERS u …] */

@@ -104,7 +104,17 @@ export interface GatewayConfig {
   listeners: GatewayListener[];
   /** Groups whose nodes run the IAM auth module, by group id (absent: none). */
   groups?: Record<string, GatewayGroup>;
+  /** Where the verifier answers the nodes (security/iam-module.ts), and the nodes' group when they run as another user. */
+  verifier?: { socket: string; nodeGid?: number };
 }
+
+/**
+ * How IAM logins of Redis connections are checked: `node`, by the IAM auth module on the nodes
+ * (asking the verifier; clients connect to the nodes as for any group), or `gateway`, by the
+ * gateway in front of every address of the group (TLS ended and made again: about half the
+ * throughput, but HELLO 3 AUTH with a token works).
+ */
+export type IamAuthPath = 'node' | 'gateway';
 
 export interface GatewayStatus {
   pid: number;
@@ -124,9 +134,6 @@ export function gatewayPaths(dir: string) {
     pid: join(dir, 'gateway.pid'),
     status: join(dir, 'gateway-status.json'),
     log: join(dir, 'gateway.log'),
-    /** The verifier's socket, in a directory of its own that the nodes' user may enter (see verifier.ts). */
-    verifierDir: join(dir, 'verifier'),
-    verifierSocket: join(dir, 'verifier', 'verify.sock'),
     /** Per group: `<group>/tls/node-<id>.crt|key`, certificates for its endpoint addresses. */
     certs: join(dir, 'certs'),
   };

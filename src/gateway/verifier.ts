@@ -7,14 +7,15 @@
  * Question: a RESP array `VERIFY <group> <user> <token> <client address> <1|0 TLS>`; answer one
  * line, `+OK` or `-DENIED <why>`, then the connection ends (one question per connection).
  *
- * The socket's directory is the only door: it is made by the service (root or the service's
- * user), mode 0750 with the nodes' group, so the nodes' user may connect and nobody else
- * unprivileged can, and only the service can create the socket the nodes trust.
+ * The socket's directory is the only door (security/iam-module.ts): made by the service (root or
+ * the service's user), mode 0750 with the nodes' group, so the nodes' user may connect and nobody
+ * else unprivileged can, and only the service can create the socket the nodes trust.
  */
 import net from 'node:net';
-import { chmodSync, chownSync, mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import RedisParser from 'redis-parser';
+import { ensureVerifierDir } from '../security/iam-module.js';
 import { authorizeConnect, type ConnectDecision } from './connect-auth.js';
 import type { GatewayConfig } from './config.js';
 
@@ -65,10 +66,7 @@ export interface VerifierOptions {
 
 /** Serves the verifier on `socketPath` (replacing a stale socket); resolves once listening. */
 export function startVerifier(o: VerifierOptions): Promise<net.Server> {
-  const dir = dirname(o.socketPath);
-  mkdirSync(dir, { recursive: true, mode: 0o750 });
-  chmodSync(dir, 0o750);
-  if (o.nodeGid !== undefined) chownSync(dir, process.getuid?.() ?? 0, o.nodeGid);
+  ensureVerifierDir(dirname(o.socketPath), o.nodeGid);
   rmSync(o.socketPath, { force: true });
   const server = net.createServer((socket) => serve(socket, o));
   return new Promise((resolve, reject) => {
@@ -76,7 +74,7 @@ export function startVerifier(o: VerifierOptions): Promise<net.Server> {
     server.listen(o.socketPath, () => {
       server.removeListener('error', reject);
       // The directory is the door; the socket itself is for its owner and the nodes' group.
-      chmodSync(o.socketPath, 0o660);
+      chmodSync(o.socketPath, o.nodeGid === undefined ? 0o600 : 0o660);
       if (o.nodeGid !== undefined) chownSync(o.socketPath, process.getuid?.() ?? 0, o.nodeGid);
       resolve(server);
     });

@@ -148,17 +148,20 @@ describe('IAM authentication of Redis connections', { timeout: 300_000 }, () => 
     }, { timeoutMs: 20_000, what: 'ioredis to log in with IAM' });
     assert.equal(await r.set('js', 'ok'), 'OK');
     assert.equal(await r.call('ACL', 'WHOAMI'), IAM_USER);
-    // A pipelined burst once handed over: the bytes are only piped.
+    // A pipelined burst: once logged in, the connection is a plain one to the node.
     const p = r.pipeline();
     for (let i = 0; i < 1000; i++) p.incr('counter');
     const out = await p.exec();
     assert.equal(out!.at(-1)![1], 1000);
     r.disconnect();
-    const hello = bare();
+    // HELLO … AUTH in the protocol the connection speaks (a new one speaks RESP2); the IAM auth
+    // module cannot switch protocols, and answers HELLO 3 AUTH on a new connection with NOPROTO
+    // (ioredis, connecting above, fell back to AUTH on it).
+    const hello = ioredis('', '', { username: undefined, password: undefined, protocol: 2 });
     await hello.connect();
-    // HELLO … AUTH: the node's HELLO reply reaches the client (RESP2 here: ioredis reads no RESP3 maps).
     const reply = await hello.call('HELLO', '2', 'AUTH', IAM_USER, token) as unknown[];
-    assert.ok(JSON.stringify(reply).includes('"proto"'), JSON.stringify(reply));
+    assert.ok(JSON.stringify(reply).includes('"proto",2'), JSON.stringify(reply));
+    assert.equal(await hello.call('ACL', 'WHOAMI'), IAM_USER);
     hello.disconnect();
   });
 

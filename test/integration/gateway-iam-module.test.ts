@@ -10,7 +10,7 @@ import net, { type Server } from 'node:net';
 import { describe, it, before } from 'node:test';
 import type { Redis } from 'ioredis';
 import type { GatewayConfig } from '../../src/gateway/config.js';
-import { IAM_MODULE_BUILD_PATH, iamModuleArgs } from '../../src/gateway/iam-module.js';
+import { IAM_MODULE_BUILD_PATH, iamModuleArgs } from '../../src/security/iam-module.js';
 import { startVerifier } from '../../src/gateway/verifier.js';
 import { useCleanup } from '../helpers/cleanup.js';
 import { TestFleet, randomLoopbackPrefix } from '../helpers/endpoints-redis.js';
@@ -155,7 +155,7 @@ describe('the IAM auth module on redis-server 7.0', { timeout: 90_000 }, () => {
     assert.equal(await moved.ping(), 'PONG');
   });
 
-  it('serves HELLO 2 AUTH in full and answers HELLO 3 AUTH with NOPROTO', async () => {
+  it('serves HELLO AUTH in the connection\'s own protocol, and answers a protocol switch with NOPROTO', async () => {
     const token = await jsToken(KEYS.root, GROUP, 'app-iam');
     const c = await client();
     const hello = await c.call('HELLO', '2', 'AUTH', 'app-iam', token, 'SETNAME', 'iam-client') as unknown[];
@@ -169,6 +169,12 @@ describe('the IAM auth module on redis-server 7.0', { timeout: 90_000 }, () => {
     const ioredis = await fleet.connect(NODE, TLS_PORT, { ca: certs.caPem }, { username: 'app-iam', password: token });
     assert.equal(await ioredis.call('ACL', 'WHOAMI'), 'app-iam');
     assert.equal(await ioredis.set('k', 'v'), 'OK');
+    // A connection already in RESP3 (a password user's HELLO 3): HELLO 3 AUTH is served, HELLO 2 AUTH is not.
+    const resp3 = await fleet.connect(NODE, TLS_PORT, { ca: certs.caPem }, { username: 'pw-user', password: 'pw-user-password' });
+    const map = await resp3.call('HELLO', '3', 'AUTH', 'app-iam', token);
+    assert.match(JSON.stringify(map), /"proto",3|"proto":3/, JSON.stringify(map));
+    assert.equal(await resp3.call('ACL', 'WHOAMI'), 'app-iam');
+    assert.match(await errorOf(resp3.call('HELLO', '2', 'AUTH', 'app-iam', token)), /^NOPROTO/);
   });
 
   it('closes an IAM connection its time limit after the last accepted login; a refused re-AUTH changes nothing', async () => {
