@@ -235,7 +235,10 @@ function shutdown(reason: string): void {
   if (timer) clearInterval(timer);
   watcher?.close();
   for (const ls of states.values()) ls.server?.close();
-  verifier?.server.close();
+  if (verifier) {
+    verifier.server.close();
+    try { unlinkSync(verifier.socket); } catch { /* gone */ }
+  }
   if (readPid(paths.pid) === process.pid) {
     for (const p of [paths.pid, paths.status]) {
       try { unlinkSync(p); } catch { /* gone */ }

@@ -9,7 +9,8 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EndpointRoute } from '../endpoints/types.js';
 import { readJson, readPid, writeFileAtomic } from '../endpoints/proxy-files.js';
@@ -148,10 +149,12 @@ export class IamGateway {
     }
   }
 
-  /** Stops the gateway (its connections close) and removes its config. */
+  /** Stops the gateway (its connections close; the verifier stops answering) and removes its config. */
   async teardown(): Promise<void> {
     const pid = this.pid();
     try { unlinkSync(this.paths.config); } catch { /* none */ }
+    // The verifier's directory outside the data directory (/run/cachefleet/<hash>), with its socket.
+    if (this.o.verifier) rmSync(dirname(this.o.verifier.socket), { recursive: true, force: true });
     if (pid === undefined) return;
     const gone = () => !isGatewayProcess(pid, this.paths.config);
     try {
