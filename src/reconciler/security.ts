@@ -37,6 +37,8 @@ export class SecurityStep {
    * status follow what the node really serves (`modifying`), then the node moves on.
    */
   private readonly discovered = new Set<string>();
+  /** Nodes already warned about an IAM auth module that cannot be loaded live (said once). */
+  private readonly moduleWarned = new Set<string>();
   /** Nodes the drift check asked to verify again (recheck) → the fingerprint they had been verified with. */
   private readonly rechecking = new Map<string, string>();
 
@@ -131,10 +133,22 @@ export class SecurityStep {
       const client = await this.d.admin.ready(n.address, n.port);
       const plan = await this.acl.apply(client, c, n.id, key, acl);
       const changed = [...plan.set.map((u) => `ACL user ${u.name}`), ...plan.del.map((name) => `ACL user ${name} (not wanted)`)];
-      // After the ACL: the module logs clients in as ACL users, which must exist by then.
-      const moduleChanges = await syncIamModule(client, iamModule);
-      if (moduleChanges.length) this.d.logger.info({ resource: c.id, node: n.id, changes: moduleChanges }, 'IAM auth module applied live');
-      changed.push(...moduleChanges);
+      // After the ACL: the module logs clients in as ACL users, which must exist by then. A node
+      // that cannot load it live (started before nodes had enable-module-command) gets the rest of
+      // this step, and loads it from its redis.conf at its next start.
+      let moduleFailed = false;
+      try {
+        const moduleChanges = await syncIamModule(client, iamModule);
+        if (moduleChanges.length) this.d.logger.info({ resource: c.id, node: n.id, changes: moduleChanges }, 'IAM auth module applied live');
+        changed.push(...moduleChanges);
+      } catch (err) {
+        moduleFailed = true;
+        if (!this.moduleWarned.has(key)) {
+          this.moduleWarned.add(key);
+          this.d.logger.warn({ resource: c.id, node: n.id, err: (err as Error).message },
+            'could not apply the IAM auth module live (IAM logins are refused on this node until it is loaded; a reboot loads it)');
+        }
+      }
       if (!acl.rbac && !sameDefaultUser(await client.call('ACL', ['GETUSER', 'default']), rules)) {
         await client.call('ACL', ['SETUSER', 'default', ...rules]);
         changed.push('ACL user default');
@@ -160,7 +174,11 @@ export class SecurityStep {
         await this.d.events.emit('cache-cluster', c.id,
           `Security settings of cache node ${n.id} of ${c.id} had drifted (${changed.join(', ')}); restored to the desired ones`, 'warn');
       }
-      this.verified.set(key, fingerprint);
+      // The rest is in place; the module is tried again next pass (not verified), without holding the node up.
+      if (!moduleFailed) {
+        this.verified.set(key, fingerprint);
+        this.moduleWarned.delete(key);
+      }
       return true;
     } catch (err) {
       this.d.logger.warn({ resource: c.id, node: n.id, err: (err as Error).message }, 'could not apply security settings; will retry');
