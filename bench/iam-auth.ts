@@ -1,14 +1,14 @@
 /**
- * IAM authentication's cost once a connection has logged in: GET throughput (redis-benchmark,
- * 50 clients, with and without -P 16) of a TLS group with an IAM user, through its primary
- * endpoint (the IAM auth gateway: TLS ended and made again, bytes piped while command boundaries
- * are followed for a later AUTH) logged in with an IAM token, as a ratio of a node reached
- * directly with a password user (redis-server's own TLS, no gateway): the primary node of a
- * second TLS group without IAM users, since every address of a group with IAM users, its node
- * endpoints included, goes through the gateway. Also a password user through the IAM group's
- * endpoint (the gateway without the IAM check, to show the login itself costs nothing
- * afterwards). Runs alternate so load drift hits every side alike; ratios are medians of ratios
- * taken in one run.
+ * IAM authentication's cost once a connection has logged in, through the whole service: GET
+ * throughput (redis-benchmark, 50 clients, with and without -P 16) of a TLS group with an IAM
+ * user, through its primary endpoint, logged in with an IAM token, as a ratio of a node reached
+ * directly with a password user (redis-server's own TLS): the primary node of a second TLS group
+ * without IAM users. Also a password user through the IAM group's endpoint. With the default
+ * `--iam-auth-path node` the IAM group's nodes check the token with the IAM auth module and the
+ * endpoint is kernel NAT to the node; with `gateway` (bench service option) it is the IAM auth
+ * gateway (TLS ended and made again). The gateway process's CPU time per request is read too
+ * (with the module it only runs the verifier, which answers logins, not requests). Runs alternate
+ * so load drift hits every side alike; ratios are medians of ratios taken in one run.
  *
  * `npm run bench -- --only 'iam auth'`, or on its own: `npm run build && node dist/bench/iam-auth.js [--quick]`.
  */
@@ -32,7 +32,7 @@ interface Side { host: string; port: number; user: string; password: string }
 
 export interface IamAuthModeResult {
   mode: Mode;
-  /** rps: IAM user through the gateway, password user through the gateway, password user direct to the node. */
+  /** rps: IAM user through the IAM group's primary endpoint, password user there, password user direct to another group's node. */
   iamEndpoint: number[];
   passwordEndpoint: number[];
   passwordDirect: number[];
@@ -112,7 +112,7 @@ export async function measureIamAuth(svc: BenchService, quick: boolean): Promise
       ? [{ name: 'GET', requests: 50_000, pipeline: 1 }, { name: 'GET -P 16', requests: 200_000, pipeline: 16 }]
       : [{ name: 'GET', requests: 300_000, pipeline: 1 }, { name: 'GET -P 16', requests: 1_000_000, pipeline: 16 }];
     const gatewayPid = readPid(gatewayPaths(dataPaths(svc.dataDir).iamGateway).pid);
-    if (gatewayPid === undefined) throw new Error('no IAM auth gateway runs for the benchmark group');
+    if (gatewayPid === undefined) throw new Error('no IAM gateway/verifier process runs for the benchmark group');
     const out: IamAuthModeResult[] = [];
     for (const mode of modes) {
       const ie: number[] = [], pe: number[] = [], pd: number[] = [], ic: number[] = [], pc: number[] = [];
@@ -123,8 +123,8 @@ export async function measureIamAuth(svc: BenchService, quick: boolean): Promise
           into.push(await redisBenchmark(side, caFile, mode));
           cpu?.push(((await cpuTimeMs(gatewayPid)) - before) * 1000 / mode.requests);
         }
-        progress(`${mode.name} ${i + 1}/${reps}: password direct ${rps(pd[i]!)}, IAM via gateway ${rps(ie[i]!)}, password via gateway ${rps(pe[i]!)} rps; ` +
-          `gateway CPU ${ic[i]!.toFixed(2)} / ${pc[i]!.toFixed(2)} µs a request`);
+        progress(`${mode.name} ${i + 1}/${reps}: password direct ${rps(pd[i]!)}, IAM via the endpoint ${rps(ie[i]!)}, password via the endpoint ${rps(pe[i]!)} rps; ` +
+          `gateway/verifier CPU ${ic[i]!.toFixed(2)} / ${pc[i]!.toFixed(2)} µs a request`);
       }
       out.push({
         mode, iamEndpoint: ie, passwordEndpoint: pe, passwordDirect: pd,
@@ -143,11 +143,11 @@ export async function measureIamAuth(svc: BenchService, quick: boolean): Promise
 
 export function iamAuthRows(r: IamAuthModeResult[]): Row[] {
   return r.flatMap((m): Row[] => [{
-    measure: `IAM-authenticated connection via the gateway / password user direct to a node (TLS), ${m.mode.name} -c 50`,
-    value: `${ratio(m.iamRatio)} (${rps(median(m.iamEndpoint))} / ${rps(median(m.passwordDirect))} rps; password user via the gateway ${ratio(m.passwordRatio)})`,
+    measure: `IAM-authenticated connection via the primary endpoint / password user direct to a node of a group without IAM users (TLS), ${m.mode.name} -c 50`,
+    value: `${ratio(m.iamRatio)} (${rps(median(m.iamEndpoint))} / ${rps(median(m.passwordDirect))} rps; password user via the same endpoint ${ratio(m.passwordRatio)})`,
     goal: '',
   }, {
-    measure: `IAM auth gateway CPU per request, IAM user (password user), ${m.mode.name} -c 50`,
+    measure: `IAM gateway/verifier process CPU per request, IAM user (password user), ${m.mode.name} -c 50`,
     value: `${m.iamGatewayCpuUs.toFixed(2)} µs (${m.passwordGatewayCpuUs.toFixed(2)} µs)`,
     goal: '',
   }]);

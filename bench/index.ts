@@ -5,6 +5,7 @@
  *   2. GET throughput through the primary/reader endpoints (kernel NAT) vs direct to the node,
  *   3. DescribeReplicationGroups latency with 100 single-node groups,
  *   (also TLS, security groups, IAM policy evaluation, IAM authentication of Redis connections, failover, durability, cluster mode: one section each),
+ *   iam module (IAM logins checked on the node by the IAM auth module vs a plain node, TLS: raw redis-servers, no service),
  *   backups (capture, restore into 1 and 3 shards, primary latency during a capture: raw redis-servers, no service),
  *   point-in-time restore's replay (a recorded stream of 1,000,000 writes replayed to a second: raw redis-servers),
  *   4. scale: control-plane CPU at rest with 100 and 1,000 single-node clusters, failover and
@@ -24,6 +25,7 @@ import { measurePreferred, preferredRows } from './tls-preferred.js';
 import { measureSecurityGroups, securityGroupRows } from './security-groups.js';
 import { iamRows, measureIam } from './iam-policies.js';
 import { iamAuthRows, measureIamAuth } from './iam-auth.js';
+import { iamModuleRows, measureIamModule } from './iam-module.js';
 import { durabilityRows, measureDurability } from './durability.js';
 import { measurePitrReplay, pitrRows } from './pitr.js';
 import { measureScale, scaleRows } from './scale.js';
@@ -137,7 +139,7 @@ async function main(): Promise<number> {
   let clusterDetails: string[] = [];
   try {
     // Sections on raw redis-servers alone: `--only <name>` runs them without starting the service.
-    const standalone = new Set(['backups', 'pitr']);
+    const standalone = new Set(['backups', 'pitr', 'iam module']);
     if (!only || !standalone.has(only)) {
       const svc = await startService(cleanup);
       console.log(`service: ${svc.url}, endpoint router ${svc.router}, endpoint range ${svc.cidr}`);
@@ -222,6 +224,18 @@ async function main(): Promise<number> {
         if (!cleanup.interrupted) {
           console.error(`backups failed: ${(e as Error).stack ?? e}`);
           rows.push({ measure: 'backups', value: `FAILED: ${(e as Error).message.split('\n')[0]}`, goal: '', ok: false });
+        }
+      }
+    }
+    if (!only || only === 'iam module') {
+      progress('— iam module (raw redis-servers with TLS: IAM logins checked by the node\'s module)');
+      try {
+        rows.push(...iamModuleRows(await measureIamModule(quick)));
+      } catch (e) {
+        failed = true;
+        if (!cleanup.interrupted) {
+          console.error(`iam module failed: ${(e as Error).stack ?? e}`);
+          rows.push({ measure: 'iam module', value: `FAILED: ${(e as Error).message.split('\n')[0]}`, goal: '', ok: false });
         }
       }
     }

@@ -8,7 +8,8 @@
  * mentions the data dir (e.g. a redis-benchmark child), the nft table, and the directory.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { verifierSocketPath } from '../src/security/iam-module.js';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -111,6 +112,8 @@ export async function startService(cleanup: Cleanup, opts: ServiceOptions = {}):
       if (/^\d+$/.test(d) && Number(d) !== process.pid) await killVerified(Number(d), `${dataDir}/`).catch(() => {});
     }
     try { execFileSync('nft', ['delete', 'table', 'ip', routeTableName(dataDir)], { stdio: 'ignore' }); } catch { /* none */ }
+    // As root, the IAM verifier's socket lives outside the data directory (security/iam-module.ts).
+    if (process.getuid?.() === 0) rmSync(dirname(verifierSocketPath(dataDir, 0)), { recursive: true, force: true });
   });
 
   const c = spawn(process.execPath, [...(opts.nodeArgs ?? []), CLI, 'server', '--port', '0', '--data-dir', dataDir, '--endpoint-cidr', cidr,

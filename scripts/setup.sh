@@ -18,6 +18,10 @@ command -v redis-server >/dev/null 2>&1 || need_pkgs+=(redis-server)
 command -v redis-cli >/dev/null 2>&1 || need_pkgs+=(redis-tools)
 command -v nft >/dev/null 2>&1 || need_pkgs+=(nftables)
 command -v conntrack >/dev/null 2>&1 || need_pkgs+=(conntrack)
+# The IAM auth module (native/iam-auth) is C, built here: a compiler, make and the C library's headers.
+command -v gcc >/dev/null 2>&1 || need_pkgs+=(gcc)
+command -v make >/dev/null 2>&1 || need_pkgs+=(make)
+[ -f /usr/include/stdio.h ] || need_pkgs+=(libc6-dev)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "setup: installing ${need_pkgs[*]} from Debian's packages…"
@@ -75,4 +79,10 @@ fi
 if [ ! -f dist/src/cli/main.js ] || [ -n "$(find src -newer dist/src/cli/main.js -name '*.ts' -print -quit 2>/dev/null)" ]; then
   echo "setup: building…"
   node node_modules/typescript/bin/tsc -p tsconfig.json
+fi
+# The IAM auth module nodes load (make rebuilds it only when its sources changed).
+if command -v make >/dev/null 2>&1 && command -v gcc >/dev/null 2>&1; then
+  make -s -C native/iam-auth
+else
+  echo "setup: gcc or make missing: the IAM auth module (native/iam-auth) is not built; nodes cannot check IAM logins themselves" >&2
 fi

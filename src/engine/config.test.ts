@@ -56,6 +56,7 @@ describe('renderRedisConf', () => {
       'rdbcompression no',
       'bind-source-addr 127.1.2.3',
       'replica-announce-ip 127.1.2.3',
+      'enable-module-command yes',
     ]);
   });
   it('appends spec directives sorted, arrays as repeated lines, overriding defaults', () => {

@@ -54,6 +54,7 @@ export const REPL_DISKLESS_LOAD = 'swapdb';
  *   (and diskless load, {@link REPL_DISKLESS_LOAD}, is not a default but managed);
  * - outgoing connections from, and replicas announced as, the node's own address: otherwise a
  *   primary sees every local replica as 127.0.0.1 and cannot tell two replicas on port 6379 apart;
+ * - MODULE allowed (for the service's user only: customers' ACLs deny it), to load the IAM auth module live;
  * - no LZF compression of the RDB a node forks: it goes to a replica or to a backup over loopback,
  *   never to a disk, and backups are compressed with zstd by the service after the capture. LZF
  *   in the fork child is most of a backup's time (1 GB: 11.2 s with it, 6.4 s without; see
@@ -68,6 +69,9 @@ export function defaultDirectives(spec: Pick<NodeSpec, 'address'>): Array<[strin
     ['rdbcompression', 'no'],
     ['bind-source-addr', spec.address],
     ['replica-announce-ip', spec.address],
+    // MODULE is restricted for customers (security/restricted-commands.ts); the service's own user
+    // loads the IAM auth module live into a running node when its group gains an IAM user.
+    ['enable-module-command', 'yes'],
   ];
 }
 

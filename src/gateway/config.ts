@@ -30,6 +30,19 @@ export interface GatewayRbacUser {
   tags?: { Key: string; Value?: string }[];
 }
 
+/**
+ * A replication group whose nodes check IAM logins themselves (the cachefleet-iam Redis module,
+ * native/iam-auth), asking the verifier (verifier.ts) about each one: what the token and
+ * elasticache:Connect are checked against.
+ */
+export interface GatewayGroup {
+  groupId: string;
+  groupArn: string;
+  groupTags?: { Key: string; Value?: string }[];
+  /** The group's IAM users by user name; the module logs clients in as the ACL user itself. */
+  users: Record<string, Omit<GatewayRbacUser, 'nodeSecret'>>;
+}
+
 /** One listener: a group endpoint (primary or reader) whose clients may authenticate with IAM. */
 export interface GatewayListener {
   /** The endpoint route's id, e.g. `my-group/primary`. */
@@ -89,7 +102,19 @@ export interface GatewayConfig {
   keys: Record<string, GatewayKey>;
   iamUsers: Record<string, GatewayIamUser>;
   listeners: GatewayListener[];
+  /** Groups whose nodes run the IAM auth module, by group id (absent: none). */
+  groups?: Record<string, GatewayGroup>;
+  /** Where the verifier answers the nodes (security/iam-module.ts), and the nodes' group when they run as another user. */
+  verifier?: { socket: string; nodeGid?: number };
 }
+
+/**
+ * How IAM logins of Redis connections are checked: `node`, by the IAM auth module on the nodes
+ * (asking the verifier; clients connect to the nodes as for any group), or `gateway`, by the
+ * gateway in front of every address of the group (TLS ended and made again: about half the
+ * throughput, but HELLO 3 AUTH with a token works).
+ */
+export type IamAuthPath = 'node' | 'gateway';
 
 export interface GatewayStatus {
   pid: number;

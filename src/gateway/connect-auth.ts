@@ -7,7 +7,7 @@
  */
 import { ConnectTokenError, verifyConnectToken } from '../iam/connect-token.js';
 import { evaluate, parsePolicyDocument, type ConditionContext, type ParsedPolicy } from '../iam/index.js';
-import type { GatewayConfig, GatewayIamUser, GatewayListener } from './config.js';
+import type { GatewayConfig, GatewayGroup, GatewayIamUser } from './config.js';
 
 export const CONNECT_ACTION = 'elasticache:Connect';
 
@@ -18,7 +18,8 @@ export type ConnectDecision =
   | { ok: false; reason: string; message: string; accessKeyId?: string };
 
 export interface ConnectRequest {
-  listener: GatewayListener;
+  /** The group logged in to (a gateway listener's, or a group whose nodes run the IAM auth module). */
+  listener: GatewayGroup;
   userName: string;
   token: string;
   sourceIp: string;

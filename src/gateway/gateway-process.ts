@@ -24,6 +24,7 @@ import { authorizeConnect } from './connect-auth.js';
 import { gatewayPaths, type GatewayConfig, type GatewayListener, type GatewayStatus } from './config.js';
 import { isGatewayProcess } from './process-check.js';
 import { runSession, type Handed } from './gateway-session.js';
+import { startVerifier } from './verifier.js';
 
 interface ListenerState {
   listener: GatewayListener;
@@ -51,6 +52,8 @@ let config: GatewayConfig | undefined;
 let lastText = '';
 let lastStatus = '';
 let watcher: FSWatcher | undefined;
+/** The verifier the nodes' IAM auth module asks (path `node`), and the socket it listens on. */
+let verifier: { server: net.Server; socket: string } | undefined;
 let timer: NodeJS.Timeout | undefined;
 
 /** A socket whose first bytes were already read, as a stream a TLSSocket can wrap (TLS "preferred"). */
@@ -190,6 +193,28 @@ async function apply(file: GatewayConfig): Promise<void> {
     if (!ls.server && !ls.error) await listen(ls, `${l.address}:${l.port}`);
   }
   config = file;
+  await applyVerifier(file);
+}
+
+/** Serves the verifier while the config names groups whose nodes ask it; stops it otherwise. */
+async function applyVerifier(file: GatewayConfig): Promise<void> {
+  const want = file.verifier && Object.keys(file.groups ?? {}).length > 0 ? file.verifier : undefined;
+  if (verifier && verifier.socket !== want?.socket) {
+    verifier.server.close();
+    verifier = undefined;
+  }
+  if (!want || verifier) return;
+  try {
+    const server = await startVerifier({
+      socketPath: want.socket, config: () => config, log: (level, msg, extra) => log(level, msg, extra),
+      ...(want.nodeGid !== undefined ? { nodeGid: want.nodeGid } : {}),
+    });
+    server.on('error', (err) => log('error', 'verifier error', { err: err.message }));
+    verifier = { server, socket: want.socket };
+    log('info', 'verifier listening', { socket: want.socket });
+  } catch (err) {
+    log('warn', 'cannot serve the verifier; retrying', { socket: want.socket, err: String(err) });
+  }
 }
 
 function writeStatus(): void {
@@ -210,6 +235,10 @@ function shutdown(reason: string): void {
   if (timer) clearInterval(timer);
   watcher?.close();
   for (const ls of states.values()) ls.server?.close();
+  if (verifier) {
+    verifier.server.close();
+    try { unlinkSync(verifier.socket); } catch { /* gone */ }
+  }
   if (readPid(paths.pid) === process.pid) {
     for (const p of [paths.pid, paths.status]) {
       try { unlinkSync(p); } catch { /* gone */ }
@@ -247,6 +276,7 @@ async function reconcile(retry: boolean): Promise<void> {
         }
         lastText = text;
       }
+      if (config) await applyVerifier(config); // again, if it could not listen before
       writeStatus();
     } while (rerun);
   } finally {

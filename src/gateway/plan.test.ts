@@ -4,7 +4,7 @@ import { sourceAllowed } from '../endpoints/addresses.js';
 import { normalizeRoutes } from '../endpoints/routes.js';
 import type { EndpointRoute, SourceFilter } from '../endpoints/types.js';
 import type { CacheClusterRecord, ReplicationGroupRecord, UserGroupSpec, UserSpec } from '../store/index.js';
-import { planGateway, type GatewayPlan, type GatewayPlanInput } from './plan.js';
+import { planGateway, planVerifierGroups, type GatewayPlan, type GatewayPlanInput } from './plan.js';
 
 const MGMT = '127.77.255.254';
 const group = (id: string, over: Partial<ReplicationGroupRecord> = {}): ReplicationGroupRecord => ({
@@ -124,5 +124,17 @@ describe('planGateway', () => {
     }
     const leaving = new Map([...clusters, ['g-002', cluster('g-002', '127.77.0.2', { deleteRequested: true })]]);
     assert.equal(planGateway(input({ clusters: leaving })).routes.some((r) => r.id === 'g-002/0001'), false);
+  });
+});
+
+describe('planVerifierGroups', () => {
+  it('names each group with IAM users (any transit mode), with its live IAM users only', () => {
+    const plain = group('p', { transitEncryptionEnabled: false });
+    const none = group('n', { userGroupIds: [] });
+    const gone = group('d', { deleteRequested: true } as Partial<ReplicationGroupRecord>);
+    assert.deepEqual(planVerifierGroups({ groups: [group('g'), plain, none, gone], userGroups, users }), {
+      g: { groupId: 'g', groupArn: 'arn:rg:g', users: { 'iam-app': { arn: 'arn:user:iam-app' } } },
+      p: { groupId: 'p', groupArn: 'arn:rg:p', users: { 'iam-app': { arn: 'arn:user:iam-app' } } },
+    });
   });
 });

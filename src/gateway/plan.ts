@@ -21,7 +21,7 @@
  */
 import type { EndpointRoute, SourceFilter, Target } from '../endpoints/types.js';
 import type { CacheClusterRecord, ReplicationGroupRecord, UserGroupSpec, UserSpec } from '../store/index.js';
-import { gatewayPort, type GatewayListener, type GatewayRbacUser } from './config.js';
+import { gatewayPort, type GatewayGroup, type GatewayListener, type GatewayRbacUser } from './config.js';
 
 /** What the network passes the gateway on every program of the endpoints. */
 export interface GatewayRoutesInput {
@@ -68,6 +68,22 @@ export function iamUsersOf(g: ReplicationGroupRecord, userGroups: ReadonlyMap<st
 }
 
 const sorted = (xs: Iterable<string>): string[] => [...new Set(xs)].sort();
+
+/**
+ * Path `node` (config.ts IamAuthPath): the groups whose nodes check IAM logins with the IAM auth
+ * module, with their IAM users, by group id; what the verifier answers for. Any transit mode: the
+ * module runs on the node whatever the group's TLS (aws:SecureTransport tells which).
+ */
+export function planVerifierGroups(input: Pick<GatewayPlanInput, 'groups' | 'userGroups' | 'users'>): Record<string, GatewayGroup> {
+  const out: Record<string, GatewayGroup> = {};
+  for (const g of input.groups) {
+    if (g.deleteRequested) continue;
+    const users = iamUsersOf(g, input.userGroups, input.users);
+    if (Object.keys(users).length === 0) continue;
+    out[g.id] = { groupId: g.id, groupArn: g.arn, users: Object.fromEntries(Object.entries(users).map(([n, u]) => [n, { arn: u.arn }])) };
+  }
+  return out;
+}
 
 export function planGateway(input: GatewayPlanInput): GatewayPlan {
   const byId = new Map(input.routes.map((r) => [r.id, r]));

@@ -9,7 +9,8 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EndpointRoute } from '../endpoints/types.js';
 import { readJson, readPid, writeFileAtomic } from '../endpoints/proxy-files.js';
@@ -20,10 +21,10 @@ import type { StateStore, Tag } from '../store/index.js';
 import type { Logger } from '../util/logger.js';
 import { waitFor } from '../util/wait.js';
 import {
-  DEFAULT_MAX_CONNECTION_MS, GATEWAY_SCRIPT, gatewayPaths, type GatewayConfig, type GatewayIamUser, type GatewayKey,
-  type GatewayListener, type GatewayPaths, type GatewayStatus,
+  DEFAULT_MAX_CONNECTION_MS, GATEWAY_SCRIPT, gatewayPaths, type GatewayConfig, type GatewayGroup, type GatewayIamUser, type GatewayKey,
+  type GatewayListener, type GatewayPaths, type GatewayStatus, type IamAuthPath,
 } from './config.js';
-import { planGateway, type GatewayRoutesInput } from './plan.js';
+import { planGateway, planVerifierGroups, type GatewayPlanInput, type GatewayRoutesInput } from './plan.js';
 import { isGatewayProcess } from './process-check.js';
 
 const SCRIPT_PATH = fileURLToPath(new URL(`./${GATEWAY_SCRIPT}`, import.meta.url));
@@ -42,6 +43,10 @@ export interface IamGatewayOptions {
   logger: Logger;
   /** How long to wait for the process to apply a config. Default 10 s. */
   timeoutMs?: number;
+  /** Where IAM logins are checked (default `node`: the nodes' IAM auth module asks the verifier). */
+  path?: IamAuthPath;
+  /** The verifier's socket and the nodes' group (path `node`). */
+  verifier?: { socket: string; nodeGid?: number };
 }
 
 export class IamGateway {
@@ -71,9 +76,9 @@ export class IamGateway {
   async apply(input: GatewayRoutesInput): Promise<EndpointRoute[]> {
     const { routes } = input;
     const [userGroups, users] = await Promise.all([this.o.store.list('userGroup'), this.o.store.list('user')]);
-    const plan = planGateway({
-      ...input, userGroups: new Map(userGroups.map((r) => [r.id, r.doc])), users: new Map(users.map((r) => [r.id, r.doc])),
-    });
+    const planInput = { ...input, userGroups: new Map(userGroups.map((r) => [r.id, r.doc])), users: new Map(users.map((r) => [r.id, r.doc])) };
+    if ((this.o.path ?? 'node') === 'node') return this.applyVerifier(planInput);
+    const plan = planGateway(planInput);
     this.warnNodesNotServed(plan.nodesNotServed);
     if (plan.listeners.length === 0 && this.pid() === undefined) return routes;
     // Tags by ARN, for aws:ResourceTag/… in Connect policies: one read of the kind (kept between
@@ -107,6 +112,29 @@ export class IamGateway {
   }
 
   /**
+   * Path `node`: the nodes check IAM logins themselves, so every route stays as it is (clients
+   * reach the nodes as for any group); the process runs only the verifier, fed with each group's
+   * IAM users, tags, the keys and the policies.
+   */
+  private async applyVerifier(input: GatewayPlanInput): Promise<EndpointRoute[]> {
+    const verifierGroups = planVerifierGroups(input);
+    if (Object.keys(verifierGroups).length === 0 && this.pid() === undefined) return input.routes;
+    const tagged = Object.keys(verifierGroups).length === 0 ? new Map<string, Tag[]>()
+      : new Map((await this.o.store.list('tags')).map((r) => [r.id, r.doc.tags]));
+    const tagsOf = (arn: string): Tag[] => tagged.get(arn) ?? [];
+    const groups: Record<string, GatewayGroup> = {};
+    for (const [id, g] of Object.entries(verifierGroups)) {
+      groups[id] = {
+        ...g, groupTags: tagsOf(g.groupArn),
+        users: Object.fromEntries(Object.entries(g.users).map(([name, u]) => [name, { arn: u.arn, tags: tagsOf(u.arn) }])),
+      };
+    }
+    const config = await this.config([], groups);
+    await this.sync(config);
+    return input.routes;
+  }
+
+  /**
    * Said once per group: without kernel NAT its node endpoints are redis-server itself, where an
    * IAM token is refused (and cluster-mode clients, sent to the nodes, cannot log in with IAM).
    */
@@ -121,10 +149,12 @@ export class IamGateway {
     }
   }
 
-  /** Stops the gateway (its connections close) and removes its config. */
+  /** Stops the gateway (its connections close; the verifier stops answering) and removes its config. */
   async teardown(): Promise<void> {
     const pid = this.pid();
     try { unlinkSync(this.paths.config); } catch { /* none */ }
+    // The verifier's directory outside the data directory (/run/cachefleet/<hash>), with its socket.
+    if (this.o.verifier) rmSync(dirname(this.o.verifier.socket), { recursive: true, force: true });
     if (pid === undefined) return;
     const gone = () => !isGatewayProcess(pid, this.paths.config);
     try {
@@ -134,7 +164,7 @@ export class IamGateway {
     }
   }
 
-  private async config(listeners: GatewayListener[]): Promise<GatewayConfig> {
+  private async config(listeners: GatewayListener[], verifierGroups?: Record<string, GatewayGroup>): Promise<GatewayConfig> {
     const [iamUsers, iamGroups, iamKeys] = await Promise.all([
       this.o.store.list('iamUser'), this.o.store.list('iamGroup'), this.o.store.list('iamAccessKey')]);
     const groups = new Map(iamGroups.map((g) => [g.doc.groupName.toLowerCase(), g.doc]));
@@ -152,6 +182,7 @@ export class IamGateway {
     const body = {
       version: 1 as const, accountId: this.o.accountId, region: this.o.region,
       maxConnectionMs: this.o.maxConnectionMs ?? DEFAULT_MAX_CONNECTION_MS, keys, iamUsers: users, listeners,
+      ...(verifierGroups ? { groups: verifierGroups } : {}), ...(verifierGroups && this.o.verifier ? { verifier: this.o.verifier } : {}),
     };
     return { ...body, generation: createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 16) };
   }

@@ -39,7 +39,7 @@ const GROUPS = new Map([
 describe('desired ACL of a node', () => {
   it('without user groups: no users (default follows the AUTH token state)', () => {
     const none = desiredAcl(undefined, GROUPS, USERS);
-    assert.deepEqual(none, { rbac: false, users: [], fingerprint: none.fingerprint });
+    assert.deepEqual(none, { rbac: false, users: [], iamUsers: [], fingerprint: none.fingerprint });
     assert.equal(desiredAcl({ userGroupIds: [] }, GROUPS, USERS).fingerprint, none.fingerprint);
   });
 

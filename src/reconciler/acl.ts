@@ -57,18 +57,21 @@ export function desiredAcl(group: Pick<ReplicationGroupRecord, 'userGroupIds'> |
   userGroups: ReadonlyMap<string, Pick<UserGroupSpec, 'userIds'>>, users: ReadonlyMap<string, UserSpec>): NodeAcl {
   const ids = group?.userGroupIds ?? [];
   const byName = new Map<string, AclUser>();
+  const iam = new Set<string>();
   for (const id of ids) {
     for (const userId of userGroups.get(id)?.userIds ?? []) {
       const u = users.get(userId);
       if (!u || u.deleteRequested || byName.has(u.userName) || u.userName === ADMIN_USER) continue;
       byName.set(u.userName, aclUser(u));
+      if (u.authentication.type === 'iam') iam.add(u.userName);
     }
   }
   const rbac = ids.length > 0;
   const others = [...byName.values()].filter((u) => u.name !== DEFAULT_USER).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const list = rbac ? [byName.get(DEFAULT_USER) ?? { name: DEFAULT_USER, rules: LOCKED }, ...others] : [];
-  const fingerprint = createHash('sha256').update(JSON.stringify([rbac, list])).digest('hex').slice(0, 32);
-  return { rbac, users: list, fingerprint };
+  const iamUsers = rbac ? [...iam].filter((n) => n !== DEFAULT_USER).sort() : [];
+  const fingerprint = createHash('sha256').update(JSON.stringify(iamUsers.length ? [rbac, list, iamUsers] : [rbac, list])).digest('hex').slice(0, 32);
+  return { rbac, users: list, iamUsers, fingerprint };
 }
 
 /** The ACL a cluster's node must have, from the records (its group, the group's user groups and their users). */

@@ -42,6 +42,8 @@ export function nodeSpec(c: CacheClusterRecord, n: CacheNodeRecord, group: Cache
       // RBAC: the user groups' users, `default` first; else `default` per the AUTH token state.
       ...(security.acl?.rbac ? aclConfigLines(security.acl.users) : [['default', ...defaultUserRules(c.auth)].join(' ')]),
     ];
+    // IAM users: the node checks their logins with the IAM auth module (native/iam-auth).
+    if (security.iamModule) config['loadmodule'] = [security.iamModule.path, ...security.iamModule.args].join(' ');
     config['masteruser'] = security.adminUser;
     config['masterauth'] = security.adminPassword;
   }

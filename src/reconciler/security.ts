@@ -4,6 +4,9 @@ import { withNodeConnection } from '../engine/connect.js';
 import { defaultUserRules } from '../security/auth-token.js';
 import { isRestrictedAllCommands } from '../security/restricted-commands.js';
 import type { NodeSecurity, NodeSecuritySpec } from '../security/node-security.js';
+import type { NodeAcl } from '../security/node-acl.js';
+import { iamModuleArgs } from '../security/iam-module.js';
+import { loadModuleOf, syncIamModule } from './iam-module-live.js';
 import type { CacheClusterRecord, CacheNodeRecord, ReplicationGroupRecord, ReplicationGroupSpec } from '../store/index.js';
 import type { ReconcilerDeps } from './deps.js';
 import { groupAddresses } from './group-delete.js';
@@ -34,6 +37,8 @@ export class SecurityStep {
    * status follow what the node really serves (`modifying`), then the node moves on.
    */
   private readonly discovered = new Set<string>();
+  /** Nodes already warned about an IAM auth module that cannot be loaded live (said once). */
+  private readonly moduleWarned = new Set<string>();
   /** Nodes the drift check asked to verify again (recheck) → the fingerprint they had been verified with. */
   private readonly rechecking = new Map<string, string>();
 
@@ -46,10 +51,22 @@ export class SecurityStep {
     const want = transitModeOf(c);
     // The admin connection speaks what the process serves now, which lags the cluster's mode while it moves.
     this.security.setNodeTls(n.address, n.port, (n.transit ?? want) === 'required');
-    const base = { adminUser: this.security.adminUser, adminPassword: this.security.adminPassword, acl: await loadNodeAcl(this.d.store, c) };
+    const acl = await loadNodeAcl(this.d.store, c);
+    const base = { adminUser: this.security.adminUser, adminPassword: this.security.adminPassword, acl, ...(await this.iamModule(c, key, acl)) };
     if (want === 'none') return base;
     const group = c.replicationGroupId ? (await this.d.store.get('replicationGroup', c.replicationGroupId))?.doc : undefined;
     return { ...base, tls: { ...(await this.security.certs.ensure(key, certificateAddresses(n, group))), mode: want } };
+  }
+
+  /** The IAM auth module for a node of a group with IAM users (none without, or without a built module). */
+  private async iamModule(c: CacheClusterRecord, key: string, acl: NodeAcl): Promise<Pick<NodeSecuritySpec, 'iamModule'>> {
+    const setup = this.security.iamModule;
+    if (!setup || acl.iamUsers.length === 0) return {};
+    const args = iamModuleArgs({
+      socket: setup.socket, adminUser: this.security.adminUser, group: c.replicationGroupId ?? c.id, users: acl.iamUsers,
+      maxConnectionMs: setup.maxConnectionMs,
+    });
+    return { iamModule: { path: await this.security.placeIamModule(key), args } };
   }
 
   /** A process just started from the rendered config: it serves the cluster's mode. */
@@ -91,7 +108,8 @@ export class SecurityStep {
     // With user groups (RBAC), `default` is the user group's default user, applied with the others below.
     const rules = acl.rbac ? acl.users[0]!.rules : defaultUserRules(c.auth);
     const want = transitModeOf(c);
-    const fingerprint = JSON.stringify([n.observed?.runId, rules, spec.tls, this.security.adminPasswordHash, acl.fingerprint, want]);
+    const iamModule = loadModuleOf(spec.config);
+    const fingerprint = JSON.stringify([n.observed?.runId, rules, spec.tls, this.security.adminPasswordHash, acl.fingerprint, want, iamModule]);
     if (this.verified.get(key) === fingerprint && n.transit === want) return true;
     if (this.discovered.delete(key) && n.transit !== want) {
       this.d.logger.info({ resource: c.id, node: n.id, serves: n.transit, want }, 'TLS mode change resumes next pass, once status and routes follow the node');
@@ -115,6 +133,22 @@ export class SecurityStep {
       const client = await this.d.admin.ready(n.address, n.port);
       const plan = await this.acl.apply(client, c, n.id, key, acl);
       const changed = [...plan.set.map((u) => `ACL user ${u.name}`), ...plan.del.map((name) => `ACL user ${name} (not wanted)`)];
+      // After the ACL: the module logs clients in as ACL users, which must exist by then. A node
+      // that cannot load it live (started before nodes had enable-module-command) gets the rest of
+      // this step, and loads it from its redis.conf at its next start.
+      let moduleFailed = false;
+      try {
+        const moduleChanges = await syncIamModule(client, iamModule);
+        if (moduleChanges.length) this.d.logger.info({ resource: c.id, node: n.id, changes: moduleChanges }, 'IAM auth module applied live');
+        changed.push(...moduleChanges);
+      } catch (err) {
+        moduleFailed = true;
+        if (!this.moduleWarned.has(key)) {
+          this.moduleWarned.add(key);
+          this.d.logger.warn({ resource: c.id, node: n.id, err: (err as Error).message },
+            'could not apply the IAM auth module live (IAM logins are refused on this node until it is loaded; a reboot loads it)');
+        }
+      }
       if (!acl.rbac && !sameDefaultUser(await client.call('ACL', ['GETUSER', 'default']), rules)) {
         await client.call('ACL', ['SETUSER', 'default', ...rules]);
         changed.push('ACL user default');
@@ -140,7 +174,11 @@ export class SecurityStep {
         await this.d.events.emit('cache-cluster', c.id,
           `Security settings of cache node ${n.id} of ${c.id} had drifted (${changed.join(', ')}); restored to the desired ones`, 'warn');
       }
-      this.verified.set(key, fingerprint);
+      // The rest is in place; the module is tried again next pass (not verified), without holding the node up.
+      if (!moduleFailed) {
+        this.verified.set(key, fingerprint);
+        this.moduleWarned.delete(key);
+      }
       return true;
     } catch (err) {
       this.d.logger.warn({ resource: c.id, node: n.id, err: (err as Error).message }, 'could not apply security settings; will retry');

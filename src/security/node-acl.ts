@@ -15,6 +15,11 @@ export interface NodeAcl {
   rbac: boolean;
   /** `default` first (RBAC only), then the other users by name. */
   users: AclUser[];
+  /**
+   * The users among them that log in with IAM tokens (AuthenticationMode iam): the node loads the
+   * IAM auth module for them (src/security/iam-module.ts). Sorted.
+   */
+  iamUsers: string[];
   /** Changes whenever `users` does: recorded on the cluster once live (CacheClusterRecord.appliedAcl). */
   fingerprint: string;
 }

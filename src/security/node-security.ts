@@ -9,13 +9,15 @@
  * tells which nodes run TLS (`setNodeTls`) before it first talks to them.
  */
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { AdminConnectionOptions } from '../engine/connect.js';
 import { sha256Hex } from './auth-token.js';
 import { ensureCA, type CertificateAuthority } from './ca.js';
 import { NodeCertificates } from './certs.js';
 import type { NodeAcl } from './node-acl.js';
 import { DIR_MODE, FILE_MODE, dataPaths } from '../paths/index.js';
+import { IAM_MODULE_FILE } from './iam-module.js';
 
 export const ADMIN_USER = 'cachefleet-admin';
 
@@ -51,19 +53,61 @@ export interface NodeSecuritySpec {
   tls?: { certFile: string; keyFile: string; caFile: string; mode?: 'preferred' | 'required' };
   /** RBAC: the ACL users besides admin (node-acl.ts, computed by reconciler/acl.ts); under RBAC, `default` is one of them. */
   acl?: NodeAcl;
+  /**
+   * The IAM auth module, for nodes of groups with IAM users: its path (relative to the node's
+   * directory) and `loadmodule` arguments (iam-module.ts).
+   */
+  iamModule?: { path: string; args: string[] };
+}
+
+/** Where nodes find the IAM auth module and its verifier (iam-module.ts). */
+export interface IamModuleSetup {
+  /** The built module, copied into each node's directory before the node starts. */
+  buildPath: string;
+  /** The verifier's socket (absolute). */
+  socket: string;
+  /** IAM-authenticated connections are closed this long after their last accepted login. */
+  maxConnectionMs: number;
 }
 
 export class NodeSecurity {
   readonly adminUser = ADMIN_USER;
   private readonly tlsNodes = new Set<string>();
 
-  constructor(readonly adminPassword: string, readonly ca: CertificateAuthority, readonly certs: NodeCertificates) {}
+  /** Set by the service: how nodes of groups with IAM users check IAM logins. */
+  iamModule?: IamModuleSetup;
+
+  constructor(readonly adminPassword: string, readonly ca: CertificateAuthority, readonly certs: NodeCertificates,
+    private readonly owner?: { uid: number; gid: number }) {}
 
   /** `owner`: the user nodes run as, when not the service's own (their TLS files are given to it). */
   static async load(dataDir: string, opts: { owner?: { uid: number; gid: number } } = {}): Promise<NodeSecurity> {
     const password = await ensureAdminSecret(dataDir);
     const ca = await ensureCA(dataDir);
-    return new NodeSecurity(password, ca, new NodeCertificates(ca, dataPaths(dataDir).nodes, opts.owner ? { owner: opts.owner } : {}));
+    return new NodeSecurity(password, ca, new NodeCertificates(ca, dataPaths(dataDir).nodes, opts.owner ? { owner: opts.owner } : {}), opts.owner);
+  }
+
+  /**
+   * The IAM auth module of node `key`: the built module copied into the node's directory (given
+   * to the node user, as its TLS files are) when it differs, and the path redis-server loads it
+   * by, relative to that directory (`./`: a bare name would be looked up in the library path).
+   */
+  async placeIamModule(key: string): Promise<string> {
+    if (!this.iamModule) throw new Error('no IAM auth module is set up');
+    const dir = join(this.certs.nodesDir, key);
+    const target = join(dir, IAM_MODULE_FILE);
+    const built = await readFile(this.iamModule.buildPath);
+    let current: Buffer | undefined;
+    try { current = await readFile(target); } catch { /* none yet */ }
+    if (!current?.equals(built)) {
+      await mkdir(dir, { recursive: true, mode: DIR_MODE });
+      // Executable: redis-server refuses to load a module without the execute bit.
+      await writeFile(`${target}.tmp`, built, { mode: 0o700 });
+      await chmod(`${target}.tmp`, 0o700);
+      if (this.owner) await chown(`${target}.tmp`, this.owner.uid, this.owner.gid);
+      await rename(`${target}.tmp`, target);
+    }
+    return `./${IAM_MODULE_FILE}`;
   }
 
   /** `#<sha256>` of the admin password, as it appears in ACL rules (redis.conf never holds the password of a user). */

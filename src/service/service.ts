@@ -12,6 +12,8 @@ import { createApiServer } from '../api/http.js';
 import { detectEngines } from '../catalog/engines.js';
 import { AdminPool } from '../engine/admin.js';
 import { NodeSecurity } from '../security/node-security.js';
+import { IAM_MODULE_BUILD_PATH, verifierSocketPath } from '../security/iam-module.js';
+import { existsSync } from 'node:fs';
 import { LocalProcessProvider } from '../engine/local-provider.js';
 import { createEndpointRouter } from '../endpoints/index.js';
 import type { EndpointRouter } from '../endpoints/types.js';
@@ -137,10 +139,21 @@ export class CachefleetService {
       const { credentials, created } = ensureCredentials(paths.credentials, now());
       // IAM authentication of Redis connections: a detached gateway in front of the endpoints of
       // groups with IAM users (src/gateway), fed with the keys and policies through its config file.
+      // Path `node` (the default): the nodes check IAM logins with the IAM auth module, which asks
+      // the verifier in that same detached process; nothing stands between clients and nodes.
+      const verifier = { socket: verifierSocketPath(config.dataDir, owner?.gid), ...(owner ? { nodeGid: owner.gid } : {}) };
+      if (config.iamAuthPath === 'node') {
+        if (existsSync(IAM_MODULE_BUILD_PATH)) {
+          security.iamModule = { buildPath: IAM_MODULE_BUILD_PATH, socket: verifier.socket, maxConnectionMs: config.iamConnectionMaxMs };
+        } else {
+          reconcilerLog.warn({ module: IAM_MODULE_BUILD_PATH }, 'the IAM auth module is not built (npm run build, or scripts/setup.sh, builds it): ' +
+            'IAM logins are refused on every node');
+        }
+      }
       const gateway = new IamGateway({
         dir: paths.iamGateway, store: views.reads, ca: security.ca, rootKeys: () => credentials.keys,
         accountId: installation.accountId, region: installation.region, logger: reconcilerLog,
-        maxConnectionMs: config.iamConnectionMaxMs,
+        maxConnectionMs: config.iamConnectionMaxMs, path: config.iamAuthPath, verifier,
       });
       const network = new EndpointNetwork({
         store, views, router, logger: reconcilerLog, gateway,

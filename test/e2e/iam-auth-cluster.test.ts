@@ -2,8 +2,7 @@
  * IAM authentication in cluster mode, end to end: a cluster-mode-enabled group (3 shards, a
  * replica each) with TLS and an IAM user. Cluster clients discover the topology at the
  * configuration endpoint and then connect to the nodes CLUSTER SLOTS and MOVED name, each of
- * which goes through the IAM auth gateway while redis-server keeps its address and port (a NAT
- * route exempting the service and the nodes themselves). `redis-cli -c --tls` with a token from
+ * which checks the token itself (the IAM auth module). `redis-cli -c --tls` with a token from
  * botocore, and ioredis's `Cluster` with `tls` and a token (the JS SDK's and botocore's) as the
  * password, write and read keys on every shard; every node endpoint refuses a bad token; the
  * group's security group (127.0.0.1 only) keeps applying at every address; the cluster bus and
@@ -142,7 +141,7 @@ describe('IAM authentication in cluster mode (configuration endpoint and every n
     }
   });
 
-  test('the security group keeps applying at the configuration endpoint and at every node (the gateway checks the source)', async () => {
+  test('the security group keeps applying at the configuration endpoint and at every node (security groups are kernel filters; nothing stands in between)', async () => {
     /** Whether a TLS handshake from `from` completes at `at` (a source not admitted is reset, as a closed port). */
     const handshake = (at: At, from: string): Promise<string> => new Promise((resolve) => {
       const options: tls.ConnectionOptions & { localAddress: string } = { host: at.host, port: at.port, ca, localAddress: from };

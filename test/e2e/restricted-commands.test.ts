@@ -3,8 +3,8 @@
  * redis-cli) on every node of five groups sharing one service: cluster mode disabled and enabled,
  * each with every kind of customer identity — the `default` user without a token, an AUTH token,
  * and RBAC (the built-in default user and a user whose access string is `on ~* +@all`). Every
- * restricted command is refused (NOPERM; DEBUG and MODULE LOAD are refused even earlier by Redis's
- * protected-command settings, and ACL DRYRUN as the service's user shows the ACL denies them too),
+ * restricted command is refused (NOPERM; DEBUG is refused even earlier by Redis's protected-command
+ * setting — MODULE is enabled on the nodes, for the service's user, and so refused by the ACL — and ACL DRYRUN as the service's user shows the ACL denies them too),
  * the service's user never shows (ACL LIST/USERS/GETUSER/DRYRUN are refused), and customers keep
  * what they may use. The same holds after TestFailover, on a replica added by
  * IncreaseReplicaCount, and after a kill -9 and restart of the control plane. Drift: the service's
@@ -40,7 +40,7 @@ const RESTRICTED: string[][] = [
   ['CLUSTER', 'MEET', '127.0.0.1', '1'], ['CLUSTER', 'REPLICATE', 'abc'], ['CLUSTER', 'RESET', 'SOFT'], ['CLUSTER', 'SAVECONFIG'],
   ['CLUSTER', 'SET-CONFIG-EPOCH', '1'], ['CLUSTER', 'SETSLOT', '1', 'STABLE'],
 ];
-/** Redis refuses these before the ACL is asked (enable-debug-command and enable-module-command are off). */
+/** Redis may refuse these before the ACL is asked (enable-debug-command is off; enable-module-command was, on nodes started before the IAM auth module). */
 const PROTECTED = new Set(['DEBUG SLEEP 0', 'MODULE LOAD /nonexistent.so']);
 
 interface Identity { name: string; user: string; username?: string; password?: string }

@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import { tmpdir } from 'node:os';
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import { waitFor } from '../../src/util/wait.js';
 
 const rand = (n: number): number => Math.floor(Math.random() * n);
@@ -32,8 +32,11 @@ export class TestFleet {
   private readonly servers = new Map<string, ChildProcess>();
   private readonly clients = new Set<Redis>();
 
-  /** Starts redis-server bound to `address` and waits until it answers PING (on the plaintext `port`). */
-  async startRedis(address: string, port = 6379, extraArgs: readonly string[] = []): Promise<void> {
+  /**
+   * Starts redis-server bound to `address` and waits until it answers PING (on the plaintext `port`),
+   * as `auth` ([user, password]) when the default user cannot.
+   */
+  async startRedis(address: string, port = 6379, extraArgs: readonly string[] = [], auth?: [string, string]): Promise<void> {
     const proc = spawn('redis-server', [
       '--bind', address, '--port', String(port), '--save', '', '--appendonly', 'no',
       '--daemonize', 'no', '--dir', tmpdir(),
@@ -46,7 +49,7 @@ export class TestFleet {
     proc.once('exit', () => (exited = true));
     await waitFor(async () => {
       if (exited) throw new Error(`redis-server on ${address}:${port} exited`);
-      const c = await this.connect(address, port);
+      const c = await this.connect(address, port, undefined, auth ? { username: auth[0], password: auth[1] } : {});
       try {
         return (await c.ping()) === 'PONG';
       } finally {
@@ -55,12 +58,16 @@ export class TestFleet {
     }, { timeoutMs: 10_000, what: `redis-server on ${address}:${port}` });
   }
 
-  /** A client that never reconnects or queues: a dropped connection shows up as an error. With `tls`, over TLS. */
-  async connect(address: string, port = 6379, tls?: ConnectionOptions): Promise<Redis> {
+  /**
+   * A client that never reconnects or queues: a dropped connection shows up as an error. With `tls`,
+   * over TLS; `options` for anything else (a login, or no ready check for a client not logged in).
+   */
+  async connect(address: string, port = 6379, tls?: ConnectionOptions, options: Partial<RedisOptions> = {}): Promise<Redis> {
     const c = new Redis({
       host: address, port, lazyConnect: true, retryStrategy: () => null,
       maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: 3000, commandTimeout: 5000,
       ...(tls ? { tls } : {}),
+      ...options,
     });
     c.on('error', () => {}); // failures are asserted through command results
     this.clients.add(c);

@@ -8,7 +8,8 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { verifierSocketPath } from '../../src/security/iam-module.js';
 import { Agent as HttpsAgent } from 'node:https';
 import { writeFile } from 'node:fs/promises';
 import { runOk } from './e2e-exec.js';
@@ -89,6 +90,8 @@ export async function startService(cleanup: Cleanup, opts: { args?: string[]; au
       if (pid) await killVerified(pid, join(dataDir, 'nodes', key));
     }
     try { execFileSync('nft', ['delete', 'table', 'ip', routeTableName(dataDir)], { stdio: 'ignore' }); } catch { /* none */ }
+    // As root, the IAM verifier's socket lives outside the data directory (security/iam-module.ts).
+    if (process.getuid?.() === 0) rmSync(dirname(verifierSocketPath(dataDir, 0)), { recursive: true, force: true });
   });
 
   // The admin key the service created on its first start (what `cachefleet credentials` prints).
