@@ -3,12 +3,15 @@
 // oversized body, is answered as an AWS <ErrorResponse> so SDKs surface a proper error code.
 // Requests with Version=2016-11-15 go to the EC2 API subset (src/api/ec2/), which has its own
 // wire format, error format and SigV4 service name; Version=2010-05-08 goes to the IAM subset
-// (src/api/iam/), Query protocol like ElastiCache. Every request of every service is authenticated
-// (beforeAction), then authorized (authorize) on the resources its action acts on, then run.
+// (src/api/iam/), Query protocol like ElastiCache; CloudWatch's (2010-08-01) and SNS's (2010-03-31)
+// Versions to theirs (src/api/cloudwatch/, src/api/sns/). The document protocols (AWS JSON by
+// X-Amz-Target, Smithy RPC v2 CBOR by path) are dispatched in rpc.ts. Every request of every service
+// and protocol is authenticated (beforeAction), then authorized (authorize) on the resources its
+// action acts on, then run (pipeline.ts).
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { AwsError, CommonErrors, isAwsError } from '../errors/index.js';
-import type { ActionRegistry, ArnScope, Authorize, QueryApi, RequestContext } from './types.js';
+import type { ActionRegistry, ArnScope, Authorize, QueryApi, RequestContext, RpcApi, RpcFormat } from './types.js';
 import { getOperation } from './codec/model.js';
 import { decodeInput, parseQueryString, type QueryParams } from './codec/query-decode.js';
 import { encodeError, encodeResult } from './codec/xml-encode.js';
@@ -18,6 +21,9 @@ import { createIamApi, isIamVersion } from './iam/api.js';
 import type { IamResourcesOf } from './iam/resources.js';
 import { elasticacheResources } from './actions/resources.js';
 import { silentLogger, type Logger } from '../util/logger.js';
+import { runAction } from './pipeline.js';
+import { parseTarget, sendRpcError, serveRpc } from './rpc.js';
+import type { ServiceApis } from './service-api.js';
 
 export interface ApiServerOptions {
   actions: ActionRegistry;
@@ -47,6 +53,10 @@ export interface ApiServerOptions {
   authorize?: Authorize;
   /** The account and region resource ARNs are made in (for authorize). */
   arnScope?: ArnScope;
+  /** More services (CloudWatch, SNS): Query by their Version, and JSON/CBOR where their model has them. */
+  services?: ServiceApis[];
+  /** Services reached only by the document protocols (CloudWatch Logs' JSON 1.1 dispatch). */
+  rpcOnly?: RpcApi[];
 }
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -64,6 +74,14 @@ export function createApiServer(opts: ApiServerOptions): FastifyInstance {
   const iam = createIamApi(opts.iamActions ?? new Map(), opts.iamResources);
   const arnScope = opts.arnScope ?? { accountId: '000000000000', region: 'us-east-1' };
   const rawBodyOf = new WeakMap<FastifyRequest, Buffer>();
+  const services = opts.services ?? [];
+  const queryByVersion = new Map(services.map((s) => [s.model.apiVersion, s.query]));
+  const rpcApis = [...services.flatMap((s) => (s.rpc ? [s.rpc] : [])), ...(opts.rpcOnly ?? [])];
+  const rpcByTarget = new Map(rpcApis.map((a) => [a.targetPrefix, a]));
+  const cborByService = new Map(rpcApis.filter((a) => a.cbor).map((a) => [a.targetPrefix, a]));
+  /** How an error of a document-protocol request is written (its service and format). */
+  const rpcOf = new WeakMap<FastifyRequest, { api: RpcApi; format: RpcFormat }>();
+  const pipeline = { beforeAction: opts.beforeAction, authorize: opts.authorize, arnScope };
 
   // Typed as the HTTP instance either way: nothing here depends on the transport.
   const app = (opts.https
@@ -85,15 +103,12 @@ export function createApiServer(opts: ApiServerOptions): FastifyInstance {
       durationMs: Math.round(reply.elapsedTime * 1000) / 1000 }, 'api request');
   });
 
-  // The only body parser: every body is a form. Strict UTF-8 so corruption is reported, not masked.
+  // The only body parser keeps the bytes: a Query handler reads them as a form (strict UTF-8, so
+  // corruption is reported, not masked), a JSON or CBOR handler as its document.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (req, body, done) => {
     rawBodyOf.set(req, body as Buffer);
-    try {
-      done(null, utf8.decode(body as Buffer));
-    } catch {
-      done(CommonErrors.malformedQueryString('The request body is not valid UTF-8.'), undefined);
-    }
+    done(null, body);
   });
 
   function sendError(req: FastifyRequest, reply: FastifyReply, e: unknown) {
@@ -114,6 +129,11 @@ export function createApiServer(opts: ApiServerOptions): FastifyInstance {
     if (err.httpStatus >= 500) {
       log.error({ requestId: req.id, action: actionOf.get(req), err: err.cause ?? err }, 'request failed');
     }
+    const rpc = rpcOf.get(req);
+    if (rpc) {
+      sendRpcError(reply, rpc.api, rpc.format, err);
+      return;
+    }
     const { status, body } = (apiOf.get(req) ?? elasticache).encodeError(err, req.id);
     reply.code(status).header('content-type', 'text/xml').send(body);
   }
@@ -133,26 +153,25 @@ export function createApiServer(opts: ApiServerOptions): FastifyInstance {
     url: '/',
     handler: async (req, reply) => {
       try {
+        const target = req.method === 'POST' ? header(req, 'x-amz-target') : undefined;
+        if (target !== undefined) {
+          const parsed = parseTarget(target);
+          const api = parsed ? rpcByTarget.get(parsed.prefix) : undefined;
+          if (!api || !parsed) throw new AwsError('UnknownOperationException', `No service on this endpoint answers X-Amz-Target ${target}.`, 400);
+          rpcOf.set(req, { api, format: 'json' });
+          actionOf.set(req, parsed.operation);
+          await serveRpc(pipeline, api, parsed.operation, 'json', req, reply, rawBodyOf.get(req) ?? EMPTY_BODY);
+          return reply;
+        }
         const params = requestParams(req);
         const version = lastValue(params, 'Version');
-        const api = isEc2Version(version) ? ec2 : isIamVersion(version) ? iam : elasticache;
+        const api = isEc2Version(version) ? ec2 : isIamVersion(version) ? iam
+          : (version !== undefined ? queryByVersion.get(version) : undefined) ?? elasticache;
         apiOf.set(req, api);
         const action = lastValue(params, 'Action');
         if (!action) throw CommonErrors.missingAction();
         actionOf.set(req, action);
-        if (!api.hasOperation(action)) throw api.invalidAction(action);
-        const ctx: RequestContext = {
-          requestId: req.id, action, service: api.signingService, sourceIp: req.ip, secureTransport: req.protocol === 'https',
-        };
-        if (opts.beforeAction) await opts.beforeAction(ctx, req, rawBodyOf.get(req) ?? EMPTY_BODY);
-        const handler = api.actions.get(action);
-        if (!handler) throw api.notImplemented(action);
-        const input = api.decode(action, params);
-        if (opts.authorize) {
-          await opts.authorize({ action: `${api.actionPrefix}:${action}`, resources: api.resourcesOf(action, input, arnScope, ctx),
-            input, ctx, deniedCode: api.deniedCode });
-        }
-        const output = await handler.handle(input, ctx);
+        const output = await runAction(pipeline, api, action, req, rawBodyOf.get(req) ?? EMPTY_BODY, () => api.decode(action, params));
         const xml = api.encodeResult(action, output, req.id);
         reply.code(200).header('content-type', 'text/xml').send(xml);
       } catch (e) {
@@ -160,6 +179,23 @@ export function createApiServer(opts: ApiServerOptions): FastifyInstance {
       }
       return reply;
     },
+  });
+
+  // Smithy RPC v2 CBOR: the service and operation are in the path.
+  app.post<{ Params: { service: string; operation: string } }>('/service/:service/operation/:operation', async (req, reply) => {
+    try {
+      const api = cborByService.get(req.params.service);
+      if (!api) throw new AwsError('UnknownOperationException', `No service named ${req.params.service} speaks RPC v2 CBOR on this endpoint.`, 404);
+      rpcOf.set(req, { api, format: 'cbor' });
+      actionOf.set(req, req.params.operation);
+      if (header(req, 'smithy-protocol') !== 'rpc-v2-cbor') {
+        throw new AwsError('SerializationException', 'An RPC v2 CBOR request must carry the header smithy-protocol: rpc-v2-cbor.', 400);
+      }
+      await serveRpc(pipeline, api, req.params.operation, 'cbor', req, reply, rawBodyOf.get(req) ?? EMPTY_BODY);
+    } catch (e) {
+      sendError(req, reply, e);
+    }
+    return reply;
   });
 
   return app;
@@ -187,9 +223,21 @@ function requestParams(req: FastifyRequest): QueryParams {
   const url = req.raw.url ?? '';
   const q = url.indexOf('?');
   const params = q === -1 ? [] : parseQueryString(url.slice(q + 1));
-  if (typeof req.body !== 'string' || req.body === '') return params;
-  const body = parseQueryString(req.body.trim());
+  if (!(req.body instanceof Uint8Array) || req.body.length === 0) return params;
+  let text: string;
+  try {
+    text = utf8.decode(req.body);
+  } catch {
+    throw CommonErrors.malformedQueryString('The request body is not valid UTF-8.');
+  }
+  if (text === '') return params;
+  const body = parseQueryString(text.trim());
   return params.length === 0 ? body : params.concat(body);
+}
+
+function header(req: FastifyRequest, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[v.length - 1] : v;
 }
 
 function lastValue(params: QueryParams, key: string): string | undefined {
