@@ -57,6 +57,8 @@ export interface ApiServerOptions {
   services?: ServiceApis[];
   /** Services reached only by the document protocols (CloudWatch Logs' JSON 1.1 dispatch). */
   rpcOnly?: RpcApi[];
+  /** Files served by GET at a path of the endpoint (SNS's SigningCertURL), read when asked. */
+  files?: () => ReadonlyMap<string, { contentType: string; body: string }>;
 }
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -142,6 +144,17 @@ export function createApiServer(opts: ApiServerOptions): FastifyInstance {
 
   app.setNotFoundHandler((req, reply) => {
     sendError(req, reply, new AwsError('NotFound', `Nothing is served at ${req.method} ${req.url.split('?')[0]}; the API endpoint is POST /.`, 404));
+  });
+
+  // Anything else GET /<name> is one of the served files (a signing certificate), or not found.
+  app.get<{ Params: { name: string } }>('/:name', async (req, reply) => {
+    const file = opts.files?.().get(`/${req.params.name}`);
+    if (!file) {
+      sendError(req, reply, new AwsError('NotFound', `Nothing is served at GET /${req.params.name}.`, 404));
+      return reply;
+    }
+    reply.header('content-type', file.contentType).send(file.body);
+    return reply;
   });
 
   app.get('/healthz', async (_req, reply) => {

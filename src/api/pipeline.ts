@@ -16,6 +16,7 @@ export interface PipelineApi {
   resourcesOf(action: string, input: unknown, scope: ArnScope, ctx?: RequestContext): string[];
   invalidAction(action: string): AwsError;
   notImplemented(action: string): AwsError;
+  readonly anonymousActions?: ReadonlySet<string>;
 }
 
 export interface PipelineOptions {
@@ -31,13 +32,20 @@ export async function runAction(opts: PipelineOptions, api: PipelineApi, action:
   const ctx: RequestContext = {
     requestId: req.id, action, service: api.signingService, sourceIp: req.ip, secureTransport: req.protocol === 'https',
   };
-  if (opts.beforeAction) await opts.beforeAction(ctx, req, rawBody);
+  // An anonymous action called without a signature skips both checks; signed, it is checked as any other.
+  const anonymous = api.anonymousActions?.has(action) === true && !isSigned(req);
+  if (opts.beforeAction && !anonymous) await opts.beforeAction(ctx, req, rawBody);
   const handler = api.actions.get(action);
   if (!handler) throw api.notImplemented(action);
   const input = decode();
-  if (opts.authorize) {
+  if (opts.authorize && !anonymous) {
     await opts.authorize({ action: `${api.actionPrefix}:${action}`, resources: api.resourcesOf(action, input, opts.arnScope, ctx),
       input, ctx, deniedCode: api.deniedCode });
   }
   return handler.handle(input, ctx);
+}
+
+function isSigned(req: FastifyRequest): boolean {
+  return req.headers.authorization !== undefined || /[?&]X-Amz-Signature=/i.test(req.raw.url ?? '') ||
+    (req.body instanceof Uint8Array && /(^|&)X-Amz-Signature=/i.test(Buffer.from(req.body).toString('latin1')));
 }

@@ -50,7 +50,7 @@ export function sendRpcError(reply: FastifyReply, api: RpcApi, format: RpcFormat
 
 function writeDocument(reply: FastifyReply, api: RpcApi, format: RpcFormat, status: number, doc: Record<string, unknown>): void {
   if (format === 'json') {
-    reply.code(status).header('content-type', `application/x-amz-json-${api.jsonVersion}`).send(JSON.stringify(doc));
+    reply.code(status).header('content-type', `application/x-amz-json-${api.jsonVersion}`).send(Buffer.from(JSON.stringify(doc)));
   } else {
     reply.code(status).header('content-type', 'application/cbor').header('smithy-protocol', 'rpc-v2-cbor')
       .send(Buffer.from(cbor.serialize(doc)));

@@ -28,6 +28,8 @@ export interface ServiceDefinition {
   invalidValue(message: string): AwsError;
   missingParameter(path: string): AwsError;
   resourcesOf(action: string, input: unknown, scope: ArnScope, ctx?: RequestContext): string[];
+  /** Actions an unsigned request may call (SNS's ConfirmSubscription, visited from a SubscribeURL). */
+  anonymousActions?: string[];
 }
 
 export interface ServiceApis {
@@ -65,6 +67,7 @@ export function createServiceApis(def: ServiceDefinition, actions: ActionRegistr
     encodeError: (err, requestId) => ({ status: err.httpStatus, body: encodeError(err, requestId, model) }),
     invalidAction,
     notImplemented: invalidAction,
+    ...(def.anonymousActions ? { anonymousActions: new Set(def.anonymousActions) } : {}),
   };
   const protocols = meta.protocols ?? [];
   if (!meta.targetPrefix || !protocols.includes('json')) return { model, query };

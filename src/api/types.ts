@@ -72,6 +72,8 @@ export interface QueryApi {
   encodeError(err: AwsError, requestId: string): { status: number; body: string };
   invalidAction(action: string): AwsError;
   notImplemented(action: string): AwsError;
+  /** Actions an unsigned request may call: it is then neither authenticated nor authorized. */
+  readonly anonymousActions?: ReadonlySet<string>;
 }
 
 export type { AwsError };
