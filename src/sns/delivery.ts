@@ -32,7 +32,7 @@ export class SnsDelivery {
 
   /** Sends `sub` its SubscriptionConfirmation (in the background). */
   confirm(sub: SnsSubscriptionRecord): void {
-    const subscribeUrl = `${this.o.baseUrl()}/?Action=ConfirmSubscription&TopicArn=${encodeURIComponent(sub.topicArn)}&Token=${sub.token}`;
+    const subscribeUrl = `${this.o.baseUrl()}/?Action=ConfirmSubscription&Version=2010-03-31&TopicArn=${encodeURIComponent(sub.topicArn)}&Token=${sub.token}`;
     const env = confirmationEnvelope({ topicArn: sub.topicArn, token: sub.token, subscribeUrl, now: this.o.now() }, this.o.signer);
     this.track(this.post(sub, env));
   }
@@ -45,7 +45,7 @@ export class SnsDelivery {
     const messageId = randomUUID();
     const subs = (await this.o.store.list('snsSubscription')).filter((s) => s.doc.topicArn === topicArn && s.doc.confirmed);
     for (const { doc: sub } of subs) {
-      const unsubscribeUrl = `${this.o.baseUrl()}/?Action=Unsubscribe&SubscriptionArn=${encodeURIComponent(`${topicArn}:${sub.id}`)}`;
+      const unsubscribeUrl = `${this.o.baseUrl()}/?Action=Unsubscribe&Version=2010-03-31&SubscriptionArn=${encodeURIComponent(`${topicArn}:${sub.id}`)}`;
       const env = notificationEnvelope({ topicArn, message, ...(subject !== undefined ? { subject } : {}), messageId, unsubscribeUrl, now: this.o.now() }, this.o.signer);
       this.track(this.post(sub, env));
     }
