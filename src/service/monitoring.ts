@@ -18,7 +18,8 @@ import type { ArnScope, RpcApi } from '../api/types.js';
 import { AlarmController } from '../alarms/index.js';
 import { MemoryMetricStore } from '../metrics/memory-store.js';
 import type { MetricStore } from '../metrics/types.js';
-import { ensureSigningCertificate, pemSigner, SnsDelivery } from '../sns/index.js';
+import type { EventSink } from '../events/sink.js';
+import { elastiCacheNotifier, ensureSigningCertificate, pemSigner, SnsDelivery } from '../sns/index.js';
 import type { StateStore } from '../store/index.js';
 import type { Logger } from '../util/logger.js';
 
@@ -33,6 +34,8 @@ export interface MonitoringOptions {
   baseUrl: () => string;
   /** Alarm evaluation period (default 10 s: alarms with 10-second periods fire within one). */
   alarmIntervalMs?: number;
+  /** The event sink: ElastiCache events go to their group's or cluster's NotificationTopicArn. */
+  events?: EventSink;
 }
 
 export interface Monitoring {
@@ -61,11 +64,13 @@ export async function startMonitoring(o: MonitoringOptions): Promise<Monitoring>
     store: o.store, metrics, now: o.now, scope: o.scope, kickAlarm: (n) => alarms.kick(n), onData: alarms.onData,
   }));
   const sns = createSnsApis(buildSnsRegistry({ store: o.store, delivery, now: o.now, scope: o.scope }));
+  const unsubscribe = o.events?.subscribe(elastiCacheNotifier(o.store, (arn, message, subject) => delivery.publish(arn, message, subject), o.logger));
   const files = new Map([[certPath, { contentType: 'application/x-pem-file', body: cert.certPem }]]);
   return {
     services: [cloudwatch, sns], rpcOnly: [createLogsApi()], files: () => files, alarms, delivery,
     start: () => alarms.start(),
     async stop() {
+      unsubscribe?.();
       await alarms.stop();
       await delivery.stop();
       if (!o.metrics) await metrics.close();

@@ -178,6 +178,7 @@ export class CachefleetService {
       const monitoring = await startMonitoring({
         dataDir: config.dataDir, store, now, logger: logger.child({ component: 'monitoring' }),
         scope: { accountId: installation.accountId, region: installation.region }, baseUrl: () => apiUrl,
+        alarmIntervalMs: config.alarmIntervalMs, events,
       });
       const api = createApiServer({
         actions: buildRegistry(services), ec2Actions: buildEc2Registry(services), logger: apiLog,

@@ -42,6 +42,8 @@ export class SnsDelivery {
    * message id. `subject` follows SNS's rule: at most 100 printable ASCII characters.
    */
   async publish(topicArn: string, message: string, subject?: string): Promise<string> {
+    const topic = await this.o.store.get('snsTopic', topicArn.split(':')[5] ?? '');
+    if (!topic || topic.doc.topicArn !== topicArn) throw new Error(`Topic does not exist: ${topicArn}`);
     const messageId = randomUUID();
     const subs = (await this.o.store.list('snsSubscription')).filter((s) => s.doc.topicArn === topicArn && s.doc.confirmed);
     for (const { doc: sub } of subs) {

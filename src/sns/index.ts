@@ -2,3 +2,4 @@
 export { SnsDelivery, type DeliveryOptions } from './delivery.js';
 export { confirmationEnvelope, notificationEnvelope, pemSigner, stringToSign, verifyEnvelope, type Envelope, type Signer } from './envelope.js';
 export { ensureSigningCertificate, type SigningCertificate } from './signing-cert.js';
+export { elastiCacheEventName, elastiCacheNotifier } from './elasticache-events.js';

@@ -53,13 +53,17 @@ export async function checkAlarmInput(input: PutMetricAlarmInput, store: StateSt
   }
 }
 
-/** An action must be an SNS topic of this account and region that exists (other action kinds are refused). */
+/**
+ * An action must be an SNS topic ARN (other action kinds are refused). A topic of this account and
+ * region must exist; one of another account or region is accepted, as CloudWatch accepts any
+ * well-formed topic ARN, and its action fails when taken (recorded in the alarm's history).
+ */
 async function checkAction(arn: string, list: string, store: StateStore, scope: ArnScope): Promise<void> {
   const m = /^arn:aws:sns:([^:]+):([^:]+):([A-Za-z0-9_-]{1,256})$/.exec(arn);
   if (!m) {
     throw invalid(`Invalid arn syntax: ${arn} in ${list}. cachefleet's alarms take SNS topic ARNs only (arn:aws:sns:<region>:<account>:<topic>).`);
   }
-  if (m[1] !== scope.region || m[2] !== scope.accountId || !(await store.get('snsTopic', m[3]!))) {
+  if (m[1] === scope.region && m[2] === scope.accountId && !(await store.get('snsTopic', m[3]!))) {
     throw invalid(`The SNS topic ${arn} in ${list} does not exist.`);
   }
 }
