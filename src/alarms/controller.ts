@@ -170,8 +170,9 @@ export class AlarmController {
       }));
     }
     await this.o.store.commit(ops);
+    if (!changed) return;
     this.o.logger.info({ alarm: spec.alarmName, from: old, to: next.state }, `alarm ${spec.alarmName}: ${old} → ${next.state}`);
-    if (!changed || !spec.actionsEnabled) return;
+    if (!spec.actionsEnabled) return;
     const actions = next.state === 'ALARM' ? spec.alarmActions : next.state === 'OK' ? spec.okActions : spec.insufficientDataActions;
     const t: Transition = { oldState: old, newState: next.state, reason: next.reason, ...(next.reasonData ? { reasonData: next.reasonData } : {}), at };
     for (const arn of actions) await this.act(spec, arn, t);

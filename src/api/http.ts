@@ -9,6 +9,7 @@
 // and protocol is authenticated (beforeAction), then authorized (authorize) on the resources its
 // action acts on, then run (pipeline.ts).
 import { randomUUID } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { AwsError, CommonErrors, isAwsError } from '../errors/index.js';
 import type { ActionRegistry, ArnScope, Authorize, QueryApi, RequestContext, RpcApi, RpcFormat } from './types.js';
@@ -108,9 +109,21 @@ export function createApiServer(opts: ApiServerOptions): FastifyInstance {
   // The only body parser keeps the bytes: a Query handler reads them as a form (strict UTF-8, so
   // corruption is reported, not masked), a JSON or CBOR handler as its document.
   app.removeAllContentTypeParsers();
+  // A body sent with Content-Encoding: gzip (the SDKs compress CloudWatch's PutMetricData, which has
+  // the requestcompression trait) is inflated here, at most 8 times the body limit; the signature
+  // covers the compressed bytes.
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (req, body, done) => {
     rawBodyOf.set(req, body as Buffer);
-    done(null, body);
+    if (!/^\s*gzip\s*$/i.test(String(req.headers['content-encoding'] ?? ''))) {
+      done(null, body);
+      return;
+    }
+    try {
+      done(null, gunzipSync(body as Buffer, { maxOutputLength: bodyLimit * 8 }));
+    } catch (e) {
+      const tooLarge = (e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';
+      done(tooLarge ? CommonErrors.requestEntityTooLarge(bodyLimit * 8) : new AwsError('SerializationException', 'The request body is not valid gzip.', 400), undefined);
+    }
   });
 
   function sendError(req: FastifyRequest, reply: FastifyReply, e: unknown) {
@@ -173,7 +186,7 @@ export function createApiServer(opts: ApiServerOptions): FastifyInstance {
           if (!api || !parsed) throw new AwsError('UnknownOperationException', `No service on this endpoint answers X-Amz-Target ${target}.`, 400);
           rpcOf.set(req, { api, format: 'json' });
           actionOf.set(req, parsed.operation);
-          await serveRpc(pipeline, api, parsed.operation, 'json', req, reply, rawBodyOf.get(req) ?? EMPTY_BODY);
+          await serveRpc(pipeline, api, parsed.operation, 'json', req, reply, rawBodyOf.get(req) ?? EMPTY_BODY, bodyOf(req));
           return reply;
         }
         const params = requestParams(req);
@@ -204,7 +217,7 @@ export function createApiServer(opts: ApiServerOptions): FastifyInstance {
       if (header(req, 'smithy-protocol') !== 'rpc-v2-cbor') {
         throw new AwsError('SerializationException', 'An RPC v2 CBOR request must carry the header smithy-protocol: rpc-v2-cbor.', 400);
       }
-      await serveRpc(pipeline, api, req.params.operation, 'cbor', req, reply, rawBodyOf.get(req) ?? EMPTY_BODY);
+      await serveRpc(pipeline, api, req.params.operation, 'cbor', req, reply, rawBodyOf.get(req) ?? EMPTY_BODY, bodyOf(req));
     } catch (e) {
       sendError(req, reply, e);
     }
@@ -246,6 +259,11 @@ function requestParams(req: FastifyRequest): QueryParams {
   if (text === '') return params;
   const body = parseQueryString(text.trim());
   return params.length === 0 ? body : params.concat(body);
+}
+
+/** The request's body, decompressed. */
+function bodyOf(req: FastifyRequest): Uint8Array {
+  return req.body instanceof Uint8Array ? req.body : EMPTY_BODY;
 }
 
 function header(req: FastifyRequest, name: string): string | undefined {

@@ -30,11 +30,14 @@ export function parseDocument(body: Uint8Array, format: RpcFormat): unknown {
   }
 }
 
-/** Runs one JSON or CBOR request of `api` and writes its answer. */
+/**
+ * Runs one JSON or CBOR request of `api` and writes its answer. `rawBody` is the body as received
+ * (what the signature covers), `body` the same decompressed (Content-Encoding: gzip).
+ */
 export async function serveRpc(opts: PipelineOptions, api: RpcApi, operation: string, format: RpcFormat,
-  req: FastifyRequest, reply: FastifyReply, rawBody: Uint8Array): Promise<void> {
+  req: FastifyRequest, reply: FastifyReply, rawBody: Uint8Array, body: Uint8Array): Promise<void> {
   const output = await runAction(opts, api, operation, req, rawBody,
-    () => api.decode(operation, parseDocument(rawBody, format), format));
+    () => api.decode(operation, parseDocument(body, format), format));
   const doc = api.encode(operation, output, format);
   writeDocument(reply, api, format, 200, doc);
 }
