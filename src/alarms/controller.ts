@@ -194,9 +194,16 @@ export class AlarmController {
   }
 }
 
-/** A new history item of `alarmName` (each its own record, ids ordered by alarm then time). */
+/** Orders history items written in the same millisecond by this process. */
+let historySeq = 0;
+
+/**
+ * A new history item of `alarmName` (each its own record): ids ordered by alarm, then time, then
+ * the order this process wrote them in (the random tail keeps two processes' ids apart).
+ */
 export function historyOp(alarmName: string, at: Date, type: AlarmHistoryRecord['historyItemType'], summary: string, data: unknown): WriteOp {
-  const id = `${alarmName}${ALARM_HISTORY_ID_SEP}${at.toISOString()}${ALARM_HISTORY_ID_SEP}${randomBytes(4).toString('hex')}`;
+  const seq = String(historySeq++ % 1e9).padStart(9, '0');
+  const id = `${alarmName}${ALARM_HISTORY_ID_SEP}${at.toISOString()}${ALARM_HISTORY_ID_SEP}${seq}${randomBytes(4).toString('hex')}`;
   const doc: AlarmHistoryRecord = { alarmName, timestamp: at.toISOString(), historyItemType: type, historySummary: summary, historyData: JSON.stringify(data) };
   return { op: 'create', kind: 'alarmHistory', id, doc };
 }

@@ -9,6 +9,7 @@ import { pemSigner, SnsDelivery } from '../../sns/index.js';
 import { SqliteStore } from '../../store/index.js';
 import { silentLogger } from '../../util/logger.js';
 import { createApiServer } from '../http.js';
+import type { Authorize } from '../types.js';
 import { createLogsApi } from '../logs/api.js';
 import { buildSnsRegistry } from '../sns/actions/registry.js';
 import { createSnsApis } from '../sns/model.js';
@@ -33,7 +34,7 @@ export interface MonitoringHarness {
   close(): Promise<void>;
 }
 
-export async function monitoringHarness(opts: { nowMs?: number; deliveryDelayMs?: number } = {}): Promise<MonitoringHarness> {
+export async function monitoringHarness(opts: { nowMs?: number; deliveryDelayMs?: number; authorize?: Authorize } = {}): Promise<MonitoringHarness> {
   const clock = { nowMs: opts.nowMs ?? Date.now() };
   const now = () => new Date(clock.nowMs);
   const store = new SqliteStore(':memory:');
@@ -51,7 +52,8 @@ export async function monitoringHarness(opts: { nowMs?: number; deliveryDelayMs?
   });
   const cw = createCloudWatchApis(buildCloudWatchRegistry({ store, metrics, now, scope: SCOPE, kickAlarm: (n) => alarms.kick(n), onData: alarms.onData }));
   const sns = createSnsApis(buildSnsRegistry({ store, delivery, now, scope: SCOPE }));
-  const app = createApiServer({ actions: new Map(), services: [cw, sns], rpcOnly: [createLogsApi()], arnScope: SCOPE });
+  const app = createApiServer({ actions: new Map(), services: [cw, sns], rpcOnly: [createLogsApi()], arnScope: SCOPE,
+    ...(opts.authorize ? { authorize: opts.authorize } : {}) });
   return {
     app, store, metrics, alarms, delivery, clock,
     publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),

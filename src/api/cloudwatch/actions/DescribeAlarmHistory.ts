@@ -7,12 +7,14 @@ export default defineCloudWatchAction<DescribeAlarmHistoryInput, DescribeAlarmHi
   const end = input.EndDate !== undefined ? new Date(input.EndDate).getTime() : Infinity;
   if (start > end) throw CloudWatchErrors.invalidParameterValue('The parameter StartDate must not be after EndDate.');
   if (input.AlarmTypes !== undefined && !input.AlarmTypes.includes('MetricAlarm')) return { AlarmHistoryItems: [] };
+  // Records come in id order: alarm, time, then write order within a millisecond.
   const items = (await deps.store.list('alarmHistory')).map((r) => r.doc).filter((h) =>
     (input.AlarmName === undefined || h.alarmName === input.AlarmName) &&
     (input.HistoryItemType === undefined || h.historyItemType === input.HistoryItemType) &&
     Date.parse(h.timestamp) >= start && Date.parse(h.timestamp) <= end);
   const ascending = input.ScanBy === 'TimestampAscending';
-  items.sort((a, b) => (ascending ? 1 : -1) * (Date.parse(a.timestamp) - Date.parse(b.timestamp)));
+  items.sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp)); // stable: ties keep the id order
+  if (!ascending) items.reverse();
   let offset = 0;
   if (input.NextToken !== undefined) {
     const m = /^h:(\d+)$/.exec(Buffer.from(input.NextToken, 'base64url').toString('utf8'));
