@@ -40,7 +40,7 @@ export interface ApiServerOptions {
   /**
    * Runs once the action is known to exist in the model, before the implementation check and
    * input decoding (e.g. authentication, rate limiting). A thrown AwsError becomes the response.
-   * `request.body` is the form body (string) or undefined; `rawBody` is the body exactly as
+   * `request.body` is the body (bytes, inflated when gzip-encoded) or undefined; `rawBody` is the body exactly as
    * received (the bytes a request signature covers), empty when there was none.
    */
   beforeAction?: (ctx: RequestContext, request: FastifyRequest, rawBody: Uint8Array) => void | Promise<void>;
