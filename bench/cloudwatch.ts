@@ -1,7 +1,9 @@
 /**
  * CloudWatch and SNS on the running service (issue 13):
  *  - time from a threshold crossing (the PutMetricData that crosses it) to the SNS delivery at an
- *    HTTP receiver, for alarms with a 10-second period, the service's alarm timer at its default;
+ *    HTTP receiver, for alarms with a 10-second period, the service's alarm timer at its default:
+ *    on `Maximum` (a breach in the period under way is final: evaluated at once) and on `Average`
+ *    (the period must end first: the bound is the period);
  *  - GetMetricData p50 for one day of 1-minute data across 10 metrics (put through PutMetricData),
  *    through the JS SDK (AWS JSON 1.0), with and without a metric math expression over the 10.
  * The metric store is the service's (in memory until the SQLite MetricStore is merged).
@@ -19,6 +21,7 @@ import { max, median, ms, now, progress, table, type Row } from './stats.js';
 
 export interface CloudWatchResult {
   deliveryMs: number[];
+  averageDeliveryMs: number[];
   getDataMs: number[];
   getMathMs: number[];
   points: number;
@@ -49,17 +52,21 @@ export async function measureCloudWatch(svc: BenchService, quick: boolean): Prom
       { timeoutMs: 10_000, what: 'the subscription to be confirmed' });
     const reps = quick ? 3 : 10;
     progress(`${reps} alarms with a 10 s period crossing their threshold → SNS delivery`);
-    const deliveryMs: number[] = [];
-    for (let i = 0; i < reps; i++) {
-      const name = `bench-${i}`;
-      await cw.send(new PutMetricAlarmCommand({ AlarmName: name, Namespace: 'Bench', MetricName: `Depth${i}`, Statistic: 'Maximum', Period: 10,
+    const crossing = async (name: string, statistic: 'Maximum' | 'Average') => {
+      await cw.send(new PutMetricAlarmCommand({ AlarmName: name, Namespace: 'Bench', MetricName: name, Statistic: statistic, Period: 10,
         EvaluationPeriods: 1, Threshold: 100, ComparisonOperator: 'GreaterThanThreshold', AlarmActions: [TopicArn!], TreatMissingData: 'ignore' }));
       const t0 = now();
-      await cw.send(new PutMetricDataCommand({ Namespace: 'Bench', MetricData: [{ MetricName: `Depth${i}`, Value: 500 }] }));
+      await cw.send(new PutMetricDataCommand({ Namespace: 'Bench', MetricData: [{ MetricName: name, Value: 500 }] }));
       const subject = `ALARM: "${name}" in US East (N. Virginia)`;
       await waitFor(() => got.has(subject), { timeoutMs: 30_000, intervalMs: 5, what: `the notification of ${name}` });
-      deliveryMs.push(got.get(subject)! - t0);
-    }
+      return got.get(subject)! - t0;
+    };
+    const deliveryMs: number[] = [];
+    for (let i = 0; i < reps; i++) deliveryMs.push(await crossing(`bench-max-${i}`, 'Maximum'));
+    const averageDeliveryMs: number[] = [];
+    const averageReps = quick ? 2 : 5;
+    progress(`${averageReps} Average alarms (10 s period): delivery once the period ends`);
+    for (let i = 0; i < averageReps; i++) averageDeliveryMs.push(await crossing(`bench-avg-${i}`, 'Average'));
 
     progress('one day of 1-minute data for 10 metrics, then GetMetricData');
     const end = Math.floor(Date.now() / 60_000) * 60_000;
@@ -90,7 +97,7 @@ export async function measureCloudWatch(svc: BenchService, quick: boolean): Prom
       getDataMs.push(a1.ms);
       getMathMs.push((await time(math)).ms);
     }
-    return { deliveryMs, getDataMs, getMathMs, points };
+    return { deliveryMs, averageDeliveryMs, getDataMs, getMathMs, points };
   } finally {
     cw.destroy();
     sns.destroy();
@@ -100,8 +107,10 @@ export async function measureCloudWatch(svc: BenchService, quick: boolean): Prom
 
 export function cloudWatchRows(r: CloudWatchResult): Row[] {
   return [
-    { measure: `Alarm (10 s period) threshold crossing → SNS delivery at an HTTP receiver, ${r.deliveryMs.length} alarms (median)`, value: ms(median(r.deliveryMs), 0), goal: '< 15 s', ok: median(r.deliveryMs) < 15_000 },
+    { measure: `Maximum alarm (10 s period): crossing → SNS delivery at an HTTP receiver, ${r.deliveryMs.length} alarms (median)`, value: ms(median(r.deliveryMs), 0), goal: '< 15 s', ok: median(r.deliveryMs) < 15_000 },
     { measure: 'Alarm threshold crossing → SNS delivery (max)', value: ms(max(r.deliveryMs), 0), goal: '< 15 s', ok: max(r.deliveryMs) < 15_000 },
+    { measure: `Average alarm (10 s period): crossing → SNS delivery, ${r.averageDeliveryMs.length} alarms (median / max)`,
+      value: `${ms(median(r.averageDeliveryMs), 0)} / ${ms(max(r.averageDeliveryMs), 0)}`, goal: '< 15 s', ok: max(r.averageDeliveryMs) < 15_000 },
     { measure: `GetMetricData, 10 metrics × one day of 1-minute data (${r.points} points), JS SDK (p50)`, value: ms(median(r.getDataMs)), goal: '' },
     { measure: 'GetMetricData, the same with SUM(METRICS()) and AVG([…]) * 2 (p50)', value: ms(median(r.getMathMs)), goal: '' },
   ];

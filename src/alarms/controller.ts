@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import type { MetricDatum } from '../metrics/types.js';
 import type { AlarmHistoryRecord, AlarmSpec, AlarmStateValue, AlarmStatusRecord, StateStore, Stored, WriteOp } from '../store/index.js';
 import type { Logger } from '../util/logger.js';
-import { evaluateAlarm, evaluationPeriods, isStaticOperator, type TreatMissingData } from './evaluate.js';
+import { breaches, evaluateAlarm, evaluationPeriods, isStaticOperator, settledWhenBreaching, type TreatMissingData } from './evaluate.js';
 import { alarmMessage, alarmSubject, type Transition } from './message.js';
 
 /** The alarm's statistic for each period start in [startMs, endMs) that has data. */
@@ -35,6 +35,9 @@ export const ALARM_HISTORY_ID_SEP = '\u0000';
 
 export class AlarmController {
   private timer: NodeJS.Timeout | undefined;
+  /** Per alarm: an evaluation just after its current period ends (when that period becomes complete). */
+  private readonly periodEnds = new Map<string, NodeJS.Timeout>();
+  private stopped = false;
   private chain: Promise<void> = Promise.resolve();
   private readonly pending = new Set<string>();
   private pendingAll = false;
@@ -48,8 +51,11 @@ export class AlarmController {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    for (const t of this.periodEnds.values()) clearTimeout(t);
+    this.periodEnds.clear();
     await this.chain;
   }
 
@@ -129,8 +135,15 @@ export class AlarmController {
     if (!isStaticOperator(spec.comparisonOperator) || spec.threshold === undefined) return; // refused at PutMetricAlarm
     const periodS = spec.periodS ?? 60;
     const nowMs = this.o.now().getTime();
-    const periods = evaluationPeriods(nowMs, periodS, spec.evaluationPeriods);
-    const values = await this.o.fetch(spec, periods[0]!, periods[periods.length - 1]! + periodS * 1000);
+    this.evaluateAtPeriodEnd(name, nowMs, periodS);
+    const withCurrent = evaluationPeriods(nowMs, periodS, spec.evaluationPeriods, true);
+    const underWay = withCurrent[withCurrent.length - 1]!;
+    const values = await this.o.fetch(spec, withCurrent[0]! - periodS * 1000, underWay + periodS * 1000);
+    // The period under way counts only once its breach is settled (evaluate.ts).
+    const partial = values.get(underWay);
+    const useCurrent = partial !== undefined && !spec.metrics && breaches(partial, spec.comparisonOperator, spec.threshold) &&
+      settledWhenBreaching(spec.statistic, spec.comparisonOperator);
+    const periods = useCurrent ? withCurrent : evaluationPeriods(nowMs, periodS, spec.evaluationPeriods);
     const outcome = evaluateAlarm({
       periods, values, operator: spec.comparisonOperator, threshold: spec.threshold,
       datapointsToAlarm: spec.datapointsToAlarm ?? spec.evaluationPeriods,
@@ -146,6 +159,16 @@ export class AlarmController {
       evaluatedDatapoints: outcome.evaluated.map((p) => ({ timestamp: new Date(p.timestampMs).toISOString().replace('Z', '+0000'), ...(p.value !== undefined ? { value: p.value } : {}) })),
     });
     await this.apply(spec, status, { state: outcome.state, reason: outcome.reason, reasonData }, status?.doc.overrideSeq);
+  }
+
+  /** Evaluates `name` again just after the period holding `nowMs` ends (250 ms of grace for its last data). */
+  private evaluateAtPeriodEnd(name: string, nowMs: number, periodS: number): void {
+    if (this.stopped || this.periodEnds.has(name)) return;
+    const p = periodS * 1000;
+    const wait = Math.floor(nowMs / p) * p + p - nowMs + 250;
+    const t = setTimeout(() => { this.periodEnds.delete(name); this.kick(name); }, wait);
+    t.unref();
+    this.periodEnds.set(name, t);
   }
 
   private async apply(spec: AlarmSpec, status: Stored<'alarmStatus'> | undefined,

@@ -1,7 +1,7 @@
 // The alarm state machine on plain data (a fake clock: period starts are numbers).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { evaluateAlarm, evaluationPeriods, type TreatMissingData } from './evaluate.js';
+import { evaluateAlarm, evaluationPeriods, settledWhenBreaching, type TreatMissingData } from './evaluate.js';
 
 const P = [0, 60_000, 120_000];
 const run = (vals: Array<number | undefined>, o: { m?: number; treat?: TreatMissingData; current?: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA' } = {}) =>
@@ -26,7 +26,16 @@ describe('alarm evaluation (M of N, TreatMissingData)', () => {
     assert.equal(run([undefined, undefined, 12], { treat: 'missing' }), 'ALARM');
     assert.equal(run([undefined, 3, 12], { treat: 'missing' }), 'OK');
   });
-  it('periods end with the current one', () => {
-    assert.deepEqual(evaluationPeriods(125_000, 60, 3), [0, 60_000, 120_000]);
+  it('periods: the last complete ones, or ending with the one under way', () => {
+    assert.deepEqual(evaluationPeriods(185_000, 60, 3), [0, 60_000, 120_000]);
+    assert.deepEqual(evaluationPeriods(185_000, 60, 3, true), [60_000, 120_000, 180_000]);
+  });
+  it('a period under way counts only when its breach cannot be taken back', () => {
+    assert.equal(settledWhenBreaching('Maximum', 'GreaterThanThreshold'), true);
+    assert.equal(settledWhenBreaching('Sum', 'GreaterThanOrEqualToThreshold'), true);
+    assert.equal(settledWhenBreaching('Sum', 'LessThanThreshold'), false);
+    assert.equal(settledWhenBreaching('Minimum', 'LessThanThreshold'), true);
+    assert.equal(settledWhenBreaching('Average', 'GreaterThanThreshold'), false);
+    assert.equal(settledWhenBreaching('p99', 'GreaterThanThreshold'), false);
   });
 });

@@ -1,7 +1,9 @@
 /**
  * The pure part of an alarm's evaluation, as CloudWatch documents it ("Evaluating an alarm"): the
- * last EvaluationPeriods periods (the current one included, so an alarm can fire on arrival), each
- * breaching, not breaching or missing; ALARM when at least DatapointsToAlarm of them breach.
+ * last EvaluationPeriods complete periods, each breaching, not breaching or missing; ALARM when at
+ * least DatapointsToAlarm of them breach. The period under way counts too when it already breaches
+ * and no later data of the period can take that back (see {@link settledWhenBreaching}), so an
+ * alarm on a Sum or a Maximum fires when the crossing datum arrives, not at the period's end.
  * Missing periods follow TreatMissingData:
  *  - breaching / notBreaching: a missing period counts as breaching / not breaching;
  *  - missing / ignore: only the periods with data count. With none at all, `missing` gives
@@ -97,9 +99,25 @@ function stamp(ms: number): string {
   return `${p(d.getUTCDate())}/${p(d.getUTCMonth() + 1)}/${p(d.getUTCFullYear() % 100)} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
 }
 
-/** The starts of the `n` periods of `periodS` ending with the one that holds `nowMs`, oldest first. */
-export function evaluationPeriods(nowMs: number, periodS: number, n: number): number[] {
+/**
+ * The starts of the `n` periods of `periodS` to evaluate at `nowMs`, oldest first: the last `n`
+ * complete ones, or, with `withCurrent`, the last `n - 1` and the one holding `nowMs`.
+ */
+export function evaluationPeriods(nowMs: number, periodS: number, n: number, withCurrent = false): number[] {
   const p = periodS * 1000;
-  const current = Math.floor(nowMs / p) * p;
-  return Array.from({ length: n }, (_, i) => current - (n - 1 - i) * p);
+  const last = Math.floor(nowMs / p) * p - (withCurrent ? 0 : p);
+  return Array.from({ length: n }, (_, i) => last - (n - 1 - i) * p);
+}
+
+/**
+ * Whether a period under way that breaches stays breaching whatever else arrives in it: its statistic
+ * only moves towards the threshold's far side (Sum, SampleCount and Maximum only grow with more
+ * data — values are non-negative counts for Sum here —, Minimum only shrinks). An Average or a
+ * percentile of a partial period may still change side, so such periods wait for their end.
+ */
+export function settledWhenBreaching(statistic: string | undefined, op: StaticOperator): boolean {
+  const upward = op === 'GreaterThanThreshold' || op === 'GreaterThanOrEqualToThreshold';
+  if (statistic === 'Sum' || statistic === 'SampleCount' || statistic === 'Maximum') return upward;
+  if (statistic === 'Minimum') return !upward;
+  return false;
 }

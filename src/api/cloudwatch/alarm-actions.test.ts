@@ -43,6 +43,24 @@ describe('alarm actions, pages and authorization', () => {
       ['Alarm updated from INSUFFICIENT_DATA to OK', 'Alarm updated from OK to ALARM', 'Alarm updated from ALARM to OK']);
   });
 
+  it('an Average over a period under way waits for the period to end; a Maximum does not', async () => {
+    const put = (name: string, value: number) => json('PutMetricData', { Namespace: 'W', MetricData: [{ MetricName: name, Value: value, Timestamp: h.clock.nowMs / 1000 }] });
+    for (const [name, stat] of [['avg', 'Average'], ['max', 'Maximum']]) {
+      await json('PutMetricAlarm', { AlarmName: `w-${name}`, Namespace: 'W', MetricName: name, Statistic: stat, Period: 10, EvaluationPeriods: 1,
+        Threshold: 100, ComparisonOperator: 'GreaterThanThreshold' });
+    }
+    h.clock.nowMs = Math.floor(h.clock.nowMs / 10_000) * 10_000 + 2_000; // 2 s into a period
+    await put('avg', 500);
+    await put('max', 500);
+    await h.alarms.idle();
+    const state = async (n: string) => (await json('DescribeAlarms', { AlarmNames: [n] })).body.MetricAlarms[0].StateValue;
+    assert.equal(await state('w-max'), 'ALARM');
+    assert.equal(await state('w-avg'), 'INSUFFICIENT_DATA');
+    h.clock.nowMs += 8_500; // the period is complete
+    await h.alarms.evaluateOne('w-avg');
+    assert.equal(await state('w-avg'), 'ALARM');
+  });
+
   it('GetMetricData pages with NextToken and MaxDatapoints, in ScanBy order', async () => {
     await json('PutMetricData', { Namespace: 'P', MetricData: [0, 1, 2, 3, 4].map((i) => ({ MetricName: 'm', Value: i, Timestamp: (T0 + i * 60_000) / 1000 })) });
     const q = { StartTime: T0 / 1000, EndTime: (T0 + 300_000) / 1000, MaxDatapoints: 2, ScanBy: 'TimestampAscending',

@@ -77,7 +77,7 @@ export function presentAlarm(a: AlarmSpec, s: AlarmStatusRecord | undefined): Me
     StateReasonData: s?.stateReasonData, StateUpdatedTimestamp: s?.stateUpdatedAt ?? a.configurationUpdatedAt,
     StateTransitionedTimestamp: s?.stateTransitionedAt ?? a.configurationUpdatedAt,
     MetricName: a.metricName, Namespace: a.namespace, Statistic: a.statistic as MetricAlarm['Statistic'],
-    ExtendedStatistic: a.extendedStatistic, Dimensions: a.metrics ? undefined : a.dimensions, Period: a.periodS,
+    ExtendedStatistic: a.extendedStatistic, Dimensions: a.metrics ? undefined : a.dimensions, Period: a.metrics ? undefined : a.periodS,
     Unit: a.unit as MetricAlarm['Unit'], EvaluationPeriods: a.evaluationPeriods, DatapointsToAlarm: a.datapointsToAlarm,
     Threshold: a.threshold, ComparisonOperator: a.comparisonOperator as MetricAlarm['ComparisonOperator'],
     TreatMissingData: a.treatMissingData, EvaluateLowSampleCountPercentile: a.evaluateLowSampleCountPercentile,

@@ -19,7 +19,9 @@ export default defineCloudWatchAction<PutMetricAlarmInput, void>('PutMetricAlarm
     dimensions: input.Dimensions ?? [],
     ...(input.Statistic !== undefined ? { statistic: input.Statistic } : {}),
     ...(input.ExtendedStatistic !== undefined ? { extendedStatistic: input.ExtendedStatistic } : {}),
-    ...(input.Period !== undefined ? { periodS: input.Period } : {}),
+    // An alarm on metric math evaluates at the period of its queries (the first MetricStat's).
+    ...(input.Period !== undefined ? { periodS: input.Period }
+      : input.Metrics?.some((q) => q.MetricStat) ? { periodS: input.Metrics.find((q) => q.MetricStat)!.MetricStat!.Period } : {}),
     ...(input.Unit !== undefined ? { unit: input.Unit } : {}),
     evaluationPeriods: input.EvaluationPeriods!,
     ...(input.DatapointsToAlarm !== undefined ? { datapointsToAlarm: input.DatapointsToAlarm } : {}),
