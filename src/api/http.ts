@@ -144,7 +144,11 @@ export function createApiServer(opts: ApiServerOptions): FastifyInstance {
     if (err.httpStatus >= 500) {
       log.error({ requestId: req.id, action: actionOf.get(req), err: err.cause ?? err }, 'request failed');
     }
-    const rpc = rpcOf.get(req);
+    // A document-protocol request answered before its service was known (an unknown target or
+    // path, a body that would not inflate) still gets its error in the protocol it spoke.
+    const rpc = rpcOf.get(req) ?? (apiOf.has(req) ? undefined
+      : req.headers['x-amz-target'] !== undefined ? { api: UNKNOWN_RPC, format: 'json' as const }
+        : (req.raw.url ?? '').startsWith('/service/') ? { api: UNKNOWN_RPC, format: 'cbor' as const } : undefined);
     if (rpc) {
       sendRpcError(reply, rpc.api, rpc.format, err);
       return;
@@ -226,6 +230,9 @@ export function createApiServer(opts: ApiServerOptions): FastifyInstance {
 
   return app;
 }
+
+/** How errors are written for a JSON or CBOR request whose service is not known: `__type` is the code. */
+const UNKNOWN_RPC = { jsonVersion: '1.0', queryCompatible: false, errorType: (e: AwsError) => e.code } as unknown as RpcApi;
 
 /** The ElastiCache API (the service model in src/api/model/). */
 function elasticacheApi(actions: ActionRegistry): QueryApi {

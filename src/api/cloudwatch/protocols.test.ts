@@ -73,6 +73,12 @@ describe('CloudWatch over Query, JSON 1.0 and RPC v2 CBOR', () => {
     assert.equal(JSON.parse(j.body).__type, 'UnknownOperationException');
     const m = await h.app.inject({ method: 'POST', url: '/', headers: { 'x-amz-target': 'GraniteServiceVersion20100801.ListMetrics' }, payload: '{nope' });
     assert.equal(JSON.parse(m.body).__type, 'SerializationException');
+    const unknown = await h.app.inject({ method: 'POST', url: '/service/Nope/operation/X', headers: { 'smithy-protocol': 'rpc-v2-cbor' }, payload: Buffer.from(cbor.serialize({})) });
+    assert.equal(unknown.statusCode, 404);
+    assert.equal(cbor.deserialize(unknown.rawPayload).__type, 'UnknownOperationException');
+    const gz = await h.app.inject({ method: 'POST', url: '/', headers: { 'x-amz-target': 'GraniteServiceVersion20100801.ListMetrics', 'content-encoding': 'gzip' }, payload: 'not gzip' });
+    assert.equal(gz.statusCode, 400);
+    assert.equal(JSON.parse(gz.body).__type, 'SerializationException');
     const logs = await h.app.inject({ method: 'POST', url: '/', headers: { 'x-amz-target': 'Logs_20140328.CreateLogGroup', 'content-type': 'application/x-amz-json-1.1' }, payload: '{}' });
     assert.equal(logs.statusCode, 400);
     assert.equal(logs.headers['content-type'], 'application/x-amz-json-1.1');
