@@ -50,7 +50,7 @@ interface ModelMetadata {
 export function createServiceApis(def: ServiceDefinition, actions: ActionRegistry): ServiceApis {
   const model = createQueryModel(def.model, def.label);
   const meta = def.model.metadata as ModelMetadata;
-  const dialect: QueryDialect = { model, invalidValue: def.invalidValue, missingParameter: def.missingParameter };
+  const dialect: QueryDialect = { model, invalidValue: def.invalidValue, missingParameter: def.missingParameter, numericBounds: true };
   const invalidAction = (action: string) =>
     new AwsError('InvalidAction', `The action ${action} is not valid for this web service ` +
       `(cachefleet serves only some ${def.label} actions).`, 400);

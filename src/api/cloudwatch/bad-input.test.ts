@@ -42,6 +42,8 @@ const CASES: Case[] = [
   { name: 'bad StateValue enum', proto: 'json', op: 'SetAlarmState', input: { AlarmName: 'a1', StateValue: 'BROKEN', StateReason: 'x' }, status: 400, code: 'InvalidParameterValue' },
   { name: 'tags of a missing alarm', proto: 'json', op: 'ListTagsForResource', input: { ResourceARN: 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:ghost' }, status: 404, code: 'ResourceNotFoundException' },
   { name: 'DeleteAlarms of a missing alarm', proto: 'query', op: 'DeleteAlarms', input: 'AlarmNames.member.1=ghost', status: 404, code: 'ResourceNotFound' },
+  { name: 'alarm Period 0', proto: 'query', op: 'PutMetricAlarm', input: 'AlarmName=x&Namespace=N&MetricName=M&Statistic=Sum&Period=0&EvaluationPeriods=1&Threshold=1&ComparisonOperator=GreaterThanThreshold', status: 400, code: 'InvalidParameterValue' },
+  { name: 'DescribeAlarms MaxRecords 101', proto: 'cbor', op: 'DescribeAlarms', input: { MaxRecords: 101 }, status: 400, code: 'InvalidParameterValue' },
   { name: 'SNS: publish to a missing topic', proto: 'query', version: '2010-03-31', op: 'Publish', input: 'TopicArn=arn:aws:sns:us-east-1:123456789012:nope&Message=hi', status: 404, code: 'NotFound' },
   { name: 'SNS: subscribe by email', proto: 'query', version: '2010-03-31', op: 'Subscribe', input: 'TopicArn=arn:aws:sns:us-east-1:123456789012:t1&Protocol=email&Endpoint=a@b.c', status: 400, code: 'InvalidParameter' },
   { name: 'SNS: confirm with a wrong token', proto: 'query', version: '2010-03-31', op: 'ConfirmSubscription', input: 'TopicArn=arn:aws:sns:us-east-1:123456789012:t1&Token=deadbeef', status: 400, code: 'InvalidParameter' },

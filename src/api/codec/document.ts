@@ -35,7 +35,7 @@ interface Cx {
 
 function scalarDialect(d: DocumentDialect): ScalarDialect {
   return {
-    maxLength: MAX_STRING, integerDigits: 20, strictNumbers: true,
+    maxLength: MAX_STRING, integerDigits: 20, strictNumbers: true, numericBounds: true,
     error: (m) => d.invalidValue(m),
     invalid: (path, value, rule) => d.invalidValue(`Invalid value ${JSON.stringify(value.slice(0, 100))} for parameter ${path}: ${ruleText(rule)}.`),
   };
