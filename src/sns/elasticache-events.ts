@@ -28,14 +28,18 @@ export function elastiCacheEventName(e: Pick<StoredEvent, 'sourceType' | 'messag
   return undefined;
 }
 
+/** The active topic of settings (none while NotificationTopicStatus is inactive). */
+const activeTopic = (s: { notificationTopicArn?: string; notificationTopicStatus?: string } | undefined) =>
+  s?.notificationTopicStatus === 'inactive' ? undefined : s?.notificationTopicArn;
+
 /** The topic an event's source notifies: its own NotificationTopicArn, or a member cluster's group's. */
 async function topicOf(store: StateStore, e: StoredEvent): Promise<string | undefined> {
-  if (e.sourceType === 'replication-group') return (await store.get('replicationGroup', e.sourceIdentifier))?.doc.notificationTopicArn;
+  if (e.sourceType === 'replication-group') return activeTopic((await store.get('replicationGroup', e.sourceIdentifier))?.doc);
   if (e.sourceType !== 'cache-cluster') return undefined;
   const c = await store.get('cacheCluster', e.sourceIdentifier);
-  if (c?.doc.notificationTopicArn) return c.doc.notificationTopicArn;
+  if (c?.doc.notificationTopicArn) return activeTopic(c.doc);
   const groupId = c?.doc.replicationGroupId;
-  return groupId ? (await store.get('replicationGroup', groupId))?.doc.notificationTopicArn : undefined;
+  return groupId ? activeTopic((await store.get('replicationGroup', groupId))?.doc) : undefined;
 }
 
 /** An event-sink listener publishing ElastiCache's notifications through `publish`. */
