@@ -28,6 +28,8 @@ import ts from 'typescript';
  * - resources: the ElastiCache resources as records (validation, naming, commits). gateway: the
  *   IAM auth gateway of Redis connections (tokens checked with iam's SigV4 and policies, its process
  *   beside the endpoints).
+ * - metrics: the metric contracts and stores. alarms: CloudWatch alarms evaluated over a metric
+ *   store (their data and their SNS publishing injected). sns: topics' deliveries (signed envelopes, retries).
  * - snapshots: backup files (stores, framing, keys) and moving RDB data in and out of nodes.
  * - reconciler: observed state brought to the desired one.
  * - api: the wire (ElastiCache and EC2 actions, codecs, auth).
@@ -39,8 +41,8 @@ export const FLOORS: readonly (readonly string[])[] = [
   ['errors'],
   ['store', 'catalog'],
   ['engine', 'endpoints', 'events'],
-  ['core', 'security', 'health', 'failover', 'iam', 'snapshots'],
-  ['resources', 'gateway'],
+  ['core', 'security', 'health', 'failover', 'iam', 'snapshots', 'metrics'],
+  ['resources', 'gateway', 'alarms', 'sns'],
   ['reconciler'],
   ['api'],
   ['service'],

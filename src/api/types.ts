@@ -72,6 +72,40 @@ export interface QueryApi {
   encodeError(err: AwsError, requestId: string): { status: number; body: string };
   invalidAction(action: string): AwsError;
   notImplemented(action: string): AwsError;
+  /** Actions an unsigned request may call: it is then neither authenticated nor authorized. */
+  readonly anonymousActions?: ReadonlySet<string>;
 }
 
 export type { AwsError };
+
+/** The document protocols a service may speak besides Query. */
+export type RpcFormat = 'json' | 'cbor';
+
+/**
+ * A service served over the document protocols (AWS JSON 1.0/1.1 by X-Amz-Target, Smithy RPC v2
+ * CBOR by `/service/<name>/operation/<Op>`): the same steps as a {@link QueryApi}, its input read
+ * from and its output written to a JSON or CBOR document, its errors as `__type` (plus, for an
+ * `awsQueryCompatible` service, the `x-amzn-query-error: <Code>;<Sender|Receiver>` header).
+ */
+export interface RpcApi {
+  readonly signingService: string;
+  readonly actionPrefix: string;
+  readonly deniedCode: 'AccessDenied';
+  /** X-Amz-Target's prefix (`GraniteServiceVersion20100801`), also the CBOR path's service name. */
+  readonly targetPrefix: string;
+  /** `1.0` or `1.1`: the content type answered is `application/x-amz-json-<version>`. */
+  readonly jsonVersion: '1.0' | '1.1';
+  /** Whether the model has `awsQueryCompatible` (errors then also carry the Query code in a header). */
+  readonly queryCompatible: boolean;
+  /** Whether Smithy RPC v2 CBOR is one of the model's protocols. */
+  readonly cbor: boolean;
+  resourcesOf(action: string, input: unknown, scope: ArnScope, ctx?: RequestContext): string[];
+  readonly actions: ActionRegistry;
+  hasOperation(action: string): boolean;
+  decode(action: string, document: unknown, format: RpcFormat): unknown;
+  encode(action: string, output: unknown, format: RpcFormat): Record<string, unknown>;
+  /** The error's `__type`: the model's shape id for a modeled error, else its code. */
+  errorType(err: AwsError): string;
+  invalidAction(action: string): AwsError;
+  notImplemented(action: string): AwsError;
+}

@@ -19,6 +19,8 @@ export interface ServiceConfig {
   settledObserveIntervalMs: number;
   /** Each cluster's nodes are compared with the settings the service manages (CONFIG GET) at most this often; 0: never. */
   driftCheckIntervalMs: number;
+  /** How often every CloudWatch alarm is evaluated (besides on the arrival of its data). */
+  alarmIntervalMs: number;
   /** Connections authenticated with IAM are closed this long after their login (ElastiCache: 12 hours). */
   iamConnectionMaxMs: number;
   /**
@@ -115,6 +117,7 @@ export function defaultConfig(overrides: Partial<ServiceConfig> = {}): ServiceCo
     fastReconcileIntervalMs: 50,
     settledObserveIntervalMs: 10_000,
     driftCheckIntervalMs: 30_000,
+    alarmIntervalMs: 10_000,
     iamConnectionMaxMs: 12 * 3_600_000,
     iamAuthPath: 'node',
     healthIntervalMs: 100,

@@ -120,6 +120,11 @@ const STATE_FAULTS: Record<Kind, { fault?: FaultName; what: string }> = {
   snapshotStatus: { fault: 'InvalidSnapshotStateFault', what: 'Snapshot' },
   backupSchedule: { what: 'The backup schedule of' },
   eventCursor: { what: 'The event cursor' },
+  alarm: { what: 'Alarm' },
+  alarmStatus: { what: 'The state of alarm' },
+  alarmHistory: { what: 'The history of alarm' },
+  snsTopic: { what: 'Topic' },
+  snsSubscription: { what: 'Subscription' },
 };
 
 /** The AWS fault for a conflict on `e.kind`/`e.id` that retrying did not resolve. */

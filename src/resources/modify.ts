@@ -114,9 +114,16 @@ export async function applySettingsChanges(svc: Services, current: CacheSettings
     set('snapshotRetentionLimit', input.SnapshotRetentionLimit, 'SnapshotRetentionLimit');
   }
   if (input.NotificationTopicArn !== undefined) set('notificationTopicArn', input.NotificationTopicArn, 'NotificationTopicArn');
-  if (input.NotificationTopicStatus === 'inactive' && settings.notificationTopicArn) {
-    delete settings.notificationTopicArn;
-    changed.push('NotificationTopicStatus');
+  // As ElastiCache: the topic is kept, `inactive` stops the notifications until `active` again.
+  if (input.NotificationTopicStatus !== undefined) {
+    if (input.NotificationTopicStatus !== 'active' && input.NotificationTopicStatus !== 'inactive') {
+      throw CommonErrors.invalidParameterValue(`Invalid NotificationTopicStatus ${input.NotificationTopicStatus}: it must be active or inactive.`);
+    }
+    const status = input.NotificationTopicStatus === 'inactive' ? 'inactive' : undefined;
+    if (status !== settings.notificationTopicStatus) {
+      if (status) settings.notificationTopicStatus = status; else delete settings.notificationTopicStatus;
+      changed.push('NotificationTopicStatus');
+    }
   }
   if (input.AutoMinorVersionUpgrade !== undefined) set('autoMinorVersionUpgrade', input.AutoMinorVersionUpgrade, 'AutoMinorVersionUpgrade');
   if (auth) { settings.auth = auth; changed.push('AuthToken'); }
@@ -191,5 +198,5 @@ export function transitEncryptionChange(current: CacheSettings & { userGroupIds?
 /** The settings members a replication group hands down to its member clusters. */
 export const SHARED_SETTINGS: (keyof CacheSettings)[] = [
   'engineVersion', 'cacheParameterGroupName', 'securityGroupIds', 'preferredMaintenanceWindow', 'snapshotRetentionLimit',
-  'snapshotWindow', 'notificationTopicArn', 'autoMinorVersionUpgrade', 'auth', 'transitEncryptionEnabled', 'transitEncryptionMode',
+  'snapshotWindow', 'notificationTopicArn', 'notificationTopicStatus', 'autoMinorVersionUpgrade', 'auth', 'transitEncryptionEnabled', 'transitEncryptionMode',
 ];

@@ -9,6 +9,7 @@ import { iamResources } from '../api/iam/resources.js';
 import { IamDirectory } from '../iam/index.js';
 import { ensureCredentials, secretLookup } from '../api/auth/credentials.js';
 import { createApiServer } from '../api/http.js';
+import { startMonitoring, type Monitoring } from './monitoring.js';
 import { detectEngines } from '../catalog/engines.js';
 import { AdminPool } from '../engine/admin.js';
 import { NodeSecurity } from '../security/node-security.js';
@@ -57,6 +58,7 @@ export class CachefleetService {
     private readonly gateway: IamGateway,
     private readonly releaseDataDir: () => void,
     private readonly snapshotFiles: ClosableSnapshotStorage,
+    private readonly monitoring: Monitoring,
   ) {}
 
   /** The API's base URL, e.g. http://127.0.0.1:4510 (https with --tls). */
@@ -193,8 +195,16 @@ export class CachefleetService {
       const directory = await IamDirectory.load(store, installation.accountId);
       const adminSecret = secretLookup(credentials);
       const isRootKey = (id: string) => adminSecret(id) !== undefined;
+      // CloudWatch, SNS and the Logs dispatch (issue 13); its URL is known once the API listens.
+      let apiUrl = '';
+      const monitoring = await startMonitoring({
+        dataDir: config.dataDir, store, now, logger: logger.child({ component: 'monitoring' }),
+        scope: { accountId: installation.accountId, region: installation.region }, baseUrl: () => apiUrl,
+        alarmIntervalMs: config.alarmIntervalMs, events,
+      });
       const api = createApiServer({
         actions: buildRegistry(services), ec2Actions: buildEc2Registry(services), logger: apiLog,
+        services: monitoring.services, rpcOnly: monitoring.rpcOnly, files: monitoring.files,
         iamActions: buildIamRegistry({ directory, now }),
         iamResources: iamResources({
           userPath: (name) => directory.user(name)?.path,
@@ -212,7 +222,9 @@ export class CachefleetService {
         ...(listenerTls ? { https: { cert: listenerTls.cert, key: listenerTls.key } } : {}),
       });
       await api.listen({ host: config.host, port: config.port });
-      const service = new CachefleetService(config, services, reconciler, monitor, api, provider, admin, router, gateway, releaseDataDir, storage);
+      const service = new CachefleetService(config, services, reconciler, monitor, api, provider, admin, router, gateway, releaseDataDir, storage, monitoring);
+      apiUrl = service.url;
+      monitoring.start();
       claimDataDir(config.dataDir, {
         host: config.host, port: Number(new URL(service.url).port), scheme,
         ...(installation.managementAddress ? { managementAddress: installation.managementAddress } : {}),
@@ -236,6 +248,7 @@ export class CachefleetService {
   async stop(opts: { stopNodes?: boolean } = {}): Promise<void> {
     const log = this.services.logger;
     await this.api.close();
+    await this.monitoring.stop();
     this.monitor.stop();
     await this.reconciler.stop();
     if (opts.stopNodes ?? this.config.stopNodesOnExit) {

@@ -39,6 +39,8 @@ export interface CacheSettings {
   snapshotRetentionLimit: number;
   snapshotWindow: string;
   notificationTopicArn?: string;
+  /** ModifyReplicationGroup/ModifyCacheCluster's NotificationTopicStatus: `inactive` keeps the topic but sends nothing (absent: active). */
+  notificationTopicStatus?: 'active' | 'inactive';
   autoMinorVersionUpgrade: boolean;
   transitEncryptionEnabled: boolean;
   /** With transit encryption: 'required' (TLS only) or 'preferred' (TLS and plaintext; see engine/transit.ts). */

@@ -3,11 +3,13 @@ import type { CacheClusterSpec, CacheClusterStatusRecord, ReplicationGroupSpec, 
 import type { ClaimRecord, NetworkInterfaceRecord, SecurityGroupRecord } from './ec2-records.js';
 import type { UserGroupSpec, UserGroupStatusRecord, UserSpec, UserStatusRecord } from './rbac-records.js';
 import type { BackupScheduleRecord, SnapshotSpec, SnapshotStatusRecord } from './snapshot-records.js';
+import type { AlarmHistoryRecord, AlarmSpec, AlarmStatusRecord, SnsSubscriptionRecord, SnsTopicRecord } from './monitoring-records.js';
 
 export type * from './cache-records.js';
 export type * from './rbac-records.js';
 export type * from './ec2-records.js';
 export type * from './snapshot-records.js';
+export type * from './monitoring-records.js';
 
 /**
  * Domain records kept in the state store, one module a domain (cache-records.ts, rbac-records.ts,
@@ -121,5 +123,10 @@ export interface RecordKinds {
   snapshotStatus: SnapshotStatusRecord;
   backupSchedule: BackupScheduleRecord;
   eventCursor: EventCursorRecord;
+  alarm: AlarmSpec;
+  alarmStatus: AlarmStatusRecord;
+  alarmHistory: AlarmHistoryRecord;
+  snsTopic: SnsTopicRecord;
+  snsSubscription: SnsSubscriptionRecord;
 }
 export type Kind = keyof RecordKinds;

@@ -48,6 +48,8 @@ export interface ScalarDialect {
   strictNumbers: boolean;
   /** The compiled pattern of a string shape, when the protocol checks patterns. */
   pattern?: (shapeName: string) => RegExp | undefined;
+  /** Whether a number's shape `min`/`max` are checked (CloudWatch's Period ≥ 1, MaxRecords ≤ 100, …). */
+  numericBounds?: boolean;
   /** The error for a message about the value (one too long). */
   error(message: string): Error;
   /** The error for a value that breaks `rule`. */
@@ -93,7 +95,11 @@ export function decodeScalar(d: ScalarDialect, shapeName: string, shape: ScalarS
       let syntax = integerSyntax.get(d.integerDigits);
       if (!syntax) integerSyntax.set(d.integerDigits, (syntax = new RegExp(`^[+-]?[0-9]{1,${d.integerDigits}}$`)));
       const n = syntax.test(value) ? Number(value) : NaN;
-      const [lo, hi] = shape.type === 'integer' ? [INT32_MIN, INT32_MAX] : [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER];
+      let [lo, hi] = shape.type === 'integer' ? [INT32_MIN, INT32_MAX] : [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER];
+      if (d.numericBounds) {
+        lo = Math.max(lo, shape.min ?? lo);
+        hi = Math.min(hi, shape.max ?? hi);
+      }
       if (!(n >= lo && n <= hi)) throw d.invalid(path, value, { kind: 'integer', lo, hi });
       return n;
     }

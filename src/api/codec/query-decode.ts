@@ -56,6 +56,8 @@ export interface QueryDialect {
   /** A value that does not fit its shape (ElastiCache: InvalidParameterValue; IAM: ValidationError). */
   invalidValue(message: string): AwsError;
   missingParameter(path: string): AwsError;
+  /** Check numbers against their shape's min/max (the services of issue 13; older ones keep their behaviour). */
+  numericBounds?: boolean;
 }
 
 interface Cx extends QueryDialect {
@@ -229,6 +231,7 @@ function queryScalars(cx: Cx): ScalarDialect {
     maxLength: MAX_VALUE_LENGTH,
     integerDigits: 20,
     strictNumbers: true,
+    numericBounds: cx.numericBounds === true,
     pattern: (shapeName) => cx.model.shapePattern(shapeName),
     error: (message) => cx.invalidValue(message),
     invalid: (path, value, rule) => invalid(cx, path, value, ruleText(rule)),

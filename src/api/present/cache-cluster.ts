@@ -40,7 +40,7 @@ export function presentCacheCluster(c: CacheClusterRecord, showNodeInfo: boolean
     CacheClusterCreateTime: c.createdAt,
     PreferredMaintenanceWindow: c.preferredMaintenanceWindow,
     PendingModifiedValues: pending,
-    ...(c.notificationTopicArn ? { NotificationConfiguration: { TopicArn: c.notificationTopicArn, TopicStatus: 'active' } } : {}),
+    ...(c.notificationTopicArn ? { NotificationConfiguration: { TopicArn: c.notificationTopicArn, TopicStatus: c.notificationTopicStatus ?? 'active' } } : {}),
     CacheSecurityGroups: [],
     CacheParameterGroup: {
       CacheParameterGroupName: c.cacheParameterGroupName,
