@@ -1,0 +1,216 @@
+import { chmodSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import type {
+  AggregatedPoint, ListMetricsFilter, MetricDatum, MetricId, MetricQuery, MetricStore, StandardUnit, StatisticSet,
+} from '../types.js';
+import { bucketValue, percentile, type Weighted } from './distribution.js';
+import { bucketStart, TIERS, tiersForPeriod } from './tiers.js';
+import { canonicalDimensions, matchesFilter } from './metric-ids.js';
+
+export interface SqliteMetricStoreOptions {
+  /** The clock (epoch ms) that decides which tiers a late datum is also written to. */
+  now?: () => number;
+}
+
+interface PointRow { tier: number; ts: number; unit: string; n: number; sum: number; min: number; max: number; undistributed: number }
+interface DistRow { tier: number; ts: number; unit: string; v: number; n: number }
+
+const RAW = TIERS[0]!;
+
+/**
+ * The MetricStore on SQLite (a file of its own beside the state store, 0600, WAL).
+ *
+ * - `points` holds statistic sets per (metric, tier, interval start, unit); `dist` the values each
+ *   summarises: exact in the raw tier (1 s), log-bucketed (±1 %, distribution.ts) in rollups.
+ * - Every datum enters the raw tier. `compact` rolls each finished interval of a tier into the
+ *   next (1 s → 1 min → 5 min → 1 h) in one SQL statement per tier, records how far it rolled
+ *   (`rollups.done_until`), then drops what each tier no longer keeps.
+ * - A datum older than a tier's roll-up mark (PutMetricData may send data two weeks old) is also
+ *   written straight into that tier, so no rolled interval misses it.
+ * - A query with period P reads the coarsest tier whose resolution divides P for everything it
+ *   holds, and each finer tier only from the next coarser tier's mark on: nothing counts twice.
+ */
+export class SqliteMetricStore implements MetricStore {
+  private readonly db: Database.Database;
+  private readonly now: () => number;
+  private readonly stmts;
+
+  constructor(path: string, opts: SqliteMetricStoreOptions = {}) {
+    this.now = opts.now ?? Date.now;
+    this.db = new Database(path);
+    if (path !== ':memory:') chmodSync(path, 0o600);
+    this.db.pragma('journal_mode = WAL');
+    // Metrics are not state: a power loss may lose the last transactions, a crash loses nothing.
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.function('bucket_value', { deterministic: true }, (v: unknown) => bucketValue(Number(v)));
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS metrics (
+        id INTEGER PRIMARY KEY, namespace TEXT NOT NULL, name TEXT NOT NULL, dims TEXT NOT NULL,
+        last_ms INTEGER NOT NULL, UNIQUE (namespace, name, dims));
+      CREATE TABLE IF NOT EXISTS points (
+        metric_id INTEGER NOT NULL, tier INTEGER NOT NULL, ts INTEGER NOT NULL, unit TEXT NOT NULL,
+        n REAL NOT NULL, sum REAL NOT NULL, min REAL NOT NULL, max REAL NOT NULL, undistributed REAL NOT NULL,
+        PRIMARY KEY (metric_id, tier, ts, unit)) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS points_tier_ts ON points (tier, ts);
+      CREATE TABLE IF NOT EXISTS dist (
+        metric_id INTEGER NOT NULL, tier INTEGER NOT NULL, ts INTEGER NOT NULL, unit TEXT NOT NULL,
+        v REAL NOT NULL, n REAL NOT NULL,
+        PRIMARY KEY (metric_id, tier, ts, unit, v)) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS dist_tier_ts ON dist (tier, ts);
+      CREATE TABLE IF NOT EXISTS rollups (tier INTEGER PRIMARY KEY, done_until INTEGER NOT NULL);
+    `);
+    const mergePoint = `ON CONFLICT (metric_id, tier, ts, unit) DO UPDATE SET n = n + excluded.n, sum = sum + excluded.sum,
+      min = MIN(min, excluded.min), max = MAX(max, excluded.max), undistributed = undistributed + excluded.undistributed`;
+    const mergeDist = 'ON CONFLICT (metric_id, tier, ts, unit, v) DO UPDATE SET n = n + excluded.n';
+    this.stmts = {
+      metricId: this.db.prepare<[string, string, string], { id: number }>(
+        'SELECT id FROM metrics WHERE namespace = ? AND name = ? AND dims = ?'),
+      upsertMetric: this.db.prepare<[string, string, string, number], { id: number }>(
+        `INSERT INTO metrics (namespace, name, dims, last_ms) VALUES (?, ?, ?, ?)
+         ON CONFLICT (namespace, name, dims) DO UPDATE SET last_ms = MAX(last_ms, excluded.last_ms) RETURNING id`),
+      putPoint: this.db.prepare(
+        `INSERT INTO points (metric_id, tier, ts, unit, n, sum, min, max, undistributed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ${mergePoint}`),
+      putDist: this.db.prepare(`INSERT INTO dist (metric_id, tier, ts, unit, v, n) VALUES (?, ?, ?, ?, ?, ?) ${mergeDist}`),
+      marks: this.db.prepare<[], { tier: number; done_until: number }>('SELECT tier, done_until FROM rollups'),
+      setMark: this.db.prepare('INSERT INTO rollups (tier, done_until) VALUES (?, ?) ON CONFLICT (tier) DO UPDATE SET done_until = excluded.done_until'),
+      // "WHERE true" lets SQLite parse an upsert whose source is a SELECT.
+      rollPoints: this.db.prepare(
+        `INSERT INTO points (metric_id, tier, ts, unit, n, sum, min, max, undistributed)
+         SELECT metric_id, @to_tier, ts - ts % @width, unit, SUM(n), SUM(sum), MIN(min), MAX(max), SUM(undistributed)
+         FROM points WHERE tier = @from_tier AND ts >= @from AND ts < @to AND true
+         GROUP BY metric_id, ts - ts % @width, unit ${mergePoint}`),
+      rollDist: this.db.prepare(
+        `INSERT INTO dist (metric_id, tier, ts, unit, v, n)
+         SELECT metric_id, @to_tier, ts - ts % @width, unit, bucket_value(v), SUM(n)
+         FROM dist WHERE tier = @from_tier AND ts >= @from AND ts < @to AND true
+         GROUP BY metric_id, ts - ts % @width, unit, bucket_value(v) ${mergeDist}`),
+      dropPoints: this.db.prepare('DELETE FROM points WHERE tier = ? AND ts < ?'),
+      dropDist: this.db.prepare('DELETE FROM dist WHERE tier = ? AND ts < ?'),
+      dropMetrics: this.db.prepare('DELETE FROM metrics WHERE last_ms < ?'),
+      points: this.db.prepare<[number, number, number, number], PointRow>(
+        'SELECT tier, ts, unit, n, sum, min, max, undistributed FROM points WHERE metric_id = ? AND tier = ? AND ts >= ? AND ts < ?'),
+      dist: this.db.prepare<[number, number, number, number], DistRow>(
+        'SELECT tier, ts, unit, v, n FROM dist WHERE metric_id = ? AND tier = ? AND ts >= ? AND ts < ?'),
+      allMetrics: this.db.prepare<[], { namespace: string; name: string; dims: string; last_ms: number }>(
+        'SELECT namespace, name, dims, last_ms FROM metrics ORDER BY namespace, name, dims'),
+    };
+  }
+
+  async put(data: MetricDatum[]): Promise<void> {
+    if (data.length === 0) return;
+    const now = this.now();
+    this.db.transaction(() => {
+      const marks = this.marks();
+      for (const d of data) this.putOne(d, marks, now);
+    })();
+  }
+
+  private putOne(d: MetricDatum, marks: Map<number, number>, now: number): void {
+    const { id } = this.stmts.upsertMetric.get(d.metric.namespace, d.metric.metricName, canonicalDimensions(d.metric.dimensions), d.timestampMs)!;
+    const { entries, undistributed } = distributionOf(d);
+    for (const tier of TIERS) {
+      const raw = tier === RAW;
+      // The raw tier takes every datum it still keeps; a coarser tier only what its rollups have passed.
+      if (raw ? d.timestampMs < now - RAW.retentionMs : bucketStart(d.timestampMs, tier.resolutionS) >= (marks.get(tier.resolutionS) ?? 0)) continue;
+      const ts = bucketStart(d.timestampMs, tier.resolutionS);
+      const s = d.stats;
+      this.stmts.putPoint.run(id, tier.resolutionS, ts, d.unit, s.sampleCount, s.sum, s.minimum, s.maximum, undistributed);
+      for (const e of entries) this.stmts.putDist.run(id, tier.resolutionS, ts, d.unit, raw ? e.value : bucketValue(e.value), e.count);
+    }
+  }
+
+  private marks(): Map<number, number> {
+    return new Map(this.stmts.marks.all().map((r) => [r.tier, r.done_until]));
+  }
+
+  async compact(nowMs: number): Promise<void> {
+    this.db.transaction(() => {
+      const marks = this.marks();
+      for (let i = 1; i < TIERS.length; i++) {
+        const from = TIERS[i - 1]!;
+        const to = TIERS[i]!;
+        const start = marks.get(to.resolutionS) ?? 0;
+        const end = bucketStart(nowMs, to.resolutionS);
+        if (end <= start) continue;
+        const args = { to_tier: to.resolutionS, from_tier: from.resolutionS, width: to.resolutionS * 1000, from: start, to: end };
+        this.stmts.rollPoints.run(args);
+        this.stmts.rollDist.run(args);
+        this.stmts.setMark.run(to.resolutionS, end);
+      }
+      for (const t of TIERS) {
+        this.stmts.dropPoints.run(t.resolutionS, nowMs - t.retentionMs);
+        this.stmts.dropDist.run(t.resolutionS, nowMs - t.retentionMs);
+      }
+      this.stmts.dropMetrics.run(nowMs - TIERS[TIERS.length - 1]!.retentionMs);
+    })();
+  }
+
+  async query(q: MetricQuery): Promise<AggregatedPoint[]> {
+    const row = this.stmts.metricId.get(q.metric.namespace, q.metric.metricName, canonicalDimensions(q.metric.dimensions));
+    const tiers = tiersForPeriod(q.periodS);
+    if (!row || tiers.length === 0 || q.endMs <= q.startMs) return [];
+    const marks = this.marks();
+    const periodMs = q.periodS * 1000;
+    const groups = new Map<string, { ts: number; unit: StandardUnit; stats: StatisticSet; undistributed: number; dist: Weighted[] }>();
+    const keyOf = (ts: number, unit: string) => `${q.startMs + Math.floor((ts - q.startMs) / periodMs) * periodMs}\0${unit}`;
+    // Coarsest first: it answers for everything it holds; each finer tier only from the next coarser one's mark on.
+    for (let i = tiers.length - 1; i >= 0; i--) {
+      const tier = tiers[i]!.resolutionS;
+      const coarser = tiers[i + 1];
+      const from = Math.max(q.startMs, coarser ? (marks.get(coarser.resolutionS) ?? 0) : q.startMs);
+      for (const p of this.stmts.points.all(row.id, tier, from, q.endMs)) {
+        if (q.unit && p.unit !== q.unit) continue;
+        const key = keyOf(p.ts, p.unit);
+        const g = groups.get(key);
+        if (!g) {
+          groups.set(key, {
+            ts: Number(key.split('\0')[0]), unit: p.unit as StandardUnit, undistributed: p.undistributed, dist: [],
+            stats: { sampleCount: p.n, sum: p.sum, minimum: p.min, maximum: p.max },
+          });
+        } else {
+          g.stats = { sampleCount: g.stats.sampleCount + p.n, sum: g.stats.sum + p.sum, minimum: Math.min(g.stats.minimum, p.min), maximum: Math.max(g.stats.maximum, p.max) };
+          g.undistributed += p.undistributed;
+        }
+      }
+      if (q.percentiles?.length) {
+        for (const e of this.stmts.dist.all(row.id, tier, from, q.endMs)) groups.get(keyOf(e.ts, e.unit))?.dist.push({ value: e.v, count: e.n });
+      }
+    }
+    return [...groups.values()].sort((a, b) => a.ts - b.ts).map((g) => {
+      const point: AggregatedPoint = { timestampMs: g.ts, unit: g.unit, stats: g.stats };
+      if (q.percentiles?.length && g.undistributed === 0) {
+        const found = q.percentiles.map((p) => [p, percentile(g.dist, p)] as const).filter((e): e is readonly [number, number] => e[1] !== undefined);
+        if (found.length > 0) point.percentiles = Object.fromEntries(found);
+      }
+      return point;
+    });
+  }
+
+  async listMetrics(filter: ListMetricsFilter): Promise<MetricId[]> {
+    const out: MetricId[] = [];
+    for (const m of this.stmts.allMetrics.all()) {
+      const id: MetricId = { namespace: m.namespace, metricName: m.name, dimensions: (JSON.parse(m.dims) as [string, string][]).map(([name, value]) => ({ name, value })) };
+      if (matchesFilter(id, m.last_ms, filter)) out.push(id);
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}
+
+/**
+ * The values a datum summarises: its Values/Counts when given, its one value when it is a set of
+ * one; otherwise (a statistic set of several samples, or negative values) its samples count as
+ * undistributed and periods holding them answer no percentile, as CloudWatch does.
+ */
+function distributionOf(d: MetricDatum): { entries: Weighted[]; undistributed: number } {
+  if (d.values && d.values.length > 0) {
+    const entries = d.values.map((value, i) => ({ value, count: d.counts?.[i] ?? 1 }));
+    return entries.some((e) => e.value < 0) ? { entries: [], undistributed: d.stats.sampleCount } : { entries, undistributed: 0 };
+  }
+  if (d.stats.sampleCount === 1 && d.stats.sum >= 0) return { entries: [{ value: d.stats.sum, count: 1 }], undistributed: 0 };
+  return { entries: [], undistributed: d.stats.sampleCount };
+}
