@@ -44,6 +44,14 @@ export interface ServiceConfig {
    * for maintenance, and for tests that must not meet a backup in their group's window.
    */
   automaticBackups: boolean;
+  /** The metrics collection period (ElastiCache publishes every 60 s); 1 s at the least. */
+  metricsPeriodMs: number;
+  /** A listener of its own for GET /metrics (and the terminal views' routes), besides the API's port. */
+  metricsPort?: number;
+  /** Who may read /metrics besides loopback clients: CIDRs. */
+  metricsAllow: string[];
+  /** A file holding a bearer token that admits a /metrics scrape from any address. */
+  metricsTokenFile?: string;
   /** Host memory the capacity check counts with. */
   hostMemoryBytes: number;
   /** Node maxmemory limits may add up to host memory times this (limits, not reservations). */
@@ -113,6 +121,8 @@ export function defaultConfig(overrides: Partial<ServiceConfig> = {}): ServiceCo
     stuckLinkMs: 15_000,
     snapshotQuota: 1000,
     automaticBackups: true,
+    metricsPeriodMs: 60_000,
+    metricsAllow: [],
     hostMemoryBytes: totalmem(),
     // Lets every example of the guides (tens of r6g.large nodes) run on a 16 GiB machine.
     memoryOvercommit: 16,

@@ -63,6 +63,8 @@ export class MetricsCollector {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private lastCompactMs = 0;
+  private lastCollectionMs: number | undefined;
+  private liveCache: { atMs: number; readings: Promise<NodeReading[]> } | undefined;
   private host: HostSample | undefined;
 
   constructor(private readonly deps: CollectorDeps, readonly opts: CollectorOptions = DEFAULT_COLLECTOR_OPTIONS) {
@@ -74,6 +76,11 @@ export class MetricsCollector {
     return () => this.listeners.delete(listener);
   }
 
+  /** The nodes collected from. */
+  targets(): Promise<NodeTarget[]> {
+    return this.deps.targets();
+  }
+
   /** Every node's last reading. */
   readings(): NodeReading[] {
     return [...this.last.values()];
@@ -81,6 +88,28 @@ export class MetricsCollector {
 
   hostSample(): HostSample | undefined {
     return this.host;
+  }
+
+  /** When the last collection started (epoch ms). */
+  lastCollectedAt(): number | undefined {
+    return this.lastCollectionMs;
+  }
+
+  /**
+   * Fresh readings of every node for live views (`cachefleet top`), at most one round per
+   * `maxAgeMs` however many viewers ask: nothing is stored, no period's deltas are disturbed.
+   */
+  live(maxAgeMs = 900): Promise<NodeReading[]> {
+    const now = this.now();
+    if (this.liveCache && now - this.liveCache.atMs < maxAgeMs) return this.liveCache.readings;
+    const readings = this.deps.targets().then(async (targets) => {
+      const out: NodeReading[] = [];
+      await forEachLimit(targets, this.opts.concurrency, async (t) => { out.push(await this.read(t, this.now())); });
+      return out;
+    });
+    this.liveCache = { atMs: now, readings };
+    readings.catch(() => { this.liveCache = undefined; });
+    return readings;
   }
 
   start(): void {
@@ -108,6 +137,7 @@ export class MetricsCollector {
   /** One collection: read every node, derive, store, notify. Returns the datums. */
   async collect(): Promise<MetricDatum[]> {
     const atMs = this.now();
+    this.lastCollectionMs = atMs;
     const periodS = Math.max(1, Math.round(this.opts.periodMs / 1000));
     const targets = await this.deps.targets();
     const host = await this.deps.proc.host();
