@@ -47,6 +47,7 @@ export function assembleMetrics(d: {
       commands: async (t) => (await d.admin.ready(t.address, t.port)).call('COMMAND'),
     },
     serviceMetrics: (atMs, periodS) => own.flush(atMs, periodS),
+    onCollected: (ms) => own.collectionTook(ms),
   }, { ...DEFAULT_COLLECTOR_OPTIONS, periodMs: Math.max(1000, d.config.metricsPeriodMs), compactEveryMs: Math.min(60_000, Math.max(1000, d.config.metricsPeriodMs)) });
   const exporter = new PrometheusExporter({ readings: () => collector.readings(), registries: [own.registry], lastCollectionMs: () => collector.lastCollectedAt() });
   const token = d.config.metricsTokenFile ? readFileSync(d.config.metricsTokenFile, 'utf8').trim() : undefined;

@@ -44,6 +44,8 @@ export interface CollectorDeps {
   now?: () => number;
   /** The service's own metrics of the period (flushed on each collection). */
   serviceMetrics?: (atMs: number, periodS: number) => MetricDatum[];
+  /** Told how long each collection took (the service's MetricsCollectionTime). */
+  onCollected?: (ms: number, nodes: number) => void;
 }
 
 /** The last reading of a node: what Prometheus and the terminal views show. */
@@ -90,7 +92,7 @@ export class MetricsCollector {
     return this.host;
   }
 
-  /** When the last collection started (epoch ms). */
+  /** The time (epoch ms) of the last collection whose data is stored: its readings were taken after it. */
   lastCollectedAt(): number | undefined {
     return this.lastCollectionMs;
   }
@@ -137,7 +139,7 @@ export class MetricsCollector {
   /** One collection: read every node, derive, store, notify. Returns the datums. */
   async collect(): Promise<MetricDatum[]> {
     const atMs = this.now();
-    this.lastCollectionMs = atMs;
+    const started = performance.now();
     const periodS = Math.max(1, Math.round(this.opts.periodMs / 1000));
     const targets = await this.deps.targets();
     const host = await this.deps.proc.host();
@@ -171,6 +173,9 @@ export class MetricsCollector {
     for (const l of this.listeners) {
       try { l(data); } catch (err) { this.deps.logger.warn({ err }, 'a metrics listener failed'); }
     }
+    // Set once the collection's data is stored: a reader seeing it finds that collection's points.
+    this.lastCollectionMs = atMs;
+    this.deps.onCollected?.(performance.now() - started, targets.length);
     return data;
   }
 
