@@ -7,6 +7,7 @@
  *   (also TLS, security groups, IAM policy evaluation, IAM authentication of Redis connections, failover, durability, cluster mode: one section each),
  *   backups (capture, restore into 1 and 3 shards, primary latency during a capture: raw redis-servers, no service),
  *   point-in-time restore's replay (a recorded stream of 1,000,000 writes replayed to a second: raw redis-servers),
+ *   metrics collection's CPU at 100 and 1,000 nodes, every 60 s and 10 s (real nodes and simulated INFO, no service),
  *   4. scale: control-plane CPU at rest with 100 and 1,000 single-node clusters, failover and
  *      paginated DescribeCacheClusters with 1,000 nodes running (its own service),
  * prints a results table, and removes everything it started (also on failure and Ctrl-C).
@@ -27,6 +28,7 @@ import { iamAuthRows, measureIamAuth } from './iam-auth.js';
 import { durabilityRows, measureDurability } from './durability.js';
 import { measurePitrReplay, pitrRows } from './pitr.js';
 import { measureScale, scaleRows } from './scale.js';
+import { measureMetrics, metricsRows } from './metrics.js';
 import { Cleanup, startService } from './service.js';
 import { max, median, ms, progress, ratio, rps, sec, table, type Row, type Summary } from './stats.js';
 import { measureThroughput, type ThroughputResult } from './throughput.js';
@@ -137,7 +139,7 @@ async function main(): Promise<number> {
   let clusterDetails: string[] = [];
   try {
     // Sections on raw redis-servers alone: `--only <name>` runs them without starting the service.
-    const standalone = new Set(['backups', 'pitr']);
+    const standalone = new Set(['backups', 'pitr', 'metrics']);
     if (!only || !standalone.has(only)) {
       const svc = await startService(cleanup);
       console.log(`service: ${svc.url}, endpoint router ${svc.router}, endpoint range ${svc.cidr}`);
@@ -234,6 +236,18 @@ async function main(): Promise<number> {
         if (!cleanup.interrupted) {
           console.error(`pitr failed: ${(e as Error).stack ?? e}`);
           rows.push({ measure: 'pitr', value: `FAILED: ${(e as Error).message.split('\n')[0]}`, goal: '', ok: false });
+        }
+      }
+    }
+    if (!only || only === 'metrics') {
+      progress('— metrics collection');
+      try {
+        rows.push(...metricsRows(await measureMetrics({ counts: quick ? [100] : [100, 1000], collections: quick ? 4 : 12 })));
+      } catch (e) {
+        failed = true;
+        if (!cleanup.interrupted) {
+          console.error(`metrics failed: ${(e as Error).stack ?? e}`);
+          rows.push({ measure: 'metrics', value: `FAILED: ${(e as Error).message.split('\n')[0]}`, goal: '', ok: false });
         }
       }
     }

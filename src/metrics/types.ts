@@ -45,6 +45,13 @@ export interface MetricDatum {
   counts?: number[];
   /** 1 (high resolution) or 60 (standard), as PutMetricData's StorageResolution. */
   storageResolution: 1 | 60;
+  /**
+   * More dimension sets the same values are published under (a Redis cache cluster has one node,
+   * so its CacheClusterId + CacheNodeId metrics are also its CacheClusterId metrics). The store
+   * keeps the data once; queries and ListMetrics answer for every set. The collector hands
+   * listeners one datum per set, without this field.
+   */
+  alsoAs?: Dimension[][];
 }
 
 /** GetMetricStatistics / one MetricStat of GetMetricData. */

@@ -11,7 +11,7 @@ import type { Logger } from '../../util/logger.js';
 import { forEachLimit } from '../../util/concurrency.js';
 import type { MetricDatum, MetricListener, MetricStore } from '../types.js';
 import { parseCommandTable, type CommandTable } from './command-families.js';
-import { deriveNodeValues, nodeDatums, replicationLagSeconds } from './derive.js';
+import { deriveNodeValues, expandAliases, nodeDatums, replicationLagSeconds } from './derive.js';
 import { field, parseNodeSample, type NodeSample } from './node-sample.js';
 import type { ProcReader } from './procfs.js';
 import type { HostSample, NodeTarget } from './targets.js';
@@ -136,7 +136,7 @@ export class MetricsCollector {
     await this.running;
   }
 
-  /** One collection: read every node, derive, store, notify. Returns the datums. */
+  /** One collection: read every node, derive, store, notify. Returns the datums (as stored: with alsoAs). */
   async collect(): Promise<MetricDatum[]> {
     const atMs = this.now();
     const started = performance.now();
@@ -170,8 +170,9 @@ export class MetricsCollector {
       this.lastCompactMs = atMs;
       await this.deps.store.compact(atMs);
     }
+    const heard = this.listeners.size > 0 ? expandAliases(data) : [];
     for (const l of this.listeners) {
-      try { l(data); } catch (err) { this.deps.logger.warn({ err }, 'a metrics listener failed'); }
+      try { l(heard); } catch (err) { this.deps.logger.warn({ err }, 'a metrics listener failed'); }
     }
     // Set once the collection's data is stored: a reader seeing it finds that collection's points.
     this.lastCollectionMs = atMs;

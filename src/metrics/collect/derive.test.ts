@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseCommandTable } from './command-families.js';
-import { deriveNodeValues, nodeDatums, replicationLagSeconds } from './derive.js';
+import { deriveNodeValues, expandAliases, nodeDatums, replicationLagSeconds } from './derive.js';
 import { COMMAND_REPLY, infoText } from './fixtures.test-helpers.js';
 import { parseNodeSample } from './node-sample.js';
 import type { NodeTarget } from './targets.js';
@@ -71,11 +71,16 @@ test('a restarted node (new run_id) counts from zero: no negative deltas', () =>
   assert.equal(r.get('CacheHits')!.value, 7);
 });
 
-test('nodeDatums: node and cluster dimension sets, resolution from the period', () => {
+test('nodeDatums: the node\'s dimensions, the cluster\'s as an alias; listeners get both; resolution from the period', () => {
   const d = nodeDatums(target, [{ name: 'CacheHits', unit: 'Count', value: 5 }], 1000, 10);
-  assert.deepEqual(d.map((x) => x.metric.dimensions.map((dim) => dim.name)), [['CacheClusterId', 'CacheNodeId'], ['CacheClusterId']]);
+  assert.equal(d.length, 1);
+  assert.deepEqual(d[0]!.metric.dimensions.map((dim) => dim.name), ['CacheClusterId', 'CacheNodeId']);
+  assert.deepEqual(d[0]!.alsoAs, [[{ name: 'CacheClusterId', value: 'c-001' }]]);
   assert.equal(d[0]!.storageResolution, 1);
   assert.equal(d[0]!.metric.namespace, 'AWS/ElastiCache');
+  const heard = expandAliases(d);
+  assert.deepEqual(heard.map((x) => x.metric.dimensions.length), [2, 1]);
+  assert.ok(heard.every((x) => x.alsoAs === undefined && x.stats.sum === 5));
   assert.equal(nodeDatums(target, [{ name: 'X', unit: 'Count', value: 1 }], 0, 60)[0]!.storageResolution, 60);
 });
 

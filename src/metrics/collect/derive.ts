@@ -116,19 +116,24 @@ export function deriveNodeValues(x: DeriveInput): NodeValue[] {
 }
 
 /**
- * Each value as datums with the dimension sets AWS publishes node metrics under:
- * CacheClusterId + CacheNodeId, and CacheClusterId alone (what most alarms name; a Redis
- * cluster has one node, so both carry the same value).
+ * Each value as a datum under the dimension sets AWS publishes node metrics with:
+ * CacheClusterId + CacheNodeId, and CacheClusterId alone (what most alarms name). A Redis cache
+ * cluster has one node, so the second set is the same data: `alsoAs`, kept once by the store.
  */
 export function nodeDatums(target: NodeTarget, values: NodeValue[], atMs: number, periodS: number): MetricDatum[] {
   const node = [{ name: 'CacheClusterId', value: target.cacheClusterId }, { name: 'CacheNodeId', value: target.cacheNodeId }];
-  const cluster = [{ name: 'CacheClusterId', value: target.cacheClusterId }];
+  const cluster = [[{ name: 'CacheClusterId', value: target.cacheClusterId }]];
   const storageResolution = periodS < 60 ? 1 : 60;
-  return values.flatMap((v) => [node, cluster].map((dimensions) => ({
-    metric: { namespace: ELASTICACHE_NAMESPACE, metricName: v.name, dimensions },
+  return values.map((v) => ({
+    metric: { namespace: ELASTICACHE_NAMESPACE, metricName: v.name, dimensions: node }, alsoAs: cluster,
     timestampMs: atMs, unit: v.unit, storageResolution,
     stats: { sampleCount: 1, sum: v.value, minimum: v.value, maximum: v.value },
-  } satisfies MetricDatum)));
+  } satisfies MetricDatum));
+}
+
+/** A datum as one datum per dimension set (what listeners get: alarms match on exact dimensions). */
+export function expandAliases(data: MetricDatum[]): MetricDatum[] {
+  return data.flatMap(({ alsoAs, ...d }) => [d, ...(alsoAs ?? []).map((dimensions) => ({ ...d, metric: { ...d.metric, dimensions } }))]);
 }
 
 /**

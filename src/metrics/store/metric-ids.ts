@@ -1,7 +1,18 @@
 import type { Dimension, ListMetricsFilter, MetricId } from '../types.js';
 
-/** A metric's dimensions as one stable key: sorted by name, as CloudWatch treats them (order never matters). */
+const keys = new WeakMap<Dimension[], string>();
+
+/**
+ * A metric's dimensions as one stable key: sorted by name, as CloudWatch treats them (order never
+ * matters). Remembered per array: a collector's datums of one node share theirs.
+ */
 export function canonicalDimensions(dims: Dimension[]): string {
+  let key = keys.get(dims);
+  if (key === undefined) keys.set(dims, key = canonical(dims));
+  return key;
+}
+
+function canonical(dims: Dimension[]): string {
   return JSON.stringify([...dims].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((d) => [d.name, d.value]));
 }
 

@@ -46,12 +46,25 @@ test('raw tier: sub-minute periods over high-resolution data, with exact percent
   const clock = { now: T0 + MIN };
   const store = open(clock);
   for (let s = 0; s < 60; s++) await store.put([datum(T0 + s * 1000, s, { storageResolution: 1 })]);
-  await store.put([datum(T0 + 5000, 0, { values: [10, 20, 1000], counts: [1, 1, 2], stats: { sampleCount: 4, sum: 2030, minimum: 10, maximum: 1000 } })]);
+  await store.put([datum(T0 + 5000, 0, { storageResolution: 1, values: [10, 20, 1000], counts: [1, 1, 2], stats: { sampleCount: 4, sum: 2030, minimum: 10, maximum: 1000 } })]);
   const pts = await store.query({ metric: cpu, startMs: T0, endMs: T0 + MIN, periodS: 10, percentiles: [50, 99] });
   assert.equal(pts.length, 6);
   assert.deepEqual(pts[0]!.stats, { sampleCount: 14, sum: 45 + 2030, minimum: 0, maximum: 1000 });
   assert.deepEqual(pts[0]!.percentiles, { 50: 6, 99: 1000 });
   assert.deepEqual(pts[5]!.stats, { sampleCount: 10, sum: 545, minimum: 50, maximum: 59 });
+  await store.close();
+});
+
+test('standard-resolution data is kept by the minute: datums of one minute merge, their values kept for percentiles', async () => {
+  const clock = { now: T0 + MIN };
+  const store = open(clock);
+  await store.put([datum(T0 + 1000, 4)]);
+  await store.put([datum(T0 + 20_000, 8), datum(T0 + 40_000, 6)]);
+  const [p] = await store.query({ metric: cpu, startMs: T0, endMs: T0 + MIN, periodS: 60, percentiles: [50, 100] });
+  assert.deepEqual(p!.stats, { sampleCount: 3, sum: 18, minimum: 4, maximum: 8 });
+  assert.deepEqual(p!.percentiles, { 50: 6, 100: 8 });
+  // Sub-minute periods read high-resolution data only.
+  assert.deepEqual(await store.query({ metric: cpu, startMs: T0, endMs: T0 + MIN, periodS: 10 }), []);
   await store.close();
 });
 
@@ -132,6 +145,22 @@ test('a query spanning tiers counts every datum once: rolled hours, unrolled min
   assert.equal(day[0]!.stats.sum, 180);
   const hours = await store.query({ metric: cpu, startMs: T0, endMs: T0 + DAY, periodS: 3600 });
   assert.deepEqual(hours.map((p) => p.stats.sampleCount), [60, 60, 60]);
+  await store.close();
+});
+
+test('alsoAs: one copy of the data answers under every dimension set; a set with data of its own gets it too', async () => {
+  const clock = { now: T0 + MIN };
+  const store = open(clock);
+  const cluster = [{ name: 'CacheClusterId', value: 'c-001' }];
+  await store.put([datum(T0, 3, { alsoAs: [cluster] }), datum(T0 + 1000, 5, { alsoAs: [cluster] })]);
+  const byCluster = await store.query({ metric: { ...cpu, dimensions: cluster }, startMs: T0, endMs: T0 + MIN, periodS: 60 });
+  assert.deepEqual(byCluster[0]!.stats, { sampleCount: 2, sum: 8, minimum: 3, maximum: 5 });
+  assert.equal((await store.listMetrics({ metricName: 'CPUUtilization' })).length, 2);
+  const other = { ...cpu, metricName: 'Other' };
+  await store.put([{ ...datum(T0, 1), metric: { ...other, dimensions: cluster } }]);
+  await store.put([{ ...datum(T0, 2, { alsoAs: [cluster] }), metric: other }]);
+  const own = await store.query({ metric: { ...other, dimensions: cluster }, startMs: T0, endMs: T0 + MIN, periodS: 60 });
+  assert.equal(own[0]!.stats.sum, 3);
   await store.close();
 });
 

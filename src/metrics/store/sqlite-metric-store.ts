@@ -12,17 +12,23 @@ export interface SqliteMetricStoreOptions {
   now?: () => number;
 }
 
-interface PointRow { tier: number; ts: number; unit: string; n: number; sum: number; min: number; max: number; undistributed: number }
+interface PointRow { tier: number; ts: number; unit: string; n: number; sum: number; min: number; max: number; undistributed: number; lone: number }
 interface DistRow { tier: number; ts: number; unit: string; v: number; n: number }
 
 const RAW = TIERS[0]!;
+const MINUTE = TIERS[1]!;
+/** last_ms of a metric is written again only when it moved on this much (ListMetrics' RecentlyActive is hours). */
+const TOUCH_MS = 60_000;
 
 /**
  * The MetricStore on SQLite (a file of its own beside the state store, 0600, WAL).
  *
  * - `points` holds statistic sets per (metric, tier, interval start, unit); `dist` the values each
- *   summarises: exact in the raw tier (1 s), log-bucketed (±1 %, distribution.ts) in rollups.
- * - Every datum enters the raw tier. `compact` rolls each finished interval of a tier into the
+ *   summarises: exact where put, log-bucketed (±1 %, distribution.ts) in rollups. A point made of
+ *   one value (what the collector puts) is `lone`: its value is its sum, with no dist row, so the
+ *   common put is one INSERT; it gets a dist row only when a second datum merges into it.
+ * - A high-resolution datum (StorageResolution 1) enters the raw tier, a standard one the 1-minute
+ *   tier (CloudWatch keeps standard data at 1-minute resolution). `compact` rolls each finished interval of a tier into the
  *   next (1 s → 1 min → 5 min → 1 h) in one SQL statement per tier, records how far it rolled
  *   (`rollups.done_until`), then drops what each tier no longer keeps.
  * - A datum older than a tier's roll-up mark (PutMetricData may send data two weeks old) is also
@@ -34,6 +40,8 @@ export class SqliteMetricStore implements MetricStore {
   private readonly db: Database.Database;
   private readonly now: () => number;
   private readonly stmts;
+  /** Metric ids by namespace, name and dimensions (forgotten when compaction drops metrics). */
+  private ids = new Map<string, { id: number; row: number; lastMs: number }>();
 
   constructor(path: string, opts: SqliteMetricStoreOptions = {}) {
     this.now = opts.now ?? Date.now;
@@ -47,10 +55,11 @@ export class SqliteMetricStore implements MetricStore {
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS metrics (
         id INTEGER PRIMARY KEY, namespace TEXT NOT NULL, name TEXT NOT NULL, dims TEXT NOT NULL,
-        last_ms INTEGER NOT NULL, UNIQUE (namespace, name, dims));
+        last_ms INTEGER NOT NULL, alias_of INTEGER, UNIQUE (namespace, name, dims));
       CREATE TABLE IF NOT EXISTS points (
         metric_id INTEGER NOT NULL, tier INTEGER NOT NULL, ts INTEGER NOT NULL, unit TEXT NOT NULL,
         n REAL NOT NULL, sum REAL NOT NULL, min REAL NOT NULL, max REAL NOT NULL, undistributed REAL NOT NULL,
+        lone INTEGER NOT NULL DEFAULT 0,
         PRIMARY KEY (metric_id, tier, ts, unit)) WITHOUT ROWID;
       CREATE INDEX IF NOT EXISTS points_tier_ts ON points (tier, ts);
       CREATE TABLE IF NOT EXISTS dist (
@@ -61,14 +70,22 @@ export class SqliteMetricStore implements MetricStore {
       CREATE TABLE IF NOT EXISTS rollups (tier INTEGER PRIMARY KEY, done_until INTEGER NOT NULL);
     `);
     const mergePoint = `ON CONFLICT (metric_id, tier, ts, unit) DO UPDATE SET n = n + excluded.n, sum = sum + excluded.sum,
-      min = MIN(min, excluded.min), max = MAX(max, excluded.max), undistributed = undistributed + excluded.undistributed`;
+      min = MIN(min, excluded.min), max = MAX(max, excluded.max), undistributed = undistributed + excluded.undistributed, lone = 0`;
     const mergeDist = 'ON CONFLICT (metric_id, tier, ts, unit, v) DO UPDATE SET n = n + excluded.n';
     this.stmts = {
-      metricId: this.db.prepare<[string, string, string], { id: number }>(
-        'SELECT id FROM metrics WHERE namespace = ? AND name = ? AND dims = ?'),
+      metricId: this.db.prepare<[string, string, string], { id: number; alias_of: number | null }>(
+        'SELECT id, alias_of FROM metrics WHERE namespace = ? AND name = ? AND dims = ?'),
+      upsertAlias: this.db.prepare<[string, string, string, number, number], { id: number; alias_of: number | null }>(
+        `INSERT INTO metrics (namespace, name, dims, last_ms, alias_of) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (namespace, name, dims) DO UPDATE SET last_ms = MAX(last_ms, excluded.last_ms) RETURNING id, alias_of`),
       upsertMetric: this.db.prepare<[string, string, string, number], { id: number }>(
         `INSERT INTO metrics (namespace, name, dims, last_ms) VALUES (?, ?, ?, ?)
          ON CONFLICT (namespace, name, dims) DO UPDATE SET last_ms = MAX(last_ms, excluded.last_ms) RETURNING id`),
+      putLone: this.db.prepare(
+        'INSERT INTO points (metric_id, tier, ts, unit, n, sum, min, max, undistributed, lone) VALUES (?, ?, ?, ?, 1, ?, ?, ?, 0, 1) ON CONFLICT DO NOTHING'),
+      loneOf: this.db.prepare<[number, number, number, string], { sum: number }>(
+        'SELECT sum FROM points WHERE metric_id = ? AND tier = ? AND ts = ? AND unit = ? AND lone = 1'),
+      touchMetric: this.db.prepare('UPDATE metrics SET last_ms = MAX(last_ms, ?) WHERE id = ?'),
       putPoint: this.db.prepare(
         `INSERT INTO points (metric_id, tier, ts, unit, n, sum, min, max, undistributed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ${mergePoint}`),
       putDist: this.db.prepare(`INSERT INTO dist (metric_id, tier, ts, unit, v, n) VALUES (?, ?, ?, ?, ?, ?) ${mergeDist}`),
@@ -80,16 +97,19 @@ export class SqliteMetricStore implements MetricStore {
          SELECT metric_id, @to_tier, ts - ts % @width, unit, SUM(n), SUM(sum), MIN(min), MAX(max), SUM(undistributed)
          FROM points WHERE tier = @from_tier AND ts >= @from AND ts < @to AND true
          GROUP BY metric_id, ts - ts % @width, unit ${mergePoint}`),
+      // The finer tier's values: its dist rows and its lone points' values.
       rollDist: this.db.prepare(
         `INSERT INTO dist (metric_id, tier, ts, unit, v, n)
-         SELECT metric_id, @to_tier, ts - ts % @width, unit, bucket_value(v), SUM(n)
-         FROM dist WHERE tier = @from_tier AND ts >= @from AND ts < @to AND true
-         GROUP BY metric_id, ts - ts % @width, unit, bucket_value(v) ${mergeDist}`),
+         SELECT metric_id, @to_tier, bts, unit, bv, SUM(n) FROM (
+           SELECT metric_id, ts - ts % @width AS bts, unit, bucket_value(v) AS bv, n FROM dist WHERE tier = @from_tier AND ts >= @from AND ts < @to
+           UNION ALL
+           SELECT metric_id, ts - ts % @width, unit, bucket_value(sum), 1 FROM points WHERE tier = @from_tier AND lone = 1 AND ts >= @from AND ts < @to)
+         WHERE true GROUP BY metric_id, bts, unit, bv ${mergeDist}`),
       dropPoints: this.db.prepare('DELETE FROM points WHERE tier = ? AND ts < ?'),
       dropDist: this.db.prepare('DELETE FROM dist WHERE tier = ? AND ts < ?'),
       dropMetrics: this.db.prepare('DELETE FROM metrics WHERE last_ms < ?'),
       points: this.db.prepare<[number, number, number, number], PointRow>(
-        'SELECT tier, ts, unit, n, sum, min, max, undistributed FROM points WHERE metric_id = ? AND tier = ? AND ts >= ? AND ts < ?'),
+        'SELECT tier, ts, unit, n, sum, min, max, undistributed, lone FROM points WHERE metric_id = ? AND tier = ? AND ts >= ? AND ts < ?'),
       dist: this.db.prepare<[number, number, number, number], DistRow>(
         'SELECT tier, ts, unit, v, n FROM dist WHERE metric_id = ? AND tier = ? AND ts >= ? AND ts < ?'),
       allMetrics: this.db.prepare<[], { namespace: string; name: string; dims: string; last_ms: number }>(
@@ -107,17 +127,52 @@ export class SqliteMetricStore implements MetricStore {
   }
 
   private putOne(d: MetricDatum, marks: Map<number, number>, now: number): void {
-    const { id } = this.stmts.upsertMetric.get(d.metric.namespace, d.metric.metricName, canonicalDimensions(d.metric.dimensions), d.timestampMs)!;
+    const id = this.metricId(d.metric.namespace, d.metric.metricName, canonicalDimensions(d.metric.dimensions), d.timestampMs);
+    for (const dims of d.alsoAs ?? []) {
+      // An alias row points at this metric; a set that already holds data of its own gets the datum too.
+      const alias = this.metricId(d.metric.namespace, d.metric.metricName, canonicalDimensions(dims), d.timestampMs, id);
+      if (alias !== id) this.putOne({ ...d, metric: { ...d.metric, dimensions: dims }, alsoAs: [] }, marks, now);
+    }
     const { entries, undistributed } = distributionOf(d);
+    const entry = d.storageResolution === 1 ? RAW : MINUTE;
     for (const tier of TIERS) {
-      const raw = tier === RAW;
-      // The raw tier takes every datum it still keeps; a coarser tier only what its rollups have passed.
-      if (raw ? d.timestampMs < now - RAW.retentionMs : bucketStart(d.timestampMs, tier.resolutionS) >= (marks.get(tier.resolutionS) ?? 0)) continue;
+      if (tier.resolutionS < entry.resolutionS) continue;
+      const exact = tier === entry;
+      // The entry tier takes every datum it still keeps; a coarser tier only what its rollups have passed.
+      if (exact ? d.timestampMs < now - tier.retentionMs : bucketStart(d.timestampMs, tier.resolutionS) >= (marks.get(tier.resolutionS) ?? 0)) continue;
       const ts = bucketStart(d.timestampMs, tier.resolutionS);
       const s = d.stats;
+      // The common case: one value in an interval of its own.
+      const lone = entries.length === 1 && entries[0]!.count === 1 && s.sampleCount === 1;
+      if (exact && lone && this.stmts.putLone.run(id, tier.resolutionS, ts, d.unit, s.sum, s.minimum, s.maximum).changes === 1) continue;
+      // Merging into a point: a lone point's value moves to a dist row first.
+      const old = this.stmts.loneOf.get(id, tier.resolutionS, ts, d.unit);
+      if (old) this.stmts.putDist.run(id, tier.resolutionS, ts, d.unit, exact ? old.sum : bucketValue(old.sum), 1);
       this.stmts.putPoint.run(id, tier.resolutionS, ts, d.unit, s.sampleCount, s.sum, s.minimum, s.maximum, undistributed);
-      for (const e of entries) this.stmts.putDist.run(id, tier.resolutionS, ts, d.unit, raw ? e.value : bucketValue(e.value), e.count);
+      for (const e of entries) this.stmts.putDist.run(id, tier.resolutionS, ts, d.unit, exact ? e.value : bucketValue(e.value), e.count);
     }
+  }
+
+  /**
+   * The id whose points hold the metric's data (an alias row's target), from memory once known;
+   * last_ms is written when it moved on a minute. With `aliasOf`, a new row is made an alias of it.
+   */
+  private metricId(namespace: string, name: string, dims: string, atMs: number, aliasOf?: number): number {
+    const key = `${namespace}\0${name}\0${dims}`;
+    const known = this.ids.get(key);
+    if (known) {
+      if (atMs > known.lastMs + TOUCH_MS) {
+        this.stmts.touchMetric.run(atMs, known.row);
+        known.lastMs = atMs;
+      }
+      return known.id;
+    }
+    const row = aliasOf === undefined
+      ? { ...this.stmts.upsertMetric.get(namespace, name, dims, atMs)!, alias_of: null }
+      : this.stmts.upsertAlias.get(namespace, name, dims, atMs, aliasOf)!;
+    const id = row.alias_of ?? row.id;
+    this.ids.set(key, { id, row: row.id, lastMs: atMs });
+    return id;
   }
 
   private marks(): Map<number, number> {
@@ -142,14 +197,15 @@ export class SqliteMetricStore implements MetricStore {
         this.stmts.dropPoints.run(t.resolutionS, nowMs - t.retentionMs);
         this.stmts.dropDist.run(t.resolutionS, nowMs - t.retentionMs);
       }
-      this.stmts.dropMetrics.run(nowMs - TIERS[TIERS.length - 1]!.retentionMs);
+      if (this.stmts.dropMetrics.run(nowMs - TIERS[TIERS.length - 1]!.retentionMs).changes > 0) this.ids = new Map();
     })();
   }
 
   async query(q: MetricQuery): Promise<AggregatedPoint[]> {
-    const row = this.stmts.metricId.get(q.metric.namespace, q.metric.metricName, canonicalDimensions(q.metric.dimensions));
+    const found = this.stmts.metricId.get(q.metric.namespace, q.metric.metricName, canonicalDimensions(q.metric.dimensions));
     const tiers = tiersForPeriod(q.periodS);
-    if (!row || tiers.length === 0 || q.endMs <= q.startMs) return [];
+    if (!found || tiers.length === 0 || q.endMs <= q.startMs) return [];
+    const row = { id: found.alias_of ?? found.id };
     const marks = this.marks();
     const periodMs = q.periodS * 1000;
     const groups = new Map<string, { ts: number; unit: StandardUnit; stats: StatisticSet; undistributed: number; dist: Weighted[] }>();
@@ -172,6 +228,7 @@ export class SqliteMetricStore implements MetricStore {
           g.stats = { sampleCount: g.stats.sampleCount + p.n, sum: g.stats.sum + p.sum, minimum: Math.min(g.stats.minimum, p.min), maximum: Math.max(g.stats.maximum, p.max) };
           g.undistributed += p.undistributed;
         }
+        if (p.lone && q.percentiles?.length) groups.get(key)!.dist.push({ value: p.sum, count: 1 });
       }
       if (q.percentiles?.length) {
         for (const e of this.stmts.dist.all(row.id, tier, from, q.endMs)) groups.get(keyOf(e.ts, e.unit))?.dist.push({ value: e.v, count: e.n });
