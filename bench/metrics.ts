@@ -16,7 +16,7 @@
  *   rows.push(...metricsRows(await measureMetrics({ counts: [100, 1000] })));
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AdminPool, whenReady } from '../src/engine/admin.js';
@@ -39,7 +39,11 @@ export interface MetricsBenchResult {
   realNodes: number;
   /** CPU ms per node per collection, real nodes. */
   realCpuMsPerNode: number;
-  simulated: { nodes: number; periodS: number; cpuMsPerCollection: number; cpuMsPerNode: number; coreShare: number; datumsPerCollection: number }[];
+  simulated: {
+    nodes: number; periodS: number; cpuMsPerCollection: number; cpuMsPerNode: number; coreShare: number; datumsPerCollection: number;
+    /** metrics.db (with its WAL) bytes per node per collection, after the measured collections. */
+    bytesPerNodeCollection: number;
+  }[];
 }
 
 function cpuMs(): number {
@@ -130,8 +134,13 @@ export async function measureMetrics(opts: MetricsBenchOptions = {}): Promise<Me
         progress(`metrics: ${collections} collections of ${n} simulated nodes every ${periodS} s`);
         const cpu = await runCollections(collector, simClock, periodS * 1000, collections);
         await store.close();
+        const file = join(dir, `sim-${n}-${periodS}.db`);
+        const bytes = (await stat(file)).size + ((await stat(`${file}-wal`).catch(() => undefined))?.size ?? 0);
         const perCollection = cpu / collections;
-        simulated.push({ nodes: n, periodS, cpuMsPerCollection: perCollection, cpuMsPerNode: perCollection / n, coreShare: perCollection / (periodS * 1000), datumsPerCollection: datums });
+        simulated.push({
+          nodes: n, periodS, cpuMsPerCollection: perCollection, cpuMsPerNode: perCollection / n, coreShare: perCollection / (periodS * 1000), datumsPerCollection: datums,
+          bytesPerNodeCollection: bytes / n / (collections + 1),
+        });
       }
     }
     return { realNodes, realCpuMsPerNode: realCpu / collections / realNodes, simulated };
@@ -145,6 +154,11 @@ export async function measureMetrics(opts: MetricsBenchOptions = {}): Promise<Me
 export function metricsRows(r: MetricsBenchResult): Row[] {
   return [
     { measure: `Metrics: collector CPU per node per collection, ${r.realNodes} real nodes (INFO all over admin connections)`, value: `${r.realCpuMsPerNode.toFixed(2)} ms`, goal: '' },
+    ...r.simulated.filter((s) => s.periodS === 60).map((s) => ({
+      measure: `Metrics: store size, ${s.nodes.toLocaleString('en-US')} nodes every 60 s (1-minute tier, before rollups)`,
+      value: `${Math.round(s.bytesPerNodeCollection)} B per node per minute (${((s.bytesPerNodeCollection * 1440) / 1e6).toFixed(1)} MB per node per day)`,
+      goal: '',
+    })),
     ...r.simulated.map((s) => ({
       measure: `Metrics: ${s.nodes.toLocaleString('en-US')} nodes every ${s.periodS} s (simulated INFO): control-plane CPU`,
       value: `${(100 * s.coreShare).toFixed(2)}% of a core (${s.cpuMsPerCollection.toFixed(0)} ms a collection, ${s.cpuMsPerNode.toFixed(2)} ms/node, ${s.datumsPerCollection.toLocaleString('en-US')} datums)`,
