@@ -12,7 +12,10 @@ export const SERVICE_NAMESPACE = 'cachefleet';
 interface Pending {
   unit: StandardUnit;
   dims: Record<string, string>;
+  /** Latencies: the raw values (for percentiles). */
   values: number[];
+  /** Counts: their running total (a health check a second per node must not keep an array). */
+  total: number;
 }
 
 export class ServiceMetrics {
@@ -71,7 +74,7 @@ export class ServiceMetrics {
       const dimensions = Object.entries(p.dims).map(([n, value]) => ({ name: n, value }));
       const storageResolution = periodS < 60 ? 1 : 60;
       if (p.unit === 'Count') {
-        const total = p.values.reduce((a, b) => a + b, 0);
+        const total = p.total;
         out.push({ metric: { namespace: SERVICE_NAMESPACE, metricName: name, dimensions }, timestampMs: atMs, unit: p.unit, storageResolution, stats: { sampleCount: 1, sum: total, minimum: total, maximum: total } });
       } else {
         out.push({
@@ -87,8 +90,9 @@ export class ServiceMetrics {
   private add(name: string, unit: StandardUnit, dims: Record<string, string>, value: number): void {
     const key = `${name}\0${JSON.stringify(dims)}`;
     let p = this.pending.get(key);
-    if (!p) this.pending.set(key, p = { unit, dims, values: [] });
+    if (!p) this.pending.set(key, p = { unit, dims, values: [], total: 0 });
+    if (unit === 'Count') p.total += value;
     // Bounded: a burst of requests keeps at most this many raw latencies a period (later ones still count in prom-client).
-    if (p.values.length < 10_000) p.values.push(value);
+    else if (p.values.length < 10_000) p.values.push(value);
   }
 }
