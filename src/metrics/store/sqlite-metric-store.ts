@@ -58,19 +58,17 @@ export class SqliteMetricStore implements MetricStore {
         last_ms INTEGER NOT NULL, alias_of INTEGER, UNIQUE (namespace, name, dims));
       CREATE TABLE IF NOT EXISTS points (
         metric_id INTEGER NOT NULL, tier INTEGER NOT NULL, ts INTEGER NOT NULL, unit TEXT NOT NULL,
-        n REAL NOT NULL, sum REAL NOT NULL, min REAL NOT NULL, max REAL NOT NULL, undistributed REAL NOT NULL,
+        n REAL NOT NULL, sum REAL NOT NULL, min REAL, max REAL, undistributed REAL NOT NULL,
         lone INTEGER NOT NULL DEFAULT 0,
         PRIMARY KEY (metric_id, tier, ts, unit)) WITHOUT ROWID;
-      CREATE INDEX IF NOT EXISTS points_tier_ts ON points (tier, ts);
       CREATE TABLE IF NOT EXISTS dist (
         metric_id INTEGER NOT NULL, tier INTEGER NOT NULL, ts INTEGER NOT NULL, unit TEXT NOT NULL,
         v REAL NOT NULL, n REAL NOT NULL,
         PRIMARY KEY (metric_id, tier, ts, unit, v)) WITHOUT ROWID;
-      CREATE INDEX IF NOT EXISTS dist_tier_ts ON dist (tier, ts);
       CREATE TABLE IF NOT EXISTS rollups (tier INTEGER PRIMARY KEY, done_until INTEGER NOT NULL);
     `);
     const mergePoint = `ON CONFLICT (metric_id, tier, ts, unit) DO UPDATE SET n = n + excluded.n, sum = sum + excluded.sum,
-      min = MIN(min, excluded.min), max = MAX(max, excluded.max), undistributed = undistributed + excluded.undistributed, lone = 0`;
+      min = MIN(COALESCE(min, sum), excluded.min), max = MAX(COALESCE(max, sum), excluded.max), undistributed = undistributed + excluded.undistributed, lone = 0`;
     const mergeDist = 'ON CONFLICT (metric_id, tier, ts, unit, v) DO UPDATE SET n = n + excluded.n';
     this.stmts = {
       metricId: this.db.prepare<[string, string, string], { id: number; alias_of: number | null }>(
@@ -82,7 +80,7 @@ export class SqliteMetricStore implements MetricStore {
         `INSERT INTO metrics (namespace, name, dims, last_ms) VALUES (?, ?, ?, ?)
          ON CONFLICT (namespace, name, dims) DO UPDATE SET last_ms = MAX(last_ms, excluded.last_ms) RETURNING id`),
       putLone: this.db.prepare(
-        'INSERT INTO points (metric_id, tier, ts, unit, n, sum, min, max, undistributed, lone) VALUES (?, ?, ?, ?, 1, ?, ?, ?, 0, 1) ON CONFLICT DO NOTHING'),
+        'INSERT INTO points (metric_id, tier, ts, unit, n, sum, min, max, undistributed, lone) VALUES (?, ?, ?, ?, 1, ?, NULL, NULL, 0, 1) ON CONFLICT DO NOTHING'),
       loneOf: this.db.prepare<[number, number, number, string], { sum: number }>(
         'SELECT sum FROM points WHERE metric_id = ? AND tier = ? AND ts = ? AND unit = ? AND lone = 1'),
       touchMetric: this.db.prepare('UPDATE metrics SET last_ms = MAX(last_ms, ?) WHERE id = ?'),
@@ -92,24 +90,28 @@ export class SqliteMetricStore implements MetricStore {
       marks: this.db.prepare<[], { tier: number; done_until: number }>('SELECT tier, done_until FROM rollups'),
       setMark: this.db.prepare('INSERT INTO rollups (tier, done_until) VALUES (?, ?) ON CONFLICT (tier) DO UPDATE SET done_until = excluded.done_until'),
       // "WHERE true" lets SQLite parse an upsert whose source is a SELECT.
+      // Rollups and expiry walk the metrics (CROSS JOIN keeps them the outer loop) and seek each one's
+      // range by primary key: no second index on (tier, ts) to write with every put.
       rollPoints: this.db.prepare(
         `INSERT INTO points (metric_id, tier, ts, unit, n, sum, min, max, undistributed)
-         SELECT metric_id, @to_tier, ts - ts % @width, unit, SUM(n), SUM(sum), MIN(min), MAX(max), SUM(undistributed)
-         FROM points WHERE tier = @from_tier AND ts >= @from AND ts < @to AND true
-         GROUP BY metric_id, ts - ts % @width, unit ${mergePoint}`),
+         SELECT p.metric_id, @to_tier, p.ts - p.ts % @width, p.unit, SUM(p.n), SUM(p.sum), MIN(COALESCE(p.min, p.sum)), MAX(COALESCE(p.max, p.sum)), SUM(p.undistributed)
+         FROM metrics m CROSS JOIN points p ON p.metric_id = m.id AND p.tier = @from_tier AND p.ts >= @from AND p.ts < @to
+         WHERE true GROUP BY p.metric_id, p.ts - p.ts % @width, p.unit ${mergePoint}`),
       // The finer tier's values: its dist rows and its lone points' values.
       rollDist: this.db.prepare(
         `INSERT INTO dist (metric_id, tier, ts, unit, v, n)
          SELECT metric_id, @to_tier, bts, unit, bv, SUM(n) FROM (
-           SELECT metric_id, ts - ts % @width AS bts, unit, bucket_value(v) AS bv, n FROM dist WHERE tier = @from_tier AND ts >= @from AND ts < @to
+           SELECT d.metric_id, d.ts - d.ts % @width AS bts, d.unit, bucket_value(d.v) AS bv, d.n
+           FROM metrics m CROSS JOIN dist d ON d.metric_id = m.id AND d.tier = @from_tier AND d.ts >= @from AND d.ts < @to
            UNION ALL
-           SELECT metric_id, ts - ts % @width, unit, bucket_value(sum), 1 FROM points WHERE tier = @from_tier AND lone = 1 AND ts >= @from AND ts < @to)
+           SELECT p.metric_id, p.ts - p.ts % @width, p.unit, bucket_value(p.sum), 1
+           FROM metrics m CROSS JOIN points p ON p.metric_id = m.id AND p.tier = @from_tier AND p.lone = 1 AND p.ts >= @from AND p.ts < @to)
          WHERE true GROUP BY metric_id, bts, unit, bv ${mergeDist}`),
-      dropPoints: this.db.prepare('DELETE FROM points WHERE tier = ? AND ts < ?'),
-      dropDist: this.db.prepare('DELETE FROM dist WHERE tier = ? AND ts < ?'),
+      dropPoints: this.db.prepare('DELETE FROM points WHERE metric_id IN (SELECT id FROM metrics) AND tier = ? AND ts < ?'),
+      dropDist: this.db.prepare('DELETE FROM dist WHERE metric_id IN (SELECT id FROM metrics) AND tier = ? AND ts < ?'),
       dropMetrics: this.db.prepare('DELETE FROM metrics WHERE last_ms < ?'),
       points: this.db.prepare<[number, number, number, number], PointRow>(
-        'SELECT tier, ts, unit, n, sum, min, max, undistributed, lone FROM points WHERE metric_id = ? AND tier = ? AND ts >= ? AND ts < ?'),
+        'SELECT tier, ts, unit, n, sum, COALESCE(min, sum) AS min, COALESCE(max, sum) AS max, undistributed, lone FROM points WHERE metric_id = ? AND tier = ? AND ts >= ? AND ts < ?'),
       dist: this.db.prepare<[number, number, number, number], DistRow>(
         'SELECT tier, ts, unit, v, n FROM dist WHERE metric_id = ? AND tier = ? AND ts >= ? AND ts < ?'),
       allMetrics: this.db.prepare<[], { namespace: string; name: string; dims: string; last_ms: number }>(
@@ -144,7 +146,7 @@ export class SqliteMetricStore implements MetricStore {
       const s = d.stats;
       // The common case: one value in an interval of its own.
       const lone = entries.length === 1 && entries[0]!.count === 1 && s.sampleCount === 1;
-      if (exact && lone && this.stmts.putLone.run(id, tier.resolutionS, ts, d.unit, s.sum, s.minimum, s.maximum).changes === 1) continue;
+      if (exact && lone && this.stmts.putLone.run(id, tier.resolutionS, ts, d.unit, s.sum).changes === 1) continue;
       // Merging into a point: a lone point's value moves to a dist row first.
       const old = this.stmts.loneOf.get(id, tier.resolutionS, ts, d.unit);
       if (old) this.stmts.putDist.run(id, tier.resolutionS, ts, d.unit, exact ? old.sum : bucketValue(old.sum), 1);
