@@ -30,7 +30,7 @@ const TOUCH_MS = 60_000;
  * - A high-resolution datum (StorageResolution 1) enters the raw tier, a standard one the 1-minute
  *   tier (CloudWatch keeps standard data at 1-minute resolution). `compact` rolls each finished interval of a tier into the
  *   next (1 s → 1 min → 5 min → 1 h) in one SQL statement per tier, records how far it rolled
- *   (`rollups.done_until`), then drops what each tier no longer keeps.
+ *   (`rollups.done_until`), then drops what each tier no longer keeps (every 1 % of its retention).
  * - A datum older than a tier's roll-up mark (PutMetricData may send data two weeks old) is also
  *   written straight into that tier, so no rolled interval misses it.
  * - A query with period P reads the coarsest tier whose resolution divides P for everything it
@@ -42,6 +42,8 @@ export class SqliteMetricStore implements MetricStore {
   private readonly stmts;
   /** Metric ids by namespace, name and dimensions (forgotten when compaction drops metrics). */
   private ids = new Map<string, { id: number; row: number; lastMs: number }>();
+  /** When each tier's expiry last ran (in memory: a restart runs it again). */
+  private readonly droppedAt = new Map<number, number>();
 
   constructor(path: string, opts: SqliteMetricStoreOptions = {}) {
     this.now = opts.now ?? Date.now;
@@ -95,20 +97,20 @@ export class SqliteMetricStore implements MetricStore {
       rollPoints: this.db.prepare(
         `INSERT INTO points (metric_id, tier, ts, unit, n, sum, min, max, undistributed)
          SELECT p.metric_id, @to_tier, p.ts - p.ts % @width, p.unit, SUM(p.n), SUM(p.sum), MIN(COALESCE(p.min, p.sum)), MAX(COALESCE(p.max, p.sum)), SUM(p.undistributed)
-         FROM metrics m CROSS JOIN points p ON p.metric_id = m.id AND p.tier = @from_tier AND p.ts >= @from AND p.ts < @to
+         FROM metrics m CROSS JOIN points p ON m.alias_of IS NULL AND p.metric_id = m.id AND p.tier = @from_tier AND p.ts >= @from AND p.ts < @to
          WHERE true GROUP BY p.metric_id, p.ts - p.ts % @width, p.unit ${mergePoint}`),
       // The finer tier's values: its dist rows and its lone points' values.
       rollDist: this.db.prepare(
         `INSERT INTO dist (metric_id, tier, ts, unit, v, n)
          SELECT metric_id, @to_tier, bts, unit, bv, SUM(n) FROM (
            SELECT d.metric_id, d.ts - d.ts % @width AS bts, d.unit, bucket_value(d.v) AS bv, d.n
-           FROM metrics m CROSS JOIN dist d ON d.metric_id = m.id AND d.tier = @from_tier AND d.ts >= @from AND d.ts < @to
+           FROM metrics m CROSS JOIN dist d ON m.alias_of IS NULL AND d.metric_id = m.id AND d.tier = @from_tier AND d.ts >= @from AND d.ts < @to
            UNION ALL
            SELECT p.metric_id, p.ts - p.ts % @width, p.unit, bucket_value(p.sum), 1
-           FROM metrics m CROSS JOIN points p ON p.metric_id = m.id AND p.tier = @from_tier AND p.lone = 1 AND p.ts >= @from AND p.ts < @to)
+           FROM metrics m CROSS JOIN points p ON m.alias_of IS NULL AND p.metric_id = m.id AND p.tier = @from_tier AND p.lone = 1 AND p.ts >= @from AND p.ts < @to)
          WHERE true GROUP BY metric_id, bts, unit, bv ${mergeDist}`),
-      dropPoints: this.db.prepare('DELETE FROM points WHERE metric_id IN (SELECT id FROM metrics) AND tier = ? AND ts < ?'),
-      dropDist: this.db.prepare('DELETE FROM dist WHERE metric_id IN (SELECT id FROM metrics) AND tier = ? AND ts < ?'),
+      dropPoints: this.db.prepare('DELETE FROM points WHERE metric_id IN (SELECT id FROM metrics WHERE alias_of IS NULL) AND tier = ? AND ts < ?'),
+      dropDist: this.db.prepare('DELETE FROM dist WHERE metric_id IN (SELECT id FROM metrics WHERE alias_of IS NULL) AND tier = ? AND ts < ?'),
       dropMetrics: this.db.prepare('DELETE FROM metrics WHERE last_ms < ?'),
       points: this.db.prepare<[number, number, number, number], PointRow>(
         'SELECT tier, ts, unit, n, sum, COALESCE(min, sum) AS min, COALESCE(max, sum) AS max, undistributed, lone FROM points WHERE metric_id = ? AND tier = ? AND ts >= ? AND ts < ?'),
@@ -196,6 +198,9 @@ export class SqliteMetricStore implements MetricStore {
         this.stmts.setMark.run(to.resolutionS, end);
       }
       for (const t of TIERS) {
+        // Expiry seeks every metric: each tier's runs every 1 % of its retention (a minute at least).
+        if (nowMs - (this.droppedAt.get(t.resolutionS) ?? -Infinity) < Math.max(60_000, t.retentionMs / 100)) continue;
+        this.droppedAt.set(t.resolutionS, nowMs);
         this.stmts.dropPoints.run(t.resolutionS, nowMs - t.retentionMs);
         this.stmts.dropDist.run(t.resolutionS, nowMs - t.retentionMs);
       }
