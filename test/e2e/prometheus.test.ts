@@ -30,15 +30,17 @@ describe('Prometheus scrapes the service', { timeout: 120_000, skip: requireOrSk
   const cleanup = useCleanup();
   let svc: TestService;
   let primary: string;
+  let metricsPort: number;
 
   before(async () => {
-    svc = await startService(cleanup, { args: ['--metrics-period-seconds', '1'] });
+    metricsPort = await freePort();
+    svc = await startService(cleanup, { args: ['--metrics-period-seconds', '1', '--metrics-port', String(metricsPort)] });
     primary = primaryOf(await createGroup(svc.client, { ReplicationGroupId: GROUP, NumCacheClusters: 2 }));
     await nextCollection(svc.url, Date.now());
   });
 
-  test('promtool accepts the exposition and the shipped alert rules', async () => {
-    const text = await scrape(svc.url);
+  test('promtool accepts the exposition (served on --metrics-port too) and the shipped alert rules', async () => {
+    const text = await scrape(`http://127.0.0.1:${metricsPort}`);
     assert.match(text, /^redis_up\{/m);
     const metrics = await run('promtool', ['check', 'metrics'], { input: text });
     assert.equal(metrics.code, 0, `${metrics.stdout}${metrics.stderr}`);
