@@ -88,7 +88,10 @@ export interface ListMetricsFilter {
 /**
  * The embedded time-series store (a SQLite file in the data directory by default), with
  * CloudWatch's retention tiers: sub-minute points for 3 hours, 1-minute for 15 days, 5-minute for
- * 63 days, 1-hour for 455 days. A query reads the finest tier that still holds its start.
+ * 63 days, 1-hour for 455 days. High-resolution data (StorageResolution 1) is kept by the second,
+ * standard data by the minute. A query with period P reads the coarsest tier whose resolution
+ * divides P, plus what finer tiers have not rolled into it yet; sub-minute periods see
+ * high-resolution data only.
  */
 export interface MetricStore {
   put(data: MetricDatum[]): Promise<void>;
