@@ -24,7 +24,8 @@ import ts from 'typescript';
  *   of them; the event sink (over the store).
  * - core, security, health, failover, iam: what API handlers and controllers share (Services, ARNs,
  *   the service's configuration); node auth, ACL users and TLS; the health monitor; the failover
- *   machine (over the engine); the API's own users, groups, keys and policy evaluation.
+ *   machine (over the engine); the API's own users, groups, keys and policy evaluation. metrics:
+ *   collection from the nodes, the time-series store, the Prometheus exposition (over the engine).
  * - resources: the ElastiCache resources as records (validation, naming, commits). gateway: the
  *   IAM auth gateway of Redis connections (tokens checked with iam's SigV4 and policies, its process
  *   beside the endpoints).

@@ -49,7 +49,7 @@ export function iamClient(o: ApiClientOptions): IAMClient {
 }
 
 /** --endpoint-url, else $CACHEFLEET_ENDPOINT, else the service running on --data-dir (http or https), else the default port. */
-function apiEndpoint(o: Pick<ApiClientOptions, 'endpointUrl' | 'dataDir'>): string {
+export function apiEndpoint(o: Pick<ApiClientOptions, 'endpointUrl' | 'dataDir'>): string {
   const fromDir = o.dataDir ? readServerFile(resolve(o.dataDir)) : undefined;
   return o.endpointUrl ?? process.env.CACHEFLEET_ENDPOINT
     ?? (fromDir ? serverUrl(fromDir) : `http://127.0.0.1:${DEFAULT_PORT}`);

@@ -5,6 +5,7 @@ import { registerCredentialsCommand } from './credentials-command.js';
 import { registerGroupCommands } from './group-commands.js';
 import { registerKmsCommands } from './kms-command.js';
 import { registerRestoreCommand } from './restore-command.js';
+import { registerMetricsCommands } from './metrics-commands.js';
 import { registerServerCommand } from './server-command.js';
 
 // The AWS SDK's notice that its 2027 releases need Node 22 is noise in a CLI's output (it is
@@ -26,6 +27,7 @@ registerChaosCommands(program);
 registerCaCommand(program);
 registerKmsCommands(program);
 registerRestoreCommand(program);
+registerMetricsCommands(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {
   console.error(`cachefleet: ${err.message}`);

@@ -42,6 +42,10 @@ export function registerServerCommand(program: Command): void {
     .option('--tls', "serve the API (and every listener of the service) over HTTPS, with a certificate from the service's CA (`cachefleet ca` prints it) unless --tls-cert/--tls-key give one", false)
     .option('--tls-cert <file>', 'with --tls: your own certificate (PEM, chain first) instead of one from the service CA')
     .option('--tls-key <file>', 'with --tls: the key of --tls-cert (PEM)')
+    .option('--metrics-period-seconds <s>', 'how often every node\'s metrics are collected (ElastiCache: 60); 1 at the least', int, 60)
+    .option('--metrics-port <port>', 'also serve GET /metrics on a listener of its own (HTTPS with --tls)', int)
+    .option('--metrics-allow <cidr>', 'clients of /metrics allowed besides loopback (repeatable)', collect, [])
+    .option('--metrics-token-file <file>', 'a file with a bearer token that admits /metrics scrapes from any address')
     .option('--node-user <user>', 'when run as root: the unprivileged user cache nodes run as (default redis, from Debian\'s redis-server package)')
     .option('--log-level <level>', 'debug, info, warn or error', 'info')
     .option('--log-format <format>', 'pretty or json (default: pretty on a terminal)');
@@ -53,6 +57,7 @@ export function registerServerCommand(program: Command): void {
       if (o.snapshotQuota < 0) throw new Error(`--snapshot-quota must be 0 or more (got ${o.snapshotQuota})`);
       if ((o.tlsCert || o.tlsKey) && !o.tls) throw new Error('--tls-cert and --tls-key need --tls');
       if (Boolean(o.tlsCert) !== Boolean(o.tlsKey)) throw new Error('--tls-cert and --tls-key go together: give both');
+      if (o.metricsPeriodSeconds < 1) throw new Error(`--metrics-period-seconds must be 1 or more (got ${o.metricsPeriodSeconds})`);
       const snapshotS3 = snapshotS3Config(o);
       const config: ServiceConfig = defaultConfig({
         host: o.host, port: o.port, dataDir: o.dataDir, region: o.region, endpointCidr: o.endpointCidr,
@@ -63,6 +68,9 @@ export function registerServerCommand(program: Command): void {
         healthDownAfter: o.healthDownAfter, flapWindowMs: o.flapWindowMs, stopNodesOnExit: o.stopNodesOnExit, logLevel: o.logLevel,
         acceptAnyCredentials: o.insecureAcceptAnyCredentials, snapshotQuota: o.snapshotQuota, automaticBackups: o.automaticBackups, pitrFlushMs: o.pitrFlushMs,
         tls: { enabled: Boolean(o.tls), ...(o.tlsCert ? { certFile: resolve(o.tlsCert) } : {}), ...(o.tlsKey ? { keyFile: resolve(o.tlsKey) } : {}) },
+        metricsPeriodMs: o.metricsPeriodSeconds * 1000, metricsAllow: o.metricsAllow,
+        ...(o.metricsPort !== undefined ? { metricsPort: o.metricsPort } : {}),
+        ...(o.metricsTokenFile ? { metricsTokenFile: resolve(o.metricsTokenFile) } : {}),
         ...(o.nodeUser ? { nodeUser: o.nodeUser } : {}),
         ...(snapshotS3 ? { snapshotS3 } : {}),
       });

@@ -57,6 +57,14 @@ export interface ServiceConfig {
    * (the bound on what a failure of the control plane and the followed node together loses). 10 s.
    */
   pitrFlushMs: number;
+  /** The metrics collection period (ElastiCache publishes every 60 s); 1 s at the least. */
+  metricsPeriodMs: number;
+  /** A listener of its own for GET /metrics (and the terminal views' routes), besides the API's port. */
+  metricsPort?: number;
+  /** Who may read /metrics besides loopback clients: CIDRs. */
+  metricsAllow: string[];
+  /** A file holding a bearer token that admits a /metrics scrape from any address. */
+  metricsTokenFile?: string;
   /** Host memory the capacity check counts with. */
   hostMemoryBytes: number;
   /** Node maxmemory limits may add up to host memory times this (limits, not reservations). */
@@ -129,6 +137,8 @@ export function defaultConfig(overrides: Partial<ServiceConfig> = {}): ServiceCo
     snapshotQuota: 1000,
     automaticBackups: true,
     pitrFlushMs: 10_000,
+    metricsPeriodMs: 60_000,
+    metricsAllow: [],
     hostMemoryBytes: totalmem(),
     // Lets every example of the guides (tens of r6g.large nodes) run on a 16 GiB machine.
     memoryOvercommit: 16,

@@ -190,3 +190,13 @@ test('a node the provider has not looked at yet (being created) is not pinged', 
   assert.equal(r.pings.get('n1') ?? 0, 0);
   assert.equal(r.m.health('n1').health, 'up', 'no verdict without a signal');
 });
+
+test('onCheck hears every check\'s outcome (the service\'s HealthChecks metric)', async () => {
+  const r = rig();
+  const heard: string[] = [];
+  r.m.onCheck = (key, outcome) => heard.push(`${key}:${outcome}`);
+  await r.checks(1);
+  r.set('timeout');
+  await r.checks(1);
+  assert.deepEqual(heard, ['n1:ok', 'n1:timeout']);
+});

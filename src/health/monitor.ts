@@ -78,6 +78,9 @@ export class HealthMonitor {
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
 
+  /** Told every check's outcome: 'ok' or the failure's signal (the service's HealthChecks metric). */
+  onCheck: ((key: string, outcome: string) => void) | undefined;
+
   /** When each node last came back from `down` (ms since epoch), within the flap window. */
   private readonly recoveries = new Map<string, number[]>();
 
@@ -171,6 +174,7 @@ export class HealthMonitor {
     // An answer sent just before the process was killed is not a recovery.
     const signal = this.provider.isAlive?.(n.key) === false ? 'exited' : answer;
     if (!this.nodes.has(n.key)) return; // no longer watched while the ping was out
+    this.onCheck?.(n.key, signal ?? 'ok');
     const prev = this.health(n.key);
     const now = this.now();
     let next: NodeHealth;

@@ -45,6 +45,13 @@ export interface MetricDatum {
   counts?: number[];
   /** 1 (high resolution) or 60 (standard), as PutMetricData's StorageResolution. */
   storageResolution: 1 | 60;
+  /**
+   * More dimension sets the same values are published under (a Redis cache cluster has one node,
+   * so its CacheClusterId + CacheNodeId metrics are also its CacheClusterId metrics). The store
+   * keeps the data once; queries and ListMetrics answer for every set. The collector hands
+   * listeners one datum per set, without this field.
+   */
+  alsoAs?: Dimension[][];
 }
 
 /** GetMetricStatistics / one MetricStat of GetMetricData. */
@@ -81,7 +88,10 @@ export interface ListMetricsFilter {
 /**
  * The embedded time-series store (a SQLite file in the data directory by default), with
  * CloudWatch's retention tiers: sub-minute points for 3 hours, 1-minute for 15 days, 5-minute for
- * 63 days, 1-hour for 455 days. A query reads the finest tier that still holds its start.
+ * 63 days, 1-hour for 455 days. High-resolution data (StorageResolution 1) is kept by the second,
+ * standard data by the minute. A query with period P reads the coarsest tier whose resolution
+ * divides P, plus what finer tiers have not rolled into it yet; sub-minute periods see
+ * high-resolution data only.
  */
 export interface MetricStore {
   put(data: MetricDatum[]): Promise<void>;

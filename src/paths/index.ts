@@ -64,6 +64,7 @@ export const PROXY_FILES = {
 export const DATA_LAYOUT: readonly LayoutEntry[] = [
   dir('.', 'the data directory'),
   file('state.db', 'the state store (SQLite), with its state.db-wal and state.db-shm'),
+  file('metrics.db', 'the time-series store of collected and put metrics (SQLite), with its -wal and -shm'),
   file('credentials.json', "the API's access keys"),
   file('server.json', 'the running service: pid, API address and scheme'),
   file('admin-secret', "the password of the control plane's ACL user on every node"),
@@ -124,6 +125,7 @@ export function dataPaths(dataDir: string) {
   return {
     dataDir,
     state: join(dataDir, 'state.db'),
+    metrics: join(dataDir, 'metrics.db'),
     credentials: join(dataDir, 'credentials.json'),
     serverFile: join(dataDir, 'server.json'),
     adminSecret: join(dataDir, 'admin-secret'),

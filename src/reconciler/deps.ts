@@ -49,4 +49,6 @@ export interface ReconcilerDeps {
     checkpoint?(step: string): Promise<void>;
     maxAttempts?: number;
   };
+  /** Told each pass's duration (the service's ReconcilePassTime metric); must not throw or block. */
+  onPass?(ms: number): void;
 }

@@ -177,6 +177,7 @@ export class Reconciler {
       c.nodes.map((n) => ({ key: nodeKey(c.id, n.id), address: n.address, port: n.port }))));
     this.converging = converging;
     const ms = Math.round(performance.now() - started);
+    this.d.onPass?.(ms);
     const stats = { ms, clustersMs: Math.round(clustersMs), clusters: clusters.length, reconciled, converging };
     if (ms >= (this.timing.slowPassMs ?? 1000)) this.d.logger.info(stats, 'slow reconcile pass');
     else this.d.logger.debug(stats, 'reconcile pass');

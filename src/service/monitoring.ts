@@ -4,8 +4,8 @@
  * arrival and on a timer, SNS deliveries signed with the data directory's signing certificate
  * (served at SigningCertURL).
  *
- * The metric store is the in-memory one until the metrics floor's SQLite MetricStore is merged:
- * custom metrics put through the API are then lost on restart.
+ * The service passes its metrics.db store (src/metrics/store), the one the collector fills, so
+ * collected and custom metrics are read and kept alike; without one (tests) an in-memory store.
  */
 import { alarmDataFetch } from '../api/cloudwatch/alarm-data.js';
 import { buildCloudWatchRegistry } from '../api/cloudwatch/actions/registry.js';

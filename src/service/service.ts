@@ -39,6 +39,7 @@ import { snapshotStorage, type ClosableSnapshotStorage } from '../snapshots/stor
 import { clearRestoreWork, serviceSnapshotIO } from './snapshot-io.js';
 import { clearPointInTimeWork, servicePointInTimeIO } from './pitr-io.js';
 import { archiveCoverage } from '../snapshots/pitr/index.js';
+import { assembleMetrics, type ServiceMetricsParts } from './metrics.js';
 
 /**
  * The whole service in one process: API, state store, reconciler, node provider, endpoint router.
@@ -58,6 +59,9 @@ export class CachefleetService {
     private readonly gateway: IamGateway,
     private readonly releaseDataDir: () => void,
     private readonly snapshotFiles: ClosableSnapshotStorage,
+    /** Collection, the metrics store, /metrics (src/metrics). */
+    readonly metrics: ServiceMetricsParts,
+    /** CloudWatch (alarms over the metrics store), SNS, the Logs dispatch. */
     private readonly monitoring: Monitoring,
   ) {}
 
@@ -85,6 +89,7 @@ export class CachefleetService {
       logger.warn({ path: t.path, found: t.found, now: t.now }, 'tightened a data directory entry');
     }
     const store = new SqliteStore(paths.state);
+    let metrics: ServiceMetricsParts | undefined;
     // The state holds IAM users' secret access keys (SigV4 needs the secret itself): it is created
     // under the service's umask (0600), and the startup check above tightens an older one.
     try {
@@ -137,6 +142,10 @@ export class CachefleetService {
         flapWindowMs: config.flapWindowMs,
       }, () => reconciler?.kick(), logger.child({ component: 'health' }));
       const reconcilerLog = logger.child({ component: 'reconciler' });
+      // Metrics: a store of their own (metrics.db), collected on their own loop over the admin connections.
+      metrics = assembleMetrics({ config, path: paths.metrics, views, admin, events: store, logger: logger.child({ component: 'metrics' }) });
+      const own = metrics.own;
+      monitor.onCheck = (_key, outcome) => own.healthCheck(outcome);
       // The one owner of routes and filters: the reconciler's passes and both failover runners use it.
       const { credentials, created } = ensureCredentials(paths.credentials, now());
       // IAM authentication of Redis connections: a detached gateway in front of the endpoints of
@@ -177,7 +186,8 @@ export class CachefleetService {
       });
       reconciler = new Reconciler(
         { store, views, provider, admin, network, events, engines, logger: reconcilerLog, now, monitor, security,
-          nodeKeyOf: (c) => nodeKey(c.id, c.nodes[0]?.id ?? '0001'), backups: { svc: services, io: snapshotIO, pitr } },
+          nodeKeyOf: (c) => nodeKey(c.id, c.nodes[0]?.id ?? '0001'), backups: { svc: services, io: snapshotIO, pitr },
+          onPass: (ms) => own.reconcilePass(ms) },
         { intervalMs: config.reconcileIntervalMs, fastIntervalMs: config.fastReconcileIntervalMs,
           settledObserveIntervalMs: config.settledObserveIntervalMs, driftCheckIntervalMs: config.driftCheckIntervalMs,
           stuckLinkMs: config.stuckLinkMs },
@@ -200,8 +210,10 @@ export class CachefleetService {
       const monitoring = await startMonitoring({
         dataDir: config.dataDir, store, now, logger: logger.child({ component: 'monitoring' }),
         scope: { accountId: installation.accountId, region: installation.region }, baseUrl: () => apiUrl,
-        alarmIntervalMs: config.alarmIntervalMs, events,
+        alarmIntervalMs: config.alarmIntervalMs, events, metrics: metrics.store,
       });
+      // Alarms on the collected metrics evaluate as their data arrives (custom metrics: as PutMetricData stores them).
+      metrics.collector.onData(monitoring.alarms.onData);
       const api = createApiServer({
         actions: buildRegistry(services), ec2Actions: buildEc2Registry(services), logger: apiLog,
         services: monitoring.services, rpcOnly: monitoring.rpcOnly, files: monitoring.files,
@@ -221,20 +233,24 @@ export class CachefleetService {
         }),
         ...(listenerTls ? { https: { cert: listenerTls.cert, key: listenerTls.key } } : {}),
       });
+      metrics.attach(api);
       await api.listen({ host: config.host, port: config.port });
-      const service = new CachefleetService(config, services, reconciler, monitor, api, provider, admin, router, gateway, releaseDataDir, storage, monitoring);
+      const service = new CachefleetService(config, services, reconciler, monitor, api, provider, admin, router, gateway, releaseDataDir, storage, metrics, monitoring);
       apiUrl = service.url;
       monitoring.start();
       claimDataDir(config.dataDir, {
         host: config.host, port: Number(new URL(service.url).port), scheme,
         ...(installation.managementAddress ? { managementAddress: installation.managementAddress } : {}),
       });
+      await metrics.start(listenerTls ? { cert: listenerTls.cert, key: listenerTls.key } : undefined);
+      if (metrics.listenerUrl()) logger.info({ url: `${metrics.listenerUrl()}/metrics` }, 'metrics listener');
       reconciler.start();
       monitor.start();
       logger.info({ url: service.url, dataDir: config.dataDir, router: router.kind, engines: engines.map((e) => `${e.version} (${e.binary})`) },
         `cachefleet listening on ${service.url}`);
       return service;
     } catch (err) {
+      await metrics?.stop().catch(() => undefined);
       await store.close();
       releaseDataDir();
       throw err;
@@ -249,6 +265,7 @@ export class CachefleetService {
     const log = this.services.logger;
     await this.api.close();
     await this.monitoring.stop();
+    await this.metrics.stop();
     this.monitor.stop();
     await this.reconciler.stop();
     if (opts.stopNodes ?? this.config.stopNodesOnExit) {
