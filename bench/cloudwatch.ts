@@ -6,7 +6,7 @@
  *    (the period must end first: the bound is the period);
  *  - GetMetricData p50 for one day of 1-minute data across 10 metrics (put through PutMetricData),
  *    through the JS SDK (AWS JSON 1.0), with and without a metric math expression over the 10.
- * The metric store is the service's (in memory until the SQLite MetricStore is merged).
+ * The metric store is the service's (metrics.db); the crossing is put at high resolution, as a 10 s alarm needs.
  *
  * Use from bench/index.ts (section "cloudwatch"), or on its own:
  *   npm run build && node dist/bench/cloudwatch.js [--quick]
@@ -56,7 +56,7 @@ export async function measureCloudWatch(svc: BenchService, quick: boolean): Prom
       await cw.send(new PutMetricAlarmCommand({ AlarmName: name, Namespace: 'Bench', MetricName: name, Statistic: statistic, Period: 10,
         EvaluationPeriods: 1, Threshold: 100, ComparisonOperator: 'GreaterThanThreshold', AlarmActions: [TopicArn!], TreatMissingData: 'ignore' }));
       const t0 = now();
-      await cw.send(new PutMetricDataCommand({ Namespace: 'Bench', MetricData: [{ MetricName: name, Value: 500 }] }));
+      await cw.send(new PutMetricDataCommand({ Namespace: 'Bench', MetricData: [{ MetricName: name, Value: 500, StorageResolution: 1 }] }));
       const subject = `ALARM: "${name}" in US East (N. Virginia)`;
       await waitFor(() => got.has(subject), { timeoutMs: 30_000, intervalMs: 5, what: `the notification of ${name}` });
       return got.get(subject)! - t0;

@@ -133,7 +133,8 @@ describe('CloudWatch and SNS end to end', { timeout: 240_000 }, () => {
     await cw.send(new PutMetricAlarmCommand({ AlarmName: 'queue-depth', Namespace: 'App', MetricName: 'QueueDepth', Statistic: 'Maximum',
       Period: 10, EvaluationPeriods: 1, Threshold: 100, ComparisonOperator: 'GreaterThanThreshold', AlarmActions: [TopicArn!] }));
     const crossed = Date.now();
-    await cw.send(new PutMetricDataCommand({ Namespace: 'App', MetricData: [{ MetricName: 'QueueDepth', Value: 500 }] }));
+    // High resolution, as a 10 s alarm needs (standard-resolution data is kept by the minute, as in CloudWatch).
+    await cw.send(new PutMetricDataCommand({ Namespace: 'App', MetricData: [{ MetricName: 'QueueDepth', Value: 500, StorageResolution: 1 }] }));
     const note = await waitFor(() => received.find((e) => e.Type === 'Notification' && e.Subject?.startsWith('ALARM: "queue-depth"')),
       { timeoutMs: 15_000, what: 'the alarm notification' });
     const tookMs = Date.now() - crossed;
