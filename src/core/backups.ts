@@ -26,4 +26,6 @@ export interface BackupAccess {
    * archive under `prefix` in the snapshot store, as of `now` (ms).
    */
   archiveCoverage(prefix: string, now: number): Promise<Array<{ from: Date; to: Date }>>;
+  /** The node groups with an archive under a group's archive `root` (shards removed since included). */
+  archiveShards(root: string): Promise<string[]>;
 }

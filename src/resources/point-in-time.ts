@@ -143,9 +143,9 @@ export async function planPointInTimeRestore(svc: Services, tags: readonly Tag[]
       `Replication group ${g.id} has cluster mode enabled; it cannot be restored into a replication group with cluster mode disabled.`);
   }
   const root = archiveRoot(g);
-  const shards = shardIds(g);
+  const current = shardIds(g);
   const now = svc.now().getTime();
-  const windows = intersectCoverage(await Promise.all(shards.map((s) => svc.backups.archiveCoverage(archivePrefix(root, s), now))));
+  const windows = intersectCoverage(await Promise.all(current.map((s) => svc.backups.archiveCoverage(archivePrefix(root, s), now))));
   try {
     requireCovered(windows, second);
   } catch (e) {
@@ -153,7 +153,28 @@ export async function planPointInTimeRestore(svc: Services, tags: readonly Tag[]
     const list = e.reason === 'gap' ? '' : `; restorable times of replication group ${g.id}: ${describeCoverage(windows)}`;
     throw CommonErrors.invalidParameterValue(`Invalid ${RESTORE_TIME_TAG}: ${e.message}${list}.`);
   }
+  const removed = await removedShardsAt(svc, root, current, second, now);
   return {
-    sourceGroup: g.id, archive: root, shards, time: new Date(second * 1000).toISOString(), encrypted: g.atRestEncryptionEnabled && !!g.kmsKey,
+    sourceGroup: g.id, archive: root, shards: [...current, ...removed].sort(), time: new Date(second * 1000).toISOString(),
+    encrypted: g.atRestEncryptionEnabled && !!g.kmsKey,
   };
+}
+
+/**
+ * Shards a resharding removed since, which held keys at `second`: their archives (kept until the
+ * group goes) are replayed too. One whose archive has a gap there makes the time unrestorable; one
+ * whose archive ends before it (removed by then) or begins after it (added later) had none.
+ */
+async function removedShardsAt(svc: Services, root: string, current: string[], second: number, now: number): Promise<string[]> {
+  const out: string[] = [];
+  const ms = second * 1000;
+  for (const s of (await svc.backups.archiveShards(root)).filter((id) => !current.includes(id))) {
+    const w = await svc.backups.archiveCoverage(archivePrefix(root, s), now);
+    if (w.some((x) => x.from.getTime() <= ms && ms <= x.to.getTime())) out.push(s);
+    else if (w.length && w[0]!.from.getTime() < ms && ms < w[w.length - 1]!.to.getTime()) {
+      throw CommonErrors.invalidParameterValue(`Invalid ${RESTORE_TIME_TAG}: node group ${s}, removed since, has a gap in its ` +
+        `point-in-time archive at ${new Date(ms).toISOString()}; its restorable times: ${describeCoverage(w)}.`);
+    }
+  }
+  return out;
 }

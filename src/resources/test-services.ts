@@ -52,7 +52,8 @@ export async function makeTestServices(opts: TestServicesOptions = {}): Promise<
   const io = opts.io ?? new FakeSnapshotIO();
   const svc: Services = {
     config: defaultConfig({ dataDir: dir, ...opts.config }),
-    backups: { keys: io.keys, storage: io.storage, archiveCoverage: (prefix, at) => archiveCoverage(io.storage.snapshots, prefix, at) },
+    backups: { keys: io.keys, storage: io.storage, archiveCoverage: (prefix, at) => archiveCoverage(io.storage.snapshots, prefix, at),
+      archiveShards: async (root) => [...new Set((await io.storage.snapshots.list(root)).map((o) => o.key.slice(root.length).split('/')[0]!))] },
     store,
     // As the service has them: action tests read frozen, shared views (a presenter changing one fails).
     views: new MergedViews(new CachedReads(store)),

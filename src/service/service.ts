@@ -114,7 +114,10 @@ export class CachefleetService {
       // follow), kept between commits: a pass over records nothing changed reads none of them again.
       const views = new MergedViews(new CachedReads(store));
       const services: Services = {
-        config, store, views, events, engines, installation, logger, now, kick: () => reconciler?.kick(), backups: { keys, storage, archiveCoverage: (prefix, at) => archiveCoverage(storage.snapshots, prefix, at) },
+        config, store, views, events, engines, installation, logger, now, kick: () => reconciler?.kick(), backups: {
+          keys, storage, archiveCoverage: (prefix, at) => archiveCoverage(storage.snapshots, prefix, at),
+          archiveShards: async (root) => [...new Set((await storage.snapshots.list(root)).map((o) => o.key.slice(root.length).split('/')[0]!))],
+        },
       };
       await ensureBuiltIns(services);
       const engineLog = logger.child({ component: 'engine' });

@@ -100,6 +100,15 @@ describe('point-in-time restore via tags', () => {
     const s2 = (await getGroup(t.store, 'shop2'))!.doc;
     assert.equal(s2.nodeGroups?.length, 3);
     assert.deepEqual(s2.restore?.pointInTime?.shards, ['0001', '0002', '0003']);
+
+    // A shard removed by a resharding (its archive kept): replayed for a time it held keys, not after.
+    await shardedGroup(t, 'mall', 2, { Tags: on });
+    for (const s of ['0001', '0002']) await archive(t, 'mall', s, NOW - 3600_000, NOW - 60_000);
+    await archive(t, 'mall', '0003', NOW - 3600_000, NOW - 1200_000);
+    await t.call(CreateReplicationGroup, create('mall-then', { Tags: restoreTags('mall', new Date(NOW - 1800_000).toISOString()) }));
+    assert.deepEqual((await getGroup(t.store, 'mall-then'))!.doc.restore?.pointInTime?.shards, ['0001', '0002', '0003']);
+    await t.call(CreateReplicationGroup, create('mall-now', { Tags: restoreTags('mall', new Date(NOW - 600_000).toISOString()) }));
+    assert.deepEqual((await getGroup(t.store, 'mall-now'))!.doc.restore?.pointInTime?.shards, ['0001', '0002']);
   });
 
   test('DescribePointInTimeRestoreWindows: the stretches every shard covers', async () => {

@@ -35,6 +35,8 @@ interface Running {
   handle: ArchiveHandle;
 }
 
+/** The sweep's entry among the background jobs (no archive root looks like it). */
+const SWEEP = 'sweep';
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 export class ArchiveController {
@@ -75,11 +77,7 @@ export class ArchiveController {
       if (status === 'creating' || status === 'create-failed' || status === 'restore-failed') continue;
       if (this.sourceOf(w)) this.startArchiver(w);
     }
-    if (!this.swept) {
-      // Archives of groups deleted (or untagged) while no controller ran.
-      for (const root of await this.d.pitr.listRoots()) if (!wantedRoots.has(root)) this.unwanted.add(root);
-      this.swept = true;
-    }
+    if (!this.swept) this.sweep();
     this.deleteUnwanted(wantedRoots, read.groups);
     return false;
   }
@@ -99,6 +97,26 @@ export class ArchiveController {
   /** Resolves once no stop or deletion is under way (tests). */
   async idle(): Promise<void> {
     while (this.stopping.size || this.deleting.size) await Promise.all([...this.stopping.values(), ...this.deleting.values()]);
+  }
+
+  /**
+   * Once per controller (a restarted service), in the background (listing a large archive store
+   * takes a while): every archive found becomes a candidate for deletion; the next passes delete
+   * those no group wants (groups deleted or untagged while no controller ran).
+   */
+  private sweep(): void {
+    this.swept = true;
+    const job = this.d.pitr.listRoots()
+      .then((roots) => { for (const root of roots) this.unwanted.add(root); })
+      .catch((err: unknown) => {
+        this.swept = false; // the next pass lists again
+        this.d.logger.warn({ err }, 'listing the point-in-time archives failed');
+      })
+      .finally(() => {
+        this.deleting.delete(SWEEP);
+        this.d.kick();
+      });
+    this.deleting.set(SWEEP, job);
   }
 
   private startArchiver(w: DesiredArchive): void {
