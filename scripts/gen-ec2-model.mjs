@@ -6,7 +6,7 @@
 //   npm run gen:ec2-model -- path/to/service-2.json.gz
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { root, loadModel, strip, byName, shapeDecls, shapesModule } from './model-common.mjs';
+import { root, loadModel, modelSubset, shapeDecls, shapesModule } from './model-common.mjs';
 
 /** The EC2 operations served on the endpoint (src/api/ec2/actions/). */
 const OPERATIONS = [
@@ -20,29 +20,7 @@ const OPERATIONS = [
 const outDir = join(root, 'src/api/ec2/model');
 const model = loadModel('data/ec2/2016-11-15/service-2.json.gz');
 
-// The closure of shapes the operations reference, in a stable (sorted) order.
-const needed = new Set();
-function visit(name) {
-  if (needed.has(name)) return;
-  const s = model.shapes[name];
-  if (!s) throw new Error(`shape ${name} is not in the EC2 model`);
-  needed.add(name);
-  for (const ref of Object.values(s.members ?? {})) visit(ref.shape);
-  if (s.member) visit(s.member.shape);
-  if (s.key) visit(s.key.shape);
-  if (s.value) visit(s.value.shape);
-}
-const operations = {};
-for (const op of OPERATIONS) {
-  const o = model.operations[op];
-  if (!o) throw new Error(`operation ${op} is not in the EC2 model`);
-  operations[op] = strip(o);
-  if (o.input) visit(o.input.shape);
-  if (o.output) visit(o.output.shape);
-}
-const sortedNames = [...needed].sort(byName);
-const shapes = Object.fromEntries(sortedNames.map((n) => [n, strip(model.shapes[n])]));
-const metadata = strip(model.metadata);
+const { operations, shapes, sortedNames, metadata } = modelSubset(model, 'EC2', OPERATIONS);
 mkdirSync(outDir, { recursive: true });
 writeFileSync(join(outDir, 'service.json'), JSON.stringify({ metadata, operations, shapes }) + '\n');
 

@@ -92,3 +92,39 @@ export function shapesModule({ header, decls, operations, opNames, namesType, sh
     `/** ${shapesDoc} */\n` +
     `export interface ${shapesType} {\n${opShapes.join('\n')}\n}\n`;
 }
+
+/**
+ * The part of a botocore model that `opNames` need: those operations (without documentation), the
+ * closure of the shapes they reference in a stable (sorted) order, and the error shapes they name.
+ * `visitErrors`: whether the errors' own shapes join the closure (for services whose faults carry
+ * members the codec writes).
+ */
+export function modelSubset(model, label, opNames, { visitErrors = false } = {}) {
+  const needed = new Set();
+  const visit = (name) => {
+    if (needed.has(name)) return;
+    const s = model.shapes[name];
+    if (!s) throw new Error(`shape ${name} is not in the ${label} model`);
+    needed.add(name);
+    for (const ref of Object.values(s.members ?? {})) visit(ref.shape);
+    if (s.member) visit(s.member.shape);
+    if (s.key) visit(s.key.shape);
+    if (s.value) visit(s.value.shape);
+  };
+  const operations = {};
+  const errors = new Set();
+  for (const op of opNames) {
+    const o = model.operations[op];
+    if (!o) throw new Error(`operation ${op} is not in the ${label} model`);
+    operations[op] = strip(o);
+    if (o.input) visit(o.input.shape);
+    if (o.output) visit(o.output.shape);
+    for (const e of o.errors ?? []) {
+      errors.add(e.shape);
+      if (visitErrors) visit(e.shape);
+    }
+  }
+  const sortedNames = [...needed].sort(byName);
+  const shapes = Object.fromEntries(sortedNames.map((n) => [n, strip(model.shapes[n])]));
+  return { operations, shapes, sortedNames, errors: [...errors].sort(byName), metadata: strip(model.metadata) };
+}
