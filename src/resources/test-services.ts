@@ -39,8 +39,15 @@ export interface TestServicesOptions {
   io?: FakeSnapshotIO;
 }
 
+/** Data directories of test services not closed yet: removed when the test process exits, whatever the test did. */
+const openDirs = new Set<string>();
+process.once('exit', () => {
+  for (const d of openDirs) rmSync(d, { recursive: true, force: true });
+});
+
 export async function makeTestServices(opts: TestServicesOptions = {}): Promise<TestServices> {
   const dir = mkdtempSync(join(tmpdir(), 'cachefleet-test-'));
+  openDirs.add(dir);
   const store = new SqliteStore(join(dir, 'state.db'));
   let now = opts.now ?? new Date();
   let kicks = 0;
@@ -74,6 +81,7 @@ export async function makeTestServices(opts: TestServicesOptions = {}): Promise<
     close: async () => {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
+      openDirs.delete(dir);
     },
   };
 }
