@@ -78,6 +78,29 @@ test('events stored by a process that stopped before logging them are logged by 
   await store.close();
 });
 
+test('an event emitted before resume() skips none of the missed ones: a listener subscribed first hears them all', async () => {
+  const path = dbPath();
+  let store = new SqliteStore(path);
+  const first = new EventSink(store, captured().logger, NOW);
+  await first.resume();
+  await first.close();
+  await store.commit([], { events: [first.event('replication-group', 'g', 'stored while down')] });
+  await store.close();
+
+  store = new SqliteStore(path);
+  const { logger, lines } = captured();
+  const next = new EventSink(store, logger, NOW);
+  const heard: string[] = [];
+  next.subscribe((e) => heard.push(e.message));
+  await next.emit('replication-group', 'g', 'emitted early');
+  await next.resume();
+  await next.close();
+  assert.ok(heard.includes('stored while down'), JSON.stringify(heard));
+  assert.deepEqual([...new Set(heard)], ['emitted early', 'stored while down']);
+  assert.ok(lines.includes('info stored while down'));
+  await store.close();
+});
+
 test('a data directory without a cursor (an earlier version) starts at its newest event: history is not replayed', async () => {
   const store = new SqliteStore(dbPath());
   await store.commit([], { events: [{ sourceType: 'replication-group', sourceIdentifier: 'g', message: 'old', date: NOW().toISOString() }] });

@@ -38,7 +38,9 @@ export class EventSink {
   /**
    * Delivers the events stored after the saved cursor (those a stopped process committed but
    * had not delivered), then saves the cursor after every delivery. A data directory without a
-   * cursor starts at its newest event: history is not replayed. Call once, before anything emits.
+   * cursor starts at its newest event: history is not replayed. Call once, after the listeners
+   * that must hear the missed events (notifications) have subscribed; an event emitted before it
+   * is delivered again then (with its seq), none is skipped.
    */
   async resume(): Promise<void> {
     const cursor = await this.store.get('eventCursor', CURSOR_ID);
@@ -47,12 +49,18 @@ export class EventSink {
       await this.store.commit([{ op: 'create', kind: 'eventCursor', id: CURSOR_ID, doc: { id: CURSOR_ID, seq } }]);
       this.delivered = Math.max(this.delivered, seq);
     } else {
-      this.delivered = Math.max(this.delivered, cursor.doc.seq);
+      // From the saved cursor, even past what this process delivered before resuming (an event
+      // emitted early): what lies between is delivered, and the early ones once more (same seq).
+      let after = cursor.doc.seq;
+      const reached = this.delivered;
+      this.delivered = after;
       for (;;) {
-        const missed = await this.store.eventsAfter(this.delivered, 500);
+        const missed = await this.store.eventsAfter(after, 500);
         if (missed.length === 0) break;
         this.deliver(missed);
+        after = missed[missed.length - 1]!.seq;
       }
+      this.delivered = Math.max(this.delivered, reached);
     }
     this.persistent = true;
     this.save();

@@ -99,8 +99,6 @@ export class CachefleetService {
       }
       const now = () => new Date();
       const events = new EventSink(store, logger.child({ component: 'events' }), now);
-      // Events a stopped control plane stored but had not logged yet are logged now, once.
-      await events.resume();
       const split = await splitLegacyRecords(store);
       if (split > 0) logger.info({ records: split }, 'records from an earlier version split into desired and observed state');
       const installation = await ensureManagementAddress(store, await ensureInstallation(store, config.region, now()), config.endpointCidr);
@@ -241,6 +239,9 @@ export class CachefleetService {
       const service = new CachefleetService(config, services, reconciler, monitor, api, provider, admin, router, gateway, releaseDataDir, storage, metrics, monitoring);
       apiUrl = service.url;
       monitoring.start();
+      // Events a stopped control plane stored but had not delivered are logged and notified now,
+      // once the notifier listens and SNS can sign (its certificate URL is the API's).
+      await events.resume();
       claimDataDir(config.dataDir, {
         host: config.host, port: Number(new URL(service.url).port), scheme,
         ...(installation.managementAddress ? { managementAddress: installation.managementAddress } : {}),
