@@ -1,5 +1,6 @@
 import { totalmem } from 'node:os';
 import { resolve } from 'node:path';
+import type { S3Settings } from '../util/s3-settings.js';
 
 /** Everything the service can be told at start. Every timing is configurable so tests shorten it. */
 export interface ServiceConfig {
@@ -96,20 +97,7 @@ export interface ServiceConfig {
 }
 
 /** An S3-compatible service for snapshot files (`cachefleet server --snapshot-s3-*`). */
-export interface SnapshotS3Config {
-  /** The service's URL (`http://127.0.0.1:9000` for a MinIO); absent: AWS S3 in `region`. */
-  endpoint?: string;
-  region: string;
-  /** Bucket of the service's own snapshot files; exports and imports name other buckets of the same service. */
-  bucket: string;
-  /** Key prefix of the snapshot files in `bucket` (empty: its root). */
-  prefix: string;
-  /** Path-style URLs (`endpoint/bucket/key`), which most S3-compatible services need. */
-  forcePathStyle: boolean;
-  /** Both or neither; neither: the AWS SDK's default chain (AWS_ACCESS_KEY_ID…, a profile, an instance role). */
-  accessKeyId?: string;
-  secretAccessKey?: string;
-}
+export type SnapshotS3Config = S3Settings;
 
 export const DEFAULT_PORT = 4510;
 

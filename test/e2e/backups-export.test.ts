@@ -12,7 +12,7 @@ import { Redis } from 'ioredis';
 import { awsElastiCache, groupEvents } from '../helpers/cluster-mode.js';
 import { useCleanup } from '../helpers/cleanup.js';
 import { run, runOk } from '../helpers/e2e-exec.js';
-import { describeGroup, endpoint, waitAvailable } from '../helpers/groups.js';
+import { describeGroup, primaryClient, waitAvailable } from '../helpers/groups.js';
 import { CLI, startService, type TestService } from '../helpers/service.js';
 import { compareData, readNode, writeDataset, type KeyState } from '../helpers/snapshot-data.js';
 import { waitFor } from '../../src/util/wait.js';
@@ -25,13 +25,7 @@ describe('aws CLI: export to a bucket and import with --snapshot-arns; encrypted
 
   const aws = (...args: string[]) => awsElastiCache(svc, ...args);
 
-  async function client(id: string): Promise<Redis> {
-    const ep = endpoint(await describeGroup(svc.client, id), 'PrimaryEndpoint');
-    const c = new Redis({ host: ep.host, port: ep.port, lazyConnect: true, maxRetriesPerRequest: 1 });
-    cleanup.defer(() => c.disconnect());
-    await c.connect();
-    return c;
-  }
+  const client = (id: string): Promise<Redis> => primaryClient(cleanup, svc.client, id);
 
   async function snapshotSettled(name: string, want = 'available'): Promise<any> {
     return waitFor(async () => {

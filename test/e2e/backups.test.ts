@@ -12,7 +12,7 @@ import { Redis } from 'ioredis';
 import { awsElastiCache, groupEvents } from '../helpers/cluster-mode.js';
 import { useCleanup } from '../helpers/cleanup.js';
 import { run } from '../helpers/e2e-exec.js';
-import { describeGroup, endpoint, waitAvailable } from '../helpers/groups.js';
+import { describeGroup, primaryClient, waitAvailable } from '../helpers/groups.js';
 import { startService, type TestService } from '../helpers/service.js';
 import { compareData, readNode, writeDataset, type KeyState } from '../helpers/snapshot-data.js';
 import { waitFor } from '../../src/util/wait.js';
@@ -39,13 +39,7 @@ describe('aws CLI: the seeds\' backup and restore, verbatim', { timeout: 240_000
     return JSON.parse(r.stdout);
   }
 
-  async function client(id: string): Promise<Redis> {
-    const ep = endpoint(await describeGroup(svc.client, id), 'PrimaryEndpoint');
-    const c = new Redis({ host: ep.host, port: ep.port, lazyConnect: true, maxRetriesPerRequest: 1 });
-    cleanup.defer(() => c.disconnect());
-    await c.connect();
-    return c;
-  }
+  const client = (id: string): Promise<Redis> => primaryClient(cleanup, svc.client, id);
 
   before(async () => {
     svc = await startService(cleanup);

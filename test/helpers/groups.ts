@@ -6,6 +6,8 @@ import {
   type CreateReplicationGroupCommandInput,
 } from '@aws-sdk/client-elasticache';
 import { waitFor } from '../../src/util/wait.js';
+import { Redis } from 'ioredis';
+import type { Cleanup } from './cleanup.js';
 
 export async function describeGroup(client: ElastiCacheClient, id: string): Promise<ReplicationGroup> {
   const out = await client.send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: id }));
@@ -55,4 +57,13 @@ export async function waitUserGroupsActive(client: ElastiCacheClient, ids: strin
     await waitFor(async () => (await client.send(new DescribeUserGroupsCommand({ UserGroupId: id }))).UserGroups?.[0]?.Status === 'active',
       { timeoutMs, what: `user group ${id} to be active` });
   }
+}
+
+/** An ioredis client at a group's primary endpoint (plain TCP), connected, disconnected at cleanup. */
+export async function primaryClient(cleanup: Pick<Cleanup, 'defer'>, client: ElastiCacheClient, id: string): Promise<Redis> {
+  const ep = endpoint(await describeGroup(client, id), 'PrimaryEndpoint');
+  const c = new Redis({ host: ep.host, port: ep.port, lazyConnect: true, maxRetriesPerRequest: 1 });
+  cleanup.defer(() => c.disconnect());
+  await c.connect();
+  return c;
 }

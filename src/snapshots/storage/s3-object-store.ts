@@ -13,22 +13,9 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { ObjectNotFoundError, type ObjectInfo, type ObjectStore } from '../types.js';
 import { checkBucketName, checkObjectKey, InvalidObjectKeyError, listPrefixProblem, objectKeyProblem } from './names.js';
+import type { S3Settings } from '../../util/s3-settings.js';
 
-/** How to reach an S3-compatible service (the server's `--snapshot-s3-*` options). */
-export interface S3Settings {
-  /** The service's URL (`http://127.0.0.1:9000` for a MinIO); absent: AWS S3 in `region`. */
-  endpoint?: string;
-  region: string;
-  /** Bucket of the service's own snapshot files. */
-  bucket: string;
-  /** Key prefix of the snapshot files in that bucket (`cachefleet/`); empty: the bucket's root. */
-  prefix: string;
-  /** Path-style URLs (`endpoint/bucket/key`), which most S3-compatible services need. */
-  forcePathStyle: boolean;
-  /** Absent: the AWS SDK's default chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a profile, an instance role). */
-  accessKeyId?: string;
-  secretAccessKey?: string;
-}
+export type { S3Settings };
 
 /** Upload tuning: bytes per part (S3's minimum is 5 MiB) and parts in flight. */
 export interface UploadTuning {
