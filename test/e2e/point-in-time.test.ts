@@ -130,7 +130,13 @@ describe('point-in-time restore: aws CLI tags, ioredis data, cachefleet restore 
     const dir = join(svc.dataDir, 'snapshots', '_pitr', SOURCE);
     await waitFor(async () => (await readdir(dir, { recursive: true }).catch(() => [])).every((p) => !/\/(bases|segments)\/.+-/.test(p)),
       { timeoutMs: 60_000, what: 'the archive to be deleted' });
-    const messages = (await groupEvents(svc.client, SOURCE)).map((e) => e.message);
-    assert.ok(messages.includes('Point-in-time archive of replication group pitr-orders deleted with the replication group'), messages.join('\n'));
+    // The event follows the deletion of the files (it says they are gone): wait for it too.
+    const said = 'Point-in-time archive of replication group pitr-orders deleted with the replication group';
+    let messages: string[] = [];
+    const found = await waitFor(async () => {
+      messages = (await groupEvents(svc.client, SOURCE)).map((e) => e.message);
+      return messages.includes(said);
+    }, { timeoutMs: 10_000, what: 'the archive deletion event' }).catch(() => false);
+    assert.ok(found, messages.join('\n'));
   });
 });
