@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 
 need_pkgs=()
 if [ "${1:-}" = "--test" ]; then
-  command -v aws >/dev/null 2>&1 || need_pkgs+=(awscli)
+  # Debian's aws CLI v2 (/usr/bin/aws, AWS Query for CloudWatch) even when another aws is on PATH.
+  { command -v aws >/dev/null 2>&1 && [ -x /usr/bin/aws ]; } || need_pkgs+=(awscli)
   python3 -c 'import boto3' >/dev/null 2>&1 || /usr/bin/python3 -c 'import boto3' >/dev/null 2>&1 || need_pkgs+=(python3-boto3)
   /usr/bin/python3 -c 'import redis' >/dev/null 2>&1 || python3 -c 'import redis' >/dev/null 2>&1 || need_pkgs+=(python3-redis)
   command -v faketime >/dev/null 2>&1 || need_pkgs+=(faketime) # tests of what happens days later

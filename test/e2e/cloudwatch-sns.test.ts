@@ -72,23 +72,45 @@ describe('CloudWatch and SNS end to end', { timeout: 240_000 }, () => {
   after(async () => { await new Promise((r) => receiver.close(r)); });
 
   const sdk = () => ({ endpoint: svc.url, region: 'us-east-1', credentials: svc.credentials, maxAttempts: 1 });
-  const aws = (...args: string[]) => runOk('aws', [...args, '--endpoint-url', svc.url, '--output', 'json'], { env: svc.env, timeoutMs: 60_000 });
+  const awsWith = (cli: string) => (...args: string[]) =>
+    runOk(cli, [...args, '--endpoint-url', svc.url, '--output', 'json'], { env: svc.env, timeoutMs: 60_000 });
+  const aws = awsWith('aws');
 
-  test('the seeds\' three Terraform alarms through the aws CLI', async () => {
-    const topic = JSON.parse((await aws('sns', 'create-topic', '--name', 'alerts')).stdout).TopicArn as string;
+  /** The seeds' Terraform alarms as put-metric-alarm calls of `cli`, read back with describe-alarms. */
+  async function terraformAlarms(cli: string, prefix: string): Promise<string> {
+    const call = awsWith(cli);
+    const topic = JSON.parse((await call('sns', 'create-topic', '--name', `${prefix}alerts`)).stdout).TopicArn as string;
     for (const [name, metric, threshold, description] of TERRAFORM_ALARMS) {
-      await aws('cloudwatch', 'put-metric-alarm', '--alarm-name', name, '--comparison-operator', 'GreaterThanThreshold',
+      await call('cloudwatch', 'put-metric-alarm', '--alarm-name', `${prefix}${name}`, '--comparison-operator', 'GreaterThanThreshold',
         '--evaluation-periods', '2', '--metric-name', metric, '--namespace', 'AWS/ElastiCache', '--period', '300',
         '--statistic', 'Average', '--threshold', threshold, '--alarm-description', description, '--alarm-actions', topic,
         '--dimensions', 'Name=CacheClusterId,Value=redis');
     }
-    const out = JSON.parse((await aws('cloudwatch', 'describe-alarms', '--alarm-name-prefix', 'redis-')).stdout);
-    assert.deepEqual(out.MetricAlarms.map((a: { AlarmName: string }) => a.AlarmName).sort(), TERRAFORM_ALARMS.map(([n]) => n).sort());
+    const out = JSON.parse((await call('cloudwatch', 'describe-alarms', '--alarm-name-prefix', `${prefix}redis-`)).stdout);
+    assert.deepEqual(out.MetricAlarms.map((a: { AlarmName: string }) => a.AlarmName).sort(), TERRAFORM_ALARMS.map(([n]) => `${prefix}${n}`).sort());
     assert.ok(out.MetricAlarms.every((a: { AlarmActions: string[] }) => a.AlarmActions[0] === topic));
+    return topic;
+  }
+
+  test('the seeds\' three Terraform alarms through the aws CLI', async () => {
+    await terraformAlarms('aws', '');
     // Unsigned requests are refused whatever the protocol.
     const unsigned = await fetch(`${svc.url}/`, { method: 'POST', headers: { 'x-amz-target': 'GraniteServiceVersion20100801.ListMetrics', 'content-type': 'application/x-amz-json-1.0' }, body: '{}' });
     assert.equal(unsigned.status, 403);
     assert.match(unsigned.headers.get('x-amzn-query-error') ?? '', /^MissingAuthenticationToken;Sender$/);
+  });
+
+  test('Debian\'s aws CLI v2 speaks AWS Query to CloudWatch and SNS', async (t) => {
+    // scripts/setup.sh --test installs Debian's awscli (/usr/bin/aws), whose models still have
+    // CloudWatch on AWS Query; the aws on PATH may be a newer one speaking JSON or CBOR.
+    const v2 = '/usr/bin/aws';
+    const version = await run(v2, ['--version'], { timeoutMs: 30_000 }).catch(() => undefined);
+    if (!version || !/^aws-cli\/2\./.test(version.stdout + version.stderr)) { t.skip(`${v2} is not an aws CLI v2`); return; }
+    const debug = await run(v2, ['cloudwatch', 'list-metrics', '--endpoint-url', svc.url, '--debug'], { env: svc.env, timeoutMs: 60_000 });
+    assert.equal(debug.code, 0, debug.stderr.slice(-2000));
+    assert.match(debug.stderr, /'body': \{'Action': 'ListMetrics', 'Version': '2010-08-01'\}/, 'the request is an AWS Query form');
+    const topic = await terraformAlarms(v2, 'v2-');
+    assert.match(topic, /^arn:aws:sns:us-east-1:\d{12}:v2-alerts$/);
   });
 
   test('boto3: the seed\'s put_metric_alarm verbatim', async (t) => {
