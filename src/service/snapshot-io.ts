@@ -54,6 +54,7 @@ export function serviceSnapshotIO(o: SnapshotIOOptions): SnapshotIO {
       workDir: o.workDir,
       ...(o.nodeUser ? { nodeUser: o.nodeUser } : {}),
       maxBytesPerShard: limits.maxMemoryBytesPerShard,
+      ...(limits.trustedSources ? { trustedSources: true } : {}),
       ...(shards.some((s) => s.primary.tls) ? { tls: await loaderTls() } : {}),
       logger: o.logger,
       ...local,

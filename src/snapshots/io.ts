@@ -17,6 +17,8 @@ export interface Capture {
 export interface RestoreLimits {
   /** The data set must fit each target shard's memory (maxmemory of its nodes), or RestoreTooLargeError. */
   maxMemoryBytesPerShard: number;
+  /** See RestoreOptions.trustedSources. */
+  trustedSources?: boolean;
 }
 
 export interface SnapshotIO {

@@ -116,7 +116,11 @@ describe('restoreInto', () => {
     await waitFor(async () => (await observeNode(await admin(replica))).linkUp, { timeoutMs: 5000, what: 'replica link' });
     const o = await options();
     const progress: number[] = [];
-    const r = await restoreInto([sourceOf(rdb)], [{ primary: target(primary) }], { ...o, onProgress: (k) => progress.push(k) });
+    // Opened once: the loader checking the RDB and the primary loading it read the same stream.
+    let opens = 0;
+    const counted = () => { opens++; return sourceOf(rdb)(); };
+    const r = await restoreInto([counted], [{ primary: target(primary) }], { ...o, trustedSources: true, onProgress: (k) => progress.push(k) });
+    assert.equal(opens, 1, 'a trusted source is read and decoded once');
     assert.equal(r.keys, want0.size + want3.size);
     assert.equal(r.bytes, rdb.length);
     assert.deepEqual(progress, [r.keys]);
@@ -194,6 +198,28 @@ describe('restoreInto', () => {
     await assertNoLoaderLeft(o);
   });
 
+  it('a trusted source into 1 shard, too large or failing at its very end: the primary, fed the same stream, never takes it and keeps its data', async () => {
+    const one = await start();
+    const a = await admin(one);
+    await a.set('kept', 'yes');
+    const o = await options({ maxBytesPerShard: 1024, trustedSources: true });
+    await assert.rejects(restoreInto([sourceOf(sources[0]!)], [{ primary: target(one) }], o), RestoreTooLargeError);
+    assert.equal((await observeNode(a)).role, 'primary');
+    assert.deepEqual([await a.dbsize(), await a.get('kept')], [1, 'yes']);
+    await assertNoLoaderLeft(o);
+    // A tampered file is found out at its last frame, when the primary already holds all but the transfer's mark.
+    const whole = sources[0]!;
+    const failingAtEnd = async () => Readable.from((async function* () {
+      yield whole.subarray(0, whole.length - 8);
+      throw new CorruptSnapshotError('authentication tag mismatch');
+    })());
+    const o2 = await options({ trustedSources: true });
+    await assert.rejects(restoreInto([failingAtEnd], [{ primary: target(one) }], o2), /authentication tag mismatch/);
+    assert.equal((await observeNode(a)).role, 'primary');
+    assert.deepEqual([await a.dbsize(), await a.get('kept')], [1, 'yes']);
+    await assertNoLoaderLeft(o2);
+  });
+
   it('refuses a corrupt source and keys outside database 0 for a cluster; passes a source\'s own error on', async () => {
     const one = await start();
     const corrupt = Buffer.from(sources[0]!);
@@ -237,7 +263,8 @@ describe('restoreInto', () => {
     const pair = { cert: await readFile(certs.certFile), key: await readFile(certs.keyFile) };
     const tlsTarget = (n: NodeSpec): TargetShard => ({ primary: { ...target(n), tls: { ca: certs.caPem } } });
     for (const [i, method] of (['auto', 'migrate', 'pipe'] as const).entries()) {
-      const o = await options({ method, tls: pair });
+      // 'auto' with a trusted source: the primary loads over TLS replication while the loader checks.
+      const o = await options({ method, tls: pair, ...(method === 'auto' ? { trustedSources: true } : {}) });
       const r = await restoreInto([sourceOf(sources[0]!)], [tlsTarget(nodes[i]!)], o);
       assert.ok(r.keys > 1000);
       const c = new Redis({ host: nodes[i]!.address, port: nodes[i]!.port, tls: { ca: certs.caPem }, lazyConnect: true });

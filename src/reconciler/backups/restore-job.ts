@@ -46,7 +46,7 @@ export async function runRestore(d: BackupDeps, target: RestoreTarget): Promise<
     const sources = await restoreSources(d, current.restore!);
     const group = (await d.svc.store.get('cacheParameterGroup', current.cacheParameterGroupName))?.doc;
     const maxMemoryBytesPerShard = dataMemoryBytes(current.cacheNodeType, group?.family ?? 'redis7', group?.values ?? {});
-    const result = await d.io.restore(sources.open, shards, { maxMemoryBytesPerShard }).finally(() => sources.close());
+    const result = await d.io.restore(sources.open, shards, { maxMemoryBytesPerShard, trustedSources: sources.trusted }).finally(() => sources.close());
     await checkpoint(d, 'restore:loaded');
     await write(d, target, { state: 'done', attempts, keys: result.keys, bytes: result.bytes }, undefined,
       [d.svc.events.event(type, target.id, `Restore from ${from} succeeded for ${what}: ${result.keys} keys loaded`)]);

@@ -51,12 +51,19 @@ export async function peek(stream: Readable, n: number): Promise<{ head: Buffer;
  */
 export async function restoreSources(d: BackupDeps, req: RestoreRequest): Promise<RestoreSources> {
   if (req.pointInTime) return pointInTimeSources(d, req.pointInTime);
-  return { open: await fileSources(d, req), close: async () => undefined };
+  // An encrypted snapshot's bytes are authenticated record by record before they come out.
+  const trusted = req.snapshotName !== undefined && !!(await getSnapshot(d.svc.store, req.snapshotName))?.spec.kmsKey;
+  return { open: await fileSources(d, req), close: async () => undefined, trusted };
 }
 
 /** A restore's sources, and what releases them once the restore ended (loaders of a point-in-time restore). */
 export interface RestoreSources {
   open: Array<() => Promise<Readable>>;
+  /**
+   * Nothing corrupt can come out of them: each byte was authenticated before it was emitted, or
+   * Redis itself wrote it (a point-in-time replay). See RestoreOptions.trustedSources.
+   */
+  trusted: boolean;
   close(): Promise<void>;
 }
 
@@ -80,7 +87,7 @@ function pointInTimeSources(d: BackupDeps, p: PointInTimeRestoreRequest): Restor
   const close = async () => {
     await Promise.all(replays.map(async (r) => (await r?.catch(() => undefined))?.close()));
   };
-  return { open, close };
+  return { open, close, trusted: true };
 }
 
 async function fileSources(d: BackupDeps, req: RestoreRequest): Promise<Array<() => Promise<Readable>>> {

@@ -42,6 +42,16 @@ export class ReplicaDroppedError extends Error {
   }
 }
 
+export interface ServeRdbOptions {
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /**
+   * Awaited after the whole RDB was sent and before the closing mark: until then the replica holds
+   * what it received without taking it (with `repl-diskless-load swapdb` it keeps serving its old
+   * data set). A rejection drops the replica's connection instead, so it never takes the RDB.
+   */
+  hold?: Promise<unknown>;
+}
+
 /**
  * Listens on `address` (a free port) and serves `openSource()`'s bytes to the first replica that
  * asks for a full sync. The source is opened only then, so nothing is read before a replica is
@@ -49,7 +59,7 @@ export class ReplicaDroppedError extends Error {
  * `tls-replication yes` verifies it against its CA, so it must be one the service's CA issued).
  */
 export async function serveRdb(address: string, openSource: () => Promise<Readable>,
-  opts: { tls?: { cert: string | Buffer; key: string | Buffer } } = {}): Promise<FakeMaster> {
+  opts: ServeRdbOptions = {}): Promise<FakeMaster> {
   let rejectFailed!: (e: Error) => void;
   const failed = new Promise<never>((_, rej) => { rejectFailed = rej; });
   failed.catch(() => undefined);
@@ -118,6 +128,7 @@ export async function serveRdb(address: string, openSource: () => Promise<Readab
           last = Date.now();
           yield c;
         }
+        if (opts.hold) await opts.hold;
         yield Buffer.from(mark);
       }, socket, { end: false });
       transferDone = true;

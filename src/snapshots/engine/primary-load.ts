@@ -26,6 +26,8 @@ export interface PrimaryLoadOptions {
   tls?: { cert: string | Buffer; key: string | Buffer };
   /** Longest the transfer may stall. */
   idleTimeoutMs: number;
+  /** The fake master's closing mark waits for it (see ServeRdbOptions.hold): the target takes the RDB only once it resolves. */
+  hold?: Promise<unknown>;
   signal?: AbortSignal;
 }
 
@@ -33,7 +35,10 @@ export interface PrimaryLoadOptions {
 export async function loadIntoPrimary(target: NodeTarget, open: () => Promise<Readable>, o: PrimaryLoadOptions): Promise<{ bytes: number }> {
   const where = `${target.address}:${target.port}`;
   if (target.tls && !o.tls) throw new Error(`target ${where} replicates over TLS: the restore needs a certificate for its side (RestoreOptions.tls)`);
-  const master = await serveRdb(o.localAddress ?? LOADER_ADDRESS, open, target.tls && o.tls ? { tls: o.tls } : {});
+  const master = await serveRdb(o.localAddress ?? LOADER_ADDRESS, open, {
+    ...(target.tls && o.tls ? { tls: o.tls } : {}),
+    ...(o.hold ? { hold: o.hold } : {}),
+  });
   const client = connectNode(target.address, target.port, {
     ...(target.auth ? { auth: target.auth } : {}),
     ...(target.tls ? { tls: target.tls } : {}),

@@ -20,14 +20,15 @@
 import type { Readable } from 'node:stream';
 import type { Owner } from '../../paths/tighten.js';
 import { silentLogger, type Logger } from '../../util/logger.js';
-import { RestoreTooLargeError, type RestoreResult, type TargetShard } from '../types.js';
-import { serveRdb, type FakeMaster } from './fake-master.js';
-import { Loader, LOADER_ADDRESS } from './loader.js';
+import type { RestoreResult, TargetShard } from '../types.js';
+import type { FakeMaster } from './fake-master.js';
+import type { Loader } from './loader.js';
 import { dumpFunctions, restoreFunctions } from './functions.js';
 import { moveKeys } from './mover.js';
 import { pipeKeys } from './pipe-mover.js';
-import { loadIntoPrimary } from './primary-load.js';
-import { planRouting, type Routing } from './slot-routing.js';
+import { restoreSingle } from './single-restore.js';
+import { allOrFirstError, checkFits, loadSource, type LoadedSource } from './source-load.js';
+import { planRouting } from './slot-routing.js';
 
 export interface RestoreOptions {
   /** The redis-server binary loaders run. */
@@ -58,19 +59,21 @@ export interface RestoreOptions {
    * stream. `pipe`: always that stream. `migrate`: always MIGRATE (slower: kept to compare).
    */
   method?: 'auto' | 'pipe' | 'migrate';
+  /**
+   * Every source's bytes were authenticated before they were emitted (an encrypted snapshot's
+   * AES-GCM records), or written by Redis itself: nothing corrupt can reach a node. Then one source
+   * into one cluster-mode-disabled shard is read once and streamed to its loader and to the target's
+   * primary at the same time (single-restore.ts). Otherwise the loader loads it first and the
+   * primary reads it again: a corrupt RDB makes a redis-server loading it from a socket exit, and it
+   * must be the loader that does, never the target.
+   */
+  trustedSources?: boolean;
   /** Called after each batch: keys moved so far, and bytes of RDB loaded (all sources). */
   onProgress?: (keysMoved: number, bytes: number) => void;
   logger?: Logger;
   /** Source address of the loaders' connections to the targets (the service's management address). */
   localAddress?: string;
   signal?: AbortSignal;
-}
-
-interface Loaded {
-  loader: Loader;
-  bytes: number;
-  dataBytes: number;
-  keyspace: Map<number, number>;
 }
 
 /**
@@ -93,37 +96,13 @@ export async function restoreInto(sources: ReadonlyArray<() => Promise<Readable>
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   if (opts.signal?.aborted) onAbort();
   try {
-    const loaded = await allOrFirstError(stop, sources.map(async (open, i): Promise<Loaded> => {
-      const master = await serveRdb(LOADER_ADDRESS, open);
-      masters.push(master);
-      const loader = await Loader.start(master, {
-        redisServer: opts.redisServer, workDir: opts.workDir,
-        ...(opts.nodeUser ? { nodeUser: opts.nodeUser } : {}),
-        ...(opts.localAddress ? { localAddress: opts.localAddress } : {}),
-        logger: log,
-        commandTimeoutMs: (opts.migrateTimeoutMs ?? 30_000) * 2,
-      });
-      loaders.push(loader);
-      const { bytes } = await loader.load(master, opts.loadIdleTimeoutMs ?? 60_000, stop.signal);
-      const r = { loader, bytes, dataBytes: await loader.dataBytes(), keyspace: await loader.keyspace() };
-      log.info({ source: i + 1, bytes, dataBytes: r.dataBytes, keyspace: Object.fromEntries(r.keyspace) }, 'restore source loaded');
-      return r;
-    }));
+    if (routing.mode === 'single' && sources.length === 1 && (opts.method ?? 'auto') === 'auto') {
+      return await restoreSingle(sources[0]!, shards[0]!, routing, opts, { masters, loaders }, stop);
+    }
+    const loaded = await allOrFirstError(stop, sources.map((open, i) => loadSource(open, i, opts, { masters, loaders }, stop.signal)));
     stop.signal.throwIfAborted();
     checkFits(loaded, routing, opts.maxBytesPerShard);
     const bytes = loaded.reduce((n, l) => n + l.bytes, 0);
-    if (routing.mode === 'single' && sources.length === 1 && (opts.method ?? 'auto') === 'auto') {
-      const keys = [...loaded[0]!.keyspace.values()].reduce((a, b) => a + b, 0);
-      await Promise.all(loaders.splice(0).map((l) => l.destroy())); // its memory is the target's now
-      await loadIntoPrimary(shards[0]!.primary, sources[0]!, {
-        idleTimeoutMs: opts.loadIdleTimeoutMs ?? 60_000, signal: stop.signal,
-        ...(opts.localAddress ? { localAddress: opts.localAddress } : {}),
-        ...(opts.tls ? { tls: opts.tls } : {}),
-      });
-      opts.onProgress?.(keys, bytes);
-      log.info({ keys, bytes }, 'restore loaded by the target primary');
-      return { keys, bytes };
-    }
     let keys = 0;
     const onBatch = (n: number) => {
       keys += n;
@@ -161,23 +140,7 @@ export async function restoreInto(sources: ReadonlyArray<() => Promise<Readable>
   }
 }
 
-const dbsOf = (l: Loaded) => [...l.keyspace.keys()].sort((a, b) => a - b);
-
-/**
- * Like Promise.all, but the first failure aborts `stop` (the other tasks watch it) and the
- * rejection waits for every task to settle, so none is still starting a loader when the
- * caller's cleanup runs. Rejects with the first failure, not with the aborts it caused.
- */
-async function allOrFirstError<T>(stop: AbortController, tasks: Promise<T>[]): Promise<T[]> {
-  let first: { reason: unknown } | undefined;
-  const settled = await Promise.allSettled(tasks.map((t) => t.catch((e: unknown) => {
-    first ??= { reason: e };
-    stop.abort(e);
-    throw e;
-  })));
-  if (first) throw first.reason;
-  return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
-}
+const dbsOf = (l: LoadedSource) => [...l.keyspace.keys()].sort((a, b) => a - b);
 
 /**
  * The CA bundle loaders verify TLS targets with (MIGRATE: `needCert`); undefined when no target
@@ -194,26 +157,3 @@ function tlsOf(shards: readonly TargetShard[], opts: RestoreOptions, needCert: b
   if (!opts.tls) throw new Error('the targets serve TLS: a restore into them needs a certificate and key for its loaders (RestoreOptions.tls)');
   return [...new Set(withTls.map((s) => String(s.primary.tls!.ca).trim()))].join('\n') + '\n';
 }
-
-/** Step 3 (see the module comment): throws before any key has moved. */
-function checkFits(loaded: readonly Loaded[], routing: Routing, maxBytesPerShard: number | undefined): void {
-  if (routing.mode === 'cluster') {
-    for (const [i, l] of loaded.entries()) {
-      const other = [...l.keyspace.keys()].find((db) => db !== 0);
-      if (other !== undefined) {
-        throw new Error(`source ${i + 1} of the snapshot holds keys in database ${other}: a cluster-mode-enabled group has database 0 only`);
-      }
-    }
-  }
-  if (maxBytesPerShard === undefined) return;
-  const total = loaded.reduce((n, l) => n + l.dataBytes, 0);
-  routing.share.forEach((share, shard) => {
-    const need = total * share;
-    if (need > maxBytesPerShard) {
-      throw new RestoreTooLargeError(`the data needs about ${mb(need)} in ${routing.shards > 1 ? `shard ${shard + 1}` : 'the primary'}, ` +
-        `more than the ${mb(maxBytesPerShard)} its node type holds (${mb(total)} in all)`);
-    }
-  });
-}
-
-const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
