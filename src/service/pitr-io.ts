@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import type { Owner } from '../paths/tighten.js';
 import type { PointInTimeIO } from '../reconciler/pitr/deps.js';
 import { captureRdb } from '../snapshots/engine/index.js';
-import { removeStaleLoaders, restoreToTime, ShardArchiver } from '../snapshots/pitr/index.js';
+import { expireRemovedShard, removeStaleLoaders, restoreToTime, ShardArchiver } from '../snapshots/pitr/index.js';
 import { decodeSnapshot, encodeSnapshot } from '../snapshots/storage/index.js';
 import type { KeyStore, ObjectStore } from '../snapshots/types.js';
 import type { Logger } from '../util/logger.js';
@@ -55,6 +55,15 @@ export function servicePointInTimeIO(o: PointInTimeIOOptions): PointInTimeIO {
       }
       return [...roots];
     },
+    listShardPrefixes: async (root) => {
+      const prefixes = new Set<string>();
+      for (const obj of await o.store.list(root)) {
+        const shard = obj.key.slice(root.length).split('/')[0];
+        if (shard) prefixes.add(`${root}${shard}/`);
+      }
+      return [...prefixes].sort();
+    },
+    expireRemovedShard: (prefix, retentionMs, now) => expireRemovedShard(o.store, prefix, retentionMs, now),
     deleteRoot: async (root) => {
       // Every shard's archive under the group's root (shards removed by a resharding included).
       const objects = await o.store.list(root);

@@ -24,6 +24,8 @@ function fakePitr(o: { notCovered?: boolean } = {}) {
     archiver: () => ({ start: () => undefined, stop: async () => undefined }),
     listRoots: async () => [],
     deleteRoot: async () => 0,
+    listShardPrefixes: async () => [],
+    expireRemovedShard: async () => ({ bases: 0, segments: 0 }),
     replay: async (r) => {
       if (o.notCovered) throw new PointInTimeNotCoveredError('cannot restore to 2024-01-15T11:00:00Z: it is before the point-in-time archive begins', 'before-archive', []);
       replays.push({ prefix: r.prefix, time: r.time.toISOString(), requireEncryption: r.requireEncryption });

@@ -28,6 +28,19 @@ class FakePitr implements PointInTimeIO {
   }
   async listRoots() { return [...this.roots]; }
   async deleteRoot(root: string) { this.deleted.push(root); this.roots.delete(root); return 3; }
+  /** Shard prefixes present beyond those of the archivers started (a removed shard's). */
+  readonly extraShards = new Set<string>();
+  readonly expired: Array<{ prefix: string; retentionMs: number }> = [];
+  /** What expireRemovedShard answers: `deleted` set means the archive was deleted whole. */
+  expireAnswer: { bases: number; segments: number; deleted?: number } = { bases: 1, segments: 2 };
+  async listShardPrefixes(root: string) {
+    return [...new Set([...this.started.map((s) => s.prefix), ...this.extraShards])].filter((p) => p.startsWith(root)).sort();
+  }
+  async expireRemovedShard(prefix: string, retentionMs: number) {
+    this.expired.push({ prefix, retentionMs });
+    if (this.expireAnswer.deleted !== undefined) this.extraShards.delete(prefix);
+    return this.expireAnswer;
+  }
   async replay() { return { open: async () => Readable.from([]), close: async () => undefined }; }
 }
 
@@ -166,5 +179,28 @@ describe('point-in-time archive controller', () => {
     const second = controller(t, pitr);
     await second.pass();
     assert.deepEqual(pitr.deleted, [archiveRoot(orders.doc), archiveRoot(gone.doc)]);
+  });
+
+  test('a shard removed by a resharding: its archive expires with the group\'s retention, hourly, and goes whole when all of it is old', async () => {
+    t = await backupServices();
+    await seedGroup(t, 'shop', { shards: 2 });
+    await tag(t, 'shop', 'enabled');
+    const pitr = new FakePitr();
+    const root = archiveRoot((await getGroup(t.store, 'shop'))!.doc);
+    pitr.extraShards.add(`${root}0003/`);
+    const { pass } = controller(t, pitr);
+    await pass();
+    assert.deepEqual(pitr.expired, [{ prefix: `${root}0003/`, retentionMs: 86_400_000 }], 'only the shard the group no longer has');
+    await pass();
+    assert.equal(pitr.expired.length, 1, 'not again within the hour');
+    t.setNow(new Date(t.svc.now().getTime() + 3_600_000));
+    pitr.expireAnswer = { bases: 0, segments: 0, deleted: 4 };
+    await pass();
+    assert.equal(pitr.expired.length, 2);
+    assert.ok((await messages(t)).includes('Point-in-time archive of node group 0003 of replication group shop, removed by a resharding, ' +
+      'deleted: everything it recorded is older than the retention period'));
+    t.setNow(new Date(t.svc.now().getTime() + 3_600_000));
+    await pass();
+    assert.equal(pitr.expired.length, 2, 'gone: nothing left to expire');
   });
 });

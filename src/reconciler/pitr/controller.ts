@@ -21,6 +21,7 @@ import type { NodeTarget } from '../../snapshots/types.js';
 import { desiredArchives, groupOfRoot, type DesiredArchive } from './desired.js';
 import type { ArchiveHandle, PointInTimeIO } from './deps.js';
 import { archiveSource } from './follow.js';
+import { RemovedShardExpiry } from './removed-shards.js';
 
 export interface ArchiveControllerDeps {
   svc: Services;
@@ -50,8 +51,11 @@ export class ArchiveController {
   private clusters: ReadonlyMap<string, CacheClusterRecord> = new Map();
   private swept = false;
   private stopped = false;
+  private readonly removedShards: RemovedShardExpiry;
 
-  constructor(private readonly d: ArchiveControllerDeps) {}
+  constructor(private readonly d: ArchiveControllerDeps) {
+    this.removedShards = new RemovedShardExpiry({ svc: d.svc, pitr: d.pitr, logger: d.logger, now: () => d.svc.now().getTime() });
+  }
 
   /** One pass over the groups and clusters the reconciler read. Always false (nothing here converges a pass). */
   async reconcile(read: { groups: ReplicationGroupRecord[]; clusters: ReadonlyMap<string, CacheClusterRecord> }): Promise<boolean> {
@@ -79,6 +83,13 @@ export class ArchiveController {
     }
     if (!this.swept) this.sweep();
     this.deleteUnwanted(wantedRoots, read.groups);
+    // Shards a resharding removed: their archivers are gone (or stopping), their archives expire here.
+    const stoppingPrefixes = new Set([...this.stopping.keys()].map((key) => {
+      const [group, nodeGroup] = key.split('/');
+      const root = desired.find((w) => w.groupId === group)?.root;
+      return root ? `${root}${nodeGroup}/` : '';
+    }));
+    this.removedShards.run(desired, stoppingPrefixes);
     return false;
   }
 
@@ -87,6 +98,7 @@ export class ArchiveController {
     this.stopped = true;
     for (const [key, r] of this.running) this.stopArchiver(key, r);
     await Promise.all([...this.stopping.values(), ...this.deleting.values()]);
+    await this.removedShards.idle();
   }
 
   /** Shards recording now (`<group>/<node group>`). */
@@ -97,6 +109,7 @@ export class ArchiveController {
   /** Resolves once no stop or deletion is under way (tests). */
   async idle(): Promise<void> {
     while (this.stopping.size || this.deleting.size) await Promise.all([...this.stopping.values(), ...this.deleting.values()]);
+    await this.removedShards.idle();
   }
 
   /**

@@ -39,6 +39,13 @@ export interface PointInTimeIO {
   listRoots(): Promise<string[]>;
   /** Deletes every object under `root` (a group's archive). */
   deleteRoot(root: string): Promise<number>;
+  /** The shard prefixes present under `root` (`<root><node group>/`), removed shards' included. */
+  listShardPrefixes(root: string): Promise<string[]>;
+  /**
+   * Expires a removed shard's archive with the group's retention; `deleted` (objects) when it was
+   * deleted whole, everything in it being older than the retention.
+   */
+  expireRemovedShard(prefix: string, retentionMs: number, now: number): Promise<{ bases: number; segments: number; deleted?: number }>;
   /** Replays the shard archive under `prefix` to the end of the second `time`. */
   replay(o: { prefix: string; time: Date; requireEncryption: boolean }): Promise<Replay>;
 }

@@ -8,7 +8,7 @@
  * {@link deleteArchive}.
  */
 import type { ObjectStore } from '../types.js';
-import { listBases, listSegments } from './listing.js';
+import { findHead, listBases, listSegments } from './listing.js';
 import { BASES, SEGMENTS } from './names.js';
 
 export interface ExpireResult {
@@ -37,6 +37,22 @@ export async function expireArchive(store: ObjectStore, prefix: string, retentio
     }
   }
   return { bases: deleted, segments };
+}
+
+/**
+ * A removed shard's archive (a resharding took the shard away; no archiver writes it any more):
+ * expired as a recording one is, and deleted whole once everything it recorded ended before
+ * `now − retention` (no restore within the retention needs it). `deleted` counts the objects
+ * removed then.
+ */
+export async function expireRemovedShard(store: ObjectStore, prefix: string, retentionMs: number, now: number): Promise<ExpireResult & { deleted?: number }> {
+  const cutoff = now - retentionMs;
+  // Segments start on the day they are in, so one ending after the cutoff started at most a day before it.
+  const head = await findHead(store, prefix, now, Math.ceil(retentionMs / 86_400_000) + 1);
+  const bases = await listBases(store, prefix);
+  const newestBase = bases.at(-1)?.name.ms ?? -Infinity;
+  if ((head?.name.endMs ?? -Infinity) < cutoff && newestBase < cutoff) return { bases: 0, segments: 0, deleted: await deleteArchive(store, prefix) };
+  return expireArchive(store, prefix, retentionMs, now);
 }
 
 /** Removes every object of the archive under `prefix`. */

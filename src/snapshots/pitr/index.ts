@@ -8,5 +8,5 @@ export { ShardArchiver, type ArchiverOptions, type ArchiverStatus } from './arch
 export { restoreToTime, archiveCoverage, type RestoreToTimeOptions, type PointInTimeReplay } from './replay.js';
 export { PointInTimeNotCoveredError, type CoverageWindow } from './plan.js';
 export { LoaderFailedError, removeStaleLoaders } from './loader.js';
-export { expireArchive, deleteArchive, type ExpireResult } from './expire.js';
+export { expireArchive, expireRemovedShard, deleteArchive, type ExpireResult } from './expire.js';
 export { intersectCoverage, requireCovered, describeCoverage } from './coverage.js';
