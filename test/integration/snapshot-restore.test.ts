@@ -220,6 +220,22 @@ describe('restoreInto', () => {
     await assertNoLoaderLeft(o2);
   });
 
+  it('a target primary killed in the middle of a pipelined restore: the restore fails naming it, loaders gone', async () => {
+    const { primaries } = await cluster(3);
+    const victim = primaries[1]!.node;
+    assert.ok(victim.pid, 'the test cluster knows its nodes\' pids');
+    let killed = false;
+    const o = await options({
+      batchKeys: 50,
+      // At the first batch: keys are already on their way to every shard.
+      onProgress: () => { if (!killed) { killed = true; process.kill(victim.pid!, 'SIGKILL'); } },
+    });
+    await assert.rejects(restoreInto(sources.map(sourceOf), primaries.map((p) => ({ primary: target(p.node), slots: p.slots })), o),
+      (e: unknown) => e instanceof Error && e.message.includes(`${victim.address}:${victim.port}`));
+    assert.ok(killed);
+    await assertNoLoaderLeft(o);
+  });
+
   it('refuses a corrupt source and keys outside database 0 for a cluster; passes a source\'s own error on', async () => {
     const one = await start();
     const corrupt = Buffer.from(sources[0]!);
