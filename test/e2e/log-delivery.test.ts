@@ -131,6 +131,26 @@ describe('slow-log delivery to CloudWatch Logs', { timeout: 120_000 }, () => {
       .events.map((x: { message: string }) => (JSON.parse(x.message) as SlowEntry).Id) as number[];
     assert.equal(new Set(all).size, all.length);
   });
+
+  test('engine-log delivery added by modify-replication-group ships redis.log lines as JSON', async () => {
+    const ENGINE_GROUP = '/aws/elasticache/slowlog-rg/engine-log';
+    await aws('logs', 'create-log-group', '--log-group-name', ENGINE_GROUP);
+    await aws('elasticache', 'modify-replication-group', '--replication-group-id', GROUP, '--apply-immediately', '--log-delivery-configurations',
+      JSON.stringify([{ LogType: 'engine-log', DestinationType: 'cloudwatch-logs', DestinationDetails: { CloudWatchLogsDetails: { LogGroup: ENGINE_GROUP } }, LogFormat: 'json', Enabled: true }]));
+    await waitFor(async () => (await describeGroup(svc.client, GROUP)).LogDeliveryConfigurations?.find((c) => c.LogType === 'engine-log')?.Status === 'active',
+      { timeoutMs: 15_000, what: 'the engine-log delivery to be active' });
+    const events = JSON.parse((await aws('logs', 'filter-log-events', '--log-group-name', ENGINE_GROUP, '--filter-pattern', '"Ready to accept connections"')).stdout)
+      .events as { logStreamName: string; message: string }[];
+    assert.ok(events.length >= 1, 'the node\'s start is in its engine log');
+    assert.equal(events[0]!.logStreamName, `${GROUP}-001-0001-engine-log`);
+    const e = JSON.parse(events[0]!.message) as Record<string, string>;
+    assert.deepEqual(Object.keys(e), ['CacheClusterId', 'CacheNodeId', 'LogLevel', 'Role', 'Timestamp', 'Message']);
+    assert.equal(e.LogLevel, 'NOTICE');
+    assert.equal(e.Role, 'M');
+    // Both deliveries are shown, the slow log's still active.
+    const configs = (await describeGroup(svc.client, GROUP)).LogDeliveryConfigurations!;
+    assert.deepEqual(configs.map((c) => [c.LogType, c.Status]), [['engine-log', 'active'], ['slow-log', 'active']]);
+  });
 });
 
 async function serverFilePid(svc: TestService): Promise<number | undefined> {
