@@ -62,6 +62,13 @@ describe('log delivery controller', () => {
     await second.controller.pass();
     assert.equal(second.logs.deliveries.observation('g-001', 'slow-log'), undefined);
     assert.equal(second.logs.deliveries.cursor('g-001-0001', 'slow-log'), undefined);
+    // The cluster is deleted: nothing of its deliveries stays behind.
+    second.target.configs = [slow];
+    await second.controller.pass();
+    assert.ok(second.logs.deliveries.cursor('g-001-0001', 'slow-log'));
+    second.target.nodes = [];
+    await second.controller.pass();
+    assert.deepEqual(second.logs.deliveries.cursors(), []);
     second.logs.close();
   });
 

@@ -10,7 +10,7 @@
  * - Events and the cursor past them are one SQLite transaction (LogStore.append): a control plane
  *   killed at any point ships nothing twice and skips nothing on its next pass.
  * - One stream per node and log type: `<cache-cluster-id>-<cache-node-id>-<log type>`.
- * - A delivery turned off (`enabled: false`, or a cluster gone) loses its cursors and observation.
+ * - A delivery turned off (`enabled: false`, or a cluster or node gone) loses its cursors and observation.
  */
 import { open, stat } from 'node:fs/promises';
 import type { LogDeliverySetting } from '../../store/index.js';
@@ -95,20 +95,19 @@ export class LogDeliveryController {
     const wanted = new Set<string>();
     for (const t of targets) {
       for (const cfg of t.configs) {
-        if (!cfg.enabled) {
-          logs.deliveries.dropCursors(t.nodes.map((n) => n.nodeKey), cfg.logType);
-          logs.deliveries.forget(t.cacheClusterId, cfg.logType);
-          continue;
-        }
+        if (!cfg.enabled) continue;
         wanted.add(`${t.cacheClusterId}\n${cfg.logType}`);
         await this.deliverCluster(t, cfg);
       }
     }
     for (const o of logs.deliveries.observations()) {
-      if (wanted.has(`${o.cacheClusterId}\n${o.logType}`)) continue;
-      const t = targets.find((x) => x.cacheClusterId === o.cacheClusterId);
-      if (t) logs.deliveries.dropCursors(t.nodes.map((n) => n.nodeKey), o.logType);
-      logs.deliveries.forget(o.cacheClusterId, o.logType);
+      if (!wanted.has(`${o.cacheClusterId}\n${o.logType}`)) logs.deliveries.forget(o.cacheClusterId, o.logType);
+    }
+    // Cursors of nodes no delivery reads any more (a cluster deleted, a node removed): a node made
+    // again under the same key must not resume from its predecessor's place.
+    const live = new Set(targets.flatMap((t) => t.configs.filter((c) => c.enabled).flatMap((c) => t.nodes.map((n) => `${n.nodeKey}\n${c.logType}`))));
+    for (const c of logs.deliveries.cursors()) {
+      if (!live.has(`${c.nodeKey}\n${c.logType}`)) logs.deliveries.dropCursors([c.nodeKey], c.logType);
     }
     if (this.passes++ % EXPIRE_EVERY === 0) logs.expire(this.o.now());
   }

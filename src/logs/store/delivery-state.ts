@@ -29,6 +29,12 @@ export class DeliveryState {
       ON CONFLICT (node_key, log_type) DO UPDATE SET source = excluded.source, position = excluded.position`).run(c.nodeKey, c.logType, c.source, c.position);
   }
 
+  /** Every cursor (the controller drops those of deliveries that no longer exist). */
+  cursors(): DeliveryCursor[] {
+    return this.db.prepare<[], { node_key: string; log_type: string; source: string; position: number }>('SELECT * FROM delivery_cursors').all()
+      .map((r) => ({ nodeKey: r.node_key, logType: r.log_type, source: r.source, position: r.position }));
+  }
+
   /** Forgets the cursors of `nodeKeys` for `logType` (delivery turned off). */
   dropCursors(nodeKeys: string[], logType: string): void {
     const del = this.db.prepare('DELETE FROM delivery_cursors WHERE node_key = ? AND log_type = ?');
