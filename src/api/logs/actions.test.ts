@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { monitoringHarness, type MonitoringHarness } from '../cloudwatch/test-fixtures.js';
 import { LOGS_ACTIONS } from './actions/registry.js';
 import service from './model/service.json' with { type: 'json' };
+import { logsResources } from './resources.js';
 
 let h: MonitoringHarness;
 before(async () => { h = await monitoringHarness(); });
@@ -28,6 +29,13 @@ describe('CloudWatch Logs actions', () => {
   it('serves every operation of the generated model subset, one file each', () => {
     const names = LOGS_ACTIONS.map((f) => f({ logs: h.logs, now: () => new Date(), scope: { accountId: '1', region: 'r' } }).name).sort();
     assert.deepEqual(names, Object.keys(service.operations).sort());
+  });
+
+  it('names the log group ARN IAM policies are evaluated on', () => {
+    const scope = { accountId: '123456789012', region: 'us-east-1' };
+    assert.deepEqual(logsResources('CreateLogGroup', { logGroupName: '/a/b' }, scope), ['arn:aws:logs:us-east-1:123456789012:log-group:/a/b']);
+    assert.deepEqual(logsResources('GetLogEvents', { logGroupIdentifier: 'arn:aws:logs:us-east-1:123456789012:log-group:x:*' }, scope), ['arn:aws:logs:us-east-1:123456789012:log-group:x']);
+    assert.deepEqual(logsResources('DescribeLogGroups', { logGroupNamePrefix: '/a' }, scope), ['*']);
   });
 
   it('creates, describes, pages and deletes log groups', async () => {
