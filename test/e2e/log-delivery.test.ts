@@ -144,7 +144,8 @@ describe('slow-log delivery to CloudWatch Logs', { timeout: 120_000 }, () => {
     assert.ok(events.length >= 1, 'the node\'s start is in its engine log');
     assert.equal(events[0]!.logStreamName, `${GROUP}-001-0001-engine-log`);
     const e = JSON.parse(events[0]!.message) as Record<string, string>;
-    assert.deepEqual(Object.keys(e), ['CacheClusterId', 'CacheNodeId', 'LogLevel', 'Role', 'Timestamp', 'Message']);
+    assert.deepEqual(Object.keys(e), ['CacheClusterId', 'CacheNodeId', 'LogLevel', 'Time', 'Role', 'Message']);
+    assert.match(e.Time!, /^\d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2}\.\d{3} UTC$/);
     assert.equal(e.LogLevel, 'NOTICE');
     assert.equal(e.Role, 'M');
     // Both deliveries are shown, the slow log's still active.

@@ -1,8 +1,9 @@
 /**
  * A node's engine log (its redis.log) as ElastiCache delivers it: each line of redis-server's log
- * (`<pid>:<role> <day> <month> <year> <time>.<ms> <level> <message>`) becomes one event, with
- * CacheClusterId, CacheNodeId, LogLevel, Role, Timestamp and Message in JSON, or the line itself
- * in TEXT. Pure: text in, events out; the file is read by the controller with a byte cursor.
+ * (`<pid>:<role> <day> <month> <year> <time>.<ms> <level> <message>`) becomes one event, with the
+ * documented "Contents of an engine log entry" in JSON — CacheClusterId, CacheNodeId, LogLevel
+ * (VERBOSE, NOTICE, WARNING), Time (`DD MMM YYYY hh:mm:ss.ms UTC`), Role (M, S, C, X), Message —
+ * or the line itself in TEXT. Pure: text in, events out; the controller reads the file by byte offset.
  */
 import type { NewLogEvent } from '../types.js';
 import type { NodeIdentity } from './slow-log.js';
@@ -15,7 +16,7 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 export interface EngineLogLine {
   role: string;
   level: string;
-  /** As the log writes it, e.g. `05 Dec 2026 05:31:02.118`. */
+  /** In UTC as ElastiCache writes it, e.g. `05 Dec 2026 05:31:02.118 UTC` (redis-server writes local time). */
   time: string;
   epochMs: number;
   message: string;
@@ -31,9 +32,14 @@ export function parseEngineLine(line: string): EngineLogLine | undefined {
   if (month < 0) return undefined;
   // redis-server writes local time; the Date constructor reads it as such.
   const epochMs = new Date(Number(m[4]), month, Number(m[2]), Number(m[5]), Number(m[6]), Number(m[7]), Number(m[8])).getTime();
-  return {
-    role: ROLES[m[1]!] ?? m[1]!, level: LEVELS[m[9]!]!, time: `${m[2]} ${m[3]} ${m[4]} ${m[5]}:${m[6]}:${m[7]}.${m[8]}`, epochMs, message: m[10]!,
-  };
+  return { role: ROLES[m[1]!] ?? m[1]!, level: LEVELS[m[9]!]!, time: utcTime(epochMs), epochMs, message: m[10]! };
+}
+
+/** `DD MMM YYYY hh:mm:ss.ms UTC`. */
+function utcTime(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${p(d.getUTCDate())} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}.${p(d.getUTCMilliseconds(), 3)} UTC`;
 }
 
 /**
@@ -51,8 +57,8 @@ export function engineLogEvents(chunk: Buffer, node: NodeIdentity, format: 'json
     const p = parseEngineLine(line);
     if (p) lastMs = p.epochMs;
     const message = format === 'text' ? line : JSON.stringify({
-      CacheClusterId: node.cacheClusterId, CacheNodeId: node.cacheNodeId, LogLevel: p?.level ?? 'NOTICE', Role: p?.role ?? '',
-      Timestamp: p?.time ?? new Date(lastMs).toISOString(), Message: p?.message ?? line,
+      CacheClusterId: node.cacheClusterId, CacheNodeId: node.cacheNodeId, LogLevel: p?.level ?? 'NOTICE',
+      Time: p?.time ?? utcTime(lastMs), Role: p?.role ?? '', Message: p?.message ?? line,
     });
     events.push({ timestamp: lastMs, message });
   }
