@@ -5,23 +5,26 @@
  * `--log-delivery-configurations`, commands run on the node, and the aws CLI and boto3 read them
  * back (GetLogEvents, FilterLogEvents with a JSON pattern) as JSON with ElastiCache's documented
  * fields. Then kill -9 of the control plane, more commands while it is down and after its restart:
- * each command's entry is delivered exactly once (no duplicates, no gaps). kinesis-firehose is refused.
+ * each command's entry is delivered exactly once (no duplicates, no gaps), and again across a
+ * TestFailover (one stream per node, the new primary's commands in its own). kinesis-firehose is refused.
  */
 import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
+import { TestFailoverCommand } from '@aws-sdk/client-elasticache';
 import { useCleanup } from '../helpers/cleanup.js';
 import { startService, type TestService } from '../helpers/service.js';
 import { pythonWith, run, runOk } from '../helpers/e2e-exec.js';
 import { healthy } from '../helpers/e2e-query.js';
-import { describeGroup, primaryClient, waitAvailable } from '../helpers/groups.js';
+import { describeGroup, endpoint, primaryOf, waitAvailable } from '../helpers/groups.js';
 import { waitFor } from '../../src/util/wait.js';
 
 const GROUP = 'slowlog-rg';
 const LOG_GROUP = '/aws/elasticache/slowlog-rg/slow-log';
 const STREAM = `${GROUP}-001-0001-slow-log`;
+const REPLICA_STREAM = `${GROUP}-002-0001-slow-log`;
 /** The seeds' Terraform block (destination, destination_type, log_format, log_type) as the API takes it. */
 const DELIVERY = [{ LogType: 'slow-log', DestinationType: 'cloudwatch-logs', DestinationDetails: { CloudWatchLogsDetails: { LogGroup: LOG_GROUP } }, LogFormat: 'json', Enabled: true }];
 const WRITER = 'e2e-writer';
@@ -38,7 +41,7 @@ else:
     print(json.dumps([json.loads(e["message"]) for e in ev]))
 `;
 
-interface SlowEntry { CacheClusterId: string; CacheNodeId: string; Id: number; Timestamp: number; Duration: number; Command: string; ClientAddress: string; ClientName: string }
+interface SlowEntry { stream?: string; CacheClusterId: string; CacheNodeId: string; Id: number; Timestamp: number; Duration: number; Command: string; ClientAddress: string; ClientName: string }
 
 describe('slow-log delivery to CloudWatch Logs', { timeout: 120_000 }, () => {
   const cleanup = useCleanup();
@@ -51,7 +54,17 @@ describe('slow-log delivery to CloudWatch Logs', { timeout: 120_000 }, () => {
   const writerSets = async (): Promise<SlowEntry[]> => {
     const out = JSON.parse((await aws('logs', 'filter-log-events', '--log-group-name', LOG_GROUP,
       '--filter-pattern', `{ $.ClientName = "${WRITER}" && $.Command = "set (2 more arguments)" }`)).stdout) as { events: { message: string }[] };
-    return out.events.map((e) => JSON.parse(e.message) as SlowEntry);
+    return (out.events as { message: string; logStreamName: string }[]).map((e) => ({ ...JSON.parse(e.message) as SlowEntry, stream: e.logStreamName }));
+  };
+  /** A client of the group's primary endpoint named WRITER (the name its slow log entries carry). */
+  const connectWriter = async () => {
+    const ep = endpoint(await describeGroup(svc.client, GROUP), 'PrimaryEndpoint');
+    const c = new Redis({ host: ep.host, port: ep.port, lazyConnect: true, maxRetriesPerRequest: 1, connectionName: WRITER });
+    cleanup.defer(() => c.disconnect());
+    // A failover closes the old primary's connections; the test connects again rather than retrying.
+    c.on('error', () => undefined);
+    await c.connect();
+    return c;
   };
   const writeSets = async (prefix: string, n: number) => {
     for (let i = 0; i < n; i++) assert.equal(await redis.set(`${prefix}:${i}`, String(i)), 'OK');
@@ -71,11 +84,10 @@ describe('slow-log delivery to CloudWatch Logs', { timeout: 120_000 }, () => {
     await aws('elasticache', 'modify-cache-parameter-group', '--cache-parameter-group-name', 'slowlog-all',
       '--parameter-name-values', 'ParameterName=slowlog-log-slower-than,ParameterValue=0');
     await aws('elasticache', 'create-replication-group', '--replication-group-id', GROUP, '--replication-group-description', 'slow log delivery',
-      '--cache-node-type', 'cache.t3.micro', '--num-cache-clusters', '1', '--cache-parameter-group-name', 'slowlog-all',
+      '--cache-node-type', 'cache.t3.micro', '--num-cache-clusters', '2', '--automatic-failover-enabled', '--cache-parameter-group-name', 'slowlog-all',
       '--log-delivery-configurations', JSON.stringify(DELIVERY));
     await waitAvailable(svc.client, GROUP, 30_000);
-    redis = await primaryClient(cleanup, svc.client, GROUP);
-    await redis.client('SETNAME', WRITER);
+    redis = await connectWriter();
   });
 
   test('kinesis-firehose is refused with InvalidParameterValue', async () => {
@@ -96,7 +108,8 @@ describe('slow-log delivery to CloudWatch Logs', { timeout: 120_000 }, () => {
     await writeSets('before', 20);
     const entries = await waitFor(async () => { const e = await writerSets(); return e.length >= 20 ? e : undefined; },
       { timeoutMs: 15_000, what: 'the 20 commands in the log group' });
-    const e = entries[0]!;
+    const { stream, ...e } = entries[0]!;
+    assert.equal(stream, STREAM);
     assert.deepEqual(Object.keys(e), ['CacheClusterId', 'CacheNodeId', 'Id', 'Timestamp', 'Duration', 'Command', 'ClientAddress', 'ClientName']);
     assert.equal(e.CacheClusterId, `${GROUP}-001`);
     assert.equal(e.CacheNodeId, '0001');
@@ -105,7 +118,7 @@ describe('slow-log delivery to CloudWatch Logs', { timeout: 120_000 }, () => {
     assert.ok(e.Duration >= 0);
     assert.match(e.ClientAddress, /^127\.\d+\.\d+\.\d+:\d+$/);
     const streams = JSON.parse((await aws('logs', 'describe-log-streams', '--log-group-name', LOG_GROUP)).stdout).logStreams as { logStreamName: string }[];
-    assert.deepEqual(streams.map((s) => s.logStreamName), [STREAM]);
+    assert.deepEqual(streams.map((s) => s.logStreamName), [STREAM, REPLICA_STREAM], 'one stream per node');
     if (py) {
       const read = JSON.parse((await runOk(py, ['-c', BOTO3, svc.url, 'read', LOG_GROUP, STREAM], { env: svc.env, timeoutMs: 60_000 })).stdout) as SlowEntry[];
       assert.ok(read.filter((x) => x.ClientName === WRITER && x.Command.startsWith('set')).length >= 20, 'boto3 get_log_events reads them too');
@@ -132,6 +145,25 @@ describe('slow-log delivery to CloudWatch Logs', { timeout: 120_000 }, () => {
     assert.equal(new Set(all).size, all.length);
   });
 
+  test('a failover: the new primary\'s commands arrive in its own stream, nothing twice or missing', async () => {
+    const before = primaryOf(await describeGroup(svc.client, GROUP));
+    await svc.client.send(new TestFailoverCommand({ ReplicationGroupId: GROUP, NodeGroupId: '0001' }));
+    await waitAvailable(svc.client, GROUP, 30_000, (g) => primaryOf(g) !== before);
+    redis.disconnect();
+    redis = await connectWriter();
+    await writeSets('after-failover', 20);
+    const entries = await waitFor(async () => { const e = await writerSets(); return e.length >= 80 ? e : undefined; },
+      { timeoutMs: 20_000, what: 'the 20 commands on the new primary' });
+    assert.equal(entries.length, 80);
+    const onNew = entries.filter((e) => e.stream === REPLICA_STREAM);
+    assert.equal(onNew.length, 20, 'the new primary (…-002) logged them');
+    assert.ok(onNew.every((e) => e.CacheClusterId === `${GROUP}-002`));
+    for (const stream of [STREAM, REPLICA_STREAM]) {
+      const ids = entries.filter((e) => e.stream === stream).map((e) => e.Id);
+      assert.equal(new Set(ids).size, ids.length, `no entry of ${stream} twice`);
+    }
+  });
+
   test('engine-log delivery added by modify-replication-group ships redis.log lines as JSON', async () => {
     const ENGINE_GROUP = '/aws/elasticache/slowlog-rg/engine-log';
     await aws('logs', 'create-log-group', '--log-group-name', ENGINE_GROUP);
@@ -141,9 +173,9 @@ describe('slow-log delivery to CloudWatch Logs', { timeout: 120_000 }, () => {
       { timeoutMs: 15_000, what: 'the engine-log delivery to be active' });
     const events = JSON.parse((await aws('logs', 'filter-log-events', '--log-group-name', ENGINE_GROUP, '--filter-pattern', '"Ready to accept connections"')).stdout)
       .events as { logStreamName: string; message: string }[];
-    assert.ok(events.length >= 1, 'the node\'s start is in its engine log');
-    assert.equal(events[0]!.logStreamName, `${GROUP}-001-0001-engine-log`);
-    const e = JSON.parse(events[0]!.message) as Record<string, string>;
+    assert.deepEqual([...new Set(events.map((x) => x.logStreamName))].sort(), [`${GROUP}-001-0001-engine-log`, `${GROUP}-002-0001-engine-log`],
+      'each node\'s start is in its own engine log stream');
+    const e = JSON.parse(events.find((x) => x.logStreamName === `${GROUP}-001-0001-engine-log`)!.message) as Record<string, string>;
     assert.deepEqual(Object.keys(e), ['CacheClusterId', 'CacheNodeId', 'LogLevel', 'Time', 'Role', 'Message']);
     assert.match(e.Time!, /^\d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2}\.\d{3} UTC$/);
     assert.equal(e.LogLevel, 'NOTICE');
