@@ -29,7 +29,8 @@ import ts from 'typescript';
  * - resources: the ElastiCache resources as records (validation, naming, commits). gateway: the
  *   IAM auth gateway of Redis connections (tokens checked with iam's SigV4 and policies, its process
  *   beside the endpoints).
- * - metrics: the metric contracts and stores. alarms: CloudWatch alarms evaluated over a metric
+ * - logs: CloudWatch Logs' groups, streams and events (logs.db) and the delivery of the nodes'
+ *   slow and engine logs into them (over the engine's admin connections). metrics: the metric contracts and stores. alarms: CloudWatch alarms evaluated over a metric
  *   store (their data and their SNS publishing injected). sns: topics' deliveries (signed envelopes, retries).
  * - snapshots: backup files (stores, framing, keys) and moving RDB data in and out of nodes.
  * - reconciler: observed state brought to the desired one.
@@ -43,7 +44,7 @@ export const FLOORS: readonly (readonly string[])[] = [
   ['store', 'catalog'],
   ['engine', 'endpoints', 'events'],
   ['core', 'security', 'health', 'failover', 'iam', 'snapshots', 'metrics'],
-  ['resources', 'gateway', 'alarms', 'sns'],
+  ['resources', 'gateway', 'alarms', 'sns', 'logs'],
   ['reconciler'],
   ['api'],
   ['service'],

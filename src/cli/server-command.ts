@@ -29,6 +29,7 @@ export function registerServerCommand(program: Command): void {
     .option('--iam-connection-max-ms <ms>', 'connections authenticated with IAM are closed this long after their login (ElastiCache: 12 hours)', int, 12 * 3_600_000)
     .option('--iam-auth-path <path>', 'where IAM logins of Redis connections are checked: node (the nodes\' IAM auth module; full speed) or gateway (the IAM auth gateway in front of the group; half the throughput, but HELLO 3 AUTH with a token works)', 'node')
     .option('--alarm-interval-ms <ms>', 'how often every CloudWatch alarm is evaluated (also at once when its data arrives)', int, 10_000)
+    .option('--log-delivery-interval-ms <ms>', "how often the nodes' slow and engine logs are delivered to their CloudWatch Logs groups", int, 5000)
     .option('--drift-check-interval-ms <ms>', 'how often each cluster\'s nodes are compared with the settings the service manages (drift is put back, with an event); 0: never', int, 30_000)
     .option('--health-interval-ms <ms>', 'fast health period: process liveness of every node, pings of suspected and down nodes', int, 100)
     .option('--health-idle-interval-ms <ms>', 'how often a healthy node is pinged (a process exit is seen at once)', int, 1000)
@@ -63,7 +64,7 @@ export function registerServerCommand(program: Command): void {
         host: o.host, port: o.port, dataDir: o.dataDir, region: o.region, endpointCidr: o.endpointCidr,
         routerMode: o.router, memoryOvercommit: o.memoryOvercommit, redisServerBinaries: o.redisServer,
         reconcileIntervalMs: o.reconcileIntervalMs, settledObserveIntervalMs: o.settledObserveIntervalMs,
-        driftCheckIntervalMs: o.driftCheckIntervalMs, alarmIntervalMs: o.alarmIntervalMs, iamConnectionMaxMs: o.iamConnectionMaxMs, iamAuthPath: o.iamAuthPath, healthIntervalMs: o.healthIntervalMs,
+        driftCheckIntervalMs: o.driftCheckIntervalMs, alarmIntervalMs: o.alarmIntervalMs, logDeliveryIntervalMs: o.logDeliveryIntervalMs, iamConnectionMaxMs: o.iamConnectionMaxMs, iamAuthPath: o.iamAuthPath, healthIntervalMs: o.healthIntervalMs,
         healthIdleIntervalMs: o.healthIdleIntervalMs,
         healthDownAfter: o.healthDownAfter, flapWindowMs: o.flapWindowMs, stopNodesOnExit: o.stopNodesOnExit, logLevel: o.logLevel,
         acceptAnyCredentials: o.insecureAcceptAnyCredentials, snapshotQuota: o.snapshotQuota, automaticBackups: o.automaticBackups, pitrFlushMs: o.pitrFlushMs,

@@ -22,6 +22,8 @@ export interface ServiceConfig {
   driftCheckIntervalMs: number;
   /** How often every CloudWatch alarm is evaluated (besides on the arrival of its data). */
   alarmIntervalMs: number;
+  /** How often the nodes' slow and engine logs are read and delivered to CloudWatch Logs (LogDeliveryConfigurations). */
+  logDeliveryIntervalMs: number;
   /** Connections authenticated with IAM are closed this long after their login (ElastiCache: 12 hours). */
   iamConnectionMaxMs: number;
   /**
@@ -114,6 +116,7 @@ export function defaultConfig(overrides: Partial<ServiceConfig> = {}): ServiceCo
     settledObserveIntervalMs: 10_000,
     driftCheckIntervalMs: 30_000,
     alarmIntervalMs: 10_000,
+    logDeliveryIntervalMs: 5000,
     iamConnectionMaxMs: 12 * 3_600_000,
     iamAuthPath: 'node',
     healthIntervalMs: 100,

@@ -21,7 +21,16 @@ export interface Services {
   readonly logger: Logger;
   /** Encryption keys and user buckets, for the snapshot actions and restores. */
   readonly backups: BackupAccess;
+  /** CloudWatch Logs as log delivery sees it; absent (tests without a Logs store): deliveries are refused. */
+  readonly logDelivery?: LogDeliveryAccess;
   now(): Date;
   /** Wakes the reconciler: desired state changed. */
   kick(): void;
+}
+
+/** What ElastiCache's LogDeliveryConfigurations need of CloudWatch Logs (src/logs implements it). */
+export interface LogDeliveryAccess {
+  logGroupExists(name: string): boolean;
+  /** What the delivery controller last observed for one cluster's log type (undefined: not delivered yet). */
+  observed(cacheClusterId: string, logType: string): { configKey: string; status: 'active' | 'error'; message?: string } | undefined;
 }

@@ -6,6 +6,7 @@ import type { CacheSettings, WriteOp } from '../store/index.js';
 import { requireParameterGroup } from './lookups.js';
 import { requireSecurityGroups } from './security-groups.js';
 import { authTokenEnabled, updateAuth } from '../security/auth-token.js';
+import { applyLogDelivery, type LogDeliveryRequest } from './log-delivery.js';
 import { durableWrites, isClusterModeGroup } from './settings.js';
 import { checkWindows, parseMaintenanceWindow, parseSnapshotWindow } from './windows.js';
 
@@ -27,7 +28,7 @@ export interface ModifySettingsInput {
   AuthTokenUpdateStrategy?: string;
   TransitEncryptionEnabled?: boolean;
   TransitEncryptionMode?: string;
-  LogDeliveryConfigurations?: unknown[];
+  LogDeliveryConfigurations?: LogDeliveryRequest[];
   IpDiscovery?: string;
   /** RBAC (ModifyReplicationGroup): user groups added in the same call allow AuthTokenUpdateStrategy DELETE. */
   UserGroupIdsToAdd?: string[];
@@ -55,9 +56,8 @@ export async function applySettingsChanges(svc: Services, current: CacheSettings
   if (input.CacheSecurityGroupNames?.length) {
     throw CommonErrors.invalidParameterValue('Use of cache security groups is not permitted in this API version for your account; use SecurityGroupIds.');
   }
-  if (input.LogDeliveryConfigurations?.length) {
-    throw CommonErrors.invalidParameterValue('LogDeliveryConfigurations are not supported by cachefleet yet.');
-  }
+  // Log delivery changes apply at once (ElastiCache asks for ApplyImmediately on them and applies nothing later).
+  const logDelivery = applyLogDelivery(svc, current.logDelivery, input.LogDeliveryConfigurations, false);
   if (input.Engine && input.Engine.toLowerCase() !== 'redis') {
     throw CommonErrors.invalidParameterValue(`Engine '${input.Engine}' is not available: cachefleet runs the redis engine only.`);
   }
@@ -125,6 +125,7 @@ export async function applySettingsChanges(svc: Services, current: CacheSettings
       changed.push('NotificationTopicStatus');
     }
   }
+  if (logDelivery !== current.logDelivery) { settings.logDelivery = logDelivery; changed.push('LogDeliveryConfigurations'); }
   if (input.AutoMinorVersionUpgrade !== undefined) set('autoMinorVersionUpgrade', input.AutoMinorVersionUpgrade, 'AutoMinorVersionUpgrade');
   if (auth) { settings.auth = auth; changed.push('AuthToken'); }
   if (transit) {
@@ -198,5 +199,5 @@ export function transitEncryptionChange(current: CacheSettings & { userGroupIds?
 /** The settings members a replication group hands down to its member clusters. */
 export const SHARED_SETTINGS: (keyof CacheSettings)[] = [
   'engineVersion', 'cacheParameterGroupName', 'securityGroupIds', 'preferredMaintenanceWindow', 'snapshotRetentionLimit',
-  'snapshotWindow', 'notificationTopicArn', 'notificationTopicStatus', 'autoMinorVersionUpgrade', 'auth', 'transitEncryptionEnabled', 'transitEncryptionMode',
+  'snapshotWindow', 'notificationTopicArn', 'notificationTopicStatus', 'autoMinorVersionUpgrade', 'auth', 'transitEncryptionEnabled', 'transitEncryptionMode', 'logDelivery',
 ];

@@ -9,6 +9,7 @@ import { requireParameterGroup, requireSubnetGroup } from './lookups.js';
 import { requireSecurityGroups } from './security-groups.js';
 import { checkWindows, chooseSnapshotWindow, DEFAULT_MAINTENANCE_WINDOW, parseMaintenanceWindow, parseSnapshotWindow } from './windows.js';
 import { resolveKmsKey } from './kms.js';
+import { applyLogDelivery, type LogDeliveryRequest } from './log-delivery.js';
 
 /** The members CreateReplicationGroup and CreateCacheCluster share. */
 export interface CreateSettingsInput {
@@ -32,7 +33,7 @@ export interface CreateSettingsInput {
   TransitEncryptionMode?: string;
   AtRestEncryptionEnabled?: boolean;
   KmsKeyId?: string;
-  LogDeliveryConfigurations?: unknown[];
+  LogDeliveryConfigurations?: LogDeliveryRequest[];
   NetworkType?: string;
   IpDiscovery?: string;
 }
@@ -87,9 +88,7 @@ export async function resolveCreateSettings(svc: Services, input: CreateSettings
       `Cache parameter group ${parameterGroup.name} sets cachefleet-durable-writes to yes, which needs an endpoint that reads the Redis protocol; ` +
       'with TransitEncryptionEnabled the endpoint only passes TLS through. Use a parameter group without durable writes.');
   }
-  if (input.LogDeliveryConfigurations?.length) {
-    throw CommonErrors.invalidParameterValue('LogDeliveryConfigurations are not supported by cachefleet yet.');
-  }
+  const logDelivery = applyLogDelivery(svc, undefined, input.LogDeliveryConfigurations, true);
   if (input.NetworkType && input.NetworkType !== 'ipv4') {
     throw CommonErrors.invalidParameterValue(`NetworkType ${input.NetworkType} is not supported: endpoints are IPv4 loopback addresses.`);
   }
@@ -130,6 +129,7 @@ export async function resolveCreateSettings(svc: Services, input: CreateSettings
     ...(auth ? { auth } : {}),
     atRestEncryptionEnabled: atRest,
     ...(kmsKey ? { kmsKey } : {}),
+    ...(logDelivery?.length ? { logDelivery } : {}),
   };
   return { settings, engine, parameterGroup, subnetGroup, guards };
 }

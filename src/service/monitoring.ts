@@ -10,7 +10,7 @@
 import { alarmDataFetch } from '../api/cloudwatch/alarm-data.js';
 import { buildCloudWatchRegistry } from '../api/cloudwatch/actions/registry.js';
 import { createCloudWatchApis } from '../api/cloudwatch/model.js';
-import { createLogsApi } from '../api/logs/api.js';
+import { createLogsApi } from '../api/logs/model.js';
 import type { ServiceApis } from '../api/service-api.js';
 import { buildSnsRegistry } from '../api/sns/actions/registry.js';
 import { createSnsApis } from '../api/sns/model.js';
@@ -19,6 +19,7 @@ import { AlarmController } from '../alarms/index.js';
 import { MemoryMetricStore } from '../metrics/memory-store.js';
 import type { MetricStore } from '../metrics/types.js';
 import type { EventSink } from '../events/sink.js';
+import type { LogStore } from '../logs/index.js';
 import { elastiCacheNotifier, ensureSigningCertificate, pemSigner, SnsDelivery } from '../sns/index.js';
 import type { StateStore } from '../store/index.js';
 import type { Logger } from '../util/logger.js';
@@ -36,6 +37,8 @@ export interface MonitoringOptions {
   alarmIntervalMs?: number;
   /** The event sink: ElastiCache events go to their group's or cluster's NotificationTopicArn. */
   events?: EventSink;
+  /** CloudWatch Logs' store (logs.db), which the log delivery controller appends to. */
+  logs: LogStore;
 }
 
 export interface Monitoring {
@@ -67,7 +70,7 @@ export async function startMonitoring(o: MonitoringOptions): Promise<Monitoring>
   const unsubscribe = o.events?.subscribe(elastiCacheNotifier(o.store, (arn, message, subject) => delivery.publish(arn, message, subject), o.logger));
   const files = new Map([[certPath, { contentType: 'application/x-pem-file', body: cert.certPem }]]);
   return {
-    services: [cloudwatch, sns], rpcOnly: [createLogsApi()], files: () => files, alarms, delivery,
+    services: [cloudwatch, sns], rpcOnly: [createLogsApi({ logs: o.logs, now: o.now, scope: o.scope })], files: () => files, alarms, delivery,
     start: () => alarms.start(),
     async stop() {
       unsubscribe?.();

@@ -40,6 +40,7 @@ import { clearRestoreWork, serviceSnapshotIO } from './snapshot-io.js';
 import { clearPointInTimeWork, servicePointInTimeIO } from './pitr-io.js';
 import { archiveCoverage } from '../snapshots/pitr/index.js';
 import { assembleMetrics, type ServiceMetricsParts } from './metrics.js';
+import { openServiceLogs, type ServiceLogs } from './log-delivery.js';
 
 /**
  * The whole service in one process: API, state store, reconciler, node provider, endpoint router.
@@ -63,6 +64,8 @@ export class CachefleetService {
     readonly metrics: ServiceMetricsParts,
     /** CloudWatch (alarms over the metrics store), SNS, the Logs dispatch. */
     private readonly monitoring: Monitoring,
+    /** CloudWatch Logs' store (logs.db) and the log delivery controller (src/logs). */
+    private readonly logs: ServiceLogs,
   ) {}
 
   /** The API's base URL, e.g. http://127.0.0.1:4510 (https with --tls). */
@@ -90,6 +93,7 @@ export class CachefleetService {
     }
     const store = new SqliteStore(paths.state);
     let metrics: ServiceMetricsParts | undefined;
+    let logs: ServiceLogs | undefined;
     // The state holds IAM users' secret access keys (SigV4 needs the secret itself): it is created
     // under the service's umask (0600), and the startup check above tightens an older one.
     try {
@@ -111,8 +115,10 @@ export class CachefleetService {
       // What reconcile passes and describes read (groups, clusters, the kinds routes and ACLs
       // follow), kept between commits: a pass over records nothing changed reads none of them again.
       const views = new MergedViews(new CachedReads(store));
+      // CloudWatch Logs (logs.db): log delivery settings are checked against its groups.
+      logs = openServiceLogs({ config, path: paths.logs, logger: logger.child({ component: 'logs' }), now });
       const services: Services = {
-        config, store, views, events, engines, installation, logger, now, kick: () => reconciler?.kick(), backups: {
+        config, store, views, events, engines, installation, logger, now, kick: () => reconciler?.kick(), logDelivery: logs.access, backups: {
           keys, storage, archiveCoverage: (prefix, at) => archiveCoverage(storage.snapshots, prefix, at),
           archiveShards: async (root) => [...new Set((await storage.snapshots.list(root)).map((o) => o.key.slice(root.length).split('/')[0]!))],
         },
@@ -211,7 +217,7 @@ export class CachefleetService {
       const monitoring = await startMonitoring({
         dataDir: config.dataDir, store, now, logger: logger.child({ component: 'monitoring' }),
         scope: { accountId: installation.accountId, region: installation.region }, baseUrl: () => apiUrl,
-        alarmIntervalMs: config.alarmIntervalMs, events, metrics: metrics.store,
+        alarmIntervalMs: config.alarmIntervalMs, events, metrics: metrics.store, logs: logs.store,
       });
       // Alarms on the collected metrics evaluate as their data arrives (custom metrics: as PutMetricData stores them).
       metrics.collector.onData(monitoring.alarms.onData);
@@ -236,7 +242,7 @@ export class CachefleetService {
       });
       metrics.attach(api);
       await api.listen({ host: config.host, port: config.port });
-      const service = new CachefleetService(config, services, reconciler, monitor, api, provider, admin, router, gateway, releaseDataDir, storage, metrics, monitoring);
+      const service = new CachefleetService(config, services, reconciler, monitor, api, provider, admin, router, gateway, releaseDataDir, storage, metrics, monitoring, logs);
       apiUrl = service.url;
       monitoring.start();
       // Events a stopped control plane stored but had not delivered are logged and notified now,
@@ -250,11 +256,13 @@ export class CachefleetService {
       if (metrics.listenerUrl()) logger.info({ url: `${metrics.listenerUrl()}/metrics` }, 'metrics listener');
       reconciler.start();
       monitor.start();
+      logs.start({ views, admin, nodesDir: paths.nodes });
       logger.info({ url: service.url, dataDir: config.dataDir, router: router.kind, engines: engines.map((e) => `${e.version} (${e.binary})`) },
         `cachefleet listening on ${service.url}`);
       return service;
     } catch (err) {
       await metrics?.stop().catch(() => undefined);
+      await logs?.stop().catch(() => undefined);
       await store.close();
       releaseDataDir();
       throw err;
@@ -269,6 +277,7 @@ export class CachefleetService {
     const log = this.services.logger;
     await this.api.close();
     await this.monitoring.stop();
+    await this.logs.stop();
     await this.metrics.stop();
     this.monitor.stop();
     await this.reconciler.stop();

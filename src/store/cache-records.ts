@@ -50,6 +50,20 @@ export interface CacheSettings {
   atRestEncryptionEnabled: boolean;
   /** With encryption at rest: the key its snapshots are encrypted with (the installation's default key unless KmsKeyId named one). */
   kmsKey?: KmsKeyRecord;
+  /**
+   * LogDeliveryConfigurations as last asked for, one per log type. `enabled: false` is a delivery
+   * being turned off: the delivery controller stops it and describe calls stop showing it.
+   */
+  logDelivery?: LogDeliverySetting[];
+}
+
+/** One log type's delivery (ElastiCache's LogDeliveryConfiguration): only CloudWatch Logs destinations. */
+export interface LogDeliverySetting {
+  logType: 'slow-log' | 'engine-log';
+  destinationType: 'cloudwatch-logs';
+  logGroup: string;
+  logFormat: 'json' | 'text';
+  enabled: boolean;
 }
 
 /** A new group or cluster seeded from a snapshot or from RDB files in a bucket (SnapshotName, SnapshotArns). */

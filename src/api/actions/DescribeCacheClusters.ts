@@ -23,7 +23,7 @@ export default defineAction<DescribeCacheClustersMessage, CacheClusterMessage>(
         : await paginateFetched((p) => listClustersPage(svc.store, p), input.Marker, input.MaxRecords);
     return {
       ...(marker ? { Marker: marker } : {}),
-      CacheClusters: page.map((c) => presentCacheCluster(presentedView(c).doc, input.ShowCacheNodeInfo ?? false)),
+      CacheClusters: page.map((c) => presentCacheCluster(presentedView(c).doc, input.ShowCacheNodeInfo ?? false, svc.logDelivery?.observed)),
     };
   });
 

@@ -18,7 +18,7 @@ export default defineAction<DescribeReplicationGroupsMessage, ReplicationGroupMe
         ? paginateById((await svc.views.groups()).map(presentedView), input.Marker, input.MaxRecords)
         : await paginateFetched(async (p) => (await listGroupsPage(svc.store, p)).map(presentedView), input.Marker, input.MaxRecords);
     const clusters = svc.views && page.length ? new Map((await allCacheClusters(svc)).map((c) => [c.id, c])) : undefined;
-    const groups = await Promise.all(page.map(async (g) => presentReplicationGroup(g.doc, await membersOf(svc, g.doc, clusters))));
+    const groups = await Promise.all(page.map(async (g) => presentReplicationGroup(g.doc, await membersOf(svc, g.doc, clusters), svc.logDelivery?.observed)));
     return {
       ...(marker ? { Marker: marker } : {}),
       ReplicationGroups: groups,

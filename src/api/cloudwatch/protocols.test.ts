@@ -82,6 +82,6 @@ describe('CloudWatch over Query, JSON 1.0 and RPC v2 CBOR', () => {
     const logs = await h.app.inject({ method: 'POST', url: '/', headers: { 'x-amz-target': 'Logs_20140328.CreateLogGroup', 'content-type': 'application/x-amz-json-1.1' }, payload: '{}' });
     assert.equal(logs.statusCode, 400);
     assert.equal(logs.headers['content-type'], 'application/x-amz-json-1.1');
-    assert.match(JSON.parse(logs.body).message, /not implemented yet/);
+    assert.equal(JSON.parse(logs.body).__type, 'com.amazonaws.logs#InvalidParameterException');
   });
 });

@@ -10,7 +10,8 @@ import { SqliteStore } from '../../store/index.js';
 import { silentLogger } from '../../util/logger.js';
 import { createApiServer } from '../http.js';
 import type { Authorize } from '../types.js';
-import { createLogsApi } from '../logs/api.js';
+import { LogStore } from '../../logs/index.js';
+import { createLogsApi } from '../logs/model.js';
 import { buildSnsRegistry } from '../sns/actions/registry.js';
 import { createSnsApis } from '../sns/model.js';
 import { buildCloudWatchRegistry } from './actions/registry.js';
@@ -22,6 +23,7 @@ export const SCOPE = { accountId: '123456789012', region: 'us-east-1' };
 export interface MonitoringHarness {
   app: FastifyInstance;
   store: SqliteStore;
+  logs: LogStore;
   metrics: MemoryMetricStore;
   alarms: AlarmController;
   delivery: SnsDelivery;
@@ -38,6 +40,7 @@ export async function monitoringHarness(opts: { nowMs?: number; deliveryDelayMs?
   const clock = { nowMs: opts.nowMs ?? Date.now() };
   const now = () => new Date(clock.nowMs);
   const store = new SqliteStore(':memory:');
+  const logs = new LogStore(':memory:');
   const metrics = new MemoryMetricStore();
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const keyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
@@ -52,10 +55,10 @@ export async function monitoringHarness(opts: { nowMs?: number; deliveryDelayMs?
   });
   const cw = createCloudWatchApis(buildCloudWatchRegistry({ store, metrics, now, scope: SCOPE, kickAlarm: (n) => alarms.kick(n), onData: alarms.onData }));
   const sns = createSnsApis(buildSnsRegistry({ store, delivery, now, scope: SCOPE }));
-  const app = createApiServer({ actions: new Map(), services: [cw, sns], rpcOnly: [createLogsApi()], arnScope: SCOPE,
+  const app = createApiServer({ actions: new Map(), services: [cw, sns], rpcOnly: [createLogsApi({ logs, now, scope: SCOPE })], arnScope: SCOPE,
     ...(opts.authorize ? { authorize: opts.authorize } : {}) });
   return {
-    app, store, metrics, alarms, delivery, clock,
+    app, store, logs, metrics, alarms, delivery, clock,
     publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
     url: () => base,
     async listen() {
@@ -69,6 +72,7 @@ export async function monitoringHarness(opts: { nowMs?: number; deliveryDelayMs?
       await delivery.stop();
       await app.close();
       await store.close();
+      logs.close();
     },
   };
 }

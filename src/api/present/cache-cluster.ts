@@ -1,5 +1,6 @@
 import type { CacheCluster, CacheNode } from '../model/shapes.js';
 import type { CacheClusterRecord, CacheNodeRecord } from '../../store/index.js';
+import { presentLogDelivery, type ObservedDelivery } from './log-delivery.js';
 import { authTokenStatus, presentSecurity, transitPending } from './security.js';
 
 function presentNode(c: CacheClusterRecord, n: CacheNodeRecord): CacheNode {
@@ -18,13 +19,16 @@ export function runningEngineVersion(c: CacheClusterRecord): string {
   return c.nodes.find((n) => n.observed?.engineVersion)?.observed?.engineVersion ?? c.engineVersionInstalled;
 }
 
-export function presentCacheCluster(c: CacheClusterRecord, showNodeInfo: boolean): CacheCluster {
+/** `observed`: the log delivery controller's observations (describe calls); without, deliveries show as enabling. */
+export function presentCacheCluster(c: CacheClusterRecord, showNodeInfo: boolean, observed?: ObservedDelivery): CacheCluster {
+  const logs = presentLogDelivery(c.logDelivery, [c.id], observed);
   const pending = {
     ...(c.pending.cacheNodeType ? { CacheNodeType: c.pending.cacheNodeType } : {}),
     ...(c.pending.engineVersion ? { EngineVersion: c.pending.engineVersion } : {}),
     ...(c.pending.numCacheNodes ? { NumCacheNodes: c.pending.numCacheNodes } : {}),
     ...authTokenStatus(c.auth, [c]),
     ...transitPending(c, [c]),
+    ...(logs.pending.length ? { LogDeliveryConfigurations: logs.pending } : {}),
   };
   const toReboot = c.parameterApplyStatus === 'pending-reboot'
     ? c.nodes.filter((n) => n.parameterGroupStatus === 'pending-reboot').map((n) => n.id) : [];
@@ -57,8 +61,8 @@ export function presentCacheCluster(c: CacheClusterRecord, showNodeInfo: boolean
     ...presentSecurity(c),
     AtRestEncryptionEnabled: c.atRestEncryptionEnabled,
     ARN: c.arn,
-    ReplicationGroupLogDeliveryEnabled: false,
-    LogDeliveryConfigurations: [],
+    ReplicationGroupLogDeliveryEnabled: !!c.replicationGroupId && logs.configurations.length > 0,
+    LogDeliveryConfigurations: logs.configurations,
     NetworkType: 'ipv4',
     IpDiscovery: 'ipv4',
   };

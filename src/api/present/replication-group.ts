@@ -1,5 +1,6 @@
 import type { NodeGroup, NodeGroupMember, ReplicationGroup } from '../model/shapes.js';
 import type { CacheClusterRecord, ReplicationGroupRecord } from '../../store/index.js';
+import { presentLogDelivery, type ObservedDelivery } from './log-delivery.js';
 import { authTokenStatus, presentSecurity, transitPending } from './security.js';
 
 /**
@@ -42,10 +43,12 @@ function shardedNodeGroups(g: ReplicationGroupRecord, byId: Map<string, CacheClu
   });
 }
 
-export function presentReplicationGroup(g: ReplicationGroupRecord, clusters: CacheClusterRecord[]): ReplicationGroup {
+/** `observed`: the log delivery controller's observations (describe calls); without, deliveries show as enabling. */
+export function presentReplicationGroup(g: ReplicationGroupRecord, clusters: CacheClusterRecord[], observed?: ObservedDelivery): ReplicationGroup {
   const byId = new Map(clusters.map((c) => [c.id, c]));
   const members = g.memberClusters.map((id) => byId.get(id)).filter((c): c is CacheClusterRecord => !!c);
   const r = g.resharding;
+  const logs = presentLogDelivery(g.logDelivery, g.memberClusters, observed);
   const pending = {
     ...(g.pending.automaticFailoverStatus ? { AutomaticFailoverStatus: g.pending.automaticFailoverStatus } : {}),
     ...(r ? { Resharding: { SlotMigration: { ProgressPercentage: r.totalSlots ? Math.floor((100 * r.movedSlots) / r.totalSlots) : 100 } } } : {}),
@@ -53,6 +56,7 @@ export function presentReplicationGroup(g: ReplicationGroupRecord, clusters: Cac
     ...transitPending(g, members),
     ...(g.pending.userGroups
       ? { UserGroups: { UserGroupIdsToAdd: [...g.pending.userGroups.add], UserGroupIdsToRemove: [...g.pending.userGroups.remove] } } : {}),
+    ...(logs.pending.length ? { LogDeliveryConfigurations: logs.pending } : {}),
   };
   // RBAC: the user groups in force; while a change is pending, those of before it (as ElastiCache shows them).
   const ug = g.pending.userGroups;
@@ -84,7 +88,7 @@ export function presentReplicationGroup(g: ReplicationGroupRecord, clusters: Cac
     AtRestEncryptionEnabled: g.atRestEncryptionEnabled,
     ...(g.atRestEncryptionEnabled && g.kmsKey ? { KmsKeyId: g.kmsKey.arn } : {}),
     ARN: g.arn,
-    LogDeliveryConfigurations: [],
+    LogDeliveryConfigurations: logs.configurations,
     ReplicationGroupCreateTime: g.createdAt,
     DataTiering: 'disabled',
     AutoMinorVersionUpgrade: g.autoMinorVersionUpgrade,
