@@ -18,8 +18,8 @@
  *      touched, and is stopped first.
  */
 import type { Readable } from 'node:stream';
-import type { Owner } from '../../paths/tighten.js';
-import { silentLogger, type Logger } from '../../util/logger.js';
+import { silentLogger } from '../../util/logger.js';
+import type { RestoreOptions } from './restore-options.js';
 import type { RestoreResult, TargetShard } from '../types.js';
 import type { FakeMaster } from './fake-master.js';
 import type { Loader } from './loader.js';
@@ -30,51 +30,8 @@ import { restoreSingle } from './single-restore.js';
 import { allOrFirstError, checkFits, loadSource, type LoadedSource } from './source-load.js';
 import { planRouting } from './slot-routing.js';
 
-export interface RestoreOptions {
-  /** The redis-server binary loaders run. */
-  redisServer: string;
-  /** A directory of the caller's (the service's, 0700) where loader directories are made and removed. */
-  workDir: string;
-  /** The user loaders run as when the service runs as root (as nodes do: engine/node-user.ts). */
-  nodeUser?: Owner;
-  /** Memory a target shard's primary may use for data (its maxmemory); absent: not checked. */
-  maxBytesPerShard?: number;
-  /** Most keys in one MIGRATE, or asked of one SCAN by the pipelined mover. Default 2000 (MIGRATE), 1000 (pipe). */
-  batchKeys?: number;
-  /** Most estimated bytes in one MIGRATE. Default 8 MiB. */
-  batchBytes?: number;
-  /** MIGRATE's timeout on the target. Default 30000 ms. */
-  migrateTimeoutMs?: number;
-  /** Longest a source may send nothing while it loads. Default 60000 ms. */
-  loadIdleTimeoutMs?: number;
-  /**
-   * For targets serving TLS: a certificate and key issued by the CA the targets trust (PEM),
-   * the service side of their connections: the loaders' for MIGRATE, the fake master's for a
-   * primary that loads the source itself. The CA comes from the targets' `tls.ca`.
-   */
-  tls?: { cert: string | Buffer; key: string | Buffer };
-  /**
-   * `auto` (default): one source into one cluster-mode-disabled shard is loaded by the target's
-   * primary itself (its data is replaced), anything else is moved as a pipelined DUMP/RESTORE
-   * stream. `pipe`: always that stream. `migrate`: always MIGRATE (slower: kept to compare).
-   */
-  method?: 'auto' | 'pipe' | 'migrate';
-  /**
-   * Every source's bytes were authenticated before they were emitted (an encrypted snapshot's
-   * AES-GCM records), or written by Redis itself: nothing corrupt can reach a node. Then one source
-   * into one cluster-mode-disabled shard is read once and streamed to its loader and to the target's
-   * primary at the same time (single-restore.ts). Otherwise the loader loads it first and the
-   * primary reads it again: a corrupt RDB makes a redis-server loading it from a socket exit, and it
-   * must be the loader that does, never the target.
-   */
-  trustedSources?: boolean;
-  /** Called after each batch: keys moved so far, and bytes of RDB loaded (all sources). */
-  onProgress?: (keysMoved: number, bytes: number) => void;
-  logger?: Logger;
-  /** Source address of the loaders' connections to the targets (the service's management address). */
-  localAddress?: string;
-  signal?: AbortSignal;
-}
+export type { RestoreOptions } from './restore-options.js';
+
 
 /**
  * Loads `sources` (plain RDB bytes each) and moves their keys into `shards` (see the module

@@ -16,7 +16,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import { silentLogger } from '../../util/logger.js';
 import type { RestoreResult, TargetShard } from '../types.js';
 import { loadIntoPrimary } from './primary-load.js';
-import type { RestoreOptions } from './restore.js';
+import type { RestoreOptions } from './restore-options.js';
 import type { Routing } from './slot-routing.js';
 import { checkFits, loadSource, type Started } from './source-load.js';
 

@@ -8,7 +8,7 @@ import { silentLogger } from '../../util/logger.js';
 import { RestoreTooLargeError } from '../types.js';
 import { serveRdb, type FakeMaster } from './fake-master.js';
 import { Loader, LOADER_ADDRESS } from './loader.js';
-import type { RestoreOptions } from './restore.js';
+import type { RestoreOptions } from './restore-options.js';
 import type { Routing } from './slot-routing.js';
 
 export interface LoadedSource {
