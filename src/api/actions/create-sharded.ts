@@ -20,6 +20,29 @@ import { planRestore, restoreHoldOps, restoreWords } from '../../resources/resto
  */
 export async function createShardedGroup(svc: Services, id: string, input: CreateReplicationGroupMessage,
   resolved: ResolvedSettings): Promise<CreateReplicationGroupResult> {
+  const { group, clusters, ops, shards, nodeCount, restore } = await planShardedGroup(svc, id, input, resolved);
+  await svc.store.commit(ops);
+  await svc.events.emit('replication-group', id,
+    `Replication group ${id} is being created with ${shards} node group(s) and ${nodeCount} node(s) (cluster mode enabled)${restoreWords(restore?.request)}`);
+  return { ReplicationGroup: presentReplicationGroup(group, clusters) };
+}
+
+/** A new cluster-mode group, validated, as records and the writes that create it (not committed). */
+export interface ShardedGroupPlan {
+  group: ReplicationGroupRecord;
+  clusters: CacheClusterRecord[];
+  ops: WriteOp[];
+  shards: number;
+  nodeCount: number;
+  restore: Awaited<ReturnType<typeof planRestore>>;
+}
+
+/**
+ * Validates and plans a cluster-mode group without committing it: CreateReplicationGroup commits
+ * the plan alone, CreateServerlessCache with the serverless cache it backs (one atomic commit).
+ */
+export async function planShardedGroup(svc: Services, id: string, input: CreateReplicationGroupMessage,
+  resolved: ResolvedSettings): Promise<ShardedGroupPlan> {
   const { settings, engine, subnetGroup } = resolved;
   if (input.NumCacheClusters !== undefined || input.PreferredCacheClusterAZs?.length || input.PrimaryClusterId) {
     throw CommonErrors.invalidParameterCombination(
@@ -101,8 +124,5 @@ export async function createShardedGroup(svc: Services, id: string, input: Creat
     ...restoreHoldOps(restore, id),
     ...resolved.guards,
   ];
-  await svc.store.commit(ops);
-  await svc.events.emit('replication-group', id,
-    `Replication group ${id} is being created with ${shards.length} node group(s) and ${nodeCount} node(s) (cluster mode enabled)${restoreWords(restore?.request)}`);
-  return { ReplicationGroup: presentReplicationGroup(group, clusters) };
+  return { group, clusters, ops, shards: shards.length, nodeCount, restore };
 }
