@@ -10,7 +10,7 @@ import type { Logger } from '../util/logger.js';
 import type { EndpointNetwork } from './network.js';
 import type { Services } from '../core/index.js';
 import type { SnapshotIO } from '../snapshots/io.js';
-import type { ServerlessOptions } from './serverless/controller.js';
+import type { ServerlessOptions } from './serverless/options.js';
 
 /** What the controllers touch; injected so each can be driven on fakes or real processes. */
 export interface ReconcilerDeps {

@@ -28,22 +28,10 @@ import { releaseAddressOps } from '../../resources/addresses.js';
 import { NetworkPolicy } from '../network-policy.js';
 import type { ReconcilerDeps } from '../deps.js';
 import { EngineProcess, configGeneration } from './engine-process.js';
+import type { ServerlessOptions } from './options.js';
 import { addStorageSample, addWorkerUsage, emptyUsage } from './usage.js';
 
-export interface ServerlessOptions {
-  /** The data directory (the cache directories are `<dataDir>/serverless/<name>/`). */
-  dataDir: string;
-  /** The engine's entry point; default dist/src/serverless/proxy/main.js beside this build. */
-  mainScript?: string;
-  /** Engine worker processes per cache (default 2). */
-  workers?: number;
-  /** How long an engine may take to exit by itself once proxy.json is gone before it is signalled. Default 5 s. */
-  stopGraceMs?: number;
-  /** Data storage (BytesUsedForCache) is sampled at most this often for GB-hours. Default 60 s. */
-  usageSampleMs?: number;
-  /** The control plane's own source address (always admitted, as by security groups). */
-  managementAddress?: string;
-}
+export type { ServerlessOptions };
 
 const DEFAULT_MAIN = new URL('../../serverless/proxy/main.js', import.meta.url);
 
