@@ -86,11 +86,7 @@ export class EngineProcess {
 
   /** The workers' usage counters (usage-<worker>.json). */
   usage(): ServerlessUsage[] {
-    let names: string[];
-    try { names = readdirSync(this.paths.dir); } catch { return []; }
-    return names.filter((n) => /^usage-.+\.json$/.test(n))
-      .map((n) => readJson<ServerlessUsage>(join(this.paths.dir, n)))
-      .filter((u): u is ServerlessUsage => !!u && typeof u.ecpu === 'number');
+    return readWorkerUsage(this.paths.dir);
   }
 
   /**
@@ -110,6 +106,15 @@ export class EngineProcess {
   private isEngine(pid: number): boolean {
     return runsScriptWith(pid, basename(this.mainScript), this.paths.config);
   }
+}
+
+/** The usage counters the engine's workers wrote in a cache's directory (usage-<worker>.json). */
+export function readWorkerUsage(dir: string): ServerlessUsage[] {
+  let names: string[];
+  try { names = readdirSync(dir); } catch { return []; }
+  return names.filter((n) => /^usage-.+\.json$/.test(n))
+    .map((n) => readJson<ServerlessUsage>(join(dir, n)))
+    .filter((u): u is ServerlessUsage => !!u && typeof u.ecpu === 'number');
 }
 
 function signal(pid: number, sig: NodeJS.Signals): void {

@@ -33,3 +33,13 @@ test('data storage is integrated into GB-hours from samples (each held until the
   u = addStorageSample(u, 0, new Date(3_600_000 + 1_800_000)); // 4 GB for half an hour
   assert.equal(u.gbHours, 4);
 });
+
+test('usageAsOf adds what workers counted since the last sum and the storage held until now, without moving the sample', async () => {
+  const { usageAsOf } = await import('./usage.js');
+  let u = emptyUsage('c', new Date(0));
+  u = addStorageSample(addWorkerUsage(u, [worker(10, 'a', 1, 1)]), 1024 ** 3, new Date(0));
+  const shown = usageAsOf(u, [worker(10, 'a', 3, 2)], new Date(7_200_000));
+  assert.equal(shown.ecpu, 3);
+  assert.equal(shown.gbHours, 2);
+  assert.equal(shown.lastSampleAt, new Date(0).toISOString());
+});

@@ -52,3 +52,14 @@ export function addStorageSample(record: ServerlessUsageRecord, bytes: number, n
   out.lastSampleAt = now.toISOString();
   return out;
 }
+
+/**
+ * The usage as of `now`, for display: the stored totals plus what the workers counted since the
+ * controller last summed them, and the data stored integrated up to now from the last sample.
+ */
+export function usageAsOf(record: ServerlessUsageRecord, workers: readonly ServerlessUsage[], now: Date): ServerlessUsageRecord {
+  const out = addWorkerUsage(record, workers);
+  if (out.lastBytes === undefined || out.lastSampleAt === undefined) return out;
+  const { lastBytes, lastSampleAt } = out;
+  return { ...addStorageSample(out, lastBytes, now), lastSampleAt, lastBytes };
+}

@@ -1,0 +1,149 @@
+/**
+ * Serverless caches end to end: created with the aws CLI, boto3 and the JS SDK against the running
+ * service; each gets its endpoint (6379) and reader endpoint (6380) and a hidden backing Redis
+ * Cluster whose nodes run ElastiCache Serverless's fixed configuration and lock the `default` user
+ * to the endpoint's login; `cachefleet usage` reports on them.
+ *
+ * The endpoint engine (dist/src/serverless/proxy/main.js) is built separately. Without it, the
+ * caches stay `creating` and say why (an event per cache, once their backing group is available);
+ * the part that needs a client connection through the endpoint is skipped, saying so. With it:
+ * describe until available, an ioredis Cluster over TLS through the endpoint, kill -9 of the
+ * control plane and adoption of the running engine after the restart (same pid, the client
+ * connection unbroken), and deletion.
+ */
+import { describe, test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  CreateServerlessCacheCommand, DeleteServerlessCacheCommand, DescribeEventsCommand, DescribeReplicationGroupsCommand,
+  DescribeServerlessCachesCommand, type ServerlessCache,
+} from '@aws-sdk/client-elasticache';
+import { Cluster } from 'ioredis';
+import { useCleanup } from '../helpers/cleanup.js';
+import { CLI, startService, writeClientCa, type TestService } from '../helpers/service.js';
+import { pythonWith, redisCli, run, runOk } from '../helpers/e2e-exec.js';
+import { adminCliArgs } from '../helpers/node-admin.js';
+import { nodeDirs } from '../helpers/e2e-nodes.js';
+import { waitFor } from '../../src/util/wait.js';
+
+const ENGINE = join(CLI, '..', '..', 'dist', 'src', 'serverless', 'proxy', 'main.js');
+const engineInstalled = existsSync(ENGINE);
+const NAMES = ['cli-cache', 'py-cache', 'js-cache'];
+
+const BOTO3 = `
+import sys, json, boto3
+c = boto3.client('elasticache', endpoint_url=sys.argv[1], region_name='us-east-1')
+r = c.create_serverless_cache(ServerlessCacheName='py-cache', Engine='redis', MajorEngineVersion='7',
+    CacheUsageLimits={'DataStorage': {'Maximum': 5, 'Unit': 'GB'}}, Tags=[{'Key': 'from', 'Value': 'boto3'}])
+try:
+    c.create_serverless_cache(ServerlessCacheName='py-cache', Engine='redis')
+    print('no error'); sys.exit(1)
+except c.exceptions.ServerlessCacheAlreadyExistsFault:
+    pass
+print(json.dumps({'Status': r['ServerlessCache']['Status'], 'Port': r['ServerlessCache']['Endpoint']['Port']}))
+`;
+
+describe('serverless caches', { timeout: 120_000 }, () => {
+  const cleanup = useCleanup();
+  let svc: TestService;
+
+  async function aws(...args: string[]): Promise<any> {
+    const r = await run('aws', ['elasticache', ...args, '--endpoint-url', svc.url, '--output', 'json'], { env: svc.env, timeoutMs: 60_000 });
+    if (r.code !== 0) throw new Error(`aws elasticache ${args.join(' ')} exited with ${r.code}: ${r.stderr}`);
+    return r.stdout.trim() ? JSON.parse(r.stdout) : {};
+  }
+
+  async function describeCache(name: string): Promise<ServerlessCache> {
+    return (await svc.client.send(new DescribeServerlessCachesCommand({ ServerlessCacheName: name }))).ServerlessCaches![0]!;
+  }
+
+  before(async () => {
+    svc = await startService(cleanup);
+  });
+
+  test('create with the aws CLI, boto3 and the JS SDK: creating, endpoints on 6379 and 6380, the serverless ARN', async () => {
+    const fromCli = (await aws('create-serverless-cache', '--serverless-cache-name', 'cli-cache', '--engine', 'redis',
+      '--cache-usage-limits', 'DataStorage={Maximum=10,Unit=GB},ECPUPerSecond={Maximum=5000}')).ServerlessCache;
+    assert.equal(fromCli.Status, 'creating');
+    assert.deepEqual(fromCli.CacheUsageLimits, { DataStorage: { Maximum: 10, Unit: 'GB' }, ECPUPerSecond: { Maximum: 5000 } });
+
+    const py = await pythonWith('boto3');
+    assert.ok(py, 'a Python with boto3');
+    const script = join(svc.dataDir, 'create.py');
+    await writeFile(script, BOTO3);
+    const fromPy = JSON.parse((await runOk(py, [script, svc.url], { env: svc.env, timeoutMs: 60_000 })).stdout) as { Status: string; Port: number };
+    assert.deepEqual(fromPy, { Status: 'creating', Port: 6379 });
+
+    const fromJs = (await svc.client.send(new CreateServerlessCacheCommand({ ServerlessCacheName: 'js-cache', Engine: 'redis', Description: 'js' }))).ServerlessCache!;
+    assert.equal(fromJs.ARN, 'arn:aws:elasticache:us-east-1:' + fromJs.ARN!.split(':')[4] + ':serverlesscache:js-cache');
+
+    const all = (await aws('describe-serverless-caches')).ServerlessCaches as ServerlessCache[];
+    assert.deepEqual(all.map((c) => c.ServerlessCacheName).sort(), [...NAMES].sort());
+    for (const c of all) {
+      assert.equal(c.Endpoint!.Port, 6379);
+      assert.equal(c.ReaderEndpoint!.Port, 6380);
+      assert.equal(c.Endpoint!.Address, c.ReaderEndpoint!.Address);
+    }
+    assert.equal(new Set(all.map((c) => c.Endpoint!.Address)).size, 3, 'an address each');
+    // The backing groups are the service's, not the customer's.
+    assert.deepEqual((await svc.client.send(new DescribeReplicationGroupsCommand({}))).ReplicationGroups, []);
+  });
+
+  test('the backing Redis Cluster runs ElastiCache Serverless\'s fixed configuration, with the default user locked to the endpoint', async () => {
+    // Once each backing group is available the controller moves on to the engine: with none
+    // installed it says so in an event; with one, the cache turns available.
+    await waitFor(async () => {
+      if (engineInstalled) return (await Promise.all(NAMES.map(describeCache))).every((c) => c.Status === 'available');
+      const events = (await svc.client.send(new DescribeEventsCommand({ SourceType: 'serverless-cache', Duration: 60 }))).Events ?? [];
+      return NAMES.every((n) => events.some((e) => e.SourceIdentifier === n && /endpoint engine is not installed/.test(e.Message ?? '')));
+    }, { timeoutMs: 45_000, intervalMs: 250, what: 'every backing group to be available' });
+    if (!engineInstalled) for (const n of NAMES) assert.equal((await describeCache(n)).Status, 'creating', `${n} waits for its endpoint`);
+
+    const keys = (await nodeDirs(svc.dataDir)).filter((k) => k.startsWith('serverless--cli-cache-'));
+    assert.equal(keys.length, 2, 'a primary and a replica');
+    const node = JSON.parse(await readFile(join(svc.dataDir, 'nodes', keys[0]!, 'node.json'), 'utf8')) as { address: string; port: number };
+    const admin = await adminCliArgs(svc.dataDir);
+    assert.equal(await redisCli(node.address, node.port, ...admin, 'CONFIG', 'GET', 'maxmemory-policy'), 'maxmemory-policy\nvolatile-lru');
+    assert.match(await redisCli(node.address, node.port, ...admin, 'CLUSTER', 'INFO'), /cluster_state:ok/);
+    // The customer's `default` user has a password only the endpoint knows.
+    assert.match(await redisCli(node.address, node.port, 'PING'), /NOAUTH|WRONGPASS/);
+
+    const usage = JSON.parse((await runOk(process.execPath, [CLI, 'usage', 'cli-cache', '--data-dir', svc.dataDir, '--json'])).stdout);
+    assert.equal(usage.ServerlessCacheName, 'cli-cache');
+    assert.equal(typeof usage.ECPUs, 'number');
+    if (!engineInstalled) assert.match(usage.WaitingFor, /endpoint engine is not installed/);
+  });
+
+  test('through the endpoint: ioredis Cluster over TLS, kill -9 of the control plane, adoption, deletion', {
+    skip: engineInstalled ? false : `the serverless endpoint engine is not built (${ENGINE} is missing); the merger runs this part`,
+  }, async () => {
+    const cache = await describeCache('js-cache');
+    const { ca } = await writeClientCa(svc);
+    const client = new Cluster([{ host: cache.Endpoint!.Address!, port: cache.Endpoint!.Port! }], {
+      redisOptions: { tls: { ca, servername: cache.Endpoint!.Address! } }, dnsLookup: (a, cb) => cb(null, a), enableOfflineQueue: false,
+    });
+    cleanup.defer(() => client.disconnect());
+    const dropped: string[] = [];
+    client.on('node-error', (e) => dropped.push(String(e)));
+    await waitFor(() => client.status === 'ready', { timeoutMs: 10_000, what: 'the cluster client' });
+    await client.set('{k}a', '1');
+    assert.equal(await client.get('{k}a'), '1');
+
+    const pidFile = join(svc.dataDir, 'serverless', 'js-cache', 'proxy.pid');
+    const pid = Number((await readFile(pidFile, 'utf8')).trim());
+    await svc.kill9();
+    assert.equal(await client.get('{k}a'), '1', 'the endpoint serves without its control plane');
+    await svc.restart();
+    await waitFor(async () => (await describeCache('js-cache')).Status === 'available', { timeoutMs: 20_000, what: 'available after the restart' });
+    assert.equal(Number((await readFile(pidFile, 'utf8')).trim()), pid, 'the running engine was adopted');
+    await client.set('{k}b', '2');
+    assert.deepEqual(dropped, []);
+
+    await svc.client.send(new DeleteServerlessCacheCommand({ ServerlessCacheName: 'js-cache' }));
+    await waitFor(async () => !(await svc.client.send(new DescribeServerlessCachesCommand({}))).ServerlessCaches!.some((c) => c.ServerlessCacheName === 'js-cache'),
+      { timeoutMs: 30_000, what: 'the cache to be deleted' });
+    assert.equal((await nodeDirs(svc.dataDir)).filter((k) => k.startsWith('serverless--js-cache-')).length, 0);
+  });
+});
