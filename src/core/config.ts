@@ -49,6 +49,8 @@ export interface ServiceConfig {
   snapshotQuota: number;
   /** How many serverless caches the installation may have (AWS: 40 a region); beyond: ServerlessCacheQuotaForCustomerExceededFault. */
   serverlessCacheQuota: number;
+  /** The serverless endpoint engine's entry point (a `main.js`); default the one built beside the service. */
+  serverlessEngineScript?: string;
   /**
    * Automatic daily backups are taken (groups and clusters with SnapshotRetentionLimit > 0, in
    * their window). Off: none is taken (the settings are kept and shown, expired ones still go);

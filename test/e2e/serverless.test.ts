@@ -5,11 +5,11 @@
  * to the endpoint's login; `cachefleet usage` reports on them.
  *
  * The endpoint engine (dist/src/serverless/proxy/main.js) is built separately. Without it, the
- * caches stay `creating` and say why (an event per cache, once their backing group is available);
- * the part that needs a client connection through the endpoint is skipped, saying so. With it:
- * describe until available, an ioredis Cluster over TLS through the endpoint, kill -9 of the
- * control plane and adoption of the running engine after the restart (same pid, the client
- * connection unbroken), and deletion.
+ * service runs a stand-in (reconciler/serverless/standin-engine.ts: the contract's files, no
+ * clients served), so everything but client traffic is still checked: describe until available,
+ * the login the endpoint uses live on the backing nodes, kill -9 of the control plane and adoption
+ * of the running engine after the restart (same pid), and deletion. The ioredis Cluster over TLS
+ * through the endpoint runs only with the real engine, and is skipped saying so otherwise.
  */
 import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -27,6 +27,7 @@ import { pythonWith, redisCli, run, runOk } from '../helpers/e2e-exec.js';
 import { adminCliArgs } from '../helpers/node-admin.js';
 import { nodeDirs } from '../helpers/e2e-nodes.js';
 import { waitFor } from '../../src/util/wait.js';
+import { STANDIN_ENGINE_SOURCE } from '../../src/reconciler/serverless/standin-engine.js';
 
 const ENGINE = join(CLI, '..', '..', 'dist', 'src', 'serverless', 'proxy', 'main.js');
 const engineInstalled = existsSync(ENGINE);
@@ -48,6 +49,9 @@ print(json.dumps({'Status': r['ServerlessCache']['Status'], 'Port': r['Serverles
 describe('serverless caches', { timeout: 120_000 }, () => {
   const cleanup = useCleanup();
   let svc: TestService;
+  /** The client through the endpoint (real engine only) and what it saw go wrong. */
+  let clusterClient: Cluster | undefined;
+  const dropped: string[] = [];
 
   async function aws(...args: string[]): Promise<any> {
     const r = await run('aws', ['elasticache', ...args, '--endpoint-url', svc.url, '--output', 'json'], { env: svc.env, timeoutMs: 60_000 });
@@ -60,7 +64,13 @@ describe('serverless caches', { timeout: 120_000 }, () => {
   }
 
   before(async () => {
-    svc = await startService(cleanup);
+    let args: string[] = [];
+    if (!engineInstalled) {
+      const standin = join(await cleanup.tmpDir('cachefleet-standin-'), 'main.js');
+      await writeFile(standin, STANDIN_ENGINE_SOURCE);
+      args = ['--serverless-engine', standin];
+    }
+    svc = await startService(cleanup, { args });
   });
 
   test('create with the aws CLI, boto3 and the JS SDK: creating, endpoints on 6379 and 6380, the serverless ARN', async () => {
@@ -91,15 +101,9 @@ describe('serverless caches', { timeout: 120_000 }, () => {
     assert.deepEqual((await svc.client.send(new DescribeReplicationGroupsCommand({}))).ReplicationGroups, []);
   });
 
-  test('the backing Redis Cluster runs ElastiCache Serverless\'s fixed configuration, with the default user locked to the endpoint', async () => {
-    // Once each backing group is available the controller moves on to the engine: with none
-    // installed it says so in an event; with one, the cache turns available.
-    await waitFor(async () => {
-      if (engineInstalled) return (await Promise.all(NAMES.map(describeCache))).every((c) => c.Status === 'available');
-      const events = (await svc.client.send(new DescribeEventsCommand({ SourceType: 'serverless-cache', Duration: 60 }))).Events ?? [];
-      return NAMES.every((n) => events.some((e) => e.SourceIdentifier === n && /endpoint engine is not installed/.test(e.Message ?? '')));
-    }, { timeoutMs: 45_000, intervalMs: 250, what: 'every backing group to be available' });
-    if (!engineInstalled) for (const n of NAMES) assert.equal((await describeCache(n)).Status, 'creating', `${n} waits for its endpoint`);
+  test('describe until available; the backing Redis Cluster runs the fixed configuration, its default user the endpoint\'s login', async () => {
+    await waitFor(async () => (await Promise.all(NAMES.map(describeCache))).every((c) => c.Status === 'available'),
+      { timeoutMs: 45_000, intervalMs: 250, what: 'every cache to be available' });
 
     const keys = (await nodeDirs(svc.dataDir)).filter((k) => k.startsWith('serverless--cli-cache-'));
     assert.equal(keys.length, 2, 'a primary and a replica');
@@ -107,16 +111,26 @@ describe('serverless caches', { timeout: 120_000 }, () => {
     const admin = await adminCliArgs(svc.dataDir);
     assert.equal(await redisCli(node.address, node.port, ...admin, 'CONFIG', 'GET', 'maxmemory-policy'), 'maxmemory-policy\nvolatile-lru');
     assert.match(await redisCli(node.address, node.port, ...admin, 'CLUSTER', 'INFO'), /cluster_state:ok/);
-    // The customer's `default` user has a password only the endpoint knows.
+    // The customer's `default` user on the nodes has a password only the endpoint knows.
     assert.match(await redisCli(node.address, node.port, 'PING'), /NOAUTH|WRONGPASS/);
+    const dir = join(svc.dataDir, 'serverless', 'cli-cache');
+    const config = JSON.parse(await readFile(join(dir, 'proxy.json'), 'utf8'));
+    assert.equal(config.seeds.length, 2);
+    assert.equal(config.limits.ecpuPerSecondMax, 5000);
+    assert.equal(config.auth.mode, 'default');
+    const login = (await readFile(config.auth.defaultLogin.passwordFile, 'utf8')).trim();
+    assert.equal(await redisCli(node.address, node.port, '--user', 'default', '--pass', login, '--no-auth-warning', 'PING'), 'PONG');
+    assert.match(await redisCli(node.address, node.port, '--user', 'default', '--pass', login, '--no-auth-warning', 'CONFIG', 'GET', 'maxmemory'), /NOPERM/);
+    assert.ok(existsSync(config.tls.certFile), 'the endpoint\'s certificate from the service\'s CA');
 
     const usage = JSON.parse((await runOk(process.execPath, [CLI, 'usage', 'cli-cache', '--data-dir', svc.dataDir, '--json'])).stdout);
     assert.equal(usage.ServerlessCacheName, 'cli-cache');
+    assert.equal(usage.Status, 'available');
     assert.equal(typeof usage.ECPUs, 'number');
-    if (!engineInstalled) assert.match(usage.WaitingFor, /endpoint engine is not installed/);
+    if (!engineInstalled) assert.equal(usage.ECPUs, 5, "the stand-in's counters");
   });
 
-  test('through the endpoint: ioredis Cluster over TLS, kill -9 of the control plane, adoption, deletion', {
+  test('through the endpoint: ioredis Cluster over TLS', {
     skip: engineInstalled ? false : `the serverless endpoint engine is not built (${ENGINE} is missing); the merger runs this part`,
   }, async () => {
     const cache = await describeCache('js-cache');
@@ -124,26 +138,37 @@ describe('serverless caches', { timeout: 120_000 }, () => {
     const client = new Cluster([{ host: cache.Endpoint!.Address!, port: cache.Endpoint!.Port! }], {
       redisOptions: { tls: { ca, servername: cache.Endpoint!.Address! } }, dnsLookup: (a, cb) => cb(null, a), enableOfflineQueue: false,
     });
+    clusterClient = client;
     cleanup.defer(() => client.disconnect());
-    const dropped: string[] = [];
     client.on('node-error', (e) => dropped.push(String(e)));
     await waitFor(() => client.status === 'ready', { timeoutMs: 10_000, what: 'the cluster client' });
     await client.set('{k}a', '1');
     assert.equal(await client.get('{k}a'), '1');
+  });
 
+  test('kill -9 of the control plane while the caches are available: the running engine is adopted (same pid); then deletion', async () => {
     const pidFile = join(svc.dataDir, 'serverless', 'js-cache', 'proxy.pid');
     const pid = Number((await readFile(pidFile, 'utf8')).trim());
+    assert.equal((await readFile(`/proc/${pid}/cmdline`, 'utf8')).includes('main.js'), true);
     await svc.kill9();
-    assert.equal(await client.get('{k}a'), '1', 'the endpoint serves without its control plane');
+    if (clusterClient) assert.equal(await clusterClient.get('{k}a'), '1', 'the endpoint serves without its control plane');
     await svc.restart();
     await waitFor(async () => (await describeCache('js-cache')).Status === 'available', { timeoutMs: 20_000, what: 'available after the restart' });
+    // A few passes of the restarted control plane: still the same engine, none started beside it.
+    await waitFor(async () => (await runOk(process.execPath, [CLI, 'usage', 'js-cache', '--data-dir', svc.dataDir, '--json'])).stdout.includes('available'), { timeoutMs: 5000 });
     assert.equal(Number((await readFile(pidFile, 'utf8')).trim()), pid, 'the running engine was adopted');
-    await client.set('{k}b', '2');
-    assert.deepEqual(dropped, []);
+    assert.equal((await readFile(`/proc/${pid}/cmdline`, 'utf8')).includes('main.js'), true, 'and still runs');
+    if (clusterClient) {
+      await clusterClient.set('{k}b', '2');
+      assert.deepEqual(dropped, []);
+    }
 
     await svc.client.send(new DeleteServerlessCacheCommand({ ServerlessCacheName: 'js-cache' }));
     await waitFor(async () => !(await svc.client.send(new DescribeServerlessCachesCommand({}))).ServerlessCaches!.some((c) => c.ServerlessCacheName === 'js-cache'),
       { timeoutMs: 30_000, what: 'the cache to be deleted' });
     assert.equal((await nodeDirs(svc.dataDir)).filter((k) => k.startsWith('serverless--js-cache-')).length, 0);
+    assert.equal(existsSync(join(svc.dataDir, 'serverless', 'js-cache')), false);
+    await waitFor(() => !existsSync(`/proc/${pid}`) || readFile(`/proc/${pid}/cmdline`, 'utf8').then((c) => !c.includes('main.js'), () => true),
+      { timeoutMs: 10_000, what: 'the engine to exit' });
   });
 });

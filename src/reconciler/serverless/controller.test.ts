@@ -1,6 +1,6 @@
 /**
- * The serverless controller on the real SQLite store with a stand-in endpoint engine: a small
- * script named main.js that follows the contract of serverless/proxy/config.ts (writes its pid,
+ * The serverless controller on the real SQLite store with a stand-in endpoint engine
+ * (standin-engine.ts) that follows the contract of serverless/proxy/config.ts (writes its pid,
  * echoes the generation of proxy.json in proxy-status.json, writes usage-0.json, exits when
  * proxy.json disappears). Checks: the cache waits with a reason while no engine is installed; it
  * turns available once the backing group is and the engine echoes the generation; a restarted
@@ -24,24 +24,8 @@ import { silentLogger } from '../../util/logger.js';
 import { waitFor } from '../../util/wait.js';
 import type { ReconcilerDeps } from '../deps.js';
 import { ServerlessController } from './controller.js';
+import { STANDIN_ENGINE_SOURCE } from './standin-engine.js';
 
-const FAKE_ENGINE = `
-const fs = require('fs'), path = require('path');
-const cfg = process.argv[2], dir = path.dirname(cfg), started = new Date().toISOString();
-fs.writeFileSync(path.join(dir, 'proxy.pid'), String(process.pid));
-let n = 0;
-function tick() {
-  let c;
-  try { c = JSON.parse(fs.readFileSync(cfg, 'utf8')); } catch { process.exit(0); }
-  n++;
-  fs.writeFileSync(path.join(dir, 'proxy-status.json'), JSON.stringify({ pid: process.pid, generation: c.generation, workers: [process.pid], listening: [], errors: [] }));
-  fs.writeFileSync(path.join(dir, 'usage-0.json'), JSON.stringify({ worker: 0, pid: process.pid, startedAt: started, writtenAt: new Date().toISOString(),
-    ecpu: 5, commands: 4, readCommands: 3, writeCommands: 1, throttledCommands: 0, currConnections: 1, newConnections: 1,
-    readLatencyMicrosSum: 0, writeLatencyMicrosSum: 0, bytesIn: 100, bytesOut: 200 }));
-}
-tick();
-setInterval(tick, 20);
-`;
 
 const pids: number[] = [];
 after(() => { for (const p of pids) { try { process.kill(p, 'SIGKILL'); } catch { /* gone */ } } });
@@ -59,7 +43,7 @@ afterEach(async () => {
 
 function controller(opts: { installed: boolean; now?: () => Date }): ServerlessController {
   const mainScript = join(engineDir, 'main.js');
-  if (opts.installed) writeFileSync(mainScript, FAKE_ENGINE);
+  if (opts.installed) writeFileSync(mainScript, STANDIN_ENGINE_SOURCE);
   const admin = { client: () => ({ info: async () => 'used_memory:1073741824\r\n' }) };
   const deps = {
     store: t.store, events: t.svc.events, logger: silentLogger, now: opts.now ?? t.svc.now, admin,
