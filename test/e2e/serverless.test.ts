@@ -17,7 +17,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  CreateServerlessCacheCommand, DeleteServerlessCacheCommand, DescribeEventsCommand, DescribeReplicationGroupsCommand,
+  CreateServerlessCacheCommand, CreateUserCommand, CreateUserGroupCommand, DeleteServerlessCacheCommand, DescribeUserGroupsCommand, DescribeEventsCommand, DescribeReplicationGroupsCommand,
   DescribeServerlessCachesCommand, type ServerlessCache,
 } from '@aws-sdk/client-elasticache';
 import { Cluster } from 'ioredis';
@@ -31,7 +31,8 @@ import { STANDIN_ENGINE_SOURCE } from '../../src/reconciler/serverless/standin-e
 
 const ENGINE = join(CLI, '..', '..', 'dist', 'src', 'serverless', 'proxy', 'main.js');
 const engineInstalled = existsSync(ENGINE);
-const NAMES = ['cli-cache', 'py-cache', 'js-cache'];
+const NAMES = ['cli-cache', 'py-cache', 'js-cache', 'rbac-cache'];
+const APP_PW = 'serverless-app-password-1';
 
 const BOTO3 = `
 import sys, json, boto3
@@ -89,6 +90,14 @@ describe('serverless caches', { timeout: 120_000 }, () => {
     const fromJs = (await svc.client.send(new CreateServerlessCacheCommand({ ServerlessCacheName: 'js-cache', Engine: 'redis', Description: 'js' }))).ServerlessCache!;
     assert.equal(fromJs.ARN, 'arn:aws:elasticache:us-east-1:' + fromJs.ARN!.split(':')[4] + ':serverlesscache:js-cache');
 
+    // Role-based access control: a user group's users log in through the endpoint (and on the backing nodes).
+    await svc.client.send(new CreateUserCommand({ UserId: 'sl-app', UserName: 'app', Engine: 'redis', AccessString: 'on ~* +@all', Passwords: [APP_PW] }));
+    await svc.client.send(new CreateUserGroupCommand({ UserGroupId: 'sl-users', Engine: 'redis', UserIds: ['default', 'sl-app'] }));
+    await waitFor(async () => (await svc.client.send(new DescribeUserGroupsCommand({ UserGroupId: 'sl-users' }))).UserGroups![0]!.Status === 'active',
+      { timeoutMs: 10_000, what: 'the user group to be active' });
+    await svc.client.send(new CreateServerlessCacheCommand({ ServerlessCacheName: 'rbac-cache', Engine: 'redis', UserGroupId: 'sl-users' }));
+    assert.deepEqual((await svc.client.send(new DescribeUserGroupsCommand({ UserGroupId: 'sl-users' }))).UserGroups![0]!.ServerlessCaches, ['rbac-cache']);
+
     const all = (await aws('describe-serverless-caches')).ServerlessCaches as ServerlessCache[];
     assert.deepEqual(all.map((c) => c.ServerlessCacheName).sort(), [...NAMES].sort());
     for (const c of all) {
@@ -96,7 +105,7 @@ describe('serverless caches', { timeout: 120_000 }, () => {
       assert.equal(c.ReaderEndpoint!.Port, 6380);
       assert.equal(c.Endpoint!.Address, c.ReaderEndpoint!.Address);
     }
-    assert.equal(new Set(all.map((c) => c.Endpoint!.Address)).size, 3, 'an address each');
+    assert.equal(new Set(all.map((c) => c.Endpoint!.Address)).size, NAMES.length, 'an address each');
     // The backing groups are the service's, not the customer's.
     assert.deepEqual((await svc.client.send(new DescribeReplicationGroupsCommand({}))).ReplicationGroups, []);
   });
@@ -122,6 +131,13 @@ describe('serverless caches', { timeout: 120_000 }, () => {
     assert.equal(await redisCli(node.address, node.port, '--user', 'default', '--pass', login, '--no-auth-warning', 'PING'), 'PONG');
     assert.match(await redisCli(node.address, node.port, '--user', 'default', '--pass', login, '--no-auth-warning', 'CONFIG', 'GET', 'maxmemory'), /NOPERM/);
     assert.ok(existsSync(config.tls.certFile), 'the endpoint\'s certificate from the service\'s CA');
+
+    // With a user group, its users are the backing nodes' ACL, and the endpoint checks logins against them.
+    const rbacKey = (await nodeDirs(svc.dataDir)).find((k) => k.startsWith('serverless--rbac-cache-'))!;
+    const rbacNode = JSON.parse(await readFile(join(svc.dataDir, 'nodes', rbacKey, 'node.json'), 'utf8')) as { address: string; port: number };
+    assert.equal(await redisCli(rbacNode.address, rbacNode.port, '--user', 'app', '--pass', APP_PW, '--no-auth-warning', 'PING'), 'PONG');
+    const rbacConfig = JSON.parse(await readFile(join(svc.dataDir, 'serverless', 'rbac-cache', 'proxy.json'), 'utf8'));
+    assert.deepEqual(rbacConfig.auth, { mode: 'user-group' });
 
     const usage = JSON.parse((await runOk(process.execPath, [CLI, 'usage', 'cli-cache', '--data-dir', svc.dataDir, '--json'])).stdout);
     assert.equal(usage.ServerlessCacheName, 'cli-cache');
