@@ -190,7 +190,7 @@ export class CachefleetService {
           nodeKeyOf: (c) => nodeKey(c.id, c.nodes[0]?.id ?? '0001'), backups: { svc: services, io: snapshotIO, pitr },
           // Serverless caches: data storage is sampled once a metrics period (GB-hours).
           serverless: { dataDir: config.dataDir, usageSampleMs: config.metricsPeriodMs,
-            ...(config.serverlessEngineScript ? { mainScript: config.serverlessEngineScript } : {}),
+            ...(config.serverlessEngineScript ? { mainScript: config.serverlessEngineScript } : {}), metrics: metrics.store,
             ...(installation.managementAddress ? { managementAddress: installation.managementAddress } : {}) },
           onPass: (ms) => own.reconcilePass(ms) },
         { intervalMs: config.reconcileIntervalMs, fastIntervalMs: config.fastReconcileIntervalMs,

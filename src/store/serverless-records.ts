@@ -77,6 +77,8 @@ export interface WorkerUsageMark {
   throttledCommands: number;
   bytesIn: number;
   bytesOut: number;
+  readLatencyMicrosSum: number;
+  writeLatencyMicrosSum: number;
 }
 
 /**
@@ -94,6 +96,9 @@ export interface ServerlessUsageRecord {
   throttledCommands: number;
   bytesIn: number;
   bytesOut: number;
+  /** Sums of microseconds from commands' arrival to their replies (for the latency metrics). */
+  readLatencyMicrosSum: number;
+  writeLatencyMicrosSum: number;
   /** GB-hours of data stored (GB = 2^30 bytes, as ElastiCache bills). */
   gbHours: number;
   /** The last sample of the data stored. */

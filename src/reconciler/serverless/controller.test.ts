@@ -20,6 +20,7 @@ import {
   serverlessSpecWrite, type CacheClusterSpec, type ReplicationGroupSpec, type ServerlessCacheSpec,
 } from '../../store/index.js';
 import type { ServerlessProxyConfig } from '../../serverless/proxy/config.js';
+import type { MetricDatum } from '../../metrics/index.js';
 import { silentLogger } from '../../util/logger.js';
 import { waitFor } from '../../util/wait.js';
 import type { ReconcilerDeps } from '../deps.js';
@@ -41,6 +42,8 @@ afterEach(async () => {
   rmSync(engineDir, { recursive: true, force: true });
 });
 
+const published: MetricDatum[] = [];
+
 function controller(opts: { installed: boolean; now?: () => Date }): ServerlessController {
   const mainScript = join(engineDir, 'main.js');
   if (opts.installed) writeFileSync(mainScript, STANDIN_ENGINE_SOURCE);
@@ -50,6 +53,7 @@ function controller(opts: { installed: boolean; now?: () => Date }): ServerlessC
   } as unknown as ReconcilerDeps;
   return new ServerlessController(deps, new MergedViews(new CachedReads(t.store)), {
     dataDir: t.svc.config.dataDir, mainScript, workers: 1, stopGraceMs: 2000, usageSampleMs: 0,
+    metrics: { put: async (data) => { published.push(...data); } },
   });
 }
 
@@ -135,6 +139,9 @@ test('the cache waits for its backing group, then starts the engine, turns avail
   assert.equal(usage.commands, 4);
   assert.equal(usage.bytesOut, 200);
   assert.equal(usage.lastBytes, 1073741824);
+  const stored = published.filter((d) => d.metric.metricName === 'BytesUsedForCache');
+  assert.ok(stored.length > 0, 'metrics published once a sample period');
+  assert.deepEqual(stored[0]!.metric.dimensions, [{ name: 'clusterId', value: 'orders' }]);
 
   // Deletion: the engine exits once proxy.json is gone; the records go once the backing group has.
   const d = (await getServerlessCache(t.store, 'orders'))!;

@@ -21,7 +21,7 @@ import { backingAccessOps } from '../../resources/serverless-backing.js';
 import { SERVERLESS_MAX_ARGUMENTS } from '../../resources/serverless.js';
 import {
   ConflictError, listServerlessCaches, serverlessCacheRemove, serverlessStatusWrite,
-  type GroupView, type MergedViews, type ServerlessCacheStatusRecord, type ServerlessCacheView, type WriteOp,
+  type GroupView, type MergedViews, type ServerlessCacheStatusRecord, type ServerlessCacheView, type ServerlessUsageRecord, type WriteOp,
 } from '../../store/index.js';
 import { deleteTagOps } from '../../resources/tags.js';
 import { releaseAddressOps } from '../../resources/addresses.js';
@@ -29,6 +29,7 @@ import { NetworkPolicy } from '../network-policy.js';
 import type { ReconcilerDeps } from '../deps.js';
 import { EngineProcess, configGeneration } from './engine-process.js';
 import type { ServerlessOptions } from './options.js';
+import { serverlessMetricData } from './metrics.js';
 import { addStorageSample, addWorkerUsage, emptyUsage } from './usage.js';
 
 export type { ServerlessOptions };
@@ -41,6 +42,8 @@ export class ServerlessController {
   private readonly root: string;
   private readonly mainScript: string;
   private readonly lastSample = new Map<string, number>();
+  /** The usage as of the last metrics published, per cache. */
+  private readonly published = new Map<string, ServerlessUsageRecord>();
 
   constructor(private readonly d: ReconcilerDeps, private readonly views: MergedViews, private readonly o: ServerlessOptions) {
     this.root = dataPaths(o.dataDir).serverless;
@@ -172,6 +175,7 @@ export class ServerlessController {
     await rm(engine.paths.dir, { recursive: true, force: true });
     this.engines.delete(v.id);
     this.lastSample.delete(v.id);
+    this.published.delete(v.id);
     return false;
   }
 
@@ -203,13 +207,19 @@ export class ServerlessController {
   private async sampleUsage(v: ServerlessCacheView, g: GroupView, engine: EngineProcess): Promise<void> {
     const stored = await this.d.store.get('serverlessUsage', v.id);
     const now = this.d.now();
-    let next = addWorkerUsage(stored?.doc ?? emptyUsage(v.id, now), engine.usage());
+    const workers = engine.usage();
+    let next = addWorkerUsage(stored?.doc ?? emptyUsage(v.id, now), workers);
     const last = this.lastSample.get(v.id) ?? 0;
     if (now.getTime() - last >= (this.o.usageSampleMs ?? 60_000) && g.doc.status === 'available') {
       const bytes = await this.bytesUsed(g);
       if (bytes !== undefined) {
         next = addStorageSample(next, bytes, now);
         this.lastSample.set(v.id, now.getTime());
+        // The period's metrics (from the second sample on: the first is the baseline).
+        const before = this.published.get(v.id);
+        const connections = workers.reduce((n, w) => n + (Number(w.currConnections) || 0), 0);
+        if (before && this.o.metrics) await this.o.metrics.put(serverlessMetricData(v.id, before, next, { bytesUsed: bytes, connections }, now.getTime()));
+        this.published.set(v.id, next);
       }
     }
     if (stored && JSON.stringify(next) === JSON.stringify(stored.doc)) return;

@@ -1,3 +1,5 @@
+import type { MetricStore } from '../../metrics/index.js';
+
 /** How the service runs serverless caches' endpoints (reconciler/serverless/controller.ts). */
 export interface ServerlessOptions {
   /** The data directory (the cache directories are `<dataDir>/serverless/<name>/`). */
@@ -12,4 +14,6 @@ export interface ServerlessOptions {
   usageSampleMs?: number;
   /** The control plane's own source address (always admitted, as by security groups). */
   managementAddress?: string;
+  /** Where the caches' metrics go (AWS/ElastiCache, dimension clusterId), once a sample period. */
+  metrics?: Pick<MetricStore, 'put'>;
 }

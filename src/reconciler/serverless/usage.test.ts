@@ -43,3 +43,20 @@ test('usageAsOf adds what workers counted since the last sum and the storage hel
   assert.equal(shown.gbHours, 2);
   assert.equal(shown.lastSampleAt, new Date(0).toISOString());
 });
+
+test('a period\'s metrics: AWS/ElastiCache with the dimension clusterId, counts as differences, latency as the period\'s average', async () => {
+  const { serverlessMetricData } = await import('./metrics.js');
+  const before = addWorkerUsage(emptyUsage('c', new Date(0)), [{ ...worker(10, 'a', 2, 2), readLatencyMicrosSum: 200 }]);
+  const now = addWorkerUsage(before, [{ ...worker(10, 'a', 7, 6), readLatencyMicrosSum: 1400 }]);
+  const data = serverlessMetricData('orders', before, now, { bytesUsed: 4096, connections: 3 }, 60_000);
+  const by = new Map(data.map((d) => [d.metric.metricName, d]));
+  assert.ok(data.every((d) => d.metric.namespace === 'AWS/ElastiCache' && d.metric.dimensions[0]!.name === 'clusterId' && d.metric.dimensions[0]!.value === 'orders'));
+  assert.equal(by.get('ElastiCacheProcessingUnits')!.stats.sum, 5);
+  assert.equal(by.get('TotalCmdsCount')!.stats.sum, 4);
+  assert.equal(by.get('BytesUsedForCache')!.stats.sum, 4096);
+  assert.equal(by.get('CurrConnections')!.stats.sum, 3);
+  const read = by.get('SuccessfulReadRequestLatency')!;
+  assert.equal(read.stats.sampleCount, 4);
+  assert.equal(read.stats.sum / read.stats.sampleCount, 300);
+  assert.equal(by.has('SuccessfulWriteRequestLatency'), false, 'no writes in the period');
+});

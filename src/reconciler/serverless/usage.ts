@@ -10,12 +10,12 @@ import type { ServerlessUsageRecord, WorkerUsageMark } from '../../store/index.j
 const GB = 1024 ** 3;
 const HOUR_MS = 3_600_000;
 
-const COUNTERS = ['ecpu', 'commands', 'readCommands', 'writeCommands', 'throttledCommands', 'bytesIn', 'bytesOut'] as const;
+const COUNTERS = ['ecpu', 'commands', 'readCommands', 'writeCommands', 'throttledCommands', 'bytesIn', 'bytesOut', 'readLatencyMicrosSum', 'writeLatencyMicrosSum'] as const;
 
 export function emptyUsage(name: string, now: Date): ServerlessUsageRecord {
   return {
     name, since: now.toISOString(), ecpu: 0, commands: 0, readCommands: 0, writeCommands: 0, throttledCommands: 0,
-    bytesIn: 0, bytesOut: 0, gbHours: 0, workers: {},
+    bytesIn: 0, bytesOut: 0, readLatencyMicrosSum: 0, writeLatencyMicrosSum: 0, gbHours: 0, workers: {},
   };
 }
 
@@ -26,11 +26,14 @@ export function addWorkerUsage(record: ServerlessUsageRecord, workers: readonly 
     const key = String(w.worker);
     const prev = out.workers[key];
     const restarted = !prev || prev.pid !== w.pid || prev.startedAt !== w.startedAt;
-    const mark: WorkerUsageMark = { pid: w.pid, startedAt: w.startedAt, ecpu: 0, commands: 0, readCommands: 0, writeCommands: 0, throttledCommands: 0, bytesIn: 0, bytesOut: 0 };
+    const mark: WorkerUsageMark = {
+      pid: w.pid, startedAt: w.startedAt, ecpu: 0, commands: 0, readCommands: 0, writeCommands: 0, throttledCommands: 0,
+      bytesIn: 0, bytesOut: 0, readLatencyMicrosSum: 0, writeLatencyMicrosSum: 0,
+    };
     for (const k of COUNTERS) {
       const now = Number(w[k]) || 0;
-      const before = restarted ? 0 : prev[k];
-      out[k] += Math.max(0, now - before);
+      const before = restarted ? 0 : prev[k] ?? 0;
+      out[k] = (out[k] ?? 0) + Math.max(0, now - before);
       mark[k] = restarted ? now : Math.max(now, before);
     }
     out.workers[key] = mark;
