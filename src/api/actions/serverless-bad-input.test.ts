@@ -6,20 +6,23 @@
  */
 import { afterEach, beforeEach, test } from 'node:test';
 import CreateUserGroup from './CreateUserGroup.js';
+import DeleteUserGroup from './DeleteUserGroup.js';
 import type { ActionFactory } from './define.js';
 import DeleteServerlessCache from './DeleteServerlessCache.js';
 import DescribeServerlessCaches from './DescribeServerlessCaches.js';
 import ModifyServerlessCache from './ModifyServerlessCache.js';
 import CreateServerlessCache from './CreateServerlessCache.js';
-import { IPC, IVP, createCache, setServerlessStatus } from './serverless-fixtures.js';
+import { IPC, IVP, activeUserGroup, createCache, setServerlessStatus } from './serverless-fixtures.js';
 import { assertFaultChangesNothing, fakeEngine, makeTestServices, type TestServices } from './test-services.js';
 
 let t: TestServices;
 beforeEach(async () => {
-  t = await makeTestServices({ engines: [fakeEngine()], config: { serverlessCacheQuota: 2 } });
+  t = await makeTestServices({ engines: [fakeEngine()], config: { serverlessCacheQuota: 3 } });
   await createCache(t, 'taken');
   await setServerlessStatus(t.store, 'taken', 'available');
   await createCache(t, 'fresh');
+  await activeUserGroup(t, 'in-use');
+  await createCache(t, 'with-users', { UserGroupId: 'in-use' });
   await t.call(CreateUserGroup, { UserGroupId: 'not-ready', Engine: 'redis', UserIds: ['default'] });
 });
 afterEach(async () => { await t.close(); });
@@ -60,7 +63,7 @@ const BAD: BadCase[] = [
   { name: 'restoring from a snapshot that does not exist', action: CreateServerlessCache,
     input: create({ SnapshotArnsToRestore: ['arn:aws:elasticache:us-east-1:123456789012:serverlesscachesnapshot:gone'] }), code: 'ServerlessCacheSnapshotNotFoundFault' },
   { name: 'a KMS key that does not exist', action: CreateServerlessCache, input: create({ KmsKeyId: 'no-such-key' }), code: IVP },
-  // Duplicates and the quota (2 here).
+  // Duplicates and the quota (3 here).
   { name: 'a name taken (in other case)', action: CreateServerlessCache, input: create({ ServerlessCacheName: 'TAKEN' }), code: 'ServerlessCacheAlreadyExistsFault' },
   { name: 'one cache more than the quota', action: CreateServerlessCache, input: create({}), code: 'ServerlessCacheQuotaForCustomerExceededFault' },
   // Describe, modify, delete.
@@ -75,6 +78,8 @@ const BAD: BadCase[] = [
   { name: 'deleting a cache that does not exist', action: DeleteServerlessCache, input: { ServerlessCacheName: 'gone' }, code: 'ServerlessCacheNotFoundFault' },
   { name: 'deleting a cache being created', action: DeleteServerlessCache, input: { ServerlessCacheName: 'fresh' }, code: 'InvalidServerlessCacheStateFault' },
   { name: 'a final snapshot (serverless snapshots are not there yet)', action: DeleteServerlessCache, input: { ServerlessCacheName: 'taken', FinalSnapshotName: 'last' }, code: IVP },
+  // A user group a serverless cache uses.
+  { name: 'deleting a user group a serverless cache uses', action: DeleteUserGroup, input: { UserGroupId: 'in-use' }, code: 'InvalidUserGroupState' },
 ];
 
 for (const c of BAD) {
