@@ -5,7 +5,7 @@
 import { CommonErrors, fault } from '../errors/index.js';
 import { parseArn, type Services } from '../core/index.js';
 import type { UserGroupView } from '../store/index.js';
-import { findSnapshot } from './snapshots.js';
+import { findServerlessSnapshot } from './serverless-snapshots.js';
 import { normalizeRbacId, requireUserGroup } from './users.js';
 
 /**
@@ -35,20 +35,23 @@ export async function serverlessUserGroup(svc: Services, id: string | undefined)
 }
 
 /**
- * SnapshotArnsToRestore: each an ARN of a serverless cache snapshot or of a snapshot of this
- * installation. None exists yet to restore a serverless cache from (serverless snapshots come
- * later): a missing one is ServerlessCacheSnapshotNotFoundFault, as on ElastiCache, and an
- * existing ElastiCache snapshot is refused as not supported yet.
+ * SnapshotArnsToRestore: the ARN of one serverless cache snapshot of this installation, available
+ * (ServerlessCacheSnapshotNotFoundFault, InvalidServerlessCacheSnapshotStateFault otherwise); the
+ * stored name of the snapshot the backing group is restored from, or none.
  */
-export async function requireServerlessSnapshotsToRestore(svc: Services, arns: string[] | undefined): Promise<void> {
-  for (const value of arns ?? []) {
-    const parsed = parseArn(value);
-    if (!parsed || (parsed.type !== 'serverlesscachesnapshot' && parsed.type !== 'snapshot')) {
-      throw CommonErrors.invalidParameterValue(`Invalid SnapshotArnsToRestore entry '${value}': it must be the ARN of a serverless cache snapshot.`);
-    }
-    const found = parsed.type === 'snapshot' && parsed.region === svc.installation.region && parsed.accountId === svc.installation.accountId
-      ? await findSnapshot(svc, parsed.id) : undefined;
-    if (!found) throw fault('ServerlessCacheSnapshotNotFoundFault', `Serverless cache snapshot ${parsed.id} not found.`);
-    throw CommonErrors.invalidParameterValue(`Restoring a serverless cache from snapshot ${parsed.id} is not supported by cachefleet yet.`);
+export async function serverlessRestoreSource(svc: Services, arns: string[] | undefined): Promise<string | undefined> {
+  if (!arns?.length) return undefined;
+  if (arns.length > 1) throw CommonErrors.invalidParameterValue('SnapshotArnsToRestore: cachefleet restores a serverless cache from one snapshot.');
+  const value = arns[0]!;
+  const parsed = parseArn(value);
+  if (!parsed || parsed.type !== 'serverlesscachesnapshot') {
+    throw CommonErrors.invalidParameterValue(`Invalid SnapshotArnsToRestore entry '${value}': it must be the ARN of a serverless cache snapshot.`);
   }
+  const mine = parsed.region === svc.installation.region && parsed.accountId === svc.installation.accountId;
+  const found = mine ? await findServerlessSnapshot(svc, parsed.id) : undefined;
+  if (!found) throw fault('ServerlessCacheSnapshotNotFoundFault', `Serverless cache snapshot ${parsed.id} not found.`);
+  if (found.doc.deleteRequested || found.doc.work.status !== 'available') {
+    throw fault('InvalidServerlessCacheSnapshotStateFault', `Serverless cache snapshot ${parsed.id} is ${found.doc.status}; a cache can be restored only from an available snapshot.`);
+  }
+  return found.id;
 }

@@ -14,7 +14,7 @@ import {
   BACKING_NODE_TYPE, SERVERLESS_PORT, SERVERLESS_READER_PORT, backingGroupId, checkDailySnapshotTime, checkRetention,
   checkServerlessEngine, checkServerlessQuota, lockedTokenSha, normalizeServerlessCacheName, resolveUsageLimits,
 } from '../../resources/serverless.js';
-import { requireServerlessSnapshotsToRestore, resolveSubnetIds, serverlessUserGroup } from '../../resources/serverless-inputs.js';
+import { resolveSubnetIds, serverlessRestoreSource, serverlessUserGroup } from '../../resources/serverless-inputs.js';
 import { tagOps } from '../../resources/tags.js';
 import { attachmentOps } from '../../resources/user-groups.js';
 import { mergeServerlessCache, serverlessCacheCreate, type ServerlessCacheSpec, type WriteOp } from '../../store/index.js';
@@ -48,7 +48,7 @@ async function create(svc: Services, name: string, input: CreateServerlessCacheR
     throw CommonErrors.invalidParameterValue('Description must be at most 255 characters long.');
   }
   if (await svc.store.get('serverlessCache', name)) throw fault('ServerlessCacheAlreadyExistsFault', `Serverless cache ${name} already exists.`);
-  await requireServerlessSnapshotsToRestore(svc, input.SnapshotArnsToRestore);
+  const restoreFrom = await serverlessRestoreSource(svc, input.SnapshotArnsToRestore);
   const securityGroupIds = [...new Set(input.SecurityGroupIds ?? [])];
   const sgGuards = await requireSecurityGroups(svc, securityGroupIds);
   const subnetIds = await resolveSubnetIds(svc, input.SubnetIds);
@@ -69,6 +69,8 @@ async function create(svc: Services, name: string, input: CreateServerlessCacheR
     ReplicasPerNodeGroup: 1,
     AutomaticFailoverEnabled: true,
     MultiAZEnabled: true,
+    // Restored from a serverless snapshot: the backing group loads it before it turns available.
+    ...(restoreFrom ? { SnapshotName: restoreFrom } : {}),
   };
   const resolved = await resolveCreateSettings(svc, request);
   // The nodes' `default` user: the user group's when one is attached (RBAC, reconciler/acl.ts),
@@ -96,6 +98,7 @@ async function create(svc: Services, name: string, input: CreateServerlessCacheR
     subnetIds,
     ...(userGroup ? { userGroupId: userGroup.id } : {}),
     snapshotRetentionLimit: retention,
+    ...(input.SnapshotArnsToRestore?.length ? { snapshotArnsToRestore: [...input.SnapshotArnsToRestore] } : {}),
     dailySnapshotTime,
     endpoint: { address: address!, port: SERVERLESS_PORT },
     readerEndpoint: { address: address!, port: SERVERLESS_READER_PORT },
@@ -112,6 +115,6 @@ async function create(svc: Services, name: string, input: CreateServerlessCacheR
     quota,
   ];
   await svc.store.commit(ops);
-  await svc.events.emit('serverless-cache', name, `Serverless cache ${name} is being created`);
+  await svc.events.emit('serverless-cache', name, `Serverless cache ${name} is being created${restoreFrom ? ` from snapshot ${restoreFrom.slice('serverless--'.length)}` : ''}`);
   return { ServerlessCache: presentServerlessCache(mergeServerlessCache(spec, undefined)) };
 }

@@ -12,6 +12,7 @@ import { attachmentOps, userGroupsForCreate } from '../../resources/user-groups.
 import { arn, type Services } from '../../core/index.js';
 import { clusterCreate, groupCreate, mergeGroup, type CacheClusterRecord, type NodeGroupRecord, type ReplicationGroupRecord, type WriteOp } from '../../store/index.js';
 import { planRestore, restoreHoldOps, restoreWords } from '../../resources/restore.js';
+import { isServerlessBacking } from '../../resources/serverless.js';
 
 /**
  * CreateReplicationGroup with cluster mode enabled: N shards of a primary and replicas running
@@ -64,7 +65,7 @@ export async function planShardedGroup(svc: Services, id: string, input: CreateR
   if (nodeCount > 500) throw fault('NodeQuotaForClusterExceededFault', `The request asks for ${nodeCount} nodes; a replication group has at most 500.`);
   if (await svc.store.get('replicationGroup', id)) throw fault('ReplicationGroupAlreadyExistsFault', `Replication group ${id} already exists.`);
   const slotsGiven = !!input.NodeGroupConfiguration?.length && input.NodeGroupConfiguration.every((c) => !!c.Slots);
-  const restore = await planRestore(svc, input, { clusterMode: true, slotsGiven, what: 'replication group' });
+  const restore = await planRestore(svc, input, { clusterMode: true, slotsGiven, what: isServerlessBacking(id) ? 'serverless cache' : 'replication group' });
   await checkCapacity(svc.store, svc.config.hostMemoryBytes, svc.config.memoryOvercommit, [{ nodeType: settings.cacheNodeType, count: nodeCount }]);
 
   const now = svc.now();

@@ -12,6 +12,9 @@ import DeleteServerlessCache from './DeleteServerlessCache.js';
 import DescribeServerlessCaches from './DescribeServerlessCaches.js';
 import ModifyServerlessCache from './ModifyServerlessCache.js';
 import CreateServerlessCache from './CreateServerlessCache.js';
+import CreateServerlessCacheSnapshot from './CreateServerlessCacheSnapshot.js';
+import DeleteServerlessCacheSnapshot from './DeleteServerlessCacheSnapshot.js';
+import DescribeServerlessCacheSnapshots from './DescribeServerlessCacheSnapshots.js';
 import { IPC, IVP, activeUserGroup, createCache, setServerlessStatus } from './serverless-fixtures.js';
 import { assertFaultChangesNothing, fakeEngine, makeTestServices, type TestServices } from './test-services.js';
 
@@ -62,6 +65,8 @@ const BAD: BadCase[] = [
   { name: 'a user group still being created', action: CreateServerlessCache, input: create({ UserGroupId: 'not-ready' }), code: 'InvalidUserGroupState' },
   { name: 'restoring from a snapshot that does not exist', action: CreateServerlessCache,
     input: create({ SnapshotArnsToRestore: ['arn:aws:elasticache:us-east-1:123456789012:serverlesscachesnapshot:gone'] }), code: 'ServerlessCacheSnapshotNotFoundFault' },
+  { name: 'restoring from two snapshots', action: CreateServerlessCache,
+    input: create({ SnapshotArnsToRestore: ['arn:aws:elasticache:us-east-1:123456789012:serverlesscachesnapshot:a', 'arn:aws:elasticache:us-east-1:123456789012:serverlesscachesnapshot:b'] }), code: IVP },
   { name: 'a KMS key that does not exist', action: CreateServerlessCache, input: create({ KmsKeyId: 'no-such-key' }), code: IVP },
   // Duplicates and the quota (3 here).
   { name: 'a name taken (in other case)', action: CreateServerlessCache, input: create({ ServerlessCacheName: 'TAKEN' }), code: 'ServerlessCacheAlreadyExistsFault' },
@@ -77,7 +82,16 @@ const BAD: BadCase[] = [
   { name: 'modifying the limits out of range', action: ModifyServerlessCache, input: { ServerlessCacheName: 'taken', CacheUsageLimits: { ECPUPerSecond: { Maximum: 1 } } }, code: IVP },
   { name: 'deleting a cache that does not exist', action: DeleteServerlessCache, input: { ServerlessCacheName: 'gone' }, code: 'ServerlessCacheNotFoundFault' },
   { name: 'deleting a cache being created', action: DeleteServerlessCache, input: { ServerlessCacheName: 'fresh' }, code: 'InvalidServerlessCacheStateFault' },
-  { name: 'a final snapshot (serverless snapshots are not there yet)', action: DeleteServerlessCache, input: { ServerlessCacheName: 'taken', FinalSnapshotName: 'last' }, code: IVP },
+  { name: 'a final snapshot name against the rules', action: DeleteServerlessCache, input: { ServerlessCacheName: 'taken', FinalSnapshotName: 'last--one' }, code: IVP },
+  { name: 'a final snapshot of a cache whose data is not ready', action: DeleteServerlessCache, input: { ServerlessCacheName: 'taken', FinalSnapshotName: 'last' }, code: 'InvalidServerlessCacheStateFault' },
+  // Serverless snapshots.
+  { name: 'a snapshot of a cache being created', action: CreateServerlessCacheSnapshot, input: { ServerlessCacheName: 'fresh', ServerlessCacheSnapshotName: 's1' }, code: 'InvalidServerlessCacheStateFault' },
+  { name: 'a snapshot of a cache that does not exist', action: CreateServerlessCacheSnapshot, input: { ServerlessCacheName: 'gone', ServerlessCacheSnapshotName: 's1' }, code: 'ServerlessCacheNotFoundFault' },
+  { name: 'a snapshot name with an underscore', action: CreateServerlessCacheSnapshot, input: { ServerlessCacheName: 'taken', ServerlessCacheSnapshotName: 's_1' }, code: IVP },
+  { name: 'describing a snapshot that does not exist', action: DescribeServerlessCacheSnapshots, input: { ServerlessCacheSnapshotName: 'nope' }, code: 'ServerlessCacheSnapshotNotFoundFault' },
+  { name: 'deleting a snapshot that does not exist', action: DeleteServerlessCacheSnapshot, input: { ServerlessCacheSnapshotName: 'nope' }, code: 'ServerlessCacheSnapshotNotFoundFault' },
+  { name: 'restoring from an ARN that is not a serverless snapshot\'s', action: CreateServerlessCache,
+    input: create({ SnapshotArnsToRestore: ['arn:aws:elasticache:us-east-1:123456789012:snapshot:nightly'] }), code: IVP },
   // A user group a serverless cache uses.
   { name: 'deleting a user group a serverless cache uses', action: DeleteUserGroup, input: { UserGroupId: 'in-use' }, code: 'InvalidUserGroupState' },
 ];

@@ -1,5 +1,7 @@
-import type { CacheUsageLimits, ServerlessCache } from '../model/shapes.js';
-import type { CacheUsageLimitsRecord, ServerlessCacheRecord } from '../../store/index.js';
+import type { CacheUsageLimits, ServerlessCache, ServerlessCacheSnapshot } from '../model/shapes.js';
+import type { CacheUsageLimitsRecord, ServerlessCacheRecord, SnapshotRecord } from '../../store/index.js';
+import { serverlessCacheOf } from '../../resources/serverless.js';
+import { serverlessSnapshotName } from '../../resources/serverless-snapshots.js';
 
 /** A serverless cache as DescribeServerlessCaches and the other serverless actions show it. */
 export function presentServerlessCache(c: ServerlessCacheRecord): ServerlessCache {
@@ -40,5 +42,21 @@ function presentUsageLimits(l: CacheUsageLimitsRecord): CacheUsageLimits {
         ...(l.ecpuPerSecond.minimum !== undefined ? { Minimum: l.ecpuPerSecond.minimum } : {}),
       },
     } : {}),
+  };
+}
+
+/** A serverless cache snapshot (a hidden snapshot of the backing group, resources/serverless-snapshots.ts). */
+export function presentServerlessSnapshot(s: SnapshotRecord, arn: string): ServerlessCacheSnapshot {
+  const bytes = s.work.nodeSnapshots.reduce((n, x) => n + x.rdbBytes, 0);
+  const cache = s.config.replicationGroupId ? serverlessCacheOf(s.config.replicationGroupId) : undefined;
+  return {
+    ServerlessCacheSnapshotName: serverlessSnapshotName(s.name),
+    ARN: arn,
+    ...(s.kmsKey ? { KmsKeyId: s.kmsKey.arn } : {}),
+    SnapshotType: s.source === 'automated' ? 'automatic' : 'manual',
+    Status: s.status,
+    CreateTime: new Date(s.createdAt),
+    ...(s.work.status === 'available' ? { BytesUsedForCache: String(bytes) } : {}),
+    ServerlessCacheConfiguration: { ...(cache ? { ServerlessCacheName: cache } : {}), Engine: 'redis', MajorEngineVersion: s.config.engineVersion.split('.')[0]! },
   };
 }
