@@ -2,7 +2,8 @@
  * Serverless caches end to end: created with the aws CLI, boto3 and the JS SDK against the running
  * service; each gets its endpoint (6379) and reader endpoint (6380) and a hidden backing Redis
  * Cluster whose nodes run ElastiCache Serverless's fixed configuration and lock the `default` user
- * to the endpoint's login; `cachefleet usage` reports on them.
+ * to the endpoint's login; `cachefleet usage` reports on them; a serverless snapshot restores into a
+ * new cache with the data; a user group's users are the nodes' ACL.
  *
  * The endpoint engine (dist/src/serverless/proxy/main.js) is built separately. Without it, the
  * service runs a stand-in (reconciler/serverless/standin-engine.ts: the contract's files, no
@@ -17,7 +18,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  CreateServerlessCacheCommand, CreateUserCommand, CreateUserGroupCommand, DeleteServerlessCacheCommand, DescribeUserGroupsCommand, DescribeEventsCommand, DescribeReplicationGroupsCommand,
+  CreateServerlessCacheCommand, CreateServerlessCacheSnapshotCommand, CreateUserCommand, DescribeServerlessCacheSnapshotsCommand, CreateUserGroupCommand, DeleteServerlessCacheCommand, DescribeUserGroupsCommand, DescribeEventsCommand, DescribeReplicationGroupsCommand,
   DescribeServerlessCachesCommand, type ServerlessCache,
 } from '@aws-sdk/client-elasticache';
 import { Cluster } from 'ioredis';
@@ -144,6 +145,24 @@ describe('serverless caches', { timeout: 120_000 }, () => {
     assert.equal(usage.Status, 'available');
     assert.equal(typeof usage.ECPUs, 'number');
     if (!engineInstalled) assert.equal(usage.ECPUs, 5, "the stand-in's counters");
+  });
+
+  test('a serverless snapshot, and a new cache restored from it, with the data', async () => {
+    const backing = async (cache: string) => {
+      const key = (await nodeDirs(svc.dataDir)).find((k) => k.startsWith(`serverless--${cache}-0001-001`))!;
+      return JSON.parse(await readFile(join(svc.dataDir, 'nodes', key, 'node.json'), 'utf8')) as { address: string; port: number };
+    };
+    const admin = await adminCliArgs(svc.dataDir);
+    const source = await backing('py-cache');
+    assert.equal(await redisCli(source.address, source.port, ...admin, 'SET', 'kept', 'across-the-snapshot'), 'OK');
+    const snap = (await svc.client.send(new CreateServerlessCacheSnapshotCommand({ ServerlessCacheName: 'py-cache', ServerlessCacheSnapshotName: 'py-snap' }))).ServerlessCacheSnapshot!;
+    assert.equal(snap.Status, 'creating');
+    await waitFor(async () => (await svc.client.send(new DescribeServerlessCacheSnapshotsCommand({ ServerlessCacheSnapshotName: 'py-snap' })))
+      .ServerlessCacheSnapshots![0]!.Status === 'available', { timeoutMs: 20_000, intervalMs: 250, what: 'the snapshot' });
+    await svc.client.send(new CreateServerlessCacheCommand({ ServerlessCacheName: 'restored', Engine: 'redis', SnapshotArnsToRestore: [snap.ARN!] }));
+    await waitFor(async () => (await describeCache('restored')).Status === 'available', { timeoutMs: 30_000, intervalMs: 250, what: 'the restored cache' });
+    const restored = await backing('restored');
+    assert.equal(await redisCli(restored.address, restored.port, ...admin, 'GET', 'kept'), 'across-the-snapshot');
   });
 
   test('through the endpoint: ioredis Cluster over TLS', {
