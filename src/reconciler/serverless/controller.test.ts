@@ -157,3 +157,31 @@ test('the cache waits for its backing group, then starts the engine, turns avail
   assert.equal(existsSync(dirOf('orders')), false);
   assert.throws(() => process.kill(pid, 0), 'the engine has exited');
 });
+
+test('security groups become the endpoint\'s allow list (their ingress rules for the endpoint\'s port, and the management address)', async () => {
+  await seedCache('orders');
+  const sg = {
+    groupId: 'sg-00000000000000001', groupName: 'app', description: '', vpcId: 'vpc-1', ownerId: '1', egress: [], tags: [], createdAt: '',
+    ingress: [
+      { ipProtocol: 'tcp', fromPort: 6379, toPort: 6380, ipRanges: [{ cidrIp: '127.10.0.0/16', ruleId: 'r1' }], groupPairs: [] },
+      { ipProtocol: 'tcp', fromPort: 22, toPort: 22, ipRanges: [{ cidrIp: '127.99.0.0/16', ruleId: 'r2' }], groupPairs: [] },
+    ],
+  };
+  await t.store.commit([{ op: 'create', kind: 'securityGroup', id: sg.groupId, doc: sg }]);
+  const v = (await getServerlessCache(t.store, 'orders'))!;
+  await t.store.commit(serverlessSpecWrite(v, { ...v.spec, securityGroupIds: [sg.groupId] }));
+  await setGroupStatus(t.store, backingGroupId('orders'), (g) => { g.status = 'available'; });
+  const mainScript = join(engineDir, 'main.js');
+  writeFileSync(mainScript, STANDIN_ENGINE_SOURCE);
+  const ctl = new ServerlessController({ store: t.store, events: t.svc.events, logger: silentLogger, now: t.svc.now,
+    admin: { client: () => ({ info: async () => 'used_memory:1\r\n' }) } } as unknown as ReconcilerDeps,
+  new MergedViews(new CachedReads(t.store)), { dataDir: t.svc.config.dataDir, mainScript, managementAddress: '127.77.0.1', usageSampleMs: 0 });
+  await waitFor(async () => { await ctl.reconcile(); return (await cacheDoc('orders')).status === 'available'; }, { timeoutMs: 5000, what: 'available' });
+  pids.push((await cacheDoc('orders')).proxyPid!);
+  const config = JSON.parse(readFileSync(join(dirOf('orders'), 'proxy.json'), 'utf8')) as ServerlessProxyConfig;
+  assert.deepEqual(config.allow, ['127.10.0.0/16', '127.77.0.1']);
+  // Stop the stand-in: its proxy.json goes with the data directory.
+  const d = (await getServerlessCache(t.store, 'orders'))!;
+  await t.store.commit(serverlessSpecWrite(d, { ...d.spec, deleteRequested: true }));
+  await waitFor(async () => { await ctl.reconcile(); return ctl.engine('orders').pid() === undefined; }, { timeoutMs: 5000, what: 'the engine to stop' });
+});
