@@ -15,6 +15,8 @@ import CreateServerlessCache from './CreateServerlessCache.js';
 import CreateServerlessCacheSnapshot from './CreateServerlessCacheSnapshot.js';
 import DeleteServerlessCacheSnapshot from './DeleteServerlessCacheSnapshot.js';
 import DescribeServerlessCacheSnapshots from './DescribeServerlessCacheSnapshots.js';
+import CopyServerlessCacheSnapshot from './CopyServerlessCacheSnapshot.js';
+import ExportServerlessCacheSnapshot from './ExportServerlessCacheSnapshot.js';
 import { IPC, IVP, activeUserGroup, createCache, setServerlessStatus } from './serverless-fixtures.js';
 import { assertFaultChangesNothing, fakeEngine, makeTestServices, type TestServices } from './test-services.js';
 
@@ -90,6 +92,8 @@ const BAD: BadCase[] = [
   { name: 'a snapshot name with an underscore', action: CreateServerlessCacheSnapshot, input: { ServerlessCacheName: 'taken', ServerlessCacheSnapshotName: 's_1' }, code: IVP },
   { name: 'describing a snapshot that does not exist', action: DescribeServerlessCacheSnapshots, input: { ServerlessCacheSnapshotName: 'nope' }, code: 'ServerlessCacheSnapshotNotFoundFault' },
   { name: 'deleting a snapshot that does not exist', action: DeleteServerlessCacheSnapshot, input: { ServerlessCacheSnapshotName: 'nope' }, code: 'ServerlessCacheSnapshotNotFoundFault' },
+  { name: 'copying a snapshot that does not exist', action: CopyServerlessCacheSnapshot, input: { SourceServerlessCacheSnapshotName: 'nope', TargetServerlessCacheSnapshotName: 'n2' }, code: 'ServerlessCacheSnapshotNotFoundFault' },
+  { name: 'exporting to a bucket name S3 refuses', action: ExportServerlessCacheSnapshot, input: { ServerlessCacheSnapshotName: 'nope', S3BucketName: 'Bad_Bucket' }, code: IVP },
   { name: 'restoring from an ARN that is not a serverless snapshot\'s', action: CreateServerlessCache,
     input: create({ SnapshotArnsToRestore: ['arn:aws:elasticache:us-east-1:123456789012:snapshot:nightly'] }), code: IVP },
   // A user group a serverless cache uses.

@@ -10,6 +10,8 @@ import DeleteServerlessCache from './DeleteServerlessCache.js';
 import DeleteServerlessCacheSnapshot from './DeleteServerlessCacheSnapshot.js';
 import DescribeServerlessCacheSnapshots from './DescribeServerlessCacheSnapshots.js';
 import DescribeSnapshots from './DescribeSnapshots.js';
+import CopyServerlessCacheSnapshot from './CopyServerlessCacheSnapshot.js';
+import ExportServerlessCacheSnapshot from './ExportServerlessCacheSnapshot.js';
 import DeleteSnapshot from './DeleteSnapshot.js';
 import { createCache, setServerlessStatus } from './serverless-fixtures.js';
 import { assertFault, fakeEngine, makeTestServices, type TestServices } from './test-services.js';
@@ -54,6 +56,19 @@ test('a serverless snapshot is a hidden snapshot of the backing group, shown by 
   const shown = (await t.call(DescribeServerlessCacheSnapshots, { ServerlessCacheSnapshotName: 'nightly' })).ServerlessCacheSnapshots[0];
   assert.equal(shown.Status, 'available');
   assert.equal(shown.BytesUsedForCache, '2048');
+
+  // A copy kept by the service: the source shows `copying` until the controller has written it.
+  const copy = (await t.call(CopyServerlessCacheSnapshot, { SourceServerlessCacheSnapshotName: 'nightly', TargetServerlessCacheSnapshotName: 'nightly-copy' })).ServerlessCacheSnapshot;
+  assert.equal(copy.Status, 'creating');
+  assert.equal((await getSnapshot(t.store, 'serverless--nightly-copy'))!.spec.origin.kind, 'copy');
+  await assertFault(t.call(CopyServerlessCacheSnapshot, { SourceServerlessCacheSnapshotName: 'nightly', TargetServerlessCacheSnapshotName: 'nightly-copy' }),
+    'ServerlessCacheSnapshotAlreadyExistsFault');
+  await assertFault(t.call(CopyServerlessCacheSnapshot, { SourceServerlessCacheSnapshotName: 'nightly-copy', TargetServerlessCacheSnapshotName: 'x' }),
+    'InvalidServerlessCacheSnapshotStateFault');
+  const exported = (await t.call(ExportServerlessCacheSnapshot, { ServerlessCacheSnapshotName: 'nightly', S3BucketName: 'exports' })).ServerlessCacheSnapshot;
+  assert.equal(exported.Status, 'copying');
+  assert.deepEqual((await getSnapshot(t.store, 'serverless--nightly'))!.spec.holds?.map((h) => [h.kind, h.by, h.bucket]),
+    [['copy', 'serverless--nightly-copy', undefined], ['export', 'nightly', 'exports']]);
 
   // A new cache restored from it: its backing group loads the snapshot before it turns available.
   await createCache(t, 'restored', { SnapshotArnsToRestore: [SNAP_ARN] });
