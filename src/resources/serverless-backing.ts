@@ -5,7 +5,7 @@
  * shows `modifying` until it has.
  */
 import type { Services } from '../core/index.js';
-import type { AuthTokenState, GroupView, UserGroupsPending, WriteOp } from '../store/index.js';
+import type { AuthTokenState, GroupView, ReplicationGroupSpec, UserGroupsPending, WriteOp } from '../store/index.js';
 import { bumped, clusterSpecWrite, groupSpecWrite } from '../store/index.js';
 import { storedMemberClusters } from './lookups.js';
 
@@ -15,12 +15,15 @@ export interface BackingAccess {
   /** RBAC: the user groups whose users are the nodes' ACL (absent: unchanged). */
   userGroupIds?: string[];
   pendingUserGroups?: UserGroupsPending;
+  /** Other settings of the group's spec written in the same op (backups: retention and windows). */
+  settings?: Pick<Partial<ReplicationGroupSpec>, 'snapshotRetentionLimit' | 'snapshotWindow' | 'preferredMaintenanceWindow'>;
 }
 
 export async function backingAccessOps(svc: Pick<Services, 'store'>, view: GroupView, change: BackingAccess): Promise<WriteOp[]> {
   const g = view.doc;
   const next = bumped({
     ...g,
+    ...change.settings,
     ...(change.auth ? { auth: change.auth } : {}),
     ...(change.userGroupIds ? { userGroupIds: change.userGroupIds } : {}),
     pending: { ...g.pending, ...(change.pendingUserGroups ? { userGroups: change.pendingUserGroups } : {}) },

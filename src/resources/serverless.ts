@@ -181,3 +181,15 @@ export async function checkServerlessQuota(svc: Services): Promise<WriteOp> {
 export function lockedTokenSha(seed: string): string {
   return createHash('sha256').update(`locked:${seed}:${randomBytes(32).toString('hex')}`).digest('hex');
 }
+
+/**
+ * The backing group's backup settings for a cache's SnapshotRetentionLimit and DailySnapshotTime:
+ * the hour from DailySnapshotTime as its snapshot window, and a weekly maintenance window twelve
+ * hours away from it (a group's two windows must not overlap; a serverless cache has no
+ * maintenance window of its own).
+ */
+export function backingBackupWindows(dailySnapshotTime: string): { snapshotWindow: string; maintenanceWindow: string } {
+  const [h, m] = dailySnapshotTime.split(':').map(Number) as [number, number];
+  const hhmm = (hour: number) => `${String(hour % 24).padStart(2, '0')}:${String(m).padStart(2, '0')}`;
+  return { snapshotWindow: `${hhmm(h)}-${hhmm(h + 1)}`, maintenanceWindow: `sun:${hhmm(h + 12)}-sun:${hhmm(h + 13)}` };
+}

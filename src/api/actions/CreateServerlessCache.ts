@@ -11,7 +11,7 @@ import { resolveKmsKey } from '../../resources/kms.js';
 import { resolveCreateSettings } from '../../resources/settings.js';
 import { requireSecurityGroups } from '../../resources/security-groups.js';
 import {
-  BACKING_NODE_TYPE, SERVERLESS_PORT, SERVERLESS_READER_PORT, backingGroupId, checkDailySnapshotTime, checkRetention,
+  BACKING_NODE_TYPE, backingBackupWindows, SERVERLESS_PORT, SERVERLESS_READER_PORT, backingGroupId, checkDailySnapshotTime, checkRetention,
   checkServerlessEngine, checkServerlessQuota, lockedTokenSha, normalizeServerlessCacheName, resolveUsageLimits,
 } from '../../resources/serverless.js';
 import { resolveSubnetIds, serverlessRestoreSource, serverlessUserGroup } from '../../resources/serverless-inputs.js';
@@ -69,6 +69,10 @@ async function create(svc: Services, name: string, input: CreateServerlessCacheR
     ReplicasPerNodeGroup: 1,
     AutomaticFailoverEnabled: true,
     MultiAZEnabled: true,
+    // Automatic backups of the cache are the backing group's (named as the cache's by the scheduler).
+    SnapshotRetentionLimit: retention,
+    SnapshotWindow: backingBackupWindows(dailySnapshotTime).snapshotWindow,
+    PreferredMaintenanceWindow: backingBackupWindows(dailySnapshotTime).maintenanceWindow,
     // Restored from a serverless snapshot: the backing group loads it before it turns available.
     ...(restoreFrom ? { SnapshotName: restoreFrom } : {}),
   };

@@ -7,13 +7,13 @@ import type { Services } from '../../core/index.js';
 import { retryOnConflict } from '../../resources/commit.js';
 import { requireSecurityGroups } from '../../resources/security-groups.js';
 import {
-  checkDailySnapshotTime, checkRetention, checkServerlessEngine, lockedTokenSha, resolveUsageLimits,
+  backingBackupWindows, checkDailySnapshotTime, checkRetention, checkServerlessEngine, lockedTokenSha, resolveUsageLimits,
 } from '../../resources/serverless.js';
-import { backingAccessOps } from '../../resources/serverless-backing.js';
+import { backingAccessOps, type BackingAccess } from '../../resources/serverless-backing.js';
 import { serverlessUserGroup } from '../../resources/serverless-inputs.js';
 import { attachmentOps } from '../../resources/user-groups.js';
 import {
-  getGroup, getUserGroup, mergeServerlessCache, same, serverlessSpecWrite, type ServerlessCacheSpec, type ServerlessCacheView, type WriteOp,
+  getGroup, getUserGroup, groupSpecWrite, mergeServerlessCache, same, serverlessSpecWrite, type ServerlessCacheSpec, type ServerlessCacheView, type WriteOp,
 } from '../../store/index.js';
 
 /**
@@ -56,7 +56,15 @@ export default defineAction<ModifyServerlessCacheRequest, ModifyServerlessCacheR
     if (retention !== undefined) next.snapshotRetentionLimit = retention;
     const time = checkDailySnapshotTime(input.DailySnapshotTime);
     if (time !== undefined) next.dailySnapshotTime = time;
-    const access = await userGroupOps(svc, view, input);
+    // Backups: the backing group's retention and windows follow (with a user group change, in its write).
+    const w = backingBackupWindows(next.dailySnapshotTime);
+    const backups = next.snapshotRetentionLimit !== view.spec.snapshotRetentionLimit || next.dailySnapshotTime !== view.spec.dailySnapshotTime
+      ? { snapshotRetentionLimit: next.snapshotRetentionLimit, snapshotWindow: w.snapshotWindow, preferredMaintenanceWindow: w.maintenanceWindow } : undefined;
+    const access = await userGroupOps(svc, view, input, backups);
+    if (backups && !access) {
+      const g = await getGroup(svc.store, view.spec.backingGroupId);
+      if (g) ops.push(...groupSpecWrite(g, { ...g.doc, ...backups }));
+    }
     if (access) {
       if (access.userGroupId) next.userGroupId = access.userGroupId;
       else delete next.userGroupId;
@@ -76,7 +84,7 @@ export default defineAction<ModifyServerlessCacheRequest, ModifyServerlessCacheR
  * own default login, which the controller sets again), with both user groups' attachment lists;
  * undefined when the user group stays as it is.
  */
-async function userGroupOps(svc: Services, view: ServerlessCacheView, input: ModifyServerlessCacheRequest):
+async function userGroupOps(svc: Services, view: ServerlessCacheView, input: ModifyServerlessCacheRequest, settings: BackingAccess['settings']):
   Promise<{ userGroupId?: string; ops: WriteOp[] } | undefined> {
   const current = view.spec.userGroupId;
   if (input.RemoveUserGroup) {
@@ -90,11 +98,11 @@ async function userGroupOps(svc: Services, view: ServerlessCacheView, input: Mod
   const removing = current ? await getUserGroup(svc.store, current) : undefined;
   const now = svc.now().toISOString();
   const version = (group.doc.auth?.version ?? 0) + 1;
-  const ops = await backingAccessOps(svc, group, adding
+  const ops = await backingAccessOps(svc, group, { ...(settings ? { settings } : {}), ...(adding
     // To RBAC: the user group's `default` user takes over (AuthTokenUpdateStrategy DELETE's state).
     ? { auth: { tokenSha256: [], passwordless: true, lastModifiedDate: now, version }, userGroupIds: [adding.id], pendingUserGroups: { add: [adding.id], remove: current ? [current] : [] } }
     // Back to the endpoint's login: locked until the controller rotates it to its password.
-    : { auth: { tokenSha256: [lockedTokenSha(view.id)], passwordless: false, lastModifiedDate: now, version }, userGroupIds: [], pendingUserGroups: { add: [], remove: [current!] } });
+    : { auth: { tokenSha256: [lockedTokenSha(view.id)], passwordless: false, lastModifiedDate: now, version }, userGroupIds: [], pendingUserGroups: { add: [], remove: [current!] } }) });
   return {
     ...(adding ? { userGroupId: adding.id } : {}),
     ops: [...ops, ...(adding ? attachmentOps([adding], group.id, true) : []), ...(removing ? attachmentOps([removing], group.id, false) : [])],

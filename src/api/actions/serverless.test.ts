@@ -57,6 +57,10 @@ test('CreateServerlessCache records the cache and a hidden cluster-mode backing 
   assert.equal(g.memberClusters.length, 2);
   assert.equal(g.cacheNodeType, 'cache.m7g.large');
   assert.equal(g.auth?.passwordless, false, 'the nodes\' default user is locked until the controller sets the endpoint\'s login');
+  // Automatic backups of the cache are the backing group's, in the hour from DailySnapshotTime.
+  assert.equal(g.snapshotRetentionLimit, 3);
+  assert.equal(g.snapshotWindow, '05:00-06:00');
+  assert.equal(g.preferredMaintenanceWindow, 'sun:17:00-sun:18:00');
   const members = await Promise.all(g.memberClusters.map((id) => t.store.get('cacheCluster', id)));
   assert.notEqual(members[0]!.doc.preferredAvailabilityZone, members[1]!.doc.preferredAvailabilityZone);
   assert.notEqual(g.configurationEndpoint!.address, c.Endpoint.Address);
@@ -110,16 +114,19 @@ test('ModifyServerlessCache: limits and security groups bump the generation (mod
   assert.deepEqual(out.ServerlessCache.CacheUsageLimits, { ECPUPerSecond: { Maximum: 20000 } });
   assert.equal(out.ServerlessCache.SnapshotRetentionLimit, 7);
   assert.equal((await getServerlessCache(t.store, 'orders'))!.spec.generation, 2);
+  const backed = (await getGroup(t.store, 'serverless--orders'))!.doc;
+  assert.deepEqual([backed.snapshotRetentionLimit, backed.snapshotWindow], [7, '06:30-07:30']);
 
   await setServerlessStatus(t.store, 'orders', 'available');
   await activeUserGroup(t, 'app-users');
   const before = (await getGroup(t.store, 'serverless--orders'))!.doc;
-  await t.call(ModifyServerlessCache, { ServerlessCacheName: 'orders', UserGroupId: 'app-users' });
+  await t.call(ModifyServerlessCache, { ServerlessCacheName: 'orders', UserGroupId: 'app-users', SnapshotRetentionLimit: 1 });
   const g = (await getGroup(t.store, 'serverless--orders'))!.doc;
   assert.deepEqual(g.userGroupIds, ['app-users']);
   assert.deepEqual(g.pending.userGroups, { add: ['app-users'], remove: [] });
   assert.equal(g.auth?.passwordless, true);
   assert.equal(g.auth?.version, (before.auth?.version ?? 0) + 1);
+  assert.equal(g.snapshotRetentionLimit, 1, 'the backup setting in the same write as the user group');
   assert.deepEqual((await t.call(DescribeUserGroups, { UserGroupId: 'app-users' })).UserGroups[0].ServerlessCaches, ['orders']);
 
   await setServerlessStatus(t.store, 'orders', 'available');
