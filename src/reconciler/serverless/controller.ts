@@ -171,8 +171,9 @@ export class ServerlessController {
       ...await deleteTagOps(this.d.store, v.spec.arn),
       ...(usage ? [{ op: 'delete', kind: 'serverlessUsage', id: v.id } as const] : []),
     ];
-    await this.d.store.commit(ops, { events: [this.d.events.event('serverless-cache', v.id, `Serverless cache ${v.id} deleted`)] });
+    // The directory first: once the records are gone nothing would remove it (removing it again is harmless).
     await rm(engine.paths.dir, { recursive: true, force: true });
+    await this.d.store.commit(ops, { events: [this.d.events.event('serverless-cache', v.id, `Serverless cache ${v.id} deleted`)] });
     this.engines.delete(v.id);
     this.lastSample.delete(v.id);
     this.published.delete(v.id);
