@@ -20,8 +20,8 @@ import ts from 'typescript';
  *   directory's layout (every path, its mode and owner), which every floor above takes its paths from.
  * - errors: the typed AWS error and the ElastiCache model's faults.
  * - store, catalog: the records and their store; the engines, node types, parameters on offer.
- * - engine, endpoints, events: redis-server processes and admin connections; the routes in front
- *   of them; the event sink (over the store).
+ * - engine, endpoints, events, serverless: redis-server processes and admin connections; the routes in front
+ *   of them; the event sink (over the store); serverless caches' endpoint engine and its contract.
  * - core, security, health, failover, iam: what API handlers and controllers share (Services, ARNs,
  *   the service's configuration); node auth, ACL users and TLS; the health monitor; the failover
  *   machine (over the engine); the API's own users, groups, keys and policy evaluation. metrics:
@@ -42,7 +42,7 @@ export const FLOORS: readonly (readonly string[])[] = [
   ['util', 'paths'],
   ['errors'],
   ['store', 'catalog'],
-  ['engine', 'endpoints', 'events'],
+  ['engine', 'endpoints', 'events', 'serverless'],
   ['core', 'security', 'health', 'failover', 'iam', 'snapshots', 'metrics'],
   ['resources', 'gateway', 'alarms', 'sns', 'logs'],
   ['reconciler'],

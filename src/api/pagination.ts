@@ -41,6 +41,25 @@ export async function paginateFetched<T extends { id: string }>(fetch: (page: Li
 }
 
 /**
+ * A page reader that skips what `keep` refuses (records hidden from the API, such as a serverless
+ * cache's backing group) yet still fills the page: it reads on until it has `limit` kept records
+ * or the kind is exhausted, so {@link paginateFetched} still sees whether a next page exists.
+ */
+export function keptPages<T extends { id: string }>(fetch: (page: ListPage) => Promise<T[]>, keep: (t: T) => boolean): (page: ListPage) => Promise<T[]> {
+  return async (page) => {
+    const out: T[] = [];
+    let afterId = page.afterId;
+    for (;;) {
+      const got = await fetch({ ...(afterId !== undefined ? { afterId } : {}), ...(page.limit !== undefined ? { limit: page.limit } : {}) });
+      out.push(...got.filter(keep));
+      if (page.limit === undefined || got.length < page.limit || out.length >= page.limit) break;
+      afterId = got.at(-1)!.id;
+    }
+    return page.limit === undefined ? out : out.slice(0, page.limit);
+  };
+}
+
+/**
  * {@link paginateRecords}'s paging over records already in memory, in id order (a list a filter
  * needed whole): the same Marker, so a caller may page either way.
  */

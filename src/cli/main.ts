@@ -7,6 +7,7 @@ import { registerKmsCommands } from './kms-command.js';
 import { registerRestoreCommand } from './restore-command.js';
 import { registerMetricsCommands } from './metrics-commands.js';
 import { registerServerCommand } from './server-command.js';
+import { registerUsageCommand } from './usage-command.js';
 
 // The AWS SDK's notice that its 2027 releases need Node 22 is noise in a CLI's output (it is
 // printed when a client is created, after this line runs).
@@ -28,6 +29,7 @@ registerCaCommand(program);
 registerKmsCommands(program);
 registerRestoreCommand(program);
 registerMetricsCommands(program);
+registerUsageCommand(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {
   console.error(`cachefleet: ${err.message}`);

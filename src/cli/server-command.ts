@@ -33,6 +33,8 @@ export function registerServerCommand(program: Command): void {
     .option('--drift-check-interval-ms <ms>', 'how often each cluster\'s nodes are compared with the settings the service manages (drift is put back, with an event); 0: never', int, 30_000)
     .option('--health-interval-ms <ms>', 'fast health period: process liveness of every node, pings of suspected and down nodes', int, 100)
     .option('--health-idle-interval-ms <ms>', 'how often a healthy node is pinged (a process exit is seen at once)', int, 1000)
+    .option('--serverless-engine <main.js>', "the serverless endpoint engine's entry point (default: the one built beside the service; tests use a stand-in)")
+    .option('--serverless-cache-quota <n>', 'serverless caches the service allows; CreateServerlessCache beyond it gets ServerlessCacheQuotaForCustomerExceededFault', int, 40)
     .option('--health-down-after <n>', 'failed pings in a row before a node is down', int, 3)
     .option('--flap-window-ms <ms>', 'a node that came back from down twice in this period needs 4x the failed pings (timeouts only) to be down again', int, 60_000)
     .option('--snapshot-quota <n>', 'snapshots (manual and automatic) the service keeps at most; CreateSnapshot, CopySnapshot and final snapshots beyond it get SnapshotQuotaExceededFault', int, 1000)
@@ -67,7 +69,7 @@ export function registerServerCommand(program: Command): void {
         driftCheckIntervalMs: o.driftCheckIntervalMs, alarmIntervalMs: o.alarmIntervalMs, logDeliveryIntervalMs: o.logDeliveryIntervalMs, iamConnectionMaxMs: o.iamConnectionMaxMs, iamAuthPath: o.iamAuthPath, healthIntervalMs: o.healthIntervalMs,
         healthIdleIntervalMs: o.healthIdleIntervalMs,
         healthDownAfter: o.healthDownAfter, flapWindowMs: o.flapWindowMs, stopNodesOnExit: o.stopNodesOnExit, logLevel: o.logLevel,
-        acceptAnyCredentials: o.insecureAcceptAnyCredentials, snapshotQuota: o.snapshotQuota, automaticBackups: o.automaticBackups, pitrFlushMs: o.pitrFlushMs,
+        acceptAnyCredentials: o.insecureAcceptAnyCredentials, snapshotQuota: o.snapshotQuota, serverlessCacheQuota: o.serverlessCacheQuota, ...(o.serverlessEngine ? { serverlessEngineScript: resolve(o.serverlessEngine) } : {}), automaticBackups: o.automaticBackups, pitrFlushMs: o.pitrFlushMs,
         tls: { enabled: Boolean(o.tls), ...(o.tlsCert ? { certFile: resolve(o.tlsCert) } : {}), ...(o.tlsKey ? { keyFile: resolve(o.tlsKey) } : {}) },
         metricsPeriodMs: o.metricsPeriodSeconds * 1000, metricsAllow: o.metricsAllow,
         ...(o.metricsPort !== undefined ? { metricsPort: o.metricsPort } : {}),

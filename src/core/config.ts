@@ -49,6 +49,10 @@ export interface ServiceConfig {
    * CopySnapshot or final snapshot beyond it gets SnapshotQuotaExceededFault.
    */
   snapshotQuota: number;
+  /** How many serverless caches the installation may have (AWS: 40 a region); beyond: ServerlessCacheQuotaForCustomerExceededFault. */
+  serverlessCacheQuota: number;
+  /** The serverless endpoint engine's entry point (a `main.js`); default the one built beside the service. */
+  serverlessEngineScript?: string;
   /**
    * Automatic daily backups are taken (groups and clusters with SnapshotRetentionLimit > 0, in
    * their window). Off: none is taken (the settings are kept and shown, expired ones still go);
@@ -126,6 +130,7 @@ export function defaultConfig(overrides: Partial<ServiceConfig> = {}): ServiceCo
     flapWindowMs: 60_000,
     stuckLinkMs: 15_000,
     snapshotQuota: 1000,
+    serverlessCacheQuota: 40,
     automaticBackups: true,
     pitrFlushMs: 10_000,
     metricsPeriodMs: 60_000,

@@ -60,6 +60,31 @@ export const PROXY_FILES = {
   log: 'proxy.log',
 } as const;
 
+/** File names inside a serverless cache's directory (`serverless/<name>/`). */
+export const SERVERLESS_FILES = {
+  config: 'proxy.json',
+  pid: 'proxy.pid',
+  status: 'proxy-status.json',
+  log: 'proxy.log',
+  defaultLogin: 'default-login',
+} as const;
+
+/** Absolute paths of serverless cache `name`'s files, its directory being `<serverlessDir>/<name>`. */
+export function serverlessPaths(serverlessDir: string, name: string) {
+  if (!NODE_KEY.test(name)) throw new Error(`invalid serverless cache name ${JSON.stringify(name)}`);
+  const d = join(serverlessDir, name);
+  return {
+    dir: d,
+    config: join(d, SERVERLESS_FILES.config),
+    pid: join(d, SERVERLESS_FILES.pid),
+    status: join(d, SERVERLESS_FILES.status),
+    log: join(d, SERVERLESS_FILES.log),
+    defaultLogin: join(d, SERVERLESS_FILES.defaultLogin),
+  };
+}
+
+export type ServerlessPaths = ReturnType<typeof serverlessPaths>;
+
 /** The table: every path the service creates, with its kind, mode and owner. */
 export const DATA_LAYOUT: readonly LayoutEntry[] = [
   dir('.', 'the data directory'),
@@ -119,6 +144,12 @@ export const DATA_LAYOUT: readonly LayoutEntry[] = [
   file('pitr-loaders/<key>/<object>', "a point-in-time loader's files", 'node'),
   dir('keys', 'the key store of encryption at rest (cachefleet kms create-key / list-keys)'),
   file('keys/<id>.json', 'one key: its id, aliases and 32 bytes of key material (never leaves the directory)'),
+  dir('serverless', "serverless caches' endpoints: one directory per cache"),
+  dir('serverless/<name>', "a serverless cache's endpoint engine: its config, pid, status, usage counters and log (see serverless/proxy/config.ts)"),
+  ...Object.values(SERVERLESS_FILES).map((f) => file(`serverless/<name>/${f}`, 'serverless endpoint state')),
+  file('serverless/<name>/usage-<id>.json', "a worker's usage counters"),
+  dir('serverless/<name>/tls', "the endpoint's certificate, from the service's CA"),
+  file('serverless/<name>/tls/<object>', "the endpoint's certificate, key and what was issued"),
 ];
 
 /** Absolute paths of the data directory's top-level entries. */
@@ -144,6 +175,7 @@ export function dataPaths(dataDir: string) {
     keys: join(dataDir, 'keys'),
     restores: join(dataDir, 'restores'),
     pitrLoaders: join(dataDir, 'pitr-loaders'),
+    serverless: join(dataDir, 'serverless'),
   };
 }
 

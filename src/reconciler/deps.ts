@@ -10,6 +10,7 @@ import type { Logger } from '../util/logger.js';
 import type { EndpointNetwork } from './network.js';
 import type { Services } from '../core/index.js';
 import type { SnapshotIO } from '../snapshots/io.js';
+import type { ServerlessOptions } from './serverless/options.js';
 
 /** What the controllers touch; injected so each can be driven on fakes or real processes. */
 export interface ReconcilerDeps {
@@ -49,6 +50,8 @@ export interface ReconcilerDeps {
     checkpoint?(step: string): Promise<void>;
     maxAttempts?: number;
   };
+  /** Serverless caches' endpoints (absent in tests that do not exercise them: then no serverless work is done). */
+  serverless?: ServerlessOptions;
   /** Told each pass's duration (the service's ReconcilePassTime metric); must not throw or block. */
   onPass?(ms: number): void;
 }

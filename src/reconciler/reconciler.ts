@@ -12,6 +12,7 @@ import { SettledClusters } from './settled.js';
 import { forEachLimit } from '../util/concurrency.js';
 import { SnapshotController } from './backups/controller.js';
 import { ArchiveController } from './pitr/controller.js';
+import { ServerlessController } from './serverless/controller.js';
 
 export interface ReconcilerTiming extends GroupControllerOptions {
   /** Period when everything has settled: drift (a dead process, a flushed route table) is still noticed. */
@@ -48,6 +49,8 @@ export class Reconciler {
   readonly snapshots: SnapshotController | undefined;
   /** Point-in-time archives of the groups tagged for them (when the service has them wired). */
   readonly archives: ArchiveController | undefined;
+  /** Serverless caches' endpoints (when the service has them wired). */
+  readonly serverless: ServerlessController | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
@@ -76,6 +79,7 @@ export class Reconciler {
       svc: d.backups.svc, pitr: d.backups.pitr, logger: d.logger, kick: () => this.kick(),
       nodeOptions: (address, port) => d.admin.options(address, port),
     }) : undefined;
+    this.serverless = d.serverless ? new ServerlessController(d, this.views, d.serverless) : undefined;
     this.settled = new SettledClusters(timing.settledObserveIntervalMs ?? 0);
   }
 
@@ -168,6 +172,8 @@ export class Reconciler {
       const ctl = stored.doc.clusterEnabled ? this.shardedCtl : this.groupsCtl;
       converging = (await this.guard(stored.id, () => ctl.reconcile(stored, clusterMap))) || converging;
     }
+    // Serverless endpoints follow their backing groups, just reconciled.
+    if (this.serverless) converging = (await this.guard('serverless', () => this.serverless!.reconcile())) || converging;
     if (this.snapshots) converging = (await this.guard('snapshots', () => this.snapshots!.reconcile({ groups, clusters }))) || converging;
     clusterMap = await this.clusterMap();
     if (this.archives) await this.guard('pitr', () => this.archives!.reconcile({ groups: groups.map((g) => g.doc), clusters: clusterMap }));

@@ -125,6 +125,9 @@ const STATE_FAULTS: Record<Kind, { fault?: FaultName; what: string }> = {
   alarmHistory: { what: 'The history of alarm' },
   snsTopic: { what: 'Topic' },
   snsSubscription: { what: 'Subscription' },
+  serverlessCache: { fault: 'InvalidServerlessCacheStateFault', what: 'Serverless cache' },
+  serverlessCacheStatus: { fault: 'InvalidServerlessCacheStateFault', what: 'Serverless cache' },
+  serverlessUsage: { what: 'The usage of serverless cache' },
 };
 
 /** The AWS fault for a conflict on `e.kind`/`e.id` that retrying did not resolve. */

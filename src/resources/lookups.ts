@@ -1,5 +1,6 @@
 import { fault } from '../errors/index.js';
 import type { Services } from '../core/index.js';
+import { isServerlessBacking } from './serverless.js';
 import { getCluster, getGroup, listClusters, listGroups, presentedView, type CacheClusterRecord, type ClusterView, type GroupView, type ReplicationGroupRecord, type Stored } from '../store/index.js';
 
 /**
@@ -31,6 +32,13 @@ export async function requireCacheCluster(svc: Services, id: string): Promise<Cl
 }
 
 export async function findCacheCluster(svc: Services, id: string): Promise<ClusterView | undefined> {
+  // A serverless cache's backing nodes are not the customer's (resources/serverless.ts).
+  if (isServerlessBacking(id.toLowerCase())) return undefined;
+  return memberView(svc, id);
+}
+
+/** A cluster by id, hidden or not (a group's members, read by the code that owns the group). */
+async function memberView(svc: Services, id: string): Promise<ClusterView | undefined> {
   const found = await getCluster(svc.store, id.toLowerCase());
   return found && presentedView(found);
 }
@@ -43,18 +51,19 @@ export async function requireReplicationGroup(svc: Services, id: string): Promis
 }
 
 export async function findReplicationGroup(svc: Services, id: string): Promise<GroupView | undefined> {
+  if (isServerlessBacking(id.toLowerCase())) return undefined;
   const found = await getGroup(svc.store, id.toLowerCase());
   return found && presentedView(found);
 }
 
 /** Every cache cluster as the API sees it, in id order. */
 export async function allCacheClusters(svc: Services): Promise<ClusterView[]> {
-  return (await (svc.views ? svc.views.clusters() : listClusters(svc.store))).map(presentedView);
+  return (await (svc.views ? svc.views.clusters() : listClusters(svc.store))).filter((c) => !isServerlessBacking(c.id)).map(presentedView);
 }
 
 /** Every replication group as the API sees it, in id order. */
 export async function allReplicationGroups(svc: Services): Promise<GroupView[]> {
-  return (await (svc.views ? svc.views.groups() : listGroups(svc.store))).map(presentedView);
+  return (await (svc.views ? svc.views.groups() : listGroups(svc.store))).filter((g) => !isServerlessBacking(g.id)).map(presentedView);
 }
 
 /** The member cluster records of a replication group, in its order (members not recorded are skipped). */
@@ -64,7 +73,7 @@ export async function memberClusters(svc: Services, group: Pick<ReplicationGroup
 
 /** {@link memberClusters} with each record's version, for a write that rewrites them (expectVersion). */
 export async function storedMemberClusters(svc: Services, group: Pick<ReplicationGroupRecord, 'memberClusters'>): Promise<ClusterView[]> {
-  const members = await Promise.all(group.memberClusters.map((id) => findCacheCluster(svc, id)));
+  const members = await Promise.all(group.memberClusters.map((id) => memberView(svc, id)));
   return members.filter((m): m is ClusterView => m !== undefined);
 }
 

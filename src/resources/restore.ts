@@ -2,7 +2,8 @@ import { CommonErrors, fault } from '../errors/index.js';
 import type { Services } from '../core/index.js';
 import { snapshotSpecWrite, type RestoreRequest, type SnapshotView, type Tag, type WriteOp } from '../store/index.js';
 import { planPointInTimeRestore } from './point-in-time.js';
-import { requireSnapshot } from './snapshots.js';
+import { findSnapshot, requireSnapshot } from './snapshots.js';
+import { isServerlessSnapshot } from './serverless-snapshots.js';
 import type { TagInput } from './tags.js';
 
 /**
@@ -48,7 +49,8 @@ export async function planRestore(svc: Services, input: RestoreInput,
     throw CommonErrors.invalidParameterCombination('SnapshotName and SnapshotArns cannot both be given: seed from a snapshot or from RDB files, not both.');
   }
   if (name !== undefined) {
-    const snapshot = await requireSnapshot(svc, name);
+    // A serverless cache restores from its own snapshots (hidden names), which requireSnapshot leaves out.
+    const snapshot = target.what === 'serverless cache' ? await requireServerlessRestoreSource(svc, name) : await requireSnapshot(svc, name);
     const s = snapshot.doc;
     if (s.deleteRequested || s.work.status !== 'available') {
       throw fault('InvalidSnapshotStateFault', `Snapshot ${s.name} is ${s.status}; a new ${target.what} can be restored only from an available snapshot.`);
@@ -110,4 +112,10 @@ export function restoreWords(r: Pick<RestoreRequest, 'snapshotName' | 'snapshotA
   if (r?.snapshotName) return ` from snapshot ${r.snapshotName}`;
   if (r?.snapshotArns?.length) return ` from ${r.snapshotArns.length} RDB file(s) in S3`;
   return '';
+}
+
+async function requireServerlessRestoreSource(svc: Services, name: string): Promise<SnapshotView> {
+  const found = isServerlessSnapshot(name) ? await findSnapshot(svc, name) : undefined;
+  if (!found) throw fault('ServerlessCacheSnapshotNotFoundFault', `Serverless cache snapshot ${name} not found.`);
+  return found;
 }

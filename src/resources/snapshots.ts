@@ -6,6 +6,7 @@ import {
 import { resolveKmsKey } from './kms.js';
 import { memberClusters } from './lookups.js';
 import { snapshotNameKey } from './naming.js';
+import { isServerlessSnapshot } from './serverless-snapshots.js';
 import { clusterSourceConfig, groupSourceConfig, newSnapshotSpec, snapshottingMember } from './snapshot-source.js';
 
 /** Reads and checks shared by the snapshot actions, the restores and the final snapshots of deletes. */
@@ -16,7 +17,8 @@ export async function findSnapshot(svc: Services, name: string): Promise<Snapsho
 
 export async function requireSnapshot(svc: Services, name: string): Promise<SnapshotView> {
   const found = await findSnapshot(svc, name);
-  if (!found) throw fault('SnapshotNotFoundFault', `Snapshot ${name} not found.`);
+  // A serverless cache's snapshots (hidden names, serverless-snapshots.ts) are not the snapshot actions'.
+  if (!found || isServerlessSnapshot(found.id)) throw fault('SnapshotNotFoundFault', `Snapshot ${name} not found.`);
   return found;
 }
 

@@ -1,3 +1,4 @@
+import { isServerlessBacking } from './serverless.js';
 import { CommonErrors, fault, type FaultName } from '../errors/index.js';
 import { parseArn, type Services } from '../core/index.js';
 import type { Kind, RecordKinds, StateStore, Tag, WriteOp } from '../store/index.js';
@@ -86,7 +87,7 @@ const TAGGABLE: Record<string, { kind?: ArnKind; notFound: FaultName; what: stri
   user: { kind: 'user', notFound: 'UserNotFoundFault', what: 'User' },
   usergroup: { kind: 'userGroup', notFound: 'UserGroupNotFoundFault', what: 'User group' },
   'reserved-instance': { notFound: 'ReservedCacheNodeNotFoundFault', what: 'Reserved cache node' },
-  serverlesscache: { notFound: 'ServerlessCacheNotFoundFault', what: 'Serverless cache' },
+  serverlesscache: { kind: 'serverlessCache', notFound: 'ServerlessCacheNotFoundFault', what: 'Serverless cache' },
   serverlesscachesnapshot: { notFound: 'ServerlessCacheSnapshotNotFoundFault', what: 'Serverless cache snapshot' },
 };
 
@@ -111,7 +112,9 @@ export async function resolveTaggableArn(svc: Services, resourceName: string): P
     throw fault('InvalidARNFault',
       `The ARN ${resourceName} does not belong to this service (account ${accountId}, region ${region}).`);
   }
-  const found = type.kind ? await svc.store.get(type.kind, parsed.id.toLowerCase()) : undefined;
+  // A serverless cache's backing group and nodes are not the customer's to tag (serverless.ts).
+  const hidden = (type.kind === 'replicationGroup' || type.kind === 'cacheCluster') && isServerlessBacking(parsed.id.toLowerCase());
+  const found = type.kind && !hidden ? await svc.store.get(type.kind, parsed.id.toLowerCase()) : undefined;
   if (!found) throw fault(type.notFound, `${type.what} ${parsed.id} not found.`);
   return (found.doc as { arn: string }).arn;
 }

@@ -14,6 +14,7 @@ import {
 } from '../metrics/index.js';
 import type { MergedViews, StateStore } from '../store/index.js';
 import type { Logger } from '../util/logger.js';
+import { isServerlessBacking } from '../resources/serverless.js';
 
 export interface ServiceMetricsParts {
   store: SqliteMetricStore;
@@ -34,7 +35,8 @@ export function assembleMetrics(d: {
 }): ServiceMetricsParts {
   const store = new SqliteMetricStore(d.path);
   const own = new ServiceMetrics();
-  const targets = async (): Promise<NodeTarget[]> => (await d.views.clusters()).filter((c) => !c.doc.deleteRequested).flatMap((c) =>
+  // A serverless cache's backing nodes are the service's: the cache has metrics of its own (clusterId).
+  const targets = async (): Promise<NodeTarget[]> => (await d.views.clusters()).filter((c) => !c.doc.deleteRequested && !isServerlessBacking(c.id)).flatMap((c) =>
     c.doc.nodes.map((n) => ({
       key: `${c.id}-${n.id}`, cacheClusterId: c.id, cacheNodeId: n.id, availabilityZone: n.availabilityZone, address: n.address, port: n.port,
       ...(c.doc.replicationGroupId ? { replicationGroupId: c.doc.replicationGroupId } : {}),

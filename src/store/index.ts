@@ -7,5 +7,6 @@ export * from './view-writes.js';
 export * from './presented.js';
 export * from './snapshot-views.js';
 export * from './rbac-views.js';
+export * from './serverless-views.js';
 export { CachedReads, MergedViews, deepFreeze } from './view-cache.js';
 export { splitLegacyRecords } from './split-migration.js';

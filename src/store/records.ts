@@ -3,6 +3,7 @@ import type { CacheClusterSpec, CacheClusterStatusRecord, ReplicationGroupSpec, 
 import type { ClaimRecord, NetworkInterfaceRecord, SecurityGroupRecord } from './ec2-records.js';
 import type { UserGroupSpec, UserGroupStatusRecord, UserSpec, UserStatusRecord } from './rbac-records.js';
 import type { BackupScheduleRecord, SnapshotSpec, SnapshotStatusRecord } from './snapshot-records.js';
+import type { ServerlessCacheSpec, ServerlessCacheStatusRecord, ServerlessUsageRecord } from './serverless-records.js';
 import type { AlarmHistoryRecord, AlarmSpec, AlarmStatusRecord, SnsSubscriptionRecord, SnsTopicRecord } from './monitoring-records.js';
 
 export type * from './cache-records.js';
@@ -10,6 +11,7 @@ export type * from './rbac-records.js';
 export type * from './ec2-records.js';
 export type * from './snapshot-records.js';
 export type * from './monitoring-records.js';
+export type * from './serverless-records.js';
 
 /**
  * Domain records kept in the state store, one module a domain (cache-records.ts, rbac-records.ts,
@@ -128,5 +130,8 @@ export interface RecordKinds {
   alarmHistory: AlarmHistoryRecord;
   snsTopic: SnsTopicRecord;
   snsSubscription: SnsSubscriptionRecord;
+  serverlessCache: ServerlessCacheSpec;
+  serverlessCacheStatus: ServerlessCacheStatusRecord;
+  serverlessUsage: ServerlessUsageRecord;
 }
 export type Kind = keyof RecordKinds;

@@ -5,6 +5,7 @@ import { retryOnConflict } from '../../resources/commit.js';
 import { deleteTagOps } from '../../resources/tags.js';
 import { requireUserGroup } from '../../resources/users.js';
 import { attachedGroups, userMembershipOps } from '../../resources/user-groups.js';
+import { serverlessCacheOf } from '../../resources/serverless.js';
 import { getUser, userGroupDelete, type UserView } from '../../store/index.js';
 import { defineAction } from './define.js';
 
@@ -13,6 +14,13 @@ export default defineAction<DeleteUserGroupMessage, UserGroup>('DeleteUserGroup'
   const view = await requireUserGroup(svc, input.UserGroupId);
   const g = view.doc;
   const attached = await attachedGroups(svc, g);
+  // A serverless cache uses it through its backing group (resources/serverless.ts): named as the cache.
+  const caches = attached.flatMap((r) => serverlessCacheOf(r.id) ?? []);
+  if (caches.length) {
+    throw fault('InvalidUserGroupStateFault',
+      `User group ${g.userGroupId} is used by serverless cache${caches.length > 1 ? 's' : ''} ${caches.join(', ')}; ` +
+      'remove it from them first (ModifyServerlessCache RemoveUserGroup).');
+  }
   if (attached.length) {
     throw fault('InvalidUserGroupStateFault',
       `User group ${g.userGroupId} is used by replication group${attached.length > 1 ? 's' : ''} ${attached.map((r) => r.id).join(', ')}; ` +

@@ -2,7 +2,8 @@ import type { CacheClusterMessage, DescribeCacheClustersMessage } from '../model
 import type { Services } from '../../core/index.js';
 import { listClustersPage, presentedView, type ClusterView } from '../../store/index.js';
 import { defineAction } from './define.js';
-import { paginateById, paginateFetched } from '../pagination.js';
+import { paginateById, keptPages, paginateFetched } from '../pagination.js';
+import { isServerlessBacking } from '../../resources/serverless.js';
 import { presentCacheCluster } from '../present/cache-cluster.js';
 import { allCacheClusters, requireCacheCluster } from '../../resources/lookups.js';
 
@@ -19,8 +20,8 @@ export default defineAction<DescribeCacheClustersMessage, CacheClusterMessage>(
       ? paginateById((await candidates(svc, input.CacheClusterId)).filter((c) => !notInGroup || !c.doc.replicationGroupId),
         input.Marker, input.MaxRecords)
       : svc.views
-        ? paginateById(await svc.views.clusters(), input.Marker, input.MaxRecords)
-        : await paginateFetched((p) => listClustersPage(svc.store, p), input.Marker, input.MaxRecords);
+        ? paginateById((await svc.views.clusters()).filter((c) => !isServerlessBacking(c.id)), input.Marker, input.MaxRecords)
+        : await paginateFetched(keptPages((p) => listClustersPage(svc.store, p), (c) => !isServerlessBacking(c.id)), input.Marker, input.MaxRecords);
     return {
       ...(marker ? { Marker: marker } : {}),
       CacheClusters: page.map((c) => presentCacheCluster(presentedView(c).doc, input.ShowCacheNodeInfo ?? false, svc.logDelivery?.observed)),

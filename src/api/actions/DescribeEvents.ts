@@ -2,6 +2,7 @@ import { CommonErrors } from '../../errors/index.js';
 import type { DescribeEventsMessage, EventsMessage } from '../model/shapes.js';
 import { paginate } from '../pagination.js';
 import { defineAction } from './define.js';
+import { isServerlessBacking } from '../../resources/serverless.js';
 
 /** ElastiCache keeps events for 14 days; Duration is in minutes and defaults to the last hour. */
 const MAX_DURATION_MINUTES = 14 * 24 * 60;
@@ -21,7 +22,10 @@ export default defineAction<DescribeEventsMessage, EventsMessage>('DescribeEvent
     startTime: start.toISOString(),
     endTime: end?.toISOString(),
   });
-  const { page, marker } = paginate(events, input.Marker, input.MaxRecords);
+  // A serverless cache's backing group and nodes are the service's, not the customer's: their
+  // events stay in the service's log (resources/serverless.ts).
+  const shown = events.filter((e) => !((e.sourceType === 'replication-group' || e.sourceType === 'cache-cluster') && isServerlessBacking(e.sourceIdentifier)));
+  const { page, marker } = paginate(shown, input.Marker, input.MaxRecords);
   return {
     Events: page.map((e) => ({
       SourceIdentifier: e.sourceIdentifier, SourceType: e.sourceType, Message: e.message, Date: new Date(e.date),

@@ -2,7 +2,8 @@ import type { DescribeReplicationGroupsMessage, ReplicationGroupMessage } from '
 import type { Services } from '../../core/index.js';
 import { listGroupsPage, presentedView, type CacheClusterRecord, type ClusterView, type ReplicationGroupRecord } from '../../store/index.js';
 import { defineAction } from './define.js';
-import { paginateById, paginateFetched } from '../pagination.js';
+import { keptPages, paginateById, paginateFetched } from '../pagination.js';
+import { isServerlessBacking } from '../../resources/serverless.js';
 import { presentReplicationGroup } from '../present/replication-group.js';
 import { allCacheClusters, findCacheCluster, requireReplicationGroup } from '../../resources/lookups.js';
 
@@ -15,8 +16,8 @@ export default defineAction<DescribeReplicationGroupsMessage, ReplicationGroupMe
     const { page, marker } = input.ReplicationGroupId
       ? paginateById([await requireReplicationGroup(svc, input.ReplicationGroupId)], input.Marker, input.MaxRecords)
       : svc.views
-        ? paginateById((await svc.views.groups()).map(presentedView), input.Marker, input.MaxRecords)
-        : await paginateFetched(async (p) => (await listGroupsPage(svc.store, p)).map(presentedView), input.Marker, input.MaxRecords);
+        ? paginateById((await svc.views.groups()).filter((g) => !isServerlessBacking(g.id)).map(presentedView), input.Marker, input.MaxRecords)
+        : await paginateFetched(keptPages(async (p) => (await listGroupsPage(svc.store, p)).map(presentedView), (g) => !isServerlessBacking(g.id)), input.Marker, input.MaxRecords);
     const clusters = svc.views && page.length ? new Map((await allCacheClusters(svc)).map((c) => [c.id, c])) : undefined;
     const groups = await Promise.all(page.map(async (g) => presentReplicationGroup(g.doc, await membersOf(svc, g.doc, clusters), svc.logDelivery?.observed)));
     return {

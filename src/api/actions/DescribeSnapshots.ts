@@ -5,6 +5,7 @@ import { paginateById } from '../pagination.js';
 import { presentSnapshot } from '../present/snapshot.js';
 import { findCacheCluster } from '../../resources/lookups.js';
 import { findSnapshot } from '../../resources/snapshots.js';
+import { isServerlessSnapshot } from '../../resources/serverless-snapshots.js';
 import { listSnapshots, type SnapshotView } from '../../store/index.js';
 
 /** DescribeSnapshots pages 20–50 records, 50 unless MaxRecords says otherwise (ElastiCache's limits for this action). */
@@ -27,10 +28,11 @@ export default defineAction<DescribeSnapshotsMessage, DescribeSnapshotsListMessa
   let views: SnapshotView[];
   if (input.SnapshotName !== undefined) {
     const one = await findSnapshot(svc, input.SnapshotName);
-    if (!one) throw fault('SnapshotNotFoundFault', `Snapshot ${input.SnapshotName} not found.`);
+    // Serverless cache snapshots are shown by DescribeServerlessCacheSnapshots only.
+    if (!one || isServerlessSnapshot(one.id)) throw fault('SnapshotNotFoundFault', `Snapshot ${input.SnapshotName} not found.`);
     views = [one];
   } else {
-    views = await listSnapshots(svc.store);
+    views = (await listSnapshots(svc.store)).filter((v) => !isServerlessSnapshot(v.id));
   }
   const group = input.ReplicationGroupId?.toLowerCase();
   const cluster = input.CacheClusterId?.toLowerCase();

@@ -12,6 +12,7 @@ import { attachmentOps, userGroupsForCreate } from '../../resources/user-groups.
 import { arn, type Services } from '../../core/index.js';
 import { clusterCreate, groupCreate, mergeGroup, type CacheClusterRecord, type NodeGroupRecord, type ReplicationGroupRecord, type WriteOp } from '../../store/index.js';
 import { planRestore, restoreHoldOps, restoreWords } from '../../resources/restore.js';
+import { isServerlessBacking } from '../../resources/serverless.js';
 
 /**
  * CreateReplicationGroup with cluster mode enabled: N shards of a primary and replicas running
@@ -20,6 +21,29 @@ import { planRestore, restoreHoldOps, restoreWords } from '../../resources/resto
  */
 export async function createShardedGroup(svc: Services, id: string, input: CreateReplicationGroupMessage,
   resolved: ResolvedSettings): Promise<CreateReplicationGroupResult> {
+  const { group, clusters, ops, shards, nodeCount, restore } = await planShardedGroup(svc, id, input, resolved);
+  await svc.store.commit(ops);
+  await svc.events.emit('replication-group', id,
+    `Replication group ${id} is being created with ${shards} node group(s) and ${nodeCount} node(s) (cluster mode enabled)${restoreWords(restore?.request)}`);
+  return { ReplicationGroup: presentReplicationGroup(group, clusters) };
+}
+
+/** A new cluster-mode group, validated, as records and the writes that create it (not committed). */
+export interface ShardedGroupPlan {
+  group: ReplicationGroupRecord;
+  clusters: CacheClusterRecord[];
+  ops: WriteOp[];
+  shards: number;
+  nodeCount: number;
+  restore: Awaited<ReturnType<typeof planRestore>>;
+}
+
+/**
+ * Validates and plans a cluster-mode group without committing it: CreateReplicationGroup commits
+ * the plan alone, CreateServerlessCache with the serverless cache it backs (one atomic commit).
+ */
+export async function planShardedGroup(svc: Services, id: string, input: CreateReplicationGroupMessage,
+  resolved: ResolvedSettings): Promise<ShardedGroupPlan> {
   const { settings, engine, subnetGroup } = resolved;
   if (input.NumCacheClusters !== undefined || input.PreferredCacheClusterAZs?.length || input.PrimaryClusterId) {
     throw CommonErrors.invalidParameterCombination(
@@ -41,7 +65,7 @@ export async function createShardedGroup(svc: Services, id: string, input: Creat
   if (nodeCount > 500) throw fault('NodeQuotaForClusterExceededFault', `The request asks for ${nodeCount} nodes; a replication group has at most 500.`);
   if (await svc.store.get('replicationGroup', id)) throw fault('ReplicationGroupAlreadyExistsFault', `Replication group ${id} already exists.`);
   const slotsGiven = !!input.NodeGroupConfiguration?.length && input.NodeGroupConfiguration.every((c) => !!c.Slots);
-  const restore = await planRestore(svc, input, { clusterMode: true, slotsGiven, what: 'replication group' });
+  const restore = await planRestore(svc, input, { clusterMode: true, slotsGiven, what: isServerlessBacking(id) ? 'serverless cache' : 'replication group' });
   await checkCapacity(svc.store, svc.config.hostMemoryBytes, svc.config.memoryOvercommit, [{ nodeType: settings.cacheNodeType, count: nodeCount }]);
 
   const now = svc.now();
@@ -101,8 +125,5 @@ export async function createShardedGroup(svc: Services, id: string, input: Creat
     ...restoreHoldOps(restore, id),
     ...resolved.guards,
   ];
-  await svc.store.commit(ops);
-  await svc.events.emit('replication-group', id,
-    `Replication group ${id} is being created with ${shards.length} node group(s) and ${nodeCount} node(s) (cluster mode enabled)${restoreWords(restore?.request)}`);
-  return { ReplicationGroup: presentReplicationGroup(group, clusters) };
+  return { group, clusters, ops, shards: shards.length, nodeCount, restore };
 }

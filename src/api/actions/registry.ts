@@ -5,6 +5,7 @@ import { settingsActions } from './registry-settings.js';
 import { replicaActions } from './registry-replicas.js';
 import { rbacActions } from './registry-rbac.js';
 import { snapshotActions } from './registry-snapshots.js';
+import { serverlessActions } from './registry-serverless.js';
 import CreateCacheCluster from './CreateCacheCluster.js';
 import CreateReplicationGroup from './CreateReplicationGroup.js';
 import DeleteCacheCluster from './DeleteCacheCluster.js';
@@ -19,7 +20,7 @@ import ModifyReplicationGroupShardConfiguration from './ModifyReplicationGroupSh
 
 /** Every implemented action. An action of the model missing here answers "not implemented yet". */
 export const ALL_ACTIONS: ActionFactory[] = [
-  ...settingsActions, ...replicaActions, ...rbacActions, ...snapshotActions,
+  ...settingsActions, ...replicaActions, ...rbacActions, ...snapshotActions, ...serverlessActions,
   CreateReplicationGroup, DescribeReplicationGroups, ModifyReplicationGroup, DeleteReplicationGroup,
   CreateCacheCluster, DescribeCacheClusters, ModifyCacheCluster, DeleteCacheCluster, RebootCacheCluster,
   TestFailover, ModifyReplicationGroupShardConfiguration,

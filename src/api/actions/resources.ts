@@ -47,6 +47,8 @@ const SECONDARY: Readonly<Record<string, ReadonlyArray<[string, string]>>> = {
   CopySnapshot: [['TargetSnapshotName', 'snapshot']],
   CreateUserGroup: [['UserIds', 'user']],
   ModifyUserGroup: [['UserIdsToAdd', 'user'], ['UserIdsToRemove', 'user']],
+  CreateServerlessCache: [['UserGroupId', 'usergroup']],
+  ModifyServerlessCache: [['UserGroupId', 'usergroup']],
 };
 
 export function elasticacheResources(action: string, input: unknown, scope: ArnScope): string[] {

@@ -16,6 +16,8 @@ test('the resource of each ElastiCache action: the one its identifier names, els
   const cases: Array<[string, object, string[]]> = [
     ['CreateReplicationGroup', { ReplicationGroupId: 'App-1', CacheParameterGroupName: 'pg' }, [`${EC}:replicationgroup:app-1`, `${EC}:parametergroup:pg`]],
     ['IncreaseReplicaCount', { ReplicationGroupId: 'a' }, [`${EC}:replicationgroup:a`]],
+    ['CreateServerlessCache', { ServerlessCacheName: 'Orders', UserGroupId: 'ug' }, [`${EC}:serverlesscache:orders`, `${EC}:usergroup:ug`]],
+    ['DeleteServerlessCache', { ServerlessCacheName: 'orders' }, [`${EC}:serverlesscache:orders`]],
     ['TestFailover', { ReplicationGroupId: 'a', NodeGroupId: '0001' }, [`${EC}:replicationgroup:a`]],
     ['CreateCacheCluster', { CacheClusterId: 'c', ReplicationGroupId: 'a' }, [`${EC}:cluster:c`, `${EC}:replicationgroup:a`]],
     ['RebootCacheCluster', { CacheClusterId: 'c' }, [`${EC}:cluster:c`]],

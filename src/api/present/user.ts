@@ -1,3 +1,4 @@
+import { isServerlessBacking, serverlessCacheOf } from '../../resources/serverless.js';
 import type { User, UserGroup } from '../model/shapes.js';
 import type { UserGroupRecord, UserRecord } from '../../store/index.js';
 
@@ -25,8 +26,9 @@ export function presentUserGroup(g: UserGroupRecord): UserGroup {
     UserIds: [...g.userIds],
     MinimumEngineVersion: g.minimumEngineVersion,
     ...(g.pending ? { PendingChanges: { UserIdsToAdd: [...g.pending.userIdsToAdd], UserIdsToRemove: [...g.pending.userIdsToRemove] } } : {}),
-    ReplicationGroups: [...g.replicationGroups],
-    ServerlessCaches: [],
+    // A serverless cache is attached through its backing group (resources/serverless.ts).
+    ReplicationGroups: g.replicationGroups.filter((id) => !isServerlessBacking(id)),
+    ServerlessCaches: g.replicationGroups.flatMap((id) => serverlessCacheOf(id) ?? []),
     ARN: g.arn,
   };
 }

@@ -48,6 +48,15 @@ describe('automatic backups', () => {
       ['automatic.orders-002-2024-01-15-03-00', 'automatic.orders-002-2024-01-16-03-01']);
   });
 
+  it('a serverless cache\'s backing group: hidden names, shown as automatic.<cache>-… under the serverless snapshot ARN', async () => {
+    t = await backupServices(at('2024-01-15T02:50:00Z'));
+    await seedGroup(t, 'serverless--orders', { shards: 1, settings: { snapshotRetentionLimit: 1, snapshotWindow: '03:00-04:00' } });
+    await passAt('2024-01-15T03:00:00Z', new SnapshotController(backupDeps(t)));
+    const all = await listSnapshots(t.store);
+    assert.deepEqual(all.map((v) => [v.doc.name, v.doc.source, v.doc.arn.split(':').slice(5).join(':')]),
+      [['serverless--automatic.orders-2024-01-15-03-00', 'automated', 'serverlesscachesnapshot:automatic.orders-2024-01-15-03-00']]);
+  });
+
   it('a service down when the window opened takes it when it is back inside the window; one down through all of it skips the day', async () => {
     t = await backupServices();
     await seedGroup(t, 'orders', { settings: { snapshotRetentionLimit: 7, snapshotWindow: '23:30-00:30' } });

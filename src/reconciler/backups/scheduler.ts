@@ -2,6 +2,8 @@ import { memberClusters } from '../../resources/lookups.js';
 import { snapshottingMember } from '../../resources/snapshot-source.js';
 import { clusterSnapshotSpec, groupSnapshotSpec } from '../../resources/snapshots.js';
 import { snapshotWindowAt } from '../../resources/windows.js';
+import { serverlessCacheOf } from '../../resources/serverless.js';
+import { hiddenSnapshotName, serverlessSnapshotArn, serverlessSnapshotName } from '../../resources/serverless-snapshots.js';
 import {
   clusterSpecWrite, ConflictError, groupSpecWrite, snapshotCreate, snapshotSpecWrite,
   type BackupScheduleRecord, type ClusterView, type GroupView, type SnapshotView, type Stored, type WriteOp,
@@ -77,8 +79,12 @@ export class BackupScheduler {
       const g = view.doc;
       const members = await memberClusters(svc, g);
       if (members.length === 0) return;
-      name = automaticSnapshotName(g.clusterEnabled ? g.id : snapshottingMember(g, members, false).id, now);
+      const cache = serverlessCacheOf(g.id);
+      // A serverless cache's backups: hidden names (resources/serverless-snapshots.ts), shown as automatic.<cache>-<time>.
+      name = cache ? hiddenSnapshotName(automaticSnapshotName(cache, now))
+        : automaticSnapshotName(g.clusterEnabled ? g.id : snapshottingMember(g, members, false).id, now);
       const spec = await groupSnapshotSpec(svc, g, { name, source: 'automated' });
+      if (cache) spec.arn = serverlessSnapshotArn(svc, serverlessSnapshotName(name));
       ops = [snapshotCreate(spec), ...groupSpecWrite(view, { ...g, snapshotting: name })];
     }
     const doc: BackupScheduleRecord = { id: v.id, lastWindow: day, lastSnapshot: name };

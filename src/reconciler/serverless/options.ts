@@ -1,0 +1,19 @@
+import type { MetricStore } from '../../metrics/index.js';
+
+/** How the service runs serverless caches' endpoints (reconciler/serverless/controller.ts). */
+export interface ServerlessOptions {
+  /** The data directory (the cache directories are `<dataDir>/serverless/<name>/`). */
+  dataDir: string;
+  /** The engine's entry point; default dist/src/serverless/proxy/main.js beside this build. */
+  mainScript?: string;
+  /** Engine worker processes per cache (default 2). */
+  workers?: number;
+  /** How long an engine may take to exit by itself once proxy.json is gone before it is signalled. Default 5 s. */
+  stopGraceMs?: number;
+  /** Data storage (BytesUsedForCache) is sampled at most this often for GB-hours. Default 60 s. */
+  usageSampleMs?: number;
+  /** The control plane's own source address (always admitted, as by security groups). */
+  managementAddress?: string;
+  /** Where the caches' metrics go (AWS/ElastiCache, dimension clusterId), once a sample period. */
+  metrics?: Pick<MetricStore, 'put'>;
+}
