@@ -3,12 +3,13 @@
  * IAM-authenticated connection is a plain connection to redis-server (its own TLS) once logged in.
  *
  *   loadmodule iam-auth.so socket <verifier socket> admin-user <service user> group <replication group>
- *              [max-connection-ms <n>] [verify-timeout-ms <n>] [users <iam user> …]
+ *              [max-connection-ms <n>] [verify-timeout-ms <n>] [hello-verify-timeout-ms <n>] [users <iam user> …]
  *
  * - A command filter rewrites `AUTH <iam user> <token>`, a bare `AUTH <token>` whose token names an
- *   IAM user, and `HELLO <2|3> AUTH <iam user> <token> [SETNAME <name>]` into this module's commands
- *   (CACHEFLEET.IAMAUTH / CACHEFLEET.IAMHELLO). Every other login, and every other command, is left
- *   as it came: password users and the default user log in as without the module.
+ *   IAM user, and `HELLO 2 AUTH <iam user> <token> [SETNAME <name>]` into this module's commands
+ *   (CACHEFLEET.IAMAUTH / CACHEFLEET.IAMHELLO); `HELLO 3 AUTH …` it checks itself (hello3.c).
+ *   Every other login, and every other command, is left as it came: password users and the
+ *   default user log in as without the module.
  * - CACHEFLEET.IAMAUTH is flagged no-auth: Redis 7.0 lets an unauthenticated client run it and skips
  *   the command ACL check for it (ACLSelectorCheckCmd), as for AUTH. It blocks the client, a worker
  *   thread asks the service's verifier (verifier.h) with the client's address and whether it uses TLS
@@ -18,15 +19,18 @@
  * - An IAM-authenticated connection is closed max-connection-ms (12 hours) after its last accepted
  *   login, as ElastiCache does (a timer per login; an accepted re-AUTH starts it again). Any change
  *   of the client's user (another AUTH, RESET, disconnect) ends the module's hold on it.
- * - HELLO <v> AUTH: a 7.0 module cannot switch a client's protocol, so it is served in full when
- *   <v> is the protocol the connection already speaks (a new connection speaks RESP2: HELLO 2 AUTH),
- *   and answered -NOPROTO otherwise (HELLO 3 AUTH on a new connection), as by a server without
- *   RESP3, without looking at the token: clients that fall back on NOPROTO (ioredis 6, go-redis)
- *   log in again with AUTH over RESP2.
- * - CACHEFLEET.IAMCONFIG [GROUP g] [MAX-CONNECTION-MS n] [USERS u …]: the service pushes the group's
- *   IAM users; only admin-user may call it. With no arguments it shows the configuration.
+ * - HELLO 2 AUTH: a 7.0 module cannot switch a client's protocol, so CACHEFLEET.IAMHELLO serves it
+ *   when the connection speaks RESP2 (every new connection does) and answers -NOPROTO on a RESP3
+ *   connection, without looking at the token.
+ * - HELLO 3 AUTH: verified synchronously in the filter (bounded by hello-verify-timeout-ms, 50 ms),
+ *   then handed to Redis's own HELLO with the user's node secret in place of the token, so the
+ *   connection switches to RESP3 and logs in; its connection limit counts from the connection's
+ *   creation (a sweep closes it, see hello3.c), and AUTH with a new token renews it.
+ * - CACHEFLEET.IAMCONFIG [GROUP g] [MAX-CONNECTION-MS n] [VERIFY-TIMEOUT-MS n] [HELLO-VERIFY-TIMEOUT-MS n] [USERS u …]:
+ *   the service pushes the group's IAM users; only admin-user may call it. With no arguments it
+ *   shows the configuration.
  */
-#include "redismodule.h"
+#include "module.h"
 #include "token.h"
 #include "verifier.h"
 
@@ -39,21 +43,11 @@
 #define WORKERS 4
 #define MAX_USER 512
 
-static struct {
-    char *socket_path;
-    char *admin_user;
-    char *group;
-    long long max_connection_ms;
-    long long verify_timeout_ms;
-    char **users;
-    size_t nusers;
-    /* For timers started outside a command (RedisModule_StopTimer needs the module's context). */
-    RedisModuleCtx *ctx;
-} cfg = { .max_connection_ms = 12LL * 3600 * 1000, .verify_timeout_ms = 5000 };
+iam_config cfg = { .max_connection_ms = 12LL * 3600 * 1000, .verify_timeout_ms = 5000, .hello_verify_timeout_ms = 50 };
 
 /* ---------------------------------------------------------------- IAM users */
 
-static int is_iam_user(const char *name, size_t len) {
+int is_iam_user(const char *name, size_t len) {
     for (size_t i = 0; i < cfg.nusers; i++) {
         if (strlen(cfg.users[i]) == len && memcmp(cfg.users[i], name, len) == 0) return 1;
     }
@@ -87,10 +81,11 @@ static int configure(RedisModuleString **argv, int argc, int at_load, const char
         if (!strcasecmp(k, "group")) set_string(&cfg.group, v);
         else if (at_load && !strcasecmp(k, "socket")) set_string(&cfg.socket_path, v);
         else if (at_load && !strcasecmp(k, "admin-user")) set_string(&cfg.admin_user, v);
-        else if (!strcasecmp(k, "max-connection-ms") || !strcasecmp(k, "verify-timeout-ms")) {
+        else if (!strcasecmp(k, "max-connection-ms") || !strcasecmp(k, "verify-timeout-ms") || !strcasecmp(k, "hello-verify-timeout-ms")) {
             if (RedisModule_StringToLongLong(v, &n) != REDISMODULE_OK || n <= 0) return *why = "not a positive integer", REDISMODULE_ERR;
             if (!strcasecmp(k, "max-connection-ms")) cfg.max_connection_ms = n;
-            else cfg.verify_timeout_ms = n;
+            else if (!strcasecmp(k, "verify-timeout-ms")) cfg.verify_timeout_ms = n;
+            else cfg.hello_verify_timeout_ms = n;
         } else {
             return *why = "unknown option", REDISMODULE_ERR;
         }
@@ -123,7 +118,10 @@ static void rewrite_auth(RedisModuleCommandFilterCtx *f, int argc) {
     else RedisModule_CommandFilterArgInsert(f, 1, str(iam));
 }
 
-/* HELLO <protover> [AUTH <user> <pass>] [SETNAME <name>] → CACHEFLEET.IAMHELLO <protover> <user> <pass> [<name>] */
+/*
+ * HELLO 2 [AUTH <user> <pass>] [SETNAME <name>] → CACHEFLEET.IAMHELLO 2 <user> <pass> [<name>];
+ * HELLO 3 AUTH …: checked here, for Redis's own HELLO (hello3.c).
+ */
 static void rewrite_hello(RedisModuleCommandFilterCtx *f, int argc) {
     int auth = -1, name = -1;
     for (int i = 2; i < argc;) {
@@ -141,6 +139,7 @@ static void rewrite_hello(RedisModuleCommandFilterCtx *f, int argc) {
     const char *pass = RedisModule_StringPtrLen(RedisModule_CommandFilterArgGet(f, auth + 1), &plen);
     const char *iam = iam_login_user(user, ulen, pass, plen, ulen == 7 && !memcmp(user, "default", 7), buf);
     if (!iam) return;
+    if (v[0] == '3') return hello3_login(f, auth, iam);
     RedisModuleString *args[4] = { str(v), str(iam), RedisModule_CreateStringFromString(NULL, RedisModule_CommandFilterArgGet(f, auth + 1)), NULL };
     if (name >= 0) args[3] = RedisModule_CreateStringFromString(NULL, RedisModule_CommandFilterArgGet(f, name));
     for (int i = argc - 1; i >= 1; i--) RedisModule_CommandFilterArgDelete(f, i);
@@ -167,6 +166,15 @@ typedef struct session {
     int timer_armed;
 } session;
 
+/* Sessions by client id (8 bytes): the clients this module logged in itself. */
+static RedisModuleDict *sessions;
+
+int has_session(uint64_t client_id) {
+    int missing = 1;
+    RedisModule_DictGetC(sessions, &client_id, sizeof(client_id), &missing);
+    return !missing;
+}
+
 static void on_limit(RedisModuleCtx *ctx, void *data) {
     session *s = data;
     s->timer_armed = 0; /* fired: nothing to stop */
@@ -177,8 +185,8 @@ static void on_limit(RedisModuleCtx *ctx, void *data) {
 }
 
 static void on_user_changed(uint64_t client_id, void *privdata) {
-    (void)client_id;
     session *s = privdata;
+    if (RedisModule_DictGetC(sessions, &client_id, sizeof(client_id), NULL) == s) RedisModule_DictDelC(sessions, &client_id, sizeof(client_id), NULL);
     if (s->timer_armed) RedisModule_StopTimer(cfg.ctx, s->timer, NULL);
     free(s);
 }
@@ -248,6 +256,7 @@ static int on_answer(RedisModuleCtx *ctx, RedisModuleString **argv, int argc) {
         return RedisModule_ReplyWithError(ctx, WRONGPASS);
     }
     s->client_id = id;
+    RedisModule_DictReplaceC(sessions, &s->client_id, sizeof(s->client_id), s);
     s->timer = RedisModule_CreateTimer(ctx, cfg.max_connection_ms, on_limit, s);
     s->timer_armed = 1;
     if (p->hello == 0) return RedisModule_ReplyWithSimpleString(ctx, "OK");
@@ -307,7 +316,7 @@ static int IamHello_Command(RedisModuleCtx *ctx, RedisModuleString **argv, int a
     const char *v = RedisModule_StringPtrLen(argv[1], NULL);
     int current = RedisModule_GetContextFlags(ctx) & REDISMODULE_CTX_FLAGS_RESP3 ? 3 : 2;
     if (atoi(v) != current) {
-        return RedisModule_ReplyWithError(ctx, "NOPROTO an IAM login by HELLO cannot switch the connection's protocol on this node: "
+        return RedisModule_ReplyWithError(ctx, "NOPROTO an IAM login by HELLO 2 cannot switch a RESP3 connection back to RESP2 on this node: "
                                                "log in with AUTH <user> <token>");
     }
     size_t len;
@@ -316,7 +325,7 @@ static int IamHello_Command(RedisModuleCtx *ctx, RedisModuleString **argv, int a
     return ask(ctx, argv[2], argv[3], current, argc == 5 ? argv[4] : NULL);
 }
 
-/* CACHEFLEET.IAMCONFIG [GROUP g] [MAX-CONNECTION-MS n] [USERS u …] */
+/* CACHEFLEET.IAMCONFIG [GROUP g] [MAX-CONNECTION-MS n] [VERIFY-TIMEOUT-MS n] [HELLO-VERIFY-TIMEOUT-MS n] [USERS u …] */
 static int IamConfig_Command(RedisModuleCtx *ctx, RedisModuleString **argv, int argc) {
     RedisModuleString *who = RedisModule_GetCurrentUserName(ctx);
     int admin = who && cfg.admin_user && !strcmp(RedisModule_StringPtrLen(who, NULL), cfg.admin_user);
@@ -339,6 +348,7 @@ static int IamConfig_Command(RedisModuleCtx *ctx, RedisModuleString **argv, int 
         snprintf(msg, sizeof(msg), "ERR %s", why);
         return RedisModule_ReplyWithError(ctx, msg);
     }
+    hello3_recheck();
     return RedisModule_ReplyWithSimpleString(ctx, "OK");
 }
 
@@ -354,6 +364,7 @@ __attribute__((visibility("default"))) int RedisModule_OnLoad(RedisModuleCtx *ct
         return REDISMODULE_ERR;
     }
     cfg.ctx = RedisModule_GetDetachedThreadSafeContext(ctx);
+    sessions = RedisModule_CreateDict(NULL);
     const char *login = "no-auth no-monitor no-slowlog deny-script allow-stale allow-loading";
     if (RedisModule_CreateCommand(ctx, "cachefleet.iamauth", IamAuth_Command, login, 0, 0, 0) == REDISMODULE_ERR ||
         RedisModule_CreateCommand(ctx, "cachefleet.iamhello", IamHello_Command, login, 0, 0, 0) == REDISMODULE_ERR ||
