@@ -5,8 +5,10 @@
  * the command filter checks the token itself, synchronously, and hands HELLO a password it
  * accepts:
  * - It asks the verifier `SECRET <group> <user> <token>` (verifier.h) on the main thread, bounded
- *   by hello-verify-timeout-ms (50 ms by default) for connect, question and answer together: a
- *   silent verifier costs each such login at most that, and the server stays responsive.
+ *   by hello-verify-timeout-ms (100 ms by default) for connect, question and answer together: a
+ *   silent verifier costs each such login at most that, and the server stays responsive. (An
+ *   answer takes about 0.5 ms; 50 ms refused about one login in 2,000 on a loaded 2-CPU machine,
+ *   where the verifier's process waited that long for a CPU: docs/BENCHMARKS.md.)
  * - A 7.0 filter does not know its client (RedisModule_CommandFilterGetClientId came with 7.2),
  *   so neither the client's address nor its TLS are asked about: the verifier refuses the login
  *   when the user's policies condition elasticache:Connect on aws:SourceIp or aws:SecureTransport

@@ -22,7 +22,7 @@
  * - HELLO 2 AUTH: a 7.0 module cannot switch a client's protocol, so CACHEFLEET.IAMHELLO serves it
  *   when the connection speaks RESP2 (every new connection does) and answers -NOPROTO on a RESP3
  *   connection, without looking at the token.
- * - HELLO 3 AUTH: verified synchronously in the filter (bounded by hello-verify-timeout-ms, 50 ms),
+ * - HELLO 3 AUTH: verified synchronously in the filter (bounded by hello-verify-timeout-ms, 100 ms),
  *   then handed to Redis's own HELLO with the user's node secret in place of the token, so the
  *   connection switches to RESP3 and logs in; its connection limit counts from the connection's
  *   creation (a sweep closes it, see hello3.c), and AUTH with a new token renews it.
@@ -43,7 +43,7 @@
 #define WORKERS 4
 #define MAX_USER 512
 
-iam_config cfg = { .max_connection_ms = 12LL * 3600 * 1000, .verify_timeout_ms = 5000, .hello_verify_timeout_ms = 50 };
+iam_config cfg = { .max_connection_ms = 12LL * 3600 * 1000, .verify_timeout_ms = 5000, .hello_verify_timeout_ms = 100 };
 
 /* ---------------------------------------------------------------- IAM users */
 
