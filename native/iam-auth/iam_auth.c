@@ -122,17 +122,34 @@ static void rewrite_auth(RedisModuleCommandFilterCtx *f, int argc) {
  * HELLO 2 [AUTH <user> <pass>] [SETNAME <name>] → CACHEFLEET.IAMHELLO 2 <user> <pass> [<name>];
  * HELLO 3 AUTH …: checked here, for Redis's own HELLO (hello3.c).
  */
+/*
+ * A HELLO left to Redis as malformed (a bad option before AUTH, a protocol it refuses) is refused
+ * before Redis redacts AUTH's arguments, so MONITOR and SLOWLOG would show them: an IAM login's
+ * token there is replaced with an empty password (the login fails either way).
+ */
+static void blank_iam_passwords(RedisModuleCommandFilterCtx *f, int argc) {
+    char buf[MAX_USER];
+    for (int i = 2; i + 2 < argc; i++) {
+        if (strcasecmp(RedisModule_StringPtrLen(RedisModule_CommandFilterArgGet(f, i), NULL), "auth")) continue;
+        size_t ulen, plen;
+        const char *user = RedisModule_StringPtrLen(RedisModule_CommandFilterArgGet(f, i + 1), &ulen);
+        const char *pass = RedisModule_StringPtrLen(RedisModule_CommandFilterArgGet(f, i + 2), &plen);
+        if (iam_login_user(user, ulen, pass, plen, 1, buf)) RedisModule_CommandFilterArgReplace(f, i + 2, str(""));
+    }
+}
+
 static void rewrite_hello(RedisModuleCommandFilterCtx *f, int argc) {
     int auth = -1, name = -1;
+    if (argc > 7) return blank_iam_passwords(f, argc);
     for (int i = 2; i < argc;) {
         const char *w = RedisModule_StringPtrLen(RedisModule_CommandFilterArgGet(f, i), NULL);
         if (!strcasecmp(w, "auth") && i + 2 < argc) { auth = i + 1; i += 3; }
         else if (!strcasecmp(w, "setname") && i + 1 < argc) { name = i + 1; i += 2; }
-        else return; /* malformed: Redis answers it */
+        else return blank_iam_passwords(f, argc); /* malformed: Redis answers it */
     }
     if (auth < 0) return;
     const char *v = RedisModule_StringPtrLen(RedisModule_CommandFilterArgGet(f, 1), NULL);
-    if (strcmp(v, "2") && strcmp(v, "3")) return; /* Redis answers NOPROTO itself */
+    if (strcmp(v, "2") && strcmp(v, "3")) return blank_iam_passwords(f, argc); /* Redis answers NOPROTO itself */
     char buf[MAX_USER];
     size_t ulen, plen;
     const char *user = RedisModule_StringPtrLen(RedisModule_CommandFilterArgGet(f, auth), &ulen);
@@ -150,7 +167,7 @@ static void rewrite_hello(RedisModuleCommandFilterCtx *f, int argc) {
 static void filter(RedisModuleCommandFilterCtx *f) {
     if (cfg.nusers == 0) return;
     int argc = RedisModule_CommandFilterArgsCount(f);
-    if (argc < 2 || argc > 7) return;
+    if (argc < 2) return;
     size_t len;
     const char *cmd = RedisModule_StringPtrLen(RedisModule_CommandFilterArgGet(f, 0), &len);
     if (len == 4 && !strncasecmp(cmd, "auth", 4) && argc <= 3) rewrite_auth(f, argc);

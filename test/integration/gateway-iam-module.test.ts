@@ -1,7 +1,9 @@
 /**
  * The IAM auth module (native/iam-auth) in a real redis-server 7.0 with TLS, asking the verifier
  * (src/gateway/verifier.ts) run in this process over its unix socket: the IAM user logs in with a
- * token signed as botocore and the JS SDK sign them, straight on the node (no gateway in between).
+ * token signed as botocore and the JS SDK sign them, straight on the node (no gateway in between):
+ * by AUTH, HELLO 2 AUTH (the module's blocked command) and HELLO 3 AUTH (the filter's synchronous
+ * check, then Redis's own HELLO: RESP3 seen as bytes on a raw TLS connection).
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -286,12 +288,19 @@ describe('the IAM auth module on redis-server 7.0', { timeout: 120_000 }, () => 
       assert.match(ok.reply, /^%7\r\n/);
       const refused = await hello3('app-iam', token.replace(/X-Amz-Signature=[0-9a-f]{4}/, 'X-Amz-Signature=0000'));
       assert.equal(refused.reply, RESP_WRONGPASS);
+      // Malformed HELLOs Redis refuses before it redacts AUTH's arguments: the module blanks the token first.
+      const bad = await raw();
+      bad.send('HELLO', '4', 'AUTH', 'app-iam', token);
+      assert.match(await bad.until(/\r\n$/), /^-NOPROTO/);
+      bad.send('HELLO', '3', 'FOO', 'AUTH', 'app-iam', token);
+      assert.match(await bad.until(/\r\n$/), /^-ERR Syntax error/);
       ok.c.send('PING');
       await ok.c.until(/PONG/);
       await waitFor(() => seen.some((l) => /^ping$/i.test(l)), { timeoutMs: 5000, what: 'MONITOR to show the PING' });
-      const hellos = seen.filter((l) => /^hello/i.test(l));
+      const hellos = seen.filter((l) => /^hello 3 auth/i.test(l));
       assert.equal(hellos.length, 2, JSON.stringify(seen));
       for (const l of hellos) assert.match(l, /^hello 3 auth \(redacted\) \(redacted\)/i, l);
+      assert.equal(seen.filter((l) => /^hello/i.test(l)).length, 4, JSON.stringify(seen));
       const slowlog = JSON.stringify(await a.call('SLOWLOG', 'GET', '100'));
       assert.match(slowlog, /"HELLO","3","AUTH","\(redacted\)","\(redacted\)"/i, slowlog);
       const stats = String(await a.call('INFO', 'commandstats'));
