@@ -10,15 +10,20 @@
  *   answer takes about 0.5 ms; 50 ms refused about one login in 2,000 on a loaded 2-CPU machine,
  *   where the verifier's process waited that long for a CPU: docs/BENCHMARKS.md.)
  * - A 7.0 filter does not know its client (RedisModule_CommandFilterGetClientId came with 7.2),
- *   so neither the client's address nor its TLS are asked about: the verifier refuses the login
- *   when the user's policies condition elasticache:Connect on aws:SourceIp or aws:SecureTransport
- *   (AUTH, which knows them, still serves such users).
+ *   so neither the client's address nor its TLS are asked about: the verifier answers
+ *   `client-unknown` when the user's policies condition elasticache:Connect on aws:SourceIp or
+ *   aws:SecureTransport (below: not decided here).
  * - Allowed: the token is replaced with the user's node secret (the password the service sets in
  *   the node's ACL, never given to clients), the user with the IAM user (the token's, when the
  *   login named `default`), and Redis's HELLO logs the client in, switches it to RESP3 and
  *   answers its map. Refused, or no answer in time: the token is replaced with an empty password,
  *   which no IAM user has, so HELLO answers WRONGPASS and the connection keeps its login. Either
  *   way the token never reaches HELLO, and HELLO redacts its AUTH arguments in SLOWLOG and MONITOR.
+ * - Not decided here (no answer in time, no verifier, or a policy that needs the client's address
+ *   or TLS): the login goes to CACHEFLEET.IAMHELLO as before this path existed, which checks it
+ *   off the main thread with everything known. On a RESP3 connection it serves HELLO 3 in full; on
+ *   a RESP2 one it answers -NOPROTO without looking at the token, and clients that fall back on
+ *   NOPROTO (ioredis 6, go-redis) log in with AUTH over RESP2, checked with the client's address.
  *
  * The connection limit: Redis, not the module, logged these clients in, so no per-login timer
  * exists for them. A sweep (a module timer, armed only while such a login may be open) lists the
@@ -100,7 +105,7 @@ static void sweep(RedisModuleCtx *ctx, void *data) {
     if (next >= 0) arm(next);
 }
 
-void hello3_login(RedisModuleCommandFilterCtx *f, int auth, const char *iam) {
+int hello3_login(RedisModuleCommandFilterCtx *f, int auth, const char *iam) {
     verify_request r;
     memset(&r, 0, sizeof(r));
     r.socket_path = cfg.socket_path;
@@ -112,6 +117,11 @@ void hello3_login(RedisModuleCommandFilterCtx *f, int auth, const char *iam) {
     long long started = RedisModule_Milliseconds();
     if (r.socket_path && r.group) verifier_ask(&r);
     else snprintf(r.why, sizeof(r.why), "the module has no verifier or group");
+    if (!r.decided || !strncmp(r.why, "DENIED client-unknown", 21)) {
+        RedisModule_Log(cfg.ctx, "verbose", "IAM login of %s by HELLO 3 not decided in the filter after %lld ms (%s): checked by CACHEFLEET.IAMHELLO",
+                        iam, RedisModule_Milliseconds() - started, r.why);
+        return -1;
+    }
     RedisModule_CommandFilterArgReplace(f, auth, RedisModule_CreateString(NULL, iam, strlen(iam)));
     if (r.allowed) {
         RedisModule_CommandFilterArgReplace(f, auth + 1, RedisModule_CreateString(NULL, r.secret, strlen(r.secret)));
@@ -122,4 +132,5 @@ void hello3_login(RedisModuleCommandFilterCtx *f, int auth, const char *iam) {
         RedisModule_Log(cfg.ctx, "verbose", "IAM login of %s by HELLO 3 refused after %lld ms: %s", iam,
                         RedisModule_Milliseconds() - started, r.why);
     }
+    return 0;
 }

@@ -21,11 +21,13 @@
  *   of the client's user (another AUTH, RESET, disconnect) ends the module's hold on it.
  * - HELLO 2 AUTH: a 7.0 module cannot switch a client's protocol, so CACHEFLEET.IAMHELLO serves it
  *   when the connection speaks RESP2 (every new connection does) and answers -NOPROTO on a RESP3
- *   connection, without looking at the token.
+ *   connection, without looking at the token (and likewise HELLO 3 on a RESP2 connection).
  * - HELLO 3 AUTH: verified synchronously in the filter (bounded by hello-verify-timeout-ms, 100 ms),
  *   then handed to Redis's own HELLO with the user's node secret in place of the token, so the
  *   connection switches to RESP3 and logs in; its connection limit counts from the connection's
- *   creation (a sweep closes it, see hello3.c), and AUTH with a new token renews it.
+ *   creation (a sweep closes it, see hello3.c), and AUTH with a new token renews it. When the
+ *   filter cannot decide (no answer in time, a policy on the client's address), CACHEFLEET.IAMHELLO
+ *   serves it as HELLO 2: in full on a RESP3 connection, -NOPROTO on a RESP2 one.
  * - CACHEFLEET.IAMCONFIG [GROUP g] [MAX-CONNECTION-MS n] [VERIFY-TIMEOUT-MS n] [HELLO-VERIFY-TIMEOUT-MS n] [USERS u …]:
  *   the service pushes the group's IAM users; only admin-user may call it. With no arguments it
  *   shows the configuration.
@@ -156,7 +158,7 @@ static void rewrite_hello(RedisModuleCommandFilterCtx *f, int argc) {
     const char *pass = RedisModule_StringPtrLen(RedisModule_CommandFilterArgGet(f, auth + 1), &plen);
     const char *iam = iam_login_user(user, ulen, pass, plen, ulen == 7 && !memcmp(user, "default", 7), buf);
     if (!iam) return;
-    if (v[0] == '3') return hello3_login(f, auth, iam);
+    if (v[0] == '3' && hello3_login(f, auth, iam) == 0) return;
     RedisModuleString *args[4] = { str(v), str(iam), RedisModule_CreateStringFromString(NULL, RedisModule_CommandFilterArgGet(f, auth + 1)), NULL };
     if (name >= 0) args[3] = RedisModule_CreateStringFromString(NULL, RedisModule_CommandFilterArgGet(f, name));
     for (int i = argc - 1; i >= 1; i--) RedisModule_CommandFilterArgDelete(f, i);
@@ -333,7 +335,7 @@ static int IamHello_Command(RedisModuleCtx *ctx, RedisModuleString **argv, int a
     const char *v = RedisModule_StringPtrLen(argv[1], NULL);
     int current = RedisModule_GetContextFlags(ctx) & REDISMODULE_CTX_FLAGS_RESP3 ? 3 : 2;
     if (atoi(v) != current) {
-        return RedisModule_ReplyWithError(ctx, "NOPROTO an IAM login by HELLO 2 cannot switch a RESP3 connection back to RESP2 on this node: "
+        return RedisModule_ReplyWithError(ctx, "NOPROTO an IAM login by HELLO cannot switch the connection's protocol here: "
                                                "log in with AUTH <user> <token>");
     }
     size_t len;

@@ -31,8 +31,12 @@ int is_iam_user(const char *name, size_t len);
 int has_session(uint64_t client_id);
 
 /* hello3.c */
-/* Rewrites `HELLO 3 AUTH <user> <token> …` (argument `auth` is the user, `auth + 1` the token) for Redis's own HELLO. */
-void hello3_login(RedisModuleCommandFilterCtx *f, int auth, const char *iam);
+/*
+ * Rewrites `HELLO 3 AUTH <user> <token> …` (argument `auth` is the user, `auth + 1` the token) for
+ * Redis's own HELLO once the verifier decided, and returns 0; returns -1, changing nothing, when
+ * it could not decide here (the caller hands the login to CACHEFLEET.IAMHELLO).
+ */
+int hello3_login(RedisModuleCommandFilterCtx *f, int auth, const char *iam);
 /* The limits changed (CACHEFLEET.IAMCONFIG): look at HELLO-path connections again now. */
 void hello3_recheck(void);
 

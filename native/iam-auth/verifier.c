@@ -104,17 +104,18 @@ void verifier_ask(verify_request *r) {
     if (!end) return refuse(r, len == 0 ? "no answer from the verifier" : "a malformed answer from the verifier");
     *end = '\0';
     if (!r->want_secret && strcmp(line, "+OK") == 0) {
-        r->allowed = 1;
+        r->allowed = r->decided = 1;
         r->why[0] = '\0';
         return;
     }
     if (r->want_secret && strncmp(line, "+OK ", 4) == 0 && line[4] != '\0' && strlen(line + 4) < sizeof(r->secret)) {
         strcpy(r->secret, line + 4);
         memset(line, 0, sizeof(line));
-        r->allowed = 1;
+        r->allowed = r->decided = 1;
         r->why[0] = '\0';
         return;
     }
+    r->decided = line[0] == '-';
     refuse(r, line[0] == '-' ? line + 1 : "a malformed answer from the verifier");
 }
 

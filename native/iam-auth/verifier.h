@@ -32,6 +32,8 @@ typedef struct verify_request {
     int want_secret;
     /* Set by the worker. */
     int allowed;
+    /* Whether the verifier decided (answered +OK or -DENIED), as opposed to no answer in time, no verifier, a malformed answer. */
+    int decided;
     char why[256];
     /* SECRET's answer (NUL-terminated; wiped by verify_request_free). */
     char secret[160];
