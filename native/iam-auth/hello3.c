@@ -28,7 +28,8 @@
  * The connection limit: Redis, not the module, logged these clients in, so no per-login timer
  * exists for them. A sweep (a module timer, armed only while such a login may be open) lists the
  * clients (CLIENT LIST) and closes each one logged in as an IAM user without a session of the
- * module's own once its age reaches max-connection-ms: for a HELLO 3 login, the limit counts from
+ * module's own once its age reaches max-connection-ms (never before; at most about 2 seconds after,
+ * CLIENT LIST's age being whole seconds): for a HELLO 3 login, the limit counts from
  * the connection's creation, and a later HELLO 3 AUTH does not extend it. An accepted
  * `AUTH <user> <token>` (RESP3 connections keep RESP3 through AUTH) starts a session of the
  * module's, and with it max-connection-ms from that login, as for any AUTH.
@@ -90,7 +91,9 @@ static void sweep(RedisModuleCtx *ctx, void *data) {
         const char *user = NULL;
         size_t ulen = 0;
         if (client_row(line, stop, &id, &age, &user, &ulen) == 0 && is_iam_user(user, ulen) && !has_session(id)) {
-            long long left = cfg.max_connection_ms - age * 1000;
+            /* CLIENT LIST's age is whole seconds of cached server time: the true age is within a second
+             * either way, so the connection is closed once even the shortest it can be is past the limit. */
+            long long left = cfg.max_connection_ms - (age - 1) * 1000;
             if (left <= 0) {
                 RedisModule_Log(ctx, "notice", "closing IAM-authenticated client id=%llu (HELLO 3 login): its connection time limit is reached",
                                 (unsigned long long)id);
