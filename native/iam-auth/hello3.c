@@ -125,7 +125,10 @@ int hello3_login(RedisModuleCommandFilterCtx *f, int auth, const char *iam) {
                         iam, RedisModule_Milliseconds() - started, r.why);
         return -1;
     }
-    RedisModule_CommandFilterArgReplace(f, auth, RedisModule_CreateString(NULL, iam, strlen(iam)));
+    /* `iam` may be the user argument itself, which the replacement frees: log from the copy. */
+    RedisModuleString *name = RedisModule_CreateString(NULL, iam, strlen(iam));
+    iam = RedisModule_StringPtrLen(name, NULL);
+    RedisModule_CommandFilterArgReplace(f, auth, name);
     if (r.allowed) {
         RedisModule_CommandFilterArgReplace(f, auth + 1, RedisModule_CreateString(NULL, r.secret, strlen(r.secret)));
         memset(r.secret, 0, sizeof(r.secret));
