@@ -3,12 +3,13 @@
  * IAM-authenticated connection is a plain connection to redis-server (its own TLS) once logged in.
  *
  *   loadmodule iam-auth.so socket <verifier socket> admin-user <service user> group <replication group>
- *              [max-connection-ms <n>] [verify-timeout-ms <n>] [users <iam user> …]
+ *              [max-connection-ms <n>] [verify-timeout-ms <n>] [hello-verify-timeout-ms <n>] [users <iam user> …]
  *
  * - A command filter rewrites `AUTH <iam user> <token>`, a bare `AUTH <token>` whose token names an
- *   IAM user, and `HELLO <2|3> AUTH <iam user> <token> [SETNAME <name>]` into this module's commands
- *   (CACHEFLEET.IAMAUTH / CACHEFLEET.IAMHELLO). Every other login, and every other command, is left
- *   as it came: password users and the default user log in as without the module.
+ *   IAM user, and `HELLO 2 AUTH <iam user> <token> [SETNAME <name>]` into this module's commands
+ *   (CACHEFLEET.IAMAUTH / CACHEFLEET.IAMHELLO); `HELLO 3 AUTH …` it checks itself (hello3.c).
+ *   Every other login, and every other command, is left as it came: password users and the
+ *   default user log in as without the module.
  * - CACHEFLEET.IAMAUTH is flagged no-auth: Redis 7.0 lets an unauthenticated client run it and skips
  *   the command ACL check for it (ACLSelectorCheckCmd), as for AUTH. It blocks the client, a worker
  *   thread asks the service's verifier (verifier.h) with the client's address and whether it uses TLS
@@ -18,15 +19,20 @@
  * - An IAM-authenticated connection is closed max-connection-ms (12 hours) after its last accepted
  *   login, as ElastiCache does (a timer per login; an accepted re-AUTH starts it again). Any change
  *   of the client's user (another AUTH, RESET, disconnect) ends the module's hold on it.
- * - HELLO <v> AUTH: a 7.0 module cannot switch a client's protocol, so it is served in full when
- *   <v> is the protocol the connection already speaks (a new connection speaks RESP2: HELLO 2 AUTH),
- *   and answered -NOPROTO otherwise (HELLO 3 AUTH on a new connection), as by a server without
- *   RESP3, without looking at the token: clients that fall back on NOPROTO (ioredis 6, go-redis)
- *   log in again with AUTH over RESP2.
- * - CACHEFLEET.IAMCONFIG [GROUP g] [MAX-CONNECTION-MS n] [USERS u …]: the service pushes the group's
- *   IAM users; only admin-user may call it. With no arguments it shows the configuration.
+ * - HELLO 2 AUTH: a 7.0 module cannot switch a client's protocol, so CACHEFLEET.IAMHELLO serves it
+ *   when the connection speaks RESP2 (every new connection does) and answers -NOPROTO on a RESP3
+ *   connection, without looking at the token (and likewise HELLO 3 on a RESP2 connection).
+ * - HELLO 3 AUTH: verified synchronously in the filter (bounded by hello-verify-timeout-ms, 100 ms),
+ *   then handed to Redis's own HELLO with the user's node secret in place of the token, so the
+ *   connection switches to RESP3 and logs in; its connection limit counts from the connection's
+ *   creation (a sweep closes it, see hello3.c), and AUTH with a new token renews it. When the
+ *   filter cannot decide (no answer in time, a policy on the client's address), CACHEFLEET.IAMHELLO
+ *   serves it as HELLO 2: in full on a RESP3 connection, -NOPROTO on a RESP2 one.
+ * - CACHEFLEET.IAMCONFIG [GROUP g] [MAX-CONNECTION-MS n] [VERIFY-TIMEOUT-MS n] [HELLO-VERIFY-TIMEOUT-MS n] [USERS u …]:
+ *   the service pushes the group's IAM users; only admin-user may call it. With no arguments it
+ *   shows the configuration.
  */
-#include "redismodule.h"
+#include "module.h"
 #include "token.h"
 #include "verifier.h"
 
@@ -39,21 +45,11 @@
 #define WORKERS 4
 #define MAX_USER 512
 
-static struct {
-    char *socket_path;
-    char *admin_user;
-    char *group;
-    long long max_connection_ms;
-    long long verify_timeout_ms;
-    char **users;
-    size_t nusers;
-    /* For timers started outside a command (RedisModule_StopTimer needs the module's context). */
-    RedisModuleCtx *ctx;
-} cfg = { .max_connection_ms = 12LL * 3600 * 1000, .verify_timeout_ms = 5000 };
+iam_config cfg = { .max_connection_ms = 12LL * 3600 * 1000, .verify_timeout_ms = 5000, .hello_verify_timeout_ms = 100 };
 
 /* ---------------------------------------------------------------- IAM users */
 
-static int is_iam_user(const char *name, size_t len) {
+int is_iam_user(const char *name, size_t len) {
     for (size_t i = 0; i < cfg.nusers; i++) {
         if (strlen(cfg.users[i]) == len && memcmp(cfg.users[i], name, len) == 0) return 1;
     }
@@ -87,10 +83,11 @@ static int configure(RedisModuleString **argv, int argc, int at_load, const char
         if (!strcasecmp(k, "group")) set_string(&cfg.group, v);
         else if (at_load && !strcasecmp(k, "socket")) set_string(&cfg.socket_path, v);
         else if (at_load && !strcasecmp(k, "admin-user")) set_string(&cfg.admin_user, v);
-        else if (!strcasecmp(k, "max-connection-ms") || !strcasecmp(k, "verify-timeout-ms")) {
+        else if (!strcasecmp(k, "max-connection-ms") || !strcasecmp(k, "verify-timeout-ms") || !strcasecmp(k, "hello-verify-timeout-ms")) {
             if (RedisModule_StringToLongLong(v, &n) != REDISMODULE_OK || n <= 0) return *why = "not a positive integer", REDISMODULE_ERR;
             if (!strcasecmp(k, "max-connection-ms")) cfg.max_connection_ms = n;
-            else cfg.verify_timeout_ms = n;
+            else if (!strcasecmp(k, "verify-timeout-ms")) cfg.verify_timeout_ms = n;
+            else cfg.hello_verify_timeout_ms = n;
         } else {
             return *why = "unknown option", REDISMODULE_ERR;
         }
@@ -123,24 +120,45 @@ static void rewrite_auth(RedisModuleCommandFilterCtx *f, int argc) {
     else RedisModule_CommandFilterArgInsert(f, 1, str(iam));
 }
 
-/* HELLO <protover> [AUTH <user> <pass>] [SETNAME <name>] → CACHEFLEET.IAMHELLO <protover> <user> <pass> [<name>] */
+/*
+ * HELLO 2 [AUTH <user> <pass>] [SETNAME <name>] → CACHEFLEET.IAMHELLO 2 <user> <pass> [<name>];
+ * HELLO 3 AUTH …: checked here, for Redis's own HELLO (hello3.c).
+ */
+/*
+ * A HELLO left to Redis as malformed (a bad option before AUTH, a protocol it refuses) is refused
+ * before Redis redacts AUTH's arguments, so MONITOR and SLOWLOG would show them: an IAM login's
+ * token there is replaced with an empty password (the login fails either way).
+ */
+static void blank_iam_passwords(RedisModuleCommandFilterCtx *f, int argc) {
+    char buf[MAX_USER];
+    for (int i = 2; i + 2 < argc; i++) {
+        if (strcasecmp(RedisModule_StringPtrLen(RedisModule_CommandFilterArgGet(f, i), NULL), "auth")) continue;
+        size_t ulen, plen;
+        const char *user = RedisModule_StringPtrLen(RedisModule_CommandFilterArgGet(f, i + 1), &ulen);
+        const char *pass = RedisModule_StringPtrLen(RedisModule_CommandFilterArgGet(f, i + 2), &plen);
+        if (iam_login_user(user, ulen, pass, plen, 1, buf)) RedisModule_CommandFilterArgReplace(f, i + 2, str(""));
+    }
+}
+
 static void rewrite_hello(RedisModuleCommandFilterCtx *f, int argc) {
     int auth = -1, name = -1;
+    if (argc > 7) return blank_iam_passwords(f, argc);
     for (int i = 2; i < argc;) {
         const char *w = RedisModule_StringPtrLen(RedisModule_CommandFilterArgGet(f, i), NULL);
         if (!strcasecmp(w, "auth") && i + 2 < argc) { auth = i + 1; i += 3; }
         else if (!strcasecmp(w, "setname") && i + 1 < argc) { name = i + 1; i += 2; }
-        else return; /* malformed: Redis answers it */
+        else return blank_iam_passwords(f, argc); /* malformed: Redis answers it */
     }
     if (auth < 0) return;
     const char *v = RedisModule_StringPtrLen(RedisModule_CommandFilterArgGet(f, 1), NULL);
-    if (strcmp(v, "2") && strcmp(v, "3")) return; /* Redis answers NOPROTO itself */
+    if (strcmp(v, "2") && strcmp(v, "3")) return blank_iam_passwords(f, argc); /* Redis answers NOPROTO itself */
     char buf[MAX_USER];
     size_t ulen, plen;
     const char *user = RedisModule_StringPtrLen(RedisModule_CommandFilterArgGet(f, auth), &ulen);
     const char *pass = RedisModule_StringPtrLen(RedisModule_CommandFilterArgGet(f, auth + 1), &plen);
     const char *iam = iam_login_user(user, ulen, pass, plen, ulen == 7 && !memcmp(user, "default", 7), buf);
     if (!iam) return;
+    if (v[0] == '3' && hello3_login(f, auth, iam) == 0) return;
     RedisModuleString *args[4] = { str(v), str(iam), RedisModule_CreateStringFromString(NULL, RedisModule_CommandFilterArgGet(f, auth + 1)), NULL };
     if (name >= 0) args[3] = RedisModule_CreateStringFromString(NULL, RedisModule_CommandFilterArgGet(f, name));
     for (int i = argc - 1; i >= 1; i--) RedisModule_CommandFilterArgDelete(f, i);
@@ -151,7 +169,7 @@ static void rewrite_hello(RedisModuleCommandFilterCtx *f, int argc) {
 static void filter(RedisModuleCommandFilterCtx *f) {
     if (cfg.nusers == 0) return;
     int argc = RedisModule_CommandFilterArgsCount(f);
-    if (argc < 2 || argc > 7) return;
+    if (argc < 2) return;
     size_t len;
     const char *cmd = RedisModule_StringPtrLen(RedisModule_CommandFilterArgGet(f, 0), &len);
     if (len == 4 && !strncasecmp(cmd, "auth", 4) && argc <= 3) rewrite_auth(f, argc);
@@ -167,6 +185,15 @@ typedef struct session {
     int timer_armed;
 } session;
 
+/* Sessions by client id (8 bytes): the clients this module logged in itself. */
+static RedisModuleDict *sessions;
+
+int has_session(uint64_t client_id) {
+    int missing = 1;
+    RedisModule_DictGetC(sessions, &client_id, sizeof(client_id), &missing);
+    return !missing;
+}
+
 static void on_limit(RedisModuleCtx *ctx, void *data) {
     session *s = data;
     s->timer_armed = 0; /* fired: nothing to stop */
@@ -177,8 +204,8 @@ static void on_limit(RedisModuleCtx *ctx, void *data) {
 }
 
 static void on_user_changed(uint64_t client_id, void *privdata) {
-    (void)client_id;
     session *s = privdata;
+    if (RedisModule_DictGetC(sessions, &client_id, sizeof(client_id), NULL) == s) RedisModule_DictDelC(sessions, &client_id, sizeof(client_id), NULL);
     if (s->timer_armed) RedisModule_StopTimer(cfg.ctx, s->timer, NULL);
     free(s);
 }
@@ -248,6 +275,7 @@ static int on_answer(RedisModuleCtx *ctx, RedisModuleString **argv, int argc) {
         return RedisModule_ReplyWithError(ctx, WRONGPASS);
     }
     s->client_id = id;
+    RedisModule_DictReplaceC(sessions, &s->client_id, sizeof(s->client_id), s);
     s->timer = RedisModule_CreateTimer(ctx, cfg.max_connection_ms, on_limit, s);
     s->timer_armed = 1;
     if (p->hello == 0) return RedisModule_ReplyWithSimpleString(ctx, "OK");
@@ -307,7 +335,7 @@ static int IamHello_Command(RedisModuleCtx *ctx, RedisModuleString **argv, int a
     const char *v = RedisModule_StringPtrLen(argv[1], NULL);
     int current = RedisModule_GetContextFlags(ctx) & REDISMODULE_CTX_FLAGS_RESP3 ? 3 : 2;
     if (atoi(v) != current) {
-        return RedisModule_ReplyWithError(ctx, "NOPROTO an IAM login by HELLO cannot switch the connection's protocol on this node: "
+        return RedisModule_ReplyWithError(ctx, "NOPROTO an IAM login by HELLO cannot switch the connection's protocol here: "
                                                "log in with AUTH <user> <token>");
     }
     size_t len;
@@ -316,7 +344,7 @@ static int IamHello_Command(RedisModuleCtx *ctx, RedisModuleString **argv, int a
     return ask(ctx, argv[2], argv[3], current, argc == 5 ? argv[4] : NULL);
 }
 
-/* CACHEFLEET.IAMCONFIG [GROUP g] [MAX-CONNECTION-MS n] [USERS u …] */
+/* CACHEFLEET.IAMCONFIG [GROUP g] [MAX-CONNECTION-MS n] [VERIFY-TIMEOUT-MS n] [HELLO-VERIFY-TIMEOUT-MS n] [USERS u …] */
 static int IamConfig_Command(RedisModuleCtx *ctx, RedisModuleString **argv, int argc) {
     RedisModuleString *who = RedisModule_GetCurrentUserName(ctx);
     int admin = who && cfg.admin_user && !strcmp(RedisModule_StringPtrLen(who, NULL), cfg.admin_user);
@@ -339,6 +367,7 @@ static int IamConfig_Command(RedisModuleCtx *ctx, RedisModuleString **argv, int 
         snprintf(msg, sizeof(msg), "ERR %s", why);
         return RedisModule_ReplyWithError(ctx, msg);
     }
+    hello3_recheck();
     return RedisModule_ReplyWithSimpleString(ctx, "OK");
 }
 
@@ -354,6 +383,7 @@ __attribute__((visibility("default"))) int RedisModule_OnLoad(RedisModuleCtx *ct
         return REDISMODULE_ERR;
     }
     cfg.ctx = RedisModule_GetDetachedThreadSafeContext(ctx);
+    sessions = RedisModule_CreateDict(NULL);
     const char *login = "no-auth no-monitor no-slowlog deny-script allow-stale allow-loading";
     if (RedisModule_CreateCommand(ctx, "cachefleet.iamauth", IamAuth_Command, login, 0, 0, 0) == REDISMODULE_ERR ||
         RedisModule_CreateCommand(ctx, "cachefleet.iamhello", IamHello_Command, login, 0, 0, 0) == REDISMODULE_ERR ||

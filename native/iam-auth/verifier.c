@@ -2,12 +2,14 @@
 #include "verifier.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -38,7 +40,14 @@ static int write_bulk(int fd, const char *s) {
     return write_all(fd, head, (size_t)n) || write_all(fd, s, len) || write_all(fd, "\r\n", 2) ? -1 : 0;
 }
 
+static long long now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 void verifier_ask(verify_request *r) {
+    long long deadline = now_ms() + r->timeout_ms;
     struct sockaddr_un sa;
     memset(&sa, 0, sizeof(sa));
     sa.sun_family = AF_UNIX;
@@ -55,15 +64,33 @@ void verifier_ask(verify_request *r) {
         close(fd);
         return refuse(r, why);
     }
+    /* What connect left of the deadline bounds the writes too. */
+    long long rest = deadline - now_ms();
+    if (rest <= 0) {
+        close(fd);
+        return refuse(r, "no answer from the verifier");
+    }
+    tv.tv_sec = rest / 1000;
+    tv.tv_usec = (rest % 1000) * 1000;
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
     const char *secure = r->secure ? "1" : "0";
-    if (write_all(fd, "*6\r\n", 4) || write_bulk(fd, "VERIFY") || write_bulk(fd, r->group) || write_bulk(fd, r->user) ||
-        write_bulk(fd, r->token) || write_bulk(fd, r->addr) || write_bulk(fd, secure)) {
+    int failed = r->want_secret
+        ? write_all(fd, "*4\r\n", 4) || write_bulk(fd, "SECRET") || write_bulk(fd, r->group) || write_bulk(fd, r->user) || write_bulk(fd, r->token)
+        : write_all(fd, "*6\r\n", 4) || write_bulk(fd, "VERIFY") || write_bulk(fd, r->group) || write_bulk(fd, r->user) ||
+          write_bulk(fd, r->token) || write_bulk(fd, r->addr) || write_bulk(fd, secure);
+    if (failed) {
         close(fd);
         return refuse(r, "cannot write to the verifier");
     }
     char line[256];
     size_t len = 0;
     while (len < sizeof(line) - 1) {
+        long long left = deadline - now_ms();
+        struct pollfd pfd = { .fd = fd, .events = POLLIN };
+        if (left <= 0) break;
+        int ready = poll(&pfd, 1, (int)left);
+        if (ready < 0 && errno == EINTR) continue;
+        if (ready <= 0) break;
         ssize_t n = read(fd, line + len, sizeof(line) - 1 - len);
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) break;
@@ -76,11 +103,19 @@ void verifier_ask(verify_request *r) {
     char *end = strstr(line, "\r\n");
     if (!end) return refuse(r, len == 0 ? "no answer from the verifier" : "a malformed answer from the verifier");
     *end = '\0';
-    if (strcmp(line, "+OK") == 0) {
-        r->allowed = 1;
+    if (!r->want_secret && strcmp(line, "+OK") == 0) {
+        r->allowed = r->decided = 1;
         r->why[0] = '\0';
         return;
     }
+    if (r->want_secret && strncmp(line, "+OK ", 4) == 0 && line[4] != '\0' && strlen(line + 4) < sizeof(r->secret)) {
+        strcpy(r->secret, line + 4);
+        memset(line, 0, sizeof(line));
+        r->allowed = r->decided = 1;
+        r->why[0] = '\0';
+        return;
+    }
+    r->decided = line[0] == '-';
     refuse(r, line[0] == '-' ? line + 1 : "a malformed answer from the verifier");
 }
 
@@ -124,6 +159,8 @@ void verify_request_free(verify_request *r) {
     free(r->socket_path);
     free(r->group);
     free(r->user);
+    if (r->token) memset(r->token, 0, strlen(r->token));
     free(r->token);
+    memset(r->secret, 0, sizeof(r->secret));
     free(r);
 }

@@ -39,8 +39,11 @@ export interface GatewayGroup {
   groupId: string;
   groupArn: string;
   groupTags?: { Key: string; Value?: string }[];
-  /** The group's IAM users by user name; the module logs clients in as the ACL user itself. */
-  users: Record<string, Omit<GatewayRbacUser, 'nodeSecret'>>;
+  /**
+   * The group's IAM users by user name; the module logs clients in as the ACL user itself. The
+   * node secret is given to the module only for `HELLO 3 AUTH` (verifier.ts, SECRET).
+   */
+  users: Record<string, Omit<GatewayRbacUser, 'nodeSecret'> & { nodeSecret?: string }>;
 }
 
 /** One listener: a group endpoint (primary or reader) whose clients may authenticate with IAM. */

@@ -55,6 +55,23 @@ describe('authorizeConnect', () => {
     assert.equal((await ask(config([denied]), KEYS.alice, { sourceIp: '10.1.2.3' })).ok, true);
   });
 
+  it('refuses, never guesses, when the decision reads an address or TLS the login cannot tell (HELLO 3 on the module)', async () => {
+    const unknown = { sourceIp: undefined, secureTransport: undefined };
+    const star = policy([{ Effect: 'Allow', Action: 'elasticache:*', Resource: '*' }]);
+    assert.equal((await ask(config([star]), KEYS.alice, unknown)).ok, true, 'a policy without such conditions decides as usual');
+    const fromTen = policy([{ Effect: 'Allow', Action: 'elasticache:Connect', Resource: '*', Condition: { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } } }]);
+    const d = await ask(config([fromTen]), KEYS.alice, unknown);
+    assert.ok(!d.ok && d.reason === 'client-unknown' && d.message.includes('aws:SourceIp'), JSON.stringify(d));
+    const denyPlain = policy([{ Effect: 'Allow', Action: 'elasticache:*', Resource: '*' },
+      { Effect: 'Deny', Action: '*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }]);
+    const t = await ask(config([denyPlain]), KEYS.alice, unknown);
+    assert.ok(!t.ok && t.reason === 'client-unknown', JSON.stringify(t));
+    assert.equal((await ask(config([denyPlain]), KEYS.alice, { secureTransport: true })).ok, true, 'known: decided');
+    const notConnect = policy([{ Effect: 'Allow', Action: 'elasticache:Connect', Resource: '*' },
+      { Effect: 'Deny', Action: 'elasticache:Delete*', Resource: '*', Condition: { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } } }]);
+    assert.equal((await ask(config([notConnect]), KEYS.alice, unknown)).ok, true, 'a statement that does not apply reads nothing');
+  });
+
   it('aws:ResourceTag is each resource\'s own: the group\'s tags on the group, the user\'s on the user', async () => {
     const tagged = policy([{ Effect: 'Allow', Action: 'elasticache:Connect', Resource: '*', Condition: { StringEquals: { 'aws:ResourceTag/team': 'blue' } } }]);
     const withTags = (groupTeam: string | undefined, userTeam: string | undefined) => {

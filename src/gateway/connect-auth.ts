@@ -22,8 +22,13 @@ export interface ConnectRequest {
   listener: GatewayGroup;
   userName: string;
   token: string;
-  sourceIp: string;
-  secureTransport: boolean;
+  /**
+   * The client's address and whether it uses TLS; undefined when the asker cannot tell (the IAM
+   * auth module's `HELLO 3 AUTH` path: a Redis 7.0 command filter does not know its client). A
+   * decision that would read an unknown one is refused (`client-unknown`): it is never guessed.
+   */
+  sourceIp: string | undefined;
+  secureTransport: boolean | undefined;
   now: Date;
 }
 
@@ -64,7 +69,14 @@ export function authorizeConnect(cfg: Pick<GatewayConfig, 'keys' | 'iamUsers' | 
   const policies = iamUser.policies.map(policy).filter((p): p is ParsedPolicy => !!p);
   const resources: Array<[string, GatewayTags | undefined]> = [[req.listener.groupArn, req.listener.groupTags], [user.arn, user.tags]];
   for (const [resource, tags] of resources) {
-    const decision = evaluate(policies, { action: CONNECT_ACTION, resource, context: contextOf(cfg, iamUser, req, tags) });
+    const unknownRead: string[] = [];
+    const decision = evaluate(policies, { action: CONNECT_ACTION, resource, context: contextOf(cfg, iamUser, req, tags, unknownRead) });
+    if (unknownRead.length > 0) {
+      return {
+        ok: false, reason: 'client-unknown', accessKeyId,
+        message: `the policies of ${iamUser.arn} condition ${CONNECT_ACTION} on ${unknownRead.join(', ')}, which this login cannot tell: log in with AUTH`,
+      };
+    }
     if (decision !== 'allow') {
       return {
         ok: false, reason: decision === 'explicitDeny' ? 'explicit-deny' : 'not-allowed', accessKeyId,
@@ -76,9 +88,13 @@ export function authorizeConnect(cfg: Pick<GatewayConfig, 'keys' | 'iamUsers' | 
   return { ok: true, accessKeyId, principal: iamUser.arn };
 }
 
-/** The request's condition keys, as the API's authorizer gives them (src/api/auth/authorize.ts). */
+/**
+ * The request's condition keys, as the API's authorizer gives them (src/api/auth/authorize.ts).
+ * Reading a key the request cannot tell (see ConnectRequest) records it in `unknownRead`.
+ */
 function contextOf(cfg: Pick<GatewayConfig, 'accountId' | 'region'>, u: GatewayIamUser, req: ConnectRequest,
-  resourceTags: GatewayTags | undefined): ConditionContext {
+  resourceTags: GatewayTags | undefined, unknownRead: string[]): ConditionContext {
+  const unknown = new Set([...(req.sourceIp === undefined ? ['aws:sourceip'] : []), ...(req.secureTransport === undefined ? ['aws:securetransport'] : [])]);
   const fixed: Record<string, string[] | undefined> = {
     'aws:sourceip': req.sourceIp ? [req.sourceIp.replace(/^::ffff:/, '')] : undefined,
     'aws:username': [u.userName],
@@ -93,6 +109,10 @@ function contextOf(cfg: Pick<GatewayConfig, 'accountId' | 'region'>, u: GatewayI
   };
   return (key) => {
     const k = key.toLowerCase();
+    if (unknown.has(k)) {
+      if (!unknownRead.includes(key)) unknownRead.push(key);
+      return undefined;
+    }
     if (Object.hasOwn(fixed, k)) return fixed[k];
     const slash = k.indexOf('/');
     const from = k.slice(0, slash) === 'aws:principaltag' ? u.tags : k.slice(0, slash) === 'aws:resourcetag' ? resourceTags : undefined;

@@ -133,8 +133,8 @@ describe('planVerifierGroups', () => {
     const none = group('n', { userGroupIds: [] });
     const gone = group('d', { deleteRequested: true } as Partial<ReplicationGroupRecord>);
     assert.deepEqual(planVerifierGroups({ groups: [group('g'), plain, none, gone], userGroups, users }), {
-      g: { groupId: 'g', groupArn: 'arn:rg:g', users: { 'iam-app': { arn: 'arn:user:iam-app' } } },
-      p: { groupId: 'p', groupArn: 'arn:rg:p', users: { 'iam-app': { arn: 'arn:user:iam-app' } } },
+      g: { groupId: 'g', groupArn: 'arn:rg:g', users: iamUsers },
+      p: { groupId: 'p', groupArn: 'arn:rg:p', users: iamUsers },
     });
   });
 });

@@ -72,7 +72,8 @@ const sorted = (xs: Iterable<string>): string[] => [...new Set(xs)].sort();
 /**
  * Path `node` (config.ts IamAuthPath): the groups whose nodes check IAM logins with the IAM auth
  * module, with their IAM users, by group id; what the verifier answers for. Any transit mode: the
- * module runs on the node whatever the group's TLS (aws:SecureTransport tells which).
+ * module runs on the node whatever the group's TLS (aws:SecureTransport tells which). With their
+ * node secrets, which the verifier hands the module for `HELLO 3 AUTH` logins only.
  */
 export function planVerifierGroups(input: Pick<GatewayPlanInput, 'groups' | 'userGroups' | 'users'>): Record<string, GatewayGroup> {
   const out: Record<string, GatewayGroup> = {};
@@ -80,7 +81,7 @@ export function planVerifierGroups(input: Pick<GatewayPlanInput, 'groups' | 'use
     if (g.deleteRequested) continue;
     const users = iamUsersOf(g, input.userGroups, input.users);
     if (Object.keys(users).length === 0) continue;
-    out[g.id] = { groupId: g.id, groupArn: g.arn, users: Object.fromEntries(Object.entries(users).map(([n, u]) => [n, { arn: u.arn }])) };
+    out[g.id] = { groupId: g.id, groupArn: g.arn, users };
   }
   return out;
 }

@@ -126,7 +126,7 @@ export class IamGateway {
     for (const [id, g] of Object.entries(verifierGroups)) {
       groups[id] = {
         ...g, groupTags: tagsOf(g.groupArn),
-        users: Object.fromEntries(Object.entries(g.users).map(([name, u]) => [name, { arn: u.arn, tags: tagsOf(u.arn) }])),
+        users: Object.fromEntries(Object.entries(g.users).map(([name, u]) => [name, { ...u, tags: tagsOf(u.arn) }])),
       };
     }
     const config = await this.config([], groups);

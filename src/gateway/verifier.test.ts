@@ -10,7 +10,7 @@ const T0 = new Date('2026-12-04T10:00:00Z');
 const cfg: GatewayConfig = {
   version: 1, generation: '', accountId: ACCOUNT, region: 'us-east-1', maxConnectionMs: 1000, listeners: [],
   keys: { [ROOT.accessKeyId]: { secret: ROOT.secretAccessKey } }, iamUsers: {},
-  groups: { app: { groupId: 'app', groupArn: `arn:aws:elasticache:us-east-1:${ACCOUNT}:replicationgroup:app`, users: { 'app-iam': { arn: 'arn:u' } } } },
+  groups: { app: { groupId: 'app', groupArn: `arn:aws:elasticache:us-east-1:${ACCOUNT}:replicationgroup:app`, users: { 'app-iam': { arn: 'arn:u', nodeSecret: 'node-secret-0123' }, 'no-secret': { arn: 'arn:n' } } } },
 };
 
 async function token(group: string, user: string): Promise<string> {
@@ -28,6 +28,20 @@ describe('the verifier', () => {
     assert.equal(questionOf(['VERIFY', 'app', 'u', 't', '10.0.0.1']), undefined);
     assert.equal(questionOf(['PING']), undefined);
     assert.equal(questionOf('VERIFY'), undefined);
+    assert.deepEqual(questionOf(['SECRET', 'app', 'u', 't']),
+      { groupId: 'app', userName: 'u', token: 't', sourceIp: undefined, secureTransport: undefined, wantsSecret: true });
+    assert.equal(questionOf(['SECRET', 'app', 'u', 't', '10.0.0.1', '1']), undefined);
+  });
+
+  it('answers a SECRET question (HELLO 3 AUTH) with the user\'s node secret, only when the login is allowed', async () => {
+    const now = new Date(T0.getTime() + 1000);
+    const q = questionOf(['SECRET', 'app', 'app-iam', await token('app', 'app-iam')])!;
+    assert.equal(answerOf(decide(cfg, q, now), q, cfg), '+OK node-secret-0123\r\n');
+    assert.equal(answerOf(decide(cfg, q, new Date(T0.getTime() + 16 * 60_000)), q, cfg), '-DENIED expired\r\n');
+    const none = questionOf(['SECRET', 'app', 'no-secret', await token('app', 'no-secret')])!;
+    assert.equal(answerOf(decide(cfg, none, now), none, cfg), '-DENIED no-secret\r\n');
+    const verify = { ...q, sourceIp: '10.0.0.1', secureTransport: true, wantsSecret: false };
+    assert.equal(answerOf(decide(cfg, verify, now), verify, cfg), '+OK\r\n', 'VERIFY never carries the secret');
   });
 
   it('decides with the group\'s users and the keys, and refuses groups it does not know', async () => {

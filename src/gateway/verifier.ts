@@ -7,6 +7,12 @@
  * Question: a RESP array `VERIFY <group> <user> <token> <client address> <1|0 TLS>`; answer one
  * line, `+OK` or `-DENIED <why>`, then the connection ends (one question per connection).
  *
+ * Or `SECRET <group> <user> <token>`, asked by the module's command filter for `HELLO 3 AUTH`
+ * (native/iam-auth/iam_auth.c): the same checks without the client's address and TLS (a filter
+ * cannot tell them; a policy that conditions on them refuses), answered `+OK <node secret>`, the
+ * password the node's ACL knows the user by, which the filter puts in place of the token so that
+ * Redis's own HELLO logs the client in and switches its protocol.
+ *
  * The socket's directory is the only door (security/iam-module.ts): made by the service (root or
  * the service's user), mode 0750 with the nodes' group, so the nodes' user may connect and nobody
  * else unprivileged can, and only the service can create the socket the nodes trust.
@@ -26,15 +32,21 @@ export interface VerifyQuestion {
   groupId: string;
   userName: string;
   token: string;
-  sourceIp: string;
-  secureTransport: boolean;
+  /** Unknown (undefined) in a SECRET question. */
+  sourceIp: string | undefined;
+  secureTransport: boolean | undefined;
+  /** SECRET: answer with the user's node secret. */
+  wantsSecret?: boolean;
 }
 
-/** The words of a VERIFY question, or undefined when they are not one. */
+/** The words of a VERIFY or SECRET question, or undefined when they are not one. */
 export function questionOf(args: unknown): VerifyQuestion | undefined {
-  if (!Array.isArray(args) || args.length !== 6 || !args.every((a) => typeof a === 'string')) return undefined;
+  if (!Array.isArray(args) || !args.every((a) => typeof a === 'string')) return undefined;
   const [verb, groupId, userName, token, sourceIp, secure] = args as string[];
-  if (verb!.toUpperCase() !== 'VERIFY' || (secure !== '0' && secure !== '1')) return undefined;
+  if (args.length === 4 && verb!.toUpperCase() === 'SECRET') {
+    return { groupId: groupId!, userName: userName!, token: token!, sourceIp: undefined, secureTransport: undefined, wantsSecret: true };
+  }
+  if (args.length !== 6 || verb!.toUpperCase() !== 'VERIFY' || (secure !== '0' && secure !== '1')) return undefined;
   return { groupId: groupId!, userName: userName!, token: token!, sourceIp: sourceIp!, secureTransport: secure === '1' };
 }
 
@@ -49,9 +61,15 @@ export function decide(cfg: GatewayConfig | undefined, q: VerifyQuestion, now: D
   }
 }
 
-/** The answer line for a decision. */
-export function answerOf(d: ConnectDecision): string {
-  return d.ok ? '+OK\r\n' : `-DENIED ${d.reason}\r\n`;
+/**
+ * The answer line for a decision; to a SECRET question, `+OK <secret>` (refused when the group's
+ * user has no secret: the filter would have nothing to log in with).
+ */
+export function answerOf(d: ConnectDecision, q?: VerifyQuestion, cfg?: GatewayConfig): string {
+  if (!d.ok) return `-DENIED ${d.reason}\r\n`;
+  if (!q?.wantsSecret) return '+OK\r\n';
+  const secret = cfg?.groups?.[q.groupId]?.users[q.userName]?.nodeSecret;
+  return secret && /^[\x21-\x7e]+$/.test(secret) ? `+OK ${secret}\r\n` : '-DENIED no-secret\r\n';
 }
 
 export interface VerifierOptions {
@@ -95,12 +113,13 @@ function serve(socket: net.Socket, o: VerifierOptions): void {
     returnReply: (reply: unknown) => {
       const q = questionOf(reply);
       if (!q) return answer('-DENIED malformed\r\n');
-      const d = decide(o.config(), q, o.now?.() ?? new Date());
+      const cfg = o.config();
+      const d = decide(cfg, q, o.now?.() ?? new Date());
       o.log(d.ok ? 'info' : 'warn', d.ok ? 'IAM login on a node accepted' : 'IAM login on a node refused', {
-        group: q.groupId, user: q.userName, client: q.sourceIp, accessKeyId: d.accessKeyId,
+        group: q.groupId, user: q.userName, client: q.sourceIp ?? '(HELLO 3: unknown)', accessKeyId: d.accessKeyId,
         ...(d.ok ? {} : { reason: d.reason, why: d.message }),
       });
-      answer(answerOf(d));
+      answer(answerOf(d, q, cfg));
     },
     returnError: () => answer('-DENIED malformed\r\n'),
     returnFatalError: () => answer('-DENIED malformed\r\n'),

@@ -3,7 +3,7 @@
  * iam in the user group of a TLS replication group, IAM users with and without a policy allowing
  * elasticache:Connect, and tokens built by botocore's signer (Python) and by the JS SDK's. Through
  * the primary endpoint (the nodes check tokens with the IAM auth module): a valid token logs in
- * (redis-cli, ioredis, which falls back from HELLO 3 to AUTH, and HELLO 2 AUTH), an expired one, one of a key whose policy does not allow Connect,
+ * (redis-cli, ioredis, whose HELLO 3 AUTH switches to RESP3, and HELLO 2 AUTH), an expired one, one of a key whose policy does not allow Connect,
  * one with a bad signature are refused with WRONGPASS; restricted commands stay refused for the
  * IAM user; password users and the default user work as before; an IAM connection is closed after
  * the (shortened) 12-hour limit, unless a new AUTH with a new token renews it; each node's own
@@ -154,15 +154,37 @@ describe('IAM authentication of Redis connections', { timeout: 300_000 }, () => 
     const out = await p.exec();
     assert.equal(out!.at(-1)![1], 1000);
     r.disconnect();
-    // HELLO … AUTH in the protocol the connection speaks (a new one speaks RESP2); the IAM auth
-    // module cannot switch protocols, and answers HELLO 3 AUTH on a new connection with NOPROTO
-    // (ioredis, connecting above, fell back to AUTH on it).
+    // HELLO 2 AUTH (ioredis, connecting above, logged in with HELLO 3 AUTH: next test).
     const hello = ioredis('', '', { username: undefined, password: undefined, protocol: 2 });
     await hello.connect();
     const reply = await hello.call('HELLO', '2', 'AUTH', IAM_USER, token) as unknown[];
     assert.ok(JSON.stringify(reply).includes('"proto",2'), JSON.stringify(reply));
     assert.equal(await hello.call('ACL', 'WHOAMI'), IAM_USER);
     hello.disconnect();
+  });
+
+  test('RESP3 with a botocore token: ioredis protocol 3 logs in by HELLO 3 AUTH, gets maps and push messages', async (t) => {
+    if (!python) return t.skip('python3 with botocore is not installed');
+    const token = await pythonToken(python, allowed, GROUP, IAM_USER);
+    const r = ioredis(IAM_USER, token, { protocol: 3, replyMapping: 'resp3' });
+    await r.connect();
+    assert.deepEqual(await r.call('ACL', 'WHOAMI'), IAM_USER);
+    const info = String(await r.call('CLIENT', 'INFO'));
+    assert.match(info, / resp=3(\s|$)/, info);
+    assert.match(info, / user=iam-app /, info);
+    const hello = await r.call('HELLO', '3') as Record<string, unknown>;
+    assert.equal(hello['proto'], 3, 'HELLO answers a map');
+    // Push messages on a RESP3 subscriber.
+    const sub = ioredis(IAM_USER, token, { protocol: 3 });
+    await sub.connect();
+    const got = new Promise<string>((resolve) => sub.once('message', (_ch: string, msg: string) => resolve(msg)));
+    await sub.subscribe('iam-news');
+    assert.equal(await r.publish('iam-news', 'hello-resp3'), 1);
+    assert.equal(await got, 'hello-resp3');
+    // Refused as over AUTH: a key whose policy does not allow Connect (ioredis closes on HELLO's WRONGPASS).
+    const refused = ioredis(IAM_USER, await pythonToken(python, unprivileged, GROUP, IAM_USER), { protocol: 3 });
+    await assert.rejects(refused.connect());
+    for (const c of [r, sub, refused]) c.disconnect();
   });
 
   test('refused: an expired token, a key whose policy does not allow Connect, an explicit deny, a bad signature', async () => {
