@@ -1,4 +1,5 @@
 import { isServerlessBacking } from './serverless.js';
+import { hiddenSnapshotName, serverlessSnapshotArn } from './serverless-snapshots.js';
 import { CommonErrors, fault, type FaultName } from '../errors/index.js';
 import { parseArn, type Services } from '../core/index.js';
 import type { Kind, RecordKinds, StateStore, Tag, WriteOp } from '../store/index.js';
@@ -111,6 +112,12 @@ export async function resolveTaggableArn(svc: Services, resourceName: string): P
   if (parsed.region !== region || parsed.accountId !== accountId) {
     throw fault('InvalidARNFault',
       `The ARN ${resourceName} does not belong to this service (account ${accountId}, region ${region}).`);
+  }
+  if (parsed.type === 'serverlesscachesnapshot') {
+    // Stored as the backing group's hidden snapshot; its tags are keyed by the serverless ARN.
+    const name = parsed.id.toLowerCase();
+    if (!(await svc.store.get('snapshot', hiddenSnapshotName(name)))) throw fault(type.notFound, `${type.what} ${parsed.id} not found.`);
+    return serverlessSnapshotArn(svc, name);
   }
   // A serverless cache's backing group and nodes are not the customer's to tag (serverless.ts).
   const hidden = (type.kind === 'replicationGroup' || type.kind === 'cacheCluster') && isServerlessBacking(parsed.id.toLowerCase());

@@ -13,6 +13,8 @@ import DescribeSnapshots from './DescribeSnapshots.js';
 import CopyServerlessCacheSnapshot from './CopyServerlessCacheSnapshot.js';
 import ExportServerlessCacheSnapshot from './ExportServerlessCacheSnapshot.js';
 import DeleteSnapshot from './DeleteSnapshot.js';
+import AddTagsToResource from './AddTagsToResource.js';
+import ListTagsForResource from './ListTagsForResource.js';
 import { createCache, setServerlessStatus } from './serverless-fixtures.js';
 import { assertFault, fakeEngine, makeTestServices, type TestServices } from './test-services.js';
 import { setGroupStatus } from '../../resources/test-services.js';
@@ -43,6 +45,10 @@ test('a serverless snapshot is a hidden snapshot of the backing group, shown by 
   assert.deepEqual(out.ServerlessCacheConfiguration, { ServerlessCacheName: 'orders', Engine: 'redis', MajorEngineVersion: '7' });
   assert.equal((await getGroup(t.store, 'serverless--orders'))!.spec.snapshotting, 'serverless--nightly');
   await assertFault(t.call(CreateServerlessCacheSnapshot, { ServerlessCacheName: 'orders', ServerlessCacheSnapshotName: 'nightly' }), 'ServerlessCacheSnapshotAlreadyExistsFault');
+  // Tags by its serverless ARN; a snapshot of that kind that does not exist is named as such.
+  await t.call(AddTagsToResource, { ResourceName: SNAP_ARN, Tags: [{ Key: 'team', Value: 'orders' }] });
+  assert.deepEqual((await t.call(ListTagsForResource, { ResourceName: SNAP_ARN })).TagList, [{ Key: 'team', Value: 'orders' }]);
+  await assertFault(t.call(ListTagsForResource, { ResourceName: SNAP_ARN.replace('nightly', 'weekly') }), 'ServerlessCacheSnapshotNotFoundFault');
   await assertFault(t.call(DeleteServerlessCacheSnapshot, { ServerlessCacheSnapshotName: 'nightly' }), 'InvalidServerlessCacheSnapshotStateFault');
 
   assert.deepEqual((await t.call(DescribeSnapshots, {})).Snapshots, []);
