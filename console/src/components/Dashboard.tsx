@@ -1,0 +1,42 @@
+import { call } from '../api.js';
+import { usePoll } from '../use-poll.js';
+import type { CacheCluster, CacheEvent, ReplicationGroup } from '../types.js';
+import { GroupsTable } from './GroupsTable.js';
+import { ClustersTable } from './ClustersTable.js';
+import { EventsList } from './EventsList.js';
+
+export interface FleetView {
+  groups: ReplicationGroup[];
+  clusters: CacheCluster[];
+  events: CacheEvent[];
+}
+
+/** How often the dashboard asks again (statuses change live, without a reload). */
+export const POLL_MS = 2000;
+
+export async function loadFleet(): Promise<FleetView> {
+  const [g, c, e] = await Promise.all([
+    call<{ ReplicationGroups?: ReplicationGroup[] }>('DescribeReplicationGroups', { MaxRecords: '100' }),
+    call<{ CacheClusters?: CacheCluster[] }>('DescribeCacheClusters', { MaxRecords: '100', ShowCacheNodeInfo: 'true' }),
+    call<{ Events?: CacheEvent[] }>('DescribeEvents', { Duration: '1440', MaxRecords: '50' }),
+  ]);
+  return { groups: g.ReplicationGroups ?? [], clusters: c.CacheClusters ?? [], events: e.Events ?? [] };
+}
+
+/** Every replication group and cache cluster with its status, and what happened recently. */
+export function Dashboard() {
+  const fleet = usePoll(loadFleet, POLL_MS);
+  return (
+    <>
+      <h1>Caches</h1>
+      {fleet.error && <p class="error" role="alert">Could not load the caches: {fleet.error.message}</p>}
+      {!fleet.data ? <p role="status">Loading…</p> : (
+        <>
+          <GroupsTable groups={fleet.data.groups} clusters={fleet.data.clusters} />
+          <ClustersTable clusters={fleet.data.clusters} />
+          <EventsList events={fleet.data.events} />
+        </>
+      )}
+    </>
+  );
+}
