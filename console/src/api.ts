@@ -1,6 +1,7 @@
 // The console's client of the service: the same-origin JSON route (src/console/routes.ts), which
 // runs every action through the API's own handlers and authorization. The session cookie is
 // HttpOnly; the CSRF token lives only in memory and goes in a header with every POST.
+import type { Params } from './metric-queries.js';
 
 export interface SessionInfo {
   accessKeyId: string;
@@ -61,7 +62,8 @@ export async function signOut(): Promise<void> {
 }
 
 /** Query parameters as the API takes them: flattened names (`Foo.member.1`), string values. */
-export type Params = Record<string, string>;
+
+
 
 /** Runs an ElastiCache action (or CloudWatch's with `service`) and returns its output. */
 export function call<T>(action: string, params: Params = {}, service: 'elasticache' | 'cloudwatch' = 'elasticache'): Promise<T> {

@@ -1,60 +1,6 @@
 import { endpointText, type ReplicationGroup } from '../types.js';
 import { CopyButton } from './CopyButton.js';
-
-export interface SnippetTarget {
-  host: string;
-  port: number;
-  tls: boolean;
-  auth: boolean;
-  cluster: boolean;
-}
-
-const CA = 'cachefleet-ca.pem';
-
-/** How to connect with redis-cli, redis-py, ioredis and go-redis (pure: tested on its own). */
-export function snippets(t: SnippetTarget): Array<{ client: string; code: string }> {
-  const auth = t.auth;
-  return [
-    {
-      client: 'redis-cli',
-      code: `redis-cli -h ${t.host} -p ${t.port}${t.cluster ? ' -c' : ''}${t.tls ? ` --tls --cacert ${CA}` : ''}${auth ? ' --askpass' : ''}`,
-    },
-    {
-      client: 'redis-py',
-      code: [
-        'import os, redis',
-        `r = redis.${t.cluster ? 'RedisCluster' : 'Redis'}(host="${t.host}", port=${t.port}` +
-          `${t.tls ? `, ssl=True, ssl_ca_certs="${CA}"` : ''}${auth ? ', password=os.environ["REDIS_AUTH_TOKEN"]' : ''})`,
-        'r.set("hello", "world")',
-      ].join('\n'),
-    },
-    {
-      client: 'ioredis',
-      code: [
-        ...(t.tls ? ['import { readFileSync } from "node:fs";'] : []),
-        'import Redis from "ioredis";',
-        `const options = {${t.tls ? ` tls: { ca: readFileSync("${CA}") },` : ''}${auth ? ' password: process.env.REDIS_AUTH_TOKEN,' : ''} };`,
-        t.cluster
-          ? `const redis = new Redis.Cluster([{ host: "${t.host}", port: ${t.port} }], { redisOptions: options });`
-          : `const redis = new Redis({ host: "${t.host}", port: ${t.port}, ...options });`,
-        'await redis.set("hello", "world");',
-      ].join('\n'),
-    },
-    {
-      client: 'go-redis',
-      code: [
-        ...(t.tls ? [`pem, _ := os.ReadFile("${CA}")`, 'pool := x509.NewCertPool()', 'pool.AppendCertsFromPEM(pem)'] : []),
-        t.cluster
-          ? `rdb := redis.NewClusterClient(&redis.ClusterOptions{Addrs: []string{"${t.host}:${t.port}"},`
-          : `rdb := redis.NewClient(&redis.Options{Addr: "${t.host}:${t.port}",`,
-        ...(t.tls ? ['\tTLSConfig: &tls.Config{RootCAs: pool},'] : []),
-        ...(auth ? ['\tPassword: os.Getenv("REDIS_AUTH_TOKEN"),'] : []),
-        '})',
-        'rdb.Set(ctx, "hello", "world", 0)',
-      ].join('\n'),
-    },
-  ];
-}
+import { CA_FILE, snippets } from '../snippets.js';
 
 export function ConnectionSnippets({ group }: { group: ReplicationGroup }) {
   const ep = group.ConfigurationEndpoint ?? group.NodeGroups?.[0]?.PrimaryEndpoint;
@@ -64,7 +10,7 @@ export function ConnectionSnippets({ group }: { group: ReplicationGroup }) {
   return (
     <section aria-labelledby="connect-title">
       <h2 id="connect-title">Connect</h2>
-      {tls && <p>Encryption in transit is on: clients verify the service's CA. <a href="/console/ca.pem" download={CA}>Download the CA ({CA})</a></p>}
+      {tls && <p>Encryption in transit is on: clients verify the service's CA. <a href="/console/ca.pem" download={CA_FILE}>Download the CA ({CA_FILE})</a></p>}
       {group.AuthTokenEnabled && <p>The AUTH token is not shown here: set <code>REDIS_AUTH_TOKEN</code> to it.</p>}
       <div class="snippets">
         {list.map((s) => (
