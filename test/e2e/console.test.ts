@@ -18,14 +18,17 @@ import { CreateReplicationGroupCommand, DescribeReplicationGroupsCommand } from 
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { useCleanup } from '../helpers/cleanup.js';
 import { startService, type TestService } from '../helpers/service.js';
-import { launchChromium } from '../helpers/browser.js';
+import { CHROMIUM, launchChromium } from '../helpers/browser.js';
+import { requireOrSkip } from '../helpers/prerequisites.js';
 import { waitFor } from '../../src/util/wait.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const SHOTS = join(ROOT, 'docs/console');
 const GROUP = 'console-group';
 
-describe('web console in Chromium', { timeout: 90_000 }, () => {
+const skip = requireOrSkip(!CHROMIUM && 'chromium (Debian\'s package; scripts/setup.sh --test installs it)');
+
+describe('web console in Chromium', { timeout: 90_000, skip }, () => {
   const cleanup = useCleanup();
   let svc: TestService;
   let browser: Browser;
