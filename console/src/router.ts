@@ -3,12 +3,14 @@ import { useEffect, useState } from 'preact/hooks';
 /** The console's pages, addressed by the URL's hash so the service serves one shell. */
 export type Route =
   | { page: 'dashboard' }
+  | { page: 'create' }
   | { page: 'group'; id: string }
   | { page: 'cluster'; id: string };
 
 export function parseRoute(hash: string): Route {
   const m = /^#\/(groups|clusters)\/([^/?#]+)$/.exec(hash);
   if (m) return { page: m[1] === 'groups' ? 'group' : 'cluster', id: decodeURIComponent(m[2]!) };
+  if (hash === '#/create') return { page: 'create' };
   return { page: 'dashboard' };
 }
 

@@ -5,6 +5,7 @@
 //   POST /console/api/sign-out
 //   POST /console/api/call/:service/:action   {params: {Query parameters}} → the action's output as JSON
 //   GET  /console/ca.pem            the service CA (for TLS connection snippets)
+//   GET  /console/api/node-types    the node type catalog with memory (the create form's choices)
 // Every action goes through the API's own pipeline (http.ts's InvokeAction): the same input
 // decoding, the same IAM authorization of the signed-in key and the same handler as an SDK call.
 // Secrets travel only in the sign-in body and the HttpOnly cookie, never in a URL or a log line.
@@ -12,6 +13,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isAwsError, CommonErrors, type AwsError } from '../errors/index.js';
 import type { InvokeAction } from '../api/http.js';
 import type { Logger } from '../util/logger.js';
+import { NODE_TYPES } from '../catalog/node-types.js';
 import { cookieValue, csrfProblem, originProblem, SECURITY_HEADERS, SESSION_COOKIE, sessionCookie } from './guard.js';
 import { sameSecret, SessionStore, type ConsoleSession } from './session.js';
 import { loadStaticFiles, type StaticFile } from './static-files.js';
@@ -110,6 +112,12 @@ export function consoleMount(opts: ConsoleOptions): (app: FastifyInstance, invok
           if (err.httpStatus >= 500) log?.error({ requestId: req.id, action: req.params.action, err: err.cause ?? err }, 'console call failed');
           return sendError(reply, err.httpStatus, err.code, err.message);
         }
+      });
+
+      scope.get('/api/node-types', async (req, reply) => {
+        if (!sessionOf(req, reply)) return reply;
+        return send(reply, 200, { NodeTypes: NODE_TYPES.filter((t) => !t.previousGeneration)
+          .map((t) => ({ Name: t.name, MemoryGiB: t.memoryGiB, Vcpus: t.vcpus })) });
       });
 
       scope.get('/ca.pem', async (req, reply) => {

@@ -2,14 +2,16 @@
  * The web console in real Chromium against the running service: a signed-out browser reaches
  * neither pages nor API routes; sign-in with the admin key; the dashboard lists a group created
  * through the SDK and shows it turn available without a reload; the group's page shows its primary
- * endpoint; a test failover confirmed in the dialog shows its event; a request from another origin
+ * endpoint; a test failover confirmed in the dialog shows its event and the new primary; the create
+ * form shows bad input beside its field, then creates a TLS group with an AUTH token that redis-cli
+ * writes to through the copied endpoint; a request from another origin
  * (a page on another port of the same host, and a forged request) is refused. Screenshots of the
  * main pages go to docs/console/; axe-core finds no serious issue on the dashboard.
  */
 import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,10 +23,13 @@ import { startService, type TestService } from '../helpers/service.js';
 import { CHROMIUM, launchChromium } from '../helpers/browser.js';
 import { requireOrSkip } from '../helpers/prerequisites.js';
 import { waitFor } from '../../src/util/wait.js';
+import { redisCli } from '../helpers/e2e-exec.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const SHOTS = join(ROOT, 'docs/console');
 const GROUP = 'console-group';
+const TLS_GROUP = 'console-tls';
+const AUTH_TOKEN = 'console-auth-token-0123456789';
 
 const skip = requireOrSkip(!CHROMIUM && 'chromium (Debian\'s package; scripts/setup.sh --test installs it)');
 
@@ -96,6 +101,43 @@ describe('web console in Chromium', { timeout: 90_000, skip }, () => {
     await dialog.waitFor();
     await dialog.getByRole('button', { name: 'Start test failover' }).click();
     await page.locator('.events li').filter({ hasText: 'Test Failover API called for node group 0001' }).waitFor({ timeout: 10_000 });
+    // The replica becomes the primary on the same page, without a reload.
+    await page.locator(`tr[data-node="${GROUP}-002"][data-role="primary"]`).waitFor({ timeout: 30_000 });
+  });
+
+  test('the create form shows the API error beside its field and creates nothing; then a TLS group with an AUTH token', async () => {
+    await page.goto(`${svc.url}/console/#/`);
+    await page.getByRole('link', { name: 'Create a cache' }).click();
+    await page.getByRole('heading', { name: 'Create a Redis cache' }).waitFor();
+    await page.getByLabel('Name').fill('1bad');
+    await page.getByRole('button', { name: 'Create' }).click();
+    const nameError = page.locator('#name-error');
+    await nameError.waitFor();
+    assert.match(await nameError.textContent() ?? '', /ReplicationGroupId '1bad'.*must begin with a letter/);
+    assert.equal(await page.getByLabel('Name').getAttribute('aria-invalid'), 'true');
+    const groups = (await svc.client.send(new DescribeReplicationGroupsCommand({}))).ReplicationGroups ?? [];
+    assert.deepEqual(groups.map((g) => g.ReplicationGroupId), [GROUP], 'nothing was created');
+    await page.screenshot({ path: join(SHOTS, 'create.png'), fullPage: true });
+
+    await page.getByLabel('Name').fill(TLS_GROUP);
+    await page.getByLabel('Encryption in transit (TLS)').check();
+    await page.getByLabel('AUTH token').fill(AUTH_TOKEN);
+    await page.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('heading', { name: TLS_GROUP }).waitFor();
+    await page.locator('h1 .status[data-status="available"]').waitFor({ timeout: 40_000 });
+
+    // Copy the primary endpoint from the page, and write and read through it with redis-cli, TLS verified by the CA the page offers.
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(svc.url).origin });
+    await page.getByRole('button', { name: 'Copy primary endpoint' }).click();
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    const [host, port] = copied.split(':');
+    const ca = await page.evaluate(async () => (await fetch('/console/ca.pem')).text());
+    assert.match(ca, /BEGIN CERTIFICATE/);
+    const caFile = join(await cleanup.tmpDir('console-ca-'), 'ca.pem');
+    writeFileSync(caFile, ca);
+    const cli = ['--tls', '--cacert', caFile, '--no-auth-warning', '-a', AUTH_TOKEN];
+    assert.equal(await redisCli(host!, Number(port), ...cli, 'SET', 'from-console', 'yes'), 'OK');
+    assert.equal(await redisCli(host!, Number(port), ...cli, 'GET', 'from-console'), 'yes');
   });
 
   test('a request from another origin is refused', async () => {
@@ -133,7 +175,7 @@ describe('web console in Chromium', { timeout: 90_000, skip }, () => {
   test('the dashboard passes axe-core with no serious issue, and no CSP violation was reported', async () => {
     await page.goto(`${svc.url}/console/#/`);
     await page.getByRole('heading', { name: 'Caches' }).waitFor();
-    await page.locator(`tr[data-group="${GROUP}"]`).waitFor();
+    await page.locator(`tr[data-group="${TLS_GROUP}"]`).waitFor();
     const axe = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
     // Evaluated through the DevTools protocol, which the page's CSP does not govern.
     await page.evaluate(axe);

@@ -5,6 +5,7 @@ import { SignIn } from './SignIn.js';
 import { Dashboard } from './Dashboard.js';
 import { GroupPage } from './GroupPage.js';
 import { ClusterPage } from './ClusterPage.js';
+import { CreateForm } from './CreateForm.js';
 
 export function App() {
   const [session, setSession] = useState<SessionInfo | null | undefined>(undefined);
@@ -27,6 +28,7 @@ export function App() {
         {route.page === 'dashboard' && <Dashboard />}
         {route.page === 'group' && <GroupPage id={route.id} />}
         {route.page === 'cluster' && <ClusterPage id={route.id} />}
+        {route.page === 'create' && <CreateForm />}
       </main>
     </>
   );

@@ -28,7 +28,7 @@ export function Dashboard() {
   const fleet = usePoll(loadFleet, POLL_MS);
   return (
     <>
-      <h1>Caches</h1>
+      <div class="title-row"><h1>Caches</h1><a class="button primary" href="#/create">Create a cache</a></div>
       {fleet.error && <p class="error" role="alert">Could not load the caches: {fleet.error.message}</p>}
       {!fleet.data ? <p role="status">Loading…</p> : (
         <>
