@@ -4,7 +4,8 @@
  * through the SDK and shows it turn available without a reload; the group's page shows its primary
  * endpoint; a test failover confirmed in the dialog shows its event and the new primary; the create
  * form shows bad input beside its field, then creates a TLS group with an AUTH token that redis-cli
- * writes to through the copied endpoint; a request from another origin
+ * writes to through the copied endpoint; an IAM user's key signs in and its policies refuse what
+ * they do not allow; a request from another origin
  * (a page on another port of the same host, and a forged request) is refused. Screenshots of the
  * main pages go to docs/console/; axe-core finds no serious issue on the dashboard.
  */
@@ -17,6 +18,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { CreateReplicationGroupCommand, DescribeReplicationGroupsCommand } from '@aws-sdk/client-elasticache';
+import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { useCleanup } from '../helpers/cleanup.js';
 import { startService, type TestService } from '../helpers/service.js';
@@ -170,6 +172,26 @@ describe('web console in Chromium', { timeout: 90_000, skip }, () => {
       method: 'POST', body: '{}', headers: { cookie: `${cookie.name}=${cookie.value}`, 'x-cachefleet-csrf': token, origin: new URL(svc.url).origin },
     });
     assert.equal(same.status, 200, 'the same request from the console origin passes');
+  });
+
+  test("an IAM user's key signs in, and the user's policies apply to what the console does", async () => {
+    const iam = new IAMClient({ endpoint: svc.url, region: 'us-east-1', credentials: svc.credentials, maxAttempts: 1 });
+    cleanup.defer(() => iam.destroy());
+    await iam.send(new CreateUserCommand({ UserName: 'console-viewer' }));
+    await iam.send(new PutUserPolicyCommand({ UserName: 'console-viewer', PolicyName: 'read-only', PolicyDocument: JSON.stringify({
+      Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'elasticache:Describe*', Resource: '*' }] }) }));
+    const key = (await iam.send(new CreateAccessKeyCommand({ UserName: 'console-viewer' }))).AccessKey!;
+    const viewer = await browser.newContext({ viewport: { width: 1200, height: 820 } });
+    cleanup.defer(() => viewer.close());
+    const p = await viewer.newPage();
+    await p.goto(`${svc.url}/console/#/groups/${GROUP}`);
+    await p.getByLabel('Access key ID').fill(key.AccessKeyId!);
+    await p.getByLabel('Secret access key').fill(key.SecretAccessKey!);
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await p.getByRole('heading', { name: GROUP }).waitFor();
+    await p.getByRole('button', { name: 'Test failover…' }).click();
+    await p.getByRole('dialog').getByRole('button', { name: 'Start test failover' }).click();
+    await p.getByRole('dialog').getByRole('alert').filter({ hasText: /AccessDenied.*elasticache:TestFailover/ }).waitFor();
   });
 
   test('the dashboard passes axe-core with no serious issue, and no CSP violation was reported', async () => {
