@@ -5,6 +5,7 @@ import { AwsError } from '../errors/index.js';
 import type { ActionHandler, AuthorizationRequest } from '../api/types.js';
 import { consoleMount } from './routes.js';
 import { SessionStore } from './session.js';
+import { SignInThrottle } from './sign-in-throttle.js';
 import { CSRF_HEADER, SESSION_COOKIE } from './guard.js';
 
 const KEYS = new Map([['AKIAADMIN', 'admin-secret'], ['AKIAREADER', 'reader-secret']]);
@@ -136,6 +137,22 @@ test('sessions expire, end at sign-out, and end when their key is no longer acce
     assert.equal((await call(reader, {})).statusCode, 401, 'a deactivated key signs its sessions out');
   } finally {
     KEYS.set('AKIAREADER', 'reader-secret');
+  }
+});
+
+test('failed sign-ins from one address are throttled', async () => {
+  const t = createApiServer({ actions: new Map(), mount: consoleMount({ secretFor: (id) => KEYS.get(id), secure: false, files: new Map(),
+    throttle: new SignInThrottle({ maxFailures: 2, windowMs: 60_000 }) }) });
+  try {
+    const attempt = (secretAccessKey: string) => t.inject({ method: 'POST', url: '/console/api/sign-in', headers: { host: HOST, origin: ORIGIN },
+      payload: JSON.stringify({ accessKeyId: 'AKIAADMIN', secretAccessKey }) });
+    assert.equal((await attempt('guess-1')).statusCode, 401);
+    assert.equal((await attempt('guess-2')).statusCode, 401);
+    const refused = await attempt('admin-secret');
+    assert.equal(refused.statusCode, 429, 'even the right secret waits');
+    assert.ok(Number(refused.headers['retry-after']) > 0);
+  } finally {
+    await t.close();
   }
 });
 

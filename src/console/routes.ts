@@ -17,6 +17,7 @@ import { NODE_TYPES } from '../catalog/node-types.js';
 import { cookieValue, csrfProblem, originProblem, SECURITY_HEADERS, SESSION_COOKIE, sessionCookie } from './guard.js';
 import { sameSecret, SessionStore, type ConsoleSession } from './session.js';
 import { loadStaticFiles, type StaticFile } from './static-files.js';
+import { SignInThrottle } from './sign-in-throttle.js';
 
 export interface ConsoleOptions {
   /** The secret of an access key the API accepts now (the admin key, an active IAM user key). */
@@ -24,6 +25,8 @@ export interface ConsoleOptions {
   /** Whether the API is HTTPS (the cookie is then `Secure`). */
   secure: boolean;
   sessions?: SessionStore;
+  /** Failed sign-ins allowed per source address (default: 10 in 15 minutes). */
+  throttle?: SignInThrottle;
   /** The console's built files (default: console/dist). */
   files?: ReadonlyMap<string, StaticFile>;
   /** The service CA's certificate (PEM), offered for download. */
@@ -38,6 +41,7 @@ const SERVICES: ReadonlyMap<string, string | undefined> = new Map([['elasticache
 export function consoleMount(opts: ConsoleOptions): (app: FastifyInstance, invoke: InvokeAction) => void {
   const sessions = opts.sessions ?? new SessionStore();
   const files = opts.files ?? loadStaticFiles();
+  const throttle = opts.throttle ?? new SignInThrottle();
   const log = opts.logger;
   return (app, invoke) => {
     app.register(async (scope) => {
@@ -73,11 +77,17 @@ export function consoleMount(opts: ConsoleOptions): (app: FastifyInstance, invok
       });
 
       scope.post('/api/sign-in', async (req, reply) => {
+        const wait = throttle.retryAfterSeconds(req.ip);
+        if (wait > 0) {
+          reply.header('retry-after', String(wait));
+          return sendError(reply, 429, 'Throttling', `Too many failed sign-ins from this address; try again in ${wait} s.`);
+        }
         const body = jsonBody(req) as { accessKeyId?: unknown; secretAccessKey?: unknown } | undefined;
         const id = typeof body?.accessKeyId === 'string' ? body.accessKeyId.trim() : '';
         const secret = typeof body?.secretAccessKey === 'string' ? body.secretAccessKey : '';
         const known = id === '' ? undefined : opts.secretFor(id);
         if (known === undefined || !sameSecret(secret, known)) {
+          throttle.recordFailure(req.ip);
           log?.info({ requestId: req.id, accessKeyId: id || undefined, remote: req.ip }, 'console sign-in refused');
           return sendError(reply, 401, 'InvalidCredentials', 'The access key ID or secret access key is not valid.');
         }
