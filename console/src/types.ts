@@ -54,6 +54,18 @@ export interface CacheCluster {
   TransitEncryptionEnabled?: boolean;
 }
 
+export interface ServerlessCache {
+  ServerlessCacheName?: string;
+  Description?: string;
+  Status?: string;
+  Engine?: string;
+  MajorEngineVersion?: string;
+  FullEngineVersion?: string;
+  Endpoint?: Endpoint;
+  ReaderEndpoint?: Endpoint;
+  CacheUsageLimits?: { DataStorage?: { Maximum?: number; Unit?: string }; ECPUPerSecond?: { Maximum?: number } };
+}
+
 export interface CacheEvent {
   SourceIdentifier?: string;
   SourceType?: string;

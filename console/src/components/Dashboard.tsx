@@ -1,6 +1,7 @@
-import { call } from '../api.js';
+import { ApiError, call } from '../api.js';
 import { usePoll } from '../use-poll.js';
-import type { CacheCluster, CacheEvent, ReplicationGroup } from '../types.js';
+import type { CacheCluster, CacheEvent, ReplicationGroup, ServerlessCache } from '../types.js';
+import { ServerlessTable } from './ServerlessTable.js';
 import { GroupsTable } from './GroupsTable.js';
 import { ClustersTable } from './ClustersTable.js';
 import { EventsList } from './EventsList.js';
@@ -8,6 +9,8 @@ import { EventsList } from './EventsList.js';
 export interface FleetView {
   groups: ReplicationGroup[];
   clusters: CacheCluster[];
+  /** Undefined when the service has no serverless caches API (an older cachefleet). */
+  serverless?: ServerlessCache[];
   events: CacheEvent[];
 }
 
@@ -15,12 +18,16 @@ export interface FleetView {
 export const POLL_MS = 2000;
 
 export async function loadFleet(): Promise<FleetView> {
-  const [g, c, e] = await Promise.all([
+  const [g, c, e, s] = await Promise.all([
     call<{ ReplicationGroups?: ReplicationGroup[] }>('DescribeReplicationGroups', { MaxRecords: '100' }),
     call<{ CacheClusters?: CacheCluster[] }>('DescribeCacheClusters', { MaxRecords: '100', ShowCacheNodeInfo: 'true' }),
     call<{ Events?: CacheEvent[] }>('DescribeEvents', { Duration: '1440', MaxRecords: '50' }),
+    call<{ ServerlessCaches?: ServerlessCache[] }>('DescribeServerlessCaches', { MaxResults: '100' }).catch((e: unknown) => {
+      if (e instanceof ApiError && /^(InvalidAction|NotImplemented|AccessDenied)$/.test(e.code)) return undefined;
+      throw e;
+    }),
   ]);
-  return { groups: g.ReplicationGroups ?? [], clusters: c.CacheClusters ?? [], events: e.Events ?? [] };
+  return { groups: g.ReplicationGroups ?? [], clusters: c.CacheClusters ?? [], serverless: s?.ServerlessCaches, events: e.Events ?? [] };
 }
 
 /** Every replication group and cache cluster with its status, and what happened recently. */
@@ -33,6 +40,7 @@ export function Dashboard() {
       {!fleet.data ? <p role="status">Loading…</p> : (
         <>
           <GroupsTable groups={fleet.data.groups} clusters={fleet.data.clusters} />
+          {fleet.data.serverless && <ServerlessTable caches={fleet.data.serverless} />}
           <ClustersTable clusters={fleet.data.clusters} />
           <EventsList events={fleet.data.events} />
         </>
