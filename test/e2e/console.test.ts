@@ -7,7 +7,7 @@
  * writes to through the copied endpoint; an IAM user's key signs in and its policies refuse what
  * they do not allow; a request from another origin
  * (a page on another port of the same host, and a forged request) is refused. Screenshots of the
- * main pages go to docs/console/; axe-core finds no serious issue on the dashboard.
+ * main pages go to docs/console/; axe-core finds no serious issue on the dashboard, a group's page and the create form.
  */
 import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -194,19 +194,23 @@ describe('web console in Chromium', { timeout: 90_000, skip }, () => {
     await p.getByRole('dialog').getByRole('alert').filter({ hasText: /AccessDenied.*elasticache:TestFailover/ }).waitFor();
   });
 
-  test('the dashboard passes axe-core with no serious issue, and no CSP violation was reported', async () => {
-    await page.goto(`${svc.url}/console/#/`);
-    await page.getByRole('heading', { name: 'Caches' }).waitFor();
-    await page.locator(`tr[data-group="${TLS_GROUP}"]`).waitFor();
+  test('the main pages pass axe-core with no serious issue, and no CSP violation was reported', async () => {
     const axe = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-    // Evaluated through the DevTools protocol, which the page's CSP does not govern.
-    await page.evaluate(axe);
-    const violations = await page.evaluate(async () => {
-      const r = await (globalThis as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> } }).axe.run();
-      return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
-    });
-    const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    assert.deepEqual(serious, [], JSON.stringify(violations));
+    const check = async (hash: string, ready: () => Promise<void>) => {
+      await page.goto(`${svc.url}/console/${hash}`);
+      await ready();
+      // Evaluated through the DevTools protocol, which the page's CSP does not govern.
+      await page.evaluate(axe);
+      const violations = await page.evaluate(async () => {
+        const r = await (globalThis as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: unknown }> }> }> } }).axe.run();
+        return r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target) }));
+      });
+      const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      assert.deepEqual(serious, [], `${hash}: ${JSON.stringify(violations)}`);
+    };
+    await check(`#/groups/${TLS_GROUP}`, () => page.locator('code[data-endpoint="Primary endpoint"]').waitFor());
+    await check('#/create', () => page.getByLabel('Node type').locator('option').nth(1).waitFor({ state: 'attached' }));
+    await check('#/', () => page.locator(`tr[data-group="${TLS_GROUP}"]`).waitFor());
     assert.deepEqual(cspViolations, []);
 
     await page.emulateMedia({ colorScheme: 'dark' });
