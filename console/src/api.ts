@@ -69,3 +69,16 @@ export async function signOut(): Promise<void> {
 export function call<T>(action: string, params: Params = {}, service: 'elasticache' | 'cloudwatch' = 'elasticache'): Promise<T> {
   return request<T>('POST', `call/${service}/${action}`, { params });
 }
+
+/** Every page of a Describe action that pages by Marker (`list` names its list), up to `maxPages`. */
+export async function callAll<T>(action: string, list: string, params: Params = {}, maxPages = 20): Promise<T[]> {
+  const out: T[] = [];
+  let marker: string | undefined;
+  for (let page = 0; page < maxPages; page++) {
+    const res = await call<Record<string, unknown> & { Marker?: string }>(action, { ...params, ...(marker ? { Marker: marker } : {}) });
+    out.push(...((res[list] as T[] | undefined) ?? []));
+    marker = res.Marker;
+    if (!marker) break;
+  }
+  return out;
+}

@@ -1,4 +1,4 @@
-import { ApiError, call } from '../api.js';
+import { ApiError, call, callAll } from '../api.js';
 import { usePoll } from '../use-poll.js';
 import type { CacheCluster, CacheEvent, ReplicationGroup, ServerlessCache } from '../types.js';
 import { ServerlessTable } from './ServerlessTable.js';
@@ -19,15 +19,15 @@ export const POLL_MS = 2000;
 
 export async function loadFleet(): Promise<FleetView> {
   const [g, c, e, s] = await Promise.all([
-    call<{ ReplicationGroups?: ReplicationGroup[] }>('DescribeReplicationGroups', { MaxRecords: '100' }),
-    call<{ CacheClusters?: CacheCluster[] }>('DescribeCacheClusters', { MaxRecords: '100', ShowCacheNodeInfo: 'true' }),
+    callAll<ReplicationGroup>('DescribeReplicationGroups', 'ReplicationGroups', { MaxRecords: '100' }),
+    callAll<CacheCluster>('DescribeCacheClusters', 'CacheClusters', { MaxRecords: '100', ShowCacheNodeInfo: 'true' }),
     call<{ Events?: CacheEvent[] }>('DescribeEvents', { Duration: '1440', MaxRecords: '50' }),
     call<{ ServerlessCaches?: ServerlessCache[] }>('DescribeServerlessCaches', { MaxResults: '100' }).catch((e: unknown) => {
       if (e instanceof ApiError && /^(InvalidAction|NotImplemented|AccessDenied)$/.test(e.code)) return undefined;
       throw e;
     }),
   ]);
-  return { groups: g.ReplicationGroups ?? [], clusters: c.CacheClusters ?? [], serverless: s?.ServerlessCaches, events: e.Events ?? [] };
+  return { groups: g, clusters: c, serverless: s?.ServerlessCaches, events: e.Events ?? [] };
 }
 
 /** Every replication group and cache cluster with its status, and what happened recently. */

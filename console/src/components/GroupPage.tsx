@@ -17,12 +17,16 @@ interface GroupView {
 }
 
 async function loadGroup(id: string): Promise<GroupView> {
-  const [g, c, e] = await Promise.all([
+  const [g, e] = await Promise.all([
     call<{ ReplicationGroups?: ReplicationGroup[] }>('DescribeReplicationGroups', { ReplicationGroupId: id }),
-    call<{ CacheClusters?: CacheCluster[] }>('DescribeCacheClusters', { MaxRecords: '100', ShowCacheNodeInfo: 'true' }),
     call<{ Events?: CacheEvent[] }>('DescribeEvents', { SourceIdentifier: id, SourceType: 'replication-group', Duration: '1440', MaxRecords: '50' }),
   ]);
-  return { group: g.ReplicationGroups?.[0], clusters: (c.CacheClusters ?? []).filter((x) => x.ReplicationGroupId === id), events: e.Events ?? [] };
+  const group = g.ReplicationGroups?.[0];
+  // Its members one by one (a page of every cluster would grow with the whole fleet); one gone meanwhile is left out.
+  const clusters = await Promise.all((group?.MemberClusters ?? []).map((member) =>
+    call<{ CacheClusters?: CacheCluster[] }>('DescribeCacheClusters', { CacheClusterId: member, ShowCacheNodeInfo: 'true' })
+      .then((r) => r.CacheClusters?.[0], () => undefined)));
+  return { group, clusters: clusters.filter((c): c is CacheCluster => c !== undefined), events: e.Events ?? [] };
 }
 
 /** One replication group: endpoints, nodes, how to connect, metrics, events and actions. */
