@@ -4,7 +4,8 @@
  *   1. CreateReplicationGroup (3 nodes) → available,
  *   2. GET throughput through the primary/reader endpoints (kernel NAT) vs direct to the node,
  *   3. DescribeReplicationGroups latency with 100 single-node groups,
- *   (also TLS, security groups, IAM policy evaluation, IAM authentication of Redis connections, CloudWatch alarms and
+ *   (also TLS, security groups, IAM policy evaluation, IAM authentication of Redis connections, the web console's
+ *   first load and dashboard, CloudWatch alarms and
  *   GetMetricData, failover, durability, cluster mode: one section each),
  *   iam module (IAM logins checked on the node by the IAM auth module vs a plain node, TLS: raw redis-servers, no service),
  *   backups (capture, restore into 1 and 3 shards, primary latency during a capture: raw redis-servers, no service),
@@ -32,6 +33,7 @@ import { durabilityRows, measureDurability } from './durability.js';
 import { measurePitrReplay, pitrRows } from './pitr.js';
 import { measureScale, scaleRows } from './scale.js';
 import { cloudWatchRows, measureCloudWatch } from './cloudwatch.js';
+import { consoleRows, measureConsole } from './console.js';
 import { measureMetrics, metricsRows } from './metrics.js';
 import { Cleanup, startService } from './service.js';
 import { max, median, ms, progress, ratio, rps, sec, table, type Row, type Summary } from './stats.js';
@@ -182,6 +184,9 @@ async function main(): Promise<number> {
       });
       await section('cloudwatch', async () => {
         rows.push(...cloudWatchRows(await measureCloudWatch(svc, quick)));
+      });
+      await section('console', async () => {
+        rows.push(...consoleRows(await measureConsole(svc, quick)));
       });
       await section('iam auth', async () => {
         rows.push(...iamAuthRows(await measureIamAuth(svc, quick)));

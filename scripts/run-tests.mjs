@@ -44,12 +44,13 @@ function findTests(dir) {
   return out.sort();
 }
 
-const tiers = { unit: 'dist/src', integration: 'dist/test/integration', e2e: 'dist/test/e2e' };
+// The web console's own unit tests (console/src/*.test.ts, its pure modules) run with the unit tier.
+const tiers = { unit: ['dist/src', 'dist/console/src'], integration: 'dist/test/integration', e2e: 'dist/test/e2e' };
 const args = process.argv.slice(2);
 let files = [];
-if (args.length === 0) files = Object.values(tiers).flatMap(findTests);
+if (args.length === 0) files = Object.values(tiers).flat().flatMap(findTests);
 for (const a of args) {
-  if (tiers[a]) files.push(...findTests(tiers[a]));
+  if (tiers[a]) files.push(...[tiers[a]].flat().flatMap(findTests));
   else files.push(join('dist', a.replace(/\.ts$/, '.js')));
 }
 if (files.length === 0) {

@@ -15,6 +15,7 @@ if [ "${1:-}" = "--test" ]; then
   /usr/bin/python3 -c 'import redis' >/dev/null 2>&1 || python3 -c 'import redis' >/dev/null 2>&1 || need_pkgs+=(python3-redis)
   command -v faketime >/dev/null 2>&1 || need_pkgs+=(faketime) # tests of what happens days later
   command -v promtool >/dev/null 2>&1 || need_pkgs+=(prometheus) # a real Prometheus scrapes /metrics; promtool checks it
+  command -v chromium >/dev/null 2>&1 || need_pkgs+=(chromium) # the web console's browser tests (playwright-core drives it)
 fi
 command -v redis-server >/dev/null 2>&1 || need_pkgs+=(redis-server)
 command -v redis-cli >/dev/null 2>&1 || need_pkgs+=(redis-tools)
@@ -87,4 +88,9 @@ if command -v make >/dev/null 2>&1 && command -v gcc >/dev/null 2>&1; then
   make -s -C native/iam-auth
 else
   echo "setup: gcc or make missing: the IAM auth module (native/iam-auth) is not built; nodes cannot check IAM logins themselves" >&2
+fi
+# The web console's pages (console/, bundled by Vite into console/dist, served at /console/).
+if [ ! -f console/dist/index.html ] || [ -n "$(find console/src console/index.html console/vite.config.ts -newer console/dist/index.html -print -quit 2>/dev/null)" ]; then
+  echo "setup: building the web console…"
+  node node_modules/vite/bin/vite.js build console --logLevel warn
 fi

@@ -35,6 +35,7 @@ import ts from 'typescript';
  * - snapshots: backup files (stores, framing, keys) and moving RDB data in and out of nodes.
  * - reconciler: observed state brought to the desired one.
  * - api: the wire (ElastiCache and EC2 actions, codecs, auth).
+ * - console: the web console's sessions and routes, mounted on the API's server and calling its pipeline.
  * - service: wiring it all together at start.
  * - cli: the command line.
  */
@@ -47,6 +48,7 @@ export const FLOORS: readonly (readonly string[])[] = [
   ['resources', 'gateway', 'alarms', 'sns', 'logs'],
   ['reconciler'],
   ['api'],
+  ['console'],
   ['service'],
   ['cli'],
 ];

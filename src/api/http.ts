@@ -60,7 +60,21 @@ export interface ApiServerOptions {
   rpcOnly?: RpcApi[];
   /** Files served by GET at a path of the endpoint (SNS's SigningCertURL), read when asked. */
   files?: () => ReadonlyMap<string, { contentType: string; body: string }>;
+  /**
+   * Mounts more routes on the app (the web console, src/console/), given a way to run a Query
+   * action for a caller that signed in by other means: the same decoding, authorization and
+   * handler as a signed request.
+   */
+  mount?: (app: FastifyInstance, invoke: InvokeAction) => void;
 }
+
+/**
+ * Runs `action` of the Query service whose model Version is `version` (ElastiCache's when
+ * undefined) for `accessKeyId`, a caller already authenticated by the mounting module: the action
+ * is checked, its input decoded from `params` as a Query request's would be, the caller authorized
+ * by the same IAM policies, and the same handler run. Throws AwsError as the API would answer.
+ */
+export type InvokeAction = (req: FastifyRequest, call: { version?: string; action: string; params: QueryParams; accessKeyId: string }) => Promise<unknown>;
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
@@ -226,6 +240,14 @@ export function createApiServer(opts: ApiServerOptions): FastifyInstance {
       sendError(req, reply, e);
     }
     return reply;
+  });
+
+  opts.mount?.(app, async (req, call) => {
+    const api = call.version === undefined ? elasticache : queryByVersion.get(call.version);
+    if (!api) throw new AwsError('InvalidParameterValue', `No Query service of Version ${call.version} is served here.`, 400);
+    actionOf.set(req, call.action);
+    const session = { ...pipeline, beforeAction: (ctx: RequestContext) => { ctx.accessKeyId = call.accessKeyId; } };
+    return runAction(session, api, call.action, req, EMPTY_BODY, () => api.decode(call.action, call.params));
   });
 
   return app;

@@ -14,7 +14,8 @@ import { detectEngines } from '../catalog/engines.js';
 import { AdminPool } from '../engine/admin.js';
 import { NodeSecurity } from '../security/node-security.js';
 import { IAM_MODULE_BUILD_PATH, verifierSocketPath } from '../security/iam-module.js';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { consoleMount } from '../console/index.js';
 import { LocalProcessProvider } from '../engine/local-provider.js';
 import { createEndpointRouter } from '../endpoints/index.js';
 import type { EndpointRouter } from '../endpoints/types.js';
@@ -243,6 +244,11 @@ export class CachefleetService {
           resourceTags: (arn) => resourceTagsOf(store, arn),
         }),
         ...(listenerTls ? { https: { cert: listenerTls.cert, key: listenerTls.key } } : {}),
+        // The web console (src/console/) signs in with the same keys and calls the same pipeline.
+        mount: consoleMount({
+          secretFor: (id) => adminSecret(id) ?? directory.activeSecret(id), secure: listenerTls !== undefined,
+          caCert: () => readOptional(paths.caCert), logger: logger.child({ component: 'console' }),
+        }),
       });
       metrics.attach(api);
       await api.listen({ host: config.host, port: config.port });
@@ -263,6 +269,7 @@ export class CachefleetService {
       logs.start({ views, admin, nodesDir: paths.nodes });
       logger.info({ url: service.url, dataDir: config.dataDir, router: router.kind, engines: engines.map((e) => `${e.version} (${e.binary})`) },
         `cachefleet listening on ${service.url}`);
+      logger.info({ url: `${service.url}/console/` }, `web console on ${service.url}/console/`);
       return service;
     } catch (err) {
       await metrics?.stop().catch(() => undefined);
@@ -299,5 +306,13 @@ export class CachefleetService {
     this.snapshotFiles.close();
     await this.services.store.close();
     this.releaseDataDir();
+  }
+}
+
+function readOptional(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
   }
 }

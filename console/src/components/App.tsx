@@ -1,0 +1,35 @@
+import { useEffect, useState } from 'preact/hooks';
+import { currentSession, signOut, whenSignedOut, type SessionInfo } from '../api.js';
+import { useRoute } from '../router.js';
+import { SignIn } from './SignIn.js';
+import { Dashboard } from './Dashboard.js';
+import { GroupPage } from './GroupPage.js';
+import { ClusterPage } from './ClusterPage.js';
+import { CreateForm } from './CreateForm.js';
+
+export function App() {
+  const [session, setSession] = useState<SessionInfo | null | undefined>(undefined);
+  const route = useRoute();
+  useEffect(() => {
+    whenSignedOut(() => setSession(null));
+    currentSession().then((s) => setSession(s ?? null), () => setSession(null));
+  }, []);
+  if (session === undefined) return <p class="loading" role="status">Loading…</p>;
+  if (session === null) return <SignIn onSignedIn={setSession} />;
+  return (
+    <>
+      <a class="skip" href="#main">Skip to content</a>
+      <header class="top">
+        <a class="brand" href="#/">cachefleet</a>
+        <span class="who" title="Signed in with this access key">{session.accessKeyId}</span>
+        <button type="button" onClick={() => signOut().finally(() => setSession(null))}>Sign out</button>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {route.page === 'dashboard' && <Dashboard />}
+        {route.page === 'group' && <GroupPage id={route.id} />}
+        {route.page === 'cluster' && <ClusterPage id={route.id} />}
+        {route.page === 'create' && <CreateForm />}
+      </main>
+    </>
+  );
+}

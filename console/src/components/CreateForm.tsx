@@ -1,0 +1,179 @@
+import { useState } from 'preact/hooks';
+import { ApiError, call } from '../api.js';
+import { createParams, EMPTY_CREATE, fieldOfError, type CreateValues } from '../create-params.js';
+import { groupHref } from '../router.js';
+import { useOnce } from '../use-once.js';
+import { described, Field } from './Field.js';
+
+interface Choices {
+  engines: Array<{ Engine?: string; EngineVersion?: string }>;
+  subnetGroups: string[];
+  parameterGroups: Array<{ name: string; family?: string }>;
+  nodeTypes: Array<{ Name: string; MemoryGiB: number; Vcpus: number }>;
+}
+
+async function loadChoices(): Promise<Choices> {
+  const [e, s, p, n] = await Promise.all([
+    call<{ CacheEngineVersions?: Array<{ Engine?: string; EngineVersion?: string }> }>('DescribeCacheEngineVersions', { MaxRecords: '100' }),
+    call<{ CacheSubnetGroups?: Array<{ CacheSubnetGroupName?: string }> }>('DescribeCacheSubnetGroups', { MaxRecords: '100' }),
+    call<{ CacheParameterGroups?: Array<{ CacheParameterGroupName?: string; CacheParameterGroupFamily?: string }> }>('DescribeCacheParameterGroups', { MaxRecords: '100' }),
+    fetch('/console/api/node-types', { credentials: 'same-origin' }).then((r) => r.json() as Promise<{ NodeTypes?: Choices['nodeTypes'] }>),
+  ]);
+  return {
+    engines: e.CacheEngineVersions ?? [],
+    subnetGroups: (s.CacheSubnetGroups ?? []).map((g) => g.CacheSubnetGroupName!).filter(Boolean),
+    parameterGroups: (p.CacheParameterGroups ?? []).map((g) => ({ name: g.CacheParameterGroupName!, family: g.CacheParameterGroupFamily })),
+    nodeTypes: n.NodeTypes ?? [],
+  };
+}
+
+/**
+ * Create a replication group, in the order of ElastiCache's console: engine, design (cluster
+ * mode, shards), name, node type and replicas, network, parameter group, backups and maintenance,
+ * encryption, tags. The API validates; its message is shown beside the field it names.
+ */
+export function CreateForm() {
+  const choices = useOnce(loadChoices);
+  const [v, setV] = useState<CreateValues>(EMPTY_CREATE);
+  const [errors, setErrors] = useState<Partial<Record<keyof CreateValues | 'form', string>>>({});
+  const [busy, setBusy] = useState(false);
+  const set = <K extends keyof CreateValues>(k: K) => (e: Event) => {
+    const t = e.currentTarget as HTMLInputElement;
+    setV((old) => ({ ...old, [k]: t.type === 'checkbox' ? t.checked : t.value }));
+  };
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setErrors({});
+    try {
+      await call('CreateReplicationGroup', createParams(v));
+      location.hash = groupHref(v.name.trim());
+    } catch (err) {
+      const code = err instanceof ApiError ? err.code : 'Error';
+      const message = err instanceof Error ? err.message : String(err);
+      const field = fieldOfError(message, code);
+      setErrors({ [field ?? 'form']: `${message} (${code})` });
+      const el = document.getElementById(field ?? 'create-error');
+      el?.focus();
+    } finally {
+      setBusy(false);
+    }
+  };
+  const engines = [...new Set((choices.data?.engines ?? []).map((x) => x.Engine!).filter(Boolean))];
+  const versions = (choices.data?.engines ?? []).filter((x) => x.Engine === v.engine).map((x) => x.EngineVersion!);
+  const err = errors;
+  return (
+    <>
+      <nav aria-label="Breadcrumb" class="crumbs"><a href="#/">Caches</a> / <span aria-current="page">Create</span></nav>
+      <h1>Create a Redis cache</h1>
+      <form class="create" onSubmit={submit} noValidate>
+        <fieldset>
+          <legend>Engine</legend>
+          <Field id="engine" label="Engine" error={err.engine}>
+            <select {...described('engine', err.engine)} value={v.engine} onChange={set('engine')}>
+              {(engines.length ? engines : ['redis']).map((x) => <option key={x} value={x}>{x}</option>)}
+            </select>
+          </Field>
+          <Field id="engineVersion" label="Engine version" error={err.engineVersion}>
+            <select {...described('engineVersion', err.engineVersion)} value={v.engineVersion} onChange={set('engineVersion')}>
+              <option value="">Default</option>
+              {versions.map((x) => <option key={x} value={x}>{x}</option>)}
+            </select>
+          </Field>
+        </fieldset>
+        <fieldset>
+          <legend>Design</legend>
+          <div class="check"><input type="checkbox" id="clusterMode" checked={v.clusterMode} onChange={set('clusterMode')} />
+            <label for="clusterMode">Cluster mode (data sharded across several shards)</label></div>
+          {v.clusterMode && (
+            <Field id="shards" label="Shards" error={err.shards}>
+              <input {...described('shards', err.shards)} inputMode="numeric" value={v.shards} onInput={set('shards')} />
+            </Field>
+          )}
+        </fieldset>
+        <fieldset>
+          <legend>Cache settings</legend>
+          <Field id="name" label="Name" error={err.name} hint="1-40 letters, digits and hyphens, starting with a letter.">
+            <input {...described('name', err.name, 'hint')} value={v.name} onInput={set('name')} required spellcheck={false} />
+          </Field>
+          <Field id="description" label="Description" error={err.description}>
+            <input {...described('description', err.description)} value={v.description} onInput={set('description')} />
+          </Field>
+          <Field id="nodeType" label="Node type" error={err.nodeType}>
+            <select {...described('nodeType', err.nodeType)} value={v.nodeType} onChange={set('nodeType')}>
+              {(choices.data?.nodeTypes ?? [{ Name: v.nodeType, MemoryGiB: 0, Vcpus: 0 }]).map((t) => (
+                <option key={t.Name} value={t.Name}>{t.Name}{t.MemoryGiB ? ` (${t.MemoryGiB} GiB, ${t.Vcpus} vCPU)` : ''}</option>
+              ))}
+            </select>
+          </Field>
+          <Field id="replicas" label={v.clusterMode ? 'Replicas per shard' : 'Replicas'} error={err.replicas}>
+            <input {...described('replicas', err.replicas)} inputMode="numeric" value={v.replicas} onInput={set('replicas')} />
+          </Field>
+          <div class="check"><input type="checkbox" id="automaticFailover" checked={v.automaticFailover} onChange={set('automaticFailover')} />
+            <label for="automaticFailover">Automatic failover and Multi-AZ</label></div>
+          {err.automaticFailover && <p class="error field-error" role="alert">{err.automaticFailover}</p>}
+        </fieldset>
+        <fieldset>
+          <legend>Connectivity</legend>
+          <Field id="subnetGroup" label="Subnet group" error={err.subnetGroup}>
+            <select {...described('subnetGroup', err.subnetGroup)} value={v.subnetGroup} onChange={set('subnetGroup')}>
+              <option value="">Default</option>
+              {(choices.data?.subnetGroups ?? []).map((x) => <option key={x} value={x}>{x}</option>)}
+            </select>
+          </Field>
+          <Field id="securityGroups" label="Security groups" error={err.securityGroups} hint="IDs (sg-…), separated by commas.">
+            <input {...described('securityGroups', err.securityGroups, 'hint')} value={v.securityGroups} onInput={set('securityGroups')} spellcheck={false} />
+          </Field>
+        </fieldset>
+        <fieldset>
+          <legend>Advanced settings</legend>
+          <Field id="parameterGroup" label="Parameter group" error={err.parameterGroup}>
+            <select {...described('parameterGroup', err.parameterGroup)} value={v.parameterGroup} onChange={set('parameterGroup')}>
+              <option value="">Default</option>
+              {(choices.data?.parameterGroups ?? []).map((x) => <option key={x.name} value={x.name}>{x.name}{x.family ? ` (${x.family})` : ''}</option>)}
+            </select>
+          </Field>
+          <Field id="snapshotRetention" label="Backup retention (days)" error={err.snapshotRetention}>
+            <input {...described('snapshotRetention', err.snapshotRetention)} inputMode="numeric" value={v.snapshotRetention} onInput={set('snapshotRetention')} />
+          </Field>
+          <Field id="snapshotWindow" label="Backup window" error={err.snapshotWindow} hint="UTC, e.g. 03:00-04:00; empty: the service picks one.">
+            <input {...described('snapshotWindow', err.snapshotWindow, 'hint')} value={v.snapshotWindow} onInput={set('snapshotWindow')} />
+          </Field>
+          <Field id="maintenanceWindow" label="Maintenance window" error={err.maintenanceWindow} hint="UTC, e.g. sun:05:00-sun:06:00.">
+            <input {...described('maintenanceWindow', err.maintenanceWindow, 'hint')} value={v.maintenanceWindow} onInput={set('maintenanceWindow')} />
+          </Field>
+        </fieldset>
+        <fieldset>
+          <legend>Security</legend>
+          <div class="check"><input type="checkbox" id="atRest" checked={v.atRest} onChange={set('atRest')} />
+            <label for="atRest">Encryption at rest</label></div>
+          <div class="check"><input type="checkbox" id="inTransit" checked={v.inTransit} onChange={set('inTransit')} />
+            <label for="inTransit">Encryption in transit (TLS)</label></div>
+          {err.inTransit && <p class="error field-error" role="alert">{err.inTransit}</p>}
+          {v.inTransit && (
+            <Field id="transitMode" label="Transit encryption mode" error={err.transitMode}>
+              <select {...described('transitMode', err.transitMode)} value={v.transitMode} onChange={set('transitMode')}>
+                <option value="required">required</option>
+                <option value="preferred">preferred</option>
+              </select>
+            </Field>
+          )}
+          <Field id="authToken" label="AUTH token" error={err.authToken} hint="16-128 printable characters; needs encryption in transit. Empty: none.">
+            <input {...described('authToken', err.authToken, 'hint')} type="password" autocomplete="new-password" value={v.authToken} onInput={set('authToken')} />
+          </Field>
+        </fieldset>
+        <fieldset>
+          <legend>Tags</legend>
+          <Field id="tags" label="Tags" error={err.tags} hint="One key=value a line.">
+            <textarea {...described('tags', err.tags, 'hint')} rows={3} value={v.tags} onInput={set('tags')} />
+          </Field>
+        </fieldset>
+        {err.form && <p id="create-error" tabIndex={-1} class="error" role="alert">{err.form}</p>}
+        <div class="dialog-buttons">
+          <a href="#/">Cancel</a>
+          <button type="submit" disabled={busy}>{busy ? 'Creating…' : 'Create'}</button>
+        </div>
+      </form>
+    </>
+  );
+}

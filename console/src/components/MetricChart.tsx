@@ -1,0 +1,34 @@
+import { useEffect, useRef } from 'preact/hooks';
+import uPlot from 'uplot';
+import { align, type Series } from '../metric-queries.js';
+
+const COLOURS = ['#2f6fdf', '#d9480f', '#2b8a3e', '#ae3ec9', '#e67700', '#0c8599'];
+
+/** One metric chart (uPlot); its numbers are also in a visually hidden summary for screen readers. */
+export function MetricChart({ title, unit, series, fromSeconds }: { title: string; unit: string; series: Series[]; fromSeconds: number }) {
+  const box = useRef<HTMLDivElement>(null);
+  const points = series.reduce((n, s) => n + s.values.length, 0);
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const now = Date.now() / 1000;
+    const width = Math.max(240, el.clientWidth || 320);
+    const plot = new uPlot({
+      width, height: 160,
+      scales: { x: { time: true, range: [now - fromSeconds, now] } },
+      axes: [{ stroke: 'currentColor' }, { stroke: 'currentColor', label: unit || undefined }],
+      series: [{}, ...series.map((s, i) => ({ label: s.label, stroke: COLOURS[i % COLOURS.length], width: 1.5, spanGaps: true }))],
+      legend: { show: series.length > 1, live: false },
+    }, align(series) as uPlot.AlignedData, el);
+    return () => plot.destroy();
+  }, [series, fromSeconds, unit]);
+  const latest = series.map((s) => `${s.label}: ${s.values.length ? s.values[s.values.length - 1]!.toFixed(2) : 'no data'}`).join('; ');
+  return (
+    <figure class="chart" data-points={points}>
+      <figcaption>{title}{unit ? ` (${unit})` : ''}</figcaption>
+      <div ref={box} aria-hidden="true" />
+      <p class="visually-hidden">{points === 0 ? 'No data yet.' : `Latest: ${latest}`}</p>
+      {points === 0 && <p class="muted nodata">No data yet.</p>}
+    </figure>
+  );
+}

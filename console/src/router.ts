@@ -1,0 +1,28 @@
+import { useEffect, useState } from 'preact/hooks';
+
+/** The console's pages, addressed by the URL's hash so the service serves one shell. */
+export type Route =
+  | { page: 'dashboard' }
+  | { page: 'create' }
+  | { page: 'group'; id: string }
+  | { page: 'cluster'; id: string };
+
+export function parseRoute(hash: string): Route {
+  const m = /^#\/(groups|clusters)\/([^/?#]+)$/.exec(hash);
+  if (m) return { page: m[1] === 'groups' ? 'group' : 'cluster', id: decodeURIComponent(m[2]!) };
+  if (hash === '#/create') return { page: 'create' };
+  return { page: 'dashboard' };
+}
+
+export const groupHref = (id: string) => `#/groups/${encodeURIComponent(id)}`;
+export const clusterHref = (id: string) => `#/clusters/${encodeURIComponent(id)}`;
+
+export function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseRoute(location.hash));
+  useEffect(() => {
+    const on = () => setRoute(parseRoute(location.hash));
+    addEventListener('hashchange', on);
+    return () => removeEventListener('hashchange', on);
+  }, []);
+  return route;
+}
