@@ -1,0 +1,311 @@
+/**
+ * One client connection: commands parsed by redis-parser, answered in the order they came
+ * whichever backend connection (or the proxy itself) answers each, metered, throttled.
+ * Local answers (HELLO, AUTH, CLIENT, CLUSTER…) are in local-commands.ts, cluster-wide commands in
+ * fan-out.ts, subscriptions in pubsub.ts; this file holds the per-client state and the dispatch.
+ */
+import type net from 'node:net';
+import RedisParser from 'redis-parser';
+import type { BackendConnection, Login } from './backend.js';
+import { CROSSSLOT, REFUSED, routing, unknownCommand } from './commands.js';
+import type { WorkerContext } from './context.js';
+import { fanOut, FAN_OUT } from './fan-out.js';
+import { localCommand } from './local-commands.js';
+import { ecpuOf, meter } from './metering.js';
+import { Subscriptions } from './pubsub.js';
+import { encodeCommand, error, OK, QUEUED, type Proto } from './resp.js';
+
+interface Pending {
+  data: Buffer | undefined;
+}
+
+interface Transaction {
+  frames: Buffer[];
+  slot: number;
+  /** The error that makes EXEC answer EXECABORT. */
+  abort?: string;
+  bytesIn: number;
+}
+
+/** Allowed while a RESP2 client is subscribed (Redis's own rule). */
+const SUBSCRIBED_OK = new Set(['subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'ping', 'quit', 'reset']);
+const IN_MULTI_LOCAL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+
+export class Session {
+  readonly id: number;
+  proto: Proto = 2;
+  login: Login | undefined;
+  name: Buffer | undefined;
+  private readonly queue: Pending[] = [];
+  private head = 0;
+  private readonly parser: RedisParser;
+  private inbox: Buffer[][] = [];
+  private paused = false;
+  private throttledSince: number | undefined;
+  private multi: Transaction | undefined;
+  private watchSlot: number | undefined;
+  /** Connections of this client alone: blocking commands, WATCH. */
+  readonly dedicated = new Map<string, BackendConnection>();
+  readonly watchConns = new Map<string, BackendConnection>();
+  readonly subs: Subscriptions;
+  private closing = false;
+  private closed = false;
+  private corked = false;
+
+  constructor(
+    readonly ctx: WorkerContext,
+    readonly socket: net.Socket,
+    /** The listener's port: the endpoint's (writes) or the reader endpoint's. */
+    readonly localPort: number,
+  ) {
+    this.id = ctx.nextClientId();
+    this.login = ctx.defaultLogin;
+    this.parser = new RedisParser({
+      returnBuffers: true,
+      returnReply: (v: unknown) => this.onCommand(v),
+      returnError: () => this.protocolError(),
+      returnFatalError: () => this.protocolError(),
+    });
+    this.subs = new Subscriptions(ctx, () => this.login!, () => this.proto, (f) => this.complete(this.reserve(), f));
+    socket.on('data', (chunk: Buffer) => this.parser.execute(chunk));
+    socket.on('close', () => this.close());
+    socket.on('error', () => {});
+  }
+
+  get reader(): boolean {
+    return this.localPort === this.ctx.endpoint.readerPort;
+  }
+
+  /** Appends a reply slot: replies leave in the order their commands came. */
+  reserve(): Pending {
+    const p: Pending = { data: undefined };
+    this.queue.push(p);
+    return p;
+  }
+
+  complete(p: Pending, data: Buffer): void {
+    p.data = data;
+    if (this.queue[this.head] !== p) return;
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.socket.uncork();
+      });
+    }
+    while (this.head < this.queue.length && this.queue[this.head]!.data !== undefined) {
+      if (!this.socket.destroyed) this.socket.write(this.queue[this.head]!.data!);
+      this.queue[this.head++] = undefined as unknown as Pending;
+    }
+    if (this.head === this.queue.length) {
+      this.queue.length = 0;
+      this.head = 0;
+      if (this.closing) this.socket.end();
+    }
+  }
+
+  /** Completes `p` and meters the command (ECPUs, latency, throttling bucket). */
+  finish(p: Pending, data: Buffer, bytesIn: number, kind: 'read' | 'write' | 'other', t0: number): void {
+    meter(this.ctx.counters, bytesIn, data.length, kind, (performance.now() - t0) * 1000);
+    this.ctx.bucket?.charge(ecpuOf(bytesIn, data.length));
+    this.complete(p, data);
+  }
+
+  /** A reply made by the proxy, metered as a command. */
+  answer(data: Buffer, bytesIn: number): void {
+    this.finish(this.reserve(), data, bytesIn, 'other', performance.now());
+  }
+
+  quit(): void {
+    this.closing = true;
+    if (this.head === this.queue.length) this.socket.end();
+  }
+
+  reset(): void {
+    this.multi = undefined;
+    this.unwatch();
+    this.subs.unsubscribe([], false);
+    this.subs.unsubscribe([], true);
+    this.proto = 2;
+    this.name = undefined;
+    this.login = this.ctx.defaultLogin;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.closing = true;
+    this.subs.close();
+    for (const c of [...this.dedicated.values(), ...this.watchConns.values()]) c.destroy('client gone');
+    this.dedicated.clear();
+    this.watchConns.clear();
+    this.socket.destroy();
+  }
+
+  private protocolError(): void {
+    this.socket.end(error('ERR Protocol error: expected RESP multibulk'));
+  }
+
+  private onCommand(v: unknown): void {
+    if (!Array.isArray(v) || v.length === 0) return;
+    const args = v as Buffer[];
+    if (this.paused || this.inbox.length > 0) {
+      this.inbox.push(args);
+      return;
+    }
+    this.exec(args);
+  }
+
+  private drain(): void {
+    while (!this.paused && this.inbox.length > 0) this.exec(this.inbox.shift()!);
+  }
+
+  /** True when the command may run now; otherwise it waits (ECPU throttling) or is refused. */
+  private admit(args: Buffer[]): boolean {
+    const bucket = this.ctx.bucket;
+    if (!bucket) return true;
+    const wait = bucket.waitMs();
+    if (wait === 0) {
+      this.throttledSince = undefined;
+      return true;
+    }
+    const now = performance.now();
+    this.throttledSince ??= now;
+    if (now - this.throttledSince + wait > this.ctx.tuning.throttleMaxDelayMs) {
+      this.throttledSince = undefined;
+      this.ctx.counters.throttledCommands++;
+      this.complete(this.reserve(), error('ERR Throttled: the cache is at its ECPUPerSecond maximum'));
+      return false;
+    }
+    this.paused = true;
+    this.inbox.unshift(args);
+    setTimeout(() => {
+      this.paused = false;
+      this.drain();
+    }, wait);
+    return false;
+  }
+
+  private exec(args: Buffer[]): void {
+    if (!this.admit(args)) return;
+    const t0 = performance.now();
+    const name = args[0]!.toString('latin1').toLowerCase();
+    const frame = encodeCommand(args);
+    const bytesIn = frame.length;
+    if (!this.login && name !== 'auth' && name !== 'hello' && name !== 'quit' && name !== 'reset') {
+      return this.answer(error('NOAUTH Authentication required.'), bytesIn);
+    }
+    if (args.length - 1 > this.ctx.maxArguments) {
+      return this.answer(error(`ERR too many arguments: at most ${this.ctx.maxArguments} are accepted`), bytesIn);
+    }
+    if (this.proto === 2 && this.subs.count > 0 && !SUBSCRIBED_OK.has(name)) {
+      return this.answer(error(`ERR Can't execute '${name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`), bytesIn);
+    }
+    if (this.multi && !IN_MULTI_LOCAL.has(name)) return this.queueInTransaction(name, args, frame);
+    if (localCommand(this, name, args, bytesIn)) return;
+    if (name === 'cluster') {
+      // COUNTKEYSINSLOT / GETKEYSINSLOT: to the node owning the slot asked about.
+      const slot = Number(args[2]?.toString());
+      if (!Number.isInteger(slot) || slot < 0 || slot > 16383) return this.answer(error('ERR Invalid or out of range slot'), bytesIn);
+      return this.forward(name, args, frame, t0, undefined, slot);
+    }
+    if (REFUSED.has(name)) return this.answer(error(unknownCommand(name, args)), bytesIn);
+    if (FAN_OUT.has(name)) return fanOut(this, name, args, bytesIn, t0);
+    switch (name) {
+      case 'multi':
+        this.multi = { frames: [encodeCommand(['MULTI'])], slot: this.watchSlot ?? -1, bytesIn };
+        return this.answer(OK, bytesIn);
+      case 'exec': return this.execTransaction(bytesIn, t0);
+      case 'discard':
+        if (!this.multi) return this.answer(error('ERR DISCARD without MULTI'), bytesIn);
+        this.multi = undefined;
+        this.unwatch();
+        return this.answer(OK, bytesIn);
+      case 'watch': return this.watch(name, args, frame, t0);
+      case 'unwatch':
+        this.unwatch();
+        return this.answer(OK, bytesIn);
+      case 'publish':
+        args = [Buffer.from('SPUBLISH'), ...args.slice(1)];
+        return this.forward('spublish', args, encodeCommand(args), t0);
+    }
+    this.forward(name, args, frame, t0);
+  }
+
+  /** Sends the command to its slot's node (or any primary when keyless) and queues its reply. */
+  forward(name: string, args: Buffer[], frame: Buffer, t0: number, dedicated?: Map<string, BackendConnection>, slot?: number): void {
+    const r = routing(name, args);
+    if (slot !== undefined) r.slot = slot;
+    if (r.slot === 'crossslot') return this.answer(error(CROSSSLOT), frame.length);
+    const p = this.reserve();
+    const kind = r.readonly ? 'read' : r.write ? 'write' : 'other';
+    this.ctx.router.run({
+      frame, n: 1, slot: r.slot, replica: this.reader && r.readonly, retrySafe: r.readonly && !r.blocking,
+      login: this.login!, proto: this.proto, lane: this.id,
+      ...(r.blocking || name === 'wait' ? { dedicated: this.dedicated } : dedicated ? { dedicated } : {}),
+      cb: (replies) => this.finish(p, replies[0]!, frame.length, kind, t0),
+    });
+  }
+
+  private queueInTransaction(name: string, args: Buffer[], frame: Buffer): void {
+    const m = this.multi!;
+    m.bytesIn += frame.length;
+    if (REFUSED.has(name) || name === 'subscribe' || name === 'ssubscribe') {
+      m.abort ??= unknownCommand(name, args);
+      return this.answer(error(m.abort), frame.length);
+    }
+    if (name === 'publish') frame = encodeCommand([Buffer.from('SPUBLISH'), ...args.slice(1)]);
+    const r = routing(name === 'publish' ? 'spublish' : name, args);
+    if (r.slot === 'crossslot' || (r.slot >= 0 && m.slot >= 0 && r.slot !== m.slot)) {
+      // As ElastiCache: every key of a transaction in one slot.
+      m.abort ??= CROSSSLOT;
+      return this.answer(error(CROSSSLOT), frame.length);
+    }
+    if (r.slot >= 0) m.slot = r.slot;
+    m.frames.push(frame);
+    this.answer(QUEUED, frame.length);
+  }
+
+  /**
+   * MULTI … EXEC leave together, as one write on one connection: the node runs them atomically
+   * whatever other clients' commands share that connection. Only EXEC's reply reaches the client
+   * (it already had OK and QUEUED from the proxy).
+   */
+  private execTransaction(bytesIn: number, t0: number): void {
+    const m = this.multi;
+    this.multi = undefined;
+    if (!m) return this.answer(error('ERR EXEC without MULTI'), bytesIn);
+    const watching = this.watchSlot !== undefined;
+    this.watchSlot = undefined;
+    if (m.abort) {
+      if (watching) this.unwatch();
+      return this.answer(error('EXECABORT Transaction discarded because of previous errors.'), bytesIn);
+    }
+    const frame = Buffer.concat([...m.frames, encodeCommand(['EXEC'])]);
+    const p = this.reserve();
+    this.ctx.router.run({
+      frame, n: m.frames.length + 1, slot: m.slot, replica: false, retrySafe: false,
+      login: this.login!, proto: this.proto, lane: this.id,
+      ...(watching ? { dedicated: this.watchConns } : {}),
+      cb: (replies) => this.finish(p, replies[replies.length - 1]!, m.bytesIn + bytesIn, 'write', t0),
+    });
+  }
+
+  /** WATCH holds a connection of the client's own until EXEC, DISCARD or UNWATCH. */
+  private watch(name: string, args: Buffer[], frame: Buffer, t0: number): void {
+    if (this.multi) return this.answer(error('ERR WATCH inside MULTI is not allowed'), frame.length);
+    const r = routing(name, args);
+    if (r.slot === 'crossslot' || (this.watchSlot !== undefined && r.slot !== this.watchSlot)) {
+      return this.answer(error(CROSSSLOT), frame.length);
+    }
+    this.watchSlot = r.slot as number;
+    this.forward(name, args, frame, t0, this.watchConns);
+  }
+
+  private unwatch(): void {
+    this.watchSlot = undefined;
+    for (const c of this.watchConns.values()) c.destroy('unwatch');
+    this.watchConns.clear();
+  }
+}
