@@ -26,7 +26,9 @@ import ts from 'typescript';
  *   the service's configuration); node auth, ACL users and TLS; the health monitor; the failover
  *   machine (over the engine); the API's own users, groups, keys and policy evaluation. metrics:
  *   collection from the nodes, the time-series store, the Prometheus exposition (over the engine).
- * - resources: the ElastiCache resources as records (validation, naming, commits). gateway: the
+ * - resources: the ElastiCache resources as records (validation, naming, commits). serverless: the
+ *   serverless caches' endpoint engine (a RESP-aware cluster proxy, its process beside the
+ *   endpoints) and its contract with the control plane. gateway: the
  *   IAM auth gateway of Redis connections (tokens checked with iam's SigV4 and policies, its process
  *   beside the endpoints).
  * - metrics: the metric contracts and stores. alarms: CloudWatch alarms evaluated over a metric
@@ -43,7 +45,7 @@ export const FLOORS: readonly (readonly string[])[] = [
   ['store', 'catalog'],
   ['engine', 'endpoints', 'events'],
   ['core', 'security', 'health', 'failover', 'iam', 'snapshots', 'metrics'],
-  ['resources', 'gateway', 'alarms', 'sns'],
+  ['resources', 'gateway', 'alarms', 'sns', 'serverless'],
   ['reconciler'],
   ['api'],
   ['service'],

@@ -7,12 +7,13 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { Redis, type Cluster } from 'ioredis';
+import { Redis, type Cluster, type RedisOptions } from 'ioredis';
 import { readJson } from '../../src/endpoints/proxy-files.js';
-import type { ServerlessUsage } from '../../src/serverless/proxy/config.js';
+import { writeFileAtomic } from '../../src/endpoints/proxy-files.js';
+import type { ServerlessProxyConfig, ServerlessUsage } from '../../src/serverless/proxy/config.js';
 import { waitFor } from '../../src/util/wait.js';
 import { useCleanup } from '../helpers/cleanup.js';
-import { endpointCluster, serverlessFixture, startEngine, type ServerlessFixture } from '../helpers/serverless-proxy.js';
+import { endpointCluster, serverlessFixture, startEngine, waitStatus, type ServerlessFixture } from '../helpers/serverless-proxy.js';
 
 const cleanup = useCleanup();
 let f: ServerlessFixture;
@@ -28,8 +29,8 @@ function run(cmd: string, args: string[], input?: string): Promise<{ code: numbe
 }
 
 /** A plain (non-cluster) TLS connection to the endpoint's `port`. */
-function direct(port = f.port): Redis {
-  const r = new Redis({ host: f.host, port, tls: { ca: f.caPem }, maxRetriesPerRequest: 0, lazyConnect: false });
+function direct(port = f.port, opts: RedisOptions = {}): Redis {
+  const r = new Redis({ host: f.host, port, tls: { ca: f.caPem }, maxRetriesPerRequest: 0, ...opts });
   cleanup.defer(() => r.disconnect());
   return r;
 }
@@ -123,8 +124,13 @@ describe('serverless endpoint engine: what clients see', { timeout: 120_000 }, (
     const r3 = await run('redis-cli', ['--tls', '--cacert', f.caFile, '-h', f.host, '-p', String(f.port), '-3', '--no-raw', 'HGETALL', '{h}hash']);
     assert.match(r3.out, /1# "a" => "1"/, r3.out);
     const reader = direct(f.readerPort);
-    await waitFor(async () => (await reader.get('{user1}:k1')) === 'v1', { timeoutMs: 5000, what: 'a replica read' });
-    const replicaReads = await Promise.all(f.shards.map(([, rep]) => rep!.client.info('commandstats')));
+    // Redis lists a replica in CLUSTER SLOTS only once it has replicated something, and the
+    // engine's next periodic refresh (1 s here) then sends reads from the reader port there.
+    const replicaReads = await waitFor(async () => {
+      assert.equal(await reader.get('{user1}:k1'), 'v1');
+      const stats = await Promise.all(f.shards.map(([, rep]) => rep!.client.info('commandstats')));
+      return stats.some((s) => /cmdstat_get:calls=[1-9]/.test(s)) ? stats : undefined;
+    }, { timeoutMs: 5000, what: 'a replica to serve a read' });
     assert.ok(replicaReads.some((s) => /cmdstat_get:calls=[1-9]/.test(s)), 'a replica served the GET');
   });
 
@@ -139,10 +145,10 @@ describe('serverless endpoint engine: what clients see', { timeout: 120_000 }, (
       'for i in range(200): rc.set(f"{{py}}:k{i}", i)',
       'assert all(rc.get(f"{{py}}:k{i}") == str(i).encode() for i in range(200))',
       'assert rc.mget(["{py}:k1", "{py}:k2"]) == [b"1", b"2"]',
-      'print("nodes", len(rc.get_nodes()), "ok")',
+      'print("primaries", len(rc.get_primaries()), "nodes", len(rc.get_nodes()), "ok")',
     ].join('\n');
     const res = await run('/usr/bin/python3', ['-c', py]);
-    assert.match(res.out, /nodes 1 ok/, res.out);
+    assert.match(res.out, /primaries 1 nodes 2 ok/, res.out); // the endpoint and the reader endpoint
   });
 
   it('meters ECPUs into usage-<n>.json: 1 per KB in and out, at least 1', async () => {
@@ -156,6 +162,40 @@ describe('serverless endpoint engine: what clients see', { timeout: 120_000 }, (
     assert.ok(after.ecpu - before.ecpu > 32.5 && after.ecpu - before.ecpu < 36, `ecpu delta ${after.ecpu - before.ecpu}`);
     assert.ok(after.currConnections >= 1);
   });
+
+  it("'user-group' auth (a new generation of proxy.json): NOAUTH, then each user's traffic runs as that user on the nodes", async () => {
+    const nodes = f.shards.flat();
+    await Promise.all(nodes.map((n) => n.client.call('ACL', 'SETUSER', 'alice', 'on', '>alice-pw', '~*', '&*', '+@all')));
+    await Promise.all(nodes.map((n) => n.client.call('ACL', 'SETUSER', 'bob', 'on', '>bob-pw', '~{bob}*', '+get', '+set', '+ping')));
+    await reconfigure({ auth: { mode: 'user-group' } }, 'g-users');
+    // RESP2: ioredis sends no HELLO 3 on connect, nor INFO (its ready check), which a client not logged in cannot run (NOAUTH, as from Redis).
+    const anon = direct(f.port, { protocol: 2, enableReadyCheck: false });
+    await assert.rejects(anon.get('k'), /NOAUTH/);
+    await assert.rejects(anon.call('AUTH', 'alice', 'wrong'), /WRONGPASS/);
+    assert.equal(await anon.call('AUTH', 'alice', 'alice-pw'), 'OK');
+    assert.equal(await anon.get('{user1}:k1'), 'v1');
+    const bob = direct(f.port, { username: 'bob', password: 'bob-pw' });
+    assert.equal(await bob.set('{bob}x', '1'), 'OK');
+    await assert.rejects(bob.set('{alice}x', '1'), /NOPERM/);
+    const users = endpointCluster(cleanup, f, { redisOptions: { tls: { ca: f.caPem }, username: 'alice', password: 'alice-pw' } });
+    assert.equal(await users.get('{bob}x'), '1');
+  });
+
+  it('throttles at the ECPUPerSecond maximum: delays, then refuses and counts ThrottledCmds', async () => {
+    await reconfigure({ auth: { mode: 'default', defaultLogin: { user: 'default', passwordFile: join(f.dir, 'admin.pw') } }, limits: { maxArguments: 3999, ecpuPerSecondMax: 200 } }, 'g-throttle');
+    const r = direct();
+    const before = await freshUsage();
+    const t0 = performance.now();
+    const results = await Promise.allSettled(Array.from({ length: 400 }, () => r.get('{user1}:k1')));
+    const ms = performance.now() - t0;
+    const ok = results.filter((x) => x.status === 'fulfilled').length;
+    const refused = results.filter((x) => x.status === 'rejected' && /Throttled/.test(String(x.reason))).length;
+    assert.equal(ok + refused, 400);
+    // One worker's share is 100 ECPU/s: a full bucket (100), then the refill while commands wait (500 ms).
+    assert.ok(ok >= 100 && ok < 250, `served ${ok}, refused ${refused} in ${ms.toFixed(0)} ms`);
+    const after = await freshUsage();
+    assert.equal(after.throttledCommands - before.throttledCommands, refused);
+  });
 });
 
 /** The workers' usage, as written after now. */
@@ -165,7 +205,17 @@ async function freshUsage(): Promise<ServerlessUsage> {
   return sumUsage();
 }
 
+/** Writes proxy.json anew (as the control plane does) and waits until every worker applied it. */
+async function reconfigure(change: Partial<ServerlessProxyConfig>, generation: string): Promise<void> {
+  f.config = { ...f.config, ...change, generation };
+  writeFileAtomic(f.configPath, JSON.stringify(f.config));
+  await waitStatus(f, (s) => s.generation === generation);
+}
+
 function sumUsage(): ServerlessUsage {
   const all = [0, 1].map((i) => readJson<ServerlessUsage>(join(f.dir, `usage-${i}.json`))).filter((u): u is ServerlessUsage => !!u);
-  return all.reduce((a, u) => ({ ...a, ecpu: a.ecpu + u.ecpu, commands: a.commands + u.commands, currConnections: a.currConnections + u.currConnections }));
+  return all.reduce((a, u) => ({
+    ...a, ecpu: a.ecpu + u.ecpu, commands: a.commands + u.commands, currConnections: a.currConnections + u.currConnections,
+    throttledCommands: a.throttledCommands + u.throttledCommands,
+  }));
 }

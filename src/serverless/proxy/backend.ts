@@ -53,6 +53,7 @@ export class BackendConnection {
   private rest: Buffer | undefined;
   private corked = false;
   private closeReason = 'backend connection closed';
+  private failed = false;
 
   constructor(readonly opts: BackendOptions) {
     const { host, port } = opts.node;
@@ -102,7 +103,11 @@ export class BackendConnection {
       n: 1, got: [], written: false,
       cb: (r) => {
         const err = r && errorText(r[0]!);
-        if (err !== undefined) this.destroy(`backend login failed: ${err}`);
+        if (err !== undefined) {
+          // The node keeps the connection open (as the user it had before), so stop reading now.
+          this.failed = true;
+          this.destroy(`backend login failed: ${err}`);
+        }
       },
     });
     this.outbox.push(frame);
@@ -153,6 +158,7 @@ export class BackendConnection {
         else if (frame[0] !== 0x3e) return this.destroy('backend sent a reply nothing asked for');
         continue;
       }
+      if (this.failed) return; // a failed login: nothing after it may reach a command
       const e = this.entries[this.head]!;
       e.got.push(frame);
       if (e.got.length === e.n) {

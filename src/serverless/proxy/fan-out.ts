@@ -3,7 +3,7 @@
  * shard: sent to each primary, their replies combined. SCAN's cursor carries the shard it is in:
  * cursor = node cursor × shards + shard index, so a scan walks the shards one after another.
  */
-import type { Session } from './session.js';
+import type { ClientSession as Session } from './client.js';
 import { array, bulk, decode, encodeCommand, error, errorText, integer, type Value } from './resp.js';
 
 export const FAN_OUT = new Set(['dbsize', 'flushall', 'flushdb', 'keys', 'scan', 'script']);

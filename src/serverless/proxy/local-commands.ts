@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { BackendConnection, type Login } from './backend.js';
 import { REFUSED_CLUSTER, slotOf, unknownCommand } from './commands.js';
 import { array, bulk, encodeCommand, error, integer, map, OK, simple, type Proto } from './resp.js';
-import type { Session } from './session.js';
+import type { ClientSession as Session } from './client.js';
 import { clusterInfoText, clusterNodesText, clusterShards, clusterSlots, virtualIds } from './virtual-cluster.js';
 
 const PONG = simple('PONG');

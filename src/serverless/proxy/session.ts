@@ -7,6 +7,7 @@
 import type net from 'node:net';
 import RedisParser from 'redis-parser';
 import type { BackendConnection, Login } from './backend.js';
+import type { ClientSession, Pending } from './client.js';
 import { CROSSSLOT, REFUSED, routing, unknownCommand } from './commands.js';
 import type { WorkerContext } from './context.js';
 import { fanOut, FAN_OUT } from './fan-out.js';
@@ -14,10 +15,6 @@ import { localCommand } from './local-commands.js';
 import { ecpuOf, meter } from './metering.js';
 import { Subscriptions } from './pubsub.js';
 import { encodeCommand, error, OK, QUEUED, type Proto } from './resp.js';
-
-interface Pending {
-  data: Buffer | undefined;
-}
 
 interface Transaction {
   frames: Buffer[];
@@ -31,7 +28,7 @@ interface Transaction {
 const SUBSCRIBED_OK = new Set(['subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'ping', 'quit', 'reset']);
 const IN_MULTI_LOCAL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
 
-export class Session {
+export class Session implements ClientSession {
   readonly id: number;
   proto: Proto = 2;
   login: Login | undefined;
@@ -39,9 +36,9 @@ export class Session {
   private readonly queue: Pending[] = [];
   private head = 0;
   private readonly parser: RedisParser;
-  private inbox: Buffer[][] = [];
+  /** Commands waiting for ECPUs (throttling), with when each arrived. */
+  private inbox: { args: Buffer[]; at: number }[] = [];
   private paused = false;
-  private throttledSince: number | undefined;
   private multi: Transaction | undefined;
   private watchSlot: number | undefined;
   /** Connections of this client alone: blocking commands, WATCH. */
@@ -108,7 +105,8 @@ export class Session {
   /** Completes `p` and meters the command (ECPUs, latency, throttling bucket). */
   finish(p: Pending, data: Buffer, bytesIn: number, kind: 'read' | 'write' | 'other', t0: number): void {
     meter(this.ctx.counters, bytesIn, data.length, kind, (performance.now() - t0) * 1000);
-    this.ctx.bucket?.charge(ecpuOf(bytesIn, data.length));
+    // The command was charged its request's ECPUs when admitted; now the reply's share.
+    this.ctx.bucket?.charge(ecpuOf(bytesIn, data.length) - ecpuOf(bytesIn, 0));
     this.complete(p, data);
   }
 
@@ -151,35 +149,36 @@ export class Session {
     if (!Array.isArray(v) || v.length === 0) return;
     const args = v as Buffer[];
     if (this.paused || this.inbox.length > 0) {
-      this.inbox.push(args);
+      this.inbox.push({ args, at: performance.now() });
       return;
     }
-    this.exec(args);
+    this.exec(args, performance.now());
   }
 
   private drain(): void {
-    while (!this.paused && this.inbox.length > 0) this.exec(this.inbox.shift()!);
+    while (!this.paused && this.inbox.length > 0) {
+      const { args, at } = this.inbox.shift()!;
+      this.exec(args, at);
+    }
   }
 
-  /** True when the command may run now; otherwise it waits (ECPU throttling) or is refused. */
-  private admit(args: Buffer[]): boolean {
+  /**
+   * True when the command may run now. Otherwise (the worker's ECPU bucket is empty) it waits,
+   * with every command after it, or, once it has waited throttleMaxDelayMs since it arrived, is
+   * refused and counted as throttled.
+   */
+  private admit(args: Buffer[], arrived: number): boolean {
     const bucket = this.ctx.bucket;
     if (!bucket) return true;
     const wait = bucket.waitMs();
-    if (wait === 0) {
-      this.throttledSince = undefined;
-      return true;
-    }
-    const now = performance.now();
-    this.throttledSince ??= now;
-    if (now - this.throttledSince + wait > this.ctx.tuning.throttleMaxDelayMs) {
-      this.throttledSince = undefined;
+    if (wait === 0) return true;
+    if (performance.now() + wait - arrived > this.ctx.tuning.throttleMaxDelayMs) {
       this.ctx.counters.throttledCommands++;
       this.complete(this.reserve(), error('ERR Throttled: the cache is at its ECPUPerSecond maximum'));
       return false;
     }
     this.paused = true;
-    this.inbox.unshift(args);
+    this.inbox.unshift({ args, at: arrived });
     setTimeout(() => {
       this.paused = false;
       this.drain();
@@ -187,12 +186,13 @@ export class Session {
     return false;
   }
 
-  private exec(args: Buffer[]): void {
-    if (!this.admit(args)) return;
-    const t0 = performance.now();
+  private exec(args: Buffer[], arrived: number): void {
+    if (!this.admit(args, arrived)) return;
+    const t0 = arrived;
     const name = args[0]!.toString('latin1').toLowerCase();
     const frame = encodeCommand(args);
     const bytesIn = frame.length;
+    this.ctx.bucket?.charge(ecpuOf(bytesIn, 0));
     if (!this.login && name !== 'auth' && name !== 'hello' && name !== 'quit' && name !== 'reset') {
       return this.answer(error('NOAUTH Authentication required.'), bytesIn);
     }
