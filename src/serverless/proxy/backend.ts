@@ -51,7 +51,8 @@ export class BackendConnection {
   private head = 0;
   private outbox: Buffer[] = [];
   private rest: Buffer | undefined;
-  private corked = false;
+  private pendingWrites: Buffer[] = [];
+  private flushScheduled = false;
   private closeReason = 'backend connection closed';
   private failed = false;
 
@@ -118,16 +119,21 @@ export class BackendConnection {
       this.outbox.push(frame);
       return;
     }
-    if (!this.corked) {
-      this.corked = true;
-      this.socket.cork();
-      process.nextTick(() => {
-        this.corked = false;
-        this.socket.uncork();
-      });
+    // One write per turn of the event loop for all the commands of all the clients sharing this
+    // connection (pipelining, and one TLS record instead of many).
+    this.pendingWrites.push(frame);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      process.nextTick(this.flush);
     }
-    this.socket.write(frame);
   }
+
+  private readonly flush = (): void => {
+    this.flushScheduled = false;
+    const out = this.pendingWrites;
+    this.pendingWrites = [];
+    if (!this.socket.destroyed && out.length > 0) this.socket.write(out.length === 1 ? out[0]! : Buffer.concat(out));
+  };
 
   private onConnect(): void {
     this.connected = true;

@@ -69,8 +69,14 @@ export function localCommand(s: Session, name: string, args: Buffer[], bytesIn: 
 
 const wrongArity = (name: string) => error(`ERR wrong number of arguments for '${name}' command`);
 
+const logins = new Map<string, Login>();
+
+/** The Login of user and password, one object per pair (pools are keyed by it). */
 export function loginOf(user: string, password: string): Login {
-  return { user, password, key: `${user}:${createHash('sha256').update(password).digest('hex').slice(0, 16)}` };
+  const key = `${user}:${createHash('sha256').update(password).digest('hex').slice(0, 16)}`;
+  let login = logins.get(key);
+  if (!login) logins.set(key, (login = { user, password, key }));
+  return login;
 }
 
 /**

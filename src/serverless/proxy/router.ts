@@ -49,7 +49,8 @@ const ASKING = encodeCommand(['ASKING']);
 const RETRYABLE = /^(TRYAGAIN|CLUSTERDOWN|LOADING|READONLY|MASTERDOWN)\b/;
 
 export class Router {
-  private readonly pools = new Map<string, BackendConnection[]>();
+  /** login → protocol and role → node → the pooled connections. Logins are interned (loginOf). */
+  private readonly pools = new Map<Login, Map<number, Map<string, BackendConnection[]>>>();
 
   constructor(private opts: RouterOptions, private readonly topology: Topology) {}
 
@@ -111,7 +112,9 @@ export class Router {
 
   /** Closes pooled connections (config change of login or TLS, or exit). */
   closeAll(): void {
-    for (const conns of this.pools.values()) for (const c of conns) c?.destroy('closing');
+    for (const byLogin of this.pools.values()) {
+      for (const byNode of byLogin.values()) for (const conns of byNode.values()) for (const c of conns) c?.destroy('closing');
+    }
     this.pools.clear();
   }
 
@@ -150,9 +153,15 @@ export class Router {
       }
       return c;
     }
-    const key = `${job.login.key}|${job.proto}|${readonly ? 'ro' : 'rw'}|${nodeKey(node)}`;
-    let conns = this.pools.get(key);
-    if (!conns) this.pools.set(key, (conns = []));
+    // Looked up on every command: maps keyed by objects and numbers, no string built.
+    let byLogin = this.pools.get(job.login);
+    if (!byLogin) this.pools.set(job.login, (byLogin = new Map()));
+    const kind = job.proto * 2 + (readonly ? 1 : 0);
+    let byNode = byLogin.get(kind);
+    if (!byNode) byLogin.set(kind, (byNode = new Map()));
+    const key = nodeKey(node);
+    let conns = byNode.get(key);
+    if (!conns) byNode.set(key, (conns = []));
     const i = job.lane % this.opts.poolSize;
     let c = conns[i];
     if (!c || c.closed) {

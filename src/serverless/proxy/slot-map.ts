@@ -13,7 +13,13 @@ export interface Shard {
   replicas: NodeAddress[];
 }
 
-export const nodeKey = (n: NodeAddress): string => `${n.host}:${n.port}`;
+const keys = new WeakMap<NodeAddress, string>();
+/** "host:port" (cached per address object: it is asked for on every command). */
+export function nodeKey(n: NodeAddress): string {
+  let k = keys.get(n);
+  if (k === undefined) keys.set(n, (k = `${n.host}:${n.port}`));
+  return k;
+}
 
 /** One CLUSTER SLOTS entry as clients decode it: [start, end, [host, port, id, …], …replicas]. */
 export type ClusterSlotsEntry = [number, number, ...unknown[]];
