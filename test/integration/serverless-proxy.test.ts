@@ -71,6 +71,17 @@ describe('serverless endpoint engine: what clients see', { timeout: 120_000 }, (
     const sizes = await Promise.all(f.shards.map(([p]) => p!.client.dbsize()));
     assert.ok(sizes.every((n) => n > 1000), `spread: ${sizes}`);
     assert.equal(await cc.dbsize(), N);
+    // SCAN and KEYS cover every shard (the cursor carries the shard it is in).
+    const r = direct();
+    const seen = new Set<string>();
+    let cursor = '0';
+    do {
+      const [next, page] = await r.scan(cursor, 'MATCH', '{user*', 'COUNT', 1000);
+      cursor = next;
+      for (const k of page) seen.add(k);
+    } while (cursor !== '0');
+    assert.equal(seen.size, N);
+    assert.equal((await r.keys('{user1}:*')).length, 20);
     // Same slot: allowed; different slots: CROSSSLOT from the endpoint (ioredis sees one node).
     assert.deepEqual(await cc.mget('{user1}:k1', '{user1}:k501'), ['v1', 'v501']);
     await assert.rejects(direct().mget('a', 'b'), /CROSSSLOT Keys in request don't hash to the same slot/);
