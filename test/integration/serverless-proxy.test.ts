@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import tls from 'node:tls';
 import { before, describe, it } from 'node:test';
 import { Redis, type Cluster, type RedisOptions } from 'ioredis';
 import { readJson } from '../../src/endpoints/proxy-files.js';
@@ -13,7 +14,7 @@ import { writeFileAtomic } from '../../src/endpoints/proxy-files.js';
 import type { ServerlessProxyConfig, ServerlessUsage } from '../../src/serverless/proxy/config.js';
 import { waitFor } from '../../src/util/wait.js';
 import { useCleanup } from '../helpers/cleanup.js';
-import { endpointCluster, serverlessFixture, startEngine, waitStatus, type ServerlessFixture } from '../helpers/serverless-proxy.js';
+import { endpointCluster, serverlessFixture, startEngine, status, waitStatus, type ServerlessFixture } from '../helpers/serverless-proxy.js';
 
 const cleanup = useCleanup();
 let f: ServerlessFixture;
@@ -59,6 +60,18 @@ describe('serverless endpoint engine: what clients see', { timeout: 120_000 }, (
     await assert.rejects(r.call('SELECT', '1'), /SELECT is not allowed/);
     await assert.rejects(r.call('PSUBSCRIBE', 'x*'), /unknown command/);
     await assert.rejects(r.call('MSET', ...Array.from({ length: 4000 }, (_, i) => `{t}${i}`)), /too many arguments/);
+    // Malformed input ends that client's connection, not its worker.
+    const workers = status(f)!.workers;
+    const bad = await new Promise<string>((resolve) => {
+      const s = tls.connect({ host: f.host, port: f.port, ca: f.caPem }, () => s.write('*2\r\n:1\r\n*0\r\n'));
+      let out = '';
+      s.on('data', (d) => { out += d; });
+      s.on('error', () => {});
+      s.on('close', () => resolve(out));
+    });
+    assert.match(bad, /Protocol error/);
+    assert.equal(await r.ping(), 'PONG');
+    assert.deepEqual(status(f)!.workers, workers);
   });
 
   it('stores and reads 10,000 keys with hash tags through ioredis Cluster (TLS), and refuses CROSSSLOT', async () => {

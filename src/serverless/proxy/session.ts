@@ -153,6 +153,8 @@ export class Session implements ClientSession {
 
   private onCommand(v: unknown): void {
     if (!Array.isArray(v) || v.length === 0) return;
+    // A command is an array of bulk strings; anything else (integers, nested arrays) is malformed.
+    if (!v.every((a) => Buffer.isBuffer(a))) return this.protocolError();
     const args = v as Buffer[];
     if (this.paused || this.inbox.length > 0) {
       this.inbox.push({ args, at: performance.now() });
@@ -193,6 +195,16 @@ export class Session implements ClientSession {
   }
 
   private exec(args: Buffer[], arrived: number): void {
+    try {
+      this.run(args, arrived);
+    } catch (e) {
+      // One client's unexpected input must not take the worker (and its other clients) down.
+      this.ctx.log('error', 'command failed in the proxy', { error: (e as Error).stack });
+      this.complete(this.reserve(), error('ERR internal error in the endpoint'));
+    }
+  }
+
+  private run(args: Buffer[], arrived: number): void {
     if (!this.admit(args, arrived)) return;
     const t0 = arrived;
     const name = args[0]!.toString('latin1').toLowerCase();
