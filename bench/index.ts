@@ -10,6 +10,7 @@
  *   iam module (IAM logins checked on the node by the IAM auth module vs a plain node, TLS: raw redis-servers, no service),
  *   backups (capture, restore into 1 and 3 shards, primary latency during a capture: raw redis-servers, no service),
  *   point-in-time restore's replay (a recorded stream of 1,000,000 writes replayed to a second: raw redis-servers),
+ *   serverless proxy (the serverless endpoint engine vs a direct TLS node: throughput, latency added, ECPUs: raw redis-servers),
  *   metrics collection's CPU at 100 and 1,000 nodes, every 60 s and 10 s (real nodes and simulated INFO, no service),
  *   4. scale: control-plane CPU at rest with 100 and 1,000 single-node clusters, failover and
  *      paginated DescribeCacheClusters with 1,000 nodes running (its own service),
@@ -32,6 +33,7 @@ import { iamModuleRows, measureIamModule } from './iam-module.js';
 import { durabilityRows, measureDurability } from './durability.js';
 import { measurePitrReplay, pitrRows } from './pitr.js';
 import { measureScale, scaleRows } from './scale.js';
+import { measureServerlessProxy, serverlessProxyRows } from './serverless-proxy.js';
 import { cloudWatchRows, measureCloudWatch } from './cloudwatch.js';
 import { consoleRows, measureConsole } from './console.js';
 import { measureMetrics, metricsRows } from './metrics.js';
@@ -248,6 +250,18 @@ async function main(): Promise<number> {
         if (!cleanup.interrupted) {
           console.error(`iam module failed: ${(e as Error).stack ?? e}`);
           rows.push({ measure: 'iam module', value: `FAILED: ${(e as Error).message.split('\n')[0]}`, goal: '', ok: false });
+        }
+      }
+    }
+    if (!only || only === 'serverless proxy') {
+      progress('— serverless proxy (raw redis-servers: the endpoint engine vs a direct TLS node)');
+      try {
+        rows.push(...serverlessProxyRows(await measureServerlessProxy(quick)));
+      } catch (e) {
+        failed = true;
+        if (!cleanup.interrupted) {
+          console.error(`serverless proxy failed: ${(e as Error).stack ?? e}`);
+          rows.push({ measure: 'serverless proxy', value: `FAILED: ${(e as Error).message.split('\n')[0]}`, goal: '', ok: false });
         }
       }
     }

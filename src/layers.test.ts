@@ -20,13 +20,15 @@ import ts from 'typescript';
  *   directory's layout (every path, its mode and owner), which every floor above takes its paths from.
  * - errors: the typed AWS error and the ElastiCache model's faults.
  * - store, catalog: the records and their store; the engines, node types, parameters on offer.
- * - engine, endpoints, events, serverless: redis-server processes and admin connections; the routes in front
- *   of them; the event sink (over the store); serverless caches' endpoint engine and its contract.
+ * - engine, endpoints, events: redis-server processes and admin connections; the routes in front
+ *   of them; the event sink (over the store).
  * - core, security, health, failover, iam: what API handlers and controllers share (Services, ARNs,
  *   the service's configuration); node auth, ACL users and TLS; the health monitor; the failover
  *   machine (over the engine); the API's own users, groups, keys and policy evaluation. metrics:
  *   collection from the nodes, the time-series store, the Prometheus exposition (over the engine).
- * - resources: the ElastiCache resources as records (validation, naming, commits). gateway: the
+ * - resources: the ElastiCache resources as records (validation, naming, commits). serverless: the
+ *   serverless caches' endpoint engine (a RESP-aware cluster proxy, its process beside the
+ *   endpoints) and its contract with the control plane. gateway: the
  *   IAM auth gateway of Redis connections (tokens checked with iam's SigV4 and policies, its process
  *   beside the endpoints).
  * - logs: CloudWatch Logs' groups, streams and events (logs.db) and the delivery of the nodes'
@@ -43,9 +45,9 @@ export const FLOORS: readonly (readonly string[])[] = [
   ['util', 'paths'],
   ['errors'],
   ['store', 'catalog'],
-  ['engine', 'endpoints', 'events', 'serverless'],
+  ['engine', 'endpoints', 'events'],
   ['core', 'security', 'health', 'failover', 'iam', 'snapshots', 'metrics'],
-  ['resources', 'gateway', 'alarms', 'sns', 'logs'],
+  ['resources', 'gateway', 'alarms', 'sns', 'logs', 'serverless'],
   ['reconciler'],
   ['api'],
   ['console'],
