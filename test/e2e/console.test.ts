@@ -7,7 +7,7 @@
  * writes to through the copied endpoint; an IAM user's key signs in and its policies refuse what
  * they do not allow; a request from another origin
  * (a page on another port of the same host, and a forged request) is refused. Screenshots of the
- * main pages go to docs/console/; axe-core finds no serious issue on the dashboard, a group's page and the create form.
+ * main pages go to docs/console/ (with CACHEFLEET_UPDATE_SCREENSHOTS=1); axe-core finds no serious issue on the dashboard, a group's page and the create form.
  */
 import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -28,7 +28,12 @@ import { waitFor } from '../../src/util/wait.js';
 import { redisCli } from '../helpers/e2e-exec.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
-const SHOTS = join(ROOT, 'docs/console');
+/**
+ * Screenshots of the main pages: into docs/console/ (what the README shows) when
+ * CACHEFLEET_UPDATE_SCREENSHOTS=1, else into a temporary directory removed afterwards, so a test
+ * run leaves the checkout as it was.
+ */
+let SHOTS = join(ROOT, 'docs/console');
 const GROUP = 'console-group';
 const TLS_GROUP = 'console-tls';
 const AUTH_TOKEN = 'console-auth-token-0123456789';
@@ -45,7 +50,8 @@ describe('web console in Chromium', { timeout: 90_000, skip }, () => {
 
   before(async () => {
     assert.ok(existsSync(join(ROOT, 'console/dist/index.html')), 'the console is built (npm run build, or scripts/setup.sh)');
-    mkdirSync(SHOTS, { recursive: true });
+    if (process.env.CACHEFLEET_UPDATE_SCREENSHOTS === '1') mkdirSync(SHOTS, { recursive: true });
+    else SHOTS = await cleanup.tmpDir('cachefleet-console-shots-');
     svc = await startService(cleanup);
     browser = await launchChromium(cleanup);
     context = await browser.newContext({ viewport: { width: 1200, height: 820 }, colorScheme: 'light' });

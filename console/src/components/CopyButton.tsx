@@ -13,7 +13,8 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
     }
   };
   return (
-    <button type="button" class="copy" onClick={copy} aria-label={`Copy ${label}`}>
+    // The accessible name starts with the visible word, in both states (axe: label-content-name-mismatch).
+    <button type="button" class="copy" onClick={copy} aria-label={`${done ? 'Copied' : 'Copy'} ${label}`}>
       {done ? 'Copied' : 'Copy'}
       <span class="visually-hidden" role="status">{done ? `${label} copied` : ''}</span>
     </button>
