@@ -157,7 +157,7 @@ export function defaultConfig(overrides: Partial<ServiceConfig> = {}): ServiceCo
  * its maxmemory) or the ECPU/s per shard crosses the `scaleOut` threshold, by as many shards as
  * bring it back under; it scales in by one shard when both have stayed under the `scaleIn`
  * thresholds for `scaleInCooldownMs`. One scaling at a time per cache, at least
- * `scaleOutCooldownMs` after the last one ended; never outside `minShards`–`maxShards`, never
+ * `scaleOutCooldownMs` after the last one started; never outside `minShards`–`maxShards`, never
  * below what CacheUsageLimits' minimums need nor above what their maximums allow.
  */
 export interface ServerlessScalingSettings {
@@ -171,13 +171,13 @@ export interface ServerlessScalingSettings {
   /** ECPUs a second per shard. */
   scaleOutEcpuPerShard: number;
   scaleInEcpuPerShard: number;
-  /** The least time between the end of one scaling and the start of the next. */
+  /** The least time between the start of one scaling and the next (a scaling itself always finishes first). */
   scaleOutCooldownMs: number;
   /** How long both measures must stay low before a shard is removed. */
   scaleInCooldownMs: number;
   /**
    * The data one shard holds at most (its maxmemory, before DataStorage.Maximum lowers it). Default:
-   * the backing node type's maxmemory.
+   * the backing node type's maxmemory less ElastiCache's default 25% reserved memory.
    */
   shardMemoryBytes?: number;
 }

@@ -16,9 +16,12 @@ import { MAX_SHARDS } from './shard-layout.js';
 
 export const GB = 1024 ** 3;
 
-/** The data one backing shard holds at most before DataStorage.Maximum lowers it. */
+/**
+ * The data one backing shard holds at most before DataStorage.Maximum lowers it: the setting, or
+ * what a node of the backing type holds with ElastiCache's default reserved-memory-percent (25).
+ */
 export function shardMemoryBytes(s: ServerlessScalingSettings): number {
-  return s.shardMemoryBytes ?? getNodeType(BACKING_NODE_TYPE)!.maxmemoryBytes;
+  return s.shardMemoryBytes ?? Math.floor(getNodeType(BACKING_NODE_TYPE)!.maxmemoryBytes * 0.75);
 }
 
 export interface ShardBounds {
