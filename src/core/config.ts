@@ -175,6 +175,8 @@ export interface ServerlessScalingSettings {
   scaleOutCooldownMs: number;
   /** How long both measures must stay low before a shard is removed. */
   scaleInCooldownMs: number;
+  /** How often each cache is evaluated (ECPU/s is measured over this period). */
+  evaluateIntervalMs: number;
   /**
    * The data one shard holds at most (its maxmemory, before DataStorage.Maximum lowers it). Default:
    * the backing node type's maxmemory less ElastiCache's default 25% reserved memory.
@@ -192,4 +194,5 @@ export const DEFAULT_SERVERLESS_SCALING: ServerlessScalingSettings = {
   scaleInEcpuPerShard: 10_000,
   scaleOutCooldownMs: 60_000,
   scaleInCooldownMs: 600_000,
+  evaluateIntervalMs: 10_000,
 };

@@ -33,7 +33,7 @@ afterEach(async () => { await t.close(); });
 function controller(): ServerlessController {
   const admin = { client: (address: string) => ({ info: async () => `used_memory:${used.get(address) ?? MB}\r\nmaxmemory:${100 * MB}\r\n` }) };
   const deps = { store: t.store, events: t.svc.events, logger: silentLogger, now: () => new Date(now), admin } as unknown as ReconcilerDeps;
-  const settings = { ...DEFAULT_SERVERLESS_SCALING, shardMemoryBytes: 100 * MB, scaleOutCooldownMs: 60_000, scaleInCooldownMs: 300_000, intervalMs: 1000 };
+  const settings = { ...DEFAULT_SERVERLESS_SCALING, shardMemoryBytes: 100 * MB, scaleOutCooldownMs: 60_000, scaleInCooldownMs: 300_000, evaluateIntervalMs: 1000 };
   return new ServerlessController(deps, new MergedViews(new CachedReads(t.store)), {
     dataDir: t.svc.config.dataDir, mainScript: '/nonexistent/main.js', usageSampleMs: 0, scaling: { settings, svc: t.svc },
   });

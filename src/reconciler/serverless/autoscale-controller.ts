@@ -19,10 +19,10 @@ export class Autoscaler {
     private readonly d: ReconcilerDeps,
     private readonly views: MergedViews,
     private readonly svc: Services,
-    private readonly s: ServerlessScalingSettings & { intervalMs?: number },
+    private readonly s: ServerlessScalingSettings,
   ) {}
 
-  /** One evaluation (at most every `intervalMs`); true when it started a scaling. */
+  /** One evaluation (at most every `evaluateIntervalMs`); true when it started a scaling. */
   async step(v: ServerlessCacheView, g: GroupView): Promise<boolean> {
     const shards = g.doc.nodeGroups ?? [];
     if (!this.s.enabled || !g.doc.clusterEnabled || shards.length === 0 || g.doc.resharding || g.doc.deleteRequested) return false;
@@ -32,7 +32,7 @@ export class Autoscaler {
     const now = this.d.now();
     const at = (iso: string | undefined) => (iso === undefined ? undefined : Date.parse(iso));
     const markAt = at(state.ecpuMark?.at);
-    if (markAt !== undefined && now.getTime() - markAt < (this.s.intervalMs ?? 10_000)) return false;
+    if (markAt !== undefined && now.getTime() - markAt < this.s.evaluateIntervalMs) return false;
     const memory = await this.memory(g);
     if (!memory) return false;
     const seconds = markAt !== undefined ? (now.getTime() - markAt) / 1000 : 0;

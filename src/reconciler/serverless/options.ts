@@ -20,7 +20,7 @@ export interface ServerlessOptions {
   /**
    * Autoscaling (autoscaler.ts): the settings, and the services the resharding's desired state is
    * written with (as ModifyReplicationGroupShardConfiguration writes it). Absent: caches keep their
-   * shard count. `intervalMs`: how often a cache is evaluated (default 10 s).
+   * shard count.
    */
-  scaling?: { settings: ServerlessScalingSettings & { intervalMs?: number }; svc: Services };
+  scaling?: { settings: ServerlessScalingSettings; svc: Services };
 }
