@@ -5,6 +5,7 @@
  * engine may not be installed) until its primary's memory crosses the scale-out threshold; the
  * autoscaler reshards the hidden group to 2 shards online, with an event saying why; every key
  * written is still there with its value, and `cachefleet usage` shows 2 shards and the decision.
+ * Most keys deleted, the cache scales back in to 1 shard once low for the cool-down, keeping the rest.
  * The backing nodes' maxmemory is the shard's capacity, with no reserved memory on top.
  */
 import { describe, test, before } from 'node:test';
@@ -23,14 +24,16 @@ import { waitFor } from '../../src/util/wait.js';
 import { STANDIN_ENGINE_SOURCE } from '../../src/reconciler/serverless/standin-engine.js';
 
 const ENGINE = join(CLI, '..', '..', 'dist', 'src', 'serverless', 'proxy', 'main.js');
-const SHARD_MB = 8;
+// Shards of 16 MB: a node's own overhead (replication backlog, allocator) stays well under the scale-in threshold.
+const SHARD_MB = 16;
 
-describe('serverless autoscaling', { timeout: 150_000 }, () => {
+describe('serverless autoscaling', { timeout: 200_000 }, () => {
   const cleanup = useCleanup();
   let svc: TestService;
 
   before(async () => {
-    const args = ['--serverless-shard-memory-mb', String(SHARD_MB), '--serverless-scaling-interval-ms', '250', '--serverless-scale-out-cooldown-ms', '0'];
+    const args = ['--serverless-shard-memory-mb', String(SHARD_MB), '--serverless-scaling-interval-ms', '250', '--serverless-scale-out-cooldown-ms', '0',
+      '--serverless-scale-in-cooldown-ms', '1000'];
     if (!existsSync(ENGINE)) {
       const standin = join(await cleanup.tmpDir('cachefleet-standin-'), 'main.js');
       await writeFile(standin, STANDIN_ENGINE_SOURCE);
@@ -39,7 +42,7 @@ describe('serverless autoscaling', { timeout: 150_000 }, () => {
     svc = await startService(cleanup, { args });
   });
 
-  test('filled past the memory threshold, a cache scales from 1 shard to 2 online with every key kept', async () => {
+  test('filled past the memory threshold, a cache scales from 1 shard to 2 online with every key kept; emptied, back to 1', async () => {
     await svc.client.send(new CreateServerlessCacheCommand({ ServerlessCacheName: 'grow', Engine: 'redis' }));
     await waitFor(async () => (await svc.client.send(new DescribeServerlessCachesCommand({ ServerlessCacheName: 'grow' }))).ServerlessCaches![0]!.Status === 'available',
       { timeoutMs: 45_000, intervalMs: 250, what: 'the cache to be available' });
@@ -80,5 +83,14 @@ describe('serverless autoscaling', { timeout: 150_000 }, () => {
       const replies = await Promise.all(batch.map((i) => client.get(`key:${i}`)));
       replies.forEach((v, j) => assert.equal(v, value(start + j), `key:${start + j}`));
     }
+
+    // Nine keys in ten deleted: both measures low, the cache scales back in to one shard with the rest.
+    const deleted = Array.from({ length: written }, (_, i) => i).filter((i) => i % 10 !== 0);
+    for (let k = 0; k < deleted.length; k += 500) await Promise.all(deleted.slice(k, k + 500).map((i) => client.del(`key:${i}`)));
+    await waitFor(async () => { const u = await usage(); return u.Shards === 1 && u.Scaling === undefined && /2 → 1 shards/.test(u.LastScaling ?? ''); },
+      { timeoutMs: 60_000, intervalMs: 500, what: 'the cache to scale back in to 1 shard' });
+    const kept = Array.from({ length: written }, (_, i) => i).filter((i) => i % 10 === 0);
+    assert.deepEqual(await Promise.all(kept.map((i) => client.get(`key:${i}`))), kept.map(value));
+    assert.equal(await client.get('key:1'), null);
   });
 });
