@@ -5,6 +5,7 @@ import { CachefleetService } from '../service/service.js';
 import { createLogger } from '../util/logger.js';
 import { prettyLogStream } from './pretty-log.js';
 import { addSnapshotS3Options, snapshotS3Config } from './snapshot-s3-options.js';
+import { addServerlessScalingOptions, serverlessScalingConfig } from './serverless-scaling-options.js';
 
 const int = (v: string) => {
   const n = Number(v);
@@ -52,7 +53,7 @@ export function registerServerCommand(program: Command): void {
     .option('--node-user <user>', 'when run as root: the unprivileged user cache nodes run as (default redis, from Debian\'s redis-server package)')
     .option('--log-level <level>', 'debug, info, warn or error', 'info')
     .option('--log-format <format>', 'pretty or json (default: pretty on a terminal)');
-  addSnapshotS3Options(command)
+  addServerlessScalingOptions(addSnapshotS3Options(command))
     .action(async (o) => {
       if (!['auto', 'nftables', 'proxy'].includes(o.router)) throw new Error(`--router must be auto, nftables or proxy (got ${o.router})`);
       if (o.pitrFlushMs < 100) throw new Error(`--pitr-flush-ms must be at least 100 (got ${o.pitrFlushMs})`);
@@ -76,6 +77,7 @@ export function registerServerCommand(program: Command): void {
         ...(o.metricsTokenFile ? { metricsTokenFile: resolve(o.metricsTokenFile) } : {}),
         ...(o.nodeUser ? { nodeUser: o.nodeUser } : {}),
         ...(snapshotS3 ? { snapshotS3 } : {}),
+        serverlessScaling: serverlessScalingConfig(o),
       });
       const pretty = (o.logFormat ?? (process.stdout.isTTY ? 'pretty' : 'json')) === 'pretty';
       const logger = createLogger({ level: config.logLevel, ...(pretty ? { destination: prettyLogStream(process.stdout) } : {}) });

@@ -2,7 +2,8 @@
  * `cachefleet usage <cache>`: what a serverless cache has used, as ElastiCache Serverless bills it —
  * ECPUs (1 per KB transferred for simple commands), commands, bytes in and out, and GB-hours of data
  * stored — read from the data directory (the totals the control plane keeps in its state, plus
- * what the endpoint's workers counted since). Works beside a running service, and on a stopped one.
+ * what the endpoint's workers counted since), with the backing group's shard count and the
+ * autoscaler's last decision. Works beside a running service, and on a stopped one.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -10,7 +11,7 @@ import type { Command } from 'commander';
 import { dataPaths, serverlessPaths } from '../paths/index.js';
 import { readWorkerUsage } from '../reconciler/serverless/engine-process.js';
 import { emptyUsage, usageAsOf } from '../reconciler/serverless/usage.js';
-import { getServerlessCache, SqliteStore } from '../store/index.js';
+import { getGroup, getServerlessCache, SqliteStore } from '../store/index.js';
 
 export function registerUsageCommand(program: Command): void {
   program.command('usage <cache>')
@@ -28,11 +29,16 @@ export function registerUsageCommand(program: Command): void {
         const now = new Date();
         const stored = (await store.get('serverlessUsage', key))?.doc ?? emptyUsage(key, new Date(cache.doc.createdAt));
         const u = usageAsOf(stored, readWorkerUsage(serverlessPaths(paths.serverless, key).dir), now);
+        const group = await getGroup(store, cache.doc.backingGroupId);
+        const last = u.scaling?.lastDecision;
         const report = {
           ServerlessCacheName: key, Status: cache.doc.status, ...(cache.doc.waitingFor ? { WaitingFor: cache.doc.waitingFor } : {}),
           Since: u.since, ECPUs: round(u.ecpu), Commands: u.commands, ReadCommands: u.readCommands, WriteCommands: u.writeCommands,
           ThrottledCommands: u.throttledCommands, BytesIn: u.bytesIn, BytesOut: u.bytesOut,
           DataStorageGBHours: round(u.gbHours), BytesUsedForCache: u.lastBytes ?? null,
+          Shards: group?.doc.nodeGroups?.filter((ng) => !group.doc.resharding?.removing.includes(ng.id)).length ?? null,
+          ...(group?.doc.resharding ? { Scaling: `${group.doc.resharding.movedSlots}/${group.doc.resharding.totalSlots} slots moved` } : {}),
+          LastScaling: last ? `${last.at}: ${last.from} → ${last.to} shards (${last.reason})` : null,
         };
         if (o.json) { console.log(JSON.stringify(report, null, 2)); return; }
         const rows = Object.entries(report).map(([k, v]) => [k, String(v ?? '-')] as const);

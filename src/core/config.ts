@@ -53,6 +53,8 @@ export interface ServiceConfig {
   serverlessCacheQuota: number;
   /** The serverless endpoint engine's entry point (a `main.js`); default the one built beside the service. */
   serverlessEngineScript?: string;
+  /** How serverless caches scale by themselves (reconciler/serverless/autoscaler.ts). */
+  serverlessScaling: ServerlessScalingSettings;
   /**
    * Automatic daily backups are taken (groups and clusters with SnapshotRetentionLimit > 0, in
    * their window). Off: none is taken (the settings are kept and shown, expired ones still go);
@@ -131,6 +133,7 @@ export function defaultConfig(overrides: Partial<ServiceConfig> = {}): ServiceCo
     stuckLinkMs: 15_000,
     snapshotQuota: 1000,
     serverlessCacheQuota: 40,
+    serverlessScaling: { ...DEFAULT_SERVERLESS_SCALING },
     automaticBackups: true,
     pitrFlushMs: 10_000,
     metricsPeriodMs: 60_000,
@@ -148,3 +151,48 @@ export function defaultConfig(overrides: Partial<ServiceConfig> = {}): ServiceCo
   cfg.dataDir = resolve(cfg.dataDir);
   return cfg;
 }
+
+/**
+ * Serverless autoscaling (issue 14). A cache scales out when a shard's memory use (used_memory of
+ * its maxmemory) or the ECPU/s per shard crosses the `scaleOut` threshold, by as many shards as
+ * bring it back under; it scales in by one shard when both have stayed under the `scaleIn`
+ * thresholds for `scaleInCooldownMs`. One scaling at a time per cache, at least
+ * `scaleOutCooldownMs` after the last one started; never outside `minShards`–`maxShards`, never
+ * below what CacheUsageLimits' minimums need nor above what their maximums allow.
+ */
+export interface ServerlessScalingSettings {
+  /** Off: caches keep their shard count (CacheUsageLimits' minimums still pre-scale at creation). */
+  enabled: boolean;
+  minShards: number;
+  maxShards: number;
+  /** Fractions (0–1) of a shard's maxmemory. */
+  scaleOutMemory: number;
+  scaleInMemory: number;
+  /** ECPUs a second per shard. */
+  scaleOutEcpuPerShard: number;
+  scaleInEcpuPerShard: number;
+  /** The least time between the start of one scaling and the next (a scaling itself always finishes first). */
+  scaleOutCooldownMs: number;
+  /** How long both measures must stay low before a shard is removed. */
+  scaleInCooldownMs: number;
+  /** How often each cache is evaluated (ECPU/s is measured over this period). */
+  evaluateIntervalMs: number;
+  /**
+   * The data one shard holds at most (its maxmemory, before DataStorage.Maximum lowers it). Default:
+   * the backing node type's maxmemory less ElastiCache's default 25% reserved memory.
+   */
+  shardMemoryBytes?: number;
+}
+
+export const DEFAULT_SERVERLESS_SCALING: ServerlessScalingSettings = {
+  enabled: true,
+  minShards: 1,
+  maxShards: 8,
+  scaleOutMemory: 0.75,
+  scaleInMemory: 0.3,
+  scaleOutEcpuPerShard: 50_000,
+  scaleInEcpuPerShard: 10_000,
+  scaleOutCooldownMs: 60_000,
+  scaleInCooldownMs: 600_000,
+  evaluateIntervalMs: 10_000,
+};

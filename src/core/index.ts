@@ -5,6 +5,6 @@
  * the real context at start.
  */
 export { arn, parseArn, type ArnResourceType } from './arn.js';
-export { defaultConfig, DEFAULT_PORT, type ServiceConfig, type SnapshotS3Config } from './config.js';
+export { defaultConfig, DEFAULT_PORT, DEFAULT_SERVERLESS_SCALING, type ServiceConfig, type ServerlessScalingSettings, type SnapshotS3Config } from './config.js';
 export type { Services, LogDeliveryAccess } from './services.js';
 export type { BackupAccess, KeyReference } from './backups.js';

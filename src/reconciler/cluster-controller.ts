@@ -9,17 +9,8 @@ import { SecurityStep } from './security.js';
 import { ConfigDrift, managedConfig, shown } from './drift.js';
 import type { NodeSpec } from '../engine/types.js';
 import { finalSnapshotGate } from './backups/final-snapshot.js';
-import { isServerlessBacking, SERVERLESS_PARAMETERS } from '../resources/serverless.js';
-
-/**
- * A serverless cache's backing nodes run the engine configuration ElastiCache Serverless fixes
- * (volatile-lru, maxclients 65000) over their default cluster-mode parameter group: the customer
- * has no parameter group to change it with, and the drift check holds the nodes to it.
- */
-function serverlessOverlay(clusterId: string, group: CacheParameterGroupRecord | undefined): CacheParameterGroupRecord | undefined {
-  if (!group || !isServerlessBacking(clusterId)) return group;
-  return { ...group, values: { ...group.values, ...SERVERLESS_PARAMETERS } };
-}
+import { DEFAULT_SERVERLESS_SCALING } from '../core/index.js';
+import { serverlessNodeParameters } from './serverless/node-parameters.js';
 
 /**
  * Drives one cache cluster's nodes toward its record, in order, each step safe to repeat:
@@ -46,7 +37,9 @@ export class ClusterController {
     const c: CacheClusterRecord = structuredClone(stored.doc);
     if (c.deleteRequested) return this.delete(stored);
 
-    const group = serverlessOverlay(c.id, (await this.d.store.get('cacheParameterGroup', c.cacheParameterGroupName))?.doc);
+    // A serverless cache's backing nodes: the configuration it fixes, and maxmemory from its limits.
+    const group = await serverlessNodeParameters(this.d.store, this.d.serverless?.scaling?.settings ?? DEFAULT_SERVERLESS_SCALING, c,
+      (await this.d.store.get('cacheParameterGroup', c.cacheParameterGroupName))?.doc);
     if (!group) {
       c.status = 'incompatible-parameters';
       await this.save(stored, c);

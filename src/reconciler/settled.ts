@@ -65,7 +65,7 @@ export class SettledClusters {
  * Kinds whose records enter the fingerprint by version (cluster, group, parameter group), that
  * only the endpoints use (programmed every pass), or that no cluster's reconcile reads (the
  * status halves of users and user groups: a node's ACL follows their specs only; the event
- * sink's cursor): their commits
- * do not touch other clusters.
+ * sink's cursor; serverless caches' usage, rewritten by the autoscaler every evaluation): their
+ * commits do not touch other clusters.
  */
-const FINGERPRINTED: ReadonlySet<Kind> = new Set<Kind>(['cacheCluster', 'cacheClusterStatus', 'replicationGroup', 'replicationGroupStatus', 'cacheParameterGroup', 'address', 'tags', 'securityGroup', 'networkInterface', 'userStatus', 'userGroupStatus', 'eventCursor']);
+const FINGERPRINTED: ReadonlySet<Kind> = new Set<Kind>(['cacheCluster', 'cacheClusterStatus', 'replicationGroup', 'replicationGroupStatus', 'cacheParameterGroup', 'address', 'tags', 'securityGroup', 'networkInterface', 'userStatus', 'userGroupStatus', 'eventCursor', 'serverlessUsage']);

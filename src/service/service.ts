@@ -196,7 +196,7 @@ export class CachefleetService {
         { store, views, provider, admin, network, events, engines, logger: reconcilerLog, now, monitor, security,
           nodeKeyOf: (c) => nodeKey(c.id, c.nodes[0]?.id ?? '0001'), backups: { svc: services, io: snapshotIO, pitr },
           // Serverless caches: data storage is sampled once a metrics period (GB-hours).
-          serverless: { dataDir: config.dataDir, usageSampleMs: config.metricsPeriodMs,
+          serverless: { dataDir: config.dataDir, usageSampleMs: config.metricsPeriodMs, scaling: { settings: config.serverlessScaling, svc: services },
             ...(config.serverlessEngineScript ? { mainScript: config.serverlessEngineScript } : {}), metrics: metrics.store,
             ...(installation.managementAddress ? { managementAddress: installation.managementAddress } : {}) },
           onPass: (ms) => own.reconcilePass(ms) },

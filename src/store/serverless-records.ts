@@ -105,4 +105,16 @@ export interface ServerlessUsageRecord {
   lastBytes?: number;
   lastSampleAt?: string;
   workers: Record<string, WorkerUsageMark>;
+  /** The autoscaler's memory (reconciler/serverless/autoscaler.ts). */
+  scaling?: ServerlessScalingRecord;
+}
+
+/** What the autoscaler keeps between passes, and its last decision (shown by `cachefleet usage`). */
+export interface ServerlessScalingRecord {
+  /** The ECPU total and time of the last evaluation (ECPU/s is the delta to the next). */
+  ecpuMark?: { ecpu: number; at: string };
+  /** Since when both measures have been under the scale-in thresholds. */
+  lowSince?: string;
+  lastScaledAt?: string;
+  lastDecision?: { at: string; from: number; to: number; reason: string };
 }

@@ -145,6 +145,7 @@ describe('serverless caches', { timeout: 120_000 }, () => {
     assert.equal(usage.Status, 'available');
     assert.equal(typeof usage.ECPUs, 'number');
     if (!engineInstalled) assert.equal(usage.ECPUs, 5, "the stand-in's counters");
+    assert.equal(usage.Shards, 1, 'one shard: the autoscaler has had no reason to scale');
   });
 
   test('a serverless snapshot, and a new cache restored from it, with the data', async () => {

@@ -14,6 +14,7 @@ import {
   BACKING_NODE_TYPE, backingBackupWindows, SERVERLESS_PORT, SERVERLESS_READER_PORT, backingGroupId, checkDailySnapshotTime, checkRetention,
   checkServerlessEngine, checkServerlessQuota, lockedTokenSha, normalizeServerlessCacheName, resolveUsageLimits,
 } from '../../resources/serverless.js';
+import { shardBounds } from '../../resources/serverless-scaling.js';
 import { resolveSubnetIds, serverlessRestoreSource, serverlessUserGroup } from '../../resources/serverless-inputs.js';
 import { tagOps } from '../../resources/tags.js';
 import { attachmentOps } from '../../resources/user-groups.js';
@@ -65,7 +66,8 @@ async function create(svc: Services, name: string, input: CreateServerlessCacheR
     CacheNodeType: BACKING_NODE_TYPE,
     EngineVersion: `${engine.major}.${engine.minor}`,
     CacheParameterGroupName: `default.${engine.family}.cluster.on`,
-    NumNodeGroups: 1,
+    // One shard, or as many as CacheUsageLimits' minimums need (pre-scaled; the autoscaler goes on from there).
+    NumNodeGroups: shardBounds(svc.config.serverlessScaling, limits).min,
     ReplicasPerNodeGroup: 1,
     AutomaticFailoverEnabled: true,
     MultiAZEnabled: true,

@@ -2,16 +2,10 @@ import { CommonErrors, fault } from '../../errors/index.js';
 import type { ModifyReplicationGroupShardConfigurationMessage, ModifyReplicationGroupShardConfigurationResult } from '../model/shapes.js';
 import { defineAction } from './define.js';
 import { presentReplicationGroup } from '../present/replication-group.js';
-import { formatSlots, parseSlots } from '../../engine/cluster-nodes.js';
-import { planRebalance, slotMoves } from '../../engine/slot-plan.js';
-import { reserveAddresses } from '../../resources/addresses.js';
-import { checkCapacity } from '../../resources/capacity.js';
-import { newCacheCluster, settingsOf } from '../../resources/cluster-factory.js';
-import { memberClusters, requireReplicationGroup, requireSubnetGroup } from '../../resources/lookups.js';
-import { availabilityZones } from '../../resources/placement.js';
-import { MAX_SHARDS, shardId, shardMemberId } from '../../resources/shard-layout.js';
-import { arn } from '../../core/index.js';
-import { bumped, clusterCreate, groupSpecWrite, presentedGroup, type CacheClusterRecord, type NodeGroupRecord, type ReplicationGroupRecord, type WriteOp } from '../../store/index.js';
+import { requireReplicationGroup } from '../../resources/lookups.js';
+import { planReshard } from '../../resources/reshard.js';
+import { MAX_SHARDS } from '../../resources/shard-layout.js';
+import { presentedGroup, type ReplicationGroupRecord } from '../../store/index.js';
 import { retryOnConflict } from '../../resources/commit.js';
 
 /**
@@ -35,62 +29,13 @@ export default defineAction<ModifyReplicationGroupShardConfigurationMessage, Mod
     if (count < 1 || count > MAX_SHARDS) throw CommonErrors.invalidParameterValue(`NodeGroupCount must be between 1 and ${MAX_SHARDS} (got ${count}).`);
     const current = g.nodeGroups.length;
     const removing = shardsToRemove(g, count, input);
-    const members = await memberClusters(svc, g);
-    const replicas = (g.nodeGroups[0]?.memberClusters.length ?? 1) - 1;
-    const newCount = Math.max(0, count - current);
-    if (newCount) {
-      await checkCapacity(svc.store, svc.config.hostMemoryBytes, svc.config.memoryOvercommit, [{ nodeType: g.cacheNodeType, count: newCount * (replicas + 1) }]);
-    }
-    const zones = availabilityZones((await requireSubnetGroup(svc, g.cacheSubnetGroupName)).doc);
-    const used = new Set(g.nodeGroups.map((ng) => Number(ng.id)));
-    const newIds: string[] = [];
-    for (let n = 1; newIds.length < newCount; n++) if (!used.has(n)) newIds.push(shardId(n - 1));
-    const azPrefs = input.ReshardingConfiguration ?? [];
-    const now = svc.now();
-
-    const layout = newIds.map((sid, i) => ({
-      sid,
-      members: Array.from({ length: replicas + 1 }, (_, k) => ({
-        id: shardMemberId(g.id, sid, k),
-        az: azPrefs[current + i]?.PreferredAvailabilityZones?.[k] ?? zones[(current + i + k) % zones.length]!,
-      })),
-    }));
-    const ids = layout.flatMap((l) => l.members.map((m) => m.id));
-    const { addresses, ops: addressOps } = await reserveAddresses(svc.store, svc.config.endpointCidr, ids.map((m) => `replicationGroup:${g.id}:${m}`));
-    const primary = members.find((c) => c.id === g.primaryClusterId)!;
-    const clusters: CacheClusterRecord[] = [];
-    const added: NodeGroupRecord[] = layout.map((l) => {
-      for (const m of l.members) {
-        clusters.push({
-          ...newCacheCluster({
-            id: m.id, arn: arn(svc.installation, 'cluster', m.id), settings: settingsOf(primary), engineVersionInstalled: primary.engineVersionInstalled,
-            availabilityZone: m.az, nodeAddress: addresses[clusters.length]!, replicationGroupId: g.id, now,
-          }),
-          nodeGroupId: l.sid,
-        });
-      }
-      return { id: l.sid, slots: '', primaryClusterId: l.members[0]!.id, memberClusters: l.members.map((m) => m.id) };
-    });
-    const shards = [...g.nodeGroups!, ...added];
-    const currentSlots = new Map(shards.map((ng) => [ng.id, ng.slots ? parseSlots(ng.slots) : []]));
-    const desired = planRebalance(currentSlots, shards.map((ng) => ng.id).filter((id) => !removing.includes(id)));
-    const moves = slotMoves(currentSlots, desired);
-    const next: ReplicationGroupRecord = bumped({
-      ...g,
-      nodeGroups: shards.map((ng) => ({ ...ng, slots: formatSlots(desired.get(ng.id) ?? []) })),
-      memberClusters: [...g.memberClusters, ...ids],
-      resharding: { startedAt: now.toISOString(), totalSlots: moves.length, movedSlots: 0, keysMoved: 0, removing },
-    });
-    const ops: WriteOp[] = [
-      ...groupSpecWrite(view, next),
-      ...clusters.map(clusterCreate),
-      ...addressOps,
-    ];
-    await svc.store.commit(ops);
+    const azPrefs = (input.ReshardingConfiguration ?? []).map((r) => r.PreferredAvailabilityZones);
+    const plan = await planReshard(svc, view, count, removing, azPrefs);
+    await svc.store.commit(plan.ops);
     await svc.events.emit('replication-group', g.id,
-      `Resharding of ${g.id} started: ${current} → ${count} node groups, ${moves.length} slots to move`);
+      `Resharding of ${g.id} started: ${current} → ${count} node groups, ${plan.slotsToMove} slots to move`);
     svc.kick();
-    return { ReplicationGroup: presentReplicationGroup(presentedGroup(next), [...members, ...clusters]) };
+    return { ReplicationGroup: presentReplicationGroup(presentedGroup(plan.next), [...plan.members, ...plan.created]) };
   }));
 
 /** The node groups a decrease removes (NodeGroupsToRemove or the complement of NodeGroupsToRetain). */

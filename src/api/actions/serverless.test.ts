@@ -81,6 +81,18 @@ test('CreateServerlessCache records the cache and a hidden cluster-mode backing 
   assert.equal(described[0].ServerlessCacheName, 'orders');
 });
 
+test('CacheUsageLimits minimums pre-scale the backing group at creation (shards enough to hold them under the scale-out thresholds)', async () => {
+  // The default shard holds 0.75 × 4.8 GB under the threshold: 10 GB need 3 shards; ECPU/s 120,000 at 50,000 a shard: 3.
+  await createCache(t, 'big', { CacheUsageLimits: { DataStorage: { Minimum: 10, Unit: 'GB' } } });
+  const big = (await getGroup(t.store, 'serverless--big'))!.doc;
+  assert.deepEqual(big.nodeGroups!.map((ng) => ng.slots), ['0-5461', '5462-10922', '10923-16383']);
+  assert.equal(big.memberClusters.length, 6, 'a primary and a replica each');
+  await createCache(t, 'busy', { CacheUsageLimits: { ECPUPerSecond: { Minimum: 120_000 } } });
+  assert.equal((await getGroup(t.store, 'serverless--busy'))!.doc.nodeGroups!.length, 3);
+  await createCache(t, 'small', { CacheUsageLimits: { DataStorage: { Maximum: 10, Unit: 'GB' } } });
+  assert.equal((await getGroup(t.store, 'serverless--small'))!.doc.nodeGroups!.length, 1);
+});
+
 test('DescribeServerlessCaches pages by name with MaxResults and NextToken', async () => {
   for (const n of ['c3', 'c1', 'c2']) await createCache(t, n);
   const first = await t.call(DescribeServerlessCaches, { MaxResults: 2 });

@@ -1,7 +1,7 @@
 /**
  * The serverless controller (issue 14): brings each serverless cache's endpoint to its record, in
- * order, each step safe to repeat: deletion → backing group → login on the nodes → certificate →
- * proxy.json → engine process (start or adopt) → status → usage. The backing group itself is an
+ * order, each step safe to repeat: deletion → backing group → login on the nodes → scaling
+ * (autoscale-controller.ts) → certificate → proxy.json → engine process (start or adopt) → status → usage. The backing group itself is an
  * ordinary replication group, reconciled by the group and cluster controllers like any other.
  *
  * The cache turns `available` once its backing group is available with the login applied and the
@@ -31,6 +31,7 @@ import { EngineProcess, configGeneration } from './engine-process.js';
 import type { ServerlessOptions } from './options.js';
 import { serverlessMetricData } from './metrics.js';
 import { addStorageSample, addWorkerUsage, emptyUsage } from './usage.js';
+import { Autoscaler } from './autoscale-controller.js';
 
 export type { ServerlessOptions };
 
@@ -44,11 +45,13 @@ export class ServerlessController {
   private readonly lastSample = new Map<string, number>();
   /** The usage as of the last metrics published, per cache. */
   private readonly published = new Map<string, ServerlessUsageRecord>();
+  private readonly autoscaler: Autoscaler | undefined;
 
   constructor(private readonly d: ReconcilerDeps, private readonly views: MergedViews, private readonly o: ServerlessOptions) {
     this.root = dataPaths(o.dataDir).serverless;
     this.mainScript = o.mainScript ?? decodeURIComponent(DEFAULT_MAIN.pathname);
     this.certs = d.security ? new NodeCertificates(d.security.ca, this.root) : undefined;
+    this.autoscaler = o.scaling ? new Autoscaler(d, views, o.scaling.svc, o.scaling.settings) : undefined;
   }
 
   /** One pass over every serverless cache; true while one is converging. */
@@ -95,6 +98,8 @@ export class ServerlessController {
     }
     const groupReady = g.doc.status === 'available' && (g.doc.generation ?? 0) <= g.doc.observedGeneration;
     if (!groupReady) return this.setStatus(v, { waitingFor: `the backing group ${g.id} (${g.doc.status})` });
+    // Scaling (one at a time: only while the group is available, so not during a resharding).
+    if (this.autoscaler && await this.autoscaler.step(v, g)) return true;
     if (!engine.installed()) {
       return this.setStatus(v, { waitingFor: `the endpoint engine is not installed (${this.mainScript} is missing)` }, 'warn');
     }

@@ -1,3 +1,4 @@
+import type { ServerlessScalingSettings, Services } from '../../core/index.js';
 import type { MetricStore } from '../../metrics/index.js';
 
 /** How the service runs serverless caches' endpoints (reconciler/serverless/controller.ts). */
@@ -16,4 +17,10 @@ export interface ServerlessOptions {
   managementAddress?: string;
   /** Where the caches' metrics go (AWS/ElastiCache, dimension clusterId), once a sample period. */
   metrics?: Pick<MetricStore, 'put'>;
+  /**
+   * Autoscaling (autoscaler.ts): the settings, and the services the resharding's desired state is
+   * written with (as ModifyReplicationGroupShardConfiguration writes it). Absent: caches keep their
+   * shard count.
+   */
+  scaling?: { settings: ServerlessScalingSettings; svc: Services };
 }

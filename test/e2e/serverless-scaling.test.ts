@@ -1,0 +1,96 @@
+/**
+ * A serverless cache scales by itself, end to end: the running service (its shards made small with
+ * --serverless-shard-memory-mb, evaluated often) creates a cache of one shard; writes fill the
+ * backing Redis Cluster directly (a cluster client as the service's admin user: the endpoint
+ * engine may not be installed) until its primary's memory crosses the scale-out threshold; the
+ * autoscaler reshards the hidden group to 2 shards online, with an event saying why; every key
+ * written is still there with its value, and `cachefleet usage` shows 2 shards and the decision.
+ * Most keys deleted, the cache scales back in to 1 shard once low for the cool-down, keeping the rest.
+ * The backing nodes' maxmemory is the shard's capacity, with no reserved memory on top.
+ */
+import { describe, test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CreateServerlessCacheCommand, DescribeEventsCommand, DescribeServerlessCachesCommand } from '@aws-sdk/client-elasticache';
+import { Cluster } from 'ioredis';
+import { useCleanup } from '../helpers/cleanup.js';
+import { CLI, startService, type TestService } from '../helpers/service.js';
+import { runOk } from '../helpers/e2e-exec.js';
+import { ADMIN_USER, adminSecret } from '../helpers/node-admin.js';
+import { nodeDirs } from '../helpers/e2e-nodes.js';
+import { waitFor } from '../../src/util/wait.js';
+import { STANDIN_ENGINE_SOURCE } from '../../src/reconciler/serverless/standin-engine.js';
+
+const ENGINE = join(CLI, '..', '..', 'dist', 'src', 'serverless', 'proxy', 'main.js');
+// Shards of 16 MB: a node's own overhead (replication backlog, allocator) stays well under the scale-in threshold.
+const SHARD_MB = 16;
+
+describe('serverless autoscaling', { timeout: 200_000 }, () => {
+  const cleanup = useCleanup();
+  let svc: TestService;
+
+  before(async () => {
+    const args = ['--serverless-shard-memory-mb', String(SHARD_MB), '--serverless-scaling-interval-ms', '250', '--serverless-scale-out-cooldown-ms', '0',
+      '--serverless-scale-in-cooldown-ms', '1000'];
+    if (!existsSync(ENGINE)) {
+      const standin = join(await cleanup.tmpDir('cachefleet-standin-'), 'main.js');
+      await writeFile(standin, STANDIN_ENGINE_SOURCE);
+      args.push('--serverless-engine', standin);
+    }
+    svc = await startService(cleanup, { args });
+  });
+
+  test('filled past the memory threshold, a cache scales from 1 shard to 2 online with every key kept; emptied, back to 1', async () => {
+    await svc.client.send(new CreateServerlessCacheCommand({ ServerlessCacheName: 'grow', Engine: 'redis' }));
+    await waitFor(async () => (await svc.client.send(new DescribeServerlessCachesCommand({ ServerlessCacheName: 'grow' }))).ServerlessCaches![0]!.Status === 'available',
+      { timeoutMs: 45_000, intervalMs: 250, what: 'the cache to be available' });
+    const usage = async () => JSON.parse((await runOk(process.execPath, [CLI, 'usage', 'grow', '--data-dir', svc.dataDir, '--json'])).stdout);
+    assert.equal((await usage()).Shards, 1);
+
+    const keys = (await nodeDirs(svc.dataDir)).filter((k) => k.startsWith('serverless--grow-0001-001'));
+    const node = JSON.parse(await readFile(join(svc.dataDir, 'nodes', keys[0]!, 'node.json'), 'utf8')) as { address: string; port: number };
+    const password = await adminSecret(svc.dataDir);
+    const client = new Cluster([{ host: node.address, port: node.port }], { redisOptions: { username: ADMIN_USER, password, connectTimeout: 3000 } });
+    client.on('error', () => undefined);
+    cleanup.defer(() => client.disconnect());
+    await waitFor(async () => client.status === 'ready', { timeoutMs: 10_000, what: 'the cluster client' });
+    const primary = client.nodes('master')[0]!;
+    assert.equal(await primary.config('GET', 'maxmemory').then((r) => (r as string[])[1]), String(SHARD_MB * 1024 * 1024), "the shard's capacity, nothing reserved");
+
+    // Fill the one shard to 80% of its maxmemory (the threshold is 75%).
+    const value = (i: number) => `v${i}:`.padEnd(1000, String(i % 10));
+    let written = 0;
+    const usedMemory = async () => Number(/used_memory:(\d+)/.exec(await primary.info('memory'))![1]);
+    while (await usedMemory() < 0.8 * SHARD_MB * 1024 * 1024) {
+      const batch = Array.from({ length: 250 }, (_, k) => written + k);
+      assert.ok((await Promise.all(batch.map((i) => client.set(`key:${i}`, value(i))))).every((r) => r === 'OK'));
+      written += batch.length;
+    }
+
+    await waitFor(async () => { const u = await usage(); return u.Shards === 2 && u.Scaling === undefined && /1 → 2 shards/.test(u.LastScaling ?? ''); },
+      { timeoutMs: 90_000, intervalMs: 500, what: 'the cache to scale out to 2 shards' });
+    const events = (await svc.client.send(new DescribeEventsCommand({ SourceType: 'serverless-cache', SourceIdentifier: 'grow', Duration: 60 }))).Events!;
+    assert.ok(events.some((e) => /scaling out from 1 to 2 shards: memory use \d+% of a shard's maxmemory/.test(e.Message ?? '')), events.map((e) => e.Message).join('\n'));
+
+    // Both shards own slots, and every key is there with its value.
+    client.refreshSlotsCache();
+    const shards = await primary.call('CLUSTER', 'SHARDS') as unknown[];
+    assert.equal(shards.length, 2);
+    for (let start = 0; start < written; start += 500) {
+      const batch = Array.from({ length: Math.min(written, start + 500) - start }, (_, k) => start + k);
+      const replies = await Promise.all(batch.map((i) => client.get(`key:${i}`)));
+      replies.forEach((v, j) => assert.equal(v, value(start + j), `key:${start + j}`));
+    }
+
+    // Nine keys in ten deleted: both measures low, the cache scales back in to one shard with the rest.
+    const deleted = Array.from({ length: written }, (_, i) => i).filter((i) => i % 10 !== 0);
+    for (let k = 0; k < deleted.length; k += 500) await Promise.all(deleted.slice(k, k + 500).map((i) => client.del(`key:${i}`)));
+    await waitFor(async () => { const u = await usage(); return u.Shards === 1 && u.Scaling === undefined && /2 → 1 shards/.test(u.LastScaling ?? ''); },
+      { timeoutMs: 60_000, intervalMs: 500, what: 'the cache to scale back in to 1 shard' });
+    const kept = Array.from({ length: written }, (_, i) => i).filter((i) => i % 10 === 0);
+    assert.deepEqual(await Promise.all(kept.map((i) => client.get(`key:${i}`))), kept.map(value));
+    assert.equal(await client.get('key:1'), null);
+  });
+});
