@@ -1,12 +1,14 @@
 /**
  * A serverless cache scales by itself, end to end: the running service (its shards made small with
- * --serverless-shard-memory-mb, evaluated often) creates a cache of one shard; writes fill the
- * backing Redis Cluster directly (a cluster client as the service's admin user: the endpoint
- * engine may not be installed) until its primary's memory crosses the scale-out threshold; the
- * autoscaler reshards the hidden group to 2 shards online, with an event saying why; every key
- * written is still there with its value, and `cachefleet usage` shows 2 shards and the decision.
- * Most keys deleted, the cache scales back in to 1 shard once low for the cool-down, keeping the rest.
- * The backing nodes' maxmemory is the shard's capacity, with no reserved memory on top.
+ * --serverless-shard-memory-mb, evaluated often) creates a cache of one shard; writes through its
+ * endpoint (ioredis Cluster over TLS; the service's own admin connection only watches the backing
+ * primary's memory) fill it until the memory crosses the scale-out threshold; the autoscaler
+ * reshards the hidden group to 2 shards online, with an event saying why; every key written is
+ * still there with its value, and `cachefleet usage` shows 2 shards and the decision. Most keys
+ * deleted, the cache scales back in to 1 shard once low for the cool-down, keeping the rest. A
+ * reader/writer loop on its own connection runs through both scalings: no error, every key its last
+ * value. The backing nodes' maxmemory is the shard's capacity, with no reserved memory on top.
+ * (Without the endpoint engine built, the data goes to the backing cluster directly.)
  */
 import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,7 +18,7 @@ import { join } from 'node:path';
 import { CreateServerlessCacheCommand, DescribeEventsCommand, DescribeServerlessCachesCommand } from '@aws-sdk/client-elasticache';
 import { Cluster } from 'ioredis';
 import { useCleanup } from '../helpers/cleanup.js';
-import { CLI, startService, type TestService } from '../helpers/service.js';
+import { CLI, startService, writeClientCa, type TestService } from '../helpers/service.js';
 import { runOk } from '../helpers/e2e-exec.js';
 import { ADMIN_USER, adminSecret } from '../helpers/node-admin.js';
 import { nodeDirs } from '../helpers/e2e-nodes.js';
@@ -52,11 +54,45 @@ describe('serverless autoscaling', { timeout: 200_000 }, () => {
     const keys = (await nodeDirs(svc.dataDir)).filter((k) => k.startsWith('serverless--grow-0001-001'));
     const node = JSON.parse(await readFile(join(svc.dataDir, 'nodes', keys[0]!, 'node.json'), 'utf8')) as { address: string; port: number };
     const password = await adminSecret(svc.dataDir);
-    const client = new Cluster([{ host: node.address, port: node.port }], { redisOptions: { username: ADMIN_USER, password, connectTimeout: 3000 } });
-    client.on('error', () => undefined);
-    cleanup.defer(() => client.disconnect());
-    await waitFor(async () => client.status === 'ready', { timeoutMs: 10_000, what: 'the cluster client' });
-    const primary = client.nodes('master')[0]!;
+    const admin = new Cluster([{ host: node.address, port: node.port }], { redisOptions: { username: ADMIN_USER, password, connectTimeout: 3000 } });
+    admin.on('error', () => undefined);
+    cleanup.defer(() => admin.disconnect());
+    await waitFor(async () => admin.status === 'ready', { timeoutMs: 10_000, what: 'the admin cluster client' });
+    const primary = admin.nodes('master')[0]!;
+    // The customer's side: the endpoint when the engine is built, else the backing cluster itself.
+    const endpoint = (await svc.client.send(new DescribeServerlessCachesCommand({ ServerlessCacheName: 'grow' }))).ServerlessCaches![0]!.Endpoint!;
+    const open = async () => {
+      if (!existsSync(ENGINE)) return admin;
+      const { ca } = await writeClientCa(svc);
+      const c = new Cluster([{ host: endpoint.Address!, port: endpoint.Port! }], {
+        redisOptions: { tls: { ca, servername: endpoint.Address! } }, dnsLookup: (a, cb) => cb(null, a), enableOfflineQueue: false,
+      });
+      c.on('error', () => undefined);
+      cleanup.defer(() => c.disconnect());
+      await waitFor(async () => c.status === 'ready', { timeoutMs: 10_000, what: 'a cluster client of the endpoint' });
+      return c;
+    };
+    const client = await open();
+    // A reader/writer of its own through both scalings: every reply checked, errors counted.
+    const loop = await open();
+    const last = new Map<string, string>();
+    const loopErrors: string[] = [];
+    let loopOps = 0;
+    let looping = true;
+    const loopDone = (async () => {
+      for (let n = 0; looping && n < 1_000_000; n++) {
+        const key = `loop:{${n % 64}}`;
+        try {
+          if (n % 2 === 0) {
+            await loop.set(key, String(n));
+            last.set(key, String(n));
+          } else if (await loop.get(key) !== (last.get(key) ?? null)) loopErrors.push(`${key}: a stale read`);
+          loopOps++;
+        } catch (e) {
+          loopErrors.push(String(e));
+        }
+      }
+    })();
     assert.equal(await primary.config('GET', 'maxmemory').then((r) => (r as string[])[1]), String(SHARD_MB * 1024 * 1024), "the shard's capacity, nothing reserved");
 
     // Fill the one shard to 80% of its maxmemory (the threshold is 75%).
@@ -75,7 +111,7 @@ describe('serverless autoscaling', { timeout: 200_000 }, () => {
     assert.ok(events.some((e) => /scaling out from 1 to 2 shards: memory use \d+% of a shard's maxmemory/.test(e.Message ?? '')), events.map((e) => e.Message).join('\n'));
 
     // Both shards own slots, and every key is there with its value.
-    client.refreshSlotsCache();
+    admin.refreshSlotsCache();
     const shards = await primary.call('CLUSTER', 'SHARDS') as unknown[];
     assert.equal(shards.length, 2);
     for (let start = 0; start < written; start += 500) {
@@ -92,5 +128,11 @@ describe('serverless autoscaling', { timeout: 200_000 }, () => {
     const kept = Array.from({ length: written }, (_, i) => i).filter((i) => i % 10 === 0);
     assert.deepEqual(await Promise.all(kept.map((i) => client.get(`key:${i}`))), kept.map(value));
     assert.equal(await client.get('key:1'), null);
+
+    looping = false;
+    await loopDone;
+    assert.deepEqual(loopErrors, [], 'the reader/writer saw no error through both scalings');
+    assert.ok(loopOps > 100, `the reader/writer ran (${loopOps} operations)`);
+    for (const [key, v] of last) assert.equal(await loop.get(key), v, key);
   });
 });
