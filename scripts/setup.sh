@@ -92,5 +92,6 @@ fi
 # The web console's pages (console/, bundled by Vite into console/dist, served at /console/).
 if [ ! -f console/dist/index.html ] || [ -n "$(find console/src console/index.html console/vite.config.ts -newer console/dist/index.html -print -quit 2>/dev/null)" ]; then
   echo "setup: building the web console…"
+  node node_modules/typescript/bin/tsc -p console/tsconfig.json
   node node_modules/vite/bin/vite.js build console --logLevel warn
 fi

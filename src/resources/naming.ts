@@ -29,14 +29,7 @@ export function normalizeIdentifier(kind: 'ReplicationGroupId' | 'CacheClusterId
  */
 export function normalizeSnapshotName(member: 'SnapshotName' | 'TargetSnapshotName' | 'FinalSnapshotIdentifier', value: string): string {
   const name = value.toLowerCase();
-  const problem =
-    name.length === 0 ? 'must not be blank'
-    : name.length > 40 ? 'must be at most 40 characters long'
-    : !/^[a-z]/.test(name) ? 'must begin with a letter'
-    : !/^[a-z0-9-]+$/.test(name) ? 'must contain only letters, digits and hyphens'
-    : name.includes('--') ? 'must not contain two consecutive hyphens'
-    : name.endsWith('-') ? 'must not end with a hyphen'
-    : undefined;
+  const problem = identifierProblem(name);
   if (problem) throw CommonErrors.invalidParameterValue(`Invalid ${member} '${value}': it ${problem}.`);
   return name;
 }
@@ -69,4 +62,19 @@ export function cacheNodeId(index: number): string {
 /** Filesystem-safe key the node provider uses for a node. */
 export function nodeKey(cacheClusterId: string, nodeId: string): string {
   return `${cacheClusterId}-${nodeId}`;
+}
+
+/**
+ * What is wrong with a lowercased identifier under ElastiCache's common rules (snapshot names,
+ * serverless cache names): 1–40 characters, a letter first, letters, digits and hyphens, no two
+ * hyphens in a row, no hyphen at the end. Undefined when nothing is.
+ */
+export function identifierProblem(name: string): string | undefined {
+  return name.length === 0 ? 'must not be blank'
+    : name.length > 40 ? 'must be at most 40 characters long'
+    : !/^[a-z]/.test(name) ? 'must begin with a letter'
+    : !/^[a-z0-9-]+$/.test(name) ? 'must contain only letters, digits and hyphens'
+    : name.includes('--') ? 'must not contain two consecutive hyphens'
+    : name.endsWith('-') ? 'must not end with a hyphen'
+    : undefined;
 }

@@ -17,6 +17,7 @@ import { CommonErrors, fault } from '../errors/index.js';
 import type { Services } from '../core/index.js';
 import type { CacheUsageLimitsRecord, WriteOp } from '../store/index.js';
 import { parseSnapshotWindow } from './windows.js';
+import { identifierProblem } from './naming.js';
 
 /** The prefix of backing groups' (and their members') ids. */
 export const BACKING_PREFIX = 'serverless--';
@@ -66,14 +67,7 @@ export function serverlessCacheOf(backingId: string): string | undefined {
  */
 export function normalizeServerlessCacheName(value: string | undefined): string {
   const name = (value ?? '').toLowerCase();
-  const problem =
-    name.length === 0 ? 'must not be blank'
-    : name.length > 40 ? 'must be at most 40 characters long'
-    : !/^[a-z]/.test(name) ? 'must begin with a letter'
-    : !/^[a-z0-9-]+$/.test(name) ? 'must contain only letters, digits and hyphens'
-    : name.includes('--') ? 'must not contain two consecutive hyphens'
-    : name.endsWith('-') ? 'must not end with a hyphen'
-    : undefined;
+  const problem = identifierProblem(name);
   if (problem) throw CommonErrors.invalidParameterValue(`Invalid ServerlessCacheName '${value ?? ''}': it ${problem}.`);
   return name;
 }

@@ -66,29 +66,8 @@ export interface ServerlessCacheRecord extends ServerlessCacheSpec {
   failureReason?: string;
 }
 
-/** Counters of one endpoint worker as last summed (to take deltas; a restarted worker starts at 0). */
-export interface WorkerUsageMark {
-  pid: number;
-  startedAt: string;
-  ecpu: number;
-  commands: number;
-  readCommands: number;
-  writeCommands: number;
-  throttledCommands: number;
-  bytesIn: number;
-  bytesOut: number;
-  readLatencyMicrosSum: number;
-  writeLatencyMicrosSum: number;
-}
-
-/**
- * A serverless cache's metered usage, kept in the store so it survives restarts of the control
- * plane and of the endpoint's workers: totals of the workers' counters (summed as deltas) and the
- * running integral of the data stored (BytesUsedForCache sampled from the backing primaries).
- */
-export interface ServerlessUsageRecord {
-  name: string;
-  since: string;
+/** The endpoint's cumulative counters, as a worker reports them and as a cache's totals keep them. */
+export interface UsageCounters {
   ecpu: number;
   commands: number;
   readCommands: number;
@@ -99,6 +78,22 @@ export interface ServerlessUsageRecord {
   /** Sums of microseconds from commands' arrival to their replies (for the latency metrics). */
   readLatencyMicrosSum: number;
   writeLatencyMicrosSum: number;
+}
+
+/** Counters of one endpoint worker as last summed (to take deltas; a restarted worker starts at 0). */
+export interface WorkerUsageMark extends UsageCounters {
+  pid: number;
+  startedAt: string;
+}
+
+/**
+ * A serverless cache's metered usage, kept in the store so it survives restarts of the control
+ * plane and of the endpoint's workers: totals of the workers' counters (summed as deltas) and the
+ * running integral of the data stored (BytesUsedForCache sampled from the backing primaries).
+ */
+export interface ServerlessUsageRecord extends UsageCounters {
+  name: string;
+  since: string;
   /** GB-hours of data stored (GB = 2^30 bytes, as ElastiCache bills). */
   gbHours: number;
   /** The last sample of the data stored. */
