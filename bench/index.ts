@@ -34,6 +34,7 @@ import { durabilityRows, measureDurability } from './durability.js';
 import { measurePitrReplay, pitrRows } from './pitr.js';
 import { measureScale, scaleRows } from './scale.js';
 import { measureServerlessProxy, serverlessProxyRows } from './serverless-proxy.js';
+import { measureServerlessScaling, serverlessScalingRows } from './serverless-scaling.js';
 import { cloudWatchRows, measureCloudWatch } from './cloudwatch.js';
 import { consoleRows, measureConsole } from './console.js';
 import { measureMetrics, metricsRows } from './metrics.js';
@@ -147,7 +148,7 @@ async function main(): Promise<number> {
   let clusterDetails: string[] = [];
   try {
     // Sections on raw redis-servers alone: `--only <name>` runs them without starting the service.
-    const standalone = new Set(['backups', 'pitr', 'iam module', 'metrics']);
+    const standalone = new Set(['backups', 'pitr', 'iam module', 'metrics', 'serverless scaling']);
     if (!only || !standalone.has(only)) {
       const svc = await startService(cleanup);
       console.log(`service: ${svc.url}, endpoint router ${svc.router}, endpoint range ${svc.cidr}`);
@@ -262,6 +263,18 @@ async function main(): Promise<number> {
         if (!cleanup.interrupted) {
           console.error(`serverless proxy failed: ${(e as Error).stack ?? e}`);
           rows.push({ measure: 'serverless proxy', value: `FAILED: ${(e as Error).message.split('\n')[0]}`, goal: '', ok: false });
+        }
+      }
+    }
+    if (!only || only === 'serverless scaling') {
+      progress('— serverless scaling (its own service: small shards, a fast autoscaler, load through the endpoint)');
+      try {
+        rows.push(...serverlessScalingRows(await measureServerlessScaling(cleanup, quick)));
+      } catch (e) {
+        failed = true;
+        if (!cleanup.interrupted) {
+          console.error(`serverless scaling failed: ${(e as Error).stack ?? e}`);
+          rows.push({ measure: 'serverless scaling', value: `FAILED: ${(e as Error).message.split('\n')[0]}`, goal: '', ok: false });
         }
       }
     }
