@@ -7,7 +7,7 @@ import { renderRedisConf } from '../engine/config.js';
 import { defaultUserRules, initialAuth, sha256Hex } from '../security/auth-token.js';
 import type { CacheClusterRecord, CacheParameterGroupRecord } from '../store/index.js';
 import { nodeSpec } from './desired.js';
-import { sameDefaultUser } from './security.js';
+import { sameDefaultUser, shownAs } from './security.js';
 
 const paths = { dir: '/nodes/n1', conf: '/nodes/n1/redis.conf', pid: '/nodes/n1/redis.pid', log: '/nodes/n1/redis.log' };
 const lines = (text: string) => text.split('\n').filter((l) => l && !l.startsWith('#'));
@@ -33,6 +33,17 @@ describe('default user', () => {
     assert.ok(!sameDefaultUser(reply('+@all'), rules));
     assert.ok(!sameDefaultUser(reply(`+@all ${R.filter((r) => r !== '-config').join(' ')}`), rules));
     assert.ok(!sameDefaultUser(reply(`+@all ${R.join(' ')}`, [['commands', '+@all', 'keys', '~*', 'channels', '']]), rules));
+  });
+
+  it('accepts the rules in Redis 7.0\'s own words only as the node showed them right after they were set', () => {
+    const reply = (commands: string) => ['flags', ['on', 'nopass'], 'passwords', [], 'commands', commands, 'keys', '~*', 'channels', '&*', 'selectors', []];
+    const rules = defaultUserRules(undefined);
+    const words = '+@all -@admin +replconf +pfselftest -config +acl|log +monitor -migrate +role -module';
+    assert.ok(!sameDefaultUser(reply(words), rules), 'unknown words: set again');
+    const shown = shownAs(rules, reply(words));
+    assert.ok(sameDefaultUser(reply(words), rules, shown));
+    assert.ok(!sameDefaultUser(reply(`${words} +config`), rules, shown), 'a command given back since');
+    assert.ok(!sameDefaultUser(reply(words), defaultUserRules(initialAuth('token-number-one-1', now)), shown), 'other rules');
   });
 });
 

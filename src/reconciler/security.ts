@@ -41,6 +41,12 @@ export class SecurityStep {
   private readonly moduleWarned = new Set<string>();
   /** Nodes the drift check asked to verify again (recheck) → the fingerprint they had been verified with. */
   private readonly rechecking = new Map<string, string>();
+  /**
+   * Node key → the default user's rules last set there and the `commands` its ACL GETUSER then
+   * showed: Redis 7.0 describes a long rule list in words of its own (`+@all -@admin +role …`),
+   * so what it showed right after is what the same rules look like on that node.
+   */
+  private readonly defaultShown = new Map<string, string>();
 
   constructor(private readonly d: ReconcilerDeps, private readonly security: NodeSecurity) {
     this.acl = new AclStep(d.logger);
@@ -149,8 +155,9 @@ export class SecurityStep {
             'could not apply the IAM auth module live (IAM logins are refused on this node until it is loaded; a reboot loads it)');
         }
       }
-      if (!acl.rbac && !sameDefaultUser(await client.call('ACL', ['GETUSER', 'default']), rules)) {
+      if (!acl.rbac && !sameDefaultUser(await client.call('ACL', ['GETUSER', 'default']), rules, this.defaultShown.get(key))) {
         await client.call('ACL', ['SETUSER', 'default', ...rules]);
+        this.defaultShown.set(key, shownAs(rules, await client.call('ACL', ['GETUSER', 'default'])));
         changed.push('ACL user default');
         this.d.logger.info({ resource: c.id, node: n.id, authVersion: c.auth?.version }, 'AUTH token state applied (ACL of the default user)');
       }
@@ -234,19 +241,32 @@ export function certificateAddresses(n: CacheNodeRecord, group: ReplicationGroup
   return [n.address, ...(group && !group.deleteRequested ? groupAddresses(group) : [])];
 }
 
+/** ACL GETUSER's reply as a map of its fields. */
+function userFields(reply: unknown): Map<string, unknown> {
+  const fields = new Map<string, unknown>();
+  if (Array.isArray(reply)) for (let i = 0; i + 1 < reply.length; i += 2) fields.set(String(reply[i]), reply[i + 1]);
+  return fields;
+}
+
+/** What a node showed as the `commands` of a user just given `rules` (see sameDefaultUser). */
+export function shownAs(rules: string[], reply: unknown): string {
+  return JSON.stringify([rules, String(userFields(reply).get('commands'))]);
+}
+
 /**
  * Does ACL GETUSER's reply show exactly the passwords (or nopass) that `rules` give, and every
- * command but the restricted ones (restricted-commands.ts) on every key and channel?
+ * command but the restricted ones (restricted-commands.ts) on every key and channel? The
+ * commands read either as the rules were written, or as this node showed these very rules right
+ * after they were set (`shown`, from shownAs): Redis 7.0 rewrites a long list in its own words.
  */
-export function sameDefaultUser(reply: unknown, rules: string[]): boolean {
+export function sameDefaultUser(reply: unknown, rules: string[], shown?: string): boolean {
   if (!Array.isArray(reply)) return false;
-  const fields = new Map<string, unknown>();
-  for (let i = 0; i + 1 < reply.length; i += 2) fields.set(String(reply[i]), reply[i + 1]);
+  const fields = userFields(reply);
   const flags = ((fields.get('flags') as unknown[]) ?? []).map(String);
   const passwords = ((fields.get('passwords') as unknown[]) ?? []).map(String).sort();
   const wantNopass = rules.includes('nopass');
   const wantPasswords = rules.filter((r) => r.startsWith('#')).map((r) => r.slice(1)).sort();
   return flags.includes('on') && flags.includes('nopass') === wantNopass && passwords.join() === wantPasswords.join() &&
-    isRestrictedAllCommands(String(fields.get('commands'))) && String(fields.get('keys')) === '~*' && String(fields.get('channels')) === '&*' &&
+    (isRestrictedAllCommands(String(fields.get('commands'))) || shownAs(rules, reply) === shown) && String(fields.get('keys')) === '~*' && String(fields.get('channels')) === '&*' &&
     ((fields.get('selectors') as unknown[] | undefined) ?? []).length === 0;
 }

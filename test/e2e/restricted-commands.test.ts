@@ -174,6 +174,15 @@ describe('restricted commands on every node, for every customer identity; drift 
     await refusedEverywhere(GROUPS[0]!, g, 'with a new replica');
   });
 
+  test('nothing drifted where nothing changed: the drift check (every second here) reports nothing on any node', async () => {
+    for (const g of groups.values()) {
+      for (const id of g.MemberClusters!) {
+        const events = (await svc.client.send(new DescribeEventsCommand({ SourceType: 'cache-cluster', SourceIdentifier: id, Duration: 60 }))).Events!;
+        assert.deepEqual(events.map((e) => e.Message!).filter((m) => /drifted/.test(m)), [], id);
+      }
+    }
+  });
+
   test('drift: maxmemory-policy changed and the restriction lifted by the service\'s own user are both put back, with events', async () => {
     const g = groups.get('rc-plain')!;
     const [node] = await nodesOf(g);
