@@ -49,6 +49,8 @@ export interface MigrateSlotOptions {
 
 export interface SlotMigrationResult {
   keysMoved: number;
+  /** The slot was already the target's, with nothing left open, before this call did anything. */
+  alreadyDone?: boolean;
 }
 
 /** A state this module will not resolve by itself (wrong ids, a different migration in progress). Not retried. */
@@ -65,12 +67,12 @@ export async function migrateSlot(opts: MigrateSlotOptions): Promise<SlotMigrati
   const { slot } = opts;
   if (!Number.isInteger(slot) || slot < 0 || slot >= SLOT_COUNT) throw new SlotMigrationError(`invalid slot ${slot}`);
   if (opts.source.id === opts.target.id) throw new SlotMigrationError(`slot ${slot}: source and target are the same node`);
-  const state = { keysMoved: 0, batch: Math.max(1, opts.batch ?? 100) };
+  const state = { keysMoved: 0, batch: Math.max(1, opts.batch ?? 100), acted: false, alreadyDone: false };
   const retries = opts.retries ?? 5;
   for (let attempt = 0; ; attempt++) {
     try {
       await migrateOnce(opts, state);
-      return { keysMoved: state.keysMoved };
+      return { keysMoved: state.keysMoved, ...(state.alreadyDone && !state.acted ? { alreadyDone: true } : {}) };
     } catch (e) {
       if (e instanceof SlotMigrationError || attempt >= retries) throw e;
       // A client-side timeout usually means a batch of large values: smaller MIGRATEs finish.
@@ -134,7 +136,9 @@ function checkIdentity(me: ClusterNode, e: MigrationEndpoint, role: string): voi
   if (me.id !== e.id) throw new SlotMigrationError(`${role} ${e.address}:${e.port} is node ${me.id}, expected ${e.id}`);
 }
 
-async function migrateOnce(opts: MigrateSlotOptions, state: { keysMoved: number; batch: number }): Promise<void> {
+interface MigrationState { keysMoved: number; batch: number; acted: boolean; alreadyDone: boolean }
+
+async function migrateOnce(opts: MigrateSlotOptions, state: MigrationState): Promise<void> {
   const { source, target, slot } = opts;
   const [srcNodes, tgtNodes] = await Promise.all([clusterNodes(source.client), clusterNodes(target.client)]);
   const src = myselfOf(srcNodes);
@@ -167,6 +171,7 @@ async function migrateOnce(opts: MigrateSlotOptions, state: { keysMoved: number;
     const strays = src.role === 'replica' ? 0 : await countKeysInSlot(source.client, slot);
     if (strays === 0) {
       await assertOthersClosed(opts);
+      state.alreadyDone = true;
       return;
     }
     // Not reachable through this protocol (the target claims the slot only once the source is
@@ -185,12 +190,14 @@ async function migrateOnce(opts: MigrateSlotOptions, state: { keysMoved: number;
     // claim on this slot (Redis leaves importing slots to the operator) and, once the old primary
     // announces itself a replica, drops its slots: the slot is unbound there, and RESTORE-ASKING
     // fails with CLUSTERDOWN. Tell the target who owns it, as the source itself says.
+    state.acted = true;
     if (!slotOwner(tgtNodes, slot)) await setSlotNode(target.client, slot, source.id);
     if (!importing) await setSlotImporting(target.client, slot, source.id);
     if (!migrating) await setSlotMigrating(source.client, slot, target.id);
   }
 
   // A replica source (it gave its last slot away meanwhile) holds replicated keys, not its own.
+  state.acted = true;
   if (src.role === 'primary') await moveKeys(opts, state);
 
   if (!targetOwns || openOnTarget) await setSlotNode(target.client, slot, target.id);
@@ -215,7 +222,7 @@ async function migrateOnce(opts: MigrateSlotOptions, state: { keysMoved: number;
  * MIGRATING the source serves every key it still holds, and only keys it does not hold are
  * written on the target (via ASK).
  */
-async function moveKeys(opts: MigrateSlotOptions, state: { keysMoved: number; batch: number }): Promise<void> {
+async function moveKeys(opts: MigrateSlotOptions, state: MigrationState): Promise<void> {
   const { source, target, slot } = opts;
   const auth = opts.auth?.password
     ? opts.auth.username

@@ -12,6 +12,13 @@ export interface FormationResult {
   keysMoved: number;
   /** Slots still owned by the wrong shard. */
   pendingMoves: number;
+  /** Slot moves this pass found to make (0: it saw every slot where the record wants it). */
+  planned: number;
+  /**
+   * Why the pass stopped before it could tell where every slot is (nodes still meeting, a slot
+   * held by a node that is no member): nothing may be concluded from pendingMoves then.
+   */
+  waiting?: string;
 }
 
 /** What one pass read before acting: the members, their Redis Cluster node ids, and the seed's view. */
@@ -69,13 +76,14 @@ export class ClusterFormation {
       g, shards: g.nodeGroups!, members, clusters, ids, view,
       known: new Map(view.filter((n) => !n.handshake).map((n) => [n.id, n])),
     };
-    const result: FormationResult = { settled: false, slotsMoved: 0, keysMoved: 0, pendingMoves: 0 };
+    const result: FormationResult = { settled: false, slotsMoved: 0, keysMoved: 0, pendingMoves: 0, planned: 0 };
 
-    if (!(await this.meetAll(p))) return result;
+    if (!(await this.meetAll(p))) return { ...result, waiting: 'the members have not all met yet' };
     const ownerOf = slotOwners(view);
     await this.assignFreeSlots(p, ownerOf);
     await this.migrateSlots(p, ownerOf, result);
-    if (result.pendingMoves > 0 || result.slotsMoved > 0) return result;
+    // Any move this pass (even one found done already) is seen again from fresh views next pass.
+    if (result.planned > 0) return result;
     const replicasOk = await this.followPrimaries(p);
     await this.forgetRemoved(p);
     // Settled only when every node serves the whole slot map and sees the same topology (a client
@@ -124,6 +132,7 @@ export class ClusterFormation {
    */
   private async migrateSlots(p: FormationPass, ownerOf: Map<number, string>, result: FormationResult): Promise<void> {
     const moves = await this.plannedMoves(p, ownerOf);
+    result.planned = moves.length;
     const primaries = p.shards.map((ng) => p.clusters.get(ng.primaryClusterId)!);
     const byNodeId = new Map(p.members.map((m) => [p.ids.get(m.id)!, m]));
     const deadline = Date.now() + this.migrationBudgetMs;
@@ -131,6 +140,14 @@ export class ClusterFormation {
     // A slot that fails stops the pass, but the slots that did move are counted (the progress
     // shown and the completion event would otherwise miss them: the next pass no longer sees them).
     let failure: unknown;
+    let finished = 0;
+    // A move from or to a node that is no member (an id left by a node that lost its nodes.conf)
+    // cannot be carried out here: it stays pending, and the pass says so.
+    const strangers = moves.filter((mv) => !byNodeId.has(mv.from) || !byNodeId.has(mv.to));
+    if (strangers.length) {
+      const ids = [...new Set(strangers.flatMap((mv) => [mv.from, mv.to]).filter((id) => !byNodeId.has(id)))].sort();
+      result.waiting = `slots are held by or meant for nodes that are not members of ${p.g.id} (${ids.join(', ')})`;
+    }
     for (let i = 0; i < moves.length && Date.now() <= deadline && failure === undefined; i += MIGRATION_CONCURRENCY) {
       const batch = moves.slice(i, i + MIGRATION_CONCURRENCY);
       const outcomes = await Promise.allSettled(batch.map(async (mv) => {
@@ -148,11 +165,17 @@ export class ClusterFormation {
       }));
       for (const o of outcomes) {
         if (o.status === 'rejected') failure ??= o.reason;
-        else if (o.value) { result.slotsMoved++; result.keysMoved += o.value.keysMoved; }
+        else if (o.value) {
+          finished++;
+          // One found done already (this pass's view was older than the nodes') is not counted
+          // again: the progress shown is of slots really moved.
+          if (!o.value.alreadyDone) result.slotsMoved++;
+          result.keysMoved += o.value.keysMoved;
+        }
       }
     }
     if (failure !== undefined) this.d.logger.warn({ err: failure, resource: p.g.id }, 'slot migration failed; retried on the next pass');
-    result.pendingMoves = moves.length - result.slotsMoved;
+    result.pendingMoves = moves.length - finished;
   }
 
   /** The slots to move: those owned by the wrong shard, and those left half-way. */

@@ -99,7 +99,7 @@ function deps(store: StateStore, removed: string[] = [], failRemove?: (key: stri
 }
 
 /** Formation found every slot where the record wants it (the removed shards are empty). */
-const formed = { step: async (): Promise<FormationResult> => ({ settled: false, slotsMoved: 0, keysMoved: 0, pendingMoves: 0 }) };
+const formed = { step: async (): Promise<FormationResult> => ({ settled: false, slotsMoved: 0, keysMoved: 0, pendingMoves: 0, planned: 0 }) };
 
 function controller(d: ReconcilerDeps): ShardedGroupController {
   return new ShardedGroupController(d, { stuckLinkMs: 0 }, failoverRunner(d, 'cluster'), formed);
@@ -123,6 +123,18 @@ const clusterIds = async (store: StateStore) => (await store.list('cacheCluster'
 const marked = async (store: StateStore) => (await store.list('cacheCluster')).filter((r) => r.doc.deleteRequested).map((r) => r.id);
 
 describe('removing node groups', () => {
+  it('a formation pass that stopped short (nodes still meeting) takes no shard out', async () => {
+    const store = new SqliteStore(dbPath());
+    await seedGroup(store, 'a', ['0001', '0002', '0003'], ['0003']);
+    const d = deps(store);
+    const short = { step: async (): Promise<FormationResult> => ({ settled: false, slotsMoved: 0, keysMoved: 0, pendingMoves: 0, planned: 0, waiting: 'the members have not all met yet' }) };
+    await reconcileGroup(d, new ShardedGroupController(d, { stuckLinkMs: 0 }, failoverRunner(d, 'cluster'), short), 'a');
+    const g = (await store.get('replicationGroup', 'a'))!.doc;
+    assert.deepEqual(g.nodeGroups!.map((ng) => ng.id), ['0001', '0002', '0003']);
+    assert.deepEqual(g.resharding?.removing, ['0003']);
+    assert.deepEqual(await marked(store), []);
+  });
+
   it('the clusters to delete are marked in the very commit that takes their shard out of the group', async () => {
     const rec = new RecordingStore(new SqliteStore(dbPath()));
     const store = rec.wrap();

@@ -24,6 +24,8 @@ export class ShardedGroupController {
    * seen again on a later pass, since one pass's records are not read at a single instant.
    */
   private readonly strays = new Map<string, { groupId: string; reported: boolean }>();
+  /** Per group: why formation last stopped short, since when, and when that was last logged. */
+  private readonly waiting = new Map<string, { reason: string; since: number; at: number }>();
 
   constructor(
     private readonly d: ReconcilerDeps,
@@ -68,7 +70,10 @@ export class ShardedGroupController {
       g.resharding.keysMoved += r.keysMoved;
     }
     let deleting: string[] = [];
-    if (g.resharding && r.pendingMoves === 0 && r.slotsMoved === 0 && g.resharding.removing.length) {
+    this.reportWaiting(g, r.waiting);
+    // Only a pass that saw every slot where the record wants it may take shards out (one that
+    // stopped short, say while the nodes meet again after a restart, knows nothing of the slots).
+    if (g.resharding && r.waiting === undefined && r.planned === 0 && g.resharding.removing.length) {
       const removal = planShardRemoval(g, await this.storedMembers(g, g.resharding.removing));
       g = removal.group;
       // The removed shards' clusters are marked in the commit that takes them out of the group.
@@ -97,6 +102,20 @@ export class ShardedGroupController {
       if (c) out.set(id, c);
     }
     return out;
+  }
+
+  /** Why formation cannot go on: a warning once it has lasted 5 s (not a moment's state, like nodes meeting after a restart), then every minute. */
+  private reportWaiting(g: ReplicationGroupRecord, waiting: string | undefined): void {
+    if (waiting === undefined) { this.waiting.delete(g.id); return; }
+    const now = Date.now();
+    let w = this.waiting.get(g.id);
+    if (!w || w.reason !== waiting) {
+      w = { reason: waiting, since: now, at: 0 };
+      this.waiting.set(g.id, w);
+    }
+    if (now - w.since < 5_000 || now - w.at < 60_000) return;
+    w.at = now;
+    this.d.logger.warn({ resource: g.id, forMs: now - w.since }, `cluster formation cannot go on: ${waiting}`);
   }
 
   /** Clusters naming this group that it does not name are left running, and said so once. */

@@ -251,7 +251,12 @@ async function reshardStep(label: string, input: Omit<ModifyReplicationGroupShar
     last = `${x.Status}, ${x.NodeGroups?.length} node groups, progress ${p}%`;
     return x.Status === 'available' && x.NodeGroups?.length === count ? x : undefined;
   }, { timeoutMs: RESHARD_TIMEOUT_MS, intervalMs: 250, what: `${label}: ${GROUP} available with ${count} node groups` })
-    .catch((e) => { throw new Error(`${(e as Error).message}; last seen: ${last}; loop: ${JSON.stringify(loop.total())}`); });
+    .catch((e) => {
+      // What the service said about it (warnings and errors), to find why it did not finish.
+      const said = svc.logs.filter((l) => /"level":(40|50|60)/.test(l)).slice(-30).join('\n');
+      throw new Error(`${(e as Error).message}; last seen: ${last}; loop: ${JSON.stringify(loop.total())}, first errors: ` +
+        `${loop.stats.get('all')!.errorKinds.join(' | ')}\nthe service's last warnings:\n${said}`);
+    });
   const ms = Date.now() - t0;
   await loop.stop();
   const st = loop.stats.get('all')!;
