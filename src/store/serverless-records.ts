@@ -43,6 +43,7 @@ export interface ServerlessCacheSpec {
   /** Bumped by every change the endpoint must follow; `modifying` until the controller observed it. */
   generation: number;
   deleteRequested?: boolean;
+  /** The backing group's final snapshot (its hidden name) the deletion waits for; one that fails calls the deletion off. */
   finalSnapshotName?: string;
 }
 

@@ -23,10 +23,10 @@ export default defineAction<DeleteServerlessCacheRequest, DeleteServerlessCacheR
       if (c.status !== 'available' && c.status !== 'create-failed') {
         throw fault('InvalidServerlessCacheStateFault', `Serverless cache ${c.name} is ${c.status}; it can be deleted only when available or create-failed.`);
       }
-      const ops: WriteOp[] = [...serverlessSpecWrite(view, { ...view.spec, deleteRequested: true })];
       const group = await getGroup(svc.store, c.backingGroupId);
       // A final snapshot: the backing group's, taken before its nodes stop (reconciler/group-delete.ts).
       let final: string | undefined;
+      const ops: WriteOp[] = [];
       if (finalName !== undefined) {
         if (c.status !== 'available' || !group || group.doc.status !== 'available' || group.spec.snapshotting) {
           throw fault('InvalidServerlessCacheStateFault', `Serverless cache ${c.name} is ${c.status}; a final snapshot can be taken only while it is available.`);
@@ -36,6 +36,7 @@ export default defineAction<DeleteServerlessCacheRequest, DeleteServerlessCacheR
         const spec = { ...await groupSnapshotSpec(svc, group.doc, { name: final, source: 'manual', final: true }), arn: serverlessSnapshotArn(svc, finalName) };
         ops.push(snapshotCreate(spec), await checkSnapshotQuota(svc));
       }
+      ops.push(...serverlessSpecWrite(view, { ...view.spec, deleteRequested: true, ...(final ? { finalSnapshotName: final } : {}) }));
       if (group && !group.spec.deleteRequested) {
         ops.push(...groupSpecWrite(group, { ...group.doc, deleteRequested: true, retainPrimaryCluster: false, ...(final ? { finalSnapshotName: final } : {}) }));
       }

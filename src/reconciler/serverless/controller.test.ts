@@ -185,3 +185,25 @@ test('security groups become the endpoint\'s allow list (their ingress rules for
   await t.store.commit(serverlessSpecWrite(d, { ...d.spec, deleteRequested: true }));
   await waitFor(async () => { await ctl.reconcile(); return ctl.engine('orders').pid() === undefined; }, { timeoutMs: 5000, what: 'the engine to stop' });
 });
+
+test('a final snapshot that failed calls the deletion off: the cache serves again, with an event, instead of staying deleting', async () => {
+  await seedCache('orders');
+  await setGroupStatus(t.store, backingGroupId('orders'), (g) => { g.status = 'available'; });
+  const ctl = controller({ installed: true });
+  await waitFor(async () => { await ctl.reconcile(); return (await cacheDoc('orders')).status === 'available'; }, { timeoutMs: 5000, what: 'available' });
+  pids.push((await cacheDoc('orders')).proxyPid!);
+  // As DeleteServerlessCache with FinalSnapshotName records it, after group-delete.ts found the
+  // snapshot failed (here: gone) and gave the backing group back (its deleteRequested cleared).
+  const d = (await getServerlessCache(t.store, 'orders'))!;
+  await t.store.commit(serverlessSpecWrite(d, { ...d.spec, deleteRequested: true, finalSnapshotName: 'serverless--final-1' }));
+  await waitFor(async () => { await ctl.reconcile(); return (await cacheDoc('orders')).status === 'available'; }, { timeoutMs: 5000, what: 'available again' });
+  const v = (await getServerlessCache(t.store, 'orders'))!;
+  assert.equal(v.spec.deleteRequested, undefined);
+  assert.equal(v.spec.finalSnapshotName, undefined);
+  pids.push(v.doc.proxyPid!);
+  const events = await t.store.queryEvents({ sourceType: 'serverless-cache' });
+  assert.ok(events.some((e) => /Final snapshot of serverless cache orders failed; the serverless cache was not deleted/.test(e.message)), events.map((e) => e.message).join('\n'));
+  // Stop the stand-in.
+  await t.store.commit(serverlessSpecWrite(v, { ...v.spec, deleteRequested: true }));
+  await waitFor(async () => { await ctl.reconcile(); return ctl.engine('orders').pid() === undefined; }, { timeoutMs: 5000, what: 'the engine to stop' });
+});

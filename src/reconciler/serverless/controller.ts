@@ -20,12 +20,13 @@ import type { ServerlessProxyConfig } from '../../serverless/proxy/config.js';
 import { backingAccessOps } from '../../resources/serverless-backing.js';
 import { SERVERLESS_MAX_ARGUMENTS } from '../../resources/serverless.js';
 import {
-  ConflictError, listServerlessCaches, serverlessCacheRemove, serverlessStatusWrite,
+  ConflictError, listServerlessCaches, serverlessCacheRemove, serverlessSpecWrite, serverlessStatusWrite,
   type GroupView, type MergedViews, type ServerlessCacheStatusRecord, type ServerlessCacheView, type ServerlessUsageRecord, type WriteOp,
 } from '../../store/index.js';
 import { deleteTagOps } from '../../resources/tags.js';
 import { releaseAddressOps } from '../../resources/addresses.js';
 import { NetworkPolicy } from '../network-policy.js';
+import { finalSnapshotGate } from '../backups/final-snapshot.js';
 import type { ReconcilerDeps } from '../deps.js';
 import { EngineProcess, configGeneration } from './engine-process.js';
 import type { ServerlessOptions } from './options.js';
@@ -167,6 +168,14 @@ export class ServerlessController {
    * the tags and the cache's directory go.
    */
   private async delete(v: ServerlessCacheView, g: GroupView | undefined, engine: EngineProcess): Promise<boolean> {
+    // A final snapshot that failed called the backing group's deletion off (group-delete.ts): the
+    // cache's too, so it serves again with its data rather than wait for ever in `deleting`.
+    if (v.spec.finalSnapshotName && g && !g.doc.deleteRequested && (await finalSnapshotGate(this.d.store, v.spec.finalSnapshotName)) === 'cancel') {
+      const { deleteRequested: _d, finalSnapshotName: _f, ...spec } = v.spec;
+      await this.d.store.commit(serverlessSpecWrite(v, spec), { events: [this.d.events.event('serverless-cache', v.id,
+        `Final snapshot of serverless cache ${v.id} failed; the serverless cache was not deleted`, 'warn')] });
+      return true;
+    }
     const stopped = engine.stopStep(this.d.now().getTime(), this.o.stopGraceMs ?? 5000);
     if (!stopped || g) return this.setStatus(v, { waitingFor: !stopped ? 'the endpoint engine to exit' : `the backing group ${g!.id} to be deleted` });
     const usage = await this.d.store.get('serverlessUsage', v.id);
