@@ -74,7 +74,8 @@ function trafficLoop(keys: string[], opts: { writes: boolean }) {
 
 before(async () => {
   f = await serverlessFixture(cleanup, { shards: 3, replicas: 1, workers: 2 });
-  await startEngine(cleanup, f);
+  // A frozen node is given up after 300-600 ms here (5-10 s by default).
+  await startEngine(cleanup, f, { replyTimeoutMs: 300 });
   cc = endpointCluster(cleanup, f);
 });
 
@@ -112,6 +113,39 @@ describe('serverless endpoint engine: the cluster changing behind it', { timeout
     assert.deepEqual(loop.errors, []);
     console.log(`failover: reads paused at most ${loop.maxPauseMs.toFixed(0)} ms, ${loop.ops} reads, 0 errors`);
     assert.deepEqual(await Promise.all(keys.map((k) => cc.get(k))), keys.map(() => 'v'));
+  });
+
+  it('a frozen shard primary (SIGSTOP), then CLUSTER FAILOVER TAKEOVER: reads and a SET in flight to it pause and succeed on the new primary; an INCR fails, never hangs', async () => {
+    const [primary, replica] = f.shards[1]!;
+    const keys = tagsIn(5461, 10922, 20, 'fz').map(({ tag }) => `{${tag}}:k`);
+    await Promise.all(keys.map((k) => cc.set(k, 'v')));
+    const counter = keys[0]!.replace(':k', ':n');
+    await cc.set(counter, '0');
+    const offset = async (n: TestNode) => /master_repl_offset:(\d+)/.exec(await n.client.info('replication'))?.[1];
+    await waitFor(async () => (await offset(replica!)) === (await offset(primary!)), { what: 'the replica to catch up' });
+    const loop = trafficLoop(keys, { writes: false });
+    await waitFor(() => loop.ops > 100, { what: 'reads to run' });
+    process.kill(primary!.pid!, 'SIGSTOP');
+    cleanup.defer(() => { try { process.kill(primary!.pid!, 'SIGCONT'); } catch { /* gone */ } });
+    const t0 = performance.now();
+    const write = cc.set(keys[0]!, 'written-while-frozen').then((r) => r, (e: Error) => e.message);
+    const incr = cc.incr(counter).then((n) => `${n}`, (e: Error) => e.message);
+    const opsAtFreeze = loop.ops;
+    await failover(replica!.client, 'takeover');
+    await waitFor(() => loop.ops > opsAtFreeze + 200, { timeoutMs: 20_000, what: 'reads to go on after the takeover' });
+    const [w, i] = await Promise.all([write, incr]);
+    const writeMs = performance.now() - t0;
+    await loop.stop();
+    process.kill(primary!.pid!, 'SIGCONT');
+    assert.deepEqual(loop.errors, []);
+    // SET applied twice is the same SET: sent again to the new primary. INCR may have run on the
+    // frozen node (and be lost with it): the client is told so, not left waiting.
+    assert.equal(w, 'OK');
+    assert.match(i, /connection to the cache was lost while the command ran; it may have been executed \(backend .* did not answer for 300 ms\)/);
+    assert.ok(writeMs < 5000, `the writes were answered after ${writeMs.toFixed(0)} ms`);
+    console.log(`frozen primary: reads paused at most ${loop.maxPauseMs.toFixed(0)} ms, ${loop.ops} reads, 0 errors; the writes in flight answered after ${writeMs.toFixed(0)} ms`);
+    assert.equal(await cc.get(keys[0]!), 'written-while-frozen');
+    assert.deepEqual(await Promise.all(keys.slice(1).map((k) => cc.get(k))), keys.slice(1).map(() => 'v'));
   });
 
   it("killing one worker drops only that worker's clients; the supervisor starts another", async () => {

@@ -14,16 +14,22 @@ const servers: net.Server[] = [];
 after(() => servers.forEach((s) => s.close()));
 
 /** A fake node answering each command with `$n\r\n<arg1>\r\n` (the echo of its first argument), one byte a write. */
-async function fakeNode(opts: { dropAfter?: number; wrongPass?: boolean } = {}): Promise<{ port: number; seen: string[] }> {
+async function fakeNode(opts: { dropAfter?: number; wrongPass?: boolean; silentAfter?: number; delayMs?: number } = {}): Promise<{ port: number; seen: string[] }> {
   const seen: string[] = [];
   const server = net.createServer((sock) => {
     let n = 0;
+    let nextAt = 0;
     const parser = new RedisParser({
       returnReply: (cmd: string[]) => {
         seen.push(cmd.join(' '));
         if (opts.dropAfter !== undefined && ++n > opts.dropAfter) return sock.destroy();
+        if (opts.silentAfter !== undefined && n++ >= opts.silentAfter) return; // frozen: reads, never answers
         const reply = cmd[0] === 'AUTH' ? (opts.wrongPass ? '-WRONGPASS invalid username-password pair\r\n' : '+OK\r\n') : `$${Buffer.byteLength(cmd[1] ?? '')}\r\n${cmd[1] ?? ''}\r\n`;
-        for (const ch of reply) sock.write(ch);
+        const answer = () => { for (const ch of reply) sock.write(ch); };
+        // One answer every delayMs, in order (a slow node that keeps answering).
+        if (!opts.delayMs) return answer();
+        nextAt = Math.max(Date.now(), nextAt) + opts.delayMs;
+        setTimeout(answer, nextAt - Date.now());
       },
       returnError: () => {},
     });
@@ -35,8 +41,9 @@ async function fakeNode(opts: { dropAfter?: number; wrongPass?: boolean } = {}):
   return { port: (server.address() as net.AddressInfo).port, seen };
 }
 
-const conn = (port: number) => new BackendConnection({
+const conn = (port: number, replyTimeoutMs?: number) => new BackendConnection({
   node: { host: '127.0.0.1', port }, login: loginOf('default', 'pw'), proto: 2, readonly: false, connectTimeoutMs: 1000,
+  ...(replyTimeoutMs ? { replyTimeoutMs } : {}),
 });
 
 const call = (c: BackendConnection, ...args: string[]) =>
@@ -49,6 +56,33 @@ describe('BackendConnection', () => {
     const results = await Promise.all(Array.from({ length: 50 }, (_, i) => call(c, 'ECHO', `value-${i}`)));
     assert.deepEqual(results.map(([r]) => r![0]!.toString()), results.map((_, i) => `$${`value-${i}`.length}\r\nvalue-${i}\r\n`));
     assert.equal(node.seen[0], 'AUTH default pw');
+    c.destroy('done');
+  });
+
+  it('gives a node that stopped answering up after a period with no reply: its commands learn they were written', async () => {
+    const node = await fakeNode({ silentAfter: 2 });
+    const c = conn(node.port, 100);
+    const [first] = await call(c, 'ECHO', 'answered');
+    assert.equal(first![0]!.toString(), '$8\r\nanswered\r\n');
+    const t0 = performance.now();
+    const [replies, lost] = await call(c, 'ECHO', 'never-answered');
+    const ms = performance.now() - t0;
+    assert.equal(replies, undefined);
+    assert.equal(lost!.written, true);
+    assert.match(lost!.reason, /did not answer for 100 ms/);
+    assert.ok(ms >= 100 && ms < 1000, `given up after ${ms.toFixed(0)} ms`);
+  });
+
+  it('keeps a slow node that goes on answering, and an idle connection, whatever the time between replies', async () => {
+    const node = await fakeNode({ delayMs: 40 });
+    const c = conn(node.port, 100);
+    // Ten pipelined commands answered 40 ms apart: 400 ms in all, never 100 ms without a reply.
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => call(c, 'ECHO', `slow-${i}`)));
+    assert.ok(results.every(([r]) => r !== undefined), 'every command answered');
+    await new Promise((r) => setTimeout(r, 250)); // idle for longer than two periods (what is tested is time itself)
+    const [after] = await call(c, 'ECHO', 'after-idle');
+    assert.ok(after, 'the idle connection still serves');
+    assert.equal(c.closed, false);
     c.destroy('done');
   });
 

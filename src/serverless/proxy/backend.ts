@@ -28,6 +28,12 @@ export interface BackendOptions {
   /** Verify a TLS node with this CA (PEM); absent = plaintext. */
   tlsCa?: string;
   connectTimeoutMs: number;
+  /**
+   * A connection whose oldest command has had no reply for this long is given up (a frozen or
+   * unreachable node): its commands fail over as on a lost connection. 0: wait for ever (a
+   * client's own connection, where BLPOP may wait as long as it asked).
+   */
+  replyTimeoutMs?: number;
   /** Frames no command waits for: pub/sub messages, RESP3 pushes. */
   onPush?: (frame: Buffer) => void;
   onClose?: (conn: BackendConnection) => void;
@@ -55,6 +61,10 @@ export class BackendConnection {
   private flushScheduled = false;
   private closeReason = 'backend connection closed';
   private failed = false;
+  /** Replies read so far, and as the watchdog last saw them (with commands waiting). */
+  private replies = 0;
+  private repliesSeen = -1;
+  private watchdog: NodeJS.Timeout | undefined;
 
   constructor(readonly opts: BackendOptions) {
     const { host, port } = opts.node;
@@ -87,6 +97,31 @@ export class BackendConnection {
     }
     this.entries.push({ n, got: [], cb, written: this.connected });
     this.write(frame);
+    if (this.watchdog === undefined && this.opts.replyTimeoutMs) this.armWatchdog(this.opts.replyTimeoutMs);
+  }
+
+  /**
+   * One timer per connection, running only while commands wait (no cost per command): a period
+   * that began and ended with commands waiting and saw no reply gives the connection up, so a
+   * frozen node is noticed after one to two periods.
+   */
+  private armWatchdog(ms: number): void {
+    this.watchdog = setTimeout(() => {
+      this.watchdog = undefined;
+      if (this.closed) return;
+      if (this.head === this.entries.length) {
+        this.repliesSeen = -1;
+        return;
+      }
+      if (this.repliesSeen === this.replies) {
+        const { host, port } = this.opts.node;
+        this.destroy(`backend ${host}:${port} did not answer for ${ms} ms`);
+        return;
+      }
+      this.repliesSeen = this.replies;
+      this.armWatchdog(ms);
+    }, ms);
+    this.watchdog.unref();
   }
 
   /** Writes a frame nobody waits a reply for (SSUBSCRIBE on a pub/sub connection). */
@@ -167,6 +202,7 @@ export class BackendConnection {
       if (this.failed) return; // a failed login: nothing after it may reach a command
       const e = this.entries[this.head]!;
       e.got.push(frame);
+      this.replies++;
       if (e.got.length === e.n) {
         this.entries[this.head++] = undefined as unknown as Entry;
         if (this.head > 1024 && this.head * 2 > this.entries.length) {
@@ -186,6 +222,7 @@ export class BackendConnection {
   private onSocketClose(): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.watchdog !== undefined) clearTimeout(this.watchdog);
     const waiting = this.entries.slice(this.head);
     this.entries.length = 0;
     this.head = 0;

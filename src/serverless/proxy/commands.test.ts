@@ -22,8 +22,19 @@ describe('routing', () => {
     assert.equal(r('NOSUCHCOMMAND', 'x').slot, -1);
   });
 
+  it('sends again after a lost connection only what applied twice leaves the same data and reply', () => {
+    for (const ok of [['GET', 'k'], ['SET', 'k', 'v'], ['SET', 'k', 'v', 'EX', '10'], ['SET', 'k', 'v', 'KEEPTTL'], ['MSET', 'a', '1', 'b', '2'], ['SETEX', 'k', '5', 'v'], ['HMSET', 'h', 'f', 'v']]) {
+      assert.equal(r(...ok).idempotent, true, ok.join(' '));
+    }
+    for (const no of [['INCR', 'k'], ['SET', 'k', 'v', 'NX'], ['SET', 'k', 'v', 'xx'], ['SET', 'k', 'v', 'GET'], ['DEL', 'k'], ['LPUSH', 'l', 'x'], ['HSET', 'h', 'f', 'v'], ['BLPOP', 'l', '0'], ['EVAL', 'return 1', '0']]) {
+      assert.equal(r(...no).idempotent, false, no.join(' '));
+    }
+    // A value that reads like an option is a value: SET k NX.
+    assert.equal(r('SET', 'k', 'NX').idempotent, true);
+  });
+
   it('knows reads, writes and blocking commands (XREAD only with BLOCK)', () => {
-    assert.deepEqual(r('GET', 'k'), { slot: 7629, readonly: true, write: false, blocking: false });
+    assert.deepEqual(r('GET', 'k'), { slot: 7629, readonly: true, write: false, blocking: false, idempotent: true });
     assert.equal(r('SET', 'k', 'v').write, true);
     assert.equal(r('BLPOP', 'k', '0').blocking, true);
     assert.equal(r('BZPOPMIN', 'k', '0').blocking, true);

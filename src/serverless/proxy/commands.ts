@@ -37,6 +37,27 @@ export interface Routing {
   write: boolean;
   /** Holds its connection until something happens (BLPOP, XREAD BLOCK, WAIT…). */
   blocking: boolean;
+  /**
+   * Applied twice, the same data and the same reply (SET without NX/XX/GET, MSET, …): sent again
+   * when its connection died before the reply, as ioredis resends its unanswered commands after
+   * a reconnect. Reads are always so.
+   */
+  idempotent: boolean;
+}
+
+/** Writes that leave the same data and give the same reply (OK) when applied twice. */
+const IDEMPOTENT_WRITES = new Set(['set', 'setex', 'psetex', 'mset', 'hmset']);
+/** SET options that make a second application differ (NX, XX: the reply; GET: the old value). */
+const SET_CONDITIONS = new Set(['nx', 'xx', 'get']);
+
+function idempotentWrite(name: string, rest: readonly Buffer[]): boolean {
+  if (!IDEMPOTENT_WRITES.has(name)) return false;
+  if (name !== 'set') return true;
+  for (let i = 2; i < rest.length; i++) {
+    const a = rest[i]!;
+    if (a.length <= 3 && SET_CONDITIONS.has(a.toString().toLowerCase())) return false;
+  }
+  return true;
 }
 
 /** Slot, read/write and blocking of `args` (args[0] the command name, lower-cased as `name`). */
@@ -65,11 +86,13 @@ export function routing(name: string, args: readonly Buffer[]): Routing {
   let blocking = known && hasFlag(name, 'blocking');
   // XREAD and XREADGROUP block only with BLOCK.
   if (blocking && (name === 'xread' || name === 'xreadgroup')) blocking = rest.some((a) => a.length === 5 && a.toString().toLowerCase() === 'block');
+  const readonly = known && hasFlag(name, 'readonly');
   return {
     slot,
-    readonly: known && hasFlag(name, 'readonly'),
+    readonly,
     write: known && hasFlag(name, 'write'),
     blocking,
+    idempotent: (readonly && !blocking) || idempotentWrite(name, rest),
   };
 }
 

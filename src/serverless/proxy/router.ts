@@ -4,8 +4,9 @@
  * map is refreshed), ASK (ASKING, then the command, on the importing node), TRYAGAIN, CLUSTERDOWN,
  * LOADING and READONLY (a primary turned replica by a failover), each retried until a deadline.
  * Those replies mean the command did not run, so retrying is safe. A connection lost after the
- * command was written is retried only for a command that does not write (retrySafe); a write gets
- * an error, since it may have run.
+ * command was written (a node killed, or given up as frozen after Tuning.replyTimeoutMs) is
+ * retried only for a command applied twice with the same data and reply (retrySafe: reads, plain
+ * SET, MSET…); any other write gets an error, since it may have run.
  */
 import { BackendConnection, type Login } from './backend.js';
 import { encodeCommand, error, errorText, type Proto } from './resp.js';
@@ -15,6 +16,8 @@ import type { Topology } from './topology.js';
 export interface RouterOptions {
   tlsCa?: string;
   connectTimeoutMs: number;
+  /** See Tuning.replyTimeoutMs (pooled connections only). */
+  replyTimeoutMs: number;
   /** Pooled connections per node, login, protocol and role, per worker. */
   poolSize: number;
   /** How long a command may wait through redirections, failovers and reconnects. */
@@ -80,6 +83,7 @@ export class Router {
         if (lost!.written && !job.retrySafe) {
           return job.cb(fail(job, `ERR the connection to the cache was lost while the command ran; it may have been executed (${lost!.reason})`));
         }
+        if (Date.now() > job.deadline!) return job.cb(fail(job, `CLUSTERDOWN the cache did not answer (${lost!.reason})`));
         job.target = undefined;
         void this.topology.refresh();
         return this.later(job);
@@ -141,6 +145,8 @@ export class Router {
     const readonly = job.replica && !this.isPrimary(node);
     const create = (onClose: (c: BackendConnection) => void) => new BackendConnection({
       node, login: job.login, proto: job.proto, readonly, connectTimeoutMs: this.opts.connectTimeoutMs,
+      // A client's own connection may wait as long as its BLPOP asked; pooled ones give a frozen node up.
+      ...(job.dedicated ? {} : { replyTimeoutMs: this.opts.replyTimeoutMs }),
       ...(this.opts.tlsCa ? { tlsCa: this.opts.tlsCa } : {}), onClose,
     });
     if (job.dedicated) {

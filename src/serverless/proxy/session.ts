@@ -259,7 +259,7 @@ export class Session implements ClientSession {
     const p = this.reserve();
     const kind = r.readonly ? 'read' : r.write ? 'write' : 'other';
     this.ctx.router.run({
-      frame, n: 1, slot: r.slot, replica: this.reader && r.readonly, retrySafe: r.readonly && !r.blocking,
+      frame, n: 1, slot: r.slot, replica: this.reader && r.readonly, retrySafe: r.idempotent,
       login: this.login!, proto: this.proto, lane: this.id,
       ...(r.blocking || name === 'wait' ? { dedicated: this.dedicated } : dedicated ? { dedicated } : {}),
       cb: (replies) => this.finish(p, replies[0]!, frame.length, kind, t0),

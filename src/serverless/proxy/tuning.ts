@@ -7,6 +7,8 @@ export interface Tuning {
   /** Pooled backend connections per node, login, protocol and role, per worker. */
   poolSize: number;
   connectTimeoutMs: number;
+  /** A pooled backend connection whose oldest command has had no reply this long is given up (a frozen node); 0: never. */
+  replyTimeoutMs: number;
   /** How long a command may wait through redirections, failovers and reconnects before its error. */
   retryDeadlineMs: number;
   retryDelayMs: number;
@@ -27,6 +29,7 @@ export interface Tuning {
 export const DEFAULT_TUNING: Tuning = {
   poolSize: 2,
   connectTimeoutMs: 2000,
+  replyTimeoutMs: 5000,
   retryDeadlineMs: 20_000,
   retryDelayMs: 50,
   topologyRefreshMs: 5000,

@@ -54,7 +54,7 @@ async function apply(next: ServerlessProxyConfig): Promise<void> {
     queryTimeoutMs: tuning.topologyQueryTimeoutMs, refreshMs: tuning.topologyRefreshMs, minIntervalMs: tuning.topologyMinIntervalMs, log,
   };
   const routerOpts: RouterOptions = {
-    ...(tlsCa ? { tlsCa } : {}), connectTimeoutMs: tuning.connectTimeoutMs, poolSize: tuning.poolSize,
+    ...(tlsCa ? { tlsCa } : {}), connectTimeoutMs: tuning.connectTimeoutMs, replyTimeoutMs: tuning.replyTimeoutMs, poolSize: tuning.poolSize,
     retryDeadlineMs: tuning.retryDeadlineMs, retryDelayMs: tuning.retryDelayMs,
   };
   const defaultLogin = next.auth.mode === 'default' ? loginOf(next.auth.defaultLogin.user, readSecret(next.auth.defaultLogin.passwordFile)) : undefined;
