@@ -4,10 +4,11 @@
  * endpoint (ioredis Cluster over TLS; the service's own admin connection only watches the backing
  * primary's memory) fill it until the memory crosses the scale-out threshold; the autoscaler
  * reshards the hidden group to 2 shards online, with an event saying why; every key written is
- * still there with its value, and `cachefleet usage` shows 2 shards and the decision. Most keys
+ * still there with its value, and `cachefleet usage` shows 2 shards and the decision. A kill -9 of
+ * a backing shard's primary fails over; filled again, the cache grows to 3 shards. Most keys
  * deleted, the cache scales back in to 1 shard once low for the cool-down, keeping the rest. A
- * reader/writer loop on its own connection runs through both scalings: no error, every key its last
- * value. The backing nodes' maxmemory is the shard's capacity, with no reserved memory on top.
+ * reader/writer loop on its own connection runs through every scaling and the kill: no error,
+ * every key its last value. The backing nodes' maxmemory is the shard's capacity, with no reserved memory on top.
  * (Without the endpoint engine built, the data goes to the backing cluster directly.)
  */
 import { describe, test, before } from 'node:test';
@@ -29,7 +30,7 @@ const ENGINE = join(CLI, '..', '..', 'dist', 'src', 'serverless', 'proxy', 'main
 // Shards of 16 MB: a node's own overhead (replication backlog, allocator) stays well under the scale-in threshold.
 const SHARD_MB = 16;
 
-describe('serverless autoscaling', { timeout: 200_000 }, () => {
+describe('serverless autoscaling', { timeout: 330_000 }, () => {
   const cleanup = useCleanup();
   let svc: TestService;
 
@@ -44,7 +45,7 @@ describe('serverless autoscaling', { timeout: 200_000 }, () => {
     svc = await startService(cleanup, { args });
   });
 
-  test('filled past the memory threshold, a cache scales from 1 shard to 2 online with every key kept; emptied, back to 1', async () => {
+  test('filled past the memory threshold, a cache scales from 1 shard to 2 and 3 online with every key kept, through a shard primary\'s kill -9; emptied, back to 1', async () => {
     await svc.client.send(new CreateServerlessCacheCommand({ ServerlessCacheName: 'grow', Engine: 'redis' }));
     await waitFor(async () => (await svc.client.send(new DescribeServerlessCachesCommand({ ServerlessCacheName: 'grow' }))).ServerlessCaches![0]!.Status === 'available',
       { timeoutMs: 45_000, intervalMs: 250, what: 'the cache to be available' });
@@ -120,11 +121,39 @@ describe('serverless autoscaling', { timeout: 200_000 }, () => {
       replies.forEach((v, j) => assert.equal(v, value(start + j), `key:${start + j}`));
     }
 
+    // kill -9 of a backing shard's primary under the reader/writer: the shard fails over, the loop only pauses.
+    const victim = (await nodeDirs(svc.dataDir)).find((k) => k.startsWith('serverless--grow-0002-001'))!;
+    const pid = Number((await readFile(join(svc.dataDir, 'nodes', victim, 'redis.pid'), 'utf8')).trim());
+    const opsAtKill = loopOps;
+    const logsAtKill = svc.logs.length;
+    process.kill(pid, 'SIGKILL');
+    // The backing group's events stay in the service's log (DescribeEvents shows the customer's resources only).
+    await waitFor(() => svc.logs.slice(logsAtKill).some((l) => /Failover to replica node .* completed for node group 0002/.test(l)),
+      { timeoutMs: 20_000, intervalMs: 100, what: 'the failover of node group 0002' });
+    await waitFor(() => loopOps > opsAtKill + 200, { timeoutMs: 20_000, what: 'the reader/writer to go on after the failover' });
+    assert.deepEqual(loopErrors, [], 'the reader/writer saw no error through the kill');
+
+    // Filled again past the threshold, now on both shards: a third shard.
+    while (written < 120_000) {
+      const u = await usage();
+      if (u.Shards >= 3 || u.Scaling !== undefined) break;
+      const batch = Array.from({ length: 1000 }, (_, k) => written + k);
+      assert.ok((await Promise.all(batch.map((i) => client.set(`key:${i}`, value(i))))).every((r) => r === 'OK'));
+      written += batch.length;
+    }
+    await waitFor(async () => { const u = await usage(); return u.Shards === 3 && u.Scaling === undefined && /2 → 3 shards/.test(u.LastScaling ?? ''); },
+      { timeoutMs: 90_000, intervalMs: 500, what: 'the cache to scale out to 3 shards' });
+    for (let start = 0; start < written; start += 1000) {
+      const batch = Array.from({ length: Math.min(written, start + 1000) - start }, (_, k) => start + k);
+      const replies = await Promise.all(batch.map((i) => client.get(`key:${i}`)));
+      replies.forEach((v, j) => assert.equal(v, value(start + j), `key:${start + j} at 3 shards`));
+    }
+
     // Nine keys in ten deleted: both measures low, the cache scales back in to one shard with the rest.
     const deleted = Array.from({ length: written }, (_, i) => i).filter((i) => i % 10 !== 0);
     for (let k = 0; k < deleted.length; k += 500) await Promise.all(deleted.slice(k, k + 500).map((i) => client.del(`key:${i}`)));
-    await waitFor(async () => { const u = await usage(); return u.Shards === 1 && u.Scaling === undefined && /2 → 1 shards/.test(u.LastScaling ?? ''); },
-      { timeoutMs: 60_000, intervalMs: 500, what: 'the cache to scale back in to 1 shard' });
+    await waitFor(async () => { const u = await usage(); return u.Shards === 1 && u.Scaling === undefined && /→ 1 shards/.test(u.LastScaling ?? ''); },
+      { timeoutMs: 120_000, intervalMs: 500, what: 'the cache to scale back in to 1 shard' });
     const kept = Array.from({ length: written }, (_, i) => i).filter((i) => i % 10 === 0);
     assert.deepEqual(await Promise.all(kept.map((i) => client.get(`key:${i}`))), kept.map(value));
     assert.equal(await client.get('key:1'), null);
