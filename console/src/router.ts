@@ -4,6 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 export type Route =
   | { page: 'dashboard' }
   | { page: 'create' }
+  | { page: 'snapshots' }
   | { page: 'group'; id: string }
   | { page: 'cluster'; id: string };
 
@@ -11,6 +12,7 @@ export function parseRoute(hash: string): Route {
   const m = /^#\/(groups|clusters)\/([^/?#]+)$/.exec(hash);
   if (m) return { page: m[1] === 'groups' ? 'group' : 'cluster', id: decodeURIComponent(m[2]!) };
   if (hash === '#/create') return { page: 'create' };
+  if (hash === '#/snapshots') return { page: 'snapshots' };
   return { page: 'dashboard' };
 }
 

@@ -10,12 +10,15 @@ export interface Polled<T> {
 /**
  * Loads `load()` now and every `intervalMs` while the component is shown and the tab visible: the
  * console's live updates (statuses change within a poll period without a reload). A load never
- * overlaps the previous one.
+ * overlaps the previous one. When `deps` change, the data is dropped until the new load answers.
  */
 export function usePoll<T>(load: () => Promise<T>, intervalMs: number, deps: unknown[] = []): Polled<T> {
   const [state, setState] = useState<{ data?: T; error?: Error }>({});
   const tick = useRef<() => void>(() => {});
   useEffect(() => {
+    // Other deps are another resource (a group's page opened for another group): what was shown
+    // for the previous one must not stay on screen under the new one's name.
+    setState({});
     let stopped = false;
     let running = false;
     let timer: ReturnType<typeof setTimeout> | undefined;

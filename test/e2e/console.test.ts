@@ -4,10 +4,14 @@
  * through the SDK and shows it turn available without a reload; the group's page shows its primary
  * endpoint; a test failover confirmed in the dialog shows its event and the new primary; the create
  * form shows bad input beside its field, then creates a TLS group with an AUTH token that redis-cli
- * writes to through the copied endpoint; an IAM user's key signs in and its policies refuse what
+ * writes to through the copied endpoint; that group's page takes a snapshot (a bad name shows the
+ * API's message beside the field and creates nothing), restores it into a new TLS cache and
+ * redis-cli reads the key back from it, then adds and removes a tag and copies and deletes a
+ * snapshot (confirmed by its typed name); an IAM user's key signs in and its policies refuse what
  * they do not allow; a request from another origin
  * (a page on another port of the same host, and a forged request) is refused. Screenshots of the
- * main pages go to docs/console/ (with CACHEFLEET_UPDATE_SCREENSHOTS=1); axe-core finds no serious issue on the dashboard, a group's page and the create form.
+ * main pages go to docs/console/ (with CACHEFLEET_UPDATE_SCREENSHOTS=1); axe-core finds no serious issue on the dashboard, a group's page, the create form and the
+ * Snapshots page.
  */
 import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,7 +21,9 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
-import { CreateReplicationGroupCommand, DescribeReplicationGroupsCommand } from '@aws-sdk/client-elasticache';
+import {
+  CreateReplicationGroupCommand, DescribeReplicationGroupsCommand, DescribeSnapshotsCommand, ListTagsForResourceCommand,
+} from '@aws-sdk/client-elasticache';
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { useCleanup } from '../helpers/cleanup.js';
@@ -37,6 +43,8 @@ let SHOTS = join(ROOT, 'docs/console');
 const GROUP = 'console-group';
 const TLS_GROUP = 'console-tls';
 const AUTH_TOKEN = 'console-auth-token-0123456789';
+const SNAPSHOT = 'console-snap';
+const RESTORED_GROUP = 'console-restored';
 
 const skip = requireOrSkip(!CHROMIUM && 'chromium (Debian\'s package; scripts/setup.sh --test installs it)');
 
@@ -148,6 +156,76 @@ describe('web console in Chromium', { timeout: 90_000, skip }, () => {
     assert.equal(await redisCli(host!, Number(port), ...cli, 'GET', 'from-console'), 'yes');
   });
 
+  test("a group's page takes a snapshot and restores it into a new cache that has the data; a bad name shows the API's message", async () => {
+    await page.goto(`${svc.url}/console/#/groups/${TLS_GROUP}`);
+    await page.getByRole('heading', { name: TLS_GROUP }).waitFor();
+    const snapshotName = page.getByLabel('Snapshot name', { exact: true });
+    await snapshotName.fill('1bad');
+    await page.getByRole('button', { name: 'Create snapshot' }).click();
+    const nameError = page.locator('#snapshot-name-error');
+    await nameError.waitFor();
+    assert.match(await nameError.textContent() ?? '', /Invalid SnapshotName '1bad'.*must begin with a letter/);
+    assert.equal(await snapshotName.getAttribute('aria-invalid'), 'true');
+    assert.deepEqual((await svc.client.send(new DescribeSnapshotsCommand({}))).Snapshots ?? [], [], 'nothing was created');
+
+    // The key written through the copied endpoint (the test above) is in the snapshot, and in the cache restored from it.
+    await snapshotName.fill(SNAPSHOT);
+    await page.getByRole('button', { name: 'Create snapshot' }).click();
+    const row = page.locator(`tr[data-snapshot="${SNAPSHOT}"]`);
+    await row.locator('.status[data-status="available"]').waitFor({ timeout: 20_000 });
+    assert.match(await row.textContent() ?? '', /manual.*\d+ MB/);
+
+    await row.getByRole('button', { name: `Restore ${SNAPSHOT} to a new cache` }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('New replication group ID').fill(RESTORED_GROUP);
+    assert.equal(await dialog.getByLabel('Encryption in transit (TLS)').isChecked(), true, 'TLS as the source group has it');
+    await dialog.getByLabel('AUTH token').fill(AUTH_TOKEN);
+    await dialog.getByRole('button', { name: 'Restore' }).click();
+    await page.getByRole('heading', { name: RESTORED_GROUP }).waitFor();
+    await page.locator('h1 .status[data-status="available"]').waitFor({ timeout: 40_000 });
+
+    const [host, port] = (await page.locator('code[data-endpoint="Primary endpoint"]').textContent() ?? '').split(':');
+    const restored = (await svc.client.send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: RESTORED_GROUP }))).ReplicationGroups![0]!;
+    assert.equal(host, restored.NodeGroups![0]!.PrimaryEndpoint!.Address, "the page shows the restored group's own endpoint");
+    const caFile = join(await cleanup.tmpDir('console-ca-'), 'ca.pem');
+    writeFileSync(caFile, await page.evaluate(async () => (await fetch('/console/ca.pem')).text()));
+    assert.equal(await redisCli(host!, Number(port), '--tls', '--cacert', caFile, '--no-auth-warning', '-a', AUTH_TOKEN, 'GET', 'from-console'), 'yes');
+  });
+
+  test("a group's page adds and removes tags (the API's message beside the key), and copies and deletes a snapshot (its name typed)", async () => {
+    await page.goto(`${svc.url}/console/#/groups/${TLS_GROUP}`);
+    await page.getByRole('heading', { name: TLS_GROUP }).waitFor();
+    const arn = (await svc.client.send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: TLS_GROUP }))).ReplicationGroups![0]!.ARN!;
+    const tagsOf = async () => (await svc.client.send(new ListTagsForResourceCommand({ ResourceName: arn }))).TagList ?? [];
+    await page.getByLabel('Tag key').fill('aws:owner');
+    await page.getByRole('button', { name: 'Add tag' }).click();
+    await page.locator('#tag-key-error').filter({ hasText: "the prefix 'aws:' is reserved" }).waitFor();
+    assert.deepEqual(await tagsOf(), []);
+    await page.getByLabel('Tag key').fill('team');
+    await page.getByLabel('Tag value').fill('web');
+    await page.getByRole('button', { name: 'Add tag' }).click();
+    await page.locator('tr[data-tag="team"]').filter({ hasText: 'web' }).waitFor();
+    assert.deepEqual(await tagsOf(), [{ Key: 'team', Value: 'web' }]);
+    await page.getByRole('button', { name: 'Remove tag team' }).click();
+    await page.locator('tr[data-tag="team"]').waitFor({ state: 'detached' });
+    assert.deepEqual(await tagsOf(), []);
+
+    const copy = `${SNAPSHOT}-copy`;
+    await page.locator(`tr[data-snapshot="${SNAPSHOT}"]`).getByRole('button', { name: `Copy ${SNAPSHOT}` }).click();
+    await page.getByRole('dialog').getByLabel('New snapshot name').fill(copy);
+    await page.getByRole('dialog').getByRole('button', { name: 'Copy' }).click();
+    const copied = page.locator(`tr[data-snapshot="${copy}"]`);
+    await copied.locator('.status[data-status="available"]').waitFor({ timeout: 20_000 });
+    await copied.getByRole('button', { name: `Delete ${copy}` }).click();
+    const confirm = page.getByRole('dialog').getByRole('button', { name: 'Delete' });
+    assert.equal(await confirm.isDisabled(), true, 'not before the name is typed');
+    await page.getByRole('dialog').getByLabel("To confirm, type the snapshot's name").fill(copy);
+    await confirm.click();
+    await copied.waitFor({ state: 'detached', timeout: 20_000 });
+    const left = (await svc.client.send(new DescribeSnapshotsCommand({}))).Snapshots ?? [];
+    assert.deepEqual(left.map((x) => x.SnapshotName), [SNAPSHOT]);
+  });
+
   test('a request from another origin is refused', async () => {
     const before = svc.logs.filter((l) => l.includes('console request refused: origin')).length;
     // A page on another port of the same host is the same site (SameSite sends the cookie), but not the same origin.
@@ -216,6 +294,8 @@ describe('web console in Chromium', { timeout: 90_000, skip }, () => {
     };
     await check(`#/groups/${TLS_GROUP}`, () => page.locator('code[data-endpoint="Primary endpoint"]').waitFor());
     await check('#/create', () => page.getByLabel('Node type').locator('option').nth(1).waitFor({ state: 'attached' }));
+    await check('#/snapshots', () => page.locator(`tr[data-snapshot="${SNAPSHOT}"] a[href="#/groups/${TLS_GROUP}"]`).waitFor());
+    await page.screenshot({ path: join(SHOTS, 'snapshots.png'), fullPage: true });
     await check('#/', () => page.locator(`tr[data-group="${TLS_GROUP}"]`).waitFor());
     assert.deepEqual(cspViolations, []);
 

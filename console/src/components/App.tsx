@@ -6,6 +6,7 @@ import { Dashboard } from './Dashboard.js';
 import { GroupPage } from './GroupPage.js';
 import { ClusterPage } from './ClusterPage.js';
 import { CreateForm } from './CreateForm.js';
+import { SnapshotsPage } from './SnapshotsPage.js';
 
 export function App() {
   const [session, setSession] = useState<SessionInfo | null | undefined>(undefined);
@@ -21,6 +22,10 @@ export function App() {
       <a class="skip" href="#main">Skip to content</a>
       <header class="top">
         <a class="brand" href="#/">cachefleet</a>
+        <nav aria-label="Main" class="main-nav">
+          <a href="#/" aria-current={route.page === 'dashboard' ? 'page' : undefined}>Caches</a>
+          <a href="#/snapshots" aria-current={route.page === 'snapshots' ? 'page' : undefined}>Snapshots</a>
+        </nav>
         <span class="who" title="Signed in with this access key">{session.accessKeyId}</span>
         <button type="button" onClick={() => signOut().finally(() => setSession(null))}>Sign out</button>
       </header>
@@ -29,6 +34,7 @@ export function App() {
         {route.page === 'group' && <GroupPage id={route.id} />}
         {route.page === 'cluster' && <ClusterPage id={route.id} />}
         {route.page === 'create' && <CreateForm />}
+        {route.page === 'snapshots' && <SnapshotsPage />}
       </main>
     </>
   );

@@ -8,6 +8,8 @@ import { ConnectionSnippets } from './ConnectionSnippets.js';
 import { EventsList } from './EventsList.js';
 import { MetricCharts } from './MetricCharts.js';
 import { TestFailover } from './TestFailover.js';
+import { SnapshotsSection } from './SnapshotsSection.js';
+import { TagsSection } from './TagsSection.js';
 import { POLL_MS } from './Dashboard.js';
 
 interface GroupView {
@@ -29,7 +31,7 @@ async function loadGroup(id: string): Promise<GroupView> {
   return { group, clusters: clusters.filter((c): c is CacheCluster => c !== undefined), events: e.Events ?? [] };
 }
 
-/** One replication group: endpoints, nodes, how to connect, metrics, events and actions. */
+/** One replication group: endpoints, nodes, how to connect, metrics, snapshots, tags, events and actions. */
 export function GroupPage({ id }: { id: string }) {
   const view = usePoll(() => loadGroup(id), POLL_MS, [id]);
   const g = view.data?.group;
@@ -55,6 +57,8 @@ export function GroupPage({ id }: { id: string }) {
       <NodesTable nodes={nodes} />
       <ConnectionSnippets group={g} />
       <MetricCharts clusterIds={g.MemberClusters ?? []} />
+      <SnapshotsSection group={g} />
+      {g.ARN && <TagsSection arn={g.ARN} />}
       <EventsList events={view.data.events} title="Events" />
     </>
   );
