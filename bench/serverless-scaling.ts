@@ -15,6 +15,7 @@ import { CreateServerlessCacheCommand, DescribeEventsCommand, DescribeServerless
 import { Cluster } from 'ioredis';
 import { waitFor } from '../src/util/wait.js';
 import { ADMIN_USER, adminSecret } from '../test/helpers/node-admin.js';
+import { callFrom, managementAddress } from '../test/helpers/backing.js';
 import { startService, type Cleanup } from './service.js';
 import { now, percentile, progress, sec, ms, type Row } from './stats.js';
 
@@ -51,12 +52,10 @@ export async function measureServerlessScaling(cleanup: Cleanup, quick: boolean)
   const key = (await readdir(join(svc.dataDir, 'nodes'))).find((k) => k.startsWith('serverless--bench-0001-001'));
   if (!key) throw new Error('the backing primary serverless--bench-0001-001 was not found');
   const node = JSON.parse(await readFile(join(svc.dataDir, 'nodes', key, 'node.json'), 'utf8')) as { address: string; port: number };
-  const admin = new Cluster([{ host: node.address, port: node.port }], { redisOptions: { username: ADMIN_USER, password: await adminSecret(svc.dataDir) } });
-  admin.on('error', () => undefined);
-  cleanup.defer(() => admin.disconnect());
-  await waitFor(async () => admin.status === 'ready', { timeoutMs: 10_000, what: 'the admin connection' });
-  const primary = admin.nodes('master')[0]!;
-  const usedMemory = async () => Number(/used_memory:(\d+)/.exec(String(await primary.info('memory')))![1]);
+  // Asked from the service's management address, as the service asks it.
+  const from = await managementAddress(svc.dataDir, 'bench');
+  const login = { user: ADMIN_USER, password: await adminSecret(svc.dataDir) };
+  const usedMemory = async () => Number(/used_memory:(\d+)/.exec(String(await callFrom(from, node, ['INFO', 'memory'], login)))![1]);
 
   const open = async () => {
     const c = new Cluster([{ host: endpoint.Address!, port: endpoint.Port! }], {

@@ -24,9 +24,10 @@ import {
 import { Cluster } from 'ioredis';
 import { useCleanup } from '../helpers/cleanup.js';
 import { CLI, startService, writeClientCa, type TestService } from '../helpers/service.js';
-import { pythonWith, redisCli, run, runOk } from '../helpers/e2e-exec.js';
-import { adminCliArgs } from '../helpers/node-admin.js';
+import { pythonWith, run, runOk } from '../helpers/e2e-exec.js';
+import { ADMIN_USER, adminSecret } from '../helpers/node-admin.js';
 import { nodeDirs } from '../helpers/e2e-nodes.js';
+import { backingNode, callFrom, managementAddress } from '../helpers/backing.js';
 import { waitFor } from '../../src/util/wait.js';
 import { STANDIN_ENGINE_SOURCE } from '../../src/reconciler/serverless/standin-engine.js';
 
@@ -117,26 +118,26 @@ describe('serverless caches', { timeout: 120_000 }, () => {
 
     const keys = (await nodeDirs(svc.dataDir)).filter((k) => k.startsWith('serverless--cli-cache-'));
     assert.equal(keys.length, 2, 'a primary and a replica');
-    const node = JSON.parse(await readFile(join(svc.dataDir, 'nodes', keys[0]!, 'node.json'), 'utf8')) as { address: string; port: number };
-    const admin = await adminCliArgs(svc.dataDir);
-    assert.equal(await redisCli(node.address, node.port, ...admin, 'CONFIG', 'GET', 'maxmemory-policy'), 'maxmemory-policy\nvolatile-lru');
-    assert.match(await redisCli(node.address, node.port, ...admin, 'CLUSTER', 'INFO'), /cluster_state:ok/);
+    const node = await backingNode(svc.dataDir, 'cli-cache');
+    const from = await managementAddress(svc.dataDir, 'cli-cache');
+    const admin = { user: ADMIN_USER, password: await adminSecret(svc.dataDir) };
+    assert.deepEqual(await callFrom(from, node, ['CONFIG', 'GET', 'maxmemory-policy'], admin), ['maxmemory-policy', 'volatile-lru']);
+    assert.match(String(await callFrom(from, node, ['CLUSTER', 'INFO'], admin)), /cluster_state:ok/);
     // The customer's `default` user on the nodes has a password only the endpoint knows.
-    assert.match(await redisCli(node.address, node.port, 'PING'), /NOAUTH|WRONGPASS/);
+    await assert.rejects(callFrom(from, node, ['PING']), /NOAUTH|WRONGPASS/);
     const dir = join(svc.dataDir, 'serverless', 'cli-cache');
     const config = JSON.parse(await readFile(join(dir, 'proxy.json'), 'utf8'));
     assert.equal(config.seeds.length, 2);
     assert.equal(config.limits.ecpuPerSecondMax, 5000);
     assert.equal(config.auth.mode, 'default');
-    const login = (await readFile(config.auth.defaultLogin.passwordFile, 'utf8')).trim();
-    assert.equal(await redisCli(node.address, node.port, '--user', 'default', '--pass', login, '--no-auth-warning', 'PING'), 'PONG');
-    assert.match(await redisCli(node.address, node.port, '--user', 'default', '--pass', login, '--no-auth-warning', 'CONFIG', 'GET', 'maxmemory'), /NOPERM/);
+    const login = { user: 'default', password: (await readFile(config.auth.defaultLogin.passwordFile, 'utf8')).trim() };
+    assert.equal(await callFrom(from, node, ['PING'], login), 'PONG');
+    await assert.rejects(callFrom(from, node, ['CONFIG', 'GET', 'maxmemory'], login), /NOPERM/);
     assert.ok(existsSync(config.tls.certFile), 'the endpoint\'s certificate from the service\'s CA');
 
     // With a user group, its users are the backing nodes' ACL, and the endpoint checks logins against them.
-    const rbacKey = (await nodeDirs(svc.dataDir)).find((k) => k.startsWith('serverless--rbac-cache-'))!;
-    const rbacNode = JSON.parse(await readFile(join(svc.dataDir, 'nodes', rbacKey, 'node.json'), 'utf8')) as { address: string; port: number };
-    assert.equal(await redisCli(rbacNode.address, rbacNode.port, '--user', 'app', '--pass', APP_PW, '--no-auth-warning', 'PING'), 'PONG');
+    const rbacNode = await backingNode(svc.dataDir, 'rbac-cache');
+    assert.equal(await callFrom(from, rbacNode, ['PING'], { user: 'app', password: APP_PW }), 'PONG');
     const rbacConfig = JSON.parse(await readFile(join(svc.dataDir, 'serverless', 'rbac-cache', 'proxy.json'), 'utf8'));
     assert.deepEqual(rbacConfig.auth, { mode: 'user-group' });
 
@@ -149,21 +150,18 @@ describe('serverless caches', { timeout: 120_000 }, () => {
   });
 
   test('a serverless snapshot, and a new cache restored from it, with the data', async () => {
-    const backing = async (cache: string) => {
-      const key = (await nodeDirs(svc.dataDir)).find((k) => k.startsWith(`serverless--${cache}-0001-001`))!;
-      return JSON.parse(await readFile(join(svc.dataDir, 'nodes', key, 'node.json'), 'utf8')) as { address: string; port: number };
-    };
-    const admin = await adminCliArgs(svc.dataDir);
-    const source = await backing('py-cache');
-    assert.equal(await redisCli(source.address, source.port, ...admin, 'SET', 'kept', 'across-the-snapshot'), 'OK');
+    const admin = { user: ADMIN_USER, password: await adminSecret(svc.dataDir) };
+    const from = await managementAddress(svc.dataDir, 'py-cache');
+    const source = await backingNode(svc.dataDir, 'py-cache');
+    assert.equal(await callFrom(from, source, ['SET', 'kept', 'across-the-snapshot'], admin), 'OK');
     const snap = (await svc.client.send(new CreateServerlessCacheSnapshotCommand({ ServerlessCacheName: 'py-cache', ServerlessCacheSnapshotName: 'py-snap' }))).ServerlessCacheSnapshot!;
     assert.equal(snap.Status, 'creating');
     await waitFor(async () => (await svc.client.send(new DescribeServerlessCacheSnapshotsCommand({ ServerlessCacheSnapshotName: 'py-snap' })))
       .ServerlessCacheSnapshots![0]!.Status === 'available', { timeoutMs: 20_000, intervalMs: 250, what: 'the snapshot' });
     await svc.client.send(new CreateServerlessCacheCommand({ ServerlessCacheName: 'restored', Engine: 'redis', SnapshotArnsToRestore: [snap.ARN!] }));
     await waitFor(async () => (await describeCache('restored')).Status === 'available', { timeoutMs: 30_000, intervalMs: 250, what: 'the restored cache' });
-    const restored = await backing('restored');
-    assert.equal(await redisCli(restored.address, restored.port, ...admin, 'GET', 'kept'), 'across-the-snapshot');
+    const restored = await backingNode(svc.dataDir, 'restored');
+    assert.equal(await callFrom(from, restored, ['GET', 'kept'], admin), 'across-the-snapshot');
   });
 
   test('through the endpoint: ioredis Cluster over TLS', {

@@ -138,6 +138,7 @@ export class ServerlessController {
         tls: g.doc.transitEncryptionEnabled,
         ...(g.doc.transitEncryptionEnabled ? { caFile: dataPaths(this.o.dataDir).caCert } : {}),
         admin: { user: ADMIN_USER, passwordFile: dataPaths(this.o.dataDir).adminSecret },
+        ...(this.o.managementAddress ? { sourceAddress: this.o.managementAddress } : {}),
       },
       auth: c.userGroupId ? { mode: 'user-group' } : { mode: 'default', defaultLogin: { user: 'default', passwordFile: engine.paths.defaultLogin } },
       workers: this.o.workers ?? 2,

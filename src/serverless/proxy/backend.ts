@@ -27,6 +27,8 @@ export interface BackendOptions {
   readonly: boolean;
   /** Verify a TLS node with this CA (PEM); absent = plaintext. */
   tlsCa?: string;
+  /** The local address to connect from (the service's management address). */
+  localAddress?: string;
   connectTimeoutMs: number;
   /**
    * A connection whose oldest command has had no reply for this long is given up (a frozen or
@@ -69,9 +71,11 @@ export class BackendConnection {
   constructor(readonly opts: BackendOptions) {
     const { host, port } = opts.node;
     const onConnect = () => this.onConnect();
+    const from = opts.localAddress ? { localAddress: opts.localAddress } : {};
+    // tls.connect hands localAddress on to net.connect (its typings leave it out).
     this.socket = opts.tlsCa
-      ? tls.connect({ host, port, ca: opts.tlsCa, ALPNProtocols: [] }, onConnect)
-      : net.connect({ host, port, noDelay: true }, onConnect);
+      ? tls.connect({ host, port, ca: opts.tlsCa, ALPNProtocols: [], ...from } as tls.ConnectionOptions, onConnect)
+      : net.connect({ host, port, noDelay: true, ...from }, onConnect);
     this.socket.setNoDelay(true);
     this.socket.setTimeout(opts.connectTimeoutMs, () => this.destroy('backend connect timeout'));
     this.socket.on('data', (chunk: Buffer) => this.onData(chunk));

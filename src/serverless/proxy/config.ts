@@ -38,6 +38,11 @@ export interface ServerlessProxyConfig {
     caFile?: string;
     /** The service's own login on the nodes, for topology queries only (never for client traffic). */
     admin: { user: string; passwordFile: string };
+    /**
+     * The address every backend connection is made from: the service's management address, as
+     * the control plane's own connections (a source the nodes can tell from customers').
+     */
+    sourceAddress?: string;
   };
   /**
    * Client authentication. 'default': no user group attached; clients are the default user

@@ -98,7 +98,7 @@ function authenticate(s: Session, user: Buffer, password: Buffer, bytesIn: numbe
   }
   const conn = new BackendConnection({
     node, login, proto: 2, readonly: false, connectTimeoutMs: s.ctx.tuning.connectTimeoutMs,
-    ...(s.ctx.router.tlsCa ? { tlsCa: s.ctx.router.tlsCa } : {}),
+    ...s.ctx.router.connectOptions,
   });
   conn.send(PING, 1, (replies, lost) => {
     conn.destroy('auth checked');

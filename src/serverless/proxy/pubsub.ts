@@ -82,7 +82,7 @@ export class Subscriptions {
     if (!conn || conn.closed) {
       conn = new BackendConnection({
         node, login: this.login(), proto: 2, readonly: false, connectTimeoutMs: this.ctx.tuning.connectTimeoutMs,
-        ...(this.ctx.router.tlsCa ? { tlsCa: this.ctx.router.tlsCa } : {}),
+        ...this.ctx.router.connectOptions,
         onPush: (f) => this.onFrame(f),
         onClose: (c) => this.onLost(key, c),
       });

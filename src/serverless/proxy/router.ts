@@ -18,6 +18,8 @@ export interface RouterOptions {
   connectTimeoutMs: number;
   /** See Tuning.replyTimeoutMs (pooled connections only). */
   replyTimeoutMs: number;
+  /** See ServerlessProxyConfig.backend.sourceAddress. */
+  localAddress?: string;
   /** Pooled connections per node, login, protocol and role, per worker. */
   poolSize: number;
   /** How long a command may wait through redirections, failovers and reconnects. */
@@ -57,8 +59,9 @@ export class Router {
 
   constructor(private opts: RouterOptions, private readonly topology: Topology) {}
 
-  get tlsCa(): string | undefined {
-    return this.opts.tlsCa;
+  /** Options every backend connection of this worker shares (TLS CA, the address to connect from). */
+  get connectOptions(): { tlsCa?: string; localAddress?: string } {
+    return { ...(this.opts.tlsCa ? { tlsCa: this.opts.tlsCa } : {}), ...(this.opts.localAddress ? { localAddress: this.opts.localAddress } : {}) };
   }
 
   update(opts: RouterOptions): void {
@@ -147,7 +150,7 @@ export class Router {
       node, login: job.login, proto: job.proto, readonly, connectTimeoutMs: this.opts.connectTimeoutMs,
       // A client's own connection may wait as long as its BLPOP asked; pooled ones give a frozen node up.
       ...(job.dedicated ? {} : { replyTimeoutMs: this.opts.replyTimeoutMs }),
-      ...(this.opts.tlsCa ? { tlsCa: this.opts.tlsCa } : {}), onClose,
+      ...this.connectOptions, onClose,
     });
     if (job.dedicated) {
       const key = nodeKey(node);

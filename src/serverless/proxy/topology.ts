@@ -11,6 +11,8 @@ export interface TopologyOptions {
   seeds: NodeAddress[];
   admin: Login;
   tlsCa?: string;
+  /** See ServerlessProxyConfig.backend.sourceAddress. */
+  localAddress?: string;
   connectTimeoutMs: number;
   queryTimeoutMs: number;
   refreshMs: number;
@@ -105,6 +107,7 @@ export class Topology {
       conn = new BackendConnection({
         node, login: this.opts.admin, proto: 2, readonly: false, connectTimeoutMs: this.opts.connectTimeoutMs,
         ...(this.opts.tlsCa ? { tlsCa: this.opts.tlsCa } : {}),
+        ...(this.opts.localAddress ? { localAddress: this.opts.localAddress } : {}),
         onClose: (c) => { if (this.admin.get(key) === c) this.admin.delete(key); },
       });
       this.admin.set(key, conn);

@@ -51,10 +51,12 @@ async function apply(next: ServerlessProxyConfig): Promise<void> {
   const tlsCa = next.backend.tls && next.backend.caFile ? readFileSync(next.backend.caFile, 'utf8') : undefined;
   const topoOpts: TopologyOptions = {
     seeds: next.seeds, admin, ...(tlsCa ? { tlsCa } : {}), connectTimeoutMs: tuning.connectTimeoutMs,
+    ...(next.backend.sourceAddress ? { localAddress: next.backend.sourceAddress } : {}),
     queryTimeoutMs: tuning.topologyQueryTimeoutMs, refreshMs: tuning.topologyRefreshMs, minIntervalMs: tuning.topologyMinIntervalMs, log,
   };
   const routerOpts: RouterOptions = {
     ...(tlsCa ? { tlsCa } : {}), connectTimeoutMs: tuning.connectTimeoutMs, replyTimeoutMs: tuning.replyTimeoutMs, poolSize: tuning.poolSize,
+    ...(next.backend.sourceAddress ? { localAddress: next.backend.sourceAddress } : {}),
     retryDeadlineMs: tuning.retryDeadlineMs, retryDelayMs: tuning.retryDelayMs,
   };
   const defaultLogin = next.auth.mode === 'default' ? loginOf(next.auth.defaultLogin.user, readSecret(next.auth.defaultLogin.passwordFile)) : undefined;
@@ -69,7 +71,9 @@ async function apply(next: ServerlessProxyConfig): Promise<void> {
       nextClientId: () => ++clientIds, log,
     };
   } else {
-    const loginChanged = ctx.defaultLogin?.key !== defaultLogin?.key || ctx.router.tlsCa !== tlsCa;
+    const was = ctx.router.connectOptions;
+    // Pooled connections made with another login, CA or source address are closed (made again as needed).
+    const loginChanged = ctx.defaultLogin?.key !== defaultLogin?.key || was.tlsCa !== tlsCa || was.localAddress !== next.backend.sourceAddress;
     ctx.topology.update(topoOpts);
     ctx.router.update(routerOpts);
     if (loginChanged) ctx.router.closeAll();

@@ -1,0 +1,47 @@
+/**
+ * Behind a serverless cache's endpoint. The service reaches the backing nodes from its management
+ * address (the endpoint engine's connections too); tests that look behind the endpoint connect
+ * from that address, as the service does: one command per connection (RESP2, parsed with
+ * redis-parser).
+ */
+import net from 'node:net';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import RedisParser from 'redis-parser';
+import { nodeDirs } from './e2e-nodes.js';
+
+export interface BackingNode { address: string; port: number }
+export interface Login { user: string; password: string }
+
+/** The address the service connects to nodes from (proxy.json's backend.sourceAddress of `cache`). */
+export async function managementAddress(dataDir: string, cache: string): Promise<string> {
+  const config = JSON.parse(await readFile(join(dataDir, 'serverless', cache, 'proxy.json'), 'utf8')) as { backend: { sourceAddress?: string } };
+  if (!config.backend.sourceAddress) throw new Error(`${cache}: proxy.json names no backend source address`);
+  return config.backend.sourceAddress;
+}
+
+/** The address of a backing node (`serverless--<cache>-<shard>-<member>`). */
+export async function backingNode(dataDir: string, cache: string, member = '0001-001'): Promise<BackingNode> {
+  const key = (await nodeDirs(dataDir)).find((k) => k.startsWith(`serverless--${cache}-${member}`));
+  if (!key) throw new Error(`no backing node ${member} of ${cache}`);
+  return JSON.parse(await readFile(join(dataDir, 'nodes', key, 'node.json'), 'utf8')) as BackingNode;
+}
+
+/** Runs `args` on `node` from `from` (logged in as `login` first); resolves the reply, rejects with a Redis error. */
+export function callFrom(from: string, node: BackingNode, args: string[], login?: Login, timeoutMs = 5000): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const replies: unknown[] = [];
+    const want = login ? 2 : 1;
+    const s = net.connect({ host: node.address, port: node.port, localAddress: from });
+    const done = (e: Error | undefined, v?: unknown) => { s.destroy(); if (e) reject(e); else resolve(v); };
+    const parser = new RedisParser({
+      returnReply: (r: unknown) => { replies.push(r); if (replies.length === want) done(undefined, replies.at(-1)); },
+      returnError: (e: Error) => done(e),
+    });
+    s.setTimeout(timeoutMs, () => done(new Error(`${node.address}:${node.port} from ${from}: no reply in ${timeoutMs} ms`)));
+    s.on('data', (d) => parser.execute(d));
+    s.on('error', (e) => done(e));
+    const encode = (a: string[]) => `*${a.length}\r\n${a.map((x) => `$${Buffer.byteLength(x)}\r\n${x}\r\n`).join('')}`;
+    s.write((login ? encode(['AUTH', login.user, login.password]) : '') + encode(args));
+  });
+}
