@@ -18,6 +18,8 @@ export interface EndpointRouterOptions {
   /** State directory for the proxy router (routes.json, pidfile, log). */
   stateDir: string;
   logger?: Logger;
+  /** The user cache nodes run as (when not the service's own): see NftScriptOptions.nodeUid. */
+  nodeUid?: number;
 }
 
 export async function createEndpointRouter(opts: EndpointRouterOptions): Promise<EndpointRouter> {
@@ -25,7 +27,7 @@ export async function createEndpointRouter(opts: EndpointRouterOptions): Promise
   // Kernel NAT for plain routes; durable ones (cachefleet-durable-writes) need the proxy process,
   // which the composite starts only once some route is durable.
   const nat = (): EndpointRouter => new CompositeRouter({
-    nat: new NftablesRouter({ table: opts.table, logger }),
+    nat: new NftablesRouter({ table: opts.table, logger, ...(opts.nodeUid !== undefined ? { nodeUid: opts.nodeUid } : {}) }),
     proxy: new ProxyRouter({ stateDir: opts.stateDir, logger }),
     logger,
   });

@@ -75,6 +75,20 @@ describe('nft script rendering', () => {
     assert.equal(renderNftScript('cachefleet_t1', routes).script, script, 'deterministic');
   });
 
+  it("marks the node user's connections first in the NAT chain and admits them before any source filter; never for root", () => {
+    const routes = normalizeRoutes([route('g/primary', '127.77.0.1', [['127.77.0.2', 6379]])]);
+    const filters = [{ id: 'g-001/0001', address: '127.77.0.2', port: 6379, allow: ['127.5.0.1'] }];
+    const lines = renderNftScript('t', routes, filters, { nodeUid: 107 }).script.split('\n');
+    const nat = lines.indexOf('    type nat hook output priority -100; policy accept;');
+    assert.match(lines[nat + 1]!, /^ {4}meta skuid 107 ct mark set 0x63660001 comment "node-connections cf:/);
+    const input = lines.indexOf('    type filter hook input priority 0; policy accept;');
+    assert.match(lines[input + 1]!, /^ {4}ct state != new accept/);
+    assert.match(lines[input + 2]!, /^ {4}ct mark 0x63660001 accept comment "node-connections cf:/);
+    assert.match(lines[input + 3]!, /ip daddr 127\.77\.0\.2 tcp dport 6379 ct state new ip saddr != \{ 127\.5\.0\.1 \} reject/);
+    for (const opts of [{}, { nodeUid: 0 }]) assert.ok(!renderNftScript('t', routes, filters, opts).script.includes('skuid'), JSON.stringify(opts));
+    assert.ok(!renderNftScript('t', routes, [], { nodeUid: 107 }).script.includes('skuid'), 'no filters, nothing to pass');
+  });
+
   it('tags rules so a retarget changes the comment', () => {
     const a = renderNftScript('t', [route('x', '127.1.1.1', [['127.1.1.2', 6379]])]).comments[0];
     const b = renderNftScript('t', [route('x', '127.1.1.1', [['127.1.1.3', 6379]])]).comments[0];

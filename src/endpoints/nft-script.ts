@@ -11,6 +11,19 @@ import type { EndpointRoute, SourceFilter } from './types.js';
 export const CHAIN = 'output';
 export const FILTER_CHAIN = 'input';
 
+/**
+ * The conntrack mark of connections the cache nodes' own processes open. A node's MIGRATE (slot
+ * migration, resharding) connects from the host's default source, 127.0.0.1, whatever its
+ * bind-source-addr says (Redis 7.0 binds only replication and the cluster bus), so the source
+ * filters know node-to-node traffic by the process's user: nodes run as their own user.
+ */
+export const NODE_MARK = '0x63660001';
+
+export interface NftScriptOptions {
+  /** The user cache nodes run as; their connections pass every source filter. */
+  nodeUid?: number;
+}
+
 /** nft identifiers: conservative so the name can go into a script unquoted. */
 export function checkTableName(table: string): void {
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(table)) {
@@ -74,11 +87,19 @@ export interface RenderedTable {
 }
 
 /** One script that atomically replaces the table's contents (nft -f applies it as one transaction). */
-export function renderNftScript(table: string, routes: readonly EndpointRoute[], filters: readonly SourceFilter[] = []): RenderedTable {
+export function renderNftScript(table: string, routes: readonly EndpointRoute[], filters: readonly SourceFilter[] = [], opts: NftScriptOptions = {}): RenderedTable {
   checkTableName(table);
   const comments: string[] = [];
   const rules: string[] = [];
   const filterRules: string[] = [];
+  const markNodes = filters.length > 0 && opts.nodeUid !== undefined && Number.isInteger(opts.nodeUid) && opts.nodeUid > 0;
+  if (markNodes) {
+    // First in the NAT chain (a dnat ends it): the first packet of each connection a node opens.
+    const body = `meta skuid ${opts.nodeUid} ct mark set ${NODE_MARK}`;
+    const comment = ruleComment({ id: 'node-connections' }, body);
+    comments.push(`${CHAIN} ${comment}`);
+    rules.push(`    ${body} comment "${comment}"`);
+  }
   for (const r of routes) {
     const body = renderRuleBody(r);
     const comment = ruleComment(r, body);
@@ -92,6 +113,12 @@ export function renderNftScript(table: string, routes: readonly EndpointRoute[],
     const comment = ruleComment({ id: 'not-new' }, body);
     comments.push(`${FILTER_CHAIN} ${comment}`);
     filterRules.push(`    ${body} comment "${comment}"`);
+    if (markNodes) {
+      const nodes = `ct mark ${NODE_MARK} accept`;
+      const c = ruleComment({ id: 'node-connections' }, nodes);
+      comments.push(`${FILTER_CHAIN} ${c}`);
+      filterRules.push(`    ${nodes} comment "${c}"`);
+    }
   }
   for (const f of filters) {
     const body = renderFilterBody(f);

@@ -18,6 +18,8 @@ export interface NftablesRouterOptions {
   logger?: Logger;
   /** An unchanged sync re-reads the kernel's table every this many calls (drift check). Default 20. */
   verifyEvery?: number;
+  /** See NftScriptOptions.nodeUid. */
+  nodeUid?: number;
 }
 
 export class NftablesRouter implements EndpointRouter {
@@ -26,6 +28,7 @@ export class NftablesRouter implements EndpointRouter {
   readonly table: string;
   private readonly logger: Logger;
   private readonly verifyEvery: number;
+  private readonly nodeUid: number | undefined;
   /** Script the kernel is known to hold; undefined until applied or verified (e.g. after a restart). */
   private applied: string | undefined;
   private syncsSinceVerify = 0;
@@ -38,6 +41,7 @@ export class NftablesRouter implements EndpointRouter {
     this.table = opts.table;
     this.logger = (opts.logger ?? silentLogger).child({ component: 'endpoints', router: 'nftables', table: opts.table });
     this.verifyEvery = Math.max(1, opts.verifyEvery ?? 20);
+    this.nodeUid = opts.nodeUid;
   }
 
   /** True when nft exists and this process may create a nat table (tries a throwaway probe table). */
@@ -88,7 +92,7 @@ export class NftablesRouter implements EndpointRouter {
 
   private async doSync(input: EndpointRoute[], filterInput: SourceFilter[]): Promise<void> {
     const routes = normalizeRoutes(input);
-    const { script, comments } = renderNftScript(this.table, routes, normalizeFilters(filterInput));
+    const { script, comments } = renderNftScript(this.table, routes, normalizeFilters(filterInput), this.nodeUid !== undefined ? { nodeUid: this.nodeUid } : {});
     this.routes = new Map(routes.map((r) => [r.id, r]));
     const unchanged = script === this.applied;
     this.syncsSinceVerify++;

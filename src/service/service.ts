@@ -143,6 +143,8 @@ export class CachefleetService {
       const router = await createEndpointRouter({
         mode: config.routerMode, table: routeTableName(config.dataDir), stateDir: paths.endpoints,
         logger: logger.child({ component: 'endpoints' }),
+        // Nodes of their own user: their connections (MIGRATE's among them) pass the source filters.
+        ...(owner && owner.uid !== process.getuid?.() ? { nodeUid: owner.uid } : {}),
       });
       const monitor = new HealthMonitor(admin, provider, {
         ...DEFAULT_MONITOR_OPTIONS,

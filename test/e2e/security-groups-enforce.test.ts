@@ -138,6 +138,16 @@ describe('security groups at the endpoints', { timeout: 240_000 }, () => {
       assert.equal((await tryConnect(n[0], n[1], 3000, OUTSIDER)).result, 'ECONNREFUSED', `outsider → node ${n[0]}`);
       assert.equal((await tryConnect(n[0], n[1] + 10_000, 3000, APP)).result, 'ECONNREFUSED', `app → cluster bus of ${n[0]}`);
     }
+    // Resharding under the filters: the nodes' MIGRATE connects from 127.0.0.1 (no security group
+    // admits it), and passes as the node user's own connection.
+    await awsElastiCache(svc, 'modify-replication-group-shard-configuration', '--replication-group-id', 'guarded-cm', '--node-group-count', '3', '--apply-immediately');
+    const resharded = await waitAvailable(svc.client, 'guarded-cm', 90_000, (x) => x.NodeGroups?.length === 3);
+    assert.equal(resharded.NodeGroups!.length, 3);
+    await cluster.refreshSlotsCache();
+    for (let i = 0; i < 50; i++) assert.equal(await cluster.get(`key:${i}`), String(i), `key:${i} after resharding`);
+    for (const n of await nodeEndpoints(svc, 'guarded-cm')) {
+      assert.equal((await tryConnect(n[0], n[1], 3000, OUTSIDER)).result, 'ECONNREFUSED', `outsider → node ${n[0]} after resharding`);
+    }
   });
 });
 

@@ -12,6 +12,8 @@ import { execTool } from '../../src/endpoints/exec.js';
 import { runRouterSuite } from '../helpers/endpoints-suite.js';
 import { requireOrSkip } from '../helpers/prerequisites.js';
 import { TestFleet, randomLoopbackPrefix, tryConnect } from '../helpers/endpoints-redis.js';
+import { leastPrivilegeMissing, nodeUser } from '../helpers/host-user.js';
+import { run } from '../helpers/e2e-exec.js';
 
 const available = await NftablesRouter.available();
 const skip = requireOrSkip(!available && 'nftables not usable here (needs nft and root)');
@@ -136,6 +138,22 @@ describe('NftablesRouter drift and selection', { skip, timeout: 60_000 }, () => 
     }
     await router.sync(routes, []);
     assert.equal((await tryConnect(endpoint, 6379, 3000, allowed)).result, 'connected', 'no filter: open to all');
+  });
+
+  it("connections the node user's processes open pass every filter (a node's MIGRATE connects from 127.0.0.1); no one else's", { skip: leastPrivilegeMissing() || false }, async () => {
+    const user = nodeUser();
+    const filter = { id: 'drift-001/0001', address: node.address, port: node.port, allow: [`${prefix}.50`] };
+    // As the node user, from the host's default source (what MIGRATE does whatever bind-source-addr says).
+    const asNode = () => run('setpriv', [`--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups', 'redis-cli', '-h', node.address, '-p', '6379', 'PING'], { timeoutMs: 10_000 });
+    const asRoot = () => run('redis-cli', ['-h', node.address, '-p', '6379', 'PING'], { timeoutMs: 10_000 });
+    const withNodes = new NftablesRouter({ table: t, nodeUid: user.uid });
+    await withNodes.sync(routes, [filter]);
+    assert.equal((await asNode()).stdout.trim(), 'PONG');
+    assert.match((await asRoot()).stderr + (await asRoot()).stdout, /refused/i, 'another user from the same source is refused');
+    const without = new NftablesRouter({ table: t });
+    await without.sync(routes, [filter]);
+    assert.match((await asNode()).stderr + (await asNode()).stdout, /refused/i, 'without nodeUid the node user is a stranger too');
+    await without.sync(routes, []);
   });
 
   it('auto mode picks nftables here', async () => {
