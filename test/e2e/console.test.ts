@@ -407,6 +407,7 @@ describe('web console in Chromium', { timeout: 150_000, skip }, () => {
     await page.getByLabel('Snapshot name').fill('console-sl-snap');
     await page.getByRole('button', { name: 'Create snapshot' }).click();
     await page.locator('tr[data-snapshot="console-sl-snap"]').waitFor();
+    await page.locator('[data-usage] dt').filter({ hasText: 'Data stored' }).waitFor();
     await axeSerious(`#/serverless/${SERVERLESS}`);
     await page.screenshot({ path: join(SHOTS, 'serverless.png'), fullPage: true });
     await check('#/create', () => page.getByLabel('Node type').locator('option').nth(1).waitFor({ state: 'attached' }));

@@ -8,6 +8,7 @@ import { StatusBadge } from './StatusBadge.js';
 import { CopyButton } from './CopyButton.js';
 import { Snippets } from './ConnectionSnippets.js';
 import { ServerlessSnapshotsSection } from './ServerlessSnapshotsSection.js';
+import { ServerlessUsage } from './ServerlessUsage.js';
 import { DeleteServerlessCacheDialog } from './DeleteServerlessCacheDialog.js';
 import { POLL_MS } from './Dashboard.js';
 
@@ -49,6 +50,7 @@ export function ServerlessPage({ name }: { name: string }) {
         </dl>
       </section>
       <Snippets endpoint={c.Endpoint} tls auth={c.UserGroupId !== undefined} cluster />
+      <ServerlessUsage name={name} />
       <ServerlessSnapshotsSection cache={name} />
     </>
   );
