@@ -8,7 +8,9 @@
  * API's message beside the field and creates nothing), restores it into a new TLS cache and
  * redis-cli reads the key back from it, then adds and removes a tag and copies and deletes a
  * snapshot (confirmed by its typed name); the group's page adds a replica (modifying, then
- * available with three nodes), refuses a too-short AUTH token beside its field and changes
+ * available with three nodes), modifies it (a retention out of range shown beside its field),
+ * reboots a node from the nodes table (rebooting, then available), reshards a cluster-mode group
+ * from 1 shard to 2 (a count out of range shown beside its field), refuses a too-short AUTH token beside its field and changes
  * nothing, rotates the token (ROTATE: both work; SET: only the new one, checked with redis-cli),
  * and deletes a group with a final snapshot (its ID typed) that the Snapshots page then lists; a
  * serverless cache's page (from the dashboard) shows its endpoints and refuses a bad snapshot
@@ -54,6 +56,7 @@ const RESTORED_GROUP = 'console-restored';
 const NEW_AUTH_TOKEN = 'console-rotated-token-9876543210';
 const FINAL_SNAPSHOT = 'console-final';
 const SERVERLESS = 'console-sl';
+const SHARDED_GROUP = 'console-sharded';
 
 const skip = requireOrSkip(!CHROMIUM && 'chromium (Debian\'s package; scripts/setup.sh --test installs it)');
 
@@ -238,6 +241,11 @@ describe('web console in Chromium', { timeout: 150_000, skip }, () => {
   test("a group's page adds a replica (modifying, then available with one more node) and a bad AUTH token shows the API's message and changes nothing", async () => {
     // A serverless cache for its page (checked at the end), created now so it comes up meanwhile.
     await svc.client.send(new CreateServerlessCacheCommand({ ServerlessCacheName: SERVERLESS, Engine: 'redis' }));
+    // And a cluster-mode group to reshard from its page.
+    await svc.client.send(new CreateReplicationGroupCommand({
+      ReplicationGroupId: SHARDED_GROUP, ReplicationGroupDescription: 'resharded in the console', CacheNodeType: 'cache.t3.micro',
+      ClusterMode: 'enabled', NumNodeGroups: 1, ReplicasPerNodeGroup: 0, AutomaticFailoverEnabled: true,
+    }));
     const started = Date.now();
     await page.goto(`${svc.url}/console/#/groups/${GROUP}`);
     await page.getByRole('heading', { name: GROUP }).waitFor();
@@ -277,7 +285,63 @@ describe('web console in Chromium', { timeout: 150_000, skip }, () => {
     assert.equal(after.PendingModifiedValues?.AuthTokenStatus, undefined);
   });
 
+  test("modify from a group's page (a bad retention shown beside its field, then applied), and reboot a node from the nodes table", async () => {
+    await page.goto(`${svc.url}/console/#/groups/${GROUP}`);
+    await page.getByRole('heading', { name: GROUP }).waitFor();
+    await page.locator('h1 .status[data-status="available"]').waitFor({ timeout: 20_000 });
+    await page.getByRole('button', { name: 'Modify…' }).click();
+    const dialog = page.getByRole('dialog');
+    const retention = dialog.getByLabel('Snapshot retention (days)');
+    await retention.fill('99');
+    await dialog.getByRole('button', { name: 'Modify' }).click();
+    const retentionError = page.locator('#modify-snapshot-retention-error');
+    await retentionError.waitFor();
+    assert.match(await retentionError.textContent() ?? '', /Invalid SnapshotRetentionLimit 99: it must be between 0 and 35 days/);
+    const groupNow = async () => (await svc.client.send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: GROUP }))).ReplicationGroups![0]!;
+    assert.equal((await groupNow()).SnapshotRetentionLimit, 0, 'nothing changed');
+    await retention.fill('2');
+    await dialog.getByLabel('Maintenance window', { exact: true }).fill('sun:05:00-sun:06:00');
+    await dialog.getByRole('button', { name: 'Modify' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.locator('[data-notice]').filter({ hasText: `Modification of ${GROUP} started.` }).waitFor();
+    assert.equal((await groupNow()).SnapshotRetentionLimit, 2);
+
+    const replica = `${GROUP}-003`;
+    await page.locator('h1 .status[data-status="available"]').waitFor({ timeout: 20_000 });
+    await page.locator(`tr[data-node="${replica}"]`).getByRole('button', { name: `Reboot ${replica}` }).click();
+    await dialog.getByRole('button', { name: 'Reboot' }).click();
+    await page.locator('[data-notice]').filter({ hasText: `Rebooting node ${replica}.` }).waitFor();
+    await page.locator(`tr[data-node="${replica}"] .status[data-status="rebooting"]`).waitFor({ timeout: 10_000 });
+    await page.locator(`tr[data-node="${replica}"] .status[data-status="available"]`).waitFor({ timeout: 30_000 });
+  });
+
+  test("reshard a cluster-mode group from its page: resharding, then available with two shards", async () => {
+    const started = Date.now();
+    await page.goto(`${svc.url}/console/#/groups/${SHARDED_GROUP}`);
+    await page.getByRole('heading', { name: SHARDED_GROUP }).waitFor();
+    await page.locator('h1 .status[data-status="available"]').waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Reshard…' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Number of shards').fill('0');
+    await dialog.getByRole('button', { name: 'Reshard' }).click();
+    await page.locator('#shard-count-error').filter({ hasText: /NodeGroupCount must be between 1 and \d+ \(got 0\)/ }).waitFor();
+    await dialog.getByLabel('Number of shards').fill('2');
+    await dialog.getByRole('button', { name: 'Reshard' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.locator('[data-notice]').filter({ hasText: `Resharding ${SHARDED_GROUP} from 1 to 2 shards.` }).waitFor();
+    await page.locator('h1 .status[data-status="modifying"]').waitFor({ timeout: 10_000 });
+    await page.locator('h1 .status[data-status="available"]').waitFor({ timeout: 60_000 });
+    const g = (await svc.client.send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: SHARDED_GROUP }))).ReplicationGroups![0]!;
+    assert.equal(g.NodeGroups?.length, 2);
+    assert.equal(await page.locator('tr[data-node]').count(), 2, "both shards' nodes on the page");
+    console.log(`resharded from the page in ${Date.now() - started} ms`);
+  });
+
   test('rotating the AUTH token from the page: both tokens work after ROTATE, only the new one after SET', async () => {
+    await page.goto(`${svc.url}/console/#/groups/${TLS_GROUP}`);
+    await page.getByRole('heading', { name: TLS_GROUP }).waitFor();
+    await page.locator('h1 .status[data-status="available"]').waitFor({ timeout: 20_000 });
+    await page.getByRole('button', { name: 'Rotate AUTH token…' }).click();
     const dialog = page.getByRole('dialog');
     const ep = (await page.locator('code[data-endpoint="Primary endpoint"]').textContent() ?? '').split(':');
     const caFile = join(await cleanup.tmpDir('console-ca-'), 'ca.pem');
@@ -288,6 +352,11 @@ describe('web console in Chromium', { timeout: 150_000, skip }, () => {
     await dialog.getByText('Step 2 of 2').waitFor();
     await waitFor(async () => (await cli(NEW_AUTH_TOKEN, 'PING')) === 'PONG', { timeoutMs: 20_000, what: 'the new token to be accepted' });
     assert.equal(await cli(AUTH_TOKEN, 'PING'), 'PONG', 'the old token still works until SET');
+    // SET is accepted once the group is available again with the rotation applied on every node.
+    await waitFor(async () => {
+      const g = (await svc.client.send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: TLS_GROUP }))).ReplicationGroups![0]!;
+      return g.Status === 'available' && g.PendingModifiedValues?.AuthTokenStatus === undefined;
+    }, { timeoutMs: 20_000, what: 'the rotation to be applied' });
     const set = dialog.getByRole('button', { name: 'Set as the only token' });
     await waitFor(async () => !(await set.isDisabled()), { timeoutMs: 20_000, what: 'the group to be available again for SET' });
     await set.click();
@@ -310,7 +379,7 @@ describe('web console in Chromium', { timeout: 150_000, skip }, () => {
     assert.equal(await confirm.isDisabled(), true, 'not before the whole ID is typed');
     await dialog.getByLabel("To confirm, type the group's ID").fill(RESTORED_GROUP);
     await confirm.click();
-    await page.getByRole('heading', { name: 'Caches' }).waitFor();
+    await page.getByRole('heading', { name: 'Caches', exact: true }).waitFor();
     assert.match(page.url(), /#\/$/);
     await page.getByRole('link', { name: 'Snapshots', exact: true }).click();
     await page.locator(`tr[data-snapshot="${FINAL_SNAPSHOT}"] .status[data-status="available"]`).waitFor({ timeout: 30_000 });
