@@ -6,17 +6,19 @@ export type Route =
   | { page: 'create' }
   | { page: 'snapshots' }
   | { page: 'group'; id: string }
-  | { page: 'cluster'; id: string };
+  | { page: 'cluster'; id: string }
+  | { page: 'serverless'; id: string };
 
 export function parseRoute(hash: string): Route {
-  const m = /^#\/(groups|clusters)\/([^/?#]+)$/.exec(hash);
-  if (m) return { page: m[1] === 'groups' ? 'group' : 'cluster', id: decodeURIComponent(m[2]!) };
+  const m = /^#\/(groups|clusters|serverless)\/([^/?#]+)$/.exec(hash);
+  if (m) return { page: m[1] === 'groups' ? 'group' : m[1] === 'clusters' ? 'cluster' : 'serverless', id: decodeURIComponent(m[2]!) };
   if (hash === '#/create') return { page: 'create' };
   if (hash === '#/snapshots') return { page: 'snapshots' };
   return { page: 'dashboard' };
 }
 
 export const groupHref = (id: string) => `#/groups/${encodeURIComponent(id)}`;
+export const serverlessHref = (name: string) => `#/serverless/${encodeURIComponent(name)}`;
 export const clusterHref = (id: string) => `#/clusters/${encodeURIComponent(id)}`;
 
 export function useRoute(): Route {

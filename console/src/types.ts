@@ -3,7 +3,7 @@
 import type { Endpoint, Event } from '../../src/api/model/shapes.js';
 
 export type {
-  CacheCluster, CacheNode, Endpoint, NodeGroup, NodeGroupMember, NodeSnapshot, ReplicationGroup, ServerlessCache, Snapshot, Tag,
+  CacheCluster, CacheNode, Endpoint, NodeGroup, NodeGroupMember, NodeSnapshot, ReplicationGroup, ServerlessCache, ServerlessCacheSnapshot, Snapshot, Tag,
 } from '../../src/api/model/shapes.js';
 /** As the console's JSON route carries it: the date an ISO string. */
 export type CacheEvent = Omit<Event, 'Date'> & { Date?: string };

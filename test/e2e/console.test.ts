@@ -7,11 +7,18 @@
  * writes to through the copied endpoint; that group's page takes a snapshot (a bad name shows the
  * API's message beside the field and creates nothing), restores it into a new TLS cache and
  * redis-cli reads the key back from it, then adds and removes a tag and copies and deletes a
- * snapshot (confirmed by its typed name); an IAM user's key signs in and its policies refuse what
+ * snapshot (confirmed by its typed name); the group's page adds a replica (modifying, then
+ * available with three nodes), modifies it (a retention out of range shown beside its field),
+ * reboots a node from the nodes table (rebooting, then available), reshards a cluster-mode group
+ * from 1 shard to 2 (a count out of range shown beside its field), refuses a too-short AUTH token beside its field and changes
+ * nothing, rotates the token (ROTATE: both work; SET: only the new one, checked with redis-cli),
+ * and deletes a group with a final snapshot (its ID typed) that the Snapshots page then lists; a
+ * serverless cache's page (from the dashboard) shows its endpoints and refuses a bad snapshot
+ * name beside the field; an IAM user's key signs in and its policies refuse what
  * they do not allow; a request from another origin
  * (a page on another port of the same host, and a forged request) is refused. Screenshots of the
- * main pages go to docs/console/ (with CACHEFLEET_UPDATE_SCREENSHOTS=1); axe-core finds no serious issue on the dashboard, a group's page, the create form and the
- * Snapshots page.
+ * main pages go to docs/console/ (with CACHEFLEET_UPDATE_SCREENSHOTS=1); axe-core finds no serious issue on the dashboard, a group's page (and its modify dialog), the
+ * create form, the Snapshots page and a serverless cache's page.
  */
 import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -22,7 +29,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import {
-  CreateReplicationGroupCommand, DescribeReplicationGroupsCommand, DescribeSnapshotsCommand, ListTagsForResourceCommand,
+  CreateReplicationGroupCommand, CreateServerlessCacheCommand, DescribeReplicationGroupsCommand, DescribeServerlessCachesCommand,
+  DescribeSnapshotsCommand, ListTagsForResourceCommand,
 } from '@aws-sdk/client-elasticache';
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -45,10 +53,14 @@ const TLS_GROUP = 'console-tls';
 const AUTH_TOKEN = 'console-auth-token-0123456789';
 const SNAPSHOT = 'console-snap';
 const RESTORED_GROUP = 'console-restored';
+const NEW_AUTH_TOKEN = 'console-rotated-token-9876543210';
+const FINAL_SNAPSHOT = 'console-final';
+const SERVERLESS = 'console-sl';
+const SHARDED_GROUP = 'console-sharded';
 
 const skip = requireOrSkip(!CHROMIUM && 'chromium (Debian\'s package; scripts/setup.sh --test installs it)');
 
-describe('web console in Chromium', { timeout: 90_000, skip }, () => {
+describe('web console in Chromium', { timeout: 150_000, skip }, () => {
   const cleanup = useCleanup();
   let svc: TestService;
   let browser: Browser;
@@ -226,6 +238,155 @@ describe('web console in Chromium', { timeout: 90_000, skip }, () => {
     assert.deepEqual(left.map((x) => x.SnapshotName), [SNAPSHOT]);
   });
 
+  test("a group's page adds a replica (modifying, then available with one more node) and a bad AUTH token shows the API's message and changes nothing", async () => {
+    // A serverless cache for its page (checked at the end), created now so it comes up meanwhile.
+    await svc.client.send(new CreateServerlessCacheCommand({ ServerlessCacheName: SERVERLESS, Engine: 'redis' }));
+    // And a cluster-mode group to reshard from its page.
+    await svc.client.send(new CreateReplicationGroupCommand({
+      ReplicationGroupId: SHARDED_GROUP, ReplicationGroupDescription: 'resharded in the console', CacheNodeType: 'cache.t3.micro',
+      ClusterMode: 'enabled', NumNodeGroups: 1, ReplicasPerNodeGroup: 0, AutomaticFailoverEnabled: true,
+    }));
+    const started = Date.now();
+    await page.goto(`${svc.url}/console/#/groups/${GROUP}`);
+    await page.getByRole('heading', { name: GROUP }).waitFor();
+    await page.locator('h1 .status[data-status="available"]').waitFor({ timeout: 20_000 });
+    assert.equal(await page.locator('tr[data-node]').count(), 2);
+    await page.getByRole('button', { name: 'Replicas…' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Replicas per shard').fill('2');
+    await dialog.getByRole('button', { name: 'Add replicas' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.locator('[data-notice]').filter({ hasText: 'Adding replicas: 2 per shard.' }).waitFor();
+    // The page shows the change in progress, then done, without a reload.
+    await page.locator('h1 .status[data-status="modifying"]').waitFor({ timeout: 10_000 });
+    await page.locator(`tr[data-node="${GROUP}-003"] .status[data-status="available"]`).waitFor({ timeout: 40_000 });
+    await page.locator('h1 .status[data-status="available"]').waitFor({ timeout: 20_000 });
+    assert.equal(await page.locator('tr[data-node]').count(), 3);
+    const g = (await svc.client.send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: GROUP }))).ReplicationGroups![0]!;
+    assert.equal(g.MemberClusters?.length, 3);
+    console.log(`replica added from the page in ${Date.now() - started} ms`);
+
+    // On the TLS group: a token too short is refused beside its field, and the group keeps its token.
+    await page.goto(`${svc.url}/console/#/groups/${TLS_GROUP}`);
+    await page.getByRole('heading', { name: TLS_GROUP }).waitFor();
+    await page.locator('h1 .status[data-status="available"]').waitFor({ timeout: 20_000 });
+    const before = (await svc.client.send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: TLS_GROUP }))).ReplicationGroups![0]!;
+    assert.ok(before.AuthTokenLastModifiedDate, 'the group has a token');
+    await page.getByRole('button', { name: 'Rotate AUTH token…' }).click();
+    await dialog.getByLabel('New AUTH token').fill('too-short');
+    await dialog.getByRole('button', { name: 'Rotate' }).click();
+    const tokenError = page.locator('#auth-token-error');
+    await tokenError.waitFor();
+    assert.match(await tokenError.textContent() ?? '', /Invalid AuthToken: it must be between 16 and 128 characters long \(got 9\)/);
+    assert.equal(await dialog.getByLabel('New AUTH token').getAttribute('aria-invalid'), 'true');
+    const after = (await svc.client.send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: TLS_GROUP }))).ReplicationGroups![0]!;
+    assert.equal(after.Status, 'available');
+    assert.deepEqual(after.AuthTokenLastModifiedDate, before.AuthTokenLastModifiedDate, 'the token was not changed');
+    assert.equal(after.PendingModifiedValues?.AuthTokenStatus, undefined);
+  });
+
+  test("modify from a group's page (a bad retention shown beside its field, then applied), and reboot a node from the nodes table", async () => {
+    await page.goto(`${svc.url}/console/#/groups/${GROUP}`);
+    await page.getByRole('heading', { name: GROUP }).waitFor();
+    await page.locator('h1 .status[data-status="available"]').waitFor({ timeout: 20_000 });
+    await page.getByRole('button', { name: 'Modify…' }).click();
+    const dialog = page.getByRole('dialog');
+    const retention = dialog.getByLabel('Snapshot retention (days)');
+    await retention.fill('99');
+    await dialog.getByRole('button', { name: 'Modify' }).click();
+    const retentionError = page.locator('#modify-snapshot-retention-error');
+    await retentionError.waitFor();
+    assert.match(await retentionError.textContent() ?? '', /Invalid SnapshotRetentionLimit 99: it must be between 0 and 35 days/);
+    const groupNow = async () => (await svc.client.send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: GROUP }))).ReplicationGroups![0]!;
+    assert.equal((await groupNow()).SnapshotRetentionLimit, 0, 'nothing changed');
+    await retention.fill('2');
+    await dialog.getByLabel('Maintenance window', { exact: true }).fill('sun:05:00-sun:06:00');
+    await dialog.getByRole('button', { name: 'Modify' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.locator('[data-notice]').filter({ hasText: `Modification of ${GROUP} started.` }).waitFor();
+    assert.equal((await groupNow()).SnapshotRetentionLimit, 2);
+
+    const replica = `${GROUP}-003`;
+    await page.locator('h1 .status[data-status="available"]').waitFor({ timeout: 20_000 });
+    await page.locator(`tr[data-node="${replica}"]`).getByRole('button', { name: `Reboot ${replica}` }).click();
+    await dialog.getByRole('button', { name: 'Reboot' }).click();
+    await page.locator('[data-notice]').filter({ hasText: `Rebooting node ${replica}.` }).waitFor();
+    await page.locator(`tr[data-node="${replica}"] .status[data-status="rebooting"]`).waitFor({ timeout: 10_000 });
+    await page.locator(`tr[data-node="${replica}"] .status[data-status="available"]`).waitFor({ timeout: 30_000 });
+  });
+
+  test("reshard a cluster-mode group from its page: resharding, then available with two shards", async () => {
+    const started = Date.now();
+    await page.goto(`${svc.url}/console/#/groups/${SHARDED_GROUP}`);
+    await page.getByRole('heading', { name: SHARDED_GROUP }).waitFor();
+    await page.locator('h1 .status[data-status="available"]').waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Reshard…' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Number of shards').fill('0');
+    await dialog.getByRole('button', { name: 'Reshard' }).click();
+    await page.locator('#shard-count-error').filter({ hasText: /NodeGroupCount must be between 1 and \d+ \(got 0\)/ }).waitFor();
+    await dialog.getByLabel('Number of shards').fill('2');
+    await dialog.getByRole('button', { name: 'Reshard' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.locator('[data-notice]').filter({ hasText: `Resharding ${SHARDED_GROUP} from 1 to 2 shards.` }).waitFor();
+    await page.locator('h1 .status[data-status="modifying"]').waitFor({ timeout: 10_000 });
+    await page.locator('h1 .status[data-status="available"]').waitFor({ timeout: 60_000 });
+    const g = (await svc.client.send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: SHARDED_GROUP }))).ReplicationGroups![0]!;
+    assert.equal(g.NodeGroups?.length, 2);
+    assert.equal(await page.locator('tr[data-node]').count(), 2, "both shards' nodes on the page");
+    console.log(`resharded from the page in ${Date.now() - started} ms`);
+  });
+
+  test('rotating the AUTH token from the page: both tokens work after ROTATE, only the new one after SET', async () => {
+    await page.goto(`${svc.url}/console/#/groups/${TLS_GROUP}`);
+    await page.getByRole('heading', { name: TLS_GROUP }).waitFor();
+    await page.locator('h1 .status[data-status="available"]').waitFor({ timeout: 20_000 });
+    await page.getByRole('button', { name: 'Rotate AUTH token…' }).click();
+    const dialog = page.getByRole('dialog');
+    const ep = (await page.locator('code[data-endpoint="Primary endpoint"]').textContent() ?? '').split(':');
+    const caFile = join(await cleanup.tmpDir('console-ca-'), 'ca.pem');
+    writeFileSync(caFile, await page.evaluate(async () => (await fetch('/console/ca.pem')).text()));
+    const cli = (token: string, ...cmd: string[]) => redisCli(ep[0]!, Number(ep[1]), '--tls', '--cacert', caFile, '--no-auth-warning', '-a', token, ...cmd);
+    await dialog.getByLabel('New AUTH token').fill(NEW_AUTH_TOKEN);
+    await dialog.getByRole('button', { name: 'Rotate' }).click();
+    await dialog.getByText('Step 2 of 2').waitFor();
+    await waitFor(async () => (await cli(NEW_AUTH_TOKEN, 'PING')) === 'PONG', { timeoutMs: 20_000, what: 'the new token to be accepted' });
+    assert.equal(await cli(AUTH_TOKEN, 'PING'), 'PONG', 'the old token still works until SET');
+    // SET is accepted once the group is available again with the rotation applied on every node.
+    await waitFor(async () => {
+      const g = (await svc.client.send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: TLS_GROUP }))).ReplicationGroups![0]!;
+      return g.Status === 'available' && g.PendingModifiedValues?.AuthTokenStatus === undefined;
+    }, { timeoutMs: 20_000, what: 'the rotation to be applied' });
+    const set = dialog.getByRole('button', { name: 'Set as the only token' });
+    await waitFor(async () => !(await set.isDisabled()), { timeoutMs: 20_000, what: 'the group to be available again for SET' });
+    await set.click();
+    await dialog.waitFor({ state: 'detached' });
+    await waitFor(async () => !/^PONG$/.test(await cli(AUTH_TOKEN, 'PING').catch((e: Error) => e.message)),
+      { timeoutMs: 20_000, what: 'the old token to be refused' });
+    assert.equal(await cli(NEW_AUTH_TOKEN, 'SET', 'after-rotation', 'yes'), 'OK');
+    assert.equal(await cli(NEW_AUTH_TOKEN, 'GET', 'after-rotation'), 'yes');
+  });
+
+  test('deleting a group from its page (its ID typed) with a final snapshot: back to the dashboard, the snapshot listed', async () => {
+    await page.goto(`${svc.url}/console/#/groups/${RESTORED_GROUP}`);
+    await page.getByRole('heading', { name: RESTORED_GROUP }).waitFor();
+    await page.locator('h1 .status[data-status="available"]').waitFor({ timeout: 20_000 });
+    await page.getByRole('button', { name: 'Delete…' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Final snapshot name (optional)').fill(FINAL_SNAPSHOT);
+    const confirm = dialog.getByRole('button', { name: 'Delete' });
+    await dialog.getByLabel("To confirm, type the group's ID").fill(RESTORED_GROUP.slice(0, -1));
+    assert.equal(await confirm.isDisabled(), true, 'not before the whole ID is typed');
+    await dialog.getByLabel("To confirm, type the group's ID").fill(RESTORED_GROUP);
+    await confirm.click();
+    await page.getByRole('heading', { name: 'Caches', exact: true }).waitFor();
+    assert.match(page.url(), /#\/$/);
+    await page.getByRole('link', { name: 'Snapshots', exact: true }).click();
+    await page.locator(`tr[data-snapshot="${FINAL_SNAPSHOT}"] .status[data-status="available"]`).waitFor({ timeout: 30_000 });
+    await waitFor(async () => ((await svc.client.send(new DescribeReplicationGroupsCommand({}))).ReplicationGroups ?? [])
+      .every((g) => g.ReplicationGroupId !== RESTORED_GROUP), { timeoutMs: 20_000, what: 'the group to be deleted' });
+  });
+
   test('a request from another origin is refused', async () => {
     const before = svc.logs.filter((l) => l.includes('console request refused: origin')).length;
     // A page on another port of the same host is the same site (SameSite sends the cookie), but not the same origin.
@@ -283,6 +444,9 @@ describe('web console in Chromium', { timeout: 90_000, skip }, () => {
     const check = async (hash: string, ready: () => Promise<void>) => {
       await page.goto(`${svc.url}/console/${hash}`);
       await ready();
+      await axeSerious(hash);
+    };
+    const axeSerious = async (what: string) => {
       // Evaluated through the DevTools protocol, which the page's CSP does not govern.
       await page.evaluate(axe);
       const violations = await page.evaluate(async () => {
@@ -290,9 +454,31 @@ describe('web console in Chromium', { timeout: 90_000, skip }, () => {
         return r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target) }));
       });
       const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-      assert.deepEqual(serious, [], `${hash}: ${JSON.stringify(violations)}`);
+      assert.deepEqual(serious, [], `${what}: ${JSON.stringify(violations)}`);
     };
     await check(`#/groups/${TLS_GROUP}`, () => page.locator('code[data-endpoint="Primary endpoint"]').waitFor());
+    // The modify dialog, open over the group's page (its node types loaded).
+    await page.getByRole('button', { name: 'Modify…' }).click();
+    await page.getByRole('dialog').getByLabel('Node type').locator('option').nth(1).waitFor({ state: 'attached' });
+    await axeSerious('the modify dialog');
+    await page.keyboard.press('Escape');
+    // The serverless cache's page, reached from the dashboard's table.
+    await waitFor(async () => (await svc.client.send(new DescribeServerlessCachesCommand({ ServerlessCacheName: SERVERLESS })))
+      .ServerlessCaches![0]!.Status === 'available', { timeoutMs: 30_000, what: 'the serverless cache to be available' });
+    await page.goto(`${svc.url}/console/#/`);
+    await page.locator(`tr[data-serverless="${SERVERLESS}"]`).getByRole('link', { name: SERVERLESS }).click();
+    await page.getByRole('heading', { name: SERVERLESS }).waitFor();
+    const sl = (await svc.client.send(new DescribeServerlessCachesCommand({ ServerlessCacheName: SERVERLESS }))).ServerlessCaches![0]!;
+    assert.equal(await page.locator('code[data-endpoint="Reader endpoint"]').textContent(), `${sl.ReaderEndpoint!.Address}:${sl.ReaderEndpoint!.Port}`);
+    await page.getByLabel('Snapshot name').fill('1bad');
+    await page.getByRole('button', { name: 'Create snapshot' }).click();
+    await page.locator('#sl-snapshot-name-error').filter({ hasText: /ServerlessCacheSnapshotName/ }).waitFor();
+    await page.getByLabel('Snapshot name').fill('console-sl-snap');
+    await page.getByRole('button', { name: 'Create snapshot' }).click();
+    await page.locator('tr[data-snapshot="console-sl-snap"]').waitFor();
+    await page.locator('[data-usage] dt').filter({ hasText: 'Data stored' }).waitFor();
+    await axeSerious(`#/serverless/${SERVERLESS}`);
+    await page.screenshot({ path: join(SHOTS, 'serverless.png'), fullPage: true });
     await check('#/create', () => page.getByLabel('Node type').locator('option').nth(1).waitFor({ state: 'attached' }));
     await check('#/snapshots', () => page.locator(`tr[data-snapshot="${SNAPSHOT}"] a[href="#/groups/${TLS_GROUP}"]`).waitFor());
     await page.screenshot({ path: join(SHOTS, 'snapshots.png'), fullPage: true });

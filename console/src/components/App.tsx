@@ -7,6 +7,7 @@ import { GroupPage } from './GroupPage.js';
 import { ClusterPage } from './ClusterPage.js';
 import { CreateForm } from './CreateForm.js';
 import { SnapshotsPage } from './SnapshotsPage.js';
+import { ServerlessPage } from './ServerlessPage.js';
 
 export function App() {
   const [session, setSession] = useState<SessionInfo | null | undefined>(undefined);
@@ -33,6 +34,7 @@ export function App() {
         {route.page === 'dashboard' && <Dashboard />}
         {route.page === 'group' && <GroupPage id={route.id} />}
         {route.page === 'cluster' && <ClusterPage id={route.id} />}
+        {route.page === 'serverless' && <ServerlessPage name={route.id} />}
         {route.page === 'create' && <CreateForm />}
         {route.page === 'snapshots' && <SnapshotsPage />}
       </main>

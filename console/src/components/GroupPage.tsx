@@ -7,7 +7,10 @@ import { NodesTable, nodesOfGroup } from './NodesTable.js';
 import { ConnectionSnippets } from './ConnectionSnippets.js';
 import { EventsList } from './EventsList.js';
 import { MetricCharts } from './MetricCharts.js';
-import { TestFailover } from './TestFailover.js';
+import { GroupActions } from './GroupActions.js';
+import { RebootNodeDialog } from './RebootNodeDialog.js';
+import { reshardingProgress } from '../group-actions.js';
+import { useState } from 'preact/hooks';
 import { SnapshotsSection } from './SnapshotsSection.js';
 import { TagsSection } from './TagsSection.js';
 import { POLL_MS } from './Dashboard.js';
@@ -34,6 +37,12 @@ async function loadGroup(id: string): Promise<GroupView> {
 /** One replication group: endpoints, nodes, how to connect, metrics, snapshots, tags, events and actions. */
 export function GroupPage({ id }: { id: string }) {
   const view = usePoll(() => loadGroup(id), POLL_MS, [id]);
+  const [notice, setNotice] = useState('');
+  const [rebooting, setRebooting] = useState<string | undefined>();
+  const done = (text: string) => {
+    if (text) setNotice(text);
+    view.refresh();
+  };
   const g = view.data?.group;
   if (view.error && !view.data) return <p class="error" role="alert">{view.error.message} <a href="#/">Back to the caches</a></p>;
   if (!view.data) return <p role="status">Loading…</p>;
@@ -49,17 +58,34 @@ export function GroupPage({ id }: { id: string }) {
         <dt>Node type</dt><dd>{g.CacheNodeType}</dd>
         <dt>Shards</dt><dd>{g.NodeGroups?.length ?? 0}{g.ClusterEnabled ? ' (cluster mode)' : ''}</dd>
         <dt>Automatic failover</dt><dd>{g.AutomaticFailover ?? '—'}</dd>
-        <dt>Encryption in transit</dt><dd>{tls ? 'on' : 'off'}</dd>
-        <dt>AUTH token</dt><dd>{g.AuthTokenEnabled ? 'on' : 'off'}</dd>
+        <dt>Encryption in transit</dt><dd>{tls ? `on (${g.TransitEncryptionMode ?? 'required'})` : 'off'}</dd>
+        <dt>Replicas per shard</dt><dd>{Math.max(0, (g.NodeGroups?.[0]?.NodeGroupMembers?.length ?? 1) - 1)}</dd>
+        <dt>AUTH token</dt><dd>{g.AuthTokenEnabled ? 'on' : 'off'}{g.PendingModifiedValues?.AuthTokenStatus ? ` (${g.PendingModifiedValues.AuthTokenStatus.toLowerCase()})` : ''}</dd>
+        <PendingChanges group={g} />
       </dl>
-      <TestFailover group={g} onDone={view.refresh} />
+      <GroupActions group={g} notice={notice} onDone={done} />
       <EndpointsList group={g} />
-      <NodesTable nodes={nodes} />
+      <NodesTable nodes={nodes} onReboot={setRebooting} />
+      {rebooting && <RebootNodeDialog clusterId={rebooting} onClose={() => setRebooting(undefined)} onDone={done} />}
       <ConnectionSnippets group={g} />
       <MetricCharts clusterIds={g.MemberClusters ?? []} />
       <SnapshotsSection group={g} />
       {g.ARN && <TagsSection arn={g.ARN} />}
       <EventsList events={view.data.events} title="Events" />
+    </>
+  );
+}
+
+/** What the group is changing to (ModifyReplicationGroup's pending values, resharding's progress), shown while it lasts. */
+function PendingChanges({ group: g }: { group: ReplicationGroup }) {
+  const pct = reshardingProgress(g);
+  const p = g.PendingModifiedValues;
+  return (
+    <>
+      {pct !== undefined && (
+        <><dt>Resharding</dt><dd><progress max={100} value={pct} aria-label="Resharding progress" /> <span data-resharding>{pct}%</span></dd></>
+      )}
+      {p?.TransitEncryptionMode && <><dt>Pending TLS mode</dt><dd>{p.TransitEncryptionMode}</dd></>}
     </>
   );
 }

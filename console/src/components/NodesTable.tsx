@@ -26,7 +26,8 @@ export function nodesOfGroup(g: ReplicationGroup, clusters: CacheCluster[]): Nod
   return rows;
 }
 
-export function NodesTable({ nodes }: { nodes: NodeRow[] }) {
+/** The nodes; with `onReboot`, each row has a Reboot button (a group's page). */
+export function NodesTable({ nodes, onReboot }: { nodes: NodeRow[]; onReboot?: (clusterId: string) => void }) {
   const shards = new Set(nodes.map((n) => n.shard).filter(Boolean)).size > 1;
   return (
     <section aria-labelledby="nodes-title">
@@ -35,13 +36,17 @@ export function NodesTable({ nodes }: { nodes: NodeRow[] }) {
         <table>
           <thead>
             <tr><th scope="col">Node</th>{shards && <th scope="col">Shard</th>}<th scope="col">Role</th><th scope="col">Zone</th>
-              <th scope="col">Status</th><th scope="col">Endpoint</th></tr>
+              <th scope="col">Status</th><th scope="col">Endpoint</th>{onReboot && <th scope="col">Actions</th>}</tr>
           </thead>
           <tbody>
             {nodes.map((n) => (
               <tr key={n.id} data-node={n.id} data-role={n.role}>
                 <th scope="row">{n.id}</th>{shards && <td>{n.shard}</td>}<td>{n.role ?? '—'}</td><td>{n.zone}</td>
                 <td><StatusBadge status={n.status} /></td><td class="mono">{n.endpoint ?? '—'}</td>
+                {onReboot && (
+                  <td><button type="button" disabled={n.status !== 'available'} onClick={() => onReboot(n.id)}>
+                    Reboot<span class="visually-hidden"> {n.id}</span></button></td>
+                )}
               </tr>
             ))}
           </tbody>

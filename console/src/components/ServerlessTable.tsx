@@ -1,5 +1,6 @@
 import { endpointText, type ServerlessCache } from '../types.js';
 import { StatusBadge } from './StatusBadge.js';
+import { serverlessHref } from '../router.js';
 
 /** Serverless caches: status, engine, endpoints and usage limits. */
 export function ServerlessTable({ caches }: { caches: ServerlessCache[] }) {
@@ -21,7 +22,7 @@ export function ServerlessTable({ caches }: { caches: ServerlessCache[] }) {
                   ecpu?.Maximum !== undefined ? `${ecpu.Maximum} ECPU/s` : ''].filter(Boolean).join(', ');
                 return (
                   <tr key={c.ServerlessCacheName} data-serverless={c.ServerlessCacheName}>
-                    <th scope="row">{c.ServerlessCacheName}</th>
+                    <th scope="row"><a href={serverlessHref(c.ServerlessCacheName ?? '')}>{c.ServerlessCacheName}</a></th>
                     <td><StatusBadge status={c.Status} /></td>
                     <td>{[c.Engine, c.FullEngineVersion ?? c.MajorEngineVersion].filter(Boolean).join(' ')}</td>
                     <td>{limits || '—'}</td>
