@@ -2,7 +2,7 @@
 # Installs what cachefleet needs on a fresh Debian machine, then builds it. Safe to run again:
 # every step is skipped when already done.
 #   scripts/setup.sh          # to run the service
-#   scripts/setup.sh --test   # also the clients the test suite drives (aws CLI, boto3, redis-py, Prometheus)
+#   scripts/setup.sh --test   # also the clients the test suite drives (aws CLI, boto3, redis-py and pytest, Prometheus)
 # Afterwards .runtime/bin/node is the Node.js (>= 22.15) the service and the tests run on.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +13,8 @@ if [ "${1:-}" = "--test" ]; then
   { command -v aws >/dev/null 2>&1 && [ -x /usr/bin/aws ]; } || need_pkgs+=(awscli)
   python3 -c 'import boto3' >/dev/null 2>&1 || /usr/bin/python3 -c 'import boto3' >/dev/null 2>&1 || need_pkgs+=(python3-boto3)
   /usr/bin/python3 -c 'import redis' >/dev/null 2>&1 || python3 -c 'import redis' >/dev/null 2>&1 || need_pkgs+=(python3-redis)
+  # pytest runs redis-py's own cluster tests (test/peer/redis-py) through the serverless endpoint.
+  /usr/bin/python3 -c 'import pytest' >/dev/null 2>&1 || need_pkgs+=(python3-pytest)
   command -v faketime >/dev/null 2>&1 || need_pkgs+=(faketime) # tests of what happens days later
   command -v promtool >/dev/null 2>&1 || need_pkgs+=(prometheus) # a real Prometheus scrapes /metrics; promtool checks it
   command -v chromium >/dev/null 2>&1 || need_pkgs+=(chromium) # the web console's browser tests (playwright-core drives it)

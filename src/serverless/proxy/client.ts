@@ -15,6 +15,8 @@ export interface Pending {
 
 export interface ClientSession {
   readonly id: number;
+  /** When the connection was accepted (Date.now()). */
+  readonly connectedAt: number;
   readonly ctx: WorkerContext;
   readonly socket: net.Socket;
   /** The listener's port: the endpoint's or the reader endpoint's. */

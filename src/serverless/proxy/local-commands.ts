@@ -8,6 +8,7 @@ import { BackendConnection, type Login } from './backend.js';
 import { REFUSED_CLUSTER, slotOf, unknownCommand } from './commands.js';
 import { array, bulk, encodeCommand, error, integer, map, OK, simple, type Proto } from './resp.js';
 import type { ClientSession as Session } from './client.js';
+import { clientInfoLine } from './introspection.js';
 import { clusterInfoText, clusterNodesText, clusterShards, clusterSlots, virtualIds } from './virtual-cluster.js';
 
 const PONG = simple('PONG');
@@ -152,10 +153,13 @@ function client(s: Session, sub: string, args: Buffer[]): Buffer {
     case 'getname': return bulk(s.name ?? null, s.proto);
     case 'id': return integer(s.id);
     case 'setinfo': case 'no-evict': case 'no-touch': return OK;
-    case 'info': case 'list': {
-      const line = `id=${s.id} addr=${s.socket.remoteAddress}:${s.socket.remotePort} laddr=${s.socket.localAddress}:${s.localPort} name=${s.name?.toString() ?? ''} db=0 resp=${s.proto}\n`;
-      return bulk(line);
-    }
+    case 'info': case 'list':
+      // The caller's own connection: the endpoint's workers do not share their clients.
+      return bulk(clientInfoLine({
+        id: s.id, addr: `${s.socket.remoteAddress}:${s.socket.remotePort}`, laddr: `${s.socket.localAddress}:${s.localPort}`,
+        name: s.name?.toString() ?? '', age: Math.floor((Date.now() - s.connectedAt) / 1000),
+        sub: s.subs.classic.size, ssub: s.subs.sharded.size, user: s.login?.user ?? 'default', resp: s.proto, cmd: `client|${sub}`,
+      }));
     case 'tracking': case 'caching': case 'getredir': case 'trackinginfo':
       return error('ERR CLIENT TRACKING is not supported by this endpoint');
     default:

@@ -10,7 +10,7 @@ import type { BackendConnection, Login } from './backend.js';
 import type { ClientSession, Pending } from './client.js';
 import { CROSSSLOT, REFUSED, routing, unknownCommand } from './commands.js';
 import type { WorkerContext } from './context.js';
-import { fanOut, FAN_OUT } from './fan-out.js';
+import { fanOut, fansOut } from './fan-out.js';
 import { localCommand } from './local-commands.js';
 import { ecpuOf, meter } from './metering.js';
 import { Subscriptions } from './pubsub.js';
@@ -30,6 +30,7 @@ const IN_MULTI_LOCAL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 're
 
 export class Session implements ClientSession {
   readonly id: number;
+  readonly connectedAt = Date.now();
   proto: Proto = 2;
   login: Login | undefined;
   name: Buffer | undefined;
@@ -229,7 +230,7 @@ export class Session implements ClientSession {
       return this.forward(name, args, frame, t0, undefined, slot);
     }
     if (REFUSED.has(name)) return this.answer(error(unknownCommand(name, args)), bytesIn);
-    if (FAN_OUT.has(name)) return fanOut(this, name, args, bytesIn, t0);
+    if (fansOut(name, args)) return fanOut(this, name, args, bytesIn, t0);
     switch (name) {
       case 'multi':
         this.multi = { frames: [encodeCommand(['MULTI'])], slot: this.watchSlot ?? -1, bytesIn };
