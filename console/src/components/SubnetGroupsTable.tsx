@@ -11,7 +11,8 @@ export function SubnetGroupsTable({ groups, onChanged }: { groups: CacheSubnetGr
   const close = () => setOpen(undefined);
   if (groups.length === 0) return <p class="muted">No subnet groups.</p>;
   return (
-    <div class="table-wrap">
+    // Focusable: a table wider than the screen scrolls, and a keyboard must reach its overflow.
+    <div class="table-wrap" tabIndex={0} role="region" aria-label="Subnet groups">
       <table>
         <thead><tr><th scope="col">Name</th><th scope="col">Description</th><th scope="col">Subnets</th><th scope="col">VPC</th><th scope="col">Actions</th></tr></thead>
         <tbody>
@@ -21,7 +22,7 @@ export function SubnetGroupsTable({ groups, onChanged }: { groups: CacheSubnetGr
               <tr key={name} data-subnet-group={name}>
                 <th scope="row">{name}</th>
                 <td>{g.CacheSubnetGroupDescription}</td>
-                <td>{(g.Subnets ?? []).map((s) => `${s.SubnetIdentifier}${s.SubnetAvailabilityZone?.Name ? ` (${s.SubnetAvailabilityZone.Name})` : ''}`).join(', ')}</td>
+                <td class="wrap">{(g.Subnets ?? []).map((s) => `${s.SubnetIdentifier}${s.SubnetAvailabilityZone?.Name ? ` (${s.SubnetAvailabilityZone.Name})` : ''}`).join(', ')}</td>
                 <td class="mono">{g.VpcId ?? '—'}</td>
                 <td class="row-actions">
                   {name === 'default' ? <span class="muted">Built-in</span> : <>
