@@ -13,8 +13,9 @@
  * main pages go to docs/console/ (with CACHEFLEET_UPDATE_SCREENSHOTS=1); axe-core finds no serious issue on the dashboard, a group's page, the create form and the
  * Snapshots page. The resource pages: a parameter group created, its maxmemory-policy changed on its
  * page (a bad timeout shows the API's message beside the field and sets nothing), a user and a user
- * group holding it, a security group with an inbound rule (the service's EC2 API), axe-core on each
- * (the Subnet groups page too), and each deleted, confirmed by its typed name.
+ * group holding it, a security group with an inbound rule (the service's EC2 API), a subnet group (a bad
+ * subnet id shown beside its field, then created and its description edited), axe-core on each,
+ * and each deleted, confirmed by its typed name.
  */
 import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -25,7 +26,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import {
-  CreateReplicationGroupCommand, DescribeCacheParameterGroupsCommand, DescribeCacheParametersCommand, DescribeReplicationGroupsCommand,
+  CreateReplicationGroupCommand, DescribeCacheParameterGroupsCommand, DescribeCacheParametersCommand, DescribeCacheSubnetGroupsCommand,
+  DescribeReplicationGroupsCommand,
   DescribeSnapshotsCommand, DescribeUserGroupsCommand, DescribeUsersCommand, ListTagsForResourceCommand,
 } from '@aws-sdk/client-elasticache';
 import { DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
@@ -54,6 +56,7 @@ const PARAMS = 'console-params';
 const USER = 'console-user';
 const USER_GROUP = 'console-users';
 const SECURITY_GROUP = 'console-sg';
+const SUBNETS = 'console-subnets';
 
 const skip = requireOrSkip(!CHROMIUM && 'chromium (Debian\'s package; scripts/setup.sh --test installs it)');
 
@@ -299,7 +302,7 @@ describe('web console in Chromium', { timeout: 90_000, skip }, () => {
     assert.deepEqual(serious, [], `${what}: ${JSON.stringify(violations)}`);
   };
 
-  test("resource pages: a parameter group's maxmemory-policy changed on its page (a bad value shows the API's message), a user and a user group holding it, an inbound rule; each deleted, confirmed", async () => {
+  test("resource pages: a parameter group's maxmemory-policy changed on its page (a bad value shows the API's message), a user and a user group holding it, an inbound rule, a subnet group; each deleted, confirmed", async () => {
     const started = Date.now();
     const confirmDelete = async (button: string, name: string) => {
       await page.getByRole('button', { name: button, exact: true }).click();
@@ -337,6 +340,7 @@ describe('web console in Chromium', { timeout: 90_000, skip }, () => {
       .map((p) => [p.ParameterName, p.ParameterValue]));
     assert.deepEqual([...values], [['maxmemory-policy', 'allkeys-lru']], 'the good value set, the bad one not');
     await axeCheck(`#/parameter-groups/${PARAMS}`);
+    await page.evaluate(() => scrollTo(0, 0));
     await page.screenshot({ path: join(SHOTS, 'parameter-group.png') });
 
     // Users and user groups.
@@ -376,11 +380,26 @@ describe('web console in Chromium', { timeout: 90_000, skip }, () => {
     await confirmDelete(`Delete security group ${SECURITY_GROUP}`, SECURITY_GROUP);
     await sg.waitFor({ state: 'detached' });
 
-    // Subnet groups: the page and its accessibility (the service's own default group is listed).
+    // Subnet groups: a bad subnet id shows the API's message beside the field; create, edit the description, delete.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Subnet groups' }).click();
     await page.getByRole('heading', { name: 'Subnet groups' }).waitFor();
-    await page.locator('tr[data-subnet-group]').first().waitFor();
+    await page.getByLabel('Subnet group name').fill(SUBNETS);
+    await page.getByLabel('Subnet IDs').fill('subnet-a, bad/subnet');
+    await page.getByRole('button', { name: 'Create subnet group' }).click();
+    await page.locator('#subnet-subnets-error').filter({ hasText: "Subnet id 'bad/subnet' is invalid" }).waitFor();
+    assert.equal((await svc.client.send(new DescribeCacheSubnetGroupsCommand({}))).CacheSubnetGroups?.some((g) => g.CacheSubnetGroupName === SUBNETS), false);
+    await page.getByLabel('Subnet IDs').fill('subnet-a, subnet-b');
+    await page.getByRole('button', { name: 'Create subnet group' }).click();
+    const subnets = page.locator(`tr[data-subnet-group="${SUBNETS}"]`);
+    await subnets.filter({ hasText: 'subnet-b' }).waitFor();
+    await subnets.getByRole('button', { name: `Edit ${SUBNETS}` }).click();
+    await page.getByRole('dialog').getByLabel('Description').fill('edited in the console');
+    await page.getByRole('dialog').getByRole('button', { name: 'Save' }).click();
+    await subnets.filter({ hasText: 'edited in the console' }).waitFor();
     await axeCheck('#/subnet-groups');
+    await page.screenshot({ path: join(SHOTS, 'subnet-groups.png') });
+    await confirmDelete(`Delete ${SUBNETS}`, SUBNETS);
+    await subnets.waitFor({ state: 'detached' });
 
     // Delete what was made, each confirmed by its name.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click();

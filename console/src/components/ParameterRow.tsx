@@ -45,7 +45,7 @@ export function ParameterRow({ group, parameter: p, editable, onChanged }: { gro
           </form>
         )}
       </td>
-      <td class="allowed">{p.AllowedValues ?? ''}</td>
+      <td class="allowed"><AllowedValues text={p.AllowedValues ?? ''} /></td>
       <td>{p.IsModifiable ? 'Yes' : 'No'}</td>
       <td>{p.ChangeType ?? ''}</td>
       <td>{editable && p.IsModifiable && !editing && (
@@ -53,4 +53,10 @@ export function ParameterRow({ group, parameter: p, editable, onChanged }: { gro
       )}</td>
     </tr>
   );
+}
+
+/** A parameter's allowed values; a long list (rename-commands' commands) folded behind its count. */
+function AllowedValues({ text }: { text: string }) {
+  if (text.length <= 60) return <>{text}</>;
+  return <details><summary>{text.split(',').length} values</summary>{text.replace(/,/g, ', ')}</details>;
 }

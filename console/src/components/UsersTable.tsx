@@ -24,7 +24,7 @@ export function UsersTable({ users, onChanged }: { users: User[]; onChanged: () 
                 <td>{u.UserName}</td>
                 <td><StatusBadge status={u.Status} /></td>
                 <td class="mono">{u.AccessString}</td>
-                <td>{u.Authentication?.Type === 'password' ? `${u.Authentication.PasswordCount ?? 0} password(s)` : u.Authentication?.Type ?? '—'}</td>
+                <td>{u.Authentication?.Type === 'password' ? `${u.Authentication.PasswordCount ?? 0} password${u.Authentication.PasswordCount === 1 ? '' : 's'}` : u.Authentication?.Type ?? '—'}</td>
                 <td>{(u.UserGroupIds ?? []).join(', ') || '—'}</td>
                 <td class="row-actions">
                   {id === 'default' ? <span class="muted">Built-in</span> : <>
