@@ -15,6 +15,8 @@ export interface ConfirmDeleteDialogProps {
   children?: ComponentChildren;
 }
 
+const BUSY: Record<string, string> = { Delete: 'Deleting…', Reset: 'Resetting…' };
+
 /** A destructive action confirmed as AWS's console confirms it: the resource's name typed. */
 export function ConfirmDeleteDialog({ kind, name, verb = 'Delete', onConfirm, onClose, children }: ConfirmDeleteDialogProps) {
   const [typed, setTyped] = useState('');
@@ -43,7 +45,7 @@ export function ConfirmDeleteDialog({ kind, name, verb = 'Delete', onConfirm, on
         {error && <p class="error" role="alert">{error}</p>}
         <div class="dialog-buttons">
           <button type="button" onClick={onClose}>Cancel</button>
-          <button type="submit" class="danger" disabled={busy || !confirmsName(typed, name)}>{busy ? `${verb}…` : verb}</button>
+          <button type="submit" class="danger" disabled={busy || !confirmsName(typed, name)}>{busy ? (BUSY[verb] ?? 'Working…') : verb}</button>
         </div>
       </form>
     </Modal>
