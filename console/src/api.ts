@@ -65,8 +65,8 @@ export async function signOut(): Promise<void> {
 
 
 
-/** Runs an ElastiCache action (or CloudWatch's with `service`) and returns its output. */
-export function call<T>(action: string, params: Params = {}, service: 'elasticache' | 'cloudwatch' = 'elasticache'): Promise<T> {
+/** Runs an ElastiCache action (or CloudWatch's or EC2's with `service`) and returns its output. */
+export function call<T>(action: string, params: Params = {}, service: 'elasticache' | 'cloudwatch' | 'ec2' = 'elasticache'): Promise<T> {
   return request<T>('POST', `call/${service}/${action}`, { params });
 }
 

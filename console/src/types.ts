@@ -3,8 +3,10 @@
 import type { Endpoint, Event } from '../../src/api/model/shapes.js';
 
 export type {
+  CacheParameterGroup, CacheSubnetGroup, Parameter, User, UserGroup,
   CacheCluster, CacheNode, Endpoint, NodeGroup, NodeGroupMember, NodeSnapshot, ReplicationGroup, ServerlessCache, ServerlessCacheSnapshot, Snapshot, Tag,
 } from '../../src/api/model/shapes.js';
+export type { IpPermission, SecurityGroup } from '../../src/api/ec2/model/shapes.js';
 /** As the console's JSON route carries it: the date an ISO string. */
 export type CacheEvent = Omit<Event, 'Date'> & { Date?: string };
 

@@ -2,23 +2,26 @@ import { useState } from 'preact/hooks';
 import { errorOfField } from './snapshot-errors.js';
 
 /**
- * A form's submission: `run(f)` runs the action once at a time; an API error is kept as
- * `{field: message}` beside the field its message names (`fields`), else under `form`.
+ * A form's submission: busy while the API answers (one at a time), and its error beside the
+ * field whose parameter (or fault code) it names in `fields`, else for the whole form (`errors.form`).
+ * `run` resolves true when the action succeeded.
  */
 export function useSubmit<F extends string>(fields: Record<F, string[]>) {
-  const [errors, setErrors] = useState<Partial<Record<F | 'form', string>>>({});
   const [busy, setBusy] = useState(false);
-  const run = async (f: () => Promise<void>) => {
-    if (busy) return;
+  const [errors, setErrors] = useState<Partial<Record<F | 'form', string>>>({});
+  const run = async (action: () => Promise<void>): Promise<boolean> => {
+    if (busy) return false;
     setBusy(true);
     setErrors({});
     try {
-      await f();
+      await action();
+      return true;
     } catch (err) {
       setErrors(errorOfField(fields, err));
+      return false;
     } finally {
       setBusy(false);
     }
   };
-  return { errors, busy, run };
+  return { busy, errors, run };
 }

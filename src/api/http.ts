@@ -243,7 +243,7 @@ export function createApiServer(opts: ApiServerOptions): FastifyInstance {
   });
 
   opts.mount?.(app, async (req, call) => {
-    const api = call.version === undefined ? elasticache : queryByVersion.get(call.version);
+    const api = call.version === undefined ? elasticache : isEc2Version(call.version) ? ec2 : queryByVersion.get(call.version);
     if (!api) throw new AwsError('InvalidParameterValue', `No Query service of Version ${call.version} is served here.`, 400);
     actionOf.set(req, call.action);
     const session = { ...pipeline, beforeAction: (ctx: RequestContext) => { ctx.accessKeyId = call.accessKeyId; } };

@@ -166,3 +166,41 @@ test('the cookie is Secure when the API is HTTPS', async () => {
     await tls.close();
   }
 });
+
+test("EC2's security group actions run through the same route: EC2 decoding, EC2 authorization, the handler, CSRF and Origin", async () => {
+  const ec2Seen: unknown[] = [];
+  const describeSgs: ActionHandler<{ GroupIds?: string[] }> = {
+    name: 'DescribeSecurityGroups',
+    handle(input, ctx) {
+      ec2Seen.push({ input, accessKeyId: ctx.accessKeyId });
+      return { SecurityGroups: [{ GroupId: input.GroupIds?.[0] ?? 'sg-1', GroupName: 'web' }] };
+    },
+  };
+  const authorized: AuthorizationRequest[] = [];
+  const t = createApiServer({
+    actions: new Map(), ec2Actions: new Map([[describeSgs.name, describeSgs]]),
+    authorize: (req) => { authorized.push(req); },
+    mount: consoleMount({ secretFor: (id) => KEYS.get(id), secure: false, files: new Map() }),
+  });
+  try {
+    const si = await t.inject({ method: 'POST', url: '/console/api/sign-in', headers: { host: HOST, origin: ORIGIN },
+      payload: JSON.stringify({ accessKeyId: 'AKIAADMIN', secretAccessKey: 'admin-secret' }) });
+    const cookie = String(si.headers['set-cookie']).split(';')[0]!;
+    const csrf = (si.json() as { csrfToken: string }).csrfToken;
+    const ec2 = (headers: Record<string, string>) => t.inject({ method: 'POST', url: '/console/api/call/ec2/DescribeSecurityGroups',
+      headers: { host: HOST, origin: ORIGIN, cookie, [CSRF_HEADER]: csrf, ...headers }, payload: JSON.stringify({ params: { 'GroupId.1': 'sg-0abc' } }) });
+    const res = await ec2({});
+    assert.equal(res.statusCode, 200);
+    assert.deepEqual(res.json(), { SecurityGroups: [{ GroupId: 'sg-0abc', GroupName: 'web' }] });
+    assert.deepEqual(ec2Seen, [{ input: { GroupIds: ['sg-0abc'] }, accessKeyId: 'AKIAADMIN' }], "decoded by EC2's Query rules");
+    assert.equal(authorized.at(-1)!.action, 'ec2:DescribeSecurityGroups');
+    assert.equal((await ec2({ [CSRF_HEADER]: 'wrong' })).statusCode, 403);
+    assert.equal((await ec2({ origin: 'http://evil.test' })).json().error.code, 'InvalidOrigin');
+    assert.equal(ec2Seen.length, 1, 'refused requests reach no handler');
+    const unknown = await t.inject({ method: 'POST', url: '/console/api/call/ec2/RunInstances',
+      headers: { host: HOST, origin: ORIGIN, cookie, [CSRF_HEADER]: csrf }, payload: '{}' });
+    assert.equal(unknown.json().error.code, 'InvalidAction');
+  } finally {
+    await t.close();
+  }
+});

@@ -14,6 +14,7 @@ import { isAwsError, CommonErrors, type AwsError } from '../errors/index.js';
 import type { InvokeAction } from '../api/http.js';
 import type { Logger } from '../util/logger.js';
 import { NODE_TYPES } from '../catalog/node-types.js';
+import { EC2_API_VERSION } from '../api/ec2/model.js';
 import { cookieValue, csrfProblem, originProblem, SECURITY_HEADERS, SESSION_COOKIE, sessionCookie } from './guard.js';
 import { sameSecret, SessionStore, type ConsoleSession } from './session.js';
 import { loadStaticFiles, type StaticFile } from './static-files.js';
@@ -35,7 +36,11 @@ export interface ConsoleOptions {
 }
 
 /** The services the console may call, by name in its URL → their Query model Version (undefined: ElastiCache). */
-const SERVICES: ReadonlyMap<string, string | undefined> = new Map([['elasticache', undefined], ['cloudwatch', '2010-08-01']]);
+const SERVICES: ReadonlyMap<string, string | undefined> = new Map([
+  ['elasticache', undefined], ['cloudwatch', '2010-08-01'],
+  // EC2's security groups (the console's Security groups page), decoded and authorized as EC2 requests.
+  ['ec2', EC2_API_VERSION],
+]);
 
 /** Returns the `mount` for createApiServer that serves the console. */
 export function consoleMount(opts: ConsoleOptions): (app: FastifyInstance, invoke: InvokeAction) => void {

@@ -8,6 +8,11 @@ import { ClusterPage } from './ClusterPage.js';
 import { CreateForm } from './CreateForm.js';
 import { SnapshotsPage } from './SnapshotsPage.js';
 import { ServerlessPage } from './ServerlessPage.js';
+import { ParameterGroupsPage } from './ParameterGroupsPage.js';
+import { ParameterGroupPage } from './ParameterGroupPage.js';
+import { SubnetGroupsPage } from './SubnetGroupsPage.js';
+import { UsersPage } from './UsersPage.js';
+import { SecurityGroupsPage } from './SecurityGroupsPage.js';
 
 export function App() {
   const [session, setSession] = useState<SessionInfo | null | undefined>(undefined);
@@ -26,6 +31,10 @@ export function App() {
         <nav aria-label="Main" class="main-nav">
           <a href="#/" aria-current={route.page === 'dashboard' ? 'page' : undefined}>Caches</a>
           <a href="#/snapshots" aria-current={route.page === 'snapshots' ? 'page' : undefined}>Snapshots</a>
+          <a href="#/parameter-groups" aria-current={route.page.startsWith('parameter-group') ? 'page' : undefined}>Parameter groups</a>
+          <a href="#/subnet-groups" aria-current={route.page === 'subnet-groups' ? 'page' : undefined}>Subnet groups</a>
+          <a href="#/users" aria-current={route.page === 'users' ? 'page' : undefined}>Users</a>
+          <a href="#/security-groups" aria-current={route.page === 'security-groups' ? 'page' : undefined}>Security groups</a>
         </nav>
         <span class="who" title="Signed in with this access key">{session.accessKeyId}</span>
         <button type="button" onClick={() => signOut().finally(() => setSession(null))}>Sign out</button>
@@ -37,6 +46,11 @@ export function App() {
         {route.page === 'serverless' && <ServerlessPage name={route.id} />}
         {route.page === 'create' && <CreateForm />}
         {route.page === 'snapshots' && <SnapshotsPage />}
+        {route.page === 'parameter-groups' && <ParameterGroupsPage />}
+        {route.page === 'parameter-group' && <ParameterGroupPage name={route.id} />}
+        {route.page === 'subnet-groups' && <SubnetGroupsPage />}
+        {route.page === 'users' && <UsersPage />}
+        {route.page === 'security-groups' && <SecurityGroupsPage />}
       </main>
     </>
   );
