@@ -1,15 +1,13 @@
 import { useState } from 'preact/hooks';
 import { call } from '../api.js';
 import { createServerlessSnapshotParams, SERVERLESS_SNAPSHOT_FIELDS, serverlessSnapshotsNewestFirst } from '../serverless.js';
-import { confirmsName } from '../snapshots.js';
 import type { ServerlessCacheSnapshot } from '../types.js';
 import { usePoll } from '../use-poll.js';
 import { useSubmit } from '../use-submit.js';
 import { described, Field } from './Field.js';
 import { StatusBadge } from './StatusBadge.js';
-import { Modal } from './Modal.js';
+import { ConfirmDeleteDialog } from './ConfirmDeleteDialog.js';
 import { FormError } from './FormError.js';
-import { DialogButtons } from './DialogButtons.js';
 import { POLL_MS } from './Dashboard.js';
 
 /** A serverless cache's snapshots (polled), "Create snapshot", and delete (the snapshot's name typed). */
@@ -66,26 +64,8 @@ export function ServerlessSnapshotsSection({ cache }: { cache: string }) {
 }
 
 function DeleteServerlessSnapshotDialog({ name, onClose, onDone }: { name: string; onClose: () => void; onDone: () => void }) {
-  const [typed, setTyped] = useState('');
-  const { errors: err, busy, run } = useSubmit({});
-  const submit = (e: Event) => {
-    e.preventDefault();
-    if (!confirmsName(typed, name)) return;
-    void run(async () => {
-      await call('DeleteServerlessCacheSnapshot', { ServerlessCacheSnapshotName: name });
-      onDone();
-      onClose();
-    });
-  };
   return (
-    <Modal titleId="sl-delete-title" onClose={onClose}>
-      <form onSubmit={submit} noValidate>
-        <h2 id="sl-delete-title">Delete snapshot {name}?</h2>
-        <label for="sl-delete-confirm">To confirm, type the snapshot's name, <strong>{name}</strong></label>
-        <input id="sl-delete-confirm" value={typed} spellcheck={false} autocomplete="off" onInput={(e) => setTyped(e.currentTarget.value)} />
-        <FormError message={err.form} />
-        <DialogButtons onCancel={onClose} label="Delete" busyLabel="Deleting…" busy={busy} danger disabled={!confirmsName(typed, name)} />
-      </form>
-    </Modal>
+    <ConfirmDeleteDialog kind="snapshot" name={name} onClose={onClose}
+      onConfirm={async () => { await call('DeleteServerlessCacheSnapshot', { ServerlessCacheSnapshotName: name }); onDone(); }} />
   );
 }
