@@ -5,6 +5,8 @@ import type { Snapshot } from '../types.js';
 import { described, Field } from './Field.js';
 import { Modal } from './Modal.js';
 import { errorOfField } from '../snapshot-errors.js';
+import { DialogButtons } from './DialogButtons.js';
+import { FormError } from './FormError.js';
 
 /** "Copy": CopySnapshot to a new name (TargetSnapshotName), the API's message beside the field. */
 export function CopySnapshotForm({ snapshot, onClose, onDone }: { snapshot: Snapshot; onClose: () => void; onDone: () => void }) {
@@ -31,11 +33,8 @@ export function CopySnapshotForm({ snapshot, onClose, onDone }: { snapshot: Snap
         <Field id="copy-target" label="New snapshot name" error={errors.target}>
           <input {...described('copy-target', errors.target)} value={target} spellcheck={false} onInput={(e) => setTarget(e.currentTarget.value)} />
         </Field>
-        {errors.form && <p class="error" role="alert">{errors.form}</p>}
-        <div class="dialog-buttons">
-          <button type="button" onClick={onClose}>Cancel</button>
-          <button type="submit" disabled={busy}>{busy ? 'Copying…' : 'Copy'}</button>
-        </div>
+        <FormError message={errors.form} />
+        <DialogButtons onCancel={onClose} label="Copy" busyLabel="Copying…" busy={busy} />
       </form>
     </Modal>
   );

@@ -6,6 +6,8 @@ import type { Snapshot } from '../types.js';
 import { described, Field } from './Field.js';
 import { Modal } from './Modal.js';
 import { errorOfField } from '../snapshot-errors.js';
+import { DialogButtons } from './DialogButtons.js';
+import { FormError } from './FormError.js';
 
 type Errors = Partial<Record<keyof RestoreValues | 'form', string>>;
 
@@ -50,11 +52,8 @@ export function RestoreForm({ snapshot, tls, onClose }: { snapshot: Snapshot; tl
           <input {...described('restore-auth-token', err.authToken, 'hint')} type="password" autocomplete="new-password" value={v.authToken}
             onInput={(e) => setV({ ...v, authToken: e.currentTarget.value })} />
         </Field>
-        {err.form && <p class="error" role="alert">{err.form}</p>}
-        <div class="dialog-buttons">
-          <button type="button" onClick={onClose}>Cancel</button>
-          <button type="submit" disabled={busy}>{busy ? 'Restoring…' : 'Restore'}</button>
-        </div>
+        <FormError message={err.form} />
+        <DialogButtons onCancel={onClose} label="Restore" busyLabel="Restoring…" busy={busy} />
       </form>
     </Modal>
   );

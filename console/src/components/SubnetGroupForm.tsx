@@ -4,6 +4,8 @@ import { createSubnetGroupParams, modifySubnetGroupParams, SUBNET_GROUP_FIELDS, 
 import { useSubmit } from '../use-submit.js';
 import type { CacheSubnetGroup } from '../types.js';
 import { Field, described } from './Field.js';
+import { DialogButtons } from './DialogButtons.js';
+import { FormError } from './FormError.js';
 
 /** A subnet group's form: a new one (name, description, subnets), or an existing one's description and subnets. */
 export function SubnetGroupForm({ group, onDone, onCancel }: { group?: CacheSubnetGroup; onDone: () => void; onCancel?: () => void }) {
@@ -34,12 +36,9 @@ export function SubnetGroupForm({ group, onDone, onCancel }: { group?: CacheSubn
       <Field id={`${prefix}-subnets`} label="Subnet IDs" error={errors.subnets} hint="Separated by commas or spaces">
         <input {...described(`${prefix}-subnets`, errors.subnets, 'hint')} value={v.subnets} spellcheck={false} onInput={(e) => setV({ ...v, subnets: e.currentTarget.value })} />
       </Field>
-      {errors.form && <p class="error" role="alert">{errors.form}</p>}
+      <FormError message={errors.form} />
       {group ? (
-        <div class="dialog-buttons">
-          <button type="button" onClick={onCancel}>Cancel</button>
-          <button type="submit" disabled={busy}>{busy ? 'Saving…' : 'Save'}</button>
-        </div>
+        <DialogButtons onCancel={() => onCancel?.()} label="Save" busyLabel="Saving…" busy={busy} />
       ) : <button type="submit" disabled={busy}>{busy ? 'Creating…' : 'Create subnet group'}</button>}
     </form>
   );

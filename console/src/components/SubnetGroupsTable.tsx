@@ -4,6 +4,7 @@ import type { CacheSubnetGroup } from '../types.js';
 import { ConfirmDeleteDialog } from './ConfirmDeleteDialog.js';
 import { Modal } from './Modal.js';
 import { SubnetGroupForm } from './SubnetGroupForm.js';
+import { RowActions } from './RowActions.js';
 
 /** Subnet groups with their subnets (and zones), each with edit and delete (not the built-in `default`). */
 export function SubnetGroupsTable({ groups, onChanged }: { groups: CacheSubnetGroup[]; onChanged: () => void }) {
@@ -24,12 +25,8 @@ export function SubnetGroupsTable({ groups, onChanged }: { groups: CacheSubnetGr
                 <td>{g.CacheSubnetGroupDescription}</td>
                 <td class="wrap">{(g.Subnets ?? []).map((s) => `${s.SubnetIdentifier}${s.SubnetAvailabilityZone?.Name ? ` (${s.SubnetAvailabilityZone.Name})` : ''}`).join(', ')}</td>
                 <td class="mono">{g.VpcId ?? '—'}</td>
-                <td class="row-actions">
-                  {name === 'default' ? <span class="muted">Built-in</span> : <>
-                    <button type="button" onClick={() => setOpen({ what: 'edit', group: g })}>Edit<span class="visually-hidden"> {name}</span></button>
-                    <button type="button" onClick={() => setOpen({ what: 'delete', group: g })}>Delete<span class="visually-hidden"> {name}</span></button>
-                  </>}
-                </td>
+                <RowActions builtIn={name === 'default'} name={name ?? ''}
+                  onEdit={() => setOpen({ what: 'edit', group: g })} onDelete={() => setOpen({ what: 'delete', group: g })} />
               </tr>
             );
           })}

@@ -4,6 +4,8 @@ import { createUserParams, EMPTY_USER, modifyUserParams, USER_FIELDS, type UserV
 import { useSubmit } from '../use-submit.js';
 import type { User } from '../types.js';
 import { Field, described } from './Field.js';
+import { DialogButtons } from './DialogButtons.js';
+import { FormError } from './FormError.js';
 
 /**
  * A user's form: a new one (ID, name, engine, access string, passwords or none), or an existing
@@ -52,12 +54,9 @@ export function UserForm({ user, onDone, onCancel }: { user?: User; onDone: () =
         <input type="checkbox" id={`${p}-nopass`} checked={v.noPassword} onChange={(e) => set({ noPassword: e.currentTarget.checked })} />
         <label for={`${p}-nopass`}>No password required</label>
       </div>
-      {errors.form && <p class="error" role="alert">{errors.form}</p>}
+      <FormError message={errors.form} />
       {user ? (
-        <div class="dialog-buttons">
-          <button type="button" onClick={onCancel}>Cancel</button>
-          <button type="submit" disabled={busy}>{busy ? 'Saving…' : 'Save'}</button>
-        </div>
+        <DialogButtons onCancel={() => onCancel?.()} label="Save" busyLabel="Saving…" busy={busy} />
       ) : <button type="submit" disabled={busy}>{busy ? 'Creating…' : 'Create user'}</button>}
     </form>
   );

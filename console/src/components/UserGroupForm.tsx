@@ -4,6 +4,8 @@ import { createUserGroupParams, modifyUserGroupParams, USER_GROUP_FIELDS } from 
 import { useSubmit } from '../use-submit.js';
 import type { User, UserGroup } from '../types.js';
 import { Field, described } from './Field.js';
+import { DialogButtons } from './DialogButtons.js';
+import { FormError } from './FormError.js';
 
 /** A user group's form: a new one (ID, engine, users), or an existing one's users (sent as the ones to add and to remove). */
 export function UserGroupForm({ group, users, onDone, onCancel }: { group?: UserGroup; users: User[]; onDone: () => void; onCancel?: () => void }) {
@@ -44,12 +46,9 @@ export function UserGroupForm({ group, users, onDone, onCancel }: { group?: User
         ))}
         {errors.users && <p id={`${p}-users-error`} class="error field-error" role="alert">{errors.users}</p>}
       </fieldset>
-      {errors.form && <p class="error" role="alert">{errors.form}</p>}
+      <FormError message={errors.form} />
       {group ? (
-        <div class="dialog-buttons">
-          <button type="button" onClick={onCancel}>Cancel</button>
-          <button type="submit" disabled={busy}>{busy ? 'Saving…' : 'Save'}</button>
-        </div>
+        <DialogButtons onCancel={() => onCancel?.()} label="Save" busyLabel="Saving…" busy={busy} />
       ) : <button type="submit" disabled={busy}>{busy ? 'Creating…' : 'Create user group'}</button>}
     </form>
   );

@@ -5,6 +5,7 @@ import { StatusBadge } from './StatusBadge.js';
 import { ConfirmDeleteDialog } from './ConfirmDeleteDialog.js';
 import { Modal } from './Modal.js';
 import { UserGroupForm } from './UserGroupForm.js';
+import { RowActions } from './RowActions.js';
 
 /** User groups with their status, users and caches; edit users and delete. */
 export function UserGroupsTable({ groups, users, onChanged }: { groups: UserGroup[]; users: User[]; onChanged: () => void }) {
@@ -26,10 +27,7 @@ export function UserGroupsTable({ groups, users, onChanged }: { groups: UserGrou
                 <td>{g.Engine}</td>
                 <td class="users">{(g.UserIds ?? []).join(', ')}</td>
                 <td>{[...(g.ReplicationGroups ?? []), ...(g.ServerlessCaches ?? [])].join(', ') || '—'}</td>
-                <td class="row-actions">
-                  <button type="button" onClick={() => setOpen({ what: 'edit', group: g })}>Edit<span class="visually-hidden"> user group {id}</span></button>
-                  <button type="button" onClick={() => setOpen({ what: 'delete', group: g })}>Delete<span class="visually-hidden"> user group {id}</span></button>
-                </td>
+                <RowActions name={`user group ${id}`} onEdit={() => setOpen({ what: 'edit', group: g })} onDelete={() => setOpen({ what: 'delete', group: g })} />
               </tr>
             );
           })}

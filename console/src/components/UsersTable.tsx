@@ -5,6 +5,7 @@ import { StatusBadge } from './StatusBadge.js';
 import { ConfirmDeleteDialog } from './ConfirmDeleteDialog.js';
 import { Modal } from './Modal.js';
 import { UserForm } from './UserForm.js';
+import { RowActions } from './RowActions.js';
 
 /** Users with their status, access string, authentication and groups; edit and delete (not the built-in `default`). */
 export function UsersTable({ users, onChanged }: { users: User[]; onChanged: () => void }) {
@@ -26,12 +27,8 @@ export function UsersTable({ users, onChanged }: { users: User[]; onChanged: () 
                 <td class="mono">{u.AccessString}</td>
                 <td>{u.Authentication?.Type === 'password' ? `${u.Authentication.PasswordCount ?? 0} password${u.Authentication.PasswordCount === 1 ? '' : 's'}` : u.Authentication?.Type ?? '—'}</td>
                 <td>{(u.UserGroupIds ?? []).join(', ') || '—'}</td>
-                <td class="row-actions">
-                  {id === 'default' ? <span class="muted">Built-in</span> : <>
-                    <button type="button" onClick={() => setOpen({ what: 'edit', user: u })}>Edit<span class="visually-hidden"> user {id}</span></button>
-                    <button type="button" onClick={() => setOpen({ what: 'delete', user: u })}>Delete<span class="visually-hidden"> user {id}</span></button>
-                  </>}
-                </td>
+                <RowActions builtIn={id === 'default'} name={`user ${id}`}
+                  onEdit={() => setOpen({ what: 'edit', user: u })} onDelete={() => setOpen({ what: 'delete', user: u })} />
               </tr>
             );
           })}
