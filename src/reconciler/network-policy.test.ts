@@ -66,6 +66,15 @@ describe('network policy from security groups', () => {
     assert.deepEqual(byId.get('cm-0001-001/0001/bus')!.allow, ['127.77.0.9']);
   });
 
+  it("guards a serverless cache's backing group to the service alone (management address, its own nodes), with no security group", () => {
+    const cm = group('serverless--orders', ['serverless--orders-0001-001'], [], { clusterEnabled: true, configurationEndpoint: { address: '127.77.0.120', port: 6379 } });
+    const p = new NetworkPolicy({ groups: [cm], clusters: new Map([['serverless--orders-0001-001', cluster('serverless--orders-0001-001', '127.77.0.12', 'serverless--orders')]]),
+      securityGroups, interfaces, managementAddress: '127.77.0.250' });
+    const filters = p.filters();
+    assert.deepEqual(filters.map((f) => f.id).sort(), ['serverless--orders-0001-001/0001', 'serverless--orders-0001-001/0001/bus', 'serverless--orders/configuration']);
+    for (const f of filters) assert.deepEqual([...f.allow].sort(), ['127.77.0.12', '127.77.0.250'], f.id);
+  });
+
   it('gives proxy-served routes their allow list and the management source address', () => {
     const routes = policy.applyToRoutes([{ id: 'rg/primary', address: '127.77.0.100', port: 6379, targets: [] },
       { id: 'open/primary', address: '127.77.0.120', port: 6379, targets: [] }], policy.filters());

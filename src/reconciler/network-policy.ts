@@ -12,6 +12,7 @@
 import type { EndpointRoute, SourceFilter } from '../endpoints/types.js';
 import { internalTlsPort, sniffPort } from '../engine/transit.js';
 import { sniffing } from './transit-routes.js';
+import { isServerlessBacking } from '../resources/serverless.js';
 import type {
   CacheClusterRecord, IpPermissionRecord, NetworkInterfaceRecord, ReplicationGroupRecord, SecurityGroupRecord,
 } from '../store/index.js';
@@ -103,16 +104,21 @@ export class NetworkPolicy {
       }
     };
     for (const g of this.groups.values()) {
-      if (g.securityGroupIds.length === 0) continue;
+      // A serverless cache's backing group admits the service alone (its endpoint engine connects
+      // from the management address, and the nodes' own connections pass as the node user's):
+      // clients reach the cache through its endpoint, whose allow list is the cache's security groups.
+      const backing = isServerlessBacking(g.id);
+      if (!backing && g.securityGroupIds.length === 0) continue;
+      const sgIds = backing ? [] : g.securityGroupIds;
       const members = g.memberClusters.map((id) => this.input.clusters.get(id)).filter((c): c is CacheClusterRecord => !!c && !c.deleteRequested);
       const internal = this.internal(members);
       const endpoints = g.clusterEnabled && g.configurationEndpoint
         ? [['configuration', g.configurationEndpoint] as const]
         : [['primary', g.primaryEndpoint] as const, ['reader', g.readerEndpoint] as const];
       for (const [name, e] of endpoints) {
-        out.push({ id: `${g.id}/${name}`, address: e.address, port: e.port, allow: this.allowed(g.securityGroupIds, e.port, internal) });
+        out.push({ id: `${g.id}/${name}`, address: e.address, port: e.port, allow: this.allowed(sgIds, e.port, internal) });
       }
-      nodeFilters(members, g.securityGroupIds, !!g.clusterEnabled);
+      nodeFilters(members, sgIds, !!g.clusterEnabled);
     }
     for (const c of this.input.clusters.values()) {
       if (c.deleteRequested || c.replicationGroupId || c.securityGroupIds.length === 0) continue;

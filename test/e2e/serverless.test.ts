@@ -26,7 +26,7 @@ import { useCleanup } from '../helpers/cleanup.js';
 import { CLI, startService, writeClientCa, type TestService } from '../helpers/service.js';
 import { pythonWith, run, runOk } from '../helpers/e2e-exec.js';
 import { ADMIN_USER, adminSecret } from '../helpers/node-admin.js';
-import { nodeDirs } from '../helpers/e2e-nodes.js';
+import { nodeDirs, tryConnect } from '../helpers/e2e-nodes.js';
 import { backingNode, callFrom, managementAddress } from '../helpers/backing.js';
 import { waitFor } from '../../src/util/wait.js';
 import { STANDIN_ENGINE_SOURCE } from '../../src/reconciler/serverless/standin-engine.js';
@@ -121,6 +121,8 @@ describe('serverless caches', { timeout: 120_000 }, () => {
     const node = await backingNode(svc.dataDir, 'cli-cache');
     const from = await managementAddress(svc.dataDir, 'cli-cache');
     const admin = { user: ADMIN_USER, password: await adminSecret(svc.dataDir) };
+    // Clients reach the cache through its endpoint alone: a backing node admits the service only.
+    assert.equal(await tryConnect(node.address, node.port, 2000), 'ECONNREFUSED', 'a backing node refuses a client that is not the service');
     assert.deepEqual(await callFrom(from, node, ['CONFIG', 'GET', 'maxmemory-policy'], admin), ['maxmemory-policy', 'volatile-lru']);
     assert.match(String(await callFrom(from, node, ['CLUSTER', 'INFO'], admin)), /cluster_state:ok/);
     // The customer's `default` user on the nodes has a password only the endpoint knows.

@@ -1,8 +1,8 @@
 /**
- * Behind a serverless cache's endpoint. The service reaches the backing nodes from its management
- * address (the endpoint engine's connections too); tests that look behind the endpoint connect
- * from that address, as the service does: one command per connection (RESP2, parsed with
- * redis-parser).
+ * Behind a serverless cache's endpoint. Its backing nodes admit the service alone: the management
+ * address (the source of the endpoint engine's and the control plane's connections) and the nodes
+ * themselves. Tests that look behind the endpoint connect from that address, as the service does:
+ * one command per connection (RESP2, parsed with redis-parser).
  */
 import net from 'node:net';
 import { readFile } from 'node:fs/promises';
