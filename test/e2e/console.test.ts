@@ -18,42 +18,29 @@
  * they do not allow; a request from another origin
  * (a page on another port of the same host, and a forged request) is refused. Screenshots of the
  * main pages go to docs/console/ (with CACHEFLEET_UPDATE_SCREENSHOTS=1); axe-core finds no serious issue on the dashboard, a group's page (and its modify dialog), the
- * create form, the Snapshots page and a serverless cache's page. The resource pages: a parameter group created, its maxmemory-policy changed on its
- * page (a bad timeout shows the API's message beside the field and sets nothing), a user and a user
- * group holding it, a security group with an inbound rule (the service's EC2 API), a subnet group (a bad
- * subnet id shown beside its field, then created and its description edited), axe-core on each,
- * and each deleted, confirmed by its typed name.
+ * create form, the Snapshots page and a serverless cache's page. (The resource pages: console-resources.test.ts.)
  */
 import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { mkdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import {
-  CreateReplicationGroupCommand, CreateServerlessCacheCommand, DescribeCacheParameterGroupsCommand, DescribeCacheParametersCommand,
-  DescribeCacheSubnetGroupsCommand, DescribeReplicationGroupsCommand, DescribeServerlessCachesCommand,
-  DescribeSnapshotsCommand, DescribeUserGroupsCommand, DescribeUsersCommand, ListTagsForResourceCommand,
+  CreateReplicationGroupCommand, CreateServerlessCacheCommand, DescribeReplicationGroupsCommand, DescribeServerlessCachesCommand,
+  DescribeSnapshotsCommand, ListTagsForResourceCommand,
 } from '@aws-sdk/client-elasticache';
-import { DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { useCleanup } from '../helpers/cleanup.js';
-import { startService, type TestService } from '../helpers/service.js';
-import { CHROMIUM, launchChromium } from '../helpers/browser.js';
+import type { TestService } from '../helpers/service.js';
+import { CHROMIUM, axeCheck, openConsole } from '../helpers/browser.js';
 import { requireOrSkip } from '../helpers/prerequisites.js';
 import { waitFor } from '../../src/util/wait.js';
 import { redisCli } from '../helpers/e2e-exec.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
-/**
- * Screenshots of the main pages: into docs/console/ (what the README shows) when
- * CACHEFLEET_UPDATE_SCREENSHOTS=1, else into a temporary directory removed afterwards, so a test
- * run leaves the checkout as it was.
- */
-let SHOTS = join(ROOT, 'docs/console');
+/** Screenshots of the main pages (ConsoleSession.shots). */
+let SHOTS: string;
 const GROUP = 'console-group';
 const TLS_GROUP = 'console-tls';
 const AUTH_TOKEN = 'console-auth-token-0123456789';
@@ -63,11 +50,6 @@ const NEW_AUTH_TOKEN = 'console-rotated-token-9876543210';
 const FINAL_SNAPSHOT = 'console-final';
 const SERVERLESS = 'console-sl';
 const SHARDED_GROUP = 'console-sharded';
-const PARAMS = 'console-params';
-const USER = 'console-user';
-const USER_GROUP = 'console-users';
-const SECURITY_GROUP = 'console-sg';
-const SUBNETS = 'console-subnets';
 
 const skip = requireOrSkip(!CHROMIUM && 'chromium (Debian\'s package; scripts/setup.sh --test installs it)');
 
@@ -77,17 +59,10 @@ describe('web console in Chromium', { timeout: 150_000, skip }, () => {
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
-  const cspViolations: string[] = [];
+  let cspViolations: string[];
 
   before(async () => {
-    assert.ok(existsSync(join(ROOT, 'console/dist/index.html')), 'the console is built (npm run build, or scripts/setup.sh)');
-    if (process.env.CACHEFLEET_UPDATE_SCREENSHOTS === '1') mkdirSync(SHOTS, { recursive: true });
-    else SHOTS = await cleanup.tmpDir('cachefleet-console-shots-');
-    svc = await startService(cleanup);
-    browser = await launchChromium(cleanup);
-    context = await browser.newContext({ viewport: { width: 1200, height: 820 }, colorScheme: 'light' });
-    page = await context.newPage();
-    page.on('console', (m) => { if (/Content.Security.Policy/i.test(m.text())) cspViolations.push(m.text()); });
+    ({ svc, browser, context, page, cspViolations, shots: SHOTS } = await openConsole(cleanup));
   });
 
   test('signed out, no page or API route shows anything but the sign-in', async () => {
@@ -451,142 +426,17 @@ describe('web console in Chromium', { timeout: 150_000, skip }, () => {
   });
 
   /** axe-core on the page as shown now: no serious or critical issue. */
-  const axeCheck = async (what: string) => {
-    // Evaluated through the DevTools protocol, which the page's CSP does not govern.
-    await page.evaluate(readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8'));
-    const violations = await page.evaluate(async () => {
-      const r = await (globalThis as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: unknown }> }> }> } }).axe.run();
-      return r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target) }));
-    });
-    const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    assert.deepEqual(serious, [], `${what}: ${JSON.stringify(violations)}`);
-  };
-
-  test("resource pages: a parameter group's maxmemory-policy changed on its page (a bad value shows the API's message), a user and a user group holding it, an inbound rule, a subnet group; each deleted, confirmed", async () => {
-    const started = Date.now();
-    const confirmDelete = async (button: string, name: string) => {
-      await page.getByRole('button', { name: button, exact: true }).click();
-      const dialog = page.getByRole('dialog');
-      assert.equal(await dialog.getByRole('button', { name: 'Delete' }).isDisabled(), true, 'not before the name is typed');
-      await dialog.getByLabel('To confirm, type').fill(name);
-      await dialog.getByRole('button', { name: 'Delete' }).click();
-      await dialog.waitFor({ state: 'detached' });
-    };
-
-    // Parameter groups: create, then edit a value on the group's page.
-    await page.goto(`${svc.url}/console/#/`);
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Parameter groups' }).click();
-    await page.getByRole('heading', { name: 'Parameter groups' }).waitFor();
-    await page.locator('tr[data-parameter-group="default.redis7"]').filter({ hasText: 'Built-in (read-only)' }).waitFor();
-    await axeCheck('#/parameter-groups');
-    await page.getByLabel('Parameter group name').fill(PARAMS);
-    await page.getByLabel('Family').selectOption('redis7');
-    await page.getByRole('button', { name: 'Create parameter group' }).click();
-    await page.getByRole('heading', { name: PARAMS }).waitFor();
-    const policy = page.locator('tr[data-parameter="maxmemory-policy"]');
-    await policy.getByRole('button', { name: 'Edit maxmemory-policy' }).click();
-    await policy.getByLabel('Value of maxmemory-policy').selectOption('allkeys-lru');
-    await policy.getByRole('button', { name: 'Save maxmemory-policy' }).click();
-    await policy.locator('[data-value]').filter({ hasText: /^allkeys-lru$/ }).waitFor();
-    const timeout = page.locator('tr[data-parameter="timeout"]');
-    await timeout.getByRole('button', { name: 'Edit timeout' }).click();
-    await timeout.getByLabel('Value of timeout').fill('soon');
-    await timeout.getByRole('button', { name: 'Save timeout' }).click();
-    const timeoutError = page.locator('#param-timeout-error');
-    await timeoutError.waitFor();
-    assert.match(await timeoutError.textContent() ?? '', /timeout.*InvalidParameterValue/);
-    assert.equal(await timeout.getByLabel('Value of timeout').getAttribute('aria-invalid'), 'true');
-    const values = new Map(((await svc.client.send(new DescribeCacheParametersCommand({ CacheParameterGroupName: PARAMS, Source: 'user' }))).Parameters ?? [])
-      .map((p) => [p.ParameterName, p.ParameterValue]));
-    assert.deepEqual([...values], [['maxmemory-policy', 'allkeys-lru']], 'the good value set, the bad one not');
-    await axeCheck(`#/parameter-groups/${PARAMS}`);
-    await page.evaluate(() => scrollTo(0, 0));
-    await page.screenshot({ path: join(SHOTS, 'parameter-group.png') });
-
-    // Users and user groups.
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click();
-    await page.getByRole('heading', { name: 'Users and user groups' }).waitFor();
-    await page.getByLabel('User ID').fill(USER);
-    await page.getByLabel('Passwords').fill('console-user-password-0123');
-    await page.getByRole('button', { name: 'Create user', exact: true }).click();
-    await page.locator(`tr[data-user="${USER}"] .status[data-status="active"]`).waitFor({ timeout: 10_000 });
-    await page.getByLabel('User group ID').fill(USER_GROUP);
-    await page.getByRole('form', { name: 'Create a user group' }).getByLabel(USER, { exact: true }).check();
-    await page.getByRole('button', { name: 'Create user group' }).click();
-    const ug = page.locator(`tr[data-user-group="${USER_GROUP}"]`);
-    await ug.locator('.status[data-status="active"]').waitFor({ timeout: 10_000 });
-    assert.equal(await ug.locator('td.users').textContent(), `default, ${USER}`);
-    const [user] = (await svc.client.send(new DescribeUsersCommand({ UserId: USER }))).Users ?? [];
-    assert.deepEqual([user?.UserGroupIds, user?.Authentication], [[USER_GROUP], { Type: 'password', PasswordCount: 1 }]);
-    await axeCheck('#/users');
-    await page.screenshot({ path: join(SHOTS, 'users.png'), fullPage: true });
-
-    // Security groups, through the service's EC2 API.
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Security groups' }).click();
-    await page.getByLabel('Security group name').fill(SECURITY_GROUP);
-    await page.getByLabel('Description').fill('made in the console');
-    await page.getByRole('button', { name: 'Create security group' }).click();
-    const sg = page.locator(`section[data-security-group="${SECURITY_GROUP}"]`);
-    await sg.getByLabel('Source').fill('10.20.0.0/16');
-    await sg.getByRole('button', { name: 'Add inbound rule' }).click();
-    await sg.locator('tr[data-rule="tcp 6379 10.20.0.0/16"]').waitFor();
-    const ec2 = new EC2Client({ endpoint: svc.url, region: 'us-east-1', credentials: svc.credentials, maxAttempts: 1 });
-    cleanup.defer(() => ec2.destroy());
-    const made = (await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: [SECURITY_GROUP] }] }))).SecurityGroups ?? [];
-    assert.deepEqual(made.map((g) => g.IpPermissions?.map((p) => [p.IpProtocol, p.FromPort, p.ToPort, p.IpRanges?.map((r) => r.CidrIp)])),
-      [[['tcp', 6379, 6379, ['10.20.0.0/16']]]]);
-    await axeCheck('#/security-groups');
-    await page.screenshot({ path: join(SHOTS, 'security-groups.png'), fullPage: true });
-    await confirmDelete(`Delete security group ${SECURITY_GROUP}`, SECURITY_GROUP);
-    await sg.waitFor({ state: 'detached' });
-
-    // Subnet groups: a bad subnet id shows the API's message beside the field; create, edit the description, delete.
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Subnet groups' }).click();
-    await page.getByRole('heading', { name: 'Subnet groups' }).waitFor();
-    await page.getByLabel('Subnet group name').fill(SUBNETS);
-    await page.getByLabel('Subnet IDs').fill('subnet-a, bad/subnet');
-    await page.getByRole('button', { name: 'Create subnet group' }).click();
-    await page.locator('#subnet-subnets-error').filter({ hasText: "Subnet id 'bad/subnet' is invalid" }).waitFor();
-    assert.equal((await svc.client.send(new DescribeCacheSubnetGroupsCommand({}))).CacheSubnetGroups?.some((g) => g.CacheSubnetGroupName === SUBNETS), false);
-    await page.getByLabel('Subnet IDs').fill('subnet-a, subnet-b');
-    await page.getByRole('button', { name: 'Create subnet group' }).click();
-    const subnets = page.locator(`tr[data-subnet-group="${SUBNETS}"]`);
-    await subnets.filter({ hasText: 'subnet-b' }).waitFor();
-    await subnets.getByRole('button', { name: `Edit ${SUBNETS}` }).click();
-    await page.getByRole('dialog').getByLabel('Description').fill('edited in the console');
-    await page.getByRole('dialog').getByRole('button', { name: 'Save' }).click();
-    await subnets.filter({ hasText: 'edited in the console' }).waitFor();
-    await axeCheck('#/subnet-groups');
-    await page.screenshot({ path: join(SHOTS, 'subnet-groups.png') });
-    await confirmDelete(`Delete ${SUBNETS}`, SUBNETS);
-    await subnets.waitFor({ state: 'detached' });
-
-    // Delete what was made, each confirmed by its name.
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click();
-    await confirmDelete(`Delete user group ${USER_GROUP}`, USER_GROUP);
-    await ug.waitFor({ state: 'detached', timeout: 10_000 });
-    await confirmDelete(`Delete user ${USER}`, USER);
-    await page.locator(`tr[data-user="${USER}"]`).waitFor({ state: 'detached', timeout: 10_000 });
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Parameter groups' }).click();
-    await confirmDelete(`Delete ${PARAMS}`, PARAMS);
-    await page.locator(`tr[data-parameter-group="${PARAMS}"]`).waitFor({ state: 'detached' });
-    assert.deepEqual((await svc.client.send(new DescribeCacheParameterGroupsCommand({}))).CacheParameterGroups?.filter((g) => g.CacheParameterGroupName === PARAMS), []);
-    assert.deepEqual((await svc.client.send(new DescribeUserGroupsCommand({}))).UserGroups?.map((g) => g.UserGroupId), []);
-    assert.deepEqual((await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: [SECURITY_GROUP] }] }))).SecurityGroups, []);
-    console.log(`resource pages: ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  });
-
   test('the main pages pass axe-core with no serious issue, and no CSP violation was reported', async () => {
     const check = async (hash: string, ready: () => Promise<void>) => {
       await page.goto(`${svc.url}/console/${hash}`);
       await ready();
-      await axeCheck(hash);
+      await axeCheck(page, hash);
     };
     await check(`#/groups/${TLS_GROUP}`, () => page.locator('code[data-endpoint="Primary endpoint"]').waitFor());
     // The modify dialog, open over the group's page (its node types loaded).
     await page.getByRole('button', { name: 'Modify…' }).click();
     await page.getByRole('dialog').getByLabel('Node type').locator('option').nth(1).waitFor({ state: 'attached' });
-    await axeCheck('the modify dialog');
+    await axeCheck(page, 'the modify dialog');
     await page.keyboard.press('Escape');
     // The serverless cache's page, reached from the dashboard's table.
     await waitFor(async () => (await svc.client.send(new DescribeServerlessCachesCommand({ ServerlessCacheName: SERVERLESS })))
@@ -603,7 +453,7 @@ describe('web console in Chromium', { timeout: 150_000, skip }, () => {
     await page.getByRole('button', { name: 'Create snapshot' }).click();
     await page.locator('tr[data-snapshot="console-sl-snap"]').waitFor();
     await page.locator('[data-usage] dt').filter({ hasText: 'Data stored' }).waitFor();
-    await axeCheck(`#/serverless/${SERVERLESS}`);
+    await axeCheck(page, `#/serverless/${SERVERLESS}`);
     await page.screenshot({ path: join(SHOTS, 'serverless.png'), fullPage: true });
     await check('#/create', () => page.getByLabel('Node type').locator('option').nth(1).waitFor({ state: 'attached' }));
     await check('#/snapshots', () => page.locator(`tr[data-snapshot="${SNAPSHOT}"] a[href="#/groups/${TLS_GROUP}"]`).waitFor());
