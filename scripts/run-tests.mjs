@@ -62,6 +62,9 @@ if (files.length === 0) {
 const concurrency = process.env.TEST_CONCURRENCY ?? '2';
 console.log(`running ${files.length} test files (concurrency ${concurrency})`);
 // No retry: a file that fails once has failed (a flaky test is a bug to fix, not to rerun).
-const r = spawnSync(process.execPath, ['--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
+// --test-force-exit: a file whose tests have all ended exits even if a handle it leaked (a server
+// left listening after its suite timed out) would keep it alive; leaked processes are the test
+// cleanup's job (test/helpers/cleanup.ts), and a hung file must not hold the run for an hour.
+const r = spawnSync(process.execPath, ['--test', '--test-force-exit', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
   { stdio: 'inherit' });
 process.exit(r.status ?? 1);

@@ -53,13 +53,13 @@ describe('the console\'s resource pages in Chromium', { timeout: 90_000, skip },
     // Parameter groups: create, then edit a value on the group's page.
     await page.goto(`${svc.url}/console/#/`);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Parameter groups' }).click();
-    await page.getByRole('heading', { name: 'Parameter groups' }).waitFor();
+    await page.getByRole('heading', { name: 'Parameter groups', exact: true }).waitFor();
     await page.locator('tr[data-parameter-group="default.redis7"]').filter({ hasText: 'Built-in (read-only)' }).waitFor();
     await axeCheck(page, '#/parameter-groups');
     await page.getByLabel('Parameter group name').fill(PARAMS);
     await page.getByLabel('Family').selectOption('redis7');
     await page.getByRole('button', { name: 'Create parameter group' }).click();
-    await page.getByRole('heading', { name: PARAMS }).waitFor();
+    await page.getByRole('heading', { name: PARAMS, exact: true }).waitFor();
     const policy = page.locator('tr[data-parameter="maxmemory-policy"]');
     await policy.getByRole('button', { name: 'Edit maxmemory-policy' }).click();
     await policy.getByLabel('Value of maxmemory-policy').selectOption('allkeys-lru');
@@ -82,7 +82,7 @@ describe('the console\'s resource pages in Chromium', { timeout: 90_000, skip },
 
     // Users and user groups.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click();
-    await page.getByRole('heading', { name: 'Users and user groups' }).waitFor();
+    await page.getByRole('heading', { name: 'Users and user groups', exact: true }).waitFor();
     await page.getByLabel('User ID').fill(USER);
     await page.getByLabel('Passwords').fill('console-user-password-0123');
     await page.getByRole('button', { name: 'Create user', exact: true }).click();
@@ -119,7 +119,7 @@ describe('the console\'s resource pages in Chromium', { timeout: 90_000, skip },
 
     // Subnet groups: a bad subnet id shows the API's message beside the field; create, edit the description, delete.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Subnet groups' }).click();
-    await page.getByRole('heading', { name: 'Subnet groups' }).waitFor();
+    await page.getByRole('heading', { name: 'Subnet groups', exact: true }).waitFor();
     await page.getByLabel('Subnet group name').fill(SUBNETS);
     await page.getByLabel('Subnet IDs').fill('subnet-a, bad/subnet');
     await page.getByRole('button', { name: 'Create subnet group' }).click();

@@ -67,7 +67,7 @@ describe('web console in Chromium', { timeout: 150_000, skip }, () => {
 
   test('signed out, no page or API route shows anything but the sign-in', async () => {
     await page.goto(`${svc.url}/console/#/groups/${GROUP}`);
-    await page.getByRole('heading', { name: 'Sign in to cachefleet' }).waitFor();
+    await page.getByRole('heading', { name: 'Sign in to cachefleet', exact: true }).waitFor();
     const status = await page.evaluate(async () => (await fetch('/console/api/call/elasticache/DescribeReplicationGroups',
       { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).status);
     assert.equal(status, 401, 'the same-origin API route needs a session');
@@ -84,7 +84,7 @@ describe('web console in Chromium', { timeout: 150_000, skip }, () => {
     await page.getByRole('alert').filter({ hasText: 'not valid' }).waitFor();
     await page.getByLabel('Secret access key').fill(svc.credentials.secretAccessKey);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Caches' }).waitFor();
+    await page.getByRole('heading', { name: 'Caches', exact: true }).waitFor();
     const cookie = (await context.cookies()).find((c) => c.name === 'cachefleet_console');
     assert.ok(cookie?.httpOnly && cookie.sameSite === 'Strict' && cookie.expires > Date.now() / 1000, 'HttpOnly, SameSite=Strict, expiring');
     assert.ok(!page.url().includes(svc.credentials.secretAccessKey), 'no secret in the URL');
@@ -105,7 +105,7 @@ describe('web console in Chromium', { timeout: 150_000, skip }, () => {
     const g = (await svc.client.send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: GROUP }))).ReplicationGroups![0]!;
     const primary = g.NodeGroups![0]!.PrimaryEndpoint!;
     await page.getByRole('link', { name: GROUP, exact: true }).first().click();
-    await page.getByRole('heading', { name: GROUP }).waitFor();
+    await page.getByRole('heading', { name: GROUP, level: 1 }).waitFor();
     assert.equal(await page.locator('code[data-endpoint="Primary endpoint"]').textContent(), `${primary.Address}:${primary.Port}`);
     await page.locator('tr[data-role="primary"]').waitFor();
     await page.screenshot({ path: join(SHOTS, 'group.png'), fullPage: true });
@@ -122,7 +122,7 @@ describe('web console in Chromium', { timeout: 150_000, skip }, () => {
   test('the create form shows the API error beside its field and creates nothing; then a TLS group with an AUTH token', async () => {
     await page.goto(`${svc.url}/console/#/`);
     await page.getByRole('link', { name: 'Create a cache' }).click();
-    await page.getByRole('heading', { name: 'Create a Redis cache' }).waitFor();
+    await page.getByRole('heading', { name: 'Create a Redis cache', exact: true }).waitFor();
     await page.getByLabel('Name').fill('1bad');
     await page.getByRole('button', { name: 'Create' }).click();
     const nameError = page.locator('#name-error');
@@ -137,7 +137,7 @@ describe('web console in Chromium', { timeout: 150_000, skip }, () => {
     await page.getByLabel('Encryption in transit (TLS)').check();
     await page.getByLabel('AUTH token').fill(AUTH_TOKEN);
     await page.getByRole('button', { name: 'Create' }).click();
-    await page.getByRole('heading', { name: TLS_GROUP }).waitFor();
+    await page.getByRole('heading', { name: TLS_GROUP, level: 1 }).waitFor();
     await page.locator('h1 .status[data-status="available"]').waitFor({ timeout: 40_000 });
 
     // Copy the primary endpoint from the page, and write and read through it with redis-cli, TLS verified by the CA the page offers.
@@ -156,7 +156,7 @@ describe('web console in Chromium', { timeout: 150_000, skip }, () => {
 
   test("a group's page takes a snapshot and restores it into a new cache that has the data; a bad name shows the API's message", async () => {
     await page.goto(`${svc.url}/console/#/groups/${TLS_GROUP}`);
-    await page.getByRole('heading', { name: TLS_GROUP }).waitFor();
+    await page.getByRole('heading', { name: TLS_GROUP, level: 1 }).waitFor();
     const snapshotName = page.getByLabel('Snapshot name', { exact: true });
     await snapshotName.fill('1bad');
     await page.getByRole('button', { name: 'Create snapshot' }).click();
@@ -179,7 +179,7 @@ describe('web console in Chromium', { timeout: 150_000, skip }, () => {
     assert.equal(await dialog.getByLabel('Encryption in transit (TLS)').isChecked(), true, 'TLS as the source group has it');
     await dialog.getByLabel('AUTH token').fill(AUTH_TOKEN);
     await dialog.getByRole('button', { name: 'Restore' }).click();
-    await page.getByRole('heading', { name: RESTORED_GROUP }).waitFor();
+    await page.getByRole('heading', { name: RESTORED_GROUP, level: 1 }).waitFor();
     await page.locator('h1 .status[data-status="available"]').waitFor({ timeout: 40_000 });
 
     const [host, port] = (await page.locator('code[data-endpoint="Primary endpoint"]').textContent() ?? '').split(':');
@@ -192,7 +192,7 @@ describe('web console in Chromium', { timeout: 150_000, skip }, () => {
 
   test("a group's page adds and removes tags (the API's message beside the key), and copies and deletes a snapshot (its name typed)", async () => {
     await page.goto(`${svc.url}/console/#/groups/${TLS_GROUP}`);
-    await page.getByRole('heading', { name: TLS_GROUP }).waitFor();
+    await page.getByRole('heading', { name: TLS_GROUP, level: 1 }).waitFor();
     const arn = (await svc.client.send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: TLS_GROUP }))).ReplicationGroups![0]!.ARN!;
     const tagsOf = async () => (await svc.client.send(new ListTagsForResourceCommand({ ResourceName: arn }))).TagList ?? [];
     await page.getByLabel('Tag key').fill('aws:owner');
@@ -234,7 +234,7 @@ describe('web console in Chromium', { timeout: 150_000, skip }, () => {
     }));
     const started = Date.now();
     await page.goto(`${svc.url}/console/#/groups/${GROUP}`);
-    await page.getByRole('heading', { name: GROUP }).waitFor();
+    await page.getByRole('heading', { name: GROUP, level: 1 }).waitFor();
     await page.locator('h1 .status[data-status="available"]').waitFor({ timeout: 20_000 });
     assert.equal(await page.locator('tr[data-node]').count(), 2);
     await page.getByRole('button', { name: 'Replicas…' }).click();
@@ -254,7 +254,7 @@ describe('web console in Chromium', { timeout: 150_000, skip }, () => {
 
     // On the TLS group: a token too short is refused beside its field, and the group keeps its token.
     await page.goto(`${svc.url}/console/#/groups/${TLS_GROUP}`);
-    await page.getByRole('heading', { name: TLS_GROUP }).waitFor();
+    await page.getByRole('heading', { name: TLS_GROUP, level: 1 }).waitFor();
     await page.locator('h1 .status[data-status="available"]').waitFor({ timeout: 20_000 });
     const before = (await svc.client.send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: TLS_GROUP }))).ReplicationGroups![0]!;
     assert.ok(before.AuthTokenLastModifiedDate, 'the group has a token');
@@ -273,7 +273,7 @@ describe('web console in Chromium', { timeout: 150_000, skip }, () => {
 
   test("modify from a group's page (a bad retention shown beside its field, then applied), and reboot a node from the nodes table", async () => {
     await page.goto(`${svc.url}/console/#/groups/${GROUP}`);
-    await page.getByRole('heading', { name: GROUP }).waitFor();
+    await page.getByRole('heading', { name: GROUP, level: 1 }).waitFor();
     await page.locator('h1 .status[data-status="available"]').waitFor({ timeout: 20_000 });
     await page.getByRole('button', { name: 'Modify…' }).click();
     const dialog = page.getByRole('dialog');
@@ -304,7 +304,7 @@ describe('web console in Chromium', { timeout: 150_000, skip }, () => {
   test("reshard a cluster-mode group from its page: resharding, then available with two shards", async () => {
     const started = Date.now();
     await page.goto(`${svc.url}/console/#/groups/${SHARDED_GROUP}`);
-    await page.getByRole('heading', { name: SHARDED_GROUP }).waitFor();
+    await page.getByRole('heading', { name: SHARDED_GROUP, level: 1 }).waitFor();
     await page.locator('h1 .status[data-status="available"]').waitFor({ timeout: 30_000 });
     await page.getByRole('button', { name: 'Reshard…' }).click();
     const dialog = page.getByRole('dialog');
@@ -325,7 +325,7 @@ describe('web console in Chromium', { timeout: 150_000, skip }, () => {
 
   test('rotating the AUTH token from the page: both tokens work after ROTATE, only the new one after SET', async () => {
     await page.goto(`${svc.url}/console/#/groups/${TLS_GROUP}`);
-    await page.getByRole('heading', { name: TLS_GROUP }).waitFor();
+    await page.getByRole('heading', { name: TLS_GROUP, level: 1 }).waitFor();
     await page.locator('h1 .status[data-status="available"]').waitFor({ timeout: 20_000 });
     await page.getByRole('button', { name: 'Rotate AUTH token…' }).click();
     const dialog = page.getByRole('dialog');
@@ -355,7 +355,7 @@ describe('web console in Chromium', { timeout: 150_000, skip }, () => {
 
   test('deleting a group from its page (its ID typed) with a final snapshot: back to the dashboard, the snapshot listed', async () => {
     await page.goto(`${svc.url}/console/#/groups/${RESTORED_GROUP}`);
-    await page.getByRole('heading', { name: RESTORED_GROUP }).waitFor();
+    await page.getByRole('heading', { name: RESTORED_GROUP, level: 1 }).waitFor();
     await page.locator('h1 .status[data-status="available"]').waitFor({ timeout: 20_000 });
     await page.getByRole('button', { name: 'Delete…' }).click();
     const dialog = page.getByRole('dialog');
@@ -419,7 +419,7 @@ describe('web console in Chromium', { timeout: 150_000, skip }, () => {
     await p.getByLabel('Access key ID').fill(key.AccessKeyId!);
     await p.getByLabel('Secret access key').fill(key.SecretAccessKey!);
     await p.getByRole('button', { name: 'Sign in' }).click();
-    await p.getByRole('heading', { name: GROUP }).waitFor();
+    await p.getByRole('heading', { name: GROUP, level: 1 }).waitFor();
     await p.getByRole('button', { name: 'Test failover…' }).click();
     await p.getByRole('dialog').getByRole('button', { name: 'Start test failover' }).click();
     await p.getByRole('dialog').getByRole('alert').filter({ hasText: /AccessDenied.*elasticache:TestFailover/ }).waitFor();
@@ -443,7 +443,7 @@ describe('web console in Chromium', { timeout: 150_000, skip }, () => {
       .ServerlessCaches![0]!.Status === 'available', { timeoutMs: 30_000, what: 'the serverless cache to be available' });
     await page.goto(`${svc.url}/console/#/`);
     await page.locator(`tr[data-serverless="${SERVERLESS}"]`).getByRole('link', { name: SERVERLESS }).click();
-    await page.getByRole('heading', { name: SERVERLESS }).waitFor();
+    await page.getByRole('heading', { name: SERVERLESS, level: 1 }).waitFor();
     const sl = (await svc.client.send(new DescribeServerlessCachesCommand({ ServerlessCacheName: SERVERLESS }))).ServerlessCaches![0]!;
     assert.equal(await page.locator('code[data-endpoint="Reader endpoint"]').textContent(), `${sl.ReaderEndpoint!.Address}:${sl.ReaderEndpoint!.Port}`);
     await page.getByLabel('Snapshot name').fill('1bad');

@@ -62,40 +62,55 @@ export async function pidsReferencing(path: string): Promise<number[]> {
   return out;
 }
 
+/**
+ * Runs `fn`, bounded: a callback that never settles must not stop what comes after it (node would
+ * simply exit with the hook pending, leaving processes behind).
+ */
+async function settle(fn: () => unknown, errors: unknown[]): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const hung = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`cleanup callback did not settle in 10 s: ${fn}`)), 10_000);
+  });
+  await Promise.race([Promise.resolve().then(fn), hung])
+    .catch((e) => errors.push(e))
+    .finally(() => clearTimeout(timer));
+}
+
 export class Cleanup {
   private readonly dirs: string[] = [];
   private readonly pids: { pid: number; marker?: string }[] = [];
   private readonly deferred: (() => unknown)[] = [];
+  /**
+   * Set once run() starts. A suite that times out runs its after hooks while its last test still
+   * goes on; whatever that test registers afterwards is released at once instead of never (a
+   * server left listening keeps the test file's process alive for good).
+   */
+  private ran = false;
 
   /** A fresh directory under os.tmpdir(), removed on run(); processes still using it are killed first. */
   async tmpDir(prefix = 'cachefleet-test-'): Promise<string> {
+    if (this.ran) throw new Error('the cleanup already ran (the suite ended or timed out): no new directory');
     const dir = await mkdtemp(join(tmpdir(), prefix));
     this.dirs.push(dir);
     return dir;
   }
 
   trackPid(pid: number | undefined, marker?: string): void {
-    if (pid !== undefined) this.pids.push({ pid, marker });
+    if (pid === undefined) return;
+    if (this.ran) void killVerified(pid, marker).catch(() => {});
+    else this.pids.push({ pid, marker });
   }
 
   /** Runs `fn` on run(), last registered first. Errors are reported but do not stop the cleanup. */
   defer(fn: () => unknown): void {
-    this.deferred.push(fn);
+    if (this.ran) void settle(fn, []);
+    else this.deferred.push(fn);
   }
 
   async run(): Promise<void> {
+    this.ran = true;
     const errors: unknown[] = [];
-    for (const fn of this.deferred.splice(0).reverse()) {
-      // Bounded: a callback that never settles must not stop the kills and removals below
-      // (node would simply exit with the hook pending, leaving processes behind).
-      let timer: NodeJS.Timeout | undefined;
-      const hung = new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`cleanup callback did not settle in 10 s: ${fn}`)), 10_000);
-      });
-      await Promise.race([Promise.resolve().then(fn), hung])
-        .catch((e) => errors.push(e))
-        .finally(() => clearTimeout(timer));
-    }
+    for (const fn of this.deferred.splice(0).reverse()) await settle(fn, errors);
     for (const { pid, marker } of this.pids.splice(0)) await killVerified(pid, marker).catch((e) => errors.push(e));
     for (const dir of this.dirs.splice(0)) {
       // Safety net for processes a failed test never got to track (e.g. spawned, then an assert threw).
