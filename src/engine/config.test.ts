@@ -53,6 +53,7 @@ describe('renderRedisConf', () => {
       'appendonly no',
       'repl-diskless-sync yes',
       'repl-diskless-sync-delay 0',
+      'repl-ping-replica-period 1',
       'rdbcompression no',
       'bind-source-addr 127.1.2.3',
       'replica-announce-ip 127.1.2.3',

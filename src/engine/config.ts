@@ -55,6 +55,11 @@ export const REPL_DISKLESS_LOAD = 'swapdb';
  * - outgoing connections from, and replicas announced as, the node's own address: otherwise a
  *   primary sees every local replica as 127.0.0.1 and cannot tell two replicas on port 6379 apart;
  * - MODULE allowed (for the service's user only: customers' ACLs deny it), to load the IAM auth module live;
+ * - a primary pings its replicas every second (Redis: 10 s): a replica's replication offset moves
+ *   off 0 only with the first byte of its stream, and Redis Cluster leaves a replica at offset 0
+ *   out of CLUSTER SLOTS, so a new cluster-mode group, or a shard added by resharding, showed its
+ *   replicas to clients (and turned available) up to 10 s after they had synced; the pings are 14
+ *   bytes a second;
  * - no LZF compression of the RDB a node forks: it goes to a replica or to a backup over loopback,
  *   never to a disk, and backups are compressed with zstd by the service after the capture. LZF
  *   in the fork child is most of a backup's time (1 GB: 11.2 s with it, 6.4 s without; see
@@ -66,6 +71,7 @@ export function defaultDirectives(spec: Pick<NodeSpec, 'address'>): Array<[strin
     ['appendonly', 'no'],
     ['repl-diskless-sync', 'yes'],
     ['repl-diskless-sync-delay', '0'],
+    ['repl-ping-replica-period', '1'],
     ['rdbcompression', 'no'],
     ['bind-source-addr', spec.address],
     ['replica-announce-ip', spec.address],

@@ -37,8 +37,11 @@ interface FormationPass {
 interface SlotMove { slot: number; from: string; to: string }
 
 const nodeOf = (c: CacheClusterRecord) => c.nodes[0]!;
-/** Slots migrated at once (measured 5–7× faster than one at a time on 2 cores). */
-const MIGRATION_CONCURRENCY = 16;
+/**
+ * Slots migrated at once: 8192 slots between two local nodes take 2.2 s with 16, 1.7 s with 32
+ * and 1.5 s with 64 (2 cores); one at a time is 5–7× slower than 16.
+ */
+const MIGRATION_CONCURRENCY = 32;
 
 /**
  * Brings a cluster-mode group's Redis Cluster to its record, one safe step at a time, in the
@@ -148,32 +151,35 @@ export class ClusterFormation {
       const ids = [...new Set(strangers.flatMap((mv) => [mv.from, mv.to]).filter((id) => !byNodeId.has(id)))].sort();
       result.waiting = `slots are held by or meant for nodes that are not members of ${p.g.id} (${ids.join(', ')})`;
     }
-    for (let i = 0; i < moves.length && Date.now() <= deadline && failure === undefined; i += MIGRATION_CONCURRENCY) {
-      const batch = moves.slice(i, i + MIGRATION_CONCURRENCY);
-      const outcomes = await Promise.allSettled(batch.map(async (mv) => {
+    // A pool of workers, each taking the next slot as soon as its last one is done (a batch that
+    // waited for its slowest slot left the others idle).
+    let next = 0;
+    const worker = async () => {
+      while (next < moves.length && Date.now() <= deadline && failure === undefined) {
+        const mv = moves[next++]!;
         const src = byNodeId.get(mv.from);
         const dst = byNodeId.get(mv.to);
-        if (!src || !dst) return undefined;
-        return migrateSlot({
-          source: { client: this.client(src), address: nodeOf(src).address, port: nodeOf(src).port, id: mv.from },
-          target: { client: this.client(dst), address: nodeOf(dst).address, port: nodeOf(dst).port, id: mv.to },
-          others: primaries.filter((q) => q !== src && q !== dst).map((q) => this.client(q)),
-          slot: mv.slot,
-          // MIGRATE logs in on the target as the admin user (the default user may need an AUTH token).
-          auth: this.d.admin.options(nodeOf(dst).address, nodeOf(dst).port).auth,
-        });
-      }));
-      for (const o of outcomes) {
-        if (o.status === 'rejected') failure ??= o.reason;
-        else if (o.value) {
+        if (!src || !dst) continue;
+        try {
+          const r = await migrateSlot({
+            source: { client: this.client(src), address: nodeOf(src).address, port: nodeOf(src).port, id: mv.from },
+            target: { client: this.client(dst), address: nodeOf(dst).address, port: nodeOf(dst).port, id: mv.to },
+            others: primaries.filter((q) => q !== src && q !== dst).map((q) => this.client(q)),
+            slot: mv.slot,
+            // MIGRATE logs in on the target as the admin user (the default user may need an AUTH token).
+            auth: this.d.admin.options(nodeOf(dst).address, nodeOf(dst).port).auth,
+          });
           finished++;
           // One found done already (this pass's view was older than the nodes') is not counted
           // again: the progress shown is of slots really moved.
-          if (!o.value.alreadyDone) result.slotsMoved++;
-          result.keysMoved += o.value.keysMoved;
+          if (!r.alreadyDone) result.slotsMoved++;
+          result.keysMoved += r.keysMoved;
+        } catch (e) {
+          failure ??= e;
         }
       }
-    }
+    };
+    await Promise.all(Array.from({ length: Math.min(MIGRATION_CONCURRENCY, moves.length) }, worker));
     if (failure !== undefined) this.d.logger.warn({ err: failure, resource: p.g.id }, 'slot migration failed; retried on the next pass');
     result.pendingMoves = moves.length - finished;
   }
