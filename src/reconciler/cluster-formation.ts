@@ -1,9 +1,11 @@
 import type { Redis } from 'ioredis';
 import { addSlotsRange, clusterInfo, clusterMyself, clusterNodes, forget, meet, myId, replicate } from '../engine/cluster-admin.js';
 import { parseSlots, type ClusterNode, type SlotRange } from '../engine/cluster-nodes.js';
+import { copyFunctions } from '../engine/functions.js';
 import { migrateSlot } from '../engine/slot-migration.js';
 import type { CacheClusterRecord, NodeGroupRecord, ReplicationGroupRecord } from '../store/index.js';
 import type { ReconcilerDeps } from './deps.js';
+import { functionCopyPlan } from './shard-functions.js';
 
 /** What one formation pass found; `settled` when the cluster matches the record exactly. */
 export interface FormationResult {
@@ -45,10 +47,11 @@ const MIGRATION_CONCURRENCY = 32;
 
 /**
  * Brings a cluster-mode group's Redis Cluster to its record, one safe step at a time, in the
- * order redis-cli --cluster would: every node meets the others → unowned slots are assigned to
- * their shard's primary → slots owned by the wrong shard migrate (a time-bounded batch per pass,
- * with Redis's own MIGRATING/IMPORTING/MIGRATE protocol) → replicas follow their shard's primary
- * → nodes of removed shards are forgotten. Acts only when every member answered this pass.
+ * order redis-cli --cluster would: every node meets the others → a new shard's primary gets the
+ * Functions libraries → unowned slots are assigned to their shard's primary → slots owned by the
+ * wrong shard migrate (a time-bounded batch per pass, with Redis's own MIGRATING/IMPORTING/MIGRATE
+ * protocol) → replicas follow their shard's primary → nodes of removed shards are forgotten.
+ * Acts only when every member answered this pass.
  */
 export class ClusterFormation {
   private readonly ids = new Map<string, { runId: string; id: string }>();
@@ -82,6 +85,8 @@ export class ClusterFormation {
     const result: FormationResult = { settled: false, slotsMoved: 0, keysMoved: 0, pendingMoves: 0, planned: 0 };
 
     if (!(await this.meetAll(p))) return { ...result, waiting: 'the members have not all met yet' };
+    const notCopied = await this.copyFunctions(p);
+    if (notCopied) return { ...result, waiting: notCopied };
     const ownerOf = slotOwners(view);
     await this.assignFreeSlots(p, ownerOf);
     await this.migrateSlots(p, ownerOf, result);
@@ -120,7 +125,27 @@ export class ClusterFormation {
     return true;
   }
 
-  /** 2. Slots nobody owns go to the shard the record gives them to (a new cluster). */
+  /**
+   * 2. A shard about to be given slots gets the libraries of a primary that has some first (FCALL
+   * must work on every key, and nothing else carries Functions: shard-functions.ts). Why it could
+   * not, when it could not: the pass stops there, before any slot moves, and tries again next time.
+   */
+  private async copyFunctions(p: FormationPass): Promise<string | undefined> {
+    const plan = functionCopyPlan(p.shards, p.view, p.ids);
+    if (!plan) return undefined;
+    const source = this.client(p.clusters.get(plan.source)!);
+    for (const target of plan.targets) {
+      try {
+        const copied = await copyFunctions(source, this.client(p.clusters.get(target)!));
+        if (copied.length) this.d.logger.info({ resource: p.g.id, from: plan.source, to: target, libraries: copied }, 'Functions copied to a new shard before it is given slots');
+      } catch (e) {
+        return `the Functions libraries could not be copied from ${plan.source} to ${target} (${(e as Error).message})`;
+      }
+    }
+    return undefined;
+  }
+
+  /** 3. Slots nobody owns go to the shard the record gives them to (a new cluster). */
   private async assignFreeSlots({ shards, clusters }: FormationPass, ownerOf: Map<number, string>): Promise<void> {
     for (const ng of shards) {
       const primary = clusters.get(ng.primaryClusterId)!;
@@ -130,7 +155,7 @@ export class ClusterFormation {
   }
 
   /**
-   * 3. Slots owned by another shard migrate, a time-bounded batch per pass. Counts what moved
+   * 4. Slots owned by another shard migrate, a time-bounded batch per pass. Counts what moved
    * (and what is still to move) in `result`.
    */
   private async migrateSlots(p: FormationPass, ownerOf: Map<number, string>, result: FormationResult): Promise<void> {
@@ -206,7 +231,7 @@ export class ClusterFormation {
     return moves;
   }
 
-  /** 4. Replicas follow their shard's primary. True when every replica already did, with its link up. */
+  /** 5. Replicas follow their shard's primary. True when every replica already did, with its link up. */
   private async followPrimaries({ shards, clusters, ids, known }: FormationPass): Promise<boolean> {
     let replicasOk = true;
     for (const ng of shards) {
@@ -226,7 +251,7 @@ export class ClusterFormation {
     return replicasOk;
   }
 
-  /** 5. Nodes the group no longer has (removed shards) are forgotten by everyone. */
+  /** 6. Nodes the group no longer has (removed shards) are forgotten by everyone. */
   private async forgetRemoved({ members, ids, view }: FormationPass): Promise<void> {
     const memberIds = new Set(ids.values());
     for (const n of view) {
@@ -235,7 +260,7 @@ export class ClusterFormation {
     }
   }
 
-  /** 6. Every member serves all 16384 slots and sees each shard's primary and replicas as the record says. */
+  /** 7. Every member serves all 16384 slots and sees each shard's primary and replicas as the record says. */
   private async agreed({ g, shards, members, ids }: FormationPass): Promise<boolean> {
     const expectedPrimaryOf = new Map<string, string | undefined>();
     for (const ng of shards) {

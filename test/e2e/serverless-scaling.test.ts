@@ -8,7 +8,9 @@
  * a backing shard's primary fails over; filled again, the cache grows to 3 shards. Most keys
  * deleted, the cache scales back in to 1 shard once low for the cool-down, keeping the rest. A
  * reader/writer loop on its own connection runs through every scaling and the kill: no error,
- * every key its last value. The backing nodes' maxmemory is the shard's capacity, with no reserved memory on top.
+ * every key its last value. A Functions library loaded through the endpoint at 1 shard answers
+ * FCALL on keys of every shard at 2 and 3 (the new shards got it before their first slot). The
+ * backing nodes' maxmemory is the shard's capacity, with no reserved memory on top.
  * Needs the endpoint engine built (`npm run build`).
  */
 import { describe, test, before } from 'node:test';
@@ -69,6 +71,13 @@ describe('serverless autoscaling', { timeout: 330_000 }, () => {
       return c;
     };
     const client = await open();
+    // A library loaded through the endpoint reaches the one shard there is; shards added later get it from cluster formation.
+    assert.equal(await client.call('FUNCTION', 'LOAD', "#!lua name=kv\nredis.register_function('kv_get', function(keys) return redis.call('GET', keys[1]) end)"), 'kv');
+    const fcallEach = async (label: string) => {
+      const sample = Array.from({ length: 200 }, (_, k) => Math.floor((k * written) / 200));
+      const got = await Promise.all(sample.map((i) => client.call('FCALL', 'kv_get', '1', `key:${i}`)));
+      got.forEach((v, j) => assert.equal(v, value(sample[j]!), `FCALL kv_get key:${sample[j]} at ${label}`));
+    };
     // A reader/writer of its own through both scalings: every reply checked, errors counted.
     const loop = await open();
     const last = new Map<string, string>();
@@ -115,6 +124,8 @@ describe('serverless autoscaling', { timeout: 330_000 }, () => {
       replies.forEach((v, j) => assert.equal(v, value(start + j), `key:${start + j}`));
     }
 
+    await fcallEach('2 shards');
+
     // kill -9 of a backing shard's primary under the reader/writer: the shard fails over, the loop only pauses.
     const victim = (await nodeDirs(svc.dataDir)).find((k) => k.startsWith('serverless--grow-0002-001'))!;
     const pid = Number((await readFile(join(svc.dataDir, 'nodes', victim, 'redis.pid'), 'utf8')).trim());
@@ -143,6 +154,7 @@ describe('serverless autoscaling', { timeout: 330_000 }, () => {
       const replies = await Promise.all(batch.map((i) => client.get(`key:${i}`)));
       replies.forEach((v, j) => assert.equal(v, value(start + j), `key:${start + j} at 3 shards`));
     }
+    await fcallEach('3 shards');
 
     // Nine keys in ten deleted: both measures low, the cache scales back in to one shard with the rest.
     const deleted = Array.from({ length: written }, (_, i) => i).filter((i) => i % 10 !== 0);

@@ -30,10 +30,11 @@ import { nodeDirs, tryConnect } from '../helpers/e2e-nodes.js';
 import { backingNode, callFrom, managementAddress } from '../helpers/backing.js';
 import { waitFor } from '../../src/util/wait.js';
 import { STANDIN_ENGINE_SOURCE } from '../../src/reconciler/serverless/standin-engine.js';
+import { GB } from '../../src/resources/serverless-scaling.js';
 
 const ENGINE = join(CLI, '..', '..', 'dist', 'src', 'serverless', 'proxy', 'main.js');
 const engineInstalled = existsSync(ENGINE);
-const NAMES = ['cli-cache', 'py-cache', 'js-cache', 'rbac-cache'];
+const NAMES = ['cli-cache', 'py-cache', 'js-cache', 'rbac-cache', 'full-cache'];
 const APP_PW = 'serverless-app-password-1';
 
 const BOTO3 = `
@@ -73,6 +74,9 @@ describe('serverless caches', { timeout: 120_000 }, () => {
       await writeFile(standin, STANDIN_ENGINE_SOURCE);
       args = ['--serverless-engine', standin];
     }
+    // The autoscaler evaluates often and BytesUsedForCache is sampled every 2 s (full-cache is watched
+    // at its maximum); ECPU/s never scales out here, so only memory (and the limits) decide.
+    args.push('--serverless-scaling-interval-ms', '500', '--metrics-period-seconds', '2', '--serverless-scale-out-ecpu', '100000000');
     svc = await startService(cleanup, { args });
   });
 
@@ -98,6 +102,8 @@ describe('serverless caches', { timeout: 120_000 }, () => {
     await waitFor(async () => (await svc.client.send(new DescribeUserGroupsCommand({ UserGroupId: 'sl-users' }))).UserGroups![0]!.Status === 'active',
       { timeoutMs: 10_000, what: 'the user group to be active' });
     await svc.client.send(new CreateServerlessCacheCommand({ ServerlessCacheName: 'rbac-cache', Engine: 'redis', UserGroupId: 'sl-users' }));
+    // The API's least DataStorage maximum (1 GB): filled to it later through its endpoint.
+    await svc.client.send(new CreateServerlessCacheCommand({ ServerlessCacheName: 'full-cache', Engine: 'redis', CacheUsageLimits: { DataStorage: { Maximum: 1, Unit: 'GB' } } }));
     assert.deepEqual((await svc.client.send(new DescribeUserGroupsCommand({ UserGroupId: 'sl-users' }))).UserGroups![0]!.ServerlessCaches, ['rbac-cache']);
 
     const all = (await aws('describe-serverless-caches')).ServerlessCaches as ServerlessCache[];
@@ -180,6 +186,76 @@ describe('serverless caches', { timeout: 120_000 }, () => {
     await waitFor(() => client.status === 'ready', { timeoutMs: 10_000, what: 'the cluster client' });
     await client.set('{k}a', '1');
     assert.equal(await client.get('{k}a'), '1');
+  });
+
+  test('filled through its endpoint to its DataStorage maximum (1 GB): keys with a TTL are evicted first, then writes get OOM; reads go on, no shard added', {
+    skip: engineInstalled ? false : `the serverless endpoint engine is not built (${ENGINE} is missing)`,
+  }, async (t) => {
+    const started = performance.now();
+    const from = await managementAddress(svc.dataDir, 'full-cache');
+    const primary = await backingNode(svc.dataDir, 'full-cache');
+    const admin = { user: ADMIN_USER, password: await adminSecret(svc.dataDir) };
+    const onPrimary = (...args: string[]) => callFrom(from, primary, args, admin);
+    // The maximum binds: the one shard's maxmemory is 1 GB, not its capacity (a cache.m7g.large's, several GB).
+    assert.equal((await onPrimary('CONFIG', 'GET', 'maxmemory') as string[])[1], String(GB));
+    const cache = await describeCache('full-cache');
+    const { ca } = await writeClientCa(svc);
+    const client = new Cluster([{ host: cache.Endpoint!.Address!, port: cache.Endpoint!.Port! }], {
+      redisOptions: { tls: { ca, servername: cache.Endpoint!.Address! } }, dnsLookup: (a, cb) => cb(null, a), enableOfflineQueue: false,
+    });
+    cleanup.defer(() => client.disconnect());
+    client.on('error', () => undefined);
+    await waitFor(() => client.status === 'ready', { timeoutMs: 10_000, what: 'the cluster client' });
+
+    // Values just under 8 MiB: about 128 SETs hold the maximum (each big bulk string goes whole through
+    // the endpoint). Redis keeps a big argument's query buffer as the value, and 8 MiB + its header
+    // would take jemalloc's next size class (10 MiB): 20% of the maximum unseen by the data.
+    const value = Buffer.alloc(8 * 1024 * 1024 - 1024, 'v');
+    const volatile = ['ttl:1', 'ttl:2', 'ttl:3', 'ttl:4'];
+    for (const k of volatile) assert.equal(await client.set(k, value, 'EX', 3600), 'OK');
+    const kept: number[] = [];
+    let oom: Error | undefined;
+    for (let i = 0; oom === undefined && i < 256; i += 4) {
+      const outcomes = await Promise.allSettled([i, i + 1, i + 2, i + 3].map((n) => client.set(`fill:${n}`, value)));
+      outcomes.forEach((o, k) => { if (o.status === 'fulfilled') kept.push(i + k); else oom ??= o.reason as Error; });
+    }
+    const oomAt = Date.now();
+    assert.ok(oom, 'a write failed before 2 GB were written');
+    assert.match(oom.message, /^OOM command not allowed when used memory > 'maxmemory'/, 'Redis\'s own error, through the endpoint');
+    // volatile-lru: the keys with a TTL went first, and only they (every key without one is there).
+    assert.deepEqual(await Promise.all(volatile.map((k) => client.exists(k))), [0, 0, 0, 0]);
+    assert.equal(/evicted_keys:(\d+)/.exec(String(await onPrimary('INFO', 'stats')))![1], String(volatile.length));
+    assert.ok((await Promise.all(kept.map((n) => client.exists(`fill:${n}`)))).every((x) => x === 1), 'every key written without a TTL kept');
+    // Refused at the maximum: the memory Redis counts against maxmemory (all but the replicas' buffers)
+    // is at it; the data is less by the node's own overhead.
+    const memory = String(await onPrimary('INFO', 'memory'));
+    const field = (name: string) => Number(new RegExp(`${name}:(\\d+)`).exec(memory)![1]);
+    const counted = field('used_memory') - field('mem_not_counted_for_evict');
+    t.diagnostic(`at OOM: ${kept.length} × 8 MB; used_memory ${field('used_memory')}, dataset ${field('used_memory_dataset')}, not counted ${field('mem_not_counted_for_evict')}, overhead ${field('used_memory_overhead')}`);
+    assert.ok(counted > 0.95 * GB, `${counted} bytes counted against maxmemory at the OOM`);
+    assert.ok(kept.length * value.length > 0.9 * GB && kept.length * value.length <= GB, `${kept.length} values of 8 MB held: the maximum, not less`);
+    // Reads go on at the maximum; a key deleted makes room for writes again.
+    assert.ok((await client.getBuffer(`fill:${kept[0]}`))!.equals(value));
+    assert.equal(await client.del(`fill:${kept[0]}`), 1);
+    assert.equal(await client.set('small', 'fits again'), 'OK');
+    t.diagnostic(`filled to OOM with ${kept.length} × 8 MB in ${Math.round(performance.now() - started)} ms`);
+
+    // The autoscaler (every 500 ms) sees a shard at 100% of its maxmemory but adds none: a second
+    // shard could not hold more data (each would get half the maximum). BytesUsedForCache stays near 1 GB.
+    const usage = async () => JSON.parse((await runOk(process.execPath, [CLI, 'usage', 'full-cache', '--data-dir', svc.dataDir, '--json'])).stdout);
+    await waitFor(async () => Date.now() - oomAt > 3000 && (await usage()).BytesUsedForCache > 0.9 * GB,
+      { timeoutMs: 15_000, intervalMs: 250, what: 'BytesUsedForCache sampled at the maximum, several evaluations after the OOM' });
+    const u = await usage();
+    assert.ok(u.BytesUsedForCache <= 1.05 * GB, `BytesUsedForCache ${u.BytesUsedForCache}`);
+    assert.equal(u.Shards, 1);
+    assert.equal(u.Scaling, undefined);
+    assert.equal(u.LastScaling, null);
+    const events = (await svc.client.send(new DescribeEventsCommand({ SourceType: 'serverless-cache', SourceIdentifier: 'full-cache', Duration: 60 }))).Events!;
+    assert.ok(!events.some((e) => /scaling/.test(e.Message ?? '')), events.map((e) => e.Message).join('\n'));
+    const after = await describeCache('full-cache');
+    assert.equal(after.Status, 'available');
+    assert.deepEqual(after.CacheUsageLimits, { DataStorage: { Maximum: 1, Unit: 'GB' } });
+    t.diagnostic(`the whole test: ${Math.round(performance.now() - started)} ms`);
   });
 
   test('kill -9 of the control plane while the caches are available: the running engine is adopted (same pid); then deletion', async () => {

@@ -5,22 +5,8 @@
  * to every target primary (in cluster mode each node holds its own copy, as
  * `redis-cli --cluster` expects). A target whose primary loads the RDB itself gets them with it.
  */
-import type { Redis } from 'ioredis';
 import { withNodeConnection } from '../../engine/connect.js';
 import type { TargetShard } from '../types.js';
-
-/** The loader's libraries as one FUNCTION DUMP payload; undefined when it has none (or is older than Redis 7). */
-export async function dumpFunctions(loader: Redis): Promise<Buffer | undefined> {
-  let libraries: unknown[];
-  try {
-    libraries = await loader.call('FUNCTION', 'LIST') as unknown[];
-  } catch (e) {
-    if (/unknown command/i.test((e as Error).message)) return undefined; // Redis 6: no Functions
-    throw e;
-  }
-  if (libraries.length === 0) return undefined;
-  return await loader.callBuffer('FUNCTION', 'DUMP') as Buffer;
-}
 
 /** Restores every payload on every target primary (a library of the same name is replaced). */
 export async function restoreFunctions(payloads: readonly Buffer[], shards: readonly TargetShard[],
