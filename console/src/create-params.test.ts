@@ -5,7 +5,7 @@ import { createParams, EMPTY_CREATE, fieldOfError } from './create-params.js';
 
 test("the form's parameters decode with the API's own Query decoder", () => {
   const input = decodeInput('CreateReplicationGroup', Object.entries(createParams({
-    ...EMPTY_CREATE, name: 'web', clusterMode: true, shards: '3', replicas: '2', securityGroups: 'sg-1, sg-2',
+    ...EMPTY_CREATE, name: 'web', clusterMode: true, shards: '3', replicas: '2', securityGroups: ['sg-1', 'sg-2'],
     inTransit: true, authToken: 'a-long-enough-token-1234', tags: 'team=web\nowner = ops', snapshotRetention: '7', snapshotWindow: '03:00-04:00',
   })));
   assert.deepEqual(input, {
@@ -23,4 +23,19 @@ test('an API error is shown beside the field whose parameter it names first', ()
   assert.equal(fieldOfError('The parameter ReplicationGroupId must begin with a letter.'), 'name');
   assert.equal(fieldOfError('Cache subnet group nope not found.'), undefined);
   assert.equal(fieldOfError('Cache subnet group nope not found.', 'CacheSubnetGroupNotFoundFault'), 'subnetGroup');
+  // The API's messages about the pickers: an unknown security group, a parameter group whose
+  // cluster-enabled does not suit the cluster mode chosen (either way round).
+  assert.equal(fieldOfError('Some security group Id not recognized by EC2: sg-0', 'InvalidParameterValue'), 'securityGroups');
+  assert.equal(fieldOfError('Several node groups need a parameter group with cluster-enabled yes (e.g. default.redis7.cluster.on); p has cluster-enabled no.',
+    'InvalidParameterCombination'), 'parameterGroup');
+  assert.equal(fieldOfError('Cache parameter group p has cluster-enabled yes but ClusterMode is disabled.', 'InvalidParameterCombination'), 'parameterGroup');
+});
+
+test('the pickers are sent as the API names them: the subnet group, every security group ticked, the parameter group', () => {
+  const input = decodeInput('CreateReplicationGroup', Object.entries(createParams({
+    ...EMPTY_CREATE, name: 'web', replicas: '0', subnetGroup: 'subnets-a', securityGroups: ['sg-0a', 'sg-0b'], parameterGroup: 'tuned',
+  })));
+  assert.deepEqual([input.CacheSubnetGroupName, input.SecurityGroupIds, input.CacheParameterGroupName], ['subnets-a', ['sg-0a', 'sg-0b'], 'tuned']);
+  const none = decodeInput('CreateReplicationGroup', Object.entries(createParams({ ...EMPTY_CREATE, name: 'web' })));
+  assert.deepEqual([none.CacheSubnetGroupName, none.SecurityGroupIds, none.CacheParameterGroupName], [undefined, undefined, undefined], 'defaults: none sent');
 });

@@ -13,7 +13,8 @@ export interface CreateValues {
   replicas: string;
   automaticFailover: boolean;
   subnetGroup: string;
-  securityGroups: string;
+  /** Security group ids (sg-…) as ticked, sent as SecurityGroupIds. */
+  securityGroups: string[];
   parameterGroup: string;
   snapshotRetention: string;
   snapshotWindow: string;
@@ -27,7 +28,7 @@ export interface CreateValues {
 
 export const EMPTY_CREATE: CreateValues = {
   engine: 'redis', engineVersion: '', clusterMode: false, shards: '2', name: '', description: '', nodeType: 'cache.t3.micro',
-  replicas: '1', automaticFailover: true, subnetGroup: '', securityGroups: '', parameterGroup: '', snapshotRetention: '0',
+  replicas: '1', automaticFailover: true, subnetGroup: '', securityGroups: [], parameterGroup: '', snapshotRetention: '0',
   snapshotWindow: '', maintenanceWindow: '', atRest: false, inTransit: false, transitMode: 'required', authToken: '', tags: '',
 };
 
@@ -36,7 +37,7 @@ export const FIELD_PARAMS: Record<keyof CreateValues, string[]> = {
   engine: ['Engine'], engineVersion: ['EngineVersion'], clusterMode: ['ClusterMode'], shards: ['NumNodeGroups'],
   name: ['ReplicationGroupId'], description: ['ReplicationGroupDescription'], nodeType: ['CacheNodeType'],
   replicas: ['ReplicasPerNodeGroup', 'NumCacheClusters'], automaticFailover: ['AutomaticFailoverEnabled', 'MultiAZEnabled'],
-  subnetGroup: ['CacheSubnetGroupName', 'CacheSubnetGroup'], securityGroups: ['SecurityGroupIds', 'SecurityGroup'],
+  subnetGroup: ['CacheSubnetGroupName', 'CacheSubnetGroup'], securityGroups: ['SecurityGroupIds', 'SecurityGroup', 'security group Id'],
   parameterGroup: ['CacheParameterGroupName', 'CacheParameterGroup', 'parameter group'], snapshotRetention: ['SnapshotRetentionLimit'],
   snapshotWindow: ['SnapshotWindow'], maintenanceWindow: ['PreferredMaintenanceWindow'], atRest: ['AtRestEncryptionEnabled'],
   inTransit: ['TransitEncryptionEnabled'], transitMode: ['TransitEncryptionMode'], authToken: ['AuthToken'], tags: ['Tags', 'Tag'],
@@ -57,7 +58,8 @@ export function createParams(v: CreateValues): Params {
     p.MultiAZEnabled = String(v.automaticFailover);
   }
   if (v.subnetGroup) p.CacheSubnetGroupName = v.subnetGroup;
-  v.securityGroups.split(/[\s,]+/).filter(Boolean).forEach((sg, i) => { p[`SecurityGroupIds.SecurityGroupId.${i + 1}`] = sg; });
+  // The Query name of the list's members is botocore's locationName, SecurityGroupId.
+  v.securityGroups.forEach((sg, i) => { p[`SecurityGroupIds.SecurityGroupId.${i + 1}`] = sg; });
   if (v.parameterGroup) p.CacheParameterGroupName = v.parameterGroup;
   if (v.snapshotRetention.trim() !== '') p.SnapshotRetentionLimit = v.snapshotRetention.trim();
   if (v.snapshotWindow.trim()) p.SnapshotWindow = v.snapshotWindow.trim();

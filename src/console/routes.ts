@@ -25,6 +25,7 @@ export interface ConsoleOptions {
   secretFor: (accessKeyId: string) => string | undefined;
   /** Whether the API is HTTPS (the cookie is then `Secure`). */
   secure: boolean;
+  /** The sessions (default: in memory; the service keeps them in its state store, to outlive a restart). */
   sessions?: SessionStore;
   /** Failed sign-ins allowed per source address (default: 10 in 15 minutes). */
   throttle?: SignInThrottle;
@@ -60,11 +61,11 @@ export function consoleMount(opts: ConsoleOptions): (app: FastifyInstance, invok
       });
 
       /** The request's live session, after the CSRF check; answers 401/403 itself and returns undefined otherwise. */
-      function sessionOf(req: FastifyRequest, reply: FastifyReply): ConsoleSession | undefined {
+      async function sessionOf(req: FastifyRequest, reply: FastifyReply): Promise<ConsoleSession | undefined> {
         const id = cookieValue(req.headers.cookie, SESSION_COOKIE);
-        const session = sessions.get(id);
+        const session = await sessions.get(id);
         // A key deleted or deactivated since sign-in ends its sessions.
-        if (session && opts.secretFor(session.accessKeyId) === undefined) sessions.deleteKey(session.accessKeyId);
+        if (session && opts.secretFor(session.accessKeyId) === undefined) await sessions.deleteKey(session.accessKeyId);
         else if (session) {
           const csrf = csrfProblem(req.method, req.headers, session);
           if (!csrf) return session;
@@ -76,7 +77,7 @@ export function consoleMount(opts: ConsoleOptions): (app: FastifyInstance, invok
       }
 
       scope.get('/api/session', async (req, reply) => {
-        const s = sessionOf(req, reply);
+        const s = await sessionOf(req, reply);
         if (s) send(reply, 200, describeSession(s));
         return reply;
       });
@@ -96,24 +97,24 @@ export function consoleMount(opts: ConsoleOptions): (app: FastifyInstance, invok
           log?.info({ requestId: req.id, accessKeyId: id || undefined, remote: req.ip }, 'console sign-in refused');
           return sendError(reply, 401, 'InvalidCredentials', 'The access key ID or secret access key is not valid.');
         }
-        const old = sessions.get(cookieValue(req.headers.cookie, SESSION_COOKIE));
-        if (old) sessions.delete(old.id);
-        const s = sessions.create(id);
+        const old = await sessions.get(cookieValue(req.headers.cookie, SESSION_COOKIE));
+        if (old) await sessions.delete(old.id);
+        const s = await sessions.create(id);
         log?.info({ requestId: req.id, accessKeyId: id, remote: req.ip }, 'console sign-in');
         reply.header('set-cookie', sessionCookie(s.id, sessions.ttlSeconds, opts.secure));
         return send(reply, 200, describeSession(s));
       });
 
       scope.post('/api/sign-out', async (req, reply) => {
-        const s = sessionOf(req, reply);
+        const s = await sessionOf(req, reply);
         if (!s) return reply;
-        sessions.delete(s.id);
+        await sessions.delete(s.id);
         reply.header('set-cookie', sessionCookie('', 0, opts.secure));
         return send(reply, 200, {});
       });
 
       scope.post<{ Params: { service: string; action: string } }>('/api/call/:service/:action', async (req, reply) => {
-        const s = sessionOf(req, reply);
+        const s = await sessionOf(req, reply);
         if (!s) return reply;
         if (!SERVICES.has(req.params.service)) return sendError(reply, 404, 'UnknownService', `The console calls no service named ${req.params.service}.`);
         const body = jsonBody(req) as { params?: unknown } | undefined;
@@ -130,13 +131,13 @@ export function consoleMount(opts: ConsoleOptions): (app: FastifyInstance, invok
       });
 
       scope.get('/api/node-types', async (req, reply) => {
-        if (!sessionOf(req, reply)) return reply;
+        if (!(await sessionOf(req, reply))) return reply;
         return send(reply, 200, { NodeTypes: NODE_TYPES.filter((t) => !t.previousGeneration)
           .map((t) => ({ Name: t.name, MemoryGiB: t.memoryGiB, Vcpus: t.vcpus })) });
       });
 
       scope.get('/ca.pem', async (req, reply) => {
-        if (!sessionOf(req, reply)) return reply;
+        if (!(await sessionOf(req, reply))) return reply;
         const pem = opts.caCert?.();
         if (!pem) return sendError(reply, 404, 'NoCertificate', 'The service has no CA certificate yet.');
         reply.header('content-type', 'application/x-pem-file').header('content-disposition', 'attachment; filename="cachefleet-ca.pem"');

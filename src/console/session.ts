@@ -1,11 +1,14 @@
 // The console's sessions: who signed in (an access key the API accepts), a CSRF token of their own,
-// and when the session ends. Sessions live in memory only: a restart of the control plane signs
-// everyone out, and no session secret is ever written to disk. Expiry is absolute (not sliding):
-// a session ends `ttlMs` after sign-in however active it is, as AWS's console sessions do.
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+// and when the session ends. They are kept in the state store (StateStore.consoleSessions), so a
+// restart of the control plane signs nobody out; the store holds only the SHA-256 of a session's
+// id, never the id (the cookie's value) itself. Expiry is absolute (not sliding): a session ends
+// `ttlMs` after sign-in however active it is, as AWS's console sessions do. Expired sessions are
+// deleted when met and at every sign-in.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { MemoryConsoleSessions, type ConsoleSessionRecords } from '../store/index.js';
 
 export interface ConsoleSession {
-  /** The cookie's value: 32 random bytes, base64url. */
+  /** The cookie's value: 32 random bytes, base64url. Known to the browser and this process only. */
   readonly id: string;
   /** Sent back in the `x-cachefleet-csrf` header of every state-changing request. */
   readonly csrfToken: string;
@@ -14,22 +17,30 @@ export interface ConsoleSession {
 }
 
 export interface SessionStoreOptions {
+  /** Where sessions are kept: the state store's, to outlive a restart; in memory when absent. */
+  records?: ConsoleSessionRecords;
   /** How long a session lasts after sign-in; default 12 hours. */
   ttlMs?: number;
   now?: () => number;
-  /** Most sessions kept at once; the oldest is dropped beyond it (default 1000). */
+  /** Most sessions kept at once; those ending first are dropped beyond it (default 1000). */
   maxSessions?: number;
 }
 
 export const DEFAULT_SESSION_TTL_MS = 12 * 3_600_000;
 
+/** The key a session is stored under: the SHA-256 of its id, hex. */
+export function sessionIdHash(id: string): string {
+  return createHash('sha256').update(id, 'utf8').digest('hex');
+}
+
 export class SessionStore {
-  private readonly sessions = new Map<string, ConsoleSession>();
+  private readonly records: ConsoleSessionRecords;
   private readonly ttlMs: number;
   private readonly now: () => number;
   private readonly maxSessions: number;
 
   constructor(opts: SessionStoreOptions = {}) {
+    this.records = opts.records ?? new MemoryConsoleSessions();
     this.ttlMs = opts.ttlMs ?? DEFAULT_SESSION_TTL_MS;
     this.now = opts.now ?? Date.now;
     this.maxSessions = opts.maxSessions ?? 1000;
@@ -39,45 +50,37 @@ export class SessionStore {
     return Math.floor(this.ttlMs / 1000);
   }
 
-  create(accessKeyId: string): ConsoleSession {
-    this.sweep();
-    while (this.sessions.size >= this.maxSessions) this.sessions.delete(this.sessions.keys().next().value!);
+  async create(accessKeyId: string): Promise<ConsoleSession> {
+    await this.records.deleteExpired(this.now());
+    await this.records.trim(this.maxSessions - 1);
     const session: ConsoleSession = {
       id: randomBytes(32).toString('base64url'), csrfToken: randomBytes(32).toString('base64url'),
       accessKeyId, expiresAt: this.now() + this.ttlMs,
     };
-    this.sessions.set(session.id, session);
+    await this.records.put({ idHash: sessionIdHash(session.id), csrfToken: session.csrfToken, accessKeyId, expiresAt: session.expiresAt });
     return session;
   }
 
-  /** The live session of this cookie value, or undefined (unknown or expired: an expired one is dropped). */
-  get(id: string | undefined): ConsoleSession | undefined {
+  /** The live session of this cookie value, or undefined (unknown or expired: an expired one is deleted). */
+  async get(id: string | undefined): Promise<ConsoleSession | undefined> {
     if (!id) return undefined;
-    const s = this.sessions.get(id);
-    if (!s) return undefined;
-    if (s.expiresAt <= this.now()) {
-      this.sessions.delete(id);
+    const hash = sessionIdHash(id);
+    const row = await this.records.get(hash);
+    if (!row) return undefined;
+    if (row.expiresAt <= this.now()) {
+      await this.records.delete(hash);
       return undefined;
     }
-    return s;
+    return { id, csrfToken: row.csrfToken, accessKeyId: row.accessKeyId, expiresAt: row.expiresAt };
   }
 
-  delete(id: string): void {
-    this.sessions.delete(id);
+  async delete(id: string): Promise<void> {
+    await this.records.delete(sessionIdHash(id));
   }
 
   /** Ends every session of an access key (e.g. one that no longer signs in). */
-  deleteKey(accessKeyId: string): void {
-    for (const [id, s] of this.sessions) if (s.accessKeyId === accessKeyId) this.sessions.delete(id);
-  }
-
-  get size(): number {
-    return this.sessions.size;
-  }
-
-  private sweep(): void {
-    const now = this.now();
-    for (const [id, s] of this.sessions) if (s.expiresAt <= now) this.sessions.delete(id);
+  async deleteKey(accessKeyId: string): Promise<void> {
+    await this.records.deleteOfKey(accessKeyId);
   }
 }
 

@@ -15,7 +15,7 @@ import { AdminPool } from '../engine/admin.js';
 import { NodeSecurity } from '../security/node-security.js';
 import { IAM_MODULE_BUILD_PATH, verifierSocketPath } from '../security/iam-module.js';
 import { existsSync, readFileSync } from 'node:fs';
-import { consoleMount } from '../console/index.js';
+import { consoleMount, SessionStore } from '../console/index.js';
 import { LocalProcessProvider } from '../engine/local-provider.js';
 import { createEndpointRouter } from '../endpoints/index.js';
 import type { EndpointRouter } from '../endpoints/types.js';
@@ -249,6 +249,8 @@ export class CachefleetService {
         // The web console (src/console/) signs in with the same keys and calls the same pipeline.
         mount: consoleMount({
           secretFor: (id) => adminSecret(id) ?? directory.activeSecret(id), secure: listenerTls !== undefined,
+          // Kept in the state store: a restart of the control plane signs nobody out.
+          sessions: new SessionStore({ records: store.consoleSessions }),
           caCert: () => readOptional(paths.caCert), logger: logger.child({ component: 'console' }),
         }),
       });

@@ -1,6 +1,7 @@
 export * from './records.js';
 export * from './iam-records.js';
 export * from './types.js';
+export * from './console-sessions.js';
 export { SqliteStore } from './sqlite-store.js';
 export * from './views.js';
 export * from './view-writes.js';

@@ -2,6 +2,8 @@ import Database from 'better-sqlite3';
 import type { EventRecord, Kind, RecordKinds, StoredEvent } from './records.js';
 import { ConflictError, type CommitOptions, type EventQuery, type ListPage, type RecordKey, type StateStore, type Stored, type WriteOp } from './types.js';
 import { assertSpecShape } from './views.js';
+import type { ConsoleSessionRecords } from './console-sessions.js';
+import { SqliteConsoleSessions } from './sqlite-console-sessions.js';
 
 /**
  * The embedded state store: one SQLite file in the data directory (WAL mode, synchronous=NORMAL:
@@ -14,6 +16,7 @@ export class SqliteStore implements StateStore {
   private readonly listeners = new Set<(kinds: Kind[], keys: RecordKey[]) => void>();
   private readonly eventListeners = new Set<(events: StoredEvent[]) => void>();
   private readonly stmts;
+  readonly consoleSessions: ConsoleSessionRecords;
 
   constructor(path: string) {
     this.db = new Database(path);
@@ -32,6 +35,7 @@ export class SqliteStore implements StateStore {
     // Data directories of earlier versions have no level column.
     const columns = this.db.prepare<[], { name: string }>('PRAGMA table_info(events)').all().map((c) => c.name);
     if (!columns.includes('level')) this.db.exec("ALTER TABLE events ADD COLUMN level TEXT NOT NULL DEFAULT 'info'");
+    this.consoleSessions = new SqliteConsoleSessions(this.db);
     this.stmts = {
       get: this.db.prepare<[string, string], { version: number; doc: string }>(
         'SELECT version, doc FROM records WHERE kind = ? AND id = ?'),

@@ -1,3 +1,4 @@
+import type { ConsoleSessionRecords } from './console-sessions.js';
 import type { EventRecord, Kind, RecordKinds, StoredEvent } from './records.js';
 
 /** A record as stored: the document plus its version (optimistic concurrency, like etcd's mod_revision). */
@@ -97,5 +98,10 @@ export interface StateStore {
   onChange(listener: (kinds: Kind[], keys: RecordKey[]) => void): () => void;
   /** Called after every successful commit that appended events, with them in order. */
   onEvents(listener: (events: StoredEvent[]) => void): () => void;
+  /**
+   * The web console's sessions: kept apart from the records (no version, no change notification,
+   * no event), as they are the console's bookkeeping, not desired or observed state.
+   */
+  readonly consoleSessions: ConsoleSessionRecords;
   close(): Promise<void>;
 }

@@ -1,20 +1,22 @@
 import { useState } from 'preact/hooks';
 import { ApiError, call } from '../api.js';
+import { familyOfChoice, keepIfOffered, parameterGroupsOf, type EngineChoice, type ParameterGroupChoice } from '../create-choices.js';
 import { createParams, EMPTY_CREATE, fieldOfError, type CreateValues } from '../create-params.js';
 import { groupHref } from '../router.js';
 import { useOnce } from '../use-once.js';
 import { described, Field } from './Field.js';
+import { SecurityGroupsPicker } from './SecurityGroupsPicker.js';
 
 interface Choices {
-  engines: Array<{ Engine?: string; EngineVersion?: string }>;
+  engines: EngineChoice[];
   subnetGroups: string[];
-  parameterGroups: Array<{ name: string; family?: string }>;
+  parameterGroups: ParameterGroupChoice[];
   nodeTypes: Array<{ Name: string; MemoryGiB: number; Vcpus: number }>;
 }
 
 async function loadChoices(): Promise<Choices> {
   const [e, s, p, n] = await Promise.all([
-    call<{ CacheEngineVersions?: Array<{ Engine?: string; EngineVersion?: string }> }>('DescribeCacheEngineVersions', { MaxRecords: '100' }),
+    call<{ CacheEngineVersions?: EngineChoice[] }>('DescribeCacheEngineVersions', { MaxRecords: '100' }),
     call<{ CacheSubnetGroups?: Array<{ CacheSubnetGroupName?: string }> }>('DescribeCacheSubnetGroups', { MaxRecords: '100' }),
     call<{ CacheParameterGroups?: Array<{ CacheParameterGroupName?: string; CacheParameterGroupFamily?: string }> }>('DescribeCacheParameterGroups', { MaxRecords: '100' }),
     fetch('/console/api/node-types', { credentials: 'same-origin' }).then((r) => r.json() as Promise<{ NodeTypes?: Choices['nodeTypes'] }>),
@@ -39,7 +41,12 @@ export function CreateForm() {
   const [busy, setBusy] = useState(false);
   const set = <K extends keyof CreateValues>(k: K) => (e: Event) => {
     const t = e.currentTarget as HTMLInputElement;
-    setV((old) => ({ ...old, [k]: t.type === 'checkbox' ? t.checked : t.value }));
+    setV((old) => {
+      const next = { ...old, [k]: t.type === 'checkbox' ? t.checked : t.value };
+      // Another engine or version may be of another family: its parameter groups only.
+      const family = familyOfChoice(choices.data?.engines ?? [], next.engine, next.engineVersion);
+      return { ...next, parameterGroup: keepIfOffered(next.parameterGroup, parameterGroupsOf(choices.data?.parameterGroups ?? [], family).map((g) => g.name)) };
+    });
   };
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -61,6 +68,8 @@ export function CreateForm() {
   };
   const engines = [...new Set((choices.data?.engines ?? []).map((x) => x.Engine!).filter(Boolean))];
   const versions = (choices.data?.engines ?? []).filter((x) => x.Engine === v.engine).map((x) => x.EngineVersion!);
+  const family = familyOfChoice(choices.data?.engines ?? [], v.engine, v.engineVersion);
+  const parameterGroups = parameterGroupsOf(choices.data?.parameterGroups ?? [], family);
   const err = errors;
   return (
     <>
@@ -121,16 +130,15 @@ export function CreateForm() {
               {(choices.data?.subnetGroups ?? []).map((x) => <option key={x} value={x}>{x}</option>)}
             </select>
           </Field>
-          <Field id="securityGroups" label="Security groups" error={err.securityGroups} hint="IDs (sg-…), separated by commas.">
-            <input {...described('securityGroups', err.securityGroups, 'hint')} value={v.securityGroups} onInput={set('securityGroups')} spellcheck={false} />
-          </Field>
+          <SecurityGroupsPicker chosen={v.securityGroups} error={err.securityGroups} onChange={(ids) => setV((old) => ({ ...old, securityGroups: ids }))} />
         </fieldset>
         <fieldset>
           <legend>Advanced settings</legend>
-          <Field id="parameterGroup" label="Parameter group" error={err.parameterGroup}>
-            <select {...described('parameterGroup', err.parameterGroup)} value={v.parameterGroup} onChange={set('parameterGroup')}>
+          <Field id="parameterGroup" label="Parameter group" error={err.parameterGroup}
+            hint={`Groups of the ${family ?? 'engine\'s'} family. Cluster mode needs one with cluster-enabled yes; Default picks the right one.`}>
+            <select {...described('parameterGroup', err.parameterGroup, 'hint')} value={v.parameterGroup} onChange={set('parameterGroup')}>
               <option value="">Default</option>
-              {(choices.data?.parameterGroups ?? []).map((x) => <option key={x.name} value={x.name}>{x.name}{x.family ? ` (${x.family})` : ''}</option>)}
+              {parameterGroups.map((x) => <option key={x.name} value={x.name}>{x.name}</option>)}
             </select>
           </Field>
           <Field id="snapshotRetention" label="Backup retention (days)" error={err.snapshotRetention}>

@@ -7,8 +7,8 @@ import { CreateSecurityGroupForm } from './CreateSecurityGroupForm.js';
 import { SecurityGroupCard } from './SecurityGroupCard.js';
 import { ConfirmDeleteDialog } from './ConfirmDeleteDialog.js';
 
-/** Every security group of the service's EC2 API, by name. */
-async function loadSecurityGroups(): Promise<SecurityGroup[]> {
+/** Every security group of the service's EC2 API, by name (also the create form's choices). */
+export async function loadSecurityGroups(): Promise<SecurityGroup[]> {
   const out: SecurityGroup[] = [];
   let token: string | undefined;
   do {
