@@ -26,7 +26,9 @@
  * or whose counters went back (CONFIG RESETSTAT) counts from zero, so nothing is ever negative.
  * AWS charges the higher of the two dimensions; adding `max(0, t − 1)` to the ≥ 1 ECPU the bytes
  * gave is that exactly for commands transferring up to 1 KB, and charges a command heavy in both
- * at most its bytes part more.
+ * at most its bytes part more. A known excess: Redis 7's commandstats count a script's time with
+ * the commands it runs (redis.call) and those commands again on their own, so a script's heavy
+ * commands are charged twice (commandstats cannot tell them from a client's).
  */
 import { hasFlag } from '@ioredis/commands';
 import { parseInfo, parseInfoList } from '../../engine/info.js';
