@@ -1,6 +1,7 @@
 /**
  * `cachefleet usage <cache>`: what a serverless cache has used, as ElastiCache Serverless bills it —
- * ECPUs (1 per KB transferred for simple commands), commands, bytes in and out, and GB-hours of data
+ * ECPUs (1 per KB transferred for simple commands, more for commands that use more CPU: ComputeECPUs
+ * is that part, reconciler/serverless/compute-ecpu.ts), commands, bytes in and out, and GB-hours of data
  * stored — read from the data directory (the totals the control plane keeps in its state, plus
  * what the endpoint's workers counted since), with the backing group's shard count and the
  * autoscaler's last decision. Works beside a running service, and on a stopped one.
@@ -33,9 +34,9 @@ export function registerUsageCommand(program: Command): void {
         const last = u.scaling?.lastDecision;
         const report = {
           ServerlessCacheName: key, Status: cache.doc.status, ...(cache.doc.waitingFor ? { WaitingFor: cache.doc.waitingFor } : {}),
-          Since: u.since, ECPUs: round(u.ecpu), Commands: u.commands, ReadCommands: u.readCommands, WriteCommands: u.writeCommands,
+          Since: u.since, ECPUs: round(u.ecpu), ComputeECPUs: round(u.computeEcpu ?? 0), Commands: u.commands, ReadCommands: u.readCommands, WriteCommands: u.writeCommands,
           ThrottledCommands: u.throttledCommands, BytesIn: u.bytesIn, BytesOut: u.bytesOut,
-          DataStorageGBHours: round(u.gbHours), BytesUsedForCache: u.lastBytes ?? null,
+          DataStorageGBHours: round(u.gbHours), BytesUsedForCache: u.lastBytes ?? null, SampledAt: u.lastSampleAt ?? null,
           Shards: group?.doc.nodeGroups?.filter((ng) => !group.doc.resharding?.removing.includes(ng.id)).length ?? null,
           ...(group?.doc.resharding ? { Scaling: `${group.doc.resharding.movedSlots}/${group.doc.resharding.totalSlots} slots moved` } : {}),
           LastScaling: last ? `${last.at}: ${last.from} → ${last.to} shards (${last.reason})` : null,

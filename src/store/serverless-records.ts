@@ -101,13 +101,24 @@ export interface ServerlessUsageRecord extends UsageCounters {
   lastBytes?: number;
   lastSampleAt?: string;
   workers: Record<string, WorkerUsageMark>;
+  /**
+   * The part of `ecpu` charged for CPU time beyond the commands' size (reconciler/serverless/
+   * compute-ecpu.ts), and each backing node's commandstats as last summed (by cache cluster id).
+   */
+  computeEcpu?: number;
+  computeMarks?: Record<string, { runId: string; replica: boolean; commands: Record<string, { calls: number; usec: number }> }>;
+  /** The CPU part's ECPUs a second over the last sample period, and when it was sampled. */
+  computeRate?: { ecpuPerSecond: number; at: string };
   /** The autoscaler's memory (reconciler/serverless/autoscaler.ts). */
   scaling?: ServerlessScalingRecord;
 }
 
 /** What the autoscaler keeps between passes, and its last decision (shown by `cachefleet usage`). */
 export interface ServerlessScalingRecord {
-  /** The ECPU total and time of the last evaluation (ECPU/s is the delta to the next). */
+  /**
+   * The ECPUs by size (the total less computeEcpu) and time of the last evaluation: ECPU/s is the
+   * delta to the next, plus the CPU part's rate of the last sample (computeRate).
+   */
   ecpuMark?: { ecpu: number; at: string };
   /** Since when both measures have been under the scale-in thresholds. */
   lowSince?: string;

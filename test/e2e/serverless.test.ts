@@ -31,6 +31,11 @@ import { backingNode, callFrom, managementAddress } from '../helpers/backing.js'
 import { waitFor } from '../../src/util/wait.js';
 import { STANDIN_ENGINE_SOURCE } from '../../src/reconciler/serverless/standin-engine.js';
 import { GB } from '../../src/resources/serverless-scaling.js';
+import { readWorkerUsage } from '../../src/reconciler/serverless/engine-process.js';
+import { DEFAULT_COMPUTE_ECPU, parseCommandStats } from '../../src/reconciler/serverless/compute-ecpu.js';
+import { ecpuOf } from '../../src/serverless/proxy/metering.js';
+
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
 const ENGINE = join(CLI, '..', '..', 'dist', 'src', 'serverless', 'proxy', 'main.js');
 const engineInstalled = existsSync(ENGINE);
@@ -186,6 +191,51 @@ describe('serverless caches', { timeout: 120_000 }, () => {
     await waitFor(() => client.status === 'ready', { timeoutMs: 10_000, what: 'the cluster client' });
     await client.set('{k}a', '1');
     assert.equal(await client.get('{k}a'), '1');
+  });
+
+  test('metered through the endpoint: simple GETs exactly by size; a CPU-heavy EVAL by its CPU time, far beyond its size', {
+    skip: engineInstalled ? false : `the serverless endpoint engine is not built (${ENGINE} is missing)`,
+  }, async (t) => {
+    const client = clusterClient!;
+    const dir = join(svc.dataDir, 'serverless', 'js-cache');
+    const usage = async () => JSON.parse((await runOk(process.execPath, [CLI, 'usage', 'js-cache', '--data-dir', svc.dataDir, '--json'])).stdout);
+    // Everything sent so far counted: the workers' counters rewritten and the nodes sampled (every 2 s) since.
+    const settled = async () => {
+      const after = Date.now();
+      await waitFor(async () => Date.parse((await usage()).SampledAt) > after && readWorkerUsage(dir).every((w) => Date.parse(w.writtenAt) > after),
+        { timeoutMs: 15_000, intervalMs: 200, what: 'a usage sample after the commands' });
+      return usage();
+    };
+    const resp = (...args: string[]) => `*${args.length}\r\n${args.map((a) => `$${a.length}\r\n${a}\r\n`).join('')}`.length;
+    const value = 'v'.repeat(3000);
+    await client.set('{m}value', value);
+    const before = await settled();
+    for (let i = 0; i < 100; i++) assert.equal(await client.get('{m}value'), value);
+    const afterGets = await settled();
+    // 100 × (request + `$3000\r\n…\r\n`) / 1024: exactly, nothing for CPU.
+    const byteEcpus = 100 * ecpuOf(resp('get', '{m}value'), value.length + 9);
+    assert.ok(Math.abs(afterGets.ECPUs - before.ECPUs - byteEcpus) < 0.002, `GETs: ${afterGets.ECPUs - before.ECPUs} ECPUs, by size ${byteEcpus}`);
+    assert.equal(afterGets.ComputeECPUs, before.ComputeECPUs);
+
+    // A Lua loop (3 × 3M iterations): a few hundred bytes, tens of milliseconds of the node's CPU.
+    const from = await managementAddress(svc.dataDir, 'js-cache');
+    const primary = await backingNode(svc.dataDir, 'js-cache');
+    const admin = { user: ADMIN_USER, password: await adminSecret(svc.dataDir) };
+    const evalStats = async () => parseCommandStats(String(await callFrom(from, primary, ['INFO', 'commandstats'], admin))).commands.eval ?? { calls: 0, usec: 0 };
+    const script = 'local n = 0 for i = 1, tonumber(ARGV[1]) do n = n + i end return n';
+    const stats0 = await evalStats();
+    for (let i = 0; i < 3; i++) assert.equal(await client.eval(script, 1, '{m}x', '3000000'), 4500001500000);
+    const stats1 = await evalStats();
+    const afterEval = await settled();
+    const compute = afterEval.ComputeECPUs - afterGets.ComputeECPUs;
+    const bytes = afterEval.ECPUs - afterGets.ECPUs - compute;
+    // The rule with the fixed baseline (no GET/SET in that period): the EVALs' microseconds beyond a simple call's, over a request's.
+    const expected = (stats1.usec - stats0.usec - 3 * DEFAULT_COMPUTE_ECPU.simpleUsec) / DEFAULT_COMPUTE_ECPU.requestUsec;
+    t.diagnostic(`3 EVALs: ${stats1.usec - stats0.usec} µs on the node, ${round3(compute)} ECPUs for CPU, ${round3(bytes)} by size`);
+    assert.equal(stats1.calls - stats0.calls, 3);
+    assert.ok(Math.abs(compute - expected) < 0.01, `${compute} ECPUs for CPU, ${expected} by the rule`);
+    assert.ok(Math.abs(bytes - 3) < 0.01, `by size: ${bytes} (1 ECPU an EVAL)`);
+    assert.ok(compute > 100 * bytes, 'a CPU-heavy command costs far more than its size');
   });
 
   test('filled through its endpoint to its DataStorage maximum (1 GB): keys with a TTL are evicted first, then writes get OOM; reads go on, no shard added', {

@@ -22,16 +22,20 @@ let t: TestServices;
 let now: Date;
 /** used_memory each node reports (by address); maxmemory 100 MB. */
 const used = new Map<string, number>();
+/** cmdstat_eval's calls and usec each node reports (by address). */
+const evals = new Map<string, [number, number]>();
 
 beforeEach(async () => {
   t = await backupServices();
   now = t.svc.now();
   used.clear();
+  evals.clear();
 });
 afterEach(async () => { await t.close(); });
 
 function controller(): ServerlessController {
-  const admin = { client: (address: string) => ({ info: async () => `used_memory:${used.get(address) ?? MB}\r\nmaxmemory:${100 * MB}\r\n` }) };
+  const admin = { client: (address: string) => ({ info: async () => `used_memory:${used.get(address) ?? MB}\r\nmaxmemory:${100 * MB}\r\n`
+    + `run_id:r1\r\nrole:master\r\ncmdstat_eval:calls=${evals.get(address)?.[0] ?? 0},usec=${evals.get(address)?.[1] ?? 0}\r\n` }) };
   const deps = { store: t.store, events: t.svc.events, logger: silentLogger, now: () => new Date(now), admin } as unknown as ReconcilerDeps;
   const settings = { ...DEFAULT_SERVERLESS_SCALING, shardMemoryBytes: 100 * MB, scaleOutCooldownMs: 60_000, scaleInCooldownMs: 300_000, evaluateIntervalMs: 1000 };
   return new ServerlessController(deps, new MergedViews(new CachedReads(t.store)), {
@@ -101,4 +105,20 @@ test('memory over the threshold scales the hidden group out to 2 shards, one sca
   const last = await scalingEvents();
   assert.equal(last.length, 2);
   assert.ok(last.some((e) => /orders is scaling in from 2 to 1 shards: memory use 1% .* for 300 s/.test(e.message)), last.map((e) => e.message).join('; '));
+});
+
+test('CPU-heavy commands count in the ECPU/s the autoscaler sees', async () => {
+  await seedCache('lua');
+  const ctl = controller();
+  await ctl.reconcile(); // the nodes' first readings: marks
+  const primary = (await t.store.get('cacheCluster', (await group('lua')).doc.nodeGroups![0]!.primaryClusterId))!.doc;
+  // In one second, 10 EVALs took 0.69 s of the primary: 60,000 ECPUs (11.5 µs a request), over the 50,000 ECPU/s threshold.
+  evals.set(primary.nodes[0]!.address, [10, 690_003]);
+  advance(1000);
+  await ctl.reconcile();
+  const usage = (await t.store.get('serverlessUsage', 'lua'))!.doc;
+  assert.ok(Math.abs(usage.computeEcpu! - 60_000) < 1e-6, String(usage.computeEcpu));
+  assert.equal((await group('lua')).doc.nodeGroups!.length, 2);
+  const events = await scalingEvents();
+  assert.match(events[0]!.message, /lua is scaling out from 1 to 2 shards: 60000 ECPU\/s per shard \(threshold 50000\)/);
 });

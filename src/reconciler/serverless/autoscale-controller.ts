@@ -13,6 +13,7 @@ import type { GroupView, MergedViews, ServerlessCacheView, ServerlessScalingReco
 import type { ReconcilerDeps } from '../deps.js';
 import { decideScaling, type ShardMemory } from './autoscaler.js';
 import { emptyUsage } from './usage.js';
+import { sizeEcpu } from './compute-ecpu.js';
 
 export class Autoscaler {
   constructor(
@@ -36,7 +37,9 @@ export class Autoscaler {
     const memory = await this.memory(g);
     if (!memory) return false;
     const seconds = markAt !== undefined ? (now.getTime() - markAt) / 1000 : 0;
-    const ecpuPerSecond = seconds > 0 ? Math.max(0, usage.ecpu - state.ecpuMark!.ecpu) / seconds : undefined;
+    // By size from the endpoint's counters since the last evaluation, plus the CPU part's rate
+    // (compute-ecpu.ts: it lands once a sample period, so its delta would come in bursts).
+    const ecpuPerSecond = seconds > 0 ? Math.max(0, sizeEcpu(usage) - state.ecpuMark!.ecpu) / seconds + (usage.computeRate?.ecpuPerSecond ?? 0) : undefined;
     const lowSince = at(state.lowSince);
     const lastScaledAt = at(state.lastScaledAt);
     const decision = decideScaling(this.s, {
@@ -47,7 +50,7 @@ export class Autoscaler {
     const next: ServerlessUsageRecord = {
       ...usage,
       scaling: {
-        ecpuMark: { ecpu: usage.ecpu, at: now.toISOString() },
+        ecpuMark: { ecpu: sizeEcpu(usage), at: now.toISOString() },
         ...(decision.lowSince !== undefined ? { lowSince: new Date(decision.lowSince).toISOString() } : {}),
         ...(scaling ? { lastScaledAt: now.toISOString() } : state.lastScaledAt ? { lastScaledAt: state.lastScaledAt } : {}),
         ...(scaling ? { lastDecision: { at: now.toISOString(), from: shards.length, to: decision.to, reason: decision.reason } }

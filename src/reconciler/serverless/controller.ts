@@ -32,6 +32,7 @@ import { EngineProcess, configGeneration } from './engine-process.js';
 import type { ServerlessOptions } from './options.js';
 import { serverlessMetricData } from './metrics.js';
 import { addStorageSample, addWorkerUsage, emptyUsage } from './usage.js';
+import { addComputeSample, parseCommandStats, type NodeCommandStats } from './compute-ecpu.js';
 import { Autoscaler } from './autoscale-controller.js';
 
 export type { ServerlessOptions };
@@ -219,7 +220,10 @@ export class ServerlessController {
     return status.status !== 'available' || status.observedGeneration < v.spec.generation;
   }
 
-  /** Sums the workers' counters and, at most every `usageSampleMs`, samples the data stored. */
+  /**
+   * Sums the workers' counters and, at most every `usageSampleMs`, samples the data stored and the
+   * backing nodes' commandstats (the ECPUs of CPU time beyond the commands' size, compute-ecpu.ts).
+   */
   private async sampleUsage(v: ServerlessCacheView, g: GroupView, engine: EngineProcess): Promise<void> {
     const stored = await this.d.store.get('serverlessUsage', v.id);
     const now = this.d.now();
@@ -230,6 +234,7 @@ export class ServerlessController {
       const bytes = await this.bytesUsed(g);
       if (bytes !== undefined) {
         next = addStorageSample(next, bytes, now);
+        next = addComputeSample(next, await this.commandStats(g), now, this.o.computeEcpu);
         this.lastSample.set(v.id, now.getTime());
         // The period's metrics (from the second sample on: the first is the baseline).
         const before = this.published.get(v.id);
@@ -242,6 +247,23 @@ export class ServerlessController {
     await this.d.store.commit([stored
       ? { op: 'update', kind: 'serverlessUsage', id: v.id, doc: next, expectVersion: stored.version }
       : { op: 'create', kind: 'serverlessUsage', id: v.id, doc: next }]);
+  }
+
+  /** Every backing node's INFO commandstats, by cache cluster id (undefined for a node that did not answer). */
+  private async commandStats(g: GroupView): Promise<Map<string, NodeCommandStats | undefined>> {
+    const clusters = new Map((await this.views.clusters()).map((r) => [r.id, r.doc]));
+    const out = new Map<string, NodeCommandStats | undefined>();
+    await Promise.all(g.doc.memberClusters.map(async (id) => {
+      const node = clusters.get(id)?.nodes[0];
+      out.set(id, undefined);
+      if (!node) return;
+      try {
+        out.set(id, parseCommandStats(String(await this.d.admin.client(node.address, node.port).info('server', 'replication', 'commandstats'))));
+      } catch {
+        // Not read this period: its mark stays, and its next reading covers both periods.
+      }
+    }));
+    return out;
   }
 
   /** BytesUsedForCache: used_memory summed over the shards' primaries (undefined when one does not answer). */

@@ -1,5 +1,6 @@
 import type { ServerlessScalingSettings, Services } from '../../core/index.js';
 import type { MetricStore } from '../../metrics/index.js';
+import type { ComputeEcpuSettings } from './compute-ecpu.js';
 
 /** How the service runs serverless caches' endpoints (reconciler/serverless/controller.ts). */
 export interface ServerlessOptions {
@@ -13,6 +14,8 @@ export interface ServerlessOptions {
   stopGraceMs?: number;
   /** Data storage (BytesUsedForCache) is sampled at most this often for GB-hours. Default 60 s. */
   usageSampleMs?: number;
+  /** How CPU time beyond a command's size is metered in ECPUs (compute-ecpu.ts); default DEFAULT_COMPUTE_ECPU. */
+  computeEcpu?: ComputeEcpuSettings;
   /** The control plane's own source address (always admitted, as by security groups). */
   managementAddress?: string;
   /** Where the caches' metrics go (AWS/ElastiCache, dimension clusterId), once a sample period. */
