@@ -21,6 +21,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg, release } from 'node:os';
 import { backupsRows, measureBackups } from './backups.js';
 import { measureCreateTime, type CreateTimeResult } from './create-time.js';
+import { clusterCreateRows, measureClusterCreate } from './create-cluster-time.js';
 import { measureDescribe, type DescribeResult } from './describe-latency.js';
 import { measureFailover, type FailoverResult } from './failover.js';
 import { measureCluster } from './cluster.js';
@@ -168,6 +169,9 @@ async function main(): Promise<number> {
       await section('create → available', async () => {
         created = await measureCreateTime(svc.client, plan.createReps);
         rows.push(...createRows(created));
+      });
+      await section('cluster create', async () => {
+        for (const shards of [1, 3]) rows.push(...clusterCreateRows(await measureClusterCreate(svc.client, shards, quick ? 1 : 3)));
       });
       await section('endpoint throughput', async () => {
         through = await measureThroughput(svc.client, quick);

@@ -64,8 +64,10 @@ export async function measureServerlessProxy(quick: boolean): Promise<Serverless
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    progress('a 1-shard cluster behind the engine (2 workers), and a direct TLS node');
-    const f = await serverlessFixture(cleanup, { shards: 1, replicas: 0, workers: 2 });
+    // CACHEFLEET_BENCH_ENGINE_WORKERS: the engine's worker processes (default 2, the service's default).
+    const workers = Number(process.env.CACHEFLEET_BENCH_ENGINE_WORKERS ?? 2);
+    progress(`a 1-shard cluster behind the engine (${workers} workers), and a direct TLS node`);
+    const f = await serverlessFixture(cleanup, { shards: 1, replicas: 0, workers });
     await startEngine(cleanup, f);
     const node = f.shards[0]![0]!;
     // The node itself gets a TLS port on the endpoint's address, so the certificate fits both.
