@@ -98,6 +98,25 @@ describe('serverless endpoint engine: the cluster changing behind it', { timeout
     console.log(`migration: ${tags.length} slots, ${r.keysMoved} keys moved under ${loop.ops} ops, longest pause ${loop.maxPauseMs.toFixed(0)} ms`);
   });
 
+  it('a WATCHed key whose slot moves: EXEC answers nil, as for any touched key, never MOVED; the retry commits on the new shard', async () => {
+    const [[p1], [p2], [p3]] = f.shards as [TestNode[], TestNode[], TestNode[]];
+    const [{ tag, slot }] = tagsIn(0, 5460, 40, 'watch').filter((t) => t.tag !== 'mig').slice(-1);
+    const key = `{${tag}}:balance`;
+    const w = new Redis({ host: f.host, port: f.port, tls: { ca: f.caPem }, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+    cleanup.defer(() => w.disconnect());
+    assert.equal(await w.set(key, '10'), 'OK');
+    assert.equal(await w.watch(key), 'OK');
+    const ep = (n: TestNode) => ({ client: n.client, address: n.address, port: n.port, id: n.id });
+    await migrateSlots({ source: ep(p1!), target: ep(p2!), others: [p3!.client] }, [slot]);
+    assert.equal(await p2!.client.call('CLUSTER', 'COUNTKEYSINSLOT', String(slot)), 1, 'the key moved');
+    // MIGRATE removed the key from the node the WATCH was on: the transaction is not run.
+    assert.equal(await w.multi().set(key, '20').exec(), null);
+    assert.equal(await w.get(key), '10');
+    assert.equal(await w.watch(key), 'OK');
+    assert.deepEqual(await w.multi().set(key, '20').exec(), [[null, 'OK']]);
+    assert.equal(await cc.get(key), '20');
+  });
+
   it("kill -9 of a shard's primary, then CLUSTER FAILOVER TAKEOVER: reads pause, none fails", async () => {
     const [primary, replica] = f.shards[2]!;
     const keys = tagsIn(10923, 16383, 20, 'fo').map(({ tag }) => `{${tag}}:k`);

@@ -44,8 +44,16 @@ export interface Job {
   /** A client's own connections (blocking commands), node key → connection, instead of the pool. */
   dedicated?: Map<string, BackendConnection>;
   cb: (replies: Buffer[]) => void;
+  /**
+   * A WATCHed transaction: it runs on the connection holding the WATCH or not at all. Instead of
+   * following a redirection, or retrying a send the lost connection never wrote, the router calls
+   * this (the client gets EXEC's nil, as when a watched key changed).
+   */
+  onAbort?: () => void;
   /** Set by the router. */
   deadline?: number;
+  /** The node the job was last sent to (where a WATCH holds, once it answered). */
+  ranOn?: NodeAddress;
   target?: NodeAddress;
   ask?: boolean;
 }
@@ -81,7 +89,9 @@ export class Router {
       job.ask = false;
       conn.send(ASKING, 1, () => {});
     }
+    job.ranOn = node;
     conn.send(job.frame, job.n, (replies, lost) => {
+      if (job.onAbort && (!replies ? !lost!.written : redirection(replies) !== undefined)) return job.onAbort();
       if (!replies) {
         if (lost!.written && !job.retrySafe) {
           return job.cb(fail(job, `ERR the connection to the cache was lost while the command ran; it may have been executed (${lost!.reason})`));

@@ -14,7 +14,13 @@ import { fanOut, fansOut } from './fan-out.js';
 import { localCommand } from './local-commands.js';
 import { ecpuOf, meter } from './metering.js';
 import { Subscriptions } from './pubsub.js';
-import { encodeCommand, error, OK, QUEUED, type Proto } from './resp.js';
+import { encodeCommand, error, errorText, OK, QUEUED, type Proto } from './resp.js';
+import type { Job } from './router.js';
+import { nodeKey, type NodeAddress } from './slot-map.js';
+
+/** EXEC's answer when the transaction was not run (a watched key changed): RESP2, RESP3. */
+const NULL_ARRAY = Buffer.from('*-1\r\n');
+const NULL3 = Buffer.from('_\r\n');
 
 interface Transaction {
   frames: Buffer[];
@@ -42,6 +48,8 @@ export class Session implements ClientSession {
   private paused = false;
   private multi: Transaction | undefined;
   private watchSlot: number | undefined;
+  /** The node that accepted the client's WATCH (its connection in watchConns). */
+  private watchNode: NodeAddress | undefined;
   /** Connections of this client alone: blocking commands, WATCH. */
   readonly dedicated = new Map<string, BackendConnection>();
   readonly watchConns = new Map<string, BackendConnection>();
@@ -253,18 +261,23 @@ export class Session implements ClientSession {
   }
 
   /** Sends the command to its slot's node (or any primary when keyless) and queues its reply. */
-  forward(name: string, args: Buffer[], frame: Buffer, t0: number, dedicated?: Map<string, BackendConnection>, slot?: number): void {
+  forward(name: string, args: Buffer[], frame: Buffer, t0: number, dedicated?: Map<string, BackendConnection>, slot?: number,
+    answered?: (job: Job, reply: Buffer) => void): void {
     const r = routing(name, args);
     if (slot !== undefined) r.slot = slot;
     if (r.slot === 'crossslot') return this.answer(error(CROSSSLOT), frame.length);
     const p = this.reserve();
     const kind = r.readonly ? 'read' : r.write ? 'write' : 'other';
-    this.ctx.router.run({
+    const job: Job = {
       frame, n: 1, slot: r.slot, replica: this.reader && r.readonly, retrySafe: r.idempotent,
       login: this.login!, proto: this.proto, lane: this.id,
       ...(r.blocking || name === 'wait' ? { dedicated: this.dedicated } : dedicated ? { dedicated } : {}),
-      cb: (replies) => this.finish(p, replies[0]!, frame.length, kind, t0),
-    });
+      cb: (replies) => {
+        answered?.(job, replies[0]!);
+        this.finish(p, replies[0]!, frame.length, kind, t0);
+      },
+    };
+    this.ctx.router.run(job);
   }
 
   private queueInTransaction(name: string, args: Buffer[], frame: Buffer): void {
@@ -303,10 +316,26 @@ export class Session implements ClientSession {
     }
     const frame = Buffer.concat([...m.frames, encodeCommand(['EXEC'])]);
     const p = this.reserve();
+    const aborted = () => {
+      this.unwatch();
+      this.finish(p, this.proto === 3 ? NULL3 : NULL_ARRAY, m.bytesIn + bytesIn, 'write', t0);
+    };
+    let pinned: Pick<Job, 'target' | 'onAbort'> = {};
+    if (watching) {
+      // The WATCH holds on the node that accepted it only: the transaction runs there or not at
+      // all. Its connection gone, or the slot moved away (MIGRATE removed the watched keys from that
+      // node: it redirects), the transaction is not run, as Redis answers when a watched key
+      // changed. Never re-sent elsewhere without the WATCH.
+      const node = this.watchNode;
+      const held = node && this.watchConns.get(nodeKey(node));
+      if (!node || !held || held.closed) return aborted();
+      pinned = { target: node, onAbort: aborted };
+    }
     this.ctx.router.run({
       frame, n: m.frames.length + 1, slot: m.slot, replica: false, retrySafe: false,
       login: this.login!, proto: this.proto, lane: this.id,
       ...(watching ? { dedicated: this.watchConns } : {}),
+      ...pinned,
       cb: (replies) => this.finish(p, replies[replies.length - 1]!, m.bytesIn + bytesIn, 'write', t0),
     });
   }
@@ -319,11 +348,14 @@ export class Session implements ClientSession {
       return this.answer(error(CROSSSLOT), frame.length);
     }
     this.watchSlot = r.slot as number;
-    this.forward(name, args, frame, t0, this.watchConns);
+    this.forward(name, args, frame, t0, this.watchConns, undefined, (job, reply) => {
+      if (errorText(reply) === undefined) this.watchNode = job.ranOn;
+    });
   }
 
   private unwatch(): void {
     this.watchSlot = undefined;
+    this.watchNode = undefined;
     for (const c of this.watchConns.values()) c.destroy('unwatch');
     this.watchConns.clear();
   }
