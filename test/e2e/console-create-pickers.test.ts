@@ -6,8 +6,8 @@
  * field, and nothing is created. axe-core on the form with its pickers and with that error.
  * Then that cache's page under some traffic (the service collecting metrics every second): the CPU,
  * memory, connections and hits/misses charts draw their points (issue 15's "see the metric charts
- * draw data"), and still do for 1 day and 1 week. Screenshots: create.png (the form filled, pickers
- * included) and metrics.png, as console.test.ts takes its own.
+ * draw data"), and still do for 1 day and 1 week. Screenshots: create.png (the form with its pickers,
+ * a security group offered) and metrics.png, as console.test.ts takes its own.
  */
 import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -68,6 +68,7 @@ describe("the create form's subnet group, security groups and parameter group pi
     const offered = await parameterGroup.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
     assert.deepEqual(offered.sort(), ['', ...all.filter((g) => g.CacheParameterGroupFamily === 'redis7').map((g) => g.CacheParameterGroupName!)].sort());
     await axeCheck(page, '#/create with its pickers');
+    await page.screenshot({ path: join(shots, 'create.png'), fullPage: true });
 
     // Cluster mode with a group whose cluster-enabled is no: the API says so beside the parameter group.
     await page.getByLabel('Name').fill(GROUP);
@@ -87,7 +88,6 @@ describe("the create form's subnet group, security groups and parameter group pi
     await page.getByLabel('Subnet group').selectOption(SUBNETS);
     await sgBox.check();
     assert.equal(await parameterGroup.inputValue(), PARAMS, 'the parameter group kept');
-    await page.screenshot({ path: join(shots, 'create.png'), fullPage: true });
     await page.getByRole('button', { name: 'Create' }).click();
     await page.getByRole('heading', { name: GROUP, level: 1 }).waitFor();
     const group = await waitAvailable(svc.client, GROUP, 30_000);
