@@ -4,6 +4,10 @@
  * form (parameter groups of the engine's family), and a cache created from it gets them.
  * A parameter group that does not suit cluster mode is refused by the API, its message beside the
  * field, and nothing is created. axe-core on the form with its pickers and with that error.
+ * Then that cache's page under some traffic (the service collecting metrics every second): the CPU,
+ * memory, connections and hits/misses charts draw their points (issue 15's "see the metric charts
+ * draw data"), and still do for 1 day and 1 week. Screenshots: create.png (the form with its pickers,
+ * a security group offered) and metrics.png, as console.test.ts takes its own.
  */
 import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,13 +15,17 @@ import {
   CreateCacheParameterGroupCommand, CreateCacheSubnetGroupCommand, DescribeCacheClustersCommand, DescribeCacheParameterGroupsCommand,
   DescribeReplicationGroupsCommand,
 } from '@aws-sdk/client-elasticache';
-import { CreateSecurityGroupCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { useCleanup } from '../helpers/cleanup.js';
 import type { TestService } from '../helpers/service.js';
 import { CHROMIUM, axeCheck, openConsole, signIn } from '../helpers/browser.js';
 import { requireOrSkip } from '../helpers/prerequisites.js';
-import { waitAvailable } from '../helpers/groups.js';
+import { describeGroup, endpoint, primaryClient, waitAvailable } from '../helpers/groups.js';
+import { redisCli } from '../helpers/e2e-exec.js';
+import { waitFor } from '../../src/util/wait.js';
 
 const GROUP = 'pickers-group';
 const PARAMS = 'pickers-params';
@@ -26,18 +34,21 @@ const SUBNETS = 'pickers-subnets';
 
 const skip = requireOrSkip(!CHROMIUM && 'chromium (Debian\'s package; scripts/setup.sh --test installs it)');
 
-describe("the create form's subnet group, security groups and parameter group pickers", { timeout: 90_000, skip }, () => {
+describe("the create form's subnet group, security groups and parameter group pickers; the new cache's metric charts", { timeout: 90_000, skip }, () => {
   const cleanup = useCleanup();
   let svc: TestService;
   let page: Page;
   let cspViolations: string[];
+  let shots: string;
   let sgId: string;
+  let ec2: EC2Client;
 
   before(async () => {
-    ({ svc, page, cspViolations } = await openConsole(cleanup));
+    // Metrics collected every second (ElastiCache's period is 60 s), so the charts have points within seconds.
+    ({ svc, page, cspViolations, shots } = await openConsole(cleanup, { args: ['--metrics-period-seconds', '1'] }));
     await svc.client.send(new CreateCacheParameterGroupCommand({ CacheParameterGroupName: PARAMS, CacheParameterGroupFamily: 'redis7', Description: 'pickers' }));
     await svc.client.send(new CreateCacheSubnetGroupCommand({ CacheSubnetGroupName: SUBNETS, CacheSubnetGroupDescription: 'pickers', SubnetIds: ['subnet-a'] }));
-    const ec2 = new EC2Client({ endpoint: svc.url, region: 'us-east-1', credentials: svc.credentials, maxAttempts: 1 });
+    ec2 = new EC2Client({ endpoint: svc.url, region: 'us-east-1', credentials: svc.credentials, maxAttempts: 1 });
     cleanup.defer(() => ec2.destroy());
     sgId = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: SECURITY_GROUP, Description: 'pickers' }))).GroupId!;
     await signIn(page, svc);
@@ -57,6 +68,7 @@ describe("the create form's subnet group, security groups and parameter group pi
     const offered = await parameterGroup.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
     assert.deepEqual(offered.sort(), ['', ...all.filter((g) => g.CacheParameterGroupFamily === 'redis7').map((g) => g.CacheParameterGroupName!)].sort());
     await axeCheck(page, '#/create with its pickers');
+    await page.screenshot({ path: join(shots, 'create.png'), fullPage: true });
 
     // Cluster mode with a group whose cluster-enabled is no: the API says so beside the parameter group.
     await page.getByLabel('Name').fill(GROUP);
@@ -83,6 +95,83 @@ describe("the create form's subnet group, security groups and parameter group pi
     const clusters = (await svc.client.send(new DescribeCacheClustersCommand({ CacheClusterId: `${GROUP}-001` }))).CacheClusters ?? [];
     assert.deepEqual(clusters.map((c) => [c.CacheParameterGroup?.CacheParameterGroupName, c.CacheSubnetGroupName, c.SecurityGroups?.map((s) => s.SecurityGroupId)]),
       [[PARAMS, SUBNETS, [sgId]]]);
+  });
+
+  test("the cache's page draws the CPU, memory, connections and hits/misses charts, and keeps them drawn for 1 day and 1 week", async () => {
+    const started = Date.now();
+    // The cache has the security group picked above, with no inbound rule yet: let this host in first.
+    await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: sgId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 6379, ToPort: 6379, IpRanges: [{ CidrIp: '127.0.0.1/32' }] }] }));
+    const primary = endpoint(await describeGroup(svc.client, GROUP), 'PrimaryEndpoint');
+    await waitFor(async () => (await redisCli(primary.host, primary.port, 'PING').catch(() => '')) === 'PONG', { timeoutMs: 10_000, what: 'the primary endpoint to admit this host' });
+    // What the charts draw, per metric: the sum of the last 10 minutes' points, or undefined without one.
+    const cw = new CloudWatchClient({ endpoint: svc.url, region: 'us-east-1', credentials: svc.credentials, maxAttempts: 1 });
+    cleanup.defer(() => cw.destroy());
+    const metrics = ['EngineCPUUtilization', 'DatabaseMemoryUsagePercentage', 'CurrConnections', 'CacheHits', 'CacheMisses'] as const;
+    const stored = async () => {
+      const end = new Date();
+      const out = await cw.send(new GetMetricDataCommand({
+        StartTime: new Date(end.getTime() - 600_000), EndTime: end,
+        MetricDataQueries: metrics.map((MetricName, i) => ({ Id: `m${i}`, MetricStat: {
+          Metric: { Namespace: 'AWS/ElastiCache', MetricName, Dimensions: [{ Name: 'CacheClusterId', Value: `${GROUP}-001` }] }, Period: 60, Stat: 'Sum' } })),
+      }));
+      const values = metrics.map((_, i) => out.MetricDataResults?.find((r) => r.Id === `m${i}`)?.Values ?? []);
+      return Object.fromEntries(metrics.map((m, i) => [m, values[i]!.length ? values[i]!.reduce((a, v) => a + v, 0) : undefined]));
+    };
+    // The collector counts hits and misses from its previous reading of the node: lookups made before its first one would not count.
+    await waitFor(async () => Object.values(await stored()).every((v) => v !== undefined), { timeoutMs: 15_000, what: 'a stored point of each charted metric' });
+    const redis = await primaryClient(cleanup, svc.client, GROUP);
+    for (let i = 0; i < 20; i++) await redis.set(`key-${i}`, 'value');
+    for (let i = 0; i < 20; i++) assert.equal(await redis.get(`key-${i}`), 'value');
+    for (let i = 0; i < 10; i++) assert.equal(await redis.get(`missing-${i}`), null);
+    // A chart asks again only every 30 s, so the page is opened once the lookups are stored (and hits differ from
+    // misses: with 0 and 0 one dot would hide the other).
+    await waitFor(async () => {
+      const now = await stored();
+      return now.CacheHits! >= 20 && now.CacheMisses! >= 10;
+    }, { timeoutMs: 15_000, what: "the lookups' hits and misses stored" });
+
+    const charts = ['CPU (%)', 'Memory (%)', 'Connections', 'Hits and misses'];
+    const section = page.locator('section[aria-labelledby="metrics-title"]');
+    /** Shows a range (or the page, with its default 1 hour) and waits for its GetMetricData; each chart's points and whether its line was drawn. */
+    const show = async (open: () => Promise<unknown>, range: string, period: number) => {
+      const answered = page.waitForResponse((r) => r.url().endsWith('/call/cloudwatch/GetMetricData')
+        && (JSON.parse(r.request().postData() ?? '{}') as { params?: Record<string, string> }).params?.['MetricDataQueries.member.1.MetricStat.Period'] === String(period));
+      await open();
+      assert.equal((await answered).status(), 200);
+      assert.equal(await section.getByRole('button', { name: range }).getAttribute('aria-pressed'), 'true');
+      await page.waitForFunction((titles) => titles.every((t) => {
+        const chart = [...document.querySelectorAll<HTMLElement>('figure.chart')].find((f) => f.querySelector('figcaption')?.textContent === t);
+        return Number(chart?.dataset.points) > 0 && chart?.querySelector('canvas') !== null;
+      }), charts, { timeout: 10_000 });
+      return page.evaluate((titles) => titles.map((t) => {
+        const chart = [...document.querySelectorAll<HTMLElement>('figure.chart')].find((f) => f.querySelector('figcaption')?.textContent === t)!;
+        const canvas = chart.querySelector('canvas')!;
+        // The first series' stroke (MetricChart's #2f6fdf) on the canvas: its line or point was drawn, not only the axes.
+        // (The canvas is transparent, so an antialiased edge keeps the colour at a lower alpha; a dot on the
+        // plot's edge, as the week's latest hour at the right or a value of 0 at the bottom, is half clipped.)
+        const px = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+        let alpha = 0;
+        for (let i = 0; i < px.length; i += 4) {
+          if (Math.abs(px[i]! - 0x2f) < 48 && Math.abs(px[i + 1]! - 0x6f) < 48 && Math.abs(px[i + 2]! - 0xdf) < 48) alpha = Math.max(alpha, px[i + 3]!);
+        }
+        return { title: t, points: Number(chart.dataset.points), stroked: alpha > 60, alpha };
+      }), charts);
+    };
+    const expectDrawn = (drawn: Array<{ title: string; points: number; stroked: boolean; alpha: number }>, range: string) => {
+      for (const c of drawn) assert.ok(c.points > 0 && c.stroked, `${range}: ${JSON.stringify(c)}`);
+    };
+
+    // From the dashboard, as a user reaches it (the page is still on the cache's page the form opened).
+    const openPage = async () => {
+      await page.goto(`${svc.url}/console/#/`);
+      await page.getByRole('link', { name: GROUP, exact: true }).first().click();
+    };
+    expectDrawn(await show(openPage, '1 hour', 60), '1 hour');
+    await section.scrollIntoViewIfNeeded();
+    await section.screenshot({ path: join(shots, 'metrics.png') });
+    expectDrawn(await show(() => section.getByRole('button', { name: '1 day' }).click(), '1 day', 300), '1 day');
+    expectDrawn(await show(() => section.getByRole('button', { name: '1 week' }).click(), '1 week', 3600), '1 week');
+    console.log(`metric charts drawn for 3 ranges: ${((Date.now() - started) / 1000).toFixed(1)} s`);
   });
 
   test('no CSP violation was reported', () => {

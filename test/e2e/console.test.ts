@@ -3,7 +3,7 @@
  * neither pages nor API routes; sign-in with the admin key; the dashboard lists a group created
  * through the SDK and shows it turn available without a reload; the group's page shows its primary
  * endpoint; a test failover confirmed in the dialog shows its event and the new primary; the create
- * form shows bad input beside its field, then creates a TLS group with an AUTH token that redis-cli
+ * form shows bad input beside its field, then creates a 3-node TLS group with an AUTH token that redis-cli
  * writes to through the copied endpoint; that group's page takes a snapshot (a bad name shows the
  * API's message beside the field and creates nothing), restores it into a new TLS cache and
  * redis-cli reads the key back from it, then adds and removes a tag and copies and deletes a
@@ -119,7 +119,7 @@ describe('web console in Chromium', { timeout: 150_000, skip }, () => {
     await page.locator(`tr[data-node="${GROUP}-002"][data-role="primary"]`).waitFor({ timeout: 30_000 });
   });
 
-  test('the create form shows the API error beside its field and creates nothing; then a TLS group with an AUTH token', async () => {
+  test('the create form shows the API error beside its field and creates nothing; then a 3-node TLS group with an AUTH token', async () => {
     await page.goto(`${svc.url}/console/#/`);
     await page.getByRole('link', { name: 'Create a cache' }).click();
     await page.getByRole('heading', { name: 'Create a Redis cache', exact: true }).waitFor();
@@ -131,14 +131,20 @@ describe('web console in Chromium', { timeout: 150_000, skip }, () => {
     assert.equal(await page.getByLabel('Name').getAttribute('aria-invalid'), 'true');
     const groups = (await svc.client.send(new DescribeReplicationGroupsCommand({}))).ReplicationGroups ?? [];
     assert.deepEqual(groups.map((g) => g.ReplicationGroupId), [GROUP], 'nothing was created');
-    await page.screenshot({ path: join(SHOTS, 'create.png'), fullPage: true });
+    // (create.png is taken by console-create-pickers.test.ts, with a security group and the other pickers filled.)
 
+    // Three nodes: a primary and two replicas (the form's default is one replica).
     await page.getByLabel('Name').fill(TLS_GROUP);
+    await page.getByLabel('Replicas', { exact: true }).fill('2');
     await page.getByLabel('Encryption in transit (TLS)').check();
     await page.getByLabel('AUTH token').fill(AUTH_TOKEN);
     await page.getByRole('button', { name: 'Create' }).click();
     await page.getByRole('heading', { name: TLS_GROUP, level: 1 }).waitFor();
     await page.locator('h1 .status[data-status="available"]').waitFor({ timeout: 40_000 });
+    const tlsGroup = (await svc.client.send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: TLS_GROUP }))).ReplicationGroups![0]!;
+    assert.deepEqual([tlsGroup.TransitEncryptionEnabled, tlsGroup.AuthTokenEnabled, tlsGroup.MemberClusters?.length], [true, true, 3]);
+    assert.deepEqual(tlsGroup.NodeGroups?.[0]?.NodeGroupMembers?.map((m) => m.CurrentRole).sort(), ['primary', 'replica', 'replica']);
+    assert.equal(await page.locator('tr[data-node]').count(), 3, 'the three nodes on the page');
 
     // Copy the primary endpoint from the page, and write and read through it with redis-cli, TLS verified by the CA the page offers.
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(svc.url).origin });

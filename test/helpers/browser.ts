@@ -40,12 +40,13 @@ export interface ConsoleSession {
   shots: string;
 }
 
-export async function openConsole(cleanup: Cleanup): Promise<ConsoleSession> {
+/** `service`: startService's options (e.g. `{ args: ['--metrics-period-seconds', '1'] }` for charts with data soon). */
+export async function openConsole(cleanup: Cleanup, service: Parameters<typeof startService>[1] = {}): Promise<ConsoleSession> {
   assert.ok(existsSync(join(ROOT, 'console/dist/index.html')), 'the console is built (npm run build, or scripts/setup.sh)');
   let shots = join(ROOT, 'docs/console');
   if (process.env.CACHEFLEET_UPDATE_SCREENSHOTS === '1') mkdirSync(shots, { recursive: true });
   else shots = await cleanup.tmpDir('cachefleet-console-shots-');
-  const svc = await startService(cleanup);
+  const svc = await startService(cleanup, service);
   const browser = await launchChromium(cleanup);
   const context = await browser.newContext({ viewport: { width: 1200, height: 820 }, colorScheme: 'light' });
   const page = await context.newPage();

@@ -3,16 +3,21 @@ import { currentSession, signOut, whenSignedOut, type SessionInfo } from '../api
 import { useRoute } from '../router.js';
 import { SignIn } from './SignIn.js';
 import { Dashboard } from './Dashboard.js';
-import { GroupPage } from './GroupPage.js';
-import { ClusterPage } from './ClusterPage.js';
-import { CreateForm } from './CreateForm.js';
-import { SnapshotsPage } from './SnapshotsPage.js';
-import { ServerlessPage } from './ServerlessPage.js';
-import { ParameterGroupsPage } from './ParameterGroupsPage.js';
-import { ParameterGroupPage } from './ParameterGroupPage.js';
-import { SubnetGroupsPage } from './SubnetGroupsPage.js';
-import { UsersPage } from './UsersPage.js';
-import { SecurityGroupsPage } from './SecurityGroupsPage.js';
+import { lazyPage } from '../lazy-page.js';
+
+// Every page but the sign-in and the dashboard is a chunk of its own, fetched when first shown
+// (lazyPage): the group page's charts (uPlot), the create form, snapshots, serverless and the
+// resource pages stay out of the first load.
+const GroupPage = lazyPage(() => import('./GroupPage.js').then((m) => m.GroupPage));
+const ClusterPage = lazyPage(() => import('./ClusterPage.js').then((m) => m.ClusterPage));
+const ServerlessPage = lazyPage(() => import('./ServerlessPage.js').then((m) => m.ServerlessPage));
+const CreateForm = lazyPage(() => import('./CreateForm.js').then((m) => m.CreateForm));
+const SnapshotsPage = lazyPage(() => import('./SnapshotsPage.js').then((m) => m.SnapshotsPage));
+const ParameterGroupsPage = lazyPage(() => import('./ParameterGroupsPage.js').then((m) => m.ParameterGroupsPage));
+const ParameterGroupPage = lazyPage(() => import('./ParameterGroupPage.js').then((m) => m.ParameterGroupPage));
+const SubnetGroupsPage = lazyPage(() => import('./SubnetGroupsPage.js').then((m) => m.SubnetGroupsPage));
+const UsersPage = lazyPage(() => import('./UsersPage.js').then((m) => m.UsersPage));
+const SecurityGroupsPage = lazyPage(() => import('./SecurityGroupsPage.js').then((m) => m.SecurityGroupsPage));
 
 export function App() {
   const [session, setSession] = useState<SessionInfo | null | undefined>(undefined);
