@@ -17,7 +17,8 @@ export function MetricChart({ title, unit, series, fromSeconds }: { title: strin
     const plot = new uPlot({
       width, height: 160,
       scales: { x: { time: true, range: [now - fromSeconds, now] } },
-      axes: [{ stroke: 'currentColor' }, { stroke: 'currentColor', label: unit || undefined }],
+      // Time labels ("12:45pm") need about 60 px each: wider spacing keeps them apart.
+      axes: [{ stroke: 'currentColor', space: 80 }, { stroke: 'currentColor', label: unit || undefined }],
       series: [{}, ...series.map((s, i) => ({ label: s.label, stroke: COLOURS[i % COLOURS.length], width: 1.5, spanGaps: true }))],
       legend: { show: series.length > 1, live: false },
     }, align(series) as uPlot.AlignedData, el);
@@ -27,9 +28,11 @@ export function MetricChart({ title, unit, series, fromSeconds }: { title: strin
   return (
     <figure class="chart" data-points={points}>
       <figcaption>{title}{unit ? ` (${unit})` : ''}</figcaption>
-      <div ref={box} aria-hidden="true" />
+      <div class="plot">
+        <div ref={box} aria-hidden="true" />
+        {points === 0 && <p class="muted nodata">No data yet.</p>}
+      </div>
       <p class="visually-hidden">{points === 0 ? 'No data yet.' : `Latest: ${latest}`}</p>
-      {points === 0 && <p class="muted nodata">No data yet.</p>}
     </figure>
   );
 }
