@@ -5,7 +5,7 @@
  * plane through its pidfile, verified against its command line (a pid can be reused); told to stop
  * by the removal of proxy.json, and signalled only if it does not.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -16,6 +16,37 @@ import { runsScriptWith } from '../../util/process-info.js';
 /** The generation of a config: a hash of everything but the generation, so an unchanged config keeps it. */
 export function configGeneration(config: Omit<ServerlessProxyConfig, 'generation'>): string {
   return createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 16);
+}
+
+/**
+ * Open files the engine may hold when the service can raise the limit (util-linux's prlimit, and
+ * CAP_SYS_RESOURCE, which root has outside restricted containers): ElastiCache Serverless admits
+ * 65,000 clients a cache, each a descriptor in one of the workers, and a host's usual limit (1,024
+ * or 20,000) would cap that. Where it cannot, the workers admit what their limit allows
+ * (serverless/proxy/client-limit.ts) and refuse the rest with Redis's own error.
+ */
+export const ENGINE_OPEN_FILES = 70_000;
+let raisable: string | false | undefined;
+
+/** prlimit's path when it can give a process ENGINE_OPEN_FILES (tried once), else false. */
+export function openFilesRaiser(): string | false {
+  if (raisable !== undefined) return raisable;
+  raisable = false;
+  for (const p of ['/usr/bin/prlimit', '/bin/prlimit']) {
+    if (!existsSync(p)) continue;
+    try {
+      execFileSync(p, [`--nofile=${ENGINE_OPEN_FILES}:${ENGINE_OPEN_FILES}`, 'true'], { stdio: 'ignore', timeout: 5000 });
+      raisable = p;
+    } catch { /* not permitted here */ }
+    break;
+  }
+  return raisable;
+}
+
+/** The command that starts the engine: under prlimit with ENGINE_OPEN_FILES when it may raise the limit. */
+export function engineCommand(main: string, config: string, prlimit: string | false = openFilesRaiser()): [string, string[]] {
+  if (prlimit) return [prlimit, [`--nofile=${ENGINE_OPEN_FILES}:${ENGINE_OPEN_FILES}`, process.execPath, main, config]];
+  return [process.execPath, [main, config]];
 }
 
 export class EngineProcess {
@@ -66,7 +97,9 @@ export class EngineProcess {
     mkdirSync(this.paths.dir, { recursive: true, mode: DIR_MODE });
     const log = openSync(this.paths.log, 'a', FILE_MODE);
     try {
-      const child = spawn(process.execPath, [this.mainScript, this.paths.config], {
+      // prlimit execs node in place: the pid is the engine's.
+      const [command, args] = engineCommand(this.mainScript, this.paths.config);
+      const child = spawn(command, args, {
         detached: true, stdio: ['ignore', log, log], cwd: this.paths.dir,
       });
       child.unref();

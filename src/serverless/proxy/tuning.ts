@@ -24,6 +24,8 @@ export interface Tuning {
   throttleMaxDelayMs: number;
   /** Supervisor: least time between two restarts of one worker. */
   restartDelayMs: number;
+  /** Clients the cache admits, shared by its workers (ElastiCache Serverless: maxclients 65,000). */
+  maxClients: number;
 }
 
 export const DEFAULT_TUNING: Tuning = {
@@ -39,6 +41,7 @@ export const DEFAULT_TUNING: Tuning = {
   usageWriteMs: 1000,
   throttleMaxDelayMs: 500,
   restartDelayMs: 200,
+  maxClients: 65_000,
 };
 
 export const TUNING_ENV = 'CACHEFLEET_SERVERLESS_PROXY_TUNING';

@@ -20,6 +20,7 @@ import { Router, type RouterOptions } from './router.js';
 import { Session } from './session.js';
 import { Topology, type TopologyOptions } from './topology.js';
 import { tuningFromEnv } from './tuning.js';
+import { clientsPerWorker, MAX_CLIENTS_ERROR, openFilesLimit } from './client-limit.js';
 import type { ToSupervisor, ToWorker } from './ipc.js';
 
 process.umask(SERVICE_UMASK);
@@ -37,6 +38,7 @@ let ctx: WorkerContext | undefined;
 let servers: { key: string; server: net.Server }[] = [];
 let listenKey = '';
 const sessions = new Set<Session>();
+const fdLimit = openFilesLimit();
 let clientIds = 0;
 
 const readSecret = (file: string) => readFileSync(file, 'utf8').trim();
@@ -117,6 +119,10 @@ async function listen(c: ServerlessProxyConfig, errors: string[]): Promise<void>
 function onClient(socket: tls.TLSSocket, port: number): void {
   if (!ctx || !config) return void socket.destroy();
   if (config.allow && !sourceAllowed(socket.remoteAddress ?? '', config.allow)) return void socket.destroy();
+  if (sessions.size >= clientsPerWorker(tuning.maxClients, config.workers, fdLimit)) {
+    // As Redis past maxclients: the error, then the connection closed.
+    return void socket.end(MAX_CLIENTS_ERROR);
+  }
   socket.setNoDelay(true);
   const s = new Session(ctx, socket, port);
   sessions.add(s);
