@@ -27,7 +27,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import {
-  CreateReplicationGroupCommand, CreateServerlessCacheCommand, DescribeReplicationGroupsCommand, DescribeServerlessCachesCommand,
+  CreateReplicationGroupCommand, CreateServerlessCacheCommand, DescribeCacheClustersCommand, DescribeReplicationGroupsCommand, DescribeServerlessCachesCommand,
   DescribeSnapshotsCommand, ListTagsForResourceCommand,
 } from '@aws-sdk/client-elasticache';
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
@@ -108,7 +108,15 @@ describe('web console in Chromium', { timeout: 150_000, skip }, () => {
     await page.getByRole('heading', { name: GROUP, level: 1 }).waitFor();
     assert.equal(await page.locator('code[data-endpoint="Primary endpoint"]').textContent(), `${primary.Address}:${primary.Port}`);
     await page.locator('tr[data-role="primary"]').waitFor();
+    // Its configuration, each resource linked to its page.
+    const configuration = page.locator('[data-configuration]');
+    const parameterGroup = (await svc.client.send(new DescribeCacheClustersCommand({ CacheClusterId: g.MemberClusters![0]! }))).CacheClusters![0]!.CacheParameterGroup!.CacheParameterGroupName!;
+    assert.match(await configuration.textContent() ?? '', /Engine version7\.0.*User groupsnone.*Encryption at restoff/);
     await page.screenshot({ path: join(SHOTS, 'group.png'), fullPage: true });
+    await configuration.getByRole('link', { name: parameterGroup, exact: true }).click();
+    await page.getByRole('heading', { name: parameterGroup, exact: true, level: 1 }).waitFor();
+    await page.goBack();
+    await page.getByRole('heading', { name: GROUP, level: 1 }).waitFor();
 
     await page.getByRole('button', { name: 'Test failover…' }).click();
     const dialog = page.getByRole('dialog');

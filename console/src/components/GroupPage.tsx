@@ -13,6 +13,7 @@ import { reshardingProgress } from '../group-actions.js';
 import { useState } from 'preact/hooks';
 import { SnapshotsSection } from './SnapshotsSection.js';
 import { TagsSection } from './TagsSection.js';
+import { GroupConfiguration } from './GroupConfiguration.js';
 import { POLL_MS } from './Dashboard.js';
 
 interface GroupView {
@@ -66,6 +67,7 @@ export function GroupPage({ id }: { id: string }) {
       <GroupActions group={g} notice={notice} onDone={done} />
       <EndpointsList group={g} />
       <NodesTable nodes={nodes} onReboot={setRebooting} />
+      <GroupConfiguration group={g} clusters={view.data.clusters} />
       {rebooting && <RebootNodeDialog clusterId={rebooting} onClose={() => setRebooting(undefined)} onDone={done} />}
       <ConnectionSnippets group={g} />
       <MetricCharts clusterIds={g.MemberClusters ?? []} />
