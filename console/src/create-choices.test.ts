@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { familyOfChoice, keepIfOffered, parameterGroupsOf, securityGroupChoices, toggleChoice } from './create-choices.js';
+import { familyOfChoice, keepIfOffered, parameterGroupsOf, securityGroupChoices, toggleChoice, userGroupChoices } from './create-choices.js';
 
 const ENGINES = [
   { Engine: 'redis', EngineVersion: '6.2.14', CacheParameterGroupFamily: 'redis6.x' },
@@ -35,4 +35,11 @@ test('security groups are offered by name with their id, the default group first
   assert.deepEqual(toggleChoice(['sg-1'], 'sg-3', true), ['sg-1', 'sg-3']);
   assert.deepEqual(toggleChoice(['sg-1', 'sg-3'], 'sg-3', true), ['sg-1', 'sg-3'], 'ticked twice: once');
   assert.deepEqual(toggleChoice(['sg-1', 'sg-3'], 'sg-1', false), ['sg-3']);
+});
+
+test("user groups offered are the redis engine's, by id, one not active yet with its status", () => {
+  assert.deepEqual(userGroupChoices([
+    { UserGroupId: 'web', Engine: 'redis', Status: 'active' }, { UserGroupId: 'app', Engine: 'redis', Status: 'creating' },
+    { UserGroupId: 'vk', Engine: 'valkey', Status: 'active' }, { Engine: 'redis' },
+  ]), [{ id: 'app', label: 'app (creating)' }, { id: 'web', label: 'web' }]);
 });

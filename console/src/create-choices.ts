@@ -1,6 +1,6 @@
 // The create form's pickers (pure: tested on plain data): which parameter groups fit the chosen
-// engine version, and the security groups offered, each named as the EC2 console names it.
-import type { SecurityGroup } from './types.js';
+// engine version, the security groups offered, each named as the EC2 console names it, and the user groups.
+import type { SecurityGroup, UserGroup } from './types.js';
 
 export interface EngineChoice { Engine?: string; EngineVersion?: string; CacheParameterGroupFamily?: string }
 export interface ParameterGroupChoice { name: string; family?: string }
@@ -41,4 +41,16 @@ export function securityGroupChoices(groups: readonly SecurityGroup[]): Security
 /** `chosen` with `id` added (after those chosen before it) or removed. */
 export function toggleChoice(chosen: readonly string[], id: string, on: boolean): string[] {
   return on ? [...new Set([...chosen, id])] : chosen.filter((x) => x !== id);
+}
+
+export interface UserGroupChoice { id: string; label: string }
+
+/**
+ * The user groups a redis cache can use (engine redis; valkey's are for valkey caches), by id.
+ * One not active yet is offered with its status: the API says why it cannot be attached.
+ */
+export function userGroupChoices(groups: readonly UserGroup[]): UserGroupChoice[] {
+  return groups.filter((g) => g.UserGroupId && (g.Engine ?? 'redis') === 'redis')
+    .sort((a, b) => a.UserGroupId!.localeCompare(b.UserGroupId!))
+    .map((g) => ({ id: g.UserGroupId!, label: g.Status && g.Status !== 'active' ? `${g.UserGroupId} (${g.Status})` : g.UserGroupId! }));
 }

@@ -22,14 +22,20 @@ export interface CreateValues {
   atRest: boolean;
   inTransit: boolean;
   transitMode: string;
+  /** Access control, as the console's Security step offers it: none, one AUTH token, or a user group (RBAC). */
+  access: AccessControl;
   authToken: string;
+  /** The user group (UserGroupIds) when access is userGroup. */
+  userGroup: string;
   tags: string;
 }
+
+export type AccessControl = 'none' | 'token' | 'userGroup';
 
 export const EMPTY_CREATE: CreateValues = {
   engine: 'redis', engineVersion: '', clusterMode: false, shards: '2', name: '', description: '', nodeType: 'cache.t3.micro',
   replicas: '1', automaticFailover: true, subnetGroup: '', securityGroups: [], parameterGroup: '', snapshotRetention: '0',
-  snapshotWindow: '', maintenanceWindow: '', atRest: false, inTransit: false, transitMode: 'required', authToken: '', tags: '',
+  snapshotWindow: '', maintenanceWindow: '', atRest: false, inTransit: false, transitMode: 'required', access: 'none', authToken: '', userGroup: '', tags: '',
 };
 
 /** Form field → the API parameter(s) it sets; an API error naming one is shown beside the field. */
@@ -40,7 +46,8 @@ export const FIELD_PARAMS: Record<keyof CreateValues, string[]> = {
   subnetGroup: ['CacheSubnetGroupName', 'CacheSubnetGroup'], securityGroups: ['SecurityGroupIds', 'SecurityGroup', 'security group Id'],
   parameterGroup: ['CacheParameterGroupName', 'CacheParameterGroup', 'parameter group'], snapshotRetention: ['SnapshotRetentionLimit'],
   snapshotWindow: ['SnapshotWindow'], maintenanceWindow: ['PreferredMaintenanceWindow'], atRest: ['AtRestEncryptionEnabled'],
-  inTransit: ['TransitEncryptionEnabled'], transitMode: ['TransitEncryptionMode'], authToken: ['AuthToken'], tags: ['Tags', 'Tag'],
+  inTransit: ['TransitEncryptionEnabled'], transitMode: ['TransitEncryptionMode'], access: [], authToken: ['AuthToken'],
+  userGroup: ['UserGroupIds', 'UserGroupId'], tags: ['Tags', 'Tag'],
 };
 
 export function createParams(v: CreateValues): Params {
@@ -69,8 +76,17 @@ export function createParams(v: CreateValues): Params {
     p.TransitEncryptionEnabled = 'true';
     p.TransitEncryptionMode = v.transitMode;
   }
-  if (v.authToken) p.AuthToken = v.authToken;
-  v.tags.split('\n').map((l) => l.trim()).filter(Boolean).forEach((line, i) => {
+  // Only the access control chosen is sent: a token typed before switching to a user group is not.
+  if (v.access === 'token' && v.authToken) p.AuthToken = v.authToken;
+  // UserGroupIds' members have no locationName in botocore's model: UserGroupIds.member.N.
+  if (v.access === 'userGroup' && v.userGroup) p['UserGroupIds.member.1'] = v.userGroup;
+  return Object.assign(p, tagParams(v.tags));
+}
+
+/** One key=value a line → Tags.Tag.N.Key/Value (a line without `=` is a key with no value). */
+export function tagParams(text: string): Params {
+  const p: Params = {};
+  text.split('\n').map((l) => l.trim()).filter(Boolean).forEach((line, i) => {
     const eq = line.indexOf('=');
     p[`Tags.Tag.${i + 1}.Key`] = (eq === -1 ? line : line.slice(0, eq)).trim();
     if (eq !== -1) p[`Tags.Tag.${i + 1}.Value`] = line.slice(eq + 1).trim();
@@ -78,10 +94,19 @@ export function createParams(v: CreateValues): Params {
   return p;
 }
 
+/**
+ * What the form says before asking the API: a user group chosen as the access control but none
+ * picked (sent as is, the cache would be made with no access control at all).
+ */
+export function missingChoices(v: CreateValues): Partial<Record<keyof CreateValues, string>> {
+  return v.access === 'userGroup' && !v.userGroup ? { userGroup: 'Choose a user group, or another access control.' } : {};
+}
+
 /** Faults that are about one field whatever their message says. */
 const FIELD_OF_CODE: Record<string, keyof CreateValues> = {
   ReplicationGroupAlreadyExistsFault: 'name', CacheSubnetGroupNotFoundFault: 'subnetGroup',
   CacheParameterGroupNotFound: 'parameterGroup', CacheSecurityGroupNotFound: 'securityGroups', InvalidSubnet: 'subnetGroup',
+  UserGroupNotFound: 'userGroup', InvalidUserGroupStateFault: 'userGroup',
 };
 
 /** The form field an API error is about (by its code, else the first parameter its message names), if any. */

@@ -8,12 +8,15 @@
  * memory, connections and hits/misses charts draw their points (issue 15's "see the metric charts
  * draw data"), and still do for 1 day and 1 week. Screenshots: create.png (the form with its pickers,
  * a security group offered) and metrics.png, as console.test.ts takes its own.
+ * Then the form's two other paths: a serverless cache (its usage limits and security group; a limit
+ * out of range refused beside its field) and a designed cache whose access control is a user group
+ * (refused beside the user group without TLS in transit, created with it).
  */
 import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  CreateCacheParameterGroupCommand, CreateCacheSubnetGroupCommand, DescribeCacheClustersCommand, DescribeCacheParameterGroupsCommand,
-  DescribeReplicationGroupsCommand,
+  CreateCacheParameterGroupCommand, CreateCacheSubnetGroupCommand, CreateUserCommand, CreateUserGroupCommand, DescribeCacheClustersCommand,
+  DescribeCacheParameterGroupsCommand, DescribeReplicationGroupsCommand, DescribeServerlessCachesCommand, DescribeUserGroupsCommand,
 } from '@aws-sdk/client-elasticache';
 import { AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
@@ -31,10 +34,13 @@ const GROUP = 'pickers-group';
 const PARAMS = 'pickers-params';
 const SECURITY_GROUP = 'pickers-sg';
 const SUBNETS = 'pickers-subnets';
+const SERVERLESS = 'pickers-serverless';
+const RBAC_GROUP = 'pickers-rbac';
+const USER_GROUP = 'pickers-users';
 
 const skip = requireOrSkip(!CHROMIUM && 'chromium (Debian\'s package; scripts/setup.sh --test installs it)');
 
-describe("the create form's subnet group, security groups and parameter group pickers; the new cache's metric charts", { timeout: 90_000, skip }, () => {
+describe("the create form's subnet group, security groups and parameter group pickers; the new cache's metric charts", { timeout: 150_000, skip }, () => {
   const cleanup = useCleanup();
   let svc: TestService;
   let page: Page;
@@ -172,6 +178,69 @@ describe("the create form's subnet group, security groups and parameter group pi
     expectDrawn(await show(() => section.getByRole('button', { name: '1 day' }).click(), '1 day', 300), '1 day');
     expectDrawn(await show(() => section.getByRole('button', { name: '1 week' }).click(), '1 week', 3600), '1 week');
     console.log(`metric charts drawn for 3 ranges: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  });
+
+  test('serverless from the form: only what CreateServerlessCache takes; a limit out of range beside its field; created with its limits and security group', async () => {
+    await page.goto(`${svc.url}/console/#/create`);
+    await page.getByRole('heading', { name: 'Create a Redis cache', exact: true }).waitFor();
+    await page.getByRole('radio', { name: 'Serverless', exact: true }).check();
+    const form = page.getByRole('form', { name: 'Create a serverless cache' });
+    const sgBox = form.getByRole('checkbox', { name: `${SECURITY_GROUP} (${sgId})` });
+    await sgBox.waitFor();
+    assert.equal(await page.getByLabel('Node type').count(), 0, 'no node type: the service sizes a serverless cache');
+    await axeCheck(page, '#/create, serverless');
+
+    await form.getByLabel('Name', { exact: true }).fill(SERVERLESS);
+    await form.getByLabel('Maximum data storage (GB)').fill('5');
+    await form.getByLabel('Maximum ECPU per second').fill('5');
+    await sgBox.check();
+    await form.getByRole('button', { name: 'Create' }).click();
+    const ecpuError = page.locator('#ecpuMax-error');
+    await ecpuError.waitFor();
+    assert.match(await ecpuError.textContent() ?? '', /ECPUPerSecond\.Maximum 5\b.*InvalidParameterValue/);
+    assert.equal(await form.getByLabel('Maximum ECPU per second').getAttribute('aria-invalid'), 'true');
+    assert.deepEqual((await svc.client.send(new DescribeServerlessCachesCommand({}))).ServerlessCaches ?? [], [], 'nothing was created');
+
+    await form.getByLabel('Maximum ECPU per second').fill('5000');
+    await form.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('heading', { name: SERVERLESS, level: 1 }).waitFor();
+    assert.equal(new URL(page.url()).hash, `#/serverless/${SERVERLESS}`);
+    const cache = (await svc.client.send(new DescribeServerlessCachesCommand({ ServerlessCacheName: SERVERLESS }))).ServerlessCaches![0]!;
+    assert.deepEqual([cache.CacheUsageLimits?.DataStorage?.Maximum, cache.CacheUsageLimits?.DataStorage?.Unit, cache.CacheUsageLimits?.ECPUPerSecond?.Maximum,
+      cache.SecurityGroupIds, cache.MajorEngineVersion], [5, 'GB', 5000, [sgId], '7']);
+    // Its page follows it to available (the backing group's two nodes start within seconds).
+    await page.locator('h1 .status[data-status="available"]').waitFor({ timeout: 15_000 });
+  });
+
+  test('a designed cache with a user group as its access control: refused beside the user group without TLS, created with it', async () => {
+    await svc.client.send(new CreateUserCommand({
+      UserId: 'pickers-default', UserName: 'default', Engine: 'redis', AccessString: 'on ~* +@all', Passwords: ['pickers-default-password-0123'] }));
+    await svc.client.send(new CreateUserGroupCommand({ UserGroupId: USER_GROUP, Engine: 'redis', UserIds: ['pickers-default'] }));
+    await waitFor(async () => (await svc.client.send(new DescribeUserGroupsCommand({ UserGroupId: USER_GROUP }))).UserGroups?.[0]?.Status === 'active',
+      { timeoutMs: 10_000, what: 'the user group to be active' });
+
+    await page.goto(`${svc.url}/console/#/create`);
+    await page.getByRole('heading', { name: 'Create a Redis cache', exact: true }).waitFor();
+    await page.getByLabel('Name', { exact: true }).fill(RBAC_GROUP);
+    await page.getByLabel('Replicas', { exact: true }).fill('0');
+    await page.getByRole('radio', { name: /^User group/ }).check();
+    const userGroup = page.getByLabel('User group', { exact: true });
+    await userGroup.locator('option').filter({ hasText: new RegExp(`^${USER_GROUP}$`) }).waitFor({ state: 'attached' });
+    await userGroup.selectOption(USER_GROUP);
+    await page.getByRole('button', { name: 'Create' }).click();
+    const ugError = page.locator('#userGroup-error');
+    await ugError.waitFor();
+    assert.match(await ugError.textContent() ?? '', /UserGroupIds: .*need TransitEncryptionEnabled true.*InvalidParameterCombination/);
+    assert.equal(await userGroup.getAttribute('aria-invalid'), 'true');
+    await axeCheck(page, '#/create with an error beside the user group');
+    const ids = async () => ((await svc.client.send(new DescribeReplicationGroupsCommand({}))).ReplicationGroups ?? []).map((g) => g.ReplicationGroupId);
+    assert.ok(!(await ids()).includes(RBAC_GROUP), 'nothing was created');
+
+    await page.getByLabel('Encryption in transit (TLS)').check();
+    await page.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('heading', { name: RBAC_GROUP, level: 1 }).waitFor();
+    const group = (await svc.client.send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: RBAC_GROUP }))).ReplicationGroups![0]!;
+    assert.deepEqual([group.UserGroupIds, group.TransitEncryptionEnabled, group.AuthTokenEnabled], [[USER_GROUP], true, false]);
   });
 
   test('no CSP violation was reported', () => {

@@ -145,7 +145,8 @@ describe('web console in Chromium', { timeout: 150_000, skip }, () => {
     await page.getByLabel('Name').fill(TLS_GROUP);
     await page.getByLabel('Replicas', { exact: true }).fill('2');
     await page.getByLabel('Encryption in transit (TLS)').check();
-    await page.getByLabel('AUTH token').fill(AUTH_TOKEN);
+    await page.getByRole('radio', { name: /^AUTH token/ }).check();
+    await page.getByLabel('AUTH token', { exact: true }).fill(AUTH_TOKEN);
     await page.getByRole('button', { name: 'Create' }).click();
     await page.getByRole('heading', { name: TLS_GROUP, level: 1 }).waitFor();
     await page.locator('h1 .status[data-status="available"]').waitFor({ timeout: 40_000 });

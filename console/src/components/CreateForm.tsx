@@ -1,11 +1,14 @@
 import { useState } from 'preact/hooks';
 import { ApiError, call } from '../api.js';
 import { familyOfChoice, keepIfOffered, parameterGroupsOf, type EngineChoice, type ParameterGroupChoice } from '../create-choices.js';
-import { createParams, EMPTY_CREATE, fieldOfError, type CreateValues } from '../create-params.js';
+import { createParams, EMPTY_CREATE, fieldOfError, missingChoices, type CreateValues } from '../create-params.js';
 import { groupHref } from '../router.js';
 import { useOnce } from '../use-once.js';
 import { described, Field } from './Field.js';
 import { SecurityGroupsPicker } from './SecurityGroupsPicker.js';
+import { AccessControlFields } from './AccessControlFields.js';
+import { CreateServerlessForm } from './CreateServerlessForm.js';
+import { DeploymentOption, type Deployment } from './DeploymentOption.js';
 
 interface Choices {
   engines: EngineChoice[];
@@ -30,15 +33,16 @@ async function loadChoices(): Promise<Choices> {
 }
 
 /**
- * Create a replication group, in the order of ElastiCache's console: engine, design (cluster
- * mode, shards), name, node type and replicas, network, parameter group, backups and maintenance,
- * encryption, tags. The API validates; its message is shown beside the field it names.
+ * Create a cache, in the order of ElastiCache's console: serverless (CreateServerlessCache, its own
+ * form) or designed; a designed one is a replication group: engine, design (cluster mode, shards), name, node type and replicas, network, parameter group, backups and maintenance,
+ * encryption and access control (AUTH token or user group), tags. The API validates; its message is shown beside the field it names.
  */
 export function CreateForm() {
   const choices = useOnce(loadChoices);
   const [v, setV] = useState<CreateValues>(EMPTY_CREATE);
   const [errors, setErrors] = useState<Partial<Record<keyof CreateValues | 'form', string>>>({});
   const [busy, setBusy] = useState(false);
+  const [deployment, setDeployment] = useState<Deployment>('designed');
   const set = <K extends keyof CreateValues>(k: K) => (e: Event) => {
     const t = e.currentTarget as HTMLInputElement;
     setV((old) => {
@@ -50,6 +54,13 @@ export function CreateForm() {
   };
   const submit = async (e: Event) => {
     e.preventDefault();
+    const missing = missingChoices(v);
+    const first = Object.keys(missing)[0];
+    if (first) {
+      setErrors(missing);
+      document.getElementById(first)?.focus();
+      return;
+    }
     setBusy(true);
     setErrors({});
     try {
@@ -75,7 +86,9 @@ export function CreateForm() {
     <>
       <nav aria-label="Breadcrumb" class="crumbs"><a href="#/">Caches</a> / <span aria-current="page">Create</span></nav>
       <h1>Create a Redis cache</h1>
-      <form class="create" onSubmit={submit} noValidate>
+      <DeploymentOption value={deployment} onChange={setDeployment} />
+      {deployment === 'serverless' ? <CreateServerlessForm /> : (
+      <form class="create" onSubmit={submit} noValidate aria-label="Design your own cache">
         <fieldset>
           <legend>Engine</legend>
           <Field id="engine" label="Engine" error={err.engine}>
@@ -166,9 +179,8 @@ export function CreateForm() {
               </select>
             </Field>
           )}
-          <Field id="authToken" label="AUTH token" error={err.authToken} hint="16-128 printable characters; needs encryption in transit. Empty: none.">
-            <input {...described('authToken', err.authToken, 'hint')} type="password" autocomplete="new-password" value={v.authToken} onInput={set('authToken')} />
-          </Field>
+          <AccessControlFields access={v.access} authToken={v.authToken} userGroup={v.userGroup} errors={err}
+            onChange={(change) => setV((old) => ({ ...old, ...change }))} />
         </fieldset>
         <fieldset>
           <legend>Tags</legend>
@@ -182,6 +194,7 @@ export function CreateForm() {
           <button type="submit" disabled={busy}>{busy ? 'Creating…' : 'Create'}</button>
         </div>
       </form>
+      )}
     </>
   );
 }

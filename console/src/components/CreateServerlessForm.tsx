@@ -1,0 +1,90 @@
+import { useState } from 'preact/hooks';
+import { ApiError, call } from '../api.js';
+import { EMPTY_SERVERLESS, fieldOfServerlessError, SERVERLESS_MAJOR_VERSIONS, serverlessCreateParams, type ServerlessValues } from '../create-serverless.js';
+import { serverlessHref } from '../router.js';
+import { described, Field } from './Field.js';
+import { SecurityGroupsPicker } from './SecurityGroupsPicker.js';
+import { UserGroupSelect } from './UserGroupSelect.js';
+
+type Errors = Partial<Record<keyof ServerlessValues | 'form', string>>;
+
+/**
+ * The create form's serverless path: only what CreateServerlessCache takes (no node type, shards
+ * or replicas: the service sizes the cache within the usage limits). The API validates; its
+ * message is shown beside the field it names. Created, the cache's page shows it becoming available.
+ */
+export function CreateServerlessForm() {
+  const [v, setV] = useState<ServerlessValues>(EMPTY_SERVERLESS);
+  const [errors, setErrors] = useState<Errors>({});
+  const [busy, setBusy] = useState(false);
+  const set = (k: Exclude<keyof ServerlessValues, 'securityGroups'>) => (e: Event) => {
+    const value = (e.currentTarget as HTMLInputElement).value;
+    setV((old) => ({ ...old, [k]: value }));
+  };
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (busy) return;
+    setBusy(true);
+    setErrors({});
+    try {
+      await call('CreateServerlessCache', serverlessCreateParams(v));
+      location.hash = serverlessHref(v.name.trim());
+    } catch (err) {
+      const code = err instanceof ApiError ? err.code : 'Error';
+      const message = err instanceof Error ? err.message : String(err);
+      const field = fieldOfServerlessError(message, code);
+      setErrors({ [field ?? 'form']: `${message} (${code})` });
+      document.getElementById(field ?? 'create-error')?.focus();
+    } finally {
+      setBusy(false);
+    }
+  };
+  const err = errors;
+  const text = (id: Exclude<keyof ServerlessValues, 'securityGroups' | 'userGroup' | 'majorEngineVersion'>, label: string, hint?: string, numeric = false) => (
+    <Field id={id} label={label} error={err[id]} hint={hint}>
+      <input {...described(id, err[id], hint)} {...(numeric ? { inputMode: 'numeric' as const } : {})} value={v[id]} onInput={set(id)} spellcheck={false} />
+    </Field>
+  );
+  return (
+    <form class="create" onSubmit={submit} noValidate aria-label="Create a serverless cache">
+      <fieldset>
+        <legend>Cache settings</legend>
+        {text('name', 'Name', '1-40 letters, digits and hyphens, starting with a letter.')}
+        {text('description', 'Description')}
+        <Field id="majorEngineVersion" label="Engine version" error={err.majorEngineVersion} hint="Redis OSS; minor versions are applied by the service.">
+          <select {...described('majorEngineVersion', err.majorEngineVersion, 'hint')} value={v.majorEngineVersion} onChange={set('majorEngineVersion')}>
+            {SERVERLESS_MAJOR_VERSIONS.map((x) => <option key={x} value={x}>{x}</option>)}
+          </select>
+        </Field>
+      </fieldset>
+      <fieldset>
+        <legend>Usage limits</legend>
+        {text('dataStorageMax', 'Maximum data storage (GB)', '1-5000 GB; empty: no limit.', true)}
+        {text('ecpuMax', 'Maximum ECPU per second', '1,000-15,000,000; empty: no limit.', true)}
+      </fieldset>
+      <fieldset>
+        <legend>Connectivity and security</legend>
+        <p class="hint">A serverless cache always encrypts in transit (TLS) and at rest.</p>
+        <SecurityGroupsPicker chosen={v.securityGroups} error={err.securityGroups} onChange={(ids) => setV((old) => ({ ...old, securityGroups: ids }))} />
+        <UserGroupSelect value={v.userGroup} error={err.userGroup} none="None"
+          onChange={(id) => setV((old) => ({ ...old, userGroup: id }))} />
+      </fieldset>
+      <fieldset>
+        <legend>Backups</legend>
+        {text('snapshotRetention', 'Snapshot retention (days)', '0-35; 0: no automatic backups.', true)}
+        {text('dailySnapshotTime', 'Daily snapshot time', 'UTC, HH:MM, e.g. 04:00; empty: 04:00.')}
+      </fieldset>
+      <fieldset>
+        <legend>Tags</legend>
+        <Field id="tags" label="Tags" error={err.tags} hint="One key=value a line.">
+          <textarea {...described('tags', err.tags, 'hint')} rows={3} value={v.tags} onInput={set('tags')} />
+        </Field>
+      </fieldset>
+      {err.form && <p id="create-error" tabIndex={-1} class="error" role="alert">{err.form}</p>}
+      <div class="dialog-buttons">
+        <a href="#/">Cancel</a>
+        <button type="submit" disabled={busy}>{busy ? 'Creating…' : 'Create'}</button>
+      </div>
+    </form>
+  );
+}
