@@ -18,7 +18,7 @@ export function MetricChart({ title, unit, series, fromSeconds }: { title: strin
       width, height: 160,
       scales: { x: { time: true, range: [now - fromSeconds, now] } },
       // Time labels ("12:45pm") need about 60 px each: wider spacing keeps them apart.
-      axes: [{ stroke: 'currentColor', space: 80 }, { stroke: 'currentColor', label: unit || undefined }],
+      axes: [{ stroke: 'currentColor' }, { stroke: 'currentColor', label: unit || undefined }],
       series: [{}, ...series.map((s, i) => ({ label: s.label, stroke: COLOURS[i % COLOURS.length], width: 1.5, spanGaps: true }))],
       legend: { show: series.length > 1, live: false },
     }, align(series) as uPlot.AlignedData, el);
