@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createCloudWatchApis } from '../../src/api/cloudwatch/model.js';
-import { align, CHARTS, metricQueries } from './metric-queries.js';
+import { align, CHARTS, metricQueries, valueRange } from './metric-queries.js';
 
 test("the charts' GetMetricData parameters decode with CloudWatch's own Query decoder", () => {
   const start = new Date('2026-01-01T00:00:00Z');
@@ -29,4 +29,13 @@ test('series on different timestamps are aligned on one axis, gaps as null', () 
     { label: 'b', times: [20, 30], values: [5, 6] },
   ]), [[10, 20, 30], [1, 2, null], [null, 5, 6]]);
   assert.deepEqual(align([]), [[]]);
+});
+
+test('the value axis keeps every point off the plot\'s edges, 0 included', () => {
+  assert.deepEqual(valueRange(0, 0), [-1, 1]);
+  assert.deepEqual(valueRange(null, null), [-1, 1]);
+  const [lo, hi] = valueRange(0.27, 0.27);
+  assert.ok(lo < 0 && hi > 0.27, `${lo}..${hi}`);
+  const [lo2, hi2] = valueRange(-5, 10);
+  assert.ok(lo2 < -5 && hi2 > 10);
 });

@@ -66,3 +66,15 @@ export function align(series: Series[]): [number[], ...Array<Array<number | null
   });
   return [times, ...columns];
 }
+
+/**
+ * The value axis of a chart: from 0 (or the lowest value, if negative) to a little above the
+ * highest, with a margin below, so that a flat series or a single point at 0 is drawn inside the
+ * plot rather than on its bottom edge, where the plot's clipping hid it.
+ */
+export function valueRange(min: number | null, max: number | null): [number, number] {
+  const lo = Math.min(0, min ?? 0);
+  const hi = Math.max(max ?? 0, lo);
+  const span = hi - lo;
+  return span === 0 ? [lo - 1, hi + 1] : [lo - span * 0.08, hi + span * 0.12];
+}

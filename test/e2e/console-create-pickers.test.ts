@@ -147,7 +147,8 @@ describe("the create form's subnet group, security groups and parameter group pi
       assert.equal(await section.getByRole('button', { name: range }).getAttribute('aria-pressed'), 'true');
       await page.waitForFunction((titles) => titles.every((t) => {
         const chart = [...document.querySelectorAll<HTMLElement>('figure.chart')].find((f) => f.querySelector('figcaption')?.textContent === t);
-        return Number(chart?.dataset.points) > 0 && chart?.querySelector('canvas') !== null;
+        // data-drawn: uPlot has drawn this data for this range (after the paint that changed data-points).
+        return Number(chart?.dataset.points) > 0 && chart?.dataset.drawn === `${chart?.dataset.points}@${chart?.dataset.range}` && chart?.querySelector('canvas') !== null;
       }), charts, { timeout: 10_000 });
       return page.evaluate((titles) => titles.map((t) => {
         const chart = [...document.querySelectorAll<HTMLElement>('figure.chart')].find((f) => f.querySelector('figcaption')?.textContent === t)!;
