@@ -57,6 +57,20 @@ if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);
 }
+// The longest files start first (longest-first scheduling): started last, one of them would leave
+// the other slot idle at the end of the run. Their order, from the slowest-files summary each run
+// prints (a file not listed runs after these, in its usual order; a stale entry only costs time).
+const SLOW_FIRST = [
+  'e2e/serverless-scaling', 'e2e/serverless', 'e2e/ec2-security-groups', 'e2e/console', 'integration/peer-redis-py',
+  'e2e/cluster-mode', 'e2e/tls-preferred', 'e2e/security-groups-enforce', 'e2e/iam-auth', 'e2e/tls-auth',
+  'e2e/log-delivery', 'e2e/iam-cli-boto3', 'integration/snapshot-restore', 'e2e/point-in-time', 'e2e/sigv4',
+  'e2e/backups-kill', 'e2e/cloudwatch-sns', 'integration/snapshot-pitr', 'integration/cluster-migration',
+];
+const rank = (f) => {
+  const i = SLOW_FIRST.findIndex((s) => f.endsWith(`test/${s}.test.js`));
+  return i < 0 ? SLOW_FIRST.length : i;
+};
+files = files.map((f, i) => [f, i]).sort((a, b) => rank(a[0]) - rank(b[0]) || a[1] - b[1]).map(([f]) => f);
 // Two files at a time on a 2-core machine: e2e files start services and many redis-servers, and
 // failover timing tests get flaky when the CPUs are oversubscribed.
 const concurrency = process.env.TEST_CONCURRENCY ?? '2';
@@ -66,7 +80,9 @@ console.log(`running ${files.length} test files (concurrency ${concurrency})`);
 // instead of 1,503, with no failure), so a failing test could go unseen. A file kept alive by a
 // leaked handle is the test cleanup's to prevent (test/helpers/cleanup.ts); the whole run is bounded
 // instead, so a hang ends in a failure after 25 minutes, not in a CI timeout.
-const r = spawnSync(process.execPath, ['--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
+const r = spawnSync(process.execPath, ['--test', `--test-concurrency=${concurrency}`,
+  '--test-reporter=spec', '--test-reporter-destination=stdout',
+  '--test-reporter=./scripts/slowest-files.mjs', '--test-reporter-destination=stdout', ...files],
   { stdio: 'inherit', timeout: 25 * 60_000, killSignal: 'SIGTERM' });
 if (r.signal) console.error(`the test run did not end within 25 minutes (${r.signal}): a test file hangs`);
 process.exit(r.status ?? 1);

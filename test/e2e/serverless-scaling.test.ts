@@ -25,8 +25,9 @@ import { CLI, startService, writeClientCa, type TestService } from '../helpers/s
 import { runOk } from '../helpers/e2e-exec.js';
 import { ADMIN_USER, adminSecret } from '../helpers/node-admin.js';
 import { nodeDirs } from '../helpers/e2e-nodes.js';
-import { backingNode, callFrom, managementAddress } from '../helpers/backing.js';
+import { backingDiagnostics, backingNode, callFrom, managementAddress } from '../helpers/backing.js';
 import { waitFor } from '../../src/util/wait.js';
+import { usageReport, type UsageReport } from '../../src/cli/usage-report.js';
 
 const ENGINE = join(CLI, '..', '..', 'dist', 'src', 'serverless', 'proxy', 'main.js');
 // Shards of 16 MB: a node's own overhead (replication backlog, allocator) stays well under the scale-in threshold.
@@ -45,13 +46,27 @@ describe('serverless autoscaling', { timeout: 330_000 }, () => {
   test('filled past the memory threshold, a cache scales from 1 shard to 2 and 3 online with every key kept, through a shard primary\'s kill -9; emptied, back to 1', {
     skip: existsSync(ENGINE) ? false : `the serverless endpoint engine is not built (${ENGINE} is missing)`,
   }, async () => {
+    try {
+      await scaleThroughEverything();
+    } catch (e) {
+      // What stands behind the endpoint, so that a failure explains itself.
+      const login = { user: ADMIN_USER, password: await adminSecret(svc.dataDir) };
+      console.log(await backingDiagnostics(svc.dataDir, 'grow', svc.logs, login).catch((x: Error) => `no diagnostics: ${x.message}`));
+      throw e;
+    }
+  });
+
+  async function scaleThroughEverything(): Promise<void> {
     await svc.client.send(new CreateServerlessCacheCommand({ ServerlessCacheName: 'grow', Engine: 'redis' }));
     await waitFor(async () => (await svc.client.send(new DescribeServerlessCachesCommand({ ServerlessCacheName: 'grow' }))).ServerlessCaches![0]!.Status === 'available',
       { timeoutMs: 45_000, intervalMs: 250, what: 'the cache to be available' });
     // What `cachefleet usage` and the service's last warnings say, when a scaling does not come.
     const whyNot = (u: unknown) => `usage ${JSON.stringify(u)}\n${svc.logs.filter((l) => /"level":(40|50|60)/.test(l)).slice(-20).join('\n')}`;
-    const usage = async () => JSON.parse((await runOk(process.execPath, [CLI, 'usage', 'grow', '--data-dir', svc.dataDir, '--json'])).stdout);
-    assert.equal((await usage()).Shards, 1);
+    // `cachefleet usage` itself at the start and the end; polled in between by the function it prints
+    // (a node process started every half second would take a core from the scaling it waits for).
+    const usageCli = async () => JSON.parse((await runOk(process.execPath, [CLI, 'usage', 'grow', '--data-dir', svc.dataDir, '--json'])).stdout) as UsageReport;
+    const usage = () => usageReport(svc.dataDir, 'grow');
+    assert.equal((await usageCli()).Shards, 1);
 
     // The service's side: shard 0001's primary, asked from the management address as the service asks it.
     const primary = await backingNode(svc.dataDir, 'grow', '0001-001');
@@ -109,6 +124,7 @@ describe('serverless autoscaling', { timeout: 330_000 }, () => {
       assert.ok((await Promise.all(batch.map((i) => client.set(`key:${i}`, value(i))))).every((r) => r === 'OK'));
       written += batch.length;
     }
+    const firstFill = written;
 
     await waitFor(async () => { const u = await usage(); return u.Shards === 2 && u.Scaling === undefined && /1 → 2 shards/.test(u.LastScaling ?? ''); },
       { timeoutMs: 90_000, intervalMs: 500, what: 'the cache to scale out to 2 shards' }).catch(async (e) => { throw new Error(`${(e as Error).message}: ${whyNot(await usage())}`); });
@@ -138,11 +154,11 @@ describe('serverless autoscaling', { timeout: 330_000 }, () => {
     await waitFor(() => loopOps > opsAtKill + 200, { timeoutMs: 20_000, what: 'the reader/writer to go on after the failover' });
     assert.deepEqual(loopErrors, [], 'the reader/writer saw no error through the kill');
 
-    // Filled again past the threshold, now on both shards: a third shard.
-    while (written < 120_000) {
-      const u = await usage();
-      if (u.Shards >= 3 || u.Scaling !== undefined) break;
-      const batch = Array.from({ length: 1000 }, (_, k) => written + k);
+    // Filled again to the same 80 %, now of both shards (the slots split in halves, so twice the keys
+    // of the first fill), and no further: a third shard. Writing on while the autoscaler decides
+    // would fill the shards to their maxmemory faster than any shard can be added (OOM).
+    while (written < 2 * firstFill) {
+      const batch = Array.from({ length: Math.min(1000, 2 * firstFill - written) }, (_, k) => written + k);
       assert.ok((await Promise.all(batch.map((i) => client.set(`key:${i}`, value(i))))).every((r) => r === 'OK'));
       written += batch.length;
     }
@@ -161,6 +177,9 @@ describe('serverless autoscaling', { timeout: 330_000 }, () => {
     for (let k = 0; k < deleted.length; k += 500) await Promise.all(deleted.slice(k, k + 500).map((i) => client.del(`key:${i}`)));
     await waitFor(async () => { const u = await usage(); return u.Shards === 1 && u.Scaling === undefined && /→ 1 shards/.test(u.LastScaling ?? ''); },
       { timeoutMs: 120_000, intervalMs: 500, what: 'the cache to scale back in to 1 shard' });
+    const atEnd = await usageCli();
+    assert.equal(atEnd.Shards, 1);
+    assert.match(atEnd.LastScaling ?? '', /→ 1 shards/);
     const kept = Array.from({ length: written }, (_, i) => i).filter((i) => i % 10 === 0);
     assert.deepEqual(await Promise.all(kept.map((i) => client.get(`key:${i}`))), kept.map(value));
     assert.equal(await client.get('key:1'), null);
@@ -170,5 +189,5 @@ describe('serverless autoscaling', { timeout: 330_000 }, () => {
     assert.deepEqual(loopErrors, [], 'the reader/writer saw no error through both scalings');
     assert.ok(loopOps > 100, `the reader/writer ran (${loopOps} operations)`);
     for (const [key, v] of last) assert.equal(await loop.get(key), v, key);
-  });
+  }
 });

@@ -45,3 +45,22 @@ export function callFrom(from: string, node: BackingNode, args: string[], login?
     s.write((login ? encode(['AUTH', login.user, login.password]) : '') + encode(args));
   });
 }
+
+/**
+ * What a failing serverless test prints about what stands behind the endpoint: every backing
+ * node's CLUSTER NODES (asked from the management address), the service's last warnings and
+ * resharding lines, and the end of the endpoint engine's log.
+ */
+export async function backingDiagnostics(dataDir: string, cache: string, serviceLogs: string[], login: Login): Promise<string> {
+  const out: string[] = [];
+  const from = await managementAddress(dataDir, cache).catch(() => undefined);
+  for (const key of (await nodeDirs(dataDir)).filter((k) => k.startsWith(`serverless--${cache}-`))) {
+    const node = JSON.parse(await readFile(join(dataDir, 'nodes', key, 'node.json'), 'utf8')) as BackingNode;
+    const nodes = from ? await callFrom(from, node, ['CLUSTER', 'NODES'], login).catch((e: Error) => e.message) : 'no management address';
+    out.push(`${key} (${node.address}:${node.port}):\n${String(nodes)}`);
+  }
+  out.push('the service:', ...serviceLogs.filter((l) => /"level":(40|50|60)|slot|reshard/i.test(l)).slice(-60));
+  const engineLog = await readFile(join(dataDir, 'serverless', cache, 'proxy.log'), 'utf8').catch(() => '');
+  out.push('the endpoint engine:', ...engineLog.split('\n').slice(-40));
+  return out.join('\n');
+}

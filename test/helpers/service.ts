@@ -19,6 +19,7 @@ import { waitFor } from '../../src/util/wait.js';
 import { killVerified, type Cleanup } from './cleanup.js';
 import { registerCredentials } from './e2e-query.js';
 import type { SigningCredentials } from './sigv4-client.js';
+import { fastCliWaiters } from './aws-cli-waiters.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const CLI = join(ROOT, 'bin/cachefleet.js');
@@ -99,7 +100,7 @@ export async function startService(cleanup: Cleanup, opts: { args?: string[]; au
   const credentials: SigningCredentials = { accessKeyId: admin.accessKeyId, secretAccessKey: admin.secretAccessKey };
   registerCredentials(url, credentials);
   const env: NodeJS.ProcessEnv = { ...process.env, AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-    AWS_DEFAULT_REGION: 'us-east-1', AWS_PAGER: '' };
+    AWS_DEFAULT_REGION: 'us-east-1', AWS_PAGER: '', ...await fastCliWaiters(cleanup) };
   delete env['AWS_SESSION_TOKEN'];
   delete env['AWS_PROFILE'];
   // `server --tls`: the SDK trusts the service's CA (a custom https agent), as a user's app would.

@@ -60,9 +60,23 @@ function idempotentWrite(name: string, rest: readonly Buffer[]): boolean {
   return true;
 }
 
+interface Flags { known: boolean; readonly: boolean; write: boolean; blocking: boolean }
+/** The command table's flags by name, looked up once per name (routing runs on every command). */
+const flagCache = new Map<string, Flags>();
+function flagsOf(name: string): Flags {
+  let f = flagCache.get(name);
+  if (!f) {
+    const known = exists(name);
+    f = { known, readonly: known && hasFlag(name, 'readonly'), write: known && hasFlag(name, 'write'), blocking: known && hasFlag(name, 'blocking') };
+    // Unknown names (typos, a module's) are not kept: a client sending random names must not grow the map.
+    if (known) flagCache.set(name, f);
+  }
+  return f;
+}
+
 /** Slot, read/write and blocking of `args` (args[0] the command name, lower-cased as `name`). */
 export function routing(name: string, args: readonly Buffer[]): Routing {
-  const known = exists(name);
+  const { known, readonly, write, blocking: mayBlock } = flagsOf(name);
   const rest = args.slice(1);
   let slot: number | 'crossslot' = -1;
   if (known) {
@@ -83,14 +97,13 @@ export function routing(name: string, args: readonly Buffer[]): Routing {
       }
     }
   }
-  let blocking = known && hasFlag(name, 'blocking');
+  let blocking = mayBlock;
   // XREAD and XREADGROUP block only with BLOCK.
   if (blocking && (name === 'xread' || name === 'xreadgroup')) blocking = rest.some((a) => a.length === 5 && a.toString().toLowerCase() === 'block');
-  const readonly = known && hasFlag(name, 'readonly');
   return {
     slot,
     readonly,
-    write: known && hasFlag(name, 'write'),
+    write,
     blocking,
     idempotent: (readonly && !blocking) || idempotentWrite(name, rest),
   };

@@ -43,3 +43,15 @@ describe('encoders and decode', () => {
     assert.equal(errorText(b('+OK\r\n')), undefined);
   });
 });
+
+describe('encodeCommand', () => {
+  it('writes each argument with its byte length, at the digit-count boundaries, with UTF-8 strings and empty ones', () => {
+    for (const n of [0, 1, 9, 10, 99, 100, 1000, 65536]) {
+      const v = Buffer.alloc(n, 0x61);
+      assert.equal(encodeCommand(['SET', 'k', v]).toString('latin1'), `*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$${n}\r\n${'a'.repeat(n)}\r\n`);
+    }
+    assert.deepEqual(encodeCommand(['SET', 'clé', '€']), b('*3\r\n$3\r\nSET\r\n$4\r\nclé\r\n$3\r\n€\r\n'));
+    const many = Array.from({ length: 12 }, (_, i) => String(i));
+    assert.deepEqual(decode(encodeCommand(many)).value, many.map(b));
+  });
+});

@@ -97,14 +97,32 @@ export function decode(buf: Buffer, start = 0): { value: Value; end: number } {
   }
 }
 
-/** One command as a RESP multibulk. */
+/** One command as a RESP multibulk, written into one buffer (it runs for every command the proxy forwards). */
 export function encodeCommand(args: readonly (Buffer | string)[]): Buffer {
-  const parts: Buffer[] = [Buffer.from(`*${args.length}\r\n`)];
+  let size = 3 + decimalLength(args.length);
   for (const a of args) {
-    const b = typeof a === 'string' ? Buffer.from(a) : a;
-    parts.push(Buffer.from(`$${b.length}\r\n`), b, CRLF);
+    const n = typeof a === 'string' ? Buffer.byteLength(a) : a.length;
+    size += 5 + decimalLength(n) + n;
   }
-  return Buffer.concat(parts);
+  const out = Buffer.allocUnsafe(size);
+  let pos = out.write(`*${args.length}\r\n`, 0, 'latin1');
+  for (const a of args) {
+    const n = typeof a === 'string' ? Buffer.byteLength(a) : a.length;
+    pos += out.write(`$${n}\r\n`, pos, 'latin1');
+    pos += typeof a === 'string' ? out.write(a, pos) : a.copy(out, pos);
+    out[pos++] = 0x0d;
+    out[pos++] = 0x0a;
+  }
+  return out;
+}
+
+function decimalLength(n: number): number {
+  let d = 1;
+  while (n >= 10) {
+    n = Math.floor(n / 10);
+    d++;
+  }
+  return d;
 }
 
 const CRLF = Buffer.from('\r\n');

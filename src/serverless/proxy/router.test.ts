@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { redirection } from './router.js';
+import net from 'node:net';
+import { after, describe, it } from 'node:test';
+import RedisParser from 'redis-parser';
+import { loginOf } from './local-commands.js';
+import { encodeCommand } from './resp.js';
+import { redirection, Router } from './router.js';
+import type { Topology } from './topology.js';
 
 const b = (s: string) => Buffer.from(s);
 
@@ -22,5 +27,39 @@ describe('redirection', () => {
     assert.equal(redirection([ok, moved, abort]), 'MOVED 1 h:1');
     assert.equal(redirection([ok, b('-ERR syntax\r\n'), abort]), undefined);
     assert.equal(redirection([ok, b('+QUEUED\r\n'), b('*1\r\n:1\r\n')]), undefined);
+  });
+});
+
+describe('Router', () => {
+  const servers: net.Server[] = [];
+  after(() => servers.forEach((s) => s.close()));
+
+  it('past its deadline, a slot that keeps moving gets an error with no node address, never the redirection', async () => {
+    // A node that logs in and then answers every command MOVED to itself (a slot whose owners disagree).
+    const server = net.createServer((sock) => {
+      const parser = new RedisParser({
+        returnReply: (cmd: string[]) => sock.write(cmd[0] === 'AUTH' ? '+OK\r\n' : `-MOVED 1 127.0.0.1:${port}\r\n`),
+        returnError: () => {},
+      });
+      sock.on('data', (d) => parser.execute(d));
+      sock.on('error', () => {});
+    });
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as net.AddressInfo).port;
+    const node = { host: '127.0.0.1', port };
+    const shard = { primary: node, replicas: [] };
+    const topology = { map: { shards: [shard], shardOf: () => shard }, refresh: async () => {} } as unknown as Topology;
+    const router = new Router({ connectTimeoutMs: 1000, replyTimeoutMs: 1000, poolSize: 1, retryDeadlineMs: 200, retryDelayMs: 10 }, topology);
+    try {
+      const replies = await new Promise<Buffer[]>((cb) => router.run({
+        frame: encodeCommand(['GET', 'k']), n: 1, slot: 1, replica: false, retrySafe: true, login: loginOf('u', 'p'), proto: 2, lane: 0, cb,
+      }));
+      const text = replies[0]!.toString();
+      assert.match(text, /^-TRYAGAIN /);
+      assert.doesNotMatch(text, /MOVED|127\.0\.0\.1/);
+    } finally {
+      router.closeAll();
+    }
   });
 });

@@ -103,8 +103,15 @@ export class Router {
       }
       const redirect = redirection(replies);
       if (!redirect) return job.cb(replies);
-      if (Date.now() > job.deadline!) return job.cb(replies);
       const [code, , addr] = redirect.split(' ');
+      if (Date.now() > job.deadline!) {
+        // Never a redirection to the client: it would name a node behind the endpoint (which a
+        // cluster client would then try to reach). The command did not run.
+        if (code === 'MOVED' || code === 'ASK') {
+          return job.cb(fail(job, `TRYAGAIN this key's slot is moving between the cache's shards and was not served within ${this.opts.retryDeadlineMs} ms; the command was not run`));
+        }
+        return job.cb(replies);
+      }
       if (code === 'MOVED' || code === 'ASK') {
         const i = addr!.lastIndexOf(':');
         job.target = { host: addr!.slice(0, i), port: Number(addr!.slice(i + 1)) };
