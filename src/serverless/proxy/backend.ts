@@ -159,11 +159,13 @@ export class BackendConnection {
       return;
     }
     // One write per turn of the event loop for all the commands of all the clients sharing this
-    // connection (pipelining, and one TLS record instead of many).
+    // connection (pipelining, and one TLS record instead of many). setImmediate, not nextTick:
+    // nextTick runs after each I/O callback, so every client's read would still make its own
+    // write (and syscall); the check phase comes once the loop has read every ready client.
     this.pendingWrites.push(frame);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
-      process.nextTick(this.flush);
+      setImmediate(this.flush);
     }
   }
 
