@@ -53,15 +53,16 @@ before(async () => {
 
 describe('Functions libraries kept alike by cluster formation (real nodes)', { timeout: 60_000 }, () => {
   it('a library loaded on the old primary once the new shard owns a few slots is on the new shard before its next slot moves', async () => {
-    // A pass with a tiny migration budget: the libraries (none yet) compared, a first batch of slots moved.
-    const first = await formation(1).step(group, clusters);
+    // A pass with a short migration budget (8192 slots take seconds): the libraries (none yet)
+    // compared, a first batch of slots moved (up to 32 begun at once, within the budget).
+    const first = await formation(50).step(group, clusters);
     assert.ok(first.slotsMoved > 0 && first.pendingMoves > 0, `a first batch only: ${JSON.stringify(first)}`);
     const owned = await slotsOf(p2);
     assert.ok(owned.length > 0);
     // FUNCTION LOAD as the endpoint's fan-out sends it with a slot map that does not show p2 yet.
     assert.equal(await p1.client.call('FUNCTION', 'LOAD', LIBRARY), 'kv');
 
-    const f = formation(1);
+    const f = formation(50);
     const second = await f.step(group, clusters);
     assert.equal(second.waiting, undefined);
     assert.ok(second.slotsMoved > 0, 'more slots moved to the new shard this pass');
