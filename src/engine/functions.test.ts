@@ -1,8 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFunctions, libraryCodes, type FunctionsClient } from './functions.js';
+import { applyFunctions, libraryCodes, libraryDiff, type FunctionsClient } from './functions.js';
 
-/** A node's Functions as Redis 7 keeps them: FUNCTION LIST [WITHCODE], DUMP, RESTORE … REPLACE. */
+/** What a pass of 'add' does (functions-sync.ts): read both, compare, apply; the libraries that were missing or differed. */
+async function copyFunctions(source: FunctionsClient, target: FunctionsClient): Promise<string[]> {
+  const wanted = await libraryCodes(source);
+  if (!wanted || wanted.size === 0) return [];
+  const diff = libraryDiff(wanted, (await libraryCodes(target)) ?? new Map<string, string>());
+  await applyFunctions(source, target, 'add', diff);
+  return diff.missing;
+}
+
+/** A node's Functions as Redis 7 keeps them: FUNCTION LIST [WITHCODE], DUMP, RESTORE … REPLACE|FLUSH, FLUSH. */
 class FakeNode {
   readonly sent: string[] = [];
   constructor(readonly libraries = new Map<string, string>(), private readonly redis6 = false) {}
@@ -17,8 +26,13 @@ class FakeNode {
           ...(arg === 'WITHCODE' ? ['library_code', code] : [])]);
       }
       if (sub === 'DUMP') return Buffer.from(JSON.stringify([...this.libraries]));
+      if (sub === 'FLUSH') {
+        this.libraries.clear();
+        return 'OK';
+      }
       if (sub === 'RESTORE') {
-        assert.equal(String(args[3]), 'REPLACE');
+        assert.ok(['REPLACE', 'FLUSH'].includes(String(args[3])), String(args[3]));
+        if (String(args[3]) === 'FLUSH') this.libraries.clear();
         for (const [name, code] of JSON.parse(String(arg)) as Array<[string, string]>) this.libraries.set(name, code);
         return 'OK';
       }
@@ -60,4 +74,23 @@ test('nothing to copy: a source without libraries, or a Redis 6 source, sends no
 test('another error of the source is not taken for "no Functions"', async () => {
   const failing = { call: async () => { throw new Error('LOADING Redis is loading the dataset in memory'); } } as unknown as FunctionsClient;
   await assert.rejects(copyFunctions(failing, new FakeNode().client), /LOADING/);
+});
+
+test("exact: the target ends with the source's libraries and no others, in one RESTORE … FLUSH", async () => {
+  const source = new FakeNode(new Map([['a', lib('a', 2)], ['b', lib('b')]]));
+  const target = new FakeNode(new Map([['a', lib('a', 1)], ['gone', lib('gone')]]));
+  const diff = libraryDiff(source.libraries, target.libraries);
+  assert.deepEqual(diff, { missing: ['a', 'b'], extra: ['gone'] });
+  assert.equal(await applyFunctions(source.client, target.client, 'exact', diff), true);
+  assert.deepEqual(target.libraries, source.libraries);
+  assert.deepEqual(target.sent, ['FUNCTION RESTORE']);
+});
+
+test('exact, the source has none: the target is flushed; add, with only extras: nothing is sent', async () => {
+  const target = new FakeNode(new Map([['gone', lib('gone')]]));
+  const diff = libraryDiff(new Map(), target.libraries);
+  assert.equal(await applyFunctions(new FakeNode().client, target.client, 'add', diff), false);
+  assert.deepEqual(target.sent, []);
+  assert.equal(await applyFunctions(new FakeNode().client, target.client, 'exact', diff), true);
+  assert.equal(target.libraries.size, 0);
 });

@@ -3,7 +3,7 @@
  * the libraries (FCALL runs on the node that owns the key), and nothing carries them from node to
  * node: neither MIGRATE nor DUMP/RESTORE of keys, nor the cluster bus. Like `redis-cli --cluster
  * add-node`, a node that joins is given them with Redis's own `FUNCTION DUMP` and
- * `FUNCTION RESTORE … REPLACE`.
+ * `FUNCTION RESTORE … REPLACE` (or `… FLUSH`, to hold exactly another node's libraries).
  */
 import type { Redis } from 'ioredis';
 
@@ -44,19 +44,38 @@ export async function dumpFunctions(loader: FunctionsClient): Promise<Buffer | u
   return await loader.callBuffer('FUNCTION', 'DUMP') as Buffer;
 }
 
+/** How a target's libraries compare with the wanted ones: missing or held in another version, and held but not wanted. */
+export interface LibraryDiff {
+  missing: string[];
+  extra: string[];
+}
+
+export function libraryDiff(wanted: ReadonlyMap<string, string>, held: ReadonlyMap<string, string>): LibraryDiff {
+  return {
+    missing: [...wanted].filter(([name, code]) => held.get(name) !== code).map(([name]) => name).sort(),
+    extra: [...held.keys()].filter((name) => !wanted.has(name)).sort(),
+  };
+}
+
 /**
- * Gives `target` every library of `source` it lacks or holds in another version (REPLACE: a
- * library of the same name is overwritten, the target's others stay). Nothing is sent when the
- * target already has them all, so repeating it is cheap and harmless. Returns the libraries that
- * were missing or differed (empty: nothing to do).
+ * How a target is brought to the source: 'add' gives it what it lacks or holds in another
+ * version (FUNCTION RESTORE … REPLACE: its other libraries stay); 'exact' makes its libraries
+ * the source's, no more (FUNCTION RESTORE … FLUSH, one atomic command, or FUNCTION FLUSH when the
+ * source has none).
  */
-export async function copyFunctions(source: FunctionsClient, target: FunctionsClient): Promise<string[]> {
-  const wanted = await libraryCodes(source);
-  if (!wanted || wanted.size === 0) return [];
-  const held = (await libraryCodes(target)) ?? new Map<string, string>();
-  const missing = [...wanted].filter(([name, code]) => held.get(name) !== code).map(([name]) => name).sort();
-  if (missing.length === 0) return [];
-  const payload = await source.callBuffer('FUNCTION', 'DUMP') as Buffer;
-  await target.call('FUNCTION', 'RESTORE', payload, 'REPLACE');
-  return missing;
+export type FunctionSyncMode = 'add' | 'exact';
+
+/**
+ * Applies `diff` (libraryDiff of the source's libraries and the target's) to the target with the
+ * source's FUNCTION DUMP; returns whether anything was sent. Nothing is sent when the target is
+ * already as `mode` wants, so repeating it is cheap and harmless.
+ */
+export async function applyFunctions(source: FunctionsClient, target: FunctionsClient, mode: FunctionSyncMode, diff: LibraryDiff): Promise<boolean> {
+  const extra = mode === 'exact' && diff.extra.length > 0;
+  if (diff.missing.length === 0 && !extra) return false;
+  const payload = await dumpFunctions(source);
+  if (payload !== undefined) await target.call('FUNCTION', 'RESTORE', payload, mode === 'exact' ? 'FLUSH' : 'REPLACE');
+  else if (mode === 'exact') await target.call('FUNCTION', 'FLUSH', 'SYNC'); // the source has none (now)
+  else return false;
+  return true;
 }

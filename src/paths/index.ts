@@ -67,6 +67,7 @@ export const SERVERLESS_FILES = {
   status: 'proxy-status.json',
   log: 'proxy.log',
   defaultLogin: 'default-login',
+  compute: 'compute.json',
 } as const;
 
 /** Absolute paths of serverless cache `name`'s files, its directory being `<serverlessDir>/<name>`. */
@@ -80,6 +81,7 @@ export function serverlessPaths(serverlessDir: string, name: string) {
     status: join(d, SERVERLESS_FILES.status),
     log: join(d, SERVERLESS_FILES.log),
     defaultLogin: join(d, SERVERLESS_FILES.defaultLogin),
+    compute: join(d, SERVERLESS_FILES.compute),
   };
 }
 

@@ -1,11 +1,10 @@
 import type { Redis } from 'ioredis';
 import { addSlotsRange, clusterInfo, clusterMyself, clusterNodes, forget, meet, myId, replicate } from '../engine/cluster-admin.js';
 import { parseSlots, type ClusterNode, type SlotRange } from '../engine/cluster-nodes.js';
-import { copyFunctions } from '../engine/functions.js';
 import { migrateSlot } from '../engine/slot-migration.js';
 import type { CacheClusterRecord, NodeGroupRecord, ReplicationGroupRecord } from '../store/index.js';
 import type { ReconcilerDeps } from './deps.js';
-import { functionCopyPlan } from './shard-functions.js';
+import { FunctionsSync } from './functions-sync.js';
 
 /** What one formation pass found; `settled` when the cluster matches the record exactly. */
 export interface FormationResult {
@@ -47,16 +46,20 @@ const MIGRATION_CONCURRENCY = 32;
 
 /**
  * Brings a cluster-mode group's Redis Cluster to its record, one safe step at a time, in the
- * order redis-cli --cluster would: every node meets the others → a new shard's primary gets the
- * Functions libraries → unowned slots are assigned to their shard's primary → slots owned by the
+ * order redis-cli --cluster would: every node meets the others → every primary holds the group's
+ * Functions libraries, a new shard's before it is given slots (functions-sync.ts) → unowned slots
+ * are assigned to their shard's primary → slots owned by the
  * wrong shard migrate (a time-bounded batch per pass, with Redis's own MIGRATING/IMPORTING/MIGRATE
  * protocol) → replicas follow their shard's primary → nodes of removed shards are forgotten.
  * Acts only when every member answered this pass.
  */
 export class ClusterFormation {
   private readonly ids = new Map<string, { runId: string; id: string }>();
+  private readonly functions: FunctionsSync;
 
-  constructor(private readonly d: ReconcilerDeps, private readonly migrationBudgetMs = 2000) {}
+  constructor(private readonly d: ReconcilerDeps, private readonly migrationBudgetMs = 2000) {
+    this.functions = new FunctionsSync(d, (c) => this.client(c));
+  }
 
   private client(c: CacheClusterRecord): Redis {
     return this.d.admin.client(nodeOf(c).address, nodeOf(c).port);
@@ -85,7 +88,8 @@ export class ClusterFormation {
     const result: FormationResult = { settled: false, slotsMoved: 0, keysMoved: 0, pendingMoves: 0, planned: 0 };
 
     if (!(await this.meetAll(p))) return { ...result, waiting: 'the members have not all met yet' };
-    const notCopied = await this.copyFunctions(p);
+    // 2. Every primary holds the group's Functions libraries, a new shard's before it is given slots.
+    const notCopied = await this.functions.step(p.g.id, p.shards, view, ids, clusters);
     if (notCopied) return { ...result, waiting: notCopied };
     const ownerOf = slotOwners(view);
     await this.assignFreeSlots(p, ownerOf);
@@ -123,26 +127,6 @@ export class ClusterFormation {
       }
     }
     return true;
-  }
-
-  /**
-   * 2. A shard about to be given slots gets the libraries of a primary that has some first (FCALL
-   * must work on every key, and nothing else carries Functions: shard-functions.ts). Why it could
-   * not, when it could not: the pass stops there, before any slot moves, and tries again next time.
-   */
-  private async copyFunctions(p: FormationPass): Promise<string | undefined> {
-    const plan = functionCopyPlan(p.shards, p.view, p.ids);
-    if (!plan) return undefined;
-    const source = this.client(p.clusters.get(plan.source)!);
-    for (const target of plan.targets) {
-      try {
-        const copied = await copyFunctions(source, this.client(p.clusters.get(target)!));
-        if (copied.length) this.d.logger.info({ resource: p.g.id, from: plan.source, to: target, libraries: copied }, 'Functions copied to a new shard before it is given slots');
-      } catch (e) {
-        return `the Functions libraries could not be copied from ${plan.source} to ${target} (${(e as Error).message})`;
-      }
-    }
-    return undefined;
   }
 
   /** 3. Slots nobody owns go to the shard the record gives them to (a new cluster). */

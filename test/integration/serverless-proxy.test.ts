@@ -220,6 +220,28 @@ describe('serverless endpoint engine: what clients see', { timeout: 120_000 }, (
     const after = await freshUsage();
     assert.equal(after.throttledCommands - before.throttledCommands, refused);
   });
+
+  it('charges the CPU part of ECPUs (compute.json, from the control plane) to the buckets: small commands refused at the maximum', async () => {
+    await reconfigure({ auth: { mode: 'default', defaultLogin: { user: 'default', passwordFile: join(f.dir, 'admin.pw') } }, limits: { maxArguments: 3999, ecpuPerSecondMax: 20_000 } }, 'g-compute');
+    const r = direct();
+    // By their size alone, 200 GETs are far under 10,000 ECPU/s a worker: all served.
+    const sized = await Promise.allSettled(Array.from({ length: 200 }, () => r.get('{user1}:k1')));
+    assert.equal(sized.filter((x) => x.status === 'fulfilled').length, 200);
+    const before = await freshUsage();
+    // The last period's heavy commands (EVAL loops, SORTs…) cost 30,000 ECPU/s of CPU: over the maximum.
+    writeFileAtomic(join(f.dir, 'compute.json'), JSON.stringify({ at: new Date().toISOString(), ecpuPerSecond: 30_000, forMs: 60_000 }));
+    let refusal = '';
+    await waitFor(async () => {
+      refusal = await r.get('{user1}:k1').then(() => '', (e: Error) => e.message);
+      return refusal !== '';
+    }, { timeoutMs: 10_000, what: 'a GET refused while the CPU part drains the bucket' });
+    assert.match(refusal, /Throttled/);
+    const after = await freshUsage();
+    assert.ok(after.throttledCommands > before.throttledCommands, 'counted as ThrottledCmds');
+    // The next sample finds the heavy commands gone: served again within a second.
+    writeFileAtomic(join(f.dir, 'compute.json'), JSON.stringify({ at: new Date().toISOString(), ecpuPerSecond: 0, forMs: 60_000 }));
+    await waitFor(async () => (await r.get('{user1}:k1').then(() => true, () => false)), { timeoutMs: 5_000, what: 'a GET served again' });
+  });
 });
 
 /** The workers' usage, as written after now. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  addComputeSample, commandDeltas, nodeComputeEcpu, parseCommandStats, simpleBaselineUsec, sizeEcpu,
+  addComputeSample, commandDeltas, nodeComputeEcpu, parseCommandStats, scriptable, simpleBaselineUsec, sizeEcpu,
   type ComputeEcpuSettings, type ComputeUsage, type NodeCommandStats,
 } from './compute-ecpu.js';
 
@@ -47,6 +47,37 @@ describe('ECPUs for CPU time beyond a command\'s size', () => {
     assert.deepEqual(Object.keys(nodeComputeEcpu(stats.commands, false, S).byCommand).sort(), ['zunion', 'zunionstore']);
     assert.equal(nodeComputeEcpu({ exec: { calls: 1, usec: 50_000 }, multi: { calls: 1, usec: 0 } }, false, S).total, 0);
     assert.equal(nodeComputeEcpu({ multi: { calls: 1, usec: 50 } }, true, S).total, 0);
+  });
+
+  it('charges the commands a script ran once: the script only its time beyond theirs (Redis 7.0 counts them in both)', () => {
+    // As measured on 7.0: an EVAL running two ZUNIONSTOREs of 14 ms reports 28.5 ms, the ZUNIONSTOREs 28.4.
+    const r = nodeComputeEcpu({ eval: { calls: 1, usec: 28_500 }, zunionstore: { calls: 2, usec: 28_400 } }, false, S);
+    const zunion = (28_400 - 2 * 0.5) / 4;
+    assert.ok(Math.abs(r.byCommand.zunionstore! - zunion) < 1e-9);
+    assert.ok(Math.abs(r.byCommand.eval! - (28_500 - 0.5 - (28_400 - 1)) / 4) < 1e-9, 'the script: its own 0.1 ms');
+    assert.ok(Math.abs(r.total - (28_500 - 0.5) / 4) < 1e-9, 'the period: the EVAL\'s time, counted once');
+    assert.ok(Math.abs(r.scriptOverlap - zunion) < 1e-9);
+    // Commands a script cannot run (noscript) and the simple ones (not charged on their own) are no overlap.
+    const alone = nodeComputeEcpu({ fcall: { calls: 1, usec: 4000.5 }, subscribe: { calls: 1, usec: 800.5 }, get: { calls: 10, usec: 4000 } }, false, S);
+    assert.equal(alone.scriptOverlap, 0);
+    assert.equal(alone.byCommand.fcall, 1000);
+  });
+
+  it('bounds what a script is charged less when clients ran such commands themselves: each part in full on its own', () => {
+    // A client's ZUNIONSTOREs (8 ms) and an unrelated Lua loop (20 ms) in the same period on one node.
+    const r = nodeComputeEcpu({ evalsha: { calls: 1, usec: 20_000.5 }, zunionstore: { calls: 1, usec: 8000.5 } }, false, S);
+    assert.equal(r.byCommand.zunionstore, 2000);
+    assert.equal(r.byCommand.evalsha, 3000, 'charged 8 ms less than its 20 ms');
+    assert.ok(r.total >= Math.max(5000, 2000) && r.total <= 5000 + 2000, 'between the larger part and the sum');
+    // A script cheaper than those commands: charged nothing, never below zero.
+    const small = nodeComputeEcpu({ eval: { calls: 1, usec: 400.5 }, zunionstore: { calls: 1, usec: 8000.5 } }, false, S);
+    assert.deepEqual(small.byCommand, { zunionstore: 2000 });
+  });
+
+  it('on a replica, the replicated writes are no overlap of a read-only script', () => {
+    const r = nodeComputeEcpu({ eval_ro: { calls: 1, usec: 4000.5 }, zunionstore: { calls: 1, usec: 8000.5 } }, true, S);
+    assert.deepEqual(r.byCommand, { eval_ro: 1000 });
+    assert.ok(scriptable('zunionstore') && scriptable('object|encoding') && !scriptable('subscribe') && !scriptable('fcall'));
   });
 
   it('uses the fixed baseline when the node served too few GET/SETs, and holds a measured one near it', () => {

@@ -26,9 +26,22 @@
  * or whose counters went back (CONFIG RESETSTAT) counts from zero, so nothing is ever negative.
  * AWS charges the higher of the two dimensions; adding `max(0, t − 1)` to the ≥ 1 ECPU the bytes
  * gave is that exactly for commands transferring up to 1 KB, and charges a command heavy in both
- * at most its bytes part more. A known excess: Redis 7's commandstats count a script's time with
- * the commands it runs (redis.call) and those commands again on their own, so a script's heavy
- * commands are charged twice (commandstats cannot tell them from a client's).
+ * at most its bytes part more.
+ *
+ * Scripts (EVAL, EVALSHA, FCALL and their _RO forms): Redis 7.0 counts a script's time with the
+ * commands it runs (redis.call), and those commands again on their own, as if a client had sent
+ * them: their calls, usec, latencystats and total_commands_processed alike (checked on 7.0.15);
+ * nothing in INFO tells a command run inside a script from a client's. So, per node and period,
+ * the scripts' extra time is charged less the extra time of the commands that may run inside a
+ * script (any charged command not flagged `noscript`), at most all of it:
+ *
+ *     script ECPUs = max(0, scripts' extra − those commands' extra) / request_usec
+ *
+ * No microsecond is charged twice. The bound: when clients also send such commands themselves in
+ * the same period to the same node, the scripts are charged up to those commands' extra time less
+ * (so the period's CPU part is at least half of what it would be with every microsecond counted
+ * once: each of the two is charged in full on its own). Before, every command run inside a script
+ * was charged twice.
  */
 import { hasFlag } from '@ioredis/commands';
 import { parseInfo, parseInfoList } from '../../engine/info.js';
@@ -72,6 +85,9 @@ export const SIMPLE_COMMANDS: ReadonlySet<string> = new Set([
   'expire', 'pexpire', 'expireat', 'pexpireat', 'persist', 'hget', 'hset', 'hsetnx', 'hmget', 'hmset', 'hdel',
   'hexists', 'hlen', 'hstrlen', 'hincrby', 'hincrbyfloat',
 ]);
+
+/** Commands that run a script: their time includes that of the commands the script runs. */
+export const SCRIPT_COMMANDS: ReadonlySet<string> = new Set(['eval', 'evalsha', 'eval_ro', 'evalsha_ro', 'fcall', 'fcall_ro']);
 
 /** The execution time of these is the simple baseline (`simple_usec`). */
 const BASELINE_COMMANDS = ['get', 'set'] as const;
@@ -151,28 +167,53 @@ function isWrite(command: string): boolean {
   }
 }
 
+/** Whether a script may run the command (by commandstats' name: the container's flags for `object|encoding`). */
+export function scriptable(name: string): boolean {
+  const parent = name.split('|')[0]!;
+  if (SCRIPT_COMMANDS.has(parent)) return false;
+  try {
+    return !hasFlag(parent, 'noscript');
+  } catch {
+    return true; // not in the command table (a module's): a script may call it
+  }
+}
+
 export interface NodeComputeEcpu {
   /** The extra ECPUs of the period on this node. */
   total: number;
   /** By command, those that cost any. */
   byCommand: Record<string, number>;
   simpleUsec: number;
+  /** The scripts' ECPUs not charged because commands a script may run were charged them on their own. */
+  scriptOverlap: number;
 }
 
 /** The extra ECPUs a node's period of commands cost beyond their size (its deltas, commandDeltas). */
 export function nodeComputeEcpu(deltas: Record<string, CommandCounters>, replica: boolean, s: ComputeEcpuSettings = DEFAULT_COMPUTE_ECPU): NodeComputeEcpu {
   const simpleUsec = simpleBaselineUsec(deltas, s);
   const byCommand: Record<string, number> = {};
-  let total = 0;
+  let scripts = 0;
+  let insideable = 0;
   for (const [name, d] of Object.entries(deltas)) {
     if (d.calls <= 0 || !charged(name, replica)) continue;
     const extra = Math.max(0, d.usec - d.calls * simpleUsec) / s.requestUsec;
-    if (extra > 0) {
-      byCommand[name] = extra;
-      total += extra;
+    if (extra <= 0) continue;
+    byCommand[name] = extra;
+    if (SCRIPT_COMMANDS.has(name.split('|')[0]!)) scripts += extra;
+    else if (scriptable(name)) insideable += extra;
+  }
+  // The scripts' share after what their commands were charged on their own (see the module's comment).
+  const scriptOverlap = Math.min(scripts, insideable);
+  if (scriptOverlap > 0) {
+    const keep = (scripts - scriptOverlap) / scripts;
+    for (const name of Object.keys(byCommand)) {
+      if (!SCRIPT_COMMANDS.has(name.split('|')[0]!)) continue;
+      byCommand[name]! *= keep;
+      if (byCommand[name] === 0) delete byCommand[name];
     }
   }
-  return { total, byCommand, simpleUsec };
+  const total = Object.values(byCommand).reduce((a, b) => a + b, 0);
+  return { total, byCommand, simpleUsec, scriptOverlap };
 }
 
 /**

@@ -19,7 +19,7 @@ import {
   CachedReads, MergedViews, clusterCreate, getServerlessCache, groupCreate, mergeCluster, mergeGroup, serverlessCacheCreate,
   serverlessSpecWrite, type CacheClusterSpec, type ReplicationGroupSpec, type ServerlessCacheSpec,
 } from '../../store/index.js';
-import type { ServerlessProxyConfig } from '../../serverless/proxy/config.js';
+import type { ServerlessComputeCharge, ServerlessProxyConfig } from '../../serverless/proxy/config.js';
 import type { MetricDatum } from '../../metrics/index.js';
 import { silentLogger } from '../../util/logger.js';
 import { waitFor } from '../../util/wait.js';
@@ -47,7 +47,11 @@ const published: MetricDatum[] = [];
 function controller(opts: { installed: boolean; now?: () => Date }): ServerlessController {
   const mainScript = join(engineDir, 'main.js');
   if (opts.installed) writeFileSync(mainScript, STANDIN_ENGINE_SOURCE);
-  const admin = { client: () => ({ info: async () => 'used_memory:1073741824\r\n' }) };
+  // Each node's commandstats: one more 4 ms EVAL at each reading (about 350 ECPUs of CPU part a call).
+  let evals = 0;
+  const info = async (...sections: string[]) => (!sections.includes('commandstats') ? 'used_memory:1073741824\r\n'
+    : `# Server\r\nrun_id:r1\r\n# Replication\r\nrole:master\r\n# Commandstats\r\ncmdstat_eval:calls=${++evals},usec=${evals * 4000},usec_per_call=4000.00\r\n`);
+  const admin = { client: () => ({ info }) };
   const deps = {
     store: t.store, events: t.svc.events, logger: silentLogger, now: opts.now ?? t.svc.now, admin,
   } as unknown as ReconcilerDeps;
@@ -135,13 +139,18 @@ test('the cache waits for its backing group, then starts the engine, turns avail
 
   // Usage: the worker's counters once (not again on every pass), GB-hours from the samples.
   const usage = (await t.store.get('serverlessUsage', 'orders'))!.doc;
-  assert.equal(usage.ecpu, 5);
+  assert.equal(usage.ecpu - (usage.computeEcpu ?? 0), 5, 'by size: the worker\'s counters');
   assert.equal(usage.commands, 4);
   assert.equal(usage.bytesOut, 200);
   assert.equal(usage.lastBytes, 1073741824);
   const stored = published.filter((d) => d.metric.metricName === 'BytesUsedForCache');
   assert.ok(stored.length > 0, 'metrics published once a sample period');
   assert.deepEqual(stored[0]!.metric.dimensions, [{ name: 'clusterId', value: 'orders' }]);
+  // The CPU part of the last sample, for the endpoint's throttling buckets.
+  assert.ok((usage.computeEcpu ?? 0) > 0);
+  const charge = JSON.parse(readFileSync(join(dirOf('orders'), 'compute.json'), 'utf8')) as ServerlessComputeCharge;
+  assert.equal(charge.ecpuPerSecond, usage.computeRate!.ecpuPerSecond);
+  assert.equal(charge.at, usage.computeRate!.at);
 
   // Deletion: the engine exits once proxy.json is gone; the records go once the backing group has.
   const d = (await getServerlessCache(t.store, 'orders'))!;

@@ -222,7 +222,8 @@ export class ServerlessController {
 
   /**
    * Sums the workers' counters and, at most every `usageSampleMs`, samples the data stored and the
-   * backing nodes' commandstats (the ECPUs of CPU time beyond the commands' size, compute-ecpu.ts).
+   * backing nodes' commandstats (the ECPUs of CPU time beyond the commands' size, compute-ecpu.ts),
+   * whose rate the engine charges to its throttling buckets (compute.json).
    */
   private async sampleUsage(v: ServerlessCacheView, g: GroupView, engine: EngineProcess): Promise<void> {
     const stored = await this.d.store.get('serverlessUsage', v.id);
@@ -236,6 +237,9 @@ export class ServerlessController {
         next = addStorageSample(next, bytes, now);
         next = addComputeSample(next, await this.commandStats(g), now, this.o.computeEcpu);
         this.lastSample.set(v.id, now.getTime());
+        // The period's CPU part to the endpoint's throttling, charged until the next sample (two
+        // periods at most: one sample missed leaves no gap, a stopped control plane no charge).
+        engine.writeCompute({ at: now.toISOString(), ecpuPerSecond: next.computeRate?.ecpuPerSecond ?? 0, forMs: 2 * (this.o.usageSampleMs ?? 60_000) });
         // The period's metrics (from the second sample on: the first is the baseline).
         const before = this.published.get(v.id);
         const connections = workers.reduce((n, w) => n + (Number(w.currConnections) || 0), 0);

@@ -10,7 +10,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { DIR_MODE, FILE_MODE, type ServerlessPaths } from '../../paths/index.js';
-import type { ServerlessProxyConfig, ServerlessProxyStatus, ServerlessUsage } from '../../serverless/proxy/config.js';
+import type { ServerlessComputeCharge, ServerlessProxyConfig, ServerlessProxyStatus, ServerlessUsage } from '../../serverless/proxy/config.js';
 import { runsScriptWith } from '../../util/process-info.js';
 
 /** The generation of a config: a hash of everything but the generation, so an unchanged config keeps it. */
@@ -83,6 +83,12 @@ export class EngineProcess {
     if (current === text) return false;
     writeFileAtomic(this.paths.config, text);
     return true;
+  }
+
+  /** Writes compute.json (atomically): the CPU part of ECPUs the workers charge to their buckets. */
+  writeCompute(charge: ServerlessComputeCharge): void {
+    mkdirSync(this.paths.dir, { recursive: true, mode: DIR_MODE });
+    writeFileAtomic(this.paths.compute, `${JSON.stringify(charge)}\n`);
   }
 
   /** Writes a secret file (0600) when its content differs. */

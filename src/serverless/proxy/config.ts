@@ -13,6 +13,9 @@
  *   proxy-status.json      ServerlessProxyStatus
  *   usage-<worker>.json    ServerlessUsage, rewritten about once a second by each worker
  *   proxy.log              stdout/stderr, one JSON object a line
+ *
+ * And one more written by the control plane, followed as proxy.json is but no part of its generation:
+ *   compute.json           ServerlessComputeCharge, rewritten each usage sample
  */
 
 export interface ServerlessProxyConfig {
@@ -62,6 +65,17 @@ export interface ServerlessProxyConfig {
     /** CacheUsageLimits.ECPUPerSecond.Maximum; absent = no throttling. */
     ecpuPerSecondMax?: number;
   };
+}
+
+/**
+ * The CPU part of the cache's ECPUs (reconciler/serverless/compute-ecpu.ts), as of the control
+ * plane's last usage sample: the ECPUs a second of that period, which the workers charge to their
+ * throttling buckets (split among them) from `at` until `at` + `forMs`, or until the next sample.
+ */
+export interface ServerlessComputeCharge {
+  at: string;
+  ecpuPerSecond: number;
+  forMs: number;
 }
 
 export interface ServerlessProxyStatus {

@@ -12,7 +12,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readJson, writeFileAtomic } from '../../endpoints/proxy-files.js';
 import { SERVICE_UMASK } from '../../paths/index.js';
-import type { ServerlessProxyConfig, ServerlessProxyStatus } from './config.js';
+import type { ServerlessComputeCharge, ServerlessProxyConfig, ServerlessProxyStatus } from './config.js';
 import type { ToSupervisor, ToWorker } from './ipc.js';
 import { tuningFromEnv } from './tuning.js';
 
@@ -27,11 +27,13 @@ interface WorkerSlot {
 process.umask(SERVICE_UMASK);
 const configPath = resolve(process.argv[2] ?? '');
 const dir = dirname(configPath);
-const files = { pid: join(dir, 'proxy.pid'), status: join(dir, 'proxy-status.json') };
+const files = { pid: join(dir, 'proxy.pid'), status: join(dir, 'proxy-status.json'), compute: join(dir, 'compute.json') };
 const workerScript = join(dirname(fileURLToPath(import.meta.url)), 'worker.js');
 const tuning = tuningFromEnv();
 const slots: WorkerSlot[] = [];
 let config: ServerlessProxyConfig | undefined;
+/** The last compute.json read (the CPU part of ECPUs), handed to every worker and to each new one. */
+let compute: ServerlessComputeCharge | undefined;
 let stopping = false;
 let lastStatus = '';
 let watcher: FSWatcher | undefined;
@@ -49,7 +51,10 @@ function start(slot: WorkerSlot): void {
   slot.child = child;
   slot.generation = undefined;
   child.on('message', (m: ToSupervisor) => {
-    if (m.type === 'ready' && config) tell(slot, { type: 'config', config });
+    if (m.type === 'ready' && config) {
+      tell(slot, { type: 'config', config });
+      if (compute) tell(slot, { type: 'compute', charge: compute });
+    }
     else if (m.type === 'applied') {
       slot.generation = m.generation;
       slot.listening = m.listening;
@@ -86,6 +91,14 @@ function writeStatus(): void {
   } catch (e) {
     log('warn', 'status not written', { error: (e as Error).message });
   }
+}
+
+/** Reads compute.json; hands a new one to the workers (a missing one: the last charge runs out by itself). */
+function rescanCompute(): void {
+  const next = readJson<ServerlessComputeCharge>(files.compute);
+  if (!next || typeof next.ecpuPerSecond !== 'number' || (compute && next.at === compute.at)) return;
+  compute = next;
+  for (const slot of slots) if (slot.index < (config?.workers ?? 0)) tell(slot, { type: 'compute', charge: next });
 }
 
 /** Reads proxy.json; applies a new generation; stops everything when it is gone. */
@@ -136,13 +149,17 @@ function shutdown(why: string): void {
 
 writeFileAtomic(files.pid, `${process.pid}\n`);
 try {
-  watcher = watch(dir, (_event, name) => { if (name === null || name === basename(configPath)) rescan(); });
+  watcher = watch(dir, (_event, name) => {
+    if (name === null || name === basename(configPath)) rescan();
+    if (name === null || name === basename(files.compute)) rescanCompute();
+  });
 } catch (e) {
   log('warn', 'fs.watch unavailable; polling only', { error: (e as Error).message });
 }
-setInterval(rescan, tuning.configRescanMs);
+setInterval(() => { rescan(); rescanCompute(); }, tuning.configRescanMs);
 process.on('SIGTERM', () => shutdown('SIGTERM'));
 process.on('SIGINT', () => shutdown('SIGINT'));
 process.on('SIGHUP', () => {}); // detached from whoever started it: a closed terminal is no reason to stop
 rescan();
 if (!config) shutdown('no proxy.json');
+rescanCompute();

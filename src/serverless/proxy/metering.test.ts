@@ -40,3 +40,51 @@ describe('EcpuBucket', () => {
     assert.ok(b.waitMs() > 0);
   });
 });
+
+describe('EcpuBucket: the CPU part of ECPUs, charged as a drain', () => {
+  it('a drain under the rate slows the refill: commands get the rest of the rate', () => {
+    let now = 0;
+    const b = new EcpuBucket(1000, () => now);
+    b.setDrain(600, 60_000);
+    b.charge(1400); // the full second's worth and 400 more
+    assert.equal(b.waitMs(), 1001, '400 ECPUs at the 400 a second the drain leaves');
+    now = 1000;
+    assert.ok(b.waitMs() <= 1);
+    now = 2000;
+    b.charge(400);
+    assert.ok(b.waitMs() > 0, 'after a second, the bucket held 400, not 1000');
+  });
+
+  it('a drain over the rate refuses while it lasts (a second\'s debt at most), and the bucket serves again after it', () => {
+    let now = 0;
+    const b = new EcpuBucket(1000, () => now);
+    b.setDrain(3000, 10_000);
+    now = 5000;
+    const wait = b.waitMs();
+    assert.equal(wait, 5000 + 1000 + 1, 'until the drain ends, then the second of debt');
+    now = 10_000;
+    assert.equal(b.waitMs(), 1001);
+    now = 11_000;
+    assert.ok(b.waitMs() <= 1);
+  });
+
+  it('a drain that ends (no new sample) charges nothing after its end; a new one replaces the old', () => {
+    let now = 0;
+    const b = new EcpuBucket(1000, () => now);
+    b.setDrain(5000, 100);
+    now = 100_000;
+    assert.equal(b.waitMs(), 0);
+    b.setDrain(2000, 200_000);
+    b.setDrain(0, 200_000);
+    now = 101_000;
+    assert.equal(b.waitMs(), 0);
+  });
+
+  it('commands\' own charges are not floored: a debt from commands is paid at the rate left by the drain', () => {
+    let now = 0;
+    const b = new EcpuBucket(1000, () => now);
+    b.setDrain(500, 100_000);
+    b.charge(4000); // 3000 of debt
+    assert.equal(b.waitMs(), 6001);
+  });
+});

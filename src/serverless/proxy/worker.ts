@@ -12,7 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import { sourceAllowed } from '../../endpoints/addresses.js';
 import { writeFileAtomic } from '../../endpoints/proxy-files.js';
 import { SERVICE_UMASK } from '../../paths/index.js';
-import type { ServerlessProxyConfig, ServerlessUsage } from './config.js';
+import type { ServerlessComputeCharge, ServerlessProxyConfig, ServerlessUsage } from './config.js';
 import type { WorkerContext } from './context.js';
 import { loginOf } from './local-commands.js';
 import { EcpuBucket, emptyCounters } from './metering.js';
@@ -40,6 +40,8 @@ let listenKey = '';
 const sessions = new Set<Session>();
 const fdLimit = openFilesLimit();
 let clientIds = 0;
+/** The last CPU part of ECPUs the supervisor handed on (compute.json). */
+let compute: ServerlessComputeCharge | undefined;
 
 const readSecret = (file: string) => readFileSync(file, 'utf8').trim();
 
@@ -87,8 +89,19 @@ async function apply(next: ServerlessProxyConfig): Promise<void> {
     else ctx.bucket = new EcpuBucket(share);
   }
   config = next;
+  chargeCompute();
   await listen(next, errors);
   send({ type: 'applied', generation: next.generation, listening: servers.map((s) => s.key), errors });
+}
+
+/**
+ * The CPU part of the cache's ECPUs, this worker's share (the maximum is split alike), drained from
+ * the bucket until the charge's end (on this process's clock, from the control plane's `at`).
+ */
+function chargeCompute(): void {
+  if (!ctx?.bucket || !config || !compute) return;
+  const untilMs = Date.parse(compute.at) + compute.forMs - Date.now();
+  ctx.bucket.setDrain(compute.ecpuPerSecond / Math.max(1, config.workers), performance.now() + Math.max(0, untilMs));
 }
 
 /** (Re)creates the two listeners when the address, ports or certificate changed. */
@@ -158,6 +171,9 @@ process.on('message', (m: ToWorker) => {
       log('error', 'configuration not applied', { error: (e as Error).message });
       send({ type: 'applied', generation: config?.generation ?? '', listening: servers.map((s) => s.key), errors: [(e as Error).message] });
     });
+  } else if (m.type === 'compute') {
+    compute = m.charge;
+    chargeCompute();
   } else if (m.type === 'stop') exit();
 });
 // The supervisor gone means nobody follows proxy.json for this worker any more.
