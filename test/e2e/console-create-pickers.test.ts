@@ -21,11 +21,8 @@ import {
 import { AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { useCleanup } from '../helpers/cleanup.js';
-import type { TestService } from '../helpers/service.js';
-import { CHROMIUM, axeCheck, openConsole, signIn } from '../helpers/browser.js';
-import { requireOrSkip } from '../helpers/prerequisites.js';
+import { axeCheck, skipWithoutChromium, useConsole } from '../helpers/browser.js';
 import { describeGroup, endpoint, primaryClient, waitAvailable } from '../helpers/groups.js';
 import { redisCli } from '../helpers/e2e-exec.js';
 import { waitFor } from '../../src/util/wait.js';
@@ -38,29 +35,24 @@ const SERVERLESS = 'pickers-serverless';
 const RBAC_GROUP = 'pickers-rbac';
 const USER_GROUP = 'pickers-users';
 
-const skip = requireOrSkip(!CHROMIUM && 'chromium (Debian\'s package; scripts/setup.sh --test installs it)');
-
-describe("the create form's subnet group, security groups and parameter group pickers; the new cache's metric charts", { timeout: 150_000, skip }, () => {
+describe("the create form's subnet group, security groups and parameter group pickers; the new cache's metric charts", { timeout: 150_000, skip: skipWithoutChromium() }, () => {
   const cleanup = useCleanup();
-  let svc: TestService;
-  let page: Page;
-  let cspViolations: string[];
-  let shots: string;
+  // Metrics collected every second (ElastiCache's period is 60 s), so the charts have points within seconds.
+  const ui = useConsole(cleanup, { signIn: true, service: { args: ['--metrics-period-seconds', '1'] } });
   let sgId: string;
   let ec2: EC2Client;
 
   before(async () => {
-    // Metrics collected every second (ElastiCache's period is 60 s), so the charts have points within seconds.
-    ({ svc, page, cspViolations, shots } = await openConsole(cleanup, { args: ['--metrics-period-seconds', '1'] }));
+    const { svc } = ui;
     await svc.client.send(new CreateCacheParameterGroupCommand({ CacheParameterGroupName: PARAMS, CacheParameterGroupFamily: 'redis7', Description: 'pickers' }));
     await svc.client.send(new CreateCacheSubnetGroupCommand({ CacheSubnetGroupName: SUBNETS, CacheSubnetGroupDescription: 'pickers', SubnetIds: ['subnet-a'] }));
     ec2 = new EC2Client({ endpoint: svc.url, region: 'us-east-1', credentials: svc.credentials, maxAttempts: 1 });
     cleanup.defer(() => ec2.destroy());
     sgId = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: SECURITY_GROUP, Description: 'pickers' }))).GroupId!;
-    await signIn(page, svc);
   });
 
   test("the pickers offer what exists (parameter groups of the engine's family only); the API's refusal shows beside the field; the cache gets what was picked", async () => {
+    const { svc, page, shots } = ui;
     await page.goto(`${svc.url}/console/#/create`);
     await page.getByRole('heading', { name: 'Create a Redis cache', exact: true }).waitFor();
     const parameterGroup = page.getByLabel('Parameter group');
@@ -104,6 +96,7 @@ describe("the create form's subnet group, security groups and parameter group pi
   });
 
   test("the cache's page draws the CPU, memory, connections and hits/misses charts, and keeps them drawn for 1 day and 1 week", async () => {
+    const { svc, page, shots } = ui;
     const started = Date.now();
     // The cache has the security group picked above, with no inbound rule yet: let this host in first.
     await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: sgId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 6379, ToPort: 6379, IpRanges: [{ CidrIp: '127.0.0.1/32' }] }] }));
@@ -182,6 +175,7 @@ describe("the create form's subnet group, security groups and parameter group pi
   });
 
   test('serverless from the form: only what CreateServerlessCache takes; a limit out of range beside its field; created with its limits and security group', async () => {
+    const { svc, page } = ui;
     await page.goto(`${svc.url}/console/#/create`);
     await page.getByRole('heading', { name: 'Create a Redis cache', exact: true }).waitFor();
     await page.getByRole('radio', { name: 'Serverless', exact: true }).check();
@@ -214,6 +208,7 @@ describe("the create form's subnet group, security groups and parameter group pi
   });
 
   test('a designed cache with a user group as its access control: refused beside the user group without TLS, created with it', async () => {
+    const { svc, page } = ui;
     await svc.client.send(new CreateUserCommand({
       UserId: 'pickers-default', UserName: 'default', Engine: 'redis', AccessString: 'on ~* +@all', Passwords: ['pickers-default-password-0123'] }));
     await svc.client.send(new CreateUserGroupCommand({ UserGroupId: USER_GROUP, Engine: 'redis', UserIds: ['pickers-default'] }));
@@ -245,6 +240,6 @@ describe("the create form's subnet group, security groups and parameter group pi
   });
 
   test('no CSP violation was reported', () => {
-    assert.deepEqual(cspViolations, []);
+    assert.deepEqual(ui.cspViolations, []);
   });
 });

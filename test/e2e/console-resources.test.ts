@@ -6,18 +6,15 @@
  * beside its field, then created and its description edited), axe-core on each page, and each
  * deleted, confirmed by its typed name. Screenshots as console.test.ts takes them.
  */
-import { describe, test, before } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import {
   DescribeCacheParameterGroupsCommand, DescribeCacheParametersCommand, DescribeCacheSubnetGroupsCommand, DescribeUserGroupsCommand, DescribeUsersCommand,
 } from '@aws-sdk/client-elasticache';
 import { DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import type { Page } from 'playwright-core';
 import { useCleanup } from '../helpers/cleanup.js';
-import type { TestService } from '../helpers/service.js';
-import { CHROMIUM, axeCheck, openConsole, signIn } from '../helpers/browser.js';
-import { requireOrSkip } from '../helpers/prerequisites.js';
+import { axeCheck, skipWithoutChromium, useConsole } from '../helpers/browser.js';
 
 const PARAMS = 'console-params';
 const USER = 'console-user';
@@ -25,21 +22,12 @@ const USER_GROUP = 'console-users';
 const SECURITY_GROUP = 'console-sg';
 const SUBNETS = 'console-subnets';
 
-const skip = requireOrSkip(!CHROMIUM && 'chromium (Debian\'s package; scripts/setup.sh --test installs it)');
-
-describe('the console\'s resource pages in Chromium', { timeout: 90_000, skip }, () => {
+describe('the console\'s resource pages in Chromium', { timeout: 90_000, skip: skipWithoutChromium() }, () => {
   const cleanup = useCleanup();
-  let svc: TestService;
-  let page: Page;
-  let SHOTS: string;
-  let cspViolations: string[];
-
-  before(async () => {
-    ({ svc, page, cspViolations, shots: SHOTS } = await openConsole(cleanup));
-    await signIn(page, svc);
-  });
+  const ui = useConsole(cleanup, { signIn: true });
 
   test("resource pages: a parameter group's maxmemory-policy changed on its page (a bad value shows the API's message), a user and a user group holding it, an inbound rule, a subnet group; each deleted, confirmed", async () => {
+    const { svc, page, shots } = ui;
     const started = Date.now();
     const confirmDelete = async (button: string, name: string) => {
       await page.getByRole('button', { name: button, exact: true }).click();
@@ -78,7 +66,7 @@ describe('the console\'s resource pages in Chromium', { timeout: 90_000, skip },
     assert.deepEqual([...values], [['maxmemory-policy', 'allkeys-lru']], 'the good value set, the bad one not');
     await axeCheck(page, `#/parameter-groups/${PARAMS}`);
     await page.evaluate(() => scrollTo(0, 0));
-    await page.screenshot({ path: join(SHOTS, 'parameter-group.png') });
+    await page.screenshot({ path: join(shots, 'parameter-group.png') });
 
     // Users and user groups.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click();
@@ -96,7 +84,7 @@ describe('the console\'s resource pages in Chromium', { timeout: 90_000, skip },
     const [user] = (await svc.client.send(new DescribeUsersCommand({ UserId: USER }))).Users ?? [];
     assert.deepEqual([user?.UserGroupIds, user?.Authentication], [[USER_GROUP], { Type: 'password', PasswordCount: 1 }]);
     await axeCheck(page, '#/users');
-    await page.screenshot({ path: join(SHOTS, 'users.png'), fullPage: true });
+    await page.screenshot({ path: join(shots, 'users.png'), fullPage: true });
 
     // Security groups, through the service's EC2 API.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Security groups' }).click();
@@ -113,7 +101,7 @@ describe('the console\'s resource pages in Chromium', { timeout: 90_000, skip },
     assert.deepEqual(made.map((g) => g.IpPermissions?.map((p) => [p.IpProtocol, p.FromPort, p.ToPort, p.IpRanges?.map((r) => r.CidrIp)])),
       [[['tcp', 6379, 6379, ['10.20.0.0/16']]]]);
     await axeCheck(page, '#/security-groups');
-    await page.screenshot({ path: join(SHOTS, 'security-groups.png'), fullPage: true });
+    await page.screenshot({ path: join(shots, 'security-groups.png'), fullPage: true });
     await confirmDelete(`Delete security group ${SECURITY_GROUP}`, SECURITY_GROUP);
     await sg.waitFor({ state: 'detached' });
 
@@ -134,7 +122,7 @@ describe('the console\'s resource pages in Chromium', { timeout: 90_000, skip },
     await page.getByRole('dialog').getByRole('button', { name: 'Save' }).click();
     await subnets.filter({ hasText: 'edited in the console' }).waitFor();
     await axeCheck(page, '#/subnet-groups');
-    await page.screenshot({ path: join(SHOTS, 'subnet-groups.png') });
+    await page.screenshot({ path: join(shots, 'subnet-groups.png') });
     await confirmDelete(`Delete ${SUBNETS}`, SUBNETS);
     await subnets.waitFor({ state: 'detached' });
 
@@ -154,6 +142,6 @@ describe('the console\'s resource pages in Chromium', { timeout: 90_000, skip },
   });
 
   test('no CSP violation was reported', () => {
-    assert.deepEqual(cspViolations, []);
+    assert.deepEqual(ui.cspViolations, []);
   });
 });

@@ -9,6 +9,7 @@ import { SecurityGroupsPicker } from './SecurityGroupsPicker.js';
 import { AccessControlFields } from './AccessControlFields.js';
 import { CreateServerlessForm } from './CreateServerlessForm.js';
 import { DeploymentOption, type Deployment } from './DeploymentOption.js';
+import { CreateFormFooter } from './CreateFormFooter.js';
 
 interface Choices {
   engines: EngineChoice[];
@@ -71,8 +72,8 @@ export function CreateForm() {
       const message = err instanceof Error ? err.message : String(err);
       const field = fieldOfError(message, code);
       setErrors({ [field ?? 'form']: `${message} (${code})` });
-      const el = document.getElementById(field ?? 'create-error');
-      el?.focus();
+      // A form-wide error focuses itself once drawn (FormError).
+      if (field) document.getElementById(field)?.focus();
     } finally {
       setBusy(false);
     }
@@ -182,17 +183,7 @@ export function CreateForm() {
           <AccessControlFields access={v.access} authToken={v.authToken} userGroup={v.userGroup} errors={err}
             onChange={(change) => setV((old) => ({ ...old, ...change }))} />
         </fieldset>
-        <fieldset>
-          <legend>Tags</legend>
-          <Field id="tags" label="Tags" error={err.tags} hint="One key=value a line.">
-            <textarea {...described('tags', err.tags, 'hint')} rows={3} value={v.tags} onInput={set('tags')} />
-          </Field>
-        </fieldset>
-        {err.form && <p id="create-error" tabIndex={-1} class="error" role="alert">{err.form}</p>}
-        <div class="dialog-buttons">
-          <a href="#/">Cancel</a>
-          <button type="submit" disabled={busy}>{busy ? 'Creating…' : 'Create'}</button>
-        </div>
+        <CreateFormFooter tags={v.tags} tagsError={err.tags} formError={err.form} busy={busy} onTagsInput={set('tags')} />
       </form>
       )}
     </>

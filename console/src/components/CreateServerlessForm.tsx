@@ -5,6 +5,7 @@ import { serverlessHref } from '../router.js';
 import { described, Field } from './Field.js';
 import { SecurityGroupsPicker } from './SecurityGroupsPicker.js';
 import { UserGroupSelect } from './UserGroupSelect.js';
+import { CreateFormFooter } from './CreateFormFooter.js';
 
 type Errors = Partial<Record<keyof ServerlessValues | 'form', string>>;
 
@@ -34,7 +35,7 @@ export function CreateServerlessForm() {
       const message = err instanceof Error ? err.message : String(err);
       const field = fieldOfServerlessError(message, code);
       setErrors({ [field ?? 'form']: `${message} (${code})` });
-      document.getElementById(field ?? 'create-error')?.focus();
+      if (field) document.getElementById(field)?.focus();
     } finally {
       setBusy(false);
     }
@@ -74,17 +75,7 @@ export function CreateServerlessForm() {
         {text('snapshotRetention', 'Snapshot retention (days)', '0-35; 0: no automatic backups.', true)}
         {text('dailySnapshotTime', 'Daily snapshot time', 'UTC, HH:MM, e.g. 04:00; empty: 04:00.')}
       </fieldset>
-      <fieldset>
-        <legend>Tags</legend>
-        <Field id="tags" label="Tags" error={err.tags} hint="One key=value a line.">
-          <textarea {...described('tags', err.tags, 'hint')} rows={3} value={v.tags} onInput={set('tags')} />
-        </Field>
-      </fieldset>
-      {err.form && <p id="create-error" tabIndex={-1} class="error" role="alert">{err.form}</p>}
-      <div class="dialog-buttons">
-        <a href="#/">Cancel</a>
-        <button type="submit" disabled={busy}>{busy ? 'Creating…' : 'Create'}</button>
-      </div>
+      <CreateFormFooter tags={v.tags} tagsError={err.tags} formError={err.form} busy={busy} onTagsInput={set('tags')} />
     </form>
   );
 }

@@ -3,6 +3,7 @@ import { call } from '../api.js';
 import { CREATE_SNAPSHOT_FIELDS } from '../snapshots.js';
 import { described, Field } from './Field.js';
 import { errorOfField } from '../snapshot-errors.js';
+import { FormError } from './FormError.js';
 
 /** "Create snapshot" of a group: a name, validated by the API (its message shown beside the field). */
 export function CreateSnapshotForm({ groupId, onDone }: { groupId: string; onDone: () => void }) {
@@ -23,7 +24,8 @@ export function CreateSnapshotForm({ groupId, onDone }: { groupId: string; onDon
     } catch (err) {
       const found = errorOfField(CREATE_SNAPSHOT_FIELDS, err);
       setErrors(found);
-      document.getElementById(found.name ? 'snapshot-name' : 'snapshot-create-error')?.focus();
+      // A form-wide error focuses itself once drawn (FormError).
+      if (found.name) document.getElementById('snapshot-name')?.focus();
     } finally {
       setBusy(false);
     }
@@ -34,7 +36,7 @@ export function CreateSnapshotForm({ groupId, onDone }: { groupId: string; onDon
         <input {...described('snapshot-name', errors.name, 'hint')} value={name} onInput={(e) => setName(e.currentTarget.value)} spellcheck={false} />
       </Field>
       <button type="submit" disabled={busy}>{busy ? 'Creating…' : 'Create snapshot'}</button>
-      {errors.form && <p id="snapshot-create-error" tabIndex={-1} class="error" role="alert">{errors.form}</p>}
+      <FormError id="snapshot-create-error" message={errors.form} />
       <p role="status" class="muted">{notice}</p>
     </form>
   );

@@ -1,4 +1,14 @@
-/** An API error about no one field of a form, shown at its foot. */
-export function FormError({ message }: { message?: string }) {
-  return message ? <p class="error" role="alert">{message}</p> : null;
+import { useEffect, useRef } from 'preact/hooks';
+
+/**
+ * An API error about no one field of a form, shown at its foot. With an `id`, it takes the focus
+ * when it shows a message (programmatic focus only: it is not a Tab stop). The form's submit
+ * handler cannot focus it: the paragraph is drawn only after the handler has set the error.
+ */
+export function FormError({ message, id }: { message?: string; id?: string }) {
+  const ref = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (id && message) ref.current?.focus();
+  }, [id, message]);
+  return message ? <p ref={ref} id={id} tabIndex={id ? -1 : undefined} class="error" role="alert">{message}</p> : null;
 }
