@@ -35,6 +35,7 @@ import { GB } from '../../src/resources/serverless-scaling.js';
 import { readWorkerUsage } from '../../src/reconciler/serverless/engine-process.js';
 import { DEFAULT_COMPUTE_ECPU, parseCommandStats } from '../../src/reconciler/serverless/compute-ecpu.js';
 import { ecpuOf } from '../../src/serverless/proxy/metering.js';
+import { usageReport } from '../../src/cli/usage-report.js';
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
@@ -203,7 +204,8 @@ describe('serverless caches', { timeout: 120_000 }, () => {
     // Everything sent so far counted: the workers' counters rewritten and the nodes sampled (every 2 s) since.
     const settled = async () => {
       const after = Date.now();
-      await waitFor(async () => Date.parse((await usage()).SampledAt) > after && readWorkerUsage(dir).every((w) => Date.parse(w.writtenAt) > after),
+      // Polled through the function `cachefleet usage` prints; the command itself reads the result.
+      await waitFor(async () => Date.parse((await usageReport(svc.dataDir, 'js-cache')).SampledAt ?? '') > after && readWorkerUsage(dir).every((w) => Date.parse(w.writtenAt) > after),
         { timeoutMs: 15_000, intervalMs: 200, what: 'a usage sample after the commands' });
       return usage();
     };
