@@ -1,6 +1,6 @@
 /**
  * The serverless endpoint engine's cost (src/serverless/proxy), on raw redis-servers (no service):
- * a 1-shard Redis Cluster behind the engine (2 workers, TLS), against a TLS port of the same kind
+ * a 1-shard Redis Cluster behind the engine (the service's number of workers, TLS), against a TLS port of the same kind
  * of node reached directly ("a direct TLS node"), both on this machine's loopback.
  * - GET and SET throughput, redis-benchmark -c 50, pipelines of 1 and 16 (ratio endpoint / direct);
  * - latency added: p50 and p99 of GET with one client (-c 1), endpoint minus direct;
@@ -16,6 +16,7 @@ import { Redis } from 'ioredis';
 import { readJson } from '../src/endpoints/proxy-files.js';
 import type { ServerlessUsage } from '../src/serverless/proxy/config.js';
 import { waitFor } from '../src/util/wait.js';
+import { defaultEngineWorkers } from '../src/reconciler/serverless/options.js';
 import { Cleanup as TestCleanup } from '../test/helpers/cleanup.js';
 import { tlsPortArgs } from '../test/helpers/endpoints-tls.js';
 import { REDIS_SERVER } from '../test/helpers/redis.js';
@@ -64,9 +65,9 @@ export async function measureServerlessProxy(quick: boolean): Promise<Serverless
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    // CACHEFLEET_BENCH_ENGINE_WORKERS: the engine's worker processes (default 2, the service's default).
-    const workers = Number(process.env.CACHEFLEET_BENCH_ENGINE_WORKERS ?? 2);
-    progress(`a 1-shard cluster behind the engine (${workers} workers), and a direct TLS node`);
+    // CACHEFLEET_BENCH_ENGINE_WORKERS: the engine's worker processes (default: the service's, half the cores).
+    const workers = Number(process.env.CACHEFLEET_BENCH_ENGINE_WORKERS ?? defaultEngineWorkers());
+    progress(`a 1-shard cluster behind the engine (${workers} worker${workers === 1 ? "" : "s"}), and a direct TLS node`);
     const f = await serverlessFixture(cleanup, { shards: 1, replicas: 0, workers });
     await startEngine(cleanup, f);
     const node = f.shards[0]![0]!;

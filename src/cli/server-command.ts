@@ -35,6 +35,7 @@ export function registerServerCommand(program: Command): void {
     .option('--health-interval-ms <ms>', 'fast health period: process liveness of every node, pings of suspected and down nodes', int, 100)
     .option('--health-idle-interval-ms <ms>', 'how often a healthy node is pinged (a process exit is seen at once)', int, 1000)
     .option('--serverless-engine <main.js>', "the serverless endpoint engine's entry point (default: the one built beside the service; tests use a stand-in)")
+    .option('--serverless-engine-workers <n>', "worker processes of each serverless cache's endpoint engine (default: half the machine's cores, at least 1)", int)
     .option('--serverless-cache-quota <n>', 'serverless caches the service allows; CreateServerlessCache beyond it gets ServerlessCacheQuotaForCustomerExceededFault', int, 40)
     .option('--health-down-after <n>', 'failed pings in a row before a node is down', int, 3)
     .option('--flap-window-ms <ms>', 'a node that came back from down twice in this period needs 4x the failed pings (timeouts only) to be down again', int, 60_000)
@@ -61,6 +62,9 @@ export function registerServerCommand(program: Command): void {
       if (o.snapshotQuota < 0) throw new Error(`--snapshot-quota must be 0 or more (got ${o.snapshotQuota})`);
       if ((o.tlsCert || o.tlsKey) && !o.tls) throw new Error('--tls-cert and --tls-key need --tls');
       if (Boolean(o.tlsCert) !== Boolean(o.tlsKey)) throw new Error('--tls-cert and --tls-key go together: give both');
+      if (o.serverlessEngineWorkers !== undefined && (o.serverlessEngineWorkers < 1 || o.serverlessEngineWorkers > 64)) {
+        throw new Error(`--serverless-engine-workers must be between 1 and 64 (got ${o.serverlessEngineWorkers})`);
+      }
       if (o.metricsPeriodSeconds < 1) throw new Error(`--metrics-period-seconds must be 1 or more (got ${o.metricsPeriodSeconds})`);
       const snapshotS3 = snapshotS3Config(o);
       const config: ServiceConfig = defaultConfig({
@@ -70,7 +74,8 @@ export function registerServerCommand(program: Command): void {
         driftCheckIntervalMs: o.driftCheckIntervalMs, alarmIntervalMs: o.alarmIntervalMs, logDeliveryIntervalMs: o.logDeliveryIntervalMs, iamConnectionMaxMs: o.iamConnectionMaxMs, iamAuthPath: o.iamAuthPath, healthIntervalMs: o.healthIntervalMs,
         healthIdleIntervalMs: o.healthIdleIntervalMs,
         healthDownAfter: o.healthDownAfter, flapWindowMs: o.flapWindowMs, stopNodesOnExit: o.stopNodesOnExit, logLevel: o.logLevel,
-        acceptAnyCredentials: o.insecureAcceptAnyCredentials, snapshotQuota: o.snapshotQuota, serverlessCacheQuota: o.serverlessCacheQuota, ...(o.serverlessEngine ? { serverlessEngineScript: resolve(o.serverlessEngine) } : {}), automaticBackups: o.automaticBackups, pitrFlushMs: o.pitrFlushMs,
+        acceptAnyCredentials: o.insecureAcceptAnyCredentials, snapshotQuota: o.snapshotQuota, serverlessCacheQuota: o.serverlessCacheQuota, ...(o.serverlessEngine ? { serverlessEngineScript: resolve(o.serverlessEngine) } : {}),
+        ...(o.serverlessEngineWorkers ? { serverlessEngineWorkers: o.serverlessEngineWorkers } : {}), automaticBackups: o.automaticBackups, pitrFlushMs: o.pitrFlushMs,
         tls: { enabled: Boolean(o.tls), ...(o.tlsCert ? { certFile: resolve(o.tlsCert) } : {}), ...(o.tlsKey ? { keyFile: resolve(o.tlsKey) } : {}) },
         metricsPeriodMs: o.metricsPeriodSeconds * 1000, metricsAllow: o.metricsAllow,
         ...(o.metricsPort !== undefined ? { metricsPort: o.metricsPort } : {}),

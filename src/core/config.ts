@@ -53,6 +53,8 @@ export interface ServiceConfig {
   serverlessCacheQuota: number;
   /** The serverless endpoint engine's entry point (a `main.js`); default the one built beside the service. */
   serverlessEngineScript?: string;
+  /** Worker processes of each serverless cache's endpoint engine; default {@link defaultEngineWorkers}. */
+  serverlessEngineWorkers?: number;
   /** How serverless caches scale by themselves (reconciler/serverless/autoscaler.ts). */
   serverlessScaling: ServerlessScalingSettings;
   /**

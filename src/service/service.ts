@@ -200,6 +200,7 @@ export class CachefleetService {
           // Serverless caches: data storage is sampled once a metrics period (GB-hours).
           serverless: { dataDir: config.dataDir, usageSampleMs: config.metricsPeriodMs, scaling: { settings: config.serverlessScaling, svc: services },
             ...(config.serverlessEngineScript ? { mainScript: config.serverlessEngineScript } : {}), metrics: metrics.store,
+            ...(config.serverlessEngineWorkers ? { workers: config.serverlessEngineWorkers } : {}),
             ...(installation.managementAddress ? { managementAddress: installation.managementAddress } : {}) },
           onPass: (ms) => own.reconcilePass(ms) },
         { intervalMs: config.reconcileIntervalMs, fastIntervalMs: config.fastReconcileIntervalMs,

@@ -29,7 +29,7 @@ import { NetworkPolicy } from '../network-policy.js';
 import { finalSnapshotGate } from '../backups/final-snapshot.js';
 import type { ReconcilerDeps } from '../deps.js';
 import { EngineProcess, configGeneration } from './engine-process.js';
-import type { ServerlessOptions } from './options.js';
+import { defaultEngineWorkers, type ServerlessOptions } from './options.js';
 import { serverlessMetricData } from './metrics.js';
 import { addStorageSample, addWorkerUsage, emptyUsage } from './usage.js';
 import { addComputeSample, parseCommandStats, type NodeCommandStats } from './compute-ecpu.js';
@@ -142,7 +142,7 @@ export class ServerlessController {
         ...(this.o.managementAddress ? { sourceAddress: this.o.managementAddress } : {}),
       },
       auth: c.userGroupId ? { mode: 'user-group' } : { mode: 'default', defaultLogin: { user: 'default', passwordFile: engine.paths.defaultLogin } },
-      workers: this.o.workers ?? 2,
+      workers: this.o.workers ?? defaultEngineWorkers(),
       limits: { maxArguments: SERVERLESS_MAX_ARGUMENTS, ...(ecpuMax !== undefined ? { ecpuPerSecondMax: ecpuMax } : {}) },
     };
     return { ...body, generation: configGeneration(body) };
