@@ -67,7 +67,7 @@ export async function measureServerlessProxy(quick: boolean): Promise<Serverless
   try {
     // CACHEFLEET_BENCH_ENGINE_WORKERS: the engine's worker processes (default: the service's, half the cores).
     const workers = Number(process.env.CACHEFLEET_BENCH_ENGINE_WORKERS ?? defaultEngineWorkers());
-    progress(`a 1-shard cluster behind the engine (${workers} worker${workers === 1 ? "" : "s"}), and a direct TLS node`);
+    progress(`a 1-shard cluster behind the engine (${workers} worker${workers === 1 ? '' : 's'}), and a direct TLS node`);
     const f = await serverlessFixture(cleanup, { shards: 1, replicas: 0, workers });
     await startEngine(cleanup, f);
     const node = f.shards[0]![0]!;
