@@ -9,6 +9,7 @@
  *   GetMetricData, failover, durability, cluster mode: one section each),
  *   iam module (IAM logins checked on the node by the IAM auth module vs a plain node, TLS: raw redis-servers, no service),
  *   backups (capture, restore into 1 and 3 shards, primary latency during a capture: raw redis-servers, no service),
+ *   restore 3 shards (only with `--only 'restore 3 shards'`: the backups section's restore into 3 shards, by phase and process),
  *   point-in-time restore's replay (a recorded stream of 1,000,000 writes replayed to a second: raw redis-servers),
  *   serverless proxy (the serverless endpoint engine vs a direct TLS node: throughput, latency added, ECPUs: raw redis-servers),
  *   metrics collection's CPU at 100 and 1,000 nodes, every 60 s and 10 s (real nodes and simulated INFO, no service),
@@ -20,6 +21,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg, release } from 'node:os';
 import { backupsRows, measureBackups } from './backups.js';
+import { measureRestoreThree, restoreThreeRows } from './backups-restore3.js';
 import { measureCreateTime, type CreateTimeResult } from './create-time.js';
 import { clusterCreateRows, measureClusterCreate } from './create-cluster-time.js';
 import { measureDescribe, type DescribeResult } from './describe-latency.js';
@@ -149,7 +151,7 @@ async function main(): Promise<number> {
   let clusterDetails: string[] = [];
   try {
     // Sections on raw redis-servers alone: `--only <name>` runs them without starting the service.
-    const standalone = new Set(['backups', 'pitr', 'iam module', 'metrics', 'serverless scaling']);
+    const standalone = new Set(['backups', 'restore 3 shards', 'pitr', 'iam module', 'metrics', 'serverless scaling']);
     if (!only || !standalone.has(only)) {
       const svc = await startService(cleanup);
       console.log(`service: ${svc.url}, endpoint router ${svc.router}, endpoint range ${svc.cidr}`);
@@ -243,6 +245,19 @@ async function main(): Promise<number> {
         if (!cleanup.interrupted) {
           console.error(`backups failed: ${(e as Error).stack ?? e}`);
           rows.push({ measure: 'backups', value: `FAILED: ${(e as Error).message.split('\n')[0]}`, goal: '', ok: false });
+        }
+      }
+    }
+    // Not in a full run: the backups section measures the same restore; this one takes it apart.
+    if (only === 'restore 3 shards') {
+      progress('— restore 3 shards');
+      try {
+        rows.push(...restoreThreeRows(await measureRestoreThree({ keys: quick ? 100_000 : 1_000_000, rounds: quick ? 1 : 3 })));
+      } catch (e) {
+        failed = true;
+        if (!cleanup.interrupted) {
+          console.error(`restore 3 shards failed: ${(e as Error).stack ?? e}`);
+          rows.push({ measure: 'restore 3 shards', value: `FAILED: ${(e as Error).message.split('\n')[0]}`, goal: '', ok: false });
         }
       }
     }

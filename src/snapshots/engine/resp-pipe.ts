@@ -1,13 +1,9 @@
 /**
- * A pipelined RESP connection for bulk work (a restore's DUMP/RESTORE stream): commands are
+ * A pipelined RESP connection (a restore's SCAN of its loader, pipe-mover.ts): commands are
  * written as they come, many in flight, and every reply goes to the handler given with its
  * command, in order. Replies are parsed by redis-parser with `returnBuffers` (bulk strings are
- * length-prefixed slices, their bytes never scanned), so a DUMP payload goes from the loader's
- * reply to the target's RESTORE without being looked at.
- *
- * ioredis does the same with a promise, a command object and a queue entry per command; at a
- * million keys (two loader commands and one RESTORE each) that bookkeeping costs more CPU than
- * the nodes' own work, on the same two cores.
+ * length-prefixed slices, their bytes never scanned). The keys' own stream (PTTL/DUMP replies in,
+ * RESTOREs out) goes through dump-reader.ts and target-stream.ts instead, which make nothing per key.
  */
 import type net from 'node:net';
 import { once } from 'node:events';

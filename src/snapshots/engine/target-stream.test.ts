@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import RedisParser from 'redis-parser';
+import { ReplyCounter, RestoreWriter } from './target-stream.js';
+
+/** The commands in `wire`, as a server's parser would read them (RESP arrays of bulk strings). */
+function parse(wire: Buffer): Buffer[][] {
+  const out: Buffer[][] = [];
+  const parser = new RedisParser({ returnBuffers: true, returnReply: (r: Buffer[]) => out.push(r), returnError: (e: Error) => { throw e; } });
+  parser.execute(wire);
+  return out;
+}
+
+describe('RestoreWriter', () => {
+  it('writes RESTORE key ttl payload REPLACE, payloads intact across buffer ends, in FLUSH-sized writes', () => {
+    const writes: Buffer[] = [];
+    const w = new RestoreWriter((b, done) => { writes.push(Buffer.from(b)); done(); }, 100);
+    const small = Buffer.from([0, 1, 2, 13, 10, 36, 42, 9, 0]);
+    const big = Buffer.from(Array.from({ length: 1000 }, (_, i) => i % 251));
+    w.begin(Buffer.from('k\r\n'), 1234, small.length);
+    w.payload(small, 0, 4);
+    w.payload(small, 4, small.length);
+    w.end();
+    w.begin(Buffer.from('x'), 0, big.length);
+    for (let i = 0; i < big.length; i += 37) w.payload(big, i, Math.min(big.length, i + 37));
+    w.end();
+    w.command(Buffer.from('*1\r\n$4\r\nPING\r\n'));
+    w.flush();
+    assert.ok(writes.length > 5, 'a payload larger than the buffer goes out in several writes');
+    const got = parse(Buffer.concat(writes));
+    assert.equal(w.commands, 3);
+    assert.deepEqual(got[0]!.map(String).slice(0, 3), ['RESTORE', 'k\r\n', '1234']);
+    assert.ok(got[0]![3]!.equals(small));
+    assert.equal(String(got[0]![4]), 'REPLACE');
+    assert.deepEqual(got[1]!.map(String).slice(0, 3), ['RESTORE', 'x', '0']);
+    assert.ok(got[1]![3]!.equals(big));
+    assert.deepEqual(got[2]!.map(String), ['PING']);
+  });
+});
+
+describe('ReplyCounter', () => {
+  it('counts reply lines cut anywhere, and keeps the first error', () => {
+    const wire = Buffer.from('+OK\r\n+OK\r\n-OOM command not allowed when used memory > \'maxmemory\'.\r\n+OK\r\n-ERR second\r\n+PONG\r\n');
+    for (let cut = 0; cut <= wire.length; cut++) {
+      const c = new ReplyCounter();
+      c.feed(wire.subarray(0, cut));
+      c.feed(wire.subarray(cut));
+      assert.equal(c.count, 6, `cut at ${cut}`);
+      assert.equal(c.error, 'OOM command not allowed when used memory > \'maxmemory\'.', `cut at ${cut}`);
+    }
+  });
+});

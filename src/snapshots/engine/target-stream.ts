@@ -1,0 +1,208 @@
+/**
+ * One target primary's side of the pipelined restore (pipe-mover.ts): RESTORE commands are
+ * written in place into large buffers (no object per key) and handed to the socket FLUSH_BYTES at
+ * a time, and the node's replies are counted, not parsed into values. Every command this stream
+ * sends (AUTH, SELECT, RESTORE, PING) is answered by one line: `+…\r\n` or an error `-…\r\n`, so
+ * counting line ends counts replies, and only an error line is read.
+ *
+ * The first error reply is kept (see {@link TargetStream.failure}); the socket failing or closing
+ * is a failure too. Measured at a million keys (bench/backups.ts), a parser building a value and
+ * calling a handler per reply was as much CPU as the targets' own RESTOREs.
+ */
+import type net from 'node:net';
+import { once } from 'node:events';
+import type { NodeTarget } from '../types.js';
+import { authCommand, encodeCommand, openRawConnection } from './raw-connection.js';
+
+/** Bytes of RESTOREs gathered before they are written: few large writes, the node wakes up to work. */
+export const FLUSH_BYTES = 1 << 20;
+
+const CR = 13;
+const LF = 10;
+const MINUS = 45;
+
+/** `*5\r\n$7\r\nRESTORE\r\n$<key length>\r\n` … up to the payload's own `$<length>\r\n`: at most this many bytes besides the key. */
+export const RESTORE_HEADER_MAX = 64;
+const TRAILER = Buffer.from('\r\n$7\r\nREPLACE\r\n', 'latin1');
+
+/** Counts reply lines and keeps the first error line (its text, without `-` and CRLF). */
+export class ReplyCounter {
+  /** Replies seen. */
+  count = 0;
+  error: string | undefined;
+  private errorLine: number[] | undefined;
+
+  feed(chunk: Buffer): void {
+    for (let i = 0; i < chunk.length; i++) {
+      const c = chunk[i]!;
+      if (this.errorLine) {
+        if (c === LF) {
+          this.error ??= Buffer.from(this.errorLine).toString('utf8');
+          this.errorLine = undefined;
+          this.count++;
+        } else if (c !== CR && this.errorLine.length < 500) this.errorLine.push(c);
+        continue;
+      }
+      if (c === MINUS && this.atLineStart) {
+        this.errorLine = [];
+        this.atLineStart = false;
+        continue;
+      }
+      // A reply line ends at LF; scan to it at native speed.
+      const lf = chunk.indexOf(LF, i);
+      if (lf < 0) {
+        this.atLineStart = false;
+        return;
+      }
+      this.count++;
+      this.atLineStart = true;
+      i = lf;
+    }
+  }
+
+  private atLineStart = true;
+}
+
+/** RESTORE commands written in place, then to a socket (any `write(Buffer)`). */
+export class RestoreWriter {
+  private buf: Buffer;
+  private at = 0;
+  /** Commands written so far (each expects one reply). */
+  commands = 0;
+
+  /** Buffers the socket has finished with, taken again before a new one is made (fresh memory costs page faults). */
+  private readonly spare: Buffer[] = [];
+
+  /** `write(b, done)`: `done` once `b` may be written over again. */
+  constructor(private readonly write: (b: Buffer, done: () => void) => void, private readonly size = FLUSH_BYTES) {
+    this.buf = this.fresh();
+  }
+
+  /** Starts `RESTORE key ttl <payload of payloadLength bytes> REPLACE`; the payload follows through {@link payload}. */
+  begin(key: Buffer, ttl: number, payloadLength: number): void {
+    this.room(RESTORE_HEADER_MAX + key.length);
+    const b = this.buf;
+    let at = this.at;
+    at += b.write(`*5\r\n$7\r\nRESTORE\r\n$${key.length}\r\n`, at, 'latin1');
+    at += key.copy(b, at);
+    const t = String(ttl);
+    at += b.write(`\r\n$${t.length}\r\n${t}\r\n$${payloadLength}\r\n`, at, 'latin1');
+    this.at = at;
+    this.commands++;
+  }
+
+  /** A piece of the current payload (pieces in order, as they arrive). */
+  payload(src: Buffer, start: number, end: number): void {
+    while (start < end) {
+      if (this.at >= this.buf.length) this.flush();
+      const n = Math.min(end - start, this.buf.length - this.at);
+      src.copy(this.buf, this.at, start, start + n);
+      this.at += n;
+      start += n;
+    }
+  }
+
+  /** Ends the current RESTORE; writes the buffer once it holds FLUSH_BYTES. */
+  end(): void {
+    this.room(TRAILER.length);
+    this.at += TRAILER.copy(this.buf, this.at);
+    if (this.at >= this.size) this.flush();
+  }
+
+  /** Any other command (SELECT, PING), in order with the RESTOREs. */
+  command(encoded: Buffer): void {
+    this.flush();
+    this.write(encoded, () => undefined);
+    this.commands++;
+  }
+
+  /** Writes what is gathered. */
+  flush(): void {
+    if (this.at === 0) return;
+    const full = this.buf;
+    const out = full.subarray(0, this.at);
+    // The socket keeps `out` until the kernel took it: the next commands go to another buffer.
+    this.buf = this.fresh();
+    this.at = 0;
+    this.write(out, () => { if (full.length === this.size + RESTORE_HEADER_MAX && this.spare.length < 4) this.spare.push(full); });
+  }
+
+  private fresh(): Buffer {
+    return this.spare.pop() ?? Buffer.allocUnsafe(this.size + RESTORE_HEADER_MAX);
+  }
+
+  private room(n: number): void {
+    if (this.buf.length - this.at < n) this.flush();
+    if (this.buf.length < n) this.buf = Buffer.allocUnsafe(n);
+  }
+}
+
+/** A target primary's connection: a {@link RestoreWriter} on its socket and a {@link ReplyCounter} on its replies. */
+export class TargetStream {
+  readonly writer: RestoreWriter;
+  private readonly replies = new ReplyCounter();
+  private closedWith: Error | undefined;
+  private waiter: (() => void) | undefined;
+
+  private constructor(private readonly socket: net.Socket, readonly where: string) {
+    socket.setNoDelay(true);
+    this.writer = new RestoreWriter((b, done) => {
+      if (this.closedWith) return;
+      // Called once the kernel took the bytes (or never, when the socket failed: the buffer is then dropped).
+      socket.write(b, (e) => { if (!e) done(); });
+    });
+    socket.on('data', (d: Buffer) => {
+      this.replies.feed(d);
+      this.wake();
+    });
+    socket.on('error', (e) => this.close(new Error(`connection to ${where} failed: ${e.message}`, { cause: e })));
+    socket.on('close', () => this.close(new Error(`${where} closed the connection`)));
+  }
+
+  /** Connects (TLS and credentials as the node asks: raw-connection.ts) and authenticates. */
+  static async open(node: NodeTarget, where: string, localAddress?: string): Promise<TargetStream> {
+    const t = new TargetStream(openRawConnection(node, localAddress), where);
+    t.writer.command(authCommand(node) ?? encodeCommand(['PING']));
+    await t.settled();
+    const failure = t.failure;
+    if (failure) {
+      t.close(failure);
+      throw failure;
+    }
+    return t;
+  }
+
+  /** The first error reply (as the node worded it), or the connection's failure. */
+  get failure(): Error | undefined {
+    if (this.replies.error !== undefined) return new Error(this.replies.error);
+    return this.closedWith;
+  }
+
+  /** Resolves once the socket's buffer has drained (at once when it is not full) or the stream failed. */
+  async drained(): Promise<void> {
+    if (!this.socket.writableNeedDrain || this.closedWith) return;
+    // Either way the caller reads the outcome from `failure`.
+    await Promise.race([once(this.socket, 'drain'), once(this.socket, 'close')]).catch(() => undefined);
+  }
+
+  /** Flushes, then resolves once every command written was answered, or the stream failed. */
+  async settled(): Promise<void> {
+    this.writer.flush();
+    while (!this.closedWith && this.replies.error === undefined && this.replies.count < this.writer.commands) {
+      await new Promise<void>((resolve) => { this.waiter = resolve; });
+    }
+  }
+
+  close(e: Error = new Error(`connection to ${this.where} closed`)): void {
+    if (this.closedWith) return;
+    this.closedWith = e;
+    this.socket.destroy();
+    this.wake();
+  }
+
+  private wake(): void {
+    const w = this.waiter;
+    this.waiter = undefined;
+    w?.();
+  }
+}
