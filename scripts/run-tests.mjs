@@ -61,10 +61,10 @@ if (files.length === 0) {
 // the other slot idle at the end of the run. Their order, from the slowest-files summary each run
 // prints (a file not listed runs after these, in its usual order; a stale entry only costs time).
 const SLOW_FIRST = [
-  'e2e/serverless-scaling', 'e2e/serverless', 'e2e/ec2-security-groups', 'e2e/console', 'integration/peer-redis-py',
-  'e2e/cluster-mode', 'e2e/tls-preferred', 'e2e/security-groups-enforce', 'e2e/iam-auth', 'e2e/tls-auth',
-  'e2e/log-delivery', 'e2e/iam-cli-boto3', 'integration/snapshot-restore', 'e2e/point-in-time', 'e2e/sigv4',
-  'e2e/backups-kill', 'e2e/cloudwatch-sns', 'integration/snapshot-pitr', 'integration/cluster-migration',
+  'e2e/cluster-mode', 'e2e/console', 'e2e/ec2-security-groups', 'e2e/serverless-scaling', 'integration/peer-redis-py',
+  'e2e/serverless', 'e2e/tls-preferred', 'e2e/iam-auth', 'e2e/security-groups-enforce', 'e2e/tls-auth',
+  'integration/snapshot-restore', 'e2e/console-create-pickers', 'e2e/backups-cluster-mode', 'e2e/backups-kill',
+  'e2e/cloudwatch-sns', 'e2e/log-delivery', 'e2e/iam-cli-boto3', 'e2e/point-in-time', 'e2e/sigv4',
 ];
 const rank = (f) => {
   const i = SLOW_FIRST.findIndex((s) => f.endsWith(`test/${s}.test.js`));
