@@ -114,6 +114,10 @@ export async function pipeKeys(source: NodeTarget, shards: readonly TargetShard[
 
     let scanned = 0;
     for (const db of dbs) {
+      // Every DUMP of the database before is in the targets' buffers first: a RESTORE written
+      // after the targets' SELECT would land in the next database (lost from its own).
+      await reader.below(0);
+      check();
       const select = encodeCommand(['SELECT', String(db)]);
       await control.call(select);
       send(select);
