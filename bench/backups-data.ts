@@ -83,13 +83,13 @@ export async function fillMixed(ep: Endpoint, keys: number, valueBytes = 1000): 
 export interface LatencyRun { rps: number; p50: number; p99: number }
 
 /**
- * `redis-benchmark` GETs of random keys (-c 8, missing keys: the cost of a lookup), its own
+ * `redis-benchmark` GETs of random keys (`clients` at once, 8 by default; missing keys: the cost of a lookup), its own
  * percentiles in ms. It runs in a session of its own, as a client on another host would be
  * apart from the service: where the kernel shares CPU between sessions (autogroup), it must not
  * share one with this process, which consumes the captures.
  */
-export function benchmarkLatency(ep: Endpoint, requests: number): Promise<LatencyRun> {
-  const args = ['-h', ep.host, '-p', String(ep.port), '-c', '8', '-n', String(requests), '-t', 'get', '-r', '100000', '--csv'];
+export function benchmarkLatency(ep: Endpoint, requests: number, clients = 8): Promise<LatencyRun> {
+  const args = ['-h', ep.host, '-p', String(ep.port), '-c', String(clients), '-n', String(requests), '-t', 'get', '-r', '100000', '--csv'];
   return new Promise((resolve, reject) => {
     execFile('setsid', ['redis-benchmark', ...args], { timeout: 300_000, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
       if (err) return reject(new Error(`redis-benchmark ${args.join(' ')} failed: ${err.message}\n${stderr}`));

@@ -30,7 +30,12 @@ export interface LatencyNodes {
   replica: Endpoint & { pid: number };
 }
 
-export async function measureCaptureLatency(n: LatencyNodes, o: { rounds: number; requests: number }): Promise<LatencyResult> {
+/**
+ * `clients`: redis-benchmark's connections (8: enough to keep the primary and the load generator
+ * busy on both cores of a 2-core machine, where any CPU the capture takes shows in the p99; 1: one
+ * request at a time, a primary with headroom). `modes`: which runs to make (default all three).
+ */
+export async function measureCaptureLatency(n: LatencyNodes, o: { rounds: number; requests: number; clients?: number; modes?: LatencyMode[] }): Promise<LatencyResult> {
   const runs: LatencyResult['runs'] = { without: [], capture: [], cli: [] };
   const captureMs: LatencyResult['captureMs'] = { capture: [], cli: [] };
   const cpu = {} as LatencyResult['cpu'];
@@ -53,17 +58,18 @@ export async function measureCaptureLatency(n: LatencyNodes, o: { rounds: number
     capture,
     cli: () => cliRdb(n.replica),
   };
+  const modes = o.modes ?? MODES;
   for (let round = 0; round < o.rounds; round++) {
-    for (const mode of MODES) {
+    for (const mode of modes) {
       const sampler = round === 0 ? startCpuSampler([n.primary.pid, n.replica.pid, process.pid]) : undefined;
       const t0 = now();
       const background = mode === 'without' ? undefined : work[mode]().then(() => now() - t0);
       background?.catch(() => undefined);
-      runs[mode].push(await benchmarkLatency(n.primary, o.requests));
+      runs[mode].push(await benchmarkLatency(n.primary, o.requests, o.clients));
       if (background && mode !== 'without') captureMs[mode].push(await background);
       if (sampler) cpu[mode] = formatCpu(await sampler.stop(role));
     }
-    progress(`backups: p99 ${MODES.map((m) => `${m} ${ms(runs[m].at(-1)!.p99, 3)}`).join(', ')}`);
+    progress(`backups: p99 (-c ${o.clients ?? 8}) ${modes.map((m) => `${m} ${ms(runs[m].at(-1)!.p99, 3)}`).join(', ')}`);
   }
   for (const mode of Object.keys(cpu) as LatencyMode[]) progress(`backups: CPU during "${mode}": ${cpu[mode]}`);
   return { runs, captureMs, cpu };

@@ -2,7 +2,8 @@
  * One client connection: commands parsed by redis-parser, answered in the order they came
  * whichever backend connection (or the proxy itself) answers each, metered, throttled.
  * Local answers (HELLO, AUTH, CLIENT, CLUSTER…) are in local-commands.ts, cluster-wide commands in
- * fan-out.ts, subscriptions in pubsub.ts; this file holds the per-client state and the dispatch.
+ * fan-out.ts, subscriptions in pubsub.ts, MULTI/EXEC and WATCH in transaction.ts; this file holds
+ * the per-client state and the dispatch.
  */
 import type net from 'node:net';
 import RedisParser from 'redis-parser';
@@ -14,21 +15,9 @@ import { fanOut, fansOut } from './fan-out.js';
 import { localCommand } from './local-commands.js';
 import { ecpuOf, meter } from './metering.js';
 import { Subscriptions } from './pubsub.js';
-import { encodeCommand, error, errorText, OK, QUEUED, type Proto } from './resp.js';
+import { Transactions } from './transaction.js';
+import { encodeCommand, error, OK, type Proto } from './resp.js';
 import type { Job } from './router.js';
-import { nodeKey, type NodeAddress } from './slot-map.js';
-
-/** EXEC's answer when the transaction was not run (a watched key changed): RESP2, RESP3. */
-const NULL_ARRAY = Buffer.from('*-1\r\n');
-const NULL3 = Buffer.from('_\r\n');
-
-interface Transaction {
-  frames: Buffer[];
-  slot: number;
-  /** The error that makes EXEC answer EXECABORT. */
-  abort?: string;
-  bytesIn: number;
-}
 
 /** Allowed while a RESP2 client is subscribed (Redis's own rule). */
 const SUBSCRIBED_OK = new Set(['subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'ping', 'quit', 'reset']);
@@ -46,13 +35,10 @@ export class Session implements ClientSession {
   /** Commands waiting for ECPUs (throttling), with when each arrived. */
   private inbox: { args: Buffer[]; at: number }[] = [];
   private paused = false;
-  private multi: Transaction | undefined;
-  private watchSlot: number | undefined;
-  /** The node that accepted the client's WATCH (its connection in watchConns). */
-  private watchNode: NodeAddress | undefined;
+  /** MULTI … EXEC and WATCH (transaction.ts). */
+  private readonly tx: Transactions;
   /** Connections of this client alone: blocking commands, WATCH. */
   readonly dedicated = new Map<string, BackendConnection>();
-  readonly watchConns = new Map<string, BackendConnection>();
   readonly subs: Subscriptions;
   private closing = false;
   private closed = false;
@@ -73,6 +59,7 @@ export class Session implements ClientSession {
       returnError: () => this.protocolError(),
       returnFatalError: () => this.protocolError(),
     });
+    this.tx = new Transactions(this);
     this.subs = new Subscriptions(ctx, () => this.login!, () => this.proto, (f) => this.complete(this.reserve(), f));
     socket.on('data', (chunk: Buffer) => this.parser.execute(chunk));
     socket.on('close', () => this.close());
@@ -138,8 +125,7 @@ export class Session implements ClientSession {
   }
 
   reset(): void {
-    this.multi = undefined;
-    this.unwatch();
+    this.tx.reset();
     this.subs.unsubscribe([], false);
     this.subs.unsubscribe([], true);
     this.proto = 2;
@@ -152,9 +138,9 @@ export class Session implements ClientSession {
     this.closed = true;
     this.closing = true;
     this.subs.close();
-    for (const c of [...this.dedicated.values(), ...this.watchConns.values()]) c.destroy('client gone');
+    for (const c of this.dedicated.values()) c.destroy('client gone');
     this.dedicated.clear();
-    this.watchConns.clear();
+    this.tx.reset();
     this.socket.destroy();
   }
 
@@ -231,7 +217,7 @@ export class Session implements ClientSession {
     if (this.proto === 2 && this.subs.count > 0 && !SUBSCRIBED_OK.has(name)) {
       return this.answer(error(`ERR Can't execute '${name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`), bytesIn);
     }
-    if (this.multi && !IN_MULTI_LOCAL.has(name)) return this.queueInTransaction(name, args, frame);
+    if (this.tx.inMulti && !IN_MULTI_LOCAL.has(name)) return this.tx.queue(name, args, frame);
     if (localCommand(this, name, args, bytesIn)) return;
     if (name === 'cluster') {
       // COUNTKEYSINSLOT / GETKEYSINSLOT: to the node owning the slot asked about.
@@ -242,18 +228,12 @@ export class Session implements ClientSession {
     if (REFUSED.has(name)) return this.answer(error(unknownCommand(name, args)), bytesIn);
     if (fansOut(name, args)) return fanOut(this, name, args, bytesIn, t0);
     switch (name) {
-      case 'multi':
-        this.multi = { frames: [encodeCommand(['MULTI'])], slot: this.watchSlot ?? -1, bytesIn };
-        return this.answer(OK, bytesIn);
-      case 'exec': return this.execTransaction(bytesIn, t0);
-      case 'discard':
-        if (!this.multi) return this.answer(error('ERR DISCARD without MULTI'), bytesIn);
-        this.multi = undefined;
-        this.unwatch();
-        return this.answer(OK, bytesIn);
-      case 'watch': return this.watch(name, args, frame, t0);
+      case 'multi': return this.tx.begin(bytesIn);
+      case 'exec': return this.tx.exec(bytesIn, t0);
+      case 'discard': return this.tx.discard(bytesIn);
+      case 'watch': return this.tx.watch(name, args, frame, t0);
       case 'unwatch':
-        this.unwatch();
+        this.tx.unwatch();
         return this.answer(OK, bytesIn);
       case 'publish':
         args = [Buffer.from('SPUBLISH'), ...args.slice(1)];
@@ -280,85 +260,5 @@ export class Session implements ClientSession {
       },
     };
     this.ctx.router.run(job);
-  }
-
-  private queueInTransaction(name: string, args: Buffer[], frame: Buffer): void {
-    const m = this.multi!;
-    m.bytesIn += frame.length;
-    if (REFUSED.has(name) || name === 'subscribe' || name === 'ssubscribe') {
-      m.abort ??= unknownCommand(name, args);
-      return this.answer(error(m.abort), frame.length);
-    }
-    if (name === 'publish') frame = encodeCommand([Buffer.from('SPUBLISH'), ...args.slice(1)]);
-    const r = routing(name === 'publish' ? 'spublish' : name, args);
-    if (r.slot === 'crossslot' || (r.slot >= 0 && m.slot >= 0 && r.slot !== m.slot)) {
-      // As ElastiCache: every key of a transaction in one slot.
-      m.abort ??= CROSSSLOT;
-      return this.answer(error(CROSSSLOT), frame.length);
-    }
-    if (r.slot >= 0) m.slot = r.slot;
-    m.frames.push(frame);
-    this.answer(QUEUED, frame.length);
-  }
-
-  /**
-   * MULTI … EXEC leave together, as one write on one connection: the node runs them atomically
-   * whatever other clients' commands share that connection. Only EXEC's reply reaches the client
-   * (it already had OK and QUEUED from the proxy).
-   */
-  private execTransaction(bytesIn: number, t0: number): void {
-    const m = this.multi;
-    this.multi = undefined;
-    if (!m) return this.answer(error('ERR EXEC without MULTI'), bytesIn);
-    const watching = this.watchSlot !== undefined;
-    this.watchSlot = undefined;
-    if (m.abort) {
-      if (watching) this.unwatch();
-      return this.answer(error('EXECABORT Transaction discarded because of previous errors.'), bytesIn);
-    }
-    const frame = Buffer.concat([...m.frames, encodeCommand(['EXEC'])]);
-    const p = this.reserve();
-    const aborted = () => {
-      this.unwatch();
-      this.finish(p, this.proto === 3 ? NULL3 : NULL_ARRAY, m.bytesIn + bytesIn, 'write', t0);
-    };
-    let pinned: Pick<Job, 'target' | 'onAbort'> = {};
-    if (watching) {
-      // The WATCH holds on the node that accepted it only: the transaction runs there or not at
-      // all. Its connection gone, or the slot moved away (MIGRATE removed the watched keys from that
-      // node: it redirects), the transaction is not run, as Redis answers when a watched key
-      // changed. Never re-sent elsewhere without the WATCH.
-      const node = this.watchNode;
-      const held = node && this.watchConns.get(nodeKey(node));
-      if (!node || !held || held.closed) return aborted();
-      pinned = { target: node, onAbort: aborted };
-    }
-    this.ctx.router.run({
-      frame, n: m.frames.length + 1, slot: m.slot, replica: false, retrySafe: false,
-      login: this.login!, proto: this.proto, lane: this.id,
-      ...(watching ? { dedicated: this.watchConns } : {}),
-      ...pinned,
-      cb: (replies) => this.finish(p, replies[replies.length - 1]!, m.bytesIn + bytesIn, 'write', t0),
-    });
-  }
-
-  /** WATCH holds a connection of the client's own until EXEC, DISCARD or UNWATCH. */
-  private watch(name: string, args: Buffer[], frame: Buffer, t0: number): void {
-    if (this.multi) return this.answer(error('ERR WATCH inside MULTI is not allowed'), frame.length);
-    const r = routing(name, args);
-    if (r.slot === 'crossslot' || (this.watchSlot !== undefined && r.slot !== this.watchSlot)) {
-      return this.answer(error(CROSSSLOT), frame.length);
-    }
-    this.watchSlot = r.slot as number;
-    this.forward(name, args, frame, t0, this.watchConns, undefined, (job, reply) => {
-      if (errorText(reply) === undefined) this.watchNode = job.ranOn;
-    });
-  }
-
-  private unwatch(): void {
-    this.watchSlot = undefined;
-    this.watchNode = undefined;
-    for (const c of this.watchConns.values()) c.destroy('unwatch');
-    this.watchConns.clear();
   }
 }
