@@ -1,10 +1,13 @@
 import { ApiError } from './api.js';
 import { fieldOfSnapshotError } from './snapshots.js';
 
-/** An API error of a snapshot form as `{field: message}`: beside the field it names, else `form`. */
-export function errorOfField<F extends string>(fields: Record<F, string[]>, err: unknown): Partial<Record<F | 'form', string>> {
+/** Which field an API error names: parameters (or fault codes) per field, or a function of the message and code. */
+export type ErrorFields<F extends string> = Record<F, string[]> | ((message: string, code: string) => F | undefined);
+
+/** An API error of a form as `{field: message}`: beside the field it names, else `form`. */
+export function errorOfField<F extends string>(fields: ErrorFields<F>, err: unknown): Partial<Record<F | 'form', string>> {
   const code = err instanceof ApiError ? err.code : 'Error';
   const message = err instanceof Error ? err.message : String(err);
-  const field = fieldOfSnapshotError(fields, message, code);
+  const field = typeof fields === 'function' ? fields(message, code) : fieldOfSnapshotError(fields, message, code);
   return { [field ?? 'form']: `${message} (${code})` } as Partial<Record<F | 'form', string>>;
 }

@@ -26,7 +26,7 @@
  * slot's move reaches the new shard on the next pass (the group's reconcile period).
  */
 import { createHash } from 'node:crypto';
-import { parseSlots, type ClusterNode, type SlotRange } from '../engine/cluster-nodes.js';
+import { parseSlots, rangesContain, type ClusterNode, type SlotRange } from '../engine/cluster-nodes.js';
 import type { FunctionSyncMode, LibraryDiff } from '../engine/functions.js';
 import { isServerlessBacking } from '../resources/serverless.js';
 import type { NodeGroupRecord } from '../store/index.js';
@@ -63,7 +63,7 @@ export function functionSyncPlan(shards: readonly Pick<NodeGroupRecord, 'slots' 
 /** Whether every slot of `wanted` is in `owned`. */
 function covers(owned: readonly SlotRange[], wanted: readonly SlotRange[]): boolean {
   for (const [a, b] of wanted) {
-    for (let s = a; s <= b; s++) if (!owned.some(([x, y]) => s >= x && s <= y)) return false;
+    for (let s = a; s <= b; s++) if (!rangesContain(owned as SlotRange[], s)) return false;
   }
   return true;
 }

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
-import { ApiError, call } from '../api.js';
+import { call } from '../api.js';
+import { useSubmit } from '../use-submit.js';
 import { familyOfChoice, keepIfOffered, parameterGroupsOf, type EngineChoice, type ParameterGroupChoice } from '../create-choices.js';
 import { createParams, EMPTY_CREATE, fieldOfError, missingChoices, type CreateValues } from '../create-params.js';
 import { groupHref } from '../router.js';
@@ -41,8 +42,7 @@ async function loadChoices(): Promise<Choices> {
 export function CreateForm() {
   const choices = useOnce(loadChoices);
   const [v, setV] = useState<CreateValues>(EMPTY_CREATE);
-  const [errors, setErrors] = useState<Partial<Record<keyof CreateValues | 'form', string>>>({});
-  const [busy, setBusy] = useState(false);
+  const { busy, errors, setErrors, run } = useSubmit<keyof CreateValues>(fieldOfError, { focusField: true });
   const [deployment, setDeployment] = useState<Deployment>('designed');
   const set = <K extends keyof CreateValues>(k: K) => (e: Event) => {
     const t = e.currentTarget as HTMLInputElement;
@@ -62,21 +62,7 @@ export function CreateForm() {
       document.getElementById(first)?.focus();
       return;
     }
-    setBusy(true);
-    setErrors({});
-    try {
-      await call('CreateReplicationGroup', createParams(v));
-      location.hash = groupHref(v.name.trim());
-    } catch (err) {
-      const code = err instanceof ApiError ? err.code : 'Error';
-      const message = err instanceof Error ? err.message : String(err);
-      const field = fieldOfError(message, code);
-      setErrors({ [field ?? 'form']: `${message} (${code})` });
-      // A form-wide error focuses itself once drawn (FormError).
-      if (field) document.getElementById(field)?.focus();
-    } finally {
-      setBusy(false);
-    }
+    if (await run(() => call('CreateReplicationGroup', createParams(v)).then(() => undefined))) location.hash = groupHref(v.name.trim());
   };
   const engines = [...new Set((choices.data?.engines ?? []).map((x) => x.Engine!).filter(Boolean))];
   const versions = (choices.data?.engines ?? []).filter((x) => x.Engine === v.engine).map((x) => x.EngineVersion!);

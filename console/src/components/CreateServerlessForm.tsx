@@ -1,13 +1,12 @@
 import { useState } from 'preact/hooks';
-import { ApiError, call } from '../api.js';
+import { call } from '../api.js';
+import { useSubmit } from '../use-submit.js';
 import { EMPTY_SERVERLESS, fieldOfServerlessError, SERVERLESS_MAJOR_VERSIONS, serverlessCreateParams, type ServerlessValues } from '../create-serverless.js';
 import { serverlessHref } from '../router.js';
 import { described, Field } from './Field.js';
 import { SecurityGroupsPicker } from './SecurityGroupsPicker.js';
 import { UserGroupSelect } from './UserGroupSelect.js';
 import { CreateFormFooter } from './CreateFormFooter.js';
-
-type Errors = Partial<Record<keyof ServerlessValues | 'form', string>>;
 
 /**
  * The create form's serverless path: only what CreateServerlessCache takes (no node type, shards
@@ -16,29 +15,14 @@ type Errors = Partial<Record<keyof ServerlessValues | 'form', string>>;
  */
 export function CreateServerlessForm() {
   const [v, setV] = useState<ServerlessValues>(EMPTY_SERVERLESS);
-  const [errors, setErrors] = useState<Errors>({});
-  const [busy, setBusy] = useState(false);
+  const { busy, errors, run } = useSubmit<keyof ServerlessValues>(fieldOfServerlessError, { focusField: true });
   const set = (k: Exclude<keyof ServerlessValues, 'securityGroups'>) => (e: Event) => {
     const value = (e.currentTarget as HTMLInputElement).value;
     setV((old) => ({ ...old, [k]: value }));
   };
   const submit = async (e: Event) => {
     e.preventDefault();
-    if (busy) return;
-    setBusy(true);
-    setErrors({});
-    try {
-      await call('CreateServerlessCache', serverlessCreateParams(v));
-      location.hash = serverlessHref(v.name.trim());
-    } catch (err) {
-      const code = err instanceof ApiError ? err.code : 'Error';
-      const message = err instanceof Error ? err.message : String(err);
-      const field = fieldOfServerlessError(message, code);
-      setErrors({ [field ?? 'form']: `${message} (${code})` });
-      if (field) document.getElementById(field)?.focus();
-    } finally {
-      setBusy(false);
-    }
+    if (await run(() => call('CreateServerlessCache', serverlessCreateParams(v)).then(() => undefined))) location.hash = serverlessHref(v.name.trim());
   };
   const err = errors;
   const text = (id: Exclude<keyof ServerlessValues, 'securityGroups' | 'userGroup' | 'majorEngineVersion'>, label: string, hint?: string, numeric = false) => (
