@@ -93,7 +93,10 @@ describe('LocalProcessProvider', () => {
     assert.ok((await reborn.list()).includes(spec.key));
     await reborn.stop(spec.key);
     await waitGone(st.pid!);
-    assert.equal((await provider.status(spec.key)).running, false);
+    // The provider that spawned it learns of the end from the child's exit event, which comes once
+    // this process has reaped it: a moment after the pid became a zombie (which waitGone counts as gone).
+    const { waitFor } = await import('../../src/util/wait.js');
+    await waitFor(async () => !(await provider.status(spec.key)).running, { timeoutMs: 5000, what: 'the spawning provider to see the node ended' });
   });
 
   it('reports why a node with an invalid config cannot start', async () => {
