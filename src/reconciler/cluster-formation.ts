@@ -5,6 +5,7 @@ import { migrateSlot } from '../engine/slot-migration.js';
 import type { CacheClusterRecord, NodeGroupRecord, ReplicationGroupRecord } from '../store/index.js';
 import type { ReconcilerDeps } from './deps.js';
 import { FunctionsSync } from './functions-sync.js';
+import { repairSplitSlots } from './split-slots.js';
 
 /** What one formation pass found; `settled` when the cluster matches the record exactly. */
 export interface FormationResult {
@@ -130,11 +131,21 @@ export class ClusterFormation {
   }
 
   /** 3. Slots nobody owns go to the shard the record gives them to (a new cluster). */
-  private async assignFreeSlots({ shards, clusters }: FormationPass, ownerOf: Map<number, string>): Promise<void> {
+  private async assignFreeSlots({ g, shards, clusters, members, ids }: FormationPass, ownerOf: Map<number, string>): Promise<void> {
     for (const ng of shards) {
       const primary = clusters.get(ng.primaryClusterId)!;
       const free = parseSlots(ng.slots).flatMap(([a, b]) => splitFree(a, b, ownerOf));
-      if (free.length) await addSlotsRange(this.client(primary), free);
+      if (!free.length) continue;
+      try {
+        await addSlotsRange(this.client(primary), free);
+      } catch (e) {
+        // Free in the seed's view only: a split after a failover (split-slots.ts). Mended, then the pass starts over.
+        if (!/already busy/i.test((e as Error).message)) throw e;
+        const byNodeId = new Map(members.map((m) => [ids.get(m.id)!, m]));
+        const member = (id: string) => { const m = byNodeId.get(id); return m && this.client(m); };
+        if (!(await repairSplitSlots(this.client(primary), free, member, this.d.logger, g.id))) throw e;
+        throw new Error(`slots seen free by ${g.id}'s seed were given back to the primary its peers saw own them; next pass`, { cause: e });
+      }
     }
   }
 

@@ -1,0 +1,37 @@
+/**
+ * A slot two real nodes disagree about (src/reconciler/split-slots.ts): A gave it up in its own
+ * view (DELSLOTS, as a failover racing a slot move leaves it), B still sees it as A's. ADDSLOTS of
+ * it on B fails with "already busy"; the repair gives it back to A, which everyone then agrees on.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { addSlotsRange, clusterMyself, clusterNodes } from '../../src/engine/cluster-admin.js';
+import { slotOwner } from '../../src/engine/cluster-nodes.js';
+import { repairSplitSlots } from '../../src/reconciler/split-slots.js';
+import { waitFor } from '../../src/util/wait.js';
+import { useCleanup } from '../helpers/cleanup.js';
+import { TestCluster } from '../helpers/redis-cluster.js';
+
+const cleanup = useCleanup();
+
+describe('repairSplitSlots', () => {
+  it('gives a slot seen free only by its owner back to it, so ADDSLOTS elsewhere stops failing "already busy"', async () => {
+    const tc = await TestCluster.create(cleanup);
+    const [a, b] = await tc.startNodes(2);
+    await tc.meetAll([a!, b!]);
+    await tc.formShards([[a!], [b!]], [[[0, 8192]], [[8193, 16383]]]);
+    await a!.client.call('CLUSTER', 'DELSLOTS', '8192');
+    assert.equal(slotOwner(await clusterNodes(a!.client), 8192), undefined, 'A sees the slot owned by nobody');
+    assert.equal(slotOwner(await clusterNodes(b!.client), 8192)?.id, a!.id, 'B still sees it as A\'s');
+    await assert.rejects(addSlotsRange(b!.client, [[8192, 8192]]), /already busy/);
+
+    const warnings: unknown[] = [];
+    const repaired = await repairSplitSlots(b!.client, [[8192, 8192]], (id) => (id === a!.id ? a!.client : id === b!.id ? b!.client : undefined),
+      { warn: (o: unknown) => void warnings.push(o) } as never, 'g');
+    assert.equal(repaired, 1);
+    assert.equal(warnings.length, 1);
+    assert.ok((await clusterMyself(a!.client)).slots.some(([x, y]) => 8192 >= x && 8192 <= y), 'A owns the slot again');
+    await waitFor(async () => slotOwner(await clusterNodes(b!.client), 8192)?.id === a!.id, { timeoutMs: 5000, what: 'B to agree' });
+    assert.equal(await repairSplitSlots(b!.client, [[8192, 8192]], () => a!.client, { warn: () => undefined } as never, 'g'), 0, 'nothing left to repair');
+  });
+});
