@@ -137,13 +137,18 @@ export class TestCluster {
     );
   }
 
-  /** True when all nodes see the same primaries with the same slots and no node failing. */
+  /**
+   * True when all nodes agree on every given node's role, primary and slots, and none is failing
+   * or in handshake. Roles count: a replica reaches the others' tables by gossip a moment after
+   * REPLICATE, and until then they list it as an empty primary.
+   */
   async consistent(nodes: TestNode[]): Promise<boolean> {
+    const ids = new Set(nodes.map((n) => n.id));
     const views = await Promise.all(nodes.map((n) => clusterNodes(n.client)));
     const sig = views.map((v) =>
       v
-        .filter((n) => n.role === 'primary' && n.slots.length > 0)
-        .map((n) => `${n.id}:${JSON.stringify(n.slots)}`)
+        .filter((n) => ids.has(n.id))
+        .map((n) => `${n.id}:${n.role}:${n.primaryId ?? ''}:${JSON.stringify(n.slots)}`)
         .sort()
         .join('|'),
     );

@@ -16,6 +16,19 @@ export class ByteReader {
     return this.take(Math.min(n, this.buffered));
   }
 
+  /** The next `n` bytes (fewer only at the end) as the pieces they came in, not copied into one buffer. */
+  async readPieces(n: number): Promise<Buffer[]> {
+    await this.fill(n);
+    const out: Buffer[] = [];
+    let want = Math.min(n, this.buffered);
+    while (want > 0) {
+      const piece = this.take(Math.min(want, this.chunks[0]!.length));
+      out.push(piece);
+      want -= piece.length;
+    }
+    return out;
+  }
+
   /** The next `n` bytes (fewer at the end), left unread. */
   async peek(n: number): Promise<Buffer> {
     await this.fill(n);

@@ -42,7 +42,7 @@ export async function* sealRecords(body: AsyncIterable<Buffer>, ctx: SealContext
     while (pendingBytes + rest.length >= ctx.recordSize) {
       const take = ctx.recordSize - pendingBytes;
       pending.push(rest.subarray(0, take));
-      yield seal(ctx, index++, false, pending, ctx.recordSize);
+      yield* seal(ctx, index++, false, pending, ctx.recordSize);
       rest = rest.subarray(take);
       pending = [];
       pendingBytes = 0;
@@ -52,10 +52,14 @@ export async function* sealRecords(body: AsyncIterable<Buffer>, ctx: SealContext
       pendingBytes += rest.length;
     }
   }
-  yield seal(ctx, index, true, pending, pendingBytes);
+  yield* seal(ctx, index, true, pending, pendingBytes);
 }
 
-function seal(ctx: SealContext, index: number, final: boolean, parts: Buffer[], length: number): Buffer {
+/**
+ * One record, as the pieces that make it up (its head, the ciphertext of each part, the tag): not
+ * copied into one buffer, which cost as much CPU as the encryption itself (0.25 s a GB each).
+ */
+function seal(ctx: SealContext, index: number, final: boolean, parts: Buffer[], length: number): Buffer[] {
   if (index >= MAX_RECORDS) throw new Error('snapshot too large for one file (2^32 records)');
   const flags = final ? FINAL : 0;
   const cipher = createCipheriv('aes-256-gcm', ctx.key, nonce(ctx.noncePrefix, index), { authTagLength: TAG_BYTES });
@@ -63,8 +67,15 @@ function seal(ctx: SealContext, index: number, final: boolean, parts: Buffer[], 
   const head = Buffer.allocUnsafe(RECORD_HEAD_BYTES);
   head[0] = flags;
   head.writeUInt32BE(length, 1);
-  const out = [head, ...parts.map((p) => cipher.update(p)), cipher.final(), cipher.getAuthTag()];
-  return Buffer.concat(out, RECORD_HEAD_BYTES + length + TAG_BYTES);
+  const out = [head];
+  for (const p of parts) {
+    const c = cipher.update(p);
+    if (c.length) out.push(c);
+  }
+  const last = cipher.final();
+  if (last.length) out.push(last);
+  out.push(cipher.getAuthTag());
+  return out;
 }
 
 /** The plaintext of the sealed records `reader` holds, each given out only once authenticated. */
@@ -80,19 +91,25 @@ export async function* openRecords(reader: ByteReader, ctx: SealContext): AsyncG
     if ((flags & ~FINAL) !== 0 || length > ctx.recordSize) {
       throw new CorruptSnapshotError(`snapshot file record ${index} has a damaged record header`);
     }
-    const sealed = await reader.read(length + TAG_BYTES);
-    if (sealed.length < length + TAG_BYTES) throw new CorruptSnapshotError(`snapshot file is truncated inside record ${index}`);
+    // The ciphertext as it came (a file's 64 KiB reads): deciphered piece by piece, not copied first.
+    const sealed = await reader.readPieces(length);
+    const tag = await reader.read(TAG_BYTES);
+    if (tag.length < TAG_BYTES) throw new CorruptSnapshotError(`snapshot file is truncated inside record ${index}`);
     const decipher = createDecipheriv('aes-256-gcm', ctx.key, nonce(ctx.noncePrefix, index), { authTagLength: TAG_BYTES });
     decipher.setAAD(aad(ctx.header, index, flags));
-    decipher.setAuthTag(sealed.subarray(length));
-    const plain = decipher.update(sealed.subarray(0, length));
+    decipher.setAuthTag(tag);
+    const plain: Buffer[] = [];
+    for (const piece of sealed) {
+      const p = decipher.update(piece);
+      if (p.length) plain.push(p);
+    }
     try {
       decipher.final();
     } catch {
       throw new CorruptSnapshotError(`snapshot file record ${index} failed authentication: ` +
         'the file was changed, its records reordered, or it was encrypted with a different key');
     }
-    if (plain.length) yield plain;
+    yield* plain;
     if (flags & FINAL) {
       if (!(await reader.atEnd())) throw new CorruptSnapshotError('snapshot file has data after its final record');
       return;
