@@ -5,7 +5,7 @@ import { migrateSlot } from '../engine/slot-migration.js';
 import type { CacheClusterRecord, NodeGroupRecord, ReplicationGroupRecord } from '../store/index.js';
 import type { ReconcilerDeps } from './deps.js';
 import { FunctionsSync } from './functions-sync.js';
-import { repairSplitSlots } from './split-slots.js';
+import { OrphanMender, repairSplitSlots } from './split-slots.js';
 
 /** What one formation pass found; `settled` when the cluster matches the record exactly. */
 export interface FormationResult {
@@ -57,9 +57,11 @@ const MIGRATION_CONCURRENCY = 32;
 export class ClusterFormation {
   private readonly ids = new Map<string, { runId: string; id: string }>();
   private readonly functions: FunctionsSync;
+  private readonly orphans: OrphanMender;
 
   constructor(private readonly d: ReconcilerDeps, private readonly migrationBudgetMs = 2000) {
     this.functions = new FunctionsSync(d, (c) => this.client(c));
+    this.orphans = new OrphanMender(d.logger);
   }
 
   private client(c: CacheClusterRecord): Redis {
@@ -102,6 +104,12 @@ export class ClusterFormation {
     // Settled only when every node serves the whole slot map and sees the same topology (a client
     // may ask any of them for CLUSTER SLOTS): each shard's primary owns slots, each replica follows it.
     result.settled = replicasOk && (await this.agreed(p));
+    // Unsettled with nothing to move: maybe a slot its owner sees free while the others see it
+    // as that owner's (split-slots.ts), which no other step mends.
+    if (!result.settled) {
+      const byNodeId = new Map(members.map((m) => [ids.get(m.id)!, m]));
+      await this.orphans.step(g.id, this.client(seed), (id) => { const m = byNodeId.get(id); return m && this.client(m); });
+    }
     return result;
   }
 

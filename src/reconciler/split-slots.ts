@@ -10,18 +10,44 @@
  * own view). The repair: the node the others name as owner, which sees the slot free, takes it
  * back with ADDSLOTS, which is what everyone else already believes. No key moves; the next pass
  * sees the slot owned and moves it on as usual.
+ *
+ * The same split with the seed on the other side (the seed sees the slot owned by the promoted
+ * replica, which sees it free) leaves no slot free in the seed's view and no move to make, yet
+ * the group never settles: the owner serves 16383 slots and reports the cluster down. Seen once
+ * in a fresh-clone CI run: a serverless cache's new shard's primary killed during its first
+ * reshard, the test waiting five minutes for a scale-out that never came. {@link OrphanedSlots}
+ * mends it when a pass ends unsettled with nothing to move.
  */
 import type { Redis } from 'ioredis';
-import { addSlotsRange, clusterMyself, clusterNodes } from '../engine/cluster-admin.js';
-import { rangesContain, slotOwner, type SlotRange } from '../engine/cluster-nodes.js';
+import { addSlotsRange, clusterNodes } from '../engine/cluster-admin.js';
+import { SLOT_COUNT, rangesContain, slotOwner, type SlotRange } from '../engine/cluster-nodes.js';
 import type { Logger } from '../util/logger.js';
 
 /** Slots of `free` that `wanted` (the node refusing ADDSLOTS) sees owned by a member which itself sees them free. */
 export async function repairSplitSlots(wanted: Redis, free: readonly SlotRange[], memberByNodeId: (id: string) => Redis | undefined,
   log: Pick<Logger, 'warn'>, resource: string): Promise<number> {
-  const view = await clusterNodes(wanted);
+  let repaired = 0;
+  for (const o of await findOrphanedSlots(wanted, free, memberByNodeId)) {
+    await addSlotsRange(o.client, o.slots.map((s): SlotRange => [s, s]));
+    log.warn({ resource, node: o.id, slots: o.slots }, 'slots its peers saw this primary own, and it saw owned by nobody, given back to it (a failover raced a slot move)');
+    repaired += o.slots.length;
+  }
+  return repaired;
+}
+
+export interface OrphanedSlots {
+  /** The primary the peer names as owner. */
+  id: string;
+  client: Redis;
+  /** The slots it sees owned by nobody. */
+  slots: number[];
+}
+
+/** Slots of `ranges` that `peer` sees owned by a member primary which itself sees them owned by nobody. */
+export async function findOrphanedSlots(peer: Redis, ranges: readonly SlotRange[], memberByNodeId: (id: string) => Redis | undefined): Promise<OrphanedSlots[]> {
+  const view = await clusterNodes(peer);
   const claims = new Map<string, number[]>();
-  for (const [a, b] of free) {
+  for (const [a, b] of ranges) {
     for (let slot = a; slot <= b; slot++) {
       const owner = slotOwner(view, slot);
       if (!owner || owner.myself) continue;
@@ -30,17 +56,52 @@ export async function repairSplitSlots(wanted: Redis, free: readonly SlotRange[]
       claims.set(owner.id, list);
     }
   }
-  let repaired = 0;
+  const out: OrphanedSlots[] = [];
   for (const [id, slots] of claims) {
     const client = memberByNodeId(id);
     if (!client) continue;
-    const me = await clusterMyself(client);
-    if (me.id !== id || me.role !== 'primary') continue;
-    const orphaned = slots.filter((s) => !rangesContain(me.slots, s));
-    if (orphaned.length === 0) continue;
-    await addSlotsRange(client, orphaned.map((s): SlotRange => [s, s]));
-    log.warn({ resource, node: id, slots: orphaned }, 'slots its peers saw this primary own, and it saw owned by nobody, given back to it (a failover raced a slot move)');
-    repaired += orphaned.length;
+    const own = await clusterNodes(client);
+    const me = own.find((n) => n.myself);
+    if (me?.id !== id || me.role !== 'primary') continue;
+    // Free in its own view: not its own, and not anyone else's either (that is a disagreement
+    // the epochs settle, not one to take sides in).
+    const orphaned = slots.filter((s) => !rangesContain(me.slots, s) && slotOwner(own, s) === undefined);
+    if (orphaned.length) out.push({ id, client, slots: orphaned });
   }
-  return repaired;
+  return out;
+}
+
+/**
+ * Mends slots split the other way round (see the top): when a formation pass ends unsettled with
+ * nothing to move, it looks over every slot from the seed's view, and gives a slot back to the
+ * primary the seed names once the same split has lasted `graceMs` (gossip may just be late).
+ */
+export class OrphanMender {
+  private readonly seen = new Map<string, { key: string; since: number }>();
+
+  constructor(private readonly log: Pick<Logger, 'warn'>, private readonly graceMs = 2000, private readonly now = () => Date.now()) {}
+
+  /** Slots given back this call. */
+  async step(resource: string, seed: Redis, memberByNodeId: (id: string) => Redis | undefined): Promise<number> {
+    const found = await findOrphanedSlots(seed, [[0, SLOT_COUNT - 1]], memberByNodeId);
+    const key = found.map((o) => `${o.id}:${o.slots.join(',')}`).join('|');
+    const before = this.seen.get(resource);
+    if (!key) {
+      this.seen.delete(resource);
+      return 0;
+    }
+    if (before?.key !== key) {
+      this.seen.set(resource, { key, since: this.now() });
+      return 0;
+    }
+    if (this.now() - before.since < this.graceMs) return 0;
+    let repaired = 0;
+    for (const o of found) {
+      await addSlotsRange(o.client, o.slots.map((s): SlotRange => [s, s]));
+      this.log.warn({ resource, node: o.id, slots: o.slots }, 'slots the seed saw this primary own, and it saw owned by nobody, given back to it (a failover raced a slot move)');
+      repaired += o.slots.length;
+    }
+    this.seen.delete(resource);
+    return repaired;
+  }
 }

@@ -96,11 +96,12 @@ function windowsNow(): { window: string; maintenance: string } {
   const hh = (d: Date) => `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
   const end = new Date(now.getTime() + 60 * 60_000);
   const days = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
-  const other = days[(now.getUTCDay() + 3) % 7]!;
-  // Two hours after the window starts, so it meets the daily window on no day.
-  const from = String((now.getUTCHours() + 2) % 24).padStart(2, '0');
-  const to = String((now.getUTCHours() + 3) % 24).padStart(2, '0');
-  return { window: `${hh(now)}-${hh(end)}`, maintenance: `${other}:${from}:00-${other}:${to}:00` };
+  // Three days and two hours after the window starts, an hour long, so it meets the daily window
+  // on no day; each end named by its own day (at 22:00 UTC it ends on the next day at 00:00).
+  const at = (d: Date) => `${days[d.getUTCDay()]}:${String(d.getUTCHours()).padStart(2, '0')}:00`;
+  const from = new Date(now.getTime() + (3 * 24 + 2) * 3600_000);
+  const to = new Date(from.getTime() + 3600_000);
+  return { window: `${hh(now)}-${hh(end)}`, maintenance: `${at(from)}-${at(to)}` };
 }
 
 describe('boto3: automatic backups, final snapshots', { timeout: 300_000, skip: requireOrSkip(faketimeMissing()) }, () => {

@@ -4,8 +4,9 @@
  *   offset size
  *    0      6   magic `CFSNAP`
  *    6      1   format version (1)
- *    7      1   flags: bit 0 zstd-compressed body, bit 1 AES-256-GCM records; at least one is set
- *                (a file with neither is the RDB itself, unframed)
+ *    7      1   flags: bit 0 zstd-compressed body, bit 1 AES-256-GCM records, bit 2 the compressed
+ *                body is segments (segments.ts; with bit 0 only; without it, files written before
+ *                are one zstd stream); bit 0 or 1 is set (a file with neither is the RDB itself)
  *    8      1   log2 of the record size (encrypted: 10–24; else 0)
  *    9      7   reserved, zero
  *   16     16   key id, the UUID's 16 bytes (encrypted; else zero)
@@ -26,11 +27,14 @@ export const NONCE_PREFIX_BYTES = 8;
 
 const FLAG_COMPRESSED = 1;
 const FLAG_ENCRYPTED = 2;
+const FLAG_SEGMENTED = 4;
 const MIN_RECORD_LOG2 = 10;
 const MAX_RECORD_LOG2 = 24;
 
 export interface FrameHeader {
   compressed: boolean;
+  /** The compressed body is segments, each compressed or stored (every file written now). */
+  segmented?: boolean;
   /** Present when the body is AES-256-GCM records. */
   encryption?: { keyId: string; recordSize: number; noncePrefix: Buffer };
 }
@@ -41,6 +45,10 @@ export function encodeHeader(h: FrameHeader): Buffer {
   out[6] = FORMAT_VERSION;
   out[7] = (h.compressed ? FLAG_COMPRESSED : 0) | (h.encryption ? FLAG_ENCRYPTED : 0);
   if (out[7] === 0) throw new Error('a framed snapshot is compressed, encrypted or both');
+  if (h.segmented) {
+    if (!h.compressed) throw new Error('only a compressed body is segmented');
+    out[7] |= FLAG_SEGMENTED;
+  }
   if (h.encryption) {
     const { keyId, recordSize, noncePrefix } = h.encryption;
     const log2 = Math.log2(recordSize);
@@ -63,21 +71,24 @@ export function parseHeader(bytes: Buffer): FrameHeader {
     throw new CorruptSnapshotError(`snapshot file format version ${bytes[6]} is not supported (this service reads version ${FORMAT_VERSION})`);
   }
   const flags = bytes[7]!;
-  if ((flags & ~(FLAG_COMPRESSED | FLAG_ENCRYPTED)) !== 0 || flags === 0) {
+  const known = FLAG_COMPRESSED | FLAG_ENCRYPTED | FLAG_SEGMENTED;
+  if ((flags & ~known) !== 0 || (flags & (FLAG_COMPRESSED | FLAG_ENCRYPTED)) === 0 || ((flags & FLAG_SEGMENTED) !== 0 && (flags & FLAG_COMPRESSED) === 0)) {
     throw new CorruptSnapshotError(`snapshot file header has unknown flags 0x${flags.toString(16)}`);
   }
   if (!bytes.subarray(9, 16).every((b) => b === 0)) throw new CorruptSnapshotError('snapshot file header has non-zero reserved bytes');
   const compressed = (flags & FLAG_COMPRESSED) !== 0;
+  const segmented = (flags & FLAG_SEGMENTED) !== 0;
   if ((flags & FLAG_ENCRYPTED) === 0) {
     if (!bytes.subarray(8, HEADER_BYTES).every((b) => b === 0)) {
       throw new CorruptSnapshotError('snapshot file header names a key or record size but says the file is not encrypted');
     }
-    return { compressed };
+    return { compressed, segmented };
   }
   const log2 = bytes[8]!;
   if (log2 < MIN_RECORD_LOG2 || log2 > MAX_RECORD_LOG2) throw new CorruptSnapshotError(`snapshot file header has a bad record size (2^${log2})`);
   return {
     compressed,
+    segmented,
     encryption: {
       keyId: uuidString(bytes.subarray(16, 32)),
       recordSize: 2 ** log2,

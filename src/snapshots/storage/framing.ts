@@ -4,9 +4,10 @@
  * memory whatever the size, and honour backpressure (nothing is read ahead of the consumer).
  *
  * - neither compressed nor encrypted: the file is the RDB itself (what other tools read);
- * - otherwise a 40-byte header (frame-header.ts), then the body: the RDB compressed with zstd
- *   (node:zlib, with zstd's content checksum), then, when encrypted, cut into AES-256-GCM
- *   records (sealed-records.ts).
+ * - otherwise a 40-byte header (frame-header.ts), then the body: the RDB in segments, each
+ *   compressed with zstd (node:zlib, with zstd's content checksum) or stored when it does not
+ *   compress (segments.ts), then, when encrypted, cut into AES-256-GCM records (sealed-records.ts).
+ *   Files written before segments (one zstd stream) are still read.
  *
  * decodeSnapshot passes a plain RDB (starting with `REDIS`) through unchanged, since imports from
  * a bucket may be RDB files other tools wrote. Anything wrong with a file (tampered, truncated,
@@ -20,6 +21,7 @@ import { CorruptSnapshotError, type EncodeOptions, type KeyStore } from '../type
 import { ByteReader } from './byte-reader.js';
 import { encodeHeader, HEADER_BYTES, MAGIC, NONCE_PREFIX_BYTES, parseHeader, RDB_MAGIC, type FrameHeader } from './frame-header.js';
 import { openRecords, sealRecords } from './sealed-records.js';
+import { decodeSegments, encodeSegments } from './segments.js';
 
 /** 1 MiB records: a tag per MiB costs nothing measurable, and a record is what a reader buffers. */
 export const RECORD_SIZE = 1 << 20;
@@ -31,7 +33,7 @@ export const RECORD_SIZE = 1 << 20;
  * while keeping most of the ratio. (-1 is not usable here: node:zlib takes it as "unset", level 3.)
  */
 export const ZSTD_LEVEL = 1;
-/** Bigger output chunks than zlib's 16 KiB default: fewer pieces through the pipeline. */
+/** Bigger output chunks than zlib's 16 KiB default: fewer pieces through the pipeline (files of one zstd stream). */
 const ZSTD_CHUNK = 128 * 1024;
 
 export interface DecodeOptions {
@@ -53,9 +55,9 @@ async function* encodeChunks(rdb: Readable, opts: EncodeOptions, keys: KeyStore)
     const noncePrefix = randomBytes(NONCE_PREFIX_BYTES);
     const encryption = opts.key ? { keyId: opts.key.id, recordSize: RECORD_SIZE, noncePrefix } : undefined;
     const key = opts.key ? checkMaterial(await keys.material(opts.key.id), opts.key.id) : undefined;
-    const header = encodeHeader({ compressed: opts.compress, ...(encryption ? { encryption } : {}) });
+    const header = encodeHeader({ compressed: opts.compress, segmented: opts.compress, ...(encryption ? { encryption } : {}) });
     yield header;
-    const body: AsyncIterable<Buffer> = opts.compress ? compress(rdb) : rdb;
+    const body: AsyncIterable<Buffer> = opts.compress ? encodeSegments(rdb, { level: ZSTD_LEVEL, checksumStored: !key }) : rdb;
     if (key) yield* sealRecords(body, { key, header, noncePrefix, recordSize: RECORD_SIZE });
     else yield* body;
   } finally {
@@ -88,7 +90,8 @@ async function* decodeChunks(file: Readable, keys: KeyStore, opts: DecodeOptions
     let body: AsyncIterable<Buffer> = frame.encryption
       ? openRecords(reader, { ...frame.encryption, header, key: await materialFor(keys, frame) })
       : reader.rest();
-    if (frame.compressed) body = decompress(body);
+    if (frame.segmented) body = decodeSegments(body, { checksumStored: !frame.encryption });
+    else if (frame.compressed) body = decompress(body);
     yield* body;
   } finally {
     await reader.close();
@@ -118,17 +121,6 @@ function zstd(): Pick<typeof zlib, 'createZstdCompress' | 'createZstdDecompress'
     throw new Error(`snapshot compression needs zstd from node:zlib, which Node ${process.version} lacks (Node 22.15 or later has it)`);
   }
   return zlib;
-}
-
-async function* compress(rdb: Readable): AsyncGenerator<Buffer> {
-  const z = zstd().createZstdCompress({
-    chunkSize: ZSTD_CHUNK,
-    params: { [zlib.constants.ZSTD_c_compressionLevel]: ZSTD_LEVEL, [zlib.constants.ZSTD_c_checksumFlag]: 1 },
-  });
-  // pipeline: an error of the source destroys z with it, which the loop below then throws; the
-  // loop ending early (the consumer stopped) destroys z, and pipeline the source.
-  pipeline(rdb, z, () => {});
-  for await (const chunk of z) yield chunk as Buffer;
 }
 
 async function* decompress(body: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
