@@ -37,6 +37,8 @@ export interface PipelineTargets {
   keys: number;
 }
 
+const PIPELINE_ROUNDS = 2;
+
 export async function measurePipeline(cleanup: Cleanup, t: PipelineTargets): Promise<PipelineResult> {
   const dataDir = await cleanup.tmpDir('cachefleet-bench-pipeline-');
   const store = new LocalObjectStore(join(dataDir, 'snapshots'));
@@ -44,12 +46,19 @@ export async function measurePipeline(cleanup: Cleanup, t: PipelineTargets): Pro
   const key = await keys.defaultKey();
   const framings: Array<[Framing, EncodeOptions]> = [['plain', { compress: false }], ['zstd', { compress: true }], ['zstd+aes', { compress: true, key }]];
   const backups: PipelineResult['backups'] = [];
-  for (const [framing, opts] of framings) {
-    const t0 = now();
-    const capture = captureRdb({ address: t.replica.address, port: t.replica.port }, { nodePid: t.replica.pid });
-    const [stored, rdb] = await Promise.all([store.put(`${framing}.rdb`, encodeSnapshot(capture.stream, opts, keys)), capture.done]);
-    backups.push({ framing, ms: now() - t0, rdbBytes: rdb.bytes, storedBytes: stored.bytes });
-    progress(`backups: whole backup, ${framing}: ${sec(backups.at(-1)!.ms)}, ${(stored.bytes / 1e6).toFixed(0)} MB stored of ${(rdb.bytes / 1e6).toFixed(0)} MB`);
+  // Two rounds, the framings alternating, the faster of each kept: back-to-back captures of the
+  // same replica vary by half on this machine, more than what the framings cost.
+  for (let round = 0; round < PIPELINE_ROUNDS; round++) {
+    for (const [framing, opts] of framings) {
+      const t0 = now();
+      const capture = captureRdb({ address: t.replica.address, port: t.replica.port }, { nodePid: t.replica.pid });
+      const [stored, rdb] = await Promise.all([store.put(`${framing}.rdb`, encodeSnapshot(capture.stream, opts, keys)), capture.done]);
+      const run = { framing, ms: now() - t0, rdbBytes: rdb.bytes, storedBytes: stored.bytes };
+      progress(`backups: whole backup, ${framing} (round ${round + 1}): ${sec(run.ms)}, ${(stored.bytes / 1e6).toFixed(0)} MB stored of ${(rdb.bytes / 1e6).toFixed(0)} MB`);
+      const best = backups.findIndex((b) => b.framing === framing);
+      if (best < 0) backups.push(run);
+      else if (run.ms < backups[best]!.ms) backups[best] = run;
+    }
   }
   const source = async () => decodeSnapshot(await store.get('zstd+aes.rdb'), keys, { requireEncryption: true });
   const restore = async (what: string, shards: TargetShard[], trustedSources = true) => {

@@ -2,7 +2,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis, type RedisOptions } from 'ioredis';
 import { waitFor } from '../../src/util/wait.js';
 
@@ -31,6 +33,11 @@ export function tryConnect(address: string, port: number, timeoutMs = 3000, loca
 export class TestFleet {
   private readonly servers = new Map<string, ChildProcess>();
   private readonly clients = new Set<Redis>();
+  /**
+   * The servers' working directory, removed by stopAll: a replica's full sync goes through a
+   * file there (Redis's default repl-diskless-load), which left a dump.rdb in /tmp before.
+   */
+  private dir: string | undefined;
 
   /**
    * Starts redis-server bound to `address` and waits until it answers PING (on the plaintext `port`),
@@ -39,7 +46,7 @@ export class TestFleet {
   async startRedis(address: string, port = 6379, extraArgs: readonly string[] = [], auth?: [string, string]): Promise<void> {
     const proc = spawn('redis-server', [
       '--bind', address, '--port', String(port), '--save', '', '--appendonly', 'no',
-      '--daemonize', 'no', '--dir', tmpdir(),
+      '--daemonize', 'no', '--dir', (this.dir ??= mkdtempSync(join(tmpdir(), 'cachefleet-fleet-'))),
       // Clients bind other loopback addresses (security-group tests); protected mode admits only 127.0.0.1.
       '--protected-mode', 'no',
       ...extraArgs,
@@ -103,6 +110,8 @@ export class TestFleet {
     );
     this.servers.clear();
     await Promise.all(waits);
+    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+    this.dir = undefined;
   }
 }
 

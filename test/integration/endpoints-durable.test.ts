@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Redis } from 'ioredis';
@@ -34,7 +33,8 @@ let replicaPid: number | undefined;
 /** A redis-server we can kill ourselves (the replica); tracked for cleanup by pid and bind address. */
 async function startReplica(): Promise<void> {
   const proc = spawn('redis-server', ['--bind', replica.address, '--port', String(replica.port), '--save', '', '--appendonly', 'no',
-    '--dir', tmpdir(), '--replicaof', primary.address, String(primary.port)], { stdio: 'ignore' });
+    // A directory of its own: its full sync goes through a dump.rdb there (repl-diskless-load disabled).
+    '--dir', await cleanup.tmpDir('cachefleet-durable-replica-'), '--replicaof', primary.address, String(primary.port)], { stdio: 'ignore' });
   replicaPid = proc.pid;
   cleanup.trackPid(proc.pid, `${replica.address}:${replica.port}`);
   await waitFor(async () => {
