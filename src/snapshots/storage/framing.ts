@@ -33,6 +33,8 @@ export const RECORD_SIZE = 1 << 20;
  * while keeping most of the ratio. (-1 is not usable here: node:zlib takes it as "unset", level 3.)
  */
 export const ZSTD_LEVEL = 1;
+/** What an encoded snapshot's stream holds ahead of its consumer. */
+const OUTPUT_HIGH_WATER = 8 << 20;
 /** Bigger output chunks than zlib's 16 KiB default: fewer pieces through the pipeline (files of one zstd stream). */
 const ZSTD_CHUNK = 128 * 1024;
 
@@ -47,7 +49,9 @@ export interface DecodeOptions {
 /** The file bytes of a snapshot whose RDB `rdb` streams. */
 export function encodeSnapshot(rdb: Readable, opts: EncodeOptions, keys: KeyStore): Readable {
   if (!opts.compress && !opts.key) return rdb;
-  return Readable.from(encodeChunks(rdb, opts, keys), { objectMode: false });
+  // Room for a few segments: the framing keeps reading its source (a capture, whose producer
+  // stalls when it is not read) while the store writes what came before, instead of taking turns.
+  return Readable.from(encodeChunks(rdb, opts, keys), { objectMode: false, highWaterMark: OUTPUT_HIGH_WATER });
 }
 
 async function* encodeChunks(rdb: Readable, opts: EncodeOptions, keys: KeyStore): AsyncGenerator<Buffer> {
