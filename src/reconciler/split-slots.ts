@@ -60,8 +60,10 @@ export async function findOrphanedSlots(peer: Redis, ranges: readonly SlotRange[
   for (const [id, slots] of claims) {
     const client = memberByNodeId(id);
     if (!client) continue;
-    const own = await clusterNodes(client);
-    const me = own.find((n) => n.myself);
+    // One not answering (restarting, failing over) is looked at again next pass.
+    const own = await clusterNodes(client).catch(() => undefined);
+    const me = own?.find((n) => n.myself);
+    if (!own) continue;
     if (me?.id !== id || me.role !== 'primary') continue;
     // Free in its own view: not its own, and not anyone else's either (that is a disagreement
     // the epochs settle, not one to take sides in).
