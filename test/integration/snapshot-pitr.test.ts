@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { pidAlive } from '../../src/engine/proc.js';
-import { PointInTimeNotCoveredError, removeStaleLoaders, restoreToTime, type PointInTimeReplay } from '../../src/snapshots/pitr/index.js';
+import { archiveCoverage, PointInTimeNotCoveredError, removeStaleLoaders, restoreToTime, type PointInTimeReplay } from '../../src/snapshots/pitr/index.js';
 import type { ObjectStore } from '../../src/snapshots/types.js';
 import { useCleanup } from '../helpers/cleanup.js';
 import { waitFor } from '../../src/util/wait.js';
@@ -210,6 +210,32 @@ describe('point-in-time restore', () => {
     assert.equal(await loaderClient(cleanup, after.loader).get('d'), '4');
     assert.equal(await loaderClient(cleanup, after.loader).get('filler:49'), 'x'.repeat(1000));
     await third.stop();
+  });
+
+  it('a quiet archive reaches within the flush interval of now (its tail mark), not only to its last segment', async () => {
+    const prefix = 'pitr/quiet/0001/';
+    const primary = shard.client(shard.primary);
+    // A minute between idle segments, as the service has it: without the mark, coverage would
+    // stop at the last segment with writes until the next idle flush.
+    const archiver = startArchiver(cleanup, { store, prefix, source: () => shard.target(shard.replica), flushIntervalMs: 500, idleFlushIntervalMs: 60_000 });
+    await primary.set('quiet', 'one');
+    await archivedTo(archiver, await replOffset(primary));
+    const lastSegmentEnd = Math.max(...(await store.list(`${prefix}segments/`)).map((o) => Number(o.key.split('/').pop()!.split('-')[1])));
+    const reach = async () => (await archiveCoverage(store, prefix)).at(-1)?.to.getTime() ?? 0;
+    // Past the last segment by two seconds, with no new segment: only the mark can say so.
+    await waitFor(async () => (await reach()) >= lastSegmentEnd + 2000, { timeoutMs: 10_000, what: 'the coverage to pass the last segment' });
+    assert.equal(Math.max(...(await store.list(`${prefix}segments/`)).map((o) => Number(o.key.split('/').pop()!.split('-')[1]))), lastSegmentEnd,
+      'no segment was added meanwhile');
+    const r = await restore(prefix, await reach());
+    assert.equal(await loaderClient(cleanup, r.loader).get('quiet'), 'one');
+    await r.close();
+    // A write ends the mark's reach: a restore to a second after it waits for its segment.
+    await primary.set('quiet', 'two');
+    await archivedPast(archiver, primary);
+    const r2 = await restore(prefix, await reach());
+    assert.equal(await loaderClient(cleanup, r2.loader).get('quiet'), 'two');
+    await r2.close();
+    await archiver.stop();
   });
 
   it('refuses a time before the archive begins, and one it does not reach yet, with a clear error', async () => {

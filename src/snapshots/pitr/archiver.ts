@@ -24,6 +24,7 @@ import { delay } from '../../util/wait.js';
 import type { NodeTarget, ObjectStore } from '../types.js';
 import { BaseScheduler } from './base-scheduler.js';
 import { findHead } from './listing.js';
+import { writeTail } from './tail.js';
 import { baseKey, segmentKey } from './names.js';
 import { ReplicationLink, type LinkReply } from './psync-link.js';
 import { Recording, type RecordedSegment } from './recording.js';
@@ -104,6 +105,8 @@ export class ShardArchiver {
   private wake: (() => void) | undefined;
   private ticker: NodeJS.Timeout | undefined;
   private readonly st: ArchiverStatus = { state: 'stopped', segmentsArchived: 0, basesArchived: 0 };
+  private tailWriting = false;
+  private tailWrittenAt = 0;
   private readonly log: Logger;
 
   constructor(options: ArchiverOptions) {
@@ -164,6 +167,27 @@ export class ShardArchiver {
     const now = this.opts.now();
     this.session?.recording.tick(now);
     if (this.session && this.st.state === 'recording') this.bases.maybeTake(now);
+    this.maybeMarkTail(now);
+  }
+
+  /**
+   * Every flush interval while nothing is pending (no write in the open segment, every closed
+   * segment stored): the tail mark says the archive reaches now (tail.ts), so a quiet shard's
+   * coverage keeps up within N instead of trailing until the next idle flush.
+   */
+  private maybeMarkTail(now: number): void {
+    const s = this.session;
+    const h = this.head;
+    if (!s || !h || this.tailWriting || this.st.state !== 'recording' || now - this.tailWrittenAt < this.opts.flushIntervalMs) return;
+    const r = s.recording;
+    // Continuous with the last segment only: after a reconnection, writes made while the link was
+    // down may still be arriving (stamped on arrival), so those seconds stay a gap (docs/PITR.md).
+    if (r.line !== h.line || r.openWrites > 0 || r.openStartOffset !== h.offset || r.openedAt !== h.ms || this.queue.tasks > 0 || now <= h.ms) return;
+    this.tailWriting = true;
+    this.tailWrittenAt = now;
+    writeTail(this.opts.store, this.opts.prefix, { line: h.line, offset: h.offset, fromMs: h.ms, ms: now })
+      .catch((e: unknown) => this.log.warn({ err: (e as Error).message }, 'writing the archive\'s tail mark failed; retried next interval'))
+      .finally(() => { this.tailWriting = false; });
   }
 
   private async run(): Promise<void> {

@@ -10,6 +10,7 @@
 import type { ObjectStore } from '../types.js';
 import { findHead, listBases, listSegments } from './listing.js';
 import { BASES, SEGMENTS } from './names.js';
+import { TAIL } from './tail.js';
 
 export interface ExpireResult {
   bases: number;
@@ -63,6 +64,10 @@ export async function deleteArchive(store: ObjectStore, prefix: string): Promise
       await store.delete(o.key);
       n++;
     }
+  }
+  if (await store.head(`${prefix}${TAIL}`)) {
+    await store.delete(`${prefix}${TAIL}`);
+    n++;
   }
   return n;
 }

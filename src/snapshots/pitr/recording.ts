@@ -52,6 +52,21 @@ export class Recording {
     return this.buffer.offset;
   }
 
+  /** Writes in the open segment (PING and the like are not written). */
+  get openWrites(): number {
+    return this.buffer.commands;
+  }
+
+  /** The offset the open segment starts at (where the last closed one ended). */
+  get openStartOffset(): number {
+    return this.buffer.startOffset;
+  }
+
+  /** When the open segment began: the last one's end, or the session's start after a reconnection. */
+  get openedAt(): number {
+    return this.buffer.openedAt;
+  }
+
   onCommand(raw: Buffer, name: string, endOffset: number, ms: number): void {
     this.buffer.append(raw, name, endOffset, ms);
     if (this.pendingCut !== undefined) {

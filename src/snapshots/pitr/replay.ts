@@ -27,6 +27,7 @@ import { AOF_DIR, AOF_NAME, makeLoaderDir, startLoader, type LoaderOptions } fro
 import type { BaseName, Listed, SegmentName } from './names.js';
 import { PointInTimeNotCoveredError, coverage, planRestore, type CoverageWindow, type RestorePlan } from './plan.js';
 import { annotation } from './segment-buffer.js';
+import { isTailEntry, readTail, withTail } from './tail.js';
 
 export interface RestoreToTimeOptions extends LoaderOptions {
   store: ObjectStore;
@@ -64,12 +65,14 @@ export interface PointInTimeReplay {
 async function planFor(o: RestoreToTimeOptions, second: number): Promise<RestorePlan> {
   const end = (second + 1) * 1000;
   const bases = await listBases(o.store, o.prefix);
+  const tail = await readTail(o.store, o.prefix);
   const candidates = bases.filter((b) => b.name.ms < end);
   const cache = new Map<number, Listed<SegmentName>[]>();
   for (let i = candidates.length - 1; i >= 0; i--) {
     const base: Listed<BaseName> = candidates[i]!;
     let segments = cache.get(base.name.ms);
-    if (!segments) cache.set(base.name.ms, (segments = await listSegments(o.store, o.prefix, base.name.ms, end)));
+    // Listed up to the target's day, and to the tail mark's segment's day when that is later.
+    if (!segments) cache.set(base.name.ms, (segments = withTail(await listSegments(o.store, o.prefix, base.name.ms, Math.max(end, tail?.fromMs ?? 0)), tail)));
     try {
       return planRestore([base], segments, second);
     } catch (e) {
@@ -77,7 +80,7 @@ async function planFor(o: RestoreToTimeOptions, second: number): Promise<Restore
     }
   }
   // Not covered by a base alone: plan on the whole archive, whose error says what is covered.
-  const all = bases.length ? await listSegments(o.store, o.prefix, bases[0]!.name.ms, Math.max(end, (o.now ?? Date.now)())) : [];
+  const all = bases.length ? withTail(await listSegments(o.store, o.prefix, bases[0]!.name.ms, Math.max(end, (o.now ?? Date.now)())), tail) : [];
   return planRestore(bases, all, second);
 }
 
@@ -85,7 +88,7 @@ async function planFor(o: RestoreToTimeOptions, second: number): Promise<Restore
 export async function archiveCoverage(store: ObjectStore, prefix: string, now = Date.now()): Promise<CoverageWindow[]> {
   const bases = await listBases(store, prefix);
   if (bases.length === 0) return [];
-  return coverage(bases, await listSegments(store, prefix, bases[0]!.name.ms, now));
+  return coverage(bases, withTail(await listSegments(store, prefix, bases[0]!.name.ms, now), await readTail(store, prefix)));
 }
 
 /** Writes the decoded segments, in order, to a new file at `path` (after `head` when given). */
@@ -119,20 +122,25 @@ export async function restoreToTime(o: RestoreToTimeOptions): Promise<PointInTim
     await pipeline(o.decode(await o.store.get(plan.base.key)), createWriteStream(join(aofDir, baseFile), { mode: 0o600 }));
     const incrPath = join(aofDir, incrFile);
     const lastPath = join(aofDir, 'last-segment.aof');
-    const segments = plan.segments;
+    // A chain ending in the tail mark (tail.ts) reaches the target second with no write after its
+    // last real segment: every real one goes in whole, and nothing is cut.
+    const tailEnds = isTailEntry(plan.segments[plan.segments.length - 1]!);
+    const segments = plan.segments.filter((x) => !isTailEntry(x));
     // Every segment but the last ends before the target second's end and goes in whole; only the
     // last is cut. It is fetched on its own, headed by an annotation at or before the target
     // second (redis-check-aof refuses to cut at the very start of a file, and the segment's own
     // first annotation may be after the target), cut, then appended.
-    await decodeInto(o, segments.slice(0, -1), incrPath);
-    const last = segments[segments.length - 1]!;
-    await decodeInto(o, [last], lastPath, annotation(Math.floor(last.name.startMs / 1000)));
-    const aof = (await stat(incrPath)).size + (await stat(lastPath)).size;
+    await decodeInto(o, tailEnds ? segments : segments.slice(0, -1), incrPath);
+    const last = tailEnds ? undefined : segments[segments.length - 1]!;
+    if (last) await decodeInto(o, [last], lastPath, annotation(Math.floor(last.name.startMs / 1000)));
+    const aof = (await stat(incrPath)).size + (last ? (await stat(lastPath)).size : 0);
     const base = (await stat(join(aofDir, baseFile))).size;
     const t1 = performance.now();
-    await checkAof(o.redisCheckAof ?? process.env.CACHEFLEET_REDIS_CHECK_AOF ?? 'redis-check-aof', second, lastPath);
-    await pipeline(createReadStream(lastPath), createWriteStream(incrPath, { flags: 'a' }));
-    await rm(lastPath);
+    if (last) {
+      await checkAof(o.redisCheckAof ?? process.env.CACHEFLEET_REDIS_CHECK_AOF ?? 'redis-check-aof', second, lastPath);
+      await pipeline(createReadStream(lastPath), createWriteStream(incrPath, { flags: 'a' }));
+      await rm(lastPath);
+    }
     const aofReplayed = (await stat(incrPath)).size;
     await writeFile(join(aofDir, `${AOF_NAME}.manifest`),
       `file ${baseFile} seq 1 type b\nfile ${incrFile} seq 1 type i\n`, { mode: 0o600 });
@@ -150,7 +158,7 @@ export async function restoreToTime(o: RestoreToTimeOptions): Promise<PointInTim
       throw e;
     }
     return {
-      loader: loader.node, loaderPid: loader.pid, second: new Date(second * 1000), baseKey: plan.base.key, segments: plan.segments.length, keys,
+      loader: loader.node, loaderPid: loader.pid, second: new Date(second * 1000), baseKey: plan.base.key, segments: segments.length, keys,
       bytes: { base, aof, aofReplayed },
       timings: { fetchMs: t1 - t0, truncateMs: t2 - t1, loadMs: t3 - t2 },
       close: () => loader.close(),
