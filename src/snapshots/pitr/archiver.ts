@@ -105,7 +105,8 @@ export class ShardArchiver {
   private wake: (() => void) | undefined;
   private ticker: NodeJS.Timeout | undefined;
   private readonly st: ArchiverStatus = { state: 'stopped', segmentsArchived: 0, basesArchived: 0 };
-  private tailWriting = false;
+  /** The tail mark being written (stop waits for it: nothing may land after the archive is let go). */
+  private tailWrite: Promise<void> | undefined;
   private tailWrittenAt = 0;
   private readonly log: Logger;
 
@@ -144,6 +145,7 @@ export class ShardArchiver {
   async stop(): Promise<void> {
     this.stopping = true;
     clearInterval(this.ticker);
+    await this.tailWrite;
     this.link?.close();
     this.wake?.();
     await this.loop;
@@ -178,16 +180,15 @@ export class ShardArchiver {
   private maybeMarkTail(now: number): void {
     const s = this.session;
     const h = this.head;
-    if (!s || !h || this.tailWriting || this.st.state !== 'recording' || now - this.tailWrittenAt < this.opts.flushIntervalMs) return;
+    if (!s || !h || this.tailWrite || this.stopping || this.st.state !== 'recording' || now - this.tailWrittenAt < this.opts.flushIntervalMs) return;
     const r = s.recording;
     // Continuous with the last segment only: after a reconnection, writes made while the link was
     // down may still be arriving (stamped on arrival), so those seconds stay a gap (docs/PITR.md).
     if (r.line !== h.line || r.openWrites > 0 || r.openStartOffset !== h.offset || r.openedAt !== h.ms || this.queue.tasks > 0 || now <= h.ms) return;
-    this.tailWriting = true;
     this.tailWrittenAt = now;
-    writeTail(this.opts.store, this.opts.prefix, { line: h.line, offset: h.offset, fromMs: h.ms, ms: now })
+    this.tailWrite = writeTail(this.opts.store, this.opts.prefix, { line: h.line, offset: h.offset, fromMs: h.ms, ms: now })
       .catch((e: unknown) => this.log.warn({ err: (e as Error).message }, 'writing the archive\'s tail mark failed; retried next interval'))
-      .finally(() => { this.tailWriting = false; });
+      .finally(() => { this.tailWrite = undefined; });
   }
 
   private async run(): Promise<void> {
