@@ -1,7 +1,8 @@
 /**
  * How a snapshot file is framed on its way to a store and back: RDB bytes in, file bytes out
  * ({@link encodeSnapshot}), and the reverse ({@link decodeSnapshot}). Both stream, in constant
- * memory whatever the size, and honour backpressure (nothing is read ahead of the consumer).
+ * memory whatever the size, and honour backpressure (what is read ahead of the consumer is bounded:
+ * a few 4 MiB segments and the encoded stream's 8 MiB).
  *
  * - neither compressed nor encrypted: the file is the RDB itself (what other tools read);
  * - otherwise a 40-byte header (frame-header.ts), then the body: the RDB in segments, each
