@@ -15,7 +15,7 @@
  * replica, which sees it free) leaves no slot free in the seed's view and no move to make, yet
  * the group never settles: the owner serves 16383 slots and reports the cluster down. Seen once
  * in a fresh-clone CI run: a serverless cache's new shard's primary killed during its first
- * reshard, the test waiting five minutes for a scale-out that never came. {@link OrphanedSlots}
+ * reshard, the test waiting five minutes for a scale-out that never came. {@link OrphanMender}
  * mends it when a pass ends unsettled with nothing to move.
  */
 import type { Redis } from 'ioredis';
@@ -26,8 +26,13 @@ import type { Logger } from '../util/logger.js';
 /** Slots of `free` that `wanted` (the node refusing ADDSLOTS) sees owned by a member which itself sees them free. */
 export async function repairSplitSlots(wanted: Redis, free: readonly SlotRange[], memberByNodeId: (id: string) => Redis | undefined,
   log: Pick<Logger, 'warn'>, resource: string): Promise<number> {
+  return giveBack(await findOrphanedSlots(wanted, free, memberByNodeId), log, resource);
+}
+
+/** ADDSLOTS of each orphaned slot on the primary its peers name; the number given back. */
+async function giveBack(found: OrphanedSlots[], log: Pick<Logger, 'warn'>, resource: string): Promise<number> {
   let repaired = 0;
-  for (const o of await findOrphanedSlots(wanted, free, memberByNodeId)) {
+  for (const o of found) {
     await addSlotsRange(o.client, o.slots.map((s): SlotRange => [s, s]));
     log.warn({ resource, node: o.id, slots: o.slots }, 'slots its peers saw this primary own, and it saw owned by nobody, given back to it (a failover raced a slot move)');
     repaired += o.slots.length;
@@ -62,8 +67,8 @@ export async function findOrphanedSlots(peer: Redis, ranges: readonly SlotRange[
     if (!client) continue;
     // One not answering (restarting, failing over) is looked at again next pass.
     const own = await clusterNodes(client).catch(() => undefined);
-    const me = own?.find((n) => n.myself);
     if (!own) continue;
+    const me = own.find((n) => n.myself);
     if (me?.id !== id || me.role !== 'primary') continue;
     // Free in its own view: not its own, and not anyone else's either (that is a disagreement
     // the epochs settle, not one to take sides in).
@@ -97,13 +102,7 @@ export class OrphanMender {
       return 0;
     }
     if (this.now() - before.since < this.graceMs) return 0;
-    let repaired = 0;
-    for (const o of found) {
-      await addSlotsRange(o.client, o.slots.map((s): SlotRange => [s, s]));
-      this.log.warn({ resource, node: o.id, slots: o.slots }, 'slots the seed saw this primary own, and it saw owned by nobody, given back to it (a failover raced a slot move)');
-      repaired += o.slots.length;
-    }
     this.seen.delete(resource);
-    return repaired;
+    return giveBack(found, this.log, resource);
   }
 }

@@ -43,7 +43,6 @@ export async function writeTail(store: ObjectStore, prefix: string, mark: TailMa
 
 /** The archive's tail mark, or undefined (none yet, or one this version cannot read). */
 export async function readTail(store: ObjectStore, prefix: string): Promise<TailMark | undefined> {
-  if (!(await store.head(`${prefix}${TAIL}`))) return undefined;
   let text = '';
   try {
     for await (const c of await store.get(`${prefix}${TAIL}`)) text += Buffer.from(c as Uint8Array).toString('utf8');
@@ -51,7 +50,7 @@ export async function readTail(store: ObjectStore, prefix: string): Promise<Tail
     const ok = typeof m.line === 'string' && [m.offset, m.fromMs, m.ms].every((n) => Number.isSafeInteger(n));
     return ok ? (m as TailMark) : undefined;
   } catch {
-    return undefined; // gone meanwhile, or damaged: the archive is read without it
+    return undefined; // none (ObjectNotFoundError), or damaged: the archive is read without it
   }
 }
 

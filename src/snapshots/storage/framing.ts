@@ -17,12 +17,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { pipeline, Readable } from 'node:stream';
-import * as zlib from 'node:zlib';
 import { CorruptSnapshotError, type EncodeOptions, type KeyStore } from '../types.js';
 import { ByteReader } from './byte-reader.js';
 import { encodeHeader, HEADER_BYTES, MAGIC, NONCE_PREFIX_BYTES, parseHeader, RDB_MAGIC, type FrameHeader } from './frame-header.js';
 import { openRecords, sealRecords } from './sealed-records.js';
-import { decodeSegments, encodeSegments } from './segments.js';
+import { decodeSegments, encodeSegments, zstd } from './segments.js';
 
 /** 1 MiB records: a tag per MiB costs nothing measurable, and a record is what a reader buffers. */
 export const RECORD_SIZE = 1 << 20;
@@ -118,14 +117,6 @@ async function materialFor(keys: KeyStore, frame: FrameHeader): Promise<Buffer> 
 function checkMaterial(material: Buffer, id: string): Buffer {
   if (material.length !== 32) throw new Error(`key ${id} has ${material.length} bytes of material, not 32`);
   return material;
-}
-
-/** node:zlib's zstd (Node 22.15 and later), looked up at use so an older Node fails with a clear message, not at load. */
-function zstd(): Pick<typeof zlib, 'createZstdCompress' | 'createZstdDecompress'> {
-  if (typeof zlib.createZstdCompress !== 'function') {
-    throw new Error(`snapshot compression needs zstd from node:zlib, which Node ${process.version} lacks (Node 22.15 or later has it)`);
-  }
-  return zlib;
 }
 
 async function* decompress(body: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {

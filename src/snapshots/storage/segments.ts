@@ -159,10 +159,8 @@ function crc(parts: Buffer[]): Buffer {
   return out;
 }
 
-type Zstd = Pick<typeof zlib, 'zstdCompress' | 'zstdDecompress' | 'zstdCompressSync'>;
-
-/** node:zlib's zstd (Node 22.15 and later), looked up at use so an older Node fails with a clear message. */
-function zstd(): Zstd {
+/** node:zlib's zstd (Node 22.15 and later), looked up at use so an older Node fails with a clear message, not at load. */
+export function zstd(): typeof zlib {
   if (typeof zlib.zstdCompress !== 'function') {
     throw new Error(`snapshot compression needs zstd from node:zlib, which Node ${process.version} lacks (Node 22.15 or later has it)`);
   }
