@@ -30,7 +30,7 @@ function world(opts: { pausesItself?: boolean; reason?: 'primary-down' | 'switch
     nodes: fake.control(), ops: fake.ops(opts.pausesItself), logger: silentLogger, now: () => NOW,
     record: (message) => { events.push(message); },
     healthy: (c) => !fake.node(c.id).down,
-    switchEndpoint: async (from) => { switched.push(from?.id); },
+    switchEndpoint: async (from) => { switched.push(from?.id); fake.actions.push(`switch from ${from?.id}`); },
     groupId: 'g', shardLabel: '', catchUpMs: 30,
   };
   const shard: ShardRecord = {
@@ -65,18 +65,18 @@ function assertFailedOverToB(w: World): void {
 }
 
 describe('failover machine', () => {
-  it('a dead primary: select → promote → repoint → switch endpoint → update state, the replica with most data promoted', async () => {
+  it('a dead primary: select → promote → switch endpoint → repoint → update state, the replica with most data promoted', async () => {
     const w = world();
     w.fake.node('a').down = true;
     assert.deepEqual(await runToEnd(w), ['advanced', 'advanced', 'advanced', 'advanced', 'done']);
     assertFailedOverToB(w);
-    assert.deepEqual(w.fake.actions, ['promote b', 'repoint c b'], 'the dead primary is neither repointed nor paused');
+    assert.deepEqual(w.fake.actions, ['promote b', 'switch from a', 'repoint c b'], 'the dead primary is neither repointed nor paused');
     assert.deepEqual(w.switched, ['a']);
     assert.match(w.events.at(-1)!, /\(primary a failed, 10000 ms\)$/);
   });
 
   it('a step run again (a crash before its record was saved) changes nothing more: every step is idempotent', async () => {
-    const states = ['select-replica', 'promote', 'repoint-replicas', 'switch-endpoint', 'update-state'] as const;
+    const states = ['select-replica', 'promote', 'switch-endpoint', 'repoint-replicas', 'update-state'] as const;
     for (const [k, state] of states.entries()) {
       const w = world();
       w.fake.node('a').down = true;
@@ -117,7 +117,7 @@ describe('failover machine', () => {
     w.fake.node('b').priority = 0;
     await runToEnd(w);
     assert.equal(w.shard.primaryClusterId, 'c');
-    assert.deepEqual(w.fake.actions, ['promote c', 'repoint b c']);
+    assert.deepEqual(w.fake.actions, ['promote c', 'switch from a', 'repoint b c']);
   });
 
   it('the failed primary answering again at select-replica cancels the failover', async () => {
@@ -160,13 +160,27 @@ describe('failover machine', () => {
     assert.equal(w.fake.node('b').role, 'primary');
   });
 
-  it('a planned switchover once caught up: pause, promote, repoint the old primary too, then drop its clients and unpause', async () => {
+  it('a planned switchover once caught up: pause, promote, switch and drop the old primary\'s clients, then repoint it too and unpause it', async () => {
     const w = world({ reason: 'switchover', to: 'b' });
     assert.deepEqual(await runToEnd(w), ['advanced', 'advanced', 'advanced', 'done']);
     assert.equal(w.shard.primaryClusterId, 'b');
-    assert.deepEqual(w.fake.actions, ['pause a', 'promote b', 'repoint a b', 'repoint c b', 'drop-clients a', 'unpause a']);
+    // No client is left on a (its writes held by the pause) when it turns replica: Redis would
+    // answer them READONLY, pause or not.
+    assert.deepEqual(w.fake.actions, ['pause a', 'promote b', 'switch from a', 'drop-clients a', 'repoint a b', 'repoint c b', 'unpause a']);
     assert.equal(w.fake.node('a').following, 'b');
     assert.match(w.events.at(-1)!, /completed \(switchover, /);
+  });
+
+  it('a record saved at repoint-replicas by a version that switched last: repointed, then switched, then done', async () => {
+    const w = world({ reason: 'switchover', to: 'b' });
+    w.shard.failover!.state = 'repoint-replicas'; // promoted; primaryClusterId still a
+    w.fake.node('a').paused = true;
+    w.fake.node('b').role = 'primary';
+    assert.deepEqual(await runToEnd(w), ['advanced', 'advanced', 'advanced', 'done']);
+    assert.equal(w.shard.primaryClusterId, 'b');
+    assert.deepEqual(w.switched, ['a']);
+    assert.equal(w.fake.node('a').following, 'b');
+    assert.equal(w.fake.node('a').paused, false);
   });
 
   it('Redis Cluster pauses the old primary itself (CLUSTER FAILOVER): no CLIENT PAUSE of ours', async () => {

@@ -26,14 +26,14 @@ export interface FailoverDeps {
   catchUpMs?: number;
 }
 
-/** CLIENT PAUSE WRITE of a planned failover's old primary (lifted at the endpoint switch). */
+/** CLIENT PAUSE WRITE of a planned failover's old primary (lifted once it is repointed). */
 export const PLANNED_PAUSE_MS = 10_000;
 
 export type StepResult = 'advanced' | 'blocked' | 'done' | 'aborted';
 
 /**
  * Runs the current step of `shard.failover` and moves it to the next state:
- * select-replica → promote → repoint-replicas → switch-endpoint → update-state.
+ * select-replica → promote → switch-endpoint → repoint-replicas → update-state.
  * Every step is idempotent: after a crash the control plane reads the persisted state and runs
  * that step again. The caller persists the record holding `shard` after each call, with the
  * events the step recorded (`d.record`) in the same commit.
@@ -75,9 +75,9 @@ export async function stepFailover(d: FailoverDeps, shard: ShardRecord, members:
       if (planned && !d.ops.pausesItself) {
         // A planned failover stops writes on the old primary first, so the replica has them all;
         // a replica that cannot show it has them (still syncing, link down) is not promoted yet.
-        // The pause must outlast every step up to the endpoint switch, however slow (a busy host):
-        // writes it held would otherwise run on what is by then a replica (READONLY). The
-        // switch-endpoint step ends it (after closing the clients), and so does a blocked step.
+        // The pause must outlast every step up to the old primary's repoint, however slow (a busy
+        // host): writes it held would otherwise run on a demoted history. The repoint-replicas
+        // step ends it (after the switch closed the clients), and so does a blocked step.
         await d.nodes.pauseWrites(from!, PLANNED_PAUSE_MS);
         if (!(await caughtUp(d, from!, to))) {
           await d.nodes.unpause(from!).catch(() => undefined);
@@ -90,6 +90,20 @@ export async function stepFailover(d: FailoverDeps, shard: ShardRecord, members:
         if (planned && !d.ops.pausesItself) await d.nodes.unpause(from!).catch(() => undefined);
         return 'blocked';
       }
+      f.state = 'switch-endpoint';
+      return 'advanced';
+    }
+    case 'switch-endpoint': {
+      // Before the old primary is repointed: from REPLICAOF on, Redis answers a write READONLY
+      // before it looks at the pause, so a client still on it (the pause holds only the writes
+      // that were already waiting) would see READONLY until the switch. Switched first, every
+      // client is moved off it while it is still a paused primary.
+      shard.primaryClusterId = to!.id;
+      await d.switchEndpoint(from);
+      // Anyone still connected to the old primary reconnects through the endpoint, to the new one;
+      // writes held by the pause die with their connections and the clients send them again there.
+      // (CLIENT KILL skips the caller, so the admin connection stays to unpause.)
+      if (from && d.healthy(from)) await d.nodes.dropClients(from).catch(() => undefined);
       f.state = 'repoint-replicas';
       return 'advanced';
     }
@@ -98,21 +112,11 @@ export async function stepFailover(d: FailoverDeps, shard: ShardRecord, members:
         if (m.id === to!.id || !shard.memberClusters.includes(m.id) || m.deleteRequested || !d.healthy(m)) continue;
         await d.ops.repoint(m, to!);
       }
-      f.state = 'switch-endpoint';
-      return 'advanced';
-    }
-    case 'switch-endpoint': {
-      shard.primaryClusterId = to!.id;
-      await d.switchEndpoint(from);
-      if (from && d.healthy(from)) {
-        // Anyone still connected to the old primary reconnects through the endpoint, to the new one.
-        // Kill before unpausing: writes held by the pause would otherwise run on what is now a
-        // replica and answer READONLY; killed, they are resent by the client to the new primary.
-        // (CLIENT KILL skips the caller, so the admin connection stays to unpause.)
-        await d.nodes.dropClients(from).catch(() => undefined);
-        await d.nodes.unpause(from).catch(() => undefined);
-      }
-      f.state = 'update-state';
+      // Unpaused once a replica: a write that reached it meanwhile (a client connected to the
+      // node's own address) is then answered READONLY, never run on the old history.
+      if (from && d.healthy(from)) await d.nodes.unpause(from).catch(() => undefined);
+      // A record saved by a version that repointed before switching is switched now.
+      f.state = shard.primaryClusterId === to!.id ? 'update-state' : 'switch-endpoint';
       return 'advanced';
     }
     case 'update-state': {

@@ -102,7 +102,7 @@ async function assertFailedOverOnce(store: StateStore, fake: FakeShard): Promise
   assert.equal(fake.node('g-003').following, 'g-002', 'the other replica repointed');
 }
 
-const STATES = ['select-replica', 'promote', 'repoint-replicas', 'switch-endpoint', 'update-state'] as const;
+const STATES = ['select-replica', 'promote', 'switch-endpoint', 'repoint-replicas', 'update-state'] as const;
 
 describe('failover runner', () => {
   it('a dead primary is failed over at once, in one pass, even right after a failover (no throttle)', async () => {

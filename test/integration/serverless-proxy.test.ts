@@ -177,13 +177,19 @@ describe('serverless endpoint engine: what clients see', { timeout: 120_000 }, (
 
   it('meters ECPUs into usage-<n>.json: 1 per KB in and out, at least 1', async () => {
     const r = direct();
+    // Ready first: ioredis's ready check (an INFO of about 5 ECPUs) is not part of what is measured.
+    await r.ping();
     const before = await freshUsage();
     await r.set('{m}big', 'x'.repeat(3000));
     for (let i = 0; i < 10; i++) await r.get('{m}big');
     const after = await freshUsage();
-    // SET ~3 KB in (2.96 ECPU) and 10 GETs of ~3 KB out (2.96 each): about 32.6 ECPUs (and a
-    // few of 1 ECPU for the clients' own background commands).
-    assert.ok(after.ecpu - before.ecpu > 32.5 && after.ecpu - before.ecpu < 36, `ecpu delta ${after.ecpu - before.ecpu}`);
+    // SET ~3 KB in (2.96 ECPU) and 10 GETs of ~3 KB out (2.96 each): about 32.6 ECPUs, plus 1 or so for
+    // each background command of the suite's Cluster client meanwhile (its CLUSTER SLOTS refresh;
+    // an INFO, about 5, if it reconnected).
+    const ecpu = after.ecpu - before.ecpu;
+    const others = after.commands - before.commands - 11;
+    assert.ok(others >= 0, `${after.commands - before.commands} commands counted`);
+    assert.ok(ecpu > 32.5 && ecpu < 32.7 + others * 5.5, `ecpu delta ${ecpu} with ${others} other commands`);
     assert.ok(after.currConnections >= 1);
   });
 
