@@ -55,6 +55,40 @@ describe('DumpReader', () => {
     }
   });
 
+  it('turns PTTL/GET replies into SETs (PX for a TTL); a WRONGTYPE is no error but a key to ask again with DUMP', () => {
+    const gets = Buffer.concat([
+      Buffer.from(':-1\r\n'), bulk(Buffer.from('v\r\n1')),
+      Buffer.from(':5000\r\n-WRONGTYPE Operation against a key holding the wrong kind of value\r\n'),
+      Buffer.from(':1234\r\n'), bulk(Buffer.from('v3')),
+      Buffer.from(':-2\r\n$-1\r\n'),
+    ]);
+    const dumps = Buffer.concat([Buffer.from(':4999\r\n'), bulk(Buffer.from([14, 1, 2]))]);
+    for (let cut = 0; cut <= gets.length; cut++) {
+      const out: Buffer[] = [];
+      const w = new RestoreWriter((b, done) => { out.push(Buffer.from(b)); done(); }, 64);
+      const r = new DumpReader(() => w);
+      r.expectKeys(['s1', 'h', 's2', 'gone'].map((k) => Buffer.from(k)), 'get');
+      r.feed(gets.subarray(0, cut));
+      const retries = r.takeRetries();
+      r.feed(gets.subarray(cut));
+      retries.push(...r.takeRetries());
+      assert.deepEqual(retries.map(String), ['h'], `cut at ${cut}`);
+      r.expectKeys(retries, 'dump');
+      const d = cut % dumps.length;
+      r.feed(dumps.subarray(0, d));
+      r.feed(dumps.subarray(d));
+      w.flush();
+      assert.equal(r.error, undefined, `cut at ${cut}`);
+      assert.equal(r.outstanding, 0, `cut at ${cut}`);
+      assert.equal(r.restored, 3, `cut at ${cut}`);
+      assert.deepEqual(parse(Buffer.concat(out)).map((c) => c.map((b) => b.toString('latin1'))), [
+        ['SET', 's1', 'v\r\n1'],
+        ['SET', 's2', 'v3', 'PX', '1234'],
+        ['RESTORE', 'h', '4999', '\x0e\x01\x02', 'REPLACE'],
+      ], `cut at ${cut}`);
+    }
+  });
+
   it('keeps the first error reply and stays in step after it', async () => {
     const w = new RestoreWriter(() => undefined);
     const r = new DumpReader(() => w);

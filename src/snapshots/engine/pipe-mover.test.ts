@@ -18,4 +18,10 @@ describe('pipe-mover wire words', () => {
     const want = keys.flatMap((k) => [['PTTL', k], ['DUMP', k]].map(([n, key]) => [Buffer.from(n as string).toString('hex'), (key as Buffer).toString('hex')]));
     assert.deepEqual(got, want);
   });
+
+  it('PTTL and GET for every key, a key of 10 characters or more (two-digit length) too', () => {
+    const keys = [Buffer.from('0123456789abc'), Buffer.from('')];
+    const got = parse(dumpCommands(keys, 'GET')).map((c) => c.map(String));
+    assert.deepEqual(got, [['PTTL', '0123456789abc'], ['GET', '0123456789abc'], ['PTTL', ''], ['GET', '']]);
+  });
 });

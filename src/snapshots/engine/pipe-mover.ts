@@ -1,9 +1,11 @@
 /**
- * Moving a loader's keys into the target shards as a pipelined stream of Redis's own DUMP and
- * RESTORE, driven by the service: SCAN the loader, ask it `PTTL` and `DUMP` of every key (many
- * keys in flight on one connection), and send each payload on as
- * `RESTORE <key> <ttl> <payload> REPLACE` to the shard owning the key's slot (slot-routing.ts),
- * every target on its own connection, all targets loading at once.
+ * Moving a loader's keys into the target shards as a pipelined stream of Redis's own commands,
+ * driven by the service: SCAN the loader, ask it `PTTL` and `GET` of every key (many keys in
+ * flight on one connection), and send each string on as `SET <key> <value> [PX <ttl>]` to the
+ * shard owning the key's slot (slot-routing.ts), every target on its own connection, all targets
+ * loading at once. A key GET refuses (WRONGTYPE: a hash, a list…) is asked again with `DUMP` and
+ * sent as `RESTORE <key> <ttl> <payload> REPLACE`: strings skip DUMP's serialization and its
+ * CRC-64, computed by the loader and checked again by the target (dump-reader.ts).
  *
  * Why not MIGRATE (mover.ts), which does the same inside the loader: MIGRATE reads each RESTORE's
  * reply with a blocking read of one byte per system call, and holds the loader (so every target)
@@ -14,8 +16,8 @@
  * loader (resp-pipe.ts), PTTL/DUMP on another, whose replies go through dump-reader.ts straight
  * into each target's outgoing buffer (target-stream.ts), with no object made per key.
  *
- * Type, value and TTL are exactly as they were (DUMP's serialization, PTTL's remaining time); a
- * key that expires between SCAN and DUMP is skipped. Flow control: the next SCAN is sent only
+ * Type, value and TTL are exactly as they were (the string itself or DUMP's serialization, PTTL's
+ * remaining time); a key that expires between SCAN and GET or DUMP is skipped. Flow control: the next SCAN is sent only
  * once at most two batches are unanswered in the loader's hands and every target's socket has
  * taken what it was given (the kernel's buffers bound the rest).
  * Measured at 1,000,000 keys (bench/backups-restore3.ts), the service's CPU was mostly the
@@ -30,7 +32,7 @@ import { DumpReader } from './dump-reader.js';
 import { authCommand, encodeCommand } from './raw-connection.js';
 import { RespPipe } from './resp-pipe.js';
 import type { Routing } from './slot-routing.js';
-import { TargetStream } from './target-stream.js';
+import { putInt, TargetStream } from './target-stream.js';
 
 /** The loader's replies are read this many bytes at a time, into one buffer. */
 const READ_BYTES = 256 << 10;
@@ -45,17 +47,24 @@ export interface PipeMoveOptions {
   signal?: AbortSignal;
 }
 
-/** `PTTL key` then `DUMP key` for every key, as one buffer written in place. */
-export function dumpCommands(keys: readonly Buffer[]): Buffer {
+const PTTL_HEAD = Buffer.from('*2\r\n$4\r\nPTTL\r\n$', 'latin1');
+const VALUE_HEAD = { GET: Buffer.from('*2\r\n$3\r\nGET\r\n$', 'latin1'), DUMP: Buffer.from('*2\r\n$4\r\nDUMP\r\n$', 'latin1') };
+
+/** `PTTL key` then `GET key` (or `DUMP key`) for every key, as one buffer written in place. */
+export function dumpCommands(keys: readonly Buffer[], value: 'GET' | 'DUMP' = 'DUMP'): Buffer {
   let size = 0;
   for (const k of keys) size += 2 * (32 + k.length);
   const out = Buffer.allocUnsafe(size);
   let at = 0;
   for (const key of keys) {
-    for (const name of ['PTTL', 'DUMP']) {
-      at += out.write(`*2\r\n$4\r\n${name}\r\n$${key.length}\r\n`, at, 'latin1');
+    for (const head of [PTTL_HEAD, VALUE_HEAD[value]]) {
+      at += head.copy(out, at);
+      at = putInt(out, at, key.length);
+      out[at++] = 13;
+      out[at++] = 10;
       at += key.copy(out, at);
-      at += out.write('\r\n', at, 'latin1');
+      out[at++] = 13;
+      out[at++] = 10;
     }
   }
   return out.subarray(0, at);
@@ -97,6 +106,14 @@ export async function pipeKeys(source: NodeTarget, shards: readonly TargetShard[
     };
     const auth = authCommand(source);
     if (auth) send(auth);
+    /** Asks DUMP of the keys GET found not to be strings; false when there were none. */
+    const dumpRetries = (): boolean => {
+      const again = reader.takeRetries();
+      if (again.length === 0) return false;
+      reader.expectKeys(again, 'dump');
+      socket.write(dumpCommands(again, 'DUMP'));
+      return true;
+    };
 
     const check = () => {
       o.signal?.throwIfAborted();
@@ -128,15 +145,19 @@ export async function pipeKeys(source: NodeTarget, shards: readonly TargetShard[
         const [next, keys] = await control.call(encodeCommand(['SCAN', cursor, 'COUNT', String(o.scanCount)])) as [Buffer, Buffer[]];
         cursor = next.toString();
         if (keys.length) {
-          reader.expectKeys(keys);
-          socket.write(dumpCommands(keys));
+          reader.expectKeys(keys, 'get');
+          socket.write(dumpCommands(keys, 'GET'));
           scanned += keys.length;
           o.onBatch?.(keys.length);
         }
+        dumpRetries();
         // At most two batches in the loader's hands, and the targets' sockets taking what they are given.
         await reader.below(2 * o.scanCount);
         await Promise.all(targets.map((t) => t.drained()));
       } while (cursor !== '0');
+      // The database's last keys that are not strings, asked again with DUMP, before the next SELECT.
+      do await reader.below(0);
+      while (dumpRetries() && !lost);
     }
     await reader.below(0);
     check();

@@ -36,6 +36,34 @@ describe('RestoreWriter', () => {
     assert.ok(got[1]![3]!.equals(big));
     assert.deepEqual(got[2]!.map(String), ['PING']);
   });
+
+  it('writes SET key value, with PX ttl when the key has one; TTLs and lengths of any number of digits', () => {
+    const writes: Buffer[] = [];
+    const w = new RestoreWriter((b, done) => { writes.push(Buffer.from(b)); done(); }, 50);
+    const value = Buffer.from(Array.from({ length: 300 }, (_, i) => i % 256));
+    w.beginSet(Buffer.from('s1'), 0, value.length);
+    w.payload(value, 0, value.length);
+    w.end();
+    w.beginSet(Buffer.from('s2'), 86_399_987, 1);
+    w.payload(Buffer.from('7'), 0, 1);
+    w.end();
+    w.beginSet(Buffer.from('s3'), 9, 0);
+    w.end();
+    w.begin(Buffer.from('r'), 1_000_000_000_000, 2);
+    w.payload(Buffer.from('ab'), 0, 2);
+    w.end();
+    w.flush();
+    const got = parse(Buffer.concat(writes));
+    assert.equal(w.commands, 4);
+    assert.deepEqual(got[0]!.slice(0, 2).map(String), ['SET', 's1']);
+    assert.ok(got[0]![2]!.equals(value));
+    assert.equal(got[0]!.length, 3);
+    assert.deepEqual(got.slice(1).map((c) => c.map(String)), [
+      ['SET', 's2', '7', 'PX', '86399987'],
+      ['SET', 's3', '', 'PX', '9'],
+      ['RESTORE', 'r', '1000000000000', 'ab', 'REPLACE'],
+    ]);
+  });
 });
 
 describe('ReplyCounter', () => {

@@ -21,9 +21,42 @@ const CR = 13;
 const LF = 10;
 const MINUS = 45;
 
-/** `*5\r\n$7\r\nRESTORE\r\n$<key length>\r\n` … up to the payload's own `$<length>\r\n`: at most this many bytes besides the key. */
-export const RESTORE_HEADER_MAX = 64;
+/** A RESTORE's or SET's words up to its payload's own `$<length>\r\n`, or a SET's PX after it: at most this many bytes besides the key. */
+export const RESTORE_HEADER_MAX = 96;
 const TRAILER = Buffer.from('\r\n$7\r\nREPLACE\r\n', 'latin1');
+const RESTORE_HEAD = Buffer.from('*5\r\n$7\r\nRESTORE\r\n$', 'latin1');
+const SET_HEAD = Buffer.from('*3\r\n$3\r\nSET\r\n$', 'latin1');
+const SET_PX_HEAD = Buffer.from('*5\r\n$3\r\nSET\r\n$', 'latin1');
+/** After a SET's value: CRLF, then `PX` and the TTL's `$<digits>`. */
+const PX = Buffer.from('\r\n$2\r\nPX\r\n$', 'latin1');
+const DOLLAR = 36;
+
+/** How many decimal digits `n` (a non-negative integer) has. */
+export function digits(n: number): number {
+  let d = 1;
+  while (n >= 10) {
+    n = Math.floor(n / 10);
+    d++;
+  }
+  return d;
+}
+
+/** Writes `n` (a non-negative integer) in decimal at `at`; returns the offset after it. */
+export function putInt(b: Buffer, at: number, n: number): number {
+  const end = at + digits(n);
+  let i = end;
+  do {
+    b[--i] = 48 + (n % 10);
+    n = Math.floor(n / 10);
+  } while (n > 0);
+  return end;
+}
+
+const crlf = (b: Buffer, at: number): number => {
+  b[at] = CR;
+  b[at + 1] = LF;
+  return at + 2;
+};
 
 /** Counts reply lines and keeps the first error line (its text, without `-` and CRLF). */
 export class ReplyCounter {
@@ -69,6 +102,8 @@ export class RestoreWriter {
   private at = 0;
   /** Commands written so far (each expects one reply). */
   commands = 0;
+  /** How the command begun ends: -1 RESTORE's REPLACE, 0 a SET without a TTL, else a SET's PX. */
+  private ending = -1;
 
   /** Buffers the socket has finished with, taken again before a new one is made (fresh memory costs page faults). */
   private readonly spare: Buffer[] = [];
@@ -82,12 +117,32 @@ export class RestoreWriter {
   begin(key: Buffer, ttl: number, payloadLength: number): void {
     this.room(RESTORE_HEADER_MAX + key.length);
     const b = this.buf;
-    let at = this.at;
-    at += b.write(`*5\r\n$7\r\nRESTORE\r\n$${key.length}\r\n`, at, 'latin1');
-    at += key.copy(b, at);
-    const t = String(ttl);
-    at += b.write(`\r\n$${t.length}\r\n${t}\r\n$${payloadLength}\r\n`, at, 'latin1');
-    this.at = at;
+    let at = this.at + RESTORE_HEAD.copy(b, this.at);
+    at = crlf(b, putInt(b, at, key.length));
+    at = crlf(b, at + key.copy(b, at));
+    b[at++] = DOLLAR;
+    at = crlf(b, putInt(b, at, digits(ttl)));
+    at = crlf(b, putInt(b, at, ttl));
+    b[at++] = DOLLAR;
+    this.at = crlf(b, putInt(b, at, payloadLength));
+    this.ending = -1;
+    this.commands++;
+  }
+
+  /**
+   * Starts `SET key <value of valueLength bytes>`, with `PX ttl` after the value when `ttl` > 0
+   * (milliseconds); the value follows through {@link payload}, as a payload does.
+   */
+  beginSet(key: Buffer, ttl: number, valueLength: number): void {
+    this.room(RESTORE_HEADER_MAX + key.length);
+    const b = this.buf;
+    const head = ttl > 0 ? SET_PX_HEAD : SET_HEAD;
+    let at = this.at + head.copy(b, this.at);
+    at = crlf(b, putInt(b, at, key.length));
+    at = crlf(b, at + key.copy(b, at));
+    b[at++] = DOLLAR;
+    this.at = crlf(b, putInt(b, at, valueLength));
+    this.ending = ttl > 0 ? ttl : 0;
     this.commands++;
   }
 
@@ -102,10 +157,21 @@ export class RestoreWriter {
     }
   }
 
-  /** Ends the current RESTORE; writes the buffer once it holds FLUSH_BYTES. */
+  /** Ends the current RESTORE or SET; writes the buffer once it holds FLUSH_BYTES. */
   end(): void {
-    this.room(TRAILER.length);
-    this.at += TRAILER.copy(this.buf, this.at);
+    if (this.ending < 0) {
+      this.room(TRAILER.length);
+      this.at += TRAILER.copy(this.buf, this.at);
+    } else if (this.ending === 0) {
+      this.room(2);
+      this.at = crlf(this.buf, this.at);
+    } else {
+      this.room(RESTORE_HEADER_MAX);
+      const b = this.buf;
+      let at = this.at + PX.copy(b, this.at);
+      at = crlf(b, putInt(b, at, digits(this.ending)));
+      this.at = crlf(b, putInt(b, at, this.ending));
+    }
     if (this.at >= this.size) this.flush();
   }
 
