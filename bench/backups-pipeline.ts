@@ -6,7 +6,7 @@
  * AES-256-GCM (the default key of a FileKeyStore). Then the restore a CreateReplicationGroup
  * with SnapshotName runs: the encrypted object read back, decoded (authenticated, decompressed)
  * and loaded into 1 shard (its primary loads it) and into a 3-shard cluster (loader, then the
- * pipelined DUMP/RESTORE). All in one run, so the ratios compare like with like.
+ * pipelined GET/SET and DUMP/RESTORE). All in one run, so the ratios compare like with like.
  */
 import { join } from 'node:path';
 import { FileKeyStore } from '../src/snapshots/keys/file-key-store.js';

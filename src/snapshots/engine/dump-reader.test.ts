@@ -55,19 +55,20 @@ describe('DumpReader', () => {
     }
   });
 
-  it('turns PTTL/GET replies into SETs (PX for a TTL); a WRONGTYPE is no error but a key to ask again with DUMP', () => {
+  it('turns PTTL + MGET replies into SETs (PX for a TTL); a nil is no error but a key to ask again with DUMP, unless PTTL said gone', () => {
     const gets = Buffer.concat([
-      Buffer.from(':-1\r\n'), bulk(Buffer.from('v\r\n1')),
-      Buffer.from(':5000\r\n-WRONGTYPE Operation against a key holding the wrong kind of value\r\n'),
-      Buffer.from(':1234\r\n'), bulk(Buffer.from('v3')),
-      Buffer.from(':-2\r\n$-1\r\n'),
+      Buffer.from(':-1\r\n:5000\r\n:1234\r\n:-2\r\n*4\r\n'),
+      bulk(Buffer.from('v\r\n1')), Buffer.from('$-1\r\n'), bulk(Buffer.from('v3')), Buffer.from('$-1\r\n'),
+      Buffer.from('+PONG\r\n'),
     ]);
     const dumps = Buffer.concat([Buffer.from(':4999\r\n'), bulk(Buffer.from([14, 1, 2]))]);
     for (let cut = 0; cut <= gets.length; cut++) {
       const out: Buffer[] = [];
       const w = new RestoreWriter((b, done) => { out.push(Buffer.from(b)); done(); }, 64);
       const r = new DumpReader(() => w);
-      r.expectKeys(['s1', 'h', 's2', 'gone'].map((k) => Buffer.from(k)), 'get');
+      r.expectKeys(['s1', 'h', 's2', 'gone'].map((k) => Buffer.from(k)), 'mget');
+      r.expectLine();
+      assert.equal(r.outstanding, 10);
       r.feed(gets.subarray(0, cut));
       const retries = r.takeRetries();
       r.feed(gets.subarray(cut));
@@ -87,6 +88,17 @@ describe('DumpReader', () => {
         ['RESTORE', 'h', '4999', '\x0e\x01\x02', 'REPLACE'],
       ], `cut at ${cut}`);
     }
+  });
+
+  it('an MGET refused keeps the error and stays in step: its keys are skipped, the next reply is read as the next entry\'s', async () => {
+    const w = new RestoreWriter(() => undefined);
+    const r = new DumpReader(() => w);
+    r.expectKeys([Buffer.from('a'), Buffer.from('b')], 'mget');
+    r.expectKeys([Buffer.from('c')], 'mget');
+    r.feed(Buffer.from(':-1\r\n:-1\r\n-ERR no MGET today\r\n:-1\r\n*1\r\n$1\r\nx\r\n'));
+    assert.equal(r.error, 'ERR no MGET today');
+    assert.equal(r.outstanding, 0);
+    assert.equal(r.restored, 1);
   });
 
   it('keeps the first error reply and stays in step after it', async () => {

@@ -1,21 +1,23 @@
 /**
- * The loader's side of the pipelined restore (pipe-mover.ts): reads the loader's replies to
- * `PTTL key` + `GET key` (or `DUMP key`) pairs as they stream in and writes each value straight
- * into a `SET key value [PX ttl]` (or each payload into a `RESTORE key ttl payload REPLACE`) for
- * the target owning the key (target-stream.ts), copying the bytes once, from the socket's chunk
- * into the target's outgoing buffer, however the chunks cut it. No value, closure or promise is
- * made per key: at a million keys that bookkeeping (a general RESP parser, a handler per reply)
- * cost the service more CPU than the copying.
+ * The loader's side of the pipelined restore (pipe-mover.ts): reads the loader's replies as they
+ * stream in and writes each value straight into a `SET key value [PX ttl]` (each DUMP payload
+ * into a `RESTORE key ttl payload REPLACE`) for the target owning the key (target-stream.ts),
+ * copying the bytes once, from the socket's chunk into the target's outgoing buffer, however the
+ * chunks cut it. No value, closure or promise is made per key: at a million keys that bookkeeping
+ * (a general RESP parser, a handler per reply) cost the service more CPU than the copying.
  *
- * Every key is first asked with GET: a string, the common case, then moves as SET, without DUMP's
- * serialization and the CRC-64 that DUMP computes and RESTORE checks (1 KB strings: 1.4 µs a key
- * less on loader and target together, measured with redis-server 7.0). A key of another type
- * answers WRONGTYPE: it is kept in {@link DumpReader.takeRetries} and asked again with DUMP.
+ * A batch of keys is first asked `PTTL` of each key, then one `MGET` of them all: a string, the
+ * common case, then moves as SET, without DUMP's serialization and the CRC-64 that DUMP computes
+ * and RESTORE checks again, and MGET answers for a thousand keys as one command (measured with
+ * redis-server 7.0 and 1 KB strings, loader and target together: DUMP → RESTORE 5.4 µs a key,
+ * GET → SET 4.0, and the loader's PTTL + MGET 1.2 µs against PTTL + GET 1.6). A key MGET answers
+ * nil for is not a string (or expired meanwhile): it is kept in {@link DumpReader.takeRetries}
+ * and asked again with `PTTL` and `DUMP`.
  *
- * Replies come in the order the commands were sent: {@link DumpReader.expectKeys} queues the keys
- * whose PTTL and GET or DUMP were sent, {@link DumpReader.expectLine} a command answered by one
- * line (AUTH, SELECT, PING). A key whose value is nil (it expired meanwhile) or whose PTTL said
- * -2 is skipped. The first error reply is kept in {@link DumpReader.error}; reading goes on, in step.
+ * Replies come in the order the commands were sent: {@link DumpReader.expectKeys} queues keys
+ * whose commands were sent, {@link DumpReader.expectLine} a command answered by one line (AUTH,
+ * SELECT, PING). A key whose DUMP is nil (it expired meanwhile) or whose PTTL said -2 is skipped.
+ * The first error reply is kept in {@link DumpReader.error}; reading goes on, in step.
  */
 import type { RestoreWriter } from './target-stream.js';
 
@@ -24,17 +26,23 @@ const LF = 10;
 
 const enum State { Line, Payload, SkipPayload }
 
-/** How a queued entry is answered: one line, or PTTL and then GET or DUMP. */
-const enum Kind { Line, Get, Dump }
+/**
+ * What a queued entry is answered with: one line (Line); PTTL then DUMP of its key (Dump); or,
+ * for a batch, PTTL of each key (Ttl), MGET's array head (Values), then each key's value (Value).
+ */
+const enum Kind { Line, Dump, Ttl, Values, Value }
 
 export class DumpReader {
-  /** Entries still to be answered: a key (two replies) or null (one line), and how (Kind). */
+  /** Entries still to be answered: a key, or null (a line, an array head), and how (Kind). */
   private readonly queue: Array<Buffer | null> = [];
   private readonly kinds: Kind[] = [];
-  /** Keys GET found not to be strings, to be asked again with DUMP. */
-  private retries: Buffer[] = [];
   private head = 0;
-  /** For the key at the head: its PTTL reply is in (ttl below). */
+  /** PTTL replies of a batch whose values are still to come, oldest first. */
+  private readonly ttls: number[] = [];
+  private ttlHead = 0;
+  /** Keys MGET found not to be strings, to be asked again with DUMP. */
+  private retries: Buffer[] = [];
+  /** For a Dump entry at the head: its PTTL reply is in (ttl below). */
   private haveTtl = false;
   private ttl = 0;
   private state = State.Line;
@@ -45,27 +53,31 @@ export class DumpReader {
   private waiter: { max: number; resolve: () => void } | undefined;
   /** The first error reply (its text), if any. */
   error: string | undefined;
-  /** Keys whose payload went to a target. */
+  /** Keys whose value or payload went to a target. */
   restored = 0;
 
   /** `route(key)`: the writer of the target owning the key. */
   constructor(private readonly route: (key: Buffer) => RestoreWriter) {}
 
-  /** Keys whose `PTTL` and then `GET` (or, `how` 'dump', `DUMP`) were sent. */
-  expectKeys(keys: readonly Buffer[], how: 'get' | 'dump' = 'dump'): void {
-    const kind = how === 'get' ? Kind.Get : Kind.Dump;
-    for (const k of keys) {
-      this.queue.push(k);
-      this.kinds.push(kind);
+  /**
+   * Keys whose commands were sent: `how` 'mget', `PTTL` of each key then one `MGET` of them all
+   * (dumpCommands(keys, 'MGET')); 'dump', `PTTL` and `DUMP` of each key in turn.
+   */
+  expectKeys(keys: readonly Buffer[], how: 'mget' | 'dump' = 'dump'): void {
+    if (how === 'dump') {
+      for (const k of keys) this.push(k, Kind.Dump);
+      return;
     }
+    for (const k of keys) this.push(k, Kind.Ttl);
+    this.push(null, Kind.Values);
+    for (const k of keys) this.push(k, Kind.Value);
   }
 
   expectLine(): void {
-    this.queue.push(null);
-    this.kinds.push(Kind.Line);
+    this.push(null, Kind.Line);
   }
 
-  /** The keys GET answered WRONGTYPE for since the last call: to be asked again with DUMP. */
+  /** The keys MGET answered nil for since the last call: to be asked again with DUMP. */
   takeRetries(): Buffer[] {
     const r = this.retries;
     this.retries = [];
@@ -142,31 +154,49 @@ export class DumpReader {
     }
     const kind = line[0];
     const asked = this.kinds[this.head];
-    if (kind === 0x2d /* - */) {
-      if (asked === Kind.Get && this.haveTtl && isWrongType(line)) this.retries.push(key!);
-      else this.error ??= line.subarray(1).toString('utf8');
-      if (key === null || this.haveTtl) this.next();
-      else this.haveTtl = true; // PTTL refused: the value's reply still comes
-      return;
-    }
-    if (key === null) {
+    if (asked === Kind.Ttl) {
+      if (kind !== 0x3a /* : */) this.error ??= `the loader answered PTTL with ${printable(line)}`;
+      this.ttls.push(kind === 0x3a ? integer(line) : -2);
       this.next();
       return;
     }
-    if (!this.haveTtl) {
+    if (kind === 0x2d /* - */) {
+      this.error ??= line.subarray(1).toString('utf8');
+      if (asked === Kind.Values) {
+        // No array follows: its values will not come either.
+        this.next();
+        while (this.kinds[this.head] === Kind.Value && this.head < this.queue.length) {
+          this.ttlHead++;
+          this.next();
+        }
+      } else if (asked === Kind.Dump && !this.haveTtl) this.haveTtl = true; // PTTL refused: DUMP's reply still comes
+      else {
+        if (asked === Kind.Value) this.ttlHead++;
+        this.next();
+      }
+      return;
+    }
+    if (asked === Kind.Line || asked === Kind.Values) {
+      this.next();
+      return;
+    }
+    if (asked === Kind.Dump && !this.haveTtl) {
       if (kind !== 0x3a /* : */) this.error ??= `the loader answered PTTL with ${printable(line)}`;
       this.ttl = integer(line);
       this.haveTtl = true;
       return;
     }
+    if (asked === Kind.Value) this.ttl = this.ttls[this.ttlHead++]!;
     if (kind !== 0x24 /* $ */) {
-      this.error ??= `the loader answered ${asked === Kind.Get ? 'GET' : 'DUMP'} with ${printable(line)}`;
+      this.error ??= `the loader answered ${asked === Kind.Value ? 'MGET' : 'DUMP'} with ${printable(line)}`;
       this.next();
       return;
     }
     const length = integer(line);
     if (length < 0) {
-      this.next(); // nil: gone since SCAN
+      // nil: gone since SCAN, or (MGET) not a string: asked again with DUMP, which tells.
+      if (asked === Kind.Value && this.ttl !== -2) this.retries.push(key!);
+      this.next();
       return;
     }
     this.remaining = length + 2;
@@ -174,10 +204,15 @@ export class DumpReader {
       this.state = State.SkipPayload;
       return;
     }
-    this.writer = this.route(key);
-    if (asked === Kind.Get) this.writer.beginSet(key, this.ttl > 0 ? this.ttl : 0, length);
-    else this.writer.begin(key, this.ttl > 0 ? this.ttl : 0, length);
+    this.writer = this.route(key!);
+    if (asked === Kind.Value) this.writer.beginSet(key!, this.ttl > 0 ? this.ttl : 0, length);
+    else this.writer.begin(key!, this.ttl > 0 ? this.ttl : 0, length);
     this.state = State.Payload;
+  }
+
+  private push(key: Buffer | null, kind: Kind): void {
+    this.queue.push(key);
+    this.kinds.push(kind);
   }
 
   private next(): void {
@@ -188,6 +223,10 @@ export class DumpReader {
       this.queue.splice(0, this.head);
       this.kinds.splice(0, this.head);
       this.head = 0;
+    }
+    if (this.ttlHead > 4096 && this.ttlHead * 2 > this.ttls.length) {
+      this.ttls.splice(0, this.ttlHead);
+      this.ttlHead = 0;
     }
   }
 }
@@ -204,8 +243,5 @@ function integer(line: Buffer): number {
   for (; i < line.length; i++) n = n * 10 + (line[i]! - 48);
   return sign * n;
 }
-
-const WRONGTYPE = Buffer.from('-WRONGTYPE', 'latin1');
-const isWrongType = (line: Buffer) => line.length >= WRONGTYPE.length && line.compare(WRONGTYPE, 0, WRONGTYPE.length, 0, WRONGTYPE.length) === 0;
 
 const printable = (line: Buffer) => JSON.stringify(line.subarray(0, 60).toString('latin1'));

@@ -3,7 +3,7 @@
  * - {@link captureRdb}: a shard's snapshot, Redis's own RDB streamed from a node over the
  *   replication protocol and checked by redis-check-rdb as it streams;
  * - {@link restoreInto}: RDB files loaded by Redis into ephemeral loaders, then moved as a
- *   pipelined DUMP/RESTORE stream (or MIGRATE, on request) into the primaries of a target of
+ *   pipelined stream of GET/SET and DUMP/RESTORE (or MIGRATE, on request) into the primaries of a target of
  *   any shape; one source into one cluster-mode-disabled shard is loaded by its primary itself.
  */
 export { captureRdb, CaptureError, DEFAULT_CAPTURE_TIMEOUT_MS, type Capture, type CaptureOptions } from './capture.js';

@@ -19,9 +19,9 @@ describe('pipe-mover wire words', () => {
     assert.deepEqual(got, want);
   });
 
-  it('PTTL and GET for every key, a key of 10 characters or more (two-digit length) too', () => {
-    const keys = [Buffer.from('0123456789abc'), Buffer.from('')];
-    const got = parse(dumpCommands(keys, 'GET')).map((c) => c.map(String));
-    assert.deepEqual(got, [['PTTL', '0123456789abc'], ['GET', '0123456789abc'], ['PTTL', ''], ['GET', '']]);
+  it('PTTL of every key, then one MGET of them all; a key of 10 characters or more (two-digit length) too', () => {
+    const keys = [Buffer.from('0123456789abc'), Buffer.from(''), Buffer.from([0, 13, 10])];
+    const got = parse(dumpCommands(keys, 'MGET')).map((c) => c.map((b) => b.toString('latin1')));
+    assert.deepEqual(got, [['PTTL', '0123456789abc'], ['PTTL', ''], ['PTTL', '\x00\r\n'], ['MGET', '0123456789abc', '', '\x00\r\n']]);
   });
 });

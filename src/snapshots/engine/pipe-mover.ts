@@ -1,11 +1,12 @@
 /**
  * Moving a loader's keys into the target shards as a pipelined stream of Redis's own commands,
- * driven by the service: SCAN the loader, ask it `PTTL` and `GET` of every key (many keys in
- * flight on one connection), and send each string on as `SET <key> <value> [PX <ttl>]` to the
- * shard owning the key's slot (slot-routing.ts), every target on its own connection, all targets
- * loading at once. A key GET refuses (WRONGTYPE: a hash, a list…) is asked again with `DUMP` and
- * sent as `RESTORE <key> <ttl> <payload> REPLACE`: strings skip DUMP's serialization and its
- * CRC-64, computed by the loader and checked again by the target (dump-reader.ts).
+ * driven by the service: SCAN the loader, ask it `PTTL` of every key and one `MGET` of the batch
+ * (many keys in flight on one connection), and send each string on as
+ * `SET <key> <value> [PX <ttl>]` to the shard owning the key's slot (slot-routing.ts), every
+ * target on its own connection, all targets loading at once. A key MGET has no string for (a
+ * hash, a list…) is asked again with `PTTL` and `DUMP` and sent as
+ * `RESTORE <key> <ttl> <payload> REPLACE`: strings skip DUMP's serialization and its CRC-64,
+ * computed by the loader and checked again by the target (dump-reader.ts).
  *
  * Why not MIGRATE (mover.ts), which does the same inside the loader: MIGRATE reads each RESTORE's
  * reply with a blocking read of one byte per system call, and holds the loader (so every target)
@@ -13,13 +14,13 @@
  * and the targets working one at a time (bench/backups.ts). Here the loader answers pipelined
  * commands at its event loop's pace, the targets restore in parallel, and the service only cuts
  * length-prefixed replies and glues commands around the payloads: SCAN on one connection to the
- * loader (resp-pipe.ts), PTTL/DUMP on another, whose replies go through dump-reader.ts straight
- * into each target's outgoing buffer (target-stream.ts), with no object made per key.
+ * loader (resp-pipe.ts), PTTL/MGET/DUMP on another, whose replies go through dump-reader.ts
+ * straight into each target's outgoing buffer (target-stream.ts), with no object made per key.
  *
  * Type, value and TTL are exactly as they were (the string itself or DUMP's serialization, PTTL's
- * remaining time); a key that expires between SCAN and GET or DUMP is skipped. Flow control: the next SCAN is sent only
- * once at most two batches are unanswered in the loader's hands and every target's socket has
- * taken what it was given (the kernel's buffers bound the rest).
+ * remaining time); a key that expires between SCAN and MGET or DUMP is skipped. Flow control:
+ * the next SCAN is sent only once at most two batches are unanswered in the loader's hands and
+ * every target's socket has taken what it was given (the kernel's buffers bound the rest).
  * Measured at 1,000,000 keys (bench/backups-restore3.ts), the service's CPU was mostly the
  * memory it went through, not the parsing: a fresh buffer per socket read (1 GB of them) and per
  * 1 MB of RESTOREs. The loader's replies are now read into one buffer, again and again (`onread`),
@@ -48,25 +49,42 @@ export interface PipeMoveOptions {
 }
 
 const PTTL_HEAD = Buffer.from('*2\r\n$4\r\nPTTL\r\n$', 'latin1');
-const VALUE_HEAD = { GET: Buffer.from('*2\r\n$3\r\nGET\r\n$', 'latin1'), DUMP: Buffer.from('*2\r\n$4\r\nDUMP\r\n$', 'latin1') };
+const DUMP_HEAD = Buffer.from('*2\r\n$4\r\nDUMP\r\n$', 'latin1');
+const MGET_NAME = Buffer.from('$4\r\nMGET\r\n', 'latin1');
+const DOLLAR_HEAD = Buffer.from('$', 'latin1');
 
-/** `PTTL key` then `GET key` (or `DUMP key`) for every key, as one buffer written in place. */
-export function dumpCommands(keys: readonly Buffer[], value: 'GET' | 'DUMP' = 'DUMP'): Buffer {
-  let size = 0;
-  for (const k of keys) size += 2 * (32 + k.length);
+/** `<head><key length>\r\n<key>\r\n` at `at`; returns the offset after it. */
+function putBulk(out: Buffer, at: number, head: Buffer, key: Buffer): number {
+  at += head.copy(out, at);
+  at = putInt(out, at, key.length);
+  out[at++] = 13;
+  out[at++] = 10;
+  at += key.copy(out, at);
+  out[at++] = 13;
+  out[at++] = 10;
+  return at;
+}
+
+/**
+ * The loader's commands for a batch of keys, as one buffer written in place: `MGET`, `PTTL` of
+ * every key then one `MGET` of them all; `DUMP`, `PTTL key` then `DUMP key` for every key.
+ */
+export function dumpCommands(keys: readonly Buffer[], how: 'MGET' | 'DUMP' = 'DUMP'): Buffer {
+  let size = 32;
+  for (const k of keys) size += 3 * (32 + k.length);
   const out = Buffer.allocUnsafe(size);
   let at = 0;
-  for (const key of keys) {
-    for (const head of [PTTL_HEAD, VALUE_HEAD[value]]) {
-      at += head.copy(out, at);
-      at = putInt(out, at, key.length);
-      out[at++] = 13;
-      out[at++] = 10;
-      at += key.copy(out, at);
-      out[at++] = 13;
-      out[at++] = 10;
-    }
+  if (how === 'DUMP') {
+    for (const key of keys) at = putBulk(out, putBulk(out, at, PTTL_HEAD, key), DUMP_HEAD, key);
+    return out.subarray(0, at);
   }
+  for (const key of keys) at = putBulk(out, at, PTTL_HEAD, key);
+  out[at++] = 42; // *
+  at = putInt(out, at, keys.length + 1);
+  out[at++] = 13;
+  out[at++] = 10;
+  at += MGET_NAME.copy(out, at);
+  for (const key of keys) at = putBulk(out, at, DOLLAR_HEAD, key);
   return out.subarray(0, at);
 }
 
@@ -106,7 +124,7 @@ export async function pipeKeys(source: NodeTarget, shards: readonly TargetShard[
     };
     const auth = authCommand(source);
     if (auth) send(auth);
-    /** Asks DUMP of the keys GET found not to be strings; false when there were none. */
+    /** Asks DUMP of the keys MGET found no string for; false when there were none. */
     const dumpRetries = (): boolean => {
       const again = reader.takeRetries();
       if (again.length === 0) return false;
@@ -145,14 +163,15 @@ export async function pipeKeys(source: NodeTarget, shards: readonly TargetShard[
         const [next, keys] = await control.call(encodeCommand(['SCAN', cursor, 'COUNT', String(o.scanCount)])) as [Buffer, Buffer[]];
         cursor = next.toString();
         if (keys.length) {
-          reader.expectKeys(keys, 'get');
-          socket.write(dumpCommands(keys, 'GET'));
+          reader.expectKeys(keys, 'mget');
+          socket.write(dumpCommands(keys, 'MGET'));
           scanned += keys.length;
           o.onBatch?.(keys.length);
         }
         dumpRetries();
-        // At most two batches in the loader's hands, and the targets' sockets taking what they are given.
-        await reader.below(2 * o.scanCount);
+        // At most two batches in the loader's hands (a batch is 2n + 1 replies), and the targets'
+        // sockets taking what they are given.
+        await reader.below(2 * (2 * o.scanCount + 1));
         await Promise.all(targets.map((t) => t.drained()));
       } while (cursor !== '0');
       // The database's last keys that are not strings, asked again with DUMP, before the next SELECT.

@@ -27,8 +27,8 @@ export interface RestoreOptions {
   tls?: { cert: string | Buffer; key: string | Buffer };
   /**
    * `auto` (default): one source into one cluster-mode-disabled shard is loaded by the target's
-   * primary itself (its data is replaced), anything else is moved as a pipelined DUMP/RESTORE
-   * stream. `pipe`: always that stream. `migrate`: always MIGRATE (slower: kept to compare).
+   * primary itself (its data is replaced), anything else is moved as a pipelined stream (strings
+   * GET → SET, other keys DUMP → RESTORE). `pipe`: always that stream. `migrate`: always MIGRATE (slower: kept to compare).
    */
   method?: 'auto' | 'pipe' | 'migrate';
   /**

@@ -2,7 +2,7 @@
  * Restoring a snapshot into the primaries of a new group of any shape: every source RDB (one per
  * source shard) is loaded by Redis into an ephemeral loader (loader.ts), the data is checked to
  * fit before anything is written to a target, then every loader's keys go to the shard owning
- * their slot as a pipelined DUMP/RESTORE stream (pipe-mover.ts; MIGRATE, mover.ts, on request),
+ * their slot as a pipelined stream of GET/SET and DUMP/RESTORE (pipe-mover.ts; MIGRATE, mover.ts, on request),
  * all loaders at once, and the loaders' Functions after them (functions.ts). Loaders are always
  * stopped and their directories removed at the end, on success and on failure alike.
  *
