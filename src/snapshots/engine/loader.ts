@@ -49,8 +49,8 @@ export interface LoaderOptions {
   commandTimeoutMs?: number;
   /**
    * Whether the loader checks the RDB's CRC-64 as it loads (default true). Off only for a trusted
-   * source (RestoreOptions.trustedSources), whose bytes were authenticated already: Redis 7.0's
-   * CRC-64 doubled the load of 1 GB on this machine (6.0-6.7 s against 3.2-4.0 s, other work running).
+   * source (RestoreOptions.trustedSources), whose bytes were authenticated already: on a quiet
+   * 2-core machine, redis-server 7.0 loaded a 1 GB RDB in 2.0 s with the check and 1.4 s without.
    */
   verifyChecksum?: boolean;
 }

@@ -33,7 +33,7 @@ import { DumpReader } from './dump-reader.js';
 import { authCommand, encodeCommand } from './raw-connection.js';
 import { RespPipe } from './resp-pipe.js';
 import type { Routing } from './slot-routing.js';
-import { putInt, TargetStream } from './target-stream.js';
+import { putBulk, putInt, TargetStream } from './target-stream.js';
 
 /** The loader's replies are read this many bytes at a time, into one buffer. */
 const READ_BYTES = 256 << 10;
@@ -52,18 +52,6 @@ const PTTL_HEAD = Buffer.from('*2\r\n$4\r\nPTTL\r\n$', 'latin1');
 const DUMP_HEAD = Buffer.from('*2\r\n$4\r\nDUMP\r\n$', 'latin1');
 const MGET_NAME = Buffer.from('$4\r\nMGET\r\n', 'latin1');
 const DOLLAR_HEAD = Buffer.from('$', 'latin1');
-
-/** `<head><key length>\r\n<key>\r\n` at `at`; returns the offset after it. */
-function putBulk(out: Buffer, at: number, head: Buffer, key: Buffer): number {
-  at += head.copy(out, at);
-  at = putInt(out, at, key.length);
-  out[at++] = 13;
-  out[at++] = 10;
-  at += key.copy(out, at);
-  out[at++] = 13;
-  out[at++] = 10;
-  return at;
-}
 
 /**
  * The loader's commands for a batch of keys, as one buffer written in place: `MGET`, `PTTL` of

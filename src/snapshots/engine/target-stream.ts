@@ -58,6 +58,12 @@ const crlf = (b: Buffer, at: number): number => {
   return at + 2;
 };
 
+/** `<head><bytes' length>\r\n<bytes>\r\n` at `at` (head: a command's words up to a bulk's `$`); returns the offset after it. */
+export function putBulk(b: Buffer, at: number, head: Buffer, bytes: Buffer): number {
+  at = crlf(b, putInt(b, at + head.copy(b, at), bytes.length));
+  return crlf(b, at + bytes.copy(b, at));
+}
+
 /** Counts reply lines and keeps the first error line (its text, without `-` and CRLF). */
 export class ReplyCounter {
   /** Replies seen. */
@@ -117,9 +123,7 @@ export class RestoreWriter {
   begin(key: Buffer, ttl: number, payloadLength: number): void {
     this.room(RESTORE_HEADER_MAX + key.length);
     const b = this.buf;
-    let at = this.at + RESTORE_HEAD.copy(b, this.at);
-    at = crlf(b, putInt(b, at, key.length));
-    at = crlf(b, at + key.copy(b, at));
+    let at = putBulk(b, this.at, RESTORE_HEAD, key);
     b[at++] = DOLLAR;
     at = crlf(b, putInt(b, at, digits(ttl)));
     at = crlf(b, putInt(b, at, ttl));
@@ -136,10 +140,7 @@ export class RestoreWriter {
   beginSet(key: Buffer, ttl: number, valueLength: number): void {
     this.room(RESTORE_HEADER_MAX + key.length);
     const b = this.buf;
-    const head = ttl > 0 ? SET_PX_HEAD : SET_HEAD;
-    let at = this.at + head.copy(b, this.at);
-    at = crlf(b, putInt(b, at, key.length));
-    at = crlf(b, at + key.copy(b, at));
+    let at = putBulk(b, this.at, ttl > 0 ? SET_PX_HEAD : SET_HEAD, key);
     b[at++] = DOLLAR;
     this.at = crlf(b, putInt(b, at, valueLength));
     this.ending = ttl > 0 ? ttl : 0;
