@@ -55,6 +55,7 @@ export function serviceSnapshotIO(o: SnapshotIOOptions): SnapshotIO {
       ...(o.nodeUser ? { nodeUser: o.nodeUser } : {}),
       maxBytesPerShard: limits.maxMemoryBytesPerShard,
       ...(limits.trustedSources ? { trustedSources: true } : {}),
+      ...(limits.onProgress ? { onProgress: limits.onProgress } : {}),
       ...(shards.some((s) => s.primary.tls) ? { tls: await loaderTls() } : {}),
       logger: o.logger,
       ...local,

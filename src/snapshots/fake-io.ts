@@ -146,6 +146,9 @@ export class FakeSnapshotIO implements SnapshotIO {
     for (const open of sources) files.push(await readAll(await open()));
     if (fault) throw fault;
     this.restores.push({ shards, files, limits });
-    return { keys: files.length, bytes: files.reduce((n, f) => n + f.length, 0) };
+    const bytes = files.reduce((n, f) => n + f.length, 0);
+    limits.onProgress?.({ keys: 0, totalKeys: files.length, bytes });
+    limits.onProgress?.({ keys: files.length, totalKeys: files.length, bytes });
+    return { keys: files.length, bytes };
   }
 }

@@ -4,7 +4,7 @@
  * The service builds it from storage/ (stores, framing, keys) and engine/ (capture, restore).
  */
 import type { Readable } from 'node:stream';
-import type { EncodeOptions, KeyStore, NodeTarget, RestoreResult, SnapshotStorage, TargetShard } from './types.js';
+import type { EncodeOptions, KeyStore, NodeTarget, RestoreProgress, RestoreResult, SnapshotStorage, TargetShard } from './types.js';
 
 /** A capture in progress: the RDB as it streams from the node, and its end (CRC checked). */
 export interface Capture {
@@ -19,6 +19,8 @@ export interface RestoreLimits {
   maxMemoryBytesPerShard: number;
   /** See RestoreOptions.trustedSources. */
   trustedSources?: boolean;
+  /** How far the restore is (see RestoreProgress). */
+  onProgress?: (p: RestoreProgress) => void;
 }
 
 export interface SnapshotIO {

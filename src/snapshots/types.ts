@@ -110,6 +110,20 @@ export interface RestoreResult {
   bytes: number;
 }
 
+/**
+ * A restore under way: told once every source is loaded (`keys` 0, unless the target's primary
+ * loaded the data itself: then once, at the end, with every key), then after every batch of keys
+ * moved into the shards.
+ */
+export interface RestoreProgress {
+  /** Keys in their target shard so far. */
+  keys: number;
+  /** Keys in the sources (every database). */
+  totalKeys: number;
+  /** Bytes of RDB loaded (all sources). */
+  bytes: number;
+}
+
 /** The data would not fit the new nodes (the group then ends `restore-failed`). */
 export class RestoreTooLargeError extends Error {
   constructor(message: string) {

@@ -115,6 +115,10 @@ describe('JS SDK: a 3-shard snapshot restored into 5 shards and into 1', { timeo
       assert.equal(check.code, 0, check.output);
       assert.ok(check.allCovered, check.output);
       assert.deepEqual([check.keys, check.masters], [KEYS, shards], check.output);
+      // The service's log told how far the restore was: loaded, then moved, to the last key.
+      const said = svc.logs.map((l) => /"msg":"([^"]*)"/.exec(l)?.[1] ?? '').filter((m) => m.startsWith(`restore into replication group '${id}':`));
+      assert.match(said[0] ?? '', new RegExp(`: ${KEYS.toLocaleString('en-US')} keys loaded from [0-9.]+ [kMG]?B of RDB, moving them into ${shards} shards?$`), said.join('\n'));
+      assert.equal(said.at(-1), `restore into replication group '${id}': ${KEYS.toLocaleString('en-US')} of ${KEYS.toLocaleString('en-US')} keys moved (100 %)`, said.join('\n'));
     });
   }
 });

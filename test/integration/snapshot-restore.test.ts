@@ -119,7 +119,7 @@ describe('restoreInto', () => {
     // Opened once: the loader checking the RDB and the primary loading it read the same stream.
     let opens = 0;
     const counted = () => { opens++; return sourceOf(rdb)(); };
-    const r = await restoreInto([counted], [{ primary: target(primary) }], { ...o, trustedSources: true, onProgress: (k) => progress.push(k) });
+    const r = await restoreInto([counted], [{ primary: target(primary) }], { ...o, trustedSources: true, onProgress: (p) => progress.push(p.keys) });
     assert.equal(opens, 1, 'a trusted source is read and decoded once');
     assert.equal(r.keys, want0.size + want3.size);
     assert.equal(r.bytes, rdb.length);
@@ -228,7 +228,7 @@ describe('restoreInto', () => {
     const o = await options({
       batchKeys: 50,
       // At the first batch: keys are already on their way to every shard.
-      onProgress: () => { if (!killed) { killed = true; process.kill(victim.pid!, 'SIGKILL'); } },
+      onProgress: (p) => { if (p.keys > 0 && !killed) { killed = true; process.kill(victim.pid!, 'SIGKILL'); } },
     });
     await assert.rejects(restoreInto(sources.map(sourceOf), primaries.map((p) => ({ primary: target(p.node), slots: p.slots })), o),
       (e: unknown) => e instanceof Error && e.message.includes(`${victim.address}:${victim.port}`));

@@ -6,6 +6,7 @@ import {
   type CacheClusterRecord, type EventRecord, type ReplicationGroupRecord, type RestoreState,
 } from '../../store/index.js';
 import { checkpoint, commitFresh, DEFAULT_MAX_ATTEMPTS, reason, type BackupDeps } from './deps.js';
+import { restoreProgressLog } from './restore-progress.js';
 import { dataMemoryBytes, RestoreSourceError, restoreSources, targetShards } from './restore-sources.js';
 
 /** A new group (or standalone cluster) being seeded from a snapshot or RDB files. */
@@ -46,7 +47,13 @@ export async function runRestore(d: BackupDeps, target: RestoreTarget): Promise<
     const sources = await restoreSources(d, current.restore!);
     const group = (await d.svc.store.get('cacheParameterGroup', current.cacheParameterGroupName))?.doc;
     const maxMemoryBytesPerShard = dataMemoryBytes(current.cacheNodeType, group?.family ?? 'redis7', group?.values ?? {});
-    const result = await d.io.restore(sources.open, shards, { maxMemoryBytesPerShard, trustedSources: sources.trusted }).finally(() => sources.close());
+    const onProgress = restoreProgressLog(d.logger.child({ [target.kind === 'group' ? 'group' : 'cluster']: target.id }), {
+      what: target.kind === 'group' ? `replication group '${target.id}'` : `cache cluster '${target.id}'`,
+      shards: shards.length,
+      now: () => d.svc.now().getTime(),
+    });
+    const result = await d.io.restore(sources.open, shards, { maxMemoryBytesPerShard, trustedSources: sources.trusted, onProgress })
+      .finally(() => sources.close());
     await checkpoint(d, 'restore:loaded');
     await write(d, target, { state: 'done', attempts, keys: result.keys, bytes: result.bytes }, undefined,
       [d.svc.events.event(type, target.id, `Restore from ${from} succeeded for ${what}: ${result.keys} keys loaded`)]);

@@ -1,6 +1,7 @@
 /** How restoreInto (restore.ts) runs: its own module, so the steps it is made of can read it too. */
 import type { Owner } from '../../paths/tighten.js';
 import type { Logger } from '../../util/logger.js';
+import type { RestoreProgress } from '../types.js';
 
 export interface RestoreOptions {
   /** The redis-server binary loaders run. */
@@ -40,8 +41,8 @@ export interface RestoreOptions {
    * must be the loader that does, never the target.
    */
   trustedSources?: boolean;
-  /** Called after each batch: keys moved so far, and bytes of RDB loaded (all sources). */
-  onProgress?: (keysMoved: number, bytes: number) => void;
+  /** Told once the sources are loaded, then after each batch of keys moved (see RestoreProgress). */
+  onProgress?: (p: RestoreProgress) => void;
   logger?: Logger;
   /** Source address of the loaders' connections to the targets (the service's management address). */
   localAddress?: string;

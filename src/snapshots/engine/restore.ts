@@ -61,10 +61,12 @@ export async function restoreInto(sources: ReadonlyArray<() => Promise<Readable>
     stop.signal.throwIfAborted();
     checkFits(loaded, routing, opts.maxBytesPerShard);
     const bytes = loaded.reduce((n, l) => n + l.bytes, 0);
+    const totalKeys = loaded.reduce((n, l) => n + [...l.keyspace.values()].reduce((a, b) => a + b, 0), 0);
     let keys = 0;
+    opts.onProgress?.({ keys, totalKeys, bytes });
     const onBatch = (n: number) => {
       keys += n;
-      opts.onProgress?.(keys, bytes);
+      opts.onProgress?.({ keys, totalKeys, bytes });
     };
     if (opts.method === 'migrate') {
       if (ca) await Promise.all(loaded.map((l) => l.loader.enableOutgoingTls({ ...opts.tls!, ca })));

@@ -53,7 +53,7 @@ export async function restoreSingle(open: () => Promise<Readable>, shard: Target
     throw e;
   }
   await primary;
-  opts.onProgress?.(keys, bytes);
+  opts.onProgress?.({ keys, totalKeys: keys, bytes });
   log.info({ keys, bytes }, 'restore loaded by the target primary, its loader checking the same stream');
   return { keys, bytes };
 }
@@ -74,7 +74,7 @@ async function checkThenLoad(open: () => Promise<Readable>, shard: TargetShard, 
     ...(opts.localAddress ? { localAddress: opts.localAddress } : {}),
     ...(opts.tls ? { tls: opts.tls } : {}),
   });
-  opts.onProgress?.(keys, loaded.bytes);
+  opts.onProgress?.({ keys, totalKeys: keys, bytes: loaded.bytes });
   (opts.logger ?? silentLogger).info({ keys, bytes: loaded.bytes }, 'restore loaded by the target primary');
   return { keys, bytes: loaded.bytes };
 }
