@@ -8,7 +8,8 @@
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { before, describe, it } from 'node:test';
-import { Readable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import calculateSlot from 'cluster-key-slot';
 import { Redis } from 'ioredis';
 import { AdminPool, observeNode, replicaOf } from '../../src/engine/admin.js';
@@ -16,6 +17,7 @@ import type { SlotRange } from '../../src/engine/cluster-nodes.js';
 import { LocalProcessProvider } from '../../src/engine/local-provider.js';
 import { evenSlotRanges } from '../../src/engine/slot-plan.js';
 import type { NodeSpec } from '../../src/engine/types.js';
+import { RdbChecksumTap } from '../../src/snapshots/engine/crc64.js';
 import { restoreInto, type RestoreOptions } from '../../src/snapshots/engine/index.js';
 import { CorruptSnapshotError, RestoreTooLargeError, type TargetShard } from '../../src/snapshots/types.js';
 import { waitFor } from '../../src/util/wait.js';
@@ -238,10 +240,23 @@ describe('restoreInto', () => {
 
   it('refuses a corrupt source and keys outside database 0 for a cluster; passes a source\'s own error on', async () => {
     const one = await start();
+    // The service's CRC-64 agrees with Redis's on real RDB files: it is what refuses a corrupt one.
+    for (const rdb of sources) {
+      const tap = new RdbChecksumTap();
+      await pipeline(await sourceOf(rdb)(), tap, new Writable({ write: (_c, _e, cb) => cb() }));
+      assert.equal((await tap.verdict).state, 'match');
+    }
     const corrupt = Buffer.from(sources[0]!);
     corrupt[Math.floor(corrupt.length / 2)] ^= 0xff;
     const o = await options();
-    await assert.rejects(restoreInto([sourceOf(corrupt)], [{ primary: target(one) }], o), CorruptSnapshotError);
+    await assert.rejects(restoreInto([sourceOf(corrupt)], [{ primary: target(one) }], o),
+      (e: unknown) => e instanceof CorruptSnapshotError && /is corrupt: its CRC-64 is|could not be loaded/.test(e.message));
+    await assertNoLoaderLeft(o);
+    // Every byte loads, but the checksum disagrees (the loader does not check it: the service does).
+    const badSum = Buffer.from(sources[0]!);
+    badSum[badSum.length - 1]! ^= 0x01;
+    await assert.rejects(restoreInto([sourceOf(badSum)], [{ primary: target(one) }], o),
+      (e: unknown) => e instanceof CorruptSnapshotError && /^source 1 of the snapshot \(an RDB file\) is corrupt: its CRC-64 is 0x/.test(e.message));
     await assertNoLoaderLeft(o);
 
     // A source that fails while it streams (as a tampered snapshot file does when decoded).
