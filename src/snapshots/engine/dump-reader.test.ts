@@ -90,6 +90,22 @@ describe('DumpReader', () => {
     }
   });
 
+  it("a key in its last millisecond (PTTL 0) moves with 1 ms, never as a key that does not expire", () => {
+    const out: Buffer[] = [];
+    const w = new RestoreWriter((b, done) => { out.push(Buffer.from(b)); done(); }, 64);
+    const r = new DumpReader(() => w);
+    r.expectKeys([Buffer.from('s'), Buffer.from('t')], 'mget');
+    r.expectKeys([Buffer.from('h')], 'dump');
+    r.feed(Buffer.concat([Buffer.from(':0\r\n:-1\r\n*2\r\n'), bulk(Buffer.from('v')), bulk(Buffer.from('w')), Buffer.from(':0\r\n'), bulk(Buffer.from('p'))]));
+    w.flush();
+    assert.equal(r.error, undefined);
+    assert.deepEqual(parse(Buffer.concat(out)).map((c) => c.map((b) => b.toString('latin1'))), [
+      ['SET', 's', 'v', 'PX', '1'],
+      ['SET', 't', 'w'],
+      ['RESTORE', 'h', '1', 'p', 'REPLACE'],
+    ]);
+  });
+
   it('an MGET refused keeps the error and stays in step: its keys are skipped, the next reply is read as the next entry\'s', async () => {
     const w = new RestoreWriter(() => undefined);
     const r = new DumpReader(() => w);

@@ -205,8 +205,10 @@ export class DumpReader {
       return;
     }
     this.writer = this.route(key!);
-    if (asked === Kind.Value) this.writer.beginSet(key!, this.ttl > 0 ? this.ttl : 0, length);
-    else this.writer.begin(key!, this.ttl > 0 ? this.ttl : 0, length);
+    // PTTL's 0 is a key in its last millisecond: 1 ms, as 0 would make it a key that never expires.
+    const ttl = this.ttl > 0 ? this.ttl : this.ttl === 0 ? 1 : 0;
+    if (asked === Kind.Value) this.writer.beginSet(key!, ttl, length);
+    else this.writer.begin(key!, ttl, length);
     this.state = State.Payload;
   }
 
