@@ -104,7 +104,7 @@ export class RdbChecksumTap extends Transform {
   constructor() {
     // Object mode: chunks go out as they came in. A byte stream's reader (`for await`) would get
     // everything buffered concatenated into one new Buffer, a copy of the whole RDB. One chunk held
-    // on each side (a decoded segment is 4 MiB; sixteen, object mode's default, would be 64 MiB).
+    // on each side (a decoded segment is 4 MiB; sixteen, object mode's default, would be 64 MiB a side).
     super({ readableObjectMode: true, writableObjectMode: true, readableHighWaterMark: 1, writableHighWaterMark: 1 });
     this.verdict = new Promise((resolve, reject) => { this.settle = { resolve, reject }; });
     this.verdict.catch(() => undefined); // a reader not there yet must not make it uncaught

@@ -28,7 +28,7 @@ import { restoreFunctions } from './functions.js';
 import { moveKeys } from './mover.js';
 import { pipeKeys } from './pipe-mover.js';
 import { restoreSingle } from './single-restore.js';
-import { allOrFirstError, checkFits, loadSource, type LoadedSource } from './source-load.js';
+import { allOrFirstError, checkFits, keyCount, loadSource, type LoadedSource } from './source-load.js';
 import { planRouting } from './slot-routing.js';
 
 export type { RestoreOptions } from './restore-options.js';
@@ -61,7 +61,7 @@ export async function restoreInto(sources: ReadonlyArray<() => Promise<Readable>
     stop.signal.throwIfAborted();
     checkFits(loaded, routing, opts.maxBytesPerShard);
     const bytes = loaded.reduce((n, l) => n + l.bytes, 0);
-    const totalKeys = loaded.reduce((n, l) => n + [...l.keyspace.values()].reduce((a, b) => a + b, 0), 0);
+    const totalKeys = loaded.reduce((n, l) => n + keyCount(l), 0);
     let keys = 0;
     opts.onProgress?.({ keys, totalKeys, bytes });
     const onBatch = (n: number) => {
@@ -71,7 +71,7 @@ export async function restoreInto(sources: ReadonlyArray<() => Promise<Readable>
     if (opts.method === 'migrate') {
       if (ca) await Promise.all(loaded.map((l) => l.loader.enableOutgoingTls({ ...opts.tls!, ca })));
       await allOrFirstError(stop, loaded.map(async (l) => {
-        const total = [...l.keyspace.values()].reduce((a, b) => a + b, 0);
+        const total = keyCount(l);
         await moveKeys(l.loader.client, shards, routing, dbsOf(l), {
           batchKeys: opts.batchKeys ?? 2000,
           batchBytes: opts.batchBytes ?? 8 << 20,

@@ -18,7 +18,7 @@ import type { RestoreResult, TargetShard } from '../types.js';
 import { loadIntoPrimary } from './primary-load.js';
 import type { RestoreOptions } from './restore-options.js';
 import type { Routing } from './slot-routing.js';
-import { checkFits, loadSource, type Started } from './source-load.js';
+import { checkFits, keyCount, loadSource, type Started } from './source-load.js';
 
 export async function restoreSingle(open: () => Promise<Readable>, shard: TargetShard, routing: Routing, opts: RestoreOptions,
   started: Started, stop: AbortController): Promise<RestoreResult> {
@@ -42,7 +42,7 @@ export async function restoreSingle(open: () => Promise<Readable>, shard: Target
     const loaded = await loadSource(source.first, 0, opts, started, stop.signal);
     stop.signal.throwIfAborted();
     checkFits([loaded], routing, opts.maxBytesPerShard);
-    keys = [...loaded.keyspace.values()].reduce((a, b) => a + b, 0);
+    keys = keyCount(loaded);
     bytes = loaded.bytes;
     await Promise.all(started.loaders.splice(0).map((l) => l.destroy())); // its memory is the target's now
     pass();
@@ -67,7 +67,7 @@ async function checkThenLoad(open: () => Promise<Readable>, shard: TargetShard, 
   const loaded = await loadSource(open, 0, opts, started, stop.signal);
   stop.signal.throwIfAborted();
   checkFits([loaded], routing, opts.maxBytesPerShard);
-  const keys = [...loaded.keyspace.values()].reduce((a, b) => a + b, 0);
+  const keys = keyCount(loaded);
   await Promise.all(started.loaders.splice(0).map((l) => l.destroy())); // its memory is the target's now
   await loadIntoPrimary(shard.primary, open, {
     idleTimeoutMs: opts.loadIdleTimeoutMs ?? 60_000, signal: stop.signal,

@@ -20,6 +20,9 @@ export interface LoadedSource {
   keyspace: Map<number, number>;
 }
 
+/** Keys a loaded source holds, every database. */
+export const keyCount = (l: LoadedSource): number => [...l.keyspace.values()].reduce((a, b) => a + b, 0);
+
 /** What a restore started, for its cleanup to stop (pushed as soon as each exists). */
 export interface Started {
   masters: FakeMaster[];
@@ -50,7 +53,6 @@ export async function loadSource(open: () => Promise<Readable>, i: number, opts:
     ...(opts.localAddress ? { localAddress: opts.localAddress } : {}),
     logger: log,
     commandTimeoutMs: (opts.migrateTimeoutMs ?? 30_000) * 2,
-    verifyChecksum: false, // see `opened`
   });
   started.loaders.push(loader);
   const { bytes } = await loader.load(master, opts.loadIdleTimeoutMs ?? 60_000, signal);
