@@ -23,7 +23,7 @@ export interface PipelineResult {
   backups: Array<{ framing: Framing; ms: number; rdbBytes: number; storedBytes: number }>;
   /** From the zstd+aes object (a trusted source: read once into 1 shard). */
   restoreOneMs: number;
-  /** The same into 1 shard as an untrusted source: the loader first, then the primary reads it again. */
+  /** The same into 1 shard as an untrusted source: Redis's checker first, then the primary reads it again. */
   restoreOneTwiceMs: number;
   restoreThreeMs: number;
 }
@@ -66,15 +66,15 @@ export async function measurePipeline(cleanup: Cleanup, t: PipelineTargets): Pro
     await t.flush(shards);
     const workDir = await cleanup.tmpDir('cachefleet-bench-restore-');
     const t0 = now();
-    // The encrypted object's records are authenticated as they are read: a trusted source, read once
-    // into 1 shard (its loader and the target's primary fed the same stream: single-restore.ts).
+    // The encrypted object's records are authenticated as they are read: a trusted source, read once,
+    // straight into 1 shard's primary (single-restore.ts).
     const r = await restoreInto([source], shards, { redisServer: REDIS_SERVER, workDir, trustedSources });
     const took = now() - t0;
     if (r.keys !== t.keys) throw new Error(`the restore ${what} moved ${r.keys} keys, not ${t.keys}`);
     progress(`backups: restore from the stored encrypted object ${what}: ${sec(took)}`);
     return took;
   };
-  const restoreOneTwiceMs = await restore('into 1 shard, read twice (loader first)', t.single, false);
+  const restoreOneTwiceMs = await restore('into 1 shard, read twice (the checker first)', t.single, false);
   const restoreOneMs = await restore('into 1 shard', t.single);
   const restoreThreeMs = await restore('into 3 shards', t.cluster);
   return { backups, restoreOneMs, restoreOneTwiceMs, restoreThreeMs };

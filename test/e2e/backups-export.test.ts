@@ -2,7 +2,8 @@
  * With the aws CLI: a snapshot exported to a bucket (`copy-snapshot --target-bucket`: a plain RDB
  * that redis-check-rdb accepts) and imported again into a new group with `--snapshot-arns`; a group
  * encrypted at rest under a key of the service's key store, whose snapshot holds no plaintext and,
- * once a byte of it is flipped, is refused: the group restored from it ends `restore-failed`.
+ * once a byte of it is flipped, is refused: the group restored from it ends `restore-failed`, as
+ * does a group whose nodes' memory (its parameter group's reserved-memory-percent) cannot hold the data.
  */
 import assert from 'node:assert/strict';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
@@ -65,6 +66,25 @@ describe('aws CLI: export to a bucket and import with --snapshot-arns; encrypted
       '--cache-node-type', 'cache.t3.micro', '--snapshot-arns', 'arn:aws:s3:::my-bucket/exported-0001.rdb');
     await waitAvailable(svc.client, 'seeded', 120_000);
     assert.deepEqual(compareData(await readNode(await client('seeded')), exported, Date.now() - exportedAt + 1000), []);
+  });
+
+  test('a snapshot larger than the new nodes\' memory: restore-failed with an event, never available', async () => {
+    // reserved-memory-percent 100 leaves the data no memory at all: any RDB is larger.
+    await aws('create-cache-parameter-group', '--cache-parameter-group-name', 'no-room', '--cache-parameter-group-family', 'redis7',
+      '--description', 'all memory reserved');
+    await aws('modify-cache-parameter-group', '--cache-parameter-group-name', 'no-room',
+      '--parameter-name-values', 'ParameterName=reserved-memory-percent,ParameterValue=100');
+    await aws('create-replication-group', '--replication-group-id', 'no-room', '--replication-group-description', 'too small',
+      '--cache-node-type', 'cache.t3.micro', '--cache-parameter-group-name', 'no-room', '--snapshot-name', 'plain-snap');
+    await waitFor(async () => (await describeGroup(svc.client, 'no-room')).Status === 'restore-failed',
+      { timeoutMs: 120_000, intervalMs: 250, what: 'the restore to fail' });
+    const said = (await groupEvents(svc.client, 'no-room')).map((e) => e.message);
+    assert.ok(said.some((m) => /^Restore from snapshot 'plain-snap' failed for replication group with ID 'no-room': .*the data needs at least [\d.]+ MiB \(the size of its RDB\), more than the 0\.0 MiB/.test(m)), said.join('\n'));
+    // Refused before the primary took anything.
+    const c = await client('no-room');
+    assert.equal(await c.dbsize(), 0);
+    c.disconnect();
+    await aws('delete-replication-group', '--replication-group-id', 'no-room');
   });
 
   test('encrypted at rest under a key of the key store: no plaintext in the snapshot; a flipped byte is refused', async () => {

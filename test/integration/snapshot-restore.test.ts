@@ -17,7 +17,7 @@ import type { SlotRange } from '../../src/engine/cluster-nodes.js';
 import { LocalProcessProvider } from '../../src/engine/local-provider.js';
 import { evenSlotRanges } from '../../src/engine/slot-plan.js';
 import type { NodeSpec } from '../../src/engine/types.js';
-import { RdbChecksumTap } from '../../src/snapshots/engine/crc64.js';
+import { Crc64, RdbChecksumTap } from '../../src/snapshots/engine/crc64.js';
 import { restoreInto, type RestoreOptions } from '../../src/snapshots/engine/index.js';
 import { CorruptSnapshotError, RestoreTooLargeError, type TargetShard } from '../../src/snapshots/types.js';
 import { waitFor } from '../../src/util/wait.js';
@@ -118,7 +118,7 @@ describe('restoreInto', () => {
     await waitFor(async () => (await observeNode(await admin(replica))).linkUp, { timeoutMs: 5000, what: 'replica link' });
     const o = await options();
     const progress: number[] = [];
-    // Opened once: the loader checking the RDB and the primary loading it read the same stream.
+    // A trusted source is read once, straight into the primary.
     let opens = 0;
     const counted = () => { opens++; return sourceOf(rdb)(); };
     const r = await restoreInto([counted], [{ primary: target(primary) }], { ...o, trustedSources: true, onProgress: (p) => progress.push(p.keys) });
@@ -200,12 +200,13 @@ describe('restoreInto', () => {
     await assertNoLoaderLeft(o);
   });
 
-  it('a trusted source into 1 shard, too large or failing at its very end: the primary, fed the same stream, never takes it and keeps its data', async () => {
+  it('a trusted source into 1 shard, too large or failing at its very end: the primary never takes it and keeps its data', async () => {
     const one = await start();
     const a = await admin(one);
     await a.set('kept', 'yes');
     const o = await options({ maxBytesPerShard: 1024, trustedSources: true });
-    await assert.rejects(restoreInto([sourceOf(sources[0]!)], [{ primary: target(one) }], o), RestoreTooLargeError);
+    await assert.rejects(restoreInto([sourceOf(sources[0]!)], [{ primary: target(one) }], o),
+      (e: unknown) => e instanceof RestoreTooLargeError && /\(the size of its RDB\), more than the 0\.0 MiB/.test(e.message));
     assert.equal((await observeNode(a)).role, 'primary');
     assert.deepEqual([await a.dbsize(), await a.get('kept')], [1, 'yes']);
     await assertNoLoaderLeft(o);
@@ -220,6 +221,44 @@ describe('restoreInto', () => {
     assert.equal((await observeNode(a)).role, 'primary');
     assert.deepEqual([await a.dbsize(), await a.get('kept')], [1, 'yes']);
     await assertNoLoaderLeft(o2);
+  });
+
+  it('an untrusted source into 1 shard: an RDB larger than the node type is refused before the primary is touched; data that turns out larger once loaded is flushed', async () => {
+    const one = await start();
+    const a = await admin(one);
+    await a.set('kept', 'yes');
+    const rdb = sources[0]!;
+    let opens = 0;
+    const counted = () => { opens++; return sourceOf(rdb)(); };
+    const o = await options({ maxBytesPerShard: rdb.length - 1 });
+    await assert.rejects(restoreInto([counted], [{ primary: target(one) }], o),
+      (e: unknown) => e instanceof RestoreTooLargeError && /the size of its RDB/.test(e.message));
+    assert.equal(opens, 1, 'read by the checker only');
+    assert.deepEqual([await a.dbsize(), await a.get('kept')], [1, 'yes']);
+    // Just above the RDB's size: the RDB passes, the data in memory (every key's overhead) does not.
+    const o2 = await options({ maxBytesPerShard: rdb.length + 1 });
+    await assert.rejects(restoreInto([sourceOf(rdb)], [{ primary: target(one) }], o2),
+      (e: unknown) => e instanceof RestoreTooLargeError && /in the primary once loaded, more than the/.test(e.message));
+    assert.equal((await observeNode(a)).role, 'primary');
+    assert.equal(await a.dbsize(), 0, 'flushed');
+    // A crafted file whose CRC-64 agrees but whose object Redis cannot parse (type 99): Redis's
+    // checker finds it, and the primary, which would exit loading it, is never sent it.
+    const crafted = Buffer.concat([rdb.subarray(0, 9), Buffer.from([99, 1, 0x61, 1, 0x62, 0xff]), Buffer.alloc(8)]);
+    const crc = new Crc64();
+    crc.update(crafted.subarray(0, crafted.length - 8));
+    crafted.writeBigUInt64LE(crc.value, crafted.length - 8);
+    await a.set('kept', 'yes');
+    await assert.rejects(restoreInto([sourceOf(crafted)], [{ primary: target(one) }], await options()),
+      (e: unknown) => e instanceof CorruptSnapshotError && /^source 1 of the snapshot \(an RDB file\) could not be loaded: the RDB is not sound/.test(e.message));
+    assert.deepEqual([await a.ping(), await a.get('kept')], ['PONG', 'yes']);
+    await a.del('kept');
+    // With room: checked, then loaded, and the keys counted from the primary.
+    const o3 = await options({ maxBytesPerShard: 64 * rdb.length });
+    const r = await restoreInto([sourceOf(rdb)], [{ primary: target(one) }], o3);
+    assert.equal(r.keys, await a.dbsize());
+    assert.equal(r.bytes, rdb.length);
+    assert.ok(r.keys > 0);
+    await assertNoLoaderLeft(o3);
   });
 
   it('a target primary killed in the middle of a pipelined restore: the restore fails naming it, loaders gone', async () => {

@@ -100,6 +100,8 @@ export class RdbChecksumTap extends Transform {
   private head = Buffer.alloc(0); // the first 9 bytes: "REDIS" and the version
   private settle!: { resolve: (v: RdbChecksumVerdict) => void; reject: (e: Error) => void };
   readonly verdict: Promise<RdbChecksumVerdict>;
+  /** Bytes seen so far. */
+  bytes = 0;
 
   constructor() {
     // Object mode: chunks go out as they came in. A byte stream's reader (`for await`) would get
@@ -111,6 +113,7 @@ export class RdbChecksumTap extends Transform {
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    this.bytes += chunk.length;
     if (this.head.length < 9) this.head = Buffer.concat([this.head, chunk.subarray(0, 9 - this.head.length)]);
     if (chunk.length >= 8) {
       this.crc.update(this.tail);

@@ -45,11 +45,11 @@ export class ReplicaDroppedError extends Error {
 export interface ServeRdbOptions {
   tls?: { cert: string | Buffer; key: string | Buffer };
   /**
-   * Awaited after the whole RDB was sent and before the closing mark: until then the replica holds
-   * what it received without taking it (with `repl-diskless-load swapdb` it keeps serving its old
-   * data set). A rejection drops the replica's connection instead, so it never takes the RDB.
+   * The most bytes the RDB may have: past it the transfer fails with `error(bytes)`, before the
+   * closing mark, so the replica never takes the RDB (with `repl-diskless-load swapdb` it keeps
+   * its old data set), as when the source itself fails.
    */
-  hold?: Promise<unknown>;
+  limit?: { bytes: number; error: (bytes: number) => Error };
 }
 
 /**
@@ -125,10 +125,10 @@ export async function serveRdb(address: string, openSource: () => Promise<Readab
         yield Buffer.from(header);
         for await (const c of chunks) {
           bytes += c.length;
+          if (opts.limit && bytes > opts.limit.bytes) throw opts.limit.error(bytes);
           last = Date.now();
           yield c;
         }
-        if (opts.hold) await opts.hold;
         yield Buffer.from(mark);
       }, socket, { end: false });
       transferDone = true;

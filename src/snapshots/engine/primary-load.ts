@@ -16,7 +16,7 @@ import { connectNode } from '../../engine/connect.js';
 import { parseInfo } from '../../engine/info.js';
 import { delay } from '../../util/wait.js';
 import { CorruptSnapshotError, type NodeTarget } from '../types.js';
-import { ReplicaDroppedError, serveRdb } from './fake-master.js';
+import { ReplicaDroppedError, serveRdb, type ServeRdbOptions } from './fake-master.js';
 import { LOADER_ADDRESS } from './loader.js';
 
 export interface PrimaryLoadOptions {
@@ -26,8 +26,8 @@ export interface PrimaryLoadOptions {
   tls?: { cert: string | Buffer; key: string | Buffer };
   /** Longest the transfer may stall. */
   idleTimeoutMs: number;
-  /** The fake master's closing mark waits for it (see ServeRdbOptions.hold): the target takes the RDB only once it resolves. */
-  hold?: Promise<unknown>;
+  /** The most bytes the RDB may have (see ServeRdbOptions.limit): past it the target never takes it. */
+  limit?: ServeRdbOptions['limit'];
   signal?: AbortSignal;
 }
 
@@ -37,7 +37,7 @@ export async function loadIntoPrimary(target: NodeTarget, open: () => Promise<Re
   if (target.tls && !o.tls) throw new Error(`target ${where} replicates over TLS: the restore needs a certificate for its side (RestoreOptions.tls)`);
   const master = await serveRdb(o.localAddress ?? LOADER_ADDRESS, open, {
     ...(target.tls && o.tls ? { tls: o.tls } : {}),
-    ...(o.hold ? { hold: o.hold } : {}),
+    ...(o.limit ? { limit: o.limit } : {}),
   });
   const client = connectNode(target.address, target.port, {
     ...(target.auth ? { auth: target.auth } : {}),

@@ -36,11 +36,13 @@ export interface RdbCheck {
 const OUTPUT_LIMIT = 16 * 1024;
 
 /**
- * Starts a checker reading an RDB from its `input`, as background work (fork-priority.ts: on a
- * busy host it yields the CPU, and the transfer slows down to its pace through backpressure).
+ * Starts a checker reading an RDB from its `input`, by default as background work (fork-priority.ts:
+ * on a busy host it yields the CPU, and the transfer slows down to its pace through backpressure).
+ * A restore's checker (`background: false`) runs at the priority its loaders run at.
  */
-export function startRdbCheck(binary = REDIS_CHECK_RDB): RdbCheck {
-  const cmd = backgroundCommand(['sh', '-c', 'cat | exec "$0" /dev/stdin', binary]);
+export function startRdbCheck(binary = REDIS_CHECK_RDB, { background = true }: { background?: boolean } = {}): RdbCheck {
+  const argv = ['sh', '-c', 'cat | exec "$0" /dev/stdin', binary];
+  const cmd = background ? backgroundCommand(argv) : { file: argv[0]!, args: argv.slice(1) };
   const child = spawn(cmd.file, cmd.args, { stdio: ['pipe', 'pipe', 'pipe'] });
   let output = '';
   const collect = (d: Buffer) => {

@@ -35,10 +35,10 @@ export interface RestoreOptions {
   /**
    * Every source's bytes were authenticated before they were emitted (an encrypted snapshot's
    * AES-GCM records), or written by Redis itself: nothing corrupt can reach a node. Then one source
-   * into one cluster-mode-disabled shard is read once and streamed to its loader and to the target's
-   * primary at the same time (single-restore.ts). Otherwise the loader loads it first and the
-   * primary reads it again: a corrupt RDB makes a redis-server loading it from a socket exit, and it
-   * must be the loader that does, never the target.
+   * into one cluster-mode-disabled shard is read once, straight into the target's primary
+   * (single-restore.ts). Otherwise Redis's checker reads it first and the primary reads it again:
+   * a corrupt RDB makes a redis-server loading it from a socket exit, and that must never be the target.
+   * (Loaders never check a source's CRC-64: the service does, for untrusted sources, source-load.ts.)
    */
   trustedSources?: boolean;
   /** Told once the sources are loaded, then after each batch of keys moved (see RestoreProgress). */

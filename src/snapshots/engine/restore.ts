@@ -12,10 +12,9 @@
  *   3. check: no key outside database 0 for a cluster-mode target; the data's estimated size in
  *      each target shard (the loaders' data, times the shard's share of the slots) within
  *      `maxBytesPerShard`, else {@link RestoreTooLargeError} with the targets untouched;
- *   4. move, in parallel across loaders, then carry the Functions; or, for one source into one cluster-mode-disabled
- *      shard, let the target's primary load the source itself (primary-load.ts): the loader then
- *      served only to check the size (and that Redis can load the RDB) before the target was
- *      touched, and is stopped first.
+ *   4. move, in parallel across loaders, then carry the Functions.
+ * One source into one cluster-mode-disabled shard takes step 1 only: the target's primary then
+ * loads the source itself, after Redis's checker read it when it is not trusted (single-restore.ts).
  */
 import type { Readable } from 'node:stream';
 import { silentLogger } from '../../util/logger.js';
@@ -55,7 +54,7 @@ export async function restoreInto(sources: ReadonlyArray<() => Promise<Readable>
   if (opts.signal?.aborted) onAbort();
   try {
     if (routing.mode === 'single' && sources.length === 1 && (opts.method ?? 'auto') === 'auto') {
-      return await restoreSingle(sources[0]!, shards[0]!, routing, opts, { masters, loaders }, stop);
+      return await restoreSingle(sources[0]!, shards[0]!, opts, stop.signal);
     }
     const loaded = await allOrFirstError(stop, sources.map((open, i) => loadSource(open, i, opts, { masters, loaders }, stop.signal)));
     stop.signal.throwIfAborted();

@@ -1,116 +1,116 @@
 /**
- * One source into one cluster-mode-disabled shard (restore.ts, step 4's fast way). A trusted
- * source (RestoreOptions.trustedSources: nothing corrupt can come out of it) is opened, read and
- * decoded once, and its bytes go at the same time to a loader, which checks that
- * Redis can load them and that they fit, and to the target's primary, which loads them as a
- * replica does (primary-load.ts). The primary takes the data only once the loader's check passed:
- * its fake master holds back the transfer's closing mark until then (fake-master.ts, `hold`), and
- * a refusal drops its connection instead, so the primary, loading with `repl-diskless-load swapdb`,
- * keeps serving its old data set, as when the check ran before it was touched.
+ * One source into one cluster-mode-disabled shard (restore.ts, step 4's fast way): the target's
+ * primary loads the RDB itself, as a replica does (primary-load.ts), and no other process ever
+ * holds the data.
  *
- * The cost is memory: the loader and the target hold the data at the same time. Any other source
- * is loaded and checked by the loader first, then read again by the primary (checkThenLoad): a
- * redis-server loading a corrupt RDB from a socket exits, and that must be the loader, never the target.
+ * - An untrusted source (it could be corrupt, or crafted: RestoreOptions.trustedSources) is read
+ *   first by Redis's own checker, `redis-check-rdb` (rdb-check.ts), which parses every object and
+ *   keeps none, while the service checks its CRC-64 (crc64.ts): a redis-server loading a corrupt
+ *   RDB from a socket exits, and that must never be the target. The primary then reads it again.
+ * - A trusted source is read once, straight into the primary. A source that fails (a tampered
+ *   record is found out as it is decoded) fails before the transfer's closing mark, so the primary,
+ *   loading with `repl-diskless-load swapdb`, never takes the RDB and keeps its old data set.
+ *
+ * Fit: in memory, data takes at least the size of its RDB, so an RDB larger than the memory the
+ * node type holds is refused before the primary takes anything (an untrusted one once checked; a
+ * trusted one as soon as its bytes go past the limit). Data that still turns out too large once
+ * loaded (the primary's memory, before and after) is flushed, and the restore refused.
+ *
+ * Why no loader here, as the other ways use (restore.ts): a loader held a second copy of the data,
+ * memory the host must find. On this project's 2-core VM, where memory new to the host costs about
+ * 12 µs a page, a 1 GB restore took 7.5–10.6 s with a loader and 5.9–6.1 s with the checker
+ * (docs/BENCHMARKS.md, session 15).
  */
-import { PassThrough, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Redis } from 'ioredis';
+import { connectNode } from '../../engine/connect.js';
+import { parseInfo, parseInfoList } from '../../engine/info.js';
 import { silentLogger } from '../../util/logger.js';
-import type { RestoreResult, TargetShard } from '../types.js';
+import { CorruptSnapshotError, RestoreTooLargeError, type NodeTarget, type RestoreResult, type TargetShard } from '../types.js';
+import { assertIntact, RdbChecksumTap } from './crc64.js';
 import { loadIntoPrimary } from './primary-load.js';
+import { RdbCheckError, startRdbCheck } from './rdb-check.js';
 import type { RestoreOptions } from './restore-options.js';
-import type { Routing } from './slot-routing.js';
-import { checkFits, keyCount, loadSource, type Started } from './source-load.js';
 
-export async function restoreSingle(open: () => Promise<Readable>, shard: TargetShard, routing: Routing, opts: RestoreOptions,
-  started: Started, stop: AbortController): Promise<RestoreResult> {
-  if (!opts.trustedSources) return checkThenLoad(open, shard, routing, opts, started, stop);
-  const log = opts.logger ?? silentLogger;
-  const source = teeOnce(open);
-  let pass!: () => void;
-  let refuse!: (e: unknown) => void;
-  const verdict = new Promise<void>((res, rej) => { pass = res; refuse = rej; });
-  verdict.catch(() => undefined);
-  const primary = loadIntoPrimary(shard.primary, source.second, {
-    idleTimeoutMs: opts.loadIdleTimeoutMs ?? 60_000, signal: stop.signal, hold: verdict,
-    ...(opts.localAddress ? { localAddress: opts.localAddress } : {}),
-    ...(opts.tls ? { tls: opts.tls } : {}),
-  });
-  // The primary failing (it could not load what it was sent) stops the loader too.
-  primary.catch((e: unknown) => stop.abort(e));
-  let keys = 0;
-  let bytes = 0;
-  try {
-    const loaded = await loadSource(source.first, 0, opts, started, stop.signal);
-    stop.signal.throwIfAborted();
-    checkFits([loaded], routing, opts.maxBytesPerShard);
-    keys = keyCount(loaded);
-    bytes = loaded.bytes;
-    await Promise.all(started.loaders.splice(0).map((l) => l.destroy())); // its memory is the target's now
-    pass();
-  } catch (e) {
-    refuse(e);
-    source.destroy(e);
-    await primary.catch(() => undefined);
-    throw e;
+const WHAT = 'source 1 of the snapshot (an RDB file)';
+
+export async function restoreSingle(open: () => Promise<Readable>, shard: TargetShard, opts: RestoreOptions,
+  signal: AbortSignal): Promise<RestoreResult> {
+  const max = opts.maxBytesPerShard;
+  if (!opts.trustedSources) {
+    const size = await checkSource(open, signal);
+    if (max !== undefined && size > max) throw rdbTooLarge(size, max);
   }
-  await primary;
-  opts.onProgress?.({ keys, totalKeys: keys, bytes });
-  log.info({ keys, bytes }, 'restore loaded by the target primary, its loader checking the same stream');
-  return { keys, bytes };
+  const admin = adminOf(shard.primary, opts);
+  try {
+    await admin.connect();
+    const before = await usedMemory(admin);
+    const { bytes } = await loadIntoPrimary(shard.primary, open, {
+      idleTimeoutMs: opts.loadIdleTimeoutMs ?? 60_000, signal,
+      ...(max !== undefined ? { limit: { bytes: max, error: (n: number) => rdbTooLarge(n, max) } } : {}),
+      ...(opts.localAddress ? { localAddress: opts.localAddress } : {}),
+      ...(opts.tls ? { tls: opts.tls } : {}),
+    });
+    const data = (await usedMemory(admin)) - before;
+    if (max !== undefined && data > max) {
+      // Never `available` with more than its node type holds: the group ends restore-failed, empty.
+      await admin.call('FLUSHALL', 'SYNC').catch(() => undefined);
+      throw new RestoreTooLargeError(`the data takes ${mb(data)} in the primary once loaded, more than the ${mb(max)} its node type holds`);
+    }
+    const keys = await keyCount(admin);
+    opts.onProgress?.({ keys, totalKeys: keys, bytes });
+    (opts.logger ?? silentLogger).info({ keys, bytes, data, checked: !opts.trustedSources }, 'restore loaded by the target primary');
+    return { keys, bytes };
+  } finally {
+    admin.disconnect();
+  }
 }
 
 /**
- * For a source that could be corrupt (see RestoreOptions.trustedSources): the loader loads and
- * checks it first, then the target's primary reads it again.
+ * Streams an untrusted source through the service's CRC-64 into redis-check-rdb; returns its size.
+ * Throws CorruptSnapshotError naming the checksums or the checker's finding, or the source's own error.
  */
-async function checkThenLoad(open: () => Promise<Readable>, shard: TargetShard, routing: Routing, opts: RestoreOptions,
-  started: Started, stop: AbortController): Promise<RestoreResult> {
-  const loaded = await loadSource(open, 0, opts, started, stop.signal);
-  stop.signal.throwIfAborted();
-  checkFits([loaded], routing, opts.maxBytesPerShard);
-  const keys = keyCount(loaded);
-  await Promise.all(started.loaders.splice(0).map((l) => l.destroy())); // its memory is the target's now
-  await loadIntoPrimary(shard.primary, open, {
-    idleTimeoutMs: opts.loadIdleTimeoutMs ?? 60_000, signal: stop.signal,
+async function checkSource(open: () => Promise<Readable>, signal: AbortSignal): Promise<number> {
+  const check = startRdbCheck(undefined, { background: false });
+  const tap = new RdbChecksumTap();
+  // The checker stops reading at its first finding: the stream then fails too, and the finding is what counts.
+  const flowed = open().then((source) => pipeline(source, tap, check.input, { signal }))
+    .then(() => undefined, (e: unknown) => { check.abandon(); return e; });
+  const [flowError, checkError] = await Promise.all([flowed, check.result.then(() => undefined, (e: unknown) => e)]);
+  const found = checkError instanceof RdbCheckError && !checkError.unavailable;
+  if (flowError !== undefined && !found) throw flowError;
+  if (flowError === undefined) assertIntact(await tap.verdict, WHAT);
+  if (found) throw new CorruptSnapshotError(`${WHAT} could not be loaded: ${checkError.message}`);
+  if (checkError !== undefined) throw checkError;
+  return tap.bytes;
+}
+
+function adminOf(node: NodeTarget, opts: RestoreOptions): Redis {
+  return connectNode(node.address, node.port, {
+    ...(node.auth ? { auth: node.auth } : {}),
+    ...(node.tls ? { tls: node.tls } : {}),
     ...(opts.localAddress ? { localAddress: opts.localAddress } : {}),
-    ...(opts.tls ? { tls: opts.tls } : {}),
+    commandTimeoutMs: 60_000,
+    connectTimeoutMs: 5000,
   });
-  opts.onProgress?.({ keys, totalKeys: keys, bytes: loaded.bytes });
-  (opts.logger ?? silentLogger).info({ keys, bytes: loaded.bytes }, 'restore loaded by the target primary');
-  return { keys, bytes: loaded.bytes };
 }
 
-/**
- * Two readers of one source, opened on the first reader's call: each gets every byte, and the
- * source goes at the pace of the slower one (piping pauses it while either is full).
- */
-function teeOnce(open: () => Promise<Readable>): {
-  first: () => Promise<Readable>; second: () => Promise<Readable>; destroy(e: unknown): void;
-} {
-  const a = new PassThrough();
-  const b = new PassThrough();
-  // Their readers see a failure through their own pipelines; a reader not there yet must not make it uncaught.
-  a.on('error', () => undefined);
-  b.on('error', () => undefined);
-  let src: Readable | undefined;
-  let opened: Promise<void> | undefined;
-  const start = () => opened ??= open().then((s) => {
-    src = s;
-    s.once('error', (e) => { a.destroy(e); b.destroy(e); });
-    s.pipe(a);
-    s.pipe(b);
-  }, (e: unknown) => {
-    a.destroy(e as Error);
-    b.destroy(e as Error);
-    throw e;
-  });
-  return {
-    first: async () => { await start(); return a; },
-    second: async () => { await start(); return b; },
-    destroy: (e) => {
-      const err = e instanceof Error ? e : new Error(String(e));
-      src?.destroy(err);
-      a.destroy(err);
-      b.destroy(err);
-    },
-  };
+async function usedMemory(c: Redis): Promise<number> {
+  return Number(parseInfo(String(await c.info('memory')))['used_memory'] ?? 0);
 }
+
+/** Keys in every database (`INFO keyspace`). */
+async function keyCount(c: Redis): Promise<number> {
+  let n = 0;
+  for (const [name, value] of Object.entries(parseInfo(String(await c.info('keyspace'))))) {
+    if (/^db\d+$/.test(name)) n += Number(parseInfoList(value)['keys'] ?? 0);
+  }
+  return n;
+}
+
+function rdbTooLarge(bytes: number, max: number): RestoreTooLargeError {
+  return new RestoreTooLargeError(`the data needs at least ${mb(bytes)} (the size of its RDB), more than the ${mb(max)} the primary's node type holds`);
+}
+
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
