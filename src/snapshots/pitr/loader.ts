@@ -161,7 +161,11 @@ export class LoaderFailedError extends Error {
   }
 }
 
-/** Kills loaders (and removes their folders) that a stopped or crashed control plane left under `workDir`. */
+/**
+ * Kills loaders (and removes their folders) that a stopped or crashed control plane left under
+ * `workDir`. Each folder goes once its loader is gone: a SIGKILL is delivered, not done, when
+ * kill(2) returns, and a loader still running could write into a folder being removed.
+ */
 export async function removeStaleLoaders(workDir: string): Promise<number> {
   let n = 0;
   const entries = await readdir(workDir, { withFileTypes: true }).catch(() => []);
@@ -169,7 +173,11 @@ export async function removeStaleLoaders(workDir: string): Promise<number> {
     if (!e.isDirectory() || !e.name.startsWith(LOADER_DIR_PREFIX)) continue;
     const dir = join(workDir, e.name);
     const pid = Number((await readFile(join(dir, PIDFILE), 'utf8').catch(() => '')).trim());
-    if (pid > 1 && (await pidIsNode(pid, join(dir, CONF)))) signal(pid, 'SIGKILL');
+    if (pid > 1 && (await pidIsNode(pid, join(dir, CONF)))) {
+      signal(pid, 'SIGKILL');
+      // A process in uninterruptible sleep may take longer: its folder goes anyway after 5 s.
+      await waitFor(async () => !(await pidAlive(pid)), { timeoutMs: 5000, intervalMs: 10, what: `stale loader ${pid} to exit` }).catch(() => undefined);
+    }
     await rm(dir, { recursive: true, force: true, maxRetries: 3 });
     n++;
   }
