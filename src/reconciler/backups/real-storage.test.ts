@@ -2,7 +2,8 @@
  * The snapshot controller over the real snapshot storage of the data directory, the real key store
  * and the real framing (zstd, AES-256-GCM), with only the nodes faked: an encrypted backup leaves
  * no plaintext on disk and restores byte for byte; a flipped byte, a truncated file, or a plain
- * file put in an encrypted one's place is refused and the group ends `restore-failed`.
+ * file put in an encrypted one's place is refused and the group ends `restore-failed`. An
+ * unencrypted snapshot's segments are checked as they are decoded: it is restored as trusted.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -60,15 +61,15 @@ async function encryptedSnapshot(rdb: Buffer): Promise<{ io: SnapshotIO; file: s
 }
 
 /** A group seeded from the snapshot, its nodes ready: what the restore controller is handed. */
-async function restoreFrom(io: SnapshotIO): Promise<string | undefined> {
-  await seedGroup(t!, 'copy');
-  const g = (await getGroup(t!.store, 'copy'))!;
+async function restoreFrom(io: SnapshotIO, id = 'copy'): Promise<string | undefined> {
+  await seedGroup(t!, id);
+  const g = (await getGroup(t!.store, id))!;
   const snapshot = (await getSnapshot(t!.store, 'nightly'))!;
   const request = { snapshotName: 'nightly', requestedAt: t!.svc.now().toISOString() };
-  await t!.store.commit([...groupSpecWrite(g, { ...g.doc, restore: request }), ...restoreHoldOps({ request, snapshot }, 'copy')]);
-  await setGroupStatus(t!.store, 'copy', (x) => { x.status = 'creating'; x.restoreState = { state: 'waiting', attempts: 0 }; });
+  await t!.store.commit([...groupSpecWrite(g, { ...g.doc, restore: request }), ...restoreHoldOps({ request, snapshot }, id)]);
+  await setGroupStatus(t!.store, id, (x) => { x.status = 'creating'; x.restoreState = { state: 'waiting', attempts: 0 }; });
   await drain(new SnapshotController(deps(io)));
-  const done = (await getGroup(t!.store, 'copy'))!.doc;
+  const done = (await getGroup(t!.store, id))!.doc;
   return done.restoreState?.state === 'done' ? undefined : `${done.status}: ${done.restoreState?.error}`;
 }
 
@@ -83,6 +84,25 @@ describe('backups over the data directory\'s real stores and framing', () => {
     assert.equal(stored.includes(Buffer.from('REDIS0011')), false);
     assert.equal(await restoreFrom(io), undefined);
     assert.ok(t.io.restores[0]!.files[0]!.equals(rdb));
+  });
+
+  it('an unencrypted snapshot of the service\'s own is trusted (each segment checked as it is decoded); a plain RDB put in its place is not', async () => {
+    t = await backupServices();
+    const { io, dir } = realIO();
+    await seedGroup(t, 'orders');
+    const replica = (await t.store.get('cacheCluster', 'orders-002'))!.doc.nodes[0]!;
+    t.io.data.set(`${replica.address}:${replica.port}`, rdb);
+    await requestSnapshot(t, 'orders', 'nightly');
+    await drain(new SnapshotController(deps(io)));
+    const s = (await getSnapshot(t.store, 'nightly'))!.doc;
+    assert.equal(s.status, 'available', s.work.failureReason);
+    assert.equal(await restoreFrom(io), undefined);
+    assert.equal(t.io.restores[0]!.limits.trustedSources, true, 'read once, straight into the primary');
+    assert.ok(t.io.restores[0]!.files[0]!.equals(rdb));
+    // A plain RDB is decoded as it is: nothing checked it on its way, so Redis's checker reads it first.
+    await writeFile(join(dataPaths(dir).snapshots, s.work.nodeSnapshots[0]!.objectKey), rdb);
+    assert.equal(await restoreFrom(io, 'copy-plain'), undefined);
+    assert.equal(t.io.restores[1]!.limits.trustedSources, false);
   });
 
   for (const [what, spoil] of [

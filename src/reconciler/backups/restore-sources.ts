@@ -3,6 +3,7 @@ import { redisDirectives } from '../../catalog/parameters.js';
 import { requireNodeType } from '../../catalog/node-types.js';
 import { parseSlots } from '../../engine/cluster-nodes.js';
 import { RDB_MAGIC } from '../../snapshots/io.js';
+import { HEADER_BYTES, MAGIC, parseHeader } from '../../snapshots/storage/frame-header.js';
 import type { TargetShard } from '../../snapshots/types.js';
 import { parseS3Arn } from '../../resources/restore.js';
 import { archivePrefix } from '../../resources/point-in-time.js';
@@ -44,6 +45,22 @@ export async function peek(stream: Readable, n: number): Promise<{ head: Buffer;
   return { head, stream: rest };
 }
 
+/** The first `n` bytes of `source` (fewer when it is shorter); the stream is closed. */
+async function headOf(source: Readable, n: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const c of source) {
+      chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c as string));
+      size += (c as Buffer).length;
+      if (size >= n) break;
+    }
+  } finally {
+    source.destroy();
+  }
+  return Buffer.concat(chunks).subarray(0, n);
+}
+
 /**
  * The RDB files a restore loads, in shard order, each opened only when the loader asks for it:
  * a snapshot's files (decoded: decompressed, decrypted, checked), or RDB files in buckets
@@ -51,9 +68,32 @@ export async function peek(stream: Readable, n: number): Promise<{ head: Buffer;
  */
 export async function restoreSources(d: BackupDeps, req: RestoreRequest): Promise<RestoreSources> {
   if (req.pointInTime) return pointInTimeSources(d, req.pointInTime);
-  // An encrypted snapshot's bytes are authenticated record by record before they come out.
-  const trusted = req.snapshotName !== undefined && !!(await getSnapshot(d.svc.store, req.snapshotName))?.spec.kmsKey;
-  return { open: await fileSources(d, req), close: async () => undefined, trusted };
+  const open = await fileSources(d, req);
+  return { open, close: async () => undefined, trusted: req.snapshotName !== undefined && (await ownFilesVerified(d, req.snapshotName)) };
+}
+
+/**
+ * Whether every file of one of the service's own snapshots is checked as it is decoded: an
+ * encrypted one's records are authenticated, and a segmented one's segments each carry zstd's
+ * checksum or a CRC-32, verified before a byte of the segment comes out (a truncated file lacks
+ * its end mark). Redis checked the RDB when it was captured, so such a file is trusted: read once,
+ * straight into a primary. A file that is neither (a plain RDB, a single zstd stream written
+ * before segments) is read by Redis's checker first, as an imported RDB is.
+ */
+async function ownFilesVerified(d: BackupDeps, name: string): Promise<boolean> {
+  const v = await getSnapshot(d.svc.store, name);
+  if (!v) return false;
+  if (v.spec.kmsKey) return true;
+  for (const f of v.doc.work.nodeSnapshots) {
+    const head = await headOf(await d.io.storage.snapshots.get(f.objectKey), HEADER_BYTES);
+    if (!head.subarray(0, MAGIC.length).equals(MAGIC)) return false;
+    try {
+      if (!parseHeader(head).segmented) return false;
+    } catch {
+      return false; // the decoder says what is wrong with it
+    }
+  }
+  return true;
 }
 
 /** A restore's sources, and what releases them once the restore ended (loaders of a point-in-time restore). */

@@ -34,7 +34,9 @@ export interface RestoreOptions {
   method?: 'auto' | 'pipe' | 'migrate';
   /**
    * Every source's bytes were authenticated before they were emitted (an encrypted snapshot's
-   * AES-GCM records), or written by Redis itself: nothing corrupt can reach a node. Then one source
+   * AES-GCM records), or checked segment by segment as they were decoded (any of the service's
+   * own snapshot files: what Redis wrote and checked at capture), or written by Redis itself (a
+   * point-in-time replay): nothing corrupt can reach a node. Then one source
    * into one cluster-mode-disabled shard is read once, straight into the target's primary
    * (single-restore.ts). Otherwise Redis's checker reads it first and the primary reads it again:
    * a corrupt RDB makes a redis-server loading it from a socket exit, and that must never be the target.

@@ -8,8 +8,10 @@
  *   keeps none, while the service checks its CRC-64 (crc64.ts): a redis-server loading a corrupt
  *   RDB from a socket exits, and that must never be the target. The primary then reads it again.
  * - A trusted source is read once, straight into the primary. A source that fails (a tampered
- *   record is found out as it is decoded) fails before the transfer's closing mark, so the primary,
- *   loading with `repl-diskless-load swapdb`, never takes the RDB and keeps its old data set.
+ *   record is found out as it is decoded, a damaged segment of a snapshot file) fails before the
+ *   transfer's closing mark, so the primary, loading with `repl-diskless-load swapdb`, never takes
+ *   the RDB and keeps its old data set. (What comes out of a trusted source is what Redis wrote and
+ *   checked when it was captured: its CRC-64 agrees. A primary that found it did not would exit.)
  *
  * Fit: in memory, data takes at least the size of its RDB, so an RDB larger than the memory the
  * node type holds is refused before the primary takes anything (an untrusted one once checked; a
