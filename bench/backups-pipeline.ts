@@ -74,14 +74,14 @@ export async function measurePipeline(cleanup: Cleanup, t: PipelineTargets): Pro
     const r = await restoreInto([from], shards, { redisServer: REDIS_SERVER, workDir, trustedSources });
     const took = now() - t0;
     if (r.keys !== t.keys) throw new Error(`the restore ${what} moved ${r.keys} keys, not ${t.keys}`);
-    progress(`backups: restore from the stored encrypted object ${what}: ${sec(took)}`);
+    progress(`backups: restore from the stored ${what}: ${sec(took)}`);
     return took;
   };
-  const restoreOneTwiceMs = await restore('into 1 shard, read twice (the checker first)', t.single, false);
-  const restoreOneMs = await restore('into 1 shard', t.single);
+  const restoreOneTwiceMs = await restore('zstd + AES object into 1 shard, read twice (the checker first)', t.single, false);
+  const restoreOneMs = await restore('zstd + AES object into 1 shard', t.single);
   // An unencrypted snapshot of the service's own: its segments are checked as they are decoded, so
   // it is trusted too (reconciler/backups/restore-sources.ts).
-  const restoreOneZstdMs = await restore('(zstd, not encrypted) into 1 shard', t.single, true, sourceOf('zstd.rdb', false));
-  const restoreThreeMs = await restore('into 3 shards', t.cluster);
+  const restoreOneZstdMs = await restore('zstd object (not encrypted) into 1 shard', t.single, true, sourceOf('zstd.rdb', false));
+  const restoreThreeMs = await restore('zstd + AES object into 3 shards', t.cluster);
   return { backups, restoreOneMs, restoreOneZstdMs, restoreOneTwiceMs, restoreThreeMs };
 }
