@@ -76,14 +76,29 @@ export async function restoreSingle(open: () => Promise<Readable>, shard: Target
 async function checkSource(open: () => Promise<Readable>, signal: AbortSignal): Promise<number> {
   const check = startRdbCheck(undefined, { background: false });
   const tap = new RdbChecksumTap();
-  // The checker stops reading at its first finding: the stream then fails too, and the finding is what counts.
-  const flowed = open().then((source) => pipeline(source, tap, check.input, { signal }))
-    .then(() => undefined, (e: unknown) => { check.abandon(); return e; });
+  // The source's own failure (a read that failed, a file that does not decode) goes up as it is:
+  // the checker, its input cut short, would call it a truncated RDB.
+  // (Recorded where it is read: once the pipeline fails, every stream in it errors with its cause.)
+  let sourceError: { e: unknown } | undefined;
+  async function* read(source: Readable): AsyncGenerator<Buffer> {
+    try {
+      for await (const c of source) yield c as Buffer;
+    } catch (e) {
+      sourceError ??= { e };
+      throw e;
+    }
+  }
+  const flowed = open().then((source) => pipeline(read(source), tap, check.input, { signal }), (e: unknown) => {
+    sourceError ??= { e };
+    throw e;
+  }).then(() => undefined, (e: unknown) => { check.abandon(); return e; });
   const [flowError, checkError] = await Promise.all([flowed, check.result.then(() => undefined, (e: unknown) => e)]);
-  const found = checkError instanceof RdbCheckError && !checkError.unavailable;
-  if (flowError !== undefined && !found) throw flowError;
+  if (sourceError) throw sourceError.e;
+  signal.throwIfAborted();
   if (flowError === undefined) assertIntact(await tap.verdict, WHAT);
-  if (found) throw new CorruptSnapshotError(`${WHAT} could not be loaded: ${checkError.message}`);
+  // The checker stops reading at its first finding (the stream then fails too): the finding is what counts.
+  if (checkError instanceof RdbCheckError && !checkError.unavailable) throw new CorruptSnapshotError(`${WHAT} could not be loaded: ${checkError.message}`);
+  if (flowError !== undefined) throw flowError;
   if (checkError !== undefined) throw checkError;
   return tap.bytes;
 }
