@@ -342,7 +342,7 @@ describe('restoreInto', () => {
     const pair = { cert: await readFile(certs.certFile), key: await readFile(certs.keyFile) };
     const tlsTarget = (n: NodeSpec): TargetShard => ({ primary: { ...target(n), tls: { ca: certs.caPem } } });
     for (const [i, method] of (['auto', 'migrate', 'pipe'] as const).entries()) {
-      // 'auto' with a trusted source: the primary loads over TLS replication while the loader checks.
+      // 'auto' with a trusted source: the primary loads it itself, over TLS replication.
       const o = await options({ method, tls: pair, ...(method === 'auto' ? { trustedSources: true } : {}) });
       const r = await restoreInto([sourceOf(sources[0]!)], [tlsTarget(nodes[i]!)], o);
       assert.ok(r.keys > 1000);

@@ -51,8 +51,9 @@ async function headOf(source: Readable, n: number): Promise<Buffer> {
   let size = 0;
   try {
     for await (const c of source) {
-      chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c as string));
-      size += (c as Buffer).length;
+      const b = Buffer.isBuffer(c) ? c : Buffer.from(c as string);
+      chunks.push(b);
+      size += b.length;
       if (size >= n) break;
     }
   } finally {
