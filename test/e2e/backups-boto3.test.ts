@@ -149,7 +149,7 @@ describe('boto3: automatic backups, final snapshots', { timeout: 300_000, skip: 
   test('a day later (the service restarted a day ahead): that day\'s backup is taken once, and the day before\'s expires after a retention of 1 day', async () => {
     assert.ok(firstAutomatic, 'the first test took no automatic backup');
     await svc.kill9();
-    clock = await faketimeEnv('+1d', await cleanup.tmpDir('cachefleet-e2e-faketime-'));
+    clock = await faketimeEnv('+1d', await cleanup.tmpDir('cachefleet-e2e-faketime-'), cleanup);
     await svc.restart({ env: clock });
     const out = await phase('nextday', firstAutomatic);
     assert.equal(out.automatic.length, 1, JSON.stringify(out));

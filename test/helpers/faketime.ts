@@ -4,7 +4,7 @@
  * so the service runs unmodified — no test hook in the product.
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { chmod, writeFile } from 'node:fs/promises';
+import { chmod, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 function findLibfaketime(): string | undefined {
@@ -37,9 +37,11 @@ const REDIS_BINARIES = ['redis-server', 'redis-check-rdb', 'redis-check-aof', 'r
  * checkers and loaders the service starts keep the real clock. The folder is made readable by the
  * nodes' unprivileged user.
  */
-export async function faketimeEnv(offset: string, binDir: string): Promise<NodeJS.ProcessEnv> {
+export async function faketimeEnv(offset: string, binDir: string, cleanup: { defer(fn: () => unknown): void }): Promise<NodeJS.ProcessEnv> {
   const lib = findLibfaketime();
   if (!lib) throw new Error('libfaketime is not installed (apt-get install faketime)');
+  const since = Date.now() - 1000;
+  cleanup.defer(() => removeFaketimeLeftovers(since));
   const path = process.env.PATH ?? '';
   for (const name of REDIS_BINARIES) {
     const real = path.split(':').filter((d) => d && d !== binDir).map((d) => join(d, name)).find((f) => existsSync(f));
@@ -48,4 +50,24 @@ export async function faketimeEnv(offset: string, binDir: string): Promise<NodeJ
   }
   await chmod(binDir, 0o755);
   return { LD_PRELOAD: lib, FAKETIME: offset, FAKETIME_NO_CACHE: '1', PATH: `${binDir}:${path}` };
+}
+
+/**
+ * libfaketime 0.9.10 makes a shared-memory object and a semaphore for the first process of a tree
+ * it is preloaded into (`/dev/shm/faketime_shm_<pid>`, `sem.faketime_sem_<pid>`), and removes them
+ * only when that process exits normally: a process killed, or one that execs another program (the
+ * wrappers above), leaves them behind. Removes those made since `since` (ms). A process still
+ * running keeps its mapping; only the names go.
+ */
+export async function removeFaketimeLeftovers(since: number, dir = '/dev/shm'): Promise<number> {
+  let removed = 0;
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    if (!/^(faketime_shm_|sem\.faketime_sem_)\d+$/.test(name)) continue;
+    const path = join(dir, name);
+    const st = await stat(path).catch(() => undefined);
+    if (!st || st.ctimeMs < since) continue;
+    await rm(path, { force: true });
+    removed++;
+  }
+  return removed;
 }
