@@ -45,23 +45,6 @@ export async function peek(stream: Readable, n: number): Promise<{ head: Buffer;
   return { head, stream: rest };
 }
 
-/** The first `n` bytes of `source` (fewer when it is shorter); the stream is closed. */
-async function headOf(source: Readable, n: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const c of source) {
-      const b = Buffer.isBuffer(c) ? c : Buffer.from(c as string);
-      chunks.push(b);
-      size += b.length;
-      if (size >= n) break;
-    }
-  } finally {
-    source.destroy();
-  }
-  return Buffer.concat(chunks).subarray(0, n);
-}
-
 /**
  * The RDB files a restore loads, in shard order, each opened only when the loader asks for it:
  * a snapshot's files (decoded: decompressed, decrypted, checked), or RDB files in buckets
@@ -69,24 +52,21 @@ async function headOf(source: Readable, n: number): Promise<Buffer> {
  */
 export async function restoreSources(d: BackupDeps, req: RestoreRequest): Promise<RestoreSources> {
   if (req.pointInTime) return pointInTimeSources(d, req.pointInTime);
-  const open = await fileSources(d, req);
-  return { open, close: async () => undefined, trusted: req.snapshotName !== undefined && (await ownFilesVerified(d, req.snapshotName)) };
+  return { ...(await fileSources(d, req)), close: async () => undefined };
 }
 
 /**
- * Whether every file of one of the service's own snapshots is checked as it is decoded: an
- * encrypted one's records are authenticated, and a segmented one's segments each carry zstd's
- * checksum or a CRC-32, verified before a byte of the segment comes out (a truncated file lacks
- * its end mark). Redis checked the RDB when it was captured, so such a file is trusted: read once,
+ * Whether every file of one of the service's own unencrypted snapshots is checked as it is
+ * decoded (an encrypted one's records are authenticated in any case): a segmented file's segments
+ * each carry zstd's checksum or a CRC-32, verified before a byte of the segment comes out (a
+ * truncated file lacks its end mark). Redis checked the RDB when it was captured, so such a file is trusted: read once,
  * straight into a primary. A file that is neither (a plain RDB, a single zstd stream written
  * before segments) is read by Redis's checker first, as an imported RDB is.
  */
-async function ownFilesVerified(d: BackupDeps, name: string): Promise<boolean> {
-  const v = await getSnapshot(d.svc.store, name);
-  if (!v) return false;
-  if (v.spec.kmsKey) return true;
-  for (const f of v.doc.work.nodeSnapshots) {
-    const head = await headOf(await d.io.storage.snapshots.get(f.objectKey), HEADER_BYTES);
+async function ownFilesVerified(d: BackupDeps, files: ReadonlyArray<{ objectKey: string }>): Promise<boolean> {
+  for (const f of files) {
+    const file = await d.io.storage.snapshots.get(f.objectKey);
+    const { head } = await peek(file, HEADER_BYTES).finally(() => file.destroy());
     if (!head.subarray(0, MAGIC.length).equals(MAGIC)) return false;
     try {
       if (!parseHeader(head).segmented) return false;
@@ -131,7 +111,7 @@ function pointInTimeSources(d: BackupDeps, p: PointInTimeRestoreRequest): Restor
   return { open, close, trusted: true };
 }
 
-async function fileSources(d: BackupDeps, req: RestoreRequest): Promise<Array<() => Promise<Readable>>> {
+async function fileSources(d: BackupDeps, req: RestoreRequest): Promise<Pick<RestoreSources, 'open' | 'trusted'>> {
   if (req.snapshotName) {
     const v = await getSnapshot(d.svc.store, req.snapshotName);
     if (!v || v.spec.deleteRequested || v.doc.work.status !== 'available') {
@@ -139,14 +119,19 @@ async function fileSources(d: BackupDeps, req: RestoreRequest): Promise<Array<()
     }
     const files = [...v.doc.work.nodeSnapshots].sort((a, b) => (a.nodeGroupId < b.nodeGroupId ? -1 : 1));
     const requireEncryption = !!v.spec.kmsKey;
-    return files.map((f) => async () => d.io.decode(await d.io.storage.snapshots.get(f.objectKey), { requireEncryption }));
+    return {
+      open: files.map((f) => async () => d.io.decode(await d.io.storage.snapshots.get(f.objectKey), { requireEncryption })),
+      trusted: requireEncryption || (await ownFilesVerified(d, files)),
+    };
   }
-  return (req.snapshotArns ?? []).map((a) => async () => {
+  // RDB files in buckets may come from anywhere: Redis's checker reads them first.
+  const open = (req.snapshotArns ?? []).map((a) => async () => {
     const parsed = parseS3Arn(a);
     if (!parsed) throw new RestoreSourceError(`${a} is not an S3 object ARN`);
     const { head, stream } = await peek(await d.io.storage.bucket(parsed.bucket).get(parsed.key), RDB_MAGIC.length);
     return head.equals(RDB_MAGIC) ? stream : d.io.decode(stream);
   });
+  return { open, trusted: false };
 }
 
 /** The memory a node of this type and parameter group holds data in (its maxmemory). */
