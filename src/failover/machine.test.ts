@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ShardRecord } from '../store/index.js';
+import type { FailoverRecord, ShardRecord } from '../store/index.js';
 import { silentLogger } from '../util/logger.js';
 import { FakeShard } from './fake-shard.js';
 import { newFailover, stepFailover, type FailoverDeps, type StepResult } from './machine.js';
@@ -22,7 +22,7 @@ interface World {
 }
 
 /** Shard a (primary) with replicas b (offset 100) and c (offset 90): b is the one to promote. */
-function world(opts: { pausesItself?: boolean; reason?: 'primary-down' | 'switchover' | 'test-failover'; to?: string } = {}): World {
+function world(opts: { pausesItself?: boolean; reason?: FailoverRecord['reason']; to?: string; from?: string } = {}): World {
   const fake = new FakeShard({ a: {}, b: { offset: 100 }, c: { offset: 90 } });
   const events: string[] = [];
   const switched: (string | undefined)[] = [];
@@ -35,7 +35,7 @@ function world(opts: { pausesItself?: boolean; reason?: 'primary-down' | 'switch
   };
   const shard: ShardRecord = {
     primaryClusterId: 'a', memberClusters: ['a', 'b', 'c'],
-    failover: newFailover(opts.reason ?? 'primary-down', 'a', STARTED, opts.to),
+    failover: newFailover(opts.reason ?? 'primary-down', opts.from ?? 'a', STARTED, opts.to),
   };
   return { fake, deps, events, switched, shard };
 }
@@ -188,5 +188,29 @@ describe('failover machine', () => {
     await runToEnd(w);
     assert.equal(w.fake.count('pause'), 0);
     assert.equal(w.fake.count('promote b'), 1);
+  });
+
+  it('no primary (each node a replica): the primary on record is promoted again, no client of it dropped, the others repointed', async () => {
+    const w = world({ pausesItself: true, reason: 'no-primary', to: 'a' });
+    // a and b each follow the other (Redis Cluster crossed claims); c follows a.
+    Object.assign(w.fake.node('a'), { role: 'replica', following: 'b', linkUp: false });
+    Object.assign(w.fake.node('b'), { following: 'a', linkUp: false });
+    assert.deepEqual(await runToEnd(w), ['advanced', 'advanced', 'advanced', 'done']);
+    assert.deepEqual(w.fake.actions, ['promote a', 'switch from undefined', 'repoint b a', 'repoint c a']);
+    assert.equal(w.shard.primaryClusterId, 'a');
+    assert.deepEqual(w.events, ['Node a-0001 is primary again (no node was primary, 10000 ms)']);
+  });
+
+  it('Redis Cluster promoted another member: the record follows it, nothing promoted or paused', async () => {
+    const w = world({ pausesItself: true, reason: 'engine-promoted', from: 'a', to: 'b' });
+    Object.assign(w.fake.node('a'), { role: 'replica', following: 'b', linkUp: true });
+    Object.assign(w.fake.node('b'), { role: 'primary', following: undefined, linkUp: false });
+    Object.assign(w.fake.node('c'), { following: 'b' });
+    assert.deepEqual(await runToEnd(w), ['advanced', 'advanced', 'advanced', 'done']);
+    assert.equal(w.fake.count('promote'), 0);
+    assert.equal(w.fake.count('pause'), 0);
+    assert.deepEqual(w.switched, ['a']);
+    assert.equal(w.shard.primaryClusterId, 'b');
+    assert.match(w.events[0]!, /^Node b-0001 is the primary on record \(Redis Cluster had promoted it, \d+ ms\)$/);
   });
 });

@@ -42,7 +42,7 @@ export async function stepFailover(d: FailoverDeps, shard: ShardRecord, members:
   const f = shard.failover!;
   const from = members.get(f.fromClusterId);
   const to = f.toClusterId ? members.get(f.toClusterId) : undefined;
-  const planned = f.reason !== 'primary-down' && !!from && from.id !== to?.id && d.healthy(from);
+  const planned = (f.reason === 'test-failover' || f.reason === 'switchover') && !!from && from.id !== to?.id && d.healthy(from);
   switch (f.state) {
     case 'select-replica': {
       if (f.reason === 'primary-down' && from && d.healthy(from) && from.nodes[0]?.observed?.role === 'primary') {
@@ -99,11 +99,13 @@ export async function stepFailover(d: FailoverDeps, shard: ShardRecord, members:
       // that were already waiting) would see READONLY until the switch. Switched first, every
       // client is moved off it while it is still a paused primary.
       shard.primaryClusterId = to!.id;
-      await d.switchEndpoint(from);
+      // A shard with no primary promotes its primary on record again: no old primary to leave.
+      const old = from && from.id !== to!.id ? from : undefined;
+      await d.switchEndpoint(old);
       // Anyone still connected to the old primary reconnects through the endpoint, to the new one;
       // writes held by the pause die with their connections and the clients send them again there.
       // (CLIENT KILL skips the caller, so the admin connection stays to unpause.)
-      if (from && d.healthy(from)) await d.nodes.dropClients(from).catch(() => undefined);
+      if (old && d.healthy(old)) await d.nodes.dropClients(old).catch(() => undefined);
       f.state = 'repoint-replicas';
       return 'advanced';
     }
@@ -114,7 +116,7 @@ export async function stepFailover(d: FailoverDeps, shard: ShardRecord, members:
       }
       // Unpaused once a replica: a write that reached it meanwhile (a client connected to the
       // node's own address) is then answered READONLY, never run on the old history.
-      if (from && d.healthy(from)) await d.nodes.unpause(from).catch(() => undefined);
+      if (from && from.id !== to!.id && d.healthy(from)) await d.nodes.unpause(from).catch(() => undefined);
       // A record saved by a version that repointed before switching is switched now.
       f.state = shard.primaryClusterId === to!.id ? 'update-state' : 'switch-endpoint';
       return 'advanced';
@@ -123,8 +125,14 @@ export async function stepFailover(d: FailoverDeps, shard: ShardRecord, members:
       const took = d.now().getTime() - Date.parse(f.startedAt);
       shard.lastFailoverAt = d.now().toISOString();
       delete shard.failover;
+      const where = d.shardLabel ? ` for ${d.shardLabel}` : '';
+      if (f.reason === 'no-primary' || f.reason === 'engine-promoted') {
+        const [what, why] = f.reason === 'no-primary' ? ['is primary again', 'no node was primary'] : ['is the primary on record', 'Redis Cluster had promoted it'];
+        d.record(`Node ${to!.id}-${to!.nodes[0]!.id} ${what}${where} (${why}, ${took} ms)`);
+        return 'done';
+      }
       const why = f.reason === 'primary-down' ? `primary ${f.fromClusterId} failed` : f.reason;
-      d.record(`Failover to replica node ${to!.id}-${to!.nodes[0]!.id} completed${d.shardLabel ? ` for ${d.shardLabel}` : ''} (${why}, ${took} ms)`);
+      d.record(`Failover to replica node ${to!.id}-${to!.nodes[0]!.id} completed${where} (${why}, ${took} ms)`);
       return 'done';
     }
   }

@@ -17,6 +17,40 @@ export function shouldFailOver(d: { monitor?: MonitorView | undefined; nodeKeyOf
   return d.monitor.health(d.nodeKeyOf(primary)).health === 'down';
 }
 
+/** A repair the sharded controller starts as a failover record (see `shardRepair`). */
+export interface ShardRepair {
+  reason: 'no-primary' | 'engine-promoted';
+  from: string;
+  to: string;
+  /** The event that says why. */
+  message: string;
+}
+
+/**
+ * What to do with a cluster-mode shard whose primary on record answers, but as a replica (Redis
+ * Cluster fails over by itself only when the service asked it to, so this is Redis resolving
+ * crossed claims after a TAKEOVER, when the taken-over primary returns):
+ * - another member answers as primary: the record follows it (`engine-promoted`, no data moves);
+ * - every member answers, each as a replica (two nodes each replicating the other, both keeping
+ *   their data; cluster.c leaves that "for the admin to repair"): the primary on record is
+ *   promoted again (`no-primary`). Only when every member answers: one out of reach could be
+ *   the primary the others follow.
+ */
+export function shardRepair(shard: ShardRecord, label: string, clusters: Map<string, CacheClusterRecord>, answering: (c: CacheClusterRecord) => boolean): ShardRepair | undefined {
+  const primary = clusters.get(shard.primaryClusterId);
+  if (shard.failover || !primary || !answering(primary) || primary.nodes[0]?.observed?.role !== 'replica') return undefined;
+  const members = shard.memberClusters.map((id) => clusters.get(id));
+  const current = members.find((m) => m && !m.deleteRequested && answering(m) && m.nodes[0]?.observed?.role === 'primary');
+  if (current) {
+    return { reason: 'engine-promoted', from: primary.id, to: current.id,
+      message: `${current.id} answers as the primary of ${label}, not ${primary.id}: Redis Cluster promoted it; the record follows` };
+  }
+  const allReplicas = members.every((m) => m && !m.deleteRequested && answering(m) && m.nodes[0]?.observed?.role === 'replica');
+  if (!allReplicas) return undefined;
+  return { reason: 'no-primary', from: primary.id, to: primary.id,
+    message: `${label[0]!.toUpperCase()}${label.slice(1)} has no primary: each of its nodes answers as a replica; promoting ${primary.id}, its primary on record` };
+}
+
 /**
  * A group whose shard has no serving primary (a failover under way, or the primary not answering
  * as one) is not `available`: it shows `modifying` until the controller finds it whole again.

@@ -1,7 +1,8 @@
 /**
- * Removing node groups (resharding down) on the real SQLite store, with the Redis side faked: the
- * clusters to delete are recorded in the commit that takes them out of the group, a controller
- * started afresh on the same store finishes their deletion, and a failed commit marks nothing.
+ * The sharded controller on the real SQLite store, with the Redis side faked. Removing node groups
+ * (resharding down): the clusters to delete are recorded in the commit that takes them out of the
+ * group, a controller started afresh on the same store finishes their deletion, and a failed
+ * commit marks nothing. A shard left with no primary is repaired through the failover machine.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -19,7 +20,8 @@ import { ClusterController } from './cluster-controller.js';
 import type { FormationResult } from './cluster-formation.js';
 import type { ReconcilerDeps } from './deps.js';
 import type { EndpointNetwork } from './network.js';
-import { failoverRunner } from './failover-runner.js';
+import { FailoverRunner, failoverRunner } from './failover-runner.js';
+import { FakeShard } from '../failover/fake-shard.js';
 import { desiredRoutes } from './routes.js';
 import { ShardedGroupController } from './sharded-group-controller.js';
 
@@ -51,7 +53,7 @@ const member = (g: string, shard: string, k: number) => `${g}-${shard}-00${k}`;
 let nextAddress = 1;
 
 /** A cluster-mode group with these shards (a primary and a replica each), `removing` already emptied of slots. */
-async function seedGroup(store: StateStore, id: string, shards: string[], removing: string[]): Promise<void> {
+async function seedGroup(store: StateStore, id: string, shards: string[], removing: string[], roles: Record<string, 'primary' | 'replica'> = {}): Promise<void> {
   const ops: WriteOp[] = [];
   const g = {
     id, arn: `arn:rg:${id}`, status: 'modifying', clusterEnabled: true,
@@ -67,7 +69,7 @@ async function seedGroup(store: StateStore, id: string, shards: string[], removi
   for (const ng of g.nodeGroups!) {
     for (const cid of ng.memberClusters) {
       const address = `127.88.0.${nextAddress++}`;
-      const role = cid === ng.primaryClusterId ? 'primary' : 'replica';
+      const role = roles[cid] ?? (cid === ng.primaryClusterId ? 'primary' : 'replica');
       const c = {
         id: cid, arn: `arn:cc:${cid}`, status: 'available', replicationGroupId: id, nodeGroupId: ng.id, pending: {},
         nodes: [{ id: '0001', address, port: 6379, status: 'available', observed: { role, runId: `run-${cid}`, linkUp: true } }],
@@ -235,6 +237,27 @@ describe('removing node groups', () => {
     assert.ok(ids.includes('a-0002-001') && ids.includes('a-0002-002'), 'the stray clusters are still there');
     assert.ok(!ids.includes('b-0002-001'), 'b\'s removal went through');
     assert.equal((await store.get('cacheCluster', 'a-0002-001'))!.doc.deleteRequested, undefined);
+    await store.close();
+  });
+});
+
+describe('a shard whose primary on record answers as a replica', () => {
+  it('every member a replica (each following the other): the primary on record is promoted again, with its events', async () => {
+    const store = new SqliteStore(dbPath());
+    await seedGroup(store, 'h', ['0001', '0002'], [], { 'h-0001-001': 'replica' });
+    const fake = new FakeShard({ 'h-0001-002': {}, 'h-0001-001': { following: 'h-0001-002' } });
+    fake.node('h-0001-002').role = 'replica';
+    fake.node('h-0001-002').following = 'h-0001-001';
+    const d = deps(store);
+    const runner = new FailoverRunner({ ...d, nodes: fake.control(), ops: fake.ops(true), network: d.network });
+    await reconcileGroup(d, new ShardedGroupController(d, { stuckLinkMs: 0 }, runner, formed), 'h');
+    assert.deepEqual(fake.actions, ['promote h-0001-001', 'repoint h-0001-002 h-0001-001']);
+    const g = (await getGroup(store, 'h'))!.doc;
+    assert.equal(g.nodeGroups![0]!.failover, undefined);
+    assert.equal(g.nodeGroups![0]!.primaryClusterId, 'h-0001-001');
+    const events = (await store.queryEvents({ sourceIdentifier: 'h' })).map((e) => e.message);
+    assert.ok(events.some((m) => /^Node group 0001 has no primary: each of its nodes answers as a replica; promoting h-0001-001/.test(m)), events.join('\n'));
+    assert.ok(events.some((m) => /^Node h-0001-001-0001 is primary again for node group 0001 \(no node was primary, /.test(m)), events.join('\n'));
     await store.close();
   });
 });

@@ -1,9 +1,10 @@
 import { getCluster, type CacheClusterRecord, type ClusterView, type GroupView, type NodeGroupRecord, type ReplicationGroupRecord } from '../store/index.js';
+import { newFailover } from '../failover/machine.js';
 import { ClusterFormation } from './cluster-formation.js';
 import type { ReconcilerDeps } from './deps.js';
 import type { FailoverRunner } from './failover-runner.js';
 import { deleteGroup } from './group-delete.js';
-import { finishGroup, markUnavailable, observeGeneration, transitMoving } from './shard-rules.js';
+import { finishGroup, markUnavailable, observeGeneration, shardRepair, transitMoving } from './shard-rules.js';
 import type { GroupControllerOptions } from './group-controller.js';
 import { planShardRemoval, strayClusters } from './shard-removal.js';
 
@@ -55,6 +56,12 @@ export class ShardedGroupController {
     observeGeneration(g);
 
     let failingOver = false;
+    for (const ng of g.nodeGroups ?? []) {
+      const repair = shardRepair(ng, `node group ${ng.id}`, clusters, (c) => this.failovers.answering(c));
+      if (!repair) continue;
+      ng.failover = newFailover(repair.reason, repair.from, this.d.now(), repair.to);
+      writer.event(this.d.events.event('replication-group', g.id, repair.message, 'warn'));
+    }
     for (const ng of g.nodeGroups ?? []) {
       const shard = { group: g, shard: ng, label: `node group ${ng.id}`, clusters, writer, automatic: true };
       if (await this.failovers.run(shard)) failingOver = true;

@@ -283,7 +283,12 @@ export interface FailoverRecord {
   fromClusterId: string;
   /** The replica chosen to become primary (from promote on). */
   toClusterId?: string;
-  reason: 'primary-down' | 'test-failover' | 'switchover';
+  /**
+   * Repairs of a cluster-mode shard whose primary on record answers as a replica (shard-rules.ts
+   * `shardRepair`): `no-primary` promotes it again (from and to are the same member);
+   * `engine-promoted` records the member Redis Cluster made primary instead.
+   */
+  reason: 'primary-down' | 'test-failover' | 'switchover' | 'no-primary' | 'engine-promoted';
   startedAt: string;
 }
 

@@ -128,13 +128,17 @@ export class TestCluster {
 
   /** cluster_state:ok everywhere and one agreed slot map (what redis-cli --cluster check wants). */
   async waitHealthy(nodes: TestNode[], timeoutMs = 20_000): Promise<void> {
-    await waitFor(
-      async () => {
-        const infos = await Promise.all(nodes.map((n) => clusterInfo(n.client)));
-        return infos.every((i) => i.cluster_state === 'ok') && (await this.consistent(nodes));
-      },
-      { timeoutMs, intervalMs: 50, what: 'cluster state ok and slot maps agreed' },
-    );
+    await waitFor(() => this.healthy(nodes), { timeoutMs, intervalMs: 50, what: 'cluster state ok and slot maps agreed' });
+  }
+
+  /**
+   * cluster_state:ok everywhere and one agreed slot map; with `allSlots`, every slot served too
+   * (cluster-require-full-coverage is off here, so a node says ok with slots served by nobody).
+   */
+  async healthy(nodes: TestNode[], allSlots = false): Promise<boolean> {
+    const infos = await Promise.all(nodes.map((n) => clusterInfo(n.client)));
+    if (!infos.every((i) => i.cluster_state === 'ok' && (!allSlots || i.cluster_slots_assigned === '16384'))) return false;
+    return this.consistent(nodes);
   }
 
   /**
