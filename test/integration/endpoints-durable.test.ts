@@ -25,7 +25,8 @@ const fleet = new TestFleet();
 const prefix = randomLoopbackPrefix();
 const primary: Target = { address: `${prefix}.2`, port: 6379 };
 const replica: Target = { address: `${prefix}.3`, port: 6379 };
-const TIMEOUT_MS = 400;
+// Long enough that a busy host (the whole suite on 2 cores) does not hold a replica's ACK past it.
+const TIMEOUT_MS = 1000;
 const route: EndpointRoute = { id: 'dur/primary', address: `${prefix}.10`, port: 6379, targets: [primary], durable: { timeoutMs: TIMEOUT_MS } };
 let router: ProxyRouter;
 let replicaPid: number | undefined;
@@ -37,14 +38,20 @@ async function startReplica(): Promise<void> {
     '--dir', await cleanup.tmpDir('cachefleet-durable-replica-'), '--replicaof', primary.address, String(primary.port)], { stdio: 'ignore' });
   replicaPid = proc.pid;
   cleanup.trackPid(proc.pid, `${replica.address}:${replica.port}`);
-  await waitFor(async () => {
-    const c = await fleet.connect(replica.address);
+  // In sync as both ends see it: the replica's link is up, and the primary has its ACK of
+  // everything (WAIT 1). After a diskless sync Redis 7.0 streams commands to the replica, GETACK
+  // included, only from the ACK the replica sends once it has loaded: until that ACK arrives, WAIT
+  // counts no replica and a durable write is rightly refused NOREPLICAS.
+  const ask = async <T>(at: string, fn: (c: Redis) => Promise<T>): Promise<T> => {
+    const c = await fleet.connect(at);
     try {
-      return /master_link_status:up/.test(await c.info('replication'));
+      return await fn(c);
     } finally {
       fleet.close(c);
     }
-  }, { timeoutMs: 10_000, what: 'the replica to be in sync' });
+  };
+  await waitFor(async () => /master_link_status:up/.test(await ask(replica.address, (c) => c.info('replication'))) &&
+    Number(await ask(primary.address, (c) => c.call('WAIT', 1, 100))) === 1, { timeoutMs: 10_000, what: 'the replica to be in sync' });
 }
 
 async function stopReplica(): Promise<void> {

@@ -5,7 +5,9 @@
  * (cluster.c). The state is made here directly: both nodes stopped, each one's nodes.conf saying
  * it replicates the other, both restarted on their saved data. The failover machine then repairs
  * it as the sharded controller starts it (shardRepair → `no-primary`), with the real CLUSTER
- * commands, and the shard's slots are given back to it as formation does: every key is kept.
+ * commands, and the shard's slots are given back to it as formation does: every key is kept. Then
+ * Redis promotes the other node behind the record's back (CLUSTER FAILOVER sent to it directly):
+ * the record follows it (`engine-promoted`) without promoting or pausing anything.
  */
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -78,18 +80,7 @@ describe('a shard with no primary', () => {
     const repair = shardRepair(shard, 'node group 0001', members, () => true);
     assert.equal(repair?.reason, 'no-primary');
     shard.failover = newFailover(repair!.reason, repair!.from, new Date(), repair!.to);
-    const events: string[] = [];
-    const deps: FailoverDeps = {
-      nodes: adminNodeControl(tc.pool), ops: clusterOps(tc.pool), logger: silentLogger, now: () => new Date(),
-      record: (m) => { events.push(m); }, healthy: () => true, switchEndpoint: async () => {},
-      groupId: 'g', shardLabel: 'node group 0001',
-    };
-    // As the runner steps it, pass after pass: a step that meets a node's view not yet caught up
-    // (REPLICATE before it has heard of the new primary) throws and is run again next pass.
-    await waitFor(async () => {
-      await stepFailover(deps, shard, members).catch(() => undefined);
-      return shard.failover === undefined;
-    }, { timeoutMs: 10_000, intervalMs: 50, what: 'the repair to finish' });
+    const events = await runRepair(shard, members);
     assert.match(events.at(-1)!, /^Node g-0001-001-0001 is primary again for node group 0001 \(no node was primary, \d+ ms\)$/);
 
     // Formation then assigns the slots nobody owns to the shard's primary.
@@ -102,4 +93,43 @@ describe('a shard with no primary', () => {
     const check = await redisCliCheck(c);
     assert.equal(check.code, 0, check.output);
   });
+
+  it('another node promoted by Redis itself: the record follows it, nothing promoted or paused, every key served', async () => {
+    await tc.gracefulFailover(b);
+    await tc.waitHealthy([a, b, c]);
+    const members = new Map([['g-0001-001', await record('g-0001-001', a)], ['g-0001-002', await record('g-0001-002', b)]]);
+    const shard: ShardRecord = { primaryClusterId: 'g-0001-001', memberClusters: ['g-0001-001', 'g-0001-002'] };
+    const repair = shardRepair(shard, 'node group 0001', members, () => true);
+    assert.deepEqual([repair?.reason, repair?.from, repair?.to], ['engine-promoted', 'g-0001-001', 'g-0001-002']);
+    shard.failover = newFailover(repair!.reason, repair!.from, new Date(), repair!.to);
+    const epoch = (await clusterInfo(b.client)).cluster_my_epoch;
+    const events = await runRepair(shard, members);
+    assert.equal(shard.primaryClusterId, 'g-0001-002');
+    assert.match(events.at(-1)!, /^Node g-0001-002-0001 is the primary on record for node group 0001 \(Redis Cluster had promoted it, \d+ ms\)$/);
+    assert.equal((await clusterInfo(b.client)).cluster_my_epoch, epoch, 'no second promotion (a TAKEOVER would bump the epoch)');
+    await tc.waitHealthy([a, b, c]);
+    const cc = tc.clusterClient(c);
+    const values = await Promise.all(Array.from({ length: KEYS }, (_, i) => cc.get(`k${i}`)));
+    cc.disconnect();
+    assert.deepEqual(values, Array.from({ length: KEYS }, (_, i) => `v${i}`));
+  });
 });
+
+/**
+ * Steps the repair as the runner does, pass after pass, until done: a step that meets a node's
+ * view not yet caught up (REPLICATE before it has heard of the new primary) throws and runs again.
+ * Returns the events it recorded.
+ */
+async function runRepair(shard: ShardRecord, members: Map<string, CacheClusterRecord>): Promise<string[]> {
+  const events: string[] = [];
+  const deps: FailoverDeps = {
+    nodes: adminNodeControl(tc.pool), ops: clusterOps(tc.pool), logger: silentLogger, now: () => new Date(),
+    record: (m) => { events.push(m); }, healthy: () => true, switchEndpoint: async () => {},
+    groupId: 'g', shardLabel: 'node group 0001',
+  };
+  await waitFor(async () => {
+    await stepFailover(deps, shard, members).catch(() => undefined);
+    return shard.failover === undefined;
+  }, { timeoutMs: 10_000, intervalMs: 50, what: 'the repair to finish' });
+  return events;
+}
