@@ -9,24 +9,22 @@
  * into a new TLS cache and redis-cli reads the key back from it, then adds and removes a tag and
  * copies and deletes a snapshot (confirmed by its typed name); the group's page adds a replica
  * (modifying, then available with three nodes), modifies it (a retention out of range shown beside
- * its field), reboots a node from the nodes table (rebooting, then available), reshards a
- * cluster-mode group from 1 shard to 2 (a count out of range shown beside its field), refuses a
+ * its field), reboots a node from the nodes table (rebooting, then available), refuses a
  * too-short AUTH token beside its field and changes nothing, rotates the token (ROTATE: both work;
  * SET: only the new one, checked with redis-cli), and deletes a group with a final snapshot (its ID
- * typed) that the Snapshots page then lists; a serverless cache's page (from the dashboard) shows its
- * endpoints and refuses a bad snapshot name beside the field. axe-core finds no serious issue on each
- * of these pages as the story leaves it: the dashboard, a group's page and its modify dialog, the
- * Snapshots page, a serverless cache's page. Screenshots of the main pages go to docs/console/ (with
- * CACHEFLEET_UPDATE_SCREENSHOTS=1). (What needs no group — another origin refused, an IAM user's
- * policies, the sign-in page and the create form under axe-core: console-access.test.ts; the resource
- * pages: console-resources.test.ts.)
+ * typed) that the Snapshots page then lists. axe-core finds no serious issue on each of these pages
+ * as the story leaves it: the dashboard, a group's page and its modify dialog, the Snapshots page.
+ * Screenshots of the main pages go to docs/console/ (with CACHEFLEET_UPDATE_SCREENSHOTS=1). (What
+ * needs no group — another origin refused, an IAM user's policies, the sign-in page and the create
+ * form under axe-core: console-access.test.ts; the resource pages: console-resources.test.ts;
+ * resharding a cluster-mode group and a serverless cache's page: console-sharded.test.ts.)
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  CreateReplicationGroupCommand, CreateServerlessCacheCommand, DescribeCacheClustersCommand, DescribeReplicationGroupsCommand, DescribeServerlessCachesCommand,
+  CreateReplicationGroupCommand, DescribeCacheClustersCommand, DescribeReplicationGroupsCommand,
   DescribeSnapshotsCommand, ListTagsForResourceCommand,
 } from '@aws-sdk/client-elasticache';
 import { useCleanup } from '../helpers/cleanup.js';
@@ -41,8 +39,6 @@ const SNAPSHOT = 'console-snap';
 const RESTORED_GROUP = 'console-restored';
 const NEW_AUTH_TOKEN = 'console-rotated-token-9876543210';
 const FINAL_SNAPSHOT = 'console-final';
-const SERVERLESS = 'console-sl';
-const SHARDED_GROUP = 'console-sharded';
 
 describe('web console in Chromium', { timeout: 150_000, skip: skipWithoutChromium() }, () => {
   const cleanup = useCleanup();
@@ -232,13 +228,6 @@ describe('web console in Chromium', { timeout: 150_000, skip: skipWithoutChromiu
 
   test("a group's page adds a replica (modifying, then available with one more node) and a bad AUTH token shows the API's message and changes nothing", async () => {
     const { svc, page } = ui;
-    // A serverless cache for its page (checked at the end), created now so it comes up meanwhile.
-    await svc.client.send(new CreateServerlessCacheCommand({ ServerlessCacheName: SERVERLESS, Engine: 'redis' }));
-    // And a cluster-mode group to reshard from its page.
-    await svc.client.send(new CreateReplicationGroupCommand({
-      ReplicationGroupId: SHARDED_GROUP, ReplicationGroupDescription: 'resharded in the console', CacheNodeType: 'cache.t3.micro',
-      ClusterMode: 'enabled', NumNodeGroups: 1, ReplicasPerNodeGroup: 0, AutomaticFailoverEnabled: true,
-    }));
     const started = Date.now();
     await page.goto(`${svc.url}/console/#/groups/${GROUP}`);
     await page.getByRole('heading', { name: GROUP, level: 1 }).waitFor();
@@ -311,29 +300,6 @@ describe('web console in Chromium', { timeout: 150_000, skip: skipWithoutChromiu
     await page.locator(`tr[data-node="${replica}"] .status[data-status="available"]`).waitFor({ timeout: 30_000 });
   });
 
-  test("reshard a cluster-mode group from its page: resharding, then available with two shards", async () => {
-    const { svc, page } = ui;
-    const started = Date.now();
-    await page.goto(`${svc.url}/console/#/groups/${SHARDED_GROUP}`);
-    await page.getByRole('heading', { name: SHARDED_GROUP, level: 1 }).waitFor();
-    await page.locator('h1 .status[data-status="available"]').waitFor({ timeout: 30_000 });
-    await page.getByRole('button', { name: 'Reshard…' }).click();
-    const dialog = page.getByRole('dialog');
-    await dialog.getByLabel('Number of shards').fill('0');
-    await dialog.getByRole('button', { name: 'Reshard' }).click();
-    await page.locator('#shard-count-error').filter({ hasText: /NodeGroupCount must be between 1 and \d+ \(got 0\)/ }).waitFor();
-    await dialog.getByLabel('Number of shards').fill('2');
-    await dialog.getByRole('button', { name: 'Reshard' }).click();
-    await dialog.waitFor({ state: 'detached' });
-    await page.locator('[data-notice]').filter({ hasText: `Resharding ${SHARDED_GROUP} from 1 to 2 shards.` }).waitFor();
-    await page.locator('h1 .status[data-status="modifying"]').waitFor({ timeout: 10_000 });
-    await page.locator('h1 .status[data-status="available"]').waitFor({ timeout: 60_000 });
-    const g = (await svc.client.send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: SHARDED_GROUP }))).ReplicationGroups![0]!;
-    assert.equal(g.NodeGroups?.length, 2);
-    assert.equal(await page.locator('tr[data-node]').count(), 2, "both shards' nodes on the page");
-    console.log(`resharded from the page in ${Date.now() - started} ms`);
-  });
-
   test('rotating the AUTH token from the page: both tokens work after ROTATE, only the new one after SET', async () => {
     const { svc, page } = ui;
     await page.goto(`${svc.url}/console/#/groups/${TLS_GROUP}`);
@@ -388,37 +354,6 @@ describe('web console in Chromium', { timeout: 150_000, skip: skipWithoutChromiu
     await page.locator(`tr[data-snapshot="${SNAPSHOT}"] a[href="#/groups/${TLS_GROUP}"]`).waitFor();
     await axeCheck(page, '#/snapshots');
     await page.screenshot({ path: join(shots, 'snapshots.png'), fullPage: true });
-  });
-
-  test("a serverless cache's page, reached from the dashboard, shows its reader endpoint and refuses a bad snapshot name beside the field", async () => {
-    const { svc, page, shots } = ui;
-    await waitFor(async () => (await svc.client.send(new DescribeServerlessCachesCommand({ ServerlessCacheName: SERVERLESS })))
-      .ServerlessCaches![0]!.Status === 'available', { timeoutMs: 30_000, what: 'the serverless cache to be available' });
-    await page.goto(`${svc.url}/console/#/`);
-    const row = page.locator(`tr[data-serverless="${SERVERLESS}"]`);
-    await row.waitFor();
-    await page.locator(`tr[data-group="${TLS_GROUP}"]`).waitFor();
-    // The dashboard on a phone in dark mode (a screenshot for the README), then back to the desktop.
-    const desktop = page.viewportSize()!;
-    await page.emulateMedia({ colorScheme: 'dark' });
-    await page.setViewportSize({ width: 390, height: 760 });
-    await page.screenshot({ path: join(shots, 'dashboard-phone-dark.png') });
-    await page.emulateMedia({ colorScheme: 'light' });
-    await page.setViewportSize(desktop);
-
-    await row.getByRole('link', { name: SERVERLESS }).click();
-    await page.getByRole('heading', { name: SERVERLESS, level: 1 }).waitFor();
-    const sl = (await svc.client.send(new DescribeServerlessCachesCommand({ ServerlessCacheName: SERVERLESS }))).ServerlessCaches![0]!;
-    assert.equal(await page.locator('code[data-endpoint="Reader endpoint"]').textContent(), `${sl.ReaderEndpoint!.Address}:${sl.ReaderEndpoint!.Port}`);
-    await page.getByLabel('Snapshot name').fill('1bad');
-    await page.getByRole('button', { name: 'Create snapshot' }).click();
-    await page.locator('#sl-snapshot-name-error').filter({ hasText: /ServerlessCacheSnapshotName/ }).waitFor();
-    await page.getByLabel('Snapshot name').fill('console-sl-snap');
-    await page.getByRole('button', { name: 'Create snapshot' }).click();
-    await page.locator('tr[data-snapshot="console-sl-snap"]').waitFor();
-    await page.locator('[data-usage] dt').filter({ hasText: 'Data stored' }).waitFor();
-    await axeCheck(page, `#/serverless/${SERVERLESS}`);
-    await page.screenshot({ path: join(shots, 'serverless.png'), fullPage: true });
   });
 
   test('no CSP violation was reported', () => {
