@@ -35,9 +35,10 @@ class RandomPool {
 /**
  * Writes `keys` keys of ~`valueBytes` each: 70 % strings, 10 % hashes, 10 % lists, 5 % sets,
  * 5 % sorted sets (the collections of 10 members of valueBytes/10); every 13th string expires in a day.
+ * Keys are `<prefix>:<kind>:<i>` (a hash tag as the prefix puts them all in its slot).
  * Returns the replies counted by redis-cli (one per command).
  */
-export async function fillMixed(ep: Endpoint, keys: number, valueBytes = 1000): Promise<number> {
+export async function fillMixed(ep: Endpoint, keys: number, valueBytes = 1000, prefix = 'bk'): Promise<number> {
   const cli = spawn('redis-cli', ['-h', ep.host, '-p', String(ep.port), '--pipe'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   cli.stdout.on('data', (d: Buffer) => { out += d.toString(); });
@@ -58,12 +59,12 @@ export async function fillMixed(ep: Endpoint, keys: number, valueBytes = 1000): 
   for (let i = 0; i < keys; i++) {
     const kind = i % 20;
     if (kind < 14) {
-      const args: Array<string | Buffer> = ['SET', `bk:s:${i}`, rnd.take(valueBytes)];
+      const args: Array<string | Buffer> = ['SET', `${prefix}:s:${i}`, rnd.take(valueBytes)];
       if (i % 13 === 0) args.push('EX', '86400');
       resp(batch, args);
     } else {
       const name = kind < 16 ? 'h' : kind < 18 ? 'l' : kind < 19 ? 't' : 'z';
-      const args: Array<string | Buffer> = [name === 'h' ? 'HSET' : name === 'l' ? 'RPUSH' : name === 't' ? 'SADD' : 'ZADD', `bk:${name}:${i}`];
+      const args: Array<string | Buffer> = [name === 'h' ? 'HSET' : name === 'l' ? 'RPUSH' : name === 't' ? 'SADD' : 'ZADD', `${prefix}:${name}:${i}`];
       for (let m = 0; m < 10; m++) {
         if (name === 'h') args.push(`f${m}`, rnd.take(member));
         else if (name === 'z') args.push(String(m), rnd.take(member));

@@ -10,6 +10,7 @@
  *   iam module (IAM logins checked on the node by the IAM auth module vs a plain node, TLS: raw redis-servers, no service),
  *   backups (capture, restore into 1 and 3 shards, primary latency during a capture: raw redis-servers, no service),
  *   restore 3 shards (only with `--only 'restore 3 shards'`: the backups section's restore into 3 shards, by phase and process),
+ *   seed 3 shards (only with `--only 'seed 3 shards'`: a 3-shard snapshot into 3 shards, today's path against each primary restarted on its own RDB),
  *   point-in-time restore's replay (a recorded stream of 1,000,000 writes replayed to a second: raw redis-servers),
  *   serverless proxy (the serverless endpoint engine vs a direct TLS node: throughput, latency added, ECPUs: raw redis-servers),
  *   metrics collection's CPU at 100 and 1,000 nodes, every 60 s and 10 s (real nodes and simulated INFO, no service),
@@ -22,6 +23,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg, release } from 'node:os';
 import { backupsRows, measureBackups } from './backups.js';
 import { measureRestoreThree, restoreThreeRows } from './backups-restore3.js';
+import { measureSeedThree, seedThreeRows } from './backups-seed3.js';
 import { measureCreateTime, type CreateTimeResult } from './create-time.js';
 import { clusterCreateRows, measureClusterCreate } from './create-cluster-time.js';
 import { measureDescribe, type DescribeResult } from './describe-latency.js';
@@ -151,7 +153,7 @@ async function main(): Promise<number> {
   let clusterDetails: string[] = [];
   try {
     // Sections on raw redis-servers alone: `--only <name>` runs them without starting the service.
-    const standalone = new Set(['backups', 'restore 3 shards', 'pitr', 'iam module', 'metrics', 'serverless scaling']);
+    const standalone = new Set(['backups', 'restore 3 shards', 'seed 3 shards', 'pitr', 'iam module', 'metrics', 'serverless scaling']);
     if (!only || !standalone.has(only)) {
       const svc = await startService(cleanup);
       console.log(`service: ${svc.url}, endpoint router ${svc.router}, endpoint range ${svc.cidr}`);
@@ -258,6 +260,19 @@ async function main(): Promise<number> {
         if (!cleanup.interrupted) {
           console.error(`restore 3 shards failed: ${(e as Error).stack ?? e}`);
           rows.push({ measure: 'restore 3 shards', value: `FAILED: ${(e as Error).message.split('\n')[0]}`, goal: '', ok: false });
+        }
+      }
+    }
+    // Not in a full run: a design for restores into the same shape, against today's path.
+    if (only === 'seed 3 shards') {
+      progress('— seed 3 shards');
+      try {
+        rows.push(...seedThreeRows(await measureSeedThree({ keys: quick ? 100_000 : 1_000_000, rounds: quick ? 1 : 2 })));
+      } catch (e) {
+        failed = true;
+        if (!cleanup.interrupted) {
+          console.error(`seed 3 shards failed: ${(e as Error).stack ?? e}`);
+          rows.push({ measure: 'seed 3 shards', value: `FAILED: ${(e as Error).message.split('\n')[0]}`, goal: '', ok: false });
         }
       }
     }

@@ -1,0 +1,124 @@
+/**
+ * A 3-shard snapshot restored into 3 shards with the same slots, two ways, in one run
+ * (`--only 'seed 3 shards'`, raw redis-servers, no service):
+ * - the product's path today: restoreInto, one loader per source RDB, then the pipelined
+ *   GET/SET and DUMP/RESTORE stream into the shards' primaries;
+ * - a design not in the product yet: each primary restarted once on its own RDB, read through a
+ *   FIFO that is its `dbfilename` (its nodes.conf kept, so it keeps its identity and slots). No
+ *   loader, no second copy of the data, no key moved.
+ * Each shard's RDB is made by a standalone redis-server: the backups section's mixed data set
+ * (fillMixed: strings, hashes, lists, sets, sorted sets of ~1 KB, some with a TTL), its keys under a
+ * hash tag of one of the shard's slots, then `SAVE`. Rounds alternate the two ways.
+ *
+ *   rows.push(...seedThreeRows(await measureSeedThree({ keys: 1_000_000, rounds: 2 })));
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { createReadStream, createWriteStream, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Redis } from 'ioredis';
+import { clusterInfo } from '../src/engine/cluster-admin.js';
+import { evenSlotRanges } from '../src/engine/slot-plan.js';
+import { restoreInto } from '../src/snapshots/engine/index.js';
+import { silentLogger } from '../src/util/logger.js';
+import { waitFor } from '../src/util/wait.js';
+import { Cleanup } from '../test/helpers/cleanup.js';
+import { REDIS_SERVER } from '../test/helpers/redis.js';
+import { redisCliCheck, TestCluster, type TestNode } from '../test/helpers/redis-cluster.js';
+import { fillMixed } from './backups-data.js';
+import { median, now, progress, ratio, sec, type Row } from './stats.js';
+
+export interface SeedThreeResult { keys: number; rdbBytes: number; loaderMs: number[]; seededMs: number[]; seededLoadMs: number[] }
+
+/** One RDB per shard: `keys` keys in all (fillMixed), under a hash tag of one of the shard's slots. */
+async function shardRdbs(cleanup: Cleanup, probe: Redis, keys: number): Promise<string[]> {
+  const ranges = evenSlotRanges(3);
+  const dir = await cleanup.tmpDir('cachefleet-bench-seed3-src-');
+  return Promise.all(ranges.map(async ([[a, b]], i) => {
+    let tag = '';
+    for (let t = 0; !tag; t++) {
+      const slot = Number(await probe.call('CLUSTER', 'KEYSLOT', `s${i}x${t}`));
+      if (slot >= a! && slot <= b!) tag = `{s${i}x${t}}`;
+    }
+    const d = join(dir, `shard${i}`);
+    execFileSync('mkdir', ['-p', d]);
+    const port = 7200 + i;
+    const p = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--dir', d, '--save', '', '--rdbcompression', 'no'], { stdio: 'ignore' });
+    cleanup.trackPid(p.pid, `127.0.0.1:${port}`);
+    const r = new Redis({ host: '127.0.0.1', port, lazyConnect: true, retryStrategy: () => null });
+    r.on('error', () => {});
+    await waitFor(() => r.connect().then(() => true, () => false), { timeoutMs: 5000, what: `source ${i}` });
+    await fillMixed({ host: '127.0.0.1', port }, Math.floor(keys / 3), 1000, tag);
+    await r.call('SAVE');
+    r.disconnect();
+    process.kill(p.pid!, 'SIGKILL');
+    return join(d, 'dump.rdb');
+  }));
+}
+
+/** Restarts `n` on `rdb`: a FIFO as its dbfilename, fed the file; resolves once it serves `keys` keys. */
+async function seed(tc: TestCluster, cleanup: Cleanup, n: TestNode, rdb: string, keys: number): Promise<void> {
+  const fifo = join(tc.provider.paths(n.spec.key).dir, 'seed.fifo');
+  execFileSync('mkfifo', [fifo]);
+  const st = await tc.provider.restart({ ...n.spec, config: { ...n.spec.config, dbfilename: 'seed.fifo' } });
+  n.pid = st.pid;
+  cleanup.trackPid(st.pid, tc.provider.paths(n.spec.key).conf);
+  await pipeline(createReadStream(rdb, { highWaterMark: 1 << 20 }), createWriteStream(fifo));
+  await waitFor(() => n.client.dbsize().then((k) => k === keys, () => false), { timeoutMs: 60_000, intervalMs: 20, what: `${n.address} loaded` });
+  // dbfilename is a protected config in Redis 7.0 (no CONFIG SET): the node keeps the name until
+  // its next start, from a redis.conf rewritten without it (a BGSAVE meanwhile writes a plain file there).
+  rmSync(fifo);
+}
+
+export async function measureSeedThree(opts: { keys: number; rounds: number }): Promise<SeedThreeResult> {
+  const cleanup = new Cleanup();
+  try {
+    const tc = await TestCluster.create(cleanup, 'cachefleet-bench-seed3-');
+    const nodes = await tc.startNodes(3);
+    progress(`seed 3 shards: making 3 shard RDBs of ${opts.keys.toLocaleString('en-US')} keys of 1 KB in all`);
+    const rdbs = await shardRdbs(cleanup, nodes[0]!.client, opts.keys);
+    const perShard = Math.floor(opts.keys / 3);
+    const total = perShard * 3;
+    await tc.meetAll(nodes, 'mesh');
+    const ranges = evenSlotRanges(3);
+    await tc.formShards(nodes.map((n) => [n]), ranges);
+    const targets = nodes.map((n, i) => ({ primary: { address: n.address, port: n.port }, slots: ranges[i]! }));
+    const result: SeedThreeResult = { keys: total, rdbBytes: rdbs.reduce((s, f) => s + statSync(f).size, 0), loaderMs: [], seededMs: [], seededLoadMs: [] };
+    for (let i = 0; i < opts.rounds; i++) {
+      await Promise.all(nodes.map((n) => n.client.call('FLUSHALL', 'SYNC')));
+      let t0 = now();
+      const r = await restoreInto(rdbs.map((f) => async () => createReadStream(f, { highWaterMark: 1 << 20 })), targets,
+        { redisServer: REDIS_SERVER, workDir: await cleanup.tmpDir('cachefleet-bench-seed3-work-'), logger: silentLogger, trustedSources: true });
+      result.loaderMs.push(now() - t0);
+      if (r.keys !== total) throw new Error(`the loader path moved ${r.keys} keys, not ${total}`);
+      progress(`seed 3 shards: round ${i + 1}: loaders and moves ${sec(result.loaderMs.at(-1)!)}`);
+
+      await Promise.all(nodes.map((n) => n.client.call('FLUSHALL', 'SYNC')));
+      t0 = now();
+      await Promise.all(nodes.map((n, k) => seed(tc, cleanup, n, rdbs[k]!, perShard)));
+      result.seededLoadMs.push(now() - t0);
+      await waitFor(async () => (await Promise.all(nodes.map((n) => clusterInfo(n.client)))).every((x) => x.cluster_state === 'ok' && x.cluster_slots_assigned === '16384'),
+        { timeoutMs: 30_000, intervalMs: 20, what: 'cluster state ok everywhere' });
+      result.seededMs.push(now() - t0);
+      progress(`seed 3 shards: round ${i + 1}: seeded ${sec(result.seededLoadMs.at(-1)!)} (cluster ok at ${sec(result.seededMs.at(-1)!)})`);
+    }
+    const sizes = await Promise.all(nodes.map((n) => n.client.dbsize()));
+    if (sizes.reduce((a, b) => a + b, 0) !== total) throw new Error(`the 3 shards hold ${sizes.join(' + ')} keys, not ${total}`);
+    const check = await redisCliCheck(nodes[0]!);
+    if (check.code !== 0) throw new Error(`redis-cli --cluster check after seeding:\n${check.output}`);
+    return result;
+  } finally {
+    await cleanup.run();
+  }
+}
+
+export function seedThreeRows(r: SeedThreeResult): Row[] {
+  const loader = median(r.loaderMs);
+  const seeded = median(r.seededMs);
+  const what = `${r.keys.toLocaleString('en-US')} keys, ${(r.rdbBytes / 1e9).toFixed(2)} GB in 3 RDBs, median of ${r.loaderMs.length}`;
+  return [
+    { measure: `Seed 3 shards (${what}): loaders and pipelined moves (the product today)`, value: sec(loader), goal: '< 10 s', ok: loader < 10_000 },
+    { measure: 'Seed 3 shards: each primary restarted on its own RDB (design): loaded / cluster ok', value: `${sec(median(r.seededLoadMs))} / ${sec(seeded)}`, goal: '< 10 s', ok: seeded < 10_000 },
+    { measure: 'Seed 3 shards: restarted on its RDB / loaders and moves', value: ratio(seeded / loader), goal: '' },
+  ];
+}
