@@ -5,6 +5,7 @@
  *     streams), time and MB/s, beside the node's own transfer to a file (`redis-cli --rdb`);
  *   - restore: into 1 cluster-mode-disabled shard (its primary loads the RDB itself), and into a
  *     3-shard Redis Cluster, as a pipelined stream (GET/SET, DUMP/RESTORE) and (to compare) by MIGRATE;
+ *     then a 3-shard snapshot (each shard's RDB captured from those 3 shards) into the same 3 shards;
  *   - the p99 latency of GETs on the primary while its replica is captured, as a ratio of the p99
  *     without a capture, with the CPU each process used meanwhile (backups-latency.ts);
  *   - the whole path of a backup and of its restore: capture → framing (plain, zstd, zstd +
@@ -13,6 +14,8 @@
  *   const r = await measureBackups({ keys: 1_000_000 });
  *   rows.push(...backupsRows(r));
  */
+import { createReadStream, createWriteStream } from 'node:fs';
+import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AdminPool, observeNode, replicaOf } from '../src/engine/admin.js';
@@ -46,6 +49,8 @@ export interface BackupsResult {
   /** Into 3 shards: the pipelined stream (the default), and MIGRATE by slot (before). */
   restoreThreeMs: number;
   restoreThreeMigrateMs: number;
+  /** A 3-shard snapshot (each shard's RDB, captured from the 3 shards just restored) into the same 3 shards. */
+  restoreSameShapeMs: number;
   latency: LatencyResult;
   /** The same with one client (one request at a time): a primary with headroom. */
   latencyOneClient: LatencyResult;
@@ -116,11 +121,11 @@ export async function measureBackups(opts: { keys: number; quick?: boolean }): P
     const source = () => async () => Readable.from(chunks);
     // Who is who among this process's children, for the restores' CPU by process (the rest are loaders and the RDB checker).
     const roles = new Map<number | undefined, string>([[primary.pid, 'source primary'], [replica.pid, 'source replica'], [single.pid, 'targets']]);
-    const restore = async (what: string, shards: TargetShard[], method: RestoreOptions['method']) => {
+    const restore = async (what: string, shards: TargetShard[], method: RestoreOptions['method'], sources = [source()]) => {
       const workDir = await cleanup.tmpDir('cachefleet-bench-restore-');
       const sampler = startCpuSampler([process.pid]);
       const t0 = now();
-      const r = await restoreInto([source()], shards, { redisServer: REDIS_SERVER, workDir, ...(method ? { method } : {}) });
+      const r = await restoreInto(sources, shards, { redisServer: REDIS_SERVER, workDir, ...(method ? { method } : {}) });
       const took = now() - t0;
       const cpu = await sampler.stop((p) => (p.pid === process.pid ? 'service' : roles.get(p.pid) ?? (p.comm === 'redis-server' ? 'loader' : /^redis-check|^cat$/.test(p.comm) ? 'checker' : undefined)));
       progress(`backups: restore ${what}: ${sec(took)} (${r.keys.toLocaleString('en-US')} keys); CPU ${formatCpu(cpu)}`);
@@ -145,6 +150,20 @@ export async function measureBackups(opts: { keys: number; quick?: boolean }): P
     if (check.code !== 0 || !/All 16384 slots covered/.test(check.output)) throw new Error(`redis-cli --cluster check after the restore:\n${check.output}`);
     const sizes = await Promise.all(nodes.map((n) => n.client.dbsize()));
     if (sizes.reduce((a, b) => a + b, 0) !== opts.keys) throw new Error(`the 3 shards hold ${sizes.join(' + ')} keys, not ${opts.keys}`);
+    // A 3-shard snapshot: each shard's RDB, captured from the shards just restored (to files: this
+    // process already holds the source RDB), restored into the same 3 shards.
+    const shardFiles = await Promise.all(nodes.map(async (n, i) => {
+      const file = join(await cleanup.tmpDir('cachefleet-bench-shard-rdb-'), `shard-${i}.rdb`);
+      const c = captureRdb({ address: n.address, port: n.port });
+      await pipeline(c.stream, createWriteStream(file));
+      await c.done;
+      return file;
+    }));
+    await flush(clusterTarget);
+    const restoreSameShapeMs = await restore('a 3-shard snapshot into 3 shards (same slots)', clusterTarget, undefined,
+      shardFiles.map((f) => async () => createReadStream(f, { highWaterMark: 1 << 20 })));
+    const sameSizes = await Promise.all(nodes.map((n) => n.client.dbsize()));
+    if (sameSizes.join() !== sizes.join()) throw new Error(`the 3 shards hold ${sameSizes.join(' + ')} keys after the 3-shard restore, not ${sizes.join(' + ')}`);
     await flush(clusterTarget);
     const restoreThreeMigrateMs = await restore('into 3 shards (MIGRATE by slot)', clusterTarget, 'migrate');
 
@@ -154,7 +173,7 @@ export async function measureBackups(opts: { keys: number; quick?: boolean }): P
     });
     return {
       keys: opts.keys, datasetBytes, rdbBytes, fillMs, captureMs, cliRdbMs, withLzf,
-      restoreOneMs, restoreThreeMs, restoreThreeMigrateMs, latency, latencyOneClient, pipeline: whole,
+      restoreOneMs, restoreThreeMs, restoreThreeMigrateMs, restoreSameShapeMs, latency, latencyOneClient, pipeline: whole,
     };
   } finally {
     await cleanup.run();
@@ -191,6 +210,7 @@ export function backupsRows(r: BackupsResult): Row[] {
     { measure: 'Backups: whole backup, zstd + AES-256-GCM / the raw RDB unframed', value: ratio(encrypted.ms / plain.ms), goal: '' },
     { measure: 'Backups: restore into 1 shard (redis-check-rdb, then the primary loads it)', value: sec(r.restoreOneMs), goal: '< 10 s', ok: r.restoreOneMs < 10_000 },
     { measure: 'Backups: restore into 3 shards (pipelined GET/SET, DUMP/RESTORE)', value: sec(r.restoreThreeMs), goal: '< 10 s', ok: r.restoreThreeMs < 10_000 },
+    { measure: 'Backups: restore a 3-shard snapshot into 3 shards with the same slots (a loader per shard, then the pipelined stream)', value: sec(r.restoreSameShapeMs), goal: '< 10 s', ok: r.restoreSameShapeMs < 10_000 },
     { measure: 'Backups: restore into 3 shards (MIGRATE by slot, before)', value: `${sec(r.restoreThreeMigrateMs)} (pipelined / MIGRATE ${ratio(r.restoreThreeMs / r.restoreThreeMigrateMs)})`, goal: '' },
     { measure: 'Backups: whole restore from the stored encrypted object into 1 shard (read once, into the primary)', value: sec(r.pipeline.restoreOneMs), goal: '< 10 s', ok: r.pipeline.restoreOneMs < 10_000 },
     { measure: 'Backups: whole restore from the stored zstd object (not encrypted) into 1 shard (read once, into the primary)', value: sec(r.pipeline.restoreOneZstdMs), goal: '< 10 s', ok: r.pipeline.restoreOneZstdMs < 10_000 },
