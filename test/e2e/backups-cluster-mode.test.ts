@@ -1,6 +1,7 @@
 /**
- * A 3-shard snapshot restored into 5 shards and into 1 (the JS SDK): every key present with its
- * type, value and TTL, each on the primary owning its slot, `redis-cli --cluster check` clean.
+ * A 3-shard snapshot restored into 5 shards, into 1, and into 3 shards with a replica each (the
+ * same shape as the source, the common case) with the JS SDK: every key present with its type,
+ * value and TTL, each on the primary owning its slot, `redis-cli --cluster check` clean.
  */
 import assert from 'node:assert/strict';
 import { describe, test, before } from 'node:test';
@@ -16,7 +17,7 @@ import { waitFor } from '../../src/util/wait.js';
 const KEYS = 3000;
 const TTL_MS = 600_000;
 
-describe('JS SDK: a 3-shard snapshot restored into 5 shards and into 1', { timeout: 300_000 }, () => {
+describe('JS SDK: a 3-shard snapshot restored into 5 shards, into 1 and into 3', { timeout: 360_000 }, () => {
   const cleanup = useCleanup();
   let svc: TestService;
   let atSnapshot: Map<string, KeyState>;
@@ -104,9 +105,9 @@ describe('JS SDK: a 3-shard snapshot restored into 5 shards and into 1', { timeo
     await waitAvailable(svc.client, 'shop', 30_000);
   });
 
-  for (const [id, shards] of [['shop-wider', 5], ['shop-single', 1]] as const) {
-    test(`restored into ${shards} shard(s): every key, in its slot's shard, the cluster check clean`, async () => {
-      await createCluster(id, shards, 0, 'shop-three');
+  for (const [id, shards, replicas] of [['shop-wider', 5, 0], ['shop-single', 1, 0], ['shop-same', 3, 1]] as const) {
+    test(`restored into ${shards} shard(s) with ${replicas} replica(s) each: every key, in its slot's shard, the cluster check clean`, async () => {
+      await createCluster(id, shards, replicas, 'shop-three');
       await waitAvailable(svc.client, id, 180_000);
       const restored = await readCluster(id);
       assert.deepEqual(restored.misplaced, []);
@@ -115,6 +116,18 @@ describe('JS SDK: a 3-shard snapshot restored into 5 shards and into 1', { timeo
       assert.equal(check.code, 0, check.output);
       assert.ok(check.allCovered, check.output);
       assert.deepEqual([check.keys, check.masters], [KEYS, shards], check.output);
+      // Each replica holds its primary's keys (what a failover would promote).
+      const replicaNodes = (await clusterNodesAt(await configEndpoint(id))).filter((n) => !n.master);
+      assert.equal(replicaNodes.length, shards * replicas, 'every replica in the cluster');
+      if (replicas > 0) {
+        await waitFor(async () => {
+          const sizes = await Promise.all(replicaNodes.map(async (n) => {
+            const c = new Redis({ host: n.address, port: n.port, lazyConnect: true });
+            try { await c.connect(); return await c.dbsize(); } finally { c.disconnect(); }
+          }));
+          return sizes.reduce((a, b) => a + b, 0) === KEYS;
+        }, { timeoutMs: 20_000, what: 'the replicas to hold every key' });
+      }
       // The service's log told how far the restore was: loaded, then moved, to the last key.
       const said = svc.logs.map((l) => /"msg":"([^"]*)"/.exec(l)?.[1] ?? '').filter((m) => m.startsWith(`restore into replication group '${id}':`));
       assert.match(said[0] ?? '', new RegExp(`: ${KEYS.toLocaleString('en-US')} keys loaded from [0-9.]+ [kMG]?B of RDB, moving them into ${shards} shards?$`), said.join('\n'));
