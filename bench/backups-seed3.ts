@@ -6,24 +6,26 @@
  * - a design not in the product yet: each primary restarted once on its own RDB, read through a
  *   FIFO that is its `dbfilename` (its nodes.conf kept, so it keeps its identity and slots). No
  *   loader, no second copy of the data, no key moved.
- * Each shard's RDB is made by a standalone redis-server: the backups section's mixed data set
+ * Each shard's RDB is made by a standalone node (LocalProcessProvider, as the service starts them): the backups section's mixed data set
  * (fillMixed: strings, hashes, lists, sets, sorted sets of ~1 KB, some with a TTL), its keys under a
  * hash tag of one of the shard's slots, then `SAVE`. Rounds alternate the two ways.
  *
  *   rows.push(...seedThreeRows(await measureSeedThree({ keys: 1_000_000, rounds: 2 })));
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createReadStream, createWriteStream, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { AdminPool } from '../src/engine/admin.js';
 import { clusterInfo } from '../src/engine/cluster-admin.js';
+import { LocalProcessProvider } from '../src/engine/local-provider.js';
 import { evenSlotRanges } from '../src/engine/slot-plan.js';
 import { restoreInto } from '../src/snapshots/engine/index.js';
 import { silentLogger } from '../src/util/logger.js';
 import { waitFor } from '../src/util/wait.js';
 import { Cleanup } from '../test/helpers/cleanup.js';
-import { REDIS_SERVER } from '../test/helpers/redis.js';
+import { REDIS_SERVER, testNodeSpec } from '../test/helpers/redis.js';
 import { redisCliCheck, TestCluster, type TestNode } from '../test/helpers/redis-cluster.js';
 import { fillMixed } from './backups-data.js';
 import { median, now, progress, ratio, sec, type Row } from './stats.js';
@@ -32,27 +34,23 @@ export interface SeedThreeResult { keys: number; rdbBytes: number; loaderMs: num
 
 /** One RDB per shard: `keys` keys in all (fillMixed), under a hash tag of one of the shard's slots. */
 async function shardRdbs(cleanup: Cleanup, probe: Redis, keys: number): Promise<string[]> {
-  const ranges = evenSlotRanges(3);
-  const dir = await cleanup.tmpDir('cachefleet-bench-seed3-src-');
-  return Promise.all(ranges.map(async ([[a, b]], i) => {
+  const provider = new LocalProcessProvider({ nodesDir: await cleanup.tmpDir('cachefleet-bench-seed3-src-') });
+  const pool = new AdminPool({ commandTimeoutMs: 60_000 });
+  cleanup.defer(() => pool.closeAll());
+  return Promise.all(evenSlotRanges(3).map(async ([[a, b]], i) => {
     let tag = '';
     for (let t = 0; !tag; t++) {
       const slot = Number(await probe.call('CLUSTER', 'KEYSLOT', `s${i}x${t}`));
       if (slot >= a! && slot <= b!) tag = `{s${i}x${t}}`;
     }
-    const d = join(dir, `shard${i}`);
-    execFileSync('mkdir', ['-p', d]);
-    const port = 7200 + i;
-    const p = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--dir', d, '--save', '', '--rdbcompression', 'no'], { stdio: 'ignore' });
-    cleanup.trackPid(p.pid, `127.0.0.1:${port}`);
-    const r = new Redis({ host: '127.0.0.1', port, lazyConnect: true, retryStrategy: () => null });
-    r.on('error', () => {});
-    await waitFor(() => r.connect().then(() => true, () => false), { timeoutMs: 5000, what: `source ${i}` });
-    await fillMixed({ host: '127.0.0.1', port }, Math.floor(keys / 3), 1000, tag);
-    await r.call('SAVE');
-    r.disconnect();
-    process.kill(p.pid!, 'SIGKILL');
-    return join(d, 'dump.rdb');
+    const spec = await testNodeSpec();
+    const st = await provider.ensureRunning(spec);
+    cleanup.trackPid(st.pid, provider.paths(spec.key).conf);
+    const node = await pool.ready(spec.address, spec.port);
+    await fillMixed({ host: spec.address, port: spec.port }, Math.floor(keys / 3), 1000, tag);
+    await node.call('SAVE');
+    await provider.stop(spec.key);
+    return join(provider.paths(spec.key).dir, 'dump.rdb');
   }));
 }
 

@@ -42,7 +42,9 @@ export async function stepFailover(d: FailoverDeps, shard: ShardRecord, members:
   const f = shard.failover!;
   const from = members.get(f.fromClusterId);
   const to = f.toClusterId ? members.get(f.toClusterId) : undefined;
-  const planned = (f.reason === 'test-failover' || f.reason === 'switchover') && !!from && from.id !== to?.id && d.healthy(from);
+  // The primary being left, if any: a repair that promotes the primary on record again (from = to) leaves none.
+  const leaving = from && from.id !== f.toClusterId ? from : undefined;
+  const planned = (f.reason === 'test-failover' || f.reason === 'switchover') && !!leaving && d.healthy(leaving);
   switch (f.state) {
     case 'select-replica': {
       if (f.reason === 'primary-down' && from && d.healthy(from) && from.nodes[0]?.observed?.role === 'primary') {
@@ -99,13 +101,11 @@ export async function stepFailover(d: FailoverDeps, shard: ShardRecord, members:
       // that were already waiting) would see READONLY until the switch. Switched first, every
       // client is moved off it while it is still a paused primary.
       shard.primaryClusterId = to!.id;
-      // A shard with no primary promotes its primary on record again: no old primary to leave.
-      const old = from && from.id !== to!.id ? from : undefined;
-      await d.switchEndpoint(old);
+      await d.switchEndpoint(leaving);
       // Anyone still connected to the old primary reconnects through the endpoint, to the new one;
       // writes held by the pause die with their connections and the clients send them again there.
       // (CLIENT KILL skips the caller, so the admin connection stays to unpause.)
-      if (old && d.healthy(old)) await d.nodes.dropClients(old).catch(() => undefined);
+      if (leaving && d.healthy(leaving)) await d.nodes.dropClients(leaving).catch(() => undefined);
       f.state = 'repoint-replicas';
       return 'advanced';
     }
@@ -116,7 +116,7 @@ export async function stepFailover(d: FailoverDeps, shard: ShardRecord, members:
       }
       // Unpaused once a replica: a write that reached it meanwhile (a client connected to the
       // node's own address) is then answered READONLY, never run on the old history.
-      if (from && from.id !== to!.id && d.healthy(from)) await d.nodes.unpause(from).catch(() => undefined);
+      if (leaving && d.healthy(leaving)) await d.nodes.unpause(leaving).catch(() => undefined);
       // A record saved by a version that repointed before switching is switched now.
       f.state = shard.primaryClusterId === to!.id ? 'update-state' : 'switch-endpoint';
       return 'advanced';
