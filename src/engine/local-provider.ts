@@ -14,7 +14,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { closeSync, fchownSync, openSync } from 'node:fs';
 import { mkdir, readdir, rm } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
 import { DIR_MODE, FILE_MODE, NODE_KEY, SERVICE_UMASK, nodePaths } from '../paths/index.js';
 import { secureNodeDir, type Owner } from '../paths/tighten.js';
 import { waitFor } from '../util/wait.js';
@@ -30,6 +31,7 @@ import {
   type ExitRecord,
   type NodeMeta,
 } from './node-files.js';
+import { feedFifo, makeFifo, removeStaleFifo } from './fifo-feed.js';
 import { LivenessCache } from './liveness.js';
 import { describePortHolder, pidIsNode, probeListen, settleWithin, signal } from './proc.js';
 import type { NodeExit, NodeProcessStatus, NodeProvider, NodeSpec } from './types.js';
@@ -131,6 +133,39 @@ export class LocalProcessProvider implements NodeProvider {
     });
   }
 
+  /** See NodeProvider.restartOnData: the node's RDB file is a FIFO while it starts (fifo-feed.ts). */
+  async restartOnData(spec: NodeSpec, data: Readable, opts: { signal?: AbortSignal } = {}): Promise<NodeProcessStatus & { bytes: number }> {
+    const p = this.paths(spec.key);
+    const fifo = join(p.dir, rdbFileName(spec));
+    let st: NodeProcessStatus;
+    try {
+      if (spec.config['appendonly'] === 'yes') throw new Error(`node ${spec.key} loads its append-only file at start, not an RDB`);
+      st = await this.withLock(spec.key, async () => {
+        const text = renderRedisConf(spec, p);
+        await this.stopNow(spec.key, this.stopTimeoutMs);
+        await mkdir(p.dir, { recursive: true, mode: DIR_MODE });
+        await makeFifo(fifo, this.owner);
+        return this.start(spec, text, true);
+      });
+    } catch (e) {
+      await removeStaleFifo(fifo);
+      data.destroy();
+      throw e;
+    }
+    try {
+      const bytes = await feedFifo(fifo, data, {
+        openTimeoutMs: this.startTimeoutMs, readerAlive: () => this.liveness.alive(spec.key) !== false,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
+      this.log.info({ node: spec.key, pid: st.pid, bytes }, 'redis-server started on the data it was fed');
+      return { ...st, bytes };
+    } catch (e) {
+      this.log.warn({ node: spec.key, pid: st.pid, err: (e as Error).message }, 'redis-server did not take all of the data it was fed; starting it again empty');
+      await this.restart(spec).catch((err: unknown) => this.log.warn({ node: spec.key, err: (err as Error).message }, 'could not start the node again'));
+      throw e;
+    }
+  }
+
   async status(key: string): Promise<NodeProcessStatus> {
     const p = this.paths(key);
     const known = this.liveness.fresh(key);
@@ -190,10 +225,14 @@ export class LocalProcessProvider implements NodeProvider {
     return run;
   }
 
-  private async start(spec: NodeSpec, confText: string): Promise<NodeProcessStatus> {
+  /** `fed`: the node's RDB file is a FIFO being fed (restartOnData); otherwise one left by a feed cut short is removed, or the node would wait for it forever. */
+  private async start(spec: NodeSpec, confText: string, fed = false): Promise<NodeProcessStatus> {
     const p = this.paths(spec.key);
     await mkdir(this.nodesDir, { recursive: true, mode: DIR_MODE });
     await mkdir(p.dir, { recursive: true, mode: DIR_MODE });
+    if (!fed && (await removeStaleFifo(join(p.dir, rdbFileName(spec))))) {
+      this.log.warn({ node: spec.key }, 'removed the FIFO a feed cut short left in place of the RDB file');
+    }
     await writeFileAtomic(p.conf, confText, this.owner);
     this.confs.set(spec.key, confText);
     // Files an earlier run (or an older version, or the certificates' issuer) left: the node's.
@@ -364,6 +403,9 @@ export class LocalProcessProvider implements NodeProvider {
     return undefined;
   }
 }
+
+/** The node's RDB file name (`dbfilename`, Redis's default when the spec sets none). */
+const rdbFileName = (spec: NodeSpec) => String(spec.config['dbfilename'] ?? 'dump.rdb');
 
 export function describeExit(exit: NodeExit): string {
   const how = exit.signal ? `signal ${exit.signal}` : exit.code !== null ? `code ${exit.code}` : 'exit not observed';

@@ -1,3 +1,5 @@
+import type { Readable } from 'node:stream';
+
 /**
  * The node provider: how cache nodes become running `redis-server` processes.
  * The embedded provider runs local processes; the interface is what a Kubernetes provider
@@ -54,6 +56,16 @@ export interface NodeProvider {
   ensureRunning(spec: NodeSpec): Promise<NodeProcessStatus>;
   /** Stops the process (SIGTERM, then SIGKILL after the timeout) and starts it again with `spec`. */
   restart(spec: NodeSpec): Promise<NodeProcessStatus>;
+  /**
+   * Optional: restarts the node with `data` (a plain RDB stream) as its data set, loaded once as
+   * it starts in place of the RDB file it would load. Its cluster state file is kept, so a
+   * cluster-mode node keeps its identity and slots. Resolves once the node has read all of `data`
+   * (it may still be loading); rejects when it did not, after starting the node again on `spec`
+   * alone (empty): a node never serves part of the data. Not for a node loading an append-only
+   * file at start (`appendonly yes`). The local provider feeds a FIFO; a Kubernetes one could
+   * stream into the pod the same way.
+   */
+  restartOnData?(spec: NodeSpec, data: Readable, opts?: { signal?: AbortSignal }): Promise<NodeProcessStatus & { bytes: number }>;
   status(key: string): Promise<NodeProcessStatus>;
   stop(key: string, opts?: { timeoutMs?: number }): Promise<void>;
   /** Stops the node and deletes its data directory. */

@@ -29,6 +29,13 @@ export class ClusterController {
     this.drift = new ConfigDrift(opts.driftCheckIntervalMs ?? 0, () => d.now().getTime());
   }
 
+  /** The spec node `n` of `c` starts from, as a pass renders it (cluster mode: no replica of); undefined with incompatible parameters. */
+  async specOf(c: CacheClusterRecord, n: CacheNodeRecord): Promise<NodeSpec | undefined> {
+    const group = await serverlessNodeParameters(this.d.store, this.d.serverless?.scaling?.settings ?? DEFAULT_SERVERLESS_SCALING, c,
+      (await this.d.store.get('cacheParameterGroup', c.cacheParameterGroupName))?.doc);
+    return group && nodeSpec(c, n, group, this.d.engines, undefined, await this.security?.nodeSecurity(c, n, nodeKey(c.id, n.id)));
+  }
+
   /**
    * `mayRestart` false: a dead process of this cluster must not be restarted in place yet (it is
    * a failed primary the group controller is replacing through failover).

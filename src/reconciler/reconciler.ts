@@ -9,6 +9,7 @@ import { GroupController, type GroupControllerOptions } from './group-controller
 import { ShardedGroupController } from './sharded-group-controller.js';
 import { RbacController } from './rbac-controller.js';
 import { SettledClusters } from './settled.js';
+import { seedNode } from './seed-node.js';
 import { forEachLimit } from '../util/concurrency.js';
 import { SnapshotController } from './backups/controller.js';
 import { ArchiveController } from './pitr/controller.js';
@@ -71,9 +72,11 @@ export class Reconciler {
     this.groupsCtl = new GroupController(d, timing, failoverRunner(d, 'replication'));
     this.shardedCtl = new ShardedGroupController(d, timing, failoverRunner(d, 'cluster'));
     this.rbacCtl = new RbacController(d, this.views);
+    const seed = seedNode(d.store, d.provider, (c, n) => this.clustersCtl.specOf(c, n));
     this.snapshots = d.backups ? new SnapshotController({
       ...d.backups, logger: d.logger, owner: randomUUID(), kick: () => this.kick(),
       nodeOptions: (address, port) => d.admin.options(address, port),
+      ...(seed ? { seed } : {}),
     }) : undefined;
     this.archives = d.backups?.pitr ? new ArchiveController({
       svc: d.backups.svc, pitr: d.backups.pitr, logger: d.logger, kick: () => this.kick(),

@@ -98,3 +98,9 @@ export async function finishGroup(d: ReconcilerDeps, g: ReplicationGroupRecord, 
   await persist();
   return !settled;
 }
+
+/** The members a restore under way restarts on their data (RestoreState.seeding); none once it has ended. */
+export function seedingMembers(r: Pick<ReplicationGroupRecord, 'restore' | 'restoreState'>): readonly string[] {
+  const st = r.restoreState;
+  return r.restore && (st?.state === 'waiting' || st?.state === 'loading') ? st.seeding ?? [] : [];
+}

@@ -14,7 +14,7 @@ import type { NodeProvider } from '../engine/types.js';
 import { EventSink } from '../events/sink.js';
 import { nodeKey } from '../resources/naming.js';
 import { SqliteStore } from '../store/sqlite-store.js';
-import { clusterCreate, clusterStatusOf, getCluster, getGroup, groupCreate, groupStatusOf, listClusters, listGroups, presentedCluster, type CacheClusterRecord, type CommitOptions, type ReplicationGroupRecord, type StateStore, type WriteOp } from '../store/index.js';
+import { clusterCreate, clusterStatusOf, getCluster, getGroup, groupCreate, groupStatusOf, listClusters, listGroups, presentedCluster, type CacheClusterRecord, type CommitOptions, type ReplicationGroupRecord, type RestoreState, type StateStore, type WriteOp } from '../store/index.js';
 import { silentLogger } from '../util/logger.js';
 import { ClusterController } from './cluster-controller.js';
 import type { FormationResult } from './cluster-formation.js';
@@ -258,6 +258,35 @@ describe('a shard whose primary on record answers as a replica', () => {
     const events = (await store.queryEvents({ sourceIdentifier: 'h' })).map((e) => e.message);
     assert.ok(events.some((m) => /^Node group 0001 has no primary: each of its nodes answers as a replica; promoting h-0001-001/.test(m)), events.join('\n'));
     assert.ok(events.some((m) => /^Node h-0001-001-0001 is primary again for node group 0001 \(no node was primary, /.test(m)), events.join('\n'));
+    await store.close();
+  });
+});
+
+describe('a restore restarting the shards\' primaries on their snapshot files (RestoreState.seeding)', () => {
+  it('no failover of a seeding primary judged down, and the primary is the restore\'s to restart; once the restore is done, failover again', async () => {
+    const store = new SqliteStore(dbPath());
+    await seedGroup(store, 's', ['0001', '0002'], []);
+    const g0 = (await store.get('replicationGroup', 's'))!;
+    await store.commit([{ op: 'update', kind: 'replicationGroup', id: 's', expectVersion: g0.version, doc: { ...g0.doc, resharding: undefined, restore: { snapshotName: 'nightly', requestedAt: '' } } }]);
+    const st = (await store.get('replicationGroupStatus', 's'))!;
+    const seeding: RestoreState = { state: 'loading', attempts: 1, seeding: ['s-0001-001', 's-0002-001'] };
+    await store.commit([{ op: 'update', kind: 'replicationGroupStatus', id: 's', expectVersion: st.version, doc: { ...st.doc, restoreState: seeding } }]);
+    const fake = new FakeShard({ 's-0001-001': {}, 's-0001-002': { following: 's-0001-001' } });
+    const down = 's-0001-001';
+    const monitor = { canAct: true, health: (key: string) => ({ health: key === nodeKey(down, '0001') ? 'down' : 'up' }) };
+    const d = { ...deps(store), monitor } as unknown as ReconcilerDeps;
+    const runner = new FailoverRunner({ ...d, nodes: fake.control(), ops: fake.ops(true), network: d.network });
+    const ctl = new ShardedGroupController(d, { stuckLinkMs: 0 }, runner, formed);
+    await reconcileGroup(d, ctl, 's');
+    const g = (await getGroup(store, 's'))!.doc;
+    assert.deepEqual([fake.actions, g.nodeGroups![0]!.failover], [[], undefined], 'nothing promoted while the restore seeds it');
+    const clusters = new Map((await listClusters(store)).map((r) => [r.id, r.doc]));
+    assert.deepEqual(['s-0001-001', 's-0001-002', 's-0002-001'].map((id) => ctl.mayRestart(g, clusters.get(id)!)), [false, true, false]);
+
+    const st2 = (await store.get('replicationGroupStatus', 's'))!;
+    await store.commit([{ op: 'update', kind: 'replicationGroupStatus', id: 's', expectVersion: st2.version, doc: { ...st2.doc, restoreState: { state: 'done', attempts: 1 } } }]);
+    await reconcileGroup(d, ctl, 's');
+    assert.ok(fake.actions.some((a) => a.startsWith('promote s-0001-002')), `the down primary is failed over once the restore has ended: ${fake.actions.join(', ')}`);
     await store.close();
   });
 });

@@ -4,7 +4,7 @@ import { ClusterFormation } from './cluster-formation.js';
 import type { ReconcilerDeps } from './deps.js';
 import type { FailoverRunner } from './failover-runner.js';
 import { deleteGroup } from './group-delete.js';
-import { finishGroup, markUnavailable, observeGeneration, shardRepair, transitMoving } from './shard-rules.js';
+import { finishGroup, markUnavailable, observeGeneration, seedingMembers, shardRepair, transitMoving } from './shard-rules.js';
 import type { GroupControllerOptions } from './group-controller.js';
 import { planShardRemoval, strayClusters } from './shard-removal.js';
 
@@ -41,8 +41,12 @@ export class ShardedGroupController {
     return g.nodeGroups?.find((ng) => ng.memberClusters.includes(c.id));
   }
 
-  /** See GroupController.mayRestart; failover is always automatic in cluster mode. */
+  /**
+   * See GroupController.mayRestart; failover is always automatic in cluster mode. A primary a
+   * restore restarts on its data is the restore's to start again (it was stopped on purpose).
+   */
   mayRestart(g: ReplicationGroupRecord, c: CacheClusterRecord): boolean {
+    if (seedingMembers(g).includes(c.id)) return false;
     return this.failovers.mayRestart(this.shardOf(g, c), c, true);
   }
 
@@ -53,6 +57,10 @@ export class ShardedGroupController {
     if (g.memberClusters.some((id) => !clusters.has(id))) return true;
     const writer = this.failovers.writer(stored);
     const persist = () => writer.persist(g);
+    // While a restore restarts the shards' primaries on their snapshot files (snapshots/engine/
+    // seed.ts), they are down, then loading, on purpose: no failover to an empty replica, no
+    // formation, until the restore has ended.
+    if (seedingMembers(g).length > 0) return finishGroup(this.d, g, persist, false);
     observeGeneration(g);
 
     let failingOver = false;

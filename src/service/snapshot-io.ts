@@ -56,6 +56,7 @@ export function serviceSnapshotIO(o: SnapshotIOOptions): SnapshotIO {
       maxBytesPerShard: limits.maxMemoryBytesPerShard,
       ...(limits.trustedSources ? { trustedSources: true } : {}),
       ...(limits.onProgress ? { onProgress: limits.onProgress } : {}),
+      ...(limits.seed ? { seed: limits.seed } : {}),
       ...(shards.some((s) => s.primary.tls) ? { tls: await loaderTls() } : {}),
       logger: o.logger,
       ...local,

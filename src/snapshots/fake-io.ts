@@ -145,6 +145,8 @@ export class FakeSnapshotIO implements SnapshotIO {
     const files: Buffer[] = [];
     for (const open of sources) files.push(await readAll(await open()));
     if (fault) throw fault;
+    // Seeding: each shard's primary is "restarted" on its own file, through the caller's hook.
+    if (limits.seed) await Promise.all(files.map((f, i) => limits.seed!.restart(i, Readable.from([f]), new AbortController().signal)));
     this.restores.push({ shards, files, limits });
     const bytes = files.reduce((n, f) => n + f.length, 0);
     limits.onProgress?.({ keys: 0, totalKeys: files.length, bytes });

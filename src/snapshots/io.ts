@@ -4,6 +4,7 @@
  * The service builds it from storage/ (stores, framing, keys) and engine/ (capture, restore).
  */
 import type { Readable } from 'node:stream';
+import type { SeedHooks } from './engine/restore-options.js';
 import type { EncodeOptions, KeyStore, NodeTarget, RestoreProgress, RestoreResult, SnapshotStorage, TargetShard } from './types.js';
 
 /** A capture in progress: the RDB as it streams from the node, and its end (CRC checked). */
@@ -21,6 +22,8 @@ export interface RestoreLimits {
   trustedSources?: boolean;
   /** How far the restore is (see RestoreProgress). */
   onProgress?: (p: RestoreProgress) => void;
+  /** See RestoreOptions.seed: the targets are the sources' shape, and their primaries may be restarted on them. */
+  seed?: SeedHooks;
 }
 
 export interface SnapshotIO {

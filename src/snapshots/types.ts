@@ -102,6 +102,8 @@ export interface TargetShard {
   primary: NodeTarget;
   /** Inclusive ranges; absent for a cluster-mode-disabled target (the primary takes every key). */
   slots?: Array<[number, number]>;
+  /** Replicas the shard has (a restore that seeds the primary waits until they have copied it). */
+  replicas?: number;
 }
 
 export interface RestoreResult {

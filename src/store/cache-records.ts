@@ -102,6 +102,12 @@ export interface RestoreState {
   keys?: number;
   bytes?: number;
   error?: string;
+  /**
+   * Members (cache cluster ids) whose nodes the restore restarts on their shard's snapshot file
+   * (snapshots/engine/seed.ts): while the restore is `waiting` or `loading`, they are down or
+   * loading on purpose, so the group controller neither fails them over nor restarts them.
+   */
+  seeding?: string[];
 }
 
 /** The backup-related members of a group's or cluster's spec. */

@@ -4,6 +4,7 @@ import type { SnapshotIO } from '../../snapshots/io.js';
 import { ConflictError } from '../../store/index.js';
 import type { Logger } from '../../util/logger.js';
 import type { PointInTimeIO } from '../pitr/deps.js';
+import type { SeedNode } from '../seed-node.js';
 
 /**
  * What the snapshot controller and its jobs touch, injected: the real wiring is the service's,
@@ -16,6 +17,11 @@ export interface BackupDeps {
   io: SnapshotIO;
   /** Point-in-time archives (restores to a time read them); absent: such restores fail. */
   pitr?: PointInTimeIO;
+  /**
+   * Restarts a cluster-mode primary on its shard's snapshot file (seed-node.ts); absent when the
+   * node provider cannot, and restores then move every key.
+   */
+  seed?: SeedNode;
   /** How the service reaches a node (admin credentials, TLS): the admin pool's resolver. */
   nodeOptions(address: string, port: number): AdminConnectionOptions;
   logger: Logger;

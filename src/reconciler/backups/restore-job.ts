@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import {
   CorruptSnapshotError, ObjectNotFoundError, RestoreTooLargeError,
 } from '../../snapshots/types.js';
@@ -7,6 +8,7 @@ import {
 } from '../../store/index.js';
 import { checkpoint, commitFresh, DEFAULT_MAX_ATTEMPTS, reason, type BackupDeps } from './deps.js';
 import { restoreProgressLog } from './restore-progress.js';
+import { seedPlan, type SeedPlan } from './restore-seed-plan.js';
 import { dataMemoryBytes, RestoreSourceError, restoreSources, targetShards } from './restore-sources.js';
 
 /** A new group (or standalone cluster) being seeded from a snapshot or RDB files. */
@@ -16,7 +18,9 @@ export type RestoreTarget = { kind: 'group' | 'cluster'; id: string };
  * Loads a restore's data into a new group once its nodes run (the group controller then marks the
  * restore `waiting`), before the group may turn available: `loading` (attempt counted, owner
  * recorded) → the engine loads every file into the shards' primaries, each key into its slot's
- * shard → `done` (the group controller turns it `available`). Data that does not fit, a file
+ * shard (or, into cluster-mode shards of the snapshot's shape, each primary restarted on its own
+ * shard's file, the members recorded in `seeding` first so the group controller leaves them
+ * alone: restore-seed-plan.ts) → `done` (the group controller turns it `available`). Data that does not fit, a file
  * that was tampered with or is missing fail it for good: the group ends `restore-failed`, with an
  * event, never `available` half-loaded. Other errors (a node restarting) and a run cut short by a
  * restart of the service run it again from the beginning (loading replaces keys, so a second run
@@ -37,14 +41,26 @@ export async function runRestore(d: BackupDeps, target: RestoreTarget): Promise<
     return;
   }
   const type = target.kind === 'group' ? 'replication-group' as const : 'cache-cluster' as const;
-  await write(d, target, { state: 'loading', attempts, owner: d.owner }, undefined,
+  // Members a cut-short attempt was seeding stay held (down, maybe) until this one has ended.
+  const held = st.seeding ? { seeding: st.seeding } : {};
+  await write(d, target, { state: 'loading', attempts, owner: d.owner, ...held }, undefined,
     attempts === 1 ? [d.svc.events.event(type, target.id, `Restore from ${from} started for ${what}`)] : []);
   await checkpoint(d, 'restore:loading');
+  let seed: SeedPlan | undefined;
   try {
     const current = (await read(d, target))!;
     const clusters = new Map((await listClusters(d.svc.store)).map((c) => [c.id, c.doc]));
-    const shards = targetShards(d, target.kind === 'group' ? { group: current as ReplicationGroupRecord } : { cluster: current as CacheClusterRecord }, clusters);
     const sources = await restoreSources(d, current.restore!);
+    seed = target.kind === 'group' ? await seedPlan(d, current as ReplicationGroupRecord, sources.trusted) : undefined;
+    const shards = targetShards(d, target.kind === 'group' ? { group: current as ReplicationGroupRecord } : { cluster: current as CacheClusterRecord },
+      clusters, seed?.members);
+    if (seed) {
+      // Recorded before any node is restarted: the group controller leaves them alone from here.
+      await write(d, target, { state: 'loading', attempts, owner: d.owner, seeding: seed.members });
+      await checkpoint(d, 'restore:seeding');
+    }
+    const members = seed?.members;
+    const hooks = members && d.seed ? { seed: { restart: (i: number, rdb: Readable, signal: AbortSignal) => d.seed!(members[i]!, rdb, signal) } } : {};
     const group = (await d.svc.store.get('cacheParameterGroup', current.cacheParameterGroupName))?.doc;
     const maxMemoryBytesPerShard = dataMemoryBytes(current.cacheNodeType, group?.family ?? 'redis7', group?.values ?? {});
     const onProgress = restoreProgressLog(d.logger.child({ [target.kind === 'group' ? 'group' : 'cluster']: target.id }), {
@@ -52,7 +68,7 @@ export async function runRestore(d: BackupDeps, target: RestoreTarget): Promise<
       shards: shards.length,
       now: () => d.svc.now().getTime(),
     });
-    const result = await d.io.restore(sources.open, shards, { maxMemoryBytesPerShard, trustedSources: sources.trusted, onProgress })
+    const result = await d.io.restore(sources.open, shards, { maxMemoryBytesPerShard, trustedSources: sources.trusted, onProgress, ...hooks })
       .finally(() => sources.close());
     await checkpoint(d, 'restore:loaded');
     await write(d, target, { state: 'done', attempts, keys: result.keys, bytes: result.bytes }, undefined,
@@ -62,7 +78,7 @@ export async function runRestore(d: BackupDeps, target: RestoreTarget): Promise<
       err instanceof ObjectNotFoundError || err instanceof RestoreSourceError;
     d.logger.warn({ err, target: target.id, attempts, terminal }, 'restore did not complete');
     if (terminal || attempts >= max) await fail(d, target, attempts, reason(err), what, from);
-    else await write(d, target, { state: 'waiting', attempts, error: reason(err) });
+    else await write(d, target, { state: 'waiting', attempts, error: reason(err), ...(seed ? { seeding: seed.members } : held) });
   }
   d.kick();
 }

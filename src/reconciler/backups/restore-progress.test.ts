@@ -39,6 +39,13 @@ describe('restoreProgressLog', () => {
     assert.deepEqual(lines, ["restore into cache cluster 'one': 52 keys loaded from 4.1 kB of RDB by the primary itself"]);
   });
 
+  it('each shard\'s primary restarted on its own file: one line', () => {
+    const { log, lines } = recorder();
+    const tell = restoreProgressLog(log, { what: "replication group 'same'", shards: 3, now: () => 0 });
+    tell({ keys: 999_999, totalKeys: 999_999, bytes: 1.03e9 });
+    assert.deepEqual(lines, ["restore into replication group 'same': 999,999 keys loaded from 1.03 GB of RDB by each shard's primary from its own file"]);
+  });
+
   it('an empty snapshot: nothing to move, and no percentage of nothing', () => {
     const { log, lines } = recorder();
     const tell = restoreProgressLog(log, { what: "replication group 'e'", shards: 2, now: () => 0 });

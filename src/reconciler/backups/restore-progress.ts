@@ -8,8 +8,9 @@
  *   restore into replication group 'orders-back': 412,000 of 1,000,000 keys moved (41 %)
  *   restore into replication group 'orders-back': 1,000,000 of 1,000,000 keys moved (100 %)
  *
- * When the target's primary loads the data itself (one source into one cluster-mode-disabled
- * shard), the engine reports once, at the end, and the log says the data was loaded.
+ * When the target's primaries load the data themselves (one source into one cluster-mode-disabled
+ * shard; a snapshot into shards of its own shape, each primary its own file), the engine reports
+ * once, at the end, and the log says the data was loaded.
  */
 import type { RestoreProgress } from '../../snapshots/types.js';
 import type { Logger } from '../../util/logger.js';
@@ -34,7 +35,7 @@ export function restoreProgressLog(log: Logger, o: RestoreProgressLogOptions): (
     if (!loaded) {
       loaded = true;
       lastAt = o.now();
-      const rest = p.keys > 0 ? ' by the primary itself' // nothing left to move
+      const rest = p.keys > 0 ? (o.shards === 1 ? ' by the primary itself' : ' by each shard\'s primary from its own file') // nothing left to move
         : p.totalKeys === 0 ? ', nothing to move' : `, moving them into ${o.shards} shard${o.shards === 1 ? '' : 's'}`;
       log.info(fields, `restore into ${o.what}: ${count(p.totalKeys)} keys loaded from ${size(p.bytes)} of RDB${rest}`);
       if (p.keys === 0 || p.keys >= p.totalKeys) return;

@@ -141,13 +141,15 @@ export function dataMemoryBytes(nodeType: string, family: string, values: Record
 
 /**
  * The shards a restore loads into: each shard's current primary and, in cluster mode, its slots.
- * Throws while a primary does not answer (the restore waits and runs again).
+ * Throws while a primary does not answer (the restore waits and runs again), but for those the
+ * restore restarts itself (`seeded`: a node whose feed a killed service cut short is down).
  */
 export function targetShards(d: BackupDeps, target: { group?: ReplicationGroupRecord; cluster?: CacheClusterRecord },
-  clusters: ReadonlyMap<string, CacheClusterRecord>): TargetShard[] {
+  clusters: ReadonlyMap<string, CacheClusterRecord>, seeded: readonly string[] = []): TargetShard[] {
   const nodeTarget = (c: CacheClusterRecord | undefined, what: string) => {
     const n = c?.nodes[0];
-    if (!c || !n?.observed?.runId || n.observed.lastError !== undefined) throw new Error(`the primary of ${what} does not answer yet`);
+    if (!c || !n) throw new Error(`the primary of ${what} has no record`);
+    if (!seeded.includes(c.id) && (!n.observed?.runId || n.observed.lastError !== undefined)) throw new Error(`the primary of ${what} does not answer yet`);
     return { address: n.address, port: n.port, ...d.nodeOptions(n.address, n.port) };
   };
   const g = target.group;
@@ -156,5 +158,6 @@ export function targetShards(d: BackupDeps, target: { group?: ReplicationGroupRe
   return (g.nodeGroups ?? []).map((ng) => ({
     primary: nodeTarget(clusters.get(ng.primaryClusterId), `node group ${ng.id} of ${g.id}`),
     slots: parseSlots(ng.slots),
+    replicas: ng.memberClusters.length - 1,
   }));
 }

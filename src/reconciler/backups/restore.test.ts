@@ -11,9 +11,10 @@ import { restoreHoldOps, type RestorePlan } from '../../resources/restore.js';
 import { setGroupStatus, type TestServices } from '../../resources/test-services.js';
 import { RestoreTooLargeError } from '../../snapshots/types.js';
 import { parseSlots } from '../../engine/cluster-nodes.js';
-import { getGroup, getSnapshot, groupSpecWrite, type RestoreRequest } from '../../store/index.js';
+import { getGroup, getSnapshot, groupSpecWrite, type CacheSettings, type RestoreRequest } from '../../store/index.js';
 import type { ReconcilerDeps } from '../deps.js';
 import { finishGroup } from '../shard-rules.js';
+import { waitFor } from '../../util/wait.js';
 import { SnapshotController } from './controller.js';
 import { backupDeps, backupServices, drain, messages, requestSnapshot, seedGroup } from './test-fixtures.js';
 
@@ -21,8 +22,8 @@ let t: TestServices | undefined;
 afterEach(async () => { await t?.close(); t = undefined; });
 
 /** An available snapshot `name` of a group `source` with `shards` shards (0: cluster mode disabled). */
-async function snapshotOf(source: string, name: string, shards = 0): Promise<void> {
-  await seedGroup(t!, source, { shards });
+async function snapshotOf(source: string, name: string, shards = 0, settings: Partial<CacheSettings> = {}): Promise<void> {
+  await seedGroup(t!, source, { shards, settings });
   await requestSnapshot(t!, source, name);
   await drain(new SnapshotController(backupDeps(t!)));
   assert.equal((await getSnapshot(t!.store, name))!.doc.status, 'available');
@@ -159,6 +160,80 @@ describe('a control plane killed in the middle of a restore', () => {
     for (let i = 0; i < 100 && !reached.length; i++) await new Promise((r) => setTimeout(r, 5));
     await drain(new SnapshotController(backupDeps(t, { owner: 'second', maxAttempts: 1 })));
     assert.deepEqual([(await group('copy')).status, (await group('copy')).restoreState?.state], ['restore-failed', 'failed']);
+  });
+});
+
+describe('a snapshot into cluster-mode shards of its own shape: each primary restarted on its file (seeding)', () => {
+  /** An encrypted 3-shard snapshot (its files trusted: authenticated as they are decoded). */
+  async function encryptedThree(): Promise<void> {
+    t = await backupServices();
+    await snapshotOf('shop', 'three', 3, { atRestEncryptionEnabled: true, kmsKey: t.io.keys.add('alias/shop') });
+  }
+  /** BackupDeps whose seed hook records each call, with the group's restore state at that moment. */
+  function seeding(o: Parameters<typeof backupDeps>[1] = {}, fail?: () => Error | undefined) {
+    const calls: Array<{ member: string; data: string; state: string | undefined; seeding: readonly string[] | undefined }> = [];
+    const d = backupDeps(t!, o);
+    d.seed = async (member, rdb) => {
+      const g = await group('same');
+      const chunks: Buffer[] = [];
+      for await (const c of rdb) chunks.push(c as Buffer);
+      calls.push({ member, data: Buffer.concat(chunks).toString(), state: g.restoreState?.state, seeding: g.restoreState?.seeding });
+      const e = fail?.();
+      if (e) throw e;
+    };
+    return { d, calls };
+  }
+
+  it('into 3 shards with the same slots: each shard\'s primary is restarted on its own file, recorded as seeding first; done clears it', async () => {
+    await encryptedThree();
+    await restoring('same', { snapshotName: 'three' }, 3);
+    const { d, calls } = seeding();
+    await drain(new SnapshotController(d));
+    const members = ['same-0001-001', 'same-0002-001', 'same-0003-001'];
+    assert.deepEqual(calls.map((c) => c.member), members);
+    assert.deepEqual(calls.map((c) => [c.state, c.seeding]), members.map(() => ['loading', members]), 'the group controller is told before any node restarts');
+    const snap = (await getSnapshot(t!.store, 'three'))!;
+    assert.deepEqual(calls.map((c) => c.data), t!.io.restores[0]!.files.map((f) => f.toString()), 'each its own shard\'s decoded file, in order');
+    assert.equal(snap.doc.work.nodeSnapshots.length, 3);
+    const g = await group('same');
+    assert.deepEqual([g.restoreState?.state, g.restoreState?.seeding], ['done', undefined]);
+    assert.deepEqual(t!.io.restores[0]!.shards.map((x) => x.replicas), [1, 1, 1], 'the restore waits for each shard\'s replica');
+  });
+
+  for (const [what, shards, encrypted] of [['into 5 shards', 5, true], ['an unencrypted snapshot (files not authenticated here)', 3, false]] as const) {
+    it(`${what}: no node is restarted, the keys are moved`, async () => {
+      if (encrypted) await encryptedThree();
+      else {
+        t = await backupServices();
+        await snapshotOf('shop', 'three', 3);
+      }
+      await restoring('same', { snapshotName: 'three' }, shards);
+      const { d, calls } = seeding();
+      await drain(new SnapshotController(d));
+      assert.deepEqual([calls.length, t!.io.restores[0]!.limits.seed], [0, undefined]);
+      assert.equal((await group('same')).restoreState?.state, 'done');
+    });
+  }
+
+  it('a restart that fails (a node restarting) is retried with the members still held; killed while seeding, the next controller seeds again', async () => {
+    await encryptedThree();
+    await restoring('same', { snapshotName: 'three' }, 3);
+    let failures = 1;
+    const first = seeding({ owner: 'first' }, () => (failures-- > 0 ? new Error('connection reset') : undefined));
+    await new SnapshotController(first.d).reconcile();
+    await waitFor(async () => (await group('same')).restoreState?.error === 'connection reset', { timeoutMs: 2000, intervalMs: 5 });
+    assert.equal((await group('same')).restoreState?.state, 'waiting');
+    assert.deepEqual((await group('same')).restoreState?.seeding, ['same-0001-001', 'same-0002-001', 'same-0003-001'], 'still held between attempts');
+
+    const reached: string[] = [];
+    const second = seeding({ owner: 'second', stopAt: 'restore:seeding', steps: reached });
+    await new SnapshotController(second.d).reconcile();
+    await waitFor(() => reached.includes('restore:seeding'), { timeoutMs: 2000, intervalMs: 5 });
+    assert.deepEqual([(await group('same')).restoreState?.seeding?.length, second.calls.length], [3, 0], 'a service killed before any restart leaves them held');
+    const third = seeding({ owner: 'third' });
+    await drain(new SnapshotController(third.d));
+    const g = await group('same');
+    assert.deepEqual([g.restoreState?.state, g.restoreState?.attempts, g.restoreState?.seeding, third.calls.length], ['done', 3, undefined, 3]);
   });
 });
 

@@ -2,6 +2,7 @@
 import type { Owner } from '../../paths/tighten.js';
 import type { Logger } from '../../util/logger.js';
 import type { RestoreProgress } from '../types.js';
+import type { Readable } from 'node:stream';
 
 export interface RestoreOptions {
   /** The redis-server binary loaders run. */
@@ -43,10 +44,22 @@ export interface RestoreOptions {
    * (Loaders never check a source's CRC-64: the service does, for untrusted sources, source-load.ts.)
    */
   trustedSources?: boolean;
+  /**
+   * The targets are the snapshot's own shape (source i holds only keys of shard i's slots) and
+   * their primaries may be restarted on their source: with trusted sources, each primary then
+   * loads its own file at start (seed.ts) instead of keys being moved into it.
+   */
+  seed?: SeedHooks;
   /** Told once the sources are loaded, then after each batch of keys moved (see RestoreProgress). */
   onProgress?: (p: RestoreProgress) => void;
   logger?: Logger;
   /** Source address of the loaders' connections to the targets (the service's management address). */
   localAddress?: string;
   signal?: AbortSignal;
+}
+
+/** How the caller restarts a shard's primary on its data (the reconciler: the node's own spec, and NodeProvider.restartOnData). */
+export interface SeedHooks {
+  /** Restarts shard `shard`'s primary on `rdb`; resolves once the node has read all of it (it may still be loading). */
+  restart(shard: number, rdb: Readable, signal: AbortSignal): Promise<void>;
 }

@@ -15,6 +15,8 @@
  *   4. move, in parallel across loaders, then carry the Functions.
  * One source into one cluster-mode-disabled shard takes step 1 only: the target's primary then
  * loads the source itself, after Redis's checker read it when it is not trusted (single-restore.ts).
+ * So do trusted sources into cluster-mode shards of their own shape, when the caller can restart
+ * the primaries on them (RestoreOptions.seed): each primary loads its own source (seed.ts).
  */
 import type { Readable } from 'node:stream';
 import { silentLogger } from '../../util/logger.js';
@@ -27,6 +29,7 @@ import { restoreFunctions } from './functions.js';
 import { moveKeys } from './mover.js';
 import { pipeKeys } from './pipe-mover.js';
 import { restoreSingle } from './single-restore.js';
+import { SeedMismatchError, seedShards, undoSeed } from './seed.js';
 import { allOrFirstError, checkFits, keyCount, loadSource, type LoadedSource } from './source-load.js';
 import { planRouting } from './slot-routing.js';
 
@@ -55,6 +58,15 @@ export async function restoreInto(sources: ReadonlyArray<() => Promise<Readable>
   try {
     if (routing.mode === 'single' && sources.length === 1 && (opts.method ?? 'auto') === 'auto') {
       return await restoreSingle(sources[0]!, shards[0]!, opts, stop.signal);
+    }
+    if (opts.seed && opts.trustedSources && routing.mode === 'cluster' && sources.length === shards.length && (opts.method ?? 'auto') === 'auto') {
+      try {
+        return await seedShards(sources, shards, opts.seed, opts, stop);
+      } catch (e) {
+        if (!(e instanceof SeedMismatchError)) throw e;
+        log.warn({ err: e.message }, 'a source held keys outside its shard: moving the keys instead');
+        await undoSeed(shards, opts);
+      }
     }
     const loaded = await allOrFirstError(stop, sources.map((open, i) => loadSource(open, i, opts, { masters, loaders }, stop.signal)));
     stop.signal.throwIfAborted();
