@@ -29,7 +29,11 @@ import { redisCliCheck, TestCluster } from '../test/helpers/redis-cluster.js';
 import { fillMixed } from './backups-data.js';
 import { median, now, progress, ratio, sec, type Row } from './stats.js';
 
-export interface SeedThreeResult { keys: number; rdbBytes: number; loaderMs: number[]; seededMs: number[]; seededLoadMs: number[] }
+export interface SeedThreeResult {
+  keys: number; rdbBytes: number; loaderMs: number[]; seededMs: number[]; seededLoadMs: number[];
+  /** One round each into the same shards with a replica each (the restore ends once the replicas hold the data). */
+  replicas?: { loaderMs: number; seededMs: number };
+}
 
 /** One RDB per shard: `keys` keys in all (fillMixed), under a hash tag of one of the shard's slots. */
 async function shardRdbs(cleanup: Cleanup, probe: Redis, keys: number): Promise<string[]> {
@@ -67,15 +71,18 @@ export async function measureSeedThree(opts: { keys: number; rounds: number }): 
     await tc.formShards(nodes.map((n) => [n]), ranges);
     const targets = nodes.map((n, i) => ({ primary: { address: n.address, port: n.port }, slots: ranges[i]! }));
     const result: SeedThreeResult = { keys: total, rdbBytes: rdbs.reduce((s, f) => s + statSync(f).size, 0), loaderMs: [], seededMs: [], seededLoadMs: [] };
-    for (let i = 0; i < opts.rounds; i++) {
+    const sources = () => rdbs.map((f) => async () => createReadStream(f, { highWaterMark: 1 << 20 }));
+    const workDir = () => cleanup.tmpDir('cachefleet-bench-seed3-work-');
+    /** The general way: a loader per RDB, then the pipelined moves. */
+    const viaLoaders = async (shards: typeof targets): Promise<number> => {
       await Promise.all(nodes.map((n) => n.client.call('FLUSHALL', 'SYNC')));
-      let t0 = now();
-      const r = await restoreInto(rdbs.map((f) => async () => createReadStream(f, { highWaterMark: 1 << 20 })), targets,
-        { redisServer: REDIS_SERVER, workDir: await cleanup.tmpDir('cachefleet-bench-seed3-work-'), logger: silentLogger, trustedSources: true });
-      result.loaderMs.push(now() - t0);
+      const t0 = now();
+      const r = await restoreInto(sources(), shards, { redisServer: REDIS_SERVER, workDir: await workDir(), logger: silentLogger, trustedSources: true });
       if (r.keys !== total) throw new Error(`the loader path moved ${r.keys} keys, not ${total}`);
-      progress(`seed 3 shards: round ${i + 1}: loaders and moves ${sec(result.loaderMs.at(-1)!)}`);
-
+      return now() - t0;
+    };
+    /** As the service does it: each primary restarted on its own RDB. Resolves with [all loaded, restore done]. */
+    const seeded = async (shards: typeof targets): Promise<[number, number]> => {
       await Promise.all(nodes.map((n) => n.client.call('FLUSHALL', 'SYNC')));
       const loaded: number[] = [];
       const seed = { restart: async (k: number, rdb: Readable, signal: AbortSignal) => {
@@ -86,14 +93,35 @@ export async function measureSeedThree(opts: { keys: number; rounds: number }): 
         await waitFor(() => n.client.dbsize().then((x) => x === perShard, () => false), { timeoutMs: 60_000, intervalMs: 20, what: `${n.address} loaded` });
         loaded.push(now());
       } };
-      t0 = now();
-      const s = await restoreInto(rdbs.map((f) => async () => createReadStream(f, { highWaterMark: 1 << 20 })), targets,
-        { redisServer: REDIS_SERVER, workDir: await cleanup.tmpDir('cachefleet-bench-seed3-work-'), logger: silentLogger, trustedSources: true, seed });
-      result.seededMs.push(now() - t0);
-      result.seededLoadMs.push(Math.max(...loaded) - t0);
-      if (s.keys !== total) throw new Error(`the seeded path loaded ${s.keys} keys, not ${total}`);
-      progress(`seed 3 shards: round ${i + 1}: seeded ${sec(result.seededLoadMs.at(-1)!)} (cluster ok at ${sec(result.seededMs.at(-1)!)})`);
+      const t0 = now();
+      const r = await restoreInto(sources(), shards, { redisServer: REDIS_SERVER, workDir: await workDir(), logger: silentLogger, trustedSources: true, seed });
+      if (r.keys !== total) throw new Error(`the seeded path loaded ${r.keys} keys, not ${total}`);
+      return [Math.max(...loaded) - t0, now() - t0];
+    };
+    for (let i = 0; i < opts.rounds; i++) {
+      result.loaderMs.push(await viaLoaders(targets));
+      progress(`seed 3 shards: round ${i + 1}: loaders and moves ${sec(result.loaderMs.at(-1)!)}`);
+      const [load, done] = await seeded(targets);
+      result.seededLoadMs.push(load);
+      result.seededMs.push(done);
+      progress(`seed 3 shards: round ${i + 1}: seeded ${sec(load)} (cluster ok at ${sec(done)})`);
     }
+    // The usual shape of a restored group: a replica a shard. The restore ends once they hold the data.
+    const replicas = await tc.startNodes(3);
+    await tc.meetAll([...nodes, ...replicas], 'mesh');
+    for (const [k, r] of replicas.entries()) await r.client.call('CLUSTER', 'REPLICATE', nodes[k]!.id);
+    await tc.waitHealthy([...nodes, ...replicas], 30_000);
+    const withReplicas = targets.map((t) => ({ ...t, replicas: 1 }));
+    const moved = await viaLoaders(withReplicas);
+    const t1 = now(); // until the replicas hold every key too, as the seeded restore's end means
+    await waitFor(async () => (await Promise.all(replicas.map((r) => r.client.dbsize()))).reduce((a, b) => a + b, 0) === total,
+      { timeoutMs: 60_000, intervalMs: 20, what: 'the replicas to hold every key' });
+    result.replicas = { loaderMs: moved + (now() - t1), seededMs: 0 };
+    progress(`seed 3 shards: with a replica a shard: loaders and moves ${sec(result.replicas.loaderMs)}`);
+    result.replicas.seededMs = (await seeded(withReplicas))[1];
+    progress(`seed 3 shards: with a replica a shard: seeded, replicas online ${sec(result.replicas.seededMs)}`);
+    const held = await Promise.all(replicas.map((r) => r.client.dbsize()));
+    if (held.reduce((a, b) => a + b, 0) !== total) throw new Error(`the replicas hold ${held.join(' + ')} keys when the seeded restore returns, not ${total}`);
     const sizes = await Promise.all(nodes.map((n) => n.client.dbsize()));
     if (sizes.reduce((a, b) => a + b, 0) !== total) throw new Error(`the 3 shards hold ${sizes.join(' + ')} keys, not ${total}`);
     const check = await redisCliCheck(nodes[0]!);
@@ -112,5 +140,8 @@ export function seedThreeRows(r: SeedThreeResult): Row[] {
     { measure: `Seed 3 shards (${what}): loaders and pipelined moves (the general way)`, value: sec(loader), goal: '< 10 s', ok: loader < 10_000 },
     { measure: 'Seed 3 shards: each primary restarted on its own RDB (the service, same shape): loaded / restore done (cluster ok)', value: `${sec(median(r.seededLoadMs))} / ${sec(seeded)}`, goal: '< 10 s', ok: seeded < 10_000 },
     { measure: 'Seed 3 shards: restarted on its RDB / loaders and moves', value: ratio(seeded / loader), goal: '' },
+    ...(r.replicas ? [
+      { measure: 'Seed 3 shards with a replica each: loaders and moves (SETs replicated as they go) / each primary restarted, then a full sync', value: `${sec(r.replicas.loaderMs)} / ${sec(r.replicas.seededMs)}`, goal: '' },
+    ] : []),
   ];
 }

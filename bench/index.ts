@@ -10,7 +10,7 @@
  *   iam module (IAM logins checked on the node by the IAM auth module vs a plain node, TLS: raw redis-servers, no service),
  *   backups (capture, restore into 1 and 3 shards, primary latency during a capture: raw redis-servers, no service),
  *   restore 3 shards (only with `--only 'restore 3 shards'`: the backups section's restore into 3 shards, by phase and process),
- *   seed 3 shards (only with `--only 'seed 3 shards'`: a 3-shard snapshot into 3 shards, today's path against each primary restarted on its own RDB),
+ *   seed 3 shards (only with `--only 'seed 3 shards'`: a 3-shard snapshot into 3 shards, a loader per shard against each primary restarted on its own RDB as the service does),
  *   point-in-time restore's replay (a recorded stream of 1,000,000 writes replayed to a second: raw redis-servers),
  *   serverless proxy (the serverless endpoint engine vs a direct TLS node: throughput, latency added, ECPUs: raw redis-servers),
  *   metrics collection's CPU at 100 and 1,000 nodes, every 60 s and 10 s (real nodes and simulated INFO, no service),
