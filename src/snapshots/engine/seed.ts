@@ -18,11 +18,11 @@ import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Redis } from 'ioredis';
 import { clusterInfo, clusterMyself } from '../../engine/cluster-admin.js';
-import { connectNode } from '../../engine/connect.js';
 import { parseInfo, parseInfoList } from '../../engine/info.js';
 import { silentLogger } from '../../util/logger.js';
 import { waitFor } from '../../util/wait.js';
-import { RestoreTooLargeError, type NodeTarget, type RestoreResult, type TargetShard } from '../types.js';
+import { RestoreTooLargeError, type RestoreResult, type TargetShard } from '../types.js';
+import { targetAdmin } from './target-admin.js';
 import type { RestoreOptions, SeedHooks } from './restore-options.js';
 import { allOrFirstError } from './source-load.js';
 
@@ -51,7 +51,7 @@ export async function seedShards(sources: ReadonlyArray<() => Promise<Readable>>
     await hooks.restart(i, limit, signal);
     return limit.bytes;
   }));
-  const admins = shards.map((s) => adminOf(s.primary, opts));
+  const admins = shards.map((s) => targetAdmin(s.primary, opts.localAddress));
   try {
     await Promise.all(admins.map((a) => a.connect()));
     const loadMs = opts.loadIdleTimeoutMs ?? 60_000;
@@ -89,7 +89,7 @@ export async function seedShards(sources: ReadonlyArray<() => Promise<Readable>>
  * starts from nothing (Redis marked the slots of the stray keys importing).
  */
 export async function undoSeed(shards: TargetShard[], opts: RestoreOptions): Promise<void> {
-  const admins = shards.map((s) => adminOf(s.primary, opts));
+  const admins = shards.map((s) => targetAdmin(s.primary, opts.localAddress));
   try {
     await Promise.all(admins.map((a) => a.connect()));
     await Promise.all(admins.map((a) => a.call('FLUSHALL', 'SYNC')));
@@ -133,16 +133,6 @@ class ByteLimit extends Transform {
     }
     done(null, chunk);
   }
-}
-
-function adminOf(node: NodeTarget, opts: RestoreOptions): Redis {
-  return connectNode(node.address, node.port, {
-    ...(node.auth ? { auth: node.auth } : {}),
-    ...(node.tls ? { tls: node.tls } : {}),
-    ...(opts.localAddress ? { localAddress: opts.localAddress } : {}),
-    commandTimeoutMs: 60_000,
-    connectTimeoutMs: 5000,
-  });
 }
 
 async function info(c: Redis, section: string): Promise<Record<string, string>> {

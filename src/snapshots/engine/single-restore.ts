@@ -26,13 +26,13 @@
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Redis } from 'ioredis';
-import { connectNode } from '../../engine/connect.js';
 import { parseInfo, parseInfoList } from '../../engine/info.js';
 import { silentLogger } from '../../util/logger.js';
-import { CorruptSnapshotError, RestoreTooLargeError, type NodeTarget, type RestoreResult, type TargetShard } from '../types.js';
+import { CorruptSnapshotError, RestoreTooLargeError, type RestoreResult, type TargetShard } from '../types.js';
 import { assertIntact, RdbChecksumTap } from './crc64.js';
 import { loadIntoPrimary } from './primary-load.js';
 import { RdbCheckError, startRdbCheck } from './rdb-check.js';
+import { targetAdmin } from './target-admin.js';
 import type { RestoreOptions } from './restore-options.js';
 
 const WHAT = 'source 1 of the snapshot (an RDB file)';
@@ -44,7 +44,7 @@ export async function restoreSingle(open: () => Promise<Readable>, shard: Target
     const size = await checkSource(open, signal);
     if (max !== undefined && size > max) throw rdbTooLarge(size, max);
   }
-  const admin = adminOf(shard.primary, opts);
+  const admin = targetAdmin(shard.primary, opts.localAddress);
   try {
     await admin.connect();
     const before = await usedMemory(admin);
@@ -101,16 +101,6 @@ async function checkSource(open: () => Promise<Readable>, signal: AbortSignal): 
   if (flowError !== undefined) throw flowError;
   if (checkError !== undefined) throw checkError;
   return tap.bytes;
-}
-
-function adminOf(node: NodeTarget, opts: RestoreOptions): Redis {
-  return connectNode(node.address, node.port, {
-    ...(node.auth ? { auth: node.auth } : {}),
-    ...(node.tls ? { tls: node.tls } : {}),
-    ...(opts.localAddress ? { localAddress: opts.localAddress } : {}),
-    commandTimeoutMs: 60_000,
-    connectTimeoutMs: 5000,
-  });
 }
 
 async function usedMemory(c: Redis): Promise<number> {
