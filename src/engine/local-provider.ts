@@ -33,7 +33,7 @@ import {
 } from './node-files.js';
 import { feedFifo, makeFifo, removeStaleFifo } from './fifo-feed.js';
 import { LivenessCache } from './liveness.js';
-import { describePortHolder, pidIsNode, probeListen, settleWithin, signal } from './proc.js';
+import { assertPortFree, pidIsNode, settleWithin, signal } from './proc.js';
 import type { NodeExit, NodeProcessStatus, NodeProvider, NodeSpec } from './types.js';
 
 export interface LocalProviderOptions {
@@ -237,7 +237,7 @@ export class LocalProcessProvider implements NodeProvider {
     this.confs.set(spec.key, confText);
     // Files an earlier run (or an older version, or the certificates' issuer) left: the node's.
     await secureNodeDir(p.dir, this.owner);
-    await this.assertPortFree(spec);
+    await assertPortFree(spec, () => this.ownNodeOn(spec));
 
     const logOffset = await fileSize(p.log);
     // stdout/stderr go to the same (append-mode) file Redis logs to: a config error is printed
@@ -372,23 +372,6 @@ export class LocalProcessProvider implements NodeProvider {
       signal: known?.signal ?? null,
       logTail: await logTail(p.log, meta.logOffset),
     };
-  }
-
-  private async assertPortFree(spec: NodeSpec): Promise<void> {
-    try {
-      await probeListen(spec.address, spec.port);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      const where = `${spec.address}:${spec.port}`;
-      if (code === 'EADDRINUSE') {
-        const holder = (await this.ownNodeOn(spec)) ?? (await describePortHolder(spec.address, spec.port));
-        throw new Error(`cannot start node ${spec.key}: ${where} is already in use by ${holder ?? 'another process'}`);
-      }
-      if (code === 'EADDRNOTAVAIL') {
-        throw new Error(`cannot start node ${spec.key}: address ${spec.address} is not assigned to this host`);
-      }
-      throw new Error(`cannot start node ${spec.key}: ${where} cannot be bound (${(e as Error).message})`);
-    }
   }
 
   /** "node <key> (pid N)" when another node of this provider serves that endpoint. */

@@ -140,3 +140,25 @@ export function signal(pid: number, sig: NodeJS.Signals): void {
     if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e;
   }
 }
+
+/**
+ * Throws, saying why, unless `spec`'s endpoint can be bound: in use (by `ownHolder()`'s answer,
+ * one of the provider's own nodes, else whatever process /proc names), an address this host does
+ * not have, or another bind error.
+ */
+export async function assertPortFree(spec: { key: string; address: string; port: number }, ownHolder: () => Promise<string | undefined>): Promise<void> {
+  try {
+    await probeListen(spec.address, spec.port);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const where = `${spec.address}:${spec.port}`;
+    if (code === 'EADDRINUSE') {
+      const holder = (await ownHolder()) ?? (await describePortHolder(spec.address, spec.port));
+      throw new Error(`cannot start node ${spec.key}: ${where} is already in use by ${holder ?? 'another process'}`);
+    }
+    if (code === 'EADDRNOTAVAIL') {
+      throw new Error(`cannot start node ${spec.key}: address ${spec.address} is not assigned to this host`);
+    }
+    throw new Error(`cannot start node ${spec.key}: ${where} cannot be bound (${(e as Error).message})`);
+  }
+}

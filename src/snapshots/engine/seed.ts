@@ -18,11 +18,11 @@ import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Redis } from 'ioredis';
 import { clusterInfo, clusterMyself } from '../../engine/cluster-admin.js';
-import { parseInfo, parseInfoList } from '../../engine/info.js';
+import { parseInfoList } from '../../engine/info.js';
 import { silentLogger } from '../../util/logger.js';
 import { waitFor } from '../../util/wait.js';
 import { RestoreTooLargeError, type RestoreResult, type TargetShard } from '../types.js';
-import { targetAdmin } from './target-admin.js';
+import { infoSection as info, keyCount, mb, targetAdmin } from './target-admin.js';
 import type { RestoreOptions, SeedHooks } from './restore-options.js';
 import { allOrFirstError } from './source-load.js';
 
@@ -134,13 +134,3 @@ class ByteLimit extends Transform {
     done(null, chunk);
   }
 }
-
-async function info(c: Redis, section: string): Promise<Record<string, string>> {
-  return parseInfo(String(await c.info(section)));
-}
-
-async function keyCount(c: Redis): Promise<number> {
-  return Number(parseInfoList((await info(c, 'keyspace'))['db0'] ?? '')['keys'] ?? 0);
-}
-
-const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;

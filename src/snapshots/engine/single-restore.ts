@@ -26,13 +26,12 @@
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Redis } from 'ioredis';
-import { parseInfo, parseInfoList } from '../../engine/info.js';
 import { silentLogger } from '../../util/logger.js';
 import { CorruptSnapshotError, RestoreTooLargeError, type RestoreResult, type TargetShard } from '../types.js';
 import { assertIntact, RdbChecksumTap } from './crc64.js';
 import { loadIntoPrimary } from './primary-load.js';
 import { RdbCheckError, startRdbCheck } from './rdb-check.js';
-import { targetAdmin } from './target-admin.js';
+import { infoSection, keyCount, mb, targetAdmin } from './target-admin.js';
 import type { RestoreOptions } from './restore-options.js';
 
 const WHAT = 'source 1 of the snapshot (an RDB file)';
@@ -104,20 +103,10 @@ async function checkSource(open: () => Promise<Readable>, signal: AbortSignal): 
 }
 
 async function usedMemory(c: Redis): Promise<number> {
-  return Number(parseInfo(String(await c.info('memory')))['used_memory'] ?? 0);
-}
-
-/** Keys in every database (`INFO keyspace`). */
-async function keyCount(c: Redis): Promise<number> {
-  let n = 0;
-  for (const [name, value] of Object.entries(parseInfo(String(await c.info('keyspace'))))) {
-    if (/^db\d+$/.test(name)) n += Number(parseInfoList(value)['keys'] ?? 0);
-  }
-  return n;
+  return Number((await infoSection(c, 'memory'))['used_memory'] ?? 0);
 }
 
 function rdbTooLarge(bytes: number, max: number): RestoreTooLargeError {
   return new RestoreTooLargeError(`the data needs at least ${mb(bytes)} (the size of its RDB), more than the ${mb(max)} the primary's node type holds`);
 }
 
-const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
