@@ -1,5 +1,6 @@
 import type { CacheClusterRecord, FailoverRecord, ShardRecord } from '../store/index.js';
 import type { Logger } from '../util/logger.js';
+import { waitCaughtUp } from './catch-up.js';
 import type { NodeControl } from './node-control.js';
 import { selectReplica, type Candidate } from './select.js';
 import type { ShardOps } from './shard-ops.js';
@@ -138,25 +139,13 @@ export async function stepFailover(d: FailoverDeps, shard: ShardRecord, members:
   }
 }
 
-/**
- * Waits (bounded) until the replica has processed everything the paused primary had. Its offset
- * counts only while it follows that primary with the link up and no sync under way: a replica
- * in a full resync still reports the offset of its previous history (e.g. a former primary).
- */
+/** Waits (bounded) until the replica has processed everything the paused primary had (catch-up.ts). */
 async function caughtUp(d: FailoverDeps, from: CacheClusterRecord, to: CacheClusterRecord): Promise<boolean> {
-  const deadline = Date.now() + (d.catchUpMs ?? 2000);
-  const source = `${from.nodes[0]!.address}:${from.nodes[0]!.port}`;
-  try {
-    const target = (await d.nodes.observe(from)).replOffset;
-    while (Date.now() < deadline) {
-      const r = await d.nodes.observe(to);
-      if (r.role === 'replica' && r.linkUp && !r.syncInProgress && `${r.masterHost}:${r.masterPort}` === source && r.replOffset >= target) return true;
-      await new Promise((res) => setTimeout(res, 5));
-    }
-  } catch (err) {
-    d.logger.warn({ err }, 'could not compare replication offsets');
-  }
-  return false;
+  const r = await waitCaughtUp((c) => d.nodes.observe(c), from, to, {
+    timeoutMs: d.catchUpMs ?? 2000,
+    onError: (err) => d.logger.warn({ err }, 'could not compare replication offsets'),
+  });
+  return r === 'caught-up';
 }
 
 export function newFailover(reason: FailoverRecord['reason'], fromClusterId: string, now: Date, toClusterId?: string): FailoverRecord {

@@ -11,6 +11,7 @@ import { RbacController } from './rbac-controller.js';
 import { SettledClusters } from './settled.js';
 import { seedNode } from './seed-node.js';
 import { forEachLimit } from '../util/concurrency.js';
+import { adminNodeControl } from '../failover/node-control.js';
 import { SnapshotController } from './backups/controller.js';
 import { ArchiveController } from './pitr/controller.js';
 import { ServerlessController } from './serverless/controller.js';
@@ -76,6 +77,7 @@ export class Reconciler {
     this.snapshots = d.backups ? new SnapshotController({
       ...d.backups, logger: d.logger, owner: randomUUID(), kick: () => this.kick(),
       nodeOptions: (address, port) => d.admin.options(address, port),
+      observe: adminNodeControl(d.admin).observe,
       ...(seed ? { seed } : {}),
     }) : undefined;
     this.archives = d.backups?.pitr ? new ArchiveController({

@@ -1,7 +1,8 @@
 import type { Readable } from 'node:stream';
 import { getCluster, getGroup, getSnapshot, listClusters, type CacheClusterRecord, type NodeSnapshotRecord, type SnapshotSpec } from '../../store/index.js';
 import { forEachLimit } from '../../util/concurrency.js';
-import { captureMembers } from './capture-nodes.js';
+import { waitCaughtUp } from '../../failover/catch-up.js';
+import { captureMembers, shardPrimaries } from './capture-nodes.js';
 import { checkpoint, DEFAULT_MAX_ATTEMPTS, reason, type BackupDeps } from './deps.js';
 import { snapshotObjectKey, snapshotPrefix } from './objects.js';
 import { sourceWords, writeSnapshotStatus } from './snapshot-writes.js';
@@ -9,6 +10,8 @@ import { announce } from './announce.js';
 
 /** Shards captured at once: each is a full sync from one node, so a few at a time keep the disk and the network busy, not flooded. */
 const SHARDS_AT_ONCE = 4;
+/** How long a shard's replica may take to catch up with its primary before the primary is captured instead. */
+const CATCH_UP_MS = 10_000;
 
 /**
  * Takes a snapshot, one persisted step at a time, each safe to repeat:
@@ -57,6 +60,7 @@ async function captureShards(d: BackupDeps, spec: SnapshotSpec): Promise<void> {
   if (!group && !cluster) throw new Error('its source no longer exists');
   const clusters = new Map((await listClusters(d.svc.store)).map((c) => [c.id, c.doc]));
   const members = captureMembers(spec, group?.doc, clusters);
+  const primaries = shardPrimaries(spec, group?.doc, clusters);
   const current = (await getSnapshot(d.svc.store, spec.name))?.doc.work.nodeSnapshots ?? [];
   const todo: string[] = [];
   for (const shard of spec.config.shards) {
@@ -69,8 +73,9 @@ async function captureShards(d: BackupDeps, spec: SnapshotSpec): Promise<void> {
   let records = Promise.resolve();
   await forEachLimit(todo, SHARDS_AT_ONCE, async (shardId) => {
     try {
-      const member = members.get(shardId);
-      if (!member) throw new Error(`no node of node group ${shardId} answers`);
+      const chosen = members.get(shardId);
+      if (!chosen) throw new Error(`no node of node group ${shardId} answers`);
+      const member = await upToDate(d, spec, shardId, chosen, primaries.get(shardId));
       const entry = await captureShard(d, spec, shardId, member);
       await checkpoint(d, `backup:written:${shardId}`);
       records = records.then(() => recordShard(d, spec.name, entry));
@@ -81,6 +86,30 @@ async function captureShards(d: BackupDeps, spec: SnapshotSpec): Promise<void> {
     }
   });
   if (errors.length) throw errors[0];
+}
+
+/**
+ * The member to capture once it has every write its primary had a moment ago: a replica is
+ * waited for until its replication offset reaches the primary's (so a write acknowledged before
+ * CreateSnapshot is in the snapshot), and passed over for the primary when it does not within
+ * {@link CATCH_UP_MS}. When the primary cannot be read, the replica is all there is.
+ */
+async function upToDate(d: BackupDeps, spec: SnapshotSpec, shardId: string, member: CacheClusterRecord,
+  primary: CacheClusterRecord | undefined): Promise<CacheClusterRecord> {
+  if (!d.observe || !primary || primary.id === member.id) return member;
+  const t0 = Date.now();
+  const r = await waitCaughtUp(d.observe, primary, member, {
+    timeoutMs: d.catchUpMs ?? CATCH_UP_MS, pollMs: 20,
+    onError: (err) => d.logger.debug({ err, snapshot: spec.name, shard: shardId }, 'could not compare replication offsets'),
+  });
+  const waited = Date.now() - t0;
+  if (r === 'behind') {
+    d.logger.warn({ snapshot: spec.name, shard: shardId, replica: member.id, primary: primary.id, waitedMs: waited },
+      `snapshot '${spec.name}': replica ${member.id} had not caught up with its primary after ${(waited / 1000).toFixed(1)} s; node group ${shardId} is taken from the primary ${primary.id}`);
+    return primary;
+  }
+  if (waited >= 100) d.logger.info({ snapshot: spec.name, shard: shardId, replica: member.id, waitedMs: waited }, `snapshot '${spec.name}': waited ${waited} ms for replica ${member.id} to catch up with its primary`);
+  return member;
 }
 
 async function captureShard(d: BackupDeps, spec: SnapshotSpec, shardId: string, member: CacheClusterRecord): Promise<NodeSnapshotRecord> {

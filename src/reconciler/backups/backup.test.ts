@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import type { TestServices } from '../../resources/test-services.js';
-import { getGroup, getSnapshot } from '../../store/index.js';
+import type { NodeInfo } from '../../engine/admin.js';
+import { getGroup, getSnapshot, type CacheClusterRecord } from '../../store/index.js';
 import { SnapshotController } from './controller.js';
 import { backupDeps, backupServices, drain, messages, requestSnapshot, seedCluster, seedGroup } from './test-fixtures.js';
 import { readAll } from '../../snapshots/fake-io.js';
@@ -106,6 +107,70 @@ describe('backups', () => {
     await drain(new SnapshotController(backupDeps(t)));
     assert.equal((await snapshot('fallback'))!.status, 'available');
     assert.deepEqual(t.io.captured, [await nodeAt('orders-001')]);
+  });
+});
+
+/**
+ * Replication offsets as the nodes would report them: each primary at 1000, each replica at
+ * `replicaAt(id, reading)` (its n-th reading), following its shard's primary with the link up.
+ */
+function offsets(replicaAt: (id: string, reading: number) => number | Error) {
+  const readings = new Map<string, number>();
+  return async (c: CacheClusterRecord): Promise<NodeInfo> => {
+    const base = { runId: 'x', version: '7.0.15', connectedReplicas: [], uptimeSeconds: 9, usedMemory: 0, maxmemory: 0, loading: false };
+    const g = (await getGroup(t!.store, c.replicationGroupId!))!.doc;
+    const primaryId = g.nodeGroups?.find((ng) => ng.memberClusters.includes(c.id))?.primaryClusterId ?? g.primaryClusterId;
+    if (c.id === primaryId) return { ...base, role: 'primary', replOffset: 1000 };
+    const p = (await t!.store.get('cacheCluster', primaryId))!.doc.nodes[0]!;
+    const n = (readings.get(c.id) ?? 0) + 1;
+    readings.set(c.id, n);
+    const at = replicaAt(c.id, n);
+    if (at instanceof Error) throw at;
+    return { ...base, role: 'replica', masterHost: p.address, masterPort: p.port, linkUp: true, syncInProgress: false, replOffset: at };
+  };
+}
+
+describe('a backup from a replica holds every write its primary had', () => {
+  it('waits until the replica has processed the primary\'s offset, then takes it', async () => {
+    t = await backupServices();
+    await seedGroup(t, 'orders');
+    await requestSnapshot(t, 'orders', 'fresh');
+    let reading = 0;
+    await drain(new SnapshotController(backupDeps(t, {
+      observe: offsets((_id, n) => {
+        reading = n;
+        return n < 4 ? 990 : 1000;
+      }),
+    })));
+    assert.equal(reading, 4, 'the replica is read until its offset reaches the primary\'s, then no more');
+    const s = (await snapshot('fresh'))!;
+    assert.equal(s.status, 'available');
+    assert.deepEqual(t.io.captured, [await nodeAt('orders-002')]);
+    assert.equal(s.work.nodeSnapshots[0]!.cacheClusterId, 'orders-002');
+  });
+
+  it('takes a shard from its primary when its replica does not catch up in time, each shard on its own', async () => {
+    t = await backupServices();
+    await seedGroup(t, 'shop', { shards: 2 });
+    await requestSnapshot(t, 'shop', 'lagging');
+    await drain(new SnapshotController(backupDeps(t, { catchUpMs: 100, observe: offsets((id) => (id === 'shop-0002-002' ? 10 : 1000)) })));
+    const s = (await snapshot('lagging'))!;
+    assert.equal(s.status, 'available');
+    assert.deepEqual(s.work.nodeSnapshots.map((n) => n.cacheClusterId), ['shop-0001-002', 'shop-0002-001']);
+    assert.deepEqual(t.io.captured.sort(), [await nodeAt('shop-0001-002'), await nodeAt('shop-0002-001')].sort());
+  });
+
+  it('takes the replica as it is when the primary cannot be read', async () => {
+    t = await backupServices();
+    await seedGroup(t, 'orders');
+    const observe = offsets(() => 10);
+    await requestSnapshot(t, 'orders', 'blind');
+    await drain(new SnapshotController(backupDeps(t, {
+      catchUpMs: 100,
+      observe: async (c) => { if (c.id === 'orders-001') throw new Error('ECONNREFUSED'); return observe(c); },
+    })));
+    assert.equal((await snapshot('blind'))!.status, 'available');
+    assert.deepEqual(t.io.captured, [await nodeAt('orders-002')]);
   });
 });
 

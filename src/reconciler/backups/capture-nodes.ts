@@ -15,15 +15,25 @@ export function captureMembers(spec: SnapshotSpec, group: ReplicationGroupRecord
     out.set('0001', c && answering(c) ? c : undefined);
     return out;
   }
+  for (const [id, s] of snapshotShards(spec, group)) out.set(id, s ? pick(spec, s, clusters) : undefined);
+  return out;
+}
+
+/** The primary of each shard of the snapshot, when it is on record (none for a standalone cluster). */
+export function shardPrimaries(spec: SnapshotSpec, group: ReplicationGroupRecord | undefined,
+  clusters: ReadonlyMap<string, CacheClusterRecord>): Map<string, CacheClusterRecord | undefined> {
+  const out = new Map<string, CacheClusterRecord | undefined>();
+  if (!group) return out;
+  for (const [id, s] of snapshotShards(spec, group)) out.set(id, s?.primaryClusterId ? clusters.get(s.primaryClusterId) : undefined);
+  return out;
+}
+
+function snapshotShards(spec: SnapshotSpec, group: ReplicationGroupRecord): Array<[string, ShardRecord | undefined]> {
   const shards: Array<[string, ShardRecord]> = group.clusterEnabled
     ? (group.nodeGroups ?? []).map((ng) => [ng.id, ng])
     : [['0001', group]];
   const byId = new Map(shards);
-  for (const shard of spec.config.shards) {
-    const s = byId.get(shard.id);
-    out.set(shard.id, s ? pick(spec, s, clusters) : undefined);
-  }
-  return out;
+  return spec.config.shards.map((shard) => [shard.id, byId.get(shard.id)]);
 }
 
 function pick(spec: SnapshotSpec, shard: ShardRecord, clusters: ReadonlyMap<string, CacheClusterRecord>): CacheClusterRecord | undefined {

@@ -1,7 +1,8 @@
 import type { Services } from '../../core/index.js';
+import type { NodeInfo } from '../../engine/admin.js';
 import type { AdminConnectionOptions } from '../../engine/connect.js';
 import type { SnapshotIO } from '../../snapshots/io.js';
-import { ConflictError } from '../../store/index.js';
+import { ConflictError, type CacheClusterRecord } from '../../store/index.js';
 import type { Logger } from '../../util/logger.js';
 import type { PointInTimeIO } from '../pitr/deps.js';
 import type { SeedNode } from '../seed-node.js';
@@ -24,6 +25,14 @@ export interface BackupDeps {
   seed?: SeedNode;
   /** How the service reaches a node (admin credentials, TLS): the admin pool's resolver. */
   nodeOptions(address: string, port: number): AdminConnectionOptions;
+  /**
+   * Role, link and replication offset of a member's node (INFO), to wait before a shard is taken
+   * from a replica until it has every write its primary had (failover/catch-up.ts). Absent (unit
+   * tests of other things): the replica is taken as it is.
+   */
+  observe?(c: CacheClusterRecord): Promise<NodeInfo>;
+  /** How long a backup waits for a replica to catch up before it takes the shard from its primary (default 10 s). */
+  catchUpMs?: number;
   logger: Logger;
   /** Asks for a reconcile pass (a job ended, or persisted a step). */
   kick(): void;

@@ -97,12 +97,14 @@ export async function requestSnapshot(t: TestServices, source: string, name: str
 }
 
 /** The controller's deps on the test services; `stopAt` freezes a job for good at that step (a crash). */
-export function backupDeps(t: TestServices, o: { owner?: string; stopAt?: string; steps?: string[]; maxAttempts?: number } = {}): BackupDeps {
+export function backupDeps(t: TestServices, o: { owner?: string; stopAt?: string; steps?: string[]; maxAttempts?: number } & Pick<BackupDeps, 'observe' | 'catchUpMs'> = {}): BackupDeps {
   let killed = false;
   return {
     svc: t.svc, io: t.io, logger: silentLogger, owner: o.owner ?? 'controller-1', kick: () => undefined,
     nodeOptions: () => ({}),
     ...(o.maxAttempts ? { maxAttempts: o.maxAttempts } : {}),
+    ...(o.observe ? { observe: o.observe } : {}),
+    ...(o.catchUpMs !== undefined ? { catchUpMs: o.catchUpMs } : {}),
     // Once the step is reached, every later step of every job stops too, as when the process dies.
     checkpoint: async (step) => {
       o.steps?.push(step);
