@@ -40,6 +40,14 @@ describe('waitCaughtUp', () => {
     assert.ok(Date.now() - t0 >= 60);
   });
 
+  it('ends the wait once the caller is cancelled', async () => {
+    const n = nodes(500, [{ replOffset: 100 }]);
+    let reads = 0;
+    const t0 = Date.now();
+    assert.equal(await waitCaughtUp(n.observe, primary, replica, { timeoutMs: 10_000, pollMs: 1, cancelled: () => ++reads >= 3 }), 'behind');
+    assert.ok(Date.now() - t0 < 1000);
+  });
+
   it('counts an offset only while the replica follows that primary with its link up and no sync under way', async () => {
     for (const r of [{ masterHost: '127.77.0.9' }, { linkUp: false }, { syncInProgress: true }, { role: 'primary' as const }]) {
       const n = nodes(500, [{ replOffset: 900, ...r }]);

@@ -21,6 +21,8 @@ export interface CatchUpOptions {
   pollMs?: number;
   /** A node that could not be read (the answer says which way it went). */
   onError?(err: unknown): void;
+  /** True once the caller no longer needs the answer (a service stopping): the wait ends, `behind`. */
+  cancelled?(): boolean;
 }
 
 export async function waitCaughtUp(observe: (c: CacheClusterRecord) => Promise<NodeInfo>,
@@ -41,7 +43,7 @@ export async function waitCaughtUp(observe: (c: CacheClusterRecord) => Promise<N
       o.onError?.(err);
       return 'behind';
     }
-    if (Date.now() >= deadline) return 'behind';
+    if (Date.now() >= deadline || o.cancelled?.()) return 'behind';
     await new Promise((res) => setTimeout(res, o.pollMs ?? 5));
   }
 }

@@ -15,8 +15,8 @@ const CATCH_UP_MS = 10_000;
 
 /**
  * Takes a snapshot, one persisted step at a time, each safe to repeat:
- * started (attempt counted, owner recorded) → for each shard: RDB streamed from the chosen node
- * (capture, CRC checked), compressed and encrypted (encode), written to the store (put), then
+ * started (attempt counted, owner recorded) → for each shard: the node chosen (a replica once it
+ * has caught up with its primary) → RDB streamed from it (capture, CRC checked), compressed and encrypted (encode), written to the store (put), then
  * recorded in the status → every file present → `available` → announced (announce.ts).
  * A run cut short by a restart of the service is run again by the next controller: shards already
  * recorded (with their file present) are kept, the others taken again; after a few interrupted
@@ -76,6 +76,7 @@ async function captureShards(d: BackupDeps, spec: SnapshotSpec): Promise<void> {
       const chosen = members.get(shardId);
       if (!chosen) throw new Error(`no node of node group ${shardId} answers`);
       const member = await upToDate(d, spec, shardId, chosen, primaries.get(shardId));
+      await checkpoint(d, `backup:source:${shardId}`);
       const entry = await captureShard(d, spec, shardId, member);
       await checkpoint(d, `backup:written:${shardId}`);
       records = records.then(() => recordShard(d, spec.name, entry));
@@ -99,10 +100,11 @@ async function upToDate(d: BackupDeps, spec: SnapshotSpec, shardId: string, memb
   if (!d.observe || !primary || primary.id === member.id) return member;
   const t0 = Date.now();
   const r = await waitCaughtUp(d.observe, primary, member, {
-    timeoutMs: d.catchUpMs ?? CATCH_UP_MS, pollMs: 20,
+    timeoutMs: d.catchUpMs ?? CATCH_UP_MS, pollMs: 20, cancelled: () => d.stopped?.() ?? false,
     onError: (err) => d.logger.debug({ err, snapshot: spec.name, shard: shardId }, 'could not compare replication offsets'),
   });
   const waited = Date.now() - t0;
+  if (d.stopped?.()) return member; // the checkpoint after this stops the job
   if (r === 'behind') {
     d.logger.warn({ snapshot: spec.name, shard: shardId, replica: member.id, primary: primary.id, waitedMs: waited },
       `snapshot '${spec.name}': replica ${member.id} had not caught up with its primary after ${(waited / 1000).toFixed(1)} s; node group ${shardId} is taken from the primary ${primary.id}`);

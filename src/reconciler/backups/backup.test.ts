@@ -192,8 +192,8 @@ describe('a control plane killed in the middle of a backup', () => {
   it('is finished by the next controller, whichever step it was killed after', async () => {
     const all = await steps();
     assert.deepEqual(all.filter((s) => !s.includes(':0')), ['backup:started', 'backup:available']);
-    assert.equal(all.length, 6, all.join(', '));
-    assert.ok(all.includes('backup:written:0001') && all.includes('backup:recorded:0002'), all.join(', '));
+    assert.equal(all.length, 8, all.join(', '));
+    assert.ok(all.includes('backup:source:0001') && all.includes('backup:written:0001') && all.includes('backup:recorded:0002'), all.join(', '));
     for (const stopAt of all) {
       t = await backupServices();
       await seedGroup(t, 'orders', { shards: 2 });
