@@ -16,8 +16,9 @@ const CATCH_UP_MS = 10_000;
 /**
  * Takes a snapshot, one persisted step at a time, each safe to repeat:
  * started (attempt counted, owner recorded) → for each shard: the node chosen (a replica once it
- * has caught up with its primary) → RDB streamed from it (capture, CRC checked), compressed and encrypted (encode), written to the store (put), then
- * recorded in the status → every file present → `available` → announced (announce.ts).
+ * has caught up with its primary), its RDB streamed (capture, CRC checked), compressed and
+ * encrypted (encode), written to the store (put), then recorded in the status → every file
+ * present → `available` → announced (announce.ts).
  * A run cut short by a restart of the service is run again by the next controller: shards already
  * recorded (with their file present) are kept, the others taken again; after a few interrupted
  * runs the snapshot fails instead. Any error fails it, with an event, its files removed.
