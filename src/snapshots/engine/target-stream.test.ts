@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import RedisParser from 'redis-parser';
-import { ReplyCounter, RestoreWriter } from './target-stream.js';
+import { EventEmitter } from 'node:events';
+import { drainOrClose, ReplyCounter, RestoreWriter } from './target-stream.js';
 
 /** The commands in `wire`, as a server's parser would read them (RESP arrays of bulk strings). */
 function parse(wire: Buffer): Buffer[][] {
@@ -76,5 +77,25 @@ describe('ReplyCounter', () => {
       assert.equal(c.count, 6, `cut at ${cut}`);
       assert.equal(c.error, 'OOM command not allowed when used memory > \'maxmemory\'.', `cut at ${cut}`);
     }
+  });
+});
+
+describe('drainOrClose', () => {
+  it('resolves on drain or on close, and leaves no listener behind either way', async () => {
+    const socket = new EventEmitter();
+    for (let i = 0; i < 50; i++) {
+      const waited = drainOrClose(socket);
+      socket.emit(i % 2 ? 'drain' : 'close');
+      await waited;
+    }
+    assert.deepEqual(['drain', 'close', 'error'].map((n) => socket.listenerCount(n)), [0, 0, 0]);
+  });
+
+  it('an error event ends the wait too', async () => {
+    const socket = new EventEmitter();
+    const waited = drainOrClose(socket);
+    socket.emit('error', new Error('EPIPE'));
+    await waited;
+    assert.equal(socket.listenerCount('close'), 0);
   });
 });

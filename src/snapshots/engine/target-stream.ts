@@ -10,7 +10,7 @@
  * calling a handler per reply was as much CPU as the targets' own RESTOREs.
  */
 import type net from 'node:net';
-import { once } from 'node:events';
+import { once, type EventEmitter } from 'node:events';
 import type { NodeTarget } from '../types.js';
 import { authCommand, encodeCommand, openRawConnection } from './raw-connection.js';
 
@@ -249,7 +249,7 @@ export class TargetStream {
   async drained(): Promise<void> {
     if (!this.socket.writableNeedDrain || this.closedWith) return;
     // Either way the caller reads the outcome from `failure`.
-    await Promise.race([once(this.socket, 'drain'), once(this.socket, 'close')]).catch(() => undefined);
+    await drainOrClose(this.socket);
   }
 
   /** Flushes, then resolves once every command written was answered, or the stream failed. */
@@ -271,5 +271,21 @@ export class TargetStream {
     const w = this.waiter;
     this.waiter = undefined;
     w?.();
+  }
+}
+
+/**
+ * Resolves on the emitter's first `drain` or `close`, whichever comes first, and takes both
+ * listeners off again: left on, the loser's (and the `error` listener `events.once` adds beside
+ * it) piled up on a restore's target socket, one pair a batch, until Node warned of a leak.
+ */
+export async function drainOrClose(e: EventEmitter): Promise<void> {
+  const ac = new AbortController();
+  try {
+    await Promise.race([once(e, 'drain', { signal: ac.signal }), once(e, 'close', { signal: ac.signal })]);
+  } catch {
+    // An 'error' event: the stream's own handler records it.
+  } finally {
+    ac.abort();
   }
 }
