@@ -78,7 +78,7 @@ describe('serverless autoscaling', { timeout: 330_000 }, () => {
     const open = async () => {
       const { ca } = await writeClientCa(svc);
       const c = new Cluster([{ host: endpoint.Address!, port: endpoint.Port! }], {
-        redisOptions: { tls: { ca, servername: endpoint.Address! } }, dnsLookup: (a, cb) => cb(null, a), enableOfflineQueue: false,
+        redisOptions: { tls: { ca } }, dnsLookup: (a, cb) => cb(null, a), enableOfflineQueue: false,
       });
       c.on('error', () => undefined);
       cleanup.defer(() => c.disconnect());

@@ -185,7 +185,7 @@ describe('serverless caches', { timeout: 120_000 }, () => {
     const cache = await describeCache('js-cache');
     const { ca } = await writeClientCa(svc);
     const client = new Cluster([{ host: cache.Endpoint!.Address!, port: cache.Endpoint!.Port! }], {
-      redisOptions: { tls: { ca, servername: cache.Endpoint!.Address! } }, dnsLookup: (a, cb) => cb(null, a), enableOfflineQueue: false,
+      redisOptions: { tls: { ca } }, dnsLookup: (a, cb) => cb(null, a), enableOfflineQueue: false,
     });
     clusterClient = client;
     cleanup.defer(() => client.disconnect());
@@ -254,7 +254,7 @@ describe('serverless caches', { timeout: 120_000 }, () => {
     const cache = await describeCache('full-cache');
     const { ca } = await writeClientCa(svc);
     const client = new Cluster([{ host: cache.Endpoint!.Address!, port: cache.Endpoint!.Port! }], {
-      redisOptions: { tls: { ca, servername: cache.Endpoint!.Address! } }, dnsLookup: (a, cb) => cb(null, a), enableOfflineQueue: false,
+      redisOptions: { tls: { ca } }, dnsLookup: (a, cb) => cb(null, a), enableOfflineQueue: false,
     });
     cleanup.defer(() => client.disconnect());
     client.on('error', () => undefined);

@@ -103,7 +103,7 @@ export class IamModuleNode {
   }
 
   async raw(): Promise<RawClient> {
-    const socket = tls.connect({ host: this.address, port: TLS_PORT, ca: this.certs.caPem, servername: this.address });
+    const socket = tls.connect({ host: this.address, port: TLS_PORT, ca: this.certs.caPem });
     this.cleanup.defer(() => socket.destroy());
     await new Promise<void>((resolve, reject) => socket.once('secureConnect', resolve).once('error', reject));
     let received = '';

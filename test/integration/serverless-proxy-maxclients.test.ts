@@ -34,7 +34,7 @@ describe('serverless endpoint engine: maxclients', { timeout: 30_000 }, () => {
     }
     // The fourth, on a bare TLS socket: the bytes Redis itself sends past maxclients, then the close.
     const said = await new Promise<string>((resolve, reject) => {
-      const sock = tls.connect({ host: f.host, port: f.port, ca: f.caPem, servername: f.host });
+      const sock = tls.connect({ host: f.host, port: f.port, ca: f.caPem });
       let text = '';
       sock.on('data', (d) => { text += d.toString(); });
       sock.on('error', reject);
