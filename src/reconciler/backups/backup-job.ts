@@ -94,7 +94,8 @@ async function captureShards(d: BackupDeps, spec: SnapshotSpec): Promise<void> {
  * The member to capture once it has every write its primary had a moment ago: a replica is
  * waited for until its replication offset reaches the primary's (so a write acknowledged before
  * CreateSnapshot is in the snapshot), and passed over for the primary when it does not within
- * {@link CATCH_UP_MS}. When the primary cannot be read, the replica is all there is.
+ * {@link CATCH_UP_MS}. When the primary cannot be read (at the start, or by then), the replica is
+ * all there is.
  */
 async function upToDate(d: BackupDeps, spec: SnapshotSpec, shardId: string, member: CacheClusterRecord,
   primary: CacheClusterRecord | undefined): Promise<CacheClusterRecord> {
@@ -106,6 +107,12 @@ async function upToDate(d: BackupDeps, spec: SnapshotSpec, shardId: string, memb
   });
   const waited = Date.now() - t0;
   if (d.stopped?.()) return member; // the checkpoint after this stops the job
+  // A primary gone meanwhile (killed, failed over) leaves its replica the best copy there is.
+  if (r === 'behind' && !(await d.observe(primary).then(() => true, () => false))) {
+    d.logger.warn({ snapshot: spec.name, shard: shardId, replica: member.id, primary: primary.id },
+      `snapshot '${spec.name}': the primary ${primary.id} stopped answering while replica ${member.id} caught up; node group ${shardId} is taken from the replica as it is`);
+    return member;
+  }
   if (r === 'behind') {
     d.logger.warn({ snapshot: spec.name, shard: shardId, replica: member.id, primary: primary.id, waitedMs: waited },
       `snapshot '${spec.name}': replica ${member.id} had not caught up with its primary after ${(waited / 1000).toFixed(1)} s; node group ${shardId} is taken from the primary ${primary.id}`);

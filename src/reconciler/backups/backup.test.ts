@@ -160,6 +160,23 @@ describe('a backup from a replica holds every write its primary had', () => {
     assert.deepEqual(t.io.captured.sort(), [await nodeAt('shop-0001-002'), await nodeAt('shop-0002-001')].sort());
   });
 
+  it('takes the replica as it is when its primary stops answering while it catches up', async () => {
+    t = await backupServices();
+    await seedGroup(t, 'orders');
+    const observe = offsets(() => 10);
+    let primaryReads = 0;
+    await requestSnapshot(t, 'orders', 'orphaned');
+    await drain(new SnapshotController(backupDeps(t, {
+      catchUpMs: 100,
+      observe: async (c) => {
+        if (c.id === 'orders-001' && ++primaryReads > 1) throw new Error('ECONNREFUSED');
+        return observe(c);
+      },
+    })));
+    assert.equal((await snapshot('orphaned'))!.status, 'available');
+    assert.deepEqual(t.io.captured, [await nodeAt('orders-002')], 'not the primary that went away');
+  });
+
   it('takes the replica as it is when the primary cannot be read', async () => {
     t = await backupServices();
     await seedGroup(t, 'orders');
