@@ -112,7 +112,7 @@ export function rangesContain(ranges: SlotRange[], slot: number): boolean {
 }
 
 /** The node that owns `slot` in this view (primaries only; replicas list no slots). */
-export function slotOwner(nodes: ClusterNode[], slot: number): ClusterNode | undefined {
+export function slotOwner(nodes: readonly ClusterNode[], slot: number): ClusterNode | undefined {
   return nodes.find((n) => n.role === 'primary' && rangesContain(n.slots, slot));
 }
 

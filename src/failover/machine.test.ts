@@ -213,4 +213,30 @@ describe('failover machine', () => {
     assert.equal(w.shard.primaryClusterId, 'b');
     assert.match(w.events[0]!, /^Node b-0001 is the primary on record \(Redis Cluster had promoted it, \d+ ms\)$/);
   });
+
+  it('cluster mode: a replica that still sees its dead primary owning slots another primary serves waits for gossip (up to 3 s), then takes over', async () => {
+    const w = world({ pausesItself: true });
+    w.fake.node('a').down = true;
+    const stale = [12, 3, 0];
+    let asked = 0;
+    w.deps.ops = { ...w.deps.ops, staleSlots: async () => { asked++; return stale.shift() ?? 0; } };
+    w.deps.now = () => new Date(STARTED.getTime() + 1000);
+    assert.equal(await step(w), 'advanced', 'b selected');
+    assert.equal(await step(w), 'blocked', '12 stale slots: a takeover now would take them back');
+    assert.equal(await step(w), 'blocked', '3 left');
+    assert.equal(w.fake.count('promote'), 0);
+    assert.deepEqual(await runToEnd(w), ['advanced', 'advanced', 'advanced', 'done']);
+    assert.equal(asked, 3);
+    assert.equal(w.shard.primaryClusterId, 'b');
+    assert.equal(w.fake.count('promote b'), 1);
+
+    // Gossip that never comes does not hold a shard without a primary for long: past 3 s, promoted.
+    const late = world({ pausesItself: true });
+    late.fake.node('a').down = true;
+    late.deps.ops = { ...late.deps.ops, staleSlots: async () => 5 };
+    late.deps.now = () => new Date(STARTED.getTime() + 3000);
+    assert.deepEqual(await runToEnd(late), ['advanced', 'advanced', 'advanced', 'advanced', 'done']);
+    assert.equal(late.shard.primaryClusterId, 'b');
+    assert.equal(late.fake.count('promote b'), 1);
+  });
 });

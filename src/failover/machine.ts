@@ -27,6 +27,12 @@ export interface FailoverDeps {
   catchUpMs?: number;
 }
 
+/**
+ * How long an unplanned cluster-mode promotion waits for the replica to hear of slots its dead
+ * primary gave away (gossip reaches every node within cluster-node-timeout / 2, 2.5 s here).
+ */
+export const STALE_VIEW_WAIT_MS = 3000;
+
 /** CLIENT PAUSE WRITE of a planned failover's old primary (lifted once it is repointed). */
 export const PLANNED_PAUSE_MS = 10_000;
 
@@ -88,7 +94,18 @@ export async function stepFailover(d: FailoverDeps, shard: ShardRecord, members:
           return 'blocked';
         }
       }
-      if ((await d.nodes.observe(to)).role !== 'primary') await d.ops.promote(to, planned);
+      const promoted = (await d.nodes.observe(to)).role === 'primary';
+      if (!promoted && !planned && d.ops.staleSlots && d.now().getTime() - Date.parse(f.startedAt) < STALE_VIEW_WAIT_MS) {
+        // Its primary died just after giving slots away, before this replica heard: taking over
+        // now would take them back from their new owner and delete their keys. Gossip is near.
+        const stale = await d.ops.staleSlots(to).catch(() => 0);
+        if (stale > 0) {
+          d.logger.warn({ resource: d.groupId, shard: d.shardLabel, replica: to.id, slots: stale },
+            'failover waits: the replica still sees its old primary owning slots another primary serves now');
+          return 'blocked';
+        }
+      }
+      if (!promoted) await d.ops.promote(to, planned);
       if ((await d.nodes.observe(to)).role !== 'primary') {
         if (planned && !d.ops.pausesItself) await d.nodes.unpause(from!).catch(() => undefined);
         return 'blocked';

@@ -6,6 +6,7 @@ import type { CacheClusterRecord, NodeGroupRecord, ReplicationGroupRecord } from
 import type { ReconcilerDeps } from './deps.js';
 import { FunctionsSync } from './functions-sync.js';
 import { OrphanMender, repairSplitSlots } from './split-slots.js';
+import { heldTargets, sameOwnership } from './slot-views.js';
 
 /** What one formation pass found; `settled` when the cluster matches the record exactly. */
 export interface FormationResult {
@@ -162,8 +163,13 @@ export class ClusterFormation {
    * (and what is still to move) in `result`.
    */
   private async migrateSlots(p: FormationPass, ownerOf: Map<number, string>, result: FormationResult): Promise<void> {
-    const moves = await this.plannedMoves(p, ownerOf);
-    result.planned = moves.length;
+    const planned = await this.plannedMoves(p, ownerOf);
+    result.planned = planned.length;
+    // Redis 7.0 loses a slot's keys when its old owner's epoch overtakes the new owner's while
+    // some node still sees the old one (slot-views.ts): moves into such a node wait a pass.
+    const held = planned.length ? heldTargets(planned, await this.memberViews(p)) : new Map<string, string>();
+    for (const [id, why] of held) this.d.logger.debug({ resource: p.g.id, node: id, why }, 'slot moves into this node wait');
+    const moves = planned.filter((mv) => !held.has(mv.to));
     const primaries = p.shards.map((ng) => p.clusters.get(ng.primaryClusterId)!);
     const byNodeId = new Map(p.members.map((m) => [p.ids.get(m.id)!, m]));
     const deadline = Date.now() + this.migrationBudgetMs;
@@ -209,7 +215,17 @@ export class ClusterFormation {
     };
     await Promise.all(Array.from({ length: Math.min(MIGRATION_CONCURRENCY, moves.length) }, worker));
     if (failure !== undefined) this.d.logger.warn({ err: failure, resource: p.g.id }, 'slot migration failed; retried on the next pass');
-    result.pendingMoves = moves.length - finished;
+    result.pendingMoves = planned.length - finished;
+  }
+
+  /** Every member's CLUSTER NODES, by its node id (one that does not answer is left out). */
+  private async memberViews({ members, ids }: FormationPass): Promise<Map<string, ClusterNode[]>> {
+    const out = new Map<string, ClusterNode[]>();
+    await Promise.all(members.map(async (m) => {
+      const view = await clusterNodes(this.client(m)).catch(() => undefined);
+      if (view) out.set(ids.get(m.id)!, view);
+    }));
+    return out;
   }
 
   /** The slots to move: those owned by the wrong shard, and those left half-way. */
@@ -263,8 +279,8 @@ export class ClusterFormation {
     }
   }
 
-  /** 7. Every member serves all 16384 slots and sees each shard's primary and replicas as the record says. */
-  private async agreed({ g, shards, members, ids }: FormationPass): Promise<boolean> {
+  /** 7. Every member serves all 16384 slots, names the seed's owner for each, and sees each shard's primary and replicas as the record says. */
+  private async agreed({ g, shards, members, ids, view }: FormationPass): Promise<boolean> {
     const expectedPrimaryOf = new Map<string, string | undefined>();
     for (const ng of shards) {
       const primaryId = ids.get(ng.primaryClusterId)!;
@@ -273,7 +289,11 @@ export class ClusterFormation {
     for (const m of members) {
       const info = await clusterInfo(this.client(m));
       if (info.cluster_state !== 'ok' || Number(info.cluster_slots_ok) !== 16384) return false;
-      const seen = new Map((await clusterNodes(this.client(m))).map((n) => [n.id, n]));
+      const nodes = await clusterNodes(this.client(m));
+      // Every member names the seed's owner for every slot: a node left with an older owner would
+      // send clients back and forth, and turn an epoch bump into lost keys (slot-views.ts).
+      if (!sameOwnership(nodes, view)) return false;
+      const seen = new Map(nodes.map((n) => [n.id, n]));
       for (const [id, primaryId] of expectedPrimaryOf) {
         const n = seen.get(id);
         if (!n || n.handshake) return false;

@@ -48,16 +48,20 @@ export function callFrom(from: string, node: BackingNode, args: string[], login?
 
 /**
  * What a failing serverless test prints about what stands behind the endpoint: every backing
- * node's CLUSTER NODES (asked from the management address), the service's last warnings and
- * resharding lines, and the end of the endpoint engine's log.
+ * node's DBSIZE and CLUSTER NODES (asked from the management address) and Redis's own log lines
+ * about slots, epochs and syncs, the service's last warnings and resharding lines, and the end of the endpoint engine's log.
  */
 export async function backingDiagnostics(dataDir: string, cache: string, serviceLogs: string[], login: Login): Promise<string> {
   const out: string[] = [];
   const from = await managementAddress(dataDir, cache).catch(() => undefined);
   for (const key of (await nodeDirs(dataDir)).filter((k) => k.startsWith(`serverless--${cache}-`))) {
     const node = JSON.parse(await readFile(join(dataDir, 'nodes', key, 'node.json'), 'utf8')) as BackingNode;
-    const nodes = from ? await callFrom(from, node, ['CLUSTER', 'NODES'], login).catch((e: Error) => e.message) : 'no management address';
-    out.push(`${key} (${node.address}:${node.port}):\n${String(nodes)}`);
+    const ask = async (...args: string[]) => from ? String(await callFrom(from, node, args, login).catch((e: Error) => e.message)) : 'no management address';
+    // What it holds, and what Redis itself logged about slots, failovers and syncs (a lost key is
+    // explained there: a flush by a full sync, a dirty slot's keys deleted, a claim taken over).
+    const log = await readFile(join(dataDir, 'nodes', key, 'redis.log'), 'utf8').catch(() => '');
+    const lines = log.split('\n').filter((l) => /slot|epoch|fail|master|replica|sync|configuration|flush|delet/i.test(l)).slice(-40);
+    out.push(`${key} (${node.address}:${node.port}): dbsize ${await ask('DBSIZE')}\n${await ask('CLUSTER', 'NODES')}`, ...lines.map((l) => `  | ${l}`));
   }
   out.push('the service:', ...serviceLogs.filter((l) => /"level":(40|50|60)|slot|reshard/i.test(l)).slice(-60));
   const engineLog = await readFile(join(dataDir, 'serverless', cache, 'proxy.log'), 'utf8').catch(() => '');
