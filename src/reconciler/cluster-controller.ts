@@ -11,6 +11,7 @@ import type { NodeSpec } from '../engine/types.js';
 import { finalSnapshotGate } from './backups/final-snapshot.js';
 import { DEFAULT_SERVERLESS_SCALING } from '../core/index.js';
 import { serverlessNodeParameters } from './serverless/node-parameters.js';
+import { largestUsedMemory, refuseScaleDown } from './scale-down.js';
 
 /**
  * Drives one cache cluster's nodes toward its record, in order, each step safe to repeat:
@@ -121,7 +122,7 @@ export class ClusterController {
         await this.d.events.emit('cache-cluster', c.id, `Finished recovery for cache nodes ${n.id}`);
       }
     }
-    if (answering) await this.applyParameters(c, group);
+    if (answering && (await this.applyParameters(stored, c, group)) === 'refused') return true;
     if (answering) await this.repairDrift(c, group, specs);
     const secured = answering && (await this.applySecurity(c, specs));
     this.setStatus(c, answering, secured);
@@ -179,8 +180,11 @@ export class ClusterController {
     }
   }
 
-  /** Applies changed parameters: CONFIG SET for dynamic ones now; the rest wait for a reboot. */
-  private async applyParameters(c: CacheClusterRecord, group: CacheParameterGroupRecord): Promise<void> {
+  /**
+   * Applies changed parameters: CONFIG SET for dynamic ones now; the rest wait for a reboot. A
+   * node type whose memory the data does not fit is refused instead (scale-down.ts).
+   */
+  private async applyParameters(stored: ClusterView, c: CacheClusterRecord, group: CacheParameterGroupRecord): Promise<'refused' | undefined> {
     const desired = desiredParameters(group);
     if (!c.appliedParameters) {
       // First time seen running: the config file it started with holds the desired values.
@@ -194,6 +198,14 @@ export class ClusterController {
       return;
     }
     const plan = applyPlan(c, group, changed);
+    const maxmemory = plan.pairs.find(([k]) => k === 'maxmemory');
+    if (maxmemory && c.appliedNodeType !== undefined && c.appliedNodeType !== c.cacheNodeType) {
+      const used = await largestUsedMemory(this.d, c);
+      if (used > Number(maxmemory[1])) {
+        await refuseScaleDown(this.d, stored, used, Number(maxmemory[1]));
+        return 'refused';
+      }
+    }
     if (plan.pairs.length > 0) {
       const pairs = Object.fromEntries(plan.pairs);
       await Promise.all(c.nodes.map((n) => configSet(this.d.admin.client(n.address, n.port), pairs)));
