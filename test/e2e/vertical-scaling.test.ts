@@ -9,7 +9,7 @@
 import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  CreateCacheClusterCommand, DescribeCacheClustersCommand, DescribeEventsCommand, ModifyCacheClusterCommand,
+  CreateCacheClusterCommand, DescribeCacheClustersCommand, DescribeEventsCommand, ListAllowedNodeTypeModificationsCommand, ModifyCacheClusterCommand,
 } from '@aws-sdk/client-elasticache';
 import { Redis } from 'ioredis';
 import { useCleanup } from '../helpers/cleanup.js';
@@ -58,6 +58,13 @@ describe('vertical scaling: up live, down only when the data fits', { timeout: 1
     cleanup.defer(() => c.disconnect());
     await fill(c, 80);
 
+    // What the guides run first: the types it may scale to.
+    const allowed = await aws('list-allowed-node-type-modifications', '--replication-group-id', 'vertical');
+    assert.ok(allowed.ScaleUpModifications.includes('cache.t3.medium') && allowed.ScaleUpModifications.includes('cache.r7g.large'), JSON.stringify(allowed));
+    assert.ok(allowed.ScaleDownModifications.includes('cache.t3.micro') && !allowed.ScaleDownModifications.includes('cache.t3.small'), JSON.stringify(allowed));
+    assert.ok(![...allowed.ScaleUpModifications, ...allowed.ScaleDownModifications].some((t: string) => /^cache\.(m3|r3|r6gd)\./.test(t)),
+      'no previous-generation or data-tiering type');
+
     // Up: live on every node, every key kept.
     const up = await aws('modify-replication-group', '--replication-group-id', 'vertical', '--cache-node-type', 'cache.t3.medium', '--apply-immediately');
     assert.equal(up.ReplicationGroup.CacheNodeType, 'cache.t3.medium');
@@ -88,6 +95,21 @@ describe('vertical scaling: up live, down only when the data fits', { timeout: 1
     assert.equal((await describeGroup(svc.client, 'vertical')).CacheNodeType, 'cache.t3.micro');
     assert.equal(await c.dbsize(), 10);
     assert.deepEqual(await c.getBuffer('big:9'), Buffer.alloc(MB, 9));
+  });
+
+  test('list-allowed-node-type-modifications: a cluster by its id; one id or the other, never both; unknown ids', async () => {
+    const solo = await svc.client.send(new ListAllowedNodeTypeModificationsCommand({ CacheClusterId: 'vertical-001' }));
+    // A member of the group above, now the smallest type there is: nothing below it, the same size in another family above.
+    assert.deepEqual(solo.ScaleDownModifications, []);
+    assert.ok(['cache.t3.small', 'cache.t3.medium', 'cache.t4g.micro'].every((t) => solo.ScaleUpModifications!.includes(t)), JSON.stringify(solo));
+    assert.ok(!solo.ScaleUpModifications!.includes('cache.t3.micro'), 'not its own type');
+    await assert.rejects(svc.client.send(new ListAllowedNodeTypeModificationsCommand({ CacheClusterId: 'vertical-001', ReplicationGroupId: 'vertical' })),
+      (e: any) => /^InvalidParameterCombination/.test(e.name) && e.$metadata.httpStatusCode === 400);
+    await assert.rejects(svc.client.send(new ListAllowedNodeTypeModificationsCommand({})), (e: any) => /^InvalidParameterCombination/.test(e.name));
+    await assert.rejects(svc.client.send(new ListAllowedNodeTypeModificationsCommand({ ReplicationGroupId: 'nope' })),
+      (e: any) => e.name === 'ReplicationGroupNotFoundFault' && e.$metadata.httpStatusCode === 404);
+    await assert.rejects(svc.client.send(new ListAllowedNodeTypeModificationsCommand({ CacheClusterId: 'nope' })),
+      (e: any) => /^CacheClusterNotFound/.test(e.name) && e.$metadata.httpStatusCode === 404);
   });
 
   test('a cache cluster of its own (the JS SDK): the same refusal', async () => {

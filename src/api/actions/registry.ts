@@ -17,13 +17,14 @@ import ModifyReplicationGroup from './ModifyReplicationGroup.js';
 import RebootCacheCluster from './RebootCacheCluster.js';
 import TestFailover from './TestFailover.js';
 import ModifyReplicationGroupShardConfiguration from './ModifyReplicationGroupShardConfiguration.js';
+import ListAllowedNodeTypeModifications from './ListAllowedNodeTypeModifications.js';
 
 /** Every implemented action. An action of the model missing here answers "not implemented yet". */
 export const ALL_ACTIONS: ActionFactory[] = [
   ...settingsActions, ...replicaActions, ...rbacActions, ...snapshotActions, ...serverlessActions,
   CreateReplicationGroup, DescribeReplicationGroups, ModifyReplicationGroup, DeleteReplicationGroup,
   CreateCacheCluster, DescribeCacheClusters, ModifyCacheCluster, DeleteCacheCluster, RebootCacheCluster,
-  TestFailover, ModifyReplicationGroupShardConfiguration,
+  TestFailover, ModifyReplicationGroupShardConfiguration, ListAllowedNodeTypeModifications,
 ];
 
 export function buildRegistry(svc: Services): ActionRegistry {

@@ -38,3 +38,8 @@ test('a point-in-time restore names its source group (a tag); the restore window
   }, scope), [arn('replicationgroup', 'back'), arn('replicationgroup', 'orders')]);
   assert.deepEqual(elasticacheResources('DescribePointInTimeRestoreWindows', { ReplicationGroupId: 'orders' }, scope), [arn('replicationgroup', 'orders')]);
 });
+
+test('ListAllowedNodeTypeModifications acts on the cluster or the replication group it names', () => {
+  assert.deepEqual(elasticacheResources('ListAllowedNodeTypeModifications', { CacheClusterId: 'C1' }, scope), [arn('cluster', 'c1')]);
+  assert.deepEqual(elasticacheResources('ListAllowedNodeTypeModifications', { ReplicationGroupId: 'RG' }, scope), [arn('replicationgroup', 'rg')]);
+});

@@ -63,6 +63,9 @@ export function elasticacheResources(action: string, input: unknown, scope: ArnS
     if (typeof id === 'string' && id !== '') primary = arn(type, id);
     break;
   }
+  // ListAllowedNodeTypeModifications names a cluster or a replication group.
+  const group = fields.ReplicationGroupId;
+  if (action === 'ListAllowedNodeTypeModifications' && typeof group === 'string' && group !== '') primary = arn('replicationgroup', group);
   const out = [primary];
   // A point-in-time restore reads another group's data: that group (named by a tag) must be allowed too.
   if (action === 'CreateReplicationGroup' && Array.isArray(fields.Tags)) {
