@@ -4,6 +4,7 @@
  * Every process is tracked by the Cleanup, so a failing test leaves nothing running.
  */
 import { execFile } from 'node:child_process';
+import calculateSlot from 'cluster-key-slot';
 import { Cluster, type Redis } from 'ioredis';
 import { AdminPool } from '../../src/engine/admin.js';
 import { addSlotsRange, clusterInfo, clusterMyself, clusterNodes, failover, meet, myId, replicate } from '../../src/engine/cluster-admin.js';
@@ -201,4 +202,15 @@ export function redisCliCheck(node: { address: string; port: number }): Promise<
       resolve({ code, output: `${stdout}${stderr}` });
     });
   });
+}
+
+/** One key name for each of the 16,384 slots (`k<n>`, the first that hashes there), by slot. */
+export function keyPerSlot(): string[] {
+  const keys: string[] = new Array(16384);
+  let left = 16384;
+  for (let i = 0; left > 0; i++) {
+    const s = calculateSlot(`k${i}`);
+    if (keys[s] === undefined) { keys[s] = `k${i}`; left--; }
+  }
+  return keys;
 }

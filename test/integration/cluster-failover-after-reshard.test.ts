@@ -8,7 +8,6 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import calculateSlot from 'cluster-key-slot';
 import { clusterNodes } from '../../src/engine/cluster-admin.js';
 import { ClusterFormation, type FormationResult } from '../../src/reconciler/cluster-formation.js';
 import type { ReconcilerDeps } from '../../src/reconciler/deps.js';
@@ -16,20 +15,10 @@ import { ownership } from '../../src/reconciler/slot-views.js';
 import type { CacheClusterRecord, ReplicationGroupRecord } from '../../src/store/index.js';
 import { waitFor } from '../../src/util/wait.js';
 import { useCleanup } from '../helpers/cleanup.js';
-import { TestCluster, type TestNode } from '../helpers/redis-cluster.js';
+import { TestCluster, keyPerSlot, type TestNode } from '../helpers/redis-cluster.js';
 
 const cleanup = useCleanup();
 const GROUP = 'killed';
-
-function keyPerSlot(): string[] {
-  const keys: string[] = new Array(16384);
-  let left = 16384;
-  for (let i = 0; left > 0; i++) {
-    const s = calculateSlot(`k${i}`);
-    if (keys[s] === undefined) { keys[s] = `k${i}`; left--; }
-  }
-  return keys;
-}
 
 describe('a new shard\'s primary killed as the reshard settles (real nodes)', { timeout: 120_000 }, () => {
   it('its replica takes over with every slot, and every key is still there once settled again', async () => {

@@ -9,29 +9,16 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import calculateSlot from 'cluster-key-slot';
 import { clusterNodes } from '../../src/engine/cluster-admin.js';
 import { ClusterFormation, type FormationResult } from '../../src/reconciler/cluster-formation.js';
 import type { ReconcilerDeps } from '../../src/reconciler/deps.js';
 import { ownership } from '../../src/reconciler/slot-views.js';
 import type { CacheClusterRecord, ReplicationGroupRecord } from '../../src/store/index.js';
 import { useCleanup } from '../helpers/cleanup.js';
-import { TestCluster, type TestNode } from '../helpers/redis-cluster.js';
+import { TestCluster, keyPerSlot, type TestNode } from '../helpers/redis-cluster.js';
 
 const cleanup = useCleanup();
 const GROUP = 'epochs';
-
-/** One key name for each of the 16,384 slots. */
-function keyPerSlot(): string[] {
-  const keys: string[] = new Array(16384);
-  let left = 16384;
-  for (let i = 0; left > 0; i++) {
-    const k = `k${i}`;
-    const s = calculateSlot(k);
-    if (keys[s] === undefined) { keys[s] = k; left--; }
-  }
-  return keys;
-}
 
 describe('resharding 2 → 3 shards keeps every key (real nodes, Redis 7.0 epochs)', { timeout: 120_000 }, () => {
   it('a node that both gives and takes slots takes them only once every node sees what it gave', async () => {
