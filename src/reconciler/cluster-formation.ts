@@ -6,7 +6,7 @@ import type { CacheClusterRecord, NodeGroupRecord, ReplicationGroupRecord } from
 import type { ReconcilerDeps } from './deps.js';
 import { FunctionsSync } from './functions-sync.js';
 import { OrphanMender, repairSplitSlots } from './split-slots.js';
-import { heldTargets, sameOwnership } from './slot-views.js';
+import { giveFreshEpochs, heldTargets, sameOwnership } from './slot-views.js';
 
 /** What one formation pass found; `settled` when the cluster matches the record exactly. */
 export interface FormationResult {
@@ -121,6 +121,7 @@ export class ClusterFormation {
    */
   private async meetAll({ g, members, ids, view, known }: FormationPass): Promise<boolean> {
     const strangers = members.filter((m) => !known.has(ids.get(m.id)!));
+    if (strangers.length) await giveFreshEpochs(members.map((m) => this.client(m)), view);
     for (const m of strangers) {
       for (const other of members) {
         if (other !== m) await meet(this.client(m), nodeOf(other).address, nodeOf(other).port).catch(() => undefined);

@@ -17,9 +17,13 @@
  * So formation never moves a slot into a node that is itself the source of a pending move, nor
  * into one some member still sees as owner of a slot it gave away (`heldTargets`); a cluster
  * counts as settled only once every member sees every slot where the seed does (`sameOwnership`);
- * and an unplanned failover waits a moment for a replica that still sees its dead primary owning
- * slots it gave away (failover/machine.ts, `staleSlots`): TAKEOVER would claim them back.
+ * an unplanned failover waits a moment for a replica that still sees its dead primary owning
+ * slots it gave away (failover/machine.ts, `staleSlots`): TAKEOVER would claim them back; and a
+ * new node takes an epoch of its own before it meets anyone (`giveFreshEpochs`), so that no
+ * epoch collision between nodes moves an old owner's epoch up.
  */
+import type { Redis } from 'ioredis';
+import { clusterInfo } from '../engine/cluster-admin.js';
 import type { ClusterNode, SlotRange } from '../engine/cluster-nodes.js';
 import { normalizeRanges, rangesContain, slotOwner } from '../engine/cluster-nodes.js';
 
@@ -88,4 +92,23 @@ export function heldTargets(moves: readonly PlannedMove[], views: ReadonlyMap<st
 /** Slot ranges as a short text ("0-5460,5462"). */
 export function rangesText(ranges: readonly SlotRange[]): string {
   return normalizeRanges([...ranges]).map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(',');
+}
+
+/**
+ * A node that knows no other node yet, at config epoch 0, gets an epoch of its own before it meets
+ * anyone (CLUSTER SET-CONFIG-EPOCH, as redis-cli --cluster create does): above every epoch the
+ * cluster has used (`view`, and each node's current epoch), one each. Left at 0, new nodes settle
+ * their epochs by colliding, and a collision can give an existing primary a new, highest epoch in
+ * the middle of a reshard: the epoch bump of a node that gave slots away, described above.
+ */
+export async function giveFreshEpochs(nodes: readonly Redis[], view: readonly ClusterNode[]): Promise<number> {
+  const infos = await Promise.all(nodes.map(async (client) => ({ client, info: await clusterInfo(client).catch(() => undefined) })));
+  let next = Math.max(0, ...view.map((n) => n.configEpoch), ...infos.map(({ info }) => Number(info?.cluster_current_epoch ?? 0)));
+  let given = 0;
+  for (const { client, info } of infos) {
+    if (info?.cluster_known_nodes !== '1' || info.cluster_my_epoch !== '0') continue;
+    // Refused once it has met someone (a MEET of an earlier pass under way): collisions settle it then.
+    if (await client.call('CLUSTER', 'SET-CONFIG-EPOCH', String(++next)).then(() => true, () => false)) given++;
+  }
+  return given;
 }

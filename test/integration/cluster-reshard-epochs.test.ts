@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { clusterNodes } from '../../src/engine/cluster-admin.js';
+import { clusterInfo, clusterNodes } from '../../src/engine/cluster-admin.js';
 import { ClusterFormation, type FormationResult } from '../../src/reconciler/cluster-formation.js';
 import type { ReconcilerDeps } from '../../src/reconciler/deps.js';
 import { ownership } from '../../src/reconciler/slot-views.js';
@@ -82,5 +82,28 @@ describe('resharding 2 → 3 shards keeps every key (real nodes, Redis 7.0 epoch
     }
     assert.deepEqual(missing.slice(0, 20), [], `${missing.length} slots lost their key`);
     assert.ok(logs.some((l) => /slot moves into this node wait/.test(l) && l.includes(p2.id)), 'shard 0002 took slots only after giving its own');
+  });
+
+  it('nodes formed from scratch take their config epochs before they meet anyone: one each, in member order, none settled by collision', async () => {
+    const tc = await TestCluster.create(cleanup, 'cachefleet-fresh-');
+    const nodes = await tc.startNodes(4);
+    const [p1, r1, p2, r2] = nodes as [TestNode, TestNode, TestNode, TestNode];
+    const id = (shard: string, n: number) => `fresh-${shard}-00${n}`;
+    const placed: [string, TestNode][] = [[id('0001', 1), p1], [id('0001', 2), r1], [id('0002', 1), p2], [id('0002', 2), r2]];
+    const clusters = new Map(placed.map(([cid, n]) => [cid, { id: cid, nodes: [{ address: n.address, port: n.port, observed: { runId: String(n.pid), linkUp: true } }] } as unknown as CacheClusterRecord]));
+    const shard = (ng: string, slots: string) => ({ id: ng, slots, primaryClusterId: id(ng, 1), memberClusters: [id(ng, 1), id(ng, 2)] });
+    const group = {
+      id: 'fresh', status: 'creating', clusterEnabled: true, memberClusters: placed.map(([cid]) => cid),
+      nodeGroups: [shard('0001', '0-8191'), shard('0002', '8192-16383')],
+    } as unknown as ReplicationGroupRecord;
+    const formation = new ClusterFormation({ admin: tc.pool, logger: { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} } } as unknown as ReconcilerDeps, 500);
+    const deadline = Date.now() + 30_000;
+    while (!(await formation.step(group, clusters)).settled) assert.ok(Date.now() < deadline, 'formation did not settle');
+    const epochs = async (n: TestNode) => Number((await clusterInfo(n.client)).cluster_my_epoch);
+    // Each its own, in member order: p1 1, r1 2, p2 3, r2 4 (a replica reports its primary's).
+    assert.deepEqual(await Promise.all(nodes.map(epochs)), [1, 1, 3, 3]);
+    const view = await clusterNodes(r2.client);
+    assert.equal(view.find((n) => n.id === p1.id)!.configEpoch, 1);
+    assert.equal(view.find((n) => n.id === p2.id)!.configEpoch, 3);
   });
 });
