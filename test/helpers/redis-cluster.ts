@@ -4,6 +4,7 @@
  * Every process is tracked by the Cleanup, so a failing test leaves nothing running.
  */
 import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import calculateSlot from 'cluster-key-slot';
 import { Cluster, type Redis } from 'ioredis';
 import { AdminPool } from '../../src/engine/admin.js';
@@ -80,7 +81,11 @@ export class TestCluster {
     const st = await this.provider.ensureRunning(node.spec);
     node.pid = st.pid;
     this.cleanup.trackPid(st.pid, this.provider.paths(node.spec.key).conf);
-    await waitFor(() => this.pool.ready(node.address, node.port), { timeoutMs: 5000, what: `${node.address} ready` });
+    await waitFor(() => this.pool.ready(node.address, node.port), { timeoutMs: 5000, what: `${node.address} ready` }).catch(async (e: Error) => {
+      // Why it never answered, in Redis's own words (a refused nodes.conf, a port in use, …).
+      const log = await readFile(this.provider.paths(node.spec.key).log, 'utf8').catch(() => '');
+      throw new Error(`${e.message}; pid ${st.pid}, alive: ${isAlive(st.pid)}; the end of its log:\n${log.split('\n').slice(-15).join('\n')}`, { cause: e });
+    });
     node.id = await myId(node.client);
   }
 
@@ -88,6 +93,9 @@ export class TestCluster {
   async kill(node: TestNode): Promise<void> {
     if (node.pid !== undefined) await killVerified(node.pid, this.provider.paths(node.spec.key).conf);
     node.pid = undefined;
+    // Until Node has reaped its child (a moment after the process is a zombie), the provider still
+    // counts it running, and a start() at once would return the dead pid instead of starting one.
+    await waitFor(async () => !(await this.provider.status(node.spec.key)).running, { timeoutMs: 5000, what: `${node.address} seen stopped` });
   }
 
   /**
@@ -213,4 +221,9 @@ export function keyPerSlot(): string[] {
     if (keys[s] === undefined) { keys[s] = `k${i}`; left--; }
   }
   return keys;
+}
+
+function isAlive(pid: number | undefined): boolean {
+  if (pid === undefined) return false;
+  try { process.kill(pid, 0); return true; } catch { return false; }
 }
