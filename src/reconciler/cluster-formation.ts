@@ -6,7 +6,7 @@ import type { CacheClusterRecord, NodeGroupRecord, ReplicationGroupRecord } from
 import type { ReconcilerDeps } from './deps.js';
 import { FunctionsSync } from './functions-sync.js';
 import { OrphanMender, repairSplitSlots } from './split-slots.js';
-import { giveFreshEpochs, heldTargets, sameOwnership } from './slot-views.js';
+import { giveFreshEpochs, heldTargets, ownership, type PlannedMove } from './slot-views.js';
 
 /** What one formation pass found; `settled` when the cluster matches the record exactly. */
 export interface FormationResult {
@@ -35,9 +35,9 @@ interface FormationPass {
   /** CLUSTER NODES as the seed (shard 0001's primary) sees it, and its entries outside the handshake by node id. */
   view: ClusterNode[];
   known: Map<string, ClusterNode>;
+  /** Every member's CLUSTER NODES by node id, once a step of this pass has read them (meetAll, while resharding). */
+  views?: Map<string, ClusterNode[]>;
 }
-
-interface SlotMove { slot: number; from: string; to: string }
 
 const nodeOf = (c: CacheClusterRecord) => c.nodes[0]!;
 /**
@@ -119,7 +119,8 @@ export class ClusterFormation {
    * member itself: waiting for gossip to spread it costs seconds. True once every member knows
    * every other one (the next steps may run).
    */
-  private async meetAll({ g, members, ids, view, known }: FormationPass): Promise<boolean> {
+  private async meetAll(p: FormationPass): Promise<boolean> {
+    const { g, members, ids, view, known } = p;
     const strangers = members.filter((m) => !known.has(ids.get(m.id)!));
     if (strangers.length) await giveFreshEpochs(members.map((m) => this.client(m)), view);
     for (const m of strangers) {
@@ -132,10 +133,14 @@ export class ClusterFormation {
     // counts handshakes, so it is no signal). Once available, the seed's view is enough.
     if (g.status !== 'available' || g.resharding) {
       const memberIds = [...ids.values()];
+      const views = new Map<string, ClusterNode[]>();
       for (const m of members) {
-        const seen = new Map((await clusterNodes(this.client(m))).map((n) => [n.id, n]));
+        const nodes = await clusterNodes(this.client(m));
+        const seen = new Map(nodes.map((n) => [n.id, n]));
         if (memberIds.some((id) => !seen.has(id) || seen.get(id)!.handshake)) return false;
+        views.set(ids.get(m.id)!, nodes);
       }
+      p.views = views;
     }
     return true;
   }
@@ -219,8 +224,9 @@ export class ClusterFormation {
     result.pendingMoves = planned.length - finished;
   }
 
-  /** Every member's CLUSTER NODES, by its node id (one that does not answer is left out). */
-  private async memberViews({ members, ids }: FormationPass): Promise<Map<string, ClusterNode[]>> {
+  /** Every member's CLUSTER NODES, by its node id (one that does not answer is left out); read once a pass. */
+  private async memberViews({ members, ids, views }: FormationPass): Promise<Map<string, ClusterNode[]>> {
+    if (views) return views;
     const out = new Map<string, ClusterNode[]>();
     await Promise.all(members.map(async (m) => {
       const view = await clusterNodes(this.client(m)).catch(() => undefined);
@@ -230,12 +236,12 @@ export class ClusterFormation {
   }
 
   /** The slots to move: those owned by the wrong shard, and those left half-way. */
-  private async plannedMoves({ shards, clusters, ids }: FormationPass, ownerOf: Map<number, string>): Promise<SlotMove[]> {
+  private async plannedMoves({ shards, clusters, ids }: FormationPass, ownerOf: Map<number, string>): Promise<PlannedMove[]> {
     const wantedBy = new Map<number, string>();
     for (const ng of shards) for (const [a, b] of parseSlots(ng.slots)) for (let s = a; s <= b; s++) wantedBy.set(s, ng.id);
     const primaryIdOf = new Map(shards.map((ng) => [ng.id, ids.get(ng.primaryClusterId)!]));
     const shardOfNode = new Map(shards.map((ng) => [ids.get(ng.primaryClusterId)!, ng.id]));
-    const moves: SlotMove[] = [];
+    const moves: PlannedMove[] = [];
     for (const [slot, owner] of ownerOf) {
       const want = wantedBy.get(slot);
       if (want && shardOfNode.get(owner) !== want) moves.push({ slot, from: owner, to: primaryIdOf.get(want)! });
@@ -287,13 +293,14 @@ export class ClusterFormation {
       const primaryId = ids.get(ng.primaryClusterId)!;
       for (const id of ng.memberClusters) expectedPrimaryOf.set(ids.get(id)!, id === ng.primaryClusterId ? undefined : primaryId);
     }
+    const owners = ownership(view);
     for (const m of members) {
       const info = await clusterInfo(this.client(m));
       if (info.cluster_state !== 'ok' || Number(info.cluster_slots_ok) !== 16384) return false;
       const nodes = await clusterNodes(this.client(m));
       // Every member names the seed's owner for every slot: a node left with an older owner would
       // send clients back and forth, and turn an epoch bump into lost keys (slot-views.ts).
-      if (!sameOwnership(nodes, view)) return false;
+      if (ownership(nodes) !== owners) return false;
       const seen = new Map(nodes.map((n) => [n.id, n]));
       for (const [id, primaryId] of expectedPrimaryOf) {
         const n = seen.get(id);

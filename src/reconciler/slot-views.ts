@@ -16,7 +16,7 @@
  *
  * So formation never moves a slot into a node that is itself the source of a pending move, nor
  * into one some member still sees as owner of a slot it gave away (`heldTargets`); a cluster
- * counts as settled only once every member sees every slot where the seed does (`sameOwnership`);
+ * counts as settled only once every member sees every slot where the seed does (`ownership`);
  * an unplanned failover waits a moment for a replica that still sees its dead primary owning
  * slots it gave away (failover/machine.ts, `staleSlots`): TAKEOVER would claim them back; and a
  * new node takes an epoch of its own before it meets anyone (`giveFreshEpochs`), so that no
@@ -27,18 +27,13 @@ import { clusterInfo } from '../engine/cluster-admin.js';
 import type { ClusterNode, SlotRange } from '../engine/cluster-nodes.js';
 import { normalizeRanges, rangesContain, slotOwner } from '../engine/cluster-nodes.js';
 
-/** Who owns what in one node's view, as a comparable string (primaries with slots, by id). */
+/** Who owns what in one node's view, as a comparable string (primaries with slots, by id): two views agree when theirs are equal. */
 export function ownership(view: readonly ClusterNode[]): string {
   return view
     .filter((n) => n.role === 'primary' && n.slots.length > 0)
     .map((n) => `${n.id}:${rangesText(n.slots)}`)
     .sort()
     .join(' ');
-}
-
-/** Whether two views name the same owner for every slot. */
-export function sameOwnership(a: readonly ClusterNode[], b: readonly ClusterNode[]): boolean {
-  return ownership(a) === ownership(b);
 }
 
 /**
