@@ -27,6 +27,13 @@ export interface NodeSpec {
    * asked for certificates. Absolute paths of its certificate, key and the CA certificate.
    */
   tls?: { certFile: string; keyFile: string; caFile: string; mode?: 'preferred' | 'required' };
+  /**
+   * Cluster mode: the node is not its shard's primary. Whenever the provider starts its process
+   * (it was not running), the node starts without the hash slots its cluster state file says it
+   * serves, so that a primary that died and was replaced never takes a slot back from the replica
+   * promoted in its place (see cluster-config-file.ts). A replica claims none anyway.
+   */
+  dropSlotClaims?: boolean;
 }
 
 export interface NodeProcessStatus {

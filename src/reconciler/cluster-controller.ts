@@ -39,9 +39,11 @@ export class ClusterController {
 
   /**
    * `mayRestart` false: a dead process of this cluster must not be restarted in place yet (it is
-   * a failed primary the group controller is replacing through failover).
+   * a failed primary the group controller is replacing through failover). `notPrimary`: a
+   * cluster-mode member that is not its shard's primary; a process of it that has to be started
+   * again starts without the slots its nodes.conf claims (engine/cluster-config-file.ts).
    */
-  async reconcile(stored: ClusterView, replicaOf: Target | undefined, mayRestart = true): Promise<boolean> {
+  async reconcile(stored: ClusterView, replicaOf: Target | undefined, mayRestart = true, notPrimary = false): Promise<boolean> {
     const c: CacheClusterRecord = structuredClone(stored.doc);
     if (c.deleteRequested) return this.delete(stored);
 
@@ -70,6 +72,7 @@ export class ClusterController {
       let pid: number | undefined;
       try {
         const spec = nodeSpec(c, n, group, this.d.engines, replicaOf, await this.security?.nodeSecurity(c, n, key));
+        if (notPrimary && spec.config['cluster-enabled'] === 'yes') spec.dropSlotClaims = true;
         specs.set(n.id, spec);
         if (reboot.has(n.id)) {
           await this.persistBeforeRestart(n);

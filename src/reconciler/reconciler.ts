@@ -146,23 +146,24 @@ export class Reconciler {
       const g = gStored?.doc;
       const source = g && !g.clusterEnabled ? this.groupsCtl.replicationSource(g, stored.doc, clusterMap) : undefined;
       const mayRestart = !g ? true : g.clusterEnabled ? this.shardedCtl.mayRestart(g, stored.doc) : this.groupsCtl.mayRestart(g, stored.doc);
+      const notPrimary = !!g && this.shardedCtl.notPrimary(g, stored.doc);
       const fingerprint = this.settled.fingerprint([
-        stored.version, stored.statusVersion, gStored?.version, gStored?.statusVersion, parameterGroupVersions.get(stored.doc.cacheParameterGroupName), mayRestart,
+        stored.version, stored.statusVersion, gStored?.version, gStored?.statusVersion, parameterGroupVersions.get(stored.doc.cacheParameterGroupName), mayRestart, notPrimary,
         source && `${source.address}:${source.port}`,
         ...stored.doc.nodes.map((n) => this.d.monitor?.health(nodeKey(stored.id, n.id)).health),
       ]);
       // A group at work (failover, a member suspected) acts on its nodes without changing their
       // records (REPLICAOF): its members are observed every pass until it has settled again.
       const owed = gStored && !this.groupSettled(gStored.doc, clusterMap) ? 'changed' : this.settled.check(stored.id, fingerprint);
-      if (owed !== 'skip') (owed === 'changed' ? changed : periodic).push({ stored, source, mayRestart, fingerprint });
+      if (owed !== 'skip') (owed === 'changed' ? changed : periodic).push({ stored, source, mayRestart, notPrimary, fingerprint });
     }
     // While something changes (a failover, a create), settled clusters' periodic observations
     // wait, but for one round of them, so that they never make a pass that acts slow.
     const limit = this.timing.clusterConcurrency ?? 16;
     const work = changed.length > 0 ? [...changed, ...periodic.slice(0, limit)] : periodic;
     reconciled = work.length;
-    await forEachLimit(work, limit, async ({ stored, source, mayRestart, fingerprint }) => {
-      const step = await this.guard(stored.id, () => this.clustersCtl.reconcile(stored, source, mayRestart));
+    await forEachLimit(work, limit, async ({ stored, source, mayRestart, notPrimary, fingerprint }) => {
+      const step = await this.guard(stored.id, () => this.clustersCtl.reconcile(stored, source, mayRestart, notPrimary));
       converging = step || converging;
       this.settled.reconciled(stored.id, fingerprint, !step && isSettled(stored.doc));
     });
@@ -241,6 +242,7 @@ interface ClusterWork {
   stored: ClusterView;
   source: Target | undefined;
   mayRestart: boolean;
+  notPrimary: boolean;
   fingerprint: string;
 }
 

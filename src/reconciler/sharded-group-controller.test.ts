@@ -290,3 +290,22 @@ describe('a restore restarting the shards\' primaries on their snapshot files (R
     await store.close();
   });
 });
+
+describe('which members start again without their slots (notPrimary)', () => {
+  it('a replica and a primary failed over while it was down do; the shard\'s primary and a member of a group without cluster mode do not', async () => {
+    const store = new SqliteStore(dbPath());
+    await seedGroup(store, 'n', ['0001', '0002'], []);
+    const d = deps(store);
+    const ctl = controller(d);
+    const g = (await getGroup(store, 'n'))!.doc;
+    const clusters = new Map((await listClusters(store)).map((r) => [r.id, r.doc]));
+    const ids = ['n-0001-001', 'n-0001-002', 'n-0002-001', 'n-0002-002'];
+    assert.deepEqual(ids.map((id) => ctl.notPrimary(g, clusters.get(id)!)), [false, true, false, true]);
+    // The failover promoted 0001's replica: its old primary, restarted, must not claim the shard's slots.
+    const failedOver = structuredClone(g);
+    failedOver.nodeGroups![0]!.primaryClusterId = 'n-0001-002';
+    assert.deepEqual(ids.map((id) => ctl.notPrimary(failedOver, clusters.get(id)!)), [true, false, false, true]);
+    assert.equal(ctl.notPrimary({ ...g, clusterEnabled: false }, clusters.get('n-0001-002')!), false, 'no slots without cluster mode');
+    await store.close();
+  });
+});

@@ -42,6 +42,16 @@ export class ShardedGroupController {
   }
 
   /**
+   * A member its shard does not have as primary (a replica, or a primary failed over while it
+   * was down): a process of it started again comes back without the slots its nodes.conf claims
+   * (engine/cluster-config-file.ts).
+   */
+  notPrimary(g: ReplicationGroupRecord, c: CacheClusterRecord): boolean {
+    const shard = g.clusterEnabled ? this.shardOf(g, c) : undefined;
+    return !!shard && shard.primaryClusterId !== c.id;
+  }
+
+  /**
    * See GroupController.mayRestart; failover is always automatic in cluster mode. A primary a
    * restore restarts on its data is the restore's to start again (it was stopped on purpose).
    */

@@ -130,6 +130,9 @@ test('kill -9 of shard 0002\'s primary: 0002 fails over alone, 0001 and 0003 ans
     .catch(async (e) => { throw new Error(`${(e as Error).message}\n${(await clusterNodesAt(members.get(replica)!)).map((n) => n.line).join('\n')}`); });
   const restarted = await nodePid(old);
   assert.notEqual(restarted, pid, `${old} runs as a new process`);
+  // Its nodes.conf still claimed 0002's slots: it came back without them (cluster-config-file.ts).
+  assert.ok(svc.logs.some((l) => l.includes(old) && l.includes('starting without the hash slots its nodes.conf claimed')),
+    `the service started ${old} without its old slots`);
   assert.ok(await isRedisServer(restarted), `${old} (pid ${restarted}) runs`);
   const after = await describeGroup(svc.client, GROUP);
   assert.equal(after.Status, 'available');
