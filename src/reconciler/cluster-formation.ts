@@ -267,7 +267,10 @@ export class ClusterFormation {
         const m = clusters.get(id)!;
         const entry = known.get(ids.get(id)!);
         if (entry?.role !== 'replica' || entry.primaryId !== primaryId) {
-          await replicate(this.client(m), primaryId);
+          // The seed may not have heard yet: a replica that already follows its primary in its
+          // own view is not told again (each CLUSTER REPLICATE drops and reopens its link).
+          const me = await clusterMyself(this.client(m)).catch(() => undefined);
+          if (me?.role !== 'replica' || me.primaryId !== primaryId) await replicate(this.client(m), primaryId);
           replicasOk = false;
         } else if (!nodeOf(m).observed?.linkUp) {
           replicasOk = false;

@@ -86,6 +86,10 @@ describe('a new shard\'s primary killed as the reshard settles (real nodes)', { 
       ((await get.exec()) ?? []).forEach(([, v], i) => { if (v !== String(lo + i)) missing.push(lo + i); });
     }
     assert.deepEqual(missing.slice(0, 20), [], `${missing.length} slots lost their key`);
+    // Formation tells a replica to follow its primary once: each CLUSTER REPLICATE drops and reopens
+    // its replication link, and it was sent again on every pass until the seed had heard (25 to 44 times).
+    const told = Number(/cmdstat_cluster\|replicate:calls=(\d+)/.exec(await r2.client.info('commandstats'))?.[1] ?? 0);
+    assert.equal(told, 1, 'CLUSTER REPLICATE sent to the new shard\'s replica');
   });
 
   it('a node started with dropSlotClaims comes back serving no slot; one started without keeps its slots', async () => {

@@ -34,17 +34,22 @@ function tagsIn(lo: number, hi: number, n: number, prefix: string): { tag: strin
   return out;
 }
 
-/** Clients writing then reading back their own keys until stopped; every error is kept. */
+/** Clients writing then reading back their own keys (none shared) until stopped; every error is kept. */
 function trafficLoop(keys: string[], opts: { writes: boolean }) {
   let stop = false;
   const errors: string[] = [];
   let ops = 0;
   let maxPauseMs = 0;
   const last = new Map<string, string>();
-  const loops = Array.from({ length: 4 }, async (_, w) => {
+  const workers = 4;
+  // Each worker has keys of its own (index ≡ w mod 4): two workers writing the same key would read
+  // each other's value. With a shared key list they did, once a pause lined them up on one key.
+  assert.equal(keys.length % workers, 0, 'as many keys for each worker');
+  const loops = Array.from({ length: workers }, async (_, w) => {
     let i = w;
     while (!stop) {
-      const k = keys[i++ % keys.length]!;
+      const k = keys[i % keys.length]!;
+      i += workers;
       const t = performance.now();
       try {
         if (opts.writes) {
