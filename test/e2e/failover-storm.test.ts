@@ -38,6 +38,15 @@ async function watchDescribe(id: string, until: () => boolean): Promise<{ at: nu
   return seen;
 }
 
+/** A service log line (pino JSON) written at `at` - 200 ms or later. */
+function sinceKill(line: string, at: number): boolean {
+  try {
+    return ((JSON.parse(line) as { time?: number }).time ?? 0) >= at - 200;
+  } catch {
+    return false;
+  }
+}
+
 test('ten primary kills in a row, each once the group is whole: writes resume within 1 s every time, never READONLY', async () => {
   let g = await createGroup(svc.client, { ReplicationGroupId: 'storm', ...HA });
   const { host, port } = endpoint(g, 'PrimaryEndpoint');
@@ -62,6 +71,9 @@ test('ten primary kills in a row, each once the group is whole: writes resume wi
       // Until the monitor has seen the kill (a few pings), describe may still show the old state;
       // after that, never `available` with the dead primary.
       const stale = samples.filter((s) => s.status === 'available' && s.primary === old && s.at - killedAt > 1000);
+      // Seen once in CI (kill 6 of 10: failed over 1.08 s after the kill, as if only the 1 s idle
+      // ping had found it): what the service did from the kill on says why, next time.
+      if (stale.length) console.log(`kill ${kill} at ${killedAt}; the service's log since:\n${svc.logs.filter((l) => sinceKill(l, killedAt)).join('\n')}`);
       assert.deepEqual(stale, [], `kill ${kill}: available with the dead primary`);
     }
   } finally {
