@@ -18,6 +18,15 @@
  * master with no slots, learns the shard's real owner from the cluster bus, and formation makes it
  * a replica of it (CLUSTER REPLICATE).
  */
+import { readText, writeFileAtomic } from './node-files.js';
+
+/** Rewrites the state file at `file` without the node's own slots; true when it claimed any. */
+export async function dropOwnSlotClaims(file: string, owner?: { uid: number; gid: number }): Promise<boolean> {
+  const stripped = withoutOwnSlots((await readText(file)) ?? '');
+  if (stripped === undefined) return false;
+  await writeFileAtomic(file, stripped, owner);
+  return true;
+}
 
 /** The text with the slots of the `myself` line removed; `undefined` when it claims none (nothing to change). */
 export function withoutOwnSlots(text: string): string | undefined {

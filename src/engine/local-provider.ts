@@ -31,7 +31,7 @@ import {
   type ExitRecord,
   type NodeMeta,
 } from './node-files.js';
-import { withoutOwnSlots } from './cluster-config-file.js';
+import { dropOwnSlotClaims } from './cluster-config-file.js';
 import { feedFifo, makeFifo, removeStaleFifo } from './fifo-feed.js';
 import { LivenessCache } from './liveness.js';
 import { assertPortFree, pidIsNode, settleWithin, signal } from './proc.js';
@@ -227,17 +227,6 @@ export class LocalProcessProvider implements NodeProvider {
   }
 
   /** `fed`: the node's RDB file is a FIFO being fed (restartOnData); otherwise one left by a feed cut short is removed, or the node would wait for it forever. */
-  /** The node's cluster state file without its own slots (cluster-config-file.ts), when it claims any. */
-  private async dropSlotClaims(spec: NodeSpec, dir: string): Promise<void> {
-    const name = spec.config['cluster-config-file'];
-    if (typeof name !== 'string') return;
-    const file = resolve(dir, name);
-    const stripped = withoutOwnSlots((await readText(file)) ?? '');
-    if (stripped === undefined) return;
-    await writeFileAtomic(file, stripped, this.owner);
-    this.log.warn({ node: spec.key }, 'starting without the hash slots its nodes.conf claimed: it is no longer its shard\'s primary');
-  }
-
   private async start(spec: NodeSpec, confText: string, fed = false): Promise<NodeProcessStatus> {
     const p = this.paths(spec.key);
     await mkdir(this.nodesDir, { recursive: true, mode: DIR_MODE });
@@ -247,7 +236,10 @@ export class LocalProcessProvider implements NodeProvider {
     }
     await writeFileAtomic(p.conf, confText, this.owner);
     this.confs.set(spec.key, confText);
-    if (spec.dropSlotClaims) await this.dropSlotClaims(spec, p.dir);
+    const stateFile = spec.config['cluster-config-file'];
+    if (spec.dropSlotClaims && typeof stateFile === 'string' && (await dropOwnSlotClaims(resolve(p.dir, stateFile), this.owner))) {
+      this.log.warn({ node: spec.key }, 'starting without the hash slots its nodes.conf claimed: it is no longer its shard\'s primary');
+    }
     // Files an earlier run (or an older version, or the certificates' issuer) left: the node's.
     await secureNodeDir(p.dir, this.owner);
     await assertPortFree(spec, () => this.ownNodeOn(spec));

@@ -258,7 +258,7 @@ export class ClusterFormation {
   }
 
   /** 5. Replicas follow their shard's primary. True when every replica already did, with its link up. */
-  private async followPrimaries({ shards, clusters, ids, known }: FormationPass): Promise<boolean> {
+  private async followPrimaries({ shards, clusters, ids, known, views }: FormationPass): Promise<boolean> {
     let replicasOk = true;
     for (const ng of shards) {
       const primaryId = ids.get(ng.primaryClusterId)!;
@@ -269,7 +269,7 @@ export class ClusterFormation {
         if (entry?.role !== 'replica' || entry.primaryId !== primaryId) {
           // The seed may not have heard yet: a replica that already follows its primary in its
           // own view is not told again (each CLUSTER REPLICATE drops and reopens its link).
-          const me = await clusterMyself(this.client(m)).catch(() => undefined);
+          const me = views?.get(ids.get(id)!)?.find((n) => n.myself) ?? await clusterMyself(this.client(m)).catch(() => undefined);
           if (me?.role !== 'replica' || me.primaryId !== primaryId) await replicate(this.client(m), primaryId);
           replicasOk = false;
         } else if (!nodeOf(m).observed?.linkUp) {
