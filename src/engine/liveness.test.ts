@@ -52,3 +52,19 @@ test('pidExists: this process exists, an unused pid does not', () => {
   assert.equal(pidExists(process.pid), true);
   assert.equal(pidExists(2 ** 22 + 1), false);
 });
+
+test('a check that began before the exit was reported does not bring the process back', () => {
+  const { cache } = rig();
+  cache.set('n1', 42, true); // spawned: its exit is reported
+  // status() looks at /proc (the process is there), then the exit event lands, then status() goes on
+  cache.gone('n1');
+  assert.equal(cache.verified('n1', 42, true), false, 'the stale check is refused');
+  assert.equal(cache.alive('n1'), false);
+  assert.equal(cache.fresh('n1'), undefined);
+  // A process the cache has not seen end is trusted, and a new one of the node after an exit too.
+  assert.equal(cache.verified('n1', 43, true), true);
+  assert.equal(cache.alive('n1'), true);
+  cache.gone('n1');
+  cache.set('n1', 42, true); // spawned again (the pid came round): start() always sets
+  assert.equal(cache.alive('n1'), true);
+});

@@ -21,6 +21,18 @@ export class LivenessCache {
     this.pids.set(key, { pid, verifiedAt: this.now(), exitReported });
   }
 
+  /**
+   * `status` found `pid` to be the node's process: trusted from now, unless that very process's end
+   * was reported while it was being checked (the exit event can land between the look at /proc and
+   * this call; reviving it would hide a dead node until the next verification). False then.
+   */
+  verified(key: string, pid: number, exitReported: boolean): boolean {
+    const e = this.pids.get(key);
+    if (e?.pid === pid && e.gone && e.exitReported) return false;
+    this.set(key, pid, exitReported);
+    return true;
+  }
+
   /** No process of the node is known (e.g. it was removed). */
   delete(key: string): void {
     this.pids.delete(key);

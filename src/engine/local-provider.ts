@@ -54,6 +54,8 @@ export interface LocalProviderOptions {
    * directories and the files redis-server reads or writes belong to it. Absent: the service's user.
    */
   owner?: Owner;
+  /** How `status` checks that a pid is the node's process (default: its command line or working directory; tests wrap it). */
+  verifyPid?: (pid: number, conf: string) => Promise<boolean>;
 }
 
 /** Filesystem-safe and unable to escape nodesDir (no separators, no leading dot). */
@@ -79,8 +81,10 @@ export class LocalProcessProvider implements NodeProvider {
   private readonly confs = new Map<string, string>();
   private readonly exitListeners = new Set<(key: string) => void>();
   private readonly owner: Owner | undefined;
+  private readonly verifyPid: (pid: number, conf: string) => Promise<boolean>;
 
   constructor(opts: LocalProviderOptions) {
+    this.verifyPid = opts.verifyPid ?? pidIsNode;
     this.nodesDir = resolve(opts.nodesDir);
     this.owner = opts.owner;
     this.log = opts.logger ?? silentLogger;
@@ -177,8 +181,8 @@ export class LocalProcessProvider implements NodeProvider {
     if (fromPidfile) candidates.add(fromPidfile);
     if (meta && Number.isInteger(meta.pid)) candidates.add(meta.pid);
     for (const pid of candidates) {
-      if (await pidIsNode(pid, p.conf)) {
-        this.liveness.set(key, pid, this.children.get(key)?.pid === pid);
+      // The exit may be reported while the pid is checked: then the check is stale, and the node is not running.
+      if ((await this.verifyPid(pid, p.conf)) && this.liveness.verified(key, pid, this.children.get(key)?.pid === pid)) {
         return { running: true, pid };
       }
     }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { AdminPool, configGet, whenReady } from '../../src/engine/admin.js';
 import { LocalProcessProvider } from '../../src/engine/local-provider.js';
+import { pidIsNode } from '../../src/engine/proc.js';
 import type { NodeSpec } from '../../src/engine/types.js';
 import { useCleanup, pidGone } from '../helpers/cleanup.js';
 import { isFree } from '../helpers/net.js';
@@ -155,6 +156,37 @@ describe('LocalProcessProvider', () => {
     assert.ok(Date.now() - t0 >= 300);
     assert.equal(pidExists(pid!), false);
     assert.equal((await provider.status(spec.key)).lastExit?.signal, 'SIGKILL');
+  });
+
+  it('a node killed while status() checks its pid is reported gone, not alive', async () => {
+    // status() re-verifies a pid every pidReverifyMs (0 here: every call). The kill is made to land
+    // between the look at /proc (the process is there) and the cache's update: the exit event
+    // comes first, and the stale answer must not bring the node back to life.
+    let killBeforeAnswer = false;
+    let exited: () => void = () => undefined;
+    const p = new LocalProcessProvider({
+      nodesDir, pidReverifyMs: 0,
+      verifyPid: async (pid, conf) => {
+        const answer = await pidIsNode(pid, conf);
+        if (killBeforeAnswer && answer) {
+          killBeforeAnswer = false;
+          const reported = new Promise<void>((r) => { exited = r; });
+          process.kill(pid, 'SIGKILL');
+          await reported;
+        }
+        return answer;
+      },
+    });
+    p.onExit(() => exited());
+    const spec = await testNodeSpec();
+    const { pid } = await start(spec, p);
+    assert.equal((await p.status(spec.key)).running, true);
+    killBeforeAnswer = true;
+    const st = await p.status(spec.key);
+    assert.equal(pidExists(pid!), false);
+    assert.equal(st.running, false, 'the node is not running');
+    assert.equal(p.isAlive(spec.key), false, 'the health monitor hears it is gone');
+    assert.equal((await p.status(spec.key)).lastExit?.signal, 'SIGKILL');
   });
 
   it('restart replaces the process and applies the new config', async () => {
