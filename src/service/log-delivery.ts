@@ -21,7 +21,7 @@ export interface ServiceLogs {
 }
 
 export function openServiceLogs(d: { config: ServiceConfig; path: string; logger: Logger; now: () => Date }): ServiceLogs {
-  const store = new LogStore(d.path);
+  const store = new LogStore(d.path, { offThreadCheckpoints: true });
   let controller: LogDeliveryController | undefined;
   const access: LogDeliveryAccess = {
     logGroupExists: (name) => store.group(name) !== undefined,
@@ -55,7 +55,7 @@ export function openServiceLogs(d: { config: ServiceConfig; path: string; logger
     },
     async stop() {
       await controller?.stop();
-      store.close();
+      await store.close();
     },
   };
 }

@@ -33,7 +33,7 @@ export interface ServiceMetricsParts {
 export function assembleMetrics(d: {
   config: ServiceConfig; path: string; views: MergedViews; admin: AdminPool; events: Pick<StateStore, 'onEvents'>; logger: Logger;
 }): ServiceMetricsParts {
-  const store = new SqliteMetricStore(d.path);
+  const store = new SqliteMetricStore(d.path, { offThreadCheckpoints: true });
   const own = new ServiceMetrics();
   // A serverless cache's backing nodes are the service's: the cache has metrics of its own (clusterId).
   const targets = async (): Promise<NodeTarget[]> => (await d.views.clusters()).filter((c) => !c.doc.deleteRequested && !isServerlessBacking(c.id)).flatMap((c) =>

@@ -92,7 +92,7 @@ export class CachefleetService {
     for (const t of await tightenDataDir(config.dataDir, owner)) {
       logger.warn({ path: t.path, found: t.found, now: t.now }, 'tightened a data directory entry');
     }
-    const store = new SqliteStore(paths.state);
+    const store = new SqliteStore(paths.state, { offThreadCheckpoints: true });
     let metrics: ServiceMetricsParts | undefined;
     let logs: ServiceLogs | undefined;
     // The state holds IAM users' secret access keys (SigV4 needs the secret itself): it is created

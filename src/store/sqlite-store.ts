@@ -4,6 +4,7 @@ import { ConflictError, type CommitOptions, type EventQuery, type ListPage, type
 import { assertSpecShape } from './views.js';
 import type { ConsoleSessionRecords } from './console-sessions.js';
 import { SqliteConsoleSessions } from './sqlite-console-sessions.js';
+import { checkpointOffThread, type OffThreadCheckpoints } from './wal-checkpoints.js';
 
 /**
  * The embedded state store: one SQLite file in the data directory (WAL mode, synchronous=NORMAL:
@@ -17,12 +18,15 @@ export class SqliteStore implements StateStore {
   private readonly eventListeners = new Set<(events: StoredEvent[]) => void>();
   private readonly stmts;
   readonly consoleSessions: ConsoleSessionRecords;
+  private readonly checkpoints: OffThreadCheckpoints | undefined;
 
-  constructor(path: string) {
+  /** `offThreadCheckpoints`: the WAL is checkpointed by a worker thread (wal-checkpoints.ts), as the service runs it. */
+  constructor(path: string, opts: { offThreadCheckpoints?: boolean } = {}) {
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
+    this.checkpoints = opts.offThreadCheckpoints ? checkpointOffThread(this.db, path) : undefined;
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS records (
         kind TEXT NOT NULL, id TEXT NOT NULL, version INTEGER NOT NULL, doc TEXT NOT NULL,
@@ -141,6 +145,7 @@ export class SqliteStore implements StateStore {
   async close(): Promise<void> {
     this.listeners.clear();
     this.eventListeners.clear();
+    await this.checkpoints?.close();
     this.db.close();
   }
 }

@@ -1,5 +1,6 @@
 import { chmodSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import { checkpointOffThread, type OffThreadCheckpoints } from '../../store/wal-checkpoints.js';
 import type { DeliveryCursor, LogEventRow, LogGroupRow, LogStreamRow, NewLogEvent } from '../types.js';
 import { DeliveryState } from './delivery-state.js';
 
@@ -50,12 +51,18 @@ const rowToEvent = (r: EventDb): LogEventRow => ({ seq: r.seq, stream: r.stream,
 export class LogStore {
   private readonly db: Database.Database;
   readonly deliveries: DeliveryState;
+  private readonly checkpoints: OffThreadCheckpoints | undefined;
 
-  constructor(path: string) {
+  /** `offThreadCheckpoints`: the WAL is checkpointed by a worker thread (store/wal-checkpoints.ts), as the service runs it. */
+  constructor(path: string, opts: { offThreadCheckpoints?: boolean } = {}) {
     this.db = new Database(path);
     if (path !== ':memory:') chmodSync(path, 0o600);
     this.db.pragma('journal_mode = WAL');
+    // As state.db and metrics.db: a crash of the process loses nothing, a power loss may lose the
+    // last transactions; no fsync in each commit on the event loop (the default, FULL, made one).
+    this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
+    this.checkpoints = opts.offThreadCheckpoints ? checkpointOffThread(this.db, path) : undefined;
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS groups (name TEXT PRIMARY KEY, created_ms INTEGER NOT NULL, retention_days INTEGER,
         class TEXT NOT NULL, protection INTEGER NOT NULL, stored_bytes INTEGER NOT NULL DEFAULT 0, tags TEXT NOT NULL);
@@ -189,7 +196,12 @@ export class LogStore {
     })();
   }
 
-  close(): void {
-    this.db.close();
+  /** Closed at once when no checkpoint worker runs (callers that do not wait see it closed). */
+  close(): Promise<void> {
+    if (!this.checkpoints) {
+      this.db.close();
+      return Promise.resolve();
+    }
+    return this.checkpoints.close().then(() => { this.db.close(); });
   }
 }

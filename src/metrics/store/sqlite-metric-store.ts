@@ -1,5 +1,6 @@
 import { chmodSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import { checkpointOffThread, type OffThreadCheckpoints } from '../../store/wal-checkpoints.js';
 import type {
   AggregatedPoint, ListMetricsFilter, MetricDatum, MetricId, MetricQuery, MetricStore, StandardUnit, StatisticSet,
 } from '../types.js';
@@ -10,6 +11,8 @@ import { canonicalDimensions, matchesFilter } from './metric-ids.js';
 export interface SqliteMetricStoreOptions {
   /** The clock (epoch ms) that decides which tiers a late datum is also written to. */
   now?: () => number;
+  /** The WAL is checkpointed by a worker thread (store/wal-checkpoints.ts), as the service runs it. */
+  offThreadCheckpoints?: boolean;
 }
 
 interface PointRow { tier: number; ts: number; unit: string; n: number; sum: number; min: number; max: number; undistributed: number; lone: number }
@@ -44,6 +47,7 @@ export class SqliteMetricStore implements MetricStore {
   private ids = new Map<string, { id: number; row: number; lastMs: number }>();
   /** When each tier's expiry last ran (in memory: a restart runs it again). */
   private readonly droppedAt = new Map<number, number>();
+  private readonly checkpoints: OffThreadCheckpoints | undefined;
 
   constructor(path: string, opts: SqliteMetricStoreOptions = {}) {
     this.now = opts.now ?? Date.now;
@@ -53,6 +57,7 @@ export class SqliteMetricStore implements MetricStore {
     // Metrics are not state: a power loss may lose the last transactions, a crash loses nothing.
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
+    this.checkpoints = opts.offThreadCheckpoints ? checkpointOffThread(this.db, path) : undefined;
     this.db.function('bucket_value', { deterministic: true }, (v: unknown) => bucketValue(Number(v)));
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS metrics (
@@ -261,6 +266,7 @@ export class SqliteMetricStore implements MetricStore {
   }
 
   async close(): Promise<void> {
+    await this.checkpoints?.close();
     this.db.close();
   }
 }
