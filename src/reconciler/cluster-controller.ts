@@ -1,6 +1,7 @@
 import { observeNode, configSet } from '../engine/admin.js';
 import type { Target } from '../endpoints/types.js';
 import { nodeKey } from '../resources/naming.js';
+import { unlessExited } from '../engine/unless-exited.js';
 import { inMaintenanceWindow } from '../resources/windows.js';
 import { clusterDelete, clusterSpecWrite, clusterStatusWrite, type CacheClusterRecord, type CacheNodeRecord, type CacheParameterGroupRecord, type ClusterView, type NodeObservation, type WriteOp } from '../store/index.js';
 import { appliedParameters, applyPlan, changedParameters, desiredParameters, nodeSpec, parameterOverrides } from './desired.js';
@@ -158,7 +159,8 @@ export class ClusterController {
   private async observe(c: CacheClusterRecord, n: CacheNodeRecord, pid: number | undefined, retry = true): Promise<NodeObservation> {
     if (pid === undefined) return { ...n.observed, lastError: n.observed?.lastError ?? 'process not running' };
     try {
-      const info = await observeNode(this.d.admin.client(n.address, n.port));
+      // A node whose process ends meanwhile fails the observation at once (unless-exited.ts).
+      const info = await unlessExited(this.d.provider, nodeKey(c.id, n.id), observeNode(this.d.admin.client(n.address, n.port)));
       // A replica in a full sync is making progress, not stuck: its link-down clock starts after.
       const linkDown = info.role === 'replica' && !info.linkUp && !info.syncInProgress;
       return {
