@@ -21,21 +21,13 @@ import { secureNodeDir, type Owner } from '../paths/tighten.js';
 import { waitFor } from '../util/wait.js';
 import { renderRedisConf, type NodePaths } from './config.js';
 import { silentLogger, type Logger as EngineLogger } from '../util/logger.js';
-import {
-  fileSize,
-  logTail,
-  readJson,
-  readPidFile,
-  readText,
-  writeFileAtomic,
-  type ExitRecord,
-  type NodeMeta,
-} from './node-files.js';
+import { fileSize, readJson, readPidFile, readText, writeFileAtomic, type ExitRecord, type NodeMeta } from './node-files.js';
+import { describeExit, ExitRecords } from './exit-records.js';
 import { dropOwnSlotClaims } from './cluster-config-file.js';
 import { feedFifo, makeFifo, removeStaleFifo } from './fifo-feed.js';
 import { LivenessCache } from './liveness.js';
 import { assertPortFree, pidIsNode, settleWithin, signal } from './proc.js';
-import type { NodeExit, NodeProcessStatus, NodeProvider, NodeSpec } from './types.js';
+import type { NodeProcessStatus, NodeProvider, NodeSpec } from './types.js';
 
 export interface LocalProviderOptions {
   nodesDir: string;
@@ -75,7 +67,7 @@ export class LocalProcessProvider implements NodeProvider {
   private readonly stopTimeoutMs: number;
   private readonly locks = new Map<string, Promise<unknown>>();
   private readonly children = new Map<string, OwnChild>();
-  private readonly exits = new Map<string, ExitRecord>();
+  private readonly exits: ExitRecords;
   private readonly liveness: LivenessCache;
   /** The redis.conf text each node's file is known to hold: a steady pass does not read it again. */
   private readonly confs = new Map<string, string>();
@@ -88,6 +80,7 @@ export class LocalProcessProvider implements NodeProvider {
     this.nodesDir = resolve(opts.nodesDir);
     this.owner = opts.owner;
     this.log = opts.logger ?? silentLogger;
+    this.exits = new ExitRecords((key) => this.paths(key), this.log);
     this.startTimeoutMs = opts.startTimeoutMs ?? 5000;
     this.stopTimeoutMs = opts.stopTimeoutMs ?? 5000;
     this.liveness = new LivenessCache(opts.pidReverifyMs ?? 30_000);
@@ -187,7 +180,7 @@ export class LocalProcessProvider implements NodeProvider {
       }
     }
     this.liveness.gone(key);
-    const lastExit = meta ? await this.lastExit(key, meta) : undefined;
+    const lastExit = meta ? await this.exits.last(key, meta) : undefined;
     return lastExit ? { running: false, lastExit } : { running: false };
   }
 
@@ -199,7 +192,7 @@ export class LocalProcessProvider implements NodeProvider {
     return this.withLock(key, async () => {
       await this.stopNow(key, this.stopTimeoutMs);
       await rm(this.paths(key).dir, { recursive: true, force: true, maxRetries: 3 });
-      this.exits.delete(key);
+      this.exits.forget(key);
       this.confs.delete(key);
       this.liveness.delete(key);
     });
@@ -363,24 +356,7 @@ export class LocalProcessProvider implements NodeProvider {
 
   private async recordExit(key: string, rec: ExitRecord): Promise<void> {
     // An older process of this node: a newer one has been started since.
-    if (this.children.get(key)?.pid !== rec.pid) return;
-    const p = this.paths(key);
-    this.exits.set(key, rec);
-    this.log.info({ node: key, ...rec }, 'redis-server exited');
-    // Persisted so a restarted control plane can still tell why the node is down.
-    await writeFileAtomic(p.lastExit, JSON.stringify(rec) + '\n').catch(() => undefined);
-  }
-
-  private async lastExit(key: string, meta: NodeMeta): Promise<NodeExit> {
-    const p = this.paths(key);
-    let rec = this.exits.get(key);
-    if (rec?.pid !== meta.pid) rec = await readJson<ExitRecord>(p.lastExit);
-    const known = rec?.pid === meta.pid ? rec : undefined;
-    return {
-      code: known?.code ?? null,
-      signal: known?.signal ?? null,
-      logTail: await logTail(p.log, meta.logOffset),
-    };
+    if (this.children.get(key)?.pid === rec.pid) await this.exits.record(key, rec);
   }
 
   /** "node <key> (pid N)" when another node of this provider serves that endpoint. */
@@ -398,8 +374,3 @@ export class LocalProcessProvider implements NodeProvider {
 
 /** The node's RDB file name (`dbfilename`, Redis's default when the spec sets none). */
 const rdbFileName = (spec: NodeSpec) => String(spec.config['dbfilename'] ?? 'dump.rdb');
-
-export function describeExit(exit: NodeExit): string {
-  const how = exit.signal ? `signal ${exit.signal}` : exit.code !== null ? `code ${exit.code}` : 'exit not observed';
-  return exit.logTail ? `${how}; log tail:\n${exit.logTail}` : how;
-}
